@@ -1,0 +1,72 @@
+package intents
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. Adapters wrap them (with fmt.Errorf and %w, or in an
+// *Error) so that the bot can tell people what to do without seeing an SDK's
+// types.
+var (
+	// ErrInvalid is bad input from a person or a model: nothing was sent.
+	ErrInvalid = errors.New("invalid request")
+	// ErrNotFound is an Okta object that does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrForbidden is a missing OAuth scope or admin permission.
+	ErrForbidden = errors.New("forbidden")
+	// ErrRateLimited is Okta's 429 after pacing and retries gave up.
+	ErrRateLimited = errors.New("rate limited")
+	// ErrAuth is a failed token request or a rejected token.
+	ErrAuth = errors.New("authentication failed")
+	// ErrNoAdminRole is an empty result from a service app without an admin
+	// role.
+	ErrNoAdminRole = errors.New("no admin role")
+	// ErrConflict is an action that does not apply to the target's current
+	// state (already suspended, not a member …), or a drifted target.
+	ErrConflict = errors.New("conflict")
+	// ErrUnavailable is Okta failing (5xx, network) after retries.
+	ErrUnavailable = errors.New("okta unavailable")
+)
+
+// Error is an adapter's error with what the bot needs to word it: the
+// sentinel it is, the operation, Okta's own summary, the scope that was
+// missing, and Okta's request id for support.
+type Error struct {
+	Err       error  // one of the sentinels above
+	Op        string // e.g. "okta: suspend 00u1"
+	Detail    string // Okta's errorSummary or the adapter's explanation
+	Scope     string // the missing scope, for ErrForbidden
+	RequestID string // X-Okta-Request-Id
+	Status    int    // HTTP status, when there was a response
+}
+
+func (e *Error) Error() string {
+	s := e.Op
+	if s != "" {
+		s += ": "
+	}
+	s += e.Err.Error()
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	if e.Scope != "" {
+		s += fmt.Sprintf(" (needs scope %s)", e.Scope)
+	}
+	return s
+}
+
+// Unwrap returns the sentinel.
+func (e *Error) Unwrap() error { return e.Err }
+
+// AsError returns the *Error in err's chain, if any.
+func AsError(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// Invalidf returns an ErrInvalid with a message for the person.
+func Invalidf(format string, a ...any) error {
+	return &Error{Err: ErrInvalid, Detail: fmt.Sprintf(format, a...)}
+}

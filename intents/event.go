@@ -1,0 +1,90 @@
+package intents
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Event is one Okta System Log event, with the fields detections and people
+// use. Raw keeps the whole event as Okta sent it, so nothing is lost.
+type Event struct {
+	UUID           string            `json:"uuid"`
+	Published      time.Time         `json:"published"`
+	EventType      string            `json:"eventType"`
+	DisplayMessage string            `json:"displayMessage,omitempty"`
+	Severity       string            `json:"severity,omitempty"`
+	Actor          Actor             `json:"actor"`
+	Targets        []Actor           `json:"target,omitempty"`
+	Outcome        EventOutcome      `json:"outcome"`
+	Client         Client            `json:"client"`
+	Security       Security          `json:"securityContext"`
+	SessionID      string            `json:"sessionId,omitempty"`     // authenticationContext.externalSessionId
+	TransactionID  string            `json:"transactionId,omitempty"` // transaction.id
+	Debug          map[string]string `json:"debugData,omitempty"`     // debugContext.debugData, stringified
+	Raw            json.RawMessage   `json:"-"`
+}
+
+// Actor is the actor or a target of an event.
+type Actor struct {
+	ID          string            `json:"id,omitempty"`
+	Type        string            `json:"type,omitempty"`
+	AlternateID string            `json:"alternateId,omitempty"`
+	DisplayName string            `json:"displayName,omitempty"`
+	Detail      map[string]string `json:"detailEntry,omitempty"`
+}
+
+// EventOutcome is an event's result and reason.
+type EventOutcome struct {
+	Result string `json:"result,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Client is where an event came from.
+type Client struct {
+	IP        string  `json:"ipAddress,omitempty"`
+	UserAgent string  `json:"userAgent,omitempty"`
+	Browser   string  `json:"browser,omitempty"`
+	OS        string  `json:"os,omitempty"`
+	Device    string  `json:"device,omitempty"`
+	Zone      string  `json:"zone,omitempty"`
+	City      string  `json:"city,omitempty"`
+	State     string  `json:"state,omitempty"`
+	Country   string  `json:"country,omitempty"`
+	Lat       float64 `json:"lat,omitempty"`
+	Lon       float64 `json:"lon,omitempty"`
+}
+
+// Place is "City, Country" (or what is known of it).
+func (c Client) Place() string {
+	switch {
+	case c.City != "" && c.Country != "":
+		return c.City + ", " + c.Country
+	case c.Country != "":
+		return c.Country
+	default:
+		return c.City
+	}
+}
+
+// Security is the event's securityContext.
+type Security struct {
+	ASNumber int    `json:"asNumber,omitempty"`
+	ASOrg    string `json:"asOrg,omitempty"`
+	ISP      string `json:"isp,omitempty"`
+	Domain   string `json:"domain,omitempty"`
+	IsProxy  bool   `json:"isProxy,omitempty"`
+}
+
+// LogFilter is a System Log query. The adapter turns it into Okta's
+// `filter`/`q` parameters with every value escaped.
+type LogFilter struct {
+	Since      time.Time
+	Until      time.Time // zero: now
+	EventTypes []string  // any of; a type ending in "." or "*" is a prefix
+	Outcome    string
+	Actor      string // actor.id or actor.alternateId
+	Target     string // target.id or target.alternateId (matched with co/eq where Okta allows)
+	Countries  []string
+	Query      string // Okta's q: free-text keyword search
+	Limit      int    // stop after this many events; 0: no cap
+}

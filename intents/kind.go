@@ -1,0 +1,309 @@
+package intents
+
+import (
+	"slices"
+	"sort"
+)
+
+// Kind names one thing oktabot can do. Its string form is stable: it is used
+// in JSON output, in tests and by the model's tool names.
+type Kind string
+
+// The kinds of design §2.
+const (
+	Unknown Kind = "unknown"
+
+	Help   Kind = "help"
+	Status Kind = "status"
+
+	ListUsers   Kind = "list_users"
+	UserDetails Kind = "user_details"
+
+	ListGroups   Kind = "list_groups"
+	GroupMembers Kind = "group_members"
+	GroupApps    Kind = "group_apps"
+
+	ListApps       Kind = "list_apps"
+	AppDetails     Kind = "app_details"
+	AppAssignments Kind = "app_assignments"
+
+	ListPolicies Kind = "list_policies"
+	PolicyRules  Kind = "policy_rules"
+
+	Logs           Kind = "logs"
+	AdminActions   Kind = "admin_actions"
+	SecurityEvents Kind = "security_events"
+
+	FailedLogins     Kind = "failed_logins"
+	SuspiciousLogins Kind = "suspicious_logins"
+	LoginHistory     Kind = "login_history"
+	Investigate      Kind = "investigate"
+	Threats          Kind = "threats"
+	MFAStatus        Kind = "mfa_status"
+
+	SuspendUser    Kind = "suspend_user"
+	UnsuspendUser  Kind = "unsuspend_user"
+	ClearSessions  Kind = "clear_sessions"
+	CreateUser     Kind = "create_user"
+	UpdateUser     Kind = "update_user"
+	ActivateUser   Kind = "activate_user"
+	DeactivateUser Kind = "deactivate_user"
+	UnlockUser     Kind = "unlock_user"
+	ResetFactors   Kind = "reset_factors"
+
+	CreateGroup       Kind = "create_group"
+	UpdateGroup       Kind = "update_group"
+	DeleteGroup       Kind = "delete_group"
+	AddGroupMember    Kind = "add_group_member"
+	RemoveGroupMember Kind = "remove_group_member"
+
+	CreateApp     Kind = "create_app"
+	UpdateApp     Kind = "update_app"
+	ActivateApp   Kind = "activate_app"
+	DeactivateApp Kind = "deactivate_app"
+
+	CreatePolicy         Kind = "create_policy"
+	UpdatePolicy         Kind = "update_policy"
+	ActivatePolicy       Kind = "activate_policy"
+	DeactivatePolicy     Kind = "deactivate_policy"
+	CreatePolicyRule     Kind = "create_policy_rule"
+	UpdatePolicyRule     Kind = "update_policy_rule"
+	ActivatePolicyRule   Kind = "activate_policy_rule"
+	DeactivatePolicyRule Kind = "deactivate_policy_rule"
+
+	Pending  Kind = "pending"
+	Proposal Kind = "proposal"
+)
+
+// Area groups kinds for help text and for choosing the adapter that serves
+// them.
+type Area string
+
+// The areas of design §2.
+const (
+	AreaHelp          Area = "help"
+	AreaUsers         Area = "users"
+	AreaGroups        Area = "groups"
+	AreaApps          Area = "applications"
+	AreaPolicies      Area = "policies"
+	AreaSystemLog     Area = "system log"
+	AreaInvestigation Area = "investigation"
+	AreaUserActions   Area = "user actions"
+	AreaGroupActions  Area = "group actions"
+	AreaAppActions    Area = "app actions"
+	AreaPolicyActions Area = "policy actions"
+	AreaApprovals     Area = "approvals"
+)
+
+// Arg names one argument of an Intent. Its string form is the Intent's JSON
+// key and the `key:` prefix of the slash grammar.
+type Arg string
+
+// The arguments of design §2 (plus outcome, limit and id).
+const (
+	ArgUser       Arg = "user"
+	ArgGroup      Arg = "group"
+	ArgApp        Arg = "app"
+	ArgPolicy     Arg = "policy"
+	ArgRule       Arg = "rule"
+	ArgPolicyType Arg = "policy_type"
+	ArgWindow     Arg = "window"
+	ArgEventType  Arg = "event_type"
+	ArgOutcome    Arg = "outcome"
+	ArgStatus     Arg = "status"
+	ArgQuery      Arg = "query"
+	ArgCountries  Arg = "countries"
+	ArgReason     Arg = "reason"
+	ArgFields     Arg = "fields"
+	ArgBody       Arg = "body"
+	ArgLimit      Arg = "limit"
+	ArgID         Arg = "id"
+)
+
+// KindInfo describes one kind. Every field is data that the parser, help and
+// tool schemas read; nothing else describes a kind.
+type KindInfo struct {
+	Kind Kind
+	Area Area
+	// Verbs are the slash verbs, the first canonical. The kind's own name
+	// (with _ or -) is accepted too.
+	Verbs []string
+	// Summary is one line of help.
+	Summary string
+	// Positional lists, in order, the arguments that may be given without a
+	// key. Required ones come first.
+	Positional []Arg
+	// Required arguments must be present for the intent to be valid.
+	Required []Arg
+	// Optional arguments may be given as key:value (or, for window, as a
+	// bare duration such as 48h or 7d).
+	Optional []Arg
+	// Example is a full slash command.
+	Example string
+	// Action is true for kinds that change Okta; they only ever become
+	// proposals.
+	Action bool
+	// Scope is the OAuth scope Okta requires for the kind.
+	Scope string
+	// DefaultWindow applies to kinds that read the System Log.
+	DefaultWindow Duration
+	// Undo is the kind that reverses this action, if any.
+	Undo Kind
+}
+
+// Accepts reports whether the kind takes argument a at all.
+func (k KindInfo) Accepts(a Arg) bool {
+	return slices.Contains(k.Positional, a) || slices.Contains(k.Required, a) || slices.Contains(k.Optional, a)
+}
+
+// Catalogue is every kind oktabot knows, in help order.
+var Catalogue = []KindInfo{
+	{Kind: Help, Area: AreaHelp, Verbs: []string{"help", "?"}, Summary: "Show what oktabot can do", Positional: []Arg{ArgQuery}, Optional: []Arg{ArgQuery}, Example: "/okta help"},
+	{Kind: Status, Area: AreaHelp, Verbs: []string{"status", "doctor", "ping"}, Summary: "Check the Okta connection, granted scopes and admin role", Example: "/okta status"},
+
+	{Kind: ListUsers, Area: AreaUsers, Verbs: []string{"users", "list-users", "find-users"}, Summary: "List users, optionally matching a name or with a status", Positional: []Arg{ArgQuery}, Optional: []Arg{ArgQuery, ArgStatus, ArgLimit}, Example: "/okta users status:SUSPENDED", Scope: ScopeUsersRead},
+	{Kind: UserDetails, Area: AreaUsers, Verbs: []string{"user", "whois", "show-user"}, Summary: "A user's profile, status, last login, factors, groups and apps", Positional: []Arg{ArgUser}, Required: []Arg{ArgUser}, Example: "/okta user john@company.com", Scope: ScopeUsersRead},
+
+	{Kind: ListGroups, Area: AreaGroups, Verbs: []string{"groups", "list-groups"}, Summary: "List groups, optionally matching a name", Positional: []Arg{ArgQuery}, Optional: []Arg{ArgQuery, ArgLimit}, Example: "/okta groups eng", Scope: ScopeGroupsRead},
+	{Kind: GroupMembers, Area: AreaGroups, Verbs: []string{"members", "group-members"}, Summary: "Members of a group", Positional: []Arg{ArgGroup}, Required: []Arg{ArgGroup}, Optional: []Arg{ArgLimit}, Example: `/okta members "Engineering"`, Scope: ScopeGroupsRead},
+	{Kind: GroupApps, Area: AreaGroups, Verbs: []string{"group-apps"}, Summary: "Applications assigned to a group", Positional: []Arg{ArgGroup}, Required: []Arg{ArgGroup}, Optional: []Arg{ArgLimit}, Example: "/okta group-apps Engineering", Scope: ScopeGroupsRead},
+
+	{Kind: ListApps, Area: AreaApps, Verbs: []string{"apps", "list-apps", "applications"}, Summary: "List applications, optionally matching a name or with a status", Positional: []Arg{ArgQuery}, Optional: []Arg{ArgQuery, ArgStatus, ArgLimit}, Example: "/okta apps sales", Scope: ScopeAppsRead},
+	{Kind: AppDetails, Area: AreaApps, Verbs: []string{"app", "application"}, Summary: "An application's settings and status", Positional: []Arg{ArgApp}, Required: []Arg{ArgApp}, Example: "/okta app Salesforce", Scope: ScopeAppsRead},
+	{Kind: AppAssignments, Area: AreaApps, Verbs: []string{"assignments", "app-assignments", "app-users"}, Summary: "Users and groups assigned to an application", Positional: []Arg{ArgApp}, Required: []Arg{ArgApp}, Optional: []Arg{ArgLimit}, Example: "/okta assignments Salesforce", Scope: ScopeAppsRead},
+
+	{Kind: ListPolicies, Area: AreaPolicies, Verbs: []string{"policies", "list-policies"}, Summary: "Policies of a type (OKTA_SIGN_ON, PASSWORD, MFA_ENROLL, ACCESS_POLICY)", Positional: []Arg{ArgPolicyType}, Optional: []Arg{ArgPolicyType}, Example: "/okta policies OKTA_SIGN_ON", Scope: ScopePoliciesRead},
+	{Kind: PolicyRules, Area: AreaPolicies, Verbs: []string{"rules", "policy-rules"}, Summary: "Rules of a policy", Positional: []Arg{ArgPolicy}, Required: []Arg{ArgPolicy}, Example: `/okta rules "Default Policy"`, Scope: ScopePoliciesRead},
+
+	{Kind: Logs, Area: AreaSystemLog, Verbs: []string{"logs", "events", "log"}, Summary: "System Log events, filtered by window, type, user, outcome or text", Positional: []Arg{ArgWindow}, Optional: []Arg{ArgWindow, ArgEventType, ArgUser, ArgOutcome, ArgQuery, ArgLimit}, Example: "/okta logs 48h type:user.session.start outcome:FAILURE", Scope: ScopeLogsRead, DefaultWindow: Day},
+	{Kind: AdminActions, Area: AreaSystemLog, Verbs: []string{"admin-actions", "admin"}, Summary: "Who changed what: lifecycle, membership, policy and privilege events", Positional: []Arg{ArgWindow}, Optional: []Arg{ArgWindow, ArgUser, ArgLimit}, Example: "/okta admin-actions 48h", Scope: ScopeLogsRead, DefaultWindow: Day},
+	{Kind: SecurityEvents, Area: AreaSystemLog, Verbs: []string{"security-events", "security"}, Summary: "Threat, risk and lockout events", Positional: []Arg{ArgWindow}, Optional: []Arg{ArgWindow, ArgUser, ArgLimit}, Example: "/okta security-events 24h", Scope: ScopeLogsRead, DefaultWindow: Day},
+
+	{Kind: FailedLogins, Area: AreaInvestigation, Verbs: []string{"failed-logins", "failures"}, Summary: "Failed sign-ins, grouped by user and IP", Positional: []Arg{ArgWindow}, Optional: []Arg{ArgWindow, ArgUser, ArgLimit}, Example: "/okta failed-logins 24h", Scope: ScopeLogsRead, DefaultWindow: Day},
+	{Kind: SuspiciousLogins, Area: AreaInvestigation, Verbs: []string{"suspicious-logins", "suspicious"}, Summary: "Sign-ins from watch-listed countries or anonymizing proxies", Positional: []Arg{ArgWindow}, Optional: []Arg{ArgWindow, ArgCountries, ArgUser, ArgLimit}, Example: "/okta suspicious-logins 24h countries:RU,KP", Scope: ScopeLogsRead, DefaultWindow: Day},
+	{Kind: LoginHistory, Area: AreaInvestigation, Verbs: []string{"login-history", "logins"}, Summary: "A user's sign-ins: time, IP, place, client, outcome", Positional: []Arg{ArgUser, ArgWindow}, Required: []Arg{ArgUser}, Optional: []Arg{ArgWindow, ArgLimit}, Example: "/okta login-history john@company.com 7d", Scope: ScopeLogsRead, DefaultWindow: Week},
+	{Kind: Investigate, Area: AreaInvestigation, Verbs: []string{"investigate", "inv"}, Summary: "Everything about one user's recent activity, scored, with proposed fixes", Positional: []Arg{ArgUser, ArgWindow}, Required: []Arg{ArgUser}, Optional: []Arg{ArgWindow}, Example: "/okta investigate john@company.com 7d", Scope: ScopeLogsRead, DefaultWindow: Week},
+	{Kind: Threats, Area: AreaInvestigation, Verbs: []string{"threats", "sweep"}, Summary: "Every detection over the whole org, grouped by user, worst first", Positional: []Arg{ArgWindow}, Optional: []Arg{ArgWindow}, Example: "/okta threats 7d", Scope: ScopeLogsRead, DefaultWindow: Day},
+	{Kind: MFAStatus, Area: AreaInvestigation, Verbs: []string{"mfa-status", "mfa", "no-mfa"}, Summary: "Active users with no (or only weak) MFA factor", Optional: []Arg{ArgLimit}, Example: "/okta mfa-status", Scope: ScopeUsersRead},
+
+	{Kind: SuspendUser, Area: AreaUserActions, Verbs: []string{"suspend"}, Summary: "Suspend a user (ACTIVE → SUSPENDED)", Positional: []Arg{ArgUser}, Required: []Arg{ArgUser}, Optional: []Arg{ArgReason}, Example: "/okta suspend john@company.com reason: tor login", Action: true, Scope: ScopeUsersManage, Undo: UnsuspendUser},
+	{Kind: UnsuspendUser, Area: AreaUserActions, Verbs: []string{"unsuspend"}, Summary: "Unsuspend a user (SUSPENDED → ACTIVE)", Positional: []Arg{ArgUser}, Required: []Arg{ArgUser}, Optional: []Arg{ArgReason}, Example: "/okta unsuspend john@company.com", Action: true, Scope: ScopeUsersManage, Undo: SuspendUser},
+	{Kind: ClearSessions, Area: AreaUserActions, Verbs: []string{"clear-sessions", "logout", "kill-sessions"}, Summary: "End all of a user's sessions and revoke their OAuth tokens", Positional: []Arg{ArgUser}, Required: []Arg{ArgUser}, Optional: []Arg{ArgReason}, Example: "/okta clear-sessions john@company.com reason: stolen laptop", Action: true, Scope: ScopeUsersManage},
+	{Kind: CreateUser, Area: AreaUserActions, Verbs: []string{"create-user"}, Summary: "Create a user (login, email, firstName, lastName …)", Positional: []Arg{ArgUser}, Required: []Arg{ArgUser}, Optional: []Arg{ArgFields, ArgReason}, Example: "/okta create-user jane@company.com firstName:Jane lastName:Doe", Action: true, Scope: ScopeUsersManage},
+	{Kind: UpdateUser, Area: AreaUserActions, Verbs: []string{"update-user"}, Summary: "Change profile attributes of a user", Positional: []Arg{ArgUser}, Required: []Arg{ArgUser, ArgFields}, Optional: []Arg{ArgReason}, Example: "/okta update-user jane@company.com department:Finance", Action: true, Scope: ScopeUsersManage},
+	{Kind: ActivateUser, Area: AreaUserActions, Verbs: []string{"activate-user"}, Summary: "Activate a STAGED or PROVISIONED user, or reactivate a DEPROVISIONED one", Positional: []Arg{ArgUser}, Required: []Arg{ArgUser}, Optional: []Arg{ArgReason}, Example: "/okta activate-user jane@company.com", Action: true, Scope: ScopeUsersManage, Undo: DeactivateUser},
+	{Kind: DeactivateUser, Area: AreaUserActions, Verbs: []string{"deactivate-user", "deprovision"}, Summary: "Deactivate a user (→ DEPROVISIONED): removes app access", Positional: []Arg{ArgUser}, Required: []Arg{ArgUser}, Optional: []Arg{ArgReason}, Example: "/okta deactivate-user john@company.com reason: left the company", Action: true, Scope: ScopeUsersManage, Undo: ActivateUser},
+	{Kind: UnlockUser, Area: AreaUserActions, Verbs: []string{"unlock"}, Summary: "Unlock a LOCKED_OUT user", Positional: []Arg{ArgUser}, Required: []Arg{ArgUser}, Optional: []Arg{ArgReason}, Example: "/okta unlock john@company.com", Action: true, Scope: ScopeUsersManage},
+	{Kind: ResetFactors, Area: AreaUserActions, Verbs: []string{"reset-factors", "reset-mfa"}, Summary: "Remove all of a user's enrolled MFA factors", Positional: []Arg{ArgUser}, Required: []Arg{ArgUser}, Optional: []Arg{ArgReason}, Example: "/okta reset-factors john@company.com reason: push fatigue accepted", Action: true, Scope: ScopeUsersManage},
+
+	{Kind: CreateGroup, Area: AreaGroupActions, Verbs: []string{"create-group"}, Summary: "Create an Okta group", Positional: []Arg{ArgGroup}, Required: []Arg{ArgGroup}, Optional: []Arg{ArgFields, ArgReason}, Example: `/okta create-group "Incident Responders" description:"IR on-call"`, Action: true, Scope: ScopeGroupsManage},
+	{Kind: UpdateGroup, Area: AreaGroupActions, Verbs: []string{"update-group"}, Summary: "Change a group's name or description", Positional: []Arg{ArgGroup}, Required: []Arg{ArgGroup, ArgFields}, Optional: []Arg{ArgReason}, Example: `/okta update-group Engineering description:"All engineers"`, Action: true, Scope: ScopeGroupsManage},
+	{Kind: DeleteGroup, Area: AreaGroupActions, Verbs: []string{"delete-group"}, Summary: "Delete an Okta group", Positional: []Arg{ArgGroup}, Required: []Arg{ArgGroup}, Optional: []Arg{ArgReason}, Example: `/okta delete-group "Old Contractors"`, Action: true, Scope: ScopeGroupsManage},
+	{Kind: AddGroupMember, Area: AreaGroupActions, Verbs: []string{"add-member", "add"}, Summary: "Add a user to a group", Positional: []Arg{ArgUser, ArgGroup}, Required: []Arg{ArgUser, ArgGroup}, Optional: []Arg{ArgReason}, Example: "/okta add-member john@company.com Engineering", Action: true, Scope: ScopeGroupsManage, Undo: RemoveGroupMember},
+	{Kind: RemoveGroupMember, Area: AreaGroupActions, Verbs: []string{"remove-member", "remove"}, Summary: "Remove a user from a group", Positional: []Arg{ArgUser, ArgGroup}, Required: []Arg{ArgUser, ArgGroup}, Optional: []Arg{ArgReason}, Example: "/okta remove-member john@company.com Admins reason: no longer on call", Action: true, Scope: ScopeGroupsManage, Undo: AddGroupMember},
+
+	{Kind: CreateApp, Area: AreaAppActions, Verbs: []string{"create-app"}, Summary: "Create an application from Okta's app JSON", Required: []Arg{ArgBody}, Optional: []Arg{ArgReason}, Example: `/okta create-app {"name":"bookmark","label":"Wiki","signOnMode":"BOOKMARK","settings":{"app":{"url":"https://wiki.company.com"}}}`, Action: true, Scope: ScopeAppsManage},
+	{Kind: UpdateApp, Area: AreaAppActions, Verbs: []string{"update-app"}, Summary: "Replace an application's settings with Okta's app JSON", Positional: []Arg{ArgApp}, Required: []Arg{ArgApp, ArgBody}, Optional: []Arg{ArgReason}, Example: `/okta update-app Wiki {"label":"Team Wiki"}`, Action: true, Scope: ScopeAppsManage},
+	{Kind: ActivateApp, Area: AreaAppActions, Verbs: []string{"activate-app"}, Summary: "Activate an application", Positional: []Arg{ArgApp}, Required: []Arg{ArgApp}, Optional: []Arg{ArgReason}, Example: "/okta activate-app Salesforce", Action: true, Scope: ScopeAppsManage, Undo: DeactivateApp},
+	{Kind: DeactivateApp, Area: AreaAppActions, Verbs: []string{"deactivate-app"}, Summary: "Deactivate an application: nobody can sign in to it", Positional: []Arg{ArgApp}, Required: []Arg{ArgApp}, Optional: []Arg{ArgReason}, Example: "/okta deactivate-app Salesforce reason: vendor breach", Action: true, Scope: ScopeAppsManage, Undo: ActivateApp},
+
+	{Kind: CreatePolicy, Area: AreaPolicyActions, Verbs: []string{"create-policy"}, Summary: "Create a policy from Okta's policy JSON", Required: []Arg{ArgBody}, Optional: []Arg{ArgReason}, Example: `/okta create-policy {"type":"OKTA_SIGN_ON","name":"Contractors"}`, Action: true, Scope: ScopePoliciesManage},
+	{Kind: UpdatePolicy, Area: AreaPolicyActions, Verbs: []string{"update-policy"}, Summary: "Replace a policy with Okta's policy JSON", Positional: []Arg{ArgPolicy}, Required: []Arg{ArgPolicy, ArgBody}, Optional: []Arg{ArgReason}, Example: `/okta update-policy Contractors {"description":"Contractor sign-on"}`, Action: true, Scope: ScopePoliciesManage},
+	{Kind: ActivatePolicy, Area: AreaPolicyActions, Verbs: []string{"activate-policy"}, Summary: "Activate a policy", Positional: []Arg{ArgPolicy}, Required: []Arg{ArgPolicy}, Optional: []Arg{ArgReason}, Example: "/okta activate-policy Contractors", Action: true, Scope: ScopePoliciesManage, Undo: DeactivatePolicy},
+	{Kind: DeactivatePolicy, Area: AreaPolicyActions, Verbs: []string{"deactivate-policy"}, Summary: "Deactivate a policy", Positional: []Arg{ArgPolicy}, Required: []Arg{ArgPolicy}, Optional: []Arg{ArgReason}, Example: "/okta deactivate-policy Contractors", Action: true, Scope: ScopePoliciesManage, Undo: ActivatePolicy},
+	{Kind: CreatePolicyRule, Area: AreaPolicyActions, Verbs: []string{"create-rule"}, Summary: "Add a rule to a policy from Okta's rule JSON", Positional: []Arg{ArgPolicy}, Required: []Arg{ArgPolicy, ArgBody}, Optional: []Arg{ArgReason}, Example: `/okta create-rule Contractors {"name":"Require MFA","type":"SIGN_ON"}`, Action: true, Scope: ScopePoliciesManage},
+	{Kind: UpdatePolicyRule, Area: AreaPolicyActions, Verbs: []string{"update-rule"}, Summary: "Replace a policy rule with Okta's rule JSON", Positional: []Arg{ArgPolicy, ArgRule}, Required: []Arg{ArgPolicy, ArgRule, ArgBody}, Optional: []Arg{ArgReason}, Example: `/okta update-rule Contractors "Require MFA" {"name":"Require MFA always"}`, Action: true, Scope: ScopePoliciesManage},
+	{Kind: ActivatePolicyRule, Area: AreaPolicyActions, Verbs: []string{"activate-rule"}, Summary: "Activate a policy rule", Positional: []Arg{ArgPolicy, ArgRule}, Required: []Arg{ArgPolicy, ArgRule}, Optional: []Arg{ArgReason}, Example: `/okta activate-rule Contractors "Require MFA"`, Action: true, Scope: ScopePoliciesManage, Undo: DeactivatePolicyRule},
+	{Kind: DeactivatePolicyRule, Area: AreaPolicyActions, Verbs: []string{"deactivate-rule"}, Summary: "Deactivate a policy rule", Positional: []Arg{ArgPolicy, ArgRule}, Required: []Arg{ArgPolicy, ArgRule}, Optional: []Arg{ArgReason}, Example: `/okta deactivate-rule Contractors "Require MFA"`, Action: true, Scope: ScopePoliciesManage, Undo: ActivatePolicyRule},
+
+	{Kind: Pending, Area: AreaApprovals, Verbs: []string{"pending", "proposals"}, Summary: "Open proposals waiting for a decision", Example: "/okta pending"},
+	{Kind: Proposal, Area: AreaApprovals, Verbs: []string{"proposal"}, Summary: "One proposal and its history", Positional: []Arg{ArgID}, Required: []Arg{ArgID}, Example: "/okta proposal p-7Q2M"},
+}
+
+// The OAuth scopes oktabot asks for.
+const (
+	ScopeUsersRead      = "okta.users.read"
+	ScopeUsersManage    = "okta.users.manage"
+	ScopeGroupsRead     = "okta.groups.read"
+	ScopeGroupsManage   = "okta.groups.manage"
+	ScopeAppsRead       = "okta.apps.read"
+	ScopeAppsManage     = "okta.apps.manage"
+	ScopeLogsRead       = "okta.logs.read"
+	ScopePoliciesRead   = "okta.policies.read"
+	ScopePoliciesManage = "okta.policies.manage"
+)
+
+// DefaultScopes are requested when OKTA_SCOPES is not set (design §6).
+var DefaultScopes = []string{ScopeUsersRead, ScopeUsersManage, ScopeGroupsRead, ScopeAppsRead, ScopeLogsRead, ScopePoliciesRead}
+
+var byKind = func() map[Kind]int {
+	m := make(map[Kind]int, len(Catalogue))
+	for i, k := range Catalogue {
+		if _, dup := m[k.Kind]; dup {
+			panic("intents: duplicate kind " + string(k.Kind))
+		}
+		m[k.Kind] = i
+	}
+	return m
+}()
+
+// Lookup returns the catalogue entry of k.
+func Lookup(k Kind) (KindInfo, bool) {
+	i, ok := byKind[k]
+	if !ok {
+		return KindInfo{}, false
+	}
+	return Catalogue[i], true
+}
+
+// Info returns the catalogue entry of k, or the zero KindInfo.
+func (k Kind) Info() KindInfo {
+	info, _ := Lookup(k)
+	return info
+}
+
+// IsAction reports whether k changes Okta.
+func (k Kind) IsAction() bool { return k.Info().Action }
+
+// Kinds lists every kind in catalogue order.
+func Kinds() []Kind {
+	out := make([]Kind, len(Catalogue))
+	for i, k := range Catalogue {
+		out[i] = k.Kind
+	}
+	return out
+}
+
+// Areas lists the areas in catalogue order.
+func Areas() []Area {
+	var out []Area
+	for _, k := range Catalogue {
+		if !slices.Contains(out, k.Area) {
+			out = append(out, k.Area)
+		}
+	}
+	return out
+}
+
+// InArea lists the catalogue entries of one area.
+func InArea(a Area) []KindInfo {
+	var out []KindInfo
+	for _, k := range Catalogue {
+		if k.Area == a {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// ScopesFor returns the sorted, de-duplicated scopes the given kinds need.
+func ScopesFor(kinds ...Kind) []string {
+	var out []string
+	for _, k := range kinds {
+		if s := k.Info().Scope; s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

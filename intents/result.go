@@ -1,0 +1,96 @@
+package intents
+
+import "time"
+
+// Result is the answer to a query. Only the fields of its kind are set.
+type Result struct {
+	Intent Intent `json:"intent"`
+
+	Users       []User       `json:"users,omitempty"`
+	Profile     *UserProfile `json:"profile,omitempty"`
+	Groups      []Group      `json:"groups,omitempty"`
+	Apps        []App        `json:"apps,omitempty"`
+	Assignments []Assignment `json:"assignments,omitempty"`
+	Policies    []Policy     `json:"policies,omitempty"`
+	Rules       []PolicyRule `json:"rules,omitempty"`
+	Events      []Event      `json:"events,omitempty"`
+	Status      *OrgStatus   `json:"status,omitempty"`
+
+	// Subject names the object a list belongs to (the group of
+	// group_members, the app of app_assignments, the policy of
+	// policy_rules), resolved.
+	Subject string `json:"subject,omitempty"`
+
+	Findings  []Finding `json:"findings,omitempty"`
+	Proposals []Action  `json:"proposals,omitempty"`
+
+	// Truncated is true when the result cap stopped the listing; Next is
+	// the cursor that continues it.
+	Truncated bool   `json:"truncated,omitempty"`
+	Next      string `json:"next,omitempty"`
+	// Since and Until bound a System Log result.
+	Since time.Time `json:"since,omitzero"`
+	Until time.Time `json:"until,omitzero"`
+}
+
+// Len is the number of listed items of the result's kind.
+func (r Result) Len() int {
+	return len(r.Users) + len(r.Groups) + len(r.Apps) + len(r.Assignments) +
+		len(r.Policies) + len(r.Rules) + len(r.Events)
+}
+
+// OrgStatus is the answer to `status`: whether oktabot can reach Okta and
+// with what rights.
+type OrgStatus struct {
+	OrgURL        string    `json:"orgUrl"`
+	ClientID      string    `json:"clientId"`
+	TokenType     string    `json:"tokenType"` // Bearer or DPoP
+	TokenExpires  time.Time `json:"tokenExpires,omitzero"`
+	Requested     []string  `json:"requestedScopes"`
+	Granted       []string  `json:"grantedScopes"`
+	Missing       []string  `json:"missingScopes,omitempty"`
+	AdminRole     bool      `json:"adminRole"`
+	AdminRoleNote string    `json:"adminRoleNote,omitempty"`
+}
+
+// Severity bands of design §5.
+type Severity string
+
+// The bands, by score: Low < 22, Medium < 48, High < 74, Critical.
+const (
+	Low      Severity = "low"
+	Medium   Severity = "medium"
+	High     Severity = "high"
+	Critical Severity = "critical"
+)
+
+// Band returns the severity band of a 0–100 score.
+func Band(score int) Severity {
+	switch {
+	case score < 22:
+		return Low
+	case score < 48:
+		return Medium
+	case score < 74:
+		return High
+	default:
+		return Critical
+	}
+}
+
+// Finding is one detection's verdict about one user (or the org).
+type Finding struct {
+	Detection string     `json:"detection"`
+	Severity  Severity   `json:"severity"`
+	Score     int        `json:"score"`
+	User      string     `json:"user,omitempty"`
+	Summary   string     `json:"summary"`
+	Evidence  []Evidence `json:"evidence"`
+	Events    []string   `json:"events"` // uuids of the supporting events
+}
+
+// Evidence is one scored reason behind a finding.
+type Evidence struct {
+	Text   string `json:"text"`
+	Points int    `json:"points"`
+}

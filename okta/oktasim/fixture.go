@@ -1,0 +1,45 @@
+package oktasim
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+)
+
+// Object is one Okta API object in Okta's own JSON shape (a user, group,
+// app, policy, rule, factor or System Log event), so that real API output
+// drops into a fixture unchanged.
+type Object = map[string]any
+
+// Fixture is an org: the simulator's starting state (design §7).
+//
+// Besides Okta's own fields, a group may carry "members" (user ids or
+// logins) and "apps" (app ids), an app "users" and "groups", and a policy
+// "rules" (rule objects). Factors are keyed by user id or login. A User
+// actor in Logs with no entry in Users is added as an ACTIVE user.
+type Fixture struct {
+	// Now, when set, shifts every event so that this instant is the
+	// present.
+	Now       time.Time           `json:"now,omitzero"`
+	Users     []Object            `json:"users"`
+	Groups    []Object            `json:"groups"`
+	Apps      []Object            `json:"apps"`
+	Policies  []Object            `json:"policies"`
+	Factors   map[string][]Object `json:"factors"`
+	Logs      []Object            `json:"logs"`
+	AdminRole *bool               `json:"admin_role,omitempty"` // nil: true
+}
+
+// LoadFixture reads a fixture from a JSON file.
+func LoadFixture(path string) (*Fixture, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("oktasim: load fixture: %w", err)
+	}
+	var fx Fixture
+	if err := json.Unmarshal(b, &fx); err != nil {
+		return nil, fmt.Errorf("oktasim: load fixture %s: %w", path, err)
+	}
+	return &fx, nil
+}
