@@ -71,8 +71,8 @@ const (
 	ActivatePolicyRule   Kind = "activate_policy_rule"
 	DeactivatePolicyRule Kind = "deactivate_policy_rule"
 
-	Pending  Kind = "pending"
-	Proposal Kind = "proposal"
+	Pending      Kind = "pending"
+	ShowProposal Kind = "proposal"
 )
 
 // Area groups kinds for help text and for choosing the adapter that serves
@@ -217,7 +217,7 @@ var Catalogue = []KindInfo{
 	{Kind: DeactivatePolicyRule, Area: AreaPolicyActions, Verbs: []string{"deactivate-rule"}, Summary: "Deactivate a policy rule", Positional: []Arg{ArgPolicy, ArgRule}, Required: []Arg{ArgPolicy, ArgRule}, Optional: []Arg{ArgReason}, Example: `/okta deactivate-rule Contractors "Require MFA"`, Action: true, Scope: ScopePoliciesManage, Undo: ActivatePolicyRule},
 
 	{Kind: Pending, Area: AreaApprovals, Verbs: []string{"pending", "proposals"}, Summary: "Open proposals waiting for a decision", Example: "/okta pending"},
-	{Kind: Proposal, Area: AreaApprovals, Verbs: []string{"proposal"}, Summary: "One proposal and its history", Positional: []Arg{ArgID}, Required: []Arg{ArgID}, Example: "/okta proposal p-7Q2M"},
+	{Kind: ShowProposal, Area: AreaApprovals, Verbs: []string{"proposal"}, Summary: "One proposal and its history", Positional: []Arg{ArgID}, Required: []Arg{ArgID}, Example: "/okta proposal p-7Q2M"},
 }
 
 // The OAuth scopes oktabot asks for.

@@ -1,0 +1,167 @@
+package approvals
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/oktabot/oktabot/intents"
+)
+
+// Decision is one click on a proposal's Approve or Reject button (or the
+// command-line equivalent).
+type Decision struct {
+	ProposalID string
+	By         string // Slack user id of the clicker (or "cli:NAME")
+	Approve    bool   // false rejects
+	Reason     string // why, on reject
+	// Channel is where the click came from; when set, it must be the
+	// channel of the proposal's message. Leave it empty for the command
+	// line.
+	Channel string
+}
+
+// Policy is who may decide what. Nil functions fail closed where it
+// matters: without IsApprover nobody is an approver.
+//
+// Decide calls these functions inside its write transaction, which blocks
+// every other write: they must answer from memory (resolve Slack user
+// groups beforehand) and must not call the Store.
+type Policy struct {
+	// IsApprover reports whether a Slack user may approve or reject
+	// (configured user ids and members of configured user groups).
+	IsApprover func(slackUserID string) bool
+	// AllowSelfApproval lets the requester approve their own proposal.
+	AllowSelfApproval bool
+	// Protected reports whether an action touches a protected account or
+	// group, and why; such approvals are refused. Nil protects nothing.
+	Protected func(intents.Preview) (bool, string)
+	// HasScope reports whether the service app holds an OAuth scope now.
+	// Nil trusts Preview.Granted alone.
+	HasScope func(scope string) bool
+}
+
+// Decide approves or rejects a pending proposal in one transaction that
+// re-checks, in this order: the proposal exists (else intents.ErrNotFound),
+// the click came from its channel (ErrWrongChannel), it is pending
+// (ErrDecided, or ErrExpired if it expired, both in a *StateError), it has
+// not expired (ErrExpired; it is moved to expired in the same transaction),
+// the clicker is an approver (ErrNotApprover), and, to approve, that they
+// are not the requester (ErrSelfApproval), the target is not protected
+// (ErrProtected) and the scope is granted (ErrScopeMissing).
+//
+// The requester may reject (withdraw) their own proposal without being an
+// approver: rejecting never acts.
+//
+// A refusal writes a "refused" audit record and changes no proposal. On
+// success and on a refusal alike Decide returns the proposal as it now
+// stands, so that the caller can redraw its message.
+func (s *Store) Decide(d Decision, pol Policy) (intents.Proposal, error) {
+	id := canonicalID(d.ProposalID)
+	var (
+		p       intents.Proposal
+		refusal error
+	)
+	err := s.update(func(t *txn) error {
+		now := s.now()
+		var err error
+		if p, err = t.load(id); err != nil {
+			return err
+		}
+		if refusal = vet(p, d, pol, now); refusal != nil {
+			if errors.Is(refusal, ErrExpired) && p.State == intents.StatePending {
+				if err := t.expire(&p, now); err != nil {
+					return err
+				}
+			}
+			rec := record(p, EventRefused, now)
+			rec.Approver = d.By
+			rec.Result = decisionWord(d)
+			rec.Detail = refusal.Error()
+			return t.audit(rec)
+		}
+		prev := p.State
+		event := EventApproved
+		p.State = intents.StateApproved
+		if !d.Approve {
+			event, p.State, p.Reason = EventRejected, intents.StateRejected, d.Reason
+		}
+		p.DecidedBy, p.DecidedAt, p.Updated = d.By, now, now
+		if err := t.save(&p, prev); err != nil {
+			return err
+		}
+		rec := record(p, event, now)
+		rec.Approver = d.By
+		rec.Detail = d.Reason
+		if d.Channel != "" {
+			rec.Result = "in " + d.Channel
+		}
+		return t.audit(rec)
+	})
+	switch {
+	case err != nil && errors.Is(err, intents.ErrNotFound):
+		return intents.Proposal{}, fmt.Errorf("approvals: decide %s: %w", id, err)
+	case err != nil && refusal != nil:
+		// The refusal stands; only its audit record (and an expiry) was lost.
+		s.log.Error("approvals: refused decision not audited", "proposal", id, "by", d.By, "refusal", refusal, "err", err)
+		return intents.Proposal{}, fmt.Errorf("approvals: decide %s: %w", id, refusal)
+	case err != nil:
+		return intents.Proposal{}, fmt.Errorf("approvals: decide %s: %w", id, err)
+	case refusal != nil:
+		return p, fmt.Errorf("approvals: decide %s: %w", id, refusal)
+	}
+	return p, nil
+}
+
+// vet returns why d may not be applied to p, or nil.
+func vet(p intents.Proposal, d Decision, pol Policy, now time.Time) error {
+	if d.Channel != "" && d.Channel != p.Channel {
+		return fmt.Errorf("%w: the click came from %s, the proposal lives in %s", ErrWrongChannel, d.Channel, orNone(p.Channel))
+	}
+	if p.State == intents.StateExpired {
+		return stateError(ErrExpired, p)
+	}
+	if p.State != intents.StatePending {
+		return stateError(ErrDecided, p)
+	}
+	if expired(p, now) {
+		return fmt.Errorf("%w at %s", ErrExpired, p.Expires.Format(time.RFC3339))
+	}
+	approver := pol.IsApprover != nil && pol.IsApprover(d.By)
+	if !d.Approve {
+		if !approver && d.By != p.Requester {
+			return fmt.Errorf("%w: %s", ErrNotApprover, d.By)
+		}
+		return nil
+	}
+	if !approver {
+		return fmt.Errorf("%w: %s", ErrNotApprover, d.By)
+	}
+	if d.By == p.Requester && !pol.AllowSelfApproval {
+		return fmt.Errorf("%w: %s", ErrSelfApproval, d.By)
+	}
+	if pol.Protected != nil {
+		if protected, why := pol.Protected(p.Preview); protected {
+			return fmt.Errorf("%w: %s", ErrProtected, orNone(why))
+		}
+	}
+	scope := p.Preview.Scope
+	if !p.Preview.Granted || (pol.HasScope != nil && scope != "" && !pol.HasScope(scope)) {
+		return fmt.Errorf("%w: %s", ErrScopeMissing, orNone(scope))
+	}
+	return nil
+}
+
+func decisionWord(d Decision) string {
+	if d.Approve {
+		return "approve"
+	}
+	return "reject"
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}

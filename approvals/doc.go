@@ -1,0 +1,56 @@
+// Package approvals is oktabot's proposal store: every change to Okta waits
+// here, as an intents.Proposal, until a person decides it, and the store
+// guarantees the state machine that makes a click safe. It also keeps the
+// append-only audit log of every request, decision and result (design §4).
+//
+// # States
+//
+// A proposal moves only along these edges, each one bbolt Update that
+// re-reads the current state before it writes:
+//
+//	pending → approved → executing → executed | failed
+//	pending → rejected
+//	pending → expired
+//	executing → unknown   (found executing when the store was opened)
+//
+// Create makes a pending proposal; Decide approves or rejects it after
+// checking the Policy (approver, self-approval, protected target, OAuth
+// scope, channel, expiry); BeginExecute is the exactly-once gate: of any
+// number of concurrent callers exactly one moves an approved proposal to
+// executing and gets it back; Finish records the result. ExpireDue (and
+// Sweep, which runs it on a timer) expires pending proposals past their
+// Expires time.
+//
+// # Durability
+//
+// Each transition and its audit record are written in the same transaction
+// and bbolt fsyncs on commit, so a process killed at any point loses
+// neither. A proposal found executing when the store is opened was
+// interrupted mid-action: Open moves it to unknown, writes an "unknown"
+// audit record and lists it in Recovered, for a person to check in Okta. It
+// is never re-run.
+//
+// # Opening
+//
+// Options.Timeout bounds the wait for the file lock (bbolt's zero would wait
+// forever; ours means one second). A file held by another process, a damaged
+// or truncated file, a file that is not bbolt, another program's bbolt file,
+// and a file written by a newer oktabot each give a clear error wrapping
+// ErrInUse, ErrCorrupt or ErrIncompatible; a damaged file never panics.
+//
+// # Layout
+//
+// Proposals are JSON under their id in the "proposals" bucket. Secondary
+// indexes keep the hot paths independent of history: "pending" (created
+// time + id → expires) for Pending and ExpireDue, "active" (id → state) for
+// approved and executing proposals. "audit" holds records under
+// NextSequence keys; "history" (id + sequence) finds one proposal's
+// records. "meta" holds the application name and schema version.
+//
+// # What this package must not do
+//
+// It never calls Okta or Slack and never executes an action: the caller
+// does, between BeginExecute and Finish. It imports only intents, bbolt and
+// the standard library, writes no text for people beyond error strings, and
+// offers no way to edit or delete an audit record.
+package approvals

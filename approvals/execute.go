@@ -1,0 +1,111 @@
+package approvals
+
+import (
+	"fmt"
+
+	"github.com/oktabot/oktabot/intents"
+)
+
+// BeginExecute moves an approved proposal to executing and returns it: the
+// caller, and only the caller, then runs the action and reports with
+// Finish. It is the exactly-once gate: of any number of concurrent calls for
+// one proposal exactly one succeeds; the others get a *StateError with
+// ErrStarted (already begun) or ErrNotApproved (never approved).
+func (s *Store) BeginExecute(id string) (intents.Proposal, error) {
+	id = canonicalID(id)
+	var p intents.Proposal
+	err := s.update(func(t *txn) error {
+		var err error
+		if p, err = t.load(id); err != nil {
+			return err
+		}
+		switch p.State {
+		case intents.StateApproved:
+		case intents.StatePending, intents.StateRejected, intents.StateExpired:
+			return stateError(ErrNotApproved, p)
+		default:
+			return stateError(ErrStarted, p)
+		}
+		now := s.now()
+		p.State, p.Updated = intents.StateExecuting, now
+		if err := t.save(&p, intents.StateApproved); err != nil {
+			return err
+		}
+		rec := record(p, EventExecuting, now)
+		rec.Approver = p.DecidedBy
+		return t.audit(rec)
+	})
+	if err != nil {
+		return intents.Proposal{}, fmt.Errorf("approvals: begin %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// Finish records how an executing proposal's action ended: with execErr
+// nil it becomes executed with out as its Outcome; otherwise failed, with
+// execErr's text as Error (and out, if any, kept). The audit record carries
+// the outcome's summary, Okta request id and before/after, or the error and
+// its request id. Finish on a proposal that is not executing returns a
+// *StateError with ErrNotExecuting and changes nothing.
+func (s *Store) Finish(id string, out *intents.ActionOutcome, execErr error) (intents.Proposal, error) {
+	id = canonicalID(id)
+	if out == nil && execErr == nil {
+		return intents.Proposal{}, fmt.Errorf("approvals: finish %s: %w", id, intents.Invalidf("neither an outcome nor an error"))
+	}
+	var p intents.Proposal
+	err := s.update(func(t *txn) error {
+		var err error
+		if p, err = t.load(id); err != nil {
+			return err
+		}
+		if p.State != intents.StateExecuting {
+			return stateError(ErrNotExecuting, p)
+		}
+		now := s.now()
+		p.Updated = now
+		if out != nil {
+			o := *out
+			p.Outcome = &o
+		}
+		var rec intents.AuditRecord
+		if execErr == nil {
+			p.State = intents.StateExecuted
+			rec = record(p, EventExecuted, now)
+			rec.Result = out.Summary
+		} else {
+			p.State = intents.StateFailed
+			p.Error = execErr.Error()
+			rec = record(p, EventFailed, now)
+			rec.Result = "failed"
+			rec.Detail = p.Error
+			if e, ok := intents.AsError(execErr); ok {
+				rec.RequestID = e.RequestID
+			}
+		}
+		rec.Approver = p.DecidedBy
+		if out != nil {
+			rec.Before, rec.After = out.Before, out.After
+			if out.RequestID != "" {
+				rec.RequestID = out.RequestID
+			}
+			if out.Created != nil {
+				rec.Detail = joinDetail(rec.Detail, "created "+refName(*out.Created))
+			}
+		}
+		if err := t.save(&p, intents.StateExecuting); err != nil {
+			return err
+		}
+		return t.audit(rec)
+	})
+	if err != nil {
+		return intents.Proposal{}, fmt.Errorf("approvals: finish %s: %w", id, err)
+	}
+	return p, nil
+}
+
+func joinDetail(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}

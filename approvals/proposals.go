@@ -1,0 +1,182 @@
+package approvals
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/oktabot/oktabot/intents"
+)
+
+// idAlphabet is base32 without the confusable 0, 1, I and O (L stays: with
+// 1 and I gone nothing looks like it).
+const (
+	idAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+	idPrefix   = "p-"
+	idLen      = 6 // 30 random bits
+)
+
+// newID returns "p-" and six random characters from crypto/rand.
+func newID() string {
+	var b [idLen]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand crashes the program instead)
+	out := make([]byte, 0, len(idPrefix)+idLen)
+	out = append(out, idPrefix...)
+	for _, c := range b {
+		out = append(out, idAlphabet[c&31]) // 256 is a multiple of 32: unbiased
+	}
+	return string(out)
+}
+
+// canonicalID accepts an id as a person types it: any case, spaces around.
+func canonicalID(id string) string {
+	id = strings.TrimSpace(id)
+	if len(id) > len(idPrefix) && strings.EqualFold(id[:len(idPrefix)], idPrefix) {
+		return idPrefix + strings.ToUpper(id[len(idPrefix):])
+	}
+	return id
+}
+
+// Create stores p as a new pending proposal and returns it as stored: with
+// a fresh unguessable id ("p-7Q2MXK"), Created now, Expires after the TTL,
+// and an audit record "requested". Of p it keeps Preview, Requester,
+// Channel, MessageTS, ThreadTS and UndoOf; it needs a Requester and an
+// action kind (errors wrap intents.ErrInvalid).
+func (s *Store) Create(p intents.Proposal) (intents.Proposal, error) {
+	if strings.TrimSpace(p.Requester) == "" {
+		return intents.Proposal{}, fmt.Errorf("approvals: create: %w", intents.Invalidf("a proposal needs a requester"))
+	}
+	if !p.Preview.Action.Kind.IsAction() {
+		return intents.Proposal{}, fmt.Errorf("approvals: create: %w", intents.Invalidf("%q is not an action", p.Preview.Action.Kind))
+	}
+	now := s.now()
+	out := intents.Proposal{
+		Preview:   p.Preview,
+		State:     intents.StatePending,
+		Requester: p.Requester,
+		Channel:   p.Channel,
+		MessageTS: p.MessageTS,
+		ThreadTS:  p.ThreadTS,
+		Created:   now,
+		Expires:   now.Add(s.ttl),
+		Updated:   now,
+		UndoOf:    p.UndoOf,
+	}
+	err := s.update(func(t *txn) error { return t.create(&out) })
+	if err != nil {
+		return intents.Proposal{}, fmt.Errorf("approvals: create %s for %s: %w", out.Preview.Action.Kind, out.Requester, err)
+	}
+	return out, nil
+}
+
+// create gives p a free id and stores it with its "requested" record.
+func (t *txn) create(p *intents.Proposal) error {
+	for range 20 {
+		if p.ID = newID(); !t.exists(p.ID) {
+			break
+		}
+	}
+	if t.exists(p.ID) {
+		return errors.New("no free id")
+	}
+	if err := t.save(p, ""); err != nil {
+		return err
+	}
+	rec := record(*p, EventRequested, p.Created)
+	rec.Before, rec.After = p.Preview.Before, p.Preview.After
+	rec.Detail = p.Preview.Summary
+	if p.Preview.Action.Reason != "" {
+		rec.Detail = joinDetail(rec.Detail, "reason: "+p.Preview.Action.Reason)
+	}
+	return t.audit(rec)
+}
+
+// Get returns one proposal; an unknown id wraps intents.ErrNotFound. The id
+// may be typed in any case.
+func (s *Store) Get(id string) (intents.Proposal, error) {
+	id = canonicalID(id)
+	var p intents.Proposal
+	err := s.view(func(t *txn) (err error) {
+		p, err = t.load(id)
+		return err
+	})
+	if err != nil {
+		return intents.Proposal{}, fmt.Errorf("approvals: get %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// SetMessage records where the proposal's message lives, so that later
+// transitions can update it and Decide can check where a click came from.
+func (s *Store) SetMessage(id, channel, ts string) error {
+	id = canonicalID(id)
+	err := s.update(func(t *txn) error {
+		p, err := t.load(id)
+		if err != nil {
+			return err
+		}
+		p.Channel, p.MessageTS = channel, ts
+		return t.save(&p, p.State)
+	})
+	if err != nil {
+		return fmt.Errorf("approvals: set message of %s: %w", id, err)
+	}
+	return nil
+}
+
+// Pending returns the proposals waiting for a decision, oldest first. It
+// reads only the pending index, however many proposals were ever made, and
+// leaves out those past Expires (ExpireDue moves them to expired).
+func (s *Store) Pending() ([]intents.Proposal, error) {
+	now := s.now()
+	var out []intents.Proposal
+	err := s.view(func(t *txn) error {
+		c := t.pending.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if !now.Before(bytesTime(v)) {
+				continue
+			}
+			p, err := t.load(pendingID(k))
+			if err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("approvals: pending: %w", err)
+	}
+	return out, nil
+}
+
+// Approved returns the proposals approved but not yet begun, in id order:
+// after a restart, those whose execution never started. Running them is the
+// caller's choice, through BeginExecute.
+func (s *Store) Approved() ([]intents.Proposal, error) {
+	var out []intents.Proposal
+	err := s.view(func(t *txn) error {
+		return t.active.ForEach(func(k, v []byte) error {
+			if intents.State(v) != intents.StateApproved {
+				return nil
+			}
+			p, err := t.load(string(k))
+			if err != nil {
+				return err
+			}
+			out = append(out, p)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("approvals: approved: %w", err)
+	}
+	return out, nil
+}
+
+// expired reports whether p's time is up at now.
+func expired(p intents.Proposal, now time.Time) bool {
+	return !now.Before(p.Expires)
+}

@@ -1,0 +1,79 @@
+// Package slackfake is a fake Slack for tests: the Web API methods oktabot
+// calls, response URLs, file uploads and Socket Mode over a real websocket,
+// on one loopback httptest server. It is driven by the real slack-go client
+// and its state is inspected afterwards.
+//
+// # Use
+//
+// Like tailscale's testcontrol, the zero Options work:
+//
+//	fake := slackfake.New(slackfake.Options{Users: users})
+//	defer fake.Close()
+//	api := slack.New(fake.Options().BotToken,
+//		slack.OptionAppLevelToken(fake.Options().AppToken),
+//		slack.OptionAPIURL(fake.APIURL()))
+//	sm := socketmode.New(api) // drain sm.Events, run sm.RunContext(ctx)
+//
+//	id, _ := fake.SlashCommand(ctx, slackfake.SlashCommand{UserID: "U1", ChannelID: "C1", Text: "user a@x.com"})
+//	ack, _ := fake.WaitAck(ctx, id)             // ack.Payload, ack.Latency()
+//	msg, _ := fake.WaitMessage(ctx, func(m slackfake.Message) bool { return m.Method == "response_url" })
+//	fake.Rejections()                          // messages Slack would have refused
+//	fake.UnknownCalls()                        // methods the fake does not know: fail the test
+//
+// # Socket Mode
+//
+// apps.connections.open (app token only) returns a single-use ws:// URL.
+// On connect the fake sends hello, then pings every Options.PingInterval.
+// Envelopes go to the newest open socket; a driving call waits for one.
+// slash_commands carry accepts_response_payload true, a response_url and a
+// trigger_id; events_api carry retry_attempt and retry_reason; interactive
+// carry block_actions or view_submission. Acks are recorded with the time
+// the envelope was sent and the time the ack arrived; acks of MaxAckBytes or
+// more are dropped as Slack drops them. A slash command's ack payload is
+// shown to the user (Message with Method "ack"). Disconnect sends a
+// disconnect envelope and closes the socket shortly after; DropConnection
+// closes it abruptly. Unacknowledged events_api envelopes are redelivered
+// only if Options.RedeliverAfter is set, or explicitly with RedeliverEvent.
+//
+// # Web API
+//
+// Calls are form posts or JSON bodies with the token as a form field or a
+// Bearer header; answers are Slack's JSON with ok and error (not_authed,
+// invalid_auth, not_allowed_token_type, channel_not_found,
+// message_not_found, …). Implemented: auth.test, apps.connections.open,
+// chat.postMessage, chat.update, chat.postEphemeral, chat.delete,
+// files.getUploadURLExternal with its upload URL,
+// files.completeUploadExternal, users.info, users.lookupByEmail,
+// conversations.info, usergroups.users.list, views.open, views.push and
+// views.update. Any other method answers unknown_method and is recorded in
+// UnknownCalls. FailNext injects an error (ratelimited answers HTTP 429).
+//
+// Message timestamps are 1700000000.000100, 1700000000.000200, … in order.
+// A response_url serves ResponseURLUses posts within ResponseURLTTL
+// (replace_original, delete_original, response_type); a trigger_id opens
+// one view within TriggerTTL (expired_trigger_id, exchanged_trigger_id),
+// measured on Options.Now.
+//
+// # Block Kit limits
+//
+// chat.postMessage, chat.update, chat.postEphemeral, response_url posts and
+// ack payloads are checked as Slack checks them: at most 50 blocks (100 in
+// modals); section text 1–3000 characters, at most 10 fields of up to 2000;
+// header plain_text up to 150; context up to 10 elements; actions up to 25
+// elements; button plain_text up to 75, value up to 2000, url up to 3000;
+// block_id and action_id up to 255, block_id unique in the message and
+// action_id unique in its block (as Slack documents); message text up to
+// 40,000 (msg_too_long); neither text nor blocks is no_text. Violations
+// answer invalid_blocks with Slack-style response_metadata.messages. The
+// compact JSON of the blocks may not exceed Options.MaxBlocksBytes
+// (DefaultMaxBlocksBytes, 13,000 bytes: Slack's undocumented cumulative
+// limit, msg_blocks_too_long, is reported at 12,000–13,300 characters of
+// text). Views are checked too and answer invalid_arguments. Every refusal is
+// recorded in Rejections.
+//
+// # What it must not do
+//
+// It must not import slack-go or any oktabot package outside its tests (it
+// is the far side of the wire), must not listen beyond loopback, and must
+// never log or echo tokens.
+package slackfake

@@ -1,0 +1,13 @@
+package intents_test
+
+import (
+	"testing"
+
+	"github.com/oktabot/oktabot/internal/archtest"
+)
+
+// TestDependencies keeps intents the domain leaf of style.md: it imports the
+// standard library only, so every other package may import it.
+func TestDependencies(t *testing.T) {
+	archtest.CheckOnly(t, "github.com/oktabot/oktabot/intents")
+}

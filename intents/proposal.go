@@ -1,0 +1,75 @@
+package intents
+
+import "time"
+
+// State is where a proposal is in its life (design §4).
+//
+//	pending → approved → executing → executed | failed
+//	pending → rejected
+//	pending → expired
+//	executing → unknown   (found executing after a crash; never re-run)
+type State string
+
+// The proposal states.
+const (
+	StatePending   State = "pending"
+	StateApproved  State = "approved"
+	StateExecuting State = "executing"
+	StateExecuted  State = "executed"
+	StateFailed    State = "failed"
+	StateRejected  State = "rejected"
+	StateExpired   State = "expired"
+	StateUnknown   State = "unknown"
+)
+
+// Final reports whether no transition leaves s.
+func (s State) Final() bool {
+	switch s {
+	case StateExecuted, StateFailed, StateRejected, StateExpired, StateUnknown:
+		return true
+	}
+	return false
+}
+
+// Proposal is one action waiting for, or past, a decision. It holds the
+// exact Okta operation (the Preview, with resolved ids) that an approver
+// sees and that is executed, nothing else.
+type Proposal struct {
+	ID      string  `json:"id"`
+	Preview Preview `json:"preview"`
+	State   State   `json:"state"`
+
+	Requester string    `json:"requester"` // Slack user id (or "cli:NAME")
+	Channel   string    `json:"channel,omitempty"`
+	MessageTS string    `json:"messageTs,omitempty"` // the proposal message, updated on every transition
+	ThreadTS  string    `json:"threadTs,omitempty"`
+	Created   time.Time `json:"created"`
+	Expires   time.Time `json:"expires"`
+
+	DecidedBy string    `json:"decidedBy,omitempty"`
+	DecidedAt time.Time `json:"decidedAt,omitzero"`
+	Reason    string    `json:"rejectReason,omitempty"` // the approver's reason on reject
+
+	Outcome *ActionOutcome `json:"outcome,omitempty"`
+	Error   string         `json:"error,omitempty"` // why execution failed, for people
+	Updated time.Time      `json:"updated"`
+	// UndoOf names the proposal this one reverses.
+	UndoOf string `json:"undoOf,omitempty"`
+}
+
+// AuditRecord is one line of the append-only audit log.
+type AuditRecord struct {
+	Seq        uint64    `json:"seq"`
+	At         time.Time `json:"at"`
+	ProposalID string    `json:"proposal"`
+	Event      string    `json:"event"` // requested, approved, rejected, expired, executing, executed, failed, unknown, refused
+	Requester  string    `json:"requester,omitempty"`
+	Approver   string    `json:"approver,omitempty"` // who decided (or was refused)
+	Action     Kind      `json:"action"`
+	Target     string    `json:"target"` // "user john@company.com (00u1)"
+	Result     string    `json:"result,omitempty"`
+	RequestID  string    `json:"oktaRequestId,omitempty"`
+	Before     string    `json:"before,omitempty"`
+	After      string    `json:"after,omitempty"`
+	Detail     string    `json:"detail,omitempty"`
+}

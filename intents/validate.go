@@ -1,0 +1,278 @@
+package intents
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits on argument values.
+const (
+	maxLogin     = 100
+	maxName      = 255
+	maxQuery     = 255
+	maxEventType = 100
+	maxReason    = 500
+	maxLimit     = 1000
+	maxFieldKey  = 50
+	maxFieldVal  = 1024
+	maxFields    = 50
+	maxCountries = 50
+	maxID        = 64
+)
+
+// validFieldKey reports whether k is an Okta profile attribute name:
+// [A-Za-z][A-Za-z0-9_]*, at most 50 characters.
+func validFieldKey(k string) bool {
+	if k == "" || len(k) > maxFieldKey || !isKeyStart(k[0]) {
+		return false
+	}
+	for i := 1; i < len(k); i++ {
+		if !isKeyByte(k[i]) || k[i] == '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// validUser accepts an Okta user id, a login or email, or a Slack mention.
+func validUser(s string) (string, error) {
+	switch {
+	case isSlackMention(s), isOktaUserID(s):
+		return s, nil
+	case strings.HasPrefix(s, "<"):
+		return "", invalid("%q is not a user: mention them with @ or give their login", excerpt(s))
+	case utf8.RuneCountInString(s) > maxLogin:
+		return "", invalid("a login has at most %d characters; %q is longer", maxLogin, excerpt(s))
+	case hasControl(s) || strings.ContainsFunc(s, isSpace):
+		return "", invalid("%q is not a login: give one login or email without spaces (quote group names, not users)", excerpt(s))
+	}
+	return s, nil
+}
+
+// isOktaUserID reports an Okta user id: 00u and 17 letters or digits.
+func isOktaUserID(s string) bool {
+	if len(s) != 20 || !strings.HasPrefix(s, "00u") {
+		return false
+	}
+	return isAlnum(s[3:])
+}
+
+// isSlackMention reports <@U123> (or W for Enterprise Grid users).
+func isSlackMention(s string) bool {
+	id, ok := strings.CutPrefix(s, "<@")
+	if !ok {
+		return false
+	}
+	id, ok = strings.CutSuffix(id, ">")
+	if !ok || len(id) < 3 || len(id) > 20 || (id[0] != 'U' && id[0] != 'W') {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !('A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// validName checks a group, app, policy or rule name.
+func validName(a Arg, s string) (string, error) {
+	if utf8.RuneCountInString(s) > maxName {
+		return "", invalid("a %s name has at most %d characters", a, maxName)
+	}
+	if hasControl(s) {
+		return "", invalid("a %s name cannot contain control characters", a)
+	}
+	return s, nil
+}
+
+// validText checks free text.
+func validText(what, s string, max int) (string, error) {
+	if utf8.RuneCountInString(s) > max {
+		return "", invalid("the %s is %d characters; the limit is %d", what, utf8.RuneCountInString(s), max)
+	}
+	if hasControl(s) {
+		return "", invalid("the %s cannot contain control characters", what)
+	}
+	return s, nil
+}
+
+// validPolicyType accepts Okta's four policy types and short aliases.
+func validPolicyType(s string) (string, error) {
+	switch strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToUpper(s)) {
+	case "OKTA_SIGN_ON", "SIGN_ON", "SIGNON", "OKTA_SIGNON":
+		return "OKTA_SIGN_ON", nil
+	case "PASSWORD":
+		return "PASSWORD", nil
+	case "MFA_ENROLL", "MFA", "MFA_ENROLLMENT", "AUTHENTICATOR_ENROLLMENT":
+		return "MFA_ENROLL", nil
+	case "ACCESS_POLICY", "ACCESS", "AUTHENTICATION", "APP_SIGN_ON":
+		return "ACCESS_POLICY", nil
+	}
+	return "", invalid("%q is not a policy type: use OKTA_SIGN_ON (sign-on), PASSWORD, MFA_ENROLL (mfa) or ACCESS_POLICY (access)", excerpt(s))
+}
+
+// validWindow reads a window with ParseWindow and words its error.
+func validWindow(s string) (Duration, error) {
+	d, err := ParseWindow(s)
+	if err != nil {
+		return 0, invalid("%s", strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": "))
+	}
+	return d, nil
+}
+
+// durationShaped reports whether s looks like a window (digits and units,
+// e.g. 48h, 7d, 1h30m, 2w) rather than a name.
+func durationShaped(s string) bool {
+	if s == "" || len(s) > 20 {
+		return false
+	}
+	s = strings.ToLower(s)
+	for s != "" {
+		i := 0
+		for i < len(s) && ('0' <= s[i] && s[i] <= '9' || s[i] == '.') {
+			i++
+		}
+		if i == 0 {
+			return false
+		}
+		j := i
+		for j < len(s) && 'a' <= s[j] && s[j] <= 'z' {
+			j++
+		}
+		switch s[i:j] {
+		case "ns", "us", "ms", "s", "m", "h", "d", "w":
+		default:
+			return false
+		}
+		s = s[j:]
+	}
+	return true
+}
+
+// validEventType accepts a System Log event type or a pattern:
+// segments of letters, digits and _ separated by dots; later segments may
+// use * (user.authentication.*). Okta's types are lower case apart from a
+// few such as user.authentication.auth_via_IDP, so case is kept.
+func validEventType(s string) (string, error) {
+	bad := func() (string, error) {
+		return "", invalid("%q is not an event type: use Okta's dotted names, e.g. user.session.start or user.authentication.*", excerpt(s))
+	}
+	if len(s) > maxEventType {
+		return bad()
+	}
+	for i, seg := range strings.Split(s, ".") {
+		if seg == "" {
+			return bad()
+		}
+		for j := 0; j < len(seg); j++ {
+			c := seg[j]
+			ok := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || (c == '*' && i > 0)
+			if !ok {
+				return bad()
+			}
+		}
+	}
+	return s, nil
+}
+
+// validOutcome accepts the System Log's outcome.result values.
+func validOutcome(s string) (string, error) {
+	u := strings.ToUpper(s)
+	switch u {
+	case "SUCCESS", "FAILURE", "SKIPPED", "ALLOW", "DENY", "CHALLENGE", "UNKNOWN":
+		return u, nil
+	case "FAILED", "FAIL":
+		return "FAILURE", nil
+	}
+	return "", invalid("%q is not an outcome: use SUCCESS, FAILURE, SKIPPED, ALLOW, DENY, CHALLENGE or UNKNOWN", excerpt(s))
+}
+
+// validStatus accepts the statuses of the kind's objects: Okta's user
+// statuses for list_users, ACTIVE or INACTIVE for list_apps.
+func validStatus(k Kind, s string) (string, error) {
+	u := strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToUpper(s))
+	if k == ListApps {
+		switch u {
+		case "ACTIVE", "INACTIVE":
+			return u, nil
+		case "DEACTIVATED":
+			return "INACTIVE", nil
+		}
+		return "", invalid("%q is not an application status: use ACTIVE or INACTIVE", excerpt(s))
+	}
+	switch u {
+	case "STAGED", "PROVISIONED", "ACTIVE", "RECOVERY", "PASSWORD_EXPIRED", "LOCKED_OUT", "SUSPENDED", "DEPROVISIONED":
+		return u, nil
+	case "LOCKED":
+		return "LOCKED_OUT", nil
+	case "DEACTIVATED":
+		return "DEPROVISIONED", nil
+	}
+	return "", invalid("%q is not a user status: use STAGED, PROVISIONED, ACTIVE, RECOVERY, PASSWORD_EXPIRED, LOCKED_OUT, SUSPENDED or DEPROVISIONED", excerpt(s))
+}
+
+// validCountries reads a comma-separated list of country names or codes into
+// the System Log's English names, without repeats.
+func validCountries(s string) ([]string, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) > maxCountries {
+		return nil, invalid("too many countries (at most %d)", maxCountries)
+	}
+	var out []string
+	for _, part := range parts {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, ok := CountryName(part)
+		if !ok {
+			return nil, invalid("%q is not a country oktabot knows: use an ISO code such as RU or a name such as Russia", excerpt(part))
+		}
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	if len(out) == 0 {
+		return nil, invalid("countries: is empty; give codes or names, e.g. countries:RU,KP")
+	}
+	return out, nil
+}
+
+// validLimit accepts 1..1000.
+func validLimit(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > maxLimit {
+		return 0, invalid("limit must be a whole number from 1 to %d (got %q)", maxLimit, excerpt(s))
+	}
+	return n, nil
+}
+
+// validID accepts a proposal id: letters, digits, - and _.
+func validID(s string) (string, error) {
+	ok := len(s) <= maxID
+	for i := 0; ok && i < len(s); i++ {
+		c := s[i]
+		ok = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_'
+	}
+	if !ok {
+		return "", invalid("%q is not a proposal id: ids look like p-7Q2M (see /okta pending)", excerpt(s))
+	}
+	return s, nil
+}
+
+func hasControl(s string) bool { return strings.ContainsFunc(s, unicode.IsControl) }
+
+func isSpace(r rune) bool { return unicode.IsSpace(r) }
+
+func isAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,21 @@
+// Package archtest keeps oktabot's dependency rules true: a test per package
+// calls Check (imports it must never reach) or CheckOnly (the only imports it
+// may reach, besides the standard library), and `go list -deps` tells whether
+// the package's build graph obeys.
+//
+// # Rules (style.md)
+//
+//	cmd                    -> everything
+//	bot                    -> intents, blocks (+ slack-go)
+//	okta, approvals, blocks, intents/llm -> intents (+ their one SDK)
+//	okta/detect            -> intents
+//	intents                -> standard library only
+//
+// Nothing imports bot or cmd; adapters never import each other.
+//
+// # What this package must not do
+//
+// It is for tests only: it runs the go command and reports through
+// testing.TB. It imports no oktabot package, so any package's test may use
+// it, and it only looks at non-test imports (tests may use go-cmp and fakes).
+package archtest
