@@ -1,0 +1,167 @@
+package blocks
+
+import (
+	"strings"
+
+	"github.com/oktabot/oktabot/intents"
+	"github.com/slack-go/slack"
+)
+
+// events is the list of a result's System Log events, two compact lines
+// each: when, outcome and what; then who, from where, and the target.
+func (rc *rctx) events() list {
+	es, c := rc.r.Events, rc.c
+	empty := "No events found in this window."
+	if w := rc.r.Intent.EffectiveWindow(); w > 0 && rc.r.Since.IsZero() {
+		empty = "No events found in the last " + intents.Duration(w).Human() + "."
+	}
+	return list{one: "event", many: "events", n: len(es), empty: empty, row: func(i int) string {
+		e := es[i]
+		what := e.DisplayMessage
+		if what == "" {
+			what = e.EventType
+		}
+		line1 := joinNonEmpty(" ", rc.when(e.Published), outcomeEmoji(e.Outcome.Result), bold(md(orID(what, e.UUID), c.long)))
+		if e.DisplayMessage != "" && e.EventType != "" {
+			line1 += " " + code(e.EventType, c.name)
+		}
+		if res := strings.ToUpper(e.Outcome.Result); res != "" && res != "SUCCESS" && res != "ALLOW" {
+			line1 += " — " + joinNonEmpty(": ", md(e.Outcome.Result, c.word), md(e.Outcome.Reason, c.long))
+		}
+		var flags []string
+		if e.Security.IsProxy {
+			flags = append(flags, ":warning: proxy")
+		}
+		if strings.EqualFold(e.Debug["threatSuspected"], "true") {
+			flags = append(flags, ":rotating_light: threat suspected")
+		}
+		if strings.Contains(strings.ToUpper(e.Debug["risk"]), "LEVEL=HIGH") {
+			flags = append(flags, ":red_circle: risk HIGH")
+		}
+		line2 := joinNonEmpty(" · ", rc.actor(e.Actor), md(e.Client.IP, 45), md(e.Client.Place(), c.name), strings.Join(flags, " "), rc.target(e.Targets))
+		if line2 == "" {
+			return line1
+		}
+		return line1 + "\n      ↳ " + line2
+	}}
+}
+
+// actor is "Name (login)", or whichever of the two is known.
+func (rc *rctx) actor(a intents.Actor) string {
+	name, alt := a.DisplayName, a.AlternateID
+	switch {
+	case name != "" && alt != "" && !strings.EqualFold(name, alt):
+		return md(name, rc.c.name) + " (" + md(alt, rc.c.name) + ")"
+	case name != "":
+		return md(name, rc.c.name)
+	default:
+		return md(alt, rc.c.name)
+	}
+}
+
+// target is the first target of an event, with how many more there are.
+func (rc *rctx) target(ts []intents.Actor) string {
+	if len(ts) == 0 {
+		return ""
+	}
+	t := ts[0]
+	name := t.DisplayName
+	if name == "" {
+		name = t.AlternateID
+	}
+	if name == "" {
+		return ""
+	}
+	s := "→ " + md(name, rc.c.name)
+	if t.Type != "" {
+		s += " (" + md(t.Type, rc.c.word) + ")"
+	}
+	if len(ts) > 1 {
+		s += " +" + count(len(ts)-1)
+	}
+	return s
+}
+
+// findings renders up to caps.findings findings, worst as given first, each
+// with its score and the evidence behind it, and a summary for the
+// fallback text.
+func (rc *rctx) findings() ([]slack.Block, string) {
+	fs := rc.r.Findings
+	if len(fs) == 0 {
+		return nil, ""
+	}
+	c := rc.c
+	var blocks []slack.Block
+	for i, f := range fs {
+		if i == c.findings {
+			blocks = append(blocks, contextBlock("findings_more", "… and "+plural(len(fs)-c.findings, "more finding", "more findings")+" (Export CSV has them all)."))
+			break
+		}
+		if f.Severity == "" {
+			f.Severity = intents.Band(f.Score)
+		}
+		band := string(f.Severity)
+		if band != "" {
+			band = strings.ToUpper(band[:1]) + band[1:]
+		}
+		text := severityEmoji(f.Severity) + " *" + md(band, 20) + " (" + count(f.Score) + ")* · " + code(f.Detection, 60)
+		if f.User != "" {
+			text += " · " + md(f.User, c.name)
+		}
+		if s := md(f.Summary, c.long*2); s != "" {
+			text += "\n" + s
+		}
+		for j, ev := range f.Evidence {
+			if j == c.evidence {
+				text += "\n• … and " + count(len(f.Evidence)-c.evidence) + " more"
+				break
+			}
+			text += "\n• " + md(ev.Text, c.long)
+			switch {
+			case ev.Points > 0:
+				text += " (+" + count(ev.Points) + ")"
+			case ev.Points < 0:
+				text += " (" + count(ev.Points) + ")"
+			}
+		}
+		blocks = append(blocks, section("finding_"+count(i+1), text))
+	}
+	worst := fs[0]
+	for _, f := range fs {
+		if f.Score > worst.Score {
+			worst = f
+		}
+	}
+	return blocks, plural(len(fs), "finding", "findings") + " (worst: " + md(string(worst.Severity), 20) + ", " + count(worst.Score) + ")"
+}
+
+// proposals lists the fixes proposed from the findings, each with its
+// target and confidence; each becomes its own proposal message to approve.
+func (rc *rctx) proposals() string {
+	ps := rc.r.Proposals
+	if len(ps) == 0 {
+		return ""
+	}
+	lines := []string{":lock_with_ink_pen: *Proposed fixes (" + count(len(ps)) + ")*, each needs an approver:"}
+	for i, a := range ps {
+		if i == rc.c.proposals {
+			lines = append(lines, "• … and "+count(len(ps)-rc.c.proposals)+" more")
+			break
+		}
+		verb := string(a.Kind)
+		if info, ok := intents.Lookup(a.Kind); ok && len(info.Verbs) > 0 {
+			verb = info.Verbs[0]
+		}
+		var targets []string
+		for _, t := range a.Targets() {
+			targets = append(targets, md(joinNonEmpty(" ", t.Name, "("+t.ID+")"), rc.c.name))
+		}
+		line := "• *" + md(verb, 40) + "* " + strings.Join(targets, ", ")
+		if a.Confidence > 0 {
+			band := string(intents.Band(a.Confidence))
+			line += " — confidence " + strings.ToUpper(band[:1]) + band[1:] + " (" + count(a.Confidence) + "%)"
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
+}
