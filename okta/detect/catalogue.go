@@ -1,0 +1,158 @@
+package detect
+
+import (
+	"slices"
+
+	"github.com/oktabot/oktabot/intents"
+)
+
+// The catalogue ids of design §5. They are stable: JSON output and tests use
+// them.
+const (
+	FailedLoginBurst        = "failed_login_burst"
+	SuccessAfterFailures    = "success_after_failures"
+	SuspiciousCountryLogin  = "suspicious_country_login"
+	AnonymizingProxyLogin   = "anonymizing_proxy_login"
+	ImpossibleTravel        = "impossible_travel"
+	MFAPushFatigue          = "mfa_push_fatigue"
+	MFAFailures             = "mfa_failures"
+	AccountLockout          = "account_lockout"
+	PrivilegeGrant          = "privilege_grant"
+	MFAFactorReset          = "mfa_factor_reset"
+	ThreatDetected          = "threat_detected"
+	SessionRoaming          = "session_roaming"
+	AdminConsoleNewBehavior = "admin_console_new_behavior"
+	FastPassPhishing        = "fastpass_phishing"
+	APITokenCreated         = "api_token_created"
+	SupportImpersonation    = "support_impersonation"
+	UserReportedSuspicious  = "user_reported_suspicious"
+	SecurityConfigChange    = "security_config_change"
+)
+
+// rank is a detection's place in the catalogue, which breaks ties between
+// equal scores: the earlier detection tells the fuller story.
+func rank(id string) int {
+	switch id {
+	case FailedLoginBurst:
+		return 0
+	case SuccessAfterFailures:
+		return 1
+	case SuspiciousCountryLogin:
+		return 2
+	case AnonymizingProxyLogin:
+		return 3
+	case ImpossibleTravel:
+		return 4
+	case MFAPushFatigue:
+		return 5
+	case MFAFailures:
+		return 6
+	case AccountLockout:
+		return 7
+	case PrivilegeGrant:
+		return 8
+	case MFAFactorReset:
+		return 9
+	case ThreatDetected:
+		return 10
+	case SessionRoaming:
+		return 11
+	case AdminConsoleNewBehavior:
+		return 12
+	case FastPassPhishing:
+		return 13
+	case APITokenCreated:
+		return 14
+	case SupportImpersonation:
+		return 15
+	case UserReportedSuspicious:
+		return 16
+	case SecurityConfigChange:
+		return 17
+	}
+	return 18
+}
+
+// Detection is one entry of the catalogue.
+type Detection struct {
+	ID     string // a catalogue id
+	Title  string // what it finds, in a line
+	Source string // the public detection content its logic and threshold follow
+
+	run func(*timeline) []finding
+}
+
+// Catalogue lists every detection in design §5's order.
+func Catalogue() []Detection {
+	return []Detection{
+		{FailedLoginBurst, "Many failed sign-ins for one user in a short window; credential stuffing or password spraying from one IP",
+			"Elastic (10 in 30 min; stuffing and spraying shapes), Panther (20 in 1 h)", failedLoginBurst},
+		{SuccessAfterFailures, "A successful sign-in after failed ones, for the same user or from an IP that tried many users",
+			"Elastic (success within 3 h of an attack), Panther brute force (5 failures)", successAfterFailures},
+		{SuspiciousCountryLogin, "A successful sign-in or SSO from a watch-listed country",
+			"Panther (country list), Chronicle (New Country behavior)", suspiciousCountryLogin},
+		{AnonymizingProxyLogin, "A sign-in attempt through an anonymizing proxy or a listed Tor exit",
+			"Sigma (isProxy: high), Panther (anonymizing VPN; Apple Private Relay lowered)", anonymizingProxyLogin},
+		{ImpossibleTravel, "Consecutive sign-ins too far apart for the time between them",
+			"Panther (900 km/h, haversine), Okta Velocity behavior", impossibleTravel},
+		{MFAPushFatigue, "Many denied or unanswered Okta Verify pushes, above all when one is then approved",
+			"Elastic (5 in 10 min), Chronicle (success within 15 min)", mfaPushFatigue},
+		{MFAFailures, "Many failed MFA challenges; attempts to bypass MFA",
+			"Splunk (10 in 5 min), Okta (user.mfa.attempt_bypass)", mfaFailures},
+		{AccountLockout, "An account locked out; many accounts locked out at once",
+			"Sigma, Panther (single event), Elastic (3 in 3 h), Splunk (more than 5 in 5 min)", accountLockout},
+		{PrivilegeGrant, "An admin role granted to a user or a group",
+			"Panther (Super administrator high; group grants), Okta customer detections", privilegeGrant},
+		{MFAFactorReset, "MFA factors reset, deactivated or suspended; a factor disabled org-wide",
+			"Panther (reset, suspend, org-wide), Elastic (reset then sign-in within 12 h)", mfaFactorReset},
+		{ThreatDetected, "Okta's own verdicts: ThreatInsight, a suspected threat, a HIGH risk",
+			"Panther ThreatInsight, Okta risk engine", threatDetected},
+		{SessionRoaming, "One session or device token used from a new IP with another client",
+			"Splunk and Okta (dtHash roaming), Panther (stolen session)", sessionRoaming},
+		{AdminConsoleNewBehavior, "The Okta Admin Console reached from a new device or IP",
+			"Sigma, Panther (New Device and New IP behaviors)", adminConsoleNewBehavior},
+		{FastPassPhishing, "Okta FastPass declined to sign a user in to a phishing site",
+			"Panther, Splunk (impact 100)", fastPassPhishing},
+		{APITokenCreated, "An API token was created", "Panther, Okta customer detections", apiTokenCreated},
+		{SupportImpersonation, "Okta support access granted or used; a credential reset by Okta support",
+			"Panther (support access, support reset)", supportImpersonation},
+		{UserReportedSuspicious, "A user reported activity they did not do", "Panther, Splunk", userReportedSuspicious},
+		{SecurityConfigChange, "Policies, rules, network zones, identity providers or log streams changed",
+			"Sigma, Panther (IdP created), Okta customer detections", securityConfigChange},
+	}
+}
+
+// Run runs d alone over events.
+func (d Detection) Run(cfg Config, events []intents.Event) []intents.Finding {
+	tl := newTimeline(cfg, events)
+	return plain(sorted(d.run(tl)))
+}
+
+// Run runs every detection over events, sorted by time once, and returns the
+// findings worst first.
+func Run(cfg Config, events []intents.Event) []intents.Finding {
+	return plain(runAll(cfg, events))
+}
+
+// runAll runs the catalogue and keeps what Analyze needs.
+func runAll(cfg Config, events []intents.Event) []finding {
+	tl := newTimeline(cfg, events)
+	var out []finding
+	for _, d := range Catalogue() {
+		out = append(out, d.run(tl)...)
+	}
+	return sorted(out)
+}
+
+func sorted(fs []finding) []finding {
+	slices.SortStableFunc(fs, compareFindings)
+	return fs
+}
+
+func plain(fs []finding) []intents.Finding {
+	out := make([]intents.Finding, len(fs))
+	for i, f := range fs {
+		out[i] = f.Finding
+	}
+	return out
+}

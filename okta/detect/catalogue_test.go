@@ -1,0 +1,166 @@
+package detect
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/oktabot/oktabot/intents"
+)
+
+// designIDs are the catalogue ids of design §5, in its order.
+var designIDs = []string{
+	"failed_login_burst", "success_after_failures", "suspicious_country_login", "anonymizing_proxy_login",
+	"impossible_travel", "mfa_push_fatigue", "mfa_failures", "account_lockout", "privilege_grant",
+	"mfa_factor_reset", "threat_detected", "session_roaming", "admin_console_new_behavior",
+	"fastpass_phishing", "api_token_created", "support_impersonation", "user_reported_suspicious",
+	"security_config_change",
+}
+
+func TestCatalogue(t *testing.T) {
+	var ids []string
+	for i, d := range Catalogue() {
+		ids = append(ids, d.ID)
+		if d.Title == "" || d.Source == "" || d.run == nil {
+			t.Errorf("Catalogue()[%d] %s lacks a title, source or run", i, d.ID)
+		}
+		if rank(d.ID) != i {
+			t.Errorf("rank(%s) = %d, want its catalogue place %d", d.ID, rank(d.ID), i)
+		}
+	}
+	if diff := cmp.Diff(designIDs, ids); diff != "" {
+		t.Errorf("Catalogue() ids (-design +got):\n%s", diff)
+	}
+}
+
+// allEvents is one log with something for every detection.
+func allEvents() []intents.Event {
+	events := takeover()
+	var l orgLog
+	l.events = events
+	repeat(&l, 12, time.Hour, time.Minute, signIn, as(alice), from("203.0.113.9", london), failure("INVALID_CREDENTIALS"))
+	l.add(lock, 2*time.Hour, as(alice), failure("LOCKED_OUT"))
+	l.add(signIn, 3*time.Hour, from("203.0.113.40", moscow), as(alice))
+	l.add("user.account.privilege.grant", 4*time.Hour, as(admin), targetUserOpt(alice), debug("privilegeGranted", "Super administrator"))
+	l.add("system.api_token.create", 4*time.Hour, as(admin), target("Token", "00T1", "ci"))
+	l.add("policy.rule.deactivate", 5*time.Hour, as(admin), targetDetail("PolicyRule", "0pr1", "MFA", nil), targetDetail("PolicyEntity", "00p1", "Default", nil))
+	l.add("user.mfa.factor.reset_all", 5*time.Hour, as(admin), targetUserOpt(alice))
+	l.add(viaMFA, 6*time.Hour, as(alice), failure("FastPass declined phishing attempt"))
+	l.add("user.account.report_suspicious_activity_by_enduser", 7*time.Hour, as(alice))
+	l.add("user.session.impersonation.grant", 7*time.Hour, as(admin))
+	l.add("security.threat.detected", 8*time.Hour, as(alice), outcome("SUCCESS", "Password Spray"))
+	l.add("user.mfa.attempt_bypass", 8*time.Hour, as(alice))
+	l.add("policy.evaluate_sign_on", 9*time.Hour, as(admin), target("AppInstance", "x", "Okta Admin Console"), debug("behaviors", "{New Device=POSITIVE, New IP=POSITIVE}"))
+	l.add("security.session.detect_client_roaming", 9*time.Hour, as(alice))
+	l.add(signIn, 10*time.Hour, as(alice), from("203.0.113.60", newYork))
+	l.add(signIn, 10*time.Hour+30*time.Minute, as(alice), from("203.0.113.61", london))
+	for i := range 5 {
+		l.add(sendPush, 11*time.Hour+time.Duration(i)*time.Minute, as(alice))
+	}
+	return l.events
+}
+
+func TestRunFindsEveryDetection(t *testing.T) {
+	events := allEvents()
+	fs := Run(testConfig(), events)
+	checkFindings(t, events, fs)
+	seen := map[string]bool{}
+	for _, f := range fs {
+		seen[f.Detection] = true
+	}
+	for _, id := range designIDs {
+		if !seen[id] {
+			t.Errorf("Run(allEvents) found no %s:%s", id, dump(fs))
+		}
+	}
+}
+
+func TestRunIsDeterministic(t *testing.T) {
+	events := allEvents()
+	want := Run(testConfig(), events)
+	perms := map[string][]intents.Event{
+		"reversed": slices.Clone(events),
+		"rotated":  append(slices.Clone(events[len(events)/3:]), events[:len(events)/3]...),
+		"doubled":  append(slices.Clone(events), events...),
+	}
+	slices.Reverse(perms["reversed"])
+	for name, in := range perms {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(want, Run(testConfig(), in)); diff != "" {
+				t.Errorf("Run(%s events) differs (-sorted +%s):\n%s", name, name, diff)
+			}
+		})
+	}
+}
+
+func TestRunEmpty(t *testing.T) {
+	if got := Run(testConfig(), nil); got == nil || len(got) != 0 {
+		t.Errorf("Run(nil) = %#v, want an empty list", got)
+	}
+	a := Analyze(Config{}, nil)
+	if a.Findings == nil || a.Users == nil || a.Proposals == nil {
+		t.Errorf("Analyze(nil) = %#v, want empty lists", a)
+	}
+}
+
+// TestImports keeps the package pure: the standard library and intents only.
+func TestImports(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := parser.ParseFile(fset, name, src, parser.ImportsOnly)
+		if err != nil {
+			t.Fatalf("parse %s: %v", name, err)
+		}
+		for _, imp := range f.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			first, _, _ := strings.Cut(path, "/")
+			if path != "github.com/oktabot/oktabot/intents" && strings.Contains(first, ".") {
+				t.Errorf("%s imports %s: detect may import only intents and the standard library", name, path)
+			}
+			switch path {
+			case "os", "net/http", "io/ioutil", "log", "log/slog", "database/sql":
+				t.Errorf("%s imports %s: detect does no I/O", name, path)
+			}
+		}
+	}
+}
+
+// BenchmarkRun runs the catalogue over a day of a 2,000-person org: sign-ins,
+// SSO, MFA, and one attack.
+func BenchmarkRun(b *testing.B) {
+	var l orgLog
+	for i := range 2000 {
+		u := "user" + strconv.Itoa(i) + "@company.com"
+		at := time.Duration(i) * 20 * time.Second
+		l.add(signIn, at, as(u), session("s"+strconv.Itoa(i)), debug("behaviors", "{New Device=NEGATIVE, New IP=NEGATIVE}"))
+		l.add(viaMFA, at+5*time.Second, as(u), pushFactor)
+		for j := range 8 {
+			l.add("user.authentication.sso", at+time.Duration(j+1)*time.Minute, as(u), session("s"+strconv.Itoa(i)),
+				target("AppInstance", "0oa"+strconv.Itoa(j), "App "+strconv.Itoa(j)))
+		}
+	}
+	l.events = append(l.events, takeover()...)
+	cfg := testConfig()
+	b.ResetTimer()
+	for b.Loop() {
+		Run(cfg, l.events)
+	}
+}

@@ -1,0 +1,277 @@
+package detect
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+)
+
+// Config is what the detections watch for and the numbers they fire at.
+//
+// The zero Config is usable: every zero threshold and a zero OfficeHours take
+// DefaultConfig's values. Lists are used as given (a nil SuspiciousCountries
+// watches no country), so start from DefaultConfig and change what differs.
+type Config struct {
+	// SuspiciousCountries are watch-listed countries, in English as the
+	// System Log names them ("Russia", "North Korea"); matched without
+	// regard to case.
+	SuspiciousCountries []string
+	// ProxyIPs are addresses or CIDR prefixes of known anonymizers, e.g.
+	// Tor exit nodes ("185.220.101.1", "185.220.101.0/24"). A sign-in from
+	// one counts as a proxy sign-in even when Okta's isProxy is false.
+	ProxyIPs []string
+	// PrivateRelayASNs are autonomous systems whose proxied traffic is Apple
+	// iCloud Private Relay, which is on by default on many iPhones and Macs
+	// and so weighs less than other proxies (Panther lowers it the same
+	// way). Default: 714 and 6185 (Apple), 36183 (Akamai's Private Relay
+	// egress).
+	PrivateRelayASNs []int
+	// Admins are logins known to be Okta administrators. Findings on them
+	// weigh more. Users seen acting as administrators in the events (Admin
+	// Console access, role grants, policy changes) are added.
+	Admins []string
+	// Thresholds are the numbers each detection fires at.
+	Thresholds Thresholds
+	// OfficeHours bound normal working time; administrative changes outside
+	// them weigh more. Times in summaries use its Location.
+	OfficeHours OfficeHours
+}
+
+// Rate is a count within a sliding window: Count events within any Window.
+type Rate struct {
+	Count  int
+	Window time.Duration
+}
+
+// IPAttack is the shape of a credential attack from one IP address against
+// many users: at least Users users and Tries failed sign-ins within Window,
+// each user tried between MinPerUser and MaxPerUser times (0: no bound), the
+// attempts spread over at least MinSpan.
+type IPAttack struct {
+	Users      int
+	Tries      int
+	MinPerUser int
+	MaxPerUser int
+	MinSpan    time.Duration
+	Window     time.Duration
+}
+
+// Thresholds are the detections' numbers, each a configurable default taken
+// from public detection content (Elastic, Panther, Splunk, Chronicle), named
+// beside it. A zero field takes DefaultConfig's value.
+type Thresholds struct {
+	// FailedBurst: failed sign-ins for one user. 10 in 30 min, after
+	// Elastic's Okta brute-force rule (Panther fires at 20 in 1 h).
+	FailedBurst Rate
+	// Stuffing: one IP failing for ≥ 15 users and ≥ 25 tries within 15 min,
+	// ≤ 2 tries per user (credential stuffing, after Elastic).
+	Stuffing IPAttack
+	// Spray: one IP failing for ≥ 5 users with 2–8 tries each, spread over
+	// ≥ 5 min, within 1 h (password spraying, after Elastic).
+	Spray IPAttack
+	// SuccessFailures is how many failed sign-ins make a later success
+	// suspicious: 5 (Panther's Okta.BruteForceLogins threshold) …
+	SuccessFailures int
+	// … within SuccessWithin before it: 3 h (Elastic's "successful
+	// sign-in after an attack").
+	SuccessWithin time.Duration
+	// AppsWithin is how long after a suspicious success SSO into apps is
+	// counted: 1 h.
+	AppsWithin time.Duration
+	// TravelSpeedKmh: consecutive sign-ins implying more than 900 km/h
+	// (Panther: a 747's cruising speed) are impossible travel.
+	TravelSpeedKmh float64
+	// TravelMinKm: jumps shorter than 50 km are geolocation noise and are
+	// dampened.
+	TravelMinKm float64
+	// TravelMinGap: sign-ins less than 10 min apart are often one person
+	// switching VPN or mobile network; dampened.
+	TravelMinGap time.Duration
+	// PushFatigue: denied or unanswered Okta Verify pushes for one user, 5
+	// in 10 min (Elastic's MFA bombing rule).
+	PushFatigue Rate
+	// PushAcceptWithin: an approved push or a successful sign-in within
+	// 15 min after a push storm makes it critical (Chronicle).
+	PushAcceptWithin time.Duration
+	// MFAFailures: failed MFA challenges for one user, 10 in 5 min
+	// (Splunk's multiple failed MFA requests).
+	MFAFailures Rate
+	// LockoutWave: accounts locked out org-wide, more than 5 (so 6) in
+	// 5 min (Splunk's multiple accounts locked out).
+	LockoutWave Rate
+	// RepeatLockouts: one user locked out 3 times in 3 h (Elastic's brute
+	// force against an Okta user account).
+	RepeatLockouts Rate
+	// ResetThenSignIn: a sign-in within 12 h after a factor reset is the
+	// account-takeover pattern (Elastic).
+	ResetThenSignIn time.Duration
+}
+
+// OfficeHours are normal working hours: [Start, End) o'clock on Days, in
+// Location. The zero value means the default (08–18 Monday to Friday, UTC);
+// set Disabled to give no off-hours weight at all.
+type OfficeHours struct {
+	Start    int
+	End      int
+	Days     []time.Weekday
+	Location *time.Location // nil: UTC
+	Disabled bool
+}
+
+// DefaultCountries is the default watch list of design §5.
+func DefaultCountries() []string {
+	return []string{"Russia", "China", "North Korea", "Iran", "Belarus", "Syria", "Cuba", "Venezuela"}
+}
+
+// DefaultConfig returns the defaults: design §5's watch list, no proxy list,
+// Apple's Private Relay networks, and every threshold from its source.
+func DefaultConfig() Config {
+	return Config{
+		SuspiciousCountries: DefaultCountries(),
+		PrivateRelayASNs:    []int{714, 6185, 36183},
+		Thresholds:          defaultThresholds(),
+		OfficeHours:         defaultOfficeHours(),
+	}
+}
+
+func defaultThresholds() Thresholds {
+	return Thresholds{
+		FailedBurst:      Rate{Count: 10, Window: 30 * time.Minute},
+		Stuffing:         IPAttack{Users: 15, Tries: 25, MaxPerUser: 2, Window: 15 * time.Minute},
+		Spray:            IPAttack{Users: 5, Tries: 10, MinPerUser: 2, MaxPerUser: 8, MinSpan: 5 * time.Minute, Window: time.Hour},
+		SuccessFailures:  5,
+		SuccessWithin:    3 * time.Hour,
+		AppsWithin:       time.Hour,
+		TravelSpeedKmh:   900,
+		TravelMinKm:      50,
+		TravelMinGap:     10 * time.Minute,
+		PushFatigue:      Rate{Count: 5, Window: 10 * time.Minute},
+		PushAcceptWithin: 15 * time.Minute,
+		MFAFailures:      Rate{Count: 10, Window: 5 * time.Minute},
+		LockoutWave:      Rate{Count: 6, Window: 5 * time.Minute},
+		RepeatLockouts:   Rate{Count: 3, Window: 3 * time.Hour},
+		ResetThenSignIn:  12 * time.Hour,
+	}
+}
+
+func defaultOfficeHours() OfficeHours {
+	return OfficeHours{
+		Start: 8,
+		End:   18,
+		Days:  []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},
+	}
+}
+
+// Validate reports the first setting that cannot work, naming it and saying
+// what a good one looks like.
+func (c Config) Validate() error {
+	for _, s := range c.SuspiciousCountries {
+		if strings.TrimSpace(s) == "" {
+			return fmt.Errorf("detect: suspicious countries: empty name (want English names such as \"Russia\")")
+		}
+	}
+	for _, s := range c.ProxyIPs {
+		if _, err := parseProxy(s); err != nil {
+			return fmt.Errorf("detect: proxy ip %q: want an IP address or a CIDR prefix such as 185.220.101.0/24: %w", s, err)
+		}
+	}
+	t := c.Thresholds
+	rates := []struct {
+		name string
+		r    Rate
+	}{
+		{"failed burst", t.FailedBurst}, {"push fatigue", t.PushFatigue}, {"mfa failures", t.MFAFailures},
+		{"lockout wave", t.LockoutWave}, {"repeat lockouts", t.RepeatLockouts},
+	}
+	for _, x := range rates {
+		if x.r.Count < 0 || x.r.Window < 0 {
+			return fmt.Errorf("detect: %s threshold %d in %s: want a positive count and window", x.name, x.r.Count, x.r.Window)
+		}
+	}
+	if t.SuccessFailures < 0 || t.TravelSpeedKmh < 0 || t.TravelMinKm < 0 {
+		return fmt.Errorf("detect: thresholds: negative value")
+	}
+	o := c.OfficeHours
+	if o.Start < 0 || o.Start > 24 || o.End < 0 || o.End > 24 {
+		return fmt.Errorf("detect: office hours %d–%d: want hours between 0 and 24", o.Start, o.End)
+	}
+	return nil
+}
+
+// parseProxy reads an address or a prefix.
+func parseProxy(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return netip.Prefix{}, err
+		}
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// withDefaults returns c with every zero threshold and a zero OfficeHours
+// replaced by the default.
+func (c Config) withDefaults() Config {
+	d := defaultThresholds()
+	t := &c.Thresholds
+	rate := func(r *Rate, def Rate) {
+		if r.Count <= 0 {
+			r.Count = def.Count
+		}
+		if r.Window <= 0 {
+			r.Window = def.Window
+		}
+	}
+	rate(&t.FailedBurst, d.FailedBurst)
+	rate(&t.PushFatigue, d.PushFatigue)
+	rate(&t.MFAFailures, d.MFAFailures)
+	rate(&t.LockoutWave, d.LockoutWave)
+	rate(&t.RepeatLockouts, d.RepeatLockouts)
+	if t.Stuffing == (IPAttack{}) {
+		t.Stuffing = d.Stuffing
+	}
+	if t.Spray == (IPAttack{}) {
+		t.Spray = d.Spray
+	}
+	num := func(v *int, def int) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	dur := func(v *time.Duration, def time.Duration) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	flt := func(v *float64, def float64) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	num(&t.SuccessFailures, d.SuccessFailures)
+	dur(&t.SuccessWithin, d.SuccessWithin)
+	dur(&t.AppsWithin, d.AppsWithin)
+	flt(&t.TravelSpeedKmh, d.TravelSpeedKmh)
+	flt(&t.TravelMinKm, d.TravelMinKm)
+	dur(&t.TravelMinGap, d.TravelMinGap)
+	dur(&t.PushAcceptWithin, d.PushAcceptWithin)
+	dur(&t.ResetThenSignIn, d.ResetThenSignIn)
+	o := &c.OfficeHours
+	if !o.Disabled && o.Start == 0 && o.End == 0 && len(o.Days) == 0 {
+		loc := o.Location
+		*o = defaultOfficeHours()
+		o.Location = loc
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	return c
+}

@@ -1,0 +1,364 @@
+package detect
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/oktabot/oktabot/intents"
+)
+
+// Credential attacks: failed_login_burst and success_after_failures.
+
+const (
+	baseFailedBurst    = 30 // many failures for one user: Medium (Elastic's typical 21–47 band)
+	baseStuffing       = 55 // one IP against many users: High
+	baseSpray          = 50 // many users, a few tries each: High
+	baseSuccessAfter   = 30 // failures, then a success: Medium (often a forgotten password)
+	wSameIP            = 10 // the success came from an IP that failed
+	wSprayIP           = 20 // … an IP that failed for other users too
+	wPerApp            = 3  // each app reached by SSO after the success …
+	wAppsCap           = 20 // … capped
+	wVolumePerTwo      = 1  // each 2 failures over the threshold …
+	wVolumeCap         = 10 // … capped
+	wSpreadIPs         = 5  // failures from 3+ IPs
+	wSpreadCountries   = 5  // failures from 2+ countries
+	minSpreadIPs       = 3
+	minSpreadCountries = 2
+)
+
+// evThenSSO starts the evidence item of app access after a success.
+const evThenSSO = "then SSO into "
+
+// failedLoginBurst finds many failed sign-ins for one user in a short
+// window, and credential stuffing or password spraying from one IP.
+func failedLoginBurst(tl *timeline) []finding {
+	var out []finding
+	fails := tl.failedSignIns()
+	r := tl.cfg.Thresholds.FailedBurst
+
+	byUser := map[string][]attempt{}
+	for _, a := range fails {
+		byUser[a.user] = append(byUser[a.user], a)
+	}
+	for _, user := range sortedKeys(byUser) {
+		as := byUser[user]
+		for _, run := range bursts(times(as), r) {
+			out = append(out, tl.userBurst(user, as[run[0]:run[1]+1]))
+		}
+	}
+
+	byIP := map[string][]attempt{}
+	for _, a := range fails {
+		if a.ip != "" {
+			byIP[a.ip] = append(byIP[a.ip], a)
+		}
+	}
+	for _, ip := range sortedKeys(byIP) {
+		out = append(out, tl.ipAttacks(byIP[ip])...)
+	}
+	return out
+}
+
+func (tl *timeline) userBurst(user string, as []attempt) finding {
+	r := tl.cfg.Thresholds.FailedBurst
+	n := len(as)
+	d := as[n-1].at.Sub(as[0].at)
+	var ev evidence
+	ev.add(baseFailedBurst, "%d failed sign-ins in %s (threshold %d in %s)", n, span(d), r.Count, span(r.Window))
+	if extra := (n - r.Count) / 2 * wVolumePerTwo; extra > 0 {
+		ev.add(min(extra, wVolumeCap), "%d more than the threshold", n-r.Count)
+	}
+	ips, countries := spread(tl, as)
+	if len(ips) >= minSpreadIPs {
+		ev.add(wSpreadIPs, "from %d IP addresses", len(ips))
+	}
+	if len(countries) >= minSpreadCountries {
+		ev.add(wSpreadCountries, "from %d countries: %s", len(countries), strings.Join(countries, ", "))
+	}
+	idx := indices(as)
+	if e, ok := tl.firstProxied(idx); ok {
+		tl.proxyEvidence(&ev, e, "failures")
+	}
+	if e, ok := tl.firstWatched(idx); ok {
+		tl.watchEvidence(&ev, e, "failures")
+	}
+	tl.adminEvidence(&ev, user)
+
+	from := "from " + tl.ipLabel(tl.events[as[0].evs[0]])
+	if len(ips) > 1 {
+		from = "from " + plural(len(ips), "IP", "IPs")
+		if len(countries) > 1 {
+			from += " in " + plural(len(countries), "country", "countries")
+		}
+	}
+	summary := plural(n, "failed sign-in", "failed sign-ins") + " for " + user + " in " + span(d) + " " + from +
+		", starting " + tl.clock(as[0].at)
+	return tl.newFinding(FailedLoginBurst, user, summary, ev, idx)
+}
+
+// ipAttacks finds credential stuffing and password spraying from one IP:
+// org-wide findings (no user).
+func (tl *timeline) ipAttacks(as []attempt) []finding {
+	var out []finding
+	th := tl.cfg.Thresholds
+	stuffed := map[int]bool{}
+	for _, run := range bursts(times(as), Rate{Count: th.Stuffing.Tries, Window: th.Stuffing.Window}) {
+		part := as[run[0] : run[1]+1]
+		if f, ok := tl.ipAttack(part, th.Stuffing, baseStuffing, "Credential stuffing"); ok {
+			out = append(out, f)
+			for k := run[0]; k <= run[1]; k++ {
+				stuffed[k] = true
+			}
+		}
+	}
+	for _, run := range bursts(times(as), Rate{Count: th.Spray.Tries, Window: th.Spray.Window}) {
+		if stuffed[run[0]] || stuffed[run[1]] {
+			continue
+		}
+		if f, ok := tl.ipAttack(as[run[0]:run[1]+1], th.Spray, baseSpray, "Password spray"); ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (tl *timeline) ipAttack(as []attempt, shape IPAttack, base int, name string) (finding, bool) {
+	per := map[string]int{}
+	for _, a := range as {
+		per[a.user]++
+	}
+	users := 0
+	for _, n := range per {
+		if (shape.MinPerUser == 0 || n >= shape.MinPerUser) && (shape.MaxPerUser == 0 || n <= shape.MaxPerUser) {
+			users++
+		}
+	}
+	d := as[len(as)-1].at.Sub(as[0].at)
+	if users < shape.Users || len(as) < shape.Tries || d < shape.MinSpan {
+		return finding{}, false
+	}
+	first := tl.events[as[0].evs[0]]
+	var ev evidence
+	ev.add(base, "%s: %d failed sign-ins for %d users from one IP in %s", name, len(as), len(per), span(d))
+	tl.proxyEvidence(&ev, first, "attempts")
+	tl.watchEvidence(&ev, first, "attempts")
+	where := tl.ipLabel(first)
+	if p := first.Client.Place(); p != "" {
+		where += " in " + p
+	}
+	summary := name + " from " + where + ": " + plural(len(as), "failed sign-in", "failed sign-ins") +
+		" for " + plural(len(per), "user", "users") + " in " + span(d) + ", starting " + tl.clock(as[0].at)
+	return tl.newFinding(FailedLoginBurst, "", summary, ev, indices(as)), true
+}
+
+// successAfterFailures finds a successful sign-in after failures for the
+// same user, or from an IP that failed for other users, within the window.
+func successAfterFailures(tl *timeline) []finding {
+	th := tl.cfg.Thresholds
+	fails := tl.failedSignIns()
+	byUser := map[string][]attempt{}
+	byIP := map[string][]attempt{}
+	for _, a := range fails {
+		byUser[a.user] = append(byUser[a.user], a)
+		if a.ip != "" {
+			byIP[a.ip] = append(byIP[a.ip], a)
+		}
+	}
+	var out []finding
+	consumed := map[string]time.Time{} // user, or user+ip: failures before this are spent
+	for i, e := range tl.events {
+		if !isSignIn(e) {
+			continue
+		}
+		user := actorLogin(e)
+		if user == "" {
+			continue
+		}
+		from := e.Published.Add(-th.SuccessWithin)
+		own := within(byUser[user], later(from, consumed[user]), e.Published)
+		if len(own) >= th.SuccessFailures {
+			consumed[user] = e.Published
+			out = append(out, tl.successAfter(i, own, false))
+			continue
+		}
+		key := user + "\x00" + e.Client.IP
+		ipFails := within(byIP[e.Client.IP], later(from, consumed[key]), e.Published)
+		if len(ipFails) >= th.SuccessFailures && distinctUsers(ipFails) >= 2 {
+			consumed[key] = e.Published
+			out = append(out, tl.successAfter(i, ipFails, true))
+		}
+	}
+	return out
+}
+
+func (tl *timeline) successAfter(i int, fails []attempt, byIP bool) finding {
+	e := tl.events[i]
+	user := actorLogin(e)
+	idx := append(indices(fails), i)
+	sameIP := 0
+	for _, a := range fails {
+		if a.ip == e.Client.IP && a.ip != "" {
+			sameIP++
+		}
+	}
+	ips, countries := spread(tl, fails)
+
+	var ev evidence
+	var summary string
+	if byIP {
+		users := distinctUsers(fails)
+		ev.add(baseSuccessAfter, "a successful sign-in from %s, which failed %d sign-ins for %d users in the %s before",
+			e.Client.IP, len(fails), users, span(tl.cfg.Thresholds.SuccessWithin))
+		ev.add(wSprayIP, "the IP was trying many accounts")
+		summary = plural(len(fails), "failed sign-in", "failed sign-ins") + " for " + plural(users, "user", "users") +
+			" from " + tl.ipLabel(e) + ", then a successful sign-in as " + user + " from the same IP at " + tl.clock(e.Published)
+	} else {
+		ev.add(baseSuccessAfter, "%d failed sign-ins, then a successful sign-in at %s", len(fails), tl.clock(e.Published))
+		from := "from " + tl.ipLabel(tl.events[fails[0].evs[0]])
+		if len(ips) > 1 {
+			from = "from " + plural(len(ips), "IP", "IPs")
+		}
+		summary = plural(len(fails), "failed sign-in", "failed sign-ins") + " for " + user + " " + from +
+			", then a successful sign-in"
+		switch {
+		case sameIP > 0 && len(ips) == 1:
+			ev.add(wSameIP, "the success came from the IP that failed: %s", e.Client.IP)
+			summary += " from the same IP"
+		case sameIP > 0:
+			ev.add(wSameIP, "the success came from %s, the IP of %d of the failures", e.Client.IP, sameIP)
+			summary += " from " + tl.ipLabel(e) + " (one of them)"
+		default:
+			summary += " from " + tl.ipLabel(e)
+		}
+		summary += " at " + tl.clock(e.Published)
+		if len(ips) >= minSpreadIPs {
+			ev.add(wSpreadIPs, "the failures came from %d IP addresses", len(ips))
+		}
+		if len(countries) >= minSpreadCountries {
+			ev.add(wSpreadCountries, "the failures came from %d countries: %s", len(countries), strings.Join(countries, ", "))
+		}
+	}
+	tl.origin(&ev, e, "the success")
+	tl.adminEvidence(&ev, user)
+
+	more, sso := tl.appsEvidence(&ev, user, i)
+	return tl.newFinding(SuccessAfterFailures, user, summary+more, ev, append(idx, sso...))
+}
+
+// appsEvidence adds the apps user reached by SSO within AppsWithin after
+// the suspicious sign-in i, and returns the summary's tail and the events.
+func (tl *timeline) appsEvidence(ev *evidence, user string, i int) (string, []int) {
+	apps, idx := tl.ssoAfter(user, i, tl.cfg.Thresholds.AppsWithin)
+	if len(apps) == 0 {
+		return "", nil
+	}
+	n := plural(len(apps), "application", "applications")
+	ev.add(min(len(apps)*wPerApp, wAppsCap), "%s%s within %s: %s", evThenSSO, n, span(tl.cfg.Thresholds.AppsWithin),
+		strings.Join(apps, ", "))
+	return ", then SSO into " + n, idx
+}
+
+// ssoAfter lists the apps user signed in to by SSO within d after event i,
+// in first-use order, with the events.
+func (tl *timeline) ssoAfter(user string, i int, d time.Duration) ([]string, []int) {
+	end := tl.events[i].Published.Add(d)
+	var apps []string
+	var idx []int
+	for j := i + 1; j < len(tl.events) && !tl.events[j].Published.After(end); j++ {
+		e := tl.events[j]
+		if !isSSO(e) || actorLogin(e) != user {
+			continue
+		}
+		idx = append(idx, j)
+		if a := appName(e); a != "" && !slices.Contains(apps, a) {
+			apps = append(apps, a)
+		}
+	}
+	return apps, idx
+}
+
+// within returns the attempts in [from, to).
+func within(as []attempt, from, to time.Time) []attempt {
+	lo, _ := slices.BinarySearchFunc(as, from, func(a attempt, t time.Time) int { return a.at.Compare(t) })
+	hi, _ := slices.BinarySearchFunc(as, to, func(a attempt, t time.Time) int { return a.at.Compare(t) })
+	return as[lo:hi]
+}
+
+func times(as []attempt) []time.Time {
+	ts := make([]time.Time, len(as))
+	for i, a := range as {
+		ts[i] = a.at
+	}
+	return ts
+}
+
+func indices(as []attempt) []int {
+	var idx []int
+	for _, a := range as {
+		idx = append(idx, a.evs...)
+	}
+	return idx
+}
+
+func distinctUsers(as []attempt) int {
+	m := map[string]bool{}
+	for _, a := range as {
+		m[a.user] = true
+	}
+	return len(m)
+}
+
+// spread lists the distinct IPs and countries of attempts, sorted.
+func spread(tl *timeline, as []attempt) (ips, countries []string) {
+	for _, a := range as {
+		e := tl.events[a.evs[0]]
+		if a.ip != "" && !slices.Contains(ips, a.ip) {
+			ips = append(ips, a.ip)
+		}
+		if c := e.Client.Country; c != "" && !slices.Contains(countries, c) {
+			countries = append(countries, c)
+		}
+	}
+	slices.Sort(ips)
+	slices.Sort(countries)
+	return ips, countries
+}
+
+// firstProxied is the first of the events that came through a proxy.
+func (tl *timeline) firstProxied(idx []int) (intents.Event, bool) {
+	for _, i := range idx {
+		if tl.proxy(tl.events[i]) != notProxy {
+			return tl.events[i], true
+		}
+	}
+	return intents.Event{}, false
+}
+
+// firstWatched is the first of the events from a watch-listed country.
+func (tl *timeline) firstWatched(idx []int) (intents.Event, bool) {
+	for _, i := range idx {
+		if tl.isWatched(tl.events[i]) {
+			return tl.events[i], true
+		}
+	}
+	return intents.Event{}, false
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// later is the later of two times.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

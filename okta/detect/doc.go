@@ -1,0 +1,53 @@
+// Package detect runs oktabot's detections over Okta System Log events and
+// scores what they find (design §5).
+//
+// # Detections
+//
+// Catalogue lists every detection with its stable id (failed_login_burst,
+// success_after_failures, …, security_config_change), a title and the public
+// detection content its logic and threshold follow. Run runs them all over
+// one sorted, de-duplicated pass of the events and returns the findings worst
+// first; Detection.Run runs one. Events may arrive in any order and may repeat
+// (overlapping log polls): an event seen twice (same uuid, time and type)
+// counts once. Every finding lists the uuids of its supporting events; an
+// event without a uuid (Okta always sends one) is named by a "no-uuid:TYPE@TIME"
+// locator instead.
+//
+// # Scoring
+//
+// A finding's score is explainable: its first Evidence item is the
+// detection's base, every further item a listed weight (anonymizing proxy,
+// watch-listed country, failures then success, Okta's behaviors and risk,
+// SSO into apps afterwards, an administrator account, off-hours …) or a
+// dampener with negative points (Apple iCloud Private Relay, small geo jumps,
+// an outcome Okta blocked). The points add up to the score before it is
+// clamped to 0–100 (Score) and banded with intents.Band: Low < 22,
+// Medium < 48, High < 74, Critical.
+//
+// ByUser combines the findings on one user: the worst detection counts in
+// full and every other detection adds half of its own worst score, so that
+// failed sign-ins, then a success from a proxy, then app access is Critical
+// while a lone lockout stays Medium. Remedies turns a UserSummary into the
+// actions it suggests — clear_sessions from Medium, suspend_user and
+// reset_factors from High, unlock_user when a lockout is the only signal, and
+// the reversal of a deactivated or added policy rule — with the summary's
+// score as confidence and its evidence. Analyze does all of it in one call
+// and fills in the Okta user ids the events name.
+//
+// # Configuration
+//
+// Config holds the watch-listed countries, known proxy and Tor exit addresses,
+// known administrators, every threshold (each documented with its source) and
+// the office hours. The zero Config is usable: a zero threshold takes
+// DefaultConfig's value. Lists are used as given, so start from DefaultConfig
+// to get the default watch list. Validate checks a Config before use.
+//
+// # What this package must not do
+//
+// It is pure: no I/O, no clock (time comes only from the events), no logging,
+// no package-level mutable state, and it imports only intents and the
+// standard library. Output is deterministic: the same events in any order
+// give the same findings in the same order. It words findings and evidence
+// for people but never acts: remedies are proposals that a person approves
+// elsewhere.
+package detect

@@ -1,0 +1,106 @@
+package detect
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/oktabot/oktabot/intents"
+)
+
+const allNew = "{New Geo-Location=POSITIVE, New Device=NEGATIVE, New IP=POSITIVE, New State=NEGATIVE, New Country=POSITIVE, Velocity=NEGATIVE, New City=POSITIVE}"
+
+func TestSuspiciousCountryLogin(t *testing.T) {
+	var plain, newCountry, withSSO, failedOnly, germany orgLog
+	plain.add(signIn, 0, from("203.0.113.20", moscow))
+	newCountry.add(signIn, 0, from("203.0.113.20", moscow), debug("behaviors", allNew))
+	withSSO.add(signIn, 0, from("203.0.113.20", moscow))
+	withSSO.add("user.authentication.sso", time.Minute, from("203.0.113.20", moscow), target("AppInstance", "0oa1", "Slack"))
+	withSSO.add(signIn, time.Hour, as(alice))
+	failedOnly.add(signIn, 0, from("203.0.113.20", moscow), failure("INVALID_CREDENTIALS"))
+	germany.add(signIn, 0, from("203.0.113.21", frankfurt))
+
+	runCases(t, SuspiciousCountryLogin, []detCase{
+		{name: "sign-in from Russia", events: plain.events, want: []got{{john, intents.Medium, 1}}},
+		{name: "Okta flags the country as new", events: newCountry.events, want: []got{{john, intents.High, 1}}},
+		{name: "sign-in and SSO are one finding", events: withSSO.events, want: []got{{john, intents.Medium, 2}}},
+		{name: "a failed sign-in is not a login", events: failedOnly.events},
+		{name: "Germany is not watch-listed", events: germany.events},
+		{name: "an empty watch list", events: plain.events, cfg: func(c *Config) { c.SuspiciousCountries = nil }},
+		{name: "a configured watch list", events: germany.events, cfg: func(c *Config) { c.SuspiciousCountries = []string{"germany"} },
+			want: []got{{john, intents.Medium, 1}}},
+	})
+}
+
+func TestAnonymizingProxyLogin(t *testing.T) {
+	var okta, tor, relay, direct, other orgLog
+	okta.add(signIn, 0, from("203.0.113.30", frankfurt), asn(9009, "m247 europe srl"), proxied)
+	repeat(&tor, 3, 0, time.Minute, signIn, from(torIP, frankfurt), failure("INVALID_CREDENTIALS"))
+	relay.add(signIn, 0, from("172.225.10.1", sanFrancisco), asn(36183, "akamai technologies inc."), proxied)
+	direct.add(signIn, 0)
+	other.add("user.lifecycle.create", 0, as(admin), targetUserOpt(john), proxied)
+
+	runCases(t, AnonymizingProxyLogin, []detCase{
+		{name: "successful sign-in through a proxy Okta flags", events: okta.events, want: []got{{john, intents.High, 1}}},
+		{name: "failed sign-ins from a listed Tor exit", events: tor.events, want: []got{{john, intents.Medium, 3}}},
+		{name: "Apple iCloud Private Relay is dampened", events: relay.events, want: []got{{john, intents.Low, 1}}},
+		{name: "a direct sign-in", events: direct.events},
+		{name: "a proxied admin action is not a sign-in", events: other.events},
+		{name: "Tor exit not listed and not flagged", events: tor.events, cfg: func(c *Config) { c.ProxyIPs = nil }},
+	})
+}
+
+func TestImpossibleTravel(t *testing.T) {
+	var far, slow, jitter, sameIP, viaProxy, noGeo orgLog
+	far.add(signIn, 0)
+	far.add(signIn, time.Hour, from("203.0.113.40", london))
+	slow.add(signIn, 0)
+	slow.add(signIn, 8*time.Hour, from("203.0.113.41", newYork))
+	jitter.add(signIn, 0)
+	jitter.add(signIn, 30*time.Second, from("198.51.100.8", oakland))
+	sameIP.add(signIn, 0)
+	sameIP.add(signIn, time.Hour, from(home, london))
+	viaProxy.add(signIn, 0)
+	viaProxy.add(signIn, time.Hour, from("203.0.113.42", london), proxied)
+	noGeo.add(signIn, 0)
+	noGeo.add(signIn, time.Hour, from("203.0.113.43", place{}))
+
+	runCases(t, ImpossibleTravel, []detCase{
+		{name: "San Francisco to London in 1 h", events: far.events, want: []got{{john, intents.High, 2}}},
+		{name: "San Francisco to New York in 8 h", events: slow.events},
+		{name: "13 km in 30 s is geolocation noise", events: jitter.events, want: []got{{john, intents.Low, 2}}},
+		{name: "the same IP geolocated twice", events: sameIP.events},
+		{name: "the second sign-in through a proxy", events: viaProxy.events, want: []got{{john, intents.Medium, 2}}},
+		{name: "no geolocation", events: noGeo.events},
+		{name: "a faster threshold", events: far.events, cfg: func(c *Config) { c.Thresholds.TravelSpeedKmh = 10000 }},
+	})
+}
+
+func TestDistanceKm(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b place
+		want float64
+	}{
+		{"San Francisco to London", sanFrancisco, london, 8616},
+		{"San Francisco to New York", sanFrancisco, newYork, 4129},
+		{"same place", london, london, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := intents.Client{Lat: tc.a.lat, Lon: tc.a.lon}
+			b := intents.Client{Lat: tc.b.lat, Lon: tc.b.lon}
+			if got := distanceKm(a, b); math.Abs(got-tc.want) > 10 {
+				t.Errorf("distanceKm(%s) = %.0f km, want %.0f ± 10", tc.name, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for in, want := range map[float64]string{0: "0", 999.4: "999", 1000: "1,000", 8616.2: "8,616", 1234567: "1,234,567", -1500: "-1,500"} {
+		if got := thousands(in); got != want {
+			t.Errorf("thousands(%v) = %q, want %q", in, got, want)
+		}
+	}
+}

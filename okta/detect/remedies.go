@@ -1,0 +1,107 @@
+package detect
+
+import (
+	"slices"
+
+	"github.com/oktabot/oktabot/intents"
+)
+
+// The score a user summary needs before a remedy is proposed: clearing
+// sessions from Medium, suspending or resetting factors from High. An
+// unlock is proposed only below High, when a lockout is the only signal.
+const (
+	clearFrom   = 22
+	suspendFrom = 48
+)
+
+// Evidence prefix of a threat finding whose every request Okta blocked.
+const evAllBlocked = "Okta blocked every flagged request"
+
+// suggest lists the remedies one finding calls for (detections.md,
+// "Remediation"): clear sessions on any sign of compromise, suspend when a
+// credential attack succeeded or a session was hijacked, reset factors when
+// MFA was defeated or reset by someone else, unlock after a lockout.
+func suggest(f intents.Finding) []intents.Kind {
+	sessions := []intents.Kind{intents.ClearSessions}
+	takeover := []intents.Kind{intents.ClearSessions, intents.SuspendUser}
+	switch f.Detection {
+	case SuccessAfterFailures, SessionRoaming:
+		return takeover
+	case MFAPushFatigue:
+		if has(f.Evidence, evPushAccepted) {
+			return []intents.Kind{intents.ClearSessions, intents.SuspendUser, intents.ResetFactors}
+		}
+	case MFAFailures:
+		if has(f.Evidence, evMFAThenSuccess) {
+			return takeover
+		}
+	case MFAFactorReset:
+		if has(f.Evidence, evResetThenSignIn) {
+			return []intents.Kind{intents.ClearSessions, intents.ResetFactors}
+		}
+	case AnonymizingProxyLogin:
+		if has(f.Evidence, evProxySucceeded) {
+			return sessions
+		}
+	case ThreatDetected:
+		if !has(f.Evidence, evAllBlocked) {
+			return sessions
+		}
+	case ImpossibleTravel, SuspiciousCountryLogin, AdminConsoleNewBehavior, UserReportedSuspicious:
+		return sessions
+	case AccountLockout:
+		return []intents.Kind{intents.UnlockUser}
+	}
+	return nil
+}
+
+// Remedies proposes the actions a user summary calls for, each with the
+// summary's score as confidence and its evidence: clear_sessions,
+// suspend_user and reset_factors on signs of compromise, unlock_user when a
+// lockout is the only signal, and the reversals of configuration changes.
+// The target user is a Ref of Type "user" with the summary's UserID (empty
+// when unknown: resolve it by Name) and login. Org-wide summaries (no user)
+// propose only reversals.
+func Remedies(s UserSummary) []intents.Action {
+	reason := map[intents.Kind]string{}
+	onlyLockouts := len(s.Findings) > 0
+	for _, f := range s.Findings {
+		onlyLockouts = onlyLockouts && f.Detection == AccountLockout
+		for _, k := range suggest(f) {
+			if _, ok := reason[k]; !ok {
+				reason[k] = f.Summary
+			}
+		}
+	}
+	var out []intents.Action
+	propose := func(a intents.Action) {
+		a.Confidence = s.Score
+		a.Evidence = slices.Clone(s.Evidence)
+		out = append(out, a)
+	}
+	if s.User != "" {
+		ref := &intents.Ref{Type: "user", ID: s.UserID, Name: s.User}
+		for _, k := range []intents.Kind{intents.ClearSessions, intents.SuspendUser, intents.ResetFactors, intents.UnlockUser} {
+			r, ok := reason[k]
+			if !ok {
+				continue
+			}
+			switch k {
+			case intents.ClearSessions:
+				ok = s.Score >= clearFrom
+			case intents.SuspendUser, intents.ResetFactors:
+				ok = s.Score >= suspendFrom
+			case intents.UnlockUser:
+				ok = onlyLockouts && s.Score < suspendFrom
+			}
+			if ok {
+				u := *ref
+				propose(intents.Action{Kind: k, User: &u, Reason: r})
+			}
+		}
+	}
+	for _, a := range s.Reversals {
+		propose(a)
+	}
+	return out
+}
