@@ -1,6 +1,8 @@
 package blocks
 
 import (
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -111,6 +113,9 @@ type ErrorInfo struct {
 	WhatToDo string
 	// CorrelationID is the short id that also appears in the log.
 	CorrelationID string
+	// Channels are channel ids to point the person to; each becomes a
+	// channel link. Anything that is not a channel id is left out.
+	Channels []string
 }
 
 // Error renders an error for the person who asked (the bot sends it
@@ -129,6 +134,10 @@ func Error(e ErrorInfo) Message {
 	if w := md(e.WhatToDo, 1500); w != "" {
 		blocks = append(blocks, section("error_todo", "*What to do:* "+w))
 		fallback += ": " + w
+	}
+	if links := channelLinks(e.Channels); links != "" {
+		blocks = append(blocks, section("error_channels", "*Where:* "+links))
+		fallback += " Where: " + links
 	}
 	if id := md(e.CorrelationID, 64); id != "" {
 		blocks = append(blocks, contextBlock("error_ref", "Reference `"+stripTicks(id)+"`: quote it to whoever runs oktabot."))
@@ -209,3 +218,17 @@ func divider(id string) *slack.DividerBlock {
 func button(actionID, label, value string) *slack.ButtonBlockElement {
 	return slack.NewButtonBlockElement(actionID, value, plain(clip(label, MaxButtonText)))
 }
+
+// channelLinks renders channel ids as Slack channel links, dropping
+// anything that is not a channel id so no text can become a live token.
+func channelLinks(ids []string) string {
+	var links []string
+	for _, id := range ids {
+		if channelIDPattern.MatchString(id) && len(links) < 20 {
+			links = append(links, "<#"+id+">")
+		}
+	}
+	return strings.Join(links, " ")
+}
+
+var channelIDPattern = regexp.MustCompile(`^[CG][A-Z0-9]{2,20}$`)

@@ -1,0 +1,251 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/oktabot/oktabot/intents"
+)
+
+// Directory is what the bot needs from Okta.
+type Directory interface {
+	Query(ctx context.Context, in intents.Intent) (intents.Result, error)
+}
+
+// Config is the bot's behaviour; zero values are sensible defaults.
+type Config struct {
+	// Channels are the channel ids where oktabot answers; empty: every
+	// channel it is invited to.
+	Channels []string
+	// DirectMessages lets people use oktabot in a DM.
+	DirectMessages bool
+	// Workers bounds the requests worked on at once (default 8).
+	Workers int
+	// Timeout bounds one request's work (default 60s).
+	Timeout time.Duration
+	// Drain bounds how long Run waits for in-flight work after its context
+	// ends (default 30s).
+	Drain time.Duration
+	// PageSize is the rows per page of long lists (default 10).
+	PageSize int
+	// ExportLimit caps the rows of a CSV export (default 10,000).
+	ExportLimit int
+	// HTTPClient posts to response URLs (default: 10s timeout).
+	HTTPClient *http.Client
+	Logger     *slog.Logger
+	Now        func() time.Time
+}
+
+func (c *Config) defaults() {
+	if c.Workers <= 0 {
+		c.Workers = 8
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = 60 * time.Second
+	}
+	if c.Drain <= 0 {
+		c.Drain = 30 * time.Second
+	}
+	if c.PageSize <= 0 {
+		c.PageSize = 10
+	}
+	if c.ExportLimit <= 0 {
+		c.ExportLimit = 10000
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+}
+
+// Bot answers Slack. Create it with New and start it with Run.
+type Bot struct {
+	cfg  Config
+	api  *slack.Client
+	dir  Directory
+	log  *slog.Logger
+	seen *dedupe
+	sem  chan struct{}
+	wg   sync.WaitGroup
+
+	// set by Run
+	sm        *socketmode.Client
+	botUserID string
+	botID     string
+	work      context.Context
+}
+
+// New returns a bot on api (built with slack.OptionAppLevelToken) asking
+// dir.
+func New(api *slack.Client, dir Directory, cfg Config) *Bot {
+	cfg.defaults()
+	return &Bot{
+		cfg:  cfg,
+		api:  api,
+		dir:  dir,
+		log:  cfg.Logger,
+		seen: newDedupe(15*time.Minute, 10000),
+		sem:  make(chan struct{}, cfg.Workers),
+	}
+}
+
+// Run connects over Socket Mode and serves until ctx ends, then stops
+// taking envelopes and waits (up to Config.Drain) for work in flight. It
+// returns early on a fatal Slack error such as a revoked token.
+func (b *Bot) Run(ctx context.Context) error {
+	auth, err := b.api.AuthTestContext(ctx)
+	if err != nil {
+		return fmt.Errorf("bot: auth.test: %w", err)
+	}
+	b.botUserID, b.botID = auth.UserID, auth.BotID
+	b.log.Info("connected to Slack", "team", auth.Team, "bot_user", auth.UserID)
+
+	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	b.work = work
+	b.sm = socketmode.New(b.api, socketmode.OptionLog(slogLogger{b.log}))
+
+	runErr := make(chan error, 1)
+	go func() { runErr <- b.sm.RunContext(ctx) }()
+
+	for {
+		select {
+		case <-ctx.Done():
+			b.drain(cancelWork)
+			return nil
+		case err := <-runErr:
+			if ctx.Err() != nil {
+				b.drain(cancelWork)
+				return nil
+			}
+			b.drain(cancelWork)
+			return fmt.Errorf("bot: socket mode: %w", err)
+		case evt := <-b.sm.Events:
+			b.handle(evt)
+		}
+	}
+}
+
+func (b *Bot) drain(cancel context.CancelFunc) {
+	done := make(chan struct{})
+	go func() { b.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(b.cfg.Drain):
+		b.log.Warn("stopping with work still in flight", "drain", b.cfg.Drain)
+	}
+	cancel()
+}
+
+// handle dispatches one socket event. It never blocks on work: it acks and
+// hands the rest to the pool.
+func (b *Bot) handle(evt socketmode.Event) {
+	switch evt.Type {
+	case socketmode.EventTypeConnecting, socketmode.EventTypeHello:
+		b.log.Debug("socket mode", "event", evt.Type)
+	case socketmode.EventTypeConnected:
+		b.log.Info("socket mode connected")
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError:
+		b.log.Warn("socket mode connection problem; slack-go reconnects", "event", evt.Type, "data", fmt.Sprint(evt.Data))
+	case socketmode.EventTypeInvalidAuth:
+		b.log.Error("Slack refused the app token (invalid_auth): check SLACK_APP_TOKEN")
+	case socketmode.EventTypeErrorBadMessage:
+		b.ackBadMessage(evt)
+	case socketmode.EventTypeSlashCommand:
+		b.onSlash(evt)
+	case socketmode.EventTypeEventsAPI:
+		b.ack(evt.Request, nil)
+		b.onEvent(evt)
+	case socketmode.EventTypeInteractive:
+		b.onInteractive(evt)
+	default:
+		if evt.Request != nil && evt.Request.EnvelopeID != "" {
+			b.ack(evt.Request, nil)
+		}
+	}
+}
+
+// ack acknowledges an envelope without ever blocking the event loop for
+// long.
+func (b *Bot) ack(req *socketmode.Request, payload any) {
+	if req == nil || req.EnvelopeID == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := b.sm.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
+		b.log.Error("ack failed", "envelope", req.EnvelopeID, "err", err)
+	}
+}
+
+// ackBadMessage acks an envelope slack-go could not parse, so that Slack
+// does not redeliver it forever.
+func (b *Bot) ackBadMessage(evt socketmode.Event) {
+	bad, ok := evt.Data.(*socketmode.ErrorBadMessage)
+	if !ok {
+		return
+	}
+	var env struct {
+		EnvelopeID string `json:"envelope_id"`
+		Type       string `json:"type"`
+	}
+	_ = json.Unmarshal(bad.Message, &env)
+	b.log.Warn("unparseable envelope", "envelope", env.EnvelopeID, "type", env.Type, "err", bad.Cause)
+	if env.EnvelopeID != "" {
+		b.ack(&socketmode.Request{EnvelopeID: env.EnvelopeID}, nil)
+	}
+}
+
+// spawn runs fn in the bounded pool with the request timeout. It returns at
+// once: waiting for a worker slot happens in the new goroutine.
+func (b *Bot) spawn(what string, fn func(ctx context.Context)) {
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		select {
+		case b.sem <- struct{}{}:
+		case <-b.work.Done():
+			return
+		}
+		defer func() { <-b.sem }()
+		ctx, cancel := context.WithTimeout(b.work, b.cfg.Timeout)
+		defer cancel()
+		defer func() {
+			if r := recover(); r != nil {
+				b.log.Error("panic in request", "what", what, "panic", r, "stack", string(debug.Stack()))
+			}
+		}()
+		fn(ctx)
+	}()
+}
+
+// allowed reports whether oktabot answers in channel.
+func (b *Bot) allowed(channel string) bool {
+	return len(b.cfg.Channels) == 0 || slices.Contains(b.cfg.Channels, channel)
+}
+
+// slogLogger adapts slog to slack-go's logger interface, at debug level.
+type slogLogger struct{ l *slog.Logger }
+
+func (s slogLogger) Output(_ int, msg string) error {
+	s.l.Debug("slack-go", "msg", msg)
+	return nil
+}
+
+var errNotAllowed = errors.New("bot: channel not allowed")

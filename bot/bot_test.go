@@ -1,0 +1,260 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oktabot/oktabot/blocks"
+	"github.com/oktabot/oktabot/bot/slackfake"
+)
+
+func TestSlashUserDetails(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	env := h.slash(analyst, secChannel, "user john@company.com")
+	ack, err := h.slack.WaitAck(h.waitCtx(5*time.Second), env)
+	if err != nil {
+		t.Fatalf("WaitAck: %v", err)
+	}
+	if !strings.Contains(string(ack.Payload), "Looking that up") {
+		t.Errorf("ack payload = %s, want the ⏳ reply", ack.Payload)
+	}
+	m := h.answer("the user card", func(m slackfake.Message) bool {
+		return m.Method == "response_url" && m.ReplaceOriginal && has(m, "john@company.com")
+	})
+	if m.Ephemeral || m.ResponseType != "in_channel" {
+		t.Errorf("answer is ephemeral=%v response_type=%q, want it in the channel", m.Ephemeral, m.ResponseType)
+	}
+	for _, want := range []string{"John", "ACTIVE"} {
+		if !has(m, want) {
+			t.Errorf("user card lacks %q:\n%s", want, m.Blocks)
+		}
+	}
+	if got := h.sim.Calls("GET", "/api/v1/users/"); got == 0 {
+		t.Error("the simulator saw no user lookup: the answer did not come from Okta")
+	}
+}
+
+func TestMentionAnsweredInThread(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	_, err := h.slack.Mention(h.waitCtx(5*time.Second), slackfake.Mention{UserID: analyst, ChannelID: secChannel, Text: "user john@company.com", TS: "1700000000.000100"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := h.answer("the threaded answer", func(m slackfake.Message) bool {
+		return m.Method == "chat.postMessage" && has(m, "john@company.com")
+	})
+	if m.ThreadTS != "1700000000.000100" || m.Channel != secChannel {
+		t.Errorf("answer in channel %s thread %q, want %s thread 1700000000.000100", m.Channel, m.ThreadTS, secChannel)
+	}
+}
+
+func TestRefusedOutsideAllowedChannels(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	env := h.slash(analyst, otherChannel, "user john@company.com")
+	ack, err := h.slack.WaitAck(h.waitCtx(5*time.Second), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := unescapeJSON(ack.Payload)
+	if !strings.Contains(p, "<#"+secChannel+">") || !strings.Contains(p, `"ephemeral"`) {
+		t.Errorf("refusal = %s, want an ephemeral reply naming <#%s>", p, secChannel)
+	}
+	_, err = h.slack.Mention(h.waitCtx(5*time.Second), slackfake.Mention{UserID: analyst, ChannelID: otherChannel, Text: "user john@company.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := h.answer("the mention refusal", func(m slackfake.Message) bool { return m.Method == "chat.postEphemeral" })
+	if m.User != analyst || !has(m, secChannel) {
+		t.Errorf("mention refusal to %q: %s", m.User, m.Text)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n := h.sim.Calls("", "/api/v1/users"); n != 0 {
+		t.Errorf("the simulator saw %d user calls for refused requests, want 0", n)
+	}
+}
+
+// The ack reaches Slack at once even when Okta is slow.
+func TestAckDoesNotWaitForOkta(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.sim.SetLatency(2 * time.Second)
+	env := h.slash(analyst, secChannel, "user john@company.com")
+	ack, err := h.slack.WaitAck(h.waitCtx(5*time.Second), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ack.Latency() > 100*time.Millisecond {
+		t.Errorf("ack took %v with a 2s Okta, want < 100ms", ack.Latency())
+	}
+	h.answer("the slow answer", func(m slackfake.Message) bool { return m.Method == "response_url" && has(m, "john@company.com") })
+}
+
+func TestFiftyCommandsAtOnce(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	const n = 50
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ids[i] = h.slash(analyst, secChannel, "user john@company.com")
+		}()
+	}
+	wg.Wait()
+	for _, id := range ids {
+		if _, err := h.slack.WaitAck(h.waitCtx(10*time.Second), id); err != nil {
+			t.Fatalf("envelope %s not acked: %v", id, err)
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		answered := 0
+		for _, m := range h.slack.Messages() {
+			if m.Method == "response_url" && m.ReplaceOriginal && has(m, "john@company.com") {
+				answered++
+			}
+		}
+		if answered == n {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d commands answered", answered, n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestReconnectAfterDisconnect(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	if err := h.slack.Disconnect("refresh_requested"); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.slack.WaitConnections(h.waitCtx(15*time.Second), 2); err != nil {
+		t.Fatalf("no reconnect after disconnect: %v", err)
+	}
+	if n := h.slack.Calls("apps.connections.open"); n < 2 {
+		t.Errorf("apps.connections.open called %d times, want ≥ 2", n)
+	}
+	h.slash(analyst, secChannel, "user john@company.com")
+	h.answer("an answer after reconnecting", func(m slackfake.Message) bool { return m.Method == "response_url" && has(m, "john@company.com") })
+}
+
+func TestRetriedEventAnsweredOnce(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	env, err := h.slack.Mention(h.waitCtx(5*time.Second), slackfake.Mention{UserID: analyst, ChannelID: secChannel, Text: "user john@company.com", EventID: "Ev0RETRY"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.slack.RedeliverEvent(h.waitCtx(5*time.Second), env, "timeout"); err != nil {
+		t.Fatal(err)
+	}
+	h.answer("the first answer", func(m slackfake.Message) bool { return m.Method == "chat.postMessage" })
+	// A second answer, if any, would come as fast as the first did.
+	time.Sleep(500 * time.Millisecond)
+	n := 0
+	for _, m := range h.slack.Messages() {
+		if m.Method == "chat.postMessage" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("a retried event was answered %d times, want once", n)
+	}
+}
+
+func TestBadInputGetsPrivateAnswer(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	for _, text := range []string{"suspend", "logs 900d", "frobnicate john", "user a b c"} {
+		env := h.slash(analyst, secChannel, text)
+		ack, err := h.slack.WaitAck(h.waitCtx(5*time.Second), env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := unescapeJSON(ack.Payload)
+		if !strings.Contains(p, `"ephemeral"`) {
+			t.Errorf("/okta %s: ack %s, want an ephemeral explanation", text, p)
+		}
+		if strings.Contains(p, "<!channel>") {
+			t.Errorf("/okta %s: the answer echoes <!channel> as a live ping: %s", text, p)
+		}
+	}
+}
+
+// Slack markup in an argument is never echoed back as a live ping.
+func TestMarkupNotEchoed(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.slash(analyst, secChannel, "user <!channel>")
+	m := h.answer("the not-found answer", func(m slackfake.Message) bool { return m.Ephemeral })
+	if !has(m, "no such user") && !has(m, "not") {
+		t.Errorf("answer = %s", m.Text)
+	}
+	for _, m := range h.slack.Messages() {
+		if has(m, "<!channel>") || has(m, "<!here>") {
+			t.Errorf("%s echoed a live ping: %s %s", m.Method, m.Text, m.Blocks)
+		}
+	}
+}
+
+func TestPagingAndExport(t *testing.T) {
+	h := newHarness(t, harnessOpts{fixture: bigOrg(1000)})
+	h.slash(analyst, secChannel, "users dept")
+	first := h.answer("page 1", func(m slackfake.Message) bool { return m.Method == "response_url" && has(m, "Page 1 of") })
+	if !has(first, "user0000@company.com") || has(first, "user0999@company.com") {
+		t.Errorf("page 1 should show the first users only")
+	}
+	bs := buttons(t, first)
+	if _, ok := bs[blocks.ActionNext]; !ok {
+		t.Fatalf("page 1 has no ▶ button: %v", bs)
+	}
+	cur := currentMessage(t, h, first)
+	if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: analyst, ChannelID: secChannel, MessageTS: cur.TS, ActionID: blocks.ActionNext}); err != nil {
+		t.Fatal(err)
+	}
+	h.answer("page 2", func(m slackfake.Message) bool { return m.Method == "response_url" && has(m, "Page 2 of") })
+
+	if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: analyst, ChannelID: secChannel, MessageTS: cur.TS, ActionID: blocks.ActionExport, BlockID: blockOf(t, first, blocks.ActionExport), Value: bs[blocks.ActionExport]}); err != nil {
+		t.Fatal(err)
+	}
+	up, err := h.slack.WaitUpload(h.waitCtx(30*time.Second), func(u slackfake.Upload) bool { return true })
+	if err != nil {
+		t.Fatalf("no CSV upload: %v", err)
+	}
+	lines := strings.Split(strings.TrimRight(string(up.Content), "\n"), "\n")
+	if len(lines) != 1001 {
+		t.Errorf("CSV has %d lines, want a header and 1,000 rows", len(lines))
+	}
+	if up.Channel != secChannel {
+		t.Errorf("CSV uploaded to %q, want %s", up.Channel, secChannel)
+	}
+}
+
+func currentMessage(t *testing.T, h *harness, m slackfake.Message) slackfake.Message {
+	t.Helper()
+	cur, ok := h.slack.Current(m.Channel, m.TS)
+	if !ok {
+		t.Fatalf("message %s/%s is not in the channel", m.Channel, m.TS)
+	}
+	return cur
+}
+
+func blockOf(t *testing.T, m slackfake.Message, actionID string) string {
+	t.Helper()
+	s := string(m.Blocks)
+	i := strings.Index(s, `"action_id":"`+actionID+`"`)
+	if i < 0 {
+		t.Fatalf("no %s button", actionID)
+	}
+	j := strings.LastIndex(s[:i], `"block_id":"`)
+	if j < 0 {
+		return ""
+	}
+	rest := s[j+len(`"block_id":"`):]
+	return rest[:strings.Index(rest, `"`)]
+}
+
+var _ = fmt.Sprint
+var _ = context.Background

@@ -1,0 +1,24 @@
+// Package bot is oktabot's Slack side: it receives Socket Mode envelopes
+// (slash commands, app mentions, button clicks), acks each at once, turns
+// the text into an intents.Intent, asks the Directory (Okta) and answers
+// with Block Kit from package blocks.
+//
+// # Flow
+//
+// One goroutine drains the socket's events and never blocks: it acks, then
+// hands the work to a bounded pool with a per-request timeout. Retried
+// Events API deliveries are de-duplicated by event_id; the bot's own
+// messages are ignored; an envelope slack-go cannot parse is still acked.
+//
+// # Words for people
+//
+// This is the only package that writes text for people. Errors go only to
+// the asker, say what to do, and carry a short correlation id that is also
+// in the log line; raw SDK text never reaches Slack.
+//
+// # What it must not do
+//
+// It never calls Okta directly (Okta arrives as the Directory interface),
+// never changes Okta outside an approved proposal, and never echoes Okta or
+// user text into mrkdwn unescaped.
+package bot

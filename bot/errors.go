@@ -1,0 +1,104 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/oktabot/oktabot/intents"
+)
+
+// problem is an error worded for the person who asked: a title, what to do,
+// and the correlation id that is also in the log line.
+type problem struct {
+	Title string
+	Hint  string
+	ID    string
+}
+
+// newCorrelationID returns a short id people can quote ("E7K2QX").
+func newCorrelationID() string {
+	const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789" // no 0/O, 1/I
+	b := make([]byte, 6)
+	rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// explain words err for people. Only intents errors are trusted to carry
+// text meant for people (their Detail); anything else is logged, and the
+// person gets the correlation id.
+func explain(err error, in intents.Intent, id string) problem {
+	p := problem{ID: id}
+	e, _ := intents.AsError(err)
+	detail := ""
+	if e != nil {
+		detail = e.Detail
+	}
+	switch {
+	case errors.Is(err, intents.ErrInvalid):
+		p.Title = "I couldn't use that request"
+		p.Hint = detail
+		if in.Kind != "" && in.Kind != intents.Unknown {
+			p.Hint += "\nUsage: " + intents.Usage(in.Kind)
+		} else {
+			p.Hint += "\nType `/okta help` to see what I can do."
+		}
+	case errors.Is(err, intents.ErrNotFound):
+		p.Title = "Okta has no such " + objectWord(in)
+		p.Hint = "Check the spelling, or use the Okta id. " + detail
+	case errors.Is(err, intents.ErrNoAdminRole):
+		p.Title = "Okta returned nothing"
+		p.Hint = "The service app probably has no admin role: in the Okta Admin Console open the app → Admin roles and assign Read-Only Administrator."
+	case errors.Is(err, intents.ErrForbidden):
+		p.Title = "Okta refused this request"
+		if e != nil && e.Scope != "" {
+			p.Hint = fmt.Sprintf("The service app lacks the scope `%s`: grant it in the app's Okta API Scopes tab and add it to OKTA_SCOPES.", e.Scope)
+		} else {
+			p.Hint = "The service app's admin role does not allow this. Give it a role that does, or ask an Okta admin."
+		}
+	case errors.Is(err, intents.ErrAuth):
+		p.Title = "oktabot could not sign in to Okta"
+		p.Hint = "Check three things: (1) OKTA_CLIENT_ID is the Client ID of the API Services app; (2) the private key matches the public key registered on that app; (3) the app is active. `oktabot doctor` checks them."
+	case errors.Is(err, intents.ErrRateLimited):
+		p.Title = "Okta is rate-limiting oktabot"
+		p.Hint = "Okta's limit for this kind of call is used up for the moment. Try again in a minute."
+	case errors.Is(err, intents.ErrConflict):
+		p.Title = "That doesn't apply right now"
+		p.Hint = detail
+	case errors.Is(err, intents.ErrUnavailable):
+		p.Title = "Okta is not answering"
+		p.Hint = "Okta returned errors or timed out several times. Try again shortly; status.okta.com shows incidents."
+	case errors.Is(err, context.DeadlineExceeded):
+		p.Title = "That took too long"
+		p.Hint = "Okta did not answer in time. Try a shorter time window or a narrower query."
+	default:
+		p.Title = "Something went wrong"
+		p.Hint = "The error is in oktabot's log."
+	}
+	p.Hint = strings.TrimSpace(p.Hint)
+	return p
+}
+
+func objectWord(in intents.Intent) string {
+	switch {
+	case in.User != "":
+		return "user"
+	case in.Group != "":
+		return "group"
+	case in.App != "":
+		return "application"
+	case in.Rule != "":
+		return "rule"
+	case in.Policy != "":
+		return "policy"
+	case in.ID != "":
+		return "proposal"
+	default:
+		return "object"
+	}
+}

@@ -1,0 +1,184 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/oktabot/oktabot/bot"
+	"github.com/oktabot/oktabot/bot/slackfake"
+	"github.com/oktabot/oktabot/okta"
+	"github.com/oktabot/oktabot/okta/oktasim"
+)
+
+const (
+	secChannel   = "C0SEC"
+	otherChannel = "C0RANDOM"
+	analyst      = "U0ANALYST"
+)
+
+// harness is the whole bot on real parts: the real okta adapter (and so the
+// real okta-sdk-golang) against the simulator over HTTP, and the real
+// slack-go Socket Mode client against the fake Slack over a websocket.
+type harness struct {
+	t     *testing.T
+	sim   *oktasim.Server
+	slack *slackfake.Server
+	ctx   context.Context
+	done  chan error
+}
+
+type harnessOpts struct {
+	fixture *oktasim.Fixture
+	cfg     bot.Config
+}
+
+func newHarness(t *testing.T, o harnessOpts) *harness {
+	t.Helper()
+	fx := o.fixture
+	if fx == nil {
+		fx = oktasim.Demo()
+	}
+	sim, err := oktasim.New(fx)
+	if err != nil {
+		t.Fatalf("oktasim.New: %v", err)
+	}
+	key, pub, err := oktasim.NewServiceAppKey("k1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim.AddServiceApp(oktasim.ServiceApp{ClientID: "0oabot", PublicKey: pub, KeyID: "k1"})
+	oktaSrv := httptest.NewServer(sim)
+	t.Cleanup(oktaSrv.Close)
+	log := testLogger(t)
+	dir, err := okta.New(okta.Config{OrgURL: oktaSrv.URL, ClientID: "0oabot", PrivateKey: key, Logger: log})
+	if err != nil {
+		t.Fatalf("okta.New: %v", err)
+	}
+
+	fake := slackfake.New(slackfake.Options{})
+	t.Cleanup(fake.Close)
+	api := slack.New(slackfake.DefaultBotToken, slack.OptionAppLevelToken(slackfake.DefaultAppToken), slack.OptionAPIURL(fake.APIURL()))
+
+	cfg := o.cfg
+	if cfg.Channels == nil {
+		cfg.Channels = []string{secChannel}
+	}
+	cfg.Logger = log
+	b := bot.New(api, dir, cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &harness{t: t, sim: sim, slack: fake, ctx: ctx, done: make(chan error, 1)}
+	go func() { h.done <- b.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-h.done:
+			if err != nil {
+				t.Errorf("bot.Run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("bot.Run did not return after cancel")
+		}
+	})
+	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
+	defer wcancel()
+	if err := fake.WaitConnections(wctx, 1); err != nil {
+		t.Fatalf("bot never connected: %v", err)
+	}
+	return h
+}
+
+func testLogger(t *testing.T) *slog.Logger {
+	if os.Getenv("OKTABOT_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// waitCtx bounds one wait in a test.
+func (h *harness) waitCtx(d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(h.ctx, d)
+	h.t.Cleanup(cancel)
+	return ctx
+}
+
+func (h *harness) slash(user, channel, text string) string {
+	h.t.Helper()
+	id, err := h.slack.SlashCommand(h.waitCtx(5*time.Second), slackfake.SlashCommand{UserID: user, ChannelID: channel, Text: text})
+	if err != nil {
+		h.t.Fatalf("SlashCommand(%q): %v", text, err)
+	}
+	return id
+}
+
+// answer waits for a message in channel that matches.
+func (h *harness) answer(what string, match func(slackfake.Message) bool) slackfake.Message {
+	h.t.Helper()
+	m, err := h.slack.WaitMessage(h.waitCtx(15*time.Second), match)
+	if err != nil {
+		h.t.Fatalf("waiting for %s: %v\nmessages so far:\n%s", what, err, dump(h.slack.Messages()))
+	}
+	return m
+}
+
+func dump(ms []slackfake.Message) string {
+	var b strings.Builder
+	for _, m := range ms {
+		text := m.Text
+		if len(text) > 200 {
+			text = text[:200] + "…"
+		}
+		b.WriteString("  " + m.Method + " " + m.Channel + " ephemeral=" + boolStr(m.Ephemeral) + " " + text + "\n")
+	}
+	return b.String()
+}
+
+func boolStr(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// unescapeJSON undoes encoding/json's HTML escaping, so tests can look for
+// Slack tokens such as <#C1> in a payload.
+func unescapeJSON(b []byte) string {
+	return strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(string(b))
+}
+
+// has reports whether a message's text or blocks contain s.
+func has(m slackfake.Message, s string) bool {
+	return strings.Contains(m.Text, s) || strings.Contains(unescapeJSON(m.Blocks), s)
+}
+
+// buttons lists the action_id → value of every button in a message.
+func buttons(t *testing.T, m slackfake.Message) map[string]string {
+	t.Helper()
+	var bs []struct {
+		Elements []struct {
+			Type     string `json:"type"`
+			ActionID string `json:"action_id"`
+			Value    string `json:"value"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal(m.Blocks, &bs); err != nil {
+		t.Fatalf("blocks: %v", err)
+	}
+	out := map[string]string{}
+	for _, b := range bs {
+		for _, e := range b.Elements {
+			if e.Type == "button" {
+				out[e.ActionID] = e.Value
+			}
+		}
+	}
+	return out
+}

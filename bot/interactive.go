@@ -1,0 +1,86 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/oktabot/oktabot/blocks"
+	"github.com/oktabot/oktabot/intents"
+)
+
+// onInteractive handles button clicks: it acks at once, checks the channel,
+// and works on the click in the pool.
+func (b *Bot) onInteractive(evt socketmode.Event) {
+	b.ack(evt.Request, nil)
+	cb, ok := evt.Data.(slack.InteractionCallback)
+	if !ok || cb.Type != slack.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 {
+		return
+	}
+	channel := cb.Channel.ID
+	if channel == "" {
+		channel = cb.Container.ChannelID
+	}
+	o := origin{via: "click", channel: channel, user: cb.User.ID, responseURL: cb.ResponseURL, messageTS: cb.Container.MessageTs}
+	act := cb.ActionCallback.BlockActions[0]
+	if !b.allowed(channel) {
+		b.spawn("refusal", func(ctx context.Context) {
+			if err := b.tell(ctx, o, b.notHere()); err != nil {
+				b.log.Error("refusal failed", "err", err)
+			}
+		})
+		return
+	}
+	switch act.ActionID {
+	case blocks.ActionPrev, blocks.ActionNext:
+		in, page, err := blocks.DecodePageValue(act.Value)
+		b.spawn("page", func(ctx context.Context) {
+			if err != nil {
+				b.fail(ctx, o, intents.Intent{}, intents.Invalidf("That button's data is not valid; run the command again."))
+				return
+			}
+			b.page(ctx, o, in, page)
+		})
+	case blocks.ActionExport:
+		in, _, err := blocks.DecodePageValue(act.Value)
+		b.spawn("export", func(ctx context.Context) {
+			if err != nil {
+				b.fail(ctx, o, intents.Intent{}, intents.Invalidf("That button's data is not valid; run the command again."))
+				return
+			}
+			b.export(ctx, o, in)
+		})
+	default:
+		b.log.Warn("unknown button", "action_id", act.ActionID, "user", o.user)
+	}
+}
+
+// export uploads the whole result of a query as CSV to the channel.
+func (b *Bot) export(ctx context.Context, o origin, in intents.Intent) {
+	in.Limit = b.cfg.ExportLimit
+	in.After = ""
+	res, err := b.dir.Query(ctx, in)
+	if err != nil {
+		b.fail(ctx, o, in, err)
+		return
+	}
+	name, data := blocks.CSV(res)
+	comment := fmt.Sprintf("%d rows exported for <@%s>", res.Len(), o.user)
+	if res.Truncated {
+		comment += fmt.Sprintf(" (the first %d; narrow the query for the rest)", res.Len())
+	}
+	_, err = b.api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Filename:        name,
+		Title:           name,
+		Content:         string(data),
+		FileSize:        len(data),
+		Channel:         o.channel,
+		ThreadTimestamp: o.threadTS,
+		InitialComment:  comment,
+	})
+	if err != nil {
+		b.fail(ctx, o, in, err)
+	}
+}

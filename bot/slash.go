@@ -1,0 +1,129 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/oktabot/oktabot/blocks"
+	"github.com/oktabot/oktabot/intents"
+)
+
+// ackPayload is a slash command's immediate reply.
+type ackPayload struct {
+	ResponseType string        `json:"response_type"`
+	Text         string        `json:"text"`
+	Blocks       []slack.Block `json:"blocks,omitempty"`
+}
+
+// onSlash answers /okta. Everything decided without Okta (not allowed here,
+// bad input, unknown verb) is answered in the ack itself, privately; the
+// rest is acked with "⏳" and worked on in the pool.
+func (b *Bot) onSlash(evt socketmode.Event) {
+	cmd, ok := evt.Data.(slack.SlashCommand)
+	if !ok {
+		b.ack(evt.Request, nil)
+		return
+	}
+	o := origin{via: "slash", channel: cmd.ChannelID, user: cmd.UserID, responseURL: cmd.ResponseURL}
+	if !b.allowed(cmd.ChannelID) {
+		b.ackPrivately(evt.Request, b.notHere())
+		return
+	}
+	in, err := intents.Parse(cmd.Text)
+	if err != nil {
+		id := newCorrelationID()
+		b.log.Info("refused slash command", "correlation_id", id, "user", cmd.UserID, "err", err)
+		p := explain(err, in, id)
+		b.ackPrivately(evt.Request, blocks.Error(blocks.ErrorInfo{Title: p.Title, WhatToDo: p.Hint, CorrelationID: id}))
+		return
+	}
+	switch {
+	case in.Kind == intents.Unknown:
+		b.ackPrivately(evt.Request, b.unknown(cmd.Text, in))
+		return
+	case in.Kind == intents.Help:
+		b.ack(evt.Request, ackPayload{ResponseType: slack.ResponseTypeEphemeral, Text: "⏳ Looking that up…"})
+		b.spawn("help", func(ctx context.Context) {
+			if err := b.tell(ctx, o, blocks.Help(intents.Area(in.Query))); err != nil {
+				b.log.Error("help reply failed", "err", err)
+			}
+		})
+		return
+	}
+	w := blocks.Working("")
+	b.ack(evt.Request, ackPayload{ResponseType: slack.ResponseTypeInChannel, Text: w.Text, Blocks: w.Blocks})
+	b.spawn(string(in.Kind), func(ctx context.Context) { b.serve(ctx, o, in) })
+}
+
+// serve answers one parsed request.
+func (b *Bot) serve(ctx context.Context, o origin, in intents.Intent) {
+	switch {
+	case in.Kind == intents.Help:
+		if err := b.answer(ctx, o, blocks.Help(intents.Area(in.Query))); err != nil {
+			b.fail(ctx, o, in, err)
+		}
+		return
+	case in.Kind.IsAction():
+		b.fail(ctx, o, in, intents.Invalidf("%s changes Okta, and changes go through an approval that is not enabled on this bot.", in.Kind))
+		return
+	}
+	b.page(ctx, o, in, 1)
+}
+
+// page answers a query with one page of its result.
+func (b *Bot) page(ctx context.Context, o origin, in intents.Intent, page int) {
+	res, err := b.dir.Query(ctx, in)
+	if err != nil {
+		b.fail(ctx, o, in, err)
+		return
+	}
+	m := blocks.Result(res, blocks.Options{Page: page, PageSize: b.cfg.PageSize, Now: b.cfg.Now()})
+	if err := b.answer(ctx, o, m); err != nil {
+		b.fail(ctx, o, in, err)
+	}
+}
+
+func (b *Bot) ackPrivately(req *socketmode.Request, m blocks.Message) {
+	b.ack(req, ackPayload{ResponseType: slack.ResponseTypeEphemeral, Text: m.Text, Blocks: m.Blocks})
+}
+
+// notHere is the refusal outside the allowed channels.
+func (b *Bot) notHere() blocks.Message {
+	return blocks.Error(blocks.ErrorInfo{
+		Title:    "oktabot doesn't answer in this channel",
+		WhatToDo: "Ask in one of the channels below: Okta data stays in the security team's channels.",
+		Channels: b.cfg.Channels,
+	})
+}
+
+func (b *Bot) unknown(text string, in intents.Intent) blocks.Message {
+	hint := "Type `/okta help` to see what I can do."
+	if len(in.Suggestions) > 0 {
+		hint = "Did you mean " + strings.Join(quoteAll(in.Suggestions), " or ") + "? " + hint
+	}
+	return blocks.Error(blocks.ErrorInfo{Title: fmt.Sprintf("I don't know %q", firstWord(text)), WhatToDo: hint})
+}
+
+func quoteAll(s []string) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[i] = "`" + v + "`"
+	}
+	return out
+}
+
+func firstWord(s string) string {
+	f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(s), "/okta"))
+	if len(f) == 0 {
+		return ""
+	}
+	w := []rune(f[0])
+	if len(w) > 40 {
+		return string(w[:40]) + "…"
+	}
+	return string(w)
+}

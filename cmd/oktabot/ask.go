@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/oktabot/oktabot/blocks"
+	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/okta"
+	"github.com/oktabot/oktabot/okta/oktasim"
+)
+
+func cmdIntent(_ context.Context, args []string, io stdio, _ env) error {
+	text := strings.TrimSpace(strings.Join(args, " "))
+	if text == "" {
+		fmt.Fprintln(io.err, `usage: oktabot intent TEXT   e.g. oktabot intent "/okta logs 48h type:user.session.start"`)
+		return errUsage
+	}
+	in, err := intents.Parse(text)
+	if err != nil {
+		return err
+	}
+	return writeJSON(io.out, in)
+}
+
+func cmdAsk(ctx context.Context, args []string, io stdio, e env) error {
+	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
+	fs.SetOutput(io.err)
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	useSim := fs.Bool("sim", false, "ask the embedded simulator with the demo org instead of Okta")
+	orgFile := fs.String("org", "", "ask the embedded simulator loaded with this org fixture (JSON)")
+	fs.Usage = func() {
+		fmt.Fprintln(io.err, "usage: oktabot ask [--json] [--sim|--org FILE] TEXT")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	text := strings.TrimSpace(strings.Join(fs.Args(), " "))
+	if text == "" {
+		fs.Usage()
+		return errUsage
+	}
+	in, err := intents.Parse(text)
+	if err != nil {
+		return err
+	}
+	switch {
+	case in.Kind == intents.Unknown:
+		msg := fmt.Sprintf("%q is not something oktabot understands", text)
+		if len(in.Suggestions) > 0 {
+			msg += "; did you mean " + strings.Join(in.Suggestions, " or ") + "?"
+		}
+		return errors.New(msg)
+	case in.Kind.IsAction():
+		return fmt.Errorf("%s changes Okta: ask only runs queries; changes go through an approved proposal in Slack (or `oktabot approvals`)", in.Kind)
+	}
+	log := newLogger(io.err, e)
+	client, closeFn, err := connect(ctx, e, *useSim, *orgFile, log)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	res, err := client.Query(ctx, in)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(io.out, res)
+	}
+	text, _ = blocks.Plain(blocks.Result(res, blocks.Options{}))
+	_, err = io.out.Write([]byte(text + "\n"))
+	return err
+}
+
+// connect returns an Okta client: on the embedded simulator when asked,
+// otherwise on the Okta org the environment names.
+func connect(ctx context.Context, e env, useSim bool, orgFile string, log *slog.Logger) (*okta.Client, func(), error) {
+	if useSim || orgFile != "" {
+		var fx *oktasim.Fixture
+		if orgFile != "" {
+			var err error
+			if fx, err = oktasim.LoadFixture(orgFile); err != nil {
+				return nil, nil, err
+			}
+		}
+		sim, err := startSim(fx, "", log)
+		if err != nil {
+			return nil, nil, err
+		}
+		c, err := okta.New(sim.Client)
+		if err != nil {
+			sim.Close()
+			return nil, nil, err
+		}
+		return c, func() { sim.Close() }, nil
+	}
+	cfg, err := loadOkta(e)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg.Logger = log
+	c, err := okta.New(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, func() {}, nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

@@ -1,0 +1,245 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/okta"
+)
+
+// env reads configuration; tests pass a map instead of the process
+// environment.
+type env func(string) string
+
+func (e env) get(key string) string { return strings.TrimSpace(e(key)) }
+
+// configError is a start-up problem worded as one line that names the
+// variable and says what a good value looks like.
+type configError struct{ msg string }
+
+func (e *configError) Error() string { return e.msg }
+
+func badf(format string, a ...any) error { return &configError{fmt.Sprintf(format, a...)} }
+
+// loadOkta reads the Okta connection (design §8).
+func loadOkta(e env) (okta.Config, error) {
+	var cfg okta.Config
+	cfg.OrgURL = e.get("OKTA_ORG_URL")
+	if cfg.OrgURL == "" {
+		return cfg, badf("OKTA_ORG_URL is not set: use your Okta domain, e.g. company.okta.com or https://company.okta.com")
+	}
+	if err := checkOrgURL(cfg.OrgURL); err != nil {
+		return cfg, err
+	}
+	cfg.ClientID = e.get("OKTA_CLIENT_ID")
+	if cfg.ClientID == "" {
+		return cfg, badf("OKTA_CLIENT_ID is not set: copy the Client ID of your API Services app (Admin Console → Applications → the app → General)")
+	}
+	key, err := loadKey(e)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.PrivateKey = key
+	cfg.KeyID = e.get("OKTA_KEY_ID")
+	if s := e.get("OKTA_SCOPES"); s != "" {
+		cfg.Scopes = strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' })
+		for _, sc := range cfg.Scopes {
+			if !strings.HasPrefix(sc, "okta.") {
+				return cfg, badf("OKTA_SCOPES: %q is not an Okta management scope: use names like okta.users.read okta.logs.read, separated by spaces", sc)
+			}
+		}
+	}
+	if cfg.DPoP, err = boolVar(e, "OKTA_DPOP", false); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// checkOrgURL refuses what Okta never is: anything but https, except plain
+// http to a loopback address (the simulator).
+func checkOrgURL(raw string) error {
+	s := raw
+	if !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return badf("OKTA_ORG_URL %q is not a URL: use your Okta domain, e.g. company.okta.com", raw)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return badf("OKTA_ORG_URL %q uses http: Okta needs https (plain http is only for the simulator on a loopback address)", raw)
+		}
+	default:
+		return badf("OKTA_ORG_URL %q: use https://company.okta.com", raw)
+	}
+	if u.Path != "" && u.Path != "/" {
+		return badf("OKTA_ORG_URL %q has a path: use only the org's address, e.g. https://company.okta.com (not the admin console URL)", raw)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// loadKey reads the private key from OKTA_PRIVATE_KEY or
+// OKTA_PRIVATE_KEY_FILE. Its content is never printed.
+func loadKey(e env) ([]byte, error) {
+	inline, file := e.get("OKTA_PRIVATE_KEY"), e.get("OKTA_PRIVATE_KEY_FILE")
+	switch {
+	case inline != "" && file != "":
+		return nil, badf("both OKTA_PRIVATE_KEY and OKTA_PRIVATE_KEY_FILE are set: keep one")
+	case inline != "":
+		return []byte(inline), nil
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return nil, badf("OKTA_PRIVATE_KEY_FILE %s cannot be read (%v): point it at the JWK or PEM file you saved from Okta", file, err)
+		}
+		return b, nil
+	default:
+		return nil, badf("no private key: set OKTA_PRIVATE_KEY_FILE to the JWK (or PEM) file of the key pair you generated in Okta (the app's General tab → Public Keys)")
+	}
+}
+
+// slackConfig is the Slack side of `oktabot run` and the Slack mode of
+// `oktabot demo`.
+type slackConfig struct {
+	BotToken string
+	AppToken string
+	APIURL   string
+}
+
+func loadSlack(e env) (slackConfig, error) {
+	c := slackConfig{BotToken: e.get("SLACK_BOT_TOKEN"), AppToken: e.get("SLACK_APP_TOKEN"), APIURL: e.get("SLACK_API_URL")}
+	switch {
+	case c.BotToken == "":
+		return c, badf("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from OAuth & Permissions")
+	case !strings.HasPrefix(c.BotToken, "xoxb-"):
+		return c, badf("SLACK_BOT_TOKEN must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)")
+	case c.AppToken == "":
+		return c, badf("SLACK_APP_TOKEN is not set: create an app-level token with connections:write (Basic Information → App-Level Tokens)")
+	case !strings.HasPrefix(c.AppToken, "xapp-"):
+		return c, badf("SLACK_APP_TOKEN must be an app-level token starting with xapp- with the connections:write scope")
+	}
+	if c.APIURL == "" {
+		c.APIURL = "https://slack.com/api/"
+	}
+	u, err := url.Parse(c.APIURL)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname()))) {
+		return c, badf("SLACK_API_URL %q: use an https URL such as https://slack.com/api/ (GovSlack: https://slack-gov.com/api/)", c.APIURL)
+	}
+	if !strings.HasSuffix(c.APIURL, "/") {
+		c.APIURL += "/"
+	}
+	return c, nil
+}
+
+// botConfig is what the bot needs beyond the two connections.
+type botConfig struct {
+	Channels          []string
+	Approvers         []string
+	Protected         []string
+	AllowSelfApproval bool
+	DirectMessages    bool
+	DB                string
+	ProposalTTL       time.Duration
+	Countries         []string
+	HTTPAddr          string
+}
+
+var (
+	channelID  = regexp.MustCompile(`^[CG][A-Z0-9]{2,20}$`)
+	approverID = regexp.MustCompile(`^[UWS][A-Z0-9]{2,20}$`)
+)
+
+func loadBot(e env) (botConfig, error) {
+	var c botConfig
+	var err error
+	c.Channels = list(e.get("OKTABOT_CHANNELS"))
+	for _, ch := range c.Channels {
+		if !channelID.MatchString(ch) {
+			return c, badf("OKTABOT_CHANNELS: %q is not a channel id: use ids like C0123ABCD (channel details → About → Channel ID), comma separated", ch)
+		}
+	}
+	c.Approvers = list(e.get("OKTABOT_APPROVERS"))
+	for _, a := range c.Approvers {
+		if !approverID.MatchString(a) {
+			return c, badf("OKTABOT_APPROVERS: %q is not a Slack user id (U…/W…) or user-group id (S…): copy it from the profile's ⋮ → Copy member ID", a)
+		}
+	}
+	c.Protected = list(e.get("OKTABOT_PROTECTED"))
+	if c.AllowSelfApproval, err = boolVar(e, "OKTABOT_ALLOW_SELF_APPROVAL", false); err != nil {
+		return c, err
+	}
+	if c.DirectMessages, err = boolVar(e, "OKTABOT_DIRECT_MESSAGES", false); err != nil {
+		return c, err
+	}
+	c.DB = e.get("OKTABOT_DB")
+	if c.DB == "" {
+		c.DB = "oktabot.db"
+	}
+	c.ProposalTTL = time.Hour
+	if s := e.get("OKTABOT_PROPOSAL_TTL"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < time.Minute || d > 7*24*time.Hour {
+			return c, badf("OKTABOT_PROPOSAL_TTL %q: use a duration between 1m and 168h, e.g. 1h", s)
+		}
+		c.ProposalTTL = d
+	}
+	for _, s := range list(e.get("OKTABOT_SUSPICIOUS_COUNTRIES")) {
+		name, ok := intents.CountryName(s)
+		if !ok {
+			return c, badf("OKTABOT_SUSPICIOUS_COUNTRIES: %q is not a country: use English names or ISO codes, e.g. RU,CN,KP,IR", s)
+		}
+		c.Countries = append(c.Countries, name)
+	}
+	c.HTTPAddr = e.get("OKTABOT_HTTP_ADDR")
+	if c.HTTPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+			return c, badf("OKTABOT_HTTP_ADDR %q: use host:port, e.g. 127.0.0.1:9090 or :9090", c.HTTPAddr)
+		}
+	}
+	return c, nil
+}
+
+func list(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func boolVar(e env, key string, def bool) (bool, error) {
+	s := e.get(key)
+	if s == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return def, badf("%s %q: use true or false", key, s)
+	}
+	return b, nil
+}
