@@ -10,36 +10,12 @@ import (
 
 // Decision is one click on a proposal's Approve or Reject button (or the
 // command-line equivalent).
-type Decision struct {
-	ProposalID string
-	By         string // Slack user id of the clicker (or "cli:NAME")
-	Approve    bool   // false rejects
-	Reason     string // why, on reject
-	// Channel is where the click came from; when set, it must be the
-	// channel of the proposal's message. Leave it empty for the command
-	// line.
-	Channel string
-}
+type Decision = intents.Decision
 
-// Policy is who may decide what. Nil functions fail closed where it
-// matters: without IsApprover nobody is an approver.
-//
-// Decide calls these functions inside its write transaction, which blocks
-// every other write: they must answer from memory (resolve Slack user
-// groups beforehand) and must not call the Store.
-type Policy struct {
-	// IsApprover reports whether a Slack user may approve or reject
-	// (configured user ids and members of configured user groups).
-	IsApprover func(slackUserID string) bool
-	// AllowSelfApproval lets the requester approve their own proposal.
-	AllowSelfApproval bool
-	// Protected reports whether an action touches a protected account or
-	// group, and why; such approvals are refused. Nil protects nothing.
-	Protected func(intents.Preview) (bool, string)
-	// HasScope reports whether the service app holds an OAuth scope now.
-	// Nil trusts Preview.Granted alone.
-	HasScope func(scope string) bool
-}
+// Policy is who may decide what; see intents.ApprovalPolicy. Decide calls
+// its functions inside its write transaction, which blocks every other
+// write: they must answer from memory and must not call the Store.
+type Policy = intents.ApprovalPolicy
 
 // Decide approves or rejects a pending proposal in one transaction that
 // re-checks, in this order: the proposal exists (else intents.ErrNotFound),

@@ -2,8 +2,6 @@ package approvals
 
 import (
 	"errors"
-	"fmt"
-	"time"
 
 	"github.com/oktabot/oktabot/intents"
 )
@@ -11,27 +9,16 @@ import (
 // Refusals: Decide returns one of these (wrapped) when a click is not
 // allowed, writes a "refused" audit record and leaves the proposal as it
 // was (except ErrExpired, which also moves a pending proposal past its
-// Expires time to expired).
+// Expires time to expired). They are the domain's sentinels, so that the
+// bot can word them without importing this package.
 var (
-	// ErrNotApprover is a click by someone who is not a configured approver.
-	ErrNotApprover = errors.New("not an approver")
-	// ErrSelfApproval is the requester approving their own proposal while
-	// Policy.AllowSelfApproval is off.
-	ErrSelfApproval = errors.New("the requester may not approve their own proposal")
-	// ErrExpired is a decision on a proposal past its Expires time.
-	ErrExpired = errors.New("proposal expired")
-	// ErrDecided is a decision on a proposal that is no longer pending; the
-	// *StateError carrying it says its state and who decided.
-	ErrDecided = errors.New("already decided")
-	// ErrProtected is an approval of an action on a protected account or
-	// group; such actions are refused even when approved.
-	ErrProtected = errors.New("protected target")
-	// ErrScopeMissing is an approval of an action whose OAuth scope the
-	// service app was not granted.
-	ErrScopeMissing = errors.New("missing oauth scope")
-	// ErrWrongChannel is a decision that names a channel other than the
-	// one the proposal's message lives in (a forged or stale button).
-	ErrWrongChannel = errors.New("wrong channel")
+	ErrNotApprover  = intents.ErrNotApprover
+	ErrSelfApproval = intents.ErrSelfApproval
+	ErrExpired      = intents.ErrExpired
+	ErrDecided      = intents.ErrDecided
+	ErrProtected    = intents.ErrProtected
+	ErrScopeMissing = intents.ErrScopeMissing
+	ErrWrongChannel = intents.ErrWrongChannel
 )
 
 // Execution gate errors, carried by a *StateError.
@@ -41,7 +28,7 @@ var (
 	ErrNotApproved = errors.New("not approved")
 	// ErrStarted is BeginExecute on a proposal whose execution another
 	// caller already began: the exactly-once gate's answer to the losers.
-	ErrStarted = errors.New("execution already started")
+	ErrStarted = intents.ErrStarted
 	// ErrNotExecuting is Finish on a proposal that is not executing.
 	ErrNotExecuting = errors.New("not executing")
 )
@@ -64,28 +51,7 @@ var (
 // StateError is a transition refused because of the proposal's current
 // state. Err is ErrDecided, ErrExpired, ErrNotApproved, ErrStarted or
 // ErrNotExecuting; errors.Is matches it.
-type StateError struct {
-	Err   error
-	ID    string
-	State intents.State // the proposal's state now
-	By    string        // who decided it, if anyone
-	At    time.Time     // when it was decided (zero if never)
-}
-
-func (e *StateError) Error() string {
-	s := fmt.Sprintf("%v: proposal %s is %s", e.Err, e.ID, e.State)
-	if e.By != "" {
-		s += " (decided by " + e.By
-		if !e.At.IsZero() {
-			s += " at " + e.At.UTC().Format(time.RFC3339)
-		}
-		s += ")"
-	}
-	return s
-}
-
-// Unwrap returns the sentinel.
-func (e *StateError) Unwrap() error { return e.Err }
+type StateError = intents.StateError
 
 func stateError(err error, p intents.Proposal) *StateError {
 	return &StateError{Err: err, ID: p.ID, State: p.State, By: p.DecidedBy, At: p.DecidedAt}

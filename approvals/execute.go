@@ -1,6 +1,7 @@
 package approvals
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/oktabot/oktabot/intents"
@@ -108,4 +109,23 @@ func joinDetail(a, b string) string {
 		return b
 	}
 	return a + "; " + b
+}
+
+// Execute runs an approved proposal's action exactly once: it passes the
+// gate (BeginExecute), calls act with the approved Preview, and records the
+// result (Finish). Of any number of concurrent callers for one proposal
+// only one calls act; the others get BeginExecute's *StateError. If the
+// result cannot be recorded (a full disk) the proposal stays executing and
+// becomes unknown at the next Open: it is never run again by itself.
+func (s *Store) Execute(ctx context.Context, id string, act func(context.Context, intents.Preview) (intents.ActionOutcome, error)) (intents.Proposal, error) {
+	p, err := s.BeginExecute(id)
+	if err != nil {
+		return p, err
+	}
+	out, actErr := act(ctx, p.Preview)
+	var outp *intents.ActionOutcome
+	if actErr == nil {
+		outp = &out
+	}
+	return s.Finish(p.ID, outp, actErr)
 }

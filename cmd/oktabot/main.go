@@ -76,6 +76,8 @@ func run(ctx context.Context, args []string, io stdio, getenv func(string) strin
 		return cmdSim(ctx, rest, io, e)
 	case "doctor":
 		return cmdDoctor(ctx, rest, io, e)
+	case "demo":
+		return cmdDemo(ctx, rest, io, e)
 	case "run":
 		return cmdRun(ctx, rest, io, e)
 	case "manifest":

@@ -17,9 +17,15 @@ type Object = map[string]any
 // Besides Okta's own fields, a group may carry "members" (user ids or
 // logins) and "apps" (app ids), an app "users" and "groups", and a policy
 // "rules" (rule objects). Factors are keyed by user id or login. A User
-// actor in Logs with no entry in Users is added as an ACTIVE user.
+// actor in Logs with no entry in Users is added as an ACTIVE user. A user
+// may carry "_sessions", its open sessions (default: 1 when ACTIVE, else 0).
+//
+// Fields Okta always sends are filled in when missing (ids, timestamps,
+// status ACTIVE, an app's name and signOnMode, a rule's type…), and events
+// without a "uuid" get one that is stable for the same fixture.
 type Fixture struct {
-	// Now, when set, shifts every event so that this instant is the
+	// Now, when set, shifts every event (and the timestamps of users,
+	// groups, apps, policies and factors) so that this instant is the
 	// present.
 	Now       time.Time           `json:"now,omitzero"`
 	Users     []Object            `json:"users"`

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oktabot/oktabot/bot/slackfake"
+	"github.com/oktabot/oktabot/okta/oktasim"
+)
+
+// runCmd runs the program with args and an environment map.
+func runCmd(t *testing.T, ctx context.Context, vars map[string]string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(ctx, args, stdio{in: strings.NewReader(""), out: &out, err: &errb}, func(k string) string { return vars[k] })
+	return out.String(), errb.String(), err
+}
+
+func TestIntentCommand(t *testing.T) {
+	out, _, err := runCmd(t, context.Background(), nil, "intent", "/okta logs 48h type:user.session.start")
+	if err != nil {
+		t.Fatalf("oktabot intent: %v", err)
+	}
+	var got struct {
+		Kind      string `json:"kind"`
+		Window    string `json:"window"`
+		EventType string `json:"event_type"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("oktabot intent printed %q: %v", out, err)
+	}
+	d, err := time.ParseDuration(got.Window)
+	if got.Kind != "logs" || err != nil || d != 48*time.Hour || got.EventType != "user.session.start" {
+		t.Errorf("oktabot intent = %+v (window parses as %v, %v), want logs, 48h, user.session.start", got, d, err)
+	}
+}
+
+func TestAskSimJSON(t *testing.T) {
+	out, stderr, err := runCmd(t, context.Background(), nil, "ask", "--sim", "--json", "/okta user john@company.com")
+	if err != nil {
+		t.Fatalf("oktabot ask --sim --json: %v\n%s", err, stderr)
+	}
+	var res struct {
+		Profile struct {
+			User struct {
+				Login  string `json:"login"`
+				Status string `json:"status"`
+			} `json:"user"`
+			Groups []struct{ Name string } `json:"groups"`
+		} `json:"profile"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("ask printed %q: %v", out, err)
+	}
+	if res.Profile.User.Login != "john@company.com" || res.Profile.User.Status != "ACTIVE" || len(res.Profile.Groups) == 0 {
+		t.Errorf("ask --sim --json user = %+v", res.Profile)
+	}
+}
+
+func TestAskRefusesActions(t *testing.T) {
+	_, _, err := runCmd(t, context.Background(), nil, "ask", "--sim", "/okta suspend john@company.com")
+	if err == nil || !strings.Contains(err.Error(), "approved proposal") {
+		t.Errorf("ask suspend = %v, want a refusal that points to approvals", err)
+	}
+}
+
+// `oktabot sim` serves the simulator; `oktabot ask` with the three
+// variables it prints signs in to it with the key file it wrote.
+func TestSimThenAsk(t *testing.T) {
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "key.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"sim", "--addr", "127.0.0.1:0", "--client-id", "0oacli", "--write-key", keyFile}, stdio{out: pw, err: io.Discard}, func(string) string { return "" })
+		pw.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	orgURL := ""
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		if u, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "export OKTA_ORG_URL="); ok {
+			orgURL = u
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if orgURL == "" {
+		t.Fatal("oktabot sim printed no OKTA_ORG_URL")
+	}
+	if fi, err := os.Stat(keyFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v (mode %v), want it written 0600", err, fi.Mode())
+	}
+	vars := map[string]string{"OKTA_ORG_URL": orgURL, "OKTA_CLIENT_ID": "0oacli", "OKTA_PRIVATE_KEY_FILE": keyFile}
+	out, stderr, err := runCmd(t, context.Background(), vars, "ask", "--json", "/okta user john@company.com")
+	if err != nil {
+		t.Fatalf("ask against oktabot sim: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(out, `"login": "john@company.com"`) {
+		t.Errorf("ask printed %s", out)
+	}
+	// A key the simulator never registered is refused as authentication.
+	other, _, _ := oktasim.NewServiceAppKey("other")
+	vars["OKTA_PRIVATE_KEY_FILE"] = ""
+	vars["OKTA_PRIVATE_KEY"] = string(other)
+	_, _, err = runCmd(t, context.Background(), vars, "ask", "/okta user john@company.com")
+	if err == nil || !strings.Contains(strings.ToLower(err.Error()), "auth") {
+		t.Errorf("ask with the wrong key = %v, want authentication failed", err)
+	}
+}
+
+func TestRunStopsOnBadConfig(t *testing.T) {
+	fake := slackfake.New(slackfake.Options{})
+	t.Cleanup(fake.Close)
+	sim, err := startSim(nil, "", newLogger(io.Discard, env(func(string) string { return "" })))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	good := map[string]string{
+		"SLACK_BOT_TOKEN": slackfake.DefaultBotToken, "SLACK_APP_TOKEN": slackfake.DefaultAppToken, "SLACK_API_URL": fake.APIURL(),
+		"OKTA_ORG_URL": sim.OrgURL, "OKTA_CLIENT_ID": sim.Client.ClientID, "OKTA_PRIVATE_KEY": string(sim.Client.PrivateKey),
+	}
+	other, _, _ := oktasim.NewServiceAppKey("x")
+	tests := []struct {
+		name   string
+		change map[string]string
+		want   string
+	}{
+		{"bot token prefix", map[string]string{"SLACK_BOT_TOKEN": "xoxp-123"}, "SLACK_BOT_TOKEN"},
+		{"bot token refused", map[string]string{"SLACK_BOT_TOKEN": "xoxb-wrong"}, "SLACK_BOT_TOKEN was refused"},
+		{"app token missing", map[string]string{"SLACK_APP_TOKEN": ""}, "SLACK_APP_TOKEN"},
+		{"key garbage", map[string]string{"OKTA_PRIVATE_KEY": "not a key"}, "private key"},
+		{"key not registered", map[string]string{"OKTA_PRIVATE_KEY": string(other)}, "OKTA_CLIENT_ID"},
+		{"org url http", map[string]string{"OKTA_ORG_URL": "http://company.okta.com"}, "https"},
+		{"channel id", map[string]string{"OKTABOT_CHANNELS": "#security"}, "OKTABOT_CHANNELS"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vars := map[string]string{}
+			for k, v := range good {
+				vars[k] = v
+			}
+			for k, v := range tt.change {
+				vars[k] = v
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			_, _, err := runCmd(t, ctx, vars, "run")
+			if err == nil {
+				t.Fatal("oktabot run started with a bad configuration")
+			}
+			if errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("oktabot run did not stop at once: %v", err)
+			}
+			msg := err.Error()
+			if strings.Contains(msg, "\n") || !strings.Contains(msg, tt.want) {
+				t.Errorf("oktabot run = %q, want one line naming %q", msg, tt.want)
+			}
+			if key := vars["OKTA_PRIVATE_KEY"]; strings.Contains(msg, key) || strings.Contains(msg, secretPart(key)) {
+				t.Errorf("the error quotes the private key: %q", msg)
+			}
+		})
+	}
+}
+
+// secretPart is the private exponent of a JWK (or the text itself).
+func secretPart(key string) string {
+	var jwk struct {
+		D string `json:"d"`
+	}
+	if json.Unmarshal([]byte(key), &jwk) == nil && len(jwk.D) > 16 {
+		return jwk.D[:16]
+	}
+	return key
+}

@@ -1,0 +1,100 @@
+package okta
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	oktasdk "github.com/okta/okta-sdk-golang/v5/okta"
+)
+
+// Client is a connection to one Okta org as one service app. It is safe
+// for concurrent use.
+type Client struct {
+	s      *settings
+	tokens *tokenSource
+	dpop   *dpopState
+	limits *rateLimits
+	http   *http.Client // carries the transport: auth, retries, pacing
+	api    *oktasdk.APIClient
+	log    *slog.Logger
+
+	adminMu sync.Mutex
+	adminOK time.Time // when a list last proved the admin role
+}
+
+// New validates cfg and builds a Client. It does not touch the network;
+// its errors say what to fix.
+func New(cfg Config) (*Client, error) {
+	s, err := cfg.validate()
+	if err != nil {
+		return nil, err
+	}
+	d, err := newDPoPState(s.dpop)
+	if err != nil {
+		return nil, err
+	}
+	if s.key.kid == "" {
+		s.log.Warn("okta: the private key has no key id; Okta can match it only while the service app has a single public key (set the key id)")
+	}
+	c := &Client{
+		s:      s,
+		dpop:   d,
+		limits: newRateLimits(),
+		log:    s.log,
+	}
+	c.tokens = newTokenSource(s, d)
+	base := s.base.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	tr := &transport{
+		base:       base,
+		tokens:     c.tokens,
+		dpop:       d,
+		limits:     c.limits,
+		timeout:    s.timeout,
+		maxRetries: s.maxRetries,
+		log:        s.log,
+	}
+	c.http = &http.Client{
+		Transport: tr,
+		// Okta does not redirect API calls; following one would send the
+		// token elsewhere.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	c.api = newSDK(s, c.http)
+	return c, nil
+}
+
+// OrgURL is the normalised org URL, e.g. https://company.okta.com.
+func (c *Client) OrgURL() string { return c.s.org.String() }
+
+// RateLimits returns the last rate-limit state Okta reported, by endpoint
+// family (users, groups, apps, policies, logs, factors, other).
+func (c *Client) RateLimits() map[string]RateLimit { return c.limits.snapshot() }
+
+// granted returns the scopes of a valid token, requesting one if needed.
+func (c *Client) granted(ctx context.Context) ([]string, error) {
+	t, err := c.tokens.Token(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.scopes, nil
+}
+
+// hasScope reports whether the token was granted scope, or the manage
+// scope that includes a read scope.
+func hasScope(granted []string, scope string) bool {
+	if scope == "" || slices.Contains(granted, scope) {
+		return true
+	}
+	if base, ok := strings.CutSuffix(scope, ".read"); ok {
+		return slices.Contains(granted, base+".manage")
+	}
+	return false
+}

@@ -1,0 +1,211 @@
+package okta
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/oktabot/oktabot/intents"
+)
+
+// Config configures a Client. Only OrgURL, ClientID and PrivateKey are
+// required.
+type Config struct {
+	// OrgURL is the Okta org: "company.okta.com" or
+	// "https://company.okta.com". http:// is accepted only for loopback
+	// hosts (the simulator).
+	OrgURL   string
+	ClientID string
+	// PrivateKey is the JWK that Okta's Admin Console generates (RSA with
+	// its kid, or EC P-256) or a PEM key (PKCS#1, PKCS#8 or SEC 1 EC).
+	PrivateKey []byte
+	// KeyID overrides the JWK's kid, or gives the kid of a PEM key.
+	KeyID string
+	// Scopes are requested with every token; nil: intents.DefaultScopes.
+	Scopes []string
+	// DPoP says the service app requires DPoP: the very first token request
+	// carries a proof, so Okta logs no failed grant.
+	DPoP bool
+	// HTTPClient is the base client whose transport carries every request;
+	// nil: a tuned default. Its Timeout should be zero: Timeout below
+	// bounds each call instead.
+	HTTPClient *http.Client
+	// Timeout bounds each HTTP call; 0: 30s.
+	Timeout time.Duration
+	// MaxRetries bounds retries after 429, 5xx and network errors; 0: 4,
+	// negative: none.
+	MaxRetries int
+	// Logger receives operational logs (never secrets); nil: discard.
+	Logger *slog.Logger
+}
+
+const (
+	defaultTimeout    = 30 * time.Second
+	defaultMaxRetries = 4
+)
+
+// settings is a validated Config.
+type settings struct {
+	org        *url.URL // scheme://host[:port], no path
+	clientID   string
+	key        *signingKey
+	scopes     []string
+	dpop       bool
+	base       *http.Client
+	timeout    time.Duration
+	maxRetries int
+	log        *slog.Logger
+}
+
+// validate checks cfg and fills in defaults. Its errors say what to fix and
+// never quote the private key.
+func (cfg Config) validate() (*settings, error) {
+	org, err := ParseOrgURL(cfg.OrgURL)
+	if err != nil {
+		return nil, err
+	}
+	clientID := strings.TrimSpace(cfg.ClientID)
+	if clientID == "" {
+		return nil, fmt.Errorf("okta: client id is empty: give the service app's client id (it starts with 0oa)")
+	}
+	if strings.ContainsAny(clientID, " \t\r\n\"") {
+		return nil, fmt.Errorf("okta: client id %q contains spaces or quotes: give the service app's client id", clientID)
+	}
+	if len(cfg.PrivateKey) == 0 {
+		return nil, fmt.Errorf("okta: private key is empty: give the JWK or PEM private key whose public key is registered for the service app")
+	}
+	key, err := parsePrivateKey(cfg.PrivateKey, strings.TrimSpace(cfg.KeyID))
+	if err != nil {
+		return nil, err
+	}
+	scopes, err := checkScopes(cfg.Scopes)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Timeout < 0 {
+		return nil, fmt.Errorf("okta: timeout %v is negative: give a positive duration such as 30s", cfg.Timeout)
+	}
+	s := &settings{
+		org:        org,
+		clientID:   clientID,
+		key:        key,
+		scopes:     scopes,
+		dpop:       cfg.DPoP,
+		base:       cfg.HTTPClient,
+		timeout:    cfg.Timeout,
+		maxRetries: cfg.MaxRetries,
+		log:        cfg.Logger,
+	}
+	if s.timeout == 0 {
+		s.timeout = defaultTimeout
+	}
+	switch {
+	case s.maxRetries == 0:
+		s.maxRetries = defaultMaxRetries
+	case s.maxRetries < 0:
+		s.maxRetries = 0
+	}
+	if s.base == nil {
+		s.base = defaultHTTPClient()
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	return s, nil
+}
+
+// ParseOrgURL normalises an Okta org URL: "company.okta.com",
+// "https://company.okta.com/" and "https://company.okta.com" all become
+// https://company.okta.com. The port is kept. http is accepted only for
+// loopback hosts; paths, queries and the -admin console host are refused.
+func ParseOrgURL(raw string) (*url.URL, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return nil, fmt.Errorf("okta: org url is empty: give your Okta domain, e.g. company.okta.com")
+	}
+	if !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("okta: org url %q does not parse: give your Okta domain, e.g. https://company.okta.com", raw)
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	if u.Host == "" || u.Hostname() == "" {
+		return nil, fmt.Errorf("okta: org url %q has no host: give your Okta domain, e.g. https://company.okta.com", raw)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("okta: org url must not contain a user name or password: give https://company.okta.com")
+	}
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("okta: org url %q has a path or query: give only the org, e.g. https://%s", raw, u.Host)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return nil, fmt.Errorf("okta: org url %q uses http: Okta needs https://%s (http is only for a local simulator)", raw, u.Host)
+		}
+	default:
+		return nil, fmt.Errorf("okta: org url %q has scheme %q: give https://company.okta.com", raw, u.Scheme)
+	}
+	host := strings.ToLower(u.Hostname())
+	if first, rest, ok := strings.Cut(host, "."); ok && strings.HasSuffix(first, "-admin") && isOktaDomain(rest) {
+		fixed := strings.TrimSuffix(first, "-admin") + "." + rest
+		return nil, fmt.Errorf("okta: org url %q is the Admin Console's address: give the org's, https://%s", raw, fixed)
+	}
+	out := &url.URL{Scheme: u.Scheme, Host: strings.ToLower(u.Host)}
+	return out, nil
+}
+
+func isOktaDomain(d string) bool {
+	return slices.Contains([]string{"okta.com", "oktapreview.com", "okta-emea.com", "okta-gov.com", "okta.mil"}, d)
+}
+
+// isLoopback reports whether host is localhost or a loopback address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// checkScopes returns the scopes to request: the default set when none are
+// given, otherwise the given ones de-duplicated.
+func checkScopes(in []string) ([]string, error) {
+	if in == nil {
+		return slices.Clone(intents.DefaultScopes), nil
+	}
+	var out []string
+	for _, s := range in {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if !strings.HasPrefix(s, "okta.") || strings.ContainsAny(s, " \t\r\n\"") {
+			return nil, fmt.Errorf("okta: scope %q is not an Okta management scope: give scopes like okta.users.read", s)
+		}
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("okta: no scopes: give at least okta.users.read or leave scopes unset for the defaults")
+	}
+	return out, nil
+}
+
+// defaultHTTPClient is the base client when none is given: its own
+// transport (never http.DefaultTransport's shared state) with sane limits.
+func defaultHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 16
+	t.ResponseHeaderTimeout = defaultTimeout
+	return &http.Client{Transport: t}
+}

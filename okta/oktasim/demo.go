@@ -1,0 +1,272 @@
+package oktasim
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+)
+
+// DemoNow is the demo org's present: its System Log covers the seven days
+// before it and ends just before it. Demo sets Fixture.Now to it, so the
+// simulator moves every event (and every object timestamp) onto the real
+// present. It is a Friday, 17:00 UTC (10:00 in San Francisco, 18:00 in
+// London), in a week without daylight-saving changes.
+var DemoNow = demoNow()
+
+// demoNow is DemoNow, for the builder (which must not depend on a variable
+// someone could change).
+func demoNow() time.Time { return time.Date(2026, time.October, 16, 17, 0, 0, 0, time.UTC) }
+
+// demoWindow is how far back the demo System Log goes.
+const demoWindow = 7 * 24 * time.Hour
+
+const (
+	demoDomain = "company.com"
+	demoOrgURL = "https://company.okta.com"
+	demoTime   = "2006-01-02T15:04:05.000Z" // Okta's timestamps: UTC, milliseconds
+)
+
+// Story is one attack (or incident) hidden in the demo org's ordinary
+// activity: the users it involves, the design §5 detections it must trigger
+// and the System Log events that make it up.
+type Story struct {
+	ID         string   `json:"id"`
+	Title      string   `json:"title"`
+	Users      []string `json:"users"`      // logins
+	Detections []string `json:"detections"` // design §5 catalogue ids
+	Events     []string `json:"events"`     // uuids of the story's events
+}
+
+// Demo builds the demo org: over 200 people in eleven departments and
+// twelve cities (US, Canada, UK, Germany), their groups, 16 business apps
+// and Okta's own three, the four kinds of policies with their rules,
+// factors, and a seven-day System Log of ordinary work (some 8,000
+// events) with the six DemoStories in it.
+// It is deterministic, and every call returns a fresh copy that the caller
+// may change. Every value is what encoding/json would decode (Objects,
+// []any, float64, string, bool, nil), as if read by LoadFixture.
+func Demo() *Fixture {
+	return newDemoBuilder().build().fixture()
+}
+
+// DemoStories lists the stories in the demo org's System Log, in the order
+// they are listed in the design (a to f), with the uuids of their events.
+func DemoStories() []Story {
+	b := newDemoBuilder().build()
+	out := make([]Story, len(b.stories))
+	for i, s := range b.stories {
+		out[i] = *s
+		out[i].Users = slices.Clone(s.Users)
+		out[i].Detections = slices.Clone(s.Detections)
+		out[i].Events = slices.Clone(s.Events)
+	}
+	return out
+}
+
+// demoBuilder holds the org while it is being made. Separate random streams
+// keep a change in one part (say, the activity) from reshuffling the others
+// (ids, people).
+type demoBuilder struct {
+	ids    *rand.Rand // ids, uuids, session ids, hashes
+	people *rand.Rand // who works where, statuses, factors
+	act    *rand.Rand // ordinary activity
+
+	now, start time.Time // the window: (start, now)
+	taken      map[string]bool
+
+	cities   []*demoCity
+	ips      map[string]bool
+	users    []*demoUser
+	byLogin  map[string]*demoUser
+	groups   []*demoGroup
+	apps     []*demoApp
+	policies []*demoPolicy
+	signOn   *demoSSOPolicies // the rules sign-ins are evaluated against
+
+	statusPool []*demoUser     // ordinary people an admin task may change
+	failures   map[string]bool // address+hour slots taken by a mistyped password
+
+	events  []demoEvent
+	stories []*Story
+	story   *Story // the story being written; nil: ordinary activity
+	seq     int    // events of the current story
+}
+
+// demoEvent is a System Log event with its time, for sorting.
+type demoEvent struct {
+	at  time.Time
+	n   int // emission order, to keep a sequence stable within a millisecond
+	obj Object
+}
+
+func newDemoBuilder() *demoBuilder {
+	return &demoBuilder{
+		ids:     rand.New(rand.NewPCG(0x6f6b7461, 1)),
+		people:  rand.New(rand.NewPCG(0x6f6b7461, 2)),
+		act:     rand.New(rand.NewPCG(0x6f6b7461, 3)),
+		now:     demoNow(),
+		start:   demoNow().Add(-demoWindow),
+		taken:   map[string]bool{},
+		ips:     map[string]bool{},
+		byLogin: map[string]*demoUser{},
+	}
+}
+
+// build makes the whole org, in an order where each step only needs what
+// the steps before it made.
+func (b *demoBuilder) build() *demoBuilder {
+	b.cities = demoCities()
+	b.makePeople()
+	b.makeApps()
+	b.makeGroups()
+	b.makePolicies()
+	b.makeFactors()
+	b.planStories()
+	tasks := b.planAdminWork()
+	b.ordinaryActivity()
+	b.adminWork(tasks)
+	b.writeStories()
+	b.finish()
+	return b
+}
+
+// fixture renders the org in Okta's JSON shapes.
+func (b *demoBuilder) fixture() *Fixture {
+	fx := &Fixture{
+		Now:      b.now,
+		Users:    make([]Object, 0, len(b.users)),
+		Groups:   make([]Object, 0, len(b.groups)),
+		Apps:     make([]Object, 0, len(b.apps)),
+		Policies: make([]Object, 0, len(b.policies)),
+		Factors:  map[string][]Object{},
+		Logs:     make([]Object, 0, len(b.events)),
+	}
+	for _, u := range b.users {
+		fx.Users = append(fx.Users, u.object())
+		if len(u.factors) > 0 {
+			list := make([]Object, 0, len(u.factors))
+			for _, f := range u.factors {
+				list = append(list, f.object(u))
+			}
+			fx.Factors[u.id] = list
+		}
+	}
+	for _, g := range b.groups {
+		fx.Groups = append(fx.Groups, g.object())
+	}
+	for _, a := range b.apps {
+		fx.Apps = append(fx.Apps, a.object())
+	}
+	for _, p := range b.policies {
+		fx.Policies = append(fx.Policies, p.object())
+	}
+	for _, e := range b.events {
+		fx.Logs = append(fx.Logs, e.obj)
+	}
+	return fx
+}
+
+// finish sorts the log and brings the users' lastLogin up to date with it
+// (a sign-in does not change a user's lastUpdated).
+func (b *demoBuilder) finish() {
+	slices.SortStableFunc(b.events, func(x, y demoEvent) int {
+		if c := x.at.Compare(y.at); c != 0 {
+			return c
+		}
+		return x.n - y.n
+	})
+	for _, e := range b.events {
+		if e.obj["eventType"] != "user.session.start" {
+			continue
+		}
+		if out, _ := e.obj["outcome"].(Object); out["result"] != "SUCCESS" {
+			continue
+		}
+		actor, _ := e.obj["actor"].(Object)
+		login, _ := actor["alternateId"].(string)
+		if u := b.byLogin[login]; u != nil && e.at.After(u.lastLogin) {
+			u.lastLogin = e.at
+		}
+	}
+}
+
+const demoIDChars = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+// newID makes an Okta object id: a three-character prefix ("00u", "00g",
+// "0oa", "00p", "0pr", …) and 17 characters, 20 in all, never repeated.
+func (b *demoBuilder) newID(prefix string) string {
+	for {
+		id := prefix + b.randText(20-len(prefix), demoIDChars)
+		if !b.taken[id] {
+			b.taken[id] = true
+			return id
+		}
+	}
+}
+
+func (b *demoBuilder) randText(n int, alphabet string) string {
+	var sb strings.Builder
+	sb.Grow(n)
+	for range n {
+		sb.WriteByte(alphabet[b.ids.IntN(len(alphabet))])
+	}
+	return sb.String()
+}
+
+// hexText is n random lowercase hex digits (hashes, key ids).
+func (b *demoBuilder) hexText(n int) string { return b.randText(n, "0123456789abcdef") }
+
+// eventUUID is the uuid of an event published at t: time-based (version
+// 1) as Okta's are, or the story's recognisable form while a story is being
+// written: eight times the story's letter, then its sequence number, e.g.
+// "aaaaaaaa-0000-4000-8000-000000000003" — still a valid (version 4) UUID.
+func (b *demoBuilder) eventUUID(t time.Time) string {
+	if b.story != nil {
+		b.seq++
+		letter := string(rune('a' + len(b.stories) - 1))
+		return fmt.Sprintf("%s-0000-4000-8000-%012x", strings.Repeat(letter, 8), b.seq)
+	}
+	const gregorianOffset = 0x01B21DD213814000                                           // 100 ns ticks from 1582-10-15 to 1970-01-01
+	nodes := [...]uint64{0xd5a3c1e07b21, 0x9f1e4b7a2c03, 0x3b6d8e2f1a44, 0x71c2a9d04e55} // Okta's "hosts"
+	for {
+		ticks := uint64(t.UnixNano()/100) + gregorianOffset + uint64(b.ids.IntN(10000))
+		clock := 0x8000 | uint16(b.ids.IntN(0x4000))
+		node := nodes[b.ids.IntN(len(nodes))]
+		id := fmt.Sprintf("%08x-%04x-%04x-%04x-%012x",
+			uint32(ticks), uint16(ticks>>32), 0x1000|uint16(ticks>>48)&0x0fff, clock, node)
+		if !b.taken[id] {
+			b.taken[id] = true
+			return id
+		}
+	}
+}
+
+// sessionID is an Identity Engine session id ("idx…").
+func (b *demoBuilder) sessionID() string { return "idx" + b.randText(22, demoIDChars+"_-") }
+
+// txnID is a request id, also the event's transaction id.
+func (b *demoBuilder) txnID() string { return b.randText(27, demoIDChars+"_-") }
+
+func demoTS(t time.Time) string { return t.UTC().Format(demoTime) }
+
+// demoTSOrNil is a timestamp, or JSON null for the zero time.
+func demoTSOrNil(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return demoTS(t)
+}
+
+// inWindow reports whether t is inside the log's seven days.
+func (b *demoBuilder) inWindow(t time.Time) bool { return t.After(b.start) && t.Before(b.now) }
+
+// strs turns strings into a JSON array.
+func demoStrs(v ...string) []any {
+	out := make([]any, len(v))
+	for i, s := range v {
+		out[i] = s
+	}
+	return out
+}

@@ -1,0 +1,281 @@
+package oktasim
+
+import (
+	"time"
+)
+
+// demoPolicy is a policy of one of the four types the demo has, with its
+// rules in priority order.
+type demoPolicy struct {
+	id, typ, name, desc  string
+	priority             int
+	system               bool
+	created, lastUpdated time.Time
+	conditions, settings Object
+	rules                []*demoRule
+}
+
+// demoRule is a policy rule.
+type demoRule struct {
+	id, name, typ        string
+	priority             int
+	system               bool
+	created, lastUpdated time.Time
+	conditions, actions  Object
+	policy               *demoPolicy
+}
+
+// demoSSOPolicies are the rules ordinary sign-ins are evaluated against,
+// and when story (e) takes the MFA requirement out of the Engineering rule.
+type demoSSOPolicies struct {
+	admins, engineering, everyone *demoRule // OKTA_SIGN_ON (global session) rules
+	adminConsole, dashboard       *demoRule // ACCESS_POLICY rules of Okta's own apps
+	weakened                      time.Time
+}
+
+// rule is the global session rule a user's sign-in at t is evaluated
+// against, and whether it asks for a second factor.
+func (p *demoSSOPolicies) rule(u *demoUser, t time.Time) (*demoRule, bool) {
+	for _, g := range u.groups {
+		if g.name == "Okta Admins" || g.name == "Break Glass" {
+			return p.admins, true
+		}
+	}
+	for _, g := range u.groups {
+		if g.name == "Engineering" {
+			return p.engineering, t.Before(p.weakened)
+		}
+	}
+	return p.everyone, true
+}
+
+// demoWeakened is when story (e) removes the Engineering rule's MFA
+// requirement: Tuesday 16:47 in San Francisco.
+func demoWeakened() time.Time { return time.Date(2026, time.October, 13, 23, 47, 12, 311e6, time.UTC) }
+
+func (b *demoBuilder) newPolicy(typ, name, desc string, priority int, system bool, created time.Time) *demoPolicy {
+	prefix := "00p"
+	if typ == "ACCESS_POLICY" {
+		prefix = "rst"
+	}
+	p := &demoPolicy{id: b.newID(prefix), typ: typ, name: name, desc: desc, priority: priority, system: system,
+		created: created, lastUpdated: created.Add(time.Duration(b.people.IntN(200)) * 24 * time.Hour)}
+	if limit := b.start.AddDate(0, 0, -30); p.lastUpdated.After(limit) {
+		p.lastUpdated = limit
+	}
+	b.policies = append(b.policies, p)
+	return p
+}
+
+func (b *demoBuilder) newRule(p *demoPolicy, name string, system bool, conditions, actions Object) *demoRule {
+	prefix, typ := "0pr", p.typ
+	switch p.typ {
+	case "ACCESS_POLICY":
+		prefix = "rul"
+	case "OKTA_SIGN_ON":
+		typ = "SIGN_ON"
+	}
+	r := &demoRule{id: b.newID(prefix), name: name, typ: typ, priority: len(p.rules) + 1, system: system,
+		created: p.created.Add(time.Minute), lastUpdated: p.lastUpdated, conditions: conditions, actions: actions, policy: p}
+	if system {
+		r.priority = 99
+	}
+	p.rules = append(p.rules, r)
+	return r
+}
+
+// demoSignOnActions is a global session rule's actions.
+func demoSignOnActions(requireFactor bool, prompt string, idle int) Object {
+	signon := Object{"access": "ALLOW", "requireFactor": requireFactor, "primaryFactor": "PASSWORD_IDP_ANY_FACTOR",
+		"rememberDeviceByDefault": false,
+		"session": Object{"usePersistentCookie": false, "maxSessionIdleMinutes": float64(idle),
+			"maxSessionLifetimeMinutes": float64(0)}}
+	if requireFactor {
+		signon["factorPromptMode"] = prompt
+	}
+	return Object{"signon": signon}
+}
+
+func demoAnywhere(extra Object) Object {
+	c := Object{"people": Object{"users": Object{"exclude": []any{}}}, "network": Object{"connection": "ANYWHERE"}}
+	for k, v := range extra {
+		c[k] = v
+	}
+	return c
+}
+
+func demoIncludeGroups(ids ...string) Object {
+	return Object{"people": Object{"groups": Object{"include": demoStrs(ids...)}}}
+}
+
+// makePolicies creates the org's policies: global session (OKTA_SIGN_ON),
+// password, authenticator enrolment (MFA_ENROLL) and authentication
+// (ACCESS_POLICY), each type with its default (system) policy.
+func (b *demoBuilder) makePolicies() {
+	org := demoOrgCreated()
+	everyone, admins, glass, eng := b.group("Everyone").id, b.group("Okta Admins").id, b.group("Break Glass").id, b.group("Engineering").id
+	signOnCond := func() Object {
+		return demoAnywhere(Object{"authContext": Object{"authType": "ANY"}, "risk": Object{"behaviors": []any{}},
+			"riskScore": Object{"level": "ANY"}, "identityProvider": Object{"provider": "ANY"}})
+	}
+	sso := &demoSSOPolicies{weakened: demoWeakened()}
+
+	p := b.newPolicy("OKTA_SIGN_ON", "Okta Admins", "Administrators answer MFA at every sign-in", 1, false, org.AddDate(0, 1, 2))
+	p.conditions = demoIncludeGroups(admins, glass)
+	sso.admins = b.newRule(p, "Admins: MFA every sign-in", false, signOnCond(), demoSignOnActions(true, "ALWAYS", 60))
+	p = b.newPolicy("OKTA_SIGN_ON", "Engineering", "Engineering: MFA once per session", 2, false, org.AddDate(4, 2, 17))
+	p.conditions = demoIncludeGroups(eng)
+	sso.engineering = b.newRule(p, "Engineering: require MFA", false, signOnCond(), demoSignOnActions(true, "SESSION", 120))
+	p = b.newPolicy("OKTA_SIGN_ON", "Default Policy", "The default policy applies in all situations if no other policy applies.", 3, true, org)
+	p.conditions = demoIncludeGroups(everyone)
+	sso.everyone = b.newRule(p, "Require MFA", false, signOnCond(), demoSignOnActions(true, "SESSION", 120))
+	b.newRule(p, "Default Rule", true, signOnCond(), demoSignOnActions(false, "", 120))
+
+	password := func(minLength, maxAge, attempts int) Object {
+		return Object{
+			"password": Object{
+				"complexity": Object{"minLength": float64(minLength), "minLowerCase": float64(1), "minUpperCase": float64(1),
+					"minNumber": float64(1), "minSymbol": float64(0), "excludeUsername": true,
+					"excludeAttributes": demoStrs("firstName", "lastName"), "dictionary": Object{"common": Object{"exclude": true}}},
+				"age": Object{"maxAgeDays": float64(maxAge), "expireWarnDays": float64(14), "minAgeMinutes": float64(0),
+					"historyCount": float64(4)},
+				"lockout": Object{"maxAttempts": float64(attempts), "autoUnlockMinutes": float64(0),
+					"userLockoutNotificationChannels": demoStrs("EMAIL"), "showLockoutFailures": false},
+			},
+			"recovery": Object{"factors": Object{
+				"recovery_question": Object{"status": "INACTIVE", "properties": Object{"complexity": Object{"minLength": float64(4)}}},
+				"okta_email":        Object{"status": "ACTIVE", "properties": Object{"recoveryToken": Object{"tokenLifetimeMinutes": float64(60)}}},
+				"okta_sms":          Object{"status": "INACTIVE"},
+				"okta_call":         Object{"status": "INACTIVE"},
+			}},
+			"delegation": Object{"options": Object{"skipUnlock": false}},
+		}
+	}
+	pwRule := func() Object {
+		return Object{"passwordChange": Object{"access": "ALLOW"}, "selfServicePasswordReset": Object{"access": "ALLOW"},
+			"selfServiceUnlock": Object{"access": "DENY"}}
+	}
+	p = b.newPolicy("PASSWORD", "Okta Admins", "Longer passwords for administrators", 1, false, org.AddDate(0, 1, 2))
+	p.conditions = demoIncludeGroups(admins, glass)
+	p.conditions["authProvider"] = Object{"provider": "OKTA"}
+	p.settings = password(16, 90, 5)
+	b.newRule(p, "Admins", false, demoAnywhere(nil), pwRule())
+	p = b.newPolicy("PASSWORD", "Default Policy", "The default policy applies in all situations if no other policy applies.", 2, true, org)
+	p.conditions = demoIncludeGroups(everyone)
+	p.conditions["authProvider"] = Object{"provider": "OKTA"}
+	p.settings = password(12, 180, 15)
+	b.newRule(p, "Default Rule", true, demoAnywhere(nil), pwRule())
+
+	enroll := func(keys ...string) Object {
+		list := make([]any, 0, len(keys)/2)
+		for i := 0; i < len(keys); i += 2 {
+			list = append(list, Object{"key": keys[i], "enroll": Object{"self": keys[i+1]}})
+		}
+		return Object{"type": "AUTHENTICATORS", "authenticators": list}
+	}
+	enrollRule := func() Object { return Object{"enroll": Object{"self": "CHALLENGE"}} }
+	p = b.newPolicy("MFA_ENROLL", "Okta Admins", "Administrators enrol Okta Verify and a security key; no phone factors", 1, false, org.AddDate(0, 1, 2))
+	p.conditions = demoIncludeGroups(admins, glass)
+	p.settings = enroll("okta_verify", "REQUIRED", "webauthn", "REQUIRED", "okta_password", "REQUIRED",
+		"okta_email", "OPTIONAL", "phone_number", "NOT_ALLOWED", "google_otp", "NOT_ALLOWED")
+	b.newRule(p, "Admins", false, demoAnywhere(nil), enrollRule())
+	p = b.newPolicy("MFA_ENROLL", "Default Policy", "The default policy applies in all situations if no other policy applies.", 2, true, org)
+	p.conditions = demoIncludeGroups(everyone)
+	p.settings = enroll("okta_verify", "OPTIONAL", "webauthn", "OPTIONAL", "okta_password", "REQUIRED",
+		"okta_email", "OPTIONAL", "phone_number", "OPTIONAL", "google_otp", "OPTIONAL")
+	b.newRule(p, "Default Rule", true, demoAnywhere(nil), enrollRule())
+
+	appSignOn := func(access, mode, reauth string, constraints ...any) Object {
+		return Object{"appSignOn": Object{"access": access, "verificationMethod": Object{
+			"factorMode": mode, "type": "ASSURANCE", "reauthenticateIn": reauth, "constraints": append([]any{}, constraints...)}}}
+	}
+	accessCond := func(groups ...string) Object {
+		c := Object{"network": Object{"connection": "ANYWHERE"}, "riskScore": Object{"level": "ANY"},
+			"userType": Object{"include": []any{}, "exclude": []any{}}}
+		if len(groups) > 0 {
+			c["people"] = Object{"groups": Object{"include": demoStrs(groups...)}}
+		}
+		return c
+	}
+	password1 := func() Object { return Object{"knowledge": Object{"types": demoStrs("password")}} }
+	defaultAccess := b.newPolicy("ACCESS_POLICY", "Default Policy", "The default app sign-on policy", 1, true, org)
+	b.newRule(defaultAccess, "Catch-all Rule", true, nil, appSignOn("ALLOW", "1FA", "PT12H", password1()))
+	p = b.newPolicy("ACCESS_POLICY", "Okta Admin Console", "Okta Admin Console: phishing-resistant MFA", 2, false, org)
+	sso.adminConsole = b.newRule(p, "Admins: phishing-resistant MFA", false, accessCond(admins, glass),
+		appSignOn("ALLOW", "2FA", "PT2H", Object{"possession": Object{"phishingResistant": "REQUIRED", "deviceBound": "REQUIRED"}}))
+	b.newRule(p, "Catch-all Rule", true, nil, appSignOn("DENY", "2FA", "PT2H"))
+	b.app("Okta Admin Console").policyID = p.id
+	p = b.newPolicy("ACCESS_POLICY", "Okta Dashboard", "Okta Dashboard", 3, false, org)
+	sso.dashboard = b.newRule(p, "Catch-all Rule", true, nil, appSignOn("ALLOW", "1FA", "PT12H", password1()))
+	b.app("Okta Dashboard").policyID = p.id
+	for _, a := range b.apps {
+		if a.policyID == "" {
+			a.policyID = defaultAccess.id
+		}
+	}
+	b.signOn = sso
+}
+
+// weaken applies story (e) to the Engineering rule: no second factor.
+func (p *demoSSOPolicies) weaken() {
+	r := p.engineering
+	r.actions = demoSignOnActions(false, "", 120)
+	r.lastUpdated = p.weakened
+	r.policy.lastUpdated = p.weakened
+}
+
+// object renders the policy as GET /api/v1/policies/{id} does, plus the
+// fixture's "rules".
+func (p *demoPolicy) object() Object {
+	self := demoOrgURL + "/api/v1/policies/" + p.id
+	allow := demoStrs("GET", "PUT", "DELETE")
+	if p.system {
+		allow = demoStrs("GET", "PUT")
+	}
+	links := Object{
+		"self":  Object{"href": self, "hints": Object{"allow": allow}},
+		"rules": Object{"href": self + "/rules", "hints": Object{"allow": demoStrs("GET", "POST")}},
+	}
+	if !p.system {
+		links["deactivate"] = Object{"href": self + "/lifecycle/deactivate", "hints": Object{"allow": demoStrs("POST")}}
+	}
+	if p.typ == "ACCESS_POLICY" {
+		links["mappings"] = Object{"href": self + "/mappings", "hints": Object{"allow": demoStrs("GET", "POST")}}
+	}
+	rules := make([]any, 0, len(p.rules))
+	for _, r := range p.rules {
+		rules = append(rules, r.object())
+	}
+	obj := Object{
+		"id": p.id, "type": p.typ, "status": "ACTIVE", "name": p.name, "description": p.desc,
+		"priority": float64(p.priority), "system": p.system, "conditions": nil,
+		"created": demoTS(p.created), "lastUpdated": demoTS(p.lastUpdated),
+		"_links": links, "rules": rules,
+	}
+	if p.conditions != nil {
+		obj["conditions"] = p.conditions
+	}
+	if p.settings != nil {
+		obj["settings"] = p.settings
+	}
+	return obj
+}
+
+func (r *demoRule) object() Object {
+	self := demoOrgURL + "/api/v1/policies/" + r.policy.id + "/rules/" + r.id
+	links := Object{"self": Object{"href": self, "hints": Object{"allow": demoStrs("GET", "PUT", "DELETE")}}}
+	if r.system {
+		links["self"] = Object{"href": self, "hints": Object{"allow": demoStrs("GET", "PUT")}}
+	} else {
+		links["deactivate"] = Object{"href": self + "/lifecycle/deactivate", "hints": Object{"allow": demoStrs("POST")}}
+	}
+	obj := Object{
+		"id": r.id, "type": r.typ, "status": "ACTIVE", "name": r.name, "priority": float64(r.priority),
+		"system": r.system, "created": demoTS(r.created), "lastUpdated": demoTS(r.lastUpdated),
+		"conditions": nil, "actions": r.actions, "_links": links,
+	}
+	if r.conditions != nil {
+		obj["conditions"] = r.conditions
+	}
+	return obj
+}

@@ -1,0 +1,238 @@
+package oktasim
+
+import (
+	"time"
+)
+
+// The six stories, in the design's order (a to f). Their events carry
+// recognisable uuids ("aaaaaaaa-0000-4000-8000-…" for story a, and so on).
+const (
+	demoStoryTor      = "tor-takeover"
+	demoStoryPush     = "push-fatigue"
+	demoStoryCountry  = "watchlist-countries"
+	demoStoryGrant    = "off-hours-super-admin"
+	demoStoryPolicy   = "mfa-removed"
+	demoStoryLockout  = "lockout"
+	demoTorExitNodeIP = "185.220.101.1"
+)
+
+func demoUTC(month time.Month, day, hour, minute, sec, ms int) time.Time {
+	return time.Date(2026, month, day, hour, minute, sec, ms*1e6, time.UTC)
+}
+
+// planStories prepares the people of the stories before the ordinary
+// activity is written: when they stop signing in, when their own day
+// starts, how many sessions they end up with.
+func (b *demoBuilder) planStories() {
+	john := b.role("john")
+	// the real John signs in from San Francisco after the attack (08:37 PDT)
+	john.fixedStart = map[string]time.Time{"2026-10-16": demoUTC(time.October, 16, 15, 37, 20, 0).In(john.city.loc())}
+	john.sessions = 2 // his own and the attacker's
+	b.role("emily").sessions = 2
+	b.role("rachel").sessions = 2
+	chris := b.role("chris")
+	chris.sessions = 2
+	// his day before Pyongyang starts late enough in Denver that the jump is impossible travel
+	chris.fixedStart = map[string]time.Time{"2026-10-13": demoUTC(time.October, 13, 15, 41, 9, 0).In(chris.city.loc())}
+	sarah := b.role("sarah")
+	sarah.status, sarah.stopDate, sarah.sessions = "LOCKED_OUT", "2026-10-15", 0
+}
+
+// writeStories writes the six stories.
+func (b *demoBuilder) writeStories() {
+	b.storyTor()
+	b.storyPushFatigue()
+	b.storyCountries()
+	b.storyGrant()
+	b.storyPolicy()
+	b.storyLockout()
+	b.story = nil
+}
+
+func (b *demoBuilder) begin(id, title string, users []*demoUser, detections ...string) {
+	s := &Story{ID: id, Title: title, Detections: detections}
+	for _, u := range users {
+		s.Users = append(s.Users, u.login)
+	}
+	b.stories = append(b.stories, s)
+	b.story, b.seq = s, 0
+}
+
+// allPositive is a sign-in where every behavior is new.
+func demoAllPositive() []string { return demoBehaviors() }
+
+// storyTor is (a): password guessing against john@company.com from a Tor
+// exit node, a successful sign-in from it (the Engineering rule no longer
+// asks for MFA, see story e), then sign-ons into seven of his apps.
+func (b *demoBuilder) storyTor() {
+	john := b.role("john")
+	b.begin(demoStoryTor, "Password guessing from a Tor exit node, a successful sign-in, then 7 apps",
+		[]*demoUser{john}, "failed_login_burst", "success_after_failures", "anonymizing_proxy_login", "threat_detected")
+	tor := &demoNet{ip: demoTorExitNodeIP, city: "Frankfurt am Main", state: "Hesse", country: "Germany", postal: "60313",
+		lat: 50.1109, lon: 8.6821, asn: 208294, asOrg: "stiftung erneuerbare freiheit", isp: "stiftung erneuerbare freiheit",
+		proxy: true, tunnel: `[{"anonymous":true,"operator":"TOR","type":"TOR"}]`}
+	agent, dt := demoAgents()["tor-browser"], b.hexText(64)
+	risk := demoRisk{level: "HIGH", reasons: "Anomalous Device, Anonymizing Proxy, New Geo-Location", positive: demoAllPositive()}
+	start := demoUTC(time.October, 16, 14, 12, 3, 418)
+	for _, s := range []int{0, 61, 118, 183, 240, 301, 367, 425, 488, 549, 612, 679} { // 12 tries, under the lockout's 15
+		b.emit(demoLog{typ: "user.session.start", at: start.Add(time.Duration(s) * time.Second), actor: john, from: tor,
+			agent: agent, result: "FAILURE", reason: "INVALID_CREDENTIALS", uri: "/idp/idx/challenge/answer",
+			debug: risk.debug(Object{"dtHash": dt})})
+	}
+	sid, _ := b.signIn(demoSignIn{u: john, at: demoUTC(time.October, 16, 14, 25, 11, 92), from: tor, agent: agent, dtHash: dt, risk: risk})
+	apps := []string{"GitHub", "AWS", "Slack", "Google Workspace", "Box", "1Password", "Confluence"}
+	at := demoUTC(time.October, 16, 14, 26, 30, 511)
+	for i, label := range apps {
+		b.sso(john, sid, tor, agent, b.app(label), at.Add(time.Duration(i*157+i*i*3)*time.Second))
+	}
+}
+
+// storyPushFatigue is (b): someone with Emily Chen's password pushes her
+// phone again and again late at night until she accepts.
+func (b *demoBuilder) storyPushFatigue() {
+	emily := b.role("emily")
+	b.begin(demoStoryPush, "MFA push fatigue: 10 pushes in 12 minutes at night, the last one accepted",
+		[]*demoUser{emily}, "mfa_push_fatigue")
+	vps := &demoNet{ip: "159.203.88.43", city: "North Bergen", state: "New Jersey", country: "United States", postal: "07047",
+		lat: 40.793, lon: -74.0247, asn: 14061, asOrg: "digitalocean, llc", isp: "digitalocean, llc", domain: "digitalocean.com"}
+	agent, dt := demoAgents()["win-chrome"], b.hexText(64)
+	risk := demoRisk{level: "MEDIUM", reasons: "Anomalous Device, New IP",
+		positive: []string{"New Geo-Location", "New Device", "New IP", "New State", "New City"}}
+	rule, _ := b.signOn.rule(emily, demoUTC(time.October, 15, 2, 38, 0, 0))
+	push := emily.factor("push")
+	sid := b.sessionID()
+	log := func(typ string, at time.Time, result string) demoLog {
+		return demoLog{typ: typ, at: at, actor: emily, from: vps, agent: agent, session: sid, result: result,
+			targets: []any{emily.target(), emily.authenticator(push)},
+			debug:   Object{"factor": "OKTA_VERIFY_PUSH", "dtHash": dt}, uri: "/idp/idx/challenge"}
+	}
+	t := demoUTC(time.October, 15, 2, 38, 12, 207)
+	b.emit(demoLog{typ: "policy.evaluate_sign_on", at: t, actor: emily, from: vps, agent: agent, session: sid,
+		result: "CHALLENGE", reason: "Sign-on policy evaluation resulted in CHALLENGE",
+		targets: []any{b.app("Okta Dashboard").target(), rule.target()}, debug: risk.debug(Object{"dtHash": dt}),
+		uri: "/idp/idx/identify"})
+	pw := log("user.authentication.auth_via_mfa", t.Add(7*time.Second), "SUCCESS")
+	pw.targets = []any{emily.target(), emily.authenticator(nil)}
+	pw.debug = Object{"factor": "PASSWORD_AS_FACTOR", "dtHash": dt}
+	b.emit(pw)
+	// two pushes go unanswered, seven are rejected (all in 02:40–02:50), the tenth is accepted
+	for _, p := range []struct{ sent, denied string }{
+		{"02:38:25", ""}, {"02:39:41", ""}, {"02:40:03", "02:40:19"}, {"02:41:08", "02:41:21"}, {"02:42:27", "02:42:36"},
+		{"02:43:52", "02:44:02"}, {"02:45:18", "02:45:25"}, {"02:46:37", "02:46:44"}, {"02:47:59", "02:48:05"},
+	} {
+		b.emit(log("system.push.send_factor_verify_push", demoClock(t, p.sent), "SUCCESS"))
+		if p.denied != "" {
+			b.denyPush(log, demoClock(t, p.denied))
+		}
+	}
+	b.emit(log("system.push.send_factor_verify_push", demoClock(t, "02:49:28"), "SUCCESS"))
+	ok := log("user.authentication.auth_via_mfa", demoClock(t, "02:49:52"), "SUCCESS")
+	ok.uri = "/idp/idx/authenticators/poll"
+	b.emit(ok)
+	b.emit(demoLog{typ: "user.session.start", at: demoClock(t, "02:49:53"), actor: emily, from: vps, agent: agent,
+		session: sid, result: "SUCCESS", debug: risk.debug(Object{"dtHash": dt}), uri: "/idp/idx/authenticators/poll"})
+	for _, x := range []struct{ app, at string }{{"Google Workspace", "02:51:40"}, {"Box", "02:55:02"}, {"Salesforce", "02:58:31"}} {
+		b.sso(emily, sid, vps, agent, b.app(x.app), demoClock(t, x.at))
+	}
+}
+
+// demoClock is hh:mm:ss on t's day (UTC).
+func demoClock(day time.Time, clock string) time.Time {
+	c, err := time.Parse(time.TimeOnly, clock)
+	if err != nil {
+		panic("oktasim: demo: bad clock " + clock) // a typo in the demo's own tables
+	}
+	return time.Date(day.Year(), day.Month(), day.Day(), c.Hour(), c.Minute(), c.Second(), 0, time.UTC)
+}
+
+// storyCountries is (c): Rachel Adams (Finance, SMS as her only factor)
+// signs in from Moscow and goes to Workday; Chris Morgan (a contractor whose
+// days come from Denver) signs in from Pyongyang with his own laptop, nine
+// and a half hours after signing in from Denver.
+func (b *demoBuilder) storyCountries() {
+	rachel, chris := b.role("rachel"), b.role("chris")
+	b.begin(demoStoryCountry, "Sign-ins from Russia and North Korea", []*demoUser{rachel, chris},
+		"suspicious_country_login", "impossible_travel")
+	moscow := &demoNet{ip: "95.24.117.201", city: "Moscow", state: "Moscow", country: "Russia", postal: "101000",
+		lat: 55.7522, lon: 37.6156, asn: 8402, asOrg: "pjsc vimpelcom", isp: "pjsc vimpelcom", domain: "beeline.ru"}
+	agent := demoAgents()["win-chrome"]
+	risk := demoRisk{level: "MEDIUM", reasons: "Anomalous Geo-Distance, New Country", positive: demoAllPositive()}
+	sid, t := b.signIn(demoSignIn{u: rachel, at: demoUTC(time.October, 12, 2, 14, 8, 640), from: moscow, agent: agent,
+		dtHash: b.hexText(64), risk: risk})
+	b.sso(rachel, sid, moscow, agent, b.app("Workday"), t.Add(97*time.Second))
+	b.sso(rachel, sid, moscow, agent, b.app("Box"), t.Add(372*time.Second))
+
+	pyongyang := &demoNet{ip: "175.45.178.59", city: "Pyongyang", state: "Pyongyang", country: "North Korea",
+		lat: 39.0339, lon: 125.7543, asn: 131279, asOrg: "star joint venture co. ltd.", isp: "star joint venture co. ltd.", domain: "star-co.net.kp"}
+	risk = demoRisk{level: "MEDIUM", reasons: "Anomalous Geo-Distance, New Country",
+		positive: []string{"New Geo-Location", "New IP", "New State", "New Country", "Velocity", "New City"}}
+	sid, t = b.signIn(demoSignIn{u: chris, at: demoUTC(time.October, 14, 1, 6, 51, 305), from: pyongyang, agent: chris.agent,
+		dtHash: chris.dtHash, risk: risk})
+	for i, label := range []string{"GitHub", "Jira", "AWS"} {
+		b.sso(chris, sid, pyongyang, chris.agent, b.app(label), t.Add(time.Duration(77+i*433)*time.Second))
+	}
+}
+
+// storyGrant is (d): Derek Wilson (IT Manager, Austin) makes Ryan Patel a
+// Super Administrator at 03:12 on a Saturday night, from home.
+func (b *demoBuilder) storyGrant() {
+	derek, ryan := b.role("derek"), b.role("ryan")
+	b.begin(demoStoryGrant, "Super Administrator granted at 03:12 on a Saturday", []*demoUser{derek, ryan}, "privilege_grant")
+	sid, t := b.signIn(demoSignIn{u: derek, at: demoUTC(time.October, 10, 8, 3, 41, 17), from: derek.home, agent: derek.agent,
+		dtHash: derek.dtHash})
+	b.adminConsole(derek, sid, derek.home, derek.agent, t.Add(52*time.Second))
+	b.emit(demoLog{typ: "user.account.privilege.grant", at: demoUTC(time.October, 10, 8, 12, 37, 402), actor: derek,
+		from: derek.home, agent: derek.agent, session: sid, result: "SUCCESS", targets: []any{ryan.target()},
+		uri:   "/api/internal/administrators/" + ryan.id,
+		debug: Object{"privilegeGranted": "Super administrator", "dtHash": derek.dtHash}})
+	b.sessionEnd(derek, sid, derek.home, derek.agent, demoUTC(time.October, 10, 8, 19, 50, 733))
+}
+
+// storyPolicy is (e): Lisa Nguyen (Identity Engineer) takes the MFA
+// requirement out of the Engineering global session policy's rule.
+func (b *demoBuilder) storyPolicy() {
+	lisa := b.role("lisa")
+	b.begin(demoStoryPolicy, "Sign-on policy weakened: MFA no longer required for Engineering", []*demoUser{lisa}, "security_config_change")
+	from := lisa.city.officeNet
+	sid, t := b.signIn(demoSignIn{u: lisa, at: demoUTC(time.October, 13, 23, 39, 5, 860), from: from, agent: lisa.agent,
+		dtHash: lisa.dtHash})
+	b.adminConsole(lisa, sid, from, lisa.agent, t.Add(41*time.Second))
+	rule := b.signOn.engineering
+	policyType := Object{"policyType": "OKTA_SIGN_ON"}
+	ruleTarget := Object{"id": rule.id, "type": "PolicyRule", "alternateId": "unknown", "displayName": rule.name,
+		"detailEntry": Object{"policyType": "OKTA_SIGN_ON"},
+		"changeDetails": Object{
+			"from": Object{"actions": Object{"signon": Object{"requireFactor": true, "factorPromptMode": "SESSION"}}},
+			"to":   Object{"actions": Object{"signon": Object{"requireFactor": false}}},
+		}}
+	policyTarget := Object{"id": rule.policy.id, "type": "PolicyEntity", "alternateId": "unknown",
+		"displayName": rule.policy.name, "detailEntry": policyType}
+	b.emit(demoLog{typ: "policy.rule.update", at: b.signOn.weakened, actor: lisa, from: from, agent: lisa.agent, session: sid,
+		result: "SUCCESS", targets: []any{ruleTarget, policyTarget},
+		uri: "/api/v1/policies/" + rule.policy.id + "/rules/" + rule.id, debug: Object{"dtHash": lisa.dtHash}})
+	b.signOn.weaken()
+	b.sessionEnd(lisa, sid, from, lisa.agent, demoUTC(time.October, 13, 23, 55, 40, 118))
+}
+
+// storyLockout is (f): Sarah Johnson (Support, Austin) cannot remember her
+// password on Thursday morning at home and locks herself out.
+func (b *demoBuilder) storyLockout() {
+	sarah := b.role("sarah")
+	b.begin(demoStoryLockout, "Account locked out after 15 failed sign-ins", []*demoUser{sarah},
+		"account_lockout", "failed_login_burst")
+	log := func(typ string, at time.Time, reason string) demoLog {
+		return demoLog{typ: typ, at: at, actor: sarah, from: sarah.home, agent: sarah.agent, result: "FAILURE",
+			reason: reason, uri: "/idp/idx/challenge/answer", debug: demoRisk{}.debug(Object{"dtHash": sarah.dtHash})}
+	}
+	start := demoUTC(time.October, 15, 14, 3, 10, 266)
+	offsets := []int{0, 27, 61, 88, 124, 151, 190, 219, 248, 271, 305, 333, 367, 402, 431} // the policy's 15 attempts
+	for _, s := range offsets {
+		b.emit(log("user.session.start", start.Add(time.Duration(s)*time.Second), "INVALID_CREDENTIALS"))
+	}
+	locked := start.Add(431*time.Second + 412*time.Millisecond)
+	b.emit(log("user.account.lock", locked, "LOCKED_OUT"))
+	for _, s := range []int{480, 555} {
+		b.emit(log("user.session.start", start.Add(time.Duration(s)*time.Second), "LOCKED_OUT"))
+	}
+	sarah.statusChanged, sarah.lastUpdated = locked, locked
+}

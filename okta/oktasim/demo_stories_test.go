@@ -1,0 +1,374 @@
+package oktasim
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	_ "time/tzdata" // the stories' local times, wherever the tests run
+)
+
+// demoCatalogue is design §5's list of detections.
+func demoCatalogue() []string {
+	return []string{"failed_login_burst", "success_after_failures", "suspicious_country_login", "anonymizing_proxy_login",
+		"impossible_travel", "mfa_push_fatigue", "mfa_failures", "account_lockout", "privilege_grant", "mfa_factor_reset",
+		"threat_detected", "session_roaming", "admin_console_new_behavior", "fastpass_phishing", "api_token_created",
+		"support_impersonation", "user_reported_suspicious", "security_config_change"}
+}
+
+func TestDemoStories(t *testing.T) {
+	o := newDemoOrg(t)
+	stories := DemoStories()
+	checks := map[string]func(t *testing.T, o *demoOrg, s Story, evs []Object){
+		"a": demoCheckTor, "b": demoCheckPushFatigue, "c": demoCheckCountries,
+		"d": demoCheckGrant, "e": demoCheckPolicy, "f": demoCheckLockout,
+	}
+	if len(stories) != len(checks) {
+		t.Fatalf("DemoStories() = %d stories, want %d", len(stories), len(checks))
+	}
+	for i, s := range stories {
+		letter := string(rune('a' + i))
+		t.Run(letter+"_"+s.ID, func(t *testing.T) {
+			if s.ID == "" || s.Title == "" || len(s.Users) == 0 || len(s.Detections) == 0 || len(s.Events) == 0 {
+				t.Fatalf("DemoStories()[%d] = %+v: incomplete", i, s)
+			}
+			for _, d := range s.Detections {
+				if !slices.Contains(demoCatalogue(), d) {
+					t.Errorf("story %s: detection %q is not in design §5's catalogue", s.ID, d)
+				}
+			}
+			for _, l := range s.Users {
+				if o.logins[l] == nil {
+					t.Errorf("story %s: user %s is not in the org", s.ID, l)
+				}
+			}
+			var evs []Object
+			for _, id := range s.Events {
+				e := o.events[id]
+				if e == nil {
+					t.Fatalf("story %s: event %s is not in the log", s.ID, id)
+				}
+				if !strings.HasPrefix(id, strings.Repeat(letter, 8)+"-") {
+					t.Errorf("story %s: uuid %s is not recognisable as story %s's", s.ID, id, letter)
+				}
+				if !slices.Contains(s.Users, demoStr(e, "actor", "alternateId")) {
+					t.Errorf("story %s: event %s is by %s, not one of %v", s.ID, id, demoStr(e, "actor", "alternateId"), s.Users)
+				}
+				evs = append(evs, e)
+			}
+			slices.SortStableFunc(evs, func(x, y Object) int { return o.at(x).Compare(o.at(y)) })
+			checks[letter](t, o, s, evs)
+			for _, d := range s.Detections {
+				check, ok := demoDetectionChecks()[d]
+				if !ok {
+					t.Errorf("story %s: no check for detection %s", s.ID, d)
+					continue
+				}
+				if why := check(o, s, evs); why != "" {
+					t.Errorf("story %s would not trigger %s: %s", s.ID, d, why)
+				}
+			}
+		})
+	}
+}
+
+// demoDetectionChecks tell whether a story's events hold what a detection
+// looks for, with the thresholds of detections.md (the strictest source's
+// where they differ); "" when they do.
+func demoDetectionChecks() map[string]func(o *demoOrg, s Story, evs []Object) string {
+	is := func(e Object, typ, result string) bool {
+		return demoStr(e, "eventType") == typ && (result == "" || demoStr(e, "outcome", "result") == result)
+	}
+	count := func(o *demoOrg, evs []Object, ok func(Object) bool, window time.Duration) int {
+		var times []time.Time
+		for _, e := range evs {
+			if ok(e) {
+				times = append(times, o.at(e))
+			}
+		}
+		return demoMaxInWindow(times, window)
+	}
+	has := func(evs []Object, ok func(Object) bool) bool { return slices.ContainsFunc(evs, ok) }
+	return map[string]func(o *demoOrg, s Story, evs []Object) string{
+		"failed_login_burst": func(o *demoOrg, s Story, evs []Object) string {
+			if n := count(o, evs, demoFailedSignIn, 30*time.Minute); n < 10 {
+				return fmt.Sprintf("%d failed sign-ins in 30 min, Elastic wants 10", n)
+			}
+			return ""
+		},
+		"success_after_failures": func(o *demoOrg, s Story, evs []Object) string {
+			for i, e := range evs {
+				if is(e, "user.session.start", "SUCCESS") && count(o, evs[:i], demoFailedSignIn, 3*time.Hour) >= 5 {
+					return ""
+				}
+			}
+			return "no success after 5 failures within 3 h"
+		},
+		"anonymizing_proxy_login": func(o *demoOrg, s Story, evs []Object) string {
+			if has(evs, func(e Object) bool { return demoVal(e, "securityContext", "isProxy") == true }) {
+				return ""
+			}
+			return "no sign-in through a proxy"
+		},
+		"threat_detected": func(o *demoOrg, s Story, evs []Object) string {
+			if has(evs, func(e Object) bool {
+				return strings.Contains(demoStr(e, "debugContext", "debugData", "risk"), "level=HIGH")
+			}) {
+				return ""
+			}
+			return "no event with risk HIGH"
+		},
+		"suspicious_country_login": func(o *demoOrg, s Story, evs []Object) string {
+			if has(evs, func(e Object) bool {
+				return is(e, "user.session.start", "SUCCESS") &&
+					slices.Contains([]string{"Russia", "China", "North Korea", "Iran"}, demoStr(e, "client", "geographicalContext", "country"))
+			}) {
+				return ""
+			}
+			return "no sign-in from a watch-listed country"
+		},
+		"impossible_travel": func(o *demoOrg, s Story, evs []Object) string {
+			for _, l := range s.Users {
+				var prev Object
+				for _, e := range o.actorEvents(l) {
+					if !is(e, "user.session.start", "SUCCESS") {
+						continue
+					}
+					if prev != nil && (o.storyEvents[demoStr(e, "uuid")] || o.storyEvents[demoStr(prev, "uuid")]) {
+						km := demoKm(demoVal(prev, "client", "geographicalContext").(Object), demoVal(e, "client", "geographicalContext").(Object))
+						if h := o.at(e).Sub(o.at(prev)).Hours(); km > 50 && km/h > 900 {
+							return ""
+						}
+					}
+					prev = e
+				}
+			}
+			return "no consecutive sign-ins faster than 900 km/h"
+		},
+		"mfa_push_fatigue": func(o *demoOrg, s Story, evs []Object) string {
+			if n := count(o, evs, func(e Object) bool { return is(e, "user.mfa.okta_verify.deny_push", "") }, 10*time.Minute); n < 5 {
+				return fmt.Sprintf("%d denied pushes in 10 min, want 5", n)
+			}
+			return ""
+		},
+		"account_lockout": func(o *demoOrg, s Story, evs []Object) string {
+			if has(evs, func(e Object) bool { return is(e, "user.account.lock", "") }) {
+				return ""
+			}
+			return "no user.account.lock"
+		},
+		"privilege_grant": func(o *demoOrg, s Story, evs []Object) string {
+			if has(evs, func(e Object) bool { return is(e, "user.account.privilege.grant", "SUCCESS") }) {
+				return ""
+			}
+			return "no user.account.privilege.grant"
+		},
+		"security_config_change": func(o *demoOrg, s Story, evs []Object) string {
+			if has(evs, func(e Object) bool { return strings.HasPrefix(demoStr(e, "eventType"), "policy.rule.") }) {
+				return ""
+			}
+			return "no policy rule change"
+		},
+	}
+}
+
+// demoCheckTor: ≥ 5 failures from the Tor exit node, then a success from
+// it, then SSO from it into 7 distinct apps assigned to the user.
+func demoCheckTor(t *testing.T, o *demoOrg, s Story, evs []Object) {
+	const tor = "185.220.101.1"
+	user := o.logins[s.Users[0]]
+	var failures []time.Time
+	var success time.Time
+	apps := map[string]bool{}
+	for _, e := range evs {
+		if demoStr(e, "client", "ipAddress") != tor || demoVal(e, "securityContext", "isProxy") != true {
+			continue
+		}
+		switch {
+		case demoStr(e, "eventType") == "user.session.start" && demoStr(e, "outcome", "result") == "FAILURE" && success.IsZero():
+			failures = append(failures, o.at(e))
+		case demoStr(e, "eventType") == "user.session.start" && demoStr(e, "outcome", "result") == "SUCCESS" && success.IsZero():
+			success = o.at(e)
+		case demoStr(e, "eventType") == "user.authentication.sso" && !success.IsZero():
+			apps[demoStr(demoVal(e, "target").([]any)[0], "id")] = true
+		}
+	}
+	if len(failures) < 5 || demoMaxInWindow(failures, 30*time.Minute) < 5 {
+		t.Errorf("story %s: %d failed sign-ins from %s (at most %d in 30 min), want ≥ 5 in a burst", s.ID, len(failures), tor, demoMaxInWindow(failures, 30*time.Minute))
+	}
+	if success.IsZero() || len(failures) > 0 && success.Sub(failures[len(failures)-1]) > time.Hour {
+		t.Errorf("story %s: success from %s at %v, want one within the hour after the failures", s.ID, tor, success)
+	}
+	mine := o.assigned(demoStr(user, "id"))
+	for app := range apps {
+		if !mine[app] {
+			t.Errorf("story %s: SSO into %s, which %s is not assigned", s.ID, demoStr(o.apps[app], "label"), s.Users[0])
+		}
+	}
+	if len(apps) < 7 {
+		t.Errorf("story %s: SSO into %d distinct apps from %s, want ≥ 7", s.ID, len(apps), tor)
+	}
+	if demoStr(user, "status") != "ACTIVE" {
+		t.Errorf("story %s: %s is %s, want ACTIVE", s.ID, s.Users[0], demoStr(user, "status"))
+	}
+	if limit := o.maxAttempts(demoStr(user, "id")); len(failures) >= limit {
+		t.Errorf("story %s: %d failures would have locked %s out (lockout after %d)", s.ID, len(failures), s.Users[0], limit)
+	}
+}
+
+// demoCheckPushFatigue: ≥ 5 denied pushes in 10 minutes, then an accepted
+// push and a session within 15 minutes.
+func demoCheckPushFatigue(t *testing.T, o *demoOrg, s Story, evs []Object) {
+	user := o.logins[s.Users[0]]
+	var denies []time.Time
+	var sent int
+	var accepted, session time.Time
+	for _, e := range evs {
+		factor := demoStr(e, "debugContext", "debugData", "factor")
+		switch typ, result := demoStr(e, "eventType"), demoStr(e, "outcome", "result"); {
+		case typ == "system.push.send_factor_verify_push":
+			sent++
+		case typ == "user.mfa.okta_verify.deny_push":
+			denies = append(denies, o.at(e))
+		case typ == "user.authentication.auth_via_mfa" && result == "SUCCESS" && factor == "OKTA_VERIFY_PUSH":
+			accepted = o.at(e)
+		case typ == "user.session.start" && result == "SUCCESS":
+			session = o.at(e)
+		}
+	}
+	if n := demoMaxInWindow(denies, 10*time.Minute); n < 5 {
+		t.Errorf("story %s: at most %d denied pushes in 10 minutes, want ≥ 5", s.ID, n)
+	}
+	if sent <= len(denies) {
+		t.Errorf("story %s: %d pushes sent for %d denials", s.ID, sent, len(denies))
+	}
+	if len(denies) == 0 || accepted.Before(denies[len(denies)-1]) || accepted.Sub(denies[len(denies)-1]) > 15*time.Minute || session.Before(accepted) {
+		t.Errorf("story %s: push accepted at %v, session at %v: want both within 15 min after the last denial", s.ID, accepted, session)
+	}
+	hasPush := false
+	for _, f := range o.fx.Factors[demoStr(user, "id")] {
+		hasPush = hasPush || demoStr(f, "factorType") == "push"
+	}
+	if !hasPush {
+		t.Errorf("story %s: %s has no push factor", s.ID, s.Users[0])
+	}
+}
+
+// demoCheckCountries: successful sign-ins from Russia and North Korea, new
+// countries to Okta's behavior detection.
+func demoCheckCountries(t *testing.T, o *demoOrg, s Story, evs []Object) {
+	for _, country := range []string{"Russia", "North Korea"} {
+		found := false
+		for _, e := range evs {
+			if demoStr(e, "eventType") == "user.session.start" && demoStr(e, "outcome", "result") == "SUCCESS" &&
+				demoStr(e, "client", "geographicalContext", "country") == country &&
+				demoStr(e, "client", "geographicalContext", "city") != "" &&
+				strings.Contains(demoStr(e, "debugContext", "debugData", "behaviors"), "New Country=POSITIVE") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("story %s: no successful sign-in from %s with New Country=POSITIVE", s.ID, country)
+		}
+	}
+}
+
+// demoCheckGrant: Super administrator granted by an admin to a member of
+// Okta Admins, at night on a weekend in the admin's time zone.
+func demoCheckGrant(t *testing.T, o *demoOrg, s Story, evs []Object) {
+	found := false
+	for _, e := range evs {
+		if demoStr(e, "eventType") != "user.account.privilege.grant" {
+			continue
+		}
+		found = true
+		if !strings.Contains(demoStr(e, "debugContext", "debugData", "privilegeGranted"), "Super administrator") {
+			t.Errorf("story %s: privilegeGranted = %q", s.ID, demoStr(e, "debugContext", "debugData", "privilegeGranted"))
+		}
+		actor := o.logins[demoStr(e, "actor", "alternateId")]
+		targets, _ := demoVal(e, "target").([]any)
+		if len(targets) != 1 || demoStr(targets[0], "type") != "User" || !slices.Contains(s.Users, demoStr(targets[0], "alternateId")) {
+			t.Fatalf("story %s: grant targets %v, want one story user", s.ID, targets)
+		}
+		if grantee := demoStr(targets[0], "id"); !o.member(grantee, "Okta Admins") || !o.member(demoStr(actor, "id"), "Okta Admins") {
+			t.Errorf("story %s: grantee and granter should both be in Okta Admins", s.ID)
+		}
+		loc, err := time.LoadLocation(demoStr(actor, "profile", "timezone"))
+		if err != nil {
+			t.Fatalf("story %s: actor's timezone: %v", s.ID, err)
+		}
+		local := o.at(e).In(loc)
+		if local.Weekday() != time.Saturday || local.Hour() >= 6 {
+			t.Errorf("story %s: granted at %s local, want in the night on a Saturday", s.ID, local.Format(time.RFC1123))
+		}
+	}
+	if !found {
+		t.Errorf("story %s: no user.account.privilege.grant", s.ID)
+	}
+}
+
+// demoCheckPolicy: a global session rule loses its MFA requirement, and
+// the fixture's rule says so.
+func demoCheckPolicy(t *testing.T, o *demoOrg, s Story, evs []Object) {
+	found := false
+	for _, e := range evs {
+		if demoStr(e, "eventType") != "policy.rule.update" {
+			continue
+		}
+		for _, target := range demoVal(e, "target").([]any) {
+			rule := o.rules[demoStr(target, "id")]
+			if rule == nil {
+				continue
+			}
+			found = true
+			if o.ruleType[demoStr(rule, "id")] != "OKTA_SIGN_ON" {
+				t.Errorf("story %s: rule %s belongs to a %s policy", s.ID, demoStr(rule, "id"), o.ruleType[demoStr(rule, "id")])
+			}
+			if demoVal(rule, "actions", "signon", "requireFactor") != false || demoStr(rule, "lastUpdated") != demoStr(e, "published") {
+				t.Errorf("story %s: rule %s now %v (updated %s), want requireFactor false since %s", s.ID, demoStr(rule, "name"),
+					demoVal(rule, "actions"), demoStr(rule, "lastUpdated"), demoStr(e, "published"))
+			}
+			if demoVal(target, "changeDetails", "from", "actions", "signon", "requireFactor") != true {
+				t.Errorf("story %s: changeDetails %v, want requireFactor true before", s.ID, demoVal(target, "changeDetails"))
+			}
+		}
+		if !o.member(demoStr(e, "actor", "id"), "Okta Admins") {
+			t.Errorf("story %s: %s is no admin", s.ID, demoStr(e, "actor", "alternateId"))
+		}
+	}
+	if !found {
+		t.Errorf("story %s: no policy.rule.update of a rule in the org", s.ID)
+	}
+}
+
+// demoCheckLockout: failures, then the lock, the user LOCKED_OUT since then
+// and never signed in again.
+func demoCheckLockout(t *testing.T, o *demoOrg, s Story, evs []Object) {
+	user := o.logins[s.Users[0]]
+	var failures []time.Time
+	var locked time.Time
+	for _, e := range evs {
+		switch {
+		case demoStr(e, "eventType") == "user.account.lock":
+			locked = o.at(e)
+			if demoStr(e, "displayMessage") != "Max sign in attempts exceeded" {
+				t.Errorf("story %s: lock says %q", s.ID, demoStr(e, "displayMessage"))
+			}
+		case demoFailedSignIn(e) && locked.IsZero():
+			failures = append(failures, o.at(e))
+		}
+	}
+	if limit := o.maxAttempts(demoStr(user, "id")); locked.IsZero() || len(failures) != limit {
+		t.Fatalf("story %s: lock at %v after %d failures, want a lock after the policy's %d", s.ID, locked, len(failures), limit)
+	}
+	if demoStr(user, "status") != "LOCKED_OUT" || demoStr(user, "statusChanged") != locked.Format(demoTime) {
+		t.Errorf("story %s: %s is %s since %s, want LOCKED_OUT since %s", s.ID, s.Users[0], demoStr(user, "status"),
+			demoStr(user, "statusChanged"), locked.Format(demoTime))
+	}
+	for _, e := range o.actorEvents(s.Users[0]) {
+		if o.at(e).After(locked) && demoStr(e, "eventType") == "user.session.start" && demoStr(e, "outcome", "result") == "SUCCESS" {
+			t.Errorf("story %s: %s signs in at %s after being locked out", s.ID, s.Users[0], o.at(e))
+		}
+	}
+}

@@ -1,0 +1,152 @@
+package okta
+
+import (
+	"context"
+	"iter"
+	"slices"
+	"strconv"
+	"strings"
+
+	oktasdk "github.com/okta/okta-sdk-golang/v5/okta"
+
+	"github.com/oktabot/oktabot/intents"
+)
+
+// policyTypes are the policy types oktabot lists; Okta's ListPolicies
+// needs one.
+func policyTypes() []string {
+	return []string{"OKTA_SIGN_ON", "PASSWORD", "MFA_ENROLL", "ACCESS_POLICY"}
+}
+
+// checkPolicyType normalises a policy type, refusing unknown ones.
+func checkPolicyType(t string) (string, error) {
+	t = strings.ToUpper(strings.TrimSpace(t))
+	if !slices.Contains(policyTypes(), t) {
+		return "", invalid("list policies", "policy type "+quote(t)+" is not one of "+strings.Join(policyTypes(), ", "))
+	}
+	return t, nil
+}
+
+// policyPages lists the policies of one type. The SDK's ListPolicies
+// needs Type_ and takes its limit as a string; policies are decoded from
+// the raw body (the SDK's oneOf drops types it does not know).
+func (c *Client) policyPages(ctx context.Context, typ string, from cursor, limit int) iter.Seq2[page[intents.Policy], error] {
+	size := strconv.Itoa(int(pageSize(limit, listMax)))
+	op := "list " + typ + " policies"
+	return listPages(ctx, c, op, intents.ScopePoliciesRead, from.after, func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+		r := c.api.PolicyAPI.ListPolicies(ctx).Type_(typ).Limit(size)
+		if after != "" {
+			r = r.After(after)
+		}
+		ps, resp, err := r.Execute()
+		c.noteDropped(op, emptyOneOfs(ps))
+		return resp, err
+	}, decodePolicy)
+}
+
+// getPolicy reads one policy by id.
+func (c *Client) getPolicy(ctx context.Context, id string) (intents.Policy, error) {
+	op := "get policy " + id
+	_, body, err := c.sdkCall(ctx, op, intents.ScopePoliciesRead, func(ctx context.Context) (*oktasdk.APIResponse, error) {
+		p, resp, err := c.api.PolicyAPI.GetPolicy(ctx, id).Execute()
+		if p != nil && err == nil && p.GetActualInstance() == nil {
+			c.noteDropped(op, 1)
+		}
+		return resp, err
+	})
+	if err != nil {
+		return intents.Policy{}, err
+	}
+	return decodePolicy(body)
+}
+
+// resolvePolicy finds a policy by id or exact name, among the policies of
+// typ (all four types when empty).
+func (c *Client) resolvePolicy(ctx context.Context, idOrName, typ string) (intents.Policy, error) {
+	s := strings.TrimSpace(idOrName)
+	op := "find policy " + s
+	if s == "" {
+		return intents.Policy{}, invalid(op, "give a policy's name or id")
+	}
+	if idLike(s, "00p", "rst") {
+		p, err := c.getPolicy(ctx, s)
+		if err == nil || !isNotFound(err) {
+			return p, err
+		}
+	}
+	types := policyTypes()
+	if typ != "" {
+		t, err := checkPolicyType(typ)
+		if err != nil {
+			return intents.Policy{}, err
+		}
+		types = []string{t}
+	}
+	var found []intents.Policy
+	for _, t := range types {
+		for p, err := range items(c.policyPages(ctx, t, cursor{}, listMax)) {
+			if err != nil {
+				return intents.Policy{}, err
+			}
+			if strings.EqualFold(p.Name, s) {
+				found = append(found, p)
+			}
+		}
+	}
+	return pickOne(ctx, c, op, s, found, func(p intents.Policy) (string, string) { return p.Name + " [" + p.Type + "]", p.ID })
+}
+
+// rules lists a policy's rules, decoded from the raw body: the SDK decodes
+// rules of types its oneOf does not know (MFA_ENROLL among them) to empty
+// objects without an error.
+func (c *Client) rules(ctx context.Context, policyID string) ([]intents.PolicyRule, error) {
+	op := "list rules of policy " + policyID
+	_, body, err := c.sdkCall(ctx, op, intents.ScopePoliciesRead, func(ctx context.Context) (*oktasdk.APIResponse, error) {
+		rs, resp, err := c.api.PolicyAPI.ListPolicyRules(ctx, policyID).Execute()
+		c.noteDropped(op, emptyOneOfs(rs))
+		return resp, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return decodeAll(op, body, decodeRule(policyID))
+}
+
+// getRule reads one rule of a policy.
+func (c *Client) getRule(ctx context.Context, policyID, ruleID string) (intents.PolicyRule, error) {
+	op := "get rule " + ruleID + " of policy " + policyID
+	_, body, err := c.sdkCall(ctx, op, intents.ScopePoliciesRead, func(ctx context.Context) (*oktasdk.APIResponse, error) {
+		_, resp, err := c.api.PolicyAPI.GetPolicyRule(ctx, policyID, ruleID).Execute()
+		return resp, err
+	})
+	if err != nil {
+		return intents.PolicyRule{}, err
+	}
+	return decodeRule(policyID)(body)
+}
+
+// resolveRule finds a rule of a policy by id or exact name.
+func (c *Client) resolveRule(ctx context.Context, policyID, idOrName string) (intents.PolicyRule, error) {
+	s := strings.TrimSpace(idOrName)
+	op := "find rule " + s
+	if s == "" {
+		return intents.PolicyRule{}, invalid(op, "give a rule's name or id")
+	}
+	rs, err := c.rules(ctx, policyID)
+	if err != nil {
+		return intents.PolicyRule{}, err
+	}
+	var found []intents.PolicyRule
+	for _, r := range rs {
+		if r.ID == s {
+			return r, nil
+		}
+		if strings.EqualFold(r.Name, s) {
+			found = append(found, r)
+		}
+	}
+	if len(found) == 0 {
+		return intents.PolicyRule{}, notFound(op, "policy "+policyID+" has no rule named "+quote(s))
+	}
+	return pickOne(ctx, c, op, s, found, func(r intents.PolicyRule) (string, string) { return r.Name, r.ID })
+}

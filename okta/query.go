@@ -1,0 +1,227 @@
+package okta
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/oktabot/oktabot/intents"
+)
+
+const (
+	// defaultResultCap is how many items a query shows without a limit.
+	defaultResultCap = 200
+	// maxResultCap is the most a query shows; Events streams more.
+	maxResultCap = 1000
+)
+
+// Query answers a read intent: list_users, user_details, list_groups,
+// group_members, group_apps, list_apps, app_details, app_assignments,
+// list_policies, policy_rules, logs, admin_actions, security_events and
+// status. Lists stop at the intent's Limit (default 200, at most 1000)
+// with Truncated and a Next cursor that Intent.After continues from.
+func (c *Client) Query(ctx context.Context, in intents.Intent) (intents.Result, error) {
+	res := intents.Result{Intent: in}
+	limit := in.Limit
+	switch {
+	case limit <= 0:
+		limit = defaultResultCap
+	case limit > maxResultCap:
+		limit = maxResultCap
+	}
+	from, err := parseCursor(in.After)
+	if err != nil {
+		return res, err
+	}
+	switch in.Kind {
+	case intents.Status:
+		st, err := c.Status(ctx)
+		if err != nil {
+			return res, err
+		}
+		res.Status = &st
+	case intents.ListUsers:
+		q := UserQuery{Text: in.Query, Status: in.Status, After: from.after, PageSize: limit}
+		res.Users, res.Next, res.Truncated, err = collect(c.userPages(ctx, q), from, limit)
+		if err == nil && len(res.Users) == 0 && from.after == "" {
+			err = c.checkAdminRole(ctx, "list users")
+		}
+	case intents.UserDetails:
+		res.Profile, err = c.userProfile(ctx, in.User)
+		if err == nil {
+			res.Subject = res.Profile.User.Login
+		}
+	case intents.ListGroups:
+		res.Groups, res.Next, res.Truncated, err = collect(c.groupPages(ctx, strings.TrimSpace(in.Query), from, limit), from, limit)
+		if err == nil && len(res.Groups) == 0 && from.after == "" {
+			err = c.checkAdminRole(ctx, "list groups")
+		}
+	case intents.GroupMembers, intents.GroupApps:
+		g, gerr := c.resolveGroup(ctx, in.Group)
+		if gerr != nil {
+			return res, gerr
+		}
+		res.Subject = g.Name
+		if in.Kind == intents.GroupMembers {
+			res.Users, res.Next, res.Truncated, err = collect(c.memberPages(ctx, g.ID, from, limit), from, limit)
+		} else {
+			res.Apps, res.Next, res.Truncated, err = collect(c.groupAppPages(ctx, g.ID, from, limit), from, limit)
+		}
+	case intents.ListApps:
+		res.Apps, res.Next, res.Truncated, err = collect(c.appPages(ctx, strings.TrimSpace(in.Query), in.Status, from, limit), from, limit)
+		if err == nil && len(res.Apps) == 0 && from.after == "" {
+			err = c.checkAdminRole(ctx, "list apps")
+		}
+	case intents.AppDetails:
+		a, aerr := c.resolveApp(ctx, in.App)
+		if aerr != nil {
+			return res, aerr
+		}
+		res.Apps, res.Subject = []intents.App{a}, a.Label
+	case intents.AppAssignments:
+		err = c.queryAssignments(ctx, in, &res, from, limit)
+	case intents.ListPolicies:
+		err = c.queryPolicies(ctx, in, &res, limit)
+	case intents.PolicyRules:
+		p, perr := c.resolvePolicy(ctx, in.Policy, in.PolicyType)
+		if perr != nil {
+			return res, perr
+		}
+		res.Subject = p.Name
+		res.Rules, err = c.rules(ctx, p.ID)
+		if len(res.Rules) > limit {
+			res.Rules, res.Truncated = res.Rules[:limit], true
+		}
+	case intents.Logs, intents.AdminActions, intents.SecurityEvents:
+		err = c.queryLogs(ctx, in, &res, from, limit)
+	default:
+		return res, invalid("query", fmt.Sprintf("%q is not a read this adapter answers", in.Kind))
+	}
+	return res, err
+}
+
+// queryAssignments lists an app's group assignments, then its user
+// assignments, within the cap. Next continues the user assignments; when
+// the groups alone fill the cap the result is truncated without a cursor.
+func (c *Client) queryAssignments(ctx context.Context, in intents.Intent, res *intents.Result, from cursor, limit int) error {
+	a, err := c.resolveApp(ctx, in.App)
+	if err != nil {
+		return err
+	}
+	res.Subject = a.Label
+	if in.After == "" {
+		groups, _, more, err := collect(c.appGroupPages(ctx, a.ID, cursor{}, limit), cursor{}, limit)
+		if err != nil {
+			return err
+		}
+		if err := c.nameGroups(ctx, groups); err != nil {
+			return err
+		}
+		res.Assignments = groups
+		if more {
+			res.Truncated = true
+			return nil
+		}
+	}
+	left := limit - len(res.Assignments)
+	if left <= 0 {
+		// Full of groups: say so only if users remain.
+		for _, err := range items(c.appUserPages(ctx, a.ID, cursor{}, 1)) {
+			if err != nil {
+				return err
+			}
+			res.Truncated, res.Next = true, cursor{after: "", skip: 0}.String()
+			break
+		}
+		return nil
+	}
+	users, next, more, err := collect(c.appUserPages(ctx, a.ID, from, left), from, left)
+	if err != nil {
+		return err
+	}
+	res.Assignments = append(res.Assignments, users...)
+	res.Truncated, res.Next = more, next
+	return nil
+}
+
+// queryPolicies lists the policies of one type, or of every type.
+func (c *Client) queryPolicies(ctx context.Context, in intents.Intent, res *intents.Result, limit int) error {
+	types := policyTypes()
+	if in.PolicyType != "" {
+		t, err := checkPolicyType(in.PolicyType)
+		if err != nil {
+			return err
+		}
+		types = []string{t}
+	}
+	for _, t := range types {
+		// With the cap reached, a page of one says whether more remain.
+		left := limit - len(res.Policies)
+		ps, _, more, err := collect(c.policyPages(ctx, t, cursor{}, max(left, 1)), cursor{}, left)
+		if err != nil {
+			return err
+		}
+		res.Policies = append(res.Policies, ps...)
+		if more {
+			res.Truncated = true
+			break
+		}
+	}
+	slices.SortStableFunc(res.Policies, func(a, b intents.Policy) int {
+		if a.Type != b.Type {
+			return strings.Compare(a.Type, b.Type)
+		}
+		return a.Priority - b.Priority
+	})
+	return nil
+}
+
+// Event types of admin_actions and security_events (design §2,
+// okta-notes). A trailing "." matches a prefix.
+func adminEventTypes() []string {
+	return []string{
+		"user.lifecycle.", "user.account.privilege.", "group.user_membership.", "group.privilege.",
+		"group.lifecycle.", "application.lifecycle.", "application.user_membership.", "application.policy.",
+		"policy.lifecycle.", "policy.rule.", "zone.", "system.idp.lifecycle.", "system.api_token.",
+		"iam.resourceset.bindings.", "user.session.clear", "user.session.impersonation.", "user.mfa.factor.reset_all",
+	}
+}
+
+func securityEventTypes() []string {
+	return []string{
+		"security.threat.detected", "security.request.blocked", "security.session.detect_client_roaming",
+		"user.account.report_suspicious_activity_by_enduser", "user.risk.", "user.account.lock",
+		"user.account.lock.limit", "user.mfa.attempt_bypass", "user.mfa.okta_verify.deny_push",
+	}
+}
+
+// queryLogs answers logs, admin_actions and security_events: newest
+// first, within the intent's window.
+func (c *Client) queryLogs(ctx context.Context, in intents.Intent, res *intents.Result, from cursor, limit int) error {
+	now := time.Now().UTC()
+	f := intents.LogFilter{Since: now.Add(-in.EffectiveWindow()), Until: now, Outcome: in.Outcome, Query: in.Query}
+	either := ""
+	switch in.Kind {
+	case intents.Logs:
+		for _, t := range strings.Split(in.EventType, ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				f.EventTypes = append(f.EventTypes, t)
+			}
+		}
+		either = strings.TrimSpace(in.User)
+	case intents.AdminActions:
+		f.EventTypes = adminEventTypes()
+		f.Actor = strings.TrimSpace(in.User)
+	case intents.SecurityEvents:
+		f.EventTypes = securityEventTypes()
+		either = strings.TrimSpace(in.User)
+	}
+	q := c.logQueryOf(f, either, true)
+	q.pageSize = int(pageSize(limit, logPageMax))
+	res.Since, res.Until = q.since, q.until
+	var err error
+	res.Events, res.Next, res.Truncated, err = collect(c.logPages(ctx, q, from.after), from, limit)
+	return err
+}

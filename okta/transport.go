@@ -1,0 +1,238 @@
+package okta
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/oktabot/oktabot/intents"
+)
+
+// userAgent names oktabot in every request.
+const userAgent = "oktabot okta-sdk-golang/5.0.6"
+
+// transport is the RoundTripper every Okta API call goes through. It sets
+// the Authorization (and DPoP) headers, retries once with a fresh token
+// after a 401, waits out 429s until the reset, paces when a family's
+// remaining calls run low, retries 5xx and network errors with jittered
+// backoff for idempotent requests only, and bounds every attempt by the
+// request's context and the per-call timeout.
+type transport struct {
+	base       http.RoundTripper
+	tokens     *tokenSource
+	dpop       *dpopState
+	limits     *rateLimits
+	timeout    time.Duration
+	maxRetries int
+	log        *slog.Logger
+}
+
+// callState carries, through the SDK (which keeps only an error's text),
+// what the transport knows about a call: its terminal error and the last
+// response's status and headers.
+type callState struct {
+	mu     sync.Mutex
+	err    error
+	status int
+	header http.Header
+}
+
+type callStateKey struct{}
+
+func withCallState(ctx context.Context, st *callState) context.Context {
+	return context.WithValue(ctx, callStateKey{}, st)
+}
+
+func callStateFrom(ctx context.Context) *callState {
+	st, _ := ctx.Value(callStateKey{}).(*callState)
+	return st
+}
+
+func (st *callState) fail(err error) {
+	if st == nil {
+		return
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.err = err
+}
+
+func (st *callState) saw(resp *http.Response) {
+	if st == nil {
+		return
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.status = resp.StatusCode
+	st.header = resp.Header.Clone()
+}
+
+func (st *callState) get() (int, http.Header, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.status, st.header, st.err
+}
+
+// idempotent reports whether a request may be sent again after it may
+// have reached Okta (a 5xx or a network error).
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	st := callStateFrom(ctx)
+	var body []byte
+	if req.Body != nil && req.Body != http.NoBody {
+		b, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("okta: read request body: %w", err)
+		}
+		body = b
+	}
+	fam := family(req.URL.Path)
+	attempts, refreshed, nonceRetried := 0, false, false
+	for {
+		if err := t.limits.pace(ctx, fam); err != nil {
+			st.fail(err)
+			return nil, err
+		}
+		tok, err := t.tokens.Token(ctx)
+		if err != nil {
+			st.fail(err)
+			return nil, err
+		}
+		actx, cancel := context.WithTimeout(ctx, t.timeout)
+		out, err := t.authorize(req.Clone(actx), tok, body)
+		if err != nil {
+			cancel()
+			st.fail(err)
+			return nil, err
+		}
+		resp, err := t.base.RoundTrip(out)
+		if err != nil {
+			cancel()
+			if ctx.Err() != nil {
+				st.fail(ctx.Err())
+				return nil, ctx.Err()
+			}
+			if idempotent(req.Method) && attempts < t.maxRetries {
+				t.log.Debug("okta: retrying after a network error", "method", req.Method, "path", req.URL.Path, "err", err)
+				if err := sleep(ctx, backoff(attempts)); err != nil {
+					st.fail(err)
+					return nil, err
+				}
+				attempts++
+				continue
+			}
+			detail := "no answer from Okta: " + err.Error()
+			if errors.Is(err, context.DeadlineExceeded) {
+				detail = fmt.Sprintf("Okta did not answer within %v", t.timeout)
+			}
+			e := &intents.Error{Err: intents.ErrUnavailable, Detail: detail}
+			st.fail(e)
+			return nil, e
+		}
+		t.limits.record(fam, resp.Header, time.Now())
+		retry := func() {
+			drain(resp.Body)
+			cancel()
+		}
+		switch {
+		case resp.StatusCode == http.StatusUnauthorized:
+			if nonce, ok := dpopChallenge(resp); ok && tok.typ == "DPoP" && !nonceRetried {
+				t.dpop.setNonce(true, nonce)
+				nonceRetried = true
+				retry()
+				continue
+			}
+			if !refreshed {
+				// Okta refused the token (expired early, revoked): one
+				// fresh token, one more try. Okta did not act on it.
+				t.tokens.Invalidate(tok)
+				refreshed = true
+				retry()
+				continue
+			}
+		case resp.StatusCode == http.StatusTooManyRequests && attempts < t.maxRetries:
+			// Okta refused before acting: safe to resend any method.
+			wait := resetWait(resp.Header, time.Now())
+			if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
+				break // cannot wait that long: report the 429
+			}
+			t.log.Info("okta: rate limited, waiting for the reset", "family", fam, "wait", wait.Round(time.Millisecond))
+			retry()
+			if err := sleep(ctx, wait); err != nil {
+				st.fail(err)
+				return nil, err
+			}
+			attempts++
+			continue
+		case resp.StatusCode >= 500 && idempotent(req.Method) && attempts < t.maxRetries:
+			t.log.Debug("okta: retrying after a server error", "method", req.Method, "path", req.URL.Path, "status", resp.StatusCode)
+			retry()
+			if err := sleep(ctx, backoff(attempts)); err != nil {
+				st.fail(err)
+				return nil, err
+			}
+			attempts++
+			continue
+		}
+		st.saw(resp)
+		resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+		return resp, nil
+	}
+}
+
+// authorize sets the body and the auth headers of one attempt. The SDK's
+// placeholder Authorization is always replaced.
+func (t *transport) authorize(r *http.Request, tok *token, body []byte) (*http.Request, error) {
+	if body != nil {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		r.ContentLength = int64(len(body))
+	}
+	r.Header.Del("Authorization")
+	r.Header.Del("Dpop")
+	r.Header.Set("User-Agent", userAgent)
+	r.Header.Set("Authorization", tok.typ+" "+tok.value)
+	if tok.typ == "DPoP" {
+		proof, err := t.dpop.proof(r.Method, r.URL.String(), tok.value, true, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		r.Header.Set("DPoP", proof)
+	}
+	return r, nil
+}
+
+// drain reads a little of a body we are discarding, so that the
+// connection can be reused, and closes it.
+func drain(b io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(b, 64<<10))
+	b.Close()
+}
+
+// cancelBody releases an attempt's timeout when its body is closed.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}

@@ -1,0 +1,234 @@
+package okta
+
+import (
+	"context"
+	"encoding/json"
+	"iter"
+	"strings"
+	"sync"
+
+	oktasdk "github.com/okta/okta-sdk-golang/v5/okta"
+
+	"github.com/oktabot/oktabot/intents"
+)
+
+// listMax is the largest page of users, groups and apps.
+const listMax = 200
+
+// UserQuery selects users for Users. The zero value lists every user.
+type UserQuery struct {
+	// Text matches the start of a login, email, first or last name.
+	Text string
+	// Status keeps users in one status (ACTIVE, SUSPENDED …).
+	Status string
+	// After continues from a cursor Okta gave (the `after` of a Link).
+	After string
+	// PageSize is the page size to ask for; 0 or more than 200: 200.
+	PageSize int
+}
+
+// Users streams the users matching q, page by page, so that memory stays
+// flat however large the org. When the org seems to have no users at all
+// the stream ends with intents.ErrNoAdminRole: that is how Okta answers a
+// service app without an admin role.
+func (c *Client) Users(ctx context.Context, q UserQuery) iter.Seq2[intents.User, error] {
+	return func(yield func(intents.User, error) bool) {
+		n := 0
+		for u, err := range items(c.userPages(ctx, q)) {
+			if err != nil {
+				yield(intents.User{}, err)
+				return
+			}
+			n++
+			if !yield(u, nil) {
+				return
+			}
+		}
+		if n == 0 && q.After == "" {
+			if err := c.checkAdminRole(ctx, "list users"); err != nil {
+				yield(intents.User{}, err)
+			}
+		}
+	}
+}
+
+func (c *Client) userPages(ctx context.Context, q UserQuery) iter.Seq2[page[intents.User], error] {
+	search := userSearch(q.Text, q.Status)
+	size := pageSize(q.PageSize, listMax)
+	return listPages(ctx, c, "list users", intents.ScopeUsersRead, q.After, func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+		r := c.api.UserAPI.ListUsers(ctx).Limit(size)
+		if search != "" {
+			r = r.Search(search)
+		}
+		if after != "" {
+			r = r.After(after)
+		}
+		_, resp, err := r.Execute()
+		return resp, err
+	}, decodeUser)
+}
+
+// getUser reads one user by id or login.
+func (c *Client) getUser(ctx context.Context, idOrLogin string) (intents.User, error) {
+	_, body, err := c.sdkCall(ctx, "get user "+idOrLogin, intents.ScopeUsersRead, func(ctx context.Context) (*oktasdk.APIResponse, error) {
+		_, resp, err := c.api.UserAPI.GetUser(ctx, idOrLogin).Execute()
+		return resp, err
+	})
+	if err != nil {
+		return intents.User{}, err
+	}
+	return decodeUser(body)
+}
+
+// ResolveUser finds a user by id, login or email. An email that several
+// users share is ErrInvalid listing them; no match is ErrNotFound (or
+// ErrNoAdminRole when the service app cannot see users at all).
+func (c *Client) ResolveUser(ctx context.Context, idLoginOrEmail string) (intents.User, error) {
+	s := strings.TrimSpace(idLoginOrEmail)
+	op := "find user " + s
+	if s == "" || s == "." || s == ".." || strings.ContainsAny(s, "\x00\r\n\t") {
+		return intents.User{}, invalid(op, "give a user's login, email or id")
+	}
+	u, err := c.getUser(ctx, s)
+	if err == nil {
+		return u, nil
+	}
+	if !isNotFound(err) {
+		return intents.User{}, err
+	}
+	if strings.Contains(s, "@") {
+		var found []intents.User
+		for u, err := range items(listPages(ctx, c, op, intents.ScopeUsersRead, "", func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+			r := c.api.UserAPI.ListUsers(ctx).Search(term("profile.email", "eq", s)).Limit(listMax)
+			if after != "" {
+				r = r.After(after)
+			}
+			_, resp, err := r.Execute()
+			return resp, err
+		}, decodeUser)) {
+			if err != nil {
+				return intents.User{}, err
+			}
+			found = append(found, u)
+			if len(found) > 10 {
+				break
+			}
+		}
+		switch len(found) {
+		case 1:
+			return found[0], nil
+		case 0:
+		default:
+			var logins []string
+			for _, u := range found {
+				logins = append(logins, u.Login)
+			}
+			return intents.User{}, invalid(op, "several users have the email "+s+": "+strings.Join(logins, ", ")+"; give the login or id")
+		}
+	}
+	if err := c.checkAdminRole(ctx, op); err != nil {
+		return intents.User{}, err
+	}
+	return intents.User{}, notFound(op, "no user has the id, login or email "+s)
+}
+
+// Factors lists a user's enrolled (and pending) factors. It decodes the
+// raw answer: the SDK decodes some factor types (signed_nonce, i.e.
+// FastPass) to empty objects.
+func (c *Client) Factors(ctx context.Context, userID string) ([]intents.Factor, error) {
+	op := "list factors of " + userID
+	_, body, err := c.sdkCall(ctx, op, intents.ScopeUsersRead, func(ctx context.Context) (*oktasdk.APIResponse, error) {
+		fs, resp, err := c.api.UserFactorAPI.ListFactors(ctx, userID).Execute()
+		c.noteDropped(op, emptyOneOfs(fs))
+		return resp, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	raws, err := decodeList(body)
+	if err != nil {
+		return nil, &intents.Error{Err: intents.ErrUnavailable, Op: "okta: " + op, Detail: "Okta's answer is not a JSON list"}
+	}
+	out := make([]intents.Factor, 0, len(raws))
+	for _, raw := range raws {
+		f, err := decodeFactor(raw)
+		if err != nil {
+			return nil, &intents.Error{Err: intents.ErrUnavailable, Op: "okta: " + op, Detail: err.Error()}
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// userGroups lists the groups a user belongs to.
+func (c *Client) userGroups(ctx context.Context, userID string) ([]intents.Group, error) {
+	var out []intents.Group
+	for g, err := range items(listPages(ctx, c, "list groups of "+userID, intents.ScopeUsersRead, "", func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+		r := c.api.UserAPI.ListUserGroups(ctx, userID).Limit(listMax)
+		if after != "" {
+			r = r.After(after)
+		}
+		_, resp, err := r.Execute()
+		return resp, err
+	}, decodeGroup)) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+// userApps lists the apps a user can sign in to (their app links).
+func (c *Client) userApps(ctx context.Context, userID string) ([]intents.App, error) {
+	op := "list apps of " + userID
+	_, body, err := c.sdkCall(ctx, op, intents.ScopeUsersRead, func(ctx context.Context) (*oktasdk.APIResponse, error) {
+		_, resp, err := c.api.UserAPI.ListAppLinks(ctx, userID).Execute()
+		return resp, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return decodeAll(op, body, decodeAppLink)
+}
+
+// decodeAll decodes every item of a JSON list answer.
+func decodeAll[T any](op string, body []byte, conv func(json.RawMessage) (T, error)) ([]T, error) {
+	raws, err := decodeList(body)
+	if err != nil {
+		return nil, &intents.Error{Err: intents.ErrUnavailable, Op: "okta: " + op, Detail: "Okta's answer is not a JSON list"}
+	}
+	out := make([]T, 0, len(raws))
+	for _, raw := range raws {
+		v, err := conv(raw)
+		if err != nil {
+			return nil, &intents.Error{Err: intents.ErrUnavailable, Op: "okta: " + op, Detail: err.Error()}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// userProfile reads everything user_details shows, the factors, groups
+// and apps concurrently.
+func (c *Client) userProfile(ctx context.Context, who string) (*intents.UserProfile, error) {
+	u, err := c.ResolveUser(ctx, who)
+	if err != nil {
+		return nil, err
+	}
+	p := &intents.UserProfile{User: u}
+	var (
+		wg   sync.WaitGroup
+		errs [3]error
+	)
+	wg.Go(func() { p.Factors, errs[0] = c.Factors(ctx, u.ID) })
+	wg.Go(func() { p.Groups, errs[1] = c.userGroups(ctx, u.ID) })
+	wg.Go(func() { p.Apps, errs[2] = c.userApps(ctx, u.ID) })
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
