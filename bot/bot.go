@@ -21,6 +21,20 @@ import (
 // Directory is what the bot needs from Okta.
 type Directory interface {
 	Query(ctx context.Context, in intents.Intent) (intents.Result, error)
+	Preview(ctx context.Context, in intents.Intent) (intents.Preview, error)
+	Execute(ctx context.Context, p intents.Preview) (intents.ActionOutcome, error)
+}
+
+// Proposals is what the bot needs from the approvals store.
+type Proposals interface {
+	Create(p intents.Proposal) (intents.Proposal, error)
+	Get(id string) (intents.Proposal, error)
+	SetMessage(id, channel, ts string) error
+	Pending() ([]intents.Proposal, error)
+	History(id string) ([]intents.AuditRecord, error)
+	Decide(d intents.Decision, pol intents.ApprovalPolicy) (intents.Proposal, error)
+	Execute(ctx context.Context, id string, act func(context.Context, intents.Preview) (intents.ActionOutcome, error)) (intents.Proposal, error)
+	Sweep(ctx context.Context, every time.Duration, onExpired func(intents.Proposal))
 }
 
 // Config is the bot's behaviour; zero values are sensible defaults.
@@ -41,6 +55,21 @@ type Config struct {
 	PageSize int
 	// ExportLimit caps the rows of a CSV export (default 10,000).
 	ExportLimit int
+
+	// Proposals stores proposals; nil: actions are refused.
+	Proposals Proposals
+	// Approvers are Slack user ids (U…, W…) and user-group ids (S…)
+	// allowed to approve or reject.
+	Approvers []string
+	// AllowSelfApproval lets a requester approve their own proposal.
+	AllowSelfApproval bool
+	// Protection names what is never acted on.
+	Protection intents.Protection
+	// Recovered are proposals found executing at start-up (now unknown):
+	// Run posts them for a person to check.
+	Recovered []intents.Proposal
+	// SweepEvery is how often expired proposals are closed (default 1m).
+	SweepEvery time.Duration
 	// HTTPClient posts to response URLs (default: 10s timeout).
 	HTTPClient *http.Client
 	Logger     *slog.Logger
@@ -63,6 +92,9 @@ func (c *Config) defaults() {
 	if c.ExportLimit <= 0 {
 		c.ExportLimit = 10000
 	}
+	if c.SweepEvery <= 0 {
+		c.SweepEvery = time.Minute
+	}
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: 10 * time.Second}
 	}
@@ -83,6 +115,7 @@ type Bot struct {
 	seen *dedupe
 	sem  chan struct{}
 	wg   sync.WaitGroup
+	appr *approvers
 
 	// set by Run
 	sm        *socketmode.Client
@@ -102,6 +135,7 @@ func New(api *slack.Client, dir Directory, cfg Config) *Bot {
 		log:  cfg.Logger,
 		seen: newDedupe(15*time.Minute, 10000),
 		sem:  make(chan struct{}, cfg.Workers),
+		appr: newApprovers(api, cfg.Approvers, cfg.Logger),
 	}
 }
 
@@ -123,6 +157,15 @@ func (b *Bot) Run(ctx context.Context) error {
 
 	runErr := make(chan error, 1)
 	go func() { runErr <- b.sm.RunContext(ctx) }()
+	b.appr.start(ctx)
+	if b.cfg.Proposals != nil {
+		go b.cfg.Proposals.Sweep(ctx, b.cfg.SweepEvery, func(p intents.Proposal) {
+			b.spawn("expired", func(ctx context.Context) { b.redraw(ctx, p, "") })
+		})
+		for _, p := range b.cfg.Recovered {
+			b.spawn("recovered", func(ctx context.Context) { b.reportUnknown(ctx, p) })
+		}
+	}
 
 	for {
 		select {

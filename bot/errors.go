@@ -48,6 +48,9 @@ func explain(err error, in intents.Intent, id string) problem {
 		} else {
 			p.Hint += "\nType `/okta help` to see what I can do."
 		}
+	case errors.Is(err, intents.ErrProtected):
+		p.Title = "That account or group is protected"
+		p.Hint = detail
 	case errors.Is(err, intents.ErrNotFound):
 		p.Title = "Okta has no such " + objectWord(in)
 		p.Hint = "Check the spelling, or use the Okta id. " + detail

@@ -14,8 +14,12 @@ import (
 // onInteractive handles button clicks: it acks at once, checks the channel,
 // and works on the click in the pool.
 func (b *Bot) onInteractive(evt socketmode.Event) {
-	b.ack(evt.Request, nil)
 	cb, ok := evt.Data.(slack.InteractionCallback)
+	if ok && cb.Type == slack.InteractionTypeViewSubmission {
+		b.onViewSubmission(evt, cb)
+		return
+	}
+	b.ack(evt.Request, nil)
 	if !ok || cb.Type != slack.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 {
 		return
 	}
@@ -52,6 +56,13 @@ func (b *Bot) onInteractive(evt socketmode.Event) {
 			}
 			b.export(ctx, o, in)
 		})
+	case blocks.ActionApprove:
+		b.spawn("approve", func(ctx context.Context) { b.decide(ctx, o, act.Value, true, "") })
+	case blocks.ActionReject:
+		trigger := cb.TriggerID
+		b.spawn("reject", func(ctx context.Context) { b.openReject(ctx, o, act.Value, trigger) })
+	case blocks.ActionUndo:
+		b.spawn("undo", func(ctx context.Context) { b.undo(ctx, o, act.Value) })
 	default:
 		b.log.Warn("unknown button", "action_id", act.ActionID, "user", o.user)
 	}

@@ -33,6 +33,11 @@ func (b *Bot) onSlash(evt socketmode.Event) {
 		b.ackPrivately(evt.Request, b.notHere())
 		return
 	}
+	if kind, ok := formVerb(cmd.Text); ok {
+		b.ack(evt.Request, nil)
+		b.spawn("form", func(ctx context.Context) { b.openForm(ctx, o, kind, cmd.TriggerID) })
+		return
+	}
 	in, err := intents.Parse(cmd.Text)
 	if err != nil {
 		id := newCorrelationID()
@@ -68,7 +73,13 @@ func (b *Bot) serve(ctx context.Context, o origin, in intents.Intent) {
 		}
 		return
 	case in.Kind.IsAction():
-		b.fail(ctx, o, in, intents.Invalidf("%s changes Okta, and changes go through an approval that is not enabled on this bot.", in.Kind))
+		b.propose(ctx, o, in, "")
+		return
+	case in.Kind == intents.Pending:
+		b.pending(ctx, o)
+		return
+	case in.Kind == intents.ShowProposal:
+		b.showProposal(ctx, o, in)
 		return
 	}
 	b.page(ctx, o, in, 1)

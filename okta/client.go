@@ -74,6 +74,9 @@ func New(cfg Config) (*Client, error) {
 // OrgURL is the normalised org URL, e.g. https://company.okta.com.
 func (c *Client) OrgURL() string { return c.s.org.String() }
 
+// ClientID is the service app's client id (oktabot's own app in Okta).
+func (c *Client) ClientID() string { return c.s.clientID }
+
 // RateLimits returns the last rate-limit state Okta reported, by endpoint
 // family (users, groups, apps, policies, logs, factors, other).
 func (c *Client) RateLimits() map[string]RateLimit { return c.limits.snapshot() }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/oktabot/oktabot/approvals"
 	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/intents"
 	"github.com/oktabot/oktabot/okta"
@@ -59,14 +60,31 @@ func serve(ctx context.Context, api *slack.Client, dir *okta.Client, bc botConfi
 		}
 		defer stop()
 	}
-	b := bot.New(api, dir, bot.Config{
-		Channels:       bc.Channels,
-		DirectMessages: bc.DirectMessages,
-		Logger:         log,
-	})
-	log.Info("oktabot running", "okta", dir.OrgURL(), "channels", bc.Channels)
+	store, err := approvals.Open(bc.DB, approvals.Options{TTL: bc.ProposalTTL, Logger: log})
+	if err != nil {
+		return fmt.Errorf("OKTABOT_DB %s: %w", bc.DB, err)
+	}
+	defer store.Close()
+	b := bot.New(api, dir, botSettings(bc, store, dir, log))
+	log.Info("oktabot running", "okta", dir.OrgURL(), "channels", bc.Channels, "db", bc.DB)
 	return b.Run(ctx)
 }
+
+// botSettings turns the configuration into the bot's.
+func botSettings(bc botConfig, store *approvals.Store, dir *okta.Client, log *slog.Logger) bot.Config {
+	return bot.Config{
+		Channels:          bc.Channels,
+		DirectMessages:    bc.DirectMessages,
+		Logger:            log,
+		Proposals:         store,
+		Approvers:         bc.Approvers,
+		AllowSelfApproval: bc.AllowSelfApproval,
+		Protection:        intents.Protection{Names: bc.Protected, ServiceAppID: dir.ClientID()},
+		Recovered:         store.Recovered(),
+	}
+}
+
+var _ bot.Proposals = (*approvals.Store)(nil)
 
 // checkSlack calls auth.test with the bot token.
 func checkSlack(ctx context.Context, api *slack.Client) error {

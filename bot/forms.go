@@ -1,0 +1,117 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/oktabot/oktabot/blocks"
+	"github.com/oktabot/oktabot/intents"
+)
+
+// formKinds are the actions whose bare verb opens a form (design: creating
+// and updating users and groups is a form; apps, policies and rules take
+// Okta's JSON in a modal).
+var formKinds = []intents.Kind{
+	intents.CreateUser, intents.UpdateUser, intents.CreateGroup, intents.UpdateGroup,
+	intents.CreateApp, intents.UpdateApp, intents.CreatePolicy, intents.UpdatePolicy,
+	intents.CreatePolicyRule, intents.UpdatePolicyRule,
+}
+
+// formVerb reports whether text is only the verb of a form kind
+// ("/okta create-user").
+func formVerb(text string) (intents.Kind, bool) {
+	f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(text), "/okta"))
+	if len(f) != 1 {
+		return "", false
+	}
+	v := strings.ToLower(f[0])
+	for _, k := range formKinds {
+		info := k.Info()
+		if v == string(k) || v == strings.ReplaceAll(string(k), "_", "-") {
+			return k, true
+		}
+		for _, verb := range info.Verbs {
+			if v == verb {
+				return k, true
+			}
+		}
+	}
+	return "", false
+}
+
+// openForm opens the modal of a form kind with the slash command's
+// trigger.
+func (b *Bot) openForm(ctx context.Context, o origin, kind intents.Kind, trigger string) {
+	view, err := blocks.FormModal(kind, intents.Intent{Kind: kind})
+	if err != nil {
+		b.fail(ctx, o, intents.Intent{Kind: kind}, err)
+		return
+	}
+	view.PrivateMetadata = o.channel + "|" + view.PrivateMetadata
+	if _, err := b.api.OpenViewContext(ctx, trigger, view); err != nil {
+		b.fail(ctx, o, intents.Intent{Kind: kind}, err)
+	}
+}
+
+// onViewSubmission handles a submitted modal. Validation errors go back in
+// the ack (Slack shows them under the fields), so it is done before the
+// ack; the proposal is made in the pool.
+func (b *Bot) onViewSubmission(evt socketmode.Event, cb slack.InteractionCallback) {
+	channel, meta, _ := strings.Cut(cb.View.PrivateMetadata, "|")
+	o := origin{via: "modal", channel: channel, user: cb.User.ID}
+	switch cb.View.CallbackID {
+	case blocks.CallbackReject:
+		b.ack(evt.Request, nil)
+		reason := blocks.RejectReason(cb.View.State)
+		b.spawn("reject", func(ctx context.Context) { b.decide(ctx, o, meta, false, reason) })
+	case blocks.CallbackForm:
+		if !b.allowed(channel) {
+			b.ack(evt.Request, nil)
+			return
+		}
+		in, fieldErrs, err := blocks.FormIntent(meta, cb.View.State)
+		if err != nil {
+			b.ack(evt.Request, nil)
+			b.spawn("form", func(ctx context.Context) { b.fail(ctx, o, intents.Intent{}, err) })
+			return
+		}
+		if len(fieldErrs) > 0 {
+			b.ack(evt.Request, slack.NewErrorsViewSubmissionResponse(fieldErrs))
+			return
+		}
+		b.ack(evt.Request, nil)
+		b.spawn("form", func(ctx context.Context) { b.propose(ctx, o, in, "") })
+	default:
+		b.ack(evt.Request, nil)
+		b.log.Warn("unknown modal submitted", "callback_id", cb.View.CallbackID, "user", cb.User.ID)
+	}
+}
+
+// openReject opens the reject-reason modal; without a trigger it rejects
+// at once.
+func (b *Bot) openReject(ctx context.Context, o origin, id, trigger string) {
+	if b.cfg.Proposals == nil {
+		return
+	}
+	p, err := b.cfg.Proposals.Get(id)
+	if err != nil || trigger == "" {
+		b.decide(ctx, o, id, false, "")
+		return
+	}
+	if !b.appr.is(o.user) && p.Requester != o.user {
+		b.refused(ctx, o, id, p, intents.ErrNotApprover)
+		return
+	}
+	view := blocks.RejectModal(p)
+	view.PrivateMetadata = o.channel + "|" + view.PrivateMetadata
+	if _, err := b.api.OpenViewContext(ctx, trigger, view); err != nil {
+		b.log.Warn("cannot open the reject modal; rejecting without a reason", "proposal", id, "err", err)
+		b.decide(ctx, o, id, false, "")
+	}
+}
+
+var _ = json.Marshal

@@ -1,0 +1,244 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/oktabot/oktabot/blocks"
+	"github.com/oktabot/oktabot/intents"
+)
+
+// propose turns an action request into a proposal message with Approve and
+// Reject. Nothing changes in Okta here: the Directory only previews.
+func (b *Bot) propose(ctx context.Context, o origin, in intents.Intent, undoOf string) {
+	if b.cfg.Proposals == nil {
+		b.fail(ctx, o, in, intents.Invalidf("%s changes Okta, and this oktabot has no approvals store configured (OKTABOT_DB), so it cannot make proposals.", in.Kind))
+		return
+	}
+	pv, err := b.dir.Preview(ctx, in)
+	if err != nil {
+		b.fail(ctx, o, in, err)
+		return
+	}
+	if bad, why := b.cfg.Protection.Check(pv); bad {
+		b.fail(ctx, o, in, &intents.Error{Err: intents.ErrProtected, Detail: "oktabot never acts on it: " + why})
+		return
+	}
+	p, err := b.cfg.Proposals.Create(intents.Proposal{
+		Preview:   pv,
+		Requester: o.user,
+		Channel:   o.channel,
+		ThreadTS:  o.threadTS,
+		UndoOf:    undoOf,
+	})
+	if err != nil {
+		b.fail(ctx, o, in, err)
+		return
+	}
+	m := blocks.Proposal(p, blocks.ProposalOptions{Now: b.cfg.Now()})
+	if o.via == "slash" && o.responseURL != "" {
+		_ = b.respond(ctx, o.responseURL, &slack.WebhookMessage{DeleteOriginal: true})
+	}
+	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
+	if o.threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(o.threadTS))
+	}
+	_, ts, err := b.api.PostMessageContext(ctx, o.channel, opts...)
+	if err != nil {
+		b.fail(ctx, o, in, fmt.Errorf("bot: post proposal %s: %w", p.ID, err))
+		return
+	}
+	if err := b.cfg.Proposals.SetMessage(p.ID, o.channel, ts); err != nil {
+		b.log.Error("cannot record the proposal message; it will not be updated", "proposal", p.ID, "err", err)
+	}
+	b.log.Info("proposal created", "proposal", p.ID, "kind", in.Kind, "requester", o.user, "channel", o.channel)
+}
+
+// decide handles Approve and Reject clicks (and the reject modal).
+func (b *Bot) decide(ctx context.Context, o origin, id string, approve bool, reason string) {
+	if b.cfg.Proposals == nil {
+		b.fail(ctx, o, intents.Intent{}, intents.Invalidf("this oktabot has no approvals store configured"))
+		return
+	}
+	isApprover := b.appr.is(o.user)
+	pol := intents.ApprovalPolicy{
+		IsApprover:        func(u string) bool { return u == o.user && isApprover },
+		AllowSelfApproval: b.cfg.AllowSelfApproval,
+		Protected:         b.cfg.Protection.Check,
+	}
+	p, err := b.cfg.Proposals.Decide(intents.Decision{ProposalID: id, By: o.user, Approve: approve, Reason: reason, Channel: o.channel}, pol)
+	if err != nil {
+		b.refused(ctx, o, id, p, err)
+		return
+	}
+	b.log.Info("proposal decided", "proposal", p.ID, "state", p.State, "by", o.user)
+	if !approve {
+		b.redraw(ctx, p, "")
+		return
+	}
+	b.redraw(ctx, p, fmt.Sprintf("⏳ Executing… approved by <@%s>", o.user))
+	p, err = b.cfg.Proposals.Execute(ctx, p.ID, b.execute)
+	if err != nil {
+		if errors.Is(err, intents.ErrStarted) {
+			return // someone else's click is executing it
+		}
+		b.log.Error("proposal execution could not be recorded", "proposal", id, "err", err)
+		b.tellf(ctx, o, "Could not record the result of %s", id, err)
+		return
+	}
+	b.log.Info("proposal executed", "proposal", p.ID, "state", p.State)
+	b.redraw(ctx, p, "")
+}
+
+// execute runs the approved action and words a failure for people, keeping
+// the cause (and its Okta request id) for the audit log.
+func (b *Bot) execute(ctx context.Context, pv intents.Preview) (intents.ActionOutcome, error) {
+	out, err := b.dir.Execute(ctx, pv)
+	if err != nil {
+		pr := explain(err, intents.Intent{Kind: pv.Action.Kind}, "")
+		return out, &worded{msg: joinSentences(pr.Title, pr.Hint), cause: err}
+	}
+	return out, nil
+}
+
+// worded is an error whose text is meant for people; Unwrap keeps the
+// adapter's error.
+type worded struct {
+	msg   string
+	cause error
+}
+
+func (w *worded) Error() string { return w.msg }
+func (w *worded) Unwrap() error { return w.cause }
+
+func joinSentences(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + ". " + b
+}
+
+// refused tells the clicker why nothing happened, and redraws the message
+// when the proposal's state moved (it expired).
+func (b *Bot) refused(ctx context.Context, o origin, id string, p intents.Proposal, err error) {
+	var title, hint string
+	var se *intents.StateError
+	switch {
+	case errors.Is(err, intents.ErrNotFound):
+		title, hint = "No such proposal", "The button refers to a proposal oktabot does not have."
+	case errors.Is(err, intents.ErrWrongChannel):
+		title, hint = "Not from here", "That proposal belongs to another channel: decide it there."
+	case errors.Is(err, intents.ErrNotApprover):
+		title, hint = "Only approvers can decide this", "Ask someone listed in OKTABOT_APPROVERS."
+	case errors.Is(err, intents.ErrSelfApproval):
+		title, hint = "You can't approve your own proposal", "Another approver has to approve it."
+	case errors.Is(err, intents.ErrExpired):
+		title, hint = "This proposal expired", "Nothing was changed. Ask again to make a new proposal."
+	case errors.As(err, &se) && errors.Is(err, intents.ErrDecided):
+		title = "Already decided"
+		hint = fmt.Sprintf("It is %s", se.State)
+		if se.By != "" {
+			hint += fmt.Sprintf(", decided by <@%s>", se.By)
+		}
+		hint += "."
+	case errors.Is(err, intents.ErrProtected):
+		title, hint = "Protected", "oktabot never acts on this account or group (OKTABOT_PROTECTED)."
+	case errors.Is(err, intents.ErrScopeMissing):
+		title, hint = "oktabot lacks the permission", "Grant the missing scope to the service app in Okta first."
+	default:
+		b.fail(ctx, o, intents.Intent{}, err)
+		return
+	}
+	b.log.Info("decision refused", "proposal", id, "by", o.user, "why", err)
+	m := blocks.Error(blocks.ErrorInfo{Title: title, WhatToDo: hint})
+	if err := b.tell(ctx, o, m); err != nil {
+		b.log.Error("could not tell the clicker", "err", err)
+	}
+	if p.ID != "" && (p.State == intents.StateExpired) {
+		b.redraw(ctx, p, "")
+	}
+}
+
+// redraw updates a proposal's message to its current state.
+func (b *Bot) redraw(ctx context.Context, p intents.Proposal, note string) {
+	if p.Channel == "" || p.MessageTS == "" {
+		return
+	}
+	m := blocks.Proposal(p, blocks.ProposalOptions{Now: b.cfg.Now(), Note: note})
+	_, _, _, err := b.api.UpdateMessageContext(ctx, p.Channel, p.MessageTS,
+		slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...))
+	if err != nil {
+		b.log.Error("cannot update the proposal message", "proposal", p.ID, "err", err)
+	}
+}
+
+// reportUnknown posts a proposal that was executing when oktabot stopped.
+func (b *Bot) reportUnknown(ctx context.Context, p intents.Proposal) {
+	if p.Channel == "" {
+		b.log.Warn("proposal left unknown by a crash has no channel", "proposal", p.ID)
+		return
+	}
+	b.redraw(ctx, p, "")
+	m := blocks.Proposal(p, blocks.ProposalOptions{Now: b.cfg.Now()})
+	opts := []slack.MsgOption{slack.MsgOptionText("⚠️ "+m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
+	if p.MessageTS != "" {
+		opts = append(opts, slack.MsgOptionTS(p.MessageTS))
+	}
+	if _, _, err := b.api.PostMessageContext(ctx, p.Channel, opts...); err != nil {
+		b.log.Error("cannot report an unknown proposal", "proposal", p.ID, "err", err)
+	}
+}
+
+// undo proposes the reverse of an executed proposal.
+func (b *Bot) undo(ctx context.Context, o origin, id string) {
+	if b.cfg.Proposals == nil {
+		return
+	}
+	p, err := b.cfg.Proposals.Get(id)
+	if err != nil {
+		b.fail(ctx, o, intents.Intent{}, err)
+		return
+	}
+	if p.Channel != o.channel {
+		b.refused(ctx, o, id, intents.Proposal{}, intents.ErrWrongChannel)
+		return
+	}
+	rev := p.Preview.Action.Kind.Info().Undo
+	if p.State != intents.StateExecuted || rev == "" {
+		b.fail(ctx, o, intents.Intent{}, intents.Invalidf("Only an executed, reversible proposal can be undone."))
+		return
+	}
+	in := intents.Intent{Kind: rev, Reason: "undo of " + p.ID}
+	a := p.Preview.Action
+	if a.User != nil {
+		in.User = a.User.ID
+	}
+	if a.Group != nil {
+		in.Group = a.Group.ID
+	}
+	if a.App != nil {
+		in.App = a.App.ID
+	}
+	if a.Policy != nil {
+		in.Policy = a.Policy.ID
+	}
+	if a.Rule != nil {
+		in.Rule = a.Rule.ID
+	}
+	o.threadTS = p.MessageTS
+	b.propose(ctx, o, in, p.ID)
+}
+
+// tellf tells the asker about an internal problem with a correlation id.
+func (b *Bot) tellf(ctx context.Context, o origin, what, id string, err error) {
+	cid := newCorrelationID()
+	b.log.Error(what, "proposal", id, "correlation_id", cid, "err", err)
+	m := blocks.Error(blocks.ErrorInfo{Title: fmt.Sprintf(what+" %s", id), WhatToDo: "Check the proposal with /okta proposal " + id + ".", CorrelationID: cid})
+	_ = b.tell(ctx, o, m)
+}
+
+var _ = time.Second

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/oktabot/oktabot/approvals"
+	"github.com/oktabot/oktabot/bot"
+	"github.com/oktabot/oktabot/bot/slackfake"
+	"github.com/oktabot/oktabot/okta"
+)
+
+const (
+	demoUser    = "U0DEMO"
+	demoChannel = "C0SECURITY"
+)
+
+// cmdDemo runs the bot on the embedded simulator with the demo org. With
+// SLACK_BOT_TOKEN and SLACK_APP_TOKEN set it serves that Slack workspace;
+// otherwise this terminal is the Slack channel.
+func cmdDemo(ctx context.Context, _ []string, io stdio, e env) error {
+	log := newLogger(io.err, env(func(k string) string {
+		if k == "OKTABOT_LOG_LEVEL" && e.get(k) == "" {
+			return "warn" // keep the chat readable
+		}
+		return e(k)
+	}))
+	tmp, err := os.MkdirTemp("", "oktabot-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	store, err := approvals.Open(filepath.Join(tmp, "oktabot.db"), approvals.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	sim, err := startSim(nil, "", log)
+	if err != nil {
+		return err
+	}
+	defer sim.Close()
+	dir, err := okta.New(sim.Client)
+	if err != nil {
+		return err
+	}
+
+	if e.get("SLACK_BOT_TOKEN") != "" || e.get("SLACK_APP_TOKEN") != "" {
+		sc, err := loadSlack(e)
+		if err != nil {
+			return err
+		}
+		bc, err := loadBot(e)
+		if err != nil {
+			return err
+		}
+		bc.DB = filepath.Join(tmp, "oktabot.db")
+		store.Close()
+		fmt.Fprintf(io.out, "oktabot demo: the Okta simulator (demo org) at %s, serving your Slack workspace. Ctrl-C stops.\n", sim.OrgURL)
+		api := slack.New(sc.BotToken, slack.OptionAppLevelToken(sc.AppToken), slack.OptionAPIURL(sc.APIURL))
+		return serve(ctx, api, dir, bc, log)
+	}
+
+	fake := slackfake.New(slackfake.Options{
+		Users:    map[string]slackfake.User{demoUser: {Name: "analyst", RealName: "Demo Analyst", Email: "analyst@company.com"}},
+		Channels: map[string]slackfake.Channel{demoChannel: {Name: "security"}},
+	})
+	defer fake.Close()
+	api := slack.New(slackfake.DefaultBotToken, slack.OptionAppLevelToken(slackfake.DefaultAppToken), slack.OptionAPIURL(fake.APIURL()))
+	// One person plays the whole security team here, so they may approve
+	// their own proposals; nothing else about the policy is relaxed.
+	b := bot.New(api, dir, botSettings(botConfig{
+		Channels:          []string{demoChannel},
+		Approvers:         []string{demoUser},
+		AllowSelfApproval: true,
+		Protected:         []string{"Break Glass", "Okta Admins"},
+	}, store, dir, log))
+	botCtx, stopBot := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- b.Run(botCtx) }()
+	defer func() {
+		stopBot()
+		<-done
+	}()
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := fake.WaitConnections(wctx, 1); err != nil {
+		return fmt.Errorf("demo: the bot did not connect: %w", err)
+	}
+	fmt.Fprintf(io.out, "oktabot demo — Okta simulator with the demo org at %s (real OAuth, real HTTP).\nThis terminal is the #security channel; you are an analyst and, for the demo, the approver too.\n", sim.OrgURL)
+	c := &chat{slack: fake, user: demoUser, channel: demoChannel, out: io.out, wait: 60 * time.Second}
+	return c.loop(ctx, io.in)
+}
