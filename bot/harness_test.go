@@ -7,12 +7,14 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/slack-go/slack"
 
+	"github.com/oktabot/oktabot/approvals"
 	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/bot/slackfake"
 	"github.com/oktabot/oktabot/okta"
@@ -32,6 +34,7 @@ type harness struct {
 	t     *testing.T
 	sim   *oktasim.Server
 	slack *slackfake.Server
+	store *approvals.Store
 	ctx   context.Context
 	done  chan error
 }
@@ -39,6 +42,14 @@ type harness struct {
 type harnessOpts struct {
 	fixture *oktasim.Fixture
 	cfg     bot.Config
+	// scopes the bot requests (nil: the defaults, without the manage
+	// scopes of groups, apps and policies).
+	scopes []string
+	// store opens an approvals store under t.TempDir() (also when
+	// storePath is set: that file).
+	store     bool
+	storePath string
+	ttl       time.Duration
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
@@ -59,7 +70,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	oktaSrv := httptest.NewServer(sim)
 	t.Cleanup(oktaSrv.Close)
 	log := testLogger(t)
-	dir, err := okta.New(okta.Config{OrgURL: oktaSrv.URL, ClientID: "0oabot", PrivateKey: key, Logger: log})
+	dir, err := okta.New(okta.Config{OrgURL: oktaSrv.URL, ClientID: "0oabot", PrivateKey: key, Logger: log, Scopes: o.scopes})
 	if err != nil {
 		t.Fatalf("okta.New: %v", err)
 	}
@@ -73,9 +84,24 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		cfg.Channels = []string{secChannel}
 	}
 	cfg.Logger = log
+	var store *approvals.Store
+	if o.store || o.storePath != "" {
+		path := o.storePath
+		if path == "" {
+			path = filepath.Join(t.TempDir(), "oktabot.db")
+		}
+		store, err = approvals.Open(path, approvals.Options{Timeout: time.Second, TTL: o.ttl})
+		if err != nil {
+			t.Fatalf("approvals.Open: %v", err)
+		}
+		t.Cleanup(func() { store.Close() })
+		cfg.Proposals = store
+		cfg.Recovered = store.Recovered()
+		cfg.Protection.ServiceAppID = "0oabot"
+	}
 	b := bot.New(api, dir, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &harness{t: t, sim: sim, slack: fake, ctx: ctx, done: make(chan error, 1)}
+	h := &harness{t: t, sim: sim, slack: fake, store: store, ctx: ctx, done: make(chan error, 1)}
 	go func() { h.done <- b.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
@@ -127,6 +153,23 @@ func (h *harness) answer(what string, match func(slackfake.Message) bool) slackf
 		h.t.Fatalf("waiting for %s: %v\nmessages so far:\n%s", what, err, dump(h.slack.Messages()))
 	}
 	return m
+}
+
+// answerAfter waits for a message after the first n that matches.
+func (h *harness) answerAfter(n int, what string, match func(slackfake.Message) bool) slackfake.Message {
+	h.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		ms := h.slack.Messages()
+		for _, m := range ms[min(n, len(ms)):] {
+			if match(m) {
+				return m
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	h.t.Fatalf("waiting for %s: none came\nmessages so far:\n%s", what, dump(h.slack.Messages()))
+	return slackfake.Message{}
 }
 
 func dump(ms []slackfake.Message) string {

@@ -76,6 +76,13 @@ func (b *Bot) decide(ctx context.Context, o origin, id string, approve bool, rea
 		return
 	}
 	b.log.Info("proposal decided", "proposal", p.ID, "state", p.State, "by", o.user)
+	// A click can beat the recording of the message's ts: the click names
+	// the message it came from (Decide checked its channel).
+	msgTS := p.MessageTS
+	if msgTS == "" && o.via == "click" {
+		msgTS = o.messageTS
+	}
+	p.MessageTS = msgTS
 	if !approve {
 		b.redraw(ctx, p, "")
 		return
@@ -91,6 +98,9 @@ func (b *Bot) decide(ctx context.Context, o origin, id string, approve bool, rea
 		return
 	}
 	b.log.Info("proposal executed", "proposal", p.ID, "state", p.State)
+	if p.MessageTS == "" {
+		p.MessageTS = msgTS
+	}
 	b.redraw(ctx, p, "")
 }
 

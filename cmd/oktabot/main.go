@@ -80,6 +80,8 @@ func run(ctx context.Context, args []string, io stdio, getenv func(string) strin
 		return cmdDemo(ctx, rest, io, e)
 	case "run":
 		return cmdRun(ctx, rest, io, e)
+	case "approvals":
+		return cmdApprovals(ctx, rest, io, e)
 	case "manifest":
 		return cmdManifest(ctx, rest, io, e)
 	case "help", "-h", "--help":

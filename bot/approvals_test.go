@@ -1,0 +1,444 @@
+package bot_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oktabot/oktabot/approvals"
+	"github.com/oktabot/oktabot/blocks"
+	"github.com/oktabot/oktabot/bot"
+	"github.com/oktabot/oktabot/bot/slackfake"
+	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/okta/oktasim"
+)
+
+const approver = "U0APPROVER"
+
+// allScopes lets the bot ask for every manage scope.
+var allScopes = []string{
+	intents.ScopeUsersRead, intents.ScopeUsersManage, intents.ScopeGroupsRead, intents.ScopeGroupsManage,
+	intents.ScopeAppsRead, intents.ScopeAppsManage, intents.ScopeLogsRead, intents.ScopePoliciesRead, intents.ScopePoliciesManage,
+}
+
+func approvalHarness(t *testing.T, mod func(*harnessOpts)) *harness {
+	o := harnessOpts{store: true, scopes: allScopes, cfg: bot.Config{Approvers: []string{approver}}}
+	if mod != nil {
+		mod(&o)
+	}
+	return newHarness(t, o)
+}
+
+// propose sends a slash command and returns the proposal message.
+func (h *harness) propose(text string) slackfake.Message {
+	h.t.Helper()
+	n := len(h.slack.Messages())
+	h.slash(analyst, secChannel, text)
+	return h.answerAfter(n, "the proposal for "+text, func(m slackfake.Message) bool {
+		return m.Method == "chat.postMessage" && has(m, blocks.ActionApprove)
+	})
+}
+
+// click clicks a button of a message as user.
+func (h *harness) click(user string, m slackfake.Message, actionID string) {
+	h.t.Helper()
+	if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: user, ChannelID: m.Channel, MessageTS: m.TS, ActionID: actionID}); err != nil {
+		h.t.Fatalf("click %s: %v", actionID, err)
+	}
+}
+
+// settled waits until the proposal message shows a final state.
+func (h *harness) settled(m slackfake.Message, want string) slackfake.Message {
+	h.t.Helper()
+	return h.answer("the proposal message to show "+want, func(u slackfake.Message) bool {
+		return u.Method == "chat.update" && u.TS == m.TS && has(u, want)
+	})
+}
+
+func (h *harness) user(login string) oktasim.Object {
+	h.t.Helper()
+	for _, u := range h.sim.Snapshot().Users {
+		if p, _ := u["profile"].(map[string]any); p["login"] == login {
+			return u
+		}
+	}
+	h.t.Fatalf("no user %s in the simulator", login)
+	return nil
+}
+
+func (h *harness) audit() []intents.AuditRecord {
+	h.t.Helper()
+	var out []intents.AuditRecord
+	if err := h.store.Audit(func(r intents.AuditRecord) error { out = append(out, r); return nil }); err != nil {
+		h.t.Fatal(err)
+	}
+	return out
+}
+
+func proposalID(t *testing.T, m slackfake.Message) string {
+	t.Helper()
+	v := buttons(t, m)[blocks.ActionApprove]
+	if !strings.HasPrefix(v, "p-") {
+		t.Fatalf("no proposal id on the Approve button: %q", v)
+	}
+	return v
+}
+
+// The whole loop for each kind the issue names: request, proposal
+// message, Approve by an approver, Okta changed, message updated, audit.
+func TestApprovalLoop(t *testing.T) {
+	groupMembers := func(h *harness, name string) []any {
+		for _, g := range h.sim.Snapshot().Groups {
+			if p, _ := g["profile"].(map[string]any); p["name"] == name {
+				m, _ := g["members"].([]any)
+				return m
+			}
+		}
+		return nil
+	}
+	isMember := func(h *harness, group, login string) bool {
+		id := h.user(login)["id"]
+		for _, m := range groupMembers(h, group) {
+			if m == id || m == login {
+				return true
+			}
+		}
+		return false
+	}
+	appStatus := func(h *harness, label string) any {
+		for _, a := range h.sim.Snapshot().Apps {
+			if a["label"] == label {
+				return a["status"]
+			}
+		}
+		return nil
+	}
+	policyStatus := func(h *harness, typ, name string) any {
+		for _, p := range h.sim.Snapshot().Policies {
+			if p["type"] == typ && p["name"] == name {
+				return p["status"]
+			}
+		}
+		return nil
+	}
+	tests := []struct {
+		name    string
+		command string
+		check   func(h *harness) error
+	}{
+		{"suspend", "suspend john@company.com reason: tor login", func(h *harness) error {
+			return want(h.user("john@company.com")["status"], "SUSPENDED")
+		}},
+		{"unsuspend", "unsuspend pamela.wilson@company.com", func(h *harness) error {
+			return want(h.user("pamela.wilson@company.com")["status"], "ACTIVE")
+		}},
+		{"clear sessions", "clear-sessions john@company.com reason: stolen laptop", func(h *harness) error {
+			return want(h.sim.Sessions(fmt.Sprint(h.user("john@company.com")["id"])), 0)
+		}},
+		{"deactivate user", "deactivate-user john@company.com reason: left", func(h *harness) error {
+			return want(h.user("john@company.com")["status"], "DEPROVISIONED")
+		}},
+		{"add member", "add-member john@company.com Finance", func(h *harness) error {
+			return want(isMember(h, "Finance", "john@company.com"), true)
+		}},
+		{"remove member", "remove-member john@company.com Engineering", func(h *harness) error {
+			return want(isMember(h, "Engineering", "john@company.com"), false)
+		}},
+		{"deactivate app", "deactivate-app Zoom reason: vendor breach", func(h *harness) error {
+			return want(appStatus(h, "Zoom"), "INACTIVE")
+		}},
+		{"deactivate policy", "deactivate-policy Engineering", func(h *harness) error {
+			return want(policyStatus(h, "OKTA_SIGN_ON", "Engineering"), "INACTIVE")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := approvalHarness(t, nil)
+			writes := func() int {
+				return h.sim.Calls("POST", "/api/v1/") + h.sim.Calls("PUT", "/api/v1/") + h.sim.Calls("DELETE", "/api/v1/")
+			}
+			before := writes()
+			m := h.propose(tt.command)
+			if after := writes(); after != before {
+				t.Fatalf("making the proposal sent %d writes to Okta, want 0", after-before)
+			}
+			id := proposalID(t, m)
+			h.click(approver, m, blocks.ActionApprove)
+			done := h.settled(m, "Done")
+			if bs := buttons(t, done); bs[blocks.ActionApprove] != "" || bs[blocks.ActionReject] != "" {
+				t.Errorf("the decided message still has Approve/Reject: %v", bs)
+			}
+			if !has(done, approver) {
+				t.Errorf("the decided message does not say who approved")
+			}
+			if err := tt.check(h); err != nil {
+				t.Errorf("Okta after approval: %v", err)
+			}
+			var executed *intents.AuditRecord
+			for _, r := range h.audit() {
+				if r.ProposalID == id && r.Event == "executed" {
+					executed = &r
+				}
+			}
+			if executed == nil {
+				t.Fatalf("no executed audit record for %s: %+v", id, h.audit())
+			}
+			if executed.Requester != analyst || executed.Approver != approver || executed.RequestID == "" || executed.Target == "" || executed.Result == "" {
+				t.Errorf("audit record %+v lacks requester, approver, target, result or Okta request id", *executed)
+			}
+		})
+	}
+}
+
+func want[T comparable](got, want T) error {
+	if got != want {
+		return fmt.Errorf("got %v, want %v", got, want)
+	}
+	return nil
+}
+
+// A create from a modal: the bare verb opens a form; its submission makes a
+// proposal; Approve creates the group.
+func TestCreateGroupFromModal(t *testing.T) {
+	h := approvalHarness(t, nil)
+	h.slash(analyst, secChannel, "create-group")
+	var view slackfake.View
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if vs := h.slack.Views(); len(vs) > 0 {
+			view = vs[0]
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no modal opened; messages:\n%s", dump(h.slack.Messages()))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	values := map[string]map[string]string{
+		"name":        {"name": "Incident Responders"},
+		"description": {"description": "IR on-call"},
+		"reason":      {"reason": "new rota"},
+	}
+	if _, err := h.slack.SubmitView(h.waitCtx(5*time.Second), slackfake.ViewSubmission{UserID: analyst, ViewID: view.ID, Values: values}); err != nil {
+		t.Fatalf("SubmitView: %v", err)
+	}
+	m := h.answer("the proposal from the form", func(m slackfake.Message) bool {
+		return m.Method == "chat.postMessage" && has(m, blocks.ActionApprove) && has(m, "Incident Responders")
+	})
+	h.click(approver, m, blocks.ActionApprove)
+	h.settled(m, "Done")
+	found := false
+	for _, g := range h.sim.Snapshot().Groups {
+		if p, _ := g["profile"].(map[string]any); p["name"] == "Incident Responders" && p["description"] == "IR on-call" {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the group was not created in Okta")
+	}
+}
+
+// Clicks that must change nothing, each with a clear private reply.
+func TestRefusedClicks(t *testing.T) {
+	suspendCalls := func(h *harness) int {
+		return h.sim.Calls("POST", "/api/v1/users/"+fmt.Sprint(h.user("john@company.com")["id"])+"/lifecycle/suspend")
+	}
+	expectRefusal := func(t *testing.T, h *harness, user, wantText string) {
+		t.Helper()
+		h.answer("the refusal for "+user, func(m slackfake.Message) bool {
+			return m.Ephemeral && m.User == user && has(m, wantText)
+		})
+	}
+	t.Run("not an approver", func(t *testing.T) {
+		h := approvalHarness(t, nil)
+		m := h.propose("suspend john@company.com")
+		h.click("U0INTRUDER", m, blocks.ActionApprove)
+		expectRefusal(t, h, "U0INTRUDER", "Only approvers")
+		if n := suspendCalls(h); n != 0 {
+			t.Errorf("%d suspend calls after a non-approver's click", n)
+		}
+	})
+	t.Run("requester's own click", func(t *testing.T) {
+		h := approvalHarness(t, func(o *harnessOpts) { o.cfg.Approvers = []string{analyst} })
+		m := h.propose("suspend john@company.com")
+		h.click(analyst, m, blocks.ActionApprove)
+		expectRefusal(t, h, analyst, "your own proposal")
+		if n := suspendCalls(h); n != 0 {
+			t.Errorf("%d suspend calls after self-approval", n)
+		}
+	})
+	t.Run("after expiry", func(t *testing.T) {
+		h := approvalHarness(t, func(o *harnessOpts) { o.ttl = time.Second })
+		m := h.propose("suspend john@company.com")
+		time.Sleep(1100 * time.Millisecond)
+		h.click(approver, m, blocks.ActionApprove)
+		expectRefusal(t, h, approver, "expired")
+		if n := suspendCalls(h); n != 0 {
+			t.Errorf("%d suspend calls after expiry", n)
+		}
+	})
+	t.Run("decided already", func(t *testing.T) {
+		h := approvalHarness(t, nil)
+		m := h.propose("suspend john@company.com")
+		id := proposalID(t, m)
+		h.click(approver, m, blocks.ActionApprove)
+		h.settled(m, "Done")
+		// A second click on the stale button (the message no longer has it).
+		if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: approver, ChannelID: secChannel, MessageTS: m.TS, ActionID: blocks.ActionApprove, BlockID: "x", Value: id}); err != nil {
+			t.Fatal(err)
+		}
+		expectRefusal(t, h, approver, "Already decided")
+		if n := suspendCalls(h); n != 1 {
+			t.Errorf("%d suspend calls, want exactly 1", n)
+		}
+	})
+	t.Run("forged id and other channel", func(t *testing.T) {
+		h := approvalHarness(t, func(o *harnessOpts) { o.cfg.Channels = []string{secChannel, otherChannel} })
+		m := h.propose("suspend john@company.com")
+		id := proposalID(t, m)
+		if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: approver, ChannelID: secChannel, MessageTS: m.TS, ActionID: blocks.ActionApprove, BlockID: "x", Value: "p-NOSUCH"}); err != nil {
+			t.Fatal(err)
+		}
+		expectRefusal(t, h, approver, "No such proposal")
+		if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: approver, ChannelID: otherChannel, MessageTS: "1.1", ActionID: blocks.ActionApprove, BlockID: "x", Value: id}); err != nil {
+			t.Fatal(err)
+		}
+		expectRefusal(t, h, approver, "Not from here")
+		if n := suspendCalls(h); n != 0 {
+			t.Errorf("%d suspend calls after forged clicks", n)
+		}
+	})
+}
+
+// 50 approvers clicking Approve at once cause one Okta call.
+func TestConcurrentApproveOnce(t *testing.T) {
+	approvers := make([]string, 50)
+	for i := range approvers {
+		approvers[i] = fmt.Sprintf("U0APP%02d", i)
+	}
+	h := approvalHarness(t, func(o *harnessOpts) { o.cfg.Approvers = approvers; o.cfg.Workers = 64 })
+	m := h.propose("suspend john@company.com")
+	var wg sync.WaitGroup
+	for _, a := range approvers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h.click(a, m, blocks.ActionApprove)
+		}()
+	}
+	wg.Wait()
+	h.settled(m, "Done")
+	time.Sleep(300 * time.Millisecond)
+	id := fmt.Sprint(h.user("john@company.com")["id"])
+	if n := h.sim.Calls("POST", "/api/v1/users/"+id+"/lifecycle/suspend"); n != 1 {
+		t.Errorf("50 concurrent Approve clicks caused %d suspend calls, want 1", n)
+	}
+	executing := 0
+	for _, r := range h.audit() {
+		if r.Event == "executing" {
+			executing++
+		}
+	}
+	if executing != 1 {
+		t.Errorf("%d executing audit records, want 1", executing)
+	}
+}
+
+// A target that changed after the proposal fails with the difference.
+func TestDriftFailsWithDifference(t *testing.T) {
+	h := approvalHarness(t, nil)
+	first := h.propose("suspend john@company.com reason: first")
+	second := h.propose("suspend john@company.com reason: second")
+	h.click(approver, second, blocks.ActionApprove)
+	h.settled(second, "Done")
+	h.click(approver, first, blocks.ActionApprove)
+	failed := h.settled(first, "Not done")
+	if !has(failed, "SUSPENDED") {
+		t.Errorf("the failed proposal does not state the difference:\n%s", failed.Blocks)
+	}
+	id := fmt.Sprint(h.user("john@company.com")["id"])
+	if n := h.sim.Calls("POST", "/api/v1/users/"+id+"/lifecycle/suspend"); n != 1 {
+		t.Errorf("%d suspend calls, want 1", n)
+	}
+}
+
+func TestProtectedAndMissingScope(t *testing.T) {
+	t.Run("protected", func(t *testing.T) {
+		h := approvalHarness(t, func(o *harnessOpts) {
+			o.cfg.Protection = intents.Protection{Names: []string{"john@company.com"}}
+		})
+		h.slash(analyst, secChannel, "suspend john@company.com")
+		m := h.answer("the refusal", func(m slackfake.Message) bool { return m.Ephemeral && has(m, "protected") })
+		if m.User != analyst {
+			t.Errorf("refusal to %s", m.User)
+		}
+		if ps, _ := h.store.Pending(); len(ps) != 0 {
+			t.Errorf("a proposal was made for a protected account: %+v", ps)
+		}
+	})
+	t.Run("scope missing", func(t *testing.T) {
+		h := approvalHarness(t, func(o *harnessOpts) { o.scopes = nil }) // no okta.groups.manage
+		h.slash(analyst, secChannel, "add-member john@company.com Finance")
+		m := h.answer("the proposal", func(m slackfake.Message) bool { return m.Method == "chat.postMessage" && has(m, blocks.ActionReject) })
+		if _, ok := buttons(t, m)[blocks.ActionApprove]; ok {
+			t.Error("a proposal whose scope is missing offers Approve")
+		}
+		if !has(m, intents.ScopeGroupsManage) {
+			t.Errorf("the proposal does not name the missing scope")
+		}
+		ps, _ := h.store.Pending()
+		if len(ps) != 1 {
+			t.Fatalf("%d pending proposals, want 1", len(ps))
+		}
+		if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: approver, ChannelID: secChannel, MessageTS: m.TS, ActionID: blocks.ActionApprove, BlockID: "x", Value: ps[0].ID}); err != nil {
+			t.Fatal(err)
+		}
+		h.answer("the refusal", func(m slackfake.Message) bool { return m.Ephemeral && has(m, "permission") })
+		if n := h.sim.Calls("PUT", "/api/v1/groups/"); n != 0 {
+			t.Errorf("%d membership calls without the scope", n)
+		}
+	})
+}
+
+// A proposal left executing by a crash is reported to its channel as
+// unknown and never re-run.
+func TestRecoveredUnknownReported(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "oktabot.db")
+	st, err := approvals.Open(path, approvals.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.Create(intents.Proposal{
+		Preview: intents.Preview{
+			Action:  intents.Action{Kind: intents.SuspendUser, User: &intents.Ref{Type: "user", ID: "00uC9OtVDgxxFv0Gokif", Name: "john@company.com"}},
+			Summary: "Suspend john@company.com", Before: "ACTIVE", After: "SUSPENDED", Scope: intents.ScopeUsersManage, Granted: true,
+		},
+		Requester: analyst, Channel: secChannel,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Decide(intents.Decision{ProposalID: p.ID, By: approver, Approve: true, Channel: secChannel}, intents.ApprovalPolicy{IsApprover: func(string) bool { return true }}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.BeginExecute(p.ID); err != nil {
+		t.Fatal(err)
+	}
+	st.Close() // the process "dies" here: executing, never finished
+
+	h := approvalHarness(t, func(o *harnessOpts) { o.storePath = path })
+	h.answer("the unknown report", func(m slackfake.Message) bool {
+		return m.Method == "chat.postMessage" && m.Channel == secChannel && has(m, p.ID) && has(m, "not re-run")
+	})
+	got, err := h.store.Get(p.ID)
+	if err != nil || got.State != intents.StateUnknown {
+		t.Fatalf("after restart: %s, %v; want unknown", got.State, err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := h.sim.Calls("POST", "/api/v1/users/00uC9OtVDgxxFv0Gokif/lifecycle/suspend"); n != 0 {
+		t.Errorf("the unknown proposal was re-run (%d suspend calls)", n)
+	}
+}

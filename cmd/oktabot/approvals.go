@@ -1,0 +1,230 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/oktabot/oktabot/approvals"
+	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/okta"
+)
+
+const approvalsUsage = `usage: oktabot approvals list
+       oktabot approvals show ID
+       oktabot approvals approve ID --as SLACK_USER_ID
+       oktabot approvals reject ID --as SLACK_USER_ID [--reason R]
+       oktabot approvals audit
+The store is OKTABOT_DB (default oktabot.db). Stop the bot first: the file
+is locked while oktabot run holds it. Decisions obey the bot's policy:
+OKTABOT_APPROVERS, OKTABOT_ALLOW_SELF_APPROVAL, OKTABOT_PROTECTED.`
+
+// cmdApprovals is the approvals command line, for a person at a terminal
+// when Slack is down.
+func cmdApprovals(ctx context.Context, args []string, io stdio, e env) error {
+	if len(args) == 0 {
+		fmt.Fprintln(io.err, approvalsUsage)
+		return errUsage
+	}
+	sub, rest := args[0], args[1:]
+	fs := flag.NewFlagSet("approvals "+sub, flag.ContinueOnError)
+	fs.SetOutput(io.err)
+	as := fs.String("as", "", "your Slack user id (U…): the decision is recorded under it")
+	reason := fs.String("reason", "", "why you reject")
+	// Flags may come after the id.
+	var pos []string
+	for len(rest) > 0 {
+		if err := fs.Parse(rest); err != nil {
+			return errUsage
+		}
+		rest = fs.Args()
+		if len(rest) > 0 {
+			pos, rest = append(pos, rest[0]), rest[1:]
+		}
+	}
+	bc, err := loadBot(e)
+	if err != nil {
+		return err
+	}
+	store, err := approvals.Open(bc.DB, approvals.Options{TTL: bc.ProposalTTL, Timeout: 2 * time.Second})
+	if err != nil {
+		if errors.Is(err, approvals.ErrInUse) {
+			return fmt.Errorf("OKTABOT_DB %s is in use by a running oktabot: stop it (or decide in Slack)", bc.DB)
+		}
+		return fmt.Errorf("OKTABOT_DB %s: %w", bc.DB, err)
+	}
+	defer store.Close()
+	for _, p := range store.Recovered() {
+		fmt.Fprintf(io.err, "warning: proposal %s was executing when oktabot stopped; it is now unknown and was not re-run: check %s in Okta\n", p.ID, p.Preview.Summary)
+	}
+	needID := func() (string, error) {
+		if len(pos) != 1 {
+			fmt.Fprintln(io.err, approvalsUsage)
+			return "", errUsage
+		}
+		return pos[0], nil
+	}
+	switch sub {
+	case "list":
+		return approvalsList(store, io)
+	case "show":
+		id, err := needID()
+		if err != nil {
+			return err
+		}
+		p, err := store.Get(id)
+		if err != nil {
+			return err
+		}
+		h, err := store.History(p.ID)
+		if err != nil {
+			return err
+		}
+		return writeJSON(io.out, struct {
+			Proposal intents.Proposal      `json:"proposal"`
+			History  []intents.AuditRecord `json:"history"`
+		}{p, h})
+	case "approve", "reject":
+		id, err := needID()
+		if err != nil {
+			return err
+		}
+		if !approverID.MatchString(*as) || strings.HasPrefix(*as, "S") {
+			return fmt.Errorf("--as %q: give your Slack user id (U… or W…), as in OKTABOT_APPROVERS", *as)
+		}
+		return approvalsDecide(ctx, store, e, bc, id, *as, sub == "approve", *reason, io)
+	case "audit":
+		return approvalsAudit(store, io)
+	default:
+		fmt.Fprintln(io.err, approvalsUsage)
+		return errUsage
+	}
+}
+
+func approvalsList(store *approvals.Store, io stdio) error {
+	ps, err := store.Pending()
+	if err != nil {
+		return err
+	}
+	if len(ps) == 0 {
+		fmt.Fprintln(io.out, "No open proposals.")
+		return nil
+	}
+	w := tabwriter.NewWriter(io.out, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tSTATE\tREQUESTER\tEXPIRES\tSUMMARY")
+	for _, p := range ps {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", p.ID, p.State, p.Requester, p.Expires.UTC().Format(time.RFC3339), p.Preview.Summary)
+	}
+	return w.Flush()
+}
+
+// approvalsDecide decides under the same policy as the bot; an approval is
+// executed at once through the same exactly-once gate.
+func approvalsDecide(ctx context.Context, store *approvals.Store, e env, bc botConfig, id, by string, approve bool, reason string, io stdio) error {
+	members, err := approverSet(ctx, e, bc.Approvers)
+	if err != nil {
+		return err
+	}
+	var dir *okta.Client
+	if approve {
+		oc, err := loadOkta(e)
+		if err != nil {
+			return err
+		}
+		oc.Logger = newLogger(io.err, e)
+		if dir, err = okta.New(oc); err != nil {
+			return err
+		}
+	}
+	prot := intents.Protection{Names: bc.Protected}
+	if dir != nil {
+		prot.ServiceAppID = dir.ClientID()
+	}
+	pol := intents.ApprovalPolicy{
+		IsApprover:        func(u string) bool { return members[u] },
+		AllowSelfApproval: bc.AllowSelfApproval,
+		Protected:         prot.Check,
+	}
+	p, err := store.Decide(intents.Decision{ProposalID: id, By: by, Approve: approve, Reason: reason}, pol)
+	if err != nil {
+		return fmt.Errorf("%s not %sd: %w", id, map[bool]string{true: "approve", false: "reject"}[approve], err)
+	}
+	if !approve {
+		fmt.Fprintf(io.out, "%s rejected by %s.\n", p.ID, by)
+		return nil
+	}
+	p, err = store.Execute(ctx, p.ID, dir.Execute)
+	if err != nil {
+		return err
+	}
+	if p.State == intents.StateFailed {
+		return fmt.Errorf("%s approved but not done: %s", p.ID, p.Error)
+	}
+	fmt.Fprintf(io.out, "%s approved by %s and done: %s (Okta request %s).\n", p.ID, by, p.Outcome.Summary, p.Outcome.RequestID)
+	return nil
+}
+
+// approverSet resolves OKTABOT_APPROVERS: user ids as they are, user
+// groups through Slack when a bot token is configured.
+func approverSet(ctx context.Context, e env, ids []string) (map[string]bool, error) {
+	set := map[string]bool{}
+	var api *slack.Client
+	for _, id := range ids {
+		if !strings.HasPrefix(id, "S") {
+			set[id] = true
+			continue
+		}
+		if api == nil {
+			sc, err := loadSlack(e)
+			if err != nil {
+				return nil, fmt.Errorf("OKTABOT_APPROVERS names the user group %s, and resolving it needs Slack: %w", id, err)
+			}
+			api = slack.New(sc.BotToken, slack.OptionAPIURL(sc.APIURL))
+		}
+		members, err := api.GetUserGroupMembersContext(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the members of user group %s from Slack: %w", id, err)
+		}
+		for _, m := range members {
+			set[m] = true
+		}
+	}
+	return set, nil
+}
+
+// auditLine is one audit event as `approvals audit` prints it: every key
+// present, so that a log pipeline sees the same shape for every event.
+type auditLine struct {
+	Seq       uint64    `json:"seq"`
+	At        time.Time `json:"at"`
+	Proposal  string    `json:"proposal"`
+	Event     string    `json:"event"`
+	Requester string    `json:"requester"`
+	Approver  string    `json:"approver"`
+	Action    string    `json:"action"`
+	Target    string    `json:"target"`
+	Result    string    `json:"result"`
+	RequestID string    `json:"okta_request_id"`
+	Before    string    `json:"before"`
+	After     string    `json:"after"`
+	Detail    string    `json:"detail"`
+}
+
+func approvalsAudit(store *approvals.Store, io stdio) error {
+	enc := json.NewEncoder(io.out)
+	enc.SetEscapeHTML(false)
+	return store.Audit(func(r intents.AuditRecord) error {
+		return enc.Encode(auditLine{
+			Seq: r.Seq, At: r.At.UTC(), Proposal: r.ProposalID, Event: r.Event, Requester: r.Requester,
+			Approver: r.Approver, Action: string(r.Action), Target: r.Target, Result: r.Result,
+			RequestID: r.RequestID, Before: r.Before, After: r.After, Detail: r.Detail,
+		})
+	})
+}
