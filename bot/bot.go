@@ -70,6 +70,10 @@ type Config struct {
 	Recovered []intents.Proposal
 	// SweepEvery is how often expired proposals are closed (default 1m).
 	SweepEvery time.Duration
+	// Observe, when set, is told about every request the bot answered:
+	// its kind, outcome (ok, invalid, not_found, forbidden, auth,
+	// rate_limited, conflict, unavailable, timeout, error) and duration.
+	Observe func(kind, outcome string, d time.Duration)
 	// HTTPClient posts to response URLs (default: 10s timeout).
 	HTTPClient *http.Client
 	Logger     *slog.Logger

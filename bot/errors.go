@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/oktabot/oktabot/intents"
 )
@@ -103,5 +104,38 @@ func objectWord(in intents.Intent) string {
 		return "proposal"
 	default:
 		return "object"
+	}
+}
+
+// outcomeOf classifies err for metrics.
+func outcomeOf(err error) string {
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.Is(err, intents.ErrInvalid):
+		return "invalid"
+	case errors.Is(err, intents.ErrNotFound):
+		return "not_found"
+	case errors.Is(err, intents.ErrForbidden), errors.Is(err, intents.ErrNoAdminRole), errors.Is(err, intents.ErrProtected):
+		return "forbidden"
+	case errors.Is(err, intents.ErrAuth):
+		return "auth"
+	case errors.Is(err, intents.ErrRateLimited):
+		return "rate_limited"
+	case errors.Is(err, intents.ErrConflict):
+		return "conflict"
+	case errors.Is(err, intents.ErrUnavailable):
+		return "unavailable"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timeout"
+	default:
+		return "error"
+	}
+}
+
+// observe reports one answered request.
+func (b *Bot) observe(kind intents.Kind, err error, start time.Time) {
+	if b.cfg.Observe != nil {
+		b.cfg.Observe(string(kind), outcomeOf(err), time.Since(start))
 	}
 }

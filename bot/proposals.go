@@ -19,7 +19,9 @@ func (b *Bot) propose(ctx context.Context, o origin, in intents.Intent, undoOf s
 		b.fail(ctx, o, in, intents.Invalidf("%s changes Okta, and this oktabot has no approvals store configured (OKTABOT_DB), so it cannot make proposals.", in.Kind))
 		return
 	}
+	start := time.Now()
 	pv, err := b.dir.Preview(ctx, in)
+	defer func() { b.observe(in.Kind, err, start) }()
 	if err != nil {
 		b.fail(ctx, o, in, err)
 		return
@@ -250,5 +252,3 @@ func (b *Bot) tellf(ctx context.Context, o origin, what, id string, err error) {
 	m := blocks.Error(blocks.ErrorInfo{Title: fmt.Sprintf(what+" %s", id), WhatToDo: "Check the proposal with /okta proposal " + id + ".", CorrelationID: cid})
 	_ = b.tell(ctx, o, m)
 }
-
-var _ = time.Second

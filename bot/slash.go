@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -87,7 +88,9 @@ func (b *Bot) serve(ctx context.Context, o origin, in intents.Intent) {
 
 // page answers a query with one page of its result.
 func (b *Bot) page(ctx context.Context, o origin, in intents.Intent, page int) {
+	start := time.Now()
 	res, err := b.dir.Query(ctx, in)
+	defer func() { b.observe(in.Kind, err, start) }()
 	if err != nil {
 		b.fail(ctx, o, in, err)
 		return

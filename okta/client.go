@@ -60,6 +60,7 @@ func New(cfg Config) (*Client, error) {
 		timeout:    s.timeout,
 		maxRetries: s.maxRetries,
 		log:        s.log,
+		obs:        s.obs,
 	}
 	c.http = &http.Client{
 		Transport: tr,

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/okta/detect"
 )
 
 // Config configures a Client. Only OrgURL, ClientID and PrivateKey are
@@ -42,6 +43,12 @@ type Config struct {
 	MaxRetries int
 	// Logger receives operational logs (never secrets); nil: discard.
 	Logger *slog.Logger
+	// Observer, when set, is told about every HTTP call and every wait for
+	// a rate limit (for metrics).
+	Observer Observer
+	// Detect configures the investigations' detections (watch-listed
+	// countries, proxy list, thresholds); nil: detect.DefaultConfig().
+	Detect *detect.Config
 }
 
 const (
@@ -60,6 +67,8 @@ type settings struct {
 	timeout    time.Duration
 	maxRetries int
 	log        *slog.Logger
+	detect     detect.Config
+	obs        Observer
 }
 
 // validate checks cfg and fills in defaults. Its errors say what to fix and
@@ -90,7 +99,18 @@ func (cfg Config) validate() (*settings, error) {
 	if cfg.Timeout < 0 {
 		return nil, fmt.Errorf("okta: timeout %v is negative: give a positive duration such as 30s", cfg.Timeout)
 	}
+	dc := detect.DefaultConfig()
+	if cfg.Detect != nil {
+		if err := cfg.Detect.Validate(); err != nil {
+			return nil, fmt.Errorf("okta: %w", err)
+		}
+		dc = *cfg.Detect
+		dc.SuspiciousCountries = slices.Clone(dc.SuspiciousCountries)
+		dc.ProxyIPs = slices.Clone(dc.ProxyIPs)
+		dc.Admins = slices.Clone(dc.Admins)
+	}
 	s := &settings{
+		detect:     dc,
 		org:        org,
 		clientID:   clientID,
 		key:        key,
@@ -100,6 +120,7 @@ func (cfg Config) validate() (*settings, error) {
 		timeout:    cfg.Timeout,
 		maxRetries: cfg.MaxRetries,
 		log:        cfg.Logger,
+		obs:        cfg.Observer,
 	}
 	if s.timeout == 0 {
 		s.timeout = defaultTimeout

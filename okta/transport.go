@@ -31,6 +31,18 @@ type transport struct {
 	timeout    time.Duration
 	maxRetries int
 	log        *slog.Logger
+	obs        Observer
+}
+
+// Observer is told about Okta calls, for metrics. Its methods must be fast
+// and safe for concurrent use.
+type Observer interface {
+	// Call reports one HTTP attempt: the endpoint family (users, groups,
+	// apps, policies, logs, factors, token, other), the status (0 when no
+	// answer came) and how long it took.
+	Call(family string, status int, d time.Duration)
+	// Wait reports time spent waiting for a rate limit.
+	Wait(family string, d time.Duration)
 }
 
 // callState carries, through the SDK (which keeps only an error's text),
@@ -105,9 +117,13 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	fam := family(req.URL.Path)
 	attempts, refreshed, nonceRetried := 0, false, false
 	for {
+		paceStart := time.Now()
 		if err := t.limits.pace(ctx, fam); err != nil {
 			st.fail(err)
 			return nil, err
+		}
+		if w := time.Since(paceStart); w > time.Millisecond && t.obs != nil {
+			t.obs.Wait(fam, w)
 		}
 		tok, err := t.tokens.Token(ctx)
 		if err != nil {
@@ -121,7 +137,15 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			st.fail(err)
 			return nil, err
 		}
+		callStart := time.Now()
 		resp, err := t.base.RoundTrip(out)
+		if t.obs != nil {
+			status := 0
+			if err == nil {
+				status = resp.StatusCode
+			}
+			t.obs.Call(fam, status, time.Since(callStart))
+		}
 		if err != nil {
 			cancel()
 			if ctx.Err() != nil {
@@ -177,6 +201,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if err := sleep(ctx, wait); err != nil {
 				st.fail(err)
 				return nil, err
+			}
+			if t.obs != nil {
+				t.obs.Wait(fam, wait)
 			}
 			attempts++
 			continue

@@ -46,6 +46,8 @@ func cmdDemo(ctx context.Context, _ []string, io stdio, e env) error {
 		return err
 	}
 	defer sim.Close()
+	met := newMetrics()
+	sim.Client.Observer = met
 	dir, err := okta.New(sim.Client)
 	if err != nil {
 		return err
@@ -64,7 +66,7 @@ func cmdDemo(ctx context.Context, _ []string, io stdio, e env) error {
 		store.Close()
 		fmt.Fprintf(io.out, "oktabot demo: the Okta simulator (demo org) at %s, serving your Slack workspace. Ctrl-C stops.\n", sim.OrgURL)
 		api := slack.New(sc.BotToken, slack.OptionAppLevelToken(sc.AppToken), slack.OptionAPIURL(sc.APIURL))
-		return serve(ctx, api, dir, bc, log)
+		return serve(ctx, api, dir, bc, met, log)
 	}
 
 	fake := slackfake.New(slackfake.Options{

@@ -2,13 +2,72 @@ package main
 
 import (
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/oktabot/oktabot/okta"
 )
 
-func metricsHandler() http.Handler {
-	return promhttp.Handler()
+// metrics are oktabot's Prometheus metrics: requests by kind and outcome
+// with their latency, Okta calls by endpoint family and status with their
+// latency, and time spent waiting for Okta's rate limits.
+type metrics struct {
+	reg         *prometheus.Registry
+	requests    *prometheus.CounterVec
+	latency     *prometheus.HistogramVec
+	oktaCalls   *prometheus.CounterVec
+	oktaLatency *prometheus.HistogramVec
+	waits       *prometheus.CounterVec
 }
 
-var _ = prometheus.NewRegistry
+func newMetrics() *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "oktabot_requests_total", Help: "Requests answered, by kind and outcome.",
+		}, []string{"kind", "outcome"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "oktabot_request_duration_seconds", Help: "Time to answer a request, by kind.",
+			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60},
+		}, []string{"kind"}),
+		oktaCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "oktabot_okta_calls_total", Help: "HTTP calls to Okta, by endpoint family and status (0: no answer).",
+		}, []string{"family", "status"}),
+		oktaLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "oktabot_okta_call_duration_seconds", Help: "Okta call latency, by endpoint family.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"family"}),
+		waits: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "oktabot_okta_rate_limit_wait_seconds_total", Help: "Time spent waiting for Okta's rate limits, by endpoint family.",
+		}, []string{"family"}),
+	}
+	m.reg.MustRegister(m.requests, m.latency, m.oktaCalls, m.oktaLatency, m.waits,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// observe is the bot's Observe hook.
+func (m *metrics) observe(kind, outcome string, d time.Duration) {
+	m.requests.WithLabelValues(kind, outcome).Inc()
+	m.latency.WithLabelValues(kind).Observe(d.Seconds())
+}
+
+// Call and Wait make metrics an okta.Observer.
+func (m *metrics) Call(family string, status int, d time.Duration) {
+	m.oktaCalls.WithLabelValues(family, strconv.Itoa(status)).Inc()
+	m.oktaLatency.WithLabelValues(family).Observe(d.Seconds())
+}
+
+func (m *metrics) Wait(family string, d time.Duration) {
+	m.waits.WithLabelValues(family).Add(d.Seconds())
+}
+
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+var _ okta.Observer = (*metrics)(nil)

@@ -36,17 +36,19 @@ func cmdRun(ctx context.Context, _ []string, io stdio, e env) error {
 	}
 	log := newLogger(io.err, e)
 	oc.Logger = log
+	met := newMetrics()
+	oc.Observer = met
 	dir, err := okta.New(oc)
 	if err != nil {
 		return err
 	}
 	api := slack.New(sc.BotToken, slack.OptionAppLevelToken(sc.AppToken), slack.OptionAPIURL(sc.APIURL))
-	return serve(ctx, api, dir, bc, log)
+	return serve(ctx, api, dir, bc, met, log)
 }
 
 // serve checks both connections, then runs the bot until ctx ends. The
 // demo uses it too, with the simulator as Okta.
-func serve(ctx context.Context, api *slack.Client, dir *okta.Client, bc botConfig, log *slog.Logger) error {
+func serve(ctx context.Context, api *slack.Client, dir *okta.Client, bc botConfig, met *metrics, log *slog.Logger) error {
 	if err := checkSlack(ctx, api); err != nil {
 		return err
 	}
@@ -54,7 +56,7 @@ func serve(ctx context.Context, api *slack.Client, dir *okta.Client, bc botConfi
 		return err
 	}
 	if bc.HTTPAddr != "" {
-		stop, err := serveOps(bc.HTTPAddr, log)
+		stop, err := serveOps(bc.HTTPAddr, met, log)
 		if err != nil {
 			return err
 		}
@@ -65,7 +67,9 @@ func serve(ctx context.Context, api *slack.Client, dir *okta.Client, bc botConfi
 		return fmt.Errorf("OKTABOT_DB %s: %w", bc.DB, err)
 	}
 	defer store.Close()
-	b := bot.New(api, dir, botSettings(bc, store, dir, log))
+	cfg := botSettings(bc, store, dir, log)
+	cfg.Observe = met.observe
+	b := bot.New(api, dir, cfg)
 	log.Info("oktabot running", "okta", dir.OrgURL(), "channels", bc.Channels, "db", bc.DB)
 	return b.Run(ctx)
 }
@@ -119,7 +123,7 @@ func checkOkta(ctx context.Context, dir *okta.Client) error {
 }
 
 // serveOps serves /healthz and /metrics on addr.
-func serveOps(addr string, log *slog.Logger) (func(), error) {
+func serveOps(addr string, met *metrics, log *slog.Logger) (func(), error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, badf("OKTABOT_HTTP_ADDR %s: %v", addr, err)
@@ -129,7 +133,7 @@ func serveOps(addr string, log *slog.Logger) (func(), error) {
 		w.Header().Set("Content-Type", "text/plain")
 		fmt.Fprintln(w, "ok")
 	})
-	mux.Handle("GET /metrics", metricsHandler())
+	mux.Handle("GET /metrics", met.handler())
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
