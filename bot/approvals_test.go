@@ -442,3 +442,45 @@ func TestRecoveredUnknownReported(t *testing.T) {
 		t.Errorf("the unknown proposal was re-run (%d suspend calls)", n)
 	}
 }
+
+// Free text that asks for a change only ever makes a proposal.
+func TestMentionAskingForChangeMakesProposal(t *testing.T) {
+	h := approvalHarness(t, nil)
+	n := len(h.slack.Messages())
+	if _, err := h.slack.Mention(h.waitCtx(5*time.Second), slackfake.Mention{UserID: analyst, ChannelID: secChannel, Text: "suspend john@company.com, he clicked a phishing link", TS: "1700000001.000100"}); err != nil {
+		t.Fatal(err)
+	}
+	m := h.answerAfter(n, "the proposal", func(m slackfake.Message) bool {
+		return m.Method == "chat.postMessage" && has(m, blocks.ActionApprove)
+	})
+	if m.ThreadTS != "1700000001.000100" || !has(m, "he clicked a phishing link") {
+		t.Errorf("proposal in thread %q; reason shown: %v", m.ThreadTS, has(m, "he clicked a phishing link"))
+	}
+	time.Sleep(200 * time.Millisecond)
+	if st := h.user("john@company.com")["status"]; st != "ACTIVE" {
+		t.Errorf("john is %v after a mention: nothing may change before Approve", st)
+	}
+}
+
+// An ambiguous mention is asked back with buttons; a button runs its
+// command.
+func TestMentionAskBack(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	if _, err := h.slack.Mention(h.waitCtx(5*time.Second), slackfake.Mention{UserID: analyst, ChannelID: secChannel, Text: "john@company.com"}); err != nil {
+		t.Fatal(err)
+	}
+	ask := h.answer("the ask-back", func(m slackfake.Message) bool { return m.Ephemeral && has(m, blocks.ActionRun) })
+	var action, value string
+	for id, v := range buttons(t, ask) {
+		if strings.HasPrefix(v, "/okta user ") {
+			action, value = id, v
+		}
+	}
+	if action == "" {
+		t.Fatalf("no /okta user suggestion among %v", buttons(t, ask))
+	}
+	if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: analyst, ChannelID: secChannel, MessageTS: ask.TS, ActionID: action, BlockID: "ask_choices", Value: value, Ephemeral: true}); err != nil {
+		t.Fatal(err)
+	}
+	h.answer("the card", func(m slackfake.Message) bool { return m.Method == "chat.postMessage" && has(m, "John Smith") })
+}

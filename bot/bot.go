@@ -25,6 +25,12 @@ type Directory interface {
 	Execute(ctx context.Context, p intents.Preview) (intents.ActionOutcome, error)
 }
 
+// Classifier understands free text (mentions and direct messages): the
+// rules, or a model with the rules as fallback.
+type Classifier interface {
+	Classify(ctx context.Context, text string) (intents.Intent, error)
+}
+
 // Proposals is what the bot needs from the approvals store.
 type Proposals interface {
 	Create(p intents.Proposal) (intents.Proposal, error)
@@ -55,6 +61,9 @@ type Config struct {
 	PageSize int
 	// ExportLimit caps the rows of a CSV export (default 10,000).
 	ExportLimit int
+
+	// Classifier understands free text; nil: the rules (intents.Rules).
+	Classifier Classifier
 
 	// Proposals stores proposals; nil: actions are refused.
 	Proposals Proposals
@@ -95,6 +104,9 @@ func (c *Config) defaults() {
 	}
 	if c.ExportLimit <= 0 {
 		c.ExportLimit = 10000
+	}
+	if c.Classifier == nil {
+		c.Classifier = intents.Rules{Now: c.Now}
 	}
 	if c.SweepEvery <= 0 {
 		c.SweepEvery = time.Minute

@@ -258,3 +258,14 @@ func blockOf(t *testing.T, m slackfake.Message, actionID string) string {
 
 var _ = fmt.Sprint
 var _ = context.Background
+
+// A Slack mention of a person is looked up by their Slack email.
+func TestMentionOfPersonResolvedByEmail(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.slash(analyst, secChannel, "user <@U0JOHN>")
+	h.answer("john's card", func(m slackfake.Message) bool {
+		return m.Method == "response_url" && m.ReplaceOriginal && has(m, "John Smith")
+	})
+	h.slash(analyst, secChannel, "user <@U0NOEMAIL>")
+	h.answer("the refusal", func(m slackfake.Message) bool { return m.Ephemeral && has(m, "no email") })
+}

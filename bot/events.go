@@ -8,6 +8,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/oktabot/oktabot/blocks"
 	"github.com/oktabot/oktabot/intents"
 )
 
@@ -61,17 +62,29 @@ func (b *Bot) onText(o origin, text string) {
 	}
 	text = strings.TrimSpace(leadingMention.ReplaceAllString(text, ""))
 	b.spawn("text", func(ctx context.Context) {
-		in, err := intents.Parse(text)
+		in, err := b.cfg.Classifier.Classify(ctx, text)
 		if err != nil {
 			b.fail(ctx, o, in, err)
 			return
 		}
 		if in.Kind == intents.Unknown {
-			if err := b.tell(ctx, o, b.unknown(text, in)); err != nil {
+			if err := b.tell(ctx, o, b.askBack(in)); err != nil {
 				b.log.Error("reply failed", "err", err)
 			}
 			return
 		}
 		b.serve(ctx, o, in)
 	})
+}
+
+// askBack offers the likely meanings of an ambiguous request as buttons
+// (only those that parse: a button must run as it reads).
+func (b *Bot) askBack(in intents.Intent) blocks.Message {
+	var runnable []string
+	for _, c := range in.Suggestions {
+		if got, err := intents.Parse(c); err == nil && got.Kind != intents.Unknown {
+			runnable = append(runnable, c)
+		}
+	}
+	return blocks.Suggestions("I'm not sure what you mean. Did you want one of these?", runnable)
 }

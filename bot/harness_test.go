@@ -75,7 +75,12 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		t.Fatalf("okta.New: %v", err)
 	}
 
-	fake := slackfake.New(slackfake.Options{})
+	fake := slackfake.New(slackfake.Options{Users: map[string]slackfake.User{
+		"U0JOHN":    {Name: "john", RealName: "John Smith", Email: "john@company.com"},
+		"U0NOEMAIL": {Name: "ghost", RealName: "No Email"},
+		analyst:     {Name: "analyst", RealName: "Ann Analyst", Email: "analyst@company.com"},
+		approver:    {Name: "approver", RealName: "Al Approver", Email: "approver@company.com"},
+	}})
 	t.Cleanup(fake.Close)
 	api := slack.New(slackfake.DefaultBotToken, slack.OptionAppLevelToken(slackfake.DefaultAppToken), slack.OptionAPIURL(fake.APIURL()))
 

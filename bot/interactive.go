@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -34,6 +35,24 @@ func (b *Bot) onInteractive(evt socketmode.Event) {
 			if err := b.tell(ctx, o, b.notHere()); err != nil {
 				b.log.Error("refusal failed", "err", err)
 			}
+		})
+		return
+	}
+	if strings.HasPrefix(act.ActionID, blocks.ActionRun) {
+		// A suggested command: parsed again like typed text, answered in
+		// the channel like a slash command's answer.
+		cmd := act.Value
+		b.spawn("suggestion", func(ctx context.Context) {
+			in, err := intents.Parse(cmd)
+			if err == nil && in.Kind == intents.Unknown {
+				err = intents.Invalidf("That suggestion is no longer valid; type the command instead.")
+			}
+			if err != nil {
+				b.fail(ctx, o, in, err)
+				return
+			}
+			o.via = "mention"
+			b.serve(ctx, o, in)
 		})
 		return
 	}

@@ -67,6 +67,10 @@ func (b *Bot) onSlash(evt socketmode.Event) {
 
 // serve answers one parsed request.
 func (b *Bot) serve(ctx context.Context, o origin, in intents.Intent) {
+	if err := b.resolvePerson(ctx, &in); err != nil {
+		b.fail(ctx, o, in, err)
+		return
+	}
 	switch {
 	case in.Kind == intents.Help:
 		if err := b.answer(ctx, o, blocks.Help(intents.Area(in.Query))); err != nil {

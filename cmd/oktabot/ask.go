@@ -16,17 +16,26 @@ import (
 	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
-func cmdIntent(_ context.Context, args []string, io stdio, _ env) error {
+// cmdIntent prints how oktabot understands TEXT, and which path decided:
+// the slash grammar and rules ("rules") or the configured model ("model").
+func cmdIntent(ctx context.Context, args []string, io stdio, e env) error {
 	text := strings.TrimSpace(strings.Join(args, " "))
 	if text == "" {
 		fmt.Fprintln(io.err, `usage: oktabot intent TEXT   e.g. oktabot intent "/okta logs 48h type:user.session.start"`)
 		return errUsage
 	}
-	in, err := intents.Parse(text)
+	cl, err := loadClassifier(e, newLogger(io.err, e))
 	if err != nil {
 		return err
 	}
-	return writeJSON(io.out, in)
+	in, by, err := cl.ClassifyBy(ctx, text)
+	if err != nil {
+		return err
+	}
+	return writeJSON(io.out, struct {
+		intents.Intent
+		By intents.By `json:"by"`
+	}{in, by})
 }
 
 func cmdAsk(ctx context.Context, args []string, io stdio, e env) error {

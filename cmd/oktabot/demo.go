@@ -66,7 +66,11 @@ func cmdDemo(ctx context.Context, _ []string, io stdio, e env) error {
 		store.Close()
 		fmt.Fprintf(io.out, "oktabot demo: the Okta simulator (demo org) at %s, serving your Slack workspace. Ctrl-C stops.\n", sim.OrgURL)
 		api := slack.New(sc.BotToken, slack.OptionAppLevelToken(sc.AppToken), slack.OptionAPIURL(sc.APIURL))
-		return serve(ctx, api, dir, bc, met, log)
+		cl, err := loadClassifier(e, log)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, api, dir, bc, cl, met, log)
 	}
 
 	fake := slackfake.New(slackfake.Options{
@@ -77,12 +81,19 @@ func cmdDemo(ctx context.Context, _ []string, io stdio, e env) error {
 	api := slack.New(slackfake.DefaultBotToken, slack.OptionAppLevelToken(slackfake.DefaultAppToken), slack.OptionAPIURL(fake.APIURL()))
 	// One person plays the whole security team here, so they may approve
 	// their own proposals; nothing else about the policy is relaxed.
-	b := bot.New(api, dir, botSettings(botConfig{
+	cl, err := loadClassifier(e, log)
+	if err != nil {
+		return err
+	}
+	cfg := botSettings(botConfig{
 		Channels:          []string{demoChannel},
 		Approvers:         []string{demoUser},
 		AllowSelfApproval: true,
 		Protected:         []string{"Break Glass", "Okta Admins"},
-	}, store, dir, log))
+	}, store, dir, log)
+	cfg.Classifier = cl
+	cfg.Observe = met.observe
+	b := bot.New(api, dir, cfg)
 	botCtx, stopBot := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- b.Run(botCtx) }()

@@ -42,13 +42,17 @@ func cmdRun(ctx context.Context, _ []string, io stdio, e env) error {
 	if err != nil {
 		return err
 	}
+	cl, err := loadClassifier(e, log)
+	if err != nil {
+		return err
+	}
 	api := slack.New(sc.BotToken, slack.OptionAppLevelToken(sc.AppToken), slack.OptionAPIURL(sc.APIURL))
-	return serve(ctx, api, dir, bc, met, log)
+	return serve(ctx, api, dir, bc, cl, met, log)
 }
 
 // serve checks both connections, then runs the bot until ctx ends. The
 // demo uses it too, with the simulator as Okta.
-func serve(ctx context.Context, api *slack.Client, dir *okta.Client, bc botConfig, met *metrics, log *slog.Logger) error {
+func serve(ctx context.Context, api *slack.Client, dir *okta.Client, bc botConfig, cl classifier, met *metrics, log *slog.Logger) error {
 	if err := checkSlack(ctx, api); err != nil {
 		return err
 	}
@@ -69,6 +73,7 @@ func serve(ctx context.Context, api *slack.Client, dir *okta.Client, bc botConfi
 	defer store.Close()
 	cfg := botSettings(bc, store, dir, log)
 	cfg.Observe = met.observe
+	cfg.Classifier = cl
 	b := bot.New(api, dir, cfg)
 	log.Info("oktabot running", "okta", dir.OrgURL(), "channels", bc.Channels, "db", bc.DB)
 	return b.Run(ctx)

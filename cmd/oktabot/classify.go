@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/intents/llm"
+)
+
+// classifier understands free text: the rules, or an OpenAI-compatible
+// model with the rules as its fallback when OPENAI_MODEL (or
+// OPENAI_API_KEY) is set.
+type classifier interface {
+	Classify(ctx context.Context, text string) (intents.Intent, error)
+	ClassifyBy(ctx context.Context, text string) (intents.Intent, intents.By, error)
+}
+
+func loadClassifier(e env, log *slog.Logger) (classifier, error) {
+	rules := intents.Rules{}
+	model, key, base := e.get("OPENAI_MODEL"), e.get("OPENAI_API_KEY"), e.get("OPENAI_BASE_URL")
+	if model == "" && key == "" {
+		return rules, nil
+	}
+	cfg := llm.Config{APIKey: key, BaseURL: base, Model: model, Logger: log, Fallback: rules}
+	if s := e.get("OPENAI_TIMEOUT"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 || d > 2*time.Minute {
+			return nil, badf("OPENAI_TIMEOUT %q: use a duration such as 10s", s)
+		}
+		cfg.Timeout = d
+	}
+	c, err := llm.New(cfg)
+	if err != nil {
+		return nil, badf("OPENAI_*: %v", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,281 @@
+package intents
+
+import (
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxFreeText is the longest message Understand reads, in characters:
+// Slack's limit for the text of a message.
+const MaxFreeText = 40000
+
+// Understand reads a request written the way people speak — a mention or a
+// direct message such as "show me logins from suspicious countries in the
+// last 24 hours" — into a validated Intent, with rules and no model.
+//
+// Text that starts with /okta is the slash grammar and goes to Parse as it
+// is. Text that starts with a slash verb ("investigate john@company.com 7d")
+// is tried with Parse first; when Parse rejects it, or its names and queries
+// swallowed words of a sentence ("add john@company.com to the Finance Team
+// group"), the free-text rules read it instead.
+//
+// The rules find the kind from the words used (typos such as "investgate"
+// or "lgoins" corrected), and its arguments: users (emails, Okta ids, Slack
+// mentions, which stay <@U123> for the bot to map to an Okta login through
+// the person's Slack email, and logins after words such as "user" or a verb),
+// group, app, policy and rule names (quoted or not), policy types, statuses,
+// countries, event types, limits, reasons and time windows.
+//
+// A window is a duration back from now ("last 24 hours", "past week",
+// "24hrs", "in the last 3 days"). A phrase that names a starting point —
+// "today", "yesterday", "since Monday", "last Monday", "this week", "over
+// the weekend", "since Nov 20" — becomes the time from that point (00:00
+// UTC) to now, rounded up to a whole hour: the System Log query has no end
+// time, so "yesterday" also covers today so far, and the rounding may add
+// up to an hour before the starting point.
+//
+// An action kind is returned only for an explicit verb in the imperative
+// ("suspend", "unlock", "reset … mfa", "clear … sessions", "log … out",
+// "add … to …", "remove … from …"), never for vague or negated text ("get
+// rid of john", "don't suspend john") or advice ("should we suspend
+// john?"): those, and any request that could mean several things, are Kind
+// Unknown with up to three Suggestions — complete slash commands that Parse
+// accepts, for the bot to offer as buttons. The reason of an action is the
+// text after its target ("suspend john@company.com, he clicked a phishing
+// link") or after reason:. An action Intent is a request for a proposal; it
+// never acts by itself.
+//
+// Values are checked by the validators Parse uses; an invalid one is an
+// error wrapping ErrInvalid, with the zero Intent. Understand never panics,
+// and reads a message of MaxFreeText characters in milliseconds.
+func Understand(text string, now time.Time) (Intent, error) {
+	if len(text) > MaxFreeText && utf8.RuneCountInString(text) > MaxFreeText {
+		return Intent{}, invalid("the message is longer than %d characters; shorten it", MaxFreeText)
+	}
+	if !utf8.ValidString(text) {
+		return Intent{}, invalid("the message is not valid UTF-8 text")
+	}
+	raw := stripLead(text)
+	in, isSlash, err := slashFirst(raw)
+	if isSlash {
+		return in, err
+	}
+	slashErr := err
+	in, err = understandRules(strings.TrimSpace(unslack(raw)), now)
+	if err == nil && slashErr != nil && in.Kind == Unknown && len(in.Suggestions) <= 1 && slices.Equal(in.Suggestions, helpOnly) {
+		return Intent{}, slashErr // the slash parser says best what is wrong
+	}
+	return in, err
+}
+
+// slashFirst reads raw with the slash grammar when it is one: empty text
+// (Help), text that starts with /okta (Parse decides, errors included), or
+// text that starts with a slash verb and that Parse reads without
+// swallowing words of a sentence. Otherwise isSlash is false and err is
+// Parse's complaint, if it tried.
+func slashFirst(raw string) (in Intent, isSlash bool, err error) {
+	t := strings.TrimSpace(raw)
+	if t == "" {
+		return Intent{Kind: Help}, true, nil
+	}
+	if trimPrefix(t) != t {
+		in, err := Parse(raw)
+		return in, true, err
+	}
+	verb, _ := splitWord(strings.TrimSpace(unslack(t)))
+	if _, ok := lookupVerb(verb); !ok {
+		return Intent{}, false, nil
+	}
+	in, err = Parse(raw)
+	if err == nil && in.Kind != Unknown && !swallowed(raw, in) {
+		return in, true, nil
+	}
+	return Intent{}, false, err
+}
+
+// IsSlash reports whether text is the slash grammar that Understand hands
+// to Parse as it is: a model has nothing to add to it.
+func IsSlash(text string) bool {
+	if len(text) > MaxText || !utf8.ValidString(text) {
+		return false
+	}
+	_, isSlash, _ := slashFirst(stripLead(text))
+	return isSlash
+}
+
+// PlainText is text as the person typed it, as a model is shown it: Slack's
+// markup unwrapped (<mailto:a@b|a@b> is a@b, &amp; is &; user mentions stay
+// <@U123>), greetings and an "@oktabot" at the start removed.
+func PlainText(text string) string {
+	return strings.TrimSpace(unslack(stripLead(text)))
+}
+
+// helpOnly is the suggestion of a request the rules made nothing of.
+var helpOnly = []string{prefix + " help"}
+
+// understandRules applies the free-text rules to unwrapped text.
+func understandRules(s string, now time.Time) (Intent, error) {
+	sc := newScan(s, now)
+	return sc.decide().intent()
+}
+
+// leadWords are greetings and courtesies removed from the start of a
+// message, longest first; "help me" goes too, so that "help me find
+// john's logins" reads as "find john's logins".
+var leadWords = []string{
+	"can you please", "could you please", "would you please", "can you", "could you", "would you",
+	"will you", "can u", "help me to", "help me", "@oktabot", "oktabot", "hey", "hi", "hello", "yo",
+	"ok", "okay", "please", "pls", "plz", "kindly",
+}
+
+// stripLead removes greetings, courtesies and an "@oktabot" typed as text
+// from the start of text.
+func stripLead(text string) string {
+	s := strings.TrimLeftFunc(text, unicode.IsSpace)
+	for changed := true; changed; {
+		changed = false
+		for _, w := range leadWords {
+			if len(s) < len(w) || !strings.EqualFold(s[:len(w)], w) {
+				continue
+			}
+			rest := s[len(w):]
+			r, _ := utf8.DecodeRuneInString(rest)
+			if rest != "" && !unicode.IsSpace(r) && !strings.ContainsRune(",:!.", r) {
+				continue
+			}
+			rest = strings.TrimLeftFunc(rest, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",:!.", r) })
+			if rest == "" && w != "@oktabot" && w != "oktabot" && !strings.HasPrefix(w, "help") {
+				continue // "please" alone stays
+			}
+			s, changed = rest, true
+			break
+		}
+	}
+	return s
+}
+
+// swallowed reports a Parse result whose free-form values took in words of
+// a sentence — "me", "the", "who", a trailing comma, or words the rules
+// know — rather than a name or query. Quoted text is trusted.
+func swallowed(raw string, in Intent) bool {
+	quoted := quotedParts(raw)
+	grammar := func(c cue) bool {
+		switch c {
+		case cStop, cCourtesy, cJoin, cTime, cNegation, cWho, cWhat, cWhen, cWhere, cHow, cIf, cPronoun, cAdvice, cList:
+			return true
+		}
+		return false
+	}
+	check := func(v string, known func(cue) bool) bool {
+		if slices.Contains(quoted, v) {
+			return false
+		}
+		if strings.ContainsAny(v, ",;!?") || strings.HasSuffix(v, ".") || strings.HasSuffix(v, ":") {
+			return true
+		}
+		for _, w := range strings.Fields(strings.ToLower(v)) {
+			c, inVocabulary := vocabulary[w]
+			if ps, phrase := phrases[w]; phrase && !inVocabulary {
+				c, inVocabulary = ps[len(ps)-1].cue, true
+			}
+			if inVocabulary && known(c) {
+				return true
+			}
+		}
+		return false
+	}
+	anyWord := func(cue) bool { return true }
+	notInNames := func(c cue) bool { return grammar(c) || !nameCue(c) }
+	if in.User != "" && check(in.User, anyWord) {
+		return true
+	}
+	if in.Kind == Help {
+		return check(in.Query, grammar)
+	}
+	if strings.EqualFold(in.Group, "okta") && !slices.Contains(quoted, in.Group) {
+		return true // "remove jdoe from okta" is not about a group
+	}
+	for _, v := range []string{in.Query, in.Group, in.App, in.Policy, in.Rule} {
+		if v != "" && check(v, notInNames) {
+			return true
+		}
+	}
+	return false
+}
+
+// quotedParts lists the strings quoted in s.
+func quotedParts(s string) []string {
+	var out []string
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isQuote(r) {
+			i += size
+			continue
+		}
+		j := i + size
+		for j < len(s) {
+			q, qsize := utf8.DecodeRuneInString(s[j:])
+			if isQuote(q) {
+				break
+			}
+			j += qsize
+		}
+		if j >= len(s) {
+			break
+		}
+		out = append(out, s[i+size:j])
+		_, qsize := utf8.DecodeRuneInString(s[j:])
+		i = j + qsize
+	}
+	return out
+}
+
+// scan is one message being understood.
+type scan struct {
+	s      string
+	now    time.Time
+	toks   []tok
+	cue    []cue
+	used   []bool // taken by the window, an option or a country
+	win    window
+	hasWin bool
+	body   string // a JSON object in the text
+}
+
+// newScan tokenizes s, finds its cues and its time window.
+func newScan(s string, now time.Time) *scan {
+	sc := &scan{s: s, now: now}
+	if k := strings.IndexByte(s, '{'); k >= 0 {
+		if raw, n, err := decodeObject(s[k:]); err == nil {
+			sc.body = string(raw)
+			sc.toks = append(tokenizeAt(s[:k], 0), tokenizeAt(s[k+n:], k+n)...)
+		}
+	}
+	if sc.body == "" {
+		sc.toks = tokenize(s)
+	}
+	normalize(sc.toks)
+	sc.cue = cues(sc.toks)
+	sc.used = make([]bool, len(sc.toks))
+	sc.markSplitVerbs()
+	if w, ok := findWindow(sc.toks, now); ok {
+		sc.win, sc.hasWin = w, true
+		for i := w.from; i < w.to; i++ {
+			sc.used[i] = true
+		}
+	}
+	return sc
+}
+
+// tokenizeAt tokenizes s, a part of the text that starts at offset off.
+func tokenizeAt(s string, off int) []tok {
+	toks := tokenize(s)
+	for i := range toks {
+		toks[i].start += off
+		toks[i].end += off
+	}
+	return toks
+}

@@ -1,0 +1,181 @@
+package intents
+
+// This file decides the queries that read the System Log: event types and
+// the phrases that name them, investigations and sweeps, failed and
+// suspicious sign-ins, security events, admin actions, MFA coverage, logs
+// and sign-in history.
+
+// outcome is the System Log outcome the words ask for.
+func (sc *scan) outcome() string {
+	switch {
+	case sc.has(cDenied):
+		return "DENY"
+	case sc.has(cFailed):
+		return "FAILURE"
+	case sc.has(cSuccess):
+		return "SUCCESS"
+	}
+	return ""
+}
+
+// eventQuery answers an explicit event type or a phrase that names events
+// ("password resets", "mfa failures", "users suspended this week").
+func (sc *scan) eventQuery(user string, many []string) (draft, bool) {
+	for i, t := range sc.toks {
+		if t.shape == shapeEventType && !sc.used[i] {
+			d := sc.request(Logs, user, many)
+			d.args.set(ArgEventType, t.raw)
+			if o := sc.outcome(); o != "" {
+				d.args.set(ArgOutcome, o)
+			}
+			return d, true
+		}
+	}
+	if p, ok := sc.eventPhrase(); ok && !sc.has(cInvestigate) {
+		d := sc.request(Logs, user, many)
+		d.args.set(ArgEventType, p.eventType)
+		if p.outcome != "" {
+			d.args.set(ArgOutcome, p.outcome)
+		}
+		return d, true
+	}
+	if c, _ := sc.statusCue(); sc.hasWin && lifecycleEvent[c] != "" && !sc.has(cLogin, cMember, cGroup, cApp) {
+		d := sc.request(Logs, user, many)
+		d.args.set(ArgEventType, lifecycleEvent[c])
+		return d, true
+	}
+	return draft{}, false
+}
+
+// investigation answers "investigate X", "is X compromised?", "anything
+// suspicious going on?" and threat sweeps.
+func (sc *scan) investigation(user string, many []string) (draft, bool) {
+	hasUser := user != "" || len(many) > 0
+	switch {
+	case sc.has(cInvestigate) && hasUser:
+		return sc.request(Investigate, user, many), true
+	case sc.has(cLogin, cSignOn, cSession, cLog, cLockout, cFailed, cCountry, cProxy, cAdmin, cMFA):
+		return draft{}, false
+	case hasUser && (sc.has(cCompromised, cSuspicious, cThreat, cActivity)):
+		return sc.request(Investigate, user, many), true
+	case sc.has(cSecurity):
+		return draft{}, false
+	case sc.has(cThreat, cCompromised) || (sc.has(cSuspicious) && !sc.has(cGroup, cApp, cPolicy, cUser)):
+		return sc.request(Threats, "", nil), true
+	case sc.has(cInvestigate):
+		if name, _, ok := sc.personAt(sc.find(cInvestigate) + 1); ok {
+			return ask(with(ListUsers, ArgQuery, name)), true
+		}
+		return sc.request(Investigate, "", nil), true
+	}
+	return draft{}, false
+}
+
+// signIns answers failed and suspicious sign-ins.
+func (sc *scan) signIns(user string, many []string) (draft, bool) {
+	signIn := sc.has(cLogin, cSignOn, cSession) && !sc.has(cPolicy)
+	switch {
+	case sc.has(cBrute), signIn && sc.has(cFailed, cDenied), sc.has(cFailed) && sc.has(cPassword):
+		return sc.request(FailedLogins, user, many), true
+	case !signIn && !sc.has(cCountry, cProxy):
+		return draft{}, false
+	}
+	if !signIn && !sc.has(cSuspicious) {
+		return draft{}, false
+	}
+	countries, excluded := sc.countries()
+	if !sc.has(cSuspicious, cCountry, cProxy) && len(countries) == 0 {
+		return draft{}, false
+	}
+	if excluded {
+		win := ""
+		if sc.hasWin {
+			win = sc.win.text
+		}
+		logs := with(Logs, ArgEventType, "user.session.start")
+		susp := with(SuspiciousLogins, ArgWindow, win)
+		if win != "" {
+			logs.args.set(ArgWindow, win)
+		}
+		return ask(susp, logs), true
+	}
+	d := sc.request(SuspiciousLogins, user, many)
+	if len(countries) > 0 {
+		d.args.countries = countries
+	}
+	return d, true
+}
+
+// securityQuery answers security events and lockouts.
+func (sc *scan) securityQuery(user string, many []string) (draft, bool) {
+	if sc.has(cLockout) || (sc.has(cSecurity) && sc.has(cLog, cThreat, cActivity)) ||
+		(sc.has(cThreat) && sc.has(cLog)) || (sc.has(cSecurity) && !sc.has(cGroup, cApp, cPolicy, cMFA)) {
+		return sc.request(SecurityEvents, user, many), true
+	}
+	return draft{}, false
+}
+
+// adminQuery answers admin actions and "who suspended X?".
+func (sc *scan) adminQuery(user string, many []string) (draft, bool) {
+	past := sc.has(cSuspended, cUnsuspended, cUnlocked, cDeactivated, cActivated, cAdded, cRemoved, cCleared,
+		cDeleted, cUpdated, cNew)
+	asked := sc.has(cWho, cWhat) && (past || sc.pastVerb())
+	if sc.has(cAdmin) && sc.has(cChange, cActivity, cLog, cUpdated) || (sc.has(cAdmin) && sc.hasWord("did", "do", "done")) ||
+		(asked && !sc.has(cMember, cAssigned, cAccess, cUser)) || (sc.has(cChange) && sc.has(cWho, cWhat) && !sc.has(cPassword)) {
+		return sc.request(AdminActions, user, many), true
+	}
+	return draft{}, false
+}
+
+// pastVerb reports a change verb used in a question: "who reset john's
+// mfa?", "what did X change?".
+func (sc *scan) pastVerb() bool {
+	for i, c := range sc.cue {
+		if c.isVerb() && sc.mood(i) != moodImperative {
+			return true
+		}
+	}
+	return false
+}
+
+// mfaQuery answers MFA coverage: "which users don't have MFA enrolled?".
+func (sc *scan) mfaQuery(user string, many []string) (draft, bool) {
+	if !sc.has(cMFA) || user != "" || len(many) > 0 || sc.has(cPolicy) {
+		return draft{}, false
+	}
+	if sc.has(cWithout, cNegation, cEnroll, cWeak, cStatus, cUser, cCount, cWho, cWhat, cList) || sc.onlyWith(cMFA) {
+		return sc.request(MFAStatus, "", nil), true
+	}
+	return draft{}, false
+}
+
+// logQuery answers System Log requests.
+func (sc *scan) logQuery(user string, many []string) (draft, bool) {
+	if !sc.has(cLog) {
+		return draft{}, false
+	}
+	d := sc.request(Logs, user, many).withArg(ArgOutcome, sc.outcome())
+	for i, t := range sc.toks {
+		if t.shape == shapeIP && !sc.used[i] {
+			return d.withArg(ArgQuery, t.raw), true
+		}
+	}
+	if q, _, ok := sc.afterWord(true, "mentioning", "containing", "matching"); ok {
+		d = d.withArg(ArgQuery, q)
+	}
+	return d, true
+}
+
+// loginQuery answers sign-in history: a user's, or everyone's.
+func (sc *scan) loginQuery(user string, many []string) (draft, bool) {
+	signIn := sc.has(cLogin, cSignOn) || (sc.has(cSession) && (user != "" || len(many) > 0))
+	if !signIn || sc.has(cPolicy) {
+		return draft{}, false
+	}
+	if user != "" || len(many) > 0 {
+		return sc.request(LoginHistory, user, many), true
+	}
+	d := sc.request(Logs, "", nil)
+	d.args.set(ArgEventType, "user.session.start")
+	return d.withArg(ArgOutcome, sc.outcome()), true
+}

@@ -1,0 +1,90 @@
+package intents
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// This file holds the rules a model's answer must also obey: it may only
+// name users and objects the request names, and it may only choose an
+// action when the request gives the explicit verb for it, as the free-text
+// rules require of themselves.
+
+// Grounded checks an Intent that a model made from text (already validated
+// by FromArgs) against the text itself:
+//
+//   - its user, group, app, policy, rule and proposal id appear in the text
+//     (case aside): a model never invents them;
+//   - an action kind is backed by one explicit imperative verb that makes
+//     it ("suspend", "log … out", "add … to …"), not negated, not advice,
+//     not under a condition, and not one of several changes;
+//   - a window the model left out is the one the text names by a day
+//     ("yesterday", "since Monday"), worked out from now as Understand does.
+//
+// It returns the Intent, completed, or an error wrapping ErrInvalid that
+// says why the model's answer does not stand.
+func Grounded(text string, in Intent, now time.Time) (Intent, error) {
+	plain := PlainText(text)
+	low := strings.ToLower(plain)
+	for _, v := range []struct {
+		arg Arg
+		val string
+	}{{ArgUser, in.User}, {ArgGroup, in.Group}, {ArgApp, in.App}, {ArgPolicy, in.Policy}, {ArgRule, in.Rule}, {ArgID, in.ID}} {
+		if v.val != "" && !strings.Contains(low, strings.ToLower(v.val)) {
+			return Intent{}, invalid("the %s %q is not in the request", v.arg, excerpt(v.val))
+		}
+	}
+	sc := newScan(plain, now)
+	if in.Kind.IsAction() && !sc.explicitAction(in.Kind) {
+		return Intent{}, invalid("%s changes Okta, and the request does not ask for it with an explicit verb", in.Kind)
+	}
+	if in.Window == 0 && in.Kind.Info().Accepts(ArgWindow) && sc.hasWin && sc.win.err == nil {
+		if d, err := validWindow(sc.win.text); err == nil {
+			in.Window = d
+		}
+	}
+	return in, nil
+}
+
+// verbKinds are the action kinds each change verb can make.
+var verbKinds = map[cue][]Kind{
+	vSuspend:    {SuspendUser},
+	vUnsuspend:  {UnsuspendUser},
+	vUnlock:     {UnlockUser},
+	vLogout:     {ClearSessions},
+	vClear:      {ClearSessions},
+	vReset:      {ResetFactors},
+	vAdd:        {AddGroupMember},
+	vRemove:     {RemoveGroupMember, ResetFactors, ClearSessions},
+	vActivate:   {ActivateUser, ActivateApp, ActivatePolicy, ActivatePolicyRule},
+	vEnable:     {ActivateApp, ActivatePolicy, ActivatePolicyRule},
+	vDeactivate: {DeactivateUser, DeactivateApp, DeactivatePolicy, DeactivatePolicyRule},
+	vDisable:    {DeactivateApp, DeactivatePolicy, DeactivatePolicyRule},
+	vCreate:     {CreateUser, CreateGroup, CreateApp, CreatePolicy, CreatePolicyRule},
+	vDelete:     {DeleteGroup},
+	vUpdate:     {UpdateUser, UpdateGroup, UpdateApp, UpdatePolicy, UpdatePolicyRule},
+	vSet:        {UpdateUser, UpdateGroup},
+	vRename:     {UpdateGroup},
+}
+
+// explicitAction reports whether the text gives exactly one imperative
+// change verb, and that verb can make k.
+func (sc *scan) explicitAction(k Kind) bool {
+	if sc.has(cIf) {
+		return false
+	}
+	found := 0
+	makes := false
+	for i, c := range sc.cue {
+		if !c.isVerb() || sc.mood(i) != moodImperative {
+			continue
+		}
+		if c == vClear && !sc.has(cSession, cToken) {
+			continue
+		}
+		found++
+		makes = makes || slices.Contains(verbKinds[c], k)
+	}
+	return found == 1 && makes
+}
