@@ -187,3 +187,15 @@ func secretPart(key string) string {
 	}
 	return key
 }
+
+func TestManifest(t *testing.T) {
+	out, _, err := runCmd(t, context.Background(), nil, "manifest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"socket_mode_enabled: true", "command: /okta", "- app_mention", "is_enabled: true", "- users:read.email", "- usergroups:read", "- files:write", "should_escape: true"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("manifest lacks %q", want)
+		}
+	}
+}

@@ -7,6 +7,9 @@ import (
 
 // manifest is the Slack app manifest for Socket Mode (slack-notes.md): the
 // /okta command, app mentions, interactivity, and the minimal bot scopes.
+// should_escape is on so that "/okta user @john" arrives as <@U…> (which
+// oktabot maps to the person's Okta login); the parser unwraps Slack's
+// escapes (<mailto:…|…>, links, &amp;).
 const manifest = `display_information:
   name: oktabot
   description: Okta in your security channel: look up, investigate, fix with approval.
@@ -19,7 +22,7 @@ features:
     - command: /okta
       description: Ask Okta - users, groups, apps, policies, System Log, investigations
       usage_hint: "help | user john@company.com | investigate john@company.com 7d | logs 24h"
-      should_escape: false
+      should_escape: true
 oauth_config:
   scopes:
     bot:
