@@ -54,6 +54,12 @@ type Config struct {
 	Workers int
 	// Timeout bounds one request's work (default 60s).
 	Timeout time.Duration
+	// LongTimeout bounds investigations, sweeps and MFA scans, which read
+	// a whole window or every user (default 30m).
+	LongTimeout time.Duration
+	// ProgressEvery is how often a long scan's message is updated
+	// (default 5s).
+	ProgressEvery time.Duration
 	// Drain bounds how long Run waits for in-flight work after its context
 	// ends (default 30s).
 	Drain time.Duration
@@ -95,6 +101,12 @@ func (c *Config) defaults() {
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = 60 * time.Second
+	}
+	if c.LongTimeout <= 0 {
+		c.LongTimeout = 30 * time.Minute
+	}
+	if c.ProgressEvery <= 0 {
+		c.ProgressEvery = 5 * time.Second
 	}
 	if c.Drain <= 0 {
 		c.Drain = 30 * time.Second
@@ -271,9 +283,26 @@ func (b *Bot) ackBadMessage(evt socketmode.Event) {
 	}
 }
 
+// long reports whether a kind reads a whole window or every user.
+func long(k intents.Kind) bool {
+	switch k {
+	case intents.Investigate, intents.Threats, intents.MFAStatus, intents.FailedLogins, intents.SuspiciousLogins:
+		return true
+	}
+	return false
+}
+
 // spawn runs fn in the bounded pool with the request timeout. It returns at
 // once: waiting for a worker slot happens in the new goroutine.
 func (b *Bot) spawn(what string, fn func(ctx context.Context)) {
+	timeout := b.cfg.Timeout
+	if long(intents.Kind(what)) || what == "mfa_refresh" {
+		timeout = b.cfg.LongTimeout
+	}
+	b.spawnFor(what, timeout, fn)
+}
+
+func (b *Bot) spawnFor(what string, timeout time.Duration, fn func(ctx context.Context)) {
 	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()
@@ -283,7 +312,7 @@ func (b *Bot) spawn(what string, fn func(ctx context.Context)) {
 			return
 		}
 		defer func() { <-b.sem }()
-		ctx, cancel := context.WithTimeout(b.work, b.cfg.Timeout)
+		ctx, cancel := context.WithTimeout(b.work, timeout)
 		defer cancel()
 		defer func() {
 			if r := recover(); r != nil {

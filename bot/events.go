@@ -61,7 +61,7 @@ func (b *Bot) onText(o origin, text string) {
 		return
 	}
 	text = strings.TrimSpace(leadingMention.ReplaceAllString(text, ""))
-	b.spawn("text", func(ctx context.Context) {
+	b.spawnFor("text", b.cfg.LongTimeout, func(ctx context.Context) {
 		in, err := b.cfg.Classifier.Classify(ctx, text)
 		if err != nil {
 			b.fail(ctx, o, in, err)

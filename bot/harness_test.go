@@ -230,3 +230,8 @@ func buttons(t *testing.T, m slackfake.Message) map[string]string {
 	}
 	return out
 }
+
+// botConfigProgress updates long scans' messages often, for tests.
+func botConfigProgress() bot.Config {
+	return bot.Config{ProgressEvery: 100 * time.Millisecond}
+}

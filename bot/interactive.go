@@ -42,7 +42,7 @@ func (b *Bot) onInteractive(evt socketmode.Event) {
 		// A suggested command: parsed again like typed text, answered in
 		// the channel like a slash command's answer.
 		cmd := act.Value
-		b.spawn("suggestion", func(ctx context.Context) {
+		b.spawnFor("suggestion", b.cfg.LongTimeout, func(ctx context.Context) {
 			in, err := intents.Parse(cmd)
 			if err == nil && in.Kind == intents.Unknown {
 				err = intents.Invalidf("That suggestion is no longer valid; type the command instead.")
@@ -75,6 +75,10 @@ func (b *Bot) onInteractive(evt socketmode.Event) {
 			}
 			b.export(ctx, o, in)
 		})
+	case blocks.ActionMFARefresh:
+		if sc, ok := b.dir.(MFAScanner); ok {
+			b.spawn("mfa_refresh", func(ctx context.Context) { b.scanMFA(ctx, o, sc, true) })
+		}
 	case blocks.ActionApprove:
 		b.spawn("approve", func(ctx context.Context) { b.decide(ctx, o, act.Value, true, "") })
 	case blocks.ActionReject:

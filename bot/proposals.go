@@ -15,6 +15,35 @@ import (
 // propose turns an action request into a proposal message with Approve and
 // Reject. Nothing changes in Okta here: the Directory only previews.
 func (b *Bot) propose(ctx context.Context, o origin, in intents.Intent, undoOf string) {
+	b.proposeFrom(ctx, o, in, undoOf, nil)
+}
+
+// proposeFindings posts the fixes an investigation proposed, each as its
+// own proposal with the score as confidence and the evidence listed.
+func (b *Bot) proposeFindings(ctx context.Context, o origin, res intents.Result) {
+	if b.cfg.Proposals == nil {
+		return
+	}
+	for i, a := range res.Proposals {
+		if i == maxFindingProposals {
+			break
+		}
+		if a.User == nil || a.User.ID == "" || !a.Kind.IsAction() {
+			continue
+		}
+		in := intents.Intent{Kind: a.Kind, User: a.User.ID, Reason: a.Reason}
+		if in.Reason == "" {
+			in.Reason = fmt.Sprintf("proposed by an investigation (confidence %d%%)", a.Confidence)
+		}
+		from := a
+		b.proposeFrom(ctx, o, in, "", &from)
+	}
+}
+
+// maxFindingProposals bounds the proposals one investigation posts.
+const maxFindingProposals = 3
+
+func (b *Bot) proposeFrom(ctx context.Context, o origin, in intents.Intent, undoOf string, from *intents.Action) {
 	if b.cfg.Proposals == nil {
 		b.fail(ctx, o, in, intents.Invalidf("%s changes Okta, and this oktabot has no approvals store configured (OKTABOT_DB), so it cannot make proposals.", in.Kind))
 		return
@@ -25,6 +54,9 @@ func (b *Bot) propose(ctx context.Context, o origin, in intents.Intent, undoOf s
 	if err != nil {
 		b.fail(ctx, o, in, err)
 		return
+	}
+	if from != nil {
+		pv.Action.Confidence, pv.Action.Evidence = from.Confidence, from.Evidence
 	}
 	if bad, why := b.cfg.Protection.Check(pv); bad {
 		b.fail(ctx, o, in, &intents.Error{Err: intents.ErrProtected, Detail: "oktabot never acts on it: " + why})
@@ -42,7 +74,7 @@ func (b *Bot) propose(ctx context.Context, o origin, in intents.Intent, undoOf s
 		return
 	}
 	m := blocks.Proposal(p, blocks.ProposalOptions{Now: b.cfg.Now()})
-	if o.via == "slash" && o.responseURL != "" {
+	if o.via == "slash" && o.responseURL != "" && from == nil {
 		_ = b.respond(ctx, o.responseURL, &slack.WebhookMessage{DeleteOriginal: true})
 	}
 	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}

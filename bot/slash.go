@@ -86,6 +86,11 @@ func (b *Bot) serve(ctx context.Context, o origin, in intents.Intent) {
 	case in.Kind == intents.ShowProposal:
 		b.showProposal(ctx, o, in)
 		return
+	case in.Kind == intents.MFAStatus:
+		if s, ok := b.dir.(MFAScanner); ok {
+			b.scanMFA(ctx, o, s, false)
+			return
+		}
 	}
 	b.page(ctx, o, in, 1)
 }
@@ -102,6 +107,10 @@ func (b *Bot) page(ctx context.Context, o origin, in intents.Intent, page int) {
 	m := blocks.Result(res, blocks.Options{Page: page, PageSize: b.cfg.PageSize, Now: b.cfg.Now()})
 	if err := b.answer(ctx, o, m); err != nil {
 		b.fail(ctx, o, in, err)
+		return
+	}
+	if in.Kind == intents.Investigate && page <= 1 && in.After == "" {
+		b.proposeFindings(ctx, o, res)
 	}
 }
 

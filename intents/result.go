@@ -21,8 +21,9 @@ type Result struct {
 	// policy_rules), resolved.
 	Subject string `json:"subject,omitempty"`
 
-	Findings  []Finding `json:"findings,omitempty"`
-	Proposals []Action  `json:"proposals,omitempty"`
+	Findings  []Finding  `json:"findings,omitempty"`
+	MFA       *MFAReport `json:"mfa,omitempty"`
+	Proposals []Action   `json:"proposals,omitempty"`
 
 	// Truncated is true when the result cap stopped the listing; Next is
 	// the cursor that continues it.
@@ -93,4 +94,16 @@ type Finding struct {
 type Evidence struct {
 	Text   string `json:"text"`
 	Points int    `json:"points"`
+}
+
+// MFAReport is the outcome of an MFA scan (mfa_status): Result.Users lists
+// the active users with no active factor.
+type MFAReport struct {
+	ScannedAt time.Time `json:"scannedAt"`
+	Active    int       `json:"active"`   // active users scanned
+	NoFactor  int       `json:"noFactor"` // of them, with no active factor
+	WeakOnly  []User    `json:"weakOnly,omitempty"`
+	Checked   int       `json:"checked"`             // factor lists read by this scan
+	Refreshed bool      `json:"refreshed,omitempty"` // only changed users were re-read
+	Cached    bool      `json:"cached,omitempty"`    // answered from the last scan, no Okta call
 }

@@ -25,6 +25,8 @@ type Client struct {
 
 	adminMu sync.Mutex
 	adminOK time.Time // when a list last proved the admin role
+
+	mfa mfaCache // the last MFA scan (mfascan.go); its zero value is ready
 }
 
 // New validates cfg and builds a Client. It does not touch the network;

@@ -19,8 +19,10 @@ const (
 
 // Query answers a read intent: list_users, user_details, list_groups,
 // group_members, group_apps, list_apps, app_details, app_assignments,
-// list_policies, policy_rules, logs, admin_actions, security_events and
-// status. Lists stop at the intent's Limit (default 200, at most 1000)
+// list_policies, policy_rules, logs, admin_actions, security_events,
+// status and the investigations (failed_logins, suspicious_logins,
+// login_history, investigate, threats, mfa_status: investigate.go,
+// mfascan.go). Lists stop at the intent's Limit (default 200, at most 1000)
 // with Truncated and a Next cursor that Intent.After continues from.
 func (c *Client) Query(ctx context.Context, in intents.Intent) (intents.Result, error) {
 	res := intents.Result{Intent: in}
@@ -96,6 +98,9 @@ func (c *Client) Query(ctx context.Context, in intents.Intent) (intents.Result, 
 		}
 	case intents.Logs, intents.AdminActions, intents.SecurityEvents:
 		err = c.queryLogs(ctx, in, &res, from, limit)
+	case intents.FailedLogins, intents.SuspiciousLogins, intents.LoginHistory,
+		intents.Investigate, intents.Threats, intents.MFAStatus:
+		err = c.queryInvestigation(ctx, in, &res, from, limit)
 	default:
 		return res, invalid("query", fmt.Sprintf("%q is not a read this adapter answers", in.Kind))
 	}

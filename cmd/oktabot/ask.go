@@ -91,6 +91,10 @@ func cmdAsk(ctx context.Context, args []string, io stdio, e env) error {
 // connect returns an Okta client: on the embedded simulator when asked,
 // otherwise on the Okta org the environment names.
 func connect(ctx context.Context, e env, useSim bool, orgFile string, log *slog.Logger) (*okta.Client, func(), error) {
+	countries, err := loadCountries(e)
+	if err != nil {
+		return nil, nil, err
+	}
 	if useSim || orgFile != "" {
 		var fx *oktasim.Fixture
 		if orgFile != "" {
@@ -103,6 +107,7 @@ func connect(ctx context.Context, e env, useSim bool, orgFile string, log *slog.
 		if err != nil {
 			return nil, nil, err
 		}
+		sim.Client.Detect = detectConfig(countries)
 		c, err := okta.New(sim.Client)
 		if err != nil {
 			sim.Close()
@@ -115,6 +120,7 @@ func connect(ctx context.Context, e env, useSim bool, orgFile string, log *slog.
 		return nil, nil, err
 	}
 	cfg.Logger = log
+	cfg.Detect = detectConfig(countries)
 	c, err := okta.New(cfg)
 	if err != nil {
 		return nil, nil, err

@@ -13,6 +13,7 @@ import (
 
 	"github.com/oktabot/oktabot/intents"
 	"github.com/oktabot/oktabot/okta"
+	"github.com/oktabot/oktabot/okta/detect"
 )
 
 // env reads configuration; tests pass a map instead of the process
@@ -206,12 +207,8 @@ func loadBot(e env) (botConfig, error) {
 		}
 		c.ProposalTTL = d
 	}
-	for _, s := range list(e.get("OKTABOT_SUSPICIOUS_COUNTRIES")) {
-		name, ok := intents.CountryName(s)
-		if !ok {
-			return c, badf("OKTABOT_SUSPICIOUS_COUNTRIES: %q is not a country: use English names or ISO codes, e.g. RU,CN,KP,IR", s)
-		}
-		c.Countries = append(c.Countries, name)
+	if c.Countries, err = loadCountries(e); err != nil {
+		return c, err
 	}
 	c.HTTPAddr = e.get("OKTABOT_HTTP_ADDR")
 	if c.HTTPAddr != "" {
@@ -220,6 +217,30 @@ func loadBot(e env) (botConfig, error) {
 		}
 	}
 	return c, nil
+}
+
+// loadCountries reads the watch list OKTABOT_SUSPICIOUS_COUNTRIES (names or
+// ISO codes) as the English names the System Log uses.
+func loadCountries(e env) ([]string, error) {
+	var out []string
+	for _, s := range list(e.get("OKTABOT_SUSPICIOUS_COUNTRIES")) {
+		name, ok := intents.CountryName(s)
+		if !ok {
+			return nil, badf("OKTABOT_SUSPICIOUS_COUNTRIES: %q is not a country: use English names or ISO codes, e.g. RU,CN,KP,IR", s)
+		}
+		out = append(out, name)
+	}
+	return out, nil
+}
+
+// detectConfig is the investigations' configuration: the default
+// detections with the configured watch list.
+func detectConfig(countries []string) *detect.Config {
+	dc := detect.DefaultConfig()
+	if len(countries) > 0 {
+		dc.SuspiciousCountries = countries
+	}
+	return &dc
 }
 
 func list(s string) []string {

@@ -38,6 +38,7 @@ func cmdRun(ctx context.Context, _ []string, io stdio, e env) error {
 	oc.Logger = log
 	met := newMetrics()
 	oc.Observer = met
+	oc.Detect = detectConfig(bc.Countries)
 	dir, err := okta.New(oc)
 	if err != nil {
 		return err

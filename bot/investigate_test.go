@@ -1,0 +1,82 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oktabot/oktabot/blocks"
+	"github.com/oktabot/oktabot/bot/slackfake"
+	"github.com/oktabot/oktabot/intents"
+)
+
+// investigate answers with the findings and posts the fixes as proposals;
+// an approver's click suspends john in Okta.
+func TestInvestigateProposesAndApproveSuspends(t *testing.T) {
+	h := approvalHarness(t, nil)
+	h.slash(analyst, secChannel, "investigate john@company.com")
+	h.answer("the investigation", func(m slackfake.Message) bool {
+		return m.Method == "response_url" && m.ReplaceOriginal && has(m, "185.220.101.1")
+	})
+	prop := h.answer("the suspend proposal", func(m slackfake.Message) bool {
+		return m.Method == "chat.postMessage" && has(m, blocks.ActionApprove) && has(m, "Suspend")
+	})
+	ps, err := h.store.Pending()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suspend *intents.Proposal
+	for i, p := range ps {
+		if p.Preview.Action.Kind == intents.SuspendUser {
+			suspend = &ps[i]
+		}
+	}
+	if suspend == nil {
+		t.Fatalf("no suspend proposal among %d pending", len(ps))
+	}
+	if suspend.Preview.Action.Confidence < 74 || len(suspend.Preview.Action.Evidence) == 0 {
+		t.Errorf("suspend proposal confidence %d with %d evidence items, want ≥ 74 with evidence", suspend.Preview.Action.Confidence, len(suspend.Preview.Action.Evidence))
+	}
+	if !has(prop, "Confidence") {
+		t.Errorf("the proposal message does not show the confidence")
+	}
+	var m slackfake.Message
+	for _, msg := range h.slack.Messages() {
+		if msg.Method == "chat.postMessage" && strings.Contains(string(msg.Blocks), suspend.ID) {
+			m = msg
+		}
+	}
+	h.click(approver, m, blocks.ActionApprove)
+	h.settled(m, "Done")
+	if st := h.user("john@company.com")["status"]; st != "SUSPENDED" {
+		t.Errorf("john is %v after approval, want SUSPENDED", st)
+	}
+}
+
+// mfa_status shows its progress while it scans and offers Refresh.
+func TestMFAScanShowsProgress(t *testing.T) {
+	h := newHarness(t, harnessOpts{cfg: botConfigProgress()})
+	h.sim.SetRateLimit("factors", 20, 500*time.Millisecond)
+	h.slash(analyst, secChannel, "mfa-status")
+	done := h.answer("the scan result", func(m slackfake.Message) bool {
+		return m.Method == "chat.update" && has(m, blocks.ActionMFARefresh)
+	})
+	progress := 0
+	for _, m := range h.slack.Messages() {
+		if m.Method == "chat.update" && m.TS == done.TS && has(m, "Scanning") {
+			progress++
+		}
+	}
+	if progress == 0 {
+		t.Errorf("no progress update was shown while scanning")
+	}
+	before := h.sim.Calls("GET", "/api/v1/users/")
+	h.click(analyst, currentMessage(t, h, done), blocks.ActionMFARefresh)
+	n := len(h.slack.Messages())
+	h.answerAfter(n, "the refreshed result", func(m slackfake.Message) bool {
+		return m.Method == "chat.update" && m.TS == done.TS && has(m, blocks.ActionMFARefresh)
+	})
+	if extra := h.sim.Calls("GET", "/api/v1/users/") - before; extra > 5 {
+		t.Errorf("Refresh with no changes made %d user/factor calls, want a handful", extra)
+	}
+}

@@ -1,0 +1,351 @@
+package okta
+
+import (
+	"context"
+	"iter"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/okta/detect"
+)
+
+// Investigations (design §5): failed_logins, suspicious_logins,
+// login_history, investigate, threats and mfa_status.
+//
+// Every System Log read pushes what it can to Okta's `filter` (event
+// types, outcome, actor or target, country, proxy), so that Okta sends
+// only the events the answer needs. Each answer reads its window once and
+// feeds every detection from that one pass (detect.Analyze, or the
+// detections of its kind); investigate reads the user's factors, groups,
+// apps and events concurrently. Findings carry the uuids of their events;
+// proposals come from detect.Remedies with the score as confidence, their
+// user resolved to an Okta id.
+
+// maxAnalyzed bounds the events one investigation holds for the
+// detections. A window with more is analysed on its newest maxAnalyzed
+// events and the result is marked Truncated.
+const maxAnalyzed = 200_000
+
+// queryInvestigation answers the investigation kinds.
+func (c *Client) queryInvestigation(ctx context.Context, in intents.Intent, res *intents.Result, from cursor, limit int) error {
+	switch in.Kind {
+	case intents.FailedLogins:
+		return c.failedLogins(ctx, in, res, from, limit)
+	case intents.SuspiciousLogins:
+		return c.suspiciousLogins(ctx, in, res, from, limit)
+	case intents.LoginHistory:
+		return c.loginHistory(ctx, in, res, from, limit)
+	case intents.Investigate:
+		return c.investigate(ctx, in, res, limit)
+	case intents.Threats:
+		return c.threats(ctx, in, res, limit)
+	case intents.MFAStatus:
+		return c.queryMFA(ctx, in, res)
+	}
+	return invalid("query", string(in.Kind)+" is not an investigation")
+}
+
+// window is the intent's time window, ending now.
+func window(in intents.Intent) (since, until time.Time) {
+	until = time.Now().UTC()
+	return until.Add(-in.EffectiveWindow()), until
+}
+
+// investigate answers `investigate USER [window]`: the user's status,
+// factors, groups and apps, their System Log events of the window (as
+// actor or target) with every detection run over them, and the fixes the
+// findings call for. The four reads run concurrently once the user is
+// resolved.
+func (c *Client) investigate(ctx context.Context, in intents.Intent, res *intents.Result, limit int) error {
+	u, err := c.ResolveUser(ctx, in.User)
+	if err != nil {
+		return err
+	}
+	since, until := window(in)
+	res.Since, res.Until, res.Subject = since, until, u.Login
+	p := &intents.UserProfile{User: u}
+	q := logQuery{since: since, until: until, filter: anyOf(term("actor.id", "eq", u.ID), term("target.id", "eq", u.ID))}
+	var g gathered
+	grp, gctx := newGroup(ctx)
+	grp.Go(func() (err error) { p.Factors, err = c.Factors(gctx, u.ID); return err })
+	grp.Go(func() (err error) { p.Groups, err = c.userGroups(gctx, u.ID); return err })
+	grp.Go(func() (err error) { p.Apps, err = c.userApps(gctx, u.ID); return err })
+	grp.Go(func() (err error) { g, err = c.gather(c.descending(gctx, q, nil), 0); return err })
+	if err := grp.Wait(); err != nil {
+		return err
+	}
+	res.Profile = p
+
+	a := detect.Analyze(c.s.detect, g.events)
+	res.Findings = byUser(a.Users)
+	known := knownUsers(g.events)
+	known[strings.ToLower(u.Login)] = u.ID
+	var props []intents.Action
+	for _, pr := range a.Proposals {
+		if pr.User != nil && pr.User.ID != u.ID && !strings.EqualFold(pr.User.Name, u.Login) {
+			continue // another user's fix: it belongs to their investigation
+		}
+		if pr.User != nil {
+			if !appliesTo(pr.Kind, u.Status) {
+				continue
+			}
+			pr.User = &intents.Ref{Type: "user", ID: u.ID, Name: u.Login}
+		}
+		props = append(props, pr)
+	}
+	if res.Proposals, err = c.resolveTargets(ctx, props, known); err != nil {
+		return err
+	}
+	named := namedEvents(res.Findings)
+	shown := slices.DeleteFunc(g.events, func(e intents.Event) bool { return quiet(e.EventType) && !named[e.UUID] })
+	res.Events, res.Truncated = firstN(shown, limit)
+	res.Truncated = res.Truncated || g.capped
+	return nil
+}
+
+// threats answers `threats [window]`: one read of the whole org's window,
+// restricted to the event types the detections read, every detection run
+// over it, the findings grouped by user worst first, the fixes proposed
+// and the events behind the findings.
+func (c *Client) threats(ctx context.Context, in intents.Intent, res *intents.Result, limit int) error {
+	since, until := window(in)
+	res.Since, res.Until = since, until
+	q := logQuery{since: since, until: until, filter: anyOf(typeTerms(detectionEventTypes())...)}
+	g, err := c.gather(c.descending(ctx, q, nil), 0)
+	if err != nil {
+		return err
+	}
+	a := detect.Analyze(c.s.detect, g.events)
+	res.Findings = byUser(a.Users)
+	if res.Proposals, err = c.resolveTargets(ctx, a.Proposals, knownUsers(g.events)); err != nil {
+		return err
+	}
+	named := namedEvents(res.Findings)
+	behind := slices.DeleteFunc(g.events, func(e intents.Event) bool { return !named[e.UUID] })
+	res.Events, res.Truncated = firstN(behind, limit)
+	res.Truncated = res.Truncated || g.capped
+	return nil
+}
+
+// detectionEventTypes are the event types (a trailing "." is a prefix)
+// the detections of okta/detect read; threats asks Okta for these only.
+// A test checks that the detections find the same on the demo org with and
+// without this filter.
+func detectionEventTypes() []string {
+	return []string{
+		"user.session.", "user.authentication.", "policy.evaluate_sign_on", "user.mfa.", "system.push.",
+		"user.account.", "group.privilege.", "iam.resourceset.bindings.", "system.mfa.factor.", "security.",
+		"user.risk.", "system.api_token.", "policy.lifecycle.", "policy.rule.", "zone.", "system.idp.lifecycle.",
+		"application.policy.sign_on.", "system.log_stream.lifecycle.",
+	}
+}
+
+// typeTerms are the filter terms of event types; a trailing "." or "*"
+// is a prefix.
+func typeTerms(types []string) []string {
+	out := make([]string, 0, len(types))
+	for _, t := range types {
+		switch {
+		case strings.HasSuffix(t, "*"):
+			out = append(out, term("eventType", "sw", strings.TrimSuffix(t, "*")))
+		case strings.HasSuffix(t, "."):
+			out = append(out, term("eventType", "sw", t))
+		default:
+			out = append(out, term("eventType", "eq", t))
+		}
+	}
+	return out
+}
+
+// quiet reports the event types an investigation does not list unless a
+// finding names them: every sign-in's policy evaluation and session end.
+func quiet(eventType string) bool {
+	return eventType == "policy.evaluate_sign_on" || eventType == "user.session.end"
+}
+
+// appliesTo reports whether a proposed fix applies to a user in status:
+// suspend to ACTIVE users, unlock to LOCKED_OUT ones, nothing to
+// deactivated ones.
+func appliesTo(k intents.Kind, status string) bool {
+	switch {
+	case status == "DEPROVISIONED":
+		return false
+	case k == intents.SuspendUser:
+		return status == "ACTIVE"
+	case k == intents.UnlockUser:
+		return status == "LOCKED_OUT"
+	}
+	return true
+}
+
+// gathered is one investigation read: the matching events of the window,
+// newest first, without their raw JSON.
+type gathered struct {
+	events []intents.Event
+	next   string // the cursor that lists on after the first `limit` events
+	capped bool   // the read stopped at maxAnalyzed
+}
+
+// descending streams the events of q newest first, keeping those keep
+// accepts (nil: all). Page cursors stay Okta's, so a listing made of the
+// kept events pages on consistently.
+func (c *Client) descending(ctx context.Context, q logQuery, keep func(intents.Event) bool) iter.Seq2[page[intents.Event], error] {
+	q.descending = true
+	if q.pageSize == 0 {
+		q.pageSize = logPageMax
+	}
+	pages := c.logPages(ctx, q, "")
+	if keep == nil {
+		return pages
+	}
+	return kept(pages, keep)
+}
+
+// kept filters the items of a page stream.
+func kept(pages iter.Seq2[page[intents.Event], error], keep func(intents.Event) bool) iter.Seq2[page[intents.Event], error] {
+	return func(yield func(page[intents.Event], error) bool) {
+		for p, err := range pages {
+			if err == nil {
+				p.items = slices.DeleteFunc(p.items, func(e intents.Event) bool { return !keep(e) })
+			}
+			if !yield(p, err) {
+				return
+			}
+		}
+	}
+}
+
+// gather reads a page stream into memory for the detections, up to
+// maxAnalyzed events, and notes the cursor after the first limit events
+// (limit 0: none).
+func (c *Client) gather(pages iter.Seq2[page[intents.Event], error], limit int) (gathered, error) {
+	var g gathered
+	for p, err := range pages {
+		if err != nil {
+			return g, err
+		}
+		for i, ev := range p.items {
+			if limit > 0 && len(g.events) == limit && g.next == "" {
+				g.next = cursor{after: p.at, skip: i}.String()
+			}
+			if len(g.events) == maxAnalyzed {
+				g.capped = true
+				c.log.Warn("okta: an investigation's window holds more events than it analyses; the oldest are left out", "analysed", maxAnalyzed)
+				return g, nil
+			}
+			ev.Raw = nil // detections read the decoded fields; the raw JSON would double the memory
+			g.events = append(g.events, ev)
+		}
+	}
+	return g, nil
+}
+
+// firstN returns the first n events and whether more remained.
+func firstN(evs []intents.Event, n int) ([]intents.Event, bool) {
+	if n <= 0 || len(evs) <= n {
+		return evs, false
+	}
+	return evs[:n:n], true
+}
+
+// byUser lists the findings grouped by user, the users worst first (as
+// detect.ByUser orders them), each user's findings worst first.
+func byUser(users []detect.UserSummary) []intents.Finding {
+	out := []intents.Finding{}
+	for _, u := range users {
+		out = append(out, u.Findings...)
+	}
+	return out
+}
+
+// namedEvents is the set of event uuids the findings name.
+func namedEvents(fs []intents.Finding) map[string]bool {
+	out := map[string]bool{}
+	for _, f := range fs {
+		for _, id := range f.Events {
+			out[id] = true
+		}
+	}
+	return out
+}
+
+// knownUsers maps the logins (lower-cased) of the users that the events
+// name, as actor or target, to their Okta ids.
+func knownUsers(evs []intents.Event) map[string]string {
+	out := map[string]string{}
+	note := func(a intents.Actor) {
+		if !strings.EqualFold(a.Type, "User") || a.ID == "" || a.ID == "unknown" || a.AlternateID == "" {
+			return
+		}
+		out[strings.ToLower(a.AlternateID)] = a.ID
+	}
+	for _, e := range evs {
+		note(e.Actor)
+		for _, t := range e.Targets {
+			note(t)
+		}
+	}
+	return out
+}
+
+// resolveTargets fills in the Okta id of every proposal's user: from the
+// events when they named it, else by looking the login up. A proposal for
+// a user who no longer exists is dropped (the finding still shows).
+func (c *Client) resolveTargets(ctx context.Context, ps []intents.Action, known map[string]string) ([]intents.Action, error) {
+	out := make([]intents.Action, 0, len(ps))
+	gone := map[string]bool{}
+	for _, p := range ps {
+		if p.User == nil || p.User.ID != "" {
+			out = append(out, p)
+			continue
+		}
+		login := strings.ToLower(p.User.Name)
+		if gone[login] {
+			continue
+		}
+		id, ok := known[login]
+		if !ok {
+			u, err := c.ResolveUser(ctx, p.User.Name)
+			switch {
+			case isNotFound(err):
+				c.log.Info("okta: a finding's user no longer exists; no fix proposed", "user", p.User.Name)
+				gone[login] = true
+				continue
+			case err != nil:
+				return nil, err
+			}
+			id = u.ID
+			known[login] = id
+		}
+		ref := *p.User
+		ref.ID = id
+		p.User = &ref
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// remedies proposes the fixes for findings that only some detections
+// made, user by user, with the users' ids from the events.
+func remedies(fs []intents.Finding, known map[string]string) []intents.Action {
+	var out []intents.Action
+	for _, s := range detect.ByUser(fs) {
+		s.UserID = known[strings.ToLower(s.User)]
+		out = append(out, detect.Remedies(s)...)
+	}
+	return out
+}
+
+// runDetections runs the named detections over events and returns their
+// findings grouped by user, worst first.
+func runDetections(cfg detect.Config, evs []intents.Event, ids ...string) []intents.Finding {
+	var fs []intents.Finding
+	for _, d := range detect.Catalogue() {
+		if slices.Contains(ids, d.ID) {
+			fs = append(fs, d.Run(cfg, evs)...)
+		}
+	}
+	return byUser(detect.ByUser(fs))
+}
