@@ -41,8 +41,10 @@ const BOM = "\uFEFF"
 // holds, and returns its columns and rows.
 func table(r intents.Result) ([]string, [][]string) {
 	switch r.Intent.Kind {
-	case intents.ListUsers, intents.GroupMembers, intents.MFAStatus:
+	case intents.ListUsers, intents.GroupMembers:
 		return usersTable(r.Users)
+	case intents.MFAStatus:
+		return mfaTable(r)
 	case intents.UserDetails:
 		if r.Profile != nil {
 			return usersTable([]intents.User{r.Profile.User})

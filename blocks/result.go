@@ -78,6 +78,18 @@ func (rc *rctx) render() Message {
 		if len(rc.r.Apps) == 1 {
 			return rc.app()
 		}
+	case intents.Investigate:
+		return rc.investigation()
+	case intents.Threats:
+		return rc.threatSweep()
+	case intents.FailedLogins:
+		return rc.failedLogins()
+	case intents.SuspiciousLogins:
+		return rc.suspiciousLogins()
+	case intents.LoginHistory:
+		return rc.loginHistory()
+	case intents.MFAStatus:
+		return rc.mfaStatus()
 	}
 	return rc.listing()
 }

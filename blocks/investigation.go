@@ -1,0 +1,182 @@
+package blocks
+
+import (
+	"strings"
+
+	"github.com/oktabot/oktabot/intents"
+	"github.com/slack-go/slack"
+)
+
+// The answer to `investigate USER`, read top-down in seconds: who, the
+// verdict, the user's state, the findings worst first with every scored
+// item, a compact timeline, and the fixes the bot proposes right after the
+// message.
+
+// investigation is the layout of investigate.
+func (rc *rctx) investigation() Message {
+	r, c := rc.r, rc.c
+	who, whoText := rc.investigated()
+	blocks := []slack.Block{header("title", "Investigation: "+who)}
+	blocks = append(blocks, contextBlock("query", rc.windowText()))
+
+	fs := worstFirst(r.Findings)
+	var fallback string
+	if len(fs) == 0 && len(r.Proposals) == 0 {
+		blocks = append(blocks, section("verdict", ":white_check_mark: *No suspicious activity for "+md(whoText, c.name*2)+" in the last "+
+			intents.Duration(r.Intent.EffectiveWindow()).Human()+".*\n"+
+			"Checked with every detection: sign-ins and where they came from, failed authentication, MFA challenges and failures, "+
+			"lockouts, and privilege and factor changes."))
+		fallback = "no suspicious activity"
+	} else {
+		score := verdictScore(fs, r.Proposals)
+		band := intents.Band(score)
+		text := severityEmoji(band) + " *Verdict: " + scored(band, score, true) + "*"
+		counts := []string{plural(len(fs), "finding", "findings")}
+		if len(r.Proposals) > 0 {
+			counts = append(counts, plural(len(r.Proposals), "fix proposed", "fixes proposed"))
+		}
+		text += " · " + strings.Join(counts, " · ")
+		if len(fs) > 0 {
+			if s := md(fs[0].Summary, c.long*2); s != "" {
+				text += "\n" + s
+			}
+		}
+		blocks = append(blocks, section("verdict", text))
+		fallback = scored(band, score, true) + ", " + strings.Join(counts, ", ")
+	}
+
+	if r.Profile != nil {
+		blocks = append(blocks, rc.investigatedUser(r.Profile))
+	}
+
+	if len(fs) > 0 {
+		blocks = append(blocks, divider("findings_divider"))
+		for i, f := range fs {
+			if i == c.findings {
+				blocks = append(blocks, contextBlock("findings_more", "… and "+plural(len(fs)-i, "more finding", "more findings")+" (less severe)."))
+				break
+			}
+			blocks = append(blocks, rc.findingBlock("finding_"+count(i+1), f, rc.subjectLogin()))
+		}
+	}
+
+	if tl := rc.timeline(); len(tl) > 0 {
+		blocks = append(blocks, divider("timeline_divider"))
+		blocks = append(blocks, tl...)
+	}
+
+	if p := rc.proposedFixes(); p != "" {
+		blocks = append(blocks, divider("fixes_divider"), section("fixes", p))
+	} else if len(fs) > 0 {
+		blocks = append(blocks, contextBlock("fixes", "No fix is proposed for these findings: review them, and ask for one (`/okta suspend …`) if it is needed."))
+	}
+
+	if len(r.Events) > 0 {
+		if v, err := EncodePageValue(r.Intent, 1); err == nil {
+			blocks = append(blocks, slack.NewActionBlock("pager", button(ActionExport, "Export CSV", v)))
+		}
+	}
+	text := "Investigation: " + esc(who) + " — " + fallback
+	if len(r.Proposals) > 0 {
+		text += "; proposals follow"
+	}
+	return Message{Text: text, Blocks: blocks}
+}
+
+// investigated names the user investigated for the header (plain text)
+// and for mrkdwn (unescaped): "John Smith (john@company.com)".
+func (rc *rctx) investigated() (string, string) {
+	login := rc.subjectLogin()
+	name := ""
+	if p := rc.r.Profile; p != nil {
+		name = p.User.Name()
+		if p.User.Login != "" {
+			login = p.User.Login
+		}
+	}
+	who := login
+	if name != "" && !strings.EqualFold(name, login) {
+		who = name + " (" + login + ")"
+	}
+	if strings.TrimSpace(who) == "" {
+		who = "unknown user"
+	}
+	return plainText(who, 120), who
+}
+
+// subjectLogin is the login the result is about: the resolved subject,
+// else what was asked.
+func (rc *rctx) subjectLogin() string {
+	if rc.r.Subject != "" {
+		return rc.r.Subject
+	}
+	return rc.r.Intent.User
+}
+
+// windowText says which window was read: "Last 7 days · Nov 21 → Nov 28".
+func (rc *rctx) windowText() string {
+	parts := []string{}
+	if w := rc.r.Intent.EffectiveWindow(); w > 0 {
+		parts = append(parts, "Last "+intents.Duration(w).Human())
+	}
+	if !rc.r.Since.IsZero() {
+		if rc.r.Until.IsZero() {
+			parts = append(parts, "since "+rc.when(rc.r.Since))
+		} else {
+			parts = append(parts, rc.when(rc.r.Since)+" → "+rc.when(rc.r.Until))
+		}
+	}
+	if len(parts) == 0 {
+		return "System Log"
+	}
+	return strings.Join(parts, " · ")
+}
+
+// investigatedUser is the user's state in fields: status, department,
+// last sign-in, factors (weak ones marked), and how many groups and apps.
+func (rc *rctx) investigatedUser(p *intents.UserProfile) slack.Block {
+	u, c := p.User, rc.c
+	status := joinNonEmpty(" ", statusEmoji(u.Status), md(orDash(u.Status), c.word))
+	return fieldsSection("user", "", []field{
+		{"Status", status},
+		{"Department", md(u.Department, c.name)},
+		{"Last sign-in", rc.timeAgo(u.LastLogin, "never")},
+		{"MFA factors", rc.factorSummary(p.Factors)},
+		{"Groups", count(len(p.Groups))},
+		{"Applications", count(len(p.Apps))},
+	})
+}
+
+// factorSummary lists the active factors on a line, weak ones marked.
+func (rc *rctx) factorSummary(fs []intents.Factor) string {
+	var names []string
+	weak, pending := 0, 0
+	for _, f := range fs {
+		if !strings.EqualFold(f.Status, "ACTIVE") {
+			pending++
+			continue
+		}
+		name := md(factorName(f.Type), rc.c.name)
+		if f.Weak() {
+			weak++
+			name += " (:warning: weak)"
+		}
+		names = append(names, name)
+	}
+	if len(names) == 0 {
+		s := ":warning: *none active*"
+		if pending > 0 {
+			s += " (" + count(pending) + " not active)"
+		}
+		return s
+	}
+	shown := min(len(names), rc.c.items)
+	s := strings.Join(names[:shown], ", ")
+	if rest := len(names) - shown; rest > 0 {
+		s += " … and " + count(rest) + " more"
+	}
+	if weak == len(names) {
+		s += "\n:warning: only weak factors"
+	}
+	return s
+}
