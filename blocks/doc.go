@@ -35,6 +35,19 @@
 // field is refused, so a forged value can at most ask a read-only query that
 // its clicker could have typed.
 //
+// # Proposals, modals and investigations
+//
+// Proposal renders a proposal in each state (pending with Approve/Reject,
+// executing, executed with Undo when the kind has one, failed, rejected,
+// expired, unknown); Approve is left out when the OAuth scope is missing.
+// Pending and ProposalDetail list proposals and their audit history.
+// RejectModal and FormModal build modals, FormIntent reads a submission
+// back into a validated Intent with errors keyed by block id. Only Slack
+// user ids that look like ids become mentions; secrets in Okta JSON bodies
+// are masked. Investigations, the threat sweep, sign-in listings and the
+// MFA scan (with MFAProgress and Refresh) have layouts of their own;
+// Suggestions asks back with buttons that run slash commands.
+//
 // # What this package must not do
 //
 // It performs no I/O, keeps no state, logs nothing and imports only

@@ -39,6 +39,15 @@
 // makes a repeated action a clear conflict, never a second change), acts
 // once and returns Okta's request id.
 //
+// # Investigations
+//
+// Query answers failed_logins, suspicious_logins, login_history,
+// investigate, threats and mfa_status (investigate.go, mfascan.go): filters
+// are pushed to Okta, each answer reads its window once and feeds every
+// detection of okta/detect from that pass, investigate's independent reads
+// run concurrently, and the MFA scan is paced by the factors family's
+// rate-limit headers, kept, and refreshed from the System Log.
+//
 // # What this package must not do
 //
 // It must not write text for people beyond error details and action
