@@ -80,6 +80,9 @@ func explain(err error, in intents.Intent, id string) problem {
 	case errors.Is(err, context.DeadlineExceeded):
 		p.Title = "That took too long"
 		p.Hint = "Okta did not answer in time. Try a shorter time window or a narrower query."
+	case errors.As(err, new(*storeError)):
+		p.Title = "oktabot could not record that"
+		p.Hint = "Nothing was changed in Okta. oktabot could not write its approvals file (a full disk or a damaged file?); the error is in its log. Try again once that is fixed."
 	default:
 		p.Title = "Something went wrong"
 		p.Hint = "The error is in oktabot's log."
@@ -139,3 +142,10 @@ func (b *Bot) observe(kind intents.Kind, err error, start time.Time) {
 		b.cfg.Observe(string(kind), outcomeOf(err), time.Since(start))
 	}
 }
+
+// storeError marks a failure of the approvals store (not a refusal): the
+// person is told that nothing changed in Okta.
+type storeError struct{ err error }
+
+func (e *storeError) Error() string { return "approvals store: " + e.err.Error() }
+func (e *storeError) Unwrap() error { return e.err }

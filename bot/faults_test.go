@@ -157,6 +157,9 @@ func TestFaultStoreWriteFails(t *testing.T) {
 		if !has(m, "(ref ") {
 			t.Errorf("%s carries no reference to quote: %s %s", what, m.Text, m.Blocks)
 		}
+		if !has(m, "Nothing was changed in Okta") {
+			t.Errorf("%s does not say that nothing changed in Okta: %s", what, m.Text)
+		}
 	}
 
 	m := h.propose("suspend john@company.com reason: before the disk filled")

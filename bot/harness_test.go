@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -75,12 +76,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		t.Fatalf("okta.New: %v", err)
 	}
 
-	fake := slackfake.New(slackfake.Options{Users: map[string]slackfake.User{
-		"U0JOHN":    {Name: "john", RealName: "John Smith", Email: "john@company.com"},
-		"U0NOEMAIL": {Name: "ghost", RealName: "No Email"},
-		analyst:     {Name: "analyst", RealName: "Ann Analyst", Email: "analyst@company.com"},
-		approver:    {Name: "approver", RealName: "Al Approver", Email: "approver@company.com"},
-	}})
+	fake := slackfake.New(slackfake.Options{Users: slackUsers()})
 	t.Cleanup(fake.Close)
 	api := slack.New(slackfake.DefaultBotToken, slack.OptionAppLevelToken(slackfake.DefaultAppToken), slack.OptionAPIURL(fake.APIURL()))
 
@@ -234,4 +230,21 @@ func buttons(t *testing.T, m slackfake.Message) map[string]string {
 // botConfigProgress updates long scans' messages often, for tests.
 func botConfigProgress() bot.Config {
 	return bot.Config{ProgressEvery: 100 * time.Millisecond}
+}
+
+// slackUsers is the workspace every harness has: the people tests act as.
+func slackUsers() map[string]slackfake.User {
+	users := map[string]slackfake.User{
+		"U0JOHN":     {Name: "john", RealName: "John Smith", Email: "john@company.com"},
+		"U0NOEMAIL":  {Name: "ghost", RealName: "No Email"},
+		"U0INTRUDER": {Name: "intruder", RealName: "Not An Approver", Email: "intruder@company.com"},
+		"U0STRANGER": {Name: "stranger", RealName: "Someone Else", Email: "stranger@company.com"},
+		analyst:      {Name: "analyst", RealName: "Ann Analyst", Email: "analyst@company.com"},
+		approver:     {Name: "approver", RealName: "Al Approver", Email: "approver@company.com"},
+	}
+	for i := range 50 {
+		id := fmt.Sprintf("U0APP%02d", i)
+		users[id] = slackfake.User{Name: strings.ToLower(id), RealName: "Approver " + id, Email: strings.ToLower(id) + "@company.com"}
+	}
+	return users
 }

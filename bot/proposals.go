@@ -70,7 +70,7 @@ func (b *Bot) proposeFrom(ctx context.Context, o origin, in intents.Intent, undo
 		UndoOf:    undoOf,
 	})
 	if err != nil {
-		b.fail(ctx, o, in, err)
+		b.fail(ctx, o, in, &storeError{err})
 		return
 	}
 	m := blocks.Proposal(p, blocks.ProposalOptions{Now: b.cfg.Now()})
@@ -194,7 +194,7 @@ func (b *Bot) refused(ctx context.Context, o origin, id string, p intents.Propos
 	case errors.Is(err, intents.ErrScopeMissing):
 		title, hint = "oktabot lacks the permission", "Grant the missing scope to the service app in Okta first."
 	default:
-		b.fail(ctx, o, intents.Intent{}, err)
+		b.fail(ctx, o, intents.Intent{}, &storeError{err})
 		return
 	}
 	b.log.Info("decision refused", "proposal", id, "by", o.user, "why", err)

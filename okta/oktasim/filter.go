@@ -136,10 +136,23 @@ func equalValue(v, lit any) bool {
 	if lit == nil {
 		return v == nil
 	}
+	// Two strings that are not both timestamps: compare them without
+	// allocating or trying to parse times. A System Log search evaluates
+	// this for every event of the window.
+	if l, ok := lit.(string); ok {
+		if s, ok := v.(string); ok && !(timeLike(s) && timeLike(l)) {
+			return strings.EqualFold(s, l)
+		}
+	}
 	if cmp, ok := compareValue(v, lit); ok {
 		return cmp == 0
 	}
 	return false
+}
+
+// timeLike reports whether s may be a timestamp (2006-01-02…).
+func timeLike(s string) bool {
+	return len(s) >= 10 && s[4] == '-' && s[7] == '-' && s[0] >= '0' && s[0] <= '9'
 }
 
 // compareValue orders a stored value against a literal.

@@ -93,6 +93,7 @@ type logQuery struct {
 	limit        int
 	desc         bool
 	after        *logCursor
+	polling      bool // ascending without until: a stream that never ends
 }
 
 type logCursor struct {
@@ -129,6 +130,8 @@ func parseLogQuery(r *http.Request, now time.Time) (*logQuery, error) {
 			return nil, errValidation("until", "until: "+badDate)
 		}
 		q.until = t
+	} else {
+		q.polling = true // unless DESCENDING, below
 	}
 	q.since = q.until.Add(-7 * 24 * time.Hour)
 	if s := v.Get("since"); s != "" {
@@ -144,7 +147,7 @@ func parseLogQuery(r *http.Request, now time.Time) (*logQuery, error) {
 	switch strings.ToUpper(v.Get("sortOrder")) {
 	case "", "ASCENDING":
 	case "DESCENDING":
-		q.desc = true
+		q.desc, q.polling = true, false
 	default:
 		return nil, errValidation("sortOrder", "sortOrder: must be ASCENDING or DESCENDING")
 	}
@@ -215,8 +218,9 @@ func isWordChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
-// search runs a query: the page, and the cursor to continue from.
-func (o *org) searchLogs(q *logQuery) (page [][]byte, next *logCursor) {
+// search runs a query: the page, the cursor to continue from, and whether
+// more events in the window match after the page.
+func (o *org) searchLogs(q *logQuery) (page [][]byte, next *logCursor, more bool) {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
 	evs := o.logs.events
@@ -227,8 +231,12 @@ func (o *org) searchLogs(q *logQuery) (page [][]byte, next *logCursor) {
 			j := sort.Search(len(evs), func(i int) bool { return !evs[i].before(q.after.at, q.after.seq+1) })
 			i = max(i, j)
 		}
-		for ; i < len(evs) && len(page) < q.limit && evs[i].at.Before(q.until); i++ {
-			if q.matches(evs[i]) {
+		for ; i < len(evs) && !more && evs[i].at.Before(q.until); i++ {
+			switch {
+			case !q.matches(evs[i]):
+			case len(page) == q.limit:
+				more = true
+			default:
 				page = append(page, evs[i].json())
 				last = evs[i]
 			}
@@ -239,27 +247,33 @@ func (o *org) searchLogs(q *logQuery) (page [][]byte, next *logCursor) {
 			j := sort.Search(len(evs), func(i int) bool { return !evs[i].before(q.after.at, q.after.seq) }) - 1
 			i = min(i, j)
 		}
-		for ; i >= 0 && len(page) < q.limit && !evs[i].at.Before(q.since); i-- {
-			if q.matches(evs[i]) {
+		for ; i >= 0 && !more && !evs[i].at.Before(q.since); i-- {
+			switch {
+			case !q.matches(evs[i]):
+			case len(page) == q.limit:
+				more = true
+			default:
 				page = append(page, evs[i].json())
 				last = evs[i]
 			}
 		}
 	}
 	if last != nil {
-		return page, &logCursor{at: last.at, seq: last.seq}
+		return page, &logCursor{at: last.at, seq: last.seq}, more
 	}
-	return page, q.after
+	return page, q.after, more
 }
 
-// listLogs is GET /api/v1/logs. Like Okta it always answers a next link: it
-// is a poll cursor, also on the last page.
+// listLogs is GET /api/v1/logs. Like Okta, a polling query (ascending,
+// without until) always answers a next link: it is a poll cursor, also on
+// the last page. A bounded or descending query has a next link only while
+// more events match, as Okta's other lists.
 func (s *Server) listLogs(w http.ResponseWriter, r *http.Request, _ *caller) error {
 	q, err := parseLogQuery(r, s.now())
 	if err != nil {
 		return err
 	}
-	page, next := s.org.searchLogs(q)
+	page, next, more := s.org.searchLogs(q)
 	var buf bytes.Buffer
 	buf.Grow(len(page) * 1024)
 	buf.WriteByte('[')
@@ -274,7 +288,14 @@ func (s *Server) listLogs(w http.ResponseWriter, r *http.Request, _ *caller) err
 	if next != nil {
 		cursor = next.String()
 	}
-	setLogLinks(w, r, cursor)
+	switch {
+	case q.polling:
+		setLogLinks(w, r, cursor)
+	case more:
+		setLinks(w, r, cursor)
+	default:
+		setLinks(w, r, "")
+	}
 	writeRaw(w, http.StatusOK, buf.Bytes())
 	return nil
 }
