@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/oktabot/oktabot/blocks"
+	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/bot/slackfake"
 )
 
@@ -268,4 +269,37 @@ func TestMentionOfPersonResolvedByEmail(t *testing.T) {
 	})
 	h.slash(analyst, secChannel, "user <@U0NOEMAIL>")
 	h.answer("the refusal", func(m slackfake.Message) bool { return m.Ephemeral && has(m, "no email") })
+}
+
+// Direct messages are answered only when enabled.
+func TestDirectMessages(t *testing.T) {
+	dm := func(h *harness) {
+		inner := []byte(`{"type":"message","channel_type":"im","channel":"D0DIRECT","user":"` + analyst + `","text":"show me user john@company.com","ts":"1700000002.000100"}`)
+		if _, err := h.slack.Event(h.waitCtx(5*time.Second), inner); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Run("enabled", func(t *testing.T) {
+		h := newHarness(t, harnessOpts{cfg: bot.Config{DirectMessages: true}})
+		dm(h)
+		m := h.answer("the DM answer", func(m slackfake.Message) bool { return m.Method == "chat.postMessage" && has(m, "John Smith") })
+		if m.Channel != "D0DIRECT" {
+			t.Errorf("answered in %s, want the DM", m.Channel)
+		}
+		inner := []byte(`{"type":"message","channel_type":"im","channel":"D0DIRECT","user":"` + analyst + `","text":"suspend john@company.com","ts":"1700000003.000100"}`)
+		if _, err := h.slack.Event(h.waitCtx(5*time.Second), inner); err != nil {
+			t.Fatal(err)
+		}
+		h.answer("the refusal to propose in a DM", func(m slackfake.Message) bool { return m.Ephemeral && has(m, "security channel") })
+	})
+	t.Run("disabled", func(t *testing.T) {
+		h := newHarness(t, harnessOpts{})
+		dm(h)
+		time.Sleep(500 * time.Millisecond)
+		for _, m := range h.slack.Messages() {
+			if m.Channel == "D0DIRECT" {
+				t.Errorf("a DM was answered although DMs are off: %s", m.Text)
+			}
+		}
+	})
 }

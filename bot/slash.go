@@ -77,6 +77,9 @@ func (b *Bot) serve(ctx context.Context, o origin, in intents.Intent) {
 			b.fail(ctx, o, in, err)
 		}
 		return
+	case in.Kind.IsAction() && o.via == "dm":
+		b.fail(ctx, o, in, intents.Invalidf("Changes are proposed where approvers can see them: ask in the security channel."))
+		return
 	case in.Kind.IsAction():
 		b.propose(ctx, o, in, "")
 		return
