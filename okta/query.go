@@ -13,8 +13,9 @@ import (
 const (
 	// defaultResultCap is how many items a query shows without a limit.
 	defaultResultCap = 200
-	// maxResultCap is the most a query shows; Events streams more.
-	maxResultCap = 1000
+	// maxResultCap is the most a query collects: what a CSV export asks
+	// for (typed limits stop at 1000); Events streams more.
+	maxResultCap = 10_000
 )
 
 // Query answers a read intent: list_users, user_details, list_groups,
@@ -22,7 +23,7 @@ const (
 // list_policies, policy_rules, logs, admin_actions, security_events,
 // status and the investigations (failed_logins, suspicious_logins,
 // login_history, investigate, threats, mfa_status: investigate.go,
-// mfascan.go). Lists stop at the intent's Limit (default 200, at most 1000)
+// mfascan.go). Lists stop at the intent's Limit (default 200, at most 10,000 for exports)
 // with Truncated and a Next cursor that Intent.After continues from.
 func (c *Client) Query(ctx context.Context, in intents.Intent) (intents.Result, error) {
 	res := intents.Result{Intent: in}
