@@ -321,12 +321,17 @@ func TestConcurrentApproveOnce(t *testing.T) {
 	}
 	h := approvalHarness(t, func(o *harnessOpts) { o.cfg.Approvers = approvers; o.cfg.Workers = 64 })
 	m := h.propose("suspend john@company.com")
+	// Everyone clicks the button they saw: once the first click redraws the
+	// message the button is gone, so the clicks carry its block and value.
+	block, value := blockOf(t, m, blocks.ActionApprove), proposalID(t, m)
 	var wg sync.WaitGroup
 	for _, a := range approvers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			h.click(a, m, blocks.ActionApprove)
+			if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: a, ChannelID: m.Channel, MessageTS: m.TS, ActionID: blocks.ActionApprove, BlockID: block, Value: value}); err != nil {
+				t.Errorf("click by %s: %v", a, err)
+			}
 		}()
 	}
 	wg.Wait()
