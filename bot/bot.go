@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -335,5 +334,3 @@ func (s slogLogger) Output(_ int, msg string) error {
 	s.l.Debug("slack-go", "msg", msg)
 	return nil
 }
-
-var errNotAllowed = errors.New("bot: channel not allowed")

@@ -1,8 +1,6 @@
 package bot_test
 
 import (
-	"context"
-	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -256,9 +254,6 @@ func blockOf(t *testing.T, m slackfake.Message, actionID string) string {
 	rest := s[j+len(`"block_id":"`):]
 	return rest[:strings.Index(rest, `"`)]
 }
-
-var _ = fmt.Sprint
-var _ = context.Background
 
 // A Slack mention of a person is looked up by their Slack email.
 func TestMentionOfPersonResolvedByEmail(t *testing.T) {

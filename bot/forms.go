@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -113,5 +112,3 @@ func (b *Bot) openReject(ctx context.Context, o origin, id, trigger string) {
 		b.decide(ctx, o, id, false, "")
 	}
 }
-
-var _ = json.Marshal
