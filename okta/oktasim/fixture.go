@@ -35,7 +35,18 @@ type Fixture struct {
 	Factors   map[string][]Object `json:"factors"`
 	Logs      []Object            `json:"logs"`
 	AdminRole *bool               `json:"admin_role,omitempty"` // nil: true
+	// Dialect is the kind of org: DialectOIE (Identity Engine, the default
+	// when empty) or DialectClassic. It decides which API features exist
+	// (ACCESS_POLICY only on Identity Engine) and how generated events are
+	// written.
+	Dialect string `json:"dialect,omitempty"`
 }
+
+// The two kinds of Okta org.
+const (
+	DialectOIE     = "oie"
+	DialectClassic = "classic"
+)
 
 // LoadFixture reads a fixture from a JSON file.
 func LoadFixture(path string) (*Fixture, error) {

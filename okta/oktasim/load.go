@@ -23,6 +23,14 @@ type loader struct {
 // Now is moved onto it.
 func loadOrg(fx *Fixture, now time.Time) (*org, error) {
 	l := &loader{o: newOrg(), now: now}
+	switch fx.Dialect {
+	case "", DialectOIE:
+		l.o.dialect = DialectOIE
+	case DialectClassic:
+		l.o.dialect = DialectClassic
+	default:
+		return nil, fmt.Errorf("oktasim: fixture: dialect %q: want %q or %q", fx.Dialect, DialectOIE, DialectClassic)
+	}
 	if !fx.Now.IsZero() {
 		l.shift = now.Sub(fx.Now)
 	}

@@ -82,7 +82,11 @@ type org struct {
 	factors   map[string]*collection     // user id → factors
 	sessions  map[string]int             // user id → open sessions
 	logs      logStore
+	dialect   string // DialectOIE or DialectClassic
 }
+
+// classic reports whether the org is a Classic Engine org.
+func (o *org) classic() bool { return o.dialect == DialectClassic }
 
 func newOrg() *org {
 	return &org{
