@@ -115,7 +115,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		body = b
 	}
 	fam := family(req.URL.Path)
-	attempts, refreshed, nonceRetried := 0, false, false
+	attempts, refreshed, nonceRounds := 0, false, 0
 	for {
 		paceStart := time.Now()
 		if err := t.limits.pace(ctx, fam); err != nil {
@@ -174,14 +174,16 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			drain(resp.Body)
 			cancel()
 		}
+		if again, err := t.dpop.onAPIResponse(resp, tok.typ, &nonceRounds); again || err != nil {
+			retry()
+			if err != nil {
+				st.fail(err)
+				return nil, err
+			}
+			continue
+		}
 		switch {
 		case resp.StatusCode == http.StatusUnauthorized:
-			if nonce, ok := dpopChallenge(resp); ok && tok.typ == "DPoP" && !nonceRetried {
-				t.dpop.setNonce(true, nonce)
-				nonceRetried = true
-				retry()
-				continue
-			}
 			if !refreshed {
 				// Okta refused the token (expired early, revoked): one
 				// fresh token, one more try. Okta did not act on it.

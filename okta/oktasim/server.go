@@ -45,6 +45,7 @@ type Server struct {
 	grantsOK  int
 	grantsBad int
 	adminRole bool
+	dpopRS    dpopResource // the resource server's DPoP options and nonces (dpop_resource.go)
 }
 
 // New builds a simulator from a fixture (nil: an empty org). It copies what
