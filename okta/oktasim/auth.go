@@ -142,7 +142,7 @@ func (s *Server) grant(r *http.Request) (*tokenAnswer, *oauthError) {
 	}
 	s.usedJTIs[j.claims.ID] = j.claims.Expiry.Time().Add(clockSkew)
 	s.pruneLocked(now)
-	tokenStr := newTokenString(r, clientID, scopes, now, ttl)
+	tokenStr := newTokenString(r, clientID, scopes, jkt, now, ttl)
 	s.tokens[tokenStr] = &accessToken{clientID: clientID, appName: clientID, scopes: scopes,
 		expires: now.Add(ttl), gen: gen, jkt: jkt}
 	s.mu.Unlock()
@@ -250,16 +250,21 @@ func (s *Server) pruneLocked(now time.Time) {
 func tokenURL(r *http.Request) string { return scheme(r) + "://" + r.Host + "/oauth2/v1/token" }
 
 // newTokenString makes an access token that looks like Okta's (a JWT from
-// the org authorization server); its signature part is random, so it is only
-// ever looked up, never verified.
-func newTokenString(r *http.Request, clientID string, scopes []string, now time.Time, ttl time.Duration) string {
+// the org authorization server, with cnf.jkt, the proof key's thumbprint,
+// when it is DPoP-bound); its signature part is random, so it is only ever
+// looked up, never verified.
+func newTokenString(r *http.Request, clientID string, scopes []string, jkt string, now time.Time, ttl time.Duration) string {
 	enc := base64.RawURLEncoding
 	head, _ := json.Marshal(map[string]string{"kid": "oktasim", "alg": "RS256"})
 	org := scheme(r) + "://" + r.Host
-	body, _ := json.Marshal(map[string]any{
+	claims := map[string]any{
 		"ver": 1, "jti": "AT." + randomText(24), "iss": org, "aud": org,
 		"iat": now.Unix(), "exp": now.Add(ttl).Unix(), "cid": clientID, "scp": scopes, "sub": clientID,
-	})
+	}
+	if jkt != "" {
+		claims["cnf"] = map[string]string{"jkt": jkt}
+	}
+	body, _ := json.Marshal(claims)
 	return enc.EncodeToString(head) + "." + enc.EncodeToString(body) + "." + randomText(43)
 }
 

@@ -6,6 +6,8 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/big"
@@ -105,7 +107,24 @@ func dpopToken(t *testing.T, ts *httptest.Server) string {
 	if resp.StatusCode != 200 || body["token_type"] != "DPoP" {
 		t.Fatalf("token request with nonce = %d %v, want a DPoP token", resp.StatusCode, body)
 	}
-	return body["access_token"].(string)
+	tok := body["access_token"].(string)
+	// The token carries the proof key's RFC 7638 thumbprint as cnf.jkt.
+	k := testProofKey()
+	canonical := `{"e":"` + b64.EncodeToString(big.NewInt(int64(k.E)).Bytes()) + `","kty":"RSA","n":"` + b64.EncodeToString(k.N.Bytes()) + `"}`
+	sum := sha256.Sum256([]byte(canonical))
+	var claims struct {
+		Cnf struct {
+			Jkt string `json:"jkt"`
+		} `json:"cnf"`
+	}
+	if parts := strings.Split(tok, "."); len(parts) == 3 {
+		b, _ := b64.DecodeString(parts[1])
+		_ = json.Unmarshal(b, &claims)
+	}
+	if want := b64.EncodeToString(sum[:]); claims.Cnf.Jkt != want {
+		t.Fatalf("access token cnf.jkt = %q, want the proof key's thumbprint %q", claims.Cnf.Jkt, want)
+	}
+	return tok
 }
 
 func TestDPoPTokenRequest(t *testing.T) {
