@@ -85,6 +85,11 @@ func isFailedSignIn(e intents.Event) bool {
 	return strings.HasPrefix(e.EventType, "user.authentication.")
 }
 
+// IsFailedSignIn reports a failed primary sign-in as the detections count
+// it: a failed user.session.start or user.authentication.* event other
+// than MFA and SSO, and a failed Identity Engine password check.
+func IsFailedSignIn(e intents.Event) bool { return isFailedSignIn(e) }
+
 // passwordCheck reports an Identity Engine password check. Identity Engine
 // treats the password as one more authenticator and logs every check of
 // it as user.authentication.auth_via_mfa with debugData.factor
