@@ -41,16 +41,10 @@ func (c *Client) failedLogins(ctx context.Context, in intents.Intent, res *inten
 	})
 }
 
-// failedSignIn reports a failed primary sign-in: MFA challenges and app
-// sign-ons are not sign-ins.
-func failedSignIn(e intents.Event) bool {
-	switch e.EventType {
-	case "user.authentication.sso", "user.authentication.auth_via_mfa":
-		return false
-	}
-	r := strings.ToUpper(e.Outcome.Result)
-	return r == "FAILURE" || r == "DENY"
-}
+// failedSignIn reports a failed primary sign-in as the detections count
+// them: MFA challenges and app sign-ons are not sign-ins, an Identity
+// Engine password check is.
+func failedSignIn(e intents.Event) bool { return detect.IsFailedSignIn(e) }
 
 // suspiciousLogins answers suspicious_logins: sign-in attempts from the
 // intent's countries (else the configured watch list) or through an

@@ -195,6 +195,15 @@ func adminEventTypes() []string {
 	}
 }
 
+// oiePushDenied matches a push the user denied on an Identity Engine org,
+// which logs no user.mfa.okta_verify.deny_push: the Okta Verify push
+// check failed as invalid credentials.
+func oiePushDenied() string {
+	return "(" + allOf(term("eventType", "eq", "user.authentication.auth_via_mfa"),
+		term("debugContext.debugData.factor", "eq", "OKTA_VERIFY_PUSH"),
+		term("outcome.reason", "eq", "INVALID_CREDENTIALS")) + ")"
+}
+
 func securityEventTypes() []string {
 	return []string{
 		"security.threat.detected", "security.request.blocked", "security.session.detect_client_roaming",
@@ -225,6 +234,9 @@ func (c *Client) queryLogs(ctx context.Context, in intents.Intent, res *intents.
 		either = strings.TrimSpace(in.User)
 	}
 	q := c.logQueryOf(f, either, true)
+	if in.Kind == intents.SecurityEvents {
+		q.filter = logFilterWith(f, either, oiePushDenied())
+	}
 	q.pageSize = int(pageSize(limit, logPageMax))
 	res.Since, res.Until = q.since, q.until
 	var err error

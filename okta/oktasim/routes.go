@@ -39,6 +39,7 @@ func (s *Server) routes() {
 	api("GET /api/v1/users/{user}/groups", FamilyUsers, u, kindList, s.userGroups)
 	api("GET /api/v1/users/{user}/appLinks", FamilyUsers, u, kindList, s.userAppLinks)
 	api("POST /api/v1/users/{user}/lifecycle/{op}", FamilyUsers, u, kindWrite, s.userLifecycle)
+	api("GET /api/v1/users/{user}/blocks", FamilyUsers, u, kindRead, s.listBlocks)
 	api("DELETE /api/v1/users/{user}/sessions", FamilyUsers, u, kindWrite, s.clearSessions)
 	api("GET /api/v1/users/{user}/factors", FamilyFactors, u, kindList, s.listFactors)
 	api("GET /api/v1/users/{user}/factors/{factor}", FamilyFactors, u, kindRead, s.getFactor)
