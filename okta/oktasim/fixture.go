@@ -43,6 +43,11 @@ type Fixture struct {
 	// (ACCESS_POLICY only on Identity Engine) and how generated events are
 	// written.
 	Dialect string `json:"dialect,omitempty"`
+	// Features are optional Okta features of the org (FeatureITP).
+	Features []string `json:"features,omitempty"`
+	// MissingPolicyTypes is how the org answers a list of a policy type
+	// whose feature it lacks: MissingRefused (the default) or MissingEmpty.
+	MissingPolicyTypes string `json:"missing_policy_types,omitempty"`
 }
 
 // The two kinds of Okta org.

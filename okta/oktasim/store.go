@@ -83,6 +83,8 @@ type org struct {
 	sessions  map[string]int             // user id → open sessions
 	logs      logStore
 	dialect   string // DialectOIE or DialectClassic
+
+	policyOrg policyFeatures // the org's features and the policy types they bring
 }
 
 // classic reports whether the org is a Classic Engine org.
