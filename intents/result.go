@@ -29,6 +29,9 @@ type Result struct {
 	// the cursor that continues it.
 	Truncated bool   `json:"truncated,omitempty"`
 	Next      string `json:"next,omitempty"`
+	// Notes say what the answer leaves out and why (a policy type the org
+	// does not have), for people.
+	Notes []string `json:"notes,omitempty"`
 	// Since and Until bound a System Log result.
 	Since time.Time `json:"since,omitzero"`
 	Until time.Time `json:"until,omitzero"`

@@ -152,7 +152,9 @@ func (c *Client) queryAssignments(ctx context.Context, in intents.Intent, res *i
 	return nil
 }
 
-// queryPolicies lists the policies of one type, or of every type.
+// queryPolicies lists the policies of one type, or of every type the org
+// has: a type Okta refuses (ACCESS_POLICY on Classic Engine) is skipped
+// with a note.
 func (c *Client) queryPolicies(ctx context.Context, in intents.Intent, res *intents.Result, limit int) error {
 	types := policyTypes()
 	if in.PolicyType != "" {
@@ -165,7 +167,11 @@ func (c *Client) queryPolicies(ctx context.Context, in intents.Intent, res *inte
 	for _, t := range types {
 		// With the cap reached, a page of one says whether more remain.
 		left := limit - len(res.Policies)
-		ps, _, more, err := collect(c.policyPages(ctx, t, cursor{}, max(left, 1)), cursor{}, left)
+		ps, _, more, err := collect(c.typedPolicyPages(ctx, t, max(left, 1)), cursor{}, left)
+		if tr, ok := isRefusedType(err); ok && in.PolicyType == "" {
+			res.Notes = append(res.Notes, tr.e.Detail)
+			continue
+		}
 		if err != nil {
 			return err
 		}

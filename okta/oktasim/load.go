@@ -31,6 +31,9 @@ func loadOrg(fx *Fixture, now time.Time) (*org, error) {
 	default:
 		return nil, fmt.Errorf("oktasim: fixture: dialect %q: want %q or %q", fx.Dialect, DialectOIE, DialectClassic)
 	}
+	if err := l.o.setFeatures(fx); err != nil {
+		return nil, err
+	}
 	if !fx.Now.IsZero() {
 		l.shift = now.Sub(fx.Now)
 	}

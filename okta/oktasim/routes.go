@@ -10,7 +10,7 @@ import (
 type kind int
 
 const (
-	kindList  kind = iota // a list: [] without an admin role
+	kindList  kind = iota // a list: [] (or 403) without an admin role
 	kindRead              // one object: 403 without an admin role
 	kindWrite             // a change: needs okta.<area>.manage; 403 without an admin role
 )
@@ -101,7 +101,7 @@ func (s *Server) endpoint(family, area string, k kind, h handlerFunc) http.Handl
 			return
 		}
 		if !s.hasAdminRole() {
-			if k == kindList {
+			if k == kindList && !s.noRoleListsForbidden() {
 				writeRaw(w, http.StatusOK, []byte("[]"))
 				return
 			}

@@ -84,6 +84,8 @@ type org struct {
 	blocked   map[string]bool            // user id → blocked from unknown devices (blocks.go)
 	logs      logStore
 	dialect   string // DialectOIE or DialectClassic
+
+	policyOrg policyFeatures // the org's features and the policy types they bring
 }
 
 // classic reports whether the org is a Classic Engine org.
