@@ -136,7 +136,7 @@ func (s *Server) SetConcurrencyLimit(n int) {
 }
 
 // PeakInFlight is the most requests the simulator has had in flight at
-// once; ResetPeakInFlight starts counting afresh.
+// once, counting those it refused for the concurrency limit.
 func (s *Server) PeakInFlight() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -158,25 +158,26 @@ func (s *Server) ConcurrencyRefusals() int {
 }
 
 // enter counts a request in flight. Over the concurrency limit it answers
-// 429 and returns false; otherwise leave must follow.
+// 429 and returns false; otherwise leave must follow. The peak counts every
+// request that arrived, refused or not.
 func (s *Server) enter(w http.ResponseWriter) bool {
 	s.mu.Lock()
-	limit := s.concLimit
-	if limit > 0 && s.inflight >= limit {
-		s.concRefused++
-		s.mu.Unlock()
-		h := w.Header()
-		h.Set("X-Rate-Limit-Limit", "0")
-		h.Set("X-Rate-Limit-Remaining", "0")
-		// An estimate only, as Okta says of a concurrency reset.
-		h.Set("X-Rate-Limit-Reset", strconv.FormatInt(s.now().Add(time.Second).Unix(), 10))
-		writeAPIError(w, &apiError{status: http.StatusTooManyRequests, code: codeRateLimit, summary: summaryRateLimit})
-		return false
-	}
 	s.inflight++
 	s.peak = max(s.peak, s.inflight)
+	if s.concLimit <= 0 || s.inflight <= s.concLimit {
+		s.mu.Unlock()
+		return true
+	}
+	s.inflight--
+	s.concRefused++
 	s.mu.Unlock()
-	return true
+	h := w.Header()
+	h.Set("X-Rate-Limit-Limit", "0")
+	h.Set("X-Rate-Limit-Remaining", "0")
+	// An estimate only, as Okta says of a concurrency reset.
+	h.Set("X-Rate-Limit-Reset", strconv.FormatInt(s.now().Add(time.Second).Unix(), 10))
+	writeAPIError(w, &apiError{status: http.StatusTooManyRequests, code: codeRateLimit, summary: summaryRateLimit})
+	return false
 }
 
 func (s *Server) leave() {

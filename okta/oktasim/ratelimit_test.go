@@ -85,8 +85,8 @@ func TestConcurrencyLimit(t *testing.T) {
 	if res.status != http.StatusTooManyRequests || res.header.Get("X-Rate-Limit-Limit") != "0" || res.errorCode(t) != "E0000047" {
 		t.Errorf("a call over the concurrency limit = %d, X-Rate-Limit-Limit %q, %s; want 429, 0, E0000047", res.status, res.header.Get("X-Rate-Limit-Limit"), res.body)
 	}
-	if got := s.PeakInFlight(); got != 1 {
-		t.Errorf("PeakInFlight() = %d, want 1", got)
+	if got := s.PeakInFlight(); got != 2 {
+		t.Errorf("PeakInFlight() = %d, want 2 (the refused call counts)", got)
 	}
 	if got := s.ConcurrencyRefusals(); got != 1 {
 		t.Errorf("ConcurrencyRefusals() = %d, want 1", got)
