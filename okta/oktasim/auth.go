@@ -37,7 +37,7 @@ var wildcardScope = regexp.MustCompile(`^okta\.[A-Za-z]+\.(read|manage)$`)
 
 // handleToken is POST /oauth2/v1/token.
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
-	if !s.rateLimit(w, "token") {
+	if !s.rateLimit(w, r) {
 		return
 	}
 	tok, err := s.grant(r)
