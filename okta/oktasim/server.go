@@ -42,6 +42,7 @@ type Server struct {
 	limits    map[string]*window
 	calls     map[string]int // "METHOD /path" → count
 	unhandled []string
+	logLimit  LogQueryLimit // when System Log queries time out (logs.go)
 	grantsOK  int
 	grantsBad int
 	adminRole bool
