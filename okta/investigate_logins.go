@@ -99,10 +99,17 @@ func (c *Client) loginHistory(ctx context.Context, in intents.Intent, res *inten
 // proposes the fixes its findings call for.
 func (c *Client) listing(ctx context.Context, res *intents.Result, q logQuery, from cursor, limit int,
 	keep func(intents.Event) bool, analyse func([]intents.Event) []intents.Finding) error {
+	if from != (cursor{}) {
+		// A later page: the window of the first, never a new "now".
+		if from.since.IsZero() || from.until.IsZero() {
+			return invalid("page cursor", "the page cursor is not one of this listing")
+		}
+		q.since, q.until = from.since, from.until
+	}
 	res.Since, res.Until = q.since, q.until
 	if from != (cursor{}) {
 		q.descending, q.pageSize = true, int(pageSize(limit, logPageMax))
-		var pages iter.Seq2[page[intents.Event], error] = c.logPages(ctx, q, from.after)
+		var pages iter.Seq2[page[intents.Event], error] = c.readLog(ctx, q, from)
 		if keep != nil {
 			pages = kept(pages, keep)
 		}

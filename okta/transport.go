@@ -141,7 +141,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			st.fail(err)
 			return nil, err
 		}
-		actx, cancel := context.WithTimeout(ctx, t.timeout)
+		timeout := t.callTimeout(req.URL.Path)
+		actx, cancel := context.WithTimeout(ctx, timeout)
 		out, err := t.authorize(req.Clone(actx), tok, body)
 		if err != nil {
 			cancel()
@@ -176,7 +177,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			detail := "no answer from Okta: " + err.Error()
 			if errors.Is(err, context.DeadlineExceeded) {
-				detail = fmt.Sprintf("Okta did not answer within %v", t.timeout)
+				detail = fmt.Sprintf("Okta did not answer within %v", timeout)
 			}
 			e := &intents.Error{Err: intents.ErrUnavailable, Detail: detail}
 			st.fail(e)
@@ -240,7 +241,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			attempts++
 			continue
-		case resp.StatusCode >= 500 && idempotent(req.Method) && attempts < t.maxRetries:
+		case resp.StatusCode >= 500 && idempotent(req.Method) && attempts < t.maxRetries && !logQueryCutOff(req.URL.Path, resp.StatusCode):
 			t.log.Debug("okta: retrying after a server error", "method", req.Method, "path", req.URL.Path, "status", resp.StatusCode)
 			retry()
 			if err := sleep(ctx, backoff(attempts)); err != nil {

@@ -44,6 +44,7 @@ type Server struct {
 	inflight    int
 	peak        int
 	concRefused int
+	logLimit    LogQueryLimit  // when System Log queries time out (logs.go)
 	calls       map[string]int // "METHOD /path" → count
 	unhandled   []string
 	grantsOK    int
