@@ -150,3 +150,26 @@ func TestDPoPNonceFromEveryAnswer(t *testing.T) {
 		}
 	})
 }
+
+// TestTokenDPoPRefusalWithoutBody: a token endpoint that refuses the proof
+// with an empty body and the reason in WWW-Authenticate gives ErrAuth with
+// that reason and the clock hint.
+func TestTokenDPoPRefusalWithoutBody(t *testing.T) {
+	srv, n := fakeTokenServer(t, func(_ int32, w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("WWW-Authenticate", `DPoP algs="ES256", error="invalid_dpop_proof", error_description="The DPoP proof JWT was issued too far in the past."`)
+		w.WriteHeader(http.StatusBadRequest)
+	})
+	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.DPoP = true })
+	_, err := c.tokens.Token(t.Context())
+	if !errors.Is(err, intents.ErrAuth) {
+		t.Fatalf("Token() error = %v, want ErrAuth", err)
+	}
+	for _, want := range []string{"issued too far in the past", "check this machine's clock"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Token() error %q lacks %q", err, want)
+		}
+	}
+	if got := n.Load(); got != 1 {
+		t.Errorf("token requests = %d, want 1", got)
+	}
+}
