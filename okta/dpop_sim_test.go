@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -81,6 +82,22 @@ func TestDPoPAsOkta(t *testing.T) {
 			}
 		})
 	}
+	t.Run("concurrent calls share the nonces", func(t *testing.T) {
+		h := newDPoPHarness(t, oktasim.DPoPBehaviour{NonceStatus: 400, Rotations: 2})
+		var wg sync.WaitGroup
+		for i := range 12 {
+			wg.Go(func() {
+				kind := []intents.Kind{intents.ListUsers, intents.ListGroups, intents.ListApps}[i%3]
+				if _, err := h.client.Query(t.Context(), intents.Intent{Kind: kind}); err != nil {
+					t.Errorf("Query(%s) error = %v", kind, err)
+				}
+			})
+		}
+		wg.Wait()
+		if got := h.answered("/api/", 400); got < 3 {
+			t.Errorf("%d nonce challenges, want at least the first call's 3", got)
+		}
+	})
 	t.Run("a fourth nonce challenge in a row is an error naming Okta's reason", func(t *testing.T) {
 		h := newDPoPHarness(t, oktasim.DPoPBehaviour{NonceStatus: 400, Rotations: 3})
 		_, err := h.client.Query(t.Context(), intents.Intent{Kind: intents.ListUsers})
