@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -81,6 +82,22 @@ func TestDPoPAsOkta(t *testing.T) {
 			}
 		})
 	}
+	t.Run("concurrent calls share the nonces", func(t *testing.T) {
+		h := newDPoPHarness(t, oktasim.DPoPBehaviour{NonceStatus: 400, Rotations: 2})
+		var wg sync.WaitGroup
+		for i := range 12 {
+			wg.Go(func() {
+				kind := []intents.Kind{intents.ListUsers, intents.ListGroups, intents.ListApps}[i%3]
+				if _, err := h.client.Query(t.Context(), intents.Intent{Kind: kind}); err != nil {
+					t.Errorf("Query(%s) error = %v", kind, err)
+				}
+			})
+		}
+		wg.Wait()
+		if got := h.answered("/api/", 400); got < 3 {
+			t.Errorf("%d nonce challenges, want at least the first call's 3", got)
+		}
+	})
 	t.Run("a fourth nonce challenge in a row is an error naming Okta's reason", func(t *testing.T) {
 		h := newDPoPHarness(t, oktasim.DPoPBehaviour{NonceStatus: 400, Rotations: 3})
 		_, err := h.client.Query(t.Context(), intents.Intent{Kind: intents.ListUsers})
@@ -149,4 +166,27 @@ func TestDPoPNonceFromEveryAnswer(t *testing.T) {
 			t.Errorf("next API proof nonce = %v, want n-ok", claims["nonce"])
 		}
 	})
+}
+
+// TestTokenDPoPRefusalWithoutBody: a token endpoint that refuses the proof
+// with an empty body and the reason in WWW-Authenticate gives ErrAuth with
+// that reason and the clock hint.
+func TestTokenDPoPRefusalWithoutBody(t *testing.T) {
+	srv, n := fakeTokenServer(t, func(_ int32, w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("WWW-Authenticate", `DPoP algs="ES256", error="invalid_dpop_proof", error_description="The DPoP proof JWT was issued too far in the past."`)
+		w.WriteHeader(http.StatusBadRequest)
+	})
+	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.DPoP = true })
+	_, err := c.tokens.Token(t.Context())
+	if !errors.Is(err, intents.ErrAuth) {
+		t.Fatalf("Token() error = %v, want ErrAuth", err)
+	}
+	for _, want := range []string{"issued too far in the past", "check this machine's clock"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Token() error %q lacks %q", err, want)
+		}
+	}
+	if got := n.Load(); got != 1 {
+		t.Errorf("token requests = %d, want 1", got)
+	}
 }

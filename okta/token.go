@@ -127,6 +127,11 @@ func (ts *tokenSource) fetch(ctx context.Context) (*token, error) {
 		status, header, ans, err := ts.post(ctx, sent)
 		if header != nil {
 			ts.dpop.keepNonce(false, header)
+			if ans.Error == "" {
+				// A DPoP refusal may come with no body: the reason is
+				// only in WWW-Authenticate.
+				ans.Error, ans.Description = dpopError(header)
+			}
 		}
 		switch {
 		case err != nil:

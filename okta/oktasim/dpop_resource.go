@@ -16,7 +16,9 @@ type DPoPBehaviour struct {
 	// WWW-Authenticate: DPoP …, error="use_dpop_nonce", error_description="…".
 	NonceStatus int
 	// Rotations is how many times in a row a retry that carries the nonce
-	// just handed out is challenged again with yet another nonce.
+	// just handed out is challenged again with yet another nonce. A nonce
+	// is challenged at most once: it is accepted afterwards (recent nonces
+	// stay valid), so concurrent calls sharing nonces still get through.
 	Rotations int
 	// MaxProofAge, when positive, refuses a proof whose iat is more than
 	// this long before the simulator's clock with a 400 that has no body:
@@ -30,7 +32,7 @@ type DPoPBehaviour struct {
 // Server.mu.
 type dpopResource struct {
 	b      DPoPBehaviour
-	nonces map[string]int // nonce handed out → rotations left when it comes back
+	nonces map[string]int // nonce handed out → rotations left when it comes back (0: accepted)
 }
 
 // maxResourceNonces bounds the nonces remembered; past it they are all
@@ -76,7 +78,7 @@ func (s *Server) checkResourceProof(w http.ResponseWriter, r *http.Request, t *a
 		if !known || left > 0 {
 			rotations := b.Rotations
 			if known {
-				delete(s.dpopRS.nonces, p.nonce)
+				s.dpopRS.nonces[p.nonce] = 0
 				rotations = left - 1
 			}
 			if len(s.dpopRS.nonces) >= maxResourceNonces {
