@@ -280,3 +280,24 @@ func TestLogsCursorKeepsWindow(t *testing.T) {
 		t.Errorf("a new query's newest event = %v, want the new one", uuids(fresh))
 	}
 }
+
+// A System Log call may take longer than Okta's 30 seconds; other calls
+// keep the configured timeout.
+func TestLogCallTimeout(t *testing.T) {
+	for _, tt := range []struct {
+		configured time.Duration
+		path       string
+		want       time.Duration
+	}{
+		{30 * time.Second, "/api/v1/logs", 40 * time.Second},
+		{400 * time.Millisecond, "/api/v1/logs", 40 * time.Second},
+		{time.Minute, "/api/v1/logs", time.Minute},
+		{30 * time.Second, "/api/v1/users", 30 * time.Second},
+		{400 * time.Millisecond, "/api/v1/users/00u1/factors", 400 * time.Millisecond},
+	} {
+		tr := &transport{timeout: tt.configured}
+		if got := tr.callTimeout(tt.path); got != tt.want {
+			t.Errorf("callTimeout(%s) with %v configured = %v, want %v", tt.path, tt.configured, got, tt.want)
+		}
+	}
+}
