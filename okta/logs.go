@@ -83,14 +83,14 @@ func checkKeywords(q string) error {
 	}
 	for _, w := range words {
 		if n := utf8.RuneCountInString(w); n > maxLogKeywordLen {
-			return invalid("read the system log", fmt.Sprintf("the search word %q has %d characters; Okta takes at most %d", clip(w, 20), n, maxLogKeywordLen))
+			return invalid("read the system log", fmt.Sprintf("the search word %q has %d characters; Okta takes at most %d", clipKeyword(w, 20), n, maxLogKeywordLen))
 		}
 	}
 	return nil
 }
 
-// clip shortens s to n runes with an ellipsis.
-func clip(s string, n int) string {
+// clipKeyword shortens s to n runes with an ellipsis.
+func clipKeyword(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s

@@ -301,3 +301,35 @@ func TestLogCallTimeout(t *testing.T) {
 		}
 	}
 }
+
+// Logs about a user are filtered by their Okta id when the app can look
+// them up, and by the login as typed when it has only okta.logs.read.
+func TestLogsAboutUserFilter(t *testing.T) {
+	fx, want := busyOrg(6)
+	for _, tt := range []struct {
+		name   string
+		scopes []string
+		typed  string
+		filter string
+		events int
+	}{
+		{"resolved to the id", nil, "BUSY@company.com", `actor.id eq "00ubusy"`, len(want)},
+		{"logs scope only", []string{intents.ScopeLogsRead}, "busy@company.com", `actor.alternateId eq "busy@company.com"`, len(want)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, setup{fixture: fx, app: oktasim.ServiceApp{Scopes: tt.scopes}, cfg: Config{Scopes: tt.scopes}})
+			mark := len(h.seen.all())
+			res, err := h.client.Query(t.Context(), intents.Intent{Kind: intents.Logs, User: tt.typed, Window: intents.Duration(7 * 24 * time.Hour)})
+			if err != nil {
+				t.Fatalf("Query(logs %s) error = %v", tt.typed, err)
+			}
+			if len(res.Events) != tt.events {
+				t.Errorf("Query(logs %s) = %d events, want %d", tt.typed, len(res.Events), tt.events)
+			}
+			filters := sentFilters(since(h, mark), "/api/v1/logs")
+			if len(filters) == 0 || !strings.Contains(filters[0], tt.filter) {
+				t.Errorf("Query(logs %s) sent filters %q, want one with %s", tt.typed, filters, tt.filter)
+			}
+		})
+	}
+}

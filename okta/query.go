@@ -222,7 +222,7 @@ func securityEventTypes() []string {
 // first, within the intent's window; a later page (Intent.After) within
 // the window of the first, never up to a new "now". A user is matched by
 // their Okta id (System Log filters compare exactly); a login no current
-// user has, as the person typed it.
+// user has (or, without okta.users.read, any), as the person typed it.
 func (c *Client) queryLogs(ctx context.Context, in intents.Intent, res *intents.Result, from cursor, limit int) error {
 	if err := checkKeywords(in.Query); err != nil {
 		return err
@@ -257,7 +257,9 @@ func (c *Client) queryLogs(ctx context.Context, in intents.Intent, res *intents.
 			if in.Kind != intents.AdminActions {
 				who = anyOf(who, term("target.id", "eq", u.ID))
 			}
-		case isNotFound(err):
+		case isNotFound(err) || intentsForbidden(err):
+			// No such user (a failed sign-in keeps what was typed), or
+			// no okta.users.read to look them up.
 			who = term("actor.alternateId", "eq", user)
 			if in.Kind != intents.AdminActions {
 				who = anyOf(who, term("target.alternateId", "eq", user))
