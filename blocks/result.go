@@ -224,7 +224,7 @@ func (rc *rctx) filters() string {
 	case in.EffectiveWindow() > 0:
 		parts = append(parts, "last "+intents.Duration(in.EffectiveWindow()).Human())
 	}
-	if in.After != "" {
+	if in.After != "" && in.After != rc.r.Window {
 		parts = append(parts, "continued listing")
 	}
 	return strings.Join(parts, " · ")

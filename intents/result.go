@@ -35,6 +35,10 @@ type Result struct {
 	// Since and Until bound a System Log result.
 	Since time.Time `json:"since,omitzero"`
 	Until time.Time `json:"until,omitzero"`
+	// Window is the cursor (an Intent.After) that reads a System Log
+	// listing's window again from its start: its page buttons carry it,
+	// so that they page within the window, never up to a new "now".
+	Window string `json:"window,omitempty"`
 }
 
 // Len is the number of listed items of the result's kind.

@@ -47,9 +47,10 @@ func (c *Client) queryInvestigation(ctx context.Context, in intents.Intent, res 
 	return invalid("query", string(in.Kind)+" is not an investigation")
 }
 
-// window is the intent's time window, ending now.
+// window is the intent's time window, ending now (to the millisecond, as
+// Okta reads it).
 func window(in intents.Intent) (since, until time.Time) {
-	until = time.Now().UTC()
+	until = time.Now().UTC().Truncate(time.Millisecond)
 	return until.Add(-in.EffectiveWindow()), until
 }
 

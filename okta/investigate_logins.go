@@ -96,18 +96,19 @@ func (c *Client) loginHistory(ctx context.Context, in intents.Intent, res *inten
 
 // listing lists the newest events of q that keep accepts (nil: all) and,
 // on the first page, runs analyse over every one of the window and
-// proposes the fixes its findings call for.
+// proposes the fixes its findings call for. A cursor (Intent.After) keeps
+// the window of the first page: one without a page reads it again from
+// its start, one with a page lists on from there.
 func (c *Client) listing(ctx context.Context, res *intents.Result, q logQuery, from cursor, limit int,
 	keep func(intents.Event) bool, analyse func([]intents.Event) []intents.Finding) error {
 	if from != (cursor{}) {
-		// A later page: the window of the first, never a new "now".
-		if from.since.IsZero() || from.until.IsZero() {
-			return invalid("page cursor", "the page cursor is not one of this listing")
+		if err := from.checkLog(); err != nil {
+			return err
 		}
 		q.since, q.until = from.since, from.until
 	}
 	res.Since, res.Until = q.since, q.until
-	if from != (cursor{}) {
+	if from.page != "" {
 		q.descending, q.pageSize = true, int(pageSize(limit, logPageMax))
 		var pages iter.Seq2[page[intents.Event], error] = c.readLog(ctx, q, from)
 		if keep != nil {

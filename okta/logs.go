@@ -83,14 +83,14 @@ func checkKeywords(q string) error {
 	}
 	for _, w := range words {
 		if n := utf8.RuneCountInString(w); n > maxLogKeywordLen {
-			return invalid("read the system log", fmt.Sprintf("the search word %q has %d characters; Okta takes at most %d", clip(w, 20), n, maxLogKeywordLen))
+			return invalid("read the system log", fmt.Sprintf("the search word %q has %d characters; Okta takes at most %d", clipKeyword(w, 20), n, maxLogKeywordLen))
 		}
 	}
 	return nil
 }
 
-// clip shortens s to n runes with an ellipsis.
-func clip(s string, n int) string {
+// clipKeyword shortens s to n runes with an ellipsis.
+func clipKeyword(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
@@ -111,6 +111,8 @@ func (c *Client) logQueryOf(f intents.LogFilter, either string, descending bool)
 	if f.Limit > 0 && f.Limit < logPageMax {
 		q.pageSize = f.Limit
 	}
+	// Okta reads times to the millisecond; so does a cursor's window.
+	q.since, q.until = q.since.Truncate(time.Millisecond), q.until.Truncate(time.Millisecond)
 	return q
 }
 
@@ -164,6 +166,15 @@ func (c *Client) readLog(ctx context.Context, q logQuery, from cursor) iter.Seq2
 			}
 		}
 	}
+}
+
+// checkLog checks that a cursor is one of a System Log listing: its window
+// and, when it names a page, a page of the System Log.
+func (k cursor) checkLog() error {
+	if k.since.IsZero() || k.until.IsZero() || k.page != "" && !strings.HasPrefix(k.page, "/api/v1/logs?") {
+		return invalid("page cursor", "the page cursor is not one of this listing")
+	}
+	return nil
 }
 
 // logPart is a part of a query's window, [lo, hi) (a zero hi: up to the

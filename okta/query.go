@@ -24,7 +24,8 @@ const (
 // status and the investigations (failed_logins, suspicious_logins,
 // login_history, investigate, threats, mfa_status: investigate.go,
 // mfascan.go). Lists stop at the intent's Limit (default 200, at most 10,000 for exports)
-// with Truncated and a Next cursor that Intent.After continues from.
+// with Truncated and a Next cursor that Intent.After continues from. The
+// System Log listings answer with the cursor of their Window.
 func (c *Client) Query(ctx context.Context, in intents.Intent) (intents.Result, error) {
 	res := intents.Result{Intent: in}
 	limit := in.Limit
@@ -105,7 +106,21 @@ func (c *Client) Query(ctx context.Context, in intents.Intent) (intents.Result, 
 	default:
 		return res, invalid("query", fmt.Sprintf("%q is not a read this adapter answers", in.Kind))
 	}
+	if err == nil && windowed(in.Kind) && !res.Since.IsZero() {
+		res.Window = cursor{since: res.Since, until: res.Until}.String()
+	}
 	return res, err
+}
+
+// windowed reports the listings of a System Log window, which a cursor
+// without a page reads again from the start.
+func windowed(k intents.Kind) bool {
+	switch k {
+	case intents.Logs, intents.AdminActions, intents.SecurityEvents,
+		intents.FailedLogins, intents.SuspiciousLogins, intents.LoginHistory:
+		return true
+	}
+	return false
 }
 
 // queryAssignments lists an app's group assignments, then its user
@@ -222,7 +237,7 @@ func securityEventTypes() []string {
 // first, within the intent's window; a later page (Intent.After) within
 // the window of the first, never up to a new "now". A user is matched by
 // their Okta id (System Log filters compare exactly); a login no current
-// user has, as the person typed it.
+// user has (or, without okta.users.read, any), as the person typed it.
 func (c *Client) queryLogs(ctx context.Context, in intents.Intent, res *intents.Result, from cursor, limit int) error {
 	if err := checkKeywords(in.Query); err != nil {
 		return err
@@ -230,8 +245,8 @@ func (c *Client) queryLogs(ctx context.Context, in intents.Intent, res *intents.
 	now := time.Now().UTC()
 	f := intents.LogFilter{Since: now.Add(-in.EffectiveWindow()), Until: now, Outcome: in.Outcome, Query: in.Query}
 	if in.After != "" {
-		if from.since.IsZero() || from.until.IsZero() {
-			return invalid("page cursor", "the page cursor is not one of this listing")
+		if err := from.checkLog(); err != nil {
+			return err
 		}
 		f.Since, f.Until = from.since, from.until
 	}
@@ -257,7 +272,9 @@ func (c *Client) queryLogs(ctx context.Context, in intents.Intent, res *intents.
 			if in.Kind != intents.AdminActions {
 				who = anyOf(who, term("target.id", "eq", u.ID))
 			}
-		case isNotFound(err):
+		case isNotFound(err) || intentsForbidden(err):
+			// No such user (a failed sign-in keeps what was typed), or
+			// no okta.users.read to look them up.
 			who = term("actor.alternateId", "eq", user)
 			if in.Kind != intents.AdminActions {
 				who = anyOf(who, term("target.alternateId", "eq", user))

@@ -2,6 +2,7 @@ package oktasim
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -186,5 +187,44 @@ func TestLogsQueryTimeout(t *testing.T) {
 	s.SetLogQueryLimit(LogQueryLimit{})
 	if res := call(t, ts, tok, "GET", "/api/v1/logs?since="+at(240), nil); res.status != 200 {
 		t.Errorf("without a limit: %d %s", res.status, res.body)
+	}
+}
+
+// Users, groups and apps lists page through opaque cursors too: a next
+// link names no id, following the links lists every entity once, and an
+// id given as after is refused.
+func TestListCursorsOpaque(t *testing.T) {
+	_, ts := newSim(t, smallOrg())
+	tok := bearer(t, ts, allTestScopes)
+	for _, path := range []string{"/api/v1/users", "/api/v1/groups", "/api/v1/apps"} {
+		t.Run(path, func(t *testing.T) {
+			next := ts.URL + path + "?limit=1"
+			var got []string
+			for next != "" && len(got) < 20 {
+				res := call(t, ts, tok, "GET", next, nil)
+				if res.status != 200 {
+					t.Fatalf("GET %s = %d %s", next, res.status, res.body)
+				}
+				page := ids(res.list(t))
+				got = append(got, page...)
+				next = links(t, res)["next"]
+				if next == "" {
+					break
+				}
+				u, _ := url.Parse(next)
+				if after := u.Query().Get("after"); after == "" || slices.Contains(page, after) || strings.Contains(after, page[0]) {
+					t.Errorf("next link %s: want an opaque cursor, not the id %s", next, page[0])
+				}
+			}
+			sorted := slices.Clone(got)
+			slices.Sort(sorted)
+			if len(got) < 2 || len(slices.Compact(sorted)) != len(got) {
+				t.Errorf("GET %s page by page = %v, want every entity once", path, got)
+			}
+			res := call(t, ts, tok, "GET", path+"?limit=1&after="+got[0], nil)
+			if res.status != 400 || res.errorCode(t) != "E0000001" {
+				t.Errorf("GET %s?after=%s = %d %s, want 400 E0000001", path, got[0], res.status, res.body)
+			}
+		})
 	}
 }
