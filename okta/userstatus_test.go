@@ -149,3 +149,14 @@ func TestClearSessionsPreviewScope(t *testing.T) {
 		t.Errorf("clear-sessions impact %q has no 'not ended' line", p.Impact)
 	}
 }
+
+// A role that cannot read the System Log leaves the last clear unknown
+// rather than failing the proposal.
+func TestClearSessionsPreviewWithoutLogAccess(t *testing.T) {
+	h := newHarness(t, setup{fixture: testOrg()})
+	h.failOnce("GET", "/api/v1/logs", 403)
+	p, err := h.client.Preview(t.Context(), intents.Intent{Kind: intents.ClearSessions, User: "john@company.com"})
+	if err != nil || p.Before != "sessions last cleared: unknown (the admin role cannot read the System Log)" {
+		t.Errorf("Preview(clear sessions) with the System Log refused = %q, %v", p.Before, err)
+	}
+}
