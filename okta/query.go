@@ -46,9 +46,9 @@ func (c *Client) Query(ctx context.Context, in intents.Intent) (intents.Result, 
 		}
 		res.Status = &st
 	case intents.ListUsers:
-		q := UserQuery{Text: in.Query, Status: in.Status, After: from.after, PageSize: limit}
+		q := UserQuery{Text: in.Query, Status: in.Status, After: from.page, PageSize: limit}
 		res.Users, res.Next, res.Truncated, err = collect(c.userPages(ctx, q), from, limit)
-		if err == nil && len(res.Users) == 0 && from.after == "" {
+		if err == nil && len(res.Users) == 0 && from.page == "" {
 			err = c.checkAdminRole(ctx, "list users")
 		}
 	case intents.UserDetails:
@@ -58,7 +58,7 @@ func (c *Client) Query(ctx context.Context, in intents.Intent) (intents.Result, 
 		}
 	case intents.ListGroups:
 		res.Groups, res.Next, res.Truncated, err = collect(c.groupPages(ctx, strings.TrimSpace(in.Query), from, limit), from, limit)
-		if err == nil && len(res.Groups) == 0 && from.after == "" {
+		if err == nil && len(res.Groups) == 0 && from.page == "" {
 			err = c.checkAdminRole(ctx, "list groups")
 		}
 	case intents.GroupMembers, intents.GroupApps:
@@ -74,7 +74,7 @@ func (c *Client) Query(ctx context.Context, in intents.Intent) (intents.Result, 
 		}
 	case intents.ListApps:
 		res.Apps, res.Next, res.Truncated, err = collect(c.appPages(ctx, strings.TrimSpace(in.Query), in.Status, from, limit), from, limit)
-		if err == nil && len(res.Apps) == 0 && from.after == "" {
+		if err == nil && len(res.Apps) == 0 && from.page == "" {
 			err = c.checkAdminRole(ctx, "list apps")
 		}
 	case intents.AppDetails:
@@ -138,7 +138,7 @@ func (c *Client) queryAssignments(ctx context.Context, in intents.Intent, res *i
 			if err != nil {
 				return err
 			}
-			res.Truncated, res.Next = true, cursor{after: "", skip: 0}.String()
+			res.Truncated, res.Next = true, cursor{}.String()
 			break
 		}
 		return nil
@@ -201,6 +201,15 @@ func adminEventTypes() []string {
 	}
 }
 
+// oiePushDenied matches a push the user denied on an Identity Engine org,
+// which logs no user.mfa.okta_verify.deny_push: the Okta Verify push
+// check failed as invalid credentials.
+func oiePushDenied() string {
+	return "(" + allOf(term("eventType", "eq", "user.authentication.auth_via_mfa"),
+		term("debugContext.debugData.factor", "eq", "OKTA_VERIFY_PUSH"),
+		term("outcome.reason", "eq", "INVALID_CREDENTIALS")) + ")"
+}
+
 func securityEventTypes() []string {
 	return []string{
 		"security.threat.detected", "security.request.blocked", "security.session.detect_client_roaming",
@@ -210,11 +219,23 @@ func securityEventTypes() []string {
 }
 
 // queryLogs answers logs, admin_actions and security_events: newest
-// first, within the intent's window.
+// first, within the intent's window; a later page (Intent.After) within
+// the window of the first, never up to a new "now". A user is matched by
+// their Okta id (System Log filters compare exactly); a login no current
+// user has, as the person typed it.
 func (c *Client) queryLogs(ctx context.Context, in intents.Intent, res *intents.Result, from cursor, limit int) error {
+	if err := checkKeywords(in.Query); err != nil {
+		return err
+	}
 	now := time.Now().UTC()
 	f := intents.LogFilter{Since: now.Add(-in.EffectiveWindow()), Until: now, Outcome: in.Outcome, Query: in.Query}
-	either := ""
+	if in.After != "" {
+		if from.since.IsZero() || from.until.IsZero() {
+			return invalid("page cursor", "the page cursor is not one of this listing")
+		}
+		f.Since, f.Until = from.since, from.until
+	}
+	user := strings.TrimSpace(in.User)
 	switch in.Kind {
 	case intents.Logs:
 		for _, t := range strings.Split(in.EventType, ",") {
@@ -222,18 +243,37 @@ func (c *Client) queryLogs(ctx context.Context, in intents.Intent, res *intents.
 				f.EventTypes = append(f.EventTypes, t)
 			}
 		}
-		either = strings.TrimSpace(in.User)
 	case intents.AdminActions:
 		f.EventTypes = adminEventTypes()
-		f.Actor = strings.TrimSpace(in.User)
 	case intents.SecurityEvents:
 		f.EventTypes = securityEventTypes()
-		either = strings.TrimSpace(in.User)
 	}
-	q := c.logQueryOf(f, either, true)
+	who := ""
+	if user != "" {
+		u, err := c.ResolveUser(ctx, user)
+		switch {
+		case err == nil:
+			who = term("actor.id", "eq", u.ID)
+			if in.Kind != intents.AdminActions {
+				who = anyOf(who, term("target.id", "eq", u.ID))
+			}
+		case isNotFound(err):
+			who = term("actor.alternateId", "eq", user)
+			if in.Kind != intents.AdminActions {
+				who = anyOf(who, term("target.alternateId", "eq", user))
+			}
+		default:
+			return err
+		}
+	}
+	q := c.logQueryOf(f, "", true)
+	if in.Kind == intents.SecurityEvents {
+		q.filter = logFilterWith(f, "", oiePushDenied())
+	}
+	q.filter = allOf(q.filter, who)
 	q.pageSize = int(pageSize(limit, logPageMax))
 	res.Since, res.Until = q.since, q.until
 	var err error
-	res.Events, res.Next, res.Truncated, err = collect(c.logPages(ctx, q, from.after), from, limit)
+	res.Events, res.Next, res.Truncated, err = collect(c.readLog(ctx, q, from), from, limit)
 	return err
 }

@@ -73,7 +73,7 @@ func TestTransport429(t *testing.T) {
 	if resp.StatusCode != 200 || n429 != 1 || n200 != 1 {
 		t.Errorf("status %d after %d 429s and %d 200s; want one 429 waited out until the reset, then 200", resp.StatusCode, n429, n200)
 	}
-	if rl := c.RateLimits()["groups"]; rl.Limit != 1 || rl.Remaining != 0 {
+	if rl := c.RateLimits()[bucketGroups]; rl.Limit != 1 || rl.Remaining != 0 {
 		t.Errorf("RateLimits()[groups] = %+v", rl)
 	}
 }

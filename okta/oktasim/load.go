@@ -71,9 +71,16 @@ func (l *loader) users(fx *Fixture) error {
 		}
 		sessions, hasSessions := obj["_sessions"]
 		delete(obj, "_sessions")
+		blocked, err := takeBlocks(obj)
+		if err != nil {
+			return fmt.Errorf("user %d (%s): %w", i, describe(src), err)
+		}
 		u, err := l.o.addUser(obj, l.now)
 		if err != nil {
 			return fmt.Errorf("user %d (%s): %w", i, describe(src), err)
+		}
+		if blocked {
+			l.o.blockLocked(u.id)
 		}
 		switch {
 		case hasSessions:
