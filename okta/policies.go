@@ -72,7 +72,8 @@ func (r *refusedTypes) set(typ, why string) {
 }
 
 // typeRefusedError is a policy type the org does not have. It unwraps to
-// the ErrInvalid people see; listings of every type skip it with a note.
+// the ErrInvalid people see when they name a policy of it; listings skip
+// the type with a note.
 type typeRefusedError struct {
 	typ string
 	e   *intents.Error
