@@ -131,6 +131,65 @@ var specExceptions = []specException{
 		why: "System Log: Okta writes null for every unset LogEvent property"},
 }
 
+// specParamException is a query parameter value Okta takes that the spec
+// does not allow: the request is validated with fix's value instead.
+type specParamException struct {
+	op, param string
+	fix       func(v string) (string, bool)
+	why       string
+}
+
+// specParamExceptions are the known errors of the spec's parameters.
+var specParamExceptions = []specParamException{
+	{op: "GET /api/v1/policies", param: "type", fix: func(v string) (string, bool) {
+		switch v {
+		case "ENTITY_RISK", "CONTINUOUS_ACCESS":
+			return v + " (EA)", true
+		case "POST_AUTH_SESSION":
+			return "ENTITY_RISK (EA)", true
+		}
+		return v, false
+	},
+		// The spec's enum for listPolicies' type reads "ENTITY_RISK (EA)" and
+		// "CONTINUOUS_ACCESS (EA)" (its Early Access note leaked into the
+		// values; its own PolicyType schema lists ENTITY_RISK) and predates
+		// POST_AUTH_SESSION; terraform-provider-okta reads both with
+		// ListPolicies(ctx).Type_("ENTITY_RISK") and Type_("POST_AUTH_SESSION")
+		// (data sources okta_entity_risk_policy, okta_post_auth_session_policy).
+		why: "policies: list by type ENTITY_RISK, CONTINUOUS_ACCESS or POST_AUTH_SESSION (the spec's enum says \"ENTITY_RISK (EA)\" and lacks POST_AUTH_SESSION)"},
+}
+
+// applyParamExceptions rewrites r's query with the exceptions of op, and
+// reports the exceptions used.
+func applyParamExceptions(op string, r *http.Request) []string {
+	var used []string
+	q := r.URL.Query()
+	for _, x := range specParamExceptions {
+		if x.op != op || !q.Has(x.param) {
+			continue
+		}
+		if v, ok := x.fix(q.Get(x.param)); ok {
+			q.Set(x.param, v)
+			used = append(used, x.why)
+		}
+	}
+	if len(used) > 0 {
+		r.URL.RawQuery = q.Encode()
+	}
+	return used
+}
+
+// specStatusExceptions are answers Okta gives that the spec does not
+// list for the operation ("METHOD /path STATUS" → evidence); their
+// status is accepted.
+var specStatusExceptions = map[string]string{
+	// A type the org lacks: terraform-provider-okta issue #1202 (GET
+	// /api/v1/policies?type=ACCESS_POLICY on an org without Identity
+	// Engine: "The request was not valid: Invalid policy type specified.",
+	// Okta's E0000002); the spec lists only 200, 403 and 429.
+	"GET /api/v1/policies 400": "policies: a policy type the org does not have is refused with 400 E0000002 (terraform-provider-okta #1202)",
+}
+
 // applyExceptions rewrites a JSON body with the exceptions of op, and
 // reports the exceptions used.
 func applyExceptions(op string, body []byte) ([]byte, []string) {
@@ -260,6 +319,7 @@ func (c *contractCheck) RoundTrip(r *http.Request) (*http.Response, error) {
 	// Validate a copy: the validator reads the body.
 	vr := r.Clone(r.Context())
 	sent, usedIn := applyExceptions(op, reqBody)
+	usedIn = append(usedIn, applyParamExceptions(op, vr)...)
 	vr.Body = io.NopCloser(bytes.NewReader(sent))
 	vr.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(sent)), nil }
 	vr.ContentLength = int64(len(sent))
@@ -280,6 +340,10 @@ func (c *contractCheck) RoundTrip(r *http.Request) (*http.Response, error) {
 	checked, used := applyExceptions(op, body)
 	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: resp.StatusCode,
 		Header: resp.Header, Body: io.NopCloser(bytes.NewReader(checked)), Options: openapiOptions()}
+	if why, ok := specStatusExceptions[fmt.Sprintf("%s %d", op, resp.StatusCode)]; ok {
+		out.Options.IncludeResponseStatus = false // an unlisted status is then not validated
+		used = append(used, why)
+	}
 	c.mu.Lock()
 	c.checked[fmt.Sprintf("%s %d", op, resp.StatusCode)]++
 	for _, why := range append(usedIn, used...) {

@@ -72,11 +72,9 @@ func (r *refusedTypes) set(typ, why string) {
 }
 
 // typeRefusedError is a policy type the org does not have. It unwraps to
-// the ErrInvalid people see; listings of every type skip it with a note.
-type typeRefusedError struct {
-	typ string
-	e   *intents.Error
-}
+// the ErrInvalid people see when they name a policy of it; listings skip
+// the type with a note.
+type typeRefusedError struct{ e *intents.Error }
 
 func (e *typeRefusedError) Error() string { return e.e.Error() }
 func (e *typeRefusedError) Unwrap() error { return e.e }
@@ -90,7 +88,7 @@ func refusedType(typ, why string) error {
 	if why != "" {
 		detail += " (" + strings.TrimSuffix(why, ".") + ")"
 	}
-	return &typeRefusedError{typ: typ, e: &intents.Error{Err: intents.ErrInvalid, Op: "okta: list " + typ + " policies",
+	return &typeRefusedError{e: &intents.Error{Err: intents.ErrInvalid, Op: "okta: list " + typ + " policies",
 		Status: http.StatusBadRequest, Detail: detail}}
 }
 

@@ -64,13 +64,18 @@ func TestPoliciesClassicOrg(t *testing.T) {
 			t.Errorf("Query(list_policies) notes = %q, want ACCESS_POLICY said not available", r.Notes)
 		}
 	}
-	// Asked by name, the type is refused without a call; a name search
-	// over every type skips it.
-	_, err := h.client.Query(t.Context(), intents.Intent{Kind: intents.ListPolicies, PolicyType: "ACCESS_POLICY"})
-	if !errors.Is(err, intents.ErrInvalid) || !strings.Contains(err.Error(), "not available on this org") {
-		t.Errorf("Query(list_policies ACCESS_POLICY) on a Classic org: error = %v, want ErrInvalid saying it is not available", err)
+	// Asked by name, the type lists nothing, saying why, without a call; a
+	// policy named within it cannot exist; a name search over every type
+	// skips it.
+	r, err := h.client.Query(t.Context(), intents.Intent{Kind: intents.ListPolicies, PolicyType: "ACCESS_POLICY"})
+	if err != nil || len(r.Policies) != 0 || len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "ACCESS_POLICY policies are not available on this org") {
+		t.Errorf("Query(list_policies ACCESS_POLICY) on a Classic org = %v notes %q, %v; want none, saying it is not available", r.Policies, r.Notes, err)
 	}
-	r, err := h.client.Query(t.Context(), intents.Intent{Kind: intents.PolicyRules, Policy: "PASSWORD policy"})
+	_, err = h.client.Query(t.Context(), intents.Intent{Kind: intents.PolicyRules, Policy: "Apps", PolicyType: "ACCESS_POLICY"})
+	if !errors.Is(err, intents.ErrInvalid) || !strings.Contains(err.Error(), "not available on this org") {
+		t.Errorf("Query(policy_rules of an ACCESS_POLICY) on a Classic org: error = %v, want ErrInvalid saying the type is not available", err)
+	}
+	r, err = h.client.Query(t.Context(), intents.Intent{Kind: intents.PolicyRules, Policy: "PASSWORD policy"})
 	if err != nil || r.Subject != "PASSWORD policy" {
 		t.Errorf("Query(policy_rules by name) on a Classic org = %q, %v", r.Subject, err)
 	}

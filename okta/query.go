@@ -169,7 +169,7 @@ func (c *Client) queryAssignments(ctx context.Context, in intents.Intent, res *i
 
 // queryPolicies lists the policies of one type, or of every type the org
 // has: a type Okta refuses (ACCESS_POLICY on Classic Engine) is skipped
-// with a note.
+// with a note saying why, even when it was the one asked for.
 func (c *Client) queryPolicies(ctx context.Context, in intents.Intent, res *intents.Result, limit int) error {
 	types := policyTypes()
 	if in.PolicyType != "" {
@@ -183,7 +183,7 @@ func (c *Client) queryPolicies(ctx context.Context, in intents.Intent, res *inte
 		// With the cap reached, a page of one says whether more remain.
 		left := limit - len(res.Policies)
 		ps, _, more, err := collect(c.typedPolicyPages(ctx, t, max(left, 1)), cursor{}, left)
-		if tr, ok := isRefusedType(err); ok && in.PolicyType == "" {
+		if tr, ok := isRefusedType(err); ok {
 			res.Notes = append(res.Notes, tr.e.Detail)
 			continue
 		}

@@ -156,6 +156,7 @@ func (b *demoBuilder) build() *demoBuilder {
 	b.adminWork(tasks)
 	b.writeStories()
 	b.finish()
+	b.makeDefaultPolicies()
 	return b
 }
 
