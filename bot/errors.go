@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -57,6 +58,9 @@ func explain(err error, in intents.Intent, id string) problem {
 		p.Hint = "Check the spelling, or use the Okta id. " + detail
 	case errors.Is(err, intents.ErrNoAdminRole):
 		p.Title = "Okta returned nothing"
+		if e != nil && e.Status == http.StatusForbidden {
+			p.Title = "Okta refused to let oktabot read this"
+		}
 		p.Hint = "The service app probably has no admin role: in the Okta Admin Console open the app → Admin roles and assign Read-Only Administrator."
 	case errors.Is(err, intents.ErrForbidden):
 		p.Title = "Okta refused this request"

@@ -22,3 +22,16 @@ func TestExplainAuthCarriesOktasReason(t *testing.T) {
 		t.Errorf("explain(ErrAuth without detail).Hint = %q, want the three checks", p.Hint)
 	}
 }
+
+// TestExplainNoAdminRoleForbidden: Okta's 403 to a service app without a
+// role is not worded as an empty answer.
+func TestExplainNoAdminRoleForbidden(t *testing.T) {
+	p := explain(&intents.Error{Err: intents.ErrNoAdminRole, Status: 403}, intents.Intent{Kind: intents.ListUsers}, "c1")
+	if strings.Contains(p.Title, "returned nothing") || !strings.Contains(p.Hint, "Read-Only Administrator") {
+		t.Errorf("explain(403 no role) = %q / %q, want a refusal with the role to assign", p.Title, p.Hint)
+	}
+	p = explain(&intents.Error{Err: intents.ErrNoAdminRole}, intents.Intent{Kind: intents.ListUsers}, "c2")
+	if !strings.Contains(p.Title, "returned nothing") {
+		t.Errorf("explain(empty no role).Title = %q, want the empty-answer wording", p.Title)
+	}
+}
