@@ -86,36 +86,15 @@ func BenchmarkLogScanLatency(b *testing.B) {
 	api := logScanSDK(b, srv.URL, pemKey)
 	ctx := context.Background()
 	since := first.Add(-time.Second)
-	ours := func() {
-		n := 0
-		for _, err := range c.Events(ctx, intents.LogFilter{Since: since}) {
-			if err != nil {
-				b.Fatalf("Events() after %d events: %v", n, err)
+	read := func(scan func() int) func() {
+		return func() {
+			if n := scan(); n != latencyScanEvents {
+				b.Fatalf("read %d events, want %d", n, latencyScanEvents)
 			}
-			n++
-		}
-		if n != latencyScanEvents {
-			b.Fatalf("Events() read %d events, want %d", n, latencyScanEvents)
 		}
 	}
-	theirs := func() {
-		events, resp, err := api.SystemLogAPI.ListLogEvents(ctx).Since(since).Limit(1000).Execute()
-		n := 0
-		for {
-			if err != nil {
-				b.Fatalf("ListLogEvents after %d events: %v", n, err)
-			}
-			n += len(events)
-			if len(events) == 0 || !resp.HasNextPage() {
-				break
-			}
-			events = nil
-			resp, err = resp.Next(&events)
-		}
-		if n != latencyScanEvents {
-			b.Fatalf("ListLogEvents read %d events, want %d", n, latencyScanEvents)
-		}
-	}
+	ours := read(func() int { return eventsScan(ctx, b, c, since) })
+	theirs := read(func() int { return sdkLogScan(ctx, b, api, since) })
 	if _, err := c.granted(ctx); err != nil { // the token, outside the latency
 		b.Fatal(err)
 	}
