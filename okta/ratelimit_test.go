@@ -31,3 +31,21 @@ func TestBucket(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigRateSettings(t *testing.T) {
+	base := Config{OrgURL: "company.okta.com", ClientID: "0oa1", PrivateKey: rsaJWK(t, testRSA(), "kid")}
+	for _, bad := range []Config{{MaxConcurrency: -1}, {RateShare: -0.5}, {RateShare: 1.5}} {
+		cfg := base
+		cfg.MaxConcurrency, cfg.RateShare = bad.MaxConcurrency, bad.RateShare
+		if _, err := New(cfg); err == nil {
+			t.Errorf("New(MaxConcurrency %d, RateShare %v) error = nil", bad.MaxConcurrency, bad.RateShare)
+		}
+	}
+	c, err := New(base)
+	if err != nil {
+		t.Fatalf("New() error = %v", err)
+	}
+	if c.s.maxConc != defaultMaxConcurrency || c.s.rateShare != defaultRateShare {
+		t.Errorf("defaults: MaxConcurrency %d, RateShare %v; want %d, %v", c.s.maxConc, c.s.rateShare, defaultMaxConcurrency, defaultRateShare)
+	}
+}
