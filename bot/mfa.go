@@ -70,7 +70,11 @@ func (b *Bot) scanMFA(ctx context.Context, o origin, s MFAScanner, refresh bool)
 		}
 	}
 	update := func(m blocks.Message) {
-		if _, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)); err != nil {
+		// The last update may come when the request's time is up (the scan
+		// goes on in the background): it still reaches Slack.
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+		defer cancel()
+		if _, _, _, err := b.api.UpdateMessageContext(uctx, channel, ts, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)); err != nil {
 			b.log.Warn("cannot update the MFA scan message", "err", err)
 		}
 	}
