@@ -48,9 +48,10 @@ type MFAReport struct {
 	ScannedAt time.Time
 	// Took is how long the scan or refresh ran.
 	Took time.Duration
-	// Active counts the active users.
+	// Active counts the users scanned: those who can sign in (ACTIVE,
+	// PASSWORD_EXPIRED, RECOVERY, LOCKED_OUT).
 	Active int
-	// NoFactor lists the active users with no active factor; WeakOnly those
+	// NoFactor lists the users scanned with no active factor; WeakOnly those
 	// whose every active factor is weak (sms, call, email, question). Both
 	// are sorted by login.
 	NoFactor []intents.User
@@ -94,7 +95,7 @@ func classify(fs []intents.Factor) mfaClass {
 type mfaState struct {
 	at    time.Time // when the scan started
 	took  time.Duration
-	users map[string]scannedUser // active users by id
+	users map[string]scannedUser // the users who can sign in, by id
 	// seen is what the next refresh, whose reads overlap this one's by
 	// refreshLag, need not check again (refreshes only).
 	seen refreshSeen
