@@ -68,6 +68,11 @@ func explain(err error, in intents.Intent, id string) problem {
 	case errors.Is(err, intents.ErrAuth):
 		p.Title = "oktabot could not sign in to Okta"
 		p.Hint = "Check three things: (1) OKTA_CLIENT_ID is the Client ID of the API Services app; (2) the private key matches the public key registered on that app; (3) the app is active. `oktabot doctor` checks them."
+		if detail != "" {
+			// The adapter's detail names what Okta refused (a DPoP proof
+			// issued too far from Okta's time, say) and what to check.
+			p.Hint = detail + ". `oktabot doctor` checks the setup."
+		}
 	case errors.Is(err, intents.ErrRateLimited):
 		p.Title = "Okta is rate-limiting oktabot"
 		p.Hint = "Okta's limit for this kind of call is used up for the moment. Try again in a minute."

@@ -48,15 +48,17 @@ func lifecycleOf(k intents.Kind) lifecycle {
 
 // userStatus is the state of status-based user actions.
 func userStatus(ctx context.Context, c *Client, a intents.Action) (string, error) {
+	u, err := actionUser(ctx, c, a)
+	return u.Status, err
+}
+
+// actionUser reads the user an action is about, as it is now.
+func actionUser(ctx context.Context, c *Client, a intents.Action) (intents.User, error) {
 	r, err := needRef(a, a.User, "user")
 	if err != nil {
-		return "", err
+		return intents.User{}, err
 	}
-	u, err := c.getUser(ctx, r.ID)
-	if err != nil {
-		return "", err
-	}
-	return u.Status, nil
+	return c.getUser(ctx, r.ID)
 }
 
 // userRef is the Ref of a user.
@@ -108,6 +110,14 @@ func names[T any](list []T, name func(T) string) string {
 }
 
 func userLifecycleSpec(k intents.Kind) actionSpec {
+	if k == intents.UnlockUser {
+		return unlockUserSpec()
+	}
+	return statusSpec(k)
+}
+
+// statusSpec is the action of a plain status change.
+func statusSpec(k intents.Kind) actionSpec {
 	lc := lifecycleOf(k)
 	return actionSpec{
 		prepare: func(ctx context.Context, c *Client, in intents.Intent) (intents.Preview, error) {

@@ -27,6 +27,8 @@ type Client struct {
 	adminOK time.Time // when a list last proved the admin role
 
 	mfa mfaCache // the last MFA scan (mfascan.go); its zero value is ready
+
+	refusedPolicies refusedTypes // policy types the org does not have (policies.go)
 }
 
 // New validates cfg and builds a Client. It does not touch the network;

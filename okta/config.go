@@ -252,6 +252,6 @@ func checkScopes(in []string) ([]string, error) {
 func defaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 16
-	t.ResponseHeaderTimeout = defaultTimeout
+	t.ResponseHeaderTimeout = logCallTimeout // the longest call; each call has its own timeout
 	return &http.Client{Transport: t}
 }

@@ -370,7 +370,7 @@ func (c *Client) checkFactors(ctx context.Context, scan factorScan) (int, error)
 					todo = append(todo, u)
 				}
 			}
-			next := p.next
+			next := p.next.page // the next page's request, as Okta linked it
 			if !p.more {
 				next = ""
 			}

@@ -67,7 +67,7 @@ func signInSearch() string {
 type scanState struct {
 	Org     string    `json:"org"`     // the org scanned: another org's progress is dropped
 	Started time.Time `json:"started"` // when the scan (its first run) started
-	Cursor  string    `json:"cursor"`  // the cursor of the first page not fully checked; "": the first
+	Cursor  string    `json:"cursor"`  // the request of the first page not fully checked (Okta's next link); "": the first
 	Limit   int       `json:"limit"`   // the factors bucket's X-Rate-Limit-Limit, once seen
 }
 

@@ -148,6 +148,7 @@ func (c *Client) mfaChangesSince(ctx context.Context, since, overlap time.Time, 
 		// millisecond the refresh started (until is exclusive) is not lost.
 		q := logQuery{since: since, pageSize: logPageMax, filter: anyOf(typeTerms([]string{
 			"user.mfa.factor.", "system.mfa.factor.deactivate", "user.lifecycle.", "user.account.lock*",
+			authenticatorDeactivated, authenticatorUpdated,
 		})...)}
 		for e, err := range items(c.logPages(gctx, q, "")) {
 			if err != nil {
@@ -168,6 +169,8 @@ func (c *Client) mfaChangesSince(ctx context.Context, since, overlap time.Time, 
 				for _, id := range users {
 					ch.factors[id] = true
 				}
+			case e.EventType == authenticatorDeactivated || e.EventType == authenticatorUpdated:
+				ch.everyone = true
 			default:
 				for _, id := range users {
 					ch.lifecycle[id] = true
@@ -213,18 +216,16 @@ func eventUsers(e intents.Event) []string {
 }
 
 // searchUsers lists the users matching a search or filter expression,
-// from the page at the cursor after ("": the first).
-func (c *Client) searchUsers(ctx context.Context, op, search, filter, after string) iter.Seq2[page[intents.User], error] {
-	return listPages(ctx, c, op, intents.ScopeUsersRead, after, func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+// from the page request from ("": the first page; else a next link Okta
+// gave, as listPages takes it).
+func (c *Client) searchUsers(ctx context.Context, op, search, filter, from string) iter.Seq2[page[intents.User], error] {
+	return listPages(ctx, c, op, intents.ScopeUsersRead, from, func(ctx context.Context, _ string) (*oktasdk.APIResponse, error) {
 		r := c.api.UserAPI.ListUsers(ctx).Limit(listMax)
 		if search != "" {
 			r = r.Search(search)
 		}
 		if filter != "" {
 			r = r.Filter(filter)
-		}
-		if after != "" {
-			r = r.After(after)
 		}
 		_, resp, err := r.Execute()
 		return resp, err

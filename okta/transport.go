@@ -117,7 +117,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		body = b
 	}
 	fam := bucket(req.Method, req.URL.Path)
-	attempts, refreshed, nonceRetried := 0, false, false
+	attempts, refreshed, nonceRounds := 0, false, 0
 	concRetries := 0 // retries after concurrency 429s, counted apart
 	for {
 		paceStart := time.Now()
@@ -141,7 +141,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			st.fail(err)
 			return nil, err
 		}
-		actx, cancel := context.WithTimeout(ctx, t.timeout)
+		timeout := t.callTimeout(req.URL.Path)
+		actx, cancel := context.WithTimeout(ctx, timeout)
 		out, err := t.authorize(req.Clone(actx), tok, body)
 		if err != nil {
 			cancel()
@@ -176,7 +177,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			detail := "no answer from Okta: " + err.Error()
 			if errors.Is(err, context.DeadlineExceeded) {
-				detail = fmt.Sprintf("Okta did not answer within %v", t.timeout)
+				detail = fmt.Sprintf("Okta did not answer within %v", timeout)
 			}
 			e := &intents.Error{Err: intents.ErrUnavailable, Detail: detail}
 			st.fail(e)
@@ -188,14 +189,16 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			cancel()
 			free(false)
 		}
+		if again, err := t.dpop.onAPIResponse(resp, tok.typ, &nonceRounds); again || err != nil {
+			retry()
+			if err != nil {
+				st.fail(err)
+				return nil, err
+			}
+			continue
+		}
 		switch {
 		case resp.StatusCode == http.StatusUnauthorized:
-			if nonce, ok := dpopChallenge(resp); ok && tok.typ == "DPoP" && !nonceRetried {
-				t.dpop.setNonce(true, nonce)
-				nonceRetried = true
-				retry()
-				continue
-			}
 			if !refreshed {
 				// Okta refused the token (expired early, revoked): one
 				// fresh token, one more try. Okta did not act on it.
@@ -238,7 +241,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			attempts++
 			continue
-		case resp.StatusCode >= 500 && idempotent(req.Method) && attempts < t.maxRetries:
+		case resp.StatusCode >= 500 && idempotent(req.Method) && attempts < t.maxRetries && !logQueryCutOff(req.URL.Path, resp.StatusCode):
 			t.log.Debug("okta: retrying after a server error", "method", req.Method, "path", req.URL.Path, "status", resp.StatusCode)
 			retry()
 			if err := sleep(ctx, backoff(attempts)); err != nil {

@@ -189,7 +189,7 @@ func TestStatusError(t *testing.T) {
 		{401, h, nil, intents.ErrAuth, "", "Check: 1) the client id"},
 		{403, scopeHdr, nil, intents.ErrForbidden, "okta.users.manage", "lacks the scope"},
 		{403, noScope, nil, intents.ErrForbidden, "okta.apps.read", "lacks the scope"},
-		{403, h, []byte(`{"errorSummary":"You do not have permission to perform the requested action"}`), intents.ErrForbidden, "", "admin role"},
+		{403, h, []byte(`{"errorSummary":"You do not have permission to perform the requested action"}`), intents.ErrNoAdminRole, "", "no admin role, or a role without app access"},
 		{404, h, []byte(`{"errorSummary":"Not found: Resource not found: x (User)"}`), intents.ErrNotFound, "", "Not found"},
 		{409, h, nil, intents.ErrConflict, "", ""},
 		{429, reset, nil, intents.ErrRateLimited, "", "resets at"},

@@ -44,6 +44,24 @@ func (o *org) addApp(obj Object, now time.Time) (*entity, error) {
 		obj["visibility"] = Object{"autoSubmitToolbar": false,
 			"hide": Object{"iOS": false, "web": false}, "appLinks": Object{}}
 	}
+	if id, _ := obj["id"].(string); id == "" {
+		obj["id"] = o.newID("0oa")
+	}
+	if _, ok := obj["settings"]; !ok {
+		// Every app has settings, even with nothing set.
+		obj["settings"] = Object{"app": Object{}, "notes": Object{"admin": nil, "enduser": nil},
+			"notifications": Object{"vpn": Object{"network": Object{"connection": "DISABLED"}, "message": nil, "helpUrl": nil}}}
+	}
+	if _, ok := obj["credentials"]; !ok {
+		// Every app has credentials: a user name template, a signing key
+		// for SAML and OIDC, and an OAuth client for OIDC.
+		creds := Object{"userNameTemplate": Object{"template": "${source.login}", "type": "BUILT_IN"}, "signing": Object{}}
+		if obj["signOnMode"] == "OPENID_CONNECT" {
+			creds["oauthClient"] = Object{"autoKeyRotation": true, "client_id": obj["id"],
+				"token_endpoint_auth_method": "client_secret_basic"}
+		}
+		obj["credentials"] = creds
+	}
 	e, err := o.newEntity("0oa", obj)
 	if err != nil {
 		return nil, err

@@ -56,6 +56,9 @@ func (s *Server) userLifecycle(w http.ResponseWriter, r *http.Request, c *caller
 		return err
 	}
 	status := u.str("status")
+	if name == "unlock" {
+		op = o.unlockOp(u, op)
+	}
 	if !contains(op.from, status) {
 		if name == "activate" && (status == statusActive || status == statusProvisioned) {
 			return &apiError{status: http.StatusForbidden, code: codeAlreadyActive,

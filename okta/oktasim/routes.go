@@ -10,7 +10,7 @@ import (
 type kind int
 
 const (
-	kindList  kind = iota // a list: [] without an admin role
+	kindList  kind = iota // a list: [] (or 403) without an admin role
 	kindRead              // one object: 403 without an admin role
 	kindWrite             // a change: needs okta.<area>.manage; 403 without an admin role
 )
@@ -39,6 +39,7 @@ func (s *Server) routes() {
 	api("GET /api/v1/users/{user}/groups", FamilyUsers, u, kindList, s.userGroups)
 	api("GET /api/v1/users/{user}/appLinks", FamilyUsers, u, kindList, s.userAppLinks)
 	api("POST /api/v1/users/{user}/lifecycle/{op}", FamilyUsers, u, kindWrite, s.userLifecycle)
+	api("GET /api/v1/users/{user}/blocks", FamilyUsers, u, kindRead, s.listBlocks)
 	api("DELETE /api/v1/users/{user}/sessions", FamilyUsers, u, kindWrite, s.clearSessions)
 	api("GET /api/v1/users/{user}/factors", FamilyFactors, u, kindList, s.listFactors)
 	api("GET /api/v1/users/{user}/factors/{factor}", FamilyFactors, u, kindRead, s.getFactor)
@@ -101,7 +102,7 @@ func (s *Server) endpoint(_, area string, k kind, h handlerFunc) http.Handler {
 			return
 		}
 		if !s.hasAdminRole() {
-			if k == kindList {
+			if k == kindList && !s.noRoleListsForbidden() {
 				writeRaw(w, http.StatusOK, []byte("[]"))
 				return
 			}

@@ -44,11 +44,14 @@ type Server struct {
 	inflight    int
 	peak        int
 	concRefused int
+	logLimit    LogQueryLimit  // when System Log queries time out (logs.go)
 	calls       map[string]int // "METHOD /path" → count
 	unhandled   []string
 	grantsOK    int
 	grantsBad   int
 	adminRole   bool
+	dpopRS      dpopResource // the resource server's DPoP options and nonces (dpop_resource.go)
+	noRole      string       // lists without an admin role: NoRoleEmpty or NoRoleForbidden
 }
 
 // New builds a simulator from a fixture (nil: an empty org). It copies what
@@ -78,6 +81,9 @@ func newServer(fx *Fixture, now func() time.Time) (*Server, error) {
 	}
 	if fx.AdminRole != nil {
 		s.adminRole = *fx.AdminRole
+	}
+	if err := s.SetNoRoleLists(fx.NoRoleLists); err != nil {
+		return nil, err
 	}
 	o, err := loadOrg(fx, s.now())
 	if err != nil {
@@ -165,7 +171,8 @@ func (s *Server) RevokeTokens() {
 }
 
 // SetAdminRole(false) simulates a service app without an admin role: list
-// endpoints return [], object reads and writes 403 E0000006.
+// endpoints return [] (or 403, see SetNoRoleLists), object reads and
+// writes 403 E0000006.
 func (s *Server) SetAdminRole(ok bool) {
 	s.mu.Lock()
 	s.adminRole = ok
@@ -267,6 +274,7 @@ func (s *Server) Snapshot() *Fixture {
 	fx := s.org.snapshot()
 	s.mu.Lock()
 	admin := s.adminRole
+	fx.NoRoleLists = s.noRole
 	s.mu.Unlock()
 	fx.AdminRole = &admin
 	fx.Now = s.now().UTC()
