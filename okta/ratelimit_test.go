@@ -1,6 +1,10 @@
 package okta
 
-import "testing"
+import (
+	"net/http"
+	"testing"
+	"time"
+)
 
 func TestBucket(t *testing.T) {
 	for _, tc := range []struct{ method, path, want string }{
@@ -47,5 +51,22 @@ func TestConfigRateSettings(t *testing.T) {
 	}
 	if c.s.maxConc != defaultMaxConcurrency || c.s.rateShare != defaultRateShare {
 		t.Errorf("defaults: MaxConcurrency %d, RateShare %v; want %d, %v", c.s.maxConc, c.s.rateShare, defaultMaxConcurrency, defaultRateShare)
+	}
+}
+
+// A concurrency 429 (X-Rate-Limit-Limit: 0) says nothing about the
+// bucket's window: the window's state stays as the last answer left it.
+func TestConcurrencyAnswerKeepsTheWindow(t *testing.T) {
+	rl := newRateLimits()
+	now := time.Unix(1_800_000_000, 0)
+	window := http.Header{"X-Rate-Limit-Limit": {"600"}, "X-Rate-Limit-Remaining": {"598"}, "X-Rate-Limit-Reset": {"1800000060"}}
+	rl.record(bucketOther, window, now)
+	conc := http.Header{"X-Rate-Limit-Limit": {"0"}, "X-Rate-Limit-Remaining": {"0"}, "X-Rate-Limit-Reset": {"1800000001"}}
+	if !concurrencyLimited(conc) || concurrencyLimited(window) {
+		t.Fatalf("concurrencyLimited() = %v for limit 0, %v for limit 600; want true, false", concurrencyLimited(conc), concurrencyLimited(window))
+	}
+	rl.record(bucketOther, conc, now)
+	if got := rl.snapshot()[bucketOther]; got.Limit != 600 || got.Remaining != 598 {
+		t.Errorf("after a concurrency answer the bucket's state is %+v, want the window's (600, 598)", got)
 	}
 }
