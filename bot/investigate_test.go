@@ -56,7 +56,7 @@ func TestInvestigateProposesAndApproveSuspends(t *testing.T) {
 // mfa_status shows its progress while it scans and offers Refresh.
 func TestMFAScanShowsProgress(t *testing.T) {
 	h := newHarness(t, harnessOpts{cfg: botConfigProgress()})
-	h.sim.SetRateLimit("factors", 20, 500*time.Millisecond)
+	h.sim.SetRateLimit("factors", 60, time.Second) // the scan uses half: about 4 s for 197 users
 	h.slash(analyst, secChannel, "mfa-status")
 	done := h.answer("the scan result", func(m slackfake.Message) bool {
 		return m.Method == "chat.update" && has(m, blocks.ActionMFARefresh)

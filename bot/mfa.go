@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"time"
 
@@ -12,9 +13,37 @@ import (
 )
 
 // MFAScanner is the Directory's MFA scan with progress reports, when it
-// has one: mfa_status then shows its progress as it goes.
+// has one: mfa_status then shows its progress as it goes. A full scan runs
+// in the background: when MFAStatus returns before it ends (the request's
+// time is up), MFAScanEstimate says it still runs and how long it should
+// still take, from Okta's rate limit.
 type MFAScanner interface {
 	MFAStatus(ctx context.Context, refresh bool, progress func(scanned, total int)) (intents.Result, error)
+	MFAScanEstimate() (left time.Duration, running bool)
+}
+
+// mfaEstimate is the context line that gives the time a running scan
+// should still take, from Okta's rate limit.
+func mfaEstimate(m blocks.Message, s MFAScanner) blocks.Message {
+	left, running := s.MFAScanEstimate()
+	if !running || left <= 0 {
+		return m
+	}
+	text := "Okta's rate limit for factor reads allows about " + roundLeft(left) + " more for the users listed so far."
+	m.Blocks = append(m.Blocks, slack.NewContextBlock("mfa_estimate", slack.NewTextBlockObject(slack.MarkdownType, text, false, false)))
+	return m
+}
+
+// roundLeft says a duration the way people estimate it.
+func roundLeft(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "under a minute"
+	case d < time.Hour:
+		return strconv.Itoa(int((d+30*time.Second)/time.Minute)) + " min"
+	default:
+		return strconv.FormatFloat(d.Hours(), 'f', 1, 64) + " h"
+	}
 }
 
 // scanMFA answers mfa_status with a message that shows the scan's progress
@@ -41,7 +70,11 @@ func (b *Bot) scanMFA(ctx context.Context, o origin, s MFAScanner, refresh bool)
 		}
 	}
 	update := func(m blocks.Message) {
-		if _, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)); err != nil {
+		// The last update may come when the request's time is up (the scan
+		// goes on in the background): it still reaches Slack.
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+		defer cancel()
+		if _, _, _, err := b.api.UpdateMessageContext(uctx, channel, ts, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)); err != nil {
 			b.log.Warn("cannot update the MFA scan message", "err", err)
 		}
 	}
@@ -55,12 +88,25 @@ func (b *Bot) scanMFA(ctx context.Context, o origin, s MFAScanner, refresh bool)
 			return
 		}
 		last = now
-		update(blocks.MFAProgress(scanned, total, start, now))
+		update(mfaEstimate(blocks.MFAProgress(scanned, total, start, now), s))
 	}
 	res, err := s.MFAStatus(ctx, refresh, progress)
 	b.observe(in.Kind, err, start)
 	if err != nil {
-		update(blocks.Error(blocks.ErrorInfo{Title: "The MFA scan stopped", WhatToDo: "Click Refresh or ask again."}))
+		mu.Lock()
+		last = b.cfg.Now().Add(time.Hour) // no progress after this
+		mu.Unlock()
+		if left, running := s.MFAScanEstimate(); running {
+			// Not a failure: the scan goes on, and keeps its progress.
+			detail := "It keeps its progress and goes on without this message."
+			if left > 0 {
+				detail += " Okta's rate limit allows about " + roundLeft(left) + " more."
+			}
+			update(blocks.Error(blocks.ErrorInfo{Title: "The MFA scan is still running in the background", Detail: detail,
+				WhatToDo: "Ask again later (or click Refresh then) for the result."}))
+			return
+		}
+		update(blocks.Error(blocks.ErrorInfo{Title: "The MFA scan stopped", Detail: "Its progress is kept: the next scan resumes it.", WhatToDo: "Click Refresh or ask again."}))
 		b.fail(ctx, o, in, err)
 		return
 	}

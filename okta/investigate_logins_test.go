@@ -113,7 +113,7 @@ func proposed(ps []intents.Action, kind intents.Kind, login string) *intents.Act
 // ACTIVE factor and of those whose every ACTIVE factor is weak, sorted.
 func simMFA(fx *oktasim.Fixture) (none, weak []string) {
 	for _, u := range fx.Users {
-		if u["status"] != "ACTIVE" {
+		if status, _ := u["status"].(string); !canSignIn(status) {
 			continue
 		}
 		login := u["profile"].(oktasim.Object)["login"].(string)

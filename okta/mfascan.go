@@ -3,6 +3,7 @@ package okta
 import (
 	"cmp"
 	"context"
+	"errors"
 	"iter"
 	"net/http"
 	"net/url"
@@ -15,10 +16,13 @@ import (
 	"github.com/oktabot/oktabot/intents"
 )
 
-// The MFA scan (mfa_status): every active user's factors, read with
-// bounded concurrency at the factors family's rate limit, kept in the
-// Client with the scan's time so that asking again is instant; a Refresh
-// re-reads only the users whose factors or status changed since.
+// The MFA scan (mfa_status): the factors of every user who can sign in
+// (ACTIVE, PASSWORD_EXPIRED, RECOVERY, LOCKED_OUT), read with bounded
+// concurrency at a share (Config.RateShare) of the rate limit of Okta's
+// bucket that counts factor calls, as a background job that saves its
+// progress (mfascan_job.go), kept in the Client with the scan's time so
+// that asking again is instant; a Refresh re-reads only the users whose
+// factors or status changed since.
 
 // MFAScanOptions tune ScanMFA. The zero value answers from the last scan
 // when there is one.
@@ -33,8 +37,6 @@ type MFAScanOptions struct {
 	// grows while Okta lists the users, usually for the first seconds of a
 	// scan). Calls come from one goroutine, in order, never concurrently.
 	Progress func(scanned, total int)
-	// Concurrency bounds the factor reads in flight; 0: 8.
-	Concurrency int
 }
 
 const defaultScanConcurrency = 8
@@ -46,9 +48,10 @@ type MFAReport struct {
 	ScannedAt time.Time
 	// Took is how long the scan or refresh ran.
 	Took time.Duration
-	// Active counts the active users.
+	// Active counts the users scanned: those who can sign in (ACTIVE,
+	// PASSWORD_EXPIRED, RECOVERY, LOCKED_OUT).
 	Active int
-	// NoFactor lists the active users with no active factor; WeakOnly those
+	// NoFactor lists the users scanned with no active factor; WeakOnly those
 	// whose every active factor is weak (sms, call, email, question). Both
 	// are sorted by login.
 	NoFactor []intents.User
@@ -92,7 +95,7 @@ func classify(fs []intents.Factor) mfaClass {
 type mfaState struct {
 	at    time.Time // when the scan started
 	took  time.Duration
-	users map[string]scannedUser // active users by id
+	users map[string]scannedUser // the users who can sign in, by id
 	// seen is what the next refresh, whose reads overlap this one's by
 	// refreshLag, need not check again (refreshes only).
 	seen refreshSeen
@@ -124,15 +127,18 @@ func (s *mfaState) report() MFAReport {
 	return r
 }
 
-// mfaCache keeps the last scan and lets one scan run at a time. Its zero
-// value is ready.
+// mfaCache keeps the last scan and the running full scan, and lets one
+// scan start at a time. Its zero value is ready.
 type mfaCache struct {
-	mu   sync.Mutex
-	gate chan struct{} // holds a token while a scan runs; made on first use
-	last *mfaState
+	mu    sync.Mutex
+	gate  chan struct{} // holds a token while a scan starts or a refresh runs; made on first use
+	last  *mfaState
+	job   *mfaJob         // the full scan running in the background, if any
+	bg    context.Context // the jobs' context (StartJobs); nil: none
+	store ScanStore       // where jobs keep their progress; nil: in memory
 }
 
-// lock waits, bounded by ctx, until no other scan runs.
+// lock waits, bounded by ctx, until no other scan starts or refreshes.
 func (m *mfaCache) lock(ctx context.Context) (unlock func(), err error) {
 	m.mu.Lock()
 	if m.gate == nil {
@@ -146,6 +152,37 @@ func (m *mfaCache) lock(ctx context.Context) (unlock func(), err error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// running is the full scan running in the background, or nil.
+func (m *mfaCache) running() *mfaJob {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.job
+}
+
+// scanStore is where jobs keep their progress.
+func (m *mfaCache) scanStore() ScanStore {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.store == nil {
+		m.store = &memScanStore{}
+	}
+	return m.store
+}
+
+// finish ends a job: its report becomes the last scan when it succeeded.
+func (m *mfaCache) finish(j *mfaJob, s *mfaState, r MFAReport, err error) {
+	m.mu.Lock()
+	if err == nil {
+		m.last = s
+	}
+	if m.job == j {
+		m.job = nil
+	}
+	m.mu.Unlock()
+	j.report, j.err = r, err
+	close(j.done)
 }
 
 func (m *mfaCache) get() *mfaState {
@@ -172,11 +209,13 @@ func (c *Client) LastMFAScan() (MFAReport, bool) {
 	return r, true
 }
 
-// ScanMFA answers mfa_status: the active users with no active MFA factor
-// (Result.Users, sorted by login). The first call scans every active
-// user's factors; later calls answer from memory unless opts.Refresh asks
-// to bring the scan up to date. One scan runs at a time: a caller that
-// waited for another's scan gets its result. The full report, with the
+// ScanMFA answers mfa_status: the users who can sign in with no active MFA
+// factor (Result.Users, sorted by login). The first call scans every such
+// user's factors, in the background: it waits for the scan, and when ctx
+// ends first it returns an error and the scan goes on (MFAScanRunning);
+// later calls answer from memory unless opts.Refresh asks to bring the
+// scan up to date. One scan runs at a time: a caller that waited for
+// another's scan gets its result. The full report, with the
 // users whose only factors are weak and the scan's time, is LastMFAScan.
 func (c *Client) ScanMFA(ctx context.Context, opts MFAScanOptions) (intents.Result, error) {
 	r, err := c.scanMFA(ctx, opts)
@@ -224,54 +263,68 @@ func (c *Client) queryMFA(ctx context.Context, in intents.Intent, res *intents.R
 	return nil
 }
 
-// scanMFA returns the report ScanMFA answers from.
+// scanMFA returns the report ScanMFA answers from. A full scan runs in
+// the background (mfascan_job.go): scanMFA waits for it, and returns an
+// error when ctx ends first, leaving it running.
 func (c *Client) scanMFA(ctx context.Context, opts MFAScanOptions) (MFAReport, error) {
 	asked := time.Now()
+	if err := ctx.Err(); err != nil {
+		return MFAReport{}, err
+	}
 	unlock, err := c.mfa.lock(ctx)
 	if err != nil {
 		return MFAReport{}, err
 	}
-	defer unlock()
+	if j := c.mfa.running(); j != nil {
+		unlock()
+		return c.waitJob(ctx, j, opts.Progress)
+	}
 	last := c.mfa.get()
 	switch {
 	case last != nil && (!opts.Refresh || last.at.Add(last.took).After(asked)):
 		// From memory; or a refresh that finished while this one waited.
+		unlock()
 		r := last.report()
 		r.Cached = true
 		return r, nil
 	case last != nil && time.Since(last.at) < maxRefreshAge:
-		return c.refreshMFA(ctx, last, opts)
+		r, err := c.refreshMFA(ctx, last, opts)
+		if !errors.Is(err, errRescanAll) {
+			unlock()
+			return r, err
+		}
+		c.log.Info("okta: a factor type was deactivated for the whole org; the MFA refresh scans everyone")
 	}
-	return c.fullScan(ctx, opts)
+	j, unsubscribe := c.startJob(opts.Progress)
+	unlock()
+	defer unsubscribe()
+	return c.waitJob(ctx, j, nil)
 }
 
-// fullScan reads the factors of every active user and keeps the result.
-func (c *Client) fullScan(ctx context.Context, opts MFAScanOptions) (MFAReport, error) {
-	start := time.Now()
-	s := &mfaState{at: start.UTC(), users: map[string]scannedUser{}}
-	checked, err := c.checkFactors(ctx, c.Users(ctx, UserQuery{Status: "ACTIVE"}), opts, s.users)
-	if err != nil {
-		return MFAReport{}, err
-	}
-	s.took = time.Since(start)
-	c.mfa.put(s)
-	r := s.report()
-	r.Checked = checked
-	return r, nil
+// factorScan is what checkFactors reads and whom it tells.
+type factorScan struct {
+	pages    iter.Seq2[page[intents.User], error] // the users to check, page by page
+	skip     func(id string) bool                 // already checked (nil: none)
+	base     int                                  // users checked before, counted in progress
+	progress func(scanned, total int)             // after each user
+	limit    func(limit int)                      // when the bucket's limit is first known
+	result   func(savedUser)                      // each user checked
+	pageDone func(next string)                    // each page, in order, once all its users are checked
 }
 
-// checkFactors reads the factors of every user the stream yields, with at
-// most opts.Concurrency reads in flight, paced by the factors family's
-// rate-limit headers, and stores what protects each user in into. A user
-// deleted meanwhile (404) is left out; any other failure stops the scan.
-func (c *Client) checkFactors(ctx context.Context, users iter.Seq2[intents.User, error], opts MFAScanOptions, into map[string]scannedUser) (int, error) {
-	conc := opts.Concurrency
-	if conc <= 0 {
-		conc = defaultScanConcurrency
-	}
+// checkFactors reads the factors of every user the pages list (but those
+// skip names), with at most defaultScanConcurrency reads in flight, paced
+// at the rate share of the factors bucket by its rate-limit headers. A
+// user deleted meanwhile (404) is a result marked gone; any other failure
+// stops the scan. When ctx ends, the reads already sent are finished and
+// reported, so that no read is lost; the callbacks are all called from the
+// caller's goroutine.
+func (c *Client) checkFactors(ctx context.Context, scan factorScan) (int, error) {
+	conc := defaultScanConcurrency
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pacer := newWindowPacer(c.limits.snapshot()[bucketOther], time.Now)
+	pacer.share = c.s.rateShare
 	var (
 		once     sync.Once
 		firstErr error
@@ -283,72 +336,145 @@ func (c *Client) checkFactors(ctx context.Context, users iter.Seq2[intents.User,
 		})
 	}
 
+	// The lister sends a page's opening (its size) before its users, on the
+	// results channel, so that the collector knows it first.
 	type result struct {
+		open    bool // a page opens: users is how many it sends, next its cursor
+		users   int
+		next    string
+		page    int
 		user    intents.User
 		factors []intents.Factor
 		err     error
 	}
-	jobs := make(chan intents.User, 2*conc)
+	type job struct {
+		user intents.User
+		page int
+	}
+	jobs := make(chan job, 2*conc)
 	results := make(chan result, 2*conc)
 	var listed atomic.Int64
-	var lister sync.WaitGroup
+	listed.Store(int64(scan.base))
+	var lister, workers sync.WaitGroup
 	lister.Go(func() {
 		defer close(jobs)
-		for u, err := range users {
+		n := 0
+		for p, err := range scan.pages {
 			if err != nil {
 				fail(err)
 				return
 			}
-			listed.Add(1)
+			var todo []intents.User
+			for _, u := range p.items {
+				if scan.skip == nil || !scan.skip(u.ID) {
+					todo = append(todo, u)
+				}
+			}
+			next := p.next.page // the next page's request, as Okta linked it
+			if !p.more {
+				next = ""
+			}
 			select {
-			case jobs <- u:
+			case results <- result{open: true, users: len(todo), next: next, page: n}:
 			case <-ctx.Done():
+				fail(ctx.Err())
 				return
 			}
+			listed.Add(int64(len(todo)))
+			for _, u := range todo {
+				if err := ctx.Err(); err != nil {
+					fail(err) // stopped early: never a finished scan
+					return
+				}
+				select {
+				case jobs <- job{u, n}:
+				case <-ctx.Done():
+					fail(ctx.Err())
+					return
+				}
+			}
+			n++
 		}
 	})
-	var workers sync.WaitGroup
 	for range conc {
 		workers.Go(func() {
-			for u := range jobs {
-				fs, err := c.pacedFactors(ctx, pacer, u.ID)
-				results <- result{u, fs, err}
+			for j := range jobs {
+				fs, err := c.pacedFactors(ctx, pacer, j.user.ID)
+				results <- result{page: j.page, user: j.user, factors: fs, err: err}
 			}
 		})
 	}
 	go func() {
+		lister.Wait()
 		workers.Wait()
 		close(results)
 	}()
 
-	done, checked := 0, 0
-	for r := range results {
-		done++
-		switch {
-		case r.err == nil:
-			checked++
-			u := r.user
-			u.Profile = nil
-			into[u.ID] = scannedUser{user: u, class: classify(r.factors)}
-		case isNotFound(r.err):
-			checked++
-			delete(into, r.user.ID)
-		default:
-			fail(r.err)
-		}
-		if opts.Progress != nil && ctx.Err() == nil {
-			opts.Progress(done, int(listed.Load()))
+	type pageState struct {
+		left int
+		next string
+	}
+	var pages []pageState
+	first := 0 // the first page not done
+	advance := func() {
+		for first < len(pages) && pages[first].left == 0 {
+			if scan.pageDone != nil {
+				scan.pageDone(pages[first].next)
+			}
+			first++
 		}
 	}
-	lister.Wait() // every fail has happened: the workers are done and the lister too
+	limitKnown := false
+	done, checked := scan.base, 0
+	for r := range results {
+		if r.open {
+			pages = append(pages, pageState{left: r.users, next: r.next})
+			advance()
+			continue
+		}
+		var su savedUser
+		switch {
+		case r.err == nil:
+			u := r.user
+			u.Profile = nil
+			su = savedUser{User: u, Class: classify(r.factors)}
+		case isNotFound(r.err):
+			su = savedUser{User: intents.User{ID: r.user.ID}, Gone: true}
+		default:
+			fail(r.err)
+			continue // not checked: a later run reads it
+		}
+		done++
+		checked++
+		if scan.result != nil {
+			scan.result(su)
+		}
+		pages[r.page].left--
+		advance()
+		if !limitKnown && scan.limit != nil {
+			if l := pacer.knownLimit(); l > 0 {
+				limitKnown = true
+				scan.limit(l)
+			}
+		}
+		if scan.progress != nil {
+			scan.progress(done, int(listed.Load()))
+		}
+	}
 	return checked, firstErr
 }
 
-// pacedFactors reads one user's factors when the pacer lets it.
+// pacedFactors reads one user's factors when the pacer lets it. A read
+// once sent is finished even if ctx ends meanwhile (bounded by the
+// per-call timeout), so that its result is not lost.
 func (c *Client) pacedFactors(ctx context.Context, p *windowPacer, userID string) ([]intents.Factor, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := p.acquire(ctx); err != nil {
 		return nil, err
 	}
+	ctx = context.WithoutCancel(ctx)
 	op := "list factors of " + userID
 	u := c.s.org.String() + "/api/v1/users/" + url.PathEscape(userID) + "/factors"
 	resp, body, err := c.rawCall(ctx, op, intents.ScopeUsersRead, http.MethodGet, u, nil)

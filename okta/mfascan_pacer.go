@@ -31,6 +31,7 @@ import (
 type windowPacer struct {
 	now    func() time.Time
 	margin time.Duration // added to every wait for a reset, for clock error
+	share  float64       // of the limit the job may use; 0 or 1: all of it
 
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced when an answer arrives
@@ -96,7 +97,7 @@ func (p *windowPacer) admit(now time.Time) (ok bool, wait time.Duration) {
 		ok = true
 	case p.limit == 0:
 		ok = p.inflight == 0
-	case p.used+p.inflight < p.limit:
+	case p.used+p.inflight < p.budget():
 		ok = true
 	case p.inflight == 0:
 		return false, p.reset.Sub(now) + p.margin
@@ -105,6 +106,22 @@ func (p *windowPacer) admit(now time.Time) (ok bool, wait time.Duration) {
 		p.inflight++
 	}
 	return ok, 0
+}
+
+// budget is the calls a window may count before the job waits: the
+// job's share of the limit, at least one.
+func (p *windowPacer) budget() int {
+	if p.share <= 0 || p.share >= 1 {
+		return p.limit
+	}
+	return max(1, int(float64(p.limit)*p.share))
+}
+
+// knownLimit is the bucket's limit once an answer said it (0 before).
+func (p *windowPacer) knownLimit() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.limit
 }
 
 // release records the answer of a call acquire let through (nil: it got

@@ -132,3 +132,35 @@ func TestSkew(t *testing.T) {
 		}
 	}
 }
+
+// With a share, a window admits only that share of the limit (at least
+// one call), counting what others used.
+func TestWindowPacerShare(t *testing.T) {
+	t0 := time.Unix(1_800_000_000, 0)
+	for _, tt := range []struct {
+		share     float64
+		remaining int // of 10, when the job starts
+		want      int // calls admitted before the window is full
+	}{
+		{0.5, 10, 5},
+		{0.5, 7, 2}, // others used 3 of the 5
+		{1, 10, 10},
+		{0.01, 10, 1},
+	} {
+		p := newWindowPacer(RateLimit{Limit: 10, Remaining: tt.remaining, Reset: t0.Add(time.Minute)}, func() time.Time { return t0 })
+		p.share = tt.share
+		got := 0
+		for {
+			p.mu.Lock()
+			ok, _ := p.admit(t0)
+			p.mu.Unlock()
+			if !ok {
+				break
+			}
+			got++
+		}
+		if got != tt.want {
+			t.Errorf("share %v with %d of 10 remaining: %d calls admitted, want %d", tt.share, tt.remaining, got, tt.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package okta
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"maps"
 	"slices"
@@ -75,6 +76,10 @@ func userChange(u intents.User) time.Time {
 	return u.Created
 }
 
+// errRescanAll is refreshMFA's answer when a change can affect anyone: a
+// full scan is needed.
+var errRescanAll = errors.New("okta: the MFA scan must be done again in full")
+
 // refreshMFA brings last up to date.
 func (c *Client) refreshMFA(ctx context.Context, last *mfaState, opts MFAScanOptions) (MFAReport, error) {
 	start := time.Now()
@@ -83,8 +88,7 @@ func (c *Client) refreshMFA(ctx context.Context, last *mfaState, opts MFAScanOpt
 		return MFAReport{}, err
 	}
 	if ch.everyone {
-		c.log.Info("okta: a factor type was deactivated for the whole org; the MFA refresh scans everyone")
-		return c.fullScan(ctx, opts)
+		return MFAReport{}, errRescanAll
 	}
 	s := &mfaState{at: start.UTC(), users: maps.Clone(last.users), seen: ch.seen}
 	recheck := map[string]intents.User{}
@@ -102,7 +106,7 @@ func (c *Client) refreshMFA(ctx context.Context, last *mfaState, opts MFAScanOpt
 		return MFAReport{}, err
 	}
 	for _, id := range gone {
-		if status[id] != "ACTIVE" {
+		if !canSignIn(status[id]) {
 			delete(s.users, id)
 		}
 	}
@@ -111,14 +115,16 @@ func (c *Client) refreshMFA(ctx context.Context, last *mfaState, opts MFAScanOpt
 			recheck[id] = su.user
 		}
 	}
-	users := func(yield func(intents.User, error) bool) {
-		for _, u := range recheck {
-			if !yield(u, nil) {
-				return
-			}
-		}
+	one := func(yield func(page[intents.User], error) bool) {
+		yield(page[intents.User]{items: slices.Collect(maps.Values(recheck))}, nil)
 	}
-	checked, err := c.checkFactors(ctx, users, opts, s.users)
+	checked, err := c.checkFactors(ctx, factorScan{pages: one, progress: opts.Progress, result: func(su savedUser) {
+		if su.Gone {
+			delete(s.users, su.User.ID)
+		} else {
+			s.users[su.User.ID] = scannedUser{user: su.User, class: su.Class}
+		}
+	}})
 	if err != nil {
 		return MFAReport{}, err
 	}
@@ -174,9 +180,9 @@ func (c *Client) mfaChangesSince(ctx context.Context, since, overlap time.Time, 
 		return nil
 	})
 	grp.Go(func() error {
-		search := allOf(term("status", "eq", "ACTIVE"),
+		search := allOf(signInSearch(),
 			anyOf(term("statusChanged", "gt", oktaTime(since)), term("created", "gt", oktaTime(since))))
-		for u, err := range items(c.searchUsers(gctx, "list users changed since the MFA scan", search, "")) {
+		for u, err := range items(c.searchUsers(gctx, "list users changed since the MFA scan", search, "", "")) {
 			if err != nil {
 				return err
 			}
@@ -209,18 +215,17 @@ func eventUsers(e intents.Event) []string {
 	return out
 }
 
-// searchUsers lists the users matching a search or filter expression.
-func (c *Client) searchUsers(ctx context.Context, op, search, filter string) iter.Seq2[page[intents.User], error] {
-	return listPages(ctx, c, op, intents.ScopeUsersRead, "", func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+// searchUsers lists the users matching a search or filter expression,
+// from the page request from ("": the first page; else a next link Okta
+// gave, as listPages takes it).
+func (c *Client) searchUsers(ctx context.Context, op, search, filter, from string) iter.Seq2[page[intents.User], error] {
+	return listPages(ctx, c, op, intents.ScopeUsersRead, from, func(ctx context.Context, _ string) (*oktasdk.APIResponse, error) {
 		r := c.api.UserAPI.ListUsers(ctx).Limit(listMax)
 		if search != "" {
 			r = r.Search(search)
 		}
 		if filter != "" {
 			r = r.Filter(filter)
-		}
-		if after != "" {
-			r = r.After(after)
 		}
 		_, resp, err := r.Execute()
 		return resp, err
@@ -236,7 +241,7 @@ func (c *Client) currentStatus(ctx context.Context, ids []string) (map[string]st
 		for i, id := range batch {
 			terms[i] = term("id", "eq", id)
 		}
-		for u, err := range items(c.searchUsers(ctx, "look up users whose lifecycle changed", "", anyOf(terms...))) {
+		for u, err := range items(c.searchUsers(ctx, "look up users whose lifecycle changed", "", anyOf(terms...), "")) {
 			if err != nil {
 				return nil, err
 			}

@@ -297,6 +297,16 @@ type cancelBody struct {
 	cancel context.CancelFunc
 }
 
+// Read releases the attempt at the end of the body too, for a reader that
+// reads to the end and forgets to close.
+func (b *cancelBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		b.cancel()
+	}
+	return n, err
+}
+
 func (b *cancelBody) Close() error {
 	err := b.ReadCloser.Close()
 	b.cancel()

@@ -121,6 +121,8 @@ func TestRunStopsOnBadConfig(t *testing.T) {
 		{"key not registered", map[string]string{"OKTA_PRIVATE_KEY": string(other)}, "OKTA_CLIENT_ID"},
 		{"org url http", map[string]string{"OKTA_ORG_URL": "http://company.okta.com"}, "https"},
 		{"channel id", map[string]string{"OKTABOT_CHANNELS": "#security"}, "OKTABOT_CHANNELS"},
+		{"max concurrency over Okta's limit", map[string]string{"OKTA_MAX_CONCURRENCY": "100"}, "OKTA_MAX_CONCURRENCY"},
+		{"rate share over 1", map[string]string{"OKTA_RATE_SHARE": "1.5"}, "OKTA_RATE_SHARE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

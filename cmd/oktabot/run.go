@@ -72,6 +72,13 @@ func serve(ctx context.Context, api *slack.Client, dir *okta.Client, bc botConfi
 		return fmt.Errorf("OKTABOT_DB %s: %w", bc.DB, err)
 	}
 	defer store.Close()
+	// Background jobs (the MFA scan) keep their progress in the store and
+	// resume after a restart.
+	if resumed, err := dir.StartJobs(ctx, store); err != nil {
+		log.Warn("cannot read the MFA scan's saved progress; the next scan starts afresh", "err", err)
+	} else if resumed {
+		log.Info("resumed the MFA scan an earlier run left unfinished")
+	}
 	cfg := botSettings(bc, store, dir, log)
 	cfg.Observe = met.observe
 	cfg.Classifier = cl
@@ -94,7 +101,10 @@ func botSettings(bc botConfig, store *approvals.Store, dir *okta.Client, log *sl
 	}
 }
 
-var _ bot.Proposals = (*approvals.Store)(nil)
+var (
+	_ bot.Proposals  = (*approvals.Store)(nil)
+	_ okta.ScanStore = (*approvals.Store)(nil)
+)
 
 // checkSlack calls auth.test with the bot token.
 func checkSlack(ctx context.Context, api *slack.Client) error {

@@ -220,6 +220,14 @@ func (s *Server) Calls(method, pathPrefix string) int {
 	return n
 }
 
+// CallCount counts the requests seen for exactly one method and path, e.g.
+// CallCount("GET", "/api/v1/users/00u1/factors"): cheap in a large test.
+func (s *Server) CallCount(method, path string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[strings.ToUpper(method)+" "+path]
+}
+
 // CallLog lists every distinct "METHOD /path" seen with its count, sorted;
 // handy in a failing test's message.
 func (s *Server) CallLog() []string {
