@@ -66,11 +66,13 @@ func (s *Server) routes() {
 	api("POST /api/v1/policies", FamilyPolicies, p, kindWrite, s.createPolicy)
 	api("GET /api/v1/policies/{policy}", FamilyPolicies, p, kindRead, s.getPolicy)
 	api("PUT /api/v1/policies/{policy}", FamilyPolicies, p, kindWrite, s.updatePolicy)
+	api("DELETE /api/v1/policies/{policy}", FamilyPolicies, p, kindWrite, s.deletePolicy)
 	api("POST /api/v1/policies/{policy}/lifecycle/{op}", FamilyPolicies, p, kindWrite, s.policyLifecycle)
 	api("GET /api/v1/policies/{policy}/rules", FamilyPolicies, p, kindList, s.listRules)
 	api("POST /api/v1/policies/{policy}/rules", FamilyPolicies, p, kindWrite, s.createRule)
 	api("GET /api/v1/policies/{policy}/rules/{rule}", FamilyPolicies, p, kindRead, s.getRule)
 	api("PUT /api/v1/policies/{policy}/rules/{rule}", FamilyPolicies, p, kindWrite, s.updateRule)
+	api("DELETE /api/v1/policies/{policy}/rules/{rule}", FamilyPolicies, p, kindWrite, s.deleteRule)
 	api("POST /api/v1/policies/{policy}/rules/{rule}/lifecycle/{op}", FamilyPolicies, p, kindWrite, s.ruleLifecycle)
 
 	api("GET /api/v1/logs", FamilyLogs, l, kindList, s.listLogs)
