@@ -676,6 +676,32 @@ func TestContract(t *testing.T) {
 	}
 }
 
+// TestContractErrors holds the simulator's error answers to the spec:
+// what a service app without an admin role gets.
+func TestContractErrors(t *testing.T) {
+	check := newContractCheck(t)
+	h := newHarness(t, setup{fixture: loadFixture(t, "testdata/contract_oie.json"),
+		cfg: Config{Scopes: allScopes(), HTTPClient: &http.Client{Transport: check}}})
+	h.sim.SetAdminRole(false)
+	for _, in := range []intents.Intent{
+		{Kind: intents.ListUsers},                            // an empty list, then a read that is refused
+		{Kind: intents.UserDetails, User: "ana@example.com"}, // 403
+		{Kind: intents.UserDetails, User: "00uNOPE"},         // 403 before 404: no role
+		{Kind: intents.ListGroups},
+		{Kind: intents.ListApps},
+	} {
+		if _, err := h.client.Query(t.Context(), in); err == nil {
+			t.Errorf("Query(%s) without an admin role: no error", in.Kind)
+		}
+	}
+	check.report(t)
+	keys := check.checkedKeys()
+	if !slices.ContainsFunc(keys, func(k string) bool { return strings.Contains(k, " 403 ") }) {
+		t.Errorf("no 403 answer was checked: %q", keys)
+	}
+	t.Logf("checked against Okta's spec:\n%s", strings.Join(keys, "\n"))
+}
+
 // loadFixture reads a fixture of testdata.
 func loadFixture(t *testing.T, path string) *oktasim.Fixture {
 	t.Helper()
