@@ -387,3 +387,26 @@ func (s *Server) appLifecycle(w http.ResponseWriter, r *http.Request, c *caller)
 	writeRaw(w, http.StatusOK, []byte("{}"))
 	return nil
 }
+
+// deleteApp is DELETE /api/v1/apps/{id}: 204 for an inactive app; an
+// active app must be deactivated first (403 E0000056).
+func (s *Server) deleteApp(w http.ResponseWriter, r *http.Request, c *caller) error {
+	o := s.org
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	a, err := o.appOr404(r)
+	if err != nil {
+		return err
+	}
+	if a.str("status") == statusActive {
+		return &apiError{status: http.StatusForbidden, code: "E0000056", summary: "Delete application forbidden.",
+			causes: []string{"The application must be deactivated before it can be deleted."}}
+	}
+	o.recordLocked(audit{r: r, c: c, now: s.now(), typ: "application.lifecycle.delete",
+		message: "Delete application", targets: []Object{appTarget(a)}})
+	o.apps.remove(a.id)
+	delete(o.appUsers, a.id)
+	delete(o.appGroups, a.id)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -99,4 +99,17 @@ func TestAppWrites(t *testing.T) {
 	if a["label"] != "Wiki 2" || a["created"] == nil {
 		t.Errorf("app after PUT = %v", a)
 	}
+
+	// Deleting: an active app must be deactivated first.
+	call(t, ts, tok, "POST", "/api/v1/apps/"+id+"/lifecycle/activate", nil)
+	if res := call(t, ts, tok, "DELETE", "/api/v1/apps/"+id, nil); res.status != 403 || res.errorCode(t) != "E0000056" {
+		t.Errorf("DELETE an active app = %d %s, want 403 E0000056", res.status, res.body)
+	}
+	call(t, ts, tok, "POST", "/api/v1/apps/"+id+"/lifecycle/deactivate", nil)
+	if res := call(t, ts, tok, "DELETE", "/api/v1/apps/"+id, nil); res.status != 204 {
+		t.Errorf("DELETE an inactive app = %d %s, want 204", res.status, res.body)
+	}
+	if res := call(t, ts, tok, "GET", "/api/v1/apps/"+id, nil); res.errorCode(t) != "E0000007" {
+		t.Errorf("GET a deleted app = %d %s, want E0000007", res.status, res.body)
+	}
 }

@@ -58,6 +58,7 @@ func (s *Server) routes() {
 	api("POST /api/v1/apps", FamilyApps, a, kindWrite, s.createApp)
 	api("GET /api/v1/apps/{app}", FamilyApps, a, kindRead, s.getApp)
 	api("PUT /api/v1/apps/{app}", FamilyApps, a, kindWrite, s.updateApp)
+	api("DELETE /api/v1/apps/{app}", FamilyApps, a, kindWrite, s.deleteApp)
 	api("GET /api/v1/apps/{app}/users", FamilyApps, a, kindList, s.appUsers)
 	api("GET /api/v1/apps/{app}/groups", FamilyApps, a, kindList, s.appGroups)
 	api("POST /api/v1/apps/{app}/lifecycle/{op}", FamilyApps, a, kindWrite, s.appLifecycle)

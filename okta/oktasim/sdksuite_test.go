@@ -56,8 +56,20 @@ var sdkSuite = []struct {
 	{"Test_Update_Group", ""},
 	{"Test_Group_User_Operation", ""},
 	{"Test_Group_Rule_Operation", "uses an endpoint oktabot does not call: /api/v1/groups/rules"},
-	{"Test_List_Assigned_Applications_For_Group", "uses endpoints oktabot does not call: PUT /api/v1/apps/{appId}/groups/{groupId}, DELETE /api/v1/apps/{appId}"},
+	{"Test_List_Assigned_Applications_For_Group", "uses an endpoint oktabot does not call: PUT /api/v1/apps/{appId}/groups/{groupId}"},
 	{"Test_Assigned_Role_To_Group_Operation", "uses an endpoint oktabot does not call: /api/v1/groups/{id}/roles"},
+	// Apps.
+	{"Test_Get_Applications", ""},
+	{"Test_Get_List_Applications", ""},
+	{"Test_Update_App", ""},
+	{"Test_Activate_Application", ""},
+	{"Test_Application_Users_Operations", "uses endpoints oktabot does not call: POST/GET/DELETE /api/v1/apps/{appId}/users/{userId}"},
+	{"Test_Application_Groups_Operations", "uses endpoints oktabot does not call: PUT/GET/DELETE /api/v1/apps/{appId}/groups/{groupId}"},
+	{"Test_CSR_For_Application", "uses an endpoint oktabot does not call: /api/v1/apps/{appId}/credentials/csrs"},
+	{"TestGetDefaultProvisioningConnectionForApplication", "uses an endpoint oktabot does not call: /api/v1/apps/{appId}/connections/default"},
+	{"Test_Upload_Application_Logo", "uses an endpoint oktabot does not call: POST /api/v1/apps/{appId}/logo"},
+	{"Test_Application_Key_Operation", "uses an endpoint oktabot does not call: /api/v1/apps/{appId}/credentials/keys"},
+	{"Test_Scope_Consent_Grant_Operation_For_Application", "uses an endpoint oktabot does not call: /api/v1/apps/{appId}/grants"},
 	// Factors.
 	{"TestListFactors", ""},
 	// Policies.
