@@ -348,7 +348,7 @@ func listenPort80(t *testing.T) (net.Listener, string) {
 		}
 		last = err
 	}
-	t.Skipf("the SDK's suite needs port 80 on a loopback address (the SDK drops the org URL's port): %v", last)
+	t.Fatalf("the SDK's suite needs port 80 on a loopback address (the SDK drops the org URL's port; run as root or with CAP_NET_BIND_SERVICE): %v", last)
 	return nil, ""
 }
 
