@@ -88,19 +88,21 @@ var specExceptions = []specException{
 		"settings.notes.admin", "settings.notes.enduser",
 		"settings.notifications.vpn.message", "settings.notifications.vpn.helpUrl",
 		"settings.oauthClient.client_uri", "settings.oauthClient.logo_uri"),
-		// A real oktapreview.com OIDC app captured in OktaPosh's tests
-		// (Get-OktaApplication mocks): "accessibility":{"selfService":false,
-		// "errorRedirectUrl":null,"loginRedirectUrl":null}, "notes":{"admin":null,
-		// "enduser":null}, "vpn":{…,"message":null,"helpUrl":null}, "client_uri":null.
+		// Okta's Apps API reference, "Add Okta Org2Org application" response
+		// example: "accessibility":{"selfService":false,"errorRedirectUrl":null,
+		// "loginRedirectUrl":null}, "vpn":{…,"message":null,"helpUrl":null}; a
+		// real oktapreview.com OIDC app captured in OktaPosh's tests adds
+		// "notes":{"admin":null,"enduser":null} and "client_uri":null.
 		why: "apps: Okta writes null for unset accessibility, notes, VPN notification and OIDC client URIs"},
 	{ops: appOps, fix: nulls("settings.signOn.defaultRelayState", "settings.signOn.ssoAcsUrlOverride",
 		"settings.signOn.audienceOverride", "settings.signOn.recipientOverride", "settings.signOn.destinationOverride",
 		"settings.signOn.redirectUrl", "settings.app.boxGroupName", "settings.app.rpId"),
-		// Okta's SAML app answers: "signOn":{"defaultRelayState":null,
-		// "ssoAcsUrlOverride":null,"audienceOverride":null,"recipientOverride":null,
-		// "destinationOverride":null,"attributeStatements":[]} (recorded in public
-		// Okta API fixtures); an OIN app's optional settings.app fields are null
-		// until an admin sets them.
+		// Okta's Apps API reference, "Add Okta Org2Org application" response
+		// example: "signOn":{"defaultRelayState":null,"ssoAcsUrlOverride":null,
+		// "audienceOverride":null,"recipientOverride":null,"destinationOverride":null,
+		// "attributeStatements":[]}; its "Add SAML 2.0 application" example has
+		// "app":{"acsURL":null,…}: an OIN app's optional settings.app fields are
+		// null until an admin sets them.
 		why: "apps: Okta writes null for unset SAML sign-on overrides and optional app settings"},
 	{ops: appOps, fix: func(app map[string]any) bool {
 		if app["signOnMode"] != "OPENID_CONNECT" || app["name"] == "oidc_client" {
