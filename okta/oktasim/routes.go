@@ -61,6 +61,7 @@ func (s *Server) routes() {
 	api("DELETE /api/v1/apps/{app}", FamilyApps, a, kindWrite, s.deleteApp)
 	api("GET /api/v1/apps/{app}/users", FamilyApps, a, kindList, s.appUsers)
 	api("GET /api/v1/apps/{app}/groups", FamilyApps, a, kindList, s.appGroups)
+	api("PUT /api/v1/apps/{app}/groups/{group}", FamilyApps, a, kindWrite, s.assignGroup)
 	api("POST /api/v1/apps/{app}/lifecycle/{op}", FamilyApps, a, kindWrite, s.appLifecycle)
 
 	api("GET /api/v1/policies", FamilyPolicies, p, kindList, s.listPolicies)

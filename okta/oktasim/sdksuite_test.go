@@ -56,7 +56,7 @@ var sdkSuite = []struct {
 	{"Test_Update_Group", ""},
 	{"Test_Group_User_Operation", ""},
 	{"Test_Group_Rule_Operation", "uses an endpoint oktabot does not call: /api/v1/groups/rules"},
-	{"Test_List_Assigned_Applications_For_Group", "uses an endpoint oktabot does not call: PUT /api/v1/apps/{appId}/groups/{groupId}"},
+	{"Test_List_Assigned_Applications_For_Group", ""},
 	{"Test_Assigned_Role_To_Group_Operation", "uses an endpoint oktabot does not call: /api/v1/groups/{id}/roles"},
 	// Apps.
 	{"Test_Get_Applications", ""},
