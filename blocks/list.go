@@ -86,9 +86,13 @@ func (rc *rctx) listBlocks(l list) ([]slack.Block, string) {
 // pager is the actions block of a list: ◀ Prev and ▶ Next where there is
 // such a page (▶ Next on the last page follows Okta's cursor when the
 // listing was cut short), and Export CSV. A button whose value cannot be
-// encoded is left out.
+// encoded is left out. The buttons of a System Log listing carry its
+// window's cursor: a page shown later is one of the same window.
 func (rc *rctx) pager(page, pages int) *slack.ActionBlock {
 	in := rc.r.Intent
+	if in.After == "" {
+		in.After = rc.r.Window
+	}
 	var els []slack.BlockElement
 	if page > 1 {
 		if v, err := EncodePageValue(in, page-1); err == nil {

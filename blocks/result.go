@@ -127,6 +127,9 @@ func (rc *rctx) listing() Message {
 		blocks = append(blocks, section("empty", rc.nothing()))
 		summary = append(summary, "nothing found")
 	}
+	if n := rc.notes(); n != "" {
+		blocks = append(blocks, contextBlock("notes", n))
+	}
 	return Message{Text: esc(stripEmoji(title)) + ": " + strings.Join(summary, "; "), Blocks: blocks}
 }
 
@@ -221,7 +224,7 @@ func (rc *rctx) filters() string {
 	case in.EffectiveWindow() > 0:
 		parts = append(parts, "last "+intents.Duration(in.EffectiveWindow()).Human())
 	}
-	if in.After != "" {
+	if in.After != "" && in.After != rc.r.Window {
 		parts = append(parts, "continued listing")
 	}
 	return strings.Join(parts, " · ")
@@ -280,6 +283,17 @@ func (rc *rctx) primary() (list, bool) {
 		return rc.groups(), true
 	}
 	return list{}, false
+}
+
+// notes are what the answer leaves out and why, one line each.
+func (rc *rctx) notes() string {
+	var lines []string
+	for _, n := range rc.r.Notes {
+		if n = md(n, rc.c.long); n != "" {
+			lines = append(lines, ":information_source: "+n)
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // nothing is what a result with neither findings nor a list says.

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -57,6 +58,9 @@ func explain(err error, in intents.Intent, id string) problem {
 		p.Hint = "Check the spelling, or use the Okta id. " + detail
 	case errors.Is(err, intents.ErrNoAdminRole):
 		p.Title = "Okta returned nothing"
+		if e != nil && e.Status == http.StatusForbidden {
+			p.Title = "Okta refused to let oktabot read this"
+		}
 		p.Hint = "The service app probably has no admin role: in the Okta Admin Console open the app → Admin roles and assign Read-Only Administrator."
 	case errors.Is(err, intents.ErrForbidden):
 		p.Title = "Okta refused this request"
@@ -68,6 +72,11 @@ func explain(err error, in intents.Intent, id string) problem {
 	case errors.Is(err, intents.ErrAuth):
 		p.Title = "oktabot could not sign in to Okta"
 		p.Hint = "Check three things: (1) OKTA_CLIENT_ID is the Client ID of the API Services app; (2) the private key matches the public key registered on that app; (3) the app is active. `oktabot doctor` checks them."
+		if detail != "" {
+			// The adapter's detail names what Okta refused (a DPoP proof
+			// issued too far from Okta's time, say) and what to check.
+			p.Hint = detail + ". `oktabot doctor` checks the setup."
+		}
 	case errors.Is(err, intents.ErrRateLimited):
 		p.Title = "Okta is rate-limiting oktabot"
 		p.Hint = "Okta's limit for this kind of call is used up for the moment. Try again in a minute."

@@ -3,6 +3,7 @@ package intents
 import (
 	"slices"
 	"sort"
+	"strings"
 )
 
 // Kind names one thing oktabot can do. Its string form is stable: it is used
@@ -172,7 +173,7 @@ var Catalogue = []KindInfo{
 	{Kind: AppDetails, Area: AreaApps, Verbs: []string{"app", "application"}, Summary: "An application's settings and status", Positional: []Arg{ArgApp}, Required: []Arg{ArgApp}, Example: "/okta app Salesforce", Scope: ScopeAppsRead},
 	{Kind: AppAssignments, Area: AreaApps, Verbs: []string{"assignments", "app-assignments", "app-users"}, Summary: "Users and groups assigned to an application", Positional: []Arg{ArgApp}, Required: []Arg{ArgApp}, Optional: []Arg{ArgLimit}, Example: "/okta assignments Salesforce", Scope: ScopeAppsRead},
 
-	{Kind: ListPolicies, Area: AreaPolicies, Verbs: []string{"policies", "list-policies"}, Summary: "Policies of a type (OKTA_SIGN_ON, PASSWORD, MFA_ENROLL, ACCESS_POLICY)", Positional: []Arg{ArgPolicyType}, Optional: []Arg{ArgPolicyType}, Example: "/okta policies OKTA_SIGN_ON", Scope: ScopePoliciesRead},
+	{Kind: ListPolicies, Area: AreaPolicies, Verbs: []string{"policies", "list-policies"}, Summary: "Policies of a type (" + strings.Join(PolicyTypes(), ", ") + ")", Positional: []Arg{ArgPolicyType}, Optional: []Arg{ArgPolicyType}, Example: "/okta policies OKTA_SIGN_ON", Scope: ScopePoliciesRead},
 	{Kind: PolicyRules, Area: AreaPolicies, Verbs: []string{"rules", "policy-rules"}, Summary: "Rules of a policy", Positional: []Arg{ArgPolicy}, Required: []Arg{ArgPolicy}, Example: `/okta rules "Default Policy"`, Scope: ScopePoliciesRead},
 
 	{Kind: Logs, Area: AreaSystemLog, Verbs: []string{"logs", "events", "log"}, Summary: "System Log events, filtered by window, type, user, outcome or text", Positional: []Arg{ArgWindow}, Optional: []Arg{ArgWindow, ArgEventType, ArgUser, ArgOutcome, ArgQuery, ArgLimit}, Example: "/okta logs 48h type:user.session.start outcome:FAILURE", Scope: ScopeLogsRead, DefaultWindow: Day},

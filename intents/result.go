@@ -29,9 +29,16 @@ type Result struct {
 	// the cursor that continues it.
 	Truncated bool   `json:"truncated,omitempty"`
 	Next      string `json:"next,omitempty"`
+	// Notes say what the answer leaves out and why (a policy type the org
+	// does not have), for people.
+	Notes []string `json:"notes,omitempty"`
 	// Since and Until bound a System Log result.
 	Since time.Time `json:"since,omitzero"`
 	Until time.Time `json:"until,omitzero"`
+	// Window is the cursor (an Intent.After) that reads a System Log
+	// listing's window again from its start: its page buttons carry it,
+	// so that they page within the window, never up to a new "now".
+	Window string `json:"window,omitempty"`
 }
 
 // Len is the number of listed items of the result's kind.

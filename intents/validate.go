@@ -100,21 +100,6 @@ func validText(what, s string, max int) (string, error) {
 	return s, nil
 }
 
-// validPolicyType accepts Okta's four policy types and short aliases.
-func validPolicyType(s string) (string, error) {
-	switch strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToUpper(s)) {
-	case "OKTA_SIGN_ON", "SIGN_ON", "SIGNON", "OKTA_SIGNON":
-		return "OKTA_SIGN_ON", nil
-	case "PASSWORD":
-		return "PASSWORD", nil
-	case "MFA_ENROLL", "MFA", "MFA_ENROLLMENT", "AUTHENTICATOR_ENROLLMENT":
-		return "MFA_ENROLL", nil
-	case "ACCESS_POLICY", "ACCESS", "AUTHENTICATION", "APP_SIGN_ON":
-		return "ACCESS_POLICY", nil
-	}
-	return "", invalid("%q is not a policy type: use OKTA_SIGN_ON (sign-on), PASSWORD, MFA_ENROLL (mfa) or ACCESS_POLICY (access)", excerpt(s))
-}
-
 // validWindow reads a window with ParseWindow and words its error.
 func validWindow(s string) (Duration, error) {
 	d, err := ParseWindow(s)

@@ -3,6 +3,7 @@ package okta
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -48,15 +49,17 @@ func lifecycleOf(k intents.Kind) lifecycle {
 
 // userStatus is the state of status-based user actions.
 func userStatus(ctx context.Context, c *Client, a intents.Action) (string, error) {
+	u, err := actionUser(ctx, c, a)
+	return u.Status, err
+}
+
+// actionUser reads the user an action is about, as it is now.
+func actionUser(ctx context.Context, c *Client, a intents.Action) (intents.User, error) {
 	r, err := needRef(a, a.User, "user")
 	if err != nil {
-		return "", err
+		return intents.User{}, err
 	}
-	u, err := c.getUser(ctx, r.ID)
-	if err != nil {
-		return "", err
-	}
-	return u.Status, nil
+	return c.getUser(ctx, r.ID)
 }
 
 // userRef is the Ref of a user.
@@ -108,6 +111,14 @@ func names[T any](list []T, name func(T) string) string {
 }
 
 func userLifecycleSpec(k intents.Kind) actionSpec {
+	if k == intents.UnlockUser {
+		return unlockUserSpec()
+	}
+	return statusSpec(k)
+}
+
+// statusSpec is the action of a plain status change.
+func statusSpec(k intents.Kind) actionSpec {
 	lc := lifecycleOf(k)
 	return actionSpec{
 		prepare: func(ctx context.Context, c *Client, in intents.Intent) (intents.Preview, error) {
@@ -116,7 +127,7 @@ func userLifecycleSpec(k intents.Kind) actionSpec {
 				return intents.Preview{}, err
 			}
 			if !slices.Contains(lc.from, u.Status) {
-				return intents.Preview{}, conflict(string(k)+" "+u.Login, fmt.Sprintf("%s is %s; %s applies to %s users", u.Login, u.Status, strings.ToLower(lc.verb), strings.Join(lc.from, " or ")))
+				return intents.Preview{}, conflict(string(k)+" "+u.Login, fmt.Sprintf("%s is %s; %s applies to %s users", u.Login, u.Status, strings.ToLower(lc.verb), strings.Join(lc.from, " or "))+stoppingHint(k, u.Status))
 			}
 			impact, err := c.userImpact(ctx, u)
 			if err != nil {
@@ -142,9 +153,54 @@ func userLifecycleSpec(k intents.Kind) actionSpec {
 	}
 }
 
-// activateUserSpec activates a STAGED or DEPROVISIONED user (Okta emails an
-// activation link; the user is PROVISIONED until they set a password) or
-// re-sends the activation of a PROVISIONED one.
+// stoppingHint says how to stop a user Okta will not suspend although they
+// can still sign in: Okta suspends only ACTIVE users.
+func stoppingHint(k intents.Kind, status string) string {
+	if k != intents.SuspendUser {
+		return ""
+	}
+	switch status {
+	case "PASSWORD_EXPIRED":
+		return ". A PASSWORD_EXPIRED user can still sign in (Okta makes them choose a new password): deactivate them, or clear their sessions, to stop them"
+	case "RECOVERY":
+		return ". A RECOVERY user can still finish their password reset and sign in: deactivate them to stop them"
+	case "LOCKED_OUT":
+		return ". A LOCKED_OUT user cannot sign in until unlocked; deactivate them to keep them out for good"
+	}
+	return ""
+}
+
+// signInCredential reads how a user signs in, which the user objects
+// decoded elsewhere leave out: whether they have an Okta password
+// (credentials.password is present, its value never sent) and their
+// credential provider (OKTA, ACTIVE_DIRECTORY, LDAP, FEDERATION, SOCIAL…).
+func (c *Client) signInCredential(ctx context.Context, userID string) (hasPassword bool, provider string, err error) {
+	_, body, err := c.sdkCall(ctx, "get user "+userID, intents.ScopeUsersRead, func(ctx context.Context) (*oktasdk.APIResponse, error) {
+		_, resp, err := c.api.UserAPI.GetUser(ctx, userID).Execute()
+		return resp, err
+	})
+	if err != nil {
+		return false, "", err
+	}
+	var u struct {
+		Credentials struct {
+			Password *json.RawMessage `json:"password"`
+			Provider struct {
+				Type string `json:"type"`
+			} `json:"provider"`
+		} `json:"credentials"`
+	}
+	if err := json.Unmarshal(body, &u); err != nil {
+		return false, "", &intents.Error{Err: intents.ErrUnavailable, Op: "okta: get user " + userID, Detail: "Okta's answer is not a user"}
+	}
+	return u.Credentials.Password != nil, nonEmpty(u.Credentials.Provider.Type, "OKTA"), nil
+}
+
+// activateUserSpec activates a STAGED or DEPROVISIONED user or re-sends
+// the activation of a PROVISIONED one. Okta makes a user who has a
+// password (or signs in through another provider) ACTIVE at once; one
+// without is emailed an activation link and stays PROVISIONED until they
+// set a password.
 func activateUserSpec() actionSpec {
 	state := func(ctx context.Context, c *Client, u intents.User) (string, error) {
 		if u.Status != "PROVISIONED" {
@@ -162,8 +218,21 @@ func activateUserSpec() actionSpec {
 			var summary, after string
 			switch u.Status {
 			case "STAGED", "DEPROVISIONED":
-				summary = fmt.Sprintf("Activate %s (%s): %s → PROVISIONED, Okta emails an activation link", u.Login, u.Name(), u.Status)
-				after = "PROVISIONED (activation email sent)"
+				hasPassword, provider, err := c.signInCredential(ctx, u.ID)
+				if err != nil {
+					return intents.Preview{}, err
+				}
+				switch {
+				case hasPassword:
+					summary = fmt.Sprintf("Activate %s (%s): %s → ACTIVE; they already have a password and can sign in at once", u.Login, u.Name(), u.Status)
+					after = "ACTIVE"
+				case provider != "OKTA":
+					summary = fmt.Sprintf("Activate %s (%s): %s → ACTIVE; they sign in through %s and can sign in at once", u.Login, u.Name(), u.Status, provider)
+					after = "ACTIVE"
+				default:
+					summary = fmt.Sprintf("Activate %s (%s): %s → PROVISIONED, Okta emails an activation link; they become ACTIVE once they set a password", u.Login, u.Name(), u.Status)
+					after = "PROVISIONED (activation email sent)"
+				}
 			case "PROVISIONED":
 				summary = fmt.Sprintf("Re-send the activation of %s (%s), who has not set a password yet", u.Login, u.Name())
 				after = "PROVISIONED (activation email sent again)"
@@ -232,8 +301,11 @@ func (c *Client) lastUserEvent(ctx context.Context, userID, what string, types .
 func clearSessionsSpec() actionSpec {
 	state := func(ctx context.Context, c *Client, userID string) (string, error) {
 		s, err := c.lastUserEvent(ctx, userID, "sessions last cleared", "user.session.clear")
-		if intentsForbidden(err) {
+		switch {
+		case intentsForbidden(err):
 			return "sessions last cleared: unknown (no okta.logs.read)", nil
+		case errors.Is(err, intents.ErrNoAdminRole):
+			return "sessions last cleared: unknown (the admin role cannot read the System Log)", nil
 		}
 		return s, err
 	}
@@ -251,10 +323,17 @@ func clearSessionsSpec() actionSpec {
 			if err != nil {
 				return intents.Preview{}, err
 			}
+			// What Okta's DELETE /users/{id}/sessions?oauthTokens=true does:
+			// it ends the user's Okta (identity provider) sessions and
+			// revokes the OAuth 2.0 and OpenID Connect tokens Okta issued;
+			// it does not end the sessions web and native apps keep.
+			impact = append(impact,
+				"not ended: the sessions web and native apps keep themselves — they last until each app's own session expires (suspend or deactivate to stop app access)",
+				"remembered MFA devices: forgotten on Identity Engine orgs, kept on Classic Engine (Okta's defaults)")
 			return intents.Preview{
 				Action:  intents.Action{User: userRef(u)},
-				Summary: fmt.Sprintf("End every session of %s (%s) and revoke their OAuth tokens; they must sign in again", u.Login, u.Name()),
-				Before:  before, After: "all sessions ended, OAuth tokens revoked", Impact: impact,
+				Summary: fmt.Sprintf("End the Okta sessions of %s (%s) and revoke the OAuth 2.0 and OpenID Connect access and refresh tokens Okta issued to them; they must sign in to Okta again. Sessions that web and native apps keep themselves are not ended", u.Login, u.Name()),
+				Before:  before, After: "Okta sessions ended, OAuth and OpenID Connect tokens revoked; app sessions untouched", Impact: impact,
 			}, nil
 		},
 		state: func(ctx context.Context, c *Client, a intents.Action) (string, error) {

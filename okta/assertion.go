@@ -3,33 +3,35 @@ package okta
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
 )
 
 // assertionLifetime is how long a client assertion is valid. Okta refuses
 // an exp more than an hour after iat; a few minutes cover clock skew.
 const assertionLifetime = 5 * time.Minute
 
-// signJWT returns the compact JWS of header and claims signed with k.
-func signJWT(k *signingKey, header map[string]any, claims map[string]any) (string, error) {
-	header["alg"] = k.alg
-	h, err := json.Marshal(header)
+// signJWT returns the compact JWS of claims signed with k. typ is the JOSE
+// typ header; embedJWK puts k's public half in the header (a DPoP proof),
+// else k's kid, if any, goes in the header.
+func signJWT(k *signingKey, typ string, embedJWK bool, claims ...any) (string, error) {
+	key := jose.SigningKey{Algorithm: jose.SignatureAlgorithm(k.alg), Key: k.priv}
+	if !embedJWK && k.kid != "" {
+		key.Key = jose.JSONWebKey{Key: k.priv, KeyID: k.kid}
+	}
+	opts := (&jose.SignerOptions{EmbedJWK: embedJWK}).WithType(jose.ContentType(typ))
+	signer, err := jose.NewSigner(key, opts)
 	if err != nil {
 		return "", err
 	}
-	c, err := json.Marshal(claims)
-	if err != nil {
-		return "", err
+	b := jwt.Signed(signer)
+	for _, c := range claims {
+		b = b.Claims(c)
 	}
-	enc := base64.RawURLEncoding
-	input := enc.EncodeToString(h) + "." + enc.EncodeToString(c)
-	sig, err := k.sign([]byte(input))
-	if err != nil {
-		return "", err
-	}
-	return input + "." + enc.EncodeToString(sig), nil
+	return b.Serialize()
 }
 
 // newJTI returns a random, unique JWT id.
@@ -42,19 +44,14 @@ func newJTI() string {
 // clientAssertion is the private_key_jwt assertion for one token request:
 // iss = sub = the client id, aud = the org's token endpoint, a fresh jti.
 func clientAssertion(k *signingKey, clientID, tokenURL string, now time.Time) (string, error) {
-	header := map[string]any{"typ": "JWT"}
-	if k.kid != "" {
-		header["kid"] = k.kid
-	}
-	claims := map[string]any{
-		"iss": clientID,
-		"sub": clientID,
-		"aud": tokenURL,
-		"iat": now.Unix(),
-		"exp": now.Add(assertionLifetime).Unix(),
-		"jti": newJTI(),
-	}
-	s, err := signJWT(k, header, claims)
+	s, err := signJWT(k, "JWT", false, jwt.Claims{
+		Issuer:   clientID,
+		Subject:  clientID,
+		Audience: jwt.Audience{tokenURL},
+		IssuedAt: jwt.NewNumericDate(now),
+		Expiry:   jwt.NewNumericDate(now.Add(assertionLifetime)),
+		ID:       newJTI(),
+	})
 	if err != nil {
 		return "", fmt.Errorf("okta: sign client assertion: %w", err)
 	}

@@ -152,8 +152,13 @@ func TestDPoPProof(t *testing.T) {
 			}
 			jwk, _ := header["jwk"].(map[string]any)
 			want := map[string]any{}
-			for k, v := range d.key.publicJWK() {
-				want[k] = v
+			pub := d.key.publicJWK()
+			wantJSON, err := pub.MarshalJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(wantJSON, &want); err != nil {
+				t.Fatal(err)
 			}
 			if diff := cmp.Diff(want, jwk); diff != "" {
 				t.Errorf("proof jwk (-want +got):\n%s", diff)

@@ -27,6 +27,8 @@ type Client struct {
 	adminOK time.Time // when a list last proved the admin role
 
 	mfa mfaCache // the last MFA scan (mfascan.go); its zero value is ready
+
+	refusedPolicies refusedTypes // policy types the org does not have (policies.go)
 }
 
 // New validates cfg and builds a Client. It does not touch the network;
@@ -59,6 +61,7 @@ func New(cfg Config) (*Client, error) {
 		tokens:     c.tokens,
 		dpop:       d,
 		limits:     c.limits,
+		conc:       newInflightCap(s.maxConc),
 		timeout:    s.timeout,
 		maxRetries: s.maxRetries,
 		log:        s.log,
@@ -80,8 +83,9 @@ func (c *Client) OrgURL() string { return c.s.org.String() }
 // ClientID is the service app's client id (oktabot's own app in Okta).
 func (c *Client) ClientID() string { return c.s.clientID }
 
-// RateLimits returns the last rate-limit state Okta reported, by endpoint
-// family (users, groups, apps, policies, logs, factors, other).
+// RateLimits returns the last rate-limit state Okta reported, by Okta's
+// rate-limit bucket ("/api/v1/users", "GET /api/v1/users/{id}",
+// "/api/v1/logs", "/api/v1" for the calls Okta counts together …).
 func (c *Client) RateLimits() map[string]RateLimit { return c.limits.snapshot() }
 
 // granted returns the scopes of a valid token, requesting one if needed.

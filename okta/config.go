@@ -41,6 +41,14 @@ type Config struct {
 	// MaxRetries bounds retries after 429, 5xx and network errors; 0: 4,
 	// negative: none.
 	MaxRetries int
+	// MaxConcurrency caps the requests in flight to Okta; 0: 15. Okta
+	// limits the whole org (every app) to 75 in flight on most editions,
+	// 35 on the smallest.
+	MaxConcurrency int
+	// RateShare is the share of a bucket's per-minute limit that a bulk
+	// job (the MFA scan) may use, leaving the rest to the bot's other
+	// calls and to the org's other apps; 0: 0.5. At most 1.
+	RateShare float64
 	// Logger receives operational logs (never secrets); nil: discard.
 	Logger *slog.Logger
 	// Observer, when set, is told about every HTTP call and every wait for
@@ -54,6 +62,7 @@ type Config struct {
 const (
 	defaultTimeout    = 30 * time.Second
 	defaultMaxRetries = 4
+	defaultRateShare  = 0.5
 )
 
 // settings is a validated Config.
@@ -66,6 +75,8 @@ type settings struct {
 	base       *http.Client
 	timeout    time.Duration
 	maxRetries int
+	maxConc    int
+	rateShare  float64
 	log        *slog.Logger
 	detect     detect.Config
 	obs        Observer
@@ -99,6 +110,12 @@ func (cfg Config) validate() (*settings, error) {
 	if cfg.Timeout < 0 {
 		return nil, fmt.Errorf("okta: timeout %v is negative: give a positive duration such as 30s", cfg.Timeout)
 	}
+	if cfg.MaxConcurrency < 0 {
+		return nil, fmt.Errorf("okta: max concurrency %d is negative: give a number of requests such as 15", cfg.MaxConcurrency)
+	}
+	if cfg.RateShare < 0 || cfg.RateShare > 1 {
+		return nil, fmt.Errorf("okta: rate share %v is not between 0 and 1: give a share of the rate limit such as 0.5", cfg.RateShare)
+	}
 	dc := detect.DefaultConfig()
 	if cfg.Detect != nil {
 		if err := cfg.Detect.Validate(); err != nil {
@@ -119,11 +136,19 @@ func (cfg Config) validate() (*settings, error) {
 		base:       cfg.HTTPClient,
 		timeout:    cfg.Timeout,
 		maxRetries: cfg.MaxRetries,
+		maxConc:    cfg.MaxConcurrency,
+		rateShare:  cfg.RateShare,
 		log:        cfg.Logger,
 		obs:        cfg.Observer,
 	}
 	if s.timeout == 0 {
 		s.timeout = defaultTimeout
+	}
+	if s.maxConc == 0 {
+		s.maxConc = defaultMaxConcurrency
+	}
+	if s.rateShare == 0 {
+		s.rateShare = defaultRateShare
 	}
 	switch {
 	case s.maxRetries == 0:
@@ -227,6 +252,6 @@ func checkScopes(in []string) ([]string, error) {
 func defaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 16
-	t.ResponseHeaderTimeout = defaultTimeout
+	t.ResponseHeaderTimeout = logCallTimeout // the longest call; each call has its own timeout
 	return &http.Client{Transport: t}
 }

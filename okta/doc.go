@@ -10,7 +10,11 @@
 // own token source (token.go): it signs a fresh client assertion for every
 // token request, refreshes the token before it expires and once after a
 // 401, and binds tokens to a DPoP key kept for the client's life when the
-// service app requires DPoP. Every HTTP call goes through one RoundTripper
+// service app requires DPoP. JOSE (keys, the assertion, DPoP proofs) is
+// go-jose's. DPoP follows Okta: the DPoP-Nonce of every answer is kept, a
+// use_dpop_nonce challenge (400 or 401) is answered up to three times per
+// call, and a refused proof is ErrAuth with Okta's error_description and a
+// hint to check the clock. Every HTTP call goes through one RoundTripper
 // (transport.go) that sets the Authorization and DPoP headers, waits out
 // 429s until X-Rate-Limit-Reset, paces when few calls remain in a rate-limit
 // window, retries 5xx and network errors with jittered backoff for

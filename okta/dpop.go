@@ -9,7 +9,18 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/oktabot/oktabot/intents"
 )
+
+// maxNonceRounds bounds the use_dpop_nonce challenges answered for one
+// token request or one API call: Okta may hand out a nonce and then rotate
+// it again on the retry.
+const maxNonceRounds = 3
+
+// clockHint ends every report of a refused DPoP proof: the usual cause is a
+// proof whose iat Okta finds too far from its own time.
+const clockHint = "check this machine's clock (NTP): Okta refuses a DPoP proof issued too far from its own time"
 
 // dpopState is the client's DPoP key pair, kept for the client's life, and
 // the nonces Okta handed out: one for the token endpoint, one for the
@@ -34,8 +45,7 @@ func newDPoPState(enabled bool) (*dpopState, error) {
 	return d, nil
 }
 
-// enable switches DPoP on, making the key pair if there is none yet. It
-// reports whether DPoP was off before.
+// enable switches DPoP on, making the key pair if there is none yet.
 func (d *dpopState) enable() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -66,6 +76,24 @@ func (d *dpopState) setNonce(api bool, nonce string) {
 	}
 }
 
+// keepNonce stores the DPoP-Nonce of any response, success or error, so
+// that the next proof carries the newest nonce Okta handed out.
+func (d *dpopState) keepNonce(api bool, h http.Header) {
+	if n := h.Get("DPoP-Nonce"); n != "" {
+		d.setNonce(api, n)
+	}
+}
+
+// dpopClaims are the claims of a DPoP proof (RFC 9449 section 4.2).
+type dpopClaims struct {
+	Htm   string `json:"htm"`
+	Htu   string `json:"htu"`
+	Iat   int64  `json:"iat"`
+	Jti   string `json:"jti"`
+	Nonce string `json:"nonce,omitempty"`
+	Ath   string `json:"ath,omitempty"`
+}
+
 // proof returns a DPoP proof JWT for one request. accessToken is empty for
 // token requests; for API calls its hash goes in ath.
 func (d *dpopState) proof(method, target, accessToken string, api bool, now time.Time) (string, error) {
@@ -79,21 +107,18 @@ func (d *dpopState) proof(method, target, accessToken string, api bool, now time
 	if key == nil {
 		return "", fmt.Errorf("okta: dpop proof: no key pair")
 	}
-	claims := map[string]any{
-		"htm": strings.ToUpper(method),
-		"htu": htu(target),
-		"iat": now.Unix(),
-		"jti": newJTI(),
-	}
-	if nonce != "" {
-		claims["nonce"] = nonce
+	c := dpopClaims{
+		Htm:   strings.ToUpper(method),
+		Htu:   htu(target),
+		Iat:   now.Unix(),
+		Jti:   newJTI(),
+		Nonce: nonce,
 	}
 	if accessToken != "" {
 		sum := sha256.Sum256([]byte(accessToken))
-		claims["ath"] = base64.RawURLEncoding.EncodeToString(sum[:])
+		c.Ath = base64.RawURLEncoding.EncodeToString(sum[:])
 	}
-	header := map[string]any{"typ": "dpop+jwt", "jwk": key.publicJWK()}
-	s, err := signJWT(key, header, claims)
+	s, err := signJWT(key, "dpop+jwt", true, c)
 	if err != nil {
 		return "", fmt.Errorf("okta: sign dpop proof: %w", err)
 	}
@@ -113,17 +138,50 @@ func htu(target string) string {
 	return u.String()
 }
 
-// dpopChallenge reports whether a resource-server response asks for a
-// (new) DPoP nonce, and returns it.
-func dpopChallenge(resp *http.Response) (string, bool) {
-	nonce := resp.Header.Get("DPoP-Nonce")
-	if nonce == "" {
-		return "", false
-	}
-	for _, v := range resp.Header.Values("WWW-Authenticate") {
-		if strings.Contains(v, "use_dpop_nonce") {
-			return nonce, true
+// dpopError reads the DPoP challenge of a response: its error code and
+// description, from the WWW-Authenticate header (Okta may send a 400 with
+// no body at all).
+func dpopError(h http.Header) (code, description string) {
+	for _, v := range h.Values("WWW-Authenticate") {
+		scheme, _, _ := strings.Cut(strings.TrimSpace(v), " ")
+		if !strings.EqualFold(scheme, "DPoP") {
+			continue
+		}
+		p := authParams(v)
+		if p["error"] != "" {
+			return p["error"], p["error_description"]
 		}
 	}
-	return "", false
+	return "", ""
+}
+
+// onAPIResponse is the DPoP side of one API answer: it stores the answer's
+// DPoP-Nonce, says whether to send the call again with a fresh proof for a
+// use_dpop_nonce challenge (400 or 401; at most maxNonceRounds per call,
+// counted in rounds), and turns a refused proof into an error. tokenType is
+// the type of the token the call carried.
+func (d *dpopState) onAPIResponse(resp *http.Response, tokenType string, rounds *int) (retry bool, err error) {
+	d.keepNonce(true, resp.Header)
+	if tokenType != "DPoP" || resp.StatusCode != http.StatusBadRequest && resp.StatusCode != http.StatusUnauthorized {
+		return false, nil
+	}
+	code, desc := dpopError(resp.Header)
+	switch code {
+	case "use_dpop_nonce":
+		if resp.Header.Get("DPoP-Nonce") == "" {
+			break // a challenge without a nonce cannot be answered
+		}
+		if *rounds < maxNonceRounds {
+			*rounds++
+			return true, nil
+		}
+		return false, &intents.Error{Err: intents.ErrUnavailable, Status: resp.StatusCode,
+			RequestID: resp.Header.Get("X-Okta-Request-Id"),
+			Detail:    fmt.Sprintf("Okta asked for a new DPoP nonce %d times in a row (%s)", *rounds+1, nonEmpty(desc, "use_dpop_nonce"))}
+	case "invalid_dpop_proof":
+		return false, &intents.Error{Err: intents.ErrAuth, Status: resp.StatusCode,
+			RequestID: resp.Header.Get("X-Okta-Request-Id"),
+			Detail:    "Okta refused the DPoP proof (" + nonEmpty(desc, "invalid_dpop_proof") + "): " + clockHint}
+	}
+	return false, nil
 }

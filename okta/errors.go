@@ -104,6 +104,12 @@ func statusError(op, scope string, status int, header http.Header, body []byte) 
 		if missing, ok := insufficientScope(header); ok {
 			e.Scope = nonEmpty(missing, scope)
 			e.Detail = "the access token lacks the scope: grant it to the service app on its Okta API Scopes tab and add it to the requested scopes"
+		} else if strings.HasSuffix(scope, ".read") {
+			// A read refused for want of a role, not a scope: Okta's answer
+			// (E0000006) to a service app without an admin role, or with a
+			// role that does not cover what it reads.
+			e.Err = intents.ErrNoAdminRole
+			e.Detail = nonEmpty(e.Detail, "403") + ": " + noRoleHint(scope)
 		} else if e.Detail == "" {
 			e.Detail = "the service app's admin role does not allow this"
 		} else {
@@ -125,6 +131,15 @@ func statusError(op, scope string, status int, header http.Header, body []byte) 
 		e.Detail = nonEmpty(e.Detail, fmt.Sprintf("Okta answered %d", status))
 	}
 	return e
+}
+
+// noRoleHint words a read refused for want of an admin role: what the
+// service app lacks and what to assign. scope is the read's scope
+// (okta.users.read …).
+func noRoleHint(scope string) string {
+	area := map[string]string{intents.ScopeUsersRead: "user", intents.ScopeGroupsRead: "group",
+		intents.ScopeAppsRead: "app", intents.ScopePoliciesRead: "policy", intents.ScopeLogsRead: "System Log"}[scope]
+	return "no admin role, or a role without " + nonEmpty(area, "read") + " access: assign the service app the Read-Only Administrator role (Security › Administrators › Roles; the README's Okta setup lists the custom role actions need)"
 }
 
 // insufficientScope reads a WWW-Authenticate header of a 403: whether it

@@ -86,7 +86,11 @@ func userSearch(text, status string) string {
 
 // logFilter is the System Log `filter` of f. either, when set, matches an
 // actor or a target (a person's "logs about john").
-func logFilter(f intents.LogFilter, either string) string {
+func logFilter(f intents.LogFilter, either string) string { return logFilterWith(f, either) }
+
+// logFilterWith is logFilter with more alternatives to f's event types:
+// whole expressions, such as an event type narrowed by its details.
+func logFilterWith(f intents.LogFilter, either string, more ...string) string {
 	var types []string
 	for _, t := range f.EventTypes {
 		t = strings.TrimSpace(t)
@@ -100,6 +104,7 @@ func logFilter(f intents.LogFilter, either string) string {
 			types = append(types, term("eventType", "eq", t))
 		}
 	}
+	types = append(types, more...)
 	var outcome, actor, target, who string
 	if f.Outcome != "" {
 		outcome = term("outcome.result", "eq", strings.ToUpper(f.Outcome))

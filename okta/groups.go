@@ -15,7 +15,7 @@ import (
 // groupPages lists groups whose name starts with text (all when empty).
 func (c *Client) groupPages(ctx context.Context, text string, from cursor, limit int) iter.Seq2[page[intents.Group], error] {
 	size := pageSize(limit, listMax)
-	return listPages(ctx, c, "list groups", intents.ScopeGroupsRead, from.after, func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+	return listPages(ctx, c, "list groups", intents.ScopeGroupsRead, from.page, func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
 		r := c.api.GroupAPI.ListGroups(ctx).Limit(size)
 		if text != "" {
 			r = r.Q(text)
@@ -31,7 +31,7 @@ func (c *Client) groupPages(ctx context.Context, text string, from cursor, limit
 // memberPages lists a group's members.
 func (c *Client) memberPages(ctx context.Context, groupID string, from cursor, limit int) iter.Seq2[page[intents.User], error] {
 	size := pageSize(limit, listMax)
-	return listPages(ctx, c, "list members of "+groupID, intents.ScopeGroupsRead, from.after, func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+	return listPages(ctx, c, "list members of "+groupID, intents.ScopeGroupsRead, from.page, func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
 		r := c.api.GroupAPI.ListGroupUsers(ctx, groupID).Limit(size)
 		if after != "" {
 			r = r.After(after)
@@ -45,7 +45,7 @@ func (c *Client) memberPages(ctx context.Context, groupID string, from cursor, l
 func (c *Client) groupAppPages(ctx context.Context, groupID string, from cursor, limit int) iter.Seq2[page[intents.App], error] {
 	size := pageSize(limit, listMax)
 	op := "list apps of group " + groupID
-	return listPages(ctx, c, op, intents.ScopeGroupsRead, from.after, func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+	return listPages(ctx, c, op, intents.ScopeGroupsRead, from.page, func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
 		r := c.api.GroupAPI.ListAssignedApplicationsForGroup(ctx, groupID).Limit(size)
 		if after != "" {
 			r = r.After(after)

@@ -47,9 +47,10 @@ func (c *Client) queryInvestigation(ctx context.Context, in intents.Intent, res 
 	return invalid("query", string(in.Kind)+" is not an investigation")
 }
 
-// window is the intent's time window, ending now.
+// window is the intent's time window, ending now (to the millisecond, as
+// Okta reads it).
 func window(in intents.Intent) (since, until time.Time) {
-	until = time.Now().UTC()
+	until = time.Now().UTC().Truncate(time.Millisecond)
 	return until.Add(-in.EffectiveWindow()), until
 }
 
@@ -189,18 +190,15 @@ type gathered struct {
 }
 
 // descending streams the events of q newest first, keeping those keep
-// accepts (nil: all). Page cursors stay Okta's, so a listing made of the
-// kept events pages on consistently.
+// accepts (nil: all), a busy window read in slices at once
+// (sliced). Page cursors stay Okta's links, so a listing made of the kept
+// events pages on consistently.
 func (c *Client) descending(ctx context.Context, q logQuery, keep func(intents.Event) bool) iter.Seq2[page[intents.Event], error] {
 	q.descending = true
 	if q.pageSize == 0 {
 		q.pageSize = logPageMax
 	}
-	pages := c.logPages(ctx, q, "")
-	if keep == nil {
-		return pages
-	}
-	return kept(pages, keep)
+	return c.sliced(ctx, q, keep)
 }
 
 // kept filters the items of a page stream.
@@ -228,7 +226,9 @@ func (c *Client) gather(pages iter.Seq2[page[intents.Event], error], limit int) 
 		}
 		for i, ev := range p.items {
 			if limit > 0 && len(g.events) == limit && g.next == "" {
-				g.next = cursor{after: p.at, skip: i}.String()
+				k := p.at
+				k.skip = i
+				g.next = k.String()
 			}
 			if len(g.events) == maxAnalyzed {
 				g.capped = true

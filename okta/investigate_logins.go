@@ -41,16 +41,10 @@ func (c *Client) failedLogins(ctx context.Context, in intents.Intent, res *inten
 	})
 }
 
-// failedSignIn reports a failed primary sign-in: MFA challenges and app
-// sign-ons are not sign-ins.
-func failedSignIn(e intents.Event) bool {
-	switch e.EventType {
-	case "user.authentication.sso", "user.authentication.auth_via_mfa":
-		return false
-	}
-	r := strings.ToUpper(e.Outcome.Result)
-	return r == "FAILURE" || r == "DENY"
-}
+// failedSignIn reports a failed primary sign-in as the detections count
+// them: MFA challenges and app sign-ons are not sign-ins, an Identity
+// Engine password check is.
+func failedSignIn(e intents.Event) bool { return detect.IsFailedSignIn(e) }
 
 // suspiciousLogins answers suspicious_logins: sign-in attempts from the
 // intent's countries (else the configured watch list) or through an
@@ -102,13 +96,21 @@ func (c *Client) loginHistory(ctx context.Context, in intents.Intent, res *inten
 
 // listing lists the newest events of q that keep accepts (nil: all) and,
 // on the first page, runs analyse over every one of the window and
-// proposes the fixes its findings call for.
+// proposes the fixes its findings call for. A cursor (Intent.After) keeps
+// the window of the first page: one without a page reads it again from
+// its start, one with a page lists on from there.
 func (c *Client) listing(ctx context.Context, res *intents.Result, q logQuery, from cursor, limit int,
 	keep func(intents.Event) bool, analyse func([]intents.Event) []intents.Finding) error {
-	res.Since, res.Until = q.since, q.until
 	if from != (cursor{}) {
+		if err := from.checkLog(); err != nil {
+			return err
+		}
+		q.since, q.until = from.since, from.until
+	}
+	res.Since, res.Until = q.since, q.until
+	if from.page != "" {
 		q.descending, q.pageSize = true, int(pageSize(limit, logPageMax))
-		var pages iter.Seq2[page[intents.Event], error] = c.logPages(ctx, q, from.after)
+		var pages iter.Seq2[page[intents.Event], error] = c.readLog(ctx, q, from)
 		if keep != nil {
 			pages = kept(pages, keep)
 		}

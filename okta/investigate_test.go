@@ -46,15 +46,27 @@ func sentFilters(seen []string, path string) []string {
 }
 
 // passes counts the reads of path that started afresh (without an `after`
-// cursor): one per pass over a window, however many pages it has.
+// cursor) at the end of a window: one per pass over a window, however
+// many pages it has. The slices a busy window's pass reads at once start
+// before the window's end (newest first, where its first page ended) and
+// belong to that pass.
 func passes(seen []string, path string) int {
-	n := 0
+	var fresh []url.Values
+	latest := ""
 	for _, line := range seen {
 		f := strings.Fields(line)
 		if len(f) < 2 {
 			continue
 		}
 		if u, err := url.Parse(f[1]); err == nil && u.Path == path && !u.Query().Has("after") {
+			v := u.Query()
+			fresh = append(fresh, v)
+			latest = max(latest, v.Get("until"))
+		}
+	}
+	n := 0
+	for _, v := range fresh {
+		if v.Get("sortOrder") != "DESCENDING" || v.Get("until") == latest {
 			n++
 		}
 	}

@@ -7,24 +7,22 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"math/big"
 	"strings"
+
+	jose "github.com/go-jose/go-jose/v4"
 )
 
-// signingKey is the service app's private key, ready to sign JWTs.
+// signingKey is the service app's private key (or the DPoP key pair),
+// ready to sign JWTs with go-jose.
 type signingKey struct {
-	alg  string // RS256 or ES256
-	kid  string
-	rsa  *rsa.PrivateKey
-	ec   *ecdsa.PrivateKey
-	form string // "JWK" or "PEM", for messages
+	alg  string        // RS256 or ES256
+	kid  string        // "" when the key has none
+	priv crypto.Signer // *rsa.PrivateKey or *ecdsa.PrivateKey (P-256)
 }
 
 // minRSABits is the smallest RSA key Okta accepts for private_key_jwt.
@@ -56,27 +54,9 @@ func parsePrivateKey(b []byte, kid string) (*signingKey, error) {
 	return k, nil
 }
 
-// jwk is a JSON Web Key, private or public, RSA or EC.
-type jwk struct {
-	Kty string `json:"kty"`
-	Kid string `json:"kid,omitempty"`
-	Alg string `json:"alg,omitempty"`
-	Use string `json:"use,omitempty"`
-	// RSA
-	N  string `json:"n,omitempty"`
-	E  string `json:"e,omitempty"`
-	D  string `json:"d,omitempty"`
-	P  string `json:"p,omitempty"`
-	Q  string `json:"q,omitempty"`
-	DP string `json:"dp,omitempty"`
-	DQ string `json:"dq,omitempty"`
-	QI string `json:"qi,omitempty"`
-	// EC (D shared with RSA)
-	Crv string `json:"crv,omitempty"`
-	X   string `json:"x,omitempty"`
-	Y   string `json:"y,omitempty"`
-}
-
+// parseJWK reads a private JWK with go-jose. A few fields are looked at
+// first only to give errors that say what to do; go-jose decodes and checks
+// the key itself.
 func parseJWK(b []byte) (*signingKey, error) {
 	var set struct {
 		Keys []json.RawMessage `json:"keys"`
@@ -90,112 +70,70 @@ func parseJWK(b []byte) (*signingKey, error) {
 		}
 		b = set.Keys[0]
 	}
-	var k jwk
-	if err := json.Unmarshal(b, &k); err != nil {
+	var head struct {
+		Kty, Alg, D, Crv string
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
 		return nil, errors.New("okta: private key JWK is not a JSON object")
 	}
-	if k.D == "" {
-		return nil, errors.New("okta: the JWK has no private part (\"d\"): this is the public key; give the private key Okta generated (shown once when the key was added)")
-	}
-	switch k.Kty {
-	case "RSA":
-		if k.Alg != "" && k.Alg != "RS256" {
-			return nil, fmt.Errorf("okta: JWK alg %q is not supported: use an RS256 or ES256 key", k.Alg)
-		}
-		key, err := rsaFromJWK(k)
-		if err != nil {
-			return nil, err
-		}
-		return newRSAKey(key, k.Kid, "JWK")
-	case "EC":
-		if k.Alg != "" && k.Alg != "ES256" {
-			return nil, fmt.Errorf("okta: JWK alg %q is not supported: use an RS256 or ES256 key", k.Alg)
-		}
-		key, err := ecFromJWK(k)
-		if err != nil {
-			return nil, err
-		}
-		return &signingKey{alg: "ES256", kid: k.Kid, ec: key, form: "JWK"}, nil
+	switch head.Kty {
+	case "RSA", "EC":
 	case "":
 		return nil, errors.New("okta: JWK has no \"kty\": give the private key Okta generated")
 	default:
-		return nil, fmt.Errorf("okta: JWK key type %q is not supported: use an RSA or EC P-256 key", k.Kty)
+		return nil, fmt.Errorf("okta: JWK key type %q is not supported: use an RSA or EC P-256 key", head.Kty)
 	}
-}
-
-// b64int decodes a base64url big-endian integer of a JWK.
-func b64int(name, s string) (*big.Int, error) {
-	b, err := b64(s)
-	if err != nil || len(b) == 0 {
-		return nil, fmt.Errorf("okta: JWK field %q is not base64url: paste the key unchanged", name)
+	if head.D == "" {
+		return nil, errors.New("okta: the JWK has no private part (\"d\"): this is the public key; give the private key Okta generated (shown once when the key was added)")
 	}
-	return new(big.Int).SetBytes(b), nil
-}
-
-// b64 decodes base64url with or without padding.
-func b64(s string) ([]byte, error) {
-	return base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
-}
-
-func rsaFromJWK(k jwk) (*rsa.PrivateKey, error) {
-	fields := map[string]string{"n": k.N, "e": k.E, "d": k.D, "p": k.P, "q": k.Q}
-	vals := map[string]*big.Int{}
-	for _, name := range []string{"n", "e", "d", "p", "q"} {
-		if fields[name] == "" {
-			return nil, fmt.Errorf("okta: RSA JWK lacks %q: paste the whole private key Okta generated", name)
+	if want := map[string]string{"RSA": "RS256", "EC": "ES256"}[head.Kty]; head.Alg != "" && head.Alg != want {
+		return nil, fmt.Errorf("okta: JWK alg %q is not supported: use an RS256 or ES256 key", head.Alg)
+	}
+	if head.Kty == "EC" && head.Crv != "P-256" {
+		return nil, fmt.Errorf("okta: EC JWK curve %q is not supported: use P-256 (ES256)", head.Crv)
+	}
+	var k jose.JSONWebKey
+	if err := k.UnmarshalJSON(b); err != nil {
+		if head.Kty == "RSA" {
+			return nil, errors.New("okta: RSA JWK is inconsistent or incomplete (its parts do not form one key): paste the whole key Okta generated, unchanged")
 		}
-		v, err := b64int(name, fields[name])
+		return nil, errors.New("okta: EC JWK is not a valid P-256 private key: paste the key unchanged")
+	}
+	switch key := k.Key.(type) {
+	case *rsa.PrivateKey:
+		key.Precompute()
+		return newRSAKey(key, k.KeyID)
+	case *ecdsa.PrivateKey:
+		// go-jose does not check that "d" belongs to "x"/"y": a key that
+		// signs what its public half cannot verify would only fail at Okta.
+		d := make([]byte, 32)
+		if key.D.BitLen() > 256 {
+			return nil, errors.New("okta: EC JWK \"d\" is not a P-256 private scalar")
+		}
+		key.D.FillBytes(d)
+		derived, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), d)
+		if err != nil {
+			return nil, errors.New("okta: EC JWK \"d\" is not a valid P-256 private key")
+		}
+		if !derived.PublicKey.Equal(&key.PublicKey) {
+			return nil, errors.New("okta: EC JWK \"x\"/\"y\" do not belong to its \"d\": paste the key unchanged")
+		}
+		sk, err := ecKey(derived)
 		if err != nil {
 			return nil, err
 		}
-		vals[name] = v
+		sk.kid = k.KeyID
+		return sk, nil
+	default:
+		return nil, errors.New("okta: the JWK has no private part (\"d\"): this is the public key; give the private key Okta generated (shown once when the key was added)")
 	}
-	if !vals["e"].IsInt64() || vals["e"].Int64() > 1<<31-1 {
-		return nil, errors.New("okta: RSA JWK exponent is out of range")
-	}
-	key := &rsa.PrivateKey{
-		PublicKey: rsa.PublicKey{N: vals["n"], E: int(vals["e"].Int64())},
-		D:         vals["d"],
-		Primes:    []*big.Int{vals["p"], vals["q"]},
-	}
-	if err := key.Validate(); err != nil {
-		return nil, errors.New("okta: RSA JWK is inconsistent (its parts do not form one key): paste the key unchanged")
-	}
-	key.Precompute()
-	return key, nil
 }
 
-func ecFromJWK(k jwk) (*ecdsa.PrivateKey, error) {
-	if k.Crv != "P-256" {
-		return nil, fmt.Errorf("okta: EC JWK curve %q is not supported: use P-256 (ES256)", k.Crv)
-	}
-	d, err := b64(k.D)
-	if err != nil || len(d) != 32 {
-		return nil, errors.New("okta: EC JWK \"d\" is not a P-256 private scalar")
-	}
-	key, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), d)
-	if err != nil {
-		return nil, errors.New("okta: EC JWK \"d\" is not a valid P-256 private key")
-	}
-	if k.X != "" || k.Y != "" {
-		pub, err := key.PublicKey.Bytes()
-		if err != nil {
-			return nil, errors.New("okta: EC JWK public point is invalid")
-		}
-		x, errX := b64(k.X)
-		y, errY := b64(k.Y)
-		if errX != nil || errY != nil || !bytes.Equal(pub[1:33], x) || !bytes.Equal(pub[33:], y) {
-			return nil, errors.New("okta: EC JWK \"x\"/\"y\" do not belong to its \"d\": paste the key unchanged")
-		}
-	}
-	return key, nil
-}
-
-func newRSAKey(key *rsa.PrivateKey, kid, form string) (*signingKey, error) {
+func newRSAKey(key *rsa.PrivateKey, kid string) (*signingKey, error) {
 	if key.N.BitLen() < minRSABits {
 		return nil, fmt.Errorf("okta: RSA key has %d bits: Okta needs at least %d", key.N.BitLen(), minRSABits)
 	}
-	return &signingKey{alg: "RS256", kid: kid, rsa: key, form: form}, nil
+	return &signingKey{alg: string(jose.RS256), kid: kid, priv: key}, nil
 }
 
 func parsePEM(b []byte) (*signingKey, error) {
@@ -212,13 +150,13 @@ func parsePEM(b []byte) (*signingKey, error) {
 		if err != nil {
 			return nil, errors.New("okta: RSA PRIVATE KEY block does not parse as PKCS#1")
 		}
-		return newRSAKey(key, "", "PEM")
+		return newRSAKey(key, "")
 	case "EC PRIVATE KEY":
 		key, err := x509.ParseECPrivateKey(block.Bytes)
 		if err != nil {
 			return nil, errors.New("okta: EC PRIVATE KEY block does not parse")
 		}
-		return ecKey(key, "PEM")
+		return ecKey(key)
 	case "PRIVATE KEY":
 		parsed, err := x509.ParsePKCS8PrivateKey(block.Bytes)
 		if err != nil {
@@ -226,9 +164,9 @@ func parsePEM(b []byte) (*signingKey, error) {
 		}
 		switch key := parsed.(type) {
 		case *rsa.PrivateKey:
-			return newRSAKey(key, "", "PEM")
+			return newRSAKey(key, "")
 		case *ecdsa.PrivateKey:
-			return ecKey(key, "PEM")
+			return ecKey(key)
 		default:
 			return nil, fmt.Errorf("okta: PKCS#8 key type %T is not supported: use RSA or EC P-256", parsed)
 		}
@@ -241,53 +179,20 @@ func parsePEM(b []byte) (*signingKey, error) {
 	}
 }
 
-func ecKey(key *ecdsa.PrivateKey, form string) (*signingKey, error) {
+func ecKey(key *ecdsa.PrivateKey) (*signingKey, error) {
 	if key.Curve != elliptic.P256() {
 		return nil, fmt.Errorf("okta: EC key curve %s is not supported: use P-256 (ES256)", key.Curve.Params().Name)
 	}
-	return &signingKey{alg: "ES256", ec: key, form: form}, nil
+	return &signingKey{alg: string(jose.ES256), priv: key}, nil
 }
 
 // public returns the key's public half.
-func (k *signingKey) public() crypto.PublicKey {
-	if k.rsa != nil {
-		return &k.rsa.PublicKey
-	}
-	return &k.ec.PublicKey
-}
+func (k *signingKey) public() crypto.PublicKey { return k.priv.Public() }
 
-// sign returns the JWS signature of the signing input.
-func (k *signingKey) sign(input []byte) ([]byte, error) {
-	h := sha256.Sum256(input)
-	if k.rsa != nil {
-		return rsa.SignPKCS1v15(rand.Reader, k.rsa, crypto.SHA256, h[:])
-	}
-	r, s, err := ecdsa.Sign(rand.Reader, k.ec, h[:])
-	if err != nil {
-		return nil, err
-	}
-	sig := make([]byte, 64)
-	r.FillBytes(sig[:32])
-	s.FillBytes(sig[32:])
-	return sig, nil
-}
-
-// publicJWK returns the public half as a JWK, for the DPoP proof header.
-func (k *signingKey) publicJWK() map[string]string {
-	if k.rsa != nil {
-		return map[string]string{
-			"kty": "RSA",
-			"e":   base64.RawURLEncoding.EncodeToString(big.NewInt(int64(k.rsa.E)).Bytes()),
-			"n":   base64.RawURLEncoding.EncodeToString(k.rsa.N.Bytes()),
-		}
-	}
-	pub, _ := k.ec.PublicKey.Bytes() // a valid P-256 key always encodes
-	return map[string]string{
-		"kty": "EC",
-		"crv": "P-256",
-		"x":   base64.RawURLEncoding.EncodeToString(pub[1:33]),
-		"y":   base64.RawURLEncoding.EncodeToString(pub[33:]),
-	}
+// publicJWK returns the public half as a JWK, as the DPoP proof header
+// carries it.
+func (k *signingKey) publicJWK() jose.JSONWebKey {
+	return jose.JSONWebKey{Key: k.public()}
 }
 
 // newDPoPKey makes the key pair a client binds its DPoP tokens to: P-256,
@@ -297,5 +202,5 @@ func newDPoPKey() (*signingKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("okta: dpop key: %w", err)
 	}
-	return &signingKey{alg: "ES256", ec: key, form: "generated"}, nil
+	return &signingKey{alg: string(jose.ES256), priv: key}, nil
 }

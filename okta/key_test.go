@@ -1,12 +1,10 @@
 package okta
 
 import (
-	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
 	"encoding/json"
 	"math/big"
@@ -88,22 +86,13 @@ func TestParsePrivateKey(t *testing.T) {
 				t.Fatalf("parsePrivateKey() = alg %q kid %q, want %q %q", k.alg, k.kid, tt.wantAlg, tt.wantKid)
 			}
 			// The parsed key signs what its public half verifies.
-			msg := []byte("signing input")
-			sig, err := k.sign(msg)
+			s, err := signJWT(k, "JWT", false, map[string]any{"msg": "signing input"})
 			if err != nil {
-				t.Fatalf("sign() error = %v", err)
+				t.Fatalf("signJWT() error = %v", err)
 			}
-			h := sha256.Sum256(msg)
-			switch pub := k.public().(type) {
-			case *rsa.PublicKey:
-				if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, h[:], sig); err != nil {
-					t.Fatalf("RS256 signature does not verify: %v", err)
-				}
-			case *ecdsa.PublicKey:
-				r, s := new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])
-				if len(sig) != 64 || !ecdsa.Verify(pub, h[:], r, s) {
-					t.Fatalf("ES256 signature (%d bytes) does not verify", len(sig))
-				}
+			header, _ := decodeJWT(t, s, k.public())
+			if header["alg"] != tt.wantAlg {
+				t.Fatalf("signed header alg = %v, want %s", header["alg"], tt.wantAlg)
 			}
 		})
 	}

@@ -5,12 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/oktabot/oktabot/intents"
 )
@@ -21,9 +25,19 @@ const (
 	// defaultLogSince is how far back a LogFilter without Since reads, as
 	// Okta does by default.
 	defaultLogSince = 7 * 24 * time.Hour
+	// logCallTimeout bounds one System Log call: Okta cuts a query off
+	// after 30 seconds (500, E0000009), so the client waits longer than
+	// that to hear it (other calls keep the configured timeout).
+	logCallTimeout = 40 * time.Second
+	// minLogSplit is the shortest window a timed-out query is split into.
+	minLogSplit = time.Minute
+	// Okta's limits on the System Log's q: keywords and their length.
+	maxLogKeywords   = 10
+	maxLogKeywordLen = 40
 )
 
-// logQuery is one System Log read.
+// logQuery is one System Log read: its window [since, until) (a zero
+// until: up to the newest event, a polling query when ascending).
 type logQuery struct {
 	since, until time.Time
 	filter, q    string
@@ -40,8 +54,12 @@ type logQuery struct {
 func (c *Client) Events(ctx context.Context, f intents.LogFilter) iter.Seq2[intents.Event, error] {
 	q := c.logQueryOf(f, "", false)
 	return func(yield func(intents.Event, error) bool) {
+		if err := checkKeywords(q.q); err != nil {
+			yield(intents.Event{}, err)
+			return
+		}
 		n := 0
-		for ev, err := range items(c.logPages(ctx, q, "")) {
+		for ev, err := range items(c.readLog(ctx, q, cursor{})) {
 			if err != nil {
 				yield(intents.Event{}, err)
 				return
@@ -54,6 +72,30 @@ func (c *Client) Events(ctx context.Context, f intents.LogFilter) iter.Seq2[inte
 			}
 		}
 	}
+}
+
+// checkKeywords refuses a q Okta would refuse (400 E0000001): more than
+// 10 keywords, or one longer than 40 characters.
+func checkKeywords(q string) error {
+	words := strings.Fields(q)
+	if len(words) > maxLogKeywords {
+		return invalid("read the system log", fmt.Sprintf("the search has %d words; Okta takes at most %d", len(words), maxLogKeywords))
+	}
+	for _, w := range words {
+		if n := utf8.RuneCountInString(w); n > maxLogKeywordLen {
+			return invalid("read the system log", fmt.Sprintf("the search word %q has %d characters; Okta takes at most %d", clipKeyword(w, 20), n, maxLogKeywordLen))
+		}
+	}
+	return nil
+}
+
+// clipKeyword shortens s to n runes with an ellipsis.
+func clipKeyword(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
 }
 
 // logQueryOf turns a filter into a query.
@@ -69,14 +111,22 @@ func (c *Client) logQueryOf(f intents.LogFilter, either string, descending bool)
 	if f.Limit > 0 && f.Limit < logPageMax {
 		q.pageSize = f.Limit
 	}
+	// Okta reads times to the millisecond; so does a cursor's window.
+	q.since, q.until = q.since.Truncate(time.Millisecond), q.until.Truncate(time.Millisecond)
 	return q
 }
 
-// logPages streams pages of events from cursor after, prefetching: a
-// goroutine fetches the next page while the consumer decodes and handles
-// the current one, at most one page ahead. The goroutine ends when the
-// consumer stops.
-func (c *Client) logPages(ctx context.Context, q logQuery, after string) iter.Seq2[page[intents.Event], error] {
+// logPages streams q's pages from the page request at ("": the first),
+// as readLog does.
+func (c *Client) logPages(ctx context.Context, q logQuery, at string) iter.Seq2[page[intents.Event], error] {
+	return c.readLog(ctx, q, cursor{page: at})
+}
+
+// readLog streams pages of q's events from cursor from (zero: the start),
+// prefetching: a goroutine fetches the next page while the consumer
+// decodes and handles the current one, at most one page ahead. The
+// goroutine ends when the consumer stops.
+func (c *Client) readLog(ctx context.Context, q logQuery, from cursor) iter.Seq2[page[intents.Event], error] {
 	return func(yield func(page[intents.Event], error) bool) {
 		ctx, cancel := context.WithCancel(ctx)
 		type result struct {
@@ -86,19 +136,19 @@ func (c *Client) logPages(ctx context.Context, q logQuery, after string) iter.Se
 		ch := make(chan result, 1)
 		go func() {
 			defer close(ch)
-			cur, seen := after, map[string]bool{}
-			for {
-				p, err := c.fetchLogRaw(ctx, q, cur)
+			err := c.readParts(ctx, q, q.partsFrom(from), func(p page[json.RawMessage]) bool {
 				select {
-				case ch <- result{p, err}:
+				case ch <- result{p: p}:
+					return true
 				case <-ctx.Done():
-					return
+					return false
 				}
-				seen[cur] = true
-				if err != nil || !p.more || seen[p.next] {
-					return
+			})
+			if err != nil {
+				select {
+				case ch <- result{err: err}:
+				case <-ctx.Done():
 				}
-				cur = p.next
 			}
 		}()
 		defer func() {
@@ -111,31 +161,206 @@ func (c *Client) logPages(ctx context.Context, q logQuery, after string) iter.Se
 				yield(page[intents.Event]{}, r.err)
 				return
 			}
-			p := c.decodeLogPage(q, r.p)
-			if !yield(p, nil) || !p.more {
+			if !yield(c.decodeLogPage(q, r.p), nil) {
 				return
 			}
 		}
 	}
 }
 
-// fetchLogPage reads one page of the System Log.
-func (c *Client) fetchLogPage(ctx context.Context, q logQuery, after string) (page[intents.Event], error) {
-	raw, err := c.fetchLogRaw(ctx, q, after)
-	if err != nil {
-		return page[intents.Event]{}, err
+// checkLog checks that a cursor is one of a System Log listing: its window
+// and, when it names a page, a page of the System Log.
+func (k cursor) checkLog() error {
+	if k.since.IsZero() || k.until.IsZero() || k.page != "" && !strings.HasPrefix(k.page, "/api/v1/logs?") {
+		return invalid("page cursor", "the page cursor is not one of this listing")
 	}
-	return c.decodeLogPage(q, raw), nil
+	return nil
 }
 
-// fetchLogRaw reads one page of the System Log without decoding its
-// events, so that decoding one page and fetching the next can overlap.
-func (c *Client) fetchLogRaw(ctx context.Context, q logQuery, after string) (page[json.RawMessage], error) {
-	const op, scope = "read the system log", intents.ScopeLogsRead
+// logPart is a part of a query's window, [lo, hi) (a zero hi: up to the
+// newest event), read by following Okta's next links from page ("": a
+// fresh request of the part), after the event at pos.
+type logPart struct {
+	lo, hi time.Time
+	page   string
+	pos    time.Time
+}
+
+// partsFrom is the window left to read from cursor k, in reading order:
+// the rest of the chain of links k is in, then the part of the window
+// that chain does not cover (k.rest on: older when newest first).
+func (q logQuery) partsFrom(k cursor) []logPart {
+	if k.page == "" {
+		return []logPart{{lo: q.since, hi: q.until}}
+	}
+	first := logPart{lo: q.since, hi: q.until, page: k.page, pos: k.pos}
+	if q.descending {
+		if k.rest.After(q.since) {
+			first.lo = k.rest
+			return []logPart{first, {lo: q.since, hi: k.rest}}
+		}
+		return []logPart{first}
+	}
+	if !k.rest.IsZero() && (q.until.IsZero() || k.rest.Before(q.until)) {
+		first.hi = k.rest
+		return []logPart{first, {lo: k.rest, hi: q.until}}
+	}
+	return []logPart{first}
+}
+
+// partCursor is the cursor of part's next page: its chain's request (a
+// fresh one of the part when it has none) and the end of the part, where
+// the rest of the window begins.
+func (q logQuery) partCursor(part logPart) cursor {
+	k := cursor{page: part.page, since: q.since, until: q.until, pos: part.pos, rest: part.lo}
+	if !q.descending {
+		k.rest = part.hi
+	}
+	if k.page == "" {
+		k.page = q.request(part.lo, part.hi)
+	}
+	return k
+}
+
+// readParts reads the parts of q's window in order, sending each page
+// (which the receiver may stop by returning false). A part whose query
+// Okta cuts off (500, E0000009: it ran for 30 seconds) is not asked
+// again: what is left of it is split, by day, then in halves, down to
+// minLogSplit; events a split reads again (those of the millisecond it
+// starts at) are left out.
+func (c *Client) readParts(ctx context.Context, q logQuery, parts []logPart, send func(page[json.RawMessage]) bool) error {
+	var sent map[string]bool // uuids of the events at pos, sent before a split
+	for len(parts) > 0 {
+		part := parts[0]
+		k := q.partCursor(part)
+		p, err := c.fetchLogRaw(ctx, q, k.page)
+		if err != nil {
+			if !isLogTimeout(err) {
+				return err
+			}
+			left := part
+			if !part.pos.IsZero() {
+				if q.descending {
+					left.hi = part.pos.Truncate(time.Millisecond).Add(time.Millisecond)
+				} else {
+					left.lo = part.pos.Truncate(time.Millisecond)
+				}
+			}
+			split := splitWindow(left.lo, left.hi, q.descending)
+			if split == nil {
+				return err
+			}
+			c.log.Info("okta: a System Log query took Okta too long; reading its window in parts", "parts", len(split), "from", left.lo, "to", left.hi)
+			parts = append(split, parts[1:]...)
+			continue
+		}
+		p.at = k
+		if len(sent) > 0 {
+			p.items = slices.DeleteFunc(p.items, func(raw json.RawMessage) bool { return sent[uuidOf(raw)] })
+		}
+		sent = nil
+		if n := len(p.items); n > 0 {
+			part.pos = publishedOf(p.items[n-1])
+			sent = atMillisecond(p.items, part.pos)
+		}
+		more := p.more
+		p.next.since, p.next.until, p.next.pos, p.next.rest = q.since, q.until, part.pos, k.rest
+		if !more && len(parts) > 1 {
+			// The next page is the first of the next part.
+			p.next = q.partCursor(parts[1])
+		}
+		p.more = more || len(parts) > 1
+		if !send(p) {
+			return nil
+		}
+		if more {
+			part.page = p.next.page
+			parts[0] = part
+			continue
+		}
+		sent = nil
+		parts = parts[1:]
+	}
+	return nil
+}
+
+// atMillisecond is the set of uuids of the events at the end of a page
+// published in the millisecond of t.
+func atMillisecond(raws []json.RawMessage, t time.Time) map[string]bool {
+	out := map[string]bool{}
+	ms := t.Truncate(time.Millisecond)
+	for i := len(raws) - 1; i >= 0; i-- {
+		if !publishedOf(raws[i]).Truncate(time.Millisecond).Equal(ms) {
+			break
+		}
+		out[uuidOf(raws[i])] = true
+	}
+	return out
+}
+
+// splitWindow splits [lo, hi) (a zero hi: up to now, the last part open)
+// into parts in reading order: whole UTC days when it is longer than a
+// day, else two halves; nil when it is no longer than minLogSplit.
+func splitWindow(lo, hi time.Time, descending bool) []logPart {
+	end := hi
+	if end.IsZero() {
+		end = time.Now().UTC()
+	}
+	if end.Sub(lo) <= minLogSplit {
+		return nil
+	}
+	var cuts []time.Time
+	if end.Sub(lo) > 24*time.Hour {
+		for d := lo.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour); d.Before(end); d = d.Add(24 * time.Hour) {
+			cuts = append(cuts, d)
+		}
+	} else {
+		cuts = []time.Time{lo.Add(end.Sub(lo) / 2).Truncate(time.Millisecond)}
+	}
+	var out []logPart
+	from := lo
+	for _, t := range cuts {
+		out = append(out, logPart{lo: from, hi: t})
+		from = t
+	}
+	out = append(out, logPart{lo: from, hi: hi})
+	if descending {
+		slices.Reverse(out)
+	}
+	return out
+}
+
+// callTimeout bounds one attempt of a call to path: the configured
+// timeout, and at least logCallTimeout for the System Log.
+func (t *transport) callTimeout(path string) time.Duration {
+	if path == "/api/v1/logs" && t.timeout < logCallTimeout {
+		return logCallTimeout
+	}
+	return t.timeout
+}
+
+// logQueryCutOff reports a System Log answer the transport must not ask
+// again: a 500 is how Okta ends a query it ran for 30 seconds, and the
+// same query would run as long; readParts splits its window instead.
+func logQueryCutOff(path string, status int) bool {
+	return path == "/api/v1/logs" && status == http.StatusInternalServerError
+}
+
+// isLogTimeout reports Okta's answer to a System Log query it cut off
+// after 30 seconds: 500 (E0000009).
+func isLogTimeout(err error) bool {
+	e, ok := intents.AsError(err)
+	return ok && e.Status == http.StatusInternalServerError
+}
+
+// request is the first request of q's window part [lo, hi): the only
+// System Log request this package makes; every following page is Okta's
+// next link.
+func (q logQuery) request(lo, hi time.Time) string {
 	v := url.Values{}
-	v.Set("since", q.since.UTC().Format("2006-01-02T15:04:05.000Z"))
-	if !q.until.IsZero() { // zero: up to the newest event
-		v.Set("until", q.until.UTC().Format("2006-01-02T15:04:05.000Z"))
+	v.Set("since", oktaLogTime(lo))
+	if !hi.IsZero() { // zero: up to the newest event
+		v.Set("until", oktaLogTime(hi))
 	}
 	if q.filter != "" {
 		v.Set("filter", q.filter)
@@ -149,11 +374,30 @@ func (c *Client) fetchLogRaw(ctx context.Context, q logQuery, after string) (pag
 	} else {
 		v.Set("sortOrder", "ASCENDING")
 	}
-	if after != "" {
-		v.Set("after", after)
+	return "/api/v1/logs?" + v.Encode()
+}
+
+func oktaLogTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// fetchLogPage reads one page of the System Log: q's first, or the page
+// request at.
+func (c *Client) fetchLogPage(ctx context.Context, q logQuery, at string) (page[intents.Event], error) {
+	if at == "" {
+		at = q.request(q.since, q.until)
 	}
-	u := c.s.org.String() + "/api/v1/logs?" + v.Encode()
-	resp, body, err := c.rawCall(ctx, op, scope, http.MethodGet, u, nil)
+	raw, err := c.fetchLogRaw(ctx, q, at)
+	if err != nil {
+		return page[intents.Event]{}, err
+	}
+	return c.decodeLogPage(q, raw), nil
+}
+
+// fetchLogRaw reads one page of the System Log, the request at (path and
+// query on the org), without decoding its events, so that decoding one
+// page and fetching the next can overlap.
+func (c *Client) fetchLogRaw(ctx context.Context, q logQuery, at string) (page[json.RawMessage], error) {
+	const op, scope = "read the system log", intents.ScopeLogsRead
+	resp, body, err := c.rawCall(ctx, op, scope, http.MethodGet, c.s.org.String()+at, nil)
 	if err != nil {
 		return page[json.RawMessage]{}, err
 	}
@@ -161,12 +405,16 @@ func (c *Client) fetchLogRaw(ctx context.Context, q logQuery, after string) (pag
 	if err != nil {
 		return page[json.RawMessage]{}, &intents.Error{Err: intents.ErrUnavailable, Op: "okta: " + op, Detail: "Okta's answer is not a JSON list"}
 	}
-	p := page[json.RawMessage]{at: after, items: raws, next: nextAfter(resp.Header)}
+	next, err := c.nextLink(op, resp.Header)
+	if err != nil {
+		return page[json.RawMessage]{}, err
+	}
+	p := page[json.RawMessage]{at: cursor{page: at}, items: raws, next: cursor{page: next}}
 	// A polling query always links a next page (a poll cursor), a bounded
 	// one while more events match: the end is no next link, an empty page
 	// or an event past the window. Events come sorted, so the last one
 	// says whether any is past it.
-	p.more = p.next != "" && len(raws) > 0 && !q.past(publishedOf(raws[len(raws)-1]))
+	p.more = next != "" && next != at && len(raws) > 0 && !q.past(publishedOf(raws[len(raws)-1]))
 	return p, nil
 }
 
@@ -210,6 +458,15 @@ func publishedOf(raw json.RawMessage) time.Time {
 		return time.Time{}
 	}
 	return parseTime(ev.Published)
+}
+
+// uuidOf reads an event's uuid.
+func uuidOf(raw json.RawMessage) string {
+	var ev struct {
+		UUID string `json:"uuid"`
+	}
+	_ = json.Unmarshal(raw, &ev)
+	return ev.UUID
 }
 
 // rawCall sends one request through the client's transport (not the SDK)

@@ -271,7 +271,7 @@ func (c *Client) checkFactors(ctx context.Context, users iter.Seq2[intents.User,
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pacer := newWindowPacer(c.limits.snapshot()["factors"], time.Now)
+	pacer := newWindowPacer(c.limits.snapshot()[bucketOther], time.Now)
 	var (
 		once     sync.Once
 		firstErr error

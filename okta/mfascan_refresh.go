@@ -142,6 +142,7 @@ func (c *Client) mfaChangesSince(ctx context.Context, since, overlap time.Time, 
 		// millisecond the refresh started (until is exclusive) is not lost.
 		q := logQuery{since: since, pageSize: logPageMax, filter: anyOf(typeTerms([]string{
 			"user.mfa.factor.", "system.mfa.factor.deactivate", "user.lifecycle.", "user.account.lock*",
+			authenticatorDeactivated, authenticatorUpdated,
 		})...)}
 		for e, err := range items(c.logPages(gctx, q, "")) {
 			if err != nil {
@@ -162,6 +163,8 @@ func (c *Client) mfaChangesSince(ctx context.Context, since, overlap time.Time, 
 				for _, id := range users {
 					ch.factors[id] = true
 				}
+			case e.EventType == authenticatorDeactivated || e.EventType == authenticatorUpdated:
+				ch.everyone = true
 			default:
 				for _, id := range users {
 					ch.lifecycle[id] = true

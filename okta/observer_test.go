@@ -52,10 +52,10 @@ func TestObserverSeesCallsAndWaits(t *testing.T) {
 	}
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	if rec.calls["users 200"] < 3 {
+	if rec.calls[bucketUsers+" 200"] < 3 {
 		t.Errorf("observer saw %v, want at least 3 users calls answered 200", rec.calls)
 	}
-	if rec.waits["users"] <= 0 {
+	if rec.waits[bucketUsers] <= 0 {
 		t.Errorf("observer saw no rate-limit wait with 2 calls a second: %v (calls %v)", rec.waits, rec.calls)
 	}
 }

@@ -1,13 +1,18 @@
 package okta
 
 import (
+	"bytes"
+	"compress/flate"
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"io"
 	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	oktasdk "github.com/okta/okta-sdk-golang/v5/okta"
 
@@ -61,42 +66,57 @@ func parseLinks(h http.Header) map[string]string {
 	return out
 }
 
-// nextAfter returns the `after` cursor of the rel="next" link, or "".
-func nextAfter(h http.Header) string {
+// nextLink returns the request (path and query) of the rel="next" link,
+// or "" when there is none. Okta's next link is followed as given, never
+// rebuilt: it must lead to the org itself (the same scheme and host), or
+// the answer is refused.
+func (c *Client) nextLink(op string, h http.Header) (string, error) {
 	next, ok := parseLinks(h)["next"]
-	if !ok {
-		return ""
+	if !ok || next == "" {
+		return "", nil
 	}
 	u, err := url.Parse(next)
-	if err != nil {
-		return ""
+	if err != nil || !strings.EqualFold(u.Scheme, c.s.org.Scheme) || !strings.EqualFold(u.Host, c.s.org.Host) || !strings.HasPrefix(u.Path, "/api/v1/") {
+		return "", &intents.Error{Err: intents.ErrUnavailable, Op: "okta: " + op,
+			Detail: "Okta's next-page link does not lead to the org's API (" + c.s.org.Host + "); it was not followed"}
 	}
-	return u.Query().Get("after")
+	return u.RequestURI(), nil
 }
 
 // page is one page of a list.
 type page[T any] struct {
 	items []T
-	at    string // the cursor this page was fetched with
-	next  string // the cursor of the next page
+	at    cursor // the request this page was fetched with
+	next  cursor // the request of the next page
 	more  bool   // a next page may hold items
 }
 
-// fetchFunc makes one SDK list call for the page after the cursor ("" for
-// the first page), passing ctx to Execute.
+// fetchFunc makes the first SDK list call of a list, passing ctx to
+// Execute. after is always "": the following pages are Okta's next links,
+// requested as given.
 type fetchFunc func(ctx context.Context, after string) (*oktasdk.APIResponse, error)
 
-// listPages streams the pages of an SDK list call, starting at after. It
-// follows the Link rel="next" cursor with the caller's context (never the
-// SDK's Next(), which ignores it and can panic), stops when there is no
-// next link or the cursor repeats, and stops whenever the consumer does.
-func listPages[T any](ctx context.Context, c *Client, op, scope, after string, fetch fetchFunc, conv func(json.RawMessage) (T, error)) iter.Seq2[page[T], error] {
+// listPages streams the pages of an SDK list call, starting at the page
+// request from ("": the first page, through the SDK). It follows Okta's
+// rel="next" links as given, through the client's transport (never the
+// SDK's Next(), which ignores the context and can panic) and decodes each
+// page as the first; it stops when there is no next link or a page is
+// empty, and whenever the consumer does.
+func listPages[T any](ctx context.Context, c *Client, op, scope, from string, fetch fetchFunc, conv func(json.RawMessage) (T, error)) iter.Seq2[page[T], error] {
 	return func(yield func(page[T], error) bool) {
 		seen := map[string]bool{}
+		at := from
 		for {
-			resp, body, err := c.sdkCall(ctx, op, scope, func(ctx context.Context) (*oktasdk.APIResponse, error) {
-				return fetch(ctx, after)
-			})
+			var resp *http.Response
+			var body []byte
+			var err error
+			if at == "" {
+				resp, body, err = c.sdkCall(ctx, op, scope, func(ctx context.Context) (*oktasdk.APIResponse, error) {
+					return fetch(ctx, "")
+				})
+			} else {
+				resp, body, err = c.rawCall(ctx, op, scope, http.MethodGet, c.s.org.String()+at, nil)
+			}
 			if err != nil {
 				yield(page[T]{}, err)
 				return
@@ -106,7 +126,12 @@ func listPages[T any](ctx context.Context, c *Client, op, scope, after string, f
 				yield(page[T]{}, &intents.Error{Err: intents.ErrUnavailable, Op: "okta: " + op, Detail: "Okta's answer is not a JSON list"})
 				return
 			}
-			p := page[T]{at: after, items: make([]T, 0, len(raws))}
+			next, err := c.nextLink(op, resp.Header)
+			if err != nil {
+				yield(page[T]{}, err)
+				return
+			}
+			p := page[T]{at: cursor{page: at}, next: cursor{page: next}, items: make([]T, 0, len(raws))}
 			for _, raw := range raws {
 				item, err := conv(raw)
 				if err != nil {
@@ -115,13 +140,12 @@ func listPages[T any](ctx context.Context, c *Client, op, scope, after string, f
 				}
 				p.items = append(p.items, item)
 			}
-			seen[after] = true
-			p.next = nextAfter(resp.Header)
-			p.more = p.next != "" && !seen[p.next] && len(raws) > 0
+			seen[at] = true
+			p.more = next != "" && !seen[next] && len(raws) > 0
 			if !yield(p, nil) || !p.more {
 				return
 			}
-			after = p.next
+			at = next
 		}
 	}
 }
@@ -144,40 +168,90 @@ func items[T any](pages iter.Seq2[page[T], error]) iter.Seq2[T, error] {
 	}
 }
 
-// cursor is the opaque paging cursor of a capped result: the Okta cursor
-// of a page and how many of its items were already shown.
+// cursor is the opaque paging cursor of a capped result: the request of
+// a page (Okta's next link as given, or the list's first request) and how
+// many of its items were already shown. A System Log listing's cursor
+// also carries its window, fixed at the first request (a Next button
+// pressed later reads on in the same window, never up to a new "now"),
+// the time of the last event before the page, and where the part of the
+// window that the page's chain of links does not cover begins.
 type cursor struct {
-	after string
-	skip  int
+	page         string // path and query, on the org
+	skip         int
+	since, until time.Time // the listing's window (System Log)
+	pos          time.Time // the last event read before the page (System Log)
+	rest         time.Time // the window beyond the page's chain starts (or, newest first, ends) here; zero: none
 }
 
+// cursorVersion prefixes a cursor's text.
+const cursorVersion = "c1."
+
+// String encodes the cursor; even the zero cursor (a list's first page)
+// is a cursor, never "".
 func (k cursor) String() string {
-	if k.after == "" && k.skip == 0 {
-		return ""
-	}
-	v := url.Values{"after": {k.after}}
+	v := url.Values{"p": {k.page}}
 	if k.skip > 0 {
-		v.Set("skip", strconv.Itoa(k.skip))
+		v.Set("k", strconv.Itoa(k.skip))
 	}
-	return v.Encode()
+	for name, t := range map[string]time.Time{"s": k.since, "u": k.until, "o": k.pos, "r": k.rest} {
+		if !t.IsZero() {
+			v.Set(name, strconv.FormatInt(t.UnixMilli(), 10))
+		}
+	}
+	// Deflated: a System Log link repeats its filter's words, and the
+	// cursor has to fit in a Slack button.
+	var b bytes.Buffer
+	w, _ := flate.NewWriter(&b, flate.BestCompression) // a valid level never fails
+	_, _ = w.Write([]byte(v.Encode()))
+	_ = w.Close()
+	return cursorVersion + base64.RawURLEncoding.EncodeToString(b.Bytes())
 }
 
-// parseCursor reads a cursor made by cursor.String.
+// maxCursorText bounds a cursor's decoded text.
+const maxCursorText = 16 << 10
+
+// parseCursor reads a cursor made by cursor.String. Its page must be a
+// request on the org's API: a cursor comes back from a Slack button, and
+// is input.
 func parseCursor(s string) (cursor, error) {
 	if s == "" {
 		return cursor{}, nil
 	}
-	v, err := url.ParseQuery(s)
-	if err != nil || !v.Has("after") {
-		return cursor{}, invalid("page cursor", "the page cursor is not one this bot made")
+	bad := invalid("page cursor", "the page cursor is not one this bot made")
+	z, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(s, cursorVersion))
+	if err != nil || !strings.HasPrefix(s, cursorVersion) {
+		return cursor{}, bad
 	}
-	k := cursor{after: v.Get("after")}
-	if s := v.Get("skip"); s != "" {
+	text, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(z)), maxCursorText+1))
+	if err != nil || len(text) > maxCursorText {
+		return cursor{}, bad
+	}
+	v, err := url.ParseQuery(string(text))
+	if err != nil || !v.Has("p") {
+		return cursor{}, bad
+	}
+	k := cursor{page: v.Get("p")}
+	if k.page != "" {
+		u, err := url.Parse(k.page)
+		if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/api/v1/") || strings.Contains(u.Path, "..") {
+			return cursor{}, bad
+		}
+	}
+	if s := v.Get("k"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 || n > maxResultCap {
-			return cursor{}, invalid("page cursor", "the page cursor is not one this bot made")
+			return cursor{}, bad
 		}
 		k.skip = n
+	}
+	for name, t := range map[string]*time.Time{"s": &k.since, "u": &k.until, "o": &k.pos, "r": &k.rest} {
+		if s := v.Get(name); s != "" {
+			ms, err := strconv.ParseInt(s, 10, 64)
+			if err != nil || ms <= 0 {
+				return cursor{}, bad
+			}
+			*t = time.UnixMilli(ms).UTC()
+		}
 	}
 	return k, nil
 }
@@ -202,12 +276,14 @@ func collect[T any](pages iter.Seq2[page[T], error], from cursor, limit int) ([]
 			if !p.more {
 				break
 			}
-			pending = cursor{after: p.next}.String()
+			pending = p.next.String()
 			continue
 		}
 		for i := skip; i < len(p.items); i++ {
 			if len(out) == limit {
-				return out, cursor{after: p.at, skip: i}.String(), true, nil
+				k := p.at
+				k.skip = i
+				return out, k.String(), true, nil
 			}
 			out = append(out, p.items[i])
 		}
@@ -216,7 +292,7 @@ func collect[T any](pages iter.Seq2[page[T], error], from cursor, limit int) ([]
 			if !p.more {
 				break
 			}
-			pending = cursor{after: p.next}.String()
+			pending = p.next.String()
 		}
 	}
 	return out, "", false, nil

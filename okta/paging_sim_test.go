@@ -130,7 +130,7 @@ func TestRateLimit(t *testing.T) {
 		if n := h.answered("/api/v1/groups", 429); n == 0 {
 			t.Errorf("no 429 was answered, so none was waited out; calls: %q", h.sim.CallLog())
 		}
-		rl := h.client.RateLimits()["groups"]
+		rl := h.client.RateLimits()[bucketGroups]
 		if rl.Limit != 2 {
 			t.Errorf("RateLimits()[groups] = %+v, want the limit 2 recorded", rl)
 		}

@@ -2,10 +2,13 @@ package okta
 
 import (
 	"context"
+	"errors"
 	"iter"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	oktasdk "github.com/okta/okta-sdk-golang/v5/okta"
 
@@ -14,9 +17,7 @@ import (
 
 // policyTypes are the policy types oktabot lists; Okta's ListPolicies
 // needs one.
-func policyTypes() []string {
-	return []string{"OKTA_SIGN_ON", "PASSWORD", "MFA_ENROLL", "ACCESS_POLICY"}
-}
+func policyTypes() []string { return intents.PolicyTypes() }
 
 // checkPolicyType normalises a policy type, refusing unknown ones.
 func checkPolicyType(t string) (string, error) {
@@ -33,7 +34,7 @@ func checkPolicyType(t string) (string, error) {
 func (c *Client) policyPages(ctx context.Context, typ string, from cursor, limit int) iter.Seq2[page[intents.Policy], error] {
 	size := strconv.Itoa(int(pageSize(limit, listMax)))
 	op := "list " + typ + " policies"
-	return listPages(ctx, c, op, intents.ScopePoliciesRead, from.after, func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+	return listPages(ctx, c, op, intents.ScopePoliciesRead, from.page, func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
 		r := c.api.PolicyAPI.ListPolicies(ctx).Type_(typ).Limit(size)
 		if after != "" {
 			r = r.After(after)
@@ -42,6 +43,83 @@ func (c *Client) policyPages(ctx context.Context, typ string, from cursor, limit
 		c.noteDropped(op, emptyOneOfs(ps))
 		return resp, err
 	}, decodePolicy)
+}
+
+// refusedTypes remembers the policy types the org refused to list (a 400:
+// ACCESS_POLICY on a Classic Engine org, ENTITY_RISK without Identity
+// Threat Protection). An org does not change engine or features under a
+// running client, so a refused type is not asked for again. Its zero value
+// is ready.
+type refusedTypes struct {
+	mu sync.Mutex
+	m  map[string]string // type → Okta's errorSummary
+}
+
+func (r *refusedTypes) get(typ string) (string, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	why, ok := r.m[typ]
+	return why, ok
+}
+
+func (r *refusedTypes) set(typ, why string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.m == nil {
+		r.m = map[string]string{}
+	}
+	r.m[typ] = why
+}
+
+// typeRefusedError is a policy type the org does not have. It unwraps to
+// the ErrInvalid people see when they name a policy of it; listings skip
+// the type with a note.
+type typeRefusedError struct{ e *intents.Error }
+
+func (e *typeRefusedError) Error() string { return e.e.Error() }
+func (e *typeRefusedError) Unwrap() error { return e.e }
+
+func refusedType(typ, why string) error {
+	detail := typ + " policies are not available on this org"
+	if info, ok := intents.PolicyTypeInfo(typ); ok && info.Needs != "" {
+		detail += " (they need " + info.Needs + ")"
+	}
+	detail += ": Okta refuses the type"
+	if why != "" {
+		detail += " (" + strings.TrimSuffix(why, ".") + ")"
+	}
+	return &typeRefusedError{e: &intents.Error{Err: intents.ErrInvalid, Op: "okta: list " + typ + " policies",
+		Status: http.StatusBadRequest, Detail: detail}}
+}
+
+// typedPolicyPages is policyPages from the start for the listings of a
+// type: a 400 on the type's first page is Okta refusing the type itself
+// (the only parameters are the type and a valid limit), remembered and
+// returned as a *typeRefusedError, as is a type refused before.
+func (c *Client) typedPolicyPages(ctx context.Context, typ string, limit int) iter.Seq2[page[intents.Policy], error] {
+	return func(yield func(page[intents.Policy], error) bool) {
+		if why, ok := c.refusedPolicies.get(typ); ok {
+			yield(page[intents.Policy]{}, refusedType(typ, why))
+			return
+		}
+		first := true
+		for p, err := range c.policyPages(ctx, typ, cursor{}, limit) {
+			if e, ok := intents.AsError(err); ok && first && e.Err == intents.ErrInvalid && e.Status == http.StatusBadRequest {
+				c.refusedPolicies.set(typ, e.Detail)
+				err = refusedType(typ, e.Detail)
+			}
+			first = false
+			if !yield(p, err) {
+				return
+			}
+		}
+	}
+}
+
+// isRefusedType reports whether err is a policy type the org refused.
+func isRefusedType(err error) (*typeRefusedError, bool) {
+	var tr *typeRefusedError
+	return tr, errors.As(err, &tr)
 }
 
 // getPolicy reads one policy by id.
@@ -61,7 +139,7 @@ func (c *Client) getPolicy(ctx context.Context, id string) (intents.Policy, erro
 }
 
 // resolvePolicy finds a policy by id or exact name, among the policies of
-// typ (all four types when empty).
+// typ (every type the org has when empty).
 func (c *Client) resolvePolicy(ctx context.Context, idOrName, typ string) (intents.Policy, error) {
 	s := strings.TrimSpace(idOrName)
 	op := "find policy " + s
@@ -84,7 +162,10 @@ func (c *Client) resolvePolicy(ctx context.Context, idOrName, typ string) (inten
 	}
 	var found []intents.Policy
 	for _, t := range types {
-		for p, err := range items(c.policyPages(ctx, t, cursor{}, listMax)) {
+		for p, err := range items(c.typedPolicyPages(ctx, t, listMax)) {
+			if _, refused := isRefusedType(err); refused && typ == "" {
+				break // a type the org does not have holds no policy
+			}
 			if err != nil {
 				return intents.Policy{}, err
 			}

@@ -24,7 +24,8 @@ const (
 // status and the investigations (failed_logins, suspicious_logins,
 // login_history, investigate, threats, mfa_status: investigate.go,
 // mfascan.go). Lists stop at the intent's Limit (default 200, at most 10,000 for exports)
-// with Truncated and a Next cursor that Intent.After continues from.
+// with Truncated and a Next cursor that Intent.After continues from. The
+// System Log listings answer with the cursor of their Window.
 func (c *Client) Query(ctx context.Context, in intents.Intent) (intents.Result, error) {
 	res := intents.Result{Intent: in}
 	limit := in.Limit
@@ -46,9 +47,9 @@ func (c *Client) Query(ctx context.Context, in intents.Intent) (intents.Result, 
 		}
 		res.Status = &st
 	case intents.ListUsers:
-		q := UserQuery{Text: in.Query, Status: in.Status, After: from.after, PageSize: limit}
+		q := UserQuery{Text: in.Query, Status: in.Status, After: from.page, PageSize: limit}
 		res.Users, res.Next, res.Truncated, err = collect(c.userPages(ctx, q), from, limit)
-		if err == nil && len(res.Users) == 0 && from.after == "" {
+		if err == nil && len(res.Users) == 0 && from.page == "" {
 			err = c.checkAdminRole(ctx, "list users")
 		}
 	case intents.UserDetails:
@@ -58,7 +59,7 @@ func (c *Client) Query(ctx context.Context, in intents.Intent) (intents.Result, 
 		}
 	case intents.ListGroups:
 		res.Groups, res.Next, res.Truncated, err = collect(c.groupPages(ctx, strings.TrimSpace(in.Query), from, limit), from, limit)
-		if err == nil && len(res.Groups) == 0 && from.after == "" {
+		if err == nil && len(res.Groups) == 0 && from.page == "" {
 			err = c.checkAdminRole(ctx, "list groups")
 		}
 	case intents.GroupMembers, intents.GroupApps:
@@ -74,7 +75,7 @@ func (c *Client) Query(ctx context.Context, in intents.Intent) (intents.Result, 
 		}
 	case intents.ListApps:
 		res.Apps, res.Next, res.Truncated, err = collect(c.appPages(ctx, strings.TrimSpace(in.Query), in.Status, from, limit), from, limit)
-		if err == nil && len(res.Apps) == 0 && from.after == "" {
+		if err == nil && len(res.Apps) == 0 && from.page == "" {
 			err = c.checkAdminRole(ctx, "list apps")
 		}
 	case intents.AppDetails:
@@ -105,7 +106,21 @@ func (c *Client) Query(ctx context.Context, in intents.Intent) (intents.Result, 
 	default:
 		return res, invalid("query", fmt.Sprintf("%q is not a read this adapter answers", in.Kind))
 	}
+	if err == nil && windowed(in.Kind) && !res.Since.IsZero() {
+		res.Window = cursor{since: res.Since, until: res.Until}.String()
+	}
 	return res, err
+}
+
+// windowed reports the listings of a System Log window, which a cursor
+// without a page reads again from the start.
+func windowed(k intents.Kind) bool {
+	switch k {
+	case intents.Logs, intents.AdminActions, intents.SecurityEvents,
+		intents.FailedLogins, intents.SuspiciousLogins, intents.LoginHistory:
+		return true
+	}
+	return false
 }
 
 // queryAssignments lists an app's group assignments, then its user
@@ -138,7 +153,7 @@ func (c *Client) queryAssignments(ctx context.Context, in intents.Intent, res *i
 			if err != nil {
 				return err
 			}
-			res.Truncated, res.Next = true, cursor{after: "", skip: 0}.String()
+			res.Truncated, res.Next = true, cursor{}.String()
 			break
 		}
 		return nil
@@ -152,7 +167,9 @@ func (c *Client) queryAssignments(ctx context.Context, in intents.Intent, res *i
 	return nil
 }
 
-// queryPolicies lists the policies of one type, or of every type.
+// queryPolicies lists the policies of one type, or of every type the org
+// has: a type Okta refuses (ACCESS_POLICY on Classic Engine) is skipped
+// with a note saying why, even when it was the one asked for.
 func (c *Client) queryPolicies(ctx context.Context, in intents.Intent, res *intents.Result, limit int) error {
 	types := policyTypes()
 	if in.PolicyType != "" {
@@ -165,7 +182,11 @@ func (c *Client) queryPolicies(ctx context.Context, in intents.Intent, res *inte
 	for _, t := range types {
 		// With the cap reached, a page of one says whether more remain.
 		left := limit - len(res.Policies)
-		ps, _, more, err := collect(c.policyPages(ctx, t, cursor{}, max(left, 1)), cursor{}, left)
+		ps, _, more, err := collect(c.typedPolicyPages(ctx, t, max(left, 1)), cursor{}, left)
+		if tr, ok := isRefusedType(err); ok {
+			res.Notes = append(res.Notes, tr.e.Detail)
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -195,6 +216,15 @@ func adminEventTypes() []string {
 	}
 }
 
+// oiePushDenied matches a push the user denied on an Identity Engine org,
+// which logs no user.mfa.okta_verify.deny_push: the Okta Verify push
+// check failed as invalid credentials.
+func oiePushDenied() string {
+	return "(" + allOf(term("eventType", "eq", "user.authentication.auth_via_mfa"),
+		term("debugContext.debugData.factor", "eq", "OKTA_VERIFY_PUSH"),
+		term("outcome.reason", "eq", "INVALID_CREDENTIALS")) + ")"
+}
+
 func securityEventTypes() []string {
 	return []string{
 		"security.threat.detected", "security.request.blocked", "security.session.detect_client_roaming",
@@ -204,11 +234,23 @@ func securityEventTypes() []string {
 }
 
 // queryLogs answers logs, admin_actions and security_events: newest
-// first, within the intent's window.
+// first, within the intent's window; a later page (Intent.After) within
+// the window of the first, never up to a new "now". A user is matched by
+// their Okta id (System Log filters compare exactly); a login no current
+// user has (or, without okta.users.read, any), as the person typed it.
 func (c *Client) queryLogs(ctx context.Context, in intents.Intent, res *intents.Result, from cursor, limit int) error {
+	if err := checkKeywords(in.Query); err != nil {
+		return err
+	}
 	now := time.Now().UTC()
 	f := intents.LogFilter{Since: now.Add(-in.EffectiveWindow()), Until: now, Outcome: in.Outcome, Query: in.Query}
-	either := ""
+	if in.After != "" {
+		if err := from.checkLog(); err != nil {
+			return err
+		}
+		f.Since, f.Until = from.since, from.until
+	}
+	user := strings.TrimSpace(in.User)
 	switch in.Kind {
 	case intents.Logs:
 		for _, t := range strings.Split(in.EventType, ",") {
@@ -216,18 +258,39 @@ func (c *Client) queryLogs(ctx context.Context, in intents.Intent, res *intents.
 				f.EventTypes = append(f.EventTypes, t)
 			}
 		}
-		either = strings.TrimSpace(in.User)
 	case intents.AdminActions:
 		f.EventTypes = adminEventTypes()
-		f.Actor = strings.TrimSpace(in.User)
 	case intents.SecurityEvents:
 		f.EventTypes = securityEventTypes()
-		either = strings.TrimSpace(in.User)
 	}
-	q := c.logQueryOf(f, either, true)
+	who := ""
+	if user != "" {
+		u, err := c.ResolveUser(ctx, user)
+		switch {
+		case err == nil:
+			who = term("actor.id", "eq", u.ID)
+			if in.Kind != intents.AdminActions {
+				who = anyOf(who, term("target.id", "eq", u.ID))
+			}
+		case isNotFound(err) || intentsForbidden(err):
+			// No such user (a failed sign-in keeps what was typed), or
+			// no okta.users.read to look them up.
+			who = term("actor.alternateId", "eq", user)
+			if in.Kind != intents.AdminActions {
+				who = anyOf(who, term("target.alternateId", "eq", user))
+			}
+		default:
+			return err
+		}
+	}
+	q := c.logQueryOf(f, "", true)
+	if in.Kind == intents.SecurityEvents {
+		q.filter = logFilterWith(f, "", oiePushDenied())
+	}
+	q.filter = allOf(q.filter, who)
 	q.pageSize = int(pageSize(limit, logPageMax))
 	res.Since, res.Until = q.since, q.until
 	var err error
-	res.Events, res.Next, res.Truncated, err = collect(c.logPages(ctx, q, from.after), from, limit)
+	res.Events, res.Next, res.Truncated, err = collect(c.readLog(ctx, q, from), from, limit)
 	return err
 }

@@ -34,6 +34,9 @@ func (c *Client) Status(ctx context.Context) (intents.OrgStatus, error) {
 		return resp, err
 	})
 	switch {
+	case errors.Is(err, intents.ErrNoAdminRole):
+		st.AdminRoleNote = "Okta refuses to list users (403): " + noRoleHint(intents.ScopeUsersRead)
+		return st, nil
 	case errors.Is(err, intents.ErrForbidden):
 		st.AdminRoleNote = "could not check: listing users is forbidden (" + err.Error() + ")"
 		return st, nil

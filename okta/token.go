@@ -23,8 +23,6 @@ const (
 	unknownTokenTTL = time.Minute
 	// maxRefreshMargin is how long before expiry a token is replaced.
 	maxRefreshMargin = time.Minute
-	// maxNonceRounds bounds use_dpop_nonce challenges per token request.
-	maxNonceRounds = 2
 )
 
 // token is one access token.
@@ -127,6 +125,14 @@ func (ts *tokenSource) fetch(ctx context.Context) (*token, error) {
 	for {
 		sent := ts.now()
 		status, header, ans, err := ts.post(ctx, sent)
+		if header != nil {
+			ts.dpop.keepNonce(false, header)
+			if ans.Error == "" {
+				// A DPoP refusal may come with no body: the reason is
+				// only in WWW-Authenticate.
+				ans.Error, ans.Description = dpopError(header)
+			}
+		}
 		switch {
 		case err != nil:
 			if ctx.Err() == nil && attempts < ts.s.maxRetries {
@@ -145,7 +151,6 @@ func (ts *tokenSource) fetch(ctx context.Context) (*token, error) {
 					return nil, err
 				}
 			}
-			ts.dpop.setNonce(false, header.Get("DPoP-Nonce"))
 			nonceRounds++
 			continue
 		case ans.Error == "invalid_dpop_proof" && !ts.dpop.on() && !switched:
@@ -293,7 +298,7 @@ func (ts *tokenSource) refused(status int, header http.Header, ans tokenAnswer) 
 	e.Err = intents.ErrAuth
 	e.Detail = fmt.Sprintf("Okta refused the token request (%s). Check: 1) the client id %s is the service app's; 2) the private key%s pairs with a public key registered for that app; 3) the app is active", what, ts.s.clientID, kid)
 	if ans.Error == "invalid_dpop_proof" && ts.dpop.on() {
-		e.Detail += "; and that the app's DPoP setting matches OKTA_DPOP"
+		e.Detail += "; and that the app's DPoP setting matches OKTA_DPOP; and " + clockHint
 	}
 	ts.s.log.Debug("okta: token request refused", "status", status, "error", ans.Error)
 	return e

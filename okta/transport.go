@@ -19,8 +19,9 @@ const userAgent = "oktabot okta-sdk-golang/5.0.6"
 
 // transport is the RoundTripper every Okta API call goes through. It sets
 // the Authorization (and DPoP) headers, retries once with a fresh token
-// after a 401, waits out 429s until the reset, paces when a family's
-// remaining calls run low, retries 5xx and network errors with jittered
+// after a 401, waits out 429s until the reset (a concurrency 429 only
+// briefly), paces when a bucket's remaining calls run low, keeps at most
+// conc requests in flight, retries 5xx and network errors with jittered
 // backoff for idempotent requests only, and bounds every attempt by the
 // request's context and the per-call timeout.
 type transport struct {
@@ -28,6 +29,7 @@ type transport struct {
 	tokens     *tokenSource
 	dpop       *dpopState
 	limits     *rateLimits
+	conc       *inflightCap
 	timeout    time.Duration
 	maxRetries int
 	log        *slog.Logger
@@ -37,12 +39,12 @@ type transport struct {
 // Observer is told about Okta calls, for metrics. Its methods must be fast
 // and safe for concurrent use.
 type Observer interface {
-	// Call reports one HTTP attempt: the endpoint family (users, groups,
-	// apps, policies, logs, factors, token, other), the status (0 when no
-	// answer came) and how long it took.
-	Call(family string, status int, d time.Duration)
+	// Call reports one HTTP attempt: Okta's rate-limit bucket (e.g.
+	// "/api/v1/users", "GET /api/v1/users/{id}", "/api/v1" for the other
+	// calls), the status (0 when no answer came) and how long it took.
+	Call(bucket string, status int, d time.Duration)
 	// Wait reports time spent waiting for a rate limit.
-	Wait(family string, d time.Duration)
+	Wait(bucket string, d time.Duration)
 }
 
 // callState carries, through the SDK (which keeps only an error's text),
@@ -114,8 +116,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		body = b
 	}
-	fam := family(req.URL.Path)
-	attempts, refreshed, nonceRetried := 0, false, false
+	fam := bucket(req.Method, req.URL.Path)
+	attempts, refreshed, nonceRounds := 0, false, 0
+	concRetries := 0 // retries after concurrency 429s, counted apart
 	for {
 		paceStart := time.Now()
 		if err := t.limits.pace(ctx, fam); err != nil {
@@ -125,15 +128,25 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if w := time.Since(paceStart); w > time.Millisecond && t.obs != nil {
 			t.obs.Wait(fam, w)
 		}
-		tok, err := t.tokens.Token(ctx)
-		if err != nil {
+		// The slot covers the token request too: Okta counts it in flight.
+		if err := t.conc.acquire(ctx); err != nil {
 			st.fail(err)
 			return nil, err
 		}
-		actx, cancel := context.WithTimeout(ctx, t.timeout)
+		var freeOnce sync.Once
+		free := func(refused bool) { freeOnce.Do(func() { t.conc.release(refused) }) }
+		tok, err := t.tokens.Token(ctx)
+		if err != nil {
+			free(false)
+			st.fail(err)
+			return nil, err
+		}
+		timeout := t.callTimeout(req.URL.Path)
+		actx, cancel := context.WithTimeout(ctx, timeout)
 		out, err := t.authorize(req.Clone(actx), tok, body)
 		if err != nil {
 			cancel()
+			free(false)
 			st.fail(err)
 			return nil, err
 		}
@@ -148,6 +161,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		if err != nil {
 			cancel()
+			free(false)
 			if ctx.Err() != nil {
 				st.fail(ctx.Err())
 				return nil, ctx.Err()
@@ -163,7 +177,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			detail := "no answer from Okta: " + err.Error()
 			if errors.Is(err, context.DeadlineExceeded) {
-				detail = fmt.Sprintf("Okta did not answer within %v", t.timeout)
+				detail = fmt.Sprintf("Okta did not answer within %v", timeout)
 			}
 			e := &intents.Error{Err: intents.ErrUnavailable, Detail: detail}
 			st.fail(e)
@@ -173,15 +187,18 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		retry := func() {
 			drain(resp.Body)
 			cancel()
+			free(false)
+		}
+		if again, err := t.dpop.onAPIResponse(resp, tok.typ, &nonceRounds); again || err != nil {
+			retry()
+			if err != nil {
+				st.fail(err)
+				return nil, err
+			}
+			continue
 		}
 		switch {
 		case resp.StatusCode == http.StatusUnauthorized:
-			if nonce, ok := dpopChallenge(resp); ok && tok.typ == "DPoP" && !nonceRetried {
-				t.dpop.setNonce(true, nonce)
-				nonceRetried = true
-				retry()
-				continue
-			}
 			if !refreshed {
 				// Okta refused the token (expired early, revoked): one
 				// fresh token, one more try. Okta did not act on it.
@@ -190,13 +207,30 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				retry()
 				continue
 			}
+		case resp.StatusCode == http.StatusTooManyRequests && concurrencyLimited(resp.Header) && concRetries < maxConcurrencyRetries:
+			// Too many requests in flight org-wide: they end within
+			// moments, so a short back-off, with fewer of ours in flight.
+			drain(resp.Body)
+			cancel()
+			free(true)
+			t.log.Debug("okta: over Okta's concurrency limit, retrying shortly", "bucket", fam)
+			wait := concurrencyWait(concRetries)
+			if err := sleep(ctx, wait); err != nil {
+				st.fail(err)
+				return nil, err
+			}
+			if t.obs != nil {
+				t.obs.Wait(fam, wait)
+			}
+			concRetries++
+			continue
 		case resp.StatusCode == http.StatusTooManyRequests && attempts < t.maxRetries:
 			// Okta refused before acting: safe to resend any method.
 			wait := resetWait(resp.Header, time.Now())
 			if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
 				break // cannot wait that long: report the 429
 			}
-			t.log.Info("okta: rate limited, waiting for the reset", "family", fam, "wait", wait.Round(time.Millisecond))
+			t.log.Info("okta: rate limited, waiting for the reset", "bucket", fam, "wait", wait.Round(time.Millisecond))
 			retry()
 			if err := sleep(ctx, wait); err != nil {
 				st.fail(err)
@@ -207,7 +241,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			attempts++
 			continue
-		case resp.StatusCode >= 500 && idempotent(req.Method) && attempts < t.maxRetries:
+		case resp.StatusCode >= 500 && idempotent(req.Method) && attempts < t.maxRetries && !logQueryCutOff(req.URL.Path, resp.StatusCode):
 			t.log.Debug("okta: retrying after a server error", "method", req.Method, "path", req.URL.Path, "status", resp.StatusCode)
 			retry()
 			if err := sleep(ctx, backoff(attempts)); err != nil {
@@ -218,10 +252,15 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			continue
 		}
 		st.saw(resp)
-		resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+		refused := resp.StatusCode == http.StatusTooManyRequests && concurrencyLimited(resp.Header)
+		resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: func() { cancel(); free(refused) }}
 		return resp, nil
 	}
 }
+
+// maxConcurrencyRetries bounds the retries after concurrency 429s, which
+// cost little and need no window to pass.
+const maxConcurrencyRetries = 10
 
 // authorize sets the body and the auth headers of one attempt. The SDK's
 // placeholder Authorization is always replaced.

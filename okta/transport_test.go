@@ -73,7 +73,7 @@ func TestTransport429(t *testing.T) {
 	if resp.StatusCode != 200 || n429 != 1 || n200 != 1 {
 		t.Errorf("status %d after %d 429s and %d 200s; want one 429 waited out until the reset, then 200", resp.StatusCode, n429, n200)
 	}
-	if rl := c.RateLimits()["groups"]; rl.Limit != 1 || rl.Remaining != 0 {
+	if rl := c.RateLimits()[bucketGroups]; rl.Limit != 1 || rl.Remaining != 0 {
 		t.Errorf("RateLimits()[groups] = %+v", rl)
 	}
 }
@@ -189,7 +189,7 @@ func TestStatusError(t *testing.T) {
 		{401, h, nil, intents.ErrAuth, "", "Check: 1) the client id"},
 		{403, scopeHdr, nil, intents.ErrForbidden, "okta.users.manage", "lacks the scope"},
 		{403, noScope, nil, intents.ErrForbidden, "okta.apps.read", "lacks the scope"},
-		{403, h, []byte(`{"errorSummary":"You do not have permission to perform the requested action"}`), intents.ErrForbidden, "", "admin role"},
+		{403, h, []byte(`{"errorSummary":"You do not have permission to perform the requested action"}`), intents.ErrNoAdminRole, "", "no admin role, or a role without app access"},
 		{404, h, []byte(`{"errorSummary":"Not found: Resource not found: x (User)"}`), intents.ErrNotFound, "", "Not found"},
 		{409, h, nil, intents.ErrConflict, "", ""},
 		{429, reset, nil, intents.ErrRateLimited, "", "resets at"},

@@ -21,7 +21,8 @@ type UserQuery struct {
 	Text string
 	// Status keeps users in one status (ACTIVE, SUSPENDED …).
 	Status string
-	// After continues from a cursor Okta gave (the `after` of a Link).
+	// After continues from a page request: an Okta next link (path and
+	// query), as given.
 	After string
 	// PageSize is the page size to ask for; 0 or more than 200: 200.
 	PageSize int

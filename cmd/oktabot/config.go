@@ -61,6 +61,20 @@ func loadOkta(e env) (okta.Config, error) {
 	if cfg.DPoP, err = boolVar(e, "OKTA_DPOP", false); err != nil {
 		return cfg, err
 	}
+	if s := e.get("OKTA_MAX_CONCURRENCY"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 75 {
+			return cfg, badf("OKTA_MAX_CONCURRENCY %q: use a number of requests in flight from 1 to 75, well under your org's concurrency limit (75 on most editions, 35 on the smallest); the default is 15", s)
+		}
+		cfg.MaxConcurrency = n
+	}
+	if s := e.get("OKTA_RATE_SHARE"); s != "" {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(f > 0 && f <= 1) {
+			return cfg, badf("OKTA_RATE_SHARE %q: use the share of a rate limit the MFA scan may use, above 0 and at most 1, e.g. 0.5 (the default)", s)
+		}
+		cfg.RateShare = f
+	}
 	return cfg, nil
 }
 

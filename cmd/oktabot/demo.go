@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/bot/slackfake"
 	"github.com/oktabot/oktabot/okta"
+	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
 const (
@@ -23,7 +25,16 @@ const (
 // cmdDemo runs the bot on the embedded simulator with the demo org. With
 // SLACK_BOT_TOKEN and SLACK_APP_TOKEN set it serves that Slack workspace;
 // otherwise this terminal is the Slack channel.
-func cmdDemo(ctx context.Context, _ []string, io stdio, e env) error {
+func cmdDemo(ctx context.Context, args []string, io stdio, e env) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(io.err)
+	dialect := dialectFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if err := checkDialect(*dialect); err != nil {
+		return err
+	}
 	log := newLogger(io.err, env(func(k string) string {
 		if k == "OKTABOT_LOG_LEVEL" && e.get(k) == "" {
 			return "warn" // keep the chat readable
@@ -41,7 +52,7 @@ func cmdDemo(ctx context.Context, _ []string, io stdio, e env) error {
 	}
 	defer store.Close()
 
-	sim, err := startSim(nil, "", log)
+	sim, err := startSim(oktasim.DemoIn(*dialect), "", log)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -10,18 +11,19 @@ import (
 
 // cmdDoctor checks the Okta side of the setup and says what to fix: the
 // token (client id, key pair, app active), the granted scopes, the admin
-// role.
+// role. Each problem is printed once, on stdout; the error returned only
+// counts them (main prints it too).
 func cmdDoctor(ctx context.Context, _ []string, io stdio, e env) error {
 	cfg, err := loadOkta(e)
 	if err != nil {
 		fmt.Fprintln(io.out, "✗ configuration:", err)
-		return err
+		return toFix(1)
 	}
 	cfg.Logger = newLogger(io.err, e)
 	c, err := okta.New(cfg)
 	if err != nil {
 		fmt.Fprintln(io.out, "✗ configuration:", err)
-		return err
+		return toFix(1)
 	}
 	st, err := c.Status(ctx)
 	if err != nil {
@@ -47,8 +49,16 @@ func cmdDoctor(ctx context.Context, _ []string, io stdio, e env) error {
 		fmt.Fprintln(io.out, "✗ admin role:", note)
 	}
 	if problems > 0 {
-		return fmt.Errorf("doctor: %d problem(s) to fix", problems)
+		return toFix(problems)
 	}
 	fmt.Fprintln(io.out, "All good.")
 	return nil
+}
+
+// toFix is doctor's error: how many problems it printed.
+func toFix(n int) error {
+	if n == 1 {
+		return errors.New("doctor: 1 problem to fix (above)")
+	}
+	return fmt.Errorf("doctor: %d problems to fix (above)", n)
 }

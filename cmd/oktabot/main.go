@@ -44,12 +44,13 @@ func exitCode(err error) int {
 const usage = `oktabot: Okta in your security channel.
 
 Usage:
-  oktabot demo                      the bot on the embedded Okta simulator, in this terminal
+  oktabot demo [--dialect oie|classic]
+                                    the bot on the embedded Okta simulator, in this terminal
   oktabot run                       the Slack bot (configuration from the environment)
   oktabot ask [--json] [--sim|--org FILE] TEXT
                                     one query against Okta (or the simulator) and its answer
   oktabot intent TEXT               how oktabot understands TEXT, as JSON
-  oktabot sim [--addr ADDR] [--org FILE] --client-id ID --write-key FILE
+  oktabot sim [--addr ADDR] [--org FILE] [--dialect oie|classic] --client-id ID --write-key FILE
                                     serve the Okta simulator with a fresh service-app key
   oktabot doctor                    check the Okta connection, scopes and admin role
   oktabot manifest                  print the Slack app manifest

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -76,31 +74,7 @@ func TestAskRefusesActions(t *testing.T) {
 // `oktabot sim` serves the simulator; `oktabot ask` with the three
 // variables it prints signs in to it with the key file it wrote.
 func TestSimThenAsk(t *testing.T) {
-	dir := t.TempDir()
-	keyFile := filepath.Join(dir, "key.json")
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"sim", "--addr", "127.0.0.1:0", "--client-id", "0oacli", "--write-key", keyFile}, stdio{out: pw, err: io.Discard}, func(string) string { return "" })
-		pw.Close()
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
-	orgURL := ""
-	sc := bufio.NewScanner(pr)
-	for sc.Scan() {
-		if u, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "export OKTA_ORG_URL="); ok {
-			orgURL = u
-			break
-		}
-	}
-	go io.Copy(io.Discard, pr)
-	if orgURL == "" {
-		t.Fatal("oktabot sim printed no OKTA_ORG_URL")
-	}
+	orgURL, keyFile := serveSim(t)
 	if fi, err := os.Stat(keyFile); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("key file: %v (mode %v), want it written 0600", err, fi.Mode())
 	}

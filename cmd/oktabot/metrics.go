@@ -13,7 +13,7 @@ import (
 )
 
 // metrics are oktabot's Prometheus metrics: requests by kind and outcome
-// with their latency, Okta calls by endpoint family and status with their
+// with their latency, Okta calls by rate-limit bucket and status with their
 // latency, and time spent waiting for Okta's rate limits.
 type metrics struct {
 	reg         *prometheus.Registry
@@ -35,15 +35,15 @@ func newMetrics() *metrics {
 			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60},
 		}, []string{"kind"}),
 		oktaCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "oktabot_okta_calls_total", Help: "HTTP calls to Okta, by endpoint family and status (0: no answer).",
-		}, []string{"family", "status"}),
+			Name: "oktabot_okta_calls_total", Help: "HTTP calls to Okta, by Okta rate-limit bucket and status (0: no answer).",
+		}, []string{"bucket", "status"}),
 		oktaLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "oktabot_okta_call_duration_seconds", Help: "Okta call latency, by endpoint family.",
+			Name: "oktabot_okta_call_duration_seconds", Help: "Okta call latency, by Okta rate-limit bucket.",
 			Buckets: prometheus.DefBuckets,
-		}, []string{"family"}),
+		}, []string{"bucket"}),
 		waits: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "oktabot_okta_rate_limit_wait_seconds_total", Help: "Time spent waiting for Okta's rate limits, by endpoint family.",
-		}, []string{"family"}),
+			Name: "oktabot_okta_rate_limit_wait_seconds_total", Help: "Time spent waiting for Okta's rate limits, by Okta rate-limit bucket.",
+		}, []string{"bucket"}),
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.oktaCalls, m.oktaLatency, m.waits,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -57,13 +57,13 @@ func (m *metrics) observe(kind, outcome string, d time.Duration) {
 }
 
 // Call and Wait make metrics an okta.Observer.
-func (m *metrics) Call(family string, status int, d time.Duration) {
-	m.oktaCalls.WithLabelValues(family, strconv.Itoa(status)).Inc()
-	m.oktaLatency.WithLabelValues(family).Observe(d.Seconds())
+func (m *metrics) Call(bucket string, status int, d time.Duration) {
+	m.oktaCalls.WithLabelValues(bucket, strconv.Itoa(status)).Inc()
+	m.oktaLatency.WithLabelValues(bucket).Observe(d.Seconds())
 }
 
-func (m *metrics) Wait(family string, d time.Duration) {
-	m.waits.WithLabelValues(family).Add(d.Seconds())
+func (m *metrics) Wait(bucket string, d time.Duration) {
+	m.waits.WithLabelValues(bucket).Add(d.Seconds())
 }
 
 func (m *metrics) handler() http.Handler {

@@ -83,7 +83,7 @@ func TestRunServesSlackAndMetrics(t *testing.T) {
 	for {
 		m := get("/metrics")
 		ok := strings.Contains(m, `oktabot_requests_total{kind="user_details",outcome="ok"} 1`) &&
-			strings.Contains(m, `oktabot_okta_calls_total{family="users",status="200"}`) &&
+			strings.Contains(m, `oktabot_okta_calls_total{bucket="GET /api/v1/users/{id}",status="200"}`) &&
 			strings.Contains(m, "oktabot_okta_call_duration_seconds_bucket")
 		if ok {
 			break

@@ -24,6 +24,7 @@ func cmdSim(ctx context.Context, args []string, io stdio, e env) error {
 	ttl := fs.Duration("token-ttl", time.Hour, "lifetime of issued access tokens")
 	dpop := fs.Bool("dpop", false, "require DPoP-bound tokens, as new Okta service apps do")
 	noAdmin := fs.Bool("no-admin-role", false, "act as a service app without an admin role (lists come back empty)")
+	dialect := dialectFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -35,12 +36,20 @@ func cmdSim(ctx context.Context, args []string, io stdio, e env) error {
 	if err := checkOrgURL("http://" + *addr); err != nil {
 		return fmt.Errorf("--addr %s: the simulator serves plain http, so only on a loopback address such as 127.0.0.1:8443", *addr)
 	}
-	var fx *oktasim.Fixture
+	if err := checkDialect(*dialect); err != nil {
+		return err
+	}
+	fx := oktasim.DemoIn(*dialect)
 	if *orgFile != "" {
 		var err error
 		if fx, err = oktasim.LoadFixture(*orgFile); err != nil {
 			return err
 		}
+		fs.Visit(func(f *flag.Flag) { // an explicit --dialect overrides the fixture's
+			if f.Name == "dialect" {
+				fx.Dialect = *dialect
+			}
+		})
 	}
 	log := newLogger(io.err, e)
 	s, err := startSim(fx, *addr, log)
@@ -64,5 +73,19 @@ func cmdSim(ctx context.Context, args []string, io stdio, e env) error {
 	}
 	fmt.Fprintln(io.out, "\nPress Ctrl-C to stop.")
 	<-ctx.Done()
+	return nil
+}
+
+// dialectFlag adds --dialect: the kind of org the simulator plays.
+func dialectFlag(fs *flag.FlagSet) *string {
+	return fs.String("dialect", oktasim.DialectOIE, "kind of org: "+oktasim.DialectOIE+" (Identity Engine) or "+oktasim.DialectClassic+
+		" (Classic Engine); the demo org's System Log is written the way that kind of org writes it")
+}
+
+// checkDialect refuses a --dialect the simulator does not know.
+func checkDialect(d string) error {
+	if d != oktasim.DialectOIE && d != oktasim.DialectClassic {
+		return fmt.Errorf("--dialect %q: want %s or %s", d, oktasim.DialectOIE, oktasim.DialectClassic)
+	}
 	return nil
 }

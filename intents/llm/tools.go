@@ -106,7 +106,7 @@ func paramsOf(info intents.KindInfo) parameters {
 
 // Enumerations the validators accept (their canonical forms).
 var (
-	policyTypes  = []string{"OKTA_SIGN_ON", "PASSWORD", "MFA_ENROLL", "ACCESS_POLICY"}
+	policyTypes  = intents.PolicyTypes()
 	outcomes     = []string{"SUCCESS", "FAILURE", "SKIPPED", "ALLOW", "DENY", "CHALLENGE", "UNKNOWN"}
 	userStatuses = []string{"STAGED", "PROVISIONED", "ACTIVE", "RECOVERY", "PASSWORD_EXPIRED", "LOCKED_OUT", "SUSPENDED", "DEPROVISIONED"}
 	appStatuses  = []string{"ACTIVE", "INACTIVE"}

@@ -129,7 +129,7 @@ func supportResetVerb(t string) (string, bool) {
 		return "reset the password of", true
 	case "user.mfa.factor.update":
 		return "updated an MFA factor of", true
-	case "system.mfa.factor.deactivate":
+	case "system.mfa.factor.deactivate", authenticatorOff:
 		return "deactivated an MFA factor for", true
 	case "user.mfa.attempt_bypass":
 		return "bypassed MFA for", true

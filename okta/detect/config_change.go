@@ -7,7 +7,7 @@ import (
 )
 
 // security_config_change: policies, rules, network zones, identity
-// providers and log streams changed.
+// providers, log streams and (Identity Engine) authenticators changed.
 
 const (
 	baseConfigChange = 25 // one change: Medium
@@ -32,6 +32,8 @@ func configObject(t string) string {
 		return "app sign-on policy"
 	case strings.HasPrefix(t, "system.log_stream.lifecycle."):
 		return "log stream"
+	case strings.HasPrefix(t, "security.authenticator.lifecycle."):
+		return "authenticator"
 	}
 	return "configuration"
 }
@@ -122,7 +124,7 @@ func configNames(e intents.Event) string {
 
 // governsSignOn reports a policy or rule about sign-on, MFA or access.
 func governsSignOn(e intents.Event) bool {
-	if strings.HasPrefix(e.EventType, "application.policy.sign_on.") {
+	if strings.HasPrefix(e.EventType, "application.policy.sign_on.") || strings.HasPrefix(e.EventType, "security.authenticator.") {
 		return true
 	}
 	for _, t := range e.Targets {

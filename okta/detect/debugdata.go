@@ -13,7 +13,10 @@ import (
 // are structured: behaviors and risk in Java's map notation
 // ("{New Geo-Location=NEGATIVE, New Device=POSITIVE}", "{level=HIGH,
 // reasons=Anomalous Device, Anomalous Location}"), logOnlySecurityData and
-// threatDetections as JSON text.
+// threatDetections as JSON text. Okta also writes behaviors and risk as a
+// JSON array of "Name=VALUE" strings or as a JSON object (and the adapter
+// passes a non-string value on as its compact JSON): keyValues reads all
+// three.
 
 // braced parses Java's map notation. A part without "=" continues the value
 // before it (reasons hold commas).
@@ -38,6 +41,46 @@ func braced(s string) map[string]string {
 		out[k] = strings.TrimSpace(v)
 	}
 	return out
+}
+
+// keyValues reads a behaviors or risk value in any of Okta's shapes: a
+// braced string ("{New Device=POSITIVE, New IP=NEGATIVE}"), a JSON array
+// of "Name=VALUE" strings (["New Device=POSITIVE","New IP=NEGATIVE"]) or a
+// JSON object ({"New Device":"POSITIVE"}; a list value, like risk's
+// reasons, is joined with ", ").
+func keyValues(s string) map[string]string {
+	s = strings.TrimSpace(s)
+	switch {
+	case strings.HasPrefix(s, "["):
+		var list []any
+		if json.Unmarshal([]byte(s), &list) == nil {
+			out := map[string]string{}
+			last := ""
+			for _, item := range list {
+				part := text(item)
+				k, v, ok := strings.Cut(part, "=")
+				if !ok { // a reason with a comma, split by the writer
+					if last != "" && strings.TrimSpace(part) != "" {
+						out[last] += ", " + strings.TrimSpace(part)
+					}
+					continue
+				}
+				last = strings.TrimSpace(k)
+				out[last] = strings.TrimSpace(v)
+			}
+			return out
+		}
+	case strings.HasPrefix(s, "{\""):
+		var m map[string]any
+		if json.Unmarshal([]byte(s), &m) == nil {
+			out := make(map[string]string, len(m))
+			for k, v := range m {
+				out[strings.TrimSpace(k)] = strings.TrimSpace(text(v))
+			}
+			return out
+		}
+	}
+	return braced(s)
 }
 
 // securityData is debugData.logOnlySecurityData.
@@ -68,7 +111,7 @@ func behaviors(e intents.Event) map[string]string {
 		}
 	}
 	if s := e.Debug["behaviors"]; s != "" {
-		for k, v := range braced(s) {
+		for k, v := range keyValues(s) {
 			out[k] = strings.ToUpper(v)
 		}
 	}
@@ -84,7 +127,7 @@ func positive(e intents.Event, name string) bool {
 // reasons.
 func risk(e intents.Event) (level, reasons string) {
 	if s := e.Debug["risk"]; s != "" {
-		m := braced(s)
+		m := keyValues(s)
 		return strings.ToUpper(m["level"]), m["reasons"]
 	}
 	if d, ok := logOnly(e); ok && d.Risk != nil {

@@ -68,7 +68,8 @@ func subject(e intents.Event) string {
 }
 
 // isFailedSignIn reports a failed primary authentication: a failed
-// user.session.start or user.authentication.* other than MFA and SSO.
+// user.session.start or user.authentication.* other than MFA and SSO, and
+// on Identity Engine orgs a failed password check.
 func isFailedSignIn(e intents.Event) bool {
 	if !failed(e) {
 		return false
@@ -76,10 +77,43 @@ func isFailedSignIn(e intents.Event) bool {
 	switch e.EventType {
 	case "user.session.start":
 		return true
-	case "user.authentication.sso", "user.authentication.auth_via_mfa":
+	case "user.authentication.sso":
 		return false
+	case "user.authentication.auth_via_mfa":
+		return passwordCheck(e)
 	}
 	return strings.HasPrefix(e.EventType, "user.authentication.")
+}
+
+// IsFailedSignIn reports a failed primary sign-in as the detections count
+// it: a failed user.session.start or user.authentication.* event other
+// than MFA and SSO, and a failed Identity Engine password check.
+func IsFailedSignIn(e intents.Event) bool { return isFailedSignIn(e) }
+
+// passwordCheck reports an Identity Engine password check. Identity Engine
+// treats the password as one more authenticator and logs every check of
+// it as user.authentication.auth_via_mfa with debugData.factor
+// PASSWORD_AS_FACTOR and a "Password" AuthenticatorEnrollment target; a
+// wrong password is that event with outcome FAILURE, INVALID_CREDENTIALS.
+func passwordCheck(e intents.Event) bool {
+	if e.EventType != "user.authentication.auth_via_mfa" {
+		return false
+	}
+	if f := strings.TrimSpace(e.Debug["factor"]); f != "" {
+		return strings.EqualFold(f, "PASSWORD_AS_FACTOR")
+	}
+	for _, t := range e.Targets {
+		if strings.EqualFold(t.Type, "AuthenticatorEnrollment") && strings.EqualFold(t.Detail["methodTypeUsed"], "Password") {
+			return true
+		}
+	}
+	return false
+}
+
+// isMFAChallenge reports a second-factor step: an auth_via_mfa event that
+// is not a password check.
+func isMFAChallenge(e intents.Event) bool {
+	return e.EventType == "user.authentication.auth_via_mfa" && !passwordCheck(e)
 }
 
 // isSignIn reports a successful primary sign-in.
@@ -132,11 +166,16 @@ func isPrivilegeGrant(t string) bool {
 	return false
 }
 
-// isConfigChange reports the event types of security_config_change.
+// isConfigChange reports the event types of security_config_change: an
+// authenticator deactivated for the whole org is mfa_factor_reset's, its
+// other lifecycle events (create, activate, update) are config changes.
 func isConfigChange(t string) bool {
+	if t == authenticatorOff {
+		return false
+	}
 	prefixes := [...]string{
 		"policy.lifecycle.", "policy.rule.", "zone.", "system.idp.lifecycle.",
-		"application.policy.sign_on.", "system.log_stream.lifecycle.",
+		"application.policy.sign_on.", "system.log_stream.lifecycle.", "security.authenticator.lifecycle.",
 	}
 	for _, p := range prefixes {
 		if strings.HasPrefix(t, p) {

@@ -48,7 +48,7 @@ func mfaFailures(tl *timeline) []finding {
 		switch {
 		case e.EventType == "user.mfa.attempt_bypass":
 			bypass[u] = append(bypass[u], i)
-		case e.EventType == "user.authentication.auth_via_mfa" && failed(e) && !isPush(e) && !fastPassPhish(e):
+		case isMFAChallenge(e) && failed(e) && !isPush(e) && !fastPassPhish(e):
 			byUser[u] = append(byUser[u], i)
 		}
 	}
@@ -115,13 +115,17 @@ func (tl *timeline) factors(idx []int) string {
 	return " (factors " + strings.Join(fs, ", ") + ")"
 }
 
+// authenticatorOff is Identity Engine's event for an authenticator turned
+// off for the whole org, Classic's system.mfa.factor.deactivate.
+const authenticatorOff = "security.authenticator.lifecycle.deactivate"
+
 // mfaFactorReset finds factors reset, deactivated, suspended or updated, and
-// a factor disabled org-wide.
+// a factor (Classic) or authenticator (Identity Engine) disabled org-wide.
 func mfaFactorReset(tl *timeline) []finding {
 	var out []finding
 	for i, e := range tl.events {
 		switch e.EventType {
-		case "system.mfa.factor.deactivate":
+		case "system.mfa.factor.deactivate", authenticatorOff:
 			out = append(out, tl.orgFactorOff(i))
 		case "user.mfa.factor.deactivate", "user.mfa.factor.reset_all", "user.mfa.factor.suspend", "user.mfa.factor.update":
 			if f, ok := tl.factorReset(i); ok {
@@ -193,6 +197,12 @@ func (tl *timeline) orgFactorOff(i int) finding {
 	f := "An MFA factor"
 	if n := factorName(e); n != "" {
 		f = "MFA factor " + n
+	}
+	if e.EventType == authenticatorOff {
+		f = "An authenticator"
+		if n := factorName(e); n != "" {
+			f = "Authenticator " + n
+		}
 	}
 	ev.add(baseOrgMFAOff, "%s deactivated for the whole org", f)
 	by := ""

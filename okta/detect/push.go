@@ -39,7 +39,7 @@ func pushEvent(e intents.Event) pushKind {
 	case "user.mfa.okta_verify.deny_push":
 		return pushDenied
 	case "user.authentication.auth_via_mfa":
-		if !isPush(e) {
+		if passwordCheck(e) || !isPush(e) {
 			return noPush
 		}
 		if failed(e) {
@@ -182,7 +182,7 @@ func (tl *timeline) verifiedAfter(user string, from, to time.Time) (int, bool) {
 		if subject(e) != user {
 			continue
 		}
-		if isSignIn(e) || (e.EventType == "user.authentication.auth_via_mfa" && succeeded(e)) {
+		if isSignIn(e) || (isMFAChallenge(e) && succeeded(e)) {
 			return i, true
 		}
 	}

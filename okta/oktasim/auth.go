@@ -3,12 +3,15 @@ package oktasim
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"math"
 	"net/http"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/go-jose/go-jose/v4/jwt"
 )
 
 const (
@@ -34,7 +37,7 @@ var wildcardScope = regexp.MustCompile(`^okta\.[A-Za-z]+\.(read|manage)$`)
 
 // handleToken is POST /oauth2/v1/token.
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
-	if !s.rateLimit(w, "token") {
+	if !s.rateLimit(w, r) {
 		return
 	}
 	tok, err := s.grant(r)
@@ -86,7 +89,7 @@ func (s *Server) grant(r *http.Request) (*tokenAnswer, *oauthError) {
 	if perr != nil {
 		return nil, errInvalidClient("The client_assertion is not a valid JWT.")
 	}
-	clientID := j.claims.Sub
+	clientID := j.claims.Subject
 	if id := r.PostForm.Get("client_id"); id != "" && id != clientID {
 		return nil, errInvalidClient("The client_id does not match the client_assertion's subject.")
 	}
@@ -133,13 +136,13 @@ func (s *Server) grant(r *http.Request) (*tokenAnswer, *oauthError) {
 	// The jti is spent only now, so a request refused for want of a DPoP
 	// nonce may be retried with the same assertion.
 	s.mu.Lock()
-	if _, used := s.usedJTIs[j.claims.Jti]; used {
+	if _, used := s.usedJTIs[j.claims.ID]; used {
 		s.mu.Unlock()
 		return nil, errInvalidClient("The client_assertion token has already been used (its 'jti' claim is a replay).")
 	}
-	s.usedJTIs[j.claims.Jti] = unixTime(*j.claims.Exp).Add(clockSkew)
+	s.usedJTIs[j.claims.ID] = j.claims.Expiry.Time().Add(clockSkew)
 	s.pruneLocked(now)
-	tokenStr := newTokenString(r, clientID, scopes, now, ttl)
+	tokenStr := newTokenString(r, clientID, scopes, jkt, now, ttl)
 	s.tokens[tokenStr] = &accessToken{clientID: clientID, appName: clientID, scopes: scopes,
 		expires: now.Add(ttl), gen: gen, jkt: jkt}
 	s.mu.Unlock()
@@ -152,42 +155,53 @@ func (s *Server) grant(r *http.Request) (*tokenAnswer, *oauthError) {
 }
 
 // checkAssertion verifies a client assertion for app (everything but the
-// jti replay).
-func checkAssertion(j *jws, app ServiceApp, aud string, now time.Time) *oauthError {
-	if app.KeyID != "" && j.header.Kid != app.KeyID {
+// jti replay): the kid, the alg against the registered key's type, the
+// signature, then the claims with go-jose's validation (iss = sub = the
+// client id, aud = the token endpoint, exp, nbf and iat with clockSkew)
+// plus what Okta adds: exp is required, at most an hour after iat, and a
+// jti is required.
+func checkAssertion(j *signedJWT, app ServiceApp, aud string, now time.Time) *oauthError {
+	if app.KeyID != "" && j.header.KeyID != app.KeyID {
 		return errInvalidClient("The client_assertion token has a kid which does not identify a key in the client's JWKS.")
 	}
-	if app.PublicKey == nil || j.verify(app.PublicKey) != nil {
+	if app.PublicKey == nil {
+		return errInvalidClient(descBadClient)
+	}
+	switch j.verify(app.PublicKey) {
+	case nil:
+	case errAlgMismatch:
+		return errInvalidClient("The client_assertion token's signature algorithm (" + j.alg() + ") does not match the client's key.")
+	default:
 		return errInvalidClient("The client_assertion signature is invalid.")
 	}
 	c := j.claims
-	if c.Iss != app.ClientID || c.Sub != app.ClientID {
-		return errInvalidClient("The issuer [iss] and subject [sub] claims in the client_assertion must both be the client_id.")
-	}
-	if !slices.Contains(c.Aud, aud) {
-		return errInvalidClient("The audience [aud] claim in the client_assertion is invalid; it must be the endpoint invoked for the client_assertion: " + aud + ".")
-	}
-	if c.Exp == nil {
+	if c.Expiry == nil {
 		return errInvalidClient("The client_assertion token must contain an 'exp' claim.")
 	}
-	exp := unixTime(*c.Exp)
-	if !now.Before(exp) {
+	err := c.ValidateWithLeeway(jwt.Expected{Issuer: app.ClientID, Subject: app.ClientID,
+		AnyAudience: jwt.Audience{aud}, Time: now}, clockSkew)
+	switch {
+	case errors.Is(err, jwt.ErrInvalidIssuer), errors.Is(err, jwt.ErrInvalidSubject):
+		return errInvalidClient("The issuer [iss] and subject [sub] claims in the client_assertion must both be the client_id.")
+	case errors.Is(err, jwt.ErrInvalidAudience):
+		return errInvalidClient("The audience [aud] claim in the client_assertion is invalid; it must be the endpoint invoked for the client_assertion: " + aud + ".")
+	case errors.Is(err, jwt.ErrExpired):
 		return errInvalidClient("The client_assertion token is expired.")
+	case errors.Is(err, jwt.ErrNotValidYet):
+		return errInvalidClient("The client_assertion token is not yet valid.")
+	case errors.Is(err, jwt.ErrIssuedInTheFuture):
+		return errInvalidClient("The client_assertion token was issued in the future.")
+	case err != nil:
+		return errInvalidClient(descBadClient)
 	}
 	issued := now
-	if c.Iat != nil {
-		issued = unixTime(*c.Iat)
-		if issued.After(now.Add(clockSkew)) {
-			return errInvalidClient("The client_assertion token was issued in the future.")
-		}
+	if c.IssuedAt != nil {
+		issued = c.IssuedAt.Time()
 	}
-	if exp.Sub(issued) > assertionMaxTT+clockSkew {
+	if c.Expiry.Time().Sub(issued) > assertionMaxTT+clockSkew {
 		return errInvalidClient("The client_assertion token has an expiration too far into the future.")
 	}
-	if c.Nbf != nil && unixTime(*c.Nbf).After(now.Add(clockSkew)) {
-		return errInvalidClient("The client_assertion token is not yet valid.")
-	}
-	if c.Jti == "" {
+	if c.ID == "" {
 		return errInvalidClient("The client_assertion token must contain a 'jti' claim.")
 	}
 	return nil
@@ -236,16 +250,21 @@ func (s *Server) pruneLocked(now time.Time) {
 func tokenURL(r *http.Request) string { return scheme(r) + "://" + r.Host + "/oauth2/v1/token" }
 
 // newTokenString makes an access token that looks like Okta's (a JWT from
-// the org authorization server); its signature part is random, so it is only
-// ever looked up, never verified.
-func newTokenString(r *http.Request, clientID string, scopes []string, now time.Time, ttl time.Duration) string {
+// the org authorization server, with cnf.jkt, the proof key's thumbprint,
+// when it is DPoP-bound); its signature part is random, so it is only ever
+// looked up, never verified.
+func newTokenString(r *http.Request, clientID string, scopes []string, jkt string, now time.Time, ttl time.Duration) string {
 	enc := base64.RawURLEncoding
 	head, _ := json.Marshal(map[string]string{"kid": "oktasim", "alg": "RS256"})
 	org := scheme(r) + "://" + r.Host
-	body, _ := json.Marshal(map[string]any{
+	claims := map[string]any{
 		"ver": 1, "jti": "AT." + randomText(24), "iss": org, "aud": org,
 		"iat": now.Unix(), "exp": now.Add(ttl).Unix(), "cid": clientID, "scp": scopes, "sub": clientID,
-	})
+	}
+	if jkt != "" {
+		claims["cnf"] = map[string]string{"jkt": jkt}
+	}
+	body, _ := json.Marshal(claims)
 	return enc.EncodeToString(head) + "." + enc.EncodeToString(body) + "." + randomText(43)
 }
 
@@ -287,21 +306,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) *caller {
 	if !strings.EqualFold(schemeName, "DPoP") {
 		return invalid()
 	}
-	p, desc := checkProof(r, r.Header.Get("DPoP"), now, tokenHash(raw))
-	if desc == "" && p.jkt != t.jkt {
-		desc = "The DPoP proof JWT key does not match the access token's binding."
-	}
-	if desc == "" {
-		s.mu.Lock()
-		fresh := s.useProofLocked(p, now)
-		s.mu.Unlock()
-		if !fresh {
-			desc = "The DPoP proof JWT has already been used."
-		}
-	}
-	if desc != "" {
-		w.Header().Set("WWW-Authenticate", dpopChallenge(r, "", "invalid_dpop_proof", desc))
-		writeOAuthError(w, errInvalidDPoP(desc))
+	if !s.checkResourceProof(w, r, t, raw, now) {
 		return nil
 	}
 	return &caller{clientID: t.clientID, appName: t.appName, token: t}

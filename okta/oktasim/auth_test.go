@@ -2,7 +2,11 @@ package oktasim
 
 import (
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -20,11 +24,7 @@ func TestTokenGrant(t *testing.T) {
 	}
 
 	with := func(client string, mod func(c map[string]any)) map[string]any {
-		c := assertionClaims(ts, client)
-		if mod != nil {
-			mod(c)
-		}
-		return c
+		return claimsWith(ts, client, mod)
 	}
 	kid := map[string]any{"kid": testKid}
 	tests := []struct {
@@ -209,6 +209,151 @@ func TestAPIWithoutToken(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != 401 {
 			t.Errorf("GET /api/v1/users with Authorization %q = %d, want 401", auth, resp.StatusCode)
+		}
+	}
+}
+
+// claimsWith is assertionClaims for client changed by mod.
+func claimsWith(ts *httptest.Server, client string, mod func(c map[string]any)) map[string]any {
+	c := assertionClaims(ts, client)
+	if mod != nil {
+		mod(c)
+	}
+	return c
+}
+
+// corruptSignature changes the signature bytes of a compact JWS, leaving its
+// header and claims as they were, so that only a signature check refuses it.
+func corruptSignature(t testing.TB, jws string) string {
+	t.Helper()
+	parts := strings.Split(jws, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a compact JWS: %d parts", len(parts))
+	}
+	sig, err := b64.DecodeString(parts[2])
+	if err != nil || len(sig) == 0 {
+		t.Fatalf("signature is not base64url: %v", err)
+	}
+	sig[len(sig)/2] ^= 0x5a
+	return parts[0] + "." + parts[1] + "." + b64.EncodeToString(sig)
+}
+
+// TestAssertionRefused sends real signed client assertions over HTTP that
+// Okta refuses, each for one reason, and checks that the simulator names
+// that reason: a check that is switched off lets the grant through or
+// names another reason.
+func TestAssertionRefused(t *testing.T) {
+	s, ts := newSim(t, nil)
+	const ecClient, otherClient = "0oaec", "0oaother"
+	s.AddServiceApp(ServiceApp{ClientID: ecClient, PublicKey: &testECKey().PublicKey, KeyID: "kid-ec"})
+	s.AddServiceApp(ServiceApp{ClientID: otherClient, PublicKey: &otherRSAKey().PublicKey})
+	otherEC, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	with := func(client string, mod func(c map[string]any)) map[string]any {
+		return claimsWith(ts, client, mod)
+	}
+	kid := map[string]any{"kid": testKid}
+	ecKid := map[string]any{"kid": "kid-ec"}
+	now := time.Now()
+	tests := []struct {
+		name     string
+		jwt      string
+		clientID string // the form's client_id, when sent
+		want     string // in error_description
+	}{
+		{name: "bad signature (signature bytes changed)",
+			jwt:  corruptSignature(t, signJWT(t, testRSAKey(), kid, with(testClient, nil))),
+			want: "signature is invalid"},
+		{name: "bad ES256 signature (signature bytes changed)",
+			jwt:  corruptSignature(t, signJWT(t, testECKey(), ecKid, with(ecClient, nil))),
+			want: "signature is invalid"},
+		{name: "wrong EC key",
+			jwt:  signJWT(t, otherEC, ecKid, with(ecClient, nil)),
+			want: "signature is invalid"},
+		{name: "RSA key, EC signature with ES256",
+			jwt:  signJWT(t, testECKey(), kid, with(testClient, nil)),
+			want: "signature algorithm (ES256) does not match"},
+		{name: "RSA key, RSA signature labelled ES256",
+			jwt:  signJWT(t, testRSAKey(), map[string]any{"kid": testKid, "alg": "ES256"}, with(testClient, nil)),
+			want: "signature algorithm (ES256) does not match"},
+		{name: "EC key, RSA signature with RS256",
+			jwt:  signJWT(t, testRSAKey(), ecKid, with(ecClient, nil)),
+			want: "signature algorithm (RS256) does not match"},
+		{name: "iat in the future",
+			jwt: signJWT(t, testRSAKey(), kid, with(testClient, func(c map[string]any) {
+				c["iat"] = now.Add(10 * time.Minute).Unix()
+				c["exp"] = now.Add(20 * time.Minute).Unix()
+			})),
+			want: "issued in the future"},
+		{name: "nbf in the future",
+			jwt: signJWT(t, testRSAKey(), kid, with(testClient, func(c map[string]any) {
+				c["nbf"] = now.Add(10 * time.Minute).Unix()
+			})),
+			want: "not yet valid"},
+		{name: "missing exp",
+			jwt:  signJWT(t, testRSAKey(), kid, with(testClient, func(c map[string]any) { delete(c, "exp") })),
+			want: "must contain an 'exp' claim"},
+		{name: "exp past",
+			jwt: signJWT(t, testRSAKey(), kid, with(testClient, func(c map[string]any) {
+				c["iat"] = now.Add(-20 * time.Minute).Unix()
+				c["exp"] = now.Add(-10 * time.Minute).Unix()
+			})),
+			want: "is expired"},
+		{name: "sub is not the client",
+			jwt: signJWT(t, otherRSAKey(), nil, with(otherClient, func(c map[string]any) {
+				c["iss"] = testClient
+			})),
+			want: "must both be the client_id"},
+		{name: "client_id is not sub",
+			jwt:      signJWT(t, otherRSAKey(), nil, with(otherClient, nil)),
+			clientID: testClient,
+			want:     "client_id does not match"},
+		{name: "wrong kid",
+			jwt:  signJWT(t, testRSAKey(), map[string]any{"kid": "kid-other"}, with(testClient, nil)),
+			want: "kid which does not identify a key"},
+		{name: "wrong aud",
+			jwt: signJWT(t, testRSAKey(), kid, with(testClient, func(c map[string]any) {
+				c["aud"] = ts.URL + "/oauth2/default/v1/token"
+			})),
+			want: "audience [aud]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			form := tokenForm(tt.jwt, "okta.users.read")
+			if tt.clientID != "" {
+				form.Set("client_id", tt.clientID)
+			}
+			resp, body := postToken(t, ts, form, "")
+			if resp.StatusCode != http.StatusUnauthorized || body["error"] != "invalid_client" {
+				t.Fatalf("POST /oauth2/v1/token = %d %v, want 401 invalid_client", resp.StatusCode, body)
+			}
+			if desc, _ := body["error_description"].(string); !strings.Contains(desc, tt.want) {
+				t.Errorf("error_description = %q, want it to contain %q", desc, tt.want)
+			}
+		})
+	}
+	// The same assertions, made right, are granted: each refusal above is
+	// for its one reason.
+	for _, good := range []struct {
+		name string
+		jwt  string
+	}{
+		{"RS256", signJWT(t, testRSAKey(), kid, with(testClient, nil))},
+		{"ES256", signJWT(t, testECKey(), ecKid, with(ecClient, nil))},
+		{"iat and nbf within the skew", signJWT(t, testRSAKey(), kid, with(testClient, func(c map[string]any) {
+			c["iat"] = now.Add(30 * time.Second).Unix()
+			c["nbf"] = now.Add(30 * time.Second).Unix()
+		}))},
+		{"client_id equal to sub", signJWT(t, otherRSAKey(), nil, with(otherClient, nil))},
+	} {
+		form := tokenForm(good.jwt, "okta.users.read")
+		if good.name == "client_id equal to sub" {
+			form.Set("client_id", otherClient)
+		}
+		if resp, body := postToken(t, ts, form, ""); resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: POST /oauth2/v1/token = %d %v, want 200", good.name, resp.StatusCode, body)
 		}
 	}
 }

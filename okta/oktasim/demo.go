@@ -47,14 +47,35 @@ type Story struct {
 // It is deterministic, and every call returns a fresh copy that the caller
 // may change. Every value is what encoding/json would decode (Objects,
 // []any, float64, string, bool, nil), as if read by LoadFixture.
+// It is an Identity Engine org: DemoIn(DialectOIE).
 func Demo() *Fixture {
-	return newDemoBuilder().build().fixture()
+	return DemoIn(DialectOIE)
+}
+
+// DemoIn builds the demo org as an org of dialect (DialectOIE or
+// DialectClassic; anything else panics) and writes its System Log the way
+// that kind of org does. Identity Engine logs every password check as
+// user.authentication.auth_via_mfa (factor PASSWORD_AS_FACTOR), a wrong
+// password included, and a denied Okta Verify push as auth_via_mfa
+// FAILURE (OKTA_VERIFY_PUSH, INVALID_CREDENTIALS); an authenticator turned
+// off for the org is security.authenticator.lifecycle.deactivate. Classic
+// logs a wrong password as user.session.start FAILURE, a denied push as
+// user.mfa.okta_verify.deny_push with an auth_via_mfa FAILURE, and a
+// factor type turned off as system.mfa.factor.deactivate. The people, apps
+// and stories are the same in both.
+func DemoIn(dialect string) *Fixture {
+	return newDemoBuilder(dialect).build().fixture()
 }
 
 // DemoStories lists the stories in the demo org's System Log, in the order
 // they are listed in the design (a to f), with the uuids of their events.
 func DemoStories() []Story {
-	b := newDemoBuilder().build()
+	return DemoStoriesIn(DialectOIE)
+}
+
+// DemoStoriesIn is DemoStories for the demo org of DemoIn(dialect).
+func DemoStoriesIn(dialect string) []Story {
+	b := newDemoBuilder(dialect).build()
 	out := make([]Story, len(b.stories))
 	for i, s := range b.stories {
 		out[i] = *s
@@ -69,6 +90,8 @@ func DemoStories() []Story {
 // keep a change in one part (say, the activity) from reshuffling the others
 // (ids, people).
 type demoBuilder struct {
+	dialect string // DialectOIE or DialectClassic
+
 	ids    *rand.Rand // ids, uuids, session ids, hashes
 	people *rand.Rand // who works where, statuses, factors
 	act    *rand.Rand // ordinary activity
@@ -101,8 +124,12 @@ type demoEvent struct {
 	obj Object
 }
 
-func newDemoBuilder() *demoBuilder {
+func newDemoBuilder(dialect string) *demoBuilder {
+	if dialect != DialectOIE && dialect != DialectClassic {
+		panic("oktasim: demo: dialect " + dialect + ": want " + DialectOIE + " or " + DialectClassic)
+	}
 	return &demoBuilder{
+		dialect: dialect,
 		ids:     rand.New(rand.NewPCG(0x6f6b7461, 1)),
 		people:  rand.New(rand.NewPCG(0x6f6b7461, 2)),
 		act:     rand.New(rand.NewPCG(0x6f6b7461, 3)),
@@ -129,12 +156,14 @@ func (b *demoBuilder) build() *demoBuilder {
 	b.adminWork(tasks)
 	b.writeStories()
 	b.finish()
+	b.makeDefaultPolicies()
 	return b
 }
 
 // fixture renders the org in Okta's JSON shapes.
 func (b *demoBuilder) fixture() *Fixture {
 	fx := &Fixture{
+		Dialect:  b.dialect,
 		Now:      b.now,
 		Users:    make([]Object, 0, len(b.users)),
 		Groups:   make([]Object, 0, len(b.groups)),
@@ -258,6 +287,9 @@ func demoTSOrNil(t time.Time) any {
 	}
 	return demoTS(t)
 }
+
+// classic reports whether the demo org is a Classic Engine org.
+func (b *demoBuilder) classic() bool { return b.dialect == DialectClassic }
 
 // inWindow reports whether t is inside the log's seven days.
 func (b *demoBuilder) inWindow(t time.Time) bool { return t.After(b.start) && t.Before(b.now) }

@@ -12,7 +12,7 @@ type demoApp struct {
 	created, lastUpdated  time.Time
 	settingsApp           Object
 	firstParty            bool   // Okta Admin Console, Dashboard, Browser Plugin
-	policyID              string // its authentication (ACCESS_POLICY) policy
+	policyID              string // its authentication (ACCESS_POLICY) policy; "" on Classic
 	users                 []*demoUser
 	groups                []*demoGroup
 	features              []string
@@ -116,9 +116,11 @@ func (a *demoApp) object() Object {
 			"users":    Object{"href": self + "/users"},
 			"logo": []any{Object{"name": "medium", "href": "https://ok12static.oktacdn.com/fs/bco/4/fs0" + a.id[3:17],
 				"type": "image/png"}},
-			"deactivate":   Object{"href": self + "/lifecycle/deactivate"},
-			"accessPolicy": Object{"href": demoOrgURL + "/api/v1/policies/" + a.policyID},
+			"deactivate": Object{"href": self + "/lifecycle/deactivate"},
 		},
+	}
+	if a.policyID != "" { // Identity Engine: the app's authentication policy
+		obj["_links"].(Object)["accessPolicy"] = Object{"href": demoOrgURL + "/api/v1/policies/" + a.policyID}
 	}
 	creds := obj["credentials"].(Object)
 	settings := obj["settings"].(Object)

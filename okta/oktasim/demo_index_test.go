@@ -11,7 +11,9 @@ import (
 
 // demoOrg indexes a demo fixture for the tests.
 type demoOrg struct {
+	dialect     string
 	fx          *Fixture
+	stories     []Story
 	users       map[string]Object // by id
 	logins      map[string]Object // by login
 	groups      map[string]Object
@@ -26,19 +28,30 @@ type demoOrg struct {
 	err         error
 }
 
-// newDemoOrg is the demo org, indexed. It is built once: the tests only
-// read it.
+// newDemoOrg is the demo org (Identity Engine), indexed. It is built once:
+// the tests only read it.
 func newDemoOrg(t *testing.T) *demoOrg {
 	t.Helper()
-	o := demoOrgOnce()
+	return newDemoOrgIn(t, DialectOIE)
+}
+
+// newDemoOrgIn is the demo org of a dialect, indexed, built once.
+func newDemoOrgIn(t *testing.T, dialect string) *demoOrg {
+	t.Helper()
+	o := demoOrgs[dialect]()
 	if o.err != nil {
 		t.Fatal(o.err)
 	}
 	return o
 }
 
-var demoOrgOnce = sync.OnceValue(func() *demoOrg {
-	o := &demoOrg{fx: Demo(), byActor: map[string][]Object{}, users: map[string]Object{}, logins: map[string]Object{}, groups: map[string]Object{},
+var demoOrgs = map[string]func() *demoOrg{
+	DialectOIE:     sync.OnceValue(func() *demoOrg { return indexDemo(DialectOIE) }),
+	DialectClassic: sync.OnceValue(func() *demoOrg { return indexDemo(DialectClassic) }),
+}
+
+func indexDemo(dialect string) *demoOrg {
+	o := &demoOrg{dialect: dialect, fx: DemoIn(dialect), byActor: map[string][]Object{}, users: map[string]Object{}, logins: map[string]Object{}, groups: map[string]Object{},
 		apps: map[string]Object{}, rules: map[string]Object{}, ruleType: map[string]string{}, events: map[string]Object{},
 		times: map[string]time.Time{}, storyUsers: map[string]bool{}, storyEvents: map[string]bool{}}
 	for _, u := range o.fx.Users {
@@ -68,7 +81,8 @@ var demoOrgOnce = sync.OnceValue(func() *demoOrg {
 		login := demoStr(e, "actor", "alternateId")
 		o.byActor[login] = append(o.byActor[login], e)
 	}
-	for _, s := range DemoStories() {
+	o.stories = DemoStoriesIn(dialect)
+	for _, s := range o.stories {
 		for _, l := range s.Users {
 			o.storyUsers[l] = true
 		}
@@ -77,7 +91,7 @@ var demoOrgOnce = sync.OnceValue(func() *demoOrg {
 		}
 	}
 	return o
-})
+}
 
 // demoVal follows a path of keys through nested objects; nil when absent.
 func demoVal(v any, path ...string) any {
@@ -132,8 +146,23 @@ func (o *demoOrg) at(e Object) time.Time { return o.times[demoStr(e, "uuid")] }
 
 func demoFailedSignIn(e Object) bool {
 	switch demoStr(e, "eventType") {
-	case "user.session.start", "user.authentication.verify", "user.authentication.auth_via_mfa":
+	case "user.session.start", "user.authentication.verify":
 		return demoStr(e, "outcome", "result") == "FAILURE"
+	case "user.authentication.auth_via_mfa": // Identity Engine's password check
+		return demoStr(e, "outcome", "result") == "FAILURE" && demoStr(e, "debugContext", "debugData", "factor") == "PASSWORD_AS_FACTOR"
+	}
+	return false
+}
+
+// demoDeniedPush reports a push the user denied: Classic's deny_push, or
+// Identity Engine's failed Okta Verify push check.
+func demoDeniedPush(e Object) bool {
+	switch demoStr(e, "eventType") {
+	case "user.mfa.okta_verify.deny_push":
+		return true
+	case "user.authentication.auth_via_mfa":
+		return demoStr(e, "outcome", "result") == "FAILURE" && demoStr(e, "outcome", "reason") == "INVALID_CREDENTIALS" &&
+			demoStr(e, "debugContext", "debugData", "factor") == "OKTA_VERIFY_PUSH"
 	}
 	return false
 }

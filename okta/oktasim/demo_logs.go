@@ -51,6 +51,10 @@ func demoMessages(typ string) (message, legacy string) {
 		return "Grant user privilege", "core.user.admin_privilege.granted"
 	case "policy.rule.update":
 		return "Update policy rule", ""
+	case "system.mfa.factor.deactivate":
+		return "Deactivate factor type for org", ""
+	case "security.authenticator.lifecycle.deactivate":
+		return "Deactivate authenticator", ""
 	case "user.lifecycle.create":
 		return "Create Okta user", "core.user.config.user_creation.success"
 	case "user.lifecycle.activate":

@@ -63,7 +63,9 @@ func (b *demoBuilder) newPolicy(typ, name, desc string, priority int, system boo
 	if limit := b.start.AddDate(0, 0, -30); p.lastUpdated.After(limit) {
 		p.lastUpdated = limit
 	}
-	b.policies = append(b.policies, p)
+	if typ != "ACCESS_POLICY" || !b.classic() {
+		b.policies = append(b.policies, p) // a Classic org has no authentication policies
+	}
 	return p
 }
 
@@ -209,7 +211,9 @@ func (b *demoBuilder) makePolicies() {
 	sso.dashboard = b.newRule(p, "Catch-all Rule", true, nil, appSignOn("ALLOW", "1FA", "PT12H", password1()))
 	b.app("Okta Dashboard").policyID = p.id
 	for _, a := range b.apps {
-		if a.policyID == "" {
+		if b.classic() {
+			a.policyID = ""
+		} else if a.policyID == "" {
 			a.policyID = defaultAccess.id
 		}
 	}

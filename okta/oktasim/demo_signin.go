@@ -44,18 +44,15 @@ func (b *demoBuilder) signIn(s demoSignIn) (string, time.Time) {
 	b.emit(e)
 	t = t.Add(b.jitter(4, 12))
 	if s.typo {
-		e = log("user.session.start", t, "FAILURE")
-		e.reason, e.session, e.uri = "INVALID_CREDENTIALS", "", "/idp/idx/challenge/answer"
+		e = log("", t, "")
+		e.uri = "/idp/idx/challenge/answer"
 		e.debug = s.risk.debug(Object{"dtHash": s.dtHash})
-		b.emit(e)
+		b.wrongPassword(e)
 		t = t.Add(b.jitter(6, 15))
 	}
-	e = log("user.authentication.auth_via_mfa", t, "SUCCESS")
-	e.targets = []any{u.target(), u.authenticator(nil)}
-	e.debug = Object{"factor": "PASSWORD_AS_FACTOR", "dtHash": s.dtHash}
-	e.auth = Object{"authenticationProvider": "FACTOR_PROVIDER", "credentialProvider": "OKTA_CREDENTIAL_PROVIDER", "credentialType": "PASSWORD"}
-	e.uri = "/idp/idx/challenge/answer"
-	b.emit(e)
+	if !b.classic() {
+		b.emit(b.passwordCheck(log("", t, "SUCCESS"), Object{"dtHash": s.dtHash}))
+	}
 	uri := "/idp/idx/challenge/answer"
 	if needMFA {
 		t = b.secondFactor(s, f, sid, t)
@@ -115,9 +112,49 @@ func (b *demoBuilder) secondFactor(s demoSignIn, f *demoFactor, sid string, t ti
 	return t
 }
 
-// denyPush writes a push the user rejected: Okta Verify's deny event and
-// the failed MFA attempt.
+// passwordCheck turns l into Identity Engine's password check: the
+// password is an authenticator, checked by user.authentication.auth_via_mfa
+// with debugData.factor PASSWORD_AS_FACTOR; debug is the rest of its
+// debugData.
+func (b *demoBuilder) passwordCheck(l demoLog, debug Object) demoLog {
+	l.typ = "user.authentication.auth_via_mfa"
+	l.targets = []any{l.actor.target(), l.actor.authenticator(nil)}
+	l.debug = Object{"factor": "PASSWORD_AS_FACTOR", "factorIntent": "AUTHENTICATION"}
+	for k, v := range debug {
+		l.debug[k] = v
+	}
+	l.auth = Object{"authenticationProvider": "FACTOR_PROVIDER", "credentialProvider": "OKTA_CREDENTIAL_PROVIDER", "credentialType": "PASSWORD"}
+	l.uri = "/idp/idx/challenge/answer"
+	return l
+}
+
+// wrongPassword writes a sign-in attempt with a wrong password from l's
+// actor, place, time and debugData: on Classic a failed
+// user.session.start, outside any session; on Identity Engine a failed
+// password check.
+func (b *demoBuilder) wrongPassword(l demoLog) {
+	l.result, l.reason = "FAILURE", "INVALID_CREDENTIALS"
+	if b.classic() {
+		l.typ, l.session = "user.session.start", ""
+		b.emit(l)
+		return
+	}
+	b.emit(b.passwordCheck(l, l.debug))
+}
+
+// denyPush writes a push the user rejected. Classic logs Okta Verify's
+// deny event and the failed MFA attempt; Identity Engine only the failed
+// MFA attempt, as invalid credentials, with Okta Verify's answer in
+// debugData.pushOnlyResponseType.
 func (b *demoBuilder) denyPush(log func(string, time.Time, string) demoLog, t time.Time) {
+	if !b.classic() {
+		e := log("user.authentication.auth_via_mfa", t, "FAILURE")
+		e.reason, e.uri = "INVALID_CREDENTIALS", "/idp/idx/authenticators/poll"
+		e.debug["pushOnlyResponseType"] = "OV_RESPONSE_DENY"
+		e.auth = Object{"authenticationProvider": "FACTOR_PROVIDER", "credentialProvider": "OKTA_CREDENTIAL_PROVIDER"}
+		b.emit(e)
+		return
+	}
 	e := log("user.mfa.okta_verify.deny_push", t, "FAILURE")
 	e.reason, e.uri = "User rejected Okta push verify", "/idp/idx/authenticators/poll"
 	b.emit(e)

@@ -75,9 +75,8 @@ func (b *demoBuilder) storyTor() {
 	risk := demoRisk{level: "HIGH", reasons: "Anomalous Device, Anonymizing Proxy, New Geo-Location", positive: demoAllPositive()}
 	start := demoUTC(time.October, 16, 14, 12, 3, 418)
 	for _, s := range []int{0, 61, 118, 183, 240, 301, 367, 425, 488, 549, 612, 679} { // 12 tries, under the lockout's 15
-		b.emit(demoLog{typ: "user.session.start", at: start.Add(time.Duration(s) * time.Second), actor: john, from: tor,
-			agent: agent, result: "FAILURE", reason: "INVALID_CREDENTIALS", uri: "/idp/idx/challenge/answer",
-			debug: risk.debug(Object{"dtHash": dt})})
+		b.wrongPassword(demoLog{at: start.Add(time.Duration(s) * time.Second), actor: john, from: tor,
+			agent: agent, uri: "/idp/idx/challenge/answer", debug: risk.debug(Object{"dtHash": dt})})
 	}
 	sid, _ := b.signIn(demoSignIn{u: john, at: demoUTC(time.October, 16, 14, 25, 11, 92), from: tor, agent: agent, dtHash: dt, risk: risk})
 	apps := []string{"GitHub", "AWS", "Slack", "Google Workspace", "Box", "1Password", "Confluence"}
@@ -111,10 +110,9 @@ func (b *demoBuilder) storyPushFatigue() {
 		result: "CHALLENGE", reason: "Sign-on policy evaluation resulted in CHALLENGE",
 		targets: []any{b.app("Okta Dashboard").target(), rule.target()}, debug: risk.debug(Object{"dtHash": dt}),
 		uri: "/idp/idx/identify"})
-	pw := log("user.authentication.auth_via_mfa", t.Add(7*time.Second), "SUCCESS")
-	pw.targets = []any{emily.target(), emily.authenticator(nil)}
-	pw.debug = Object{"factor": "PASSWORD_AS_FACTOR", "dtHash": dt}
-	b.emit(pw)
+	if !b.classic() {
+		b.emit(b.passwordCheck(log("", t.Add(7*time.Second), "SUCCESS"), Object{"dtHash": dt}))
+	}
 	// two pushes go unanswered, seven are rejected (all in 02:40–02:50), the tenth is accepted
 	for _, p := range []struct{ sent, denied string }{
 		{"02:38:25", ""}, {"02:39:41", ""}, {"02:40:03", "02:40:19"}, {"02:41:08", "02:41:21"}, {"02:42:27", "02:42:36"},
@@ -192,7 +190,8 @@ func (b *demoBuilder) storyGrant() {
 // requirement out of the Engineering global session policy's rule.
 func (b *demoBuilder) storyPolicy() {
 	lisa := b.role("lisa")
-	b.begin(demoStoryPolicy, "Sign-on policy weakened: MFA no longer required for Engineering", []*demoUser{lisa}, "security_config_change")
+	b.begin(demoStoryPolicy, "Sign-on policy weakened: MFA no longer required for Engineering", []*demoUser{lisa},
+		"security_config_change", "mfa_factor_reset")
 	from := lisa.city.officeNet
 	sid, t := b.signIn(demoSignIn{u: lisa, at: demoUTC(time.October, 13, 23, 39, 5, 860), from: from, agent: lisa.agent,
 		dtHash: lisa.dtHash})
@@ -211,6 +210,20 @@ func (b *demoBuilder) storyPolicy() {
 		result: "SUCCESS", targets: []any{ruleTarget, policyTarget},
 		uri: "/api/v1/policies/" + rule.policy.id + "/rules/" + rule.id, debug: Object{"dtHash": lisa.dtHash}})
 	b.signOn.weaken()
+	// and the security question, which nobody has enrolled, is turned off
+	// for the whole org
+	off := demoLog{at: demoUTC(time.October, 13, 23, 51, 38, 905), actor: lisa, from: from, agent: lisa.agent, session: sid,
+		result: "SUCCESS", debug: Object{"dtHash": lisa.dtHash}}
+	if b.classic() {
+		off.typ, off.uri = "system.mfa.factor.deactivate", "/api/v1/org/factors/question/lifecycle/deactivate"
+		off.debug["factor"] = "QUESTION"
+	} else {
+		id := b.newID("aut")
+		off.typ, off.uri = "security.authenticator.lifecycle.deactivate", "/api/v1/authenticators/"+id+"/lifecycle/deactivate"
+		off.targets = []any{Object{"id": id, "type": "Authenticator", "alternateId": "security_question",
+			"displayName": "Security Question", "detailEntry": nil}}
+	}
+	b.emit(off)
 	b.sessionEnd(lisa, sid, from, lisa.agent, demoUTC(time.October, 13, 23, 55, 40, 118))
 }
 
@@ -227,7 +240,7 @@ func (b *demoBuilder) storyLockout() {
 	start := demoUTC(time.October, 15, 14, 3, 10, 266)
 	offsets := []int{0, 27, 61, 88, 124, 151, 190, 219, 248, 271, 305, 333, 367, 402, 431} // the policy's 15 attempts
 	for _, s := range offsets {
-		b.emit(log("user.session.start", start.Add(time.Duration(s)*time.Second), "INVALID_CREDENTIALS"))
+		b.wrongPassword(log("", start.Add(time.Duration(s)*time.Second), ""))
 	}
 	locked := start.Add(431*time.Second + 412*time.Millisecond)
 	b.emit(log("user.account.lock", locked, "LOCKED_OUT"))

@@ -18,8 +18,13 @@ func demoCatalogue() []string {
 }
 
 func TestDemoStories(t *testing.T) {
-	o := newDemoOrg(t)
-	stories := DemoStories()
+	for _, d := range []string{DialectOIE, DialectClassic} {
+		t.Run(d, func(t *testing.T) { testDemoStories(t, newDemoOrgIn(t, d)) })
+	}
+}
+
+func testDemoStories(t *testing.T, o *demoOrg) {
+	stories := o.stories
 	checks := map[string]func(t *testing.T, o *demoOrg, s Story, evs []Object){
 		"a": demoCheckTor, "b": demoCheckPushFatigue, "c": demoCheckCountries,
 		"d": demoCheckGrant, "e": demoCheckPolicy, "f": demoCheckLockout,
@@ -147,7 +152,7 @@ func demoDetectionChecks() map[string]func(o *demoOrg, s Story, evs []Object) st
 			return "no consecutive sign-ins faster than 900 km/h"
 		},
 		"mfa_push_fatigue": func(o *demoOrg, s Story, evs []Object) string {
-			if n := count(o, evs, func(e Object) bool { return is(e, "user.mfa.okta_verify.deny_push", "") }, 10*time.Minute); n < 5 {
+			if n := count(o, evs, demoDeniedPush, 10*time.Minute); n < 5 {
 				return fmt.Sprintf("%d denied pushes in 10 min, want 5", n)
 			}
 			return ""
@@ -163,6 +168,14 @@ func demoDetectionChecks() map[string]func(o *demoOrg, s Story, evs []Object) st
 				return ""
 			}
 			return "no user.account.privilege.grant"
+		},
+		"mfa_factor_reset": func(o *demoOrg, s Story, evs []Object) string {
+			if has(evs, func(e Object) bool {
+				return is(e, "system.mfa.factor.deactivate", "SUCCESS") || is(e, "security.authenticator.lifecycle.deactivate", "SUCCESS")
+			}) {
+				return ""
+			}
+			return "no factor type or authenticator deactivated for the org"
 		},
 		"security_config_change": func(o *demoOrg, s Story, evs []Object) string {
 			if has(evs, func(e Object) bool { return strings.HasPrefix(demoStr(e, "eventType"), "policy.rule.") }) {
@@ -186,7 +199,7 @@ func demoCheckTor(t *testing.T, o *demoOrg, s Story, evs []Object) {
 			continue
 		}
 		switch {
-		case demoStr(e, "eventType") == "user.session.start" && demoStr(e, "outcome", "result") == "FAILURE" && success.IsZero():
+		case demoFailedSignIn(e) && success.IsZero():
 			failures = append(failures, o.at(e))
 		case demoStr(e, "eventType") == "user.session.start" && demoStr(e, "outcome", "result") == "SUCCESS" && success.IsZero():
 			success = o.at(e)
@@ -229,7 +242,7 @@ func demoCheckPushFatigue(t *testing.T, o *demoOrg, s Story, evs []Object) {
 		switch typ, result := demoStr(e, "eventType"), demoStr(e, "outcome", "result"); {
 		case typ == "system.push.send_factor_verify_push":
 			sent++
-		case typ == "user.mfa.okta_verify.deny_push":
+		case demoDeniedPush(e):
 			denies = append(denies, o.at(e))
 		case typ == "user.authentication.auth_via_mfa" && result == "SUCCESS" && factor == "OKTA_VERIFY_PUSH":
 			accepted = o.at(e)
@@ -369,6 +382,63 @@ func demoCheckLockout(t *testing.T, o *demoOrg, s Story, evs []Object) {
 	for _, e := range o.actorEvents(s.Users[0]) {
 		if o.at(e).After(locked) && demoStr(e, "eventType") == "user.session.start" && demoStr(e, "outcome", "result") == "SUCCESS" {
 			t.Errorf("story %s: %s signs in at %s after being locked out", s.ID, s.Users[0], o.at(e))
+		}
+	}
+}
+
+// TestDemoDialects: each dialect writes its own shapes and only those;
+// the org and its stories are the same in both.
+func TestDemoDialects(t *testing.T) {
+	oie, classic := newDemoOrgIn(t, DialectOIE), newDemoOrgIn(t, DialectClassic)
+	type shapes struct{ wrongSession, wrongPasswordCheck, passwordCheck, denyPush, pushCheckDenied, factorOff, authenticatorOff int }
+	count := func(o *demoOrg) shapes {
+		var n shapes
+		for _, e := range o.fx.Logs {
+			typ, result := demoStr(e, "eventType"), demoStr(e, "outcome", "result")
+			factor := demoStr(e, "debugContext", "debugData", "factor")
+			switch {
+			case typ == "user.session.start" && demoStr(e, "outcome", "reason") == "INVALID_CREDENTIALS":
+				n.wrongSession++
+			case typ == "user.authentication.auth_via_mfa" && factor == "PASSWORD_AS_FACTOR" && result == "FAILURE":
+				n.wrongPasswordCheck++
+			case typ == "user.authentication.auth_via_mfa" && factor == "PASSWORD_AS_FACTOR":
+				n.passwordCheck++
+			case typ == "user.mfa.okta_verify.deny_push":
+				n.denyPush++
+			case typ == "user.authentication.auth_via_mfa" && factor == "OKTA_VERIFY_PUSH" && demoStr(e, "outcome", "reason") == "INVALID_CREDENTIALS":
+				n.pushCheckDenied++
+			case typ == "system.mfa.factor.deactivate":
+				n.factorOff++
+			case typ == "security.authenticator.lifecycle.deactivate":
+				n.authenticatorOff++
+			}
+		}
+		return n
+	}
+	o, c := count(oie), count(classic)
+	if o.wrongSession != 0 || o.denyPush != 0 || o.factorOff != 0 || o.wrongPasswordCheck < 27 || o.pushCheckDenied < 7 ||
+		o.authenticatorOff != 1 || o.passwordCheck == 0 {
+		t.Errorf("DemoIn(oie) writes %+v: want wrong passwords, denied pushes and the authenticator off in Identity Engine's shapes only", o)
+	}
+	if c.wrongPasswordCheck != 0 || c.passwordCheck != 0 || c.pushCheckDenied != 0 || c.authenticatorOff != 0 ||
+		c.wrongSession != o.wrongPasswordCheck || c.denyPush != o.pushCheckDenied || c.factorOff != 1 {
+		t.Errorf("DemoIn(classic) writes %+v (Identity Engine: %+v): want Classic's shapes only, as many as Identity Engine's", c, o)
+	}
+	if oie.fx.Dialect != DialectOIE || classic.fx.Dialect != DialectClassic {
+		t.Errorf("DemoIn() fixtures say dialect %q and %q", oie.fx.Dialect, classic.fx.Dialect)
+	}
+	if len(oie.fx.Users) != len(classic.fx.Users) || len(oie.stories) != len(classic.stories) {
+		t.Fatalf("the dialects differ in people (%d, %d) or stories (%d, %d)", len(oie.fx.Users), len(classic.fx.Users), len(oie.stories), len(classic.stories))
+	}
+	for i, u := range oie.fx.Users {
+		if demoStr(u, "id") != demoStr(classic.fx.Users[i], "id") {
+			t.Fatalf("user %d is %s in one dialect and %s in the other", i, demoStr(u, "id"), demoStr(classic.fx.Users[i], "id"))
+		}
+	}
+	for i, s := range oie.stories {
+		cs := classic.stories[i]
+		if s.ID != cs.ID || !slices.Equal(s.Users, cs.Users) || !slices.Equal(s.Detections, cs.Detections) {
+			t.Errorf("story %d: %s %v %v in Identity Engine, %s %v %v in Classic", i, s.ID, s.Users, s.Detections, cs.ID, cs.Users, cs.Detections)
 		}
 	}
 }

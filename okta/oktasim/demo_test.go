@@ -334,7 +334,7 @@ func TestDemoOrdinary(t *testing.T) {
 			if demoFailedSignIn(e) {
 				failures = append(failures, o.at(e))
 			}
-			if demoStr(e, "eventType") == "user.mfa.okta_verify.deny_push" {
+			if demoDeniedPush(e) {
 				denies++
 			}
 			if demoStr(e, "eventType") == "user.session.start" && demoStr(e, "outcome", "result") == "SUCCESS" {

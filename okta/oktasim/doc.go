@@ -20,9 +20,13 @@
 // # What it simulates
 //
 //   - OAuth 2.0 client credentials with private_key_jwt at /oauth2/v1/token:
-//     RS256/ES256 client assertions checked against the registered key (kid,
-//     iss, sub, aud, exp, jti replay), granted scopes, token TTL, revocation,
-//     and DPoP-bound tokens with Okta's nonce dance.
+//     RS256/ES256 client assertions verified with go-jose against the
+//     registered key (alg for its type, signature, kid, iss = sub = client
+//     id, aud, exp, nbf, iat, jti replay), granted scopes, token TTL,
+//     revocation, and DPoP-bound tokens (cnf.jkt) with Okta's nonce dance;
+//     API calls with them need a fresh proof, and SetDPoPBehaviour adds
+//     resource-server nonces (400 or 401 challenges, rotated on the retry)
+//     and body-less 400s for stale proofs.
 //   - Users and their lifecycle, sessions and factors; groups and membership;
 //     applications and their assignments; policies and rules; the System Log
 //     with its filter and poll cursor. Every write appends the System Log
@@ -36,7 +40,7 @@
 // # What it must not do
 //
 // It must not import the Okta SDK or any other oktabot package (it is the far
-// side of the wire), must not reach the network, and must never write private
+// side of the wire; go-jose is its one outside dependency), must not reach the network, and must never write private
 // keys or tokens into logs, errors or responses other than the token answer.
 // It is safe for concurrent use; every knob may be turned while serving.
 package oktasim

@@ -1,6 +1,7 @@
 package oktasim
 
 import (
+	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
@@ -27,11 +28,12 @@ type proof struct {
 	iat   time.Time
 }
 
-// checkProof verifies a DPoP proof for request r: typ, alg, embedded public
-// key, signature, htm, htu, iat, jti and, when ath is set, the access token
-// hash. It does not check the nonce nor record the jti (callers do, once the
-// whole request is known to be good). The error text is the description
-// Okta gives.
+// checkProof verifies a DPoP proof for request r with go-jose: typ, alg,
+// the embedded public key (go-jose refuses one with private parts, as RFC
+// 9449 requires), the alg against that key, the signature, htm, htu, iat,
+// jti and, when ath is set, the access token hash. It does not check the
+// nonce nor record the jti (callers do, once the whole request is known to
+// be good). The error text is the description Okta gives.
 func checkProof(r *http.Request, header string, now time.Time, ath string) (*proof, string) {
 	if header == "" {
 		return nil, "The DPoP proof JWT header is missing."
@@ -40,20 +42,27 @@ func checkProof(r *http.Request, header string, now time.Time, ath string) (*pro
 	if err != nil {
 		return nil, "The DPoP proof JWT is malformed."
 	}
-	if j.header.Typ != "dpop+jwt" {
+	if j.typ() != "dpop+jwt" {
 		return nil, "The DPoP proof JWT 'typ' header must be 'dpop+jwt'."
 	}
-	if _, _, ok := algHash(j.header.Alg); !ok {
+	if !j.oktaAlg() {
 		return nil, "The DPoP proof JWT 'alg' is not supported."
 	}
-	if len(j.header.JWK) == 0 {
+	jwk := j.header.JSONWebKey
+	if jwk == nil {
 		return nil, "The DPoP proof JWT header must contain a 'jwk'."
 	}
-	pub, jwk, err := parsePublicJWK(j.header.JWK)
-	if err != nil {
+	if !jwk.Valid() || !jwk.IsPublic() {
 		return nil, "The DPoP proof JWT 'jwk' header is invalid."
 	}
-	if j.verify(pub) != nil {
+	if k, ok := jwk.Key.(*rsa.PublicKey); ok && k.N.BitLen() < 2048 {
+		return nil, "The DPoP proof JWT 'jwk' header is invalid."
+	}
+	switch j.verify(jwk.Key) {
+	case nil:
+	case errAlgMismatch:
+		return nil, "The DPoP proof JWT 'alg' does not match its 'jwk'."
+	default:
 		return nil, "The DPoP proof JWT signature is invalid."
 	}
 	c := j.claims
@@ -63,20 +72,24 @@ func checkProof(r *http.Request, header string, now time.Time, ath string) (*pro
 	if !sameHTU(c.Htu, requestURL(r)) {
 		return nil, "'htu' claim in the DPoP proof JWT is invalid."
 	}
-	if c.Iat == nil {
+	if c.IssuedAt == nil {
 		return nil, "The DPoP proof JWT must contain an 'iat' claim."
 	}
-	iat := unixTime(*c.Iat)
+	iat := c.IssuedAt.Time()
 	if iat.Before(now.Add(-proofMaxAge)) || iat.After(now.Add(proofMaxAge)) {
 		return nil, "The DPoP proof JWT 'iat' claim is out of range."
 	}
-	if c.Jti == "" {
+	if c.ID == "" {
 		return nil, "The DPoP proof JWT must contain a 'jti' claim."
 	}
 	if ath != "" && c.Ath != ath {
 		return nil, "'ath' claim in the DPoP proof JWT is invalid."
 	}
-	return &proof{jkt: jwk.thumbprint(), jti: c.Jti, nonce: c.Nonce, iat: iat}, ""
+	jkt, err := thumbprint(jwk)
+	if err != nil {
+		return nil, "The DPoP proof JWT 'jwk' header is invalid."
+	}
+	return &proof{jkt: jkt, jti: c.ID, nonce: c.Nonce, iat: iat}, ""
 }
 
 // tokenHash is the ath of an access token: base64url(SHA-256(token)).
@@ -107,11 +120,6 @@ func sameHTU(htu, want string) bool {
 	}
 	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Host, b.Host) &&
 		a.EscapedPath() == b.EscapedPath()
-}
-
-func unixTime(sec float64) time.Time {
-	whole := int64(sec)
-	return time.Unix(whole, int64((sec-float64(whole))*1e9))
 }
 
 // newNonce issues a DPoP-Nonce. Callers hold s.mu.
@@ -167,15 +175,15 @@ func dpopChallenge(r *http.Request, scope, code, description string) string {
 // used.
 func (s *Server) burnProof(r *http.Request) {
 	j, err := parseJWT(r.Header.Get("DPoP"))
-	if err != nil || j.claims.Jti == "" {
+	if err != nil || j.claims.ID == "" {
 		return
 	}
 	now := s.now()
 	iat := now
-	if j.claims.Iat != nil {
-		iat = unixTime(*j.claims.Iat)
+	if j.claims.IssuedAt != nil {
+		iat = j.claims.IssuedAt.Time()
 	}
 	s.mu.Lock()
-	s.useProofLocked(&proof{jti: j.claims.Jti, iat: iat}, now)
+	s.useProofLocked(&proof{jti: j.claims.ID, iat: iat}, now)
 	s.mu.Unlock()
 }

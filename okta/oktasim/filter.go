@@ -41,6 +41,7 @@ type comparison struct {
 	parts []string
 	op    string // eq, ne, sw, ew, co, gt, ge, lt, le, pr
 	value any    // string, float64, bool or nil
+	exact bool   // eq and ne compare strings case-sensitively (the System Log's)
 }
 
 func (l *logical) eval(r resolver) bool {
@@ -75,7 +76,7 @@ func (c *comparison) eval(r resolver) bool {
 		return false
 	case "ne":
 		for _, v := range vals {
-			if equalValue(v, c.value) {
+			if c.equal(v) {
 				return false
 			}
 		}
@@ -96,7 +97,7 @@ func (c *comparison) eval(r resolver) bool {
 func (c *comparison) match(v any) bool {
 	switch c.op {
 	case "eq":
-		return equalValue(v, c.value)
+		return c.equal(v)
 	case "sw", "ew", "co":
 		s, ok1 := v.(string)
 		lit, ok2 := c.value.(string)
@@ -127,6 +128,19 @@ func (c *comparison) match(v any) bool {
 		return cmp <= 0
 	}
 	return false
+}
+
+// equal compares a stored value with the literal: exactly for a string
+// when the comparison is exact, else as equalValue does.
+func (c *comparison) equal(v any) bool {
+	if c.exact {
+		if l, ok := c.value.(string); ok {
+			if s, ok := v.(string); ok && !(timeLike(s) && timeLike(l)) {
+				return s == l
+			}
+		}
+	}
+	return equalValue(v, c.value)
 }
 
 // equalValue compares a stored value with a literal: strings

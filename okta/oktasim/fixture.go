@@ -35,11 +35,19 @@ type Fixture struct {
 	Factors   map[string][]Object `json:"factors"`
 	Logs      []Object            `json:"logs"`
 	AdminRole *bool               `json:"admin_role,omitempty"` // nil: true
+	// NoRoleLists is how lists are answered without an admin role:
+	// NoRoleEmpty (the default when empty) or NoRoleForbidden.
+	NoRoleLists string `json:"no_role_lists,omitempty"`
 	// Dialect is the kind of org: DialectOIE (Identity Engine, the default
 	// when empty) or DialectClassic. It decides which API features exist
 	// (ACCESS_POLICY only on Identity Engine) and how generated events are
 	// written.
 	Dialect string `json:"dialect,omitempty"`
+	// Features are optional Okta features of the org (FeatureITP).
+	Features []string `json:"features,omitempty"`
+	// MissingPolicyTypes is how the org answers a list of a policy type
+	// whose feature it lacks: MissingRefused (the default) or MissingEmpty.
+	MissingPolicyTypes string `json:"missing_policy_types,omitempty"`
 }
 
 // The two kinds of Okta org.

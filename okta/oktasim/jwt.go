@@ -1,237 +1,119 @@
 package oktasim
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
-	"strings"
+
+	jose "github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
 )
 
-// jwtHeader is the JOSE header of a client assertion or DPoP proof.
-type jwtHeader struct {
-	Alg string          `json:"alg"`
-	Kid string          `json:"kid"`
-	Typ string          `json:"typ"`
-	JWK json.RawMessage `json:"jwk"`
-}
+// JOSE is go-jose's: the simulator parses and verifies client assertions
+// and DPoP proofs with it, and adds only what Okta checks on top.
 
-// audience is a JWT aud claim: a string or a list of strings.
-type audience []string
+// oktaAlgs are the JWS algorithms Okta accepts for client assertions and
+// DPoP proofs.
+var oktaAlgs = []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512, jose.ES256, jose.ES384, jose.ES512}
 
-func (a *audience) UnmarshalJSON(b []byte) error {
-	var one string
-	if err := json.Unmarshal(b, &one); err == nil {
-		*a = audience{one}
-		return nil
-	}
-	var many []string
-	if err := json.Unmarshal(b, &many); err != nil {
-		return fmt.Errorf("oktasim: aud claim: %w", err)
-	}
-	*a = many
-	return nil
-}
+// parseAlgs are the algorithms a JWT may name and still be parsed, so that
+// a proof with an algorithm Okta refuses gets its own description.
+var parseAlgs = append([]jose.SignatureAlgorithm{jose.HS256, jose.HS384, jose.HS512, jose.PS256, jose.PS384, jose.PS512, jose.EdDSA}, oktaAlgs...)
 
 // jwtClaims holds the claims of client assertions and DPoP proofs.
 type jwtClaims struct {
-	Iss   string   `json:"iss"`
-	Sub   string   `json:"sub"`
-	Aud   audience `json:"aud"`
-	Exp   *float64 `json:"exp"`
-	Iat   *float64 `json:"iat"`
-	Nbf   *float64 `json:"nbf"`
-	Jti   string   `json:"jti"`
-	Htm   string   `json:"htm"`
-	Htu   string   `json:"htu"`
-	Ath   string   `json:"ath"`
-	Nonce string   `json:"nonce"`
+	jwt.Claims
+	Htm   string `json:"htm"`
+	Htu   string `json:"htu"`
+	Ath   string `json:"ath"`
+	Nonce string `json:"nonce"`
 }
 
-// jws is a parsed compact JWS whose signature is not yet checked.
-type jws struct {
-	header       jwtHeader
-	claims       jwtClaims
-	signingInput string
-	signature    []byte
+// signedJWT is a compact JWS parsed by go-jose. Its claims are unverified
+// until verify succeeds, which decodes them again from the verified payload.
+type signedJWT struct {
+	tok    *jwt.JSONWebToken
+	header jose.Header
+	claims jwtClaims
 }
 
-var errMalformedJWT = errors.New("oktasim: malformed jwt")
+var (
+	errMalformedJWT = errors.New("oktasim: malformed jwt")
+	errBadSignature = errors.New("oktasim: jwt signature is invalid")
+	errAlgMismatch  = errors.New("oktasim: jwt alg does not fit the key")
+)
 
-// parseJWT splits and decodes a compact JWS without verifying it.
-func parseJWT(token string) (*jws, error) {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
+// parseJWT parses a compact JWS without verifying it.
+func parseJWT(token string) (*signedJWT, error) {
+	tok, err := jwt.ParseSigned(token, parseAlgs)
+	if err != nil || len(tok.Headers) != 1 {
 		return nil, errMalformedJWT
 	}
-	var j jws
-	hb, err := base64.RawURLEncoding.DecodeString(parts[0])
-	if err != nil {
+	j := &signedJWT{tok: tok, header: tok.Headers[0]}
+	if err := tok.UnsafeClaimsWithoutVerification(&j.claims); err != nil {
 		return nil, errMalformedJWT
 	}
-	if err := json.Unmarshal(hb, &j.header); err != nil {
-		return nil, errMalformedJWT
-	}
-	cb, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return nil, errMalformedJWT
-	}
-	if err := json.Unmarshal(cb, &j.claims); err != nil {
-		return nil, errMalformedJWT
-	}
-	if j.signature, err = base64.RawURLEncoding.DecodeString(parts[2]); err != nil {
-		return nil, errMalformedJWT
-	}
-	j.signingInput = parts[0] + "." + parts[1]
-	return &j, nil
+	return j, nil
 }
 
-// algHash maps a JWS alg to its hash; ok is false for algorithms Okta does
-// not accept (none, HS256, …).
-func algHash(alg string) (h crypto.Hash, rsaAlg bool, ok bool) {
-	switch alg {
-	case "RS256":
-		return crypto.SHA256, true, true
-	case "RS384":
-		return crypto.SHA384, true, true
-	case "RS512":
-		return crypto.SHA512, true, true
-	case "ES256":
-		return crypto.SHA256, false, true
-	case "ES384":
-		return crypto.SHA384, false, true
-	case "ES512":
-		return crypto.SHA512, false, true
-	}
-	return 0, false, false
+// alg is the JWS alg header.
+func (j *signedJWT) alg() string { return j.header.Algorithm }
+
+// typ is the JOSE typ header.
+func (j *signedJWT) typ() string {
+	t, _ := j.header.ExtraHeaders[jose.HeaderType].(string)
+	return t
 }
 
-var errBadSignature = errors.New("oktasim: jwt signature is invalid")
-
-// verify checks the signature against pub.
-func (j *jws) verify(pub crypto.PublicKey) error {
-	h, rsaAlg, ok := algHash(j.header.Alg)
-	if !ok {
-		return fmt.Errorf("oktasim: jwt alg %q is not supported", j.header.Alg)
-	}
-	hasher := h.New()
-	hasher.Write([]byte(j.signingInput))
-	digest := hasher.Sum(nil)
-	switch k := pub.(type) {
-	case *rsa.PublicKey:
-		if !rsaAlg {
-			return errBadSignature
+// oktaAlg reports whether Okta accepts the JWT's alg at all.
+func (j *signedJWT) oktaAlg() bool {
+	for _, a := range oktaAlgs {
+		if string(a) == j.alg() {
+			return true
 		}
-		if rsa.VerifyPKCS1v15(k, h, digest, j.signature) != nil {
-			return errBadSignature
-		}
-		return nil
-	case *ecdsa.PublicKey:
-		size := (k.Curve.Params().BitSize + 7) / 8
-		if rsaAlg || len(j.signature) != 2*size || !curveMatches(j.header.Alg, k.Curve) {
-			return errBadSignature
-		}
-		r := new(big.Int).SetBytes(j.signature[:size])
-		s := new(big.Int).SetBytes(j.signature[size:])
-		if !ecdsa.Verify(k, digest, r, s) {
-			return errBadSignature
-		}
-		return nil
-	}
-	return fmt.Errorf("oktasim: unsupported public key type %T", pub)
-}
-
-func curveMatches(alg string, c elliptic.Curve) bool {
-	switch alg {
-	case "ES256":
-		return c == elliptic.P256()
-	case "ES384":
-		return c == elliptic.P384()
-	case "ES512":
-		return c == elliptic.P521()
 	}
 	return false
 }
 
-// publicJWK is a public JSON Web Key as sent in a DPoP proof header.
-type publicJWK struct {
-	Kty string `json:"kty"`
-	N   string `json:"n"`
-	E   string `json:"e"`
-	Crv string `json:"crv"`
-	X   string `json:"x"`
-	Y   string `json:"y"`
-	D   string `json:"d"`
+// algFits reports whether alg is an algorithm Okta accepts for pub's key
+// type: RS* for an RSA key, ES256/384/512 for a P-256/384/521 key.
+func algFits(alg string, pub crypto.PublicKey) bool {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		return alg == string(jose.RS256) || alg == string(jose.RS384) || alg == string(jose.RS512)
+	case *ecdsa.PublicKey:
+		want := map[elliptic.Curve]jose.SignatureAlgorithm{elliptic.P256(): jose.ES256, elliptic.P384(): jose.ES384, elliptic.P521(): jose.ES512}[k.Curve]
+		return want != "" && alg == string(want)
+	}
+	return false
 }
 
-// parsePublicJWK decodes a public RSA or EC JWK; a key with private parts is
-// refused, as RFC 9449 requires.
-func parsePublicJWK(raw []byte) (crypto.PublicKey, *publicJWK, error) {
-	var k publicJWK
-	if err := json.Unmarshal(raw, &k); err != nil {
-		return nil, nil, fmt.Errorf("oktasim: jwk: %w", err)
+// verify checks that the alg fits pub and the signature verifies with it,
+// and replaces the claims with those of the verified payload.
+func (j *signedJWT) verify(pub crypto.PublicKey) error {
+	if !j.oktaAlg() || !algFits(j.alg(), pub) {
+		return errAlgMismatch
 	}
-	if k.D != "" {
-		return nil, nil, errors.New("oktasim: jwk holds a private key")
+	var c jwtClaims
+	if err := j.tok.Claims(pub, &c); err != nil {
+		return errBadSignature
 	}
-	switch k.Kty {
-	case "RSA":
-		n, err1 := base64.RawURLEncoding.DecodeString(k.N)
-		e, err2 := base64.RawURLEncoding.DecodeString(k.E)
-		if err1 != nil || err2 != nil || len(n) == 0 || len(e) == 0 || len(e) > 4 {
-			return nil, nil, errors.New("oktasim: jwk: bad rsa modulus or exponent")
-		}
-		pub := &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(new(big.Int).SetBytes(e).Int64())}
-		if pub.N.BitLen() < 2048 {
-			return nil, nil, errors.New("oktasim: jwk: rsa key shorter than 2048 bits")
-		}
-		return pub, &k, nil
-	case "EC":
-		var curve elliptic.Curve
-		switch k.Crv {
-		case "P-256":
-			curve = elliptic.P256()
-		case "P-384":
-			curve = elliptic.P384()
-		case "P-521":
-			curve = elliptic.P521()
-		default:
-			return nil, nil, fmt.Errorf("oktasim: jwk: unsupported curve %q", k.Crv)
-		}
-		size := (curve.Params().BitSize + 7) / 8
-		x, err1 := base64.RawURLEncoding.DecodeString(k.X)
-		y, err2 := base64.RawURLEncoding.DecodeString(k.Y)
-		if err1 != nil || err2 != nil || len(x) != size || len(y) != size {
-			return nil, nil, errors.New("oktasim: jwk: bad ec point")
-		}
-		point := append(append([]byte{4}, x...), y...)
-		pub, err := ecdsa.ParseUncompressedPublicKey(curve, point)
-		if err != nil {
-			return nil, nil, fmt.Errorf("oktasim: jwk: %w", err)
-		}
-		return pub, &k, nil
-	}
-	return nil, nil, fmt.Errorf("oktasim: jwk: unsupported kty %q", k.Kty)
+	j.claims = c
+	return nil
 }
 
 // thumbprint is the RFC 7638 SHA-256 thumbprint of a public JWK, base64url.
-func (k *publicJWK) thumbprint() string {
-	var b bytes.Buffer
-	if k.Kty == "RSA" {
-		fmt.Fprintf(&b, `{"e":%q,"kty":"RSA","n":%q}`, k.E, k.N)
-	} else {
-		fmt.Fprintf(&b, `{"crv":%q,"kty":"EC","x":%q,"y":%q}`, k.Crv, k.X, k.Y)
+func thumbprint(k *jose.JSONWebKey) (string, error) {
+	sum, err := k.Thumbprint(crypto.SHA256)
+	if err != nil {
+		return "", err
 	}
-	sum := sha256.Sum256(b.Bytes())
-	return base64.RawURLEncoding.EncodeToString(sum[:])
+	return base64.RawURLEncoding.EncodeToString(sum), nil
 }
 
 // NewServiceAppKey makes a fresh RSA-2048 key pair and returns the private
@@ -243,27 +125,8 @@ func NewServiceAppKey(kid string) (privateJWK []byte, pub crypto.PublicKey, err 
 	if err != nil {
 		return nil, nil, fmt.Errorf("oktasim: new service app key: %w", err)
 	}
-	b64 := func(i *big.Int) string { return base64.RawURLEncoding.EncodeToString(i.Bytes()) }
-	doc := struct {
-		Kty string `json:"kty"`
-		Alg string `json:"alg"`
-		Kid string `json:"kid,omitempty"`
-		Use string `json:"use"`
-		E   string `json:"e"`
-		N   string `json:"n"`
-		D   string `json:"d"`
-		P   string `json:"p"`
-		Q   string `json:"q"`
-		DP  string `json:"dp"`
-		DQ  string `json:"dq"`
-		QI  string `json:"qi"`
-	}{
-		Kty: "RSA", Alg: "RS256", Kid: kid, Use: "sig",
-		E: b64(big.NewInt(int64(key.E))), N: b64(key.N), D: b64(key.D),
-		P: b64(key.Primes[0]), Q: b64(key.Primes[1]),
-		DP: b64(key.Precomputed.Dp), DQ: b64(key.Precomputed.Dq), QI: b64(key.Precomputed.Qinv),
-	}
-	privateJWK, err = json.Marshal(doc)
+	jwk := jose.JSONWebKey{Key: key, KeyID: kid, Algorithm: string(jose.RS256), Use: "sig"}
+	privateJWK, err = jwk.MarshalJSON()
 	if err != nil {
 		return nil, nil, fmt.Errorf("oktasim: new service app key: %w", err)
 	}

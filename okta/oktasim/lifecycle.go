@@ -14,15 +14,26 @@ type userOp struct {
 	message string
 }
 
+// statusPasswordExpired is a user who must change their password at the
+// next sign-in (expire_password, or a password older than the policy
+// allows).
+const statusPasswordExpired = "PASSWORD_EXPIRED"
+
+// userOps are Okta's user lifecycle operations with the statuses each
+// applies to, as the Users API documents them: suspend only ACTIVE users,
+// unsuspend SUSPENDED ones, unlock LOCKED_OUT ones, reactivate PROVISIONED
+// ones; activate STAGED or DEPROVISIONED users (ACTIVE with a password,
+// else PROVISIONED until they set one); expire_password leads to
+// PASSWORD_EXPIRED, reset_password to RECOVERY.
 var userOps = map[string]userOp{
 	"activate": {from: []string{statusStaged, statusDeprovisioned},
 		refusal: "Cannot activate a user that is not STAGED or DEPROVISIONED",
 		event:   "user.lifecycle.activate", message: "Activate Okta user"},
-	"reactivate": {from: []string{statusProvisioned, statusRecovery}, to: statusProvisioned,
+	"reactivate": {from: []string{statusProvisioned}, to: statusProvisioned,
 		refusal: "Cannot reactivate a user that is not PROVISIONED",
 		event:   "user.lifecycle.reactivate", message: "Reactivate Okta user"},
 	"deactivate": {from: []string{statusStaged, statusProvisioned, statusActive, statusRecovery,
-		"PASSWORD_EXPIRED", statusLockedOut, statusSuspended}, to: statusDeprovisioned,
+		statusPasswordExpired, statusLockedOut, statusSuspended}, to: statusDeprovisioned,
 		refusal: "Cannot deactivate a user that is already deprovisioned",
 		event:   "user.lifecycle.deactivate", message: "Deactivate Okta user"},
 	"suspend": {from: []string{statusActive}, to: statusSuspended,
@@ -35,9 +46,18 @@ var userOps = map[string]userOp{
 		refusal: "Cannot unlock a user that is not locked out",
 		event:   "user.account.unlock_by_admin", message: "Unlock Okta user"},
 	"reset_factors": {from: []string{statusStaged, statusProvisioned, statusActive, statusRecovery,
-		"PASSWORD_EXPIRED", statusLockedOut, statusSuspended},
+		statusPasswordExpired, statusLockedOut, statusSuspended},
 		refusal: "Cannot reset the factors of a deprovisioned user",
 		event:   "user.mfa.factor.reset_all", message: "Reset all factors for user"},
+	"expire_password": {from: []string{statusActive, statusPasswordExpired, statusRecovery}, to: statusPasswordExpired,
+		refusal: "Cannot expire the password of a user that is not active",
+		event:   "user.account.expire_password", message: "Expire user password"},
+	"expire_password_with_temp_password": {from: []string{statusActive, statusPasswordExpired, statusRecovery}, to: statusPasswordExpired,
+		refusal: "Cannot expire the password of a user that is not active",
+		event:   "user.account.expire_password", message: "Expire user password"},
+	"reset_password": {from: []string{statusActive, statusPasswordExpired, statusRecovery, statusLockedOut}, to: statusRecovery,
+		refusal: "Cannot reset the password of a user that is not active",
+		event:   "user.account.reset_password", message: "Reset user password"},
 }
 
 // userLifecycle is POST /api/v1/users/{id}/lifecycle/{op}.
@@ -56,6 +76,9 @@ func (s *Server) userLifecycle(w http.ResponseWriter, r *http.Request, c *caller
 		return err
 	}
 	status := u.str("status")
+	if name == "unlock" {
+		op = o.unlockOp(u, op)
+	}
 	if !contains(op.from, status) {
 		if name == "activate" && (status == statusActive || status == statusProvisioned) {
 			return &apiError{status: http.StatusForbidden, code: codeAlreadyActive,
@@ -87,10 +110,21 @@ func (s *Server) userLifecycle(w http.ResponseWriter, r *http.Request, c *caller
 	}
 	o.recordLocked(audit{r: r, c: c, now: now, typ: op.event, message: op.message,
 		targets: []Object{userTarget(u)}})
-	if (name == "activate" || name == "reactivate") && r.URL.Query().Get("sendEmail") == "false" {
+	sendEmail := r.URL.Query().Get("sendEmail") != "false"
+	switch {
+	case (name == "activate" || name == "reactivate") && !sendEmail:
 		token := randomText(20)
 		writeJSON(w, http.StatusOK, map[string]string{
 			"activationUrl": baseURL(r) + "/welcome/" + token, "activationToken": token})
+		return nil
+	case name == "reset_password" && !sendEmail:
+		writeJSON(w, http.StatusOK, map[string]string{"resetPasswordUrl": baseURL(r) + "/reset_password/" + randomText(20)})
+		return nil
+	case name == "expire_password":
+		writeEntity(w, r, http.StatusOK, u, userLinks)
+		return nil
+	case name == "expire_password_with_temp_password":
+		writeJSON(w, http.StatusOK, map[string]string{"tempPassword": randomText(12)})
 		return nil
 	}
 	writeRaw(w, http.StatusOK, []byte("{}"))

@@ -31,6 +31,9 @@ func loadOrg(fx *Fixture, now time.Time) (*org, error) {
 	default:
 		return nil, fmt.Errorf("oktasim: fixture: dialect %q: want %q or %q", fx.Dialect, DialectOIE, DialectClassic)
 	}
+	if err := l.o.setFeatures(fx); err != nil {
+		return nil, err
+	}
 	if !fx.Now.IsZero() {
 		l.shift = now.Sub(fx.Now)
 	}
@@ -68,9 +71,16 @@ func (l *loader) users(fx *Fixture) error {
 		}
 		sessions, hasSessions := obj["_sessions"]
 		delete(obj, "_sessions")
+		blocked, err := takeBlocks(obj)
+		if err != nil {
+			return fmt.Errorf("user %d (%s): %w", i, describe(src), err)
+		}
 		u, err := l.o.addUser(obj, l.now)
 		if err != nil {
 			return fmt.Errorf("user %d (%s): %w", i, describe(src), err)
+		}
+		if blocked {
+			l.o.blockLocked(u.id)
 		}
 		switch {
 		case hasSessions:

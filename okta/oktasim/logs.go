@@ -2,15 +2,17 @@ package oktasim
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // logEvent is one System Log event. raw is encoded on first use (a fixture
@@ -93,27 +95,35 @@ type logQuery struct {
 	limit        int
 	desc         bool
 	after        *logCursor
-	polling      bool // ascending without until: a stream that never ends
+	polling      bool   // ascending without until: a stream that never ends
+	bind         string // what its cursors are bound to
 }
 
+// logCursor is a position in the System Log: the last event read.
 type logCursor struct {
 	at  time.Time
 	seq int64
 }
 
-func (c logCursor) String() string {
-	return strconv.FormatInt(c.at.UnixNano(), 10) + "_" + strconv.FormatInt(c.seq, 10)
+func (c logCursor) bytes() []byte {
+	b := make([]byte, 16)
+	binary.BigEndian.PutUint64(b, uint64(c.at.UnixNano()))
+	binary.BigEndian.PutUint64(b[8:], uint64(c.seq))
+	return b
 }
 
-func parseCursor(s string) (*logCursor, bool) {
-	a, b, ok := strings.Cut(s, "_")
-	nano, err1 := strconv.ParseInt(a, 10, 64)
-	seq, err2 := strconv.ParseInt(b, 10, 64)
-	if !ok || err1 != nil || err2 != nil {
+func cursorOf(b []byte) (*logCursor, bool) {
+	if len(b) != 16 {
 		return nil, false
 	}
-	return &logCursor{at: time.Unix(0, nano), seq: seq}, true
+	return &logCursor{at: time.Unix(0, int64(binary.BigEndian.Uint64(b))), seq: int64(binary.BigEndian.Uint64(b[8:]))}, true
 }
+
+// Okta's limits on q: at most 10 keywords, each at most 40 characters.
+const (
+	maxKeywords   = 10
+	maxKeywordLen = 40
+)
 
 const badDate = "Invalid date. Dates must be of the form yyyy-MM-dd'T'HH:mm:ss.SSSZZ, e.g. 2013-01-01T12:00:00.000-07:00."
 
@@ -144,29 +154,64 @@ func parseLogQuery(r *http.Request, now time.Time) (*logQuery, error) {
 	if q.until.Before(q.since) {
 		return nil, errValidation("until", "until: must be after since")
 	}
-	switch strings.ToUpper(v.Get("sortOrder")) {
+	order := strings.ToUpper(v.Get("sortOrder"))
+	switch order {
 	case "", "ASCENDING":
+		order = "ASCENDING"
 	case "DESCENDING":
 		q.desc, q.polling = true, false
 	default:
 		return nil, errValidation("sortOrder", "sortOrder: must be ASCENDING or DESCENDING")
 	}
 	if f := v.Get("filter"); f != "" {
-		if q.filter, err = parseFilter(f); err != nil {
+		if q.filter, err = parseLogFilter(f); err != nil {
 			return nil, errBadSearch("filter: " + err.Error())
 		}
 	}
-	for _, t := range strings.Fields(v.Get("q")) {
+	words := strings.Fields(v.Get("q"))
+	if len(words) > maxKeywords {
+		return nil, errValidation("q", fmt.Sprintf("q: at most %d keywords", maxKeywords))
+	}
+	for _, t := range words {
+		if utf8.RuneCountInString(t) > maxKeywordLen {
+			return nil, errValidation("q", fmt.Sprintf("q: a keyword has at most %d characters", maxKeywordLen))
+		}
 		q.terms = append(q.terms, strings.ToLower(t))
 	}
+	// A cursor continues one query: the same filter, keywords, order and
+	// start (until moves as a newest-first query pages on).
+	q.bind = strings.Join([]string{"logs", v.Get("filter"), v.Get("q"), order, formatTime(q.since)}, "\x00")
 	if a := v.Get("after"); a != "" {
-		c, ok := parseCursor(a)
-		if !ok {
-			return nil, errValidation("after", "after: not a System Log cursor")
+		pos, ok := openCursor(a, q.bind)
+		if ok {
+			q.after, ok = cursorOf(pos)
 		}
-		q.after = c
+		if !ok {
+			return nil, errCursor()
+		}
 	}
 	return q, nil
+}
+
+// parseLogFilter parses a System Log filter: eq and ne compare strings
+// exactly, as Okta's System Log does, and published (which Okta does not
+// index) is refused: since and until bound the time.
+func parseLogFilter(src string) (expr, error) {
+	e, err := parseFilter(src)
+	if err != nil {
+		return nil, err
+	}
+	err = e.walk(func(c *comparison) error {
+		if c.path == "published" {
+			return fmt.Errorf("published cannot be filtered on: use since and until")
+		}
+		c.exact = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // matches reports whether an event passes the filter and q.
@@ -218,28 +263,38 @@ func isWordChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
-// search runs a query: the page, the cursor to continue from, and whether
-// more events in the window match after the page.
-func (o *org) searchLogs(q *logQuery) (page [][]byte, next *logCursor, more bool) {
+// searchLogs runs a query: the page, the cursor to continue from, and
+// whether more events in the window match after the page. It stops with
+// timedOut after scanning more than maxScan events of the window (0: no
+// limit), as Okta cuts a query off after 30 seconds.
+func (o *org) searchLogs(q *logQuery, maxScan int) (page [][]byte, next *logCursor, more, timedOut bool) {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
 	evs := o.logs.events
 	var last *logEvent
+	scanned := 0
+	scan := func(e *logEvent) bool {
+		if scanned++; maxScan > 0 && scanned > maxScan {
+			timedOut = true
+			return false
+		}
+		switch {
+		case !q.matches(e):
+		case len(page) == q.limit:
+			more = true
+		default:
+			page = append(page, e.json())
+			last = e
+		}
+		return !more
+	}
 	if !q.desc {
 		i := sort.Search(len(evs), func(i int) bool { return !evs[i].at.Before(q.since) })
 		if q.after != nil {
 			j := sort.Search(len(evs), func(i int) bool { return !evs[i].before(q.after.at, q.after.seq+1) })
 			i = max(i, j)
 		}
-		for ; i < len(evs) && !more && evs[i].at.Before(q.until); i++ {
-			switch {
-			case !q.matches(evs[i]):
-			case len(page) == q.limit:
-				more = true
-			default:
-				page = append(page, evs[i].json())
-				last = evs[i]
-			}
+		for ; i < len(evs) && evs[i].at.Before(q.until) && scan(evs[i]); i++ {
 		}
 	} else {
 		i := sort.Search(len(evs), func(i int) bool { return !evs[i].at.Before(q.until) }) - 1
@@ -247,33 +302,64 @@ func (o *org) searchLogs(q *logQuery) (page [][]byte, next *logCursor, more bool
 			j := sort.Search(len(evs), func(i int) bool { return !evs[i].before(q.after.at, q.after.seq) }) - 1
 			i = min(i, j)
 		}
-		for ; i >= 0 && !more && !evs[i].at.Before(q.since); i-- {
-			switch {
-			case !q.matches(evs[i]):
-			case len(page) == q.limit:
-				more = true
-			default:
-				page = append(page, evs[i].json())
-				last = evs[i]
-			}
+		for ; i >= 0 && !evs[i].at.Before(q.since) && scan(evs[i]); i-- {
 		}
 	}
-	if last != nil {
-		return page, &logCursor{at: last.at, seq: last.seq}, more
+	if timedOut {
+		return nil, nil, false, true
 	}
-	return page, q.after, more
+	if last != nil {
+		return page, &logCursor{at: last.at, seq: last.seq}, more, false
+	}
+	return page, q.after, more, false
+}
+
+// LogQueryLimit makes System Log queries that would take Okta too long
+// fail as Okta's do after 30 seconds: HTTP 500, errorCode E0000009. The
+// zero value (the default) never times out.
+type LogQueryLimit struct {
+	// MaxWindow: a query whose since–until window is longer times out.
+	MaxWindow time.Duration
+	// MaxScanned: a query that scans more events of its window (matching
+	// or not) times out.
+	MaxScanned int
+}
+
+// SetLogQueryLimit sets when System Log queries time out.
+func (s *Server) SetLogQueryLimit(l LogQueryLimit) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.logLimit = l
+}
+
+// errQueryTimeout is Okta's answer to a System Log query cut off after 30
+// seconds.
+func errQueryTimeout() *apiError {
+	return &apiError{status: http.StatusInternalServerError, code: codeInternal, summary: summaryInternal,
+		causes: []string{"The query took too long to run: narrow the time range or the filter"}}
 }
 
 // listLogs is GET /api/v1/logs. Like Okta, a polling query (ascending,
 // without until) always answers a next link: it is a poll cursor, also on
 // the last page. A bounded or descending query has a next link only while
-// more events match, as Okta's other lists.
+// more events match, as Okta's other lists. Cursors are opaque and bound
+// to the query; a newest-first next link also moves until to the last
+// event read.
 func (s *Server) listLogs(w http.ResponseWriter, r *http.Request, _ *caller) error {
 	q, err := parseLogQuery(r, s.now())
 	if err != nil {
 		return err
 	}
-	page, next, more := s.org.searchLogs(q)
+	s.mu.Lock()
+	lim := s.logLimit
+	s.mu.Unlock()
+	if lim.MaxWindow > 0 && q.until.Sub(q.since) > lim.MaxWindow {
+		return errQueryTimeout()
+	}
+	page, next, more, timedOut := s.org.searchLogs(q, lim.MaxScanned)
+	if timedOut {
+		return errQueryTimeout()
+	}
 	var buf bytes.Buffer
 	buf.Grow(len(page) * 1024)
 	buf.WriteByte('[')
@@ -284,30 +370,31 @@ func (s *Server) listLogs(w http.ResponseWriter, r *http.Request, _ *caller) err
 		buf.Write(b)
 	}
 	buf.WriteByte(']')
-	cursor := ""
-	if next != nil {
-		cursor = next.String()
-	}
 	switch {
-	case q.polling:
-		setLogLinks(w, r, cursor)
-	case more:
-		setLinks(w, r, cursor)
+	case q.polling && len(page) == 0:
+		// Nothing new: the same cursor again.
+		self := baseURL(r) + r.URL.RequestURI()
+		w.Header().Add("Link", "<"+self+`>; rel="self"`)
+		w.Header().Add("Link", "<"+self+`>; rel="next"`)
+	case q.polling || more:
+		addLinks(w, r, q.nextQuery(r, next))
 	default:
-		setLinks(w, r, "")
+		addLinks(w, r, nil)
 	}
 	writeRaw(w, http.StatusOK, buf.Bytes())
 	return nil
 }
 
-// setLogLinks is setLinks for the System Log: next is always there; with
-// nothing read yet it repeats the request.
-func setLogLinks(w http.ResponseWriter, r *http.Request, cursor string) {
-	if cursor != "" {
-		setLinks(w, r, cursor)
-		return
+// nextQuery is the query of the next link after the event at next: the
+// request's, with since made explicit (its default would move with until),
+// until moved to the end of next's millisecond when newest first, and an
+// opaque cursor.
+func (q *logQuery) nextQuery(r *http.Request, next *logCursor) url.Values {
+	v := r.URL.Query()
+	v.Set("since", formatTime(q.since))
+	if q.desc {
+		v.Set("until", formatTime(next.at.Truncate(time.Millisecond).Add(time.Millisecond)))
 	}
-	self := baseURL(r) + r.URL.RequestURI()
-	w.Header().Add("Link", "<"+self+`>; rel="self"`)
-	w.Header().Add("Link", "<"+self+`>; rel="next"`)
+	v.Set("after", sealCursor(next.bytes(), q.bind))
+	return v
 }

@@ -2,6 +2,10 @@ package oktasim
 
 import (
 	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"sort"
@@ -29,16 +33,69 @@ func pageLimit(r *http.Request, def, maxLimit int) (int, error) {
 	return min(n, maxLimit), nil
 }
 
-// pageOf picks one page from list: the entities after the one with id
-// after that keep reports true, at most limit. next is the cursor of the
-// following page, "" when there is none. When the cursor's entity is gone
-// (deleted meanwhile), list must be sorted by seq to find the place.
+// Cursors are opaque, as Okta's: a client can only follow the next links
+// it was given. A cursor is its position sealed (AES-GCM) with a key of
+// this process and bound to what it continues (a list, or one System Log
+// query): a readable id, a crafted value or another query's cursor is
+// refused with Okta's 400 E0000001.
+var cursorAEAD = newCursorAEAD()
+
+func newCursorAEAD() cipher.AEAD {
+	key := make([]byte, 32)
+	_, _ = rand.Read(key) // never fails (crypto/rand)
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		panic(err) // a 32-byte key is always valid
+	}
+	a, err := cipher.NewGCM(block)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+
+// sealCursor makes an opaque cursor of a position bound to bind.
+func sealCursor(pos []byte, bind string) string {
+	nonce := make([]byte, cursorAEAD.NonceSize())
+	_, _ = rand.Read(nonce)
+	return base64.RawURLEncoding.EncodeToString(cursorAEAD.Seal(nonce, nonce, pos, []byte(bind)))
+}
+
+// openCursor reads a cursor made by sealCursor with the same bind.
+func openCursor(tok, bind string) ([]byte, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	n := cursorAEAD.NonceSize()
+	if err != nil || len(b) < n {
+		return nil, false
+	}
+	pos, err := cursorAEAD.Open(nil, b[:n], b[n:], []byte(bind))
+	return pos, err == nil
+}
+
+// listBind binds the cursors of the entity lists.
+const listBind = "list"
+
+// errCursor is Okta's answer to an `after` it did not issue.
+func errCursor() *apiError {
+	return errValidation("after", "after: the cursor is not valid: follow the next link of the previous page")
+}
+
+// pageOf picks one page from list: the entities after the cursor after
+// (one setLinks issued) that keep reports true, at most limit. next is the
+// id of the last entity when a following page holds more, "" when there is
+// none; setLinks seals it. When the cursor's entity is gone (deleted
+// meanwhile), list must be sorted by seq to find the place.
 func (o *org) pageOf(list []*entity, after string, limit int, keep func(*entity) bool) (page []*entity, next string, err error) {
 	start := 0
 	if after != "" {
+		id, ok := openCursor(after, listBind)
+		if !ok {
+			return nil, "", errCursor()
+		}
+		after = string(id)
 		seq, ok := o.seqOf[after]
 		if !ok {
-			return nil, "", errValidation("after", "after: not a cursor of this list")
+			return nil, "", errCursor()
 		}
 		start = -1
 		for i, e := range list {
@@ -68,16 +125,27 @@ func (o *org) pageOf(list []*entity, after string, limit int, keep func(*entity)
 func baseURL(r *http.Request) string { return scheme(r) + "://" + r.Host }
 
 // setLinks adds one Link header per rel (never comma-joined: the SDK's
-// paging loops on a joined header): self, and next when next is set.
+// paging loops on a joined header): self, and next when next (the id
+// pageOf returned) is set, with an opaque cursor.
 func setLinks(w http.ResponseWriter, r *http.Request, next string) {
-	self := baseURL(r) + r.URL.RequestURI()
-	w.Header().Add("Link", "<"+self+`>; rel="self"`)
 	if next == "" {
+		addLinks(w, r, nil)
 		return
 	}
 	q := r.URL.Query()
-	q.Set("after", next)
-	u := url.URL{Scheme: scheme(r), Host: r.Host, Path: r.URL.Path, RawQuery: q.Encode()}
+	q.Set("after", sealCursor([]byte(next), listBind))
+	addLinks(w, r, q)
+}
+
+// addLinks adds the self link and, when next is set, the next link: this
+// request's path with the query next.
+func addLinks(w http.ResponseWriter, r *http.Request, next url.Values) {
+	self := baseURL(r) + r.URL.RequestURI()
+	w.Header().Add("Link", "<"+self+`>; rel="self"`)
+	if next == nil {
+		return
+	}
+	u := url.URL{Scheme: scheme(r), Host: r.Host, Path: r.URL.Path, RawQuery: next.Encode()}
 	w.Header().Add("Link", "<"+u.String()+`>; rel="next"`)
 }
 

@@ -43,6 +43,9 @@ func (o *org) addPolicy(obj Object, now time.Time) (*entity, error) {
 	if ruleType[typ] == "" {
 		return nil, errValidation("type", "type: "+quoteOrBlank(typ)+" is not a policy type")
 	}
+	if ok, _ := o.hasPolicyType(typ); !ok {
+		return nil, errPolicyType()
+	}
 	n := 1
 	for _, p := range o.policies.list {
 		if p.str("type") == typ {
@@ -117,6 +120,13 @@ func (s *Server) listPolicies(w http.ResponseWriter, r *http.Request, _ *caller)
 	typ := v.Get("type")
 	if ruleType[typ] == "" {
 		return errValidation("type", "type: "+quoteOrBlank(typ)+" is not a policy type")
+	}
+	switch ok, missing := s.org.hasPolicyType(typ); {
+	case !ok && missing == MissingEmpty:
+		writeRaw(w, http.StatusOK, []byte("[]"))
+		return nil
+	case !ok:
+		return errPolicyType()
 	}
 	limit, err := pageLimit(r, defaultPageLimit, maxPageLimit)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 type kind int
 
 const (
-	kindList  kind = iota // a list: [] without an admin role
+	kindList  kind = iota // a list: [] (or 403) without an admin role
 	kindRead              // one object: 403 without an admin role
 	kindWrite             // a change: needs okta.<area>.manage; 403 without an admin role
 )
@@ -39,6 +39,7 @@ func (s *Server) routes() {
 	api("GET /api/v1/users/{user}/groups", FamilyUsers, u, kindList, s.userGroups)
 	api("GET /api/v1/users/{user}/appLinks", FamilyUsers, u, kindList, s.userAppLinks)
 	api("POST /api/v1/users/{user}/lifecycle/{op}", FamilyUsers, u, kindWrite, s.userLifecycle)
+	api("GET /api/v1/users/{user}/blocks", FamilyUsers, u, kindRead, s.listBlocks)
 	api("DELETE /api/v1/users/{user}/sessions", FamilyUsers, u, kindWrite, s.clearSessions)
 	api("GET /api/v1/users/{user}/factors", FamilyFactors, u, kindList, s.listFactors)
 	api("GET /api/v1/users/{user}/factors/{factor}", FamilyFactors, u, kindRead, s.getFactor)
@@ -81,11 +82,12 @@ func (s *Server) routes() {
 }
 
 // endpoint wraps an API handler with what every Okta API call goes through:
-// the family's rate limit, injected failures, the token, its scopes and the
-// admin role.
-func (s *Server) endpoint(family, area string, k kind, h handlerFunc) http.Handler {
+// its bucket's rate limit, injected failures, the token, its scopes and the
+// admin role. The family is documentation: Okta's bucket follows from the
+// method and path (ratelimit.go).
+func (s *Server) endpoint(_, area string, k kind, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.rateLimit(w, family) {
+		if !s.rateLimit(w, r) {
 			// Okta spends the DPoP proof of a throttled call: a client that
 			// retries with the same proof is refused (SDK issue #554).
 			s.burnProof(r)
@@ -104,7 +106,7 @@ func (s *Server) endpoint(family, area string, k kind, h handlerFunc) http.Handl
 			return
 		}
 		if !s.hasAdminRole() {
-			if k == kindList {
+			if k == kindList && !s.noRoleListsForbidden() {
 				writeRaw(w, http.StatusOK, []byte("[]"))
 				return
 			}

@@ -28,23 +28,30 @@ type Server struct {
 	mux   *http.ServeMux
 	org   *org
 
-	mu        sync.Mutex // guards everything below
-	apps      map[string]ServiceApp
-	tokens    map[string]*accessToken
-	usedJTIs  map[string]time.Time // client assertion jti → when it may be forgotten
-	usedProof map[string]time.Time // DPoP proof jti → when it may be forgotten
-	nonces    map[string]time.Time // DPoP nonce → issued
-	revokeGen int
-	tokenTTL  time.Duration
-	latency   time.Duration
-	failN     int
-	failCode  int
-	limits    map[string]*window
-	calls     map[string]int // "METHOD /path" → count
-	unhandled []string
-	grantsOK  int
-	grantsBad int
-	adminRole bool
+	mu          sync.Mutex // guards everything below
+	apps        map[string]ServiceApp
+	tokens      map[string]*accessToken
+	usedJTIs    map[string]time.Time // client assertion jti → when it may be forgotten
+	usedProof   map[string]time.Time // DPoP proof jti → when it may be forgotten
+	nonces      map[string]time.Time // DPoP nonce → issued
+	revokeGen   int
+	tokenTTL    time.Duration
+	latency     time.Duration
+	failN       int
+	failCode    int
+	limits      map[string]*window
+	concLimit   int // org-wide requests in flight (ratelimit.go)
+	inflight    int
+	peak        int
+	concRefused int
+	logLimit    LogQueryLimit  // when System Log queries time out (logs.go)
+	calls       map[string]int // "METHOD /path" → count
+	unhandled   []string
+	grantsOK    int
+	grantsBad   int
+	adminRole   bool
+	dpopRS      dpopResource // the resource server's DPoP options and nonces (dpop_resource.go)
+	noRole      string       // lists without an admin role: NoRoleEmpty or NoRoleForbidden
 }
 
 // New builds a simulator from a fixture (nil: an empty org). It copies what
@@ -66,6 +73,7 @@ func newServer(fx *Fixture, now func() time.Time) (*Server, error) {
 		limits:    map[string]*window{},
 		calls:     map[string]int{},
 		adminRole: true,
+		concLimit: DefaultConcurrency,
 	}
 	s.clock.Store(&now)
 	if fx == nil {
@@ -73,6 +81,9 @@ func newServer(fx *Fixture, now func() time.Time) (*Server, error) {
 	}
 	if fx.AdminRole != nil {
 		s.adminRole = *fx.AdminRole
+	}
+	if err := s.SetNoRoleLists(fx.NoRoleLists); err != nil {
+		return nil, err
 	}
 	o, err := loadOrg(fx, s.now())
 	if err != nil {
@@ -96,6 +107,10 @@ func (s *Server) now() time.Time { return (*s.clock.Load())() }
 // ServeHTTP answers one request as Okta would.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Okta-Request-Id", randomText(20))
+	if !s.enter(w) {
+		return
+	}
+	defer s.leave()
 	s.mu.Lock()
 	s.calls[r.Method+" "+r.URL.Path]++
 	delay := s.latency
@@ -156,7 +171,8 @@ func (s *Server) RevokeTokens() {
 }
 
 // SetAdminRole(false) simulates a service app without an admin role: list
-// endpoints return [], object reads and writes 403 E0000006.
+// endpoints return [] (or 403, see SetNoRoleLists), object reads and
+// writes 403 E0000006.
 func (s *Server) SetAdminRole(ok bool) {
 	s.mu.Lock()
 	s.adminRole = ok
@@ -250,6 +266,7 @@ func (s *Server) Snapshot() *Fixture {
 	fx := s.org.snapshot()
 	s.mu.Lock()
 	admin := s.adminRole
+	fx.NoRoleLists = s.noRole
 	s.mu.Unlock()
 	fx.AdminRole = &admin
 	fx.Now = s.now().UTC()

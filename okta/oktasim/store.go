@@ -81,8 +81,11 @@ type org struct {
 	appUsers  map[string]map[string]bool // app id → directly assigned user ids
 	factors   map[string]*collection     // user id → factors
 	sessions  map[string]int             // user id → open sessions
+	blocked   map[string]bool            // user id → blocked from unknown devices (blocks.go)
 	logs      logStore
 	dialect   string // DialectOIE or DialectClassic
+
+	policyOrg policyFeatures // the org's features and the policy types they bring
 }
 
 // classic reports whether the org is a Classic Engine org.

@@ -89,9 +89,13 @@ func userLinks(base string, u *entity) []byte {
 		ls.add("activate", lc+"activate", "POST")
 	case statusProvisioned:
 		ls.add("reactivate", lc+"reactivate", "POST")
-	case statusActive, statusRecovery:
+	case statusActive:
 		ls.add("suspend", lc+"suspend", "POST").
 			add("resetPassword", lc+"reset_password", "POST").
+			add("expirePassword", lc+"expire_password", "POST").
+			add("resetFactors", lc+"reset_factors", "POST")
+	case statusRecovery, statusPasswordExpired:
+		ls.add("resetPassword", lc+"reset_password", "POST").
 			add("expirePassword", lc+"expire_password", "POST").
 			add("resetFactors", lc+"reset_factors", "POST")
 	case statusSuspended:

@@ -1,0 +1,87 @@
+package okta
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/okta/oktasim"
+)
+
+// TestThreatsInBothDialects sweeps the demo org written as an Identity
+// Engine org and as a Classic org: the detections find every story in
+// both, and the same findings (detection and user) in both.
+func TestThreatsInBothDialects(t *testing.T) {
+	ctx := context.Background()
+	found := map[string][]string{}
+	for _, d := range []string{oktasim.DialectOIE, oktasim.DialectClassic} {
+		t.Run(d, func(t *testing.T) {
+			h := newHarness(t, setup{fixture: oktasim.DemoIn(d)})
+			res, err := h.client.Query(ctx, intents.Intent{Kind: intents.Threats, Window: intents.Duration(168 * time.Hour)})
+			if err != nil {
+				t.Fatalf("Query(threats 168h) error = %v", err)
+			}
+			for _, s := range oktasim.DemoStoriesIn(d) {
+				for _, det := range s.Detections {
+					if !slices.ContainsFunc(res.Findings, func(f intents.Finding) bool {
+						return f.Detection == det && slices.Contains(s.Users, f.User) &&
+							slices.ContainsFunc(f.Events, func(id string) bool { return slices.Contains(s.Events, id) })
+					}) {
+						t.Errorf("%s: no %s finding on %v naming the story's events; findings: %v", s.ID, det, s.Users, summaries(res.Findings))
+					}
+				}
+			}
+			// John's 12 wrong passwords from Tor are failed sign-ins,
+			// never MFA failures.
+			for _, f := range res.Findings {
+				if f.Detection == "mfa_failures" {
+					t.Errorf("finding %s on %s: %s", f.Detection, f.User, f.Summary)
+				}
+			}
+			keys := summaries(res.Findings)
+			slices.Sort(keys)
+			found[d] = keys
+		})
+	}
+	if len(found) == 2 {
+		if diff := cmp.Diff(found[oktasim.DialectClassic], found[oktasim.DialectOIE]); diff != "" {
+			t.Errorf("the detections find other things in the two dialects (-classic +oie):\n%s", diff)
+		}
+	}
+}
+
+// TestSecurityEventsShowPushDenials: `security-events` lists Emily's
+// denied pushes on the demo org in both dialects: Classic's deny_push
+// events, Identity Engine's failed push checks (it logs no deny_push).
+func TestSecurityEventsShowPushDenials(t *testing.T) {
+	for _, d := range []string{oktasim.DialectOIE, oktasim.DialectClassic} {
+		t.Run(d, func(t *testing.T) {
+			h := newHarness(t, setup{fixture: oktasim.DemoIn(d)})
+			res, err := h.client.Query(t.Context(), intents.Intent{Kind: intents.SecurityEvents, User: "emily.chen@company.com",
+				Window: intents.Duration(72 * time.Hour)})
+			if err != nil {
+				t.Fatalf("Query(security-events emily 72h) error = %v", err)
+			}
+			story := oktasim.DemoStoriesIn(d)[1]
+			var denials []string
+			for _, e := range res.Events {
+				if !slices.Contains(story.Events, e.UUID) {
+					continue
+				}
+				push := e.EventType == "user.mfa.okta_verify.deny_push" ||
+					e.EventType == "user.authentication.auth_via_mfa" && e.Debug["factor"] == "OKTA_VERIFY_PUSH" && e.Outcome.Reason == "INVALID_CREDENTIALS"
+				if !push {
+					t.Errorf("security-events lists %s (%s %s), no push denial", e.UUID, e.EventType, e.Debug["factor"])
+				}
+				denials = append(denials, e.UUID)
+			}
+			if len(denials) != 7 {
+				t.Errorf("security-events lists %d of the story's 7 push denials: %v", len(denials), denials)
+			}
+		})
+	}
+}
