@@ -3,6 +3,7 @@ package okta
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -80,19 +81,21 @@ var specExceptions = []specException{
 		"settings.notes.admin", "settings.notes.enduser",
 		"settings.notifications.vpn.message", "settings.notifications.vpn.helpUrl",
 		"settings.oauthClient.client_uri", "settings.oauthClient.logo_uri"),
-		// A real oktapreview.com OIDC app captured in OktaPosh's tests
-		// (Get-OktaApplication mocks): "accessibility":{"selfService":false,
-		// "errorRedirectUrl":null,"loginRedirectUrl":null}, "notes":{"admin":null,
-		// "enduser":null}, "vpn":{…,"message":null,"helpUrl":null}, "client_uri":null.
+		// Okta's Apps API reference, "Add Okta Org2Org application" response
+		// example: "accessibility":{"selfService":false,"errorRedirectUrl":null,
+		// "loginRedirectUrl":null}, "vpn":{…,"message":null,"helpUrl":null}; a
+		// real oktapreview.com OIDC app captured in OktaPosh's tests adds
+		// "notes":{"admin":null,"enduser":null} and "client_uri":null.
 		why: "apps: Okta writes null for unset accessibility, notes, VPN notification and OIDC client URIs"},
 	{ops: appOps, fix: nulls("settings.signOn.defaultRelayState", "settings.signOn.ssoAcsUrlOverride",
 		"settings.signOn.audienceOverride", "settings.signOn.recipientOverride", "settings.signOn.destinationOverride",
 		"settings.signOn.redirectUrl", "settings.app.boxGroupName", "settings.app.rpId"),
-		// Okta's SAML app answers: "signOn":{"defaultRelayState":null,
-		// "ssoAcsUrlOverride":null,"audienceOverride":null,"recipientOverride":null,
-		// "destinationOverride":null,"attributeStatements":[]} (recorded in public
-		// Okta API fixtures); an OIN app's optional settings.app fields are null
-		// until an admin sets them.
+		// Okta's Apps API reference, "Add Okta Org2Org application" response
+		// example: "signOn":{"defaultRelayState":null,"ssoAcsUrlOverride":null,
+		// "audienceOverride":null,"recipientOverride":null,"destinationOverride":null,
+		// "attributeStatements":[]}; its "Add SAML 2.0 application" example has
+		// "app":{"acsURL":null,…}: an OIN app's optional settings.app fields are
+		// null until an admin sets them.
 		why: "apps: Okta writes null for unset SAML sign-on overrides and optional app settings"},
 	{ops: appOps, fix: func(app map[string]any) bool {
 		if app["signOnMode"] != "OPENID_CONNECT" || app["name"] == "oidc_client" {
@@ -181,7 +184,7 @@ func applyParamExceptions(op string, r *http.Request) []string {
 
 // specStatusExceptions are answers Okta gives that the spec does not
 // list for the operation ("METHOD /path STATUS" → evidence); their
-// status is accepted.
+// status is accepted and their body checked as Okta's Error.
 var specStatusExceptions = map[string]string{
 	// A type the org lacks: terraform-provider-okta issue #1202 (GET
 	// /api/v1/policies?type=ACCESS_POLICY on an org without Identity
@@ -203,7 +206,7 @@ func applyExceptions(op string, body []byte) ([]byte, []string) {
 		objs = []any{v}
 	}
 	for _, x := range specExceptions {
-		if !slices.Contains(x.ops, op) {
+		if x.fix == nil || !slices.Contains(x.ops, op) {
 			continue
 		}
 		changed := false
@@ -338,12 +341,15 @@ func (c *contractCheck) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	checked, used := applyExceptions(op, body)
-	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: resp.StatusCode,
-		Header: resp.Header, Body: io.NopCloser(bytes.NewReader(checked)), Options: openapiOptions()}
+	status := resp.StatusCode
 	if why, ok := specStatusExceptions[fmt.Sprintf("%s %d", op, resp.StatusCode)]; ok {
-		out.Options.IncludeResponseStatus = false // an unlisted status is then not validated
+		// Its body is still checked: as the Error of a status the spec
+		// lists for every operation.
+		status = http.StatusForbidden
 		used = append(used, why)
 	}
+	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: status,
+		Header: resp.Header, Body: io.NopCloser(bytes.NewReader(checked)), Options: openapiOptions()}
 	c.mu.Lock()
 	c.checked[fmt.Sprintf("%s %d", op, resp.StatusCode)]++
 	for _, why := range append(usedIn, used...) {
@@ -488,10 +494,6 @@ func driveQueries(t *testing.T, h *harness, pick *contractPicker, dialect string
 			policyType, _ = pol["type"].(string)
 		}
 	}
-	types := policyTypes()
-	if dialect == oktasim.DialectClassic {
-		types = slices.DeleteFunc(slices.Clone(types), func(s string) bool { return s == "ACCESS_POLICY" })
-	}
 	qs := []intents.Intent{
 		{Kind: intents.Status},
 		{Kind: intents.ListUsers},
@@ -522,14 +524,19 @@ func driveQueries(t *testing.T, h *harness, pick *contractPicker, dialect string
 		{Kind: intents.MFAStatus},
 		{Kind: intents.MFAStatus}, // again: the refresh reads what changed
 	}
-	if dialect != oktasim.DialectClassic {
-		qs = append(qs, intents.Intent{Kind: intents.ListPolicies})
-	}
-	for _, typ := range types {
+	qs = append(qs, intents.Intent{Kind: intents.ListPolicies})
+	for _, typ := range policyTypes() {
 		qs = append(qs, intents.Intent{Kind: intents.ListPolicies, PolicyType: typ})
 	}
+	driven := map[intents.Kind]bool{}
 	for _, in := range qs {
+		driven[in.Kind] = true
 		res, err := h.client.Query(ctx, in)
+		if in.Kind == intents.ListPolicies && errors.Is(err, intents.ErrInvalid) {
+			// A policy type this org does not have: Okta refuses it.
+			t.Logf("%s org: list %s policies: %v", dialect, in.PolicyType, err)
+			continue
+		}
 		if err != nil {
 			t.Errorf("Query(%+v) error = %v", in, err)
 			continue
@@ -540,6 +547,19 @@ func driveQueries(t *testing.T, h *harness, pick *contractPicker, dialect string
 			if _, err := h.client.Query(ctx, in); err != nil {
 				t.Errorf("Query(%+v) error = %v", in, err)
 			}
+		}
+	}
+	// A refresh of the MFA scan reads what changed since the last one.
+	if _, err := h.client.ScanMFA(ctx, MFAScanOptions{Refresh: true}); err != nil {
+		t.Errorf("ScanMFA(refresh) error = %v", err)
+	}
+	// Every read the adapter answers is driven above.
+	for _, k := range intents.Kinds() {
+		if k.IsAction() || driven[k] {
+			continue
+		}
+		if _, err := h.client.Query(ctx, intents.Intent{Kind: k}); err == nil || !strings.Contains(err.Error(), "is not a read") {
+			t.Errorf("query kind %s is answered by the adapter but not driven by the contract test (error = %v)", k, err)
 		}
 	}
 }
@@ -678,6 +698,32 @@ func TestContract(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestContractErrors holds the simulator's error answers to the spec:
+// what a service app without an admin role gets.
+func TestContractErrors(t *testing.T) {
+	check := newContractCheck(t)
+	h := newHarness(t, setup{fixture: loadFixture(t, "testdata/contract_oie.json"),
+		cfg: Config{Scopes: allScopes(), HTTPClient: &http.Client{Transport: check}}})
+	h.sim.SetAdminRole(false)
+	for _, in := range []intents.Intent{
+		{Kind: intents.ListUsers},                            // an empty list, then a read that is refused
+		{Kind: intents.UserDetails, User: "ana@example.com"}, // 403
+		{Kind: intents.UserDetails, User: "00uNOPE"},         // 403 before 404: no role
+		{Kind: intents.ListGroups},
+		{Kind: intents.ListApps},
+	} {
+		if _, err := h.client.Query(t.Context(), in); err == nil {
+			t.Errorf("Query(%s) without an admin role: no error", in.Kind)
+		}
+	}
+	check.report(t)
+	keys := check.checkedKeys()
+	if !slices.ContainsFunc(keys, func(k string) bool { return strings.Contains(k, " 403 ") }) {
+		t.Errorf("no 403 answer was checked: %q", keys)
+	}
+	t.Logf("checked against Okta's spec:\n%s", strings.Join(keys, "\n"))
 }
 
 // loadFixture reads a fixture of testdata.

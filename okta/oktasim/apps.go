@@ -348,14 +348,45 @@ func (s *Server) appGroups(w http.ResponseWriter, r *http.Request, _ *caller) er
 	base := baseURL(r)
 	out := make([]any, 0, len(page))
 	for i, g := range page {
-		out = append(out, Object{
-			"id": g.id, "lastUpdated": a.obj["lastUpdated"], "priority": i, "profile": Object{},
-			"_links": Object{"app": Object{"href": base + "/api/v1/apps/" + a.id},
-				"group": Object{"href": base + "/api/v1/groups/" + g.id}},
-		})
+		out = append(out, groupAssignment(base, a, g, i))
 	}
 	setLinks(w, r, next)
 	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// groupAssignment is an ApplicationGroupAssignment.
+func groupAssignment(base string, a, g *entity, priority int) Object {
+	return Object{
+		"id": g.id, "lastUpdated": a.obj["lastUpdated"], "priority": priority, "profile": Object{},
+		"_links": Object{"app": Object{"href": base + "/api/v1/apps/" + a.id},
+			"group": Object{"href": base + "/api/v1/groups/" + g.id}},
+	}
+}
+
+// assignGroup is PUT /api/v1/apps/{id}/groups/{gid}: the group's members
+// get the app; 200 with the assignment.
+func (s *Server) assignGroup(w http.ResponseWriter, r *http.Request, c *caller) error {
+	o := s.org
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	a, err := o.appOr404(r)
+	if err != nil {
+		return err
+	}
+	g, err := o.groupOr404(r)
+	if err != nil {
+		return err
+	}
+	if o.appGroups[a.id] == nil {
+		o.appGroups[a.id] = map[string]bool{}
+	}
+	if !o.appGroups[a.id][g.id] {
+		o.appGroups[a.id][g.id] = true
+		o.recordLocked(audit{r: r, c: c, now: s.now(), typ: "group.application_assignment.add",
+			message: "Add assigned application to group", targets: []Object{appTarget(a), groupTarget(g)}})
+	}
+	writeJSON(w, http.StatusOK, groupAssignment(baseURL(r), a, g, len(o.appGroups[a.id])-1))
 	return nil
 }
 
@@ -385,5 +416,28 @@ func (s *Server) appLifecycle(w http.ResponseWriter, r *http.Request, c *caller)
 			message: strings.ToUpper(op[:1]) + op[1:] + " application", targets: []Object{appTarget(a)}})
 	}
 	writeRaw(w, http.StatusOK, []byte("{}"))
+	return nil
+}
+
+// deleteApp is DELETE /api/v1/apps/{id}: 204 for an inactive app; an
+// active app must be deactivated first (403 E0000056).
+func (s *Server) deleteApp(w http.ResponseWriter, r *http.Request, c *caller) error {
+	o := s.org
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	a, err := o.appOr404(r)
+	if err != nil {
+		return err
+	}
+	if a.str("status") == statusActive {
+		return &apiError{status: http.StatusForbidden, code: "E0000056", summary: "Delete application forbidden.",
+			causes: []string{"The application must be deactivated before it can be deleted."}}
+	}
+	o.recordLocked(audit{r: r, c: c, now: s.now(), typ: "application.lifecycle.delete",
+		message: "Delete application", targets: []Object{appTarget(a)}})
+	o.apps.remove(a.id)
+	delete(o.appUsers, a.id)
+	delete(o.appGroups, a.id)
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

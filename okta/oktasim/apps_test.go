@@ -2,6 +2,7 @@ package oktasim
 
 import (
 	"net/url"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -98,5 +99,33 @@ func TestAppWrites(t *testing.T) {
 	a := call(t, ts, tok, "GET", "/api/v1/apps/"+id, nil).object(t)
 	if a["label"] != "Wiki 2" || a["created"] == nil {
 		t.Errorf("app after PUT = %v", a)
+	}
+
+	// Assigning a group (what okta-sdk-golang's group tests do).
+	tokAll := bearer(t, ts, "okta.apps.manage okta.groups.read")
+	for range 2 { // the second time changes nothing
+		res := call(t, ts, tokAll, "PUT", "/api/v1/apps/"+id+"/groups/00gall", Object{})
+		if res.status != 200 || res.object(t)["id"] != "00gall" {
+			t.Fatalf("PUT /api/v1/apps/%s/groups/00gall = %d %s", id, res.status, res.body)
+		}
+	}
+	if got := ids(call(t, ts, tokAll, "GET", "/api/v1/groups/00gall/apps", nil).list(t)); !slices.Contains(got, id) {
+		t.Errorf("the apps of Everyone = %v, want %s among them", got, id)
+	}
+	if n := len(ids(call(t, ts, tokAll, "GET", "/api/v1/apps/"+id+"/groups", nil).list(t))); n != 1 {
+		t.Errorf("the app has %d groups, want 1", n)
+	}
+
+	// Deleting: an active app must be deactivated first.
+	call(t, ts, tok, "POST", "/api/v1/apps/"+id+"/lifecycle/activate", nil)
+	if res := call(t, ts, tok, "DELETE", "/api/v1/apps/"+id, nil); res.status != 403 || res.errorCode(t) != "E0000056" {
+		t.Errorf("DELETE an active app = %d %s, want 403 E0000056", res.status, res.body)
+	}
+	call(t, ts, tok, "POST", "/api/v1/apps/"+id+"/lifecycle/deactivate", nil)
+	if res := call(t, ts, tok, "DELETE", "/api/v1/apps/"+id, nil); res.status != 204 {
+		t.Errorf("DELETE an inactive app = %d %s, want 204", res.status, res.body)
+	}
+	if res := call(t, ts, tok, "GET", "/api/v1/apps/"+id, nil); res.errorCode(t) != "E0000007" {
+		t.Errorf("GET a deleted app = %d %s, want E0000007", res.status, res.body)
 	}
 }

@@ -411,3 +411,52 @@ func (s *Server) ruleLifecycle(w http.ResponseWriter, r *http.Request, c *caller
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// deletePolicy is DELETE /api/v1/policies/{id}: 204, with its rules. A
+// default (system) policy cannot be deleted.
+func (s *Server) deletePolicy(w http.ResponseWriter, r *http.Request, c *caller) error {
+	o := s.org
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	p, err := o.policyOr404(r)
+	if err != nil {
+		return err
+	}
+	if err := deletable(p); err != nil {
+		return err
+	}
+	o.recordLocked(audit{r: r, c: c, now: s.now(), typ: "policy.lifecycle.delete",
+		message: "Delete policy", targets: []Object{policyTarget(p)}})
+	o.policies.remove(p.id)
+	delete(o.rules, p.id)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// deleteRule is DELETE /api/v1/policies/{id}/rules/{rid}: 204. A default
+// (system) rule cannot be deleted.
+func (s *Server) deleteRule(w http.ResponseWriter, r *http.Request, c *caller) error {
+	o := s.org
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	p, rule, err := o.ruleOr404(r)
+	if err != nil {
+		return err
+	}
+	if err := deletable(rule); err != nil {
+		return err
+	}
+	o.recordLocked(audit{r: r, c: c, now: s.now(), typ: "policy.rule.delete",
+		message: "Delete policy rule", targets: []Object{ruleTarget(rule), policyTarget(p)}})
+	o.rules[p.id].remove(rule.id)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// deletable refuses to delete a default (system) policy or rule.
+func deletable(e *entity) error {
+	if e.obj["system"] == true {
+		return errValidation("id", "Cannot delete the default "+strings.ToLower(e.str("name"))+"; it is a system object")
+	}
+	return nil
+}

@@ -92,4 +92,23 @@ func TestPolicies(t *testing.T) {
 	if p["name"] != "Enroll v2" || p["status"] != "ACTIVE" || p["type"] != "MFA_ENROLL" {
 		t.Errorf("policy after the steps = %v", p)
 	}
+
+	// Deleting a rule, then its policy (what okta-sdk-golang's own
+	// integration tests do to clean up).
+	deletes := []struct{ path, event string }{
+		{"/api/v1/policies/" + pid + "/rules/" + rid, "policy.rule.delete"},
+		{"/api/v1/policies/" + pid, "policy.lifecycle.delete"},
+	}
+	for _, d := range deletes {
+		before := len(s.Snapshot().Logs)
+		if res := call(t, ts, tok, "DELETE", d.path, nil); res.status != 204 {
+			t.Fatalf("DELETE %s = %d %s, want 204", d.path, res.status, res.body)
+		}
+		if logs := s.Snapshot().Logs[before:]; len(logs) != 1 || logs[0]["eventType"] != d.event {
+			t.Errorf("DELETE %s events = %v, want one %s", d.path, logs, d.event)
+		}
+		if res := call(t, ts, tok, "GET", d.path, nil); res.errorCode(t) != "E0000007" {
+			t.Errorf("GET %s after the delete = %d %s, want E0000007", d.path, res.status, res.body)
+		}
+	}
 }
