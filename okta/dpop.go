@@ -97,11 +97,21 @@ type dpopClaims struct {
 // proof returns a DPoP proof JWT for one request. accessToken is empty for
 // token requests; for API calls its hash goes in ath.
 func (d *dpopState) proof(method, target, accessToken string, api bool, now time.Time) (string, error) {
+	return d.proofWith(method, target, accessToken, api, now, "")
+}
+
+// proofWith is proof with the nonce a challenge to this very call handed
+// out (RFC 9449: the retry carries the nonce of the error response), so
+// that concurrent calls answering their own challenges never trade each
+// other's newer nonces. An empty nonce means the newest one stored.
+func (d *dpopState) proofWith(method, target, accessToken string, api bool, now time.Time, nonce string) (string, error) {
 	d.mu.Lock()
 	key := d.key
-	nonce := d.tokenNonce
-	if api {
-		nonce = d.apiNonce
+	if nonce == "" {
+		nonce = d.tokenNonce
+		if api {
+			nonce = d.apiNonce
+		}
 	}
 	d.mu.Unlock()
 	if key == nil {
@@ -155,12 +165,21 @@ func dpopError(h http.Header) (code, description string) {
 	return "", ""
 }
 
+// nonceRounds is one call's answers to use_dpop_nonce challenges: how many
+// so far, and the nonce the last challenge handed out, which the retry's
+// proof carries.
+type nonceRounds struct {
+	n     int
+	nonce string
+}
+
 // onAPIResponse is the DPoP side of one API answer: it stores the answer's
 // DPoP-Nonce, says whether to send the call again with a fresh proof for a
 // use_dpop_nonce challenge (400 or 401; at most maxNonceRounds per call,
-// counted in rounds), and turns a refused proof into an error. tokenType is
-// the type of the token the call carried.
-func (d *dpopState) onAPIResponse(resp *http.Response, tokenType string, rounds *int) (retry bool, err error) {
+// counted in rounds, which also keeps the challenge's nonce), and turns a
+// refused proof into an error. tokenType is the type of the token the call
+// carried.
+func (d *dpopState) onAPIResponse(resp *http.Response, tokenType string, rounds *nonceRounds) (retry bool, err error) {
 	d.keepNonce(true, resp.Header)
 	if tokenType != "DPoP" || resp.StatusCode != http.StatusBadRequest && resp.StatusCode != http.StatusUnauthorized {
 		return false, nil
@@ -171,13 +190,14 @@ func (d *dpopState) onAPIResponse(resp *http.Response, tokenType string, rounds 
 		if resp.Header.Get("DPoP-Nonce") == "" {
 			break // a challenge without a nonce cannot be answered
 		}
-		if *rounds < maxNonceRounds {
-			*rounds++
+		if rounds.n < maxNonceRounds {
+			rounds.n++
+			rounds.nonce = resp.Header.Get("DPoP-Nonce")
 			return true, nil
 		}
 		return false, &intents.Error{Err: intents.ErrUnavailable, Status: resp.StatusCode,
 			RequestID: resp.Header.Get("X-Okta-Request-Id"),
-			Detail:    fmt.Sprintf("Okta asked for a new DPoP nonce %d times in a row (%s)", *rounds+1, nonEmpty(desc, "use_dpop_nonce"))}
+			Detail:    fmt.Sprintf("Okta asked for a new DPoP nonce %d times in a row (%s)", rounds.n+1, nonEmpty(desc, "use_dpop_nonce"))}
 	case "invalid_dpop_proof":
 		return false, &intents.Error{Err: intents.ErrAuth, Status: resp.StatusCode,
 			RequestID: resp.Header.Get("X-Okta-Request-Id"),

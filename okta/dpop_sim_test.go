@@ -153,7 +153,7 @@ func TestDPoPNonceFromEveryAnswer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rounds := 0
+		var rounds nonceRounds
 		ok := &http.Response{StatusCode: 200, Header: http.Header{"Dpop-Nonce": {"n-ok"}}}
 		if retry, err := d.onAPIResponse(ok, "DPoP", &rounds); retry || err != nil {
 			t.Fatalf("onAPIResponse(200) = %v, %v; want no retry, no error", retry, err)

@@ -117,7 +117,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		body = b
 	}
 	fam := bucket(req.Method, req.URL.Path)
-	attempts, refreshed, nonceRounds := 0, false, 0
+	attempts, refreshed := 0, false
+	var nonces nonceRounds
 	concRetries := 0 // retries after concurrency 429s, counted apart
 	for {
 		paceStart := time.Now()
@@ -143,7 +144,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		timeout := t.callTimeout(req.URL.Path)
 		actx, cancel := context.WithTimeout(ctx, timeout)
-		out, err := t.authorize(req.Clone(actx), tok, body)
+		out, err := t.authorize(req.Clone(actx), tok, body, nonces.nonce)
 		if err != nil {
 			cancel()
 			free(false)
@@ -189,7 +190,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			cancel()
 			free(false)
 		}
-		if again, err := t.dpop.onAPIResponse(resp, tok.typ, &nonceRounds); again || err != nil {
+		if again, err := t.dpop.onAPIResponse(resp, tok.typ, &nonces); again || err != nil {
 			retry()
 			if err != nil {
 				st.fail(err)
@@ -264,7 +265,9 @@ const maxConcurrencyRetries = 10
 
 // authorize sets the body and the auth headers of one attempt. The SDK's
 // placeholder Authorization is always replaced.
-func (t *transport) authorize(r *http.Request, tok *token, body []byte) (*http.Request, error) {
+//
+// nonce is the DPoP nonce of a challenge to this call ("": the newest stored).
+func (t *transport) authorize(r *http.Request, tok *token, body []byte, nonce string) (*http.Request, error) {
 	if body != nil {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
@@ -275,7 +278,7 @@ func (t *transport) authorize(r *http.Request, tok *token, body []byte) (*http.R
 	r.Header.Set("User-Agent", userAgent)
 	r.Header.Set("Authorization", tok.typ+" "+tok.value)
 	if tok.typ == "DPoP" {
-		proof, err := t.dpop.proof(r.Method, r.URL.String(), tok.value, true, time.Now())
+		proof, err := t.dpop.proofWith(r.Method, r.URL.String(), tok.value, true, time.Now(), nonce)
 		if err != nil {
 			return nil, err
 		}
