@@ -85,3 +85,61 @@ func TestSecurityEventsShowPushDenials(t *testing.T) {
 		})
 	}
 }
+
+// TestUnlockBlockedUserThroughAProposal: on the demo org (both dialects)
+// the threat sweep finds story g's lock from new devices and proposes
+// unlock_user for the user, who is ACTIVE; the proposal previews and
+// executes, and the block is gone.
+func TestUnlockBlockedUserThroughAProposal(t *testing.T) {
+	for _, d := range []string{oktasim.DialectOIE, oktasim.DialectClassic} {
+		t.Run(d, func(t *testing.T) {
+			ctx := t.Context()
+			h := newHarness(t, setup{fixture: oktasim.DemoIn(d), cfg: Config{Scopes: allScopes()}})
+			stories := oktasim.DemoStoriesIn(d)
+			story := stories[len(stories)-1]
+			login := story.Users[0]
+			res, err := h.client.Query(ctx, intents.Intent{Kind: intents.Threats, Window: intents.Duration(168 * time.Hour)})
+			if err != nil {
+				t.Fatalf("Query(threats 168h) error = %v", err)
+			}
+			i := slices.IndexFunc(res.Proposals, func(a intents.Action) bool {
+				return a.Kind == intents.UnlockUser && a.User != nil && a.User.Name == login
+			})
+			if i < 0 {
+				t.Fatalf("Query(threats 168h) proposes no unlock_user for %s: %+v", login, res.Proposals)
+			}
+			unlock := res.Proposals[i]
+			p, err := h.client.Preview(ctx, intents.Intent{Kind: unlock.Kind, User: unlock.User.ID, Reason: unlock.Reason})
+			if err != nil {
+				t.Fatalf("Preview(unlock %s) error = %v", login, err)
+			}
+			if p.Before != blockedUnknown {
+				t.Errorf("Preview(unlock %s).Before = %q, want %q", login, p.Before, blockedUnknown)
+			}
+			if _, err := h.client.Execute(ctx, p); err != nil {
+				t.Fatalf("Execute(unlock %s) error = %v", login, err)
+			}
+			if b, err := h.client.userBlocks(ctx, unlock.User.ID); err != nil || len(b) != 0 {
+				t.Errorf("after the unlock, %s's blocks = %v, %v; want none", login, b, err)
+			}
+		})
+	}
+}
+
+// TestInvestigateBlockedUser: investigating story g's user, who is ACTIVE
+// but blocked from new devices, proposes the unlock.
+func TestInvestigateBlockedUser(t *testing.T) {
+	h := demoHarness(t, Config{})
+	stories := oktasim.DemoStories()
+	login := stories[len(stories)-1].Users[0]
+	res, err := h.client.Query(t.Context(), intents.Intent{Kind: intents.Investigate, User: login, Window: intents.Duration(168 * time.Hour)})
+	if err != nil {
+		t.Fatalf("Query(investigate %s) error = %v", login, err)
+	}
+	if !slices.Equal(res.Profile.Blocks, []string{"UNKNOWN_DEVICES"}) {
+		t.Errorf("Query(investigate %s).Profile.Blocks = %v, want UNKNOWN_DEVICES", login, res.Profile.Blocks)
+	}
+	if !slices.ContainsFunc(res.Proposals, func(a intents.Action) bool { return a.Kind == intents.UnlockUser }) {
+		t.Errorf("Query(investigate %s) proposals %+v, want unlock_user", login, res.Proposals)
+	}
+}
