@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/okta/detect"
 	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
@@ -141,5 +142,40 @@ func TestInvestigateBlockedUser(t *testing.T) {
 	}
 	if !slices.ContainsFunc(res.Proposals, func(a intents.Action) bool { return a.Kind == intents.UnlockUser }) {
 		t.Errorf("Query(investigate %s) proposals %+v, want unlock_user", login, res.Proposals)
+	}
+}
+
+// TestBehaviorShapesThroughTheAdapter: Okta writes debugData.behaviors and
+// risk as a braced string, a JSON array of "Name=VALUE" strings or a JSON
+// object; decoded by the adapter, all three give the same findings.
+func TestBehaviorShapesThroughTheAdapter(t *testing.T) {
+	event := func(behaviors, risk string) string {
+		return `{"uuid":"u1","published":"2026-10-12T02:14:08.640Z","eventType":"user.session.start","displayMessage":"User login to Okta",
+			"actor":{"id":"00u1","type":"User","alternateId":"rachel@company.com","displayName":"Rachel"},
+			"client":{"ipAddress":"95.24.117.201","geographicalContext":{"city":"Moscow","country":"Russia","geolocation":{"lat":55.75,"lon":37.61}}},
+			"outcome":{"result":"SUCCESS"},"debugContext":{"debugData":{"behaviors":` + behaviors + `,"risk":` + risk + `}}}`
+	}
+	shapes := map[string]string{
+		"braced": event(`"{New Geo-Location=POSITIVE, New Device=POSITIVE, New IP=POSITIVE, New Country=POSITIVE}"`, `"{reasons=Anomalous Device, New Country, level=HIGH}"`),
+		"array":  event(`["New Geo-Location=POSITIVE","New Device=POSITIVE","New IP=POSITIVE","New Country=POSITIVE"]`, `["reasons=Anomalous Device, New Country","level=HIGH"]`),
+		"object": event(`{"New Geo-Location":"POSITIVE","New Device":"POSITIVE","New IP":"POSITIVE","New Country":"POSITIVE"}`, `{"reasons":["Anomalous Device","New Country"],"level":"HIGH"}`),
+	}
+	var want []intents.Finding
+	for _, name := range []string{"braced", "array", "object"} {
+		e, err := decodeEvent([]byte(shapes[name]))
+		if err != nil {
+			t.Fatalf("decodeEvent(%s) error = %v", name, err)
+		}
+		got := detect.Run(detect.DefaultConfig(), []intents.Event{e})
+		if name == "braced" {
+			want = got
+			if len(want) == 0 {
+				t.Fatal("no findings for the braced shape")
+			}
+			continue
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("findings with behaviors as %s differ from the braced string's (-braced +%s):\n%s", name, name, diff)
+		}
 	}
 }
