@@ -186,9 +186,16 @@ func (b *demoBuilder) fixture() *Fixture {
 		fx.Groups = append(fx.Groups, g.object())
 	}
 	for _, a := range b.apps {
-		fx.Apps = append(fx.Apps, a.object())
+		obj := a.object()
+		if b.classic() { // Classic has no authentication policies
+			delete(obj["_links"].(Object), "accessPolicy")
+		}
+		fx.Apps = append(fx.Apps, obj)
 	}
 	for _, p := range b.policies {
+		if b.classic() && p.typ == "ACCESS_POLICY" {
+			continue
+		}
 		fx.Policies = append(fx.Policies, p.object())
 	}
 	for _, e := range b.events {

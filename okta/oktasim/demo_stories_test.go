@@ -409,6 +409,12 @@ func TestDemoDialects(t *testing.T) {
 		c.wrongSession != o.wrongPasswordCheck || c.denyPush != o.pushCheckDenied || c.factorOff != 1 {
 		t.Errorf("DemoIn(classic) writes %+v (Identity Engine: %+v): want Classic's shapes only, as many as Identity Engine's", c, o)
 	}
+	hasAccess := func(o *demoOrg) bool {
+		return slices.ContainsFunc(o.fx.Policies, func(p Object) bool { return demoStr(p, "type") == "ACCESS_POLICY" })
+	}
+	if !hasAccess(oie) || hasAccess(classic) {
+		t.Errorf("ACCESS_POLICY policies: Identity Engine %v, Classic %v; want them only on Identity Engine", hasAccess(oie), hasAccess(classic))
+	}
 	if oie.fx.Dialect != DialectOIE || classic.fx.Dialect != DialectClassic {
 		t.Errorf("DemoIn() fixtures say dialect %q and %q", oie.fx.Dialect, classic.fx.Dialect)
 	}
