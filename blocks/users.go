@@ -1,6 +1,7 @@
 package blocks
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -118,6 +119,9 @@ func (rc *rctx) warnings(p *intents.UserProfile) []string {
 		out = append(out, ":warning: *No active MFA factor.*")
 	case len(weak) == len(active):
 		out = append(out, ":warning: *Only weak MFA* ("+md(strings.Join(weak, ", "), rc.c.long)+"): phishable or open to SIM swap.")
+	}
+	if slices.Contains(p.Blocks, "UNKNOWN_DEVICES") {
+		out = append(out, ":no_entry: *Blocked from new devices*: Okta refuses sign-ins from devices it does not know until the user is unlocked.")
 	}
 	if !rc.o.Now.IsZero() && strings.EqualFold(u.Status, "ACTIVE") {
 		switch {

@@ -8,6 +8,7 @@ import (
 	"github.com/oktabot/oktabot/blocks"
 	"github.com/oktabot/oktabot/bot/slackfake"
 	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
 // investigate answers with the findings and posts the fixes as proposals;
@@ -78,5 +79,28 @@ func TestMFAScanShowsProgress(t *testing.T) {
 	})
 	if extra := h.sim.Calls("GET", "/api/v1/users/") - before; extra > 5 {
 		t.Errorf("Refresh with no changes made %d user/factor calls, want a handful", extra)
+	}
+}
+
+// A user Okta blocks from new devices stays ACTIVE: investigating them
+// proposes the unlock, and approving it clears the block.
+func TestInvestigateBlockedUserApproveUnlocks(t *testing.T) {
+	h := approvalHarness(t, nil)
+	stories := oktasim.DemoStories()
+	login := stories[len(stories)-1].Users[0]
+	if !h.sim.BlockedFromNewDevices(login) {
+		t.Fatalf("the demo org's %s is not blocked from new devices", login)
+	}
+	h.slash(analyst, secChannel, "investigate "+login)
+	prop := h.answer("the unlock proposal", func(m slackfake.Message) bool {
+		return m.Method == "chat.postMessage" && has(m, blocks.ActionApprove) && has(m, "Unlock")
+	})
+	h.click(approver, prop, blocks.ActionApprove)
+	h.settled(prop, "Done")
+	if h.sim.BlockedFromNewDevices(login) {
+		t.Errorf("%s is still blocked from new devices after the approved unlock", login)
+	}
+	if st := h.user(login)["status"]; st != "ACTIVE" {
+		t.Errorf("%s is %v after the unlock, want ACTIVE", login, st)
 	}
 }

@@ -125,4 +125,8 @@ type UserProfile struct {
 	Factors []Factor `json:"factors"`
 	Groups  []Group  `json:"groups"`
 	Apps    []App    `json:"apps"`
+	// Blocks are the devices Okta blocks the user on: UNKNOWN_DEVICES for
+	// an ACTIVE user locked out of new devices only, ANY_DEVICES for a
+	// LOCKED_OUT one.
+	Blocks []string `json:"blocks,omitempty"`
 }

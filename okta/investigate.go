@@ -73,6 +73,7 @@ func (c *Client) investigate(ctx context.Context, in intents.Intent, res *intent
 	grp.Go(func() (err error) { p.Factors, err = c.Factors(gctx, u.ID); return err })
 	grp.Go(func() (err error) { p.Groups, err = c.userGroups(gctx, u.ID); return err })
 	grp.Go(func() (err error) { p.Apps, err = c.userApps(gctx, u.ID); return err })
+	grp.Go(func() (err error) { p.Blocks, err = c.userBlocks(gctx, u.ID); return err })
 	grp.Go(func() (err error) { g, err = c.gather(c.descending(gctx, q, nil), 0); return err })
 	if err := grp.Wait(); err != nil {
 		return err
@@ -89,7 +90,7 @@ func (c *Client) investigate(ctx context.Context, in intents.Intent, res *intent
 			continue // another user's fix: it belongs to their investigation
 		}
 		if pr.User != nil {
-			if !appliesTo(pr.Kind, u.Status) {
+			if !appliesTo(pr.Kind, u.Status) && !unlockable(pr.Kind, u.Status, p.Blocks) {
 				continue
 			}
 			pr.User = &intents.Ref{Type: "user", ID: u.ID, Name: u.Login}

@@ -53,6 +53,13 @@ func (c *Client) userBlocks(ctx context.Context, id string) ([]string, error) {
 	return out, nil
 }
 
+// unlockable reports an unlock_user that applies to an ACTIVE user because
+// Okta blocks the user from unknown devices (blocks as userBlocks lists
+// them).
+func unlockable(k intents.Kind, status string, blocks []string) bool {
+	return k == intents.UnlockUser && status == "ACTIVE" && slices.Contains(blocks, "UNKNOWN_DEVICES")
+}
+
 // unlockState is a user's state for unlock_user: the status, and for an
 // ACTIVE user whether it is blocked from unknown devices.
 func (c *Client) unlockState(ctx context.Context, u intents.User) (string, error) {

@@ -61,3 +61,16 @@ func TestUnlockBlockedFromNewDevices(t *testing.T) {
 		t.Errorf("Preview(unlock) after the unlock error = %v, want ErrConflict", err)
 	}
 }
+
+func TestUserDetailsShowBlocks(t *testing.T) {
+	h := newHarness(t, setup{fixture: blockedOrg()})
+	for login, want := range map[string][]string{"blocked@company.com": {"UNKNOWN_DEVICES"}, "lock@company.com": {"ANY_DEVICES"}, "john@company.com": nil} {
+		res, err := h.client.Query(t.Context(), intents.Intent{Kind: intents.UserDetails, User: login})
+		if err != nil {
+			t.Fatalf("Query(user %s) error = %v", login, err)
+		}
+		if !slices.Equal(res.Profile.Blocks, want) {
+			t.Errorf("Query(user %s).Profile.Blocks = %v, want %v", login, res.Profile.Blocks, want)
+		}
+	}
+}

@@ -220,8 +220,9 @@ func (c *Client) userProfile(ctx context.Context, who string) (*intents.UserProf
 	p := &intents.UserProfile{User: u}
 	var (
 		wg   sync.WaitGroup
-		errs [3]error
+		errs [4]error
 	)
+	wg.Go(func() { p.Blocks, errs[3] = c.userBlocks(ctx, u.ID) })
 	wg.Go(func() { p.Factors, errs[0] = c.Factors(ctx, u.ID) })
 	wg.Go(func() { p.Groups, errs[1] = c.userGroups(ctx, u.ID) })
 	wg.Go(func() { p.Apps, errs[2] = c.userApps(ctx, u.ID) })

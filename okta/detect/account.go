@@ -34,6 +34,14 @@ func isLock(e intents.Event) bool {
 	return strings.Contains(m, "max sign in attempts exceeded") || strings.Contains(m, "max sign-in attempts exceeded")
 }
 
+// newDevicesOnly reports a lock from unknown devices only ("Account Locked
+// from New Devices - Max sign-in attempts exceeded."): with "Block
+// suspicious password attempts from unknown devices" on, Okta blocks the
+// device kind that failed and leaves the user ACTIVE.
+func newDevicesOnly(e intents.Event) bool {
+	return strings.Contains(strings.ToLower(e.DisplayMessage), "locked from new devices")
+}
+
 // accountLockout finds lockouts per user, and many accounts locked out at
 // once.
 func accountLockout(tl *timeline) []finding {
@@ -58,8 +66,13 @@ func accountLockout(tl *timeline) []finding {
 		if why == "" {
 			why = first.Outcome.Reason
 		}
-		ev.add(baseLockout, "account locked out (%s)", why)
-		summary := u + " locked out at " + tl.clock(first.Published) + " (" + why + ")"
+		format, locked := "account locked out (%s)", " locked out at "
+		if newDevicesOnly(first) {
+			format = "account locked out of new devices only (%s): the user is still ACTIVE and signs in from known devices"
+			locked = " blocked from new devices at "
+		}
+		ev.add(baseLockout, format, why)
+		summary := u + locked + tl.clock(first.Published) + " (" + why + ")"
 		if runs := bursts(tl.timesOf(idx), rep); len(runs) > 0 {
 			n := runs[0][1] - runs[0][0] + 1
 			ev.add(wRepeatLockouts, "locked out %d times in %s (threshold %d in %s)", n,

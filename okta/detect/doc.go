@@ -13,6 +13,15 @@
 // event without a uuid (Okta always sends one) is named by a "no-uuid:TYPE@TIME"
 // locator instead.
 //
+// Events are read in both of Okta's dialects. Identity Engine logs a
+// password check as user.authentication.auth_via_mfa with debugData.factor
+// PASSWORD_AS_FACTOR (a failed one is a failed sign-in, never an MFA
+// failure), a denied push as auth_via_mfa with OKTA_VERIFY_PUSH and
+// INVALID_CREDENTIALS, and authenticators changed for the whole org as
+// security.authenticator.lifecycle.*; Classic logs user.session.start,
+// user.mfa.okta_verify.deny_push and system.mfa.factor.*. The same attack
+// gives the same findings in either.
+//
 // # Scoring
 //
 // A finding's score is explainable: its first Evidence item is the

@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -158,5 +159,18 @@ func TestBehaviorsInEveryShape(t *testing.T) {
 				t.Errorf("Run() with behaviors as %s differs from the braced string's (-braced +%s):\n%s", s.name, s.name, diff)
 			}
 		})
+	}
+}
+
+func TestLockFromNewDevices(t *testing.T) {
+	var l orgLog
+	l.add(lock, 0, failure(""), message("Account Locked from New Devices - Max sign-in attempts exceeded."))
+	runCases(t, AccountLockout, []detCase{{name: "blocked from new devices", events: l.events, want: []got{{john, intents.Medium, 1}}}})
+	a := Analyze(testConfig(), l.events)
+	if len(a.Users) != 1 || !strings.Contains(a.Users[0].Findings[0].Summary, "blocked from new devices") {
+		t.Errorf("Analyze() = %+v, want one user blocked from new devices", a.Users)
+	}
+	if len(a.Proposals) != 1 || a.Proposals[0].Kind != intents.UnlockUser {
+		t.Errorf("Analyze() proposals %+v, want unlock_user", a.Proposals)
 	}
 }

@@ -103,3 +103,13 @@ func (o *org) unlockOp(u *entity, op userOp) userOp {
 	}
 	return op
 }
+
+// BlockedFromNewDevices reports whether a user (by id or login) is ACTIVE
+// and blocked from unknown devices.
+func (s *Server) BlockedFromNewDevices(user string) bool {
+	o := s.org
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	u := o.user(user)
+	return u != nil && u.str("status") == statusActive && o.blocked[u.id]
+}

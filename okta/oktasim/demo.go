@@ -43,7 +43,7 @@ type Story struct {
 // twelve cities (US, Canada, UK, Germany), their groups, 16 business apps
 // and Okta's own three, the four kinds of policies with their rules,
 // factors, and a seven-day System Log of ordinary work (some 8,000
-// events) with the six DemoStories in it.
+// events) with the seven DemoStories in it.
 // It is deterministic, and every call returns a fresh copy that the caller
 // may change. Every value is what encoding/json would decode (Objects,
 // []any, float64, string, bool, nil), as if read by LoadFixture.
@@ -68,7 +68,8 @@ func DemoIn(dialect string) *Fixture {
 }
 
 // DemoStories lists the stories in the demo org's System Log, in the order
-// they are listed in the design (a to f), with the uuids of their events.
+// they are listed in the design (a to f, then g), with the uuids of their
+// events.
 func DemoStories() []Story {
 	return DemoStoriesIn(DialectOIE)
 }
@@ -186,9 +187,16 @@ func (b *demoBuilder) fixture() *Fixture {
 		fx.Groups = append(fx.Groups, g.object())
 	}
 	for _, a := range b.apps {
-		fx.Apps = append(fx.Apps, a.object())
+		obj := a.object()
+		if b.classic() { // Classic has no authentication policies
+			delete(obj["_links"].(Object), "accessPolicy")
+		}
+		fx.Apps = append(fx.Apps, obj)
 	}
 	for _, p := range b.policies {
+		if b.classic() && p.typ == "ACCESS_POLICY" {
+			continue
+		}
 		fx.Policies = append(fx.Policies, p.object())
 	}
 	for _, e := range b.events {
@@ -249,13 +257,12 @@ func (b *demoBuilder) hexText(n int) string { return b.randText(n, "0123456789ab
 
 // eventUUID is the uuid of an event published at t: time-based (version
 // 1) as Okta's are, or the story's recognisable form while a story is being
-// written: eight times the story's letter, then its sequence number, e.g.
+// written: eight times the story's mark (demoStoryMark), then its sequence number, e.g.
 // "aaaaaaaa-0000-4000-8000-000000000003" — still a valid (version 4) UUID.
 func (b *demoBuilder) eventUUID(t time.Time) string {
 	if b.story != nil {
 		b.seq++
-		letter := string(rune('a' + len(b.stories) - 1))
-		return fmt.Sprintf("%s-0000-4000-8000-%012x", strings.Repeat(letter, 8), b.seq)
+		return fmt.Sprintf("%s-0000-4000-8000-%012x", strings.Repeat(demoStoryMark(len(b.stories)-1), 8), b.seq)
 	}
 	const gregorianOffset = 0x01B21DD213814000                                           // 100 ns ticks from 1582-10-15 to 1970-01-01
 	nodes := [...]uint64{0xd5a3c1e07b21, 0x9f1e4b7a2c03, 0x3b6d8e2f1a44, 0x71c2a9d04e55} // Okta's "hosts"
@@ -270,6 +277,15 @@ func (b *demoBuilder) eventUUID(t time.Time) string {
 			return id
 		}
 	}
+}
+
+// demoStoryMark is the hex digit that marks story i's uuids: a to f for
+// the design's six, then 9 for g.
+func demoStoryMark(i int) string {
+	if i < 6 {
+		return string(rune('a' + i))
+	}
+	return string(rune('9' - (i - 6)))
 }
 
 // sessionID is an Identity Engine session id ("idx…").

@@ -43,6 +43,7 @@ type demoUser struct {
 	days        []demoDay
 	typoUsed    bool
 	denyUsed    bool
+	blockedNew  bool // blocked from unknown devices (story g)
 }
 
 // demoDay is one day's session of a user.
@@ -363,6 +364,9 @@ func (u *demoUser) object() Object {
 	}
 	if u.sessions >= 0 {
 		obj["_sessions"] = float64(u.sessions)
+	}
+	if u.blockedNew {
+		obj["_blocks"] = []any{Object{"type": blockDeviceBased, "appliesTo": blockUnknownDevices}}
 	}
 	return obj
 }

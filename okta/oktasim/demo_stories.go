@@ -1,10 +1,11 @@
 package oktasim
 
 import (
+	"slices"
 	"time"
 )
 
-// The six stories, in the design's order (a to f). Their events carry
+// The seven stories, in the design's order (a to f), then g. Their events carry
 // recognisable uuids ("aaaaaaaa-0000-4000-8000-…" for story a, and so on).
 const (
 	demoStoryTor      = "tor-takeover"
@@ -13,6 +14,7 @@ const (
 	demoStoryGrant    = "off-hours-super-admin"
 	demoStoryPolicy   = "mfa-removed"
 	demoStoryLockout  = "lockout"
+	demoStoryBlocked  = "blocked-from-new-devices"
 	demoTorExitNodeIP = "185.220.101.1"
 )
 
@@ -36,9 +38,22 @@ func (b *demoBuilder) planStories() {
 	chris.fixedStart = map[string]time.Time{"2026-10-13": demoUTC(time.October, 13, 15, 41, 9, 0).In(chris.city.loc())}
 	sarah := b.role("sarah")
 	sarah.status, sarah.stopDate, sarah.sessions = "LOCKED_OUT", "2026-10-15", 0
+	b.pickBlocked().role = "blocked"
 }
 
-// writeStories writes the six stories.
+// pickBlocked is story g's user: the first ordinary ACTIVE person in Sales
+// in a US city, whom no admin task changes.
+func (b *demoBuilder) pickBlocked() *demoUser {
+	for _, u := range b.users {
+		if u.role == "" && u.status == "ACTIVE" && u.dept == "Sales" && u.city.countryCode == "US" && u.signsIn() &&
+			!slices.Contains(b.statusPool, u) {
+			return u
+		}
+	}
+	panic("oktasim: demo: no one for story g") // the roster changed
+}
+
+// writeStories writes the seven stories.
 func (b *demoBuilder) writeStories() {
 	b.storyTor()
 	b.storyPushFatigue()
@@ -46,6 +61,7 @@ func (b *demoBuilder) writeStories() {
 	b.storyGrant()
 	b.storyPolicy()
 	b.storyLockout()
+	b.storyBlocked()
 	b.story = nil
 }
 
@@ -249,3 +265,34 @@ func (b *demoBuilder) storyLockout() {
 	}
 	sarah.statusChanged, sarah.lastUpdated = locked, locked
 }
+
+// storyBlocked is (g): an old tablet at home that still has a previous
+// password retries it all evening, every 11 to 13 minutes, until Okta
+// blocks the user from unknown devices ("Block suspicious password
+// attempts from unknown devices"). The user stays ACTIVE and goes on
+// signing in from the laptop Okta knows; only new devices are locked out,
+// until someone unlocks the user.
+func (b *demoBuilder) storyBlocked() {
+	u := b.role("blocked")
+	b.begin(demoStoryBlocked, "Blocked from new devices after 15 wrong passwords from an old tablet", []*demoUser{u}, "account_lockout")
+	tablet := demoAgent{"Mozilla/5.0 (iPad; CPU OS 15_8 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/15.6 Mobile/15E148 Safari/604.1",
+		"SAFARI", "iOS"}
+	risk := demoRisk{level: "LOW", positive: []string{"New Device"}}
+	dt := b.hexText(64)
+	start := time.Date(2026, time.October, 14, 19, 52, 7, 0, u.city.loc()).Add(318 * time.Millisecond)
+	at := start
+	for i := range demoBlockAttempts { // the default password policy's 15 attempts
+		if i > 0 {
+			at = at.Add(time.Duration(11*60+b.ids.IntN(120)) * time.Second)
+		}
+		b.wrongPassword(demoLog{at: at, actor: u, from: u.home, agent: tablet, uri: "/idp/idx/challenge/answer",
+			debug: risk.debug(Object{"dtHash": dt})})
+	}
+	b.emit(demoLog{typ: "user.account.lock", at: at.Add(389 * time.Millisecond), actor: u, from: u.home, agent: tablet,
+		result: "FAILURE", message: NewDeviceLockMessage, uri: "/idp/idx/challenge/answer", debug: risk.debug(Object{"dtHash": dt})})
+	u.blockedNew = true
+}
+
+// demoBlockAttempts is how many wrong passwords story g's lockout takes:
+// the default password policy's maxAttempts.
+const demoBlockAttempts = 15

@@ -27,7 +27,7 @@ func testDemoStories(t *testing.T, o *demoOrg) {
 	stories := o.stories
 	checks := map[string]func(t *testing.T, o *demoOrg, s Story, evs []Object){
 		"a": demoCheckTor, "b": demoCheckPushFatigue, "c": demoCheckCountries,
-		"d": demoCheckGrant, "e": demoCheckPolicy, "f": demoCheckLockout,
+		"d": demoCheckGrant, "e": demoCheckPolicy, "f": demoCheckLockout, "g": demoCheckBlocked,
 	}
 	if len(stories) != len(checks) {
 		t.Fatalf("DemoStories() = %d stories, want %d", len(stories), len(checks))
@@ -54,7 +54,7 @@ func testDemoStories(t *testing.T, o *demoOrg) {
 				if e == nil {
 					t.Fatalf("story %s: event %s is not in the log", s.ID, id)
 				}
-				if !strings.HasPrefix(id, strings.Repeat(letter, 8)+"-") {
+				if !strings.HasPrefix(id, strings.Repeat(demoStoryMark(i), 8)+"-") {
 					t.Errorf("story %s: uuid %s is not recognisable as story %s's", s.ID, id, letter)
 				}
 				if !slices.Contains(s.Users, demoStr(e, "actor", "alternateId")) {
@@ -359,22 +359,7 @@ func demoCheckPolicy(t *testing.T, o *demoOrg, s Story, evs []Object) {
 // and never signed in again.
 func demoCheckLockout(t *testing.T, o *demoOrg, s Story, evs []Object) {
 	user := o.logins[s.Users[0]]
-	var failures []time.Time
-	var locked time.Time
-	for _, e := range evs {
-		switch {
-		case demoStr(e, "eventType") == "user.account.lock":
-			locked = o.at(e)
-			if demoStr(e, "displayMessage") != "Max sign in attempts exceeded" {
-				t.Errorf("story %s: lock says %q", s.ID, demoStr(e, "displayMessage"))
-			}
-		case demoFailedSignIn(e) && locked.IsZero():
-			failures = append(failures, o.at(e))
-		}
-	}
-	if limit := o.maxAttempts(demoStr(user, "id")); locked.IsZero() || len(failures) != limit {
-		t.Fatalf("story %s: lock at %v after %d failures, want a lock after the policy's %d", s.ID, locked, len(failures), limit)
-	}
+	_, locked := demoLockAfterFailures(t, o, s, evs, "Max sign in attempts exceeded")
 	if demoStr(user, "status") != "LOCKED_OUT" || demoStr(user, "statusChanged") != locked.Format(demoTime) {
 		t.Errorf("story %s: %s is %s since %s, want LOCKED_OUT since %s", s.ID, s.Users[0], demoStr(user, "status"),
 			demoStr(user, "statusChanged"), locked.Format(demoTime))
@@ -424,6 +409,12 @@ func TestDemoDialects(t *testing.T) {
 		c.wrongSession != o.wrongPasswordCheck || c.denyPush != o.pushCheckDenied || c.factorOff != 1 {
 		t.Errorf("DemoIn(classic) writes %+v (Identity Engine: %+v): want Classic's shapes only, as many as Identity Engine's", c, o)
 	}
+	hasAccess := func(o *demoOrg) bool {
+		return slices.ContainsFunc(o.fx.Policies, func(p Object) bool { return demoStr(p, "type") == "ACCESS_POLICY" })
+	}
+	if !hasAccess(oie) || hasAccess(classic) {
+		t.Errorf("ACCESS_POLICY policies: Identity Engine %v, Classic %v; want them only on Identity Engine", hasAccess(oie), hasAccess(classic))
+	}
 	if oie.fx.Dialect != DialectOIE || classic.fx.Dialect != DialectClassic {
 		t.Errorf("DemoIn() fixtures say dialect %q and %q", oie.fx.Dialect, classic.fx.Dialect)
 	}
@@ -441,4 +432,53 @@ func TestDemoDialects(t *testing.T) {
 			t.Errorf("story %d: %s %v %v in Identity Engine, %s %v %v in Classic", i, s.ID, s.Users, s.Detections, cs.ID, cs.Users, cs.Detections)
 		}
 	}
+}
+
+// demoCheckBlocked: wrong passwords from one new device, too slow for a
+// burst, then Okta's lock from new devices; the user stays ACTIVE with the
+// block, and no sign-in follows within 3 hours (the lock is the story's
+// only signal).
+func demoCheckBlocked(t *testing.T, o *demoOrg, s Story, evs []Object) {
+	user := o.logins[s.Users[0]]
+	failures, locked := demoLockAfterFailures(t, o, s, evs, NewDeviceLockMessage)
+	for _, e := range evs {
+		if demoFailedSignIn(e) && !strings.Contains(demoStr(e, "debugContext", "debugData", "behaviors"), "New Device=POSITIVE") {
+			t.Errorf("story %s: failure %s from a device Okta knows", s.ID, demoStr(e, "uuid"))
+		}
+	}
+	if n := demoMaxInWindow(failures, 30*time.Minute); n >= 10 {
+		t.Errorf("story %s: %d failures in 30 minutes: a burst, want a slow trickle", s.ID, n)
+	}
+	blocks, _ := demoVal(user, "_blocks").([]any)
+	if demoStr(user, "status") != "ACTIVE" || len(blocks) != 1 || demoStr(blocks[0], "appliesTo") != "UNKNOWN_DEVICES" {
+		t.Errorf("story %s: %s is %s with blocks %v, want ACTIVE and blocked from unknown devices", s.ID, s.Users[0], demoStr(user, "status"), blocks)
+	}
+	for _, e := range o.actorEvents(s.Users[0]) {
+		if at := o.at(e); at.After(failures[0]) && at.Sub(locked) < 3*time.Hour && demoStr(e, "eventType") == "user.session.start" &&
+			demoStr(e, "outcome", "result") == "SUCCESS" {
+			t.Errorf("story %s: %s signs in at %s, within 3 hours of the failures", s.ID, s.Users[0], at)
+		}
+	}
+}
+
+// demoLockAfterFailures reads a lockout story: the failed sign-ins before
+// the lock and the lock's time. The lock (a failed user.account.lock) must
+// say message and come after the password policy's number of attempts.
+func demoLockAfterFailures(t *testing.T, o *demoOrg, s Story, evs []Object, message string) (failures []time.Time, locked time.Time) {
+	t.Helper()
+	for _, e := range evs {
+		switch {
+		case demoStr(e, "eventType") == "user.account.lock":
+			locked = o.at(e)
+			if demoStr(e, "displayMessage") != message || demoStr(e, "outcome", "result") != "FAILURE" {
+				t.Errorf("story %s: lock says %q (%s), want %q (FAILURE)", s.ID, demoStr(e, "displayMessage"), demoStr(e, "outcome", "result"), message)
+			}
+		case demoFailedSignIn(e) && locked.IsZero():
+			failures = append(failures, o.at(e))
+		}
+	}
+	if limit := o.maxAttempts(demoStr(o.logins[s.Users[0]], "id")); locked.IsZero() || len(failures) != limit {
+		t.Fatalf("story %s: lock at %v after %d failures, want a lock after the policy's %d", s.ID, locked, len(failures), limit)
+	}
+	return failures, locked
 }
