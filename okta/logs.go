@@ -229,7 +229,8 @@ func (q logQuery) partCursor(part logPart) cursor {
 // minLogSplit; events a split reads again (those of the millisecond it
 // starts at) are left out.
 func (c *Client) readParts(ctx context.Context, q logQuery, parts []logPart, send func(page[json.RawMessage]) bool) error {
-	var sent map[string]bool // uuids of the events at pos, sent before a split
+	var sent map[string]bool // uuids of the events at sentAt, sent before a split
+	var sentAt time.Time     // the published time of the last event sent
 	for len(parts) > 0 {
 		part := parts[0]
 		k := q.partCursor(part)
@@ -256,12 +257,12 @@ func (c *Client) readParts(ctx context.Context, q logQuery, parts []logPart, sen
 		}
 		p.at = k
 		if len(sent) > 0 {
-			p.items = slices.DeleteFunc(p.items, func(raw json.RawMessage) bool { return sent[uuidOf(raw)] })
+			p.items = dropResent(p.items, sent, sentAt)
 		}
 		sent = nil
 		if n := len(p.items); n > 0 {
 			part.pos = publishedOf(p.items[n-1])
-			sent = atMillisecond(p.items, part.pos)
+			sent, sentAt = atMillisecond(p.items, part.pos), part.pos
 		}
 		more := p.more
 		p.next.since, p.next.until, p.next.pos, p.next.rest = q.since, q.until, part.pos, k.rest
@@ -296,6 +297,23 @@ func atMillisecond(raws []json.RawMessage, t time.Time) map[string]bool {
 		out[uuidOf(raws[i])] = true
 	}
 	return out
+}
+
+// dropResent removes from the head of a page the events already sent:
+// those of the millisecond of pos (where the previous page ended) whose
+// uuid is in sent. Pages are in reading order, so only the head can hold
+// that millisecond; the rest of the page is not decoded.
+func dropResent(raws []json.RawMessage, sent map[string]bool, pos time.Time) []json.RawMessage {
+	ms := pos.Truncate(time.Millisecond)
+	head := 0
+	for head < len(raws) && publishedOf(raws[head]).Truncate(time.Millisecond).Equal(ms) {
+		head++
+	}
+	if head == 0 {
+		return raws
+	}
+	kept := slices.DeleteFunc(slices.Clone(raws[:head]), func(raw json.RawMessage) bool { return sent[uuidOf(raw)] })
+	return append(kept, raws[head:]...)
 }
 
 // splitWindow splits [lo, hi) (a zero hi: up to now, the last part open)

@@ -333,3 +333,51 @@ func TestLogsAboutUserFilter(t *testing.T) {
 		})
 	}
 }
+
+// TestLogsTimeoutMidStream: a query Okta cuts off after its first page
+// ended inside a millisecond that holds several events is read on from
+// that millisecond, and the events of it already sent are not sent again.
+func TestLogsTimeoutMidStream(t *testing.T) {
+	now := time.Now().UTC().Truncate(time.Second)
+	start := now.Add(-time.Hour)
+	fx := &oktasim.Fixture{}
+	var want []string
+	for i := range 10 {
+		at := start.Add(time.Duration(i) * time.Minute)
+		switch {
+		case i >= 2 && i <= 4: // one millisecond: the ascending boundary
+			at = start.Add(2 * time.Minute)
+		case i >= 5 && i <= 7: // another: the newest-first boundary
+			at = start.Add(5 * time.Minute)
+		}
+		id := fmt.Sprintf("e%d", i)
+		fx.Logs = append(fx.Logs, oktasim.Object{"uuid": id, "published": at.Format("2006-01-02T15:04:05.000Z"), "eventType": "user.session.start",
+			"actor": oktasim.Object{"id": "00u1", "type": "User", "alternateId": "john@company.com"}})
+		want = append(want, id)
+	}
+	for _, descending := range []bool{false, true} {
+		t.Run(fmt.Sprintf("descending=%v", descending), func(t *testing.T) {
+			h := newHarness(t, setup{fixture: fx})
+			q := h.client.logQueryOf(intents.LogFilter{Since: start.Add(-time.Minute), Until: now}, "", descending)
+			q.pageSize = 3
+			h.failAfter("GET", "/api/v1/logs", 1, 500) // the second page: Okta's 30-second cut-off
+			got := map[string]int{}
+			n := 0
+			for ev, err := range items(h.client.readLog(t.Context(), q, cursor{})) {
+				if err != nil {
+					t.Fatalf("readLog() error = %v", err)
+				}
+				got[ev.UUID]++
+				n++
+			}
+			for _, id := range want {
+				if got[id] != 1 {
+					t.Errorf("event %s read %d times, want once", id, got[id])
+				}
+			}
+			if n != len(want) {
+				t.Errorf("read %d events, want %d", n, len(want))
+			}
+		})
+	}
+}

@@ -35,6 +35,7 @@ type harness struct {
 type injected struct {
 	method, prefix string
 	status         int
+	skip           int // matching requests to let through first
 }
 
 // failOnce makes the next request with the method and path prefix answer
@@ -42,7 +43,14 @@ type injected struct {
 func (h *harness) failOnce(method, prefix string, status int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.fails = append(h.fails, injected{method, prefix, status})
+	h.fails = append(h.fails, injected{method: method, prefix: prefix, status: status})
+}
+
+// failAfter is failOnce for the request after skip matching ones.
+func (h *harness) failAfter(method, prefix string, skip, status int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.fails = append(h.fails, injected{method: method, prefix: prefix, status: status, skip: skip})
 }
 
 func (h *harness) takeFail(r *http.Request) (int, bool) {
@@ -50,6 +58,10 @@ func (h *harness) takeFail(r *http.Request) (int, bool) {
 	defer h.mu.Unlock()
 	for i, f := range h.fails {
 		if f.method == r.Method && strings.HasPrefix(r.URL.Path, f.prefix) {
+			if f.skip > 0 {
+				h.fails[i].skip--
+				continue
+			}
 			h.fails = append(h.fails[:i], h.fails[i+1:]...)
 			return f.status, true
 		}
