@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -118,5 +120,31 @@ func TestOfficeHoursInTheOrgsZone(t *testing.T) {
 				t.Errorf("off-hours evidence %q, want %q", off, tt.want)
 			}
 		})
+	}
+}
+
+// TestAskInTheTeamsZone: `oktabot ask` prints times in OKTABOT_TZ with the
+// zone's abbreviation, and in UTC without it.
+func TestAskInTheTeamsZone(t *testing.T) {
+	chicago, err := time.LoadLocation("America/Chicago")
+	if err != nil {
+		t.Skipf("no zone database: %v", err)
+	}
+	abbr, _ := time.Now().In(chicago).Zone()
+	stamp := regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d ([A-Z]{3})`)
+	for _, tt := range []struct{ tz, want string }{{"America/Chicago", abbr}, {"", "UTC"}} {
+		out, stderr, err := runCmd(t, context.Background(), map[string]string{"OKTABOT_TZ": tt.tz}, "ask", "--sim", "/okta login-history john@company.com 7d")
+		if err != nil {
+			t.Fatalf("oktabot ask: %v\n%s", err, stderr)
+		}
+		got := stamp.FindAllStringSubmatch(out, -1)
+		if len(got) == 0 {
+			t.Fatalf("OKTABOT_TZ=%q: no times in:\n%s", tt.tz, out)
+		}
+		for _, m := range got {
+			if m[1] != tt.want && !(tt.want != "UTC" && (m[1] == "CST" || m[1] == "CDT")) {
+				t.Errorf("OKTABOT_TZ=%q: time %q, want %s", tt.tz, m[0], tt.want)
+			}
+		}
 	}
 }
