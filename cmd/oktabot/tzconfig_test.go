@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"regexp"
 	"slices"
 	"strings"
@@ -145,6 +146,70 @@ func TestAskInTheTeamsZone(t *testing.T) {
 			if m[1] != tt.want && !(tt.want != "UTC" && (m[1] == "CST" || m[1] == "CDT")) {
 				t.Errorf("OKTABOT_TZ=%q: time %q, want %s", tt.tz, m[0], tt.want)
 			}
+		}
+	}
+}
+
+// TestDemoInTheTeamsZone: the terminal demo with OKTABOT_TZ prints the
+// answer's times in that zone, with its abbreviation.
+func TestDemoInTheTeamsZone(t *testing.T) {
+	chicago, err := time.LoadLocation("America/Chicago")
+	if err != nil {
+		t.Skipf("no zone database: %v", err)
+	}
+	in, typed := io.Pipe()
+	out := &syncBuffer{}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	vars := map[string]string{"OKTABOT_TZ": "America/Chicago"}
+	go func() {
+		done <- run(ctx, []string{"demo"}, stdio{in: in, out: out, err: io.Discard}, func(k string) string { return vars[k] })
+	}()
+	waitFor := func(want string, from int) int {
+		t.Helper()
+		return waitTerminal(t, ctx, out, done, want, want, from)
+	}
+	pos := waitFor("you> ", 0)
+	if _, err := io.WriteString(typed, "/okta login-history john@company.com 7d\n"); err != nil {
+		t.Fatal(err)
+	}
+	end := waitFor("you> ", waitFor("Sign-ins of john@company.com", pos))
+	answer := out.String()[pos:end]
+	abbr, _ := time.Now().In(chicago).Zone()
+	stamps := regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d ([A-Z]{3})`).FindAllStringSubmatch(answer, -1)
+	if len(stamps) == 0 {
+		t.Fatalf("no times in the answer:\n%s", answer)
+	}
+	for _, m := range stamps {
+		if m[1] != abbr && m[1] != "CST" && m[1] != "CDT" {
+			t.Errorf("time %q is not Central (%s)", m[0], abbr)
+		}
+	}
+	typed.Close()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		t.Error("demo did not end on end of input")
+	}
+}
+
+// waitTerminal waits until the terminal shows want after position from,
+// and returns the position after it; it fails the test if the demo ends
+// or ctx is done first.
+func waitTerminal(t *testing.T, ctx context.Context, out *syncBuffer, done <-chan error, what, want string, from int) int {
+	t.Helper()
+	for {
+		s := out.String()
+		if i := strings.Index(s[from:], want); i >= 0 {
+			return from + i + len(want)
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("waiting for %s (%q); the terminal shows:\n%s", what, want, s)
+		case err := <-done:
+			t.Fatalf("demo ended (%v) before %s; the terminal shows:\n%s", err, what, s)
+		case <-time.After(20 * time.Millisecond):
 		}
 	}
 }
