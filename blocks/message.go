@@ -79,6 +79,16 @@ func (o Options) pageSize() int {
 	}
 }
 
+// zoneOf is the zone of times shown beside now (given in the zone of the
+// reader, as Pending, ProposalDetail and MFAProgress take it): UTC when
+// now is zero.
+func zoneOf(now time.Time) *time.Location {
+	if now.IsZero() {
+		return time.UTC
+	}
+	return now.Location()
+}
+
 func (o Options) zone() *time.Location {
 	if o.TZ == nil {
 		return time.UTC

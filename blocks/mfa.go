@@ -197,7 +197,7 @@ func MFAProgress(scanned, total int, started, now time.Time) Message {
 	blocks := []slack.Block{section("mfa_progress", ":hourglass_flowing_sand: *Scanning MFA factors*: "+status+bar)}
 	note := "Okta limits factor reads, so a large org takes a few minutes; this message updates as the scan goes."
 	if !started.IsZero() {
-		note = "Started " + when(started, time.UTC) + " · " + note
+		note = "Started " + when(started, zoneOf(now)) + " · " + note
 	}
 	blocks = append(blocks, contextBlock("mfa_progress_note", note))
 	return Message{Text: text, Blocks: blocks}

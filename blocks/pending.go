@@ -91,15 +91,15 @@ func pendingRow(p intents.Proposal, now time.Time, c pcaps) string {
 		summary = actionTitle(p.Preview.Action, func(name, _ string) string { return md(name, c.name) })
 	}
 	line := code(p.ID, 64) + " " + summary
-	r := &prender{p: p, now: now, c: c}
+	r := &prender{p: p, now: now, c: c, tz: zoneOf(now)}
 	var flags []string
 	switch {
 	case r.expiredNow():
-		flags = append(flags, "⌛ expired "+when(p.Expires, time.UTC))
+		flags = append(flags, "⌛ expired "+when(p.Expires, r.zone()))
 	case p.State != intents.StatePending && p.State != "":
 		flags = append(flags, "state "+md(string(p.State), 20))
 	default:
-		exp := when(p.Expires, time.UTC)
+		exp := when(p.Expires, r.zone())
 		if rel := until(now, p.Expires); rel != "" && exp != "" {
 			exp += " (" + rel + ")"
 		}
@@ -118,7 +118,7 @@ func pendingRow(p intents.Proposal, now time.Time, c pcaps) string {
 // message), then its audit history, oldest first. The message always
 // passes Validate.
 func ProposalDetail(p intents.Proposal, history []intents.AuditRecord, now time.Time) Message {
-	return renderProposal(&prender{p: p, now: now, history: history})
+	return renderProposal(&prender{p: p, now: now, history: history, tz: zoneOf(now)})
 }
 
 // historyBlocks are the audit records of ProposalDetail: the latest
@@ -150,7 +150,7 @@ func (r *prender) historyLine(h intents.AuditRecord) string {
 	if h.Event == "requested" || who == "" {
 		who = h.Requester
 	}
-	head := joinNonEmpty(" ", when(h.At, time.UTC), bold(md(h.Event, 20)), byWord(person(who, c.name)))
+	head := joinNonEmpty(" ", when(h.At, r.zone()), bold(md(h.Event, 20)), byWord(person(who, c.name)))
 	var tail []string
 	if s := md(h.Result, c.item); s != "" {
 		tail = append(tail, s)

@@ -39,6 +39,9 @@ type ProposalOptions struct {
 	// bot's own text: Slack user mentions (<@U…>) stay live, everything
 	// else is escaped.
 	Note string
+	// TZ is the zone of the plain-text fallback of times (Slack shows each
+	// reader the time in their own zone). nil means UTC.
+	TZ *time.Location
 }
 
 // Proposal renders a proposal message as an approver needs it: what will
@@ -49,7 +52,7 @@ type ProposalOptions struct {
 // A pending proposal whose OAuth scope is not granted has no Approve
 // button. The message always passes Validate.
 func Proposal(p intents.Proposal, opts ProposalOptions) Message {
-	return renderProposal(&prender{p: p, now: opts.Now, note: opts.Note, buttons: true})
+	return renderProposal(&prender{p: p, now: opts.Now, note: opts.Note, buttons: true, tz: opts.TZ})
 }
 
 // pcaps are the lengths (escaped characters) and counts pieces of a
@@ -89,6 +92,15 @@ type prender struct {
 	buttons bool                  // Approve/Reject/Undo; off in ProposalDetail
 	history []intents.AuditRecord // shown by ProposalDetail
 	c       pcaps
+	tz      *time.Location // nil: UTC
+}
+
+// zone is the zone of the fallback text of times.
+func (r *prender) zone() *time.Location {
+	if r.tz == nil {
+		return time.UTC
+	}
+	return r.tz
 }
 
 // renderProposal tries the roomiest caps first; the last resort keeps the
@@ -243,10 +255,10 @@ func (r *prender) evidence() string {
 func (r *prender) meta() []string {
 	p := r.p
 	parts := []string{"Requested by " + person(p.Requester, r.c.name)}
-	if s := when(p.Created, time.UTC); s != "" {
+	if s := when(p.Created, r.zone()); s != "" {
 		parts = append(parts, "created "+s)
 	}
-	if s := when(p.Expires, time.UTC); s != "" && p.State == intents.StatePending {
+	if s := when(p.Expires, r.zone()); s != "" && p.State == intents.StatePending {
 		if rel := until(r.now, p.Expires); rel != "" {
 			s += " (" + rel + ")"
 		}
@@ -270,11 +282,11 @@ func (r *prender) expiredNow() bool {
 func (r *prender) status() (string, string) {
 	p, c := r.p, r.c
 	by := person(p.DecidedBy, c.name)
-	at := when(p.DecidedAt, time.UTC)
+	at := when(p.DecidedAt, r.zone())
 	approved := joinNonEmpty(" ", "approved", byWord(by), at)
 	switch {
 	case r.expiredNow(), p.State == intents.StateExpired:
-		t := when(p.Expires, time.UTC)
+		t := when(p.Expires, r.zone())
 		return "⌛ *Expired* " + joinNonEmpty(" ", t, "without a decision."), joinNonEmpty(" ", "expired", t, "without a decision")
 	case p.State == intents.StatePending && !p.Preview.Granted:
 		scope := code(r.scope(), 60)
@@ -285,7 +297,7 @@ func (r *prender) status() (string, string) {
 		return ":warning: " + msg, "cannot be approved yet: the service app lacks the scope " + strings.Trim(scope, "`")
 	case p.State == intents.StatePending:
 		return ":ballot_box_with_check: *Waiting for an approver.* Nothing changes in Okta until someone clicks Approve.",
-			joinNonEmpty(" ", "waiting for approval, requested by", person(p.Requester, 80)+",", "expires", when(p.Expires, time.UTC))
+			joinNonEmpty(" ", "waiting for approval, requested by", person(p.Requester, 80)+",", "expires", when(p.Expires, r.zone()))
 	case p.State == intents.StateApproved || p.State == intents.StateExecuting:
 		if n := noteText(r.note); n != "" {
 			return n, n
@@ -302,7 +314,7 @@ func (r *prender) status() (string, string) {
 			e = "the change failed in Okta."
 		}
 		tail := titleCase(approved)
-		if t := when(p.Updated, time.UTC); t != "" {
+		if t := when(p.Updated, r.zone()); t != "" {
 			tail += "; failed " + t
 		}
 		return ":x: *Not done:* " + e + "\n" + tail + ".", "not done: " + e + " (" + approved + ")"

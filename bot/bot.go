@@ -92,6 +92,13 @@ type Config struct {
 	HTTPClient *http.Client
 	Logger     *slog.Logger
 	Now        func() time.Time
+
+	// Location is the team's time zone: times in answers, the days of
+	// "today" and "yesterday" in free text. nil means UTC.
+	Location *time.Location
+	// LocationPerUser answers each person in their own Slack time zone
+	// (users.info tz), falling back to Location when Slack says none.
+	LocationPerUser bool
 }
 
 func (c *Config) defaults() {
@@ -117,7 +124,7 @@ func (c *Config) defaults() {
 		c.ExportLimit = 10000
 	}
 	if c.Classifier == nil {
-		c.Classifier = intents.Rules{Now: c.Now}
+		c.Classifier = intents.Rules{Now: c.Now, Location: c.Location}
 	}
 	if c.SweepEvery <= 0 {
 		c.SweepEvery = time.Minute
@@ -143,6 +150,7 @@ type Bot struct {
 	sem  chan struct{}
 	wg   sync.WaitGroup
 	appr *approvers
+	tzs  zones
 
 	// set by Run
 	sm        *socketmode.Client

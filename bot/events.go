@@ -62,6 +62,7 @@ func (b *Bot) onText(o origin, text string) {
 	}
 	text = strings.TrimSpace(leadingMention.ReplaceAllString(text, ""))
 	b.spawnFor("text", b.cfg.LongTimeout, func(ctx context.Context) {
+		ctx = intents.WithLocation(ctx, b.zone(ctx, o.user))
 		in, err := b.cfg.Classifier.Classify(ctx, text)
 		if err != nil {
 			b.fail(ctx, o, in, err)

@@ -51,6 +51,8 @@ type harnessOpts struct {
 	store     bool
 	storePath string
 	ttl       time.Duration
+	// wrap, when set, wraps the Okta directory the bot asks.
+	wrap func(bot.Directory) bot.Directory
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
@@ -100,7 +102,11 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		cfg.Recovered = store.Recovered()
 		cfg.Protection.ServiceAppID = "0oabot"
 	}
-	b := bot.New(api, dir, cfg)
+	var bdir bot.Directory = dir
+	if o.wrap != nil {
+		bdir = o.wrap(dir)
+	}
+	b := bot.New(api, bdir, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &harness{t: t, sim: sim, slack: fake, store: store, ctx: ctx, done: make(chan error, 1)}
 	go func() { h.done <- b.Run(ctx) }()
@@ -241,6 +247,7 @@ func slackUsers() map[string]slackfake.User {
 		"U0STRANGER": {Name: "stranger", RealName: "Someone Else", Email: "stranger@company.com"},
 		analyst:      {Name: "analyst", RealName: "Ann Analyst", Email: "analyst@company.com"},
 		approver:     {Name: "approver", RealName: "Al Approver", Email: "approver@company.com"},
+		"U0TOKYO":    {Name: "tokyo", RealName: "Taro Tokyo", Email: "taro@company.com", TZ: "Asia/Tokyo"},
 	}
 	for i := range 50 {
 		id := fmt.Sprintf("U0APP%02d", i)

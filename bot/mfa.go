@@ -52,7 +52,8 @@ func roundLeft(d time.Duration) string {
 // progress lives in a message of its own, updated with chat.update.
 func (b *Bot) scanMFA(ctx context.Context, o origin, s MFAScanner, refresh bool) {
 	in := intents.Intent{Kind: intents.MFAStatus}
-	start := b.cfg.Now()
+	tz := b.zone(ctx, o.user)
+	start := b.cfg.Now().In(tz)
 	channel, ts := o.channel, o.messageTS
 	if o.via != "click" || ts == "" {
 		if o.via == "slash" && o.responseURL != "" {
@@ -83,7 +84,7 @@ func (b *Bot) scanMFA(ctx context.Context, o origin, s MFAScanner, refresh bool)
 	progress := func(scanned, total int) {
 		mu.Lock()
 		defer mu.Unlock()
-		now := b.cfg.Now()
+		now := b.cfg.Now().In(tz)
 		if now.Sub(last) < b.cfg.ProgressEvery {
 			return
 		}
@@ -113,5 +114,5 @@ func (b *Bot) scanMFA(ctx context.Context, o origin, s MFAScanner, refresh bool)
 	mu.Lock()
 	defer mu.Unlock()
 	last = b.cfg.Now().Add(time.Hour) // no progress after the result
-	update(blocks.Result(res, blocks.Options{Page: 1, PageSize: b.cfg.PageSize, Now: b.cfg.Now()}))
+	update(blocks.Result(res, blocks.Options{Page: 1, PageSize: b.cfg.PageSize, Now: b.cfg.Now(), TZ: tz}))
 }

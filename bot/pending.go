@@ -24,7 +24,7 @@ func (b *Bot) pending(ctx context.Context, o origin) {
 			here = append(here, p)
 		}
 	}
-	if err := b.answer(ctx, o, blocks.Pending(here, b.cfg.Now())); err != nil {
+	if err := b.answer(ctx, o, blocks.Pending(here, b.cfg.Now().In(b.zone(ctx, o.user)))); err != nil {
 		b.fail(ctx, o, intents.Intent{Kind: intents.Pending}, err)
 	}
 }
@@ -48,7 +48,7 @@ func (b *Bot) showProposal(ctx context.Context, o origin, in intents.Intent) {
 		b.fail(ctx, o, in, err)
 		return
 	}
-	if err := b.answer(ctx, o, blocks.ProposalDetail(p, h, b.cfg.Now())); err != nil {
+	if err := b.answer(ctx, o, blocks.ProposalDetail(p, h, b.cfg.Now().In(b.zone(ctx, o.user)))); err != nil {
 		b.fail(ctx, o, in, err)
 	}
 }

@@ -73,7 +73,7 @@ func (b *Bot) proposeFrom(ctx context.Context, o origin, in intents.Intent, undo
 		b.fail(ctx, o, in, &storeError{err})
 		return
 	}
-	m := blocks.Proposal(p, blocks.ProposalOptions{Now: b.cfg.Now()})
+	m := blocks.Proposal(p, blocks.ProposalOptions{TZ: b.orgZone(), Now: b.cfg.Now()})
 	if o.via == "slash" && o.responseURL != "" && from == nil {
 		_ = b.respond(ctx, o.responseURL, &slack.WebhookMessage{DeleteOriginal: true})
 	}
@@ -212,7 +212,7 @@ func (b *Bot) redraw(ctx context.Context, p intents.Proposal, note string) {
 	if p.Channel == "" || p.MessageTS == "" {
 		return
 	}
-	m := blocks.Proposal(p, blocks.ProposalOptions{Now: b.cfg.Now(), Note: note})
+	m := blocks.Proposal(p, blocks.ProposalOptions{TZ: b.orgZone(), Now: b.cfg.Now(), Note: note})
 	_, _, _, err := b.api.UpdateMessageContext(ctx, p.Channel, p.MessageTS,
 		slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...))
 	if err != nil {
@@ -227,7 +227,7 @@ func (b *Bot) reportUnknown(ctx context.Context, p intents.Proposal) {
 		return
 	}
 	b.redraw(ctx, p, "")
-	m := blocks.Proposal(p, blocks.ProposalOptions{Now: b.cfg.Now()})
+	m := blocks.Proposal(p, blocks.ProposalOptions{TZ: b.orgZone(), Now: b.cfg.Now()})
 	opts := []slack.MsgOption{slack.MsgOptionText("⚠️ "+m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
 	if p.MessageTS != "" {
 		opts = append(opts, slack.MsgOptionTS(p.MessageTS))

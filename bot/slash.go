@@ -107,7 +107,7 @@ func (b *Bot) page(ctx context.Context, o origin, in intents.Intent, page int) {
 		b.fail(ctx, o, in, err)
 		return
 	}
-	m := blocks.Result(res, blocks.Options{Page: page, PageSize: b.cfg.PageSize, Now: b.cfg.Now()})
+	m := blocks.Result(res, blocks.Options{Page: page, PageSize: b.cfg.PageSize, Now: b.cfg.Now(), TZ: b.zone(ctx, o.user)})
 	if err := b.answer(ctx, o, m); err != nil {
 		b.fail(ctx, o, in, err)
 		return

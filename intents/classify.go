@@ -30,9 +30,11 @@ const (
 )
 
 // Rules is the Classifier that needs no model and no network: Understand
-// with the clock Now (time.Now when nil).
+// with the clock Now (time.Now when nil), reading days in the zone the
+// context carries (WithLocation), else in Location (nil: UTC).
 type Rules struct {
-	Now func() time.Time
+	Now      func() time.Time
+	Location *time.Location
 }
 
 // Classify implements Classifier.
@@ -50,7 +52,7 @@ func (r Rules) ClassifyBy(ctx context.Context, text string) (Intent, By, error) 
 	if r.Now != nil {
 		now = r.Now
 	}
-	in, err := Understand(text, now())
+	in, err := UnderstandIn(text, ReadOptions{Now: now(), Location: LocationFrom(ctx, r.Location)})
 	return in, ByRules, err
 }
 

@@ -33,9 +33,10 @@ const MaxFreeText = 40000
 // "24hrs", "in the last 3 days"). A phrase that names a starting point —
 // "today", "yesterday", "since Monday", "last Monday", "this week", "over
 // the weekend", "since Nov 20" — becomes the time from that point (00:00
-// UTC) to now, rounded up to a whole hour: the System Log query has no end
-// time, so "yesterday" also covers today so far, and the rounding may add
-// up to an hour before the starting point.
+// UTC; UnderstandIn reads days in another zone) to now, rounded up to a
+// whole hour: the System Log query has no end time, so "yesterday" also
+// covers today so far, and the rounding may add up to an hour before the
+// starting point.
 //
 // An action kind is returned only for an explicit verb in the imperative
 // ("suspend", "unlock", "reset … mfa", "clear … sessions", "log … out",
@@ -52,6 +53,11 @@ const MaxFreeText = 40000
 // error wrapping ErrInvalid, with the zero Intent. Understand never panics,
 // and reads a message of MaxFreeText characters in milliseconds.
 func Understand(text string, now time.Time) (Intent, error) {
+	return understand(text, now.UTC())
+}
+
+// understand is Understand with days starting at midnight in now's location.
+func understand(text string, now time.Time) (Intent, error) {
 	if len(text) > MaxFreeText && utf8.RuneCountInString(text) > MaxFreeText {
 		return Intent{}, invalid("the message is longer than %d characters; shorten it", MaxFreeText)
 	}

@@ -8,12 +8,13 @@ import (
 
 // This file reads time windows from free text. A window is a duration back
 // from now, so phrases that name a starting point become the time since
-// that point, in UTC, rounded up to a whole hour (at least one hour):
+// that point, in the reader's zone (ReadOptions.Location; UTC by default),
+// rounded up to a whole hour (at least one hour):
 //
 //	"last 24 hours", "past 48h", "24hrs", "in the last 3 days"  24h, 48h, 72h
 //	"past week", "last month", "last quarter"                   7d, 30d, 90d
-//	"today", "this morning"                                     since 00:00 today
-//	"yesterday", "since yesterday"                              since 00:00 yesterday
+//	"today", "this morning"                                     since local midnight today
+//	"yesterday", "since yesterday"                              since local midnight yesterday
 //	"since Monday", "on Monday"                                 since 00:00 on the latest Monday (today if it is Monday)
 //	"last Monday"                                               since 00:00 on the Monday before today
 //	"this week", "this month", "over the weekend"               since Monday, the 1st, Saturday
@@ -21,6 +22,8 @@ import (
 //
 // "yesterday" therefore also covers today so far: the System Log query has
 // no end time. The rounding may add up to an hour before the starting point.
+// Days are calendar days in the zone, so across a change to or from
+// daylight saving time "today" may be 23 or 25 hours long.
 
 // window is a time window found in free text.
 type window struct {
@@ -72,9 +75,9 @@ func windowLead(w string) bool {
 	return false
 }
 
-// findWindow returns the first time window in toks.
+// findWindow returns the first time window in toks. Days start at midnight
+// in now's location.
 func findWindow(toks []tok, now time.Time) (window, bool) {
-	now = now.UTC()
 	for i := range toks {
 		if toks[i].quoted {
 			continue
@@ -137,7 +140,8 @@ func windowAt(toks []tok, i int, now time.Time) (window, bool) {
 		w.text = "30m"
 		return w, true
 	}
-	day := now.Truncate(24 * time.Hour)
+	loc := now.Location()
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 	since := func(start time.Time, to int) (window, bool) {
 		w.to = to
 		w.text = sinceText(now, start)
@@ -171,9 +175,9 @@ func windowAt(toks []tok, i int, now time.Time) (window, bool) {
 			case "weekend":
 				return since(lastWeekday(day, time.Saturday, true), i+1)
 			case "month":
-				return since(time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, time.UTC), i+1)
+				return since(time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, loc), i+1)
 			case "year":
-				return since(time.Date(day.Year(), 1, 1, 0, 0, 0, 0, time.UTC), i+1)
+				return since(time.Date(day.Year(), 1, 1, 0, 0, 0, 0, loc), i+1)
 			}
 		}
 		return window{}, false
@@ -259,10 +263,11 @@ func lastWeekday(day time.Time, wd time.Weekday, orToday bool) time.Time {
 }
 
 // dateAt reads a date at toks[i]: 2026-11-20, "Nov 20", "20 November",
-// "November 20th, 2026". A date without a year is the latest such day.
+// "November 20th, 2026". A date without a year is the latest such day. The
+// day starts at midnight in now's location.
 func dateAt(toks []tok, i int, now time.Time) (time.Time, int, bool) {
 	t := toks[i]
-	if d, err := time.Parse("2006-01-02", t.low); err == nil {
+	if d, err := time.ParseInLocation("2006-01-02", t.low, now.Location()); err == nil {
 		return d, i + 1, true
 	}
 	dayNum := func(k int) (int, bool) {
@@ -294,8 +299,8 @@ func dateAt(toks []tok, i int, now time.Time) (time.Time, int, bool) {
 	if next < len(toks) && toks[next].shape == shapeNumber && len(toks[next].low) == 4 {
 		year, _ = strconv.Atoi(toks[next].low)
 		next++
-	} else if time.Date(year, m, d, 0, 0, 0, 0, time.UTC).After(now) {
+	} else if time.Date(year, m, d, 0, 0, 0, 0, now.Location()).After(now) {
 		year--
 	}
-	return time.Date(year, m, d, 0, 0, 0, 0, time.UTC), next, true
+	return time.Date(year, m, d, 0, 0, 0, 0, now.Location()), next, true
 }

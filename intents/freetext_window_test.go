@@ -1,6 +1,7 @@
 package intents_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -74,6 +75,82 @@ func TestUnderstandWindows(t *testing.T) {
 			}
 			if got.Kind != intents.Logs || got.Window != tt.want {
 				t.Errorf("Understand(%q, %v) = %s window %v, want logs window %v", tt.text, tt.now, got.Kind, got.Window, tt.want)
+			}
+		})
+	}
+}
+
+// TestUnderstandWindowsInZone reads day-named windows in America/Chicago:
+// "today" starts at Central midnight, not UTC midnight, on ordinary days,
+// late in the evening (when UTC is already tomorrow) and on the days
+// daylight saving time starts and ends (23- and 25-hour days).
+func TestUnderstandWindowsInZone(t *testing.T) {
+	chicago, err := time.LoadLocation("America/Chicago")
+	if err != nil {
+		t.Skipf("no zone database: %v", err)
+	}
+	at := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, chicago) }
+	tests := []struct {
+		name  string
+		text  string
+		now   time.Time
+		want  intents.Duration
+		start time.Time // the local midnight the window must reach back to
+	}{
+		{"today mid-morning", "logs today", at(2026, 11, 25, 10, 30), hrs(11), at(2026, 11, 25, 0, 0)},
+		{"today just after midnight", "logs today", at(2026, 11, 25, 0, 10), hrs(1), at(2026, 11, 25, 0, 0)},
+		{"today late evening, UTC already tomorrow", "logs today", at(2026, 11, 24, 23, 30), hrs(24), at(2026, 11, 24, 0, 0)},
+		{"today when DST ended at 02:00", "logs today", at(2026, 11, 1, 10, 0), hrs(11), at(2026, 11, 1, 0, 0)},
+		{"today when DST started at 02:00", "logs today", at(2026, 3, 8, 10, 0), hrs(9), at(2026, 3, 8, 0, 0)},
+		{"yesterday across the DST end", "logs yesterday", at(2026, 11, 2, 6, 0), hrs(31), at(2026, 11, 1, 0, 0)},
+		{"since monday late sunday", "logs since Monday", at(2026, 11, 29, 23, 0), hrs(167), at(2026, 11, 23, 0, 0)},
+		{"this month on the 1st evening", "logs this month", at(2026, 12, 1, 20, 0), hrs(20), at(2026, 12, 1, 0, 0)},
+		{"since a date", "logs since 2026-11-20", at(2026, 11, 21, 1, 0), hrs(25), at(2026, 11, 20, 0, 0)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := intents.UnderstandIn(tt.text, intents.ReadOptions{Now: tt.now.UTC(), Location: chicago})
+			if err != nil {
+				t.Fatalf("UnderstandIn(%q, %v) error: %v", tt.text, tt.now, err)
+			}
+			if got.Kind != intents.Logs || got.Window != tt.want {
+				t.Errorf("UnderstandIn(%q, %v) = %s window %v, want logs window %v", tt.text, tt.now, got.Kind, got.Window, tt.want)
+			}
+			from := tt.now.Add(-time.Duration(got.Window))
+			if from.After(tt.start) || !from.After(tt.start.Add(-time.Hour)) {
+				t.Errorf("window starts %v, want at most an hour before %v", from.In(chicago), tt.start)
+			}
+		})
+	}
+}
+
+// TestRulesZone: the rules read days in the zone the context carries, else
+// in their own Location, else in UTC.
+func TestRulesZone(t *testing.T) {
+	chicago, err := time.LoadLocation("America/Chicago")
+	if err != nil {
+		t.Skipf("no zone database: %v", err)
+	}
+	now := time.Date(2026, 11, 25, 16, 30, 0, 0, time.UTC) // 10:30 in Chicago
+	tests := []struct {
+		name string
+		r    intents.Rules
+		ctx  context.Context
+		want intents.Duration
+	}{
+		{"utc by default", intents.Rules{Now: func() time.Time { return now }}, context.Background(), hrs(17)},
+		{"own location", intents.Rules{Now: func() time.Time { return now }, Location: chicago}, context.Background(), hrs(11)},
+		{"the person's zone wins", intents.Rules{Now: func() time.Time { return now }, Location: time.UTC},
+			intents.WithLocation(context.Background(), chicago), hrs(11)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.r.Classify(tt.ctx, "show me the logs today")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Window != tt.want {
+				t.Errorf("window %v, want %v", got.Window, tt.want)
 			}
 		})
 	}

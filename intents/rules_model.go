@@ -25,6 +25,11 @@ import (
 // It returns the Intent, completed, or an error wrapping ErrInvalid that
 // says why the model's answer does not stand.
 func Grounded(text string, in Intent, now time.Time) (Intent, error) {
+	return grounded(text, in, now.UTC())
+}
+
+// grounded is Grounded with days starting at midnight in now's location.
+func grounded(text string, in Intent, now time.Time) (Intent, error) {
 	plain := PlainText(text)
 	low := strings.ToLower(plain)
 	for _, v := range []struct {

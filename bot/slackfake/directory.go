@@ -3,20 +3,28 @@ package slackfake
 import (
 	"sort"
 	"strings"
+	"time"
 )
 
 // userObject is a user as users.info returns it.
 func (s *Server) userObject(id string, u User) map[string]any {
 	display := u.Name
+	tz, label, offset := "Europe/Paris", "Central European Time", 3600
+	if u.TZ != "" {
+		tz, label, offset = u.TZ, u.TZ, 0
+		if loc, err := time.LoadLocation(u.TZ); err == nil {
+			label, offset = time.Now().In(loc).Zone()
+		}
+	}
 	return map[string]any{
 		"id":        id,
 		"team_id":   s.opts.TeamID,
 		"name":      u.Name,
 		"deleted":   u.Deleted,
 		"real_name": u.RealName,
-		"tz":        "Europe/Paris",
-		"tz_label":  "Central European Time",
-		"tz_offset": 3600,
+		"tz":        tz,
+		"tz_label":  label,
+		"tz_offset": offset,
 		"profile": map[string]any{
 			"real_name":               u.RealName,
 			"real_name_normalized":    u.RealName,

@@ -98,6 +98,9 @@ type User struct {
 	Deleted  bool // deactivated
 	IsBot    bool
 	IsAdmin  bool
+	// TZ is the IANA zone users.info reports ("America/Chicago"); empty
+	// means Europe/Paris.
+	TZ string
 }
 
 // Channel is a conversation. The zero value is a public channel the bot

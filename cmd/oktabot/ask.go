@@ -70,6 +70,10 @@ func cmdAsk(ctx context.Context, args []string, io stdio, e env) error {
 	case in.Kind.IsAction():
 		return fmt.Errorf("%s changes Okta: ask only runs queries; changes go through an approved proposal in Slack (or `oktabot approvals`)", in.Kind)
 	}
+	tc, err := loadTime(e)
+	if err != nil {
+		return err
+	}
 	log := newLogger(io.err, e)
 	client, closeFn, err := connect(ctx, e, *useSim, *orgFile, log)
 	if err != nil {
@@ -83,7 +87,7 @@ func cmdAsk(ctx context.Context, args []string, io stdio, e env) error {
 	if *asJSON {
 		return writeJSON(io.out, res)
 	}
-	text, _ = blocks.Plain(blocks.Result(res, blocks.Options{}))
+	text, _ = blocks.Plain(blocks.Result(res, blocks.Options{TZ: tc.Zone}))
 	_, err = io.out.Write([]byte(text + "\n"))
 	return err
 }
@@ -92,6 +96,10 @@ func cmdAsk(ctx context.Context, args []string, io stdio, e env) error {
 // otherwise on the Okta org the environment names.
 func connect(ctx context.Context, e env, useSim bool, orgFile string, log *slog.Logger) (*okta.Client, func(), error) {
 	countries, err := loadCountries(e)
+	if err != nil {
+		return nil, nil, err
+	}
+	tc, err := loadTime(e)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -107,7 +115,7 @@ func connect(ctx context.Context, e env, useSim bool, orgFile string, log *slog.
 		if err != nil {
 			return nil, nil, err
 		}
-		sim.Client.Detect = detectConfig(countries)
+		sim.Client.Detect = detectConfig(countries, tc)
 		c, err := okta.New(sim.Client)
 		if err != nil {
 			sim.Close()
@@ -120,7 +128,7 @@ func connect(ctx context.Context, e env, useSim bool, orgFile string, log *slog.
 		return nil, nil, err
 	}
 	cfg.Logger = log
-	cfg.Detect = detectConfig(countries)
+	cfg.Detect = detectConfig(countries, tc)
 	c, err := okta.New(cfg)
 	if err != nil {
 		return nil, nil, err

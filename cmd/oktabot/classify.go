@@ -18,12 +18,16 @@ type classifier interface {
 }
 
 func loadClassifier(e env, log *slog.Logger) (classifier, error) {
-	rules := intents.Rules{}
+	tc, err := loadTime(e)
+	if err != nil {
+		return nil, err
+	}
+	rules := intents.Rules{Location: tc.Zone}
 	model, key, base := e.get("OPENAI_MODEL"), e.get("OPENAI_API_KEY"), e.get("OPENAI_BASE_URL")
 	if model == "" && key == "" {
 		return rules, nil
 	}
-	cfg := llm.Config{APIKey: key, BaseURL: base, Model: model, Logger: log, Fallback: rules}
+	cfg := llm.Config{APIKey: key, BaseURL: base, Model: model, Logger: log, Fallback: rules, Location: tc.Zone}
 	if s := e.get("OPENAI_TIMEOUT"); s != "" {
 		d, err := time.ParseDuration(s)
 		if err != nil || d <= 0 || d > 2*time.Minute {

@@ -180,6 +180,9 @@ type botConfig struct {
 	ProposalTTL       time.Duration
 	Countries         []string
 	HTTPAddr          string
+
+	// Time is the team's zone and office hours (OKTABOT_TZ…).
+	Time timeConfig
 }
 
 var (
@@ -230,6 +233,11 @@ func loadBot(e env) (botConfig, error) {
 			return c, badf("OKTABOT_HTTP_ADDR %q: use host:port, e.g. 127.0.0.1:9090 or :9090", c.HTTPAddr)
 		}
 	}
+
+	// The team's time zone and office hours.
+	if c.Time, err = loadTime(e); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 
@@ -248,12 +256,13 @@ func loadCountries(e env) ([]string, error) {
 }
 
 // detectConfig is the investigations' configuration: the default
-// detections with the configured watch list.
-func detectConfig(countries []string) *detect.Config {
+// detections with the configured watch list, office hours and zone.
+func detectConfig(countries []string, tc timeConfig) *detect.Config {
 	dc := detect.DefaultConfig()
 	if len(countries) > 0 {
 		dc.SuspiciousCountries = countries
 	}
+	tc.apply(&dc)
 	return &dc
 }
 

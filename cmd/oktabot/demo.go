@@ -57,6 +57,11 @@ func cmdDemo(ctx context.Context, args []string, io stdio, e env) error {
 		return err
 	}
 	defer sim.Close()
+	tc, err := loadTime(e)
+	if err != nil {
+		return err
+	}
+	sim.Client.Detect = detectConfig(nil, tc)
 	met := newMetrics()
 	sim.Client.Observer = met
 	dir, err := okta.New(sim.Client)
@@ -101,6 +106,7 @@ func cmdDemo(ctx context.Context, args []string, io stdio, e env) error {
 		Approvers:         []string{demoUser},
 		AllowSelfApproval: true,
 		Protected:         []string{"Break Glass", "Okta Admins"},
+		Time:              tc,
 	}, store, dir, log)
 	cfg.Classifier = cl
 	cfg.Observe = met.observe

@@ -40,19 +40,7 @@ func TestDemoTerminalChat(t *testing.T) {
 	}()
 	waitFor := func(what, want string, from int) int {
 		t.Helper()
-		for {
-			s := out.String()
-			if i := strings.Index(s[from:], want); i >= 0 {
-				return from + i + len(want)
-			}
-			select {
-			case <-ctx.Done():
-				t.Fatalf("waiting for %s (%q); the terminal shows:\n%s", what, want, s)
-			case err := <-done:
-				t.Fatalf("demo ended (%v) before %s; the terminal shows:\n%s", err, what, s)
-			case <-time.After(20 * time.Millisecond):
-			}
-		}
+		return waitTerminal(t, ctx, out, done, what, want, from)
 	}
 	type line struct{ text, want string }
 	pos := waitFor("the prompt", "you> ", 0)

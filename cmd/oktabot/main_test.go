@@ -117,6 +117,8 @@ func TestRunStopsOnBadConfig(t *testing.T) {
 		{"bot token prefix", map[string]string{"SLACK_BOT_TOKEN": "xoxp-123"}, "SLACK_BOT_TOKEN"},
 		{"bot token refused", map[string]string{"SLACK_BOT_TOKEN": "xoxb-wrong"}, "SLACK_BOT_TOKEN was refused"},
 		{"app token missing", map[string]string{"SLACK_APP_TOKEN": ""}, "SLACK_APP_TOKEN"},
+		{"time zone", map[string]string{"OKTABOT_TZ": "Central Time"}, "OKTABOT_TZ \"Central Time\" is not an IANA time zone name: use one such as America/Chicago"},
+		{"office hours", map[string]string{"OKTABOT_OFFICE_HOURS": "9 to 5"}, "OKTABOT_OFFICE_HOURS"},
 		{"key garbage", map[string]string{"OKTA_PRIVATE_KEY": "not a key"}, "private key"},
 		{"key not registered", map[string]string{"OKTA_PRIVATE_KEY": string(other)}, "OKTA_CLIENT_ID"},
 		{"org url http", map[string]string{"OKTA_ORG_URL": "http://company.okta.com"}, "https"},

@@ -38,7 +38,7 @@ func cmdRun(ctx context.Context, _ []string, io stdio, e env) error {
 	oc.Logger = log
 	met := newMetrics()
 	oc.Observer = met
-	oc.Detect = detectConfig(bc.Countries)
+	oc.Detect = detectConfig(bc.Countries, bc.Time)
 	dir, err := okta.New(oc)
 	if err != nil {
 		return err
@@ -98,6 +98,8 @@ func botSettings(bc botConfig, store *approvals.Store, dir *okta.Client, log *sl
 		AllowSelfApproval: bc.AllowSelfApproval,
 		Protection:        intents.Protection{Names: bc.Protected, ServiceAppID: dir.ClientID()},
 		Recovered:         store.Recovered(),
+		Location:          bc.Time.Zone,
+		LocationPerUser:   bc.Time.PerUser,
 	}
 }
 

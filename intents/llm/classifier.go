@@ -60,6 +60,9 @@ type Config struct {
 	Fallback intents.Classifier
 	// Now is the clock for windows such as "yesterday"; nil means time.Now.
 	Now func() time.Time
+	// Location is the zone whose midnight starts "today" and "yesterday"
+	// when the context carries none (intents.WithLocation); nil means UTC.
+	Location *time.Location
 }
 
 // Classifier asks a model and falls back to the rules. It is safe for
@@ -71,6 +74,7 @@ type Classifier struct {
 	log      *slog.Logger
 	fallback intents.Classifier
 	now      func() time.Time
+	loc      *time.Location
 	tools    []openai.Tool
 	secret   string
 }
@@ -118,6 +122,7 @@ func New(cfg Config) (*Classifier, error) {
 		log:      cfg.Logger,
 		fallback: cfg.Fallback,
 		now:      cfg.Now,
+		loc:      cfg.Location,
 		tools:    Tools(),
 		secret:   cfg.APIKey,
 	}
@@ -131,7 +136,7 @@ func New(cfg Config) (*Classifier, error) {
 		c.now = time.Now
 	}
 	if c.fallback == nil {
-		c.fallback = intents.Rules{Now: c.now}
+		c.fallback = intents.Rules{Now: c.now, Location: c.loc}
 	}
 	return c, nil
 }
@@ -166,7 +171,7 @@ func (c *Classifier) ClassifyBy(ctx context.Context, text string) (intents.Inten
 	}
 	in, err := c.ask(ctx, plain)
 	if err == nil {
-		in, err = intents.Grounded(text, in, c.now())
+		in, err = intents.GroundedIn(text, in, intents.ReadOptions{Now: c.now(), Location: intents.LocationFrom(ctx, c.loc)})
 	}
 	if err != nil {
 		return c.rules(ctx, text, redact(err.Error(), c.secret))

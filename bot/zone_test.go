@@ -1,0 +1,77 @@
+package bot_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/oktabot/oktabot/bot"
+	"github.com/oktabot/oktabot/bot/slackfake"
+	"github.com/oktabot/oktabot/intents"
+)
+
+// seenIntents is a directory that reports every query it is asked.
+type seenIntents struct {
+	bot.Directory
+	seen chan intents.Intent
+}
+
+func (s seenIntents) Query(ctx context.Context, in intents.Intent) (intents.Result, error) {
+	select {
+	case s.seen <- in:
+	default:
+	}
+	return s.Directory.Query(ctx, in)
+}
+
+// TestTodayInTheTeamsZone: with the team in America/Chicago, "today"
+// starts at Central midnight and the answer prints Central times; with
+// per-person zones, a person whose Slack zone is Asia/Tokyo gets Tokyo's
+// day and Tokyo times, and a person Slack cannot tell about gets the
+// team's zone.
+func TestTodayInTheTeamsZone(t *testing.T) {
+	chicago, err := time.LoadLocation("America/Chicago")
+	if err != nil {
+		t.Skipf("no zone database: %v", err)
+	}
+	// 16:30 UTC: 10:30 in Chicago (today began 11 hours ago, rounded up),
+	// 01:30 the next day in Tokyo (2 hours), 16:30 in UTC (17 hours).
+	now := time.Date(2026, 11, 25, 16, 30, 0, 0, time.UTC)
+	tests := []struct {
+		name    string
+		perUser bool
+		user    string
+		want    intents.Duration
+		abbr    string
+	}{
+		{"team zone", false, analyst, intents.Duration(11 * time.Hour), "CST"},
+		{"team zone even for a person elsewhere", false, "U0TOKYO", intents.Duration(11 * time.Hour), "CST"},
+		{"the person's Slack zone", true, "U0TOKYO", intents.Duration(2 * time.Hour), "JST"},
+		{"users.info fails: the team's zone", true, "U0UNKNOWN", intents.Duration(11 * time.Hour), "CST"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			seen := make(chan intents.Intent, 1)
+			h := newHarness(t, harnessOpts{
+				cfg:  bot.Config{Location: chicago, LocationPerUser: tt.perUser, Now: func() time.Time { return now }},
+				wrap: func(d bot.Directory) bot.Directory { return seenIntents{d, seen} },
+			})
+			if _, err := h.slack.Mention(h.waitCtx(5*time.Second), slackfake.Mention{UserID: tt.user, ChannelID: secChannel, Text: "show me the logs today"}); err != nil {
+				t.Fatal(err)
+			}
+			var in intents.Intent
+			select {
+			case in = <-seen:
+			case <-h.waitCtx(15 * time.Second).Done():
+				t.Fatalf("the bot asked Okta nothing:\n%s", dump(h.slack.Messages()))
+			}
+			if in.Kind != intents.Logs || in.Window != tt.want {
+				t.Errorf("asked Okta for %s over %v, want logs over %v", in.Kind, in.Window, tt.want)
+			}
+			m := h.answer("the answer", func(m slackfake.Message) bool { return has(m, "System Log") || has(m, "event") })
+			if !has(m, " "+tt.abbr) || has(m, ":00 UTC") {
+				t.Errorf("the answer does not print %s times:\n%s", tt.abbr, dump([]slackfake.Message{m}))
+			}
+		})
+	}
+}
