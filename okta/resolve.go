@@ -52,7 +52,7 @@ func (c *Client) ResolveUser(ctx context.Context, who string) (intents.User, err
 			return intents.User{}, err
 		}
 	}
-	var exact, prefix []intents.User
+	var same, exact, prefix []intents.User
 	n := 0
 	for u, err := range items(c.searchPages(ctx, op, nameSearch(s))) {
 		if err != nil {
@@ -60,7 +60,7 @@ func (c *Client) ResolveUser(ctx context.Context, who string) (intents.User, err
 		}
 		switch {
 		case exactUser(u, s):
-			return u, nil
+			same = append(same, u) // an email several users share
 		case namedBy(u, s):
 			exact = append(exact, u)
 		default:
@@ -71,6 +71,10 @@ func (c *Client) ResolveUser(ctx context.Context, who string) (intents.User, err
 		}
 	}
 	switch {
+	case len(same) == 1:
+		return same[0], nil
+	case len(same) > 1:
+		return intents.User{}, userMatch(op, s, intents.ErrAmbiguous, byLogin(same))
 	case len(exact) == 1:
 		return exact[0], nil
 	case len(exact) > 1:

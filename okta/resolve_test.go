@@ -187,3 +187,18 @@ func TestPersonArgumentWithoutUsersRead(t *testing.T) {
 		t.Errorf("notes %q, want one saying the name could not be checked", res.Notes)
 	}
 }
+
+// An email two users share is not either of them: the bot asks which.
+func TestResolveSharedEmail(t *testing.T) {
+	fx := testOrg()
+	fx.Users = append(fx.Users, oktasim.Object{"id": "00u8", "status": "ACTIVE", "created": "2026-01-05T10:00:00.000Z",
+		"profile": oktasim.Object{"login": "ckim", "email": "carol.kim@company.com", "firstName": "Carol", "lastName": "Kim"}})
+	h := newHarness(t, setup{fixture: fx})
+	_, err := h.client.ResolveUser(context.Background(), "carol.kim@company.com")
+	if um, ok := intents.AsUserMatch(err); !ok || !errors.Is(err, intents.ErrAmbiguous) || len(um.Candidates) != 2 {
+		t.Fatalf("ResolveUser(shared email) = %v, want an ask-back between carol and ckim", err)
+	}
+	if u, err := h.client.ResolveUser(context.Background(), "ckim"); err != nil || u.ID != "00u8" {
+		t.Errorf("ResolveUser(ckim) = %+v, %v; want the login's user", u, err)
+	}
+}
