@@ -199,8 +199,8 @@ func (c *Client) nearNames(ctx context.Context, op, s string) ([]intents.User, e
 		if best <= maxTypoDistance {
 			found = append(found, near{u, best})
 		}
-		if n++; n >= resolveScan {
-			break
+		if n++; n >= listMax {
+			break // one page: suggestions are a courtesy, not a scan of the org
 		}
 	}
 	slices.SortStableFunc(found, func(a, b near) int { return a.d - b.d })
