@@ -48,14 +48,42 @@ func EncodePageValue(in intents.Intent, page int) (string, error) {
 	if err := checkPageQuery(in, page); err != nil {
 		return "", fmt.Errorf("blocks: encode page value: %w", err)
 	}
-	b, err := json.Marshal(pageValue{V: pageValueVersion, P: page, Q: in})
+	v, err := encodeButtonJSON(pageValue{V: pageValueVersion, P: page, Q: in})
 	if err != nil {
 		return "", fmt.Errorf("blocks: encode page value: %w", err)
 	}
+	return v, nil
+}
+
+// encodeButtonJSON is v as compact JSON for a button value, which it must
+// fit.
+func encodeButtonJSON(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
 	if chars(string(b)) > MaxButtonValue {
-		return "", fmt.Errorf("blocks: encode page value: %w: %d characters, over %d", intents.ErrInvalid, chars(string(b)), MaxButtonValue)
+		return "", fmt.Errorf("%w: %d characters, over %d", intents.ErrInvalid, chars(string(b)), MaxButtonValue)
 	}
 	return string(b), nil
+}
+
+// decodeButtonJSON decodes a button value made by encodeButtonJSON into
+// v: bounded, known fields only, nothing after. Errors wrap
+// intents.ErrInvalid.
+func decodeButtonJSON(value string, v any) error {
+	if len(value) > 4*MaxButtonValue || chars(value) > MaxButtonValue {
+		return fmt.Errorf("%w: value longer than %d characters", intents.ErrInvalid, MaxButtonValue)
+	}
+	dec := json.NewDecoder(strings.NewReader(value))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%w: %v", intents.ErrInvalid, err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return fmt.Errorf("%w: data after the value", intents.ErrInvalid)
+	}
+	return nil
 }
 
 // DecodePageValue reads a button value made by EncodePageValue and checks
@@ -65,17 +93,9 @@ func DecodePageValue(value string) (intents.Intent, int, error) {
 	fail := func(err error) (intents.Intent, int, error) {
 		return intents.Intent{}, 0, fmt.Errorf("blocks: decode page value: %w", err)
 	}
-	if len(value) > 4*MaxButtonValue || chars(value) > MaxButtonValue {
-		return fail(fmt.Errorf("%w: value longer than %d characters", intents.ErrInvalid, MaxButtonValue))
-	}
-	dec := json.NewDecoder(strings.NewReader(value))
-	dec.DisallowUnknownFields()
 	var pv pageValue
-	if err := dec.Decode(&pv); err != nil {
-		return fail(fmt.Errorf("%w: %v", intents.ErrInvalid, err))
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return fail(fmt.Errorf("%w: data after the value", intents.ErrInvalid))
+	if err := decodeButtonJSON(value, &pv); err != nil {
+		return fail(err)
 	}
 	if pv.V != pageValueVersion {
 		return fail(fmt.Errorf("%w: unknown version %d", intents.ErrInvalid, pv.V))
@@ -102,6 +122,15 @@ func checkPageQuery(in intents.Intent, page int) error {
 		return bad("kind %s changes Okta and cannot be paged", in.Kind)
 	case in.Kind == intents.Help:
 		return bad("help is not paged")
+	}
+	return checkQueryArgs(in, info)
+}
+
+// checkQueryArgs checks the arguments a button value carries: only those
+// the kind takes, every one bounded.
+func checkQueryArgs(in intents.Intent, info intents.KindInfo) error {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{intents.ErrInvalid}, a...)...)
 	}
 	if len(in.Suggestions) > 0 {
 		return bad("suggestions are not part of a query")

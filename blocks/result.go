@@ -297,12 +297,7 @@ func (rc *rctx) notes() string {
 }
 
 // nothing is what a result with neither findings nor a list says.
-func (rc *rctx) nothing() string {
-	if w := rc.r.Intent.EffectiveWindow(); w > 0 {
-		return ":white_check_mark: Nothing found in the last " + intents.Duration(w).Human() + "."
-	}
-	return ":white_check_mark: Nothing found."
-}
+func (rc *rctx) nothing() string { return rc.emptyWindow("Nothing found") }
 
 // tooLarge is the last resort when no level of caps fits: say so and
 // offer the export.

@@ -48,6 +48,9 @@ func (rc *rctx) signIns(tally string, listing func() ([]slack.Block, string)) Me
 	lb, ls := listing()
 	blocks = append(blocks, lb...)
 	summary = append(summary, ls)
+	if n := rc.notes(); n != "" {
+		blocks = append(blocks, contextBlock("notes", n))
+	}
 	return Message{Text: esc(stripEmoji(title)) + ": " + strings.Join(summary, "; "), Blocks: blocks}
 }
 
@@ -192,12 +195,17 @@ func (rc *rctx) groupedListBlocks(l list, events int, one, many string) ([]slack
 	return append(blocks, contextBlock("truncated", note)), summary + ", truncated"
 }
 
-// emptyWindow is "No X in the last 24 hours."
+// emptyWindow is "No X in the last 24 hours.", an all-clear only when the
+// result has no notes (a name it could not check, a part left out).
 func (rc *rctx) emptyWindow(what string) string {
-	if w := rc.r.Intent.EffectiveWindow(); w > 0 {
-		return ":white_check_mark: " + what + " in the last " + intents.Duration(w).Human() + "."
+	mark, tail := ":white_check_mark: ", "."
+	if len(rc.r.Notes) > 0 {
+		mark, tail = ":grey_question: ", ", but see the note below: this is not an all-clear."
 	}
-	return ":white_check_mark: " + what + "."
+	if w := rc.r.Intent.EffectiveWindow(); w > 0 {
+		return mark + what + " in the last " + intents.Duration(w).Human() + tail
+	}
+	return mark + what + tail
 }
 
 // evRun is a run of like events in a listing: the same user doing the

@@ -41,6 +41,7 @@ func explain(err error, in intents.Intent, id string) problem {
 	if e != nil {
 		detail = e.Detail
 	}
+	um, _ := intents.AsUserMatch(err)
 	switch {
 	case errors.Is(err, intents.ErrInvalid):
 		p.Title = "I couldn't use that request"
@@ -53,6 +54,15 @@ func explain(err error, in intents.Intent, id string) problem {
 	case errors.Is(err, intents.ErrProtected):
 		p.Title = "That account or group is protected"
 		p.Hint = detail
+	case errors.Is(err, intents.ErrAmbiguous) && um != nil:
+		p.Title = fmt.Sprintf("Several users match `%s`", um.Typed)
+		p.Hint = "Give the login or email of the one you mean: " + candidateLogins(um)
+	case errors.Is(err, intents.ErrNotFound) && um != nil:
+		p.Title = fmt.Sprintf("No user matches `%s`", um.Typed)
+		p.Hint = "Check the spelling, or give their login or email."
+		if len(um.Candidates) > 0 {
+			p.Hint = "Did you mean " + candidateLogins(um) + "?"
+		}
 	case errors.Is(err, intents.ErrNotFound):
 		p.Title = "Okta has no such " + objectWord(in)
 		p.Hint = "Check the spelling, or use the Okta id. " + detail
@@ -100,6 +110,19 @@ func explain(err error, in intents.Intent, id string) problem {
 	return p
 }
 
+// candidateLogins lists the logins of a person ask-back's candidates.
+func candidateLogins(um *intents.UserMatchError) string {
+	var ls []string
+	for _, u := range um.Candidates {
+		ls = append(ls, u.Login)
+	}
+	s := strings.Join(ls, ", ")
+	if um.More {
+		s += " …"
+	}
+	return s
+}
+
 func objectWord(in intents.Intent) string {
 	switch {
 	case in.User != "":
@@ -128,6 +151,8 @@ func outcomeOf(err error) string {
 		return "invalid"
 	case errors.Is(err, intents.ErrNotFound):
 		return "not_found"
+	case errors.Is(err, intents.ErrAmbiguous):
+		return "ambiguous"
 	case errors.Is(err, intents.ErrForbidden), errors.Is(err, intents.ErrNoAdminRole), errors.Is(err, intents.ErrProtected):
 		return "forbidden"
 	case errors.Is(err, intents.ErrAuth):

@@ -56,6 +56,10 @@ func (b *Bot) onInteractive(evt socketmode.Event) {
 		})
 		return
 	}
+	if strings.HasPrefix(act.ActionID, blocks.ActionPickUser) {
+		b.pickUser(o, act.Value)
+		return
+	}
 	switch act.ActionID {
 	case blocks.ActionPrev, blocks.ActionNext:
 		in, page, err := blocks.DecodePageValue(act.Value)

@@ -67,6 +67,9 @@ func (b *Bot) tell(ctx context.Context, o origin, m blocks.Message) error {
 
 // fail logs err with a fresh correlation id and tells the asker what to do.
 func (b *Bot) fail(ctx context.Context, o origin, in intents.Intent, err error) {
+	if b.askWhichUser(ctx, o, in, err) {
+		return
+	}
 	id := newCorrelationID()
 	b.log.Error("request failed", "correlation_id", id, "via", o.via, "channel", o.channel, "user", o.user, "kind", in.Kind, "err", err)
 	p := explain(err, in, id)

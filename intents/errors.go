@@ -27,6 +27,8 @@ var (
 	ErrConflict = errors.New("conflict")
 	// ErrUnavailable is Okta failing (5xx, network) after retries.
 	ErrUnavailable = errors.New("okta unavailable")
+	// ErrAmbiguous is a name that several Okta objects answer to.
+	ErrAmbiguous = errors.New("ambiguous")
 )
 
 // Error is an adapter's error with what the bot needs to word it: the
@@ -69,4 +71,37 @@ func AsError(err error) (*Error, bool) {
 // Invalidf returns an ErrInvalid with a message for the person.
 func Invalidf(format string, a ...any) error {
 	return &Error{Err: ErrInvalid, Detail: fmt.Sprintf(format, a...)}
+}
+
+// UserMatchError is a person argument that names no Okta user, or several:
+// Err is ErrAmbiguous (Candidates are the users the name matches) or
+// ErrNotFound (Candidates are the closest users, perhaps none). The bot
+// asks back with a choice of Candidates.
+type UserMatchError struct {
+	Op         string
+	Typed      string // the argument as given
+	Err        error  // ErrAmbiguous or ErrNotFound
+	Candidates []User // at most a handful, best first
+	More       bool   // more users matched than Candidates holds
+}
+
+func (e *UserMatchError) Error() string {
+	s := e.Op
+	if s != "" {
+		s += ": "
+	}
+	if errors.Is(e.Err, ErrAmbiguous) {
+		return s + fmt.Sprintf("%d or more users match %q", len(e.Candidates), e.Typed)
+	}
+	return s + fmt.Sprintf("no user matches %q", e.Typed)
+}
+
+// Unwrap returns the sentinel.
+func (e *UserMatchError) Unwrap() error { return e.Err }
+
+// AsUserMatch returns the *UserMatchError in err's chain, if any.
+func AsUserMatch(err error) (*UserMatchError, bool) {
+	var e *UserMatchError
+	ok := errors.As(err, &e)
+	return e, ok
 }

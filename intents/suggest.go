@@ -99,3 +99,7 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(rb)]
 }
+
+// EditDistance is the Damerau–Levenshtein distance between a and b (in
+// runes), as the suggestions for a mistyped word use it.
+func EditDistance(a, b string) int { return editDistance(a, b) }

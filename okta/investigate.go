@@ -2,6 +2,7 @@ package okta
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"slices"
 	"strings"
@@ -310,8 +311,8 @@ func (c *Client) resolveTargets(ctx context.Context, ps []intents.Action, known 
 		if !ok {
 			u, err := c.ResolveUser(ctx, p.User.Name)
 			switch {
-			case isNotFound(err):
-				c.log.Info("okta: a finding's user no longer exists; no fix proposed", "user", p.User.Name)
+			case isNotFound(err) || errors.Is(err, intents.ErrAmbiguous):
+				c.log.Info("okta: a finding's user is not one current user; no fix proposed", "user", p.User.Name)
 				gone[login] = true
 				continue
 			case err != nil:

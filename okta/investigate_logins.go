@@ -136,24 +136,22 @@ func (c *Client) listing(ctx context.Context, res *intents.Result, q logQuery, f
 }
 
 // actorTerm is the filter term that keeps the events a user acted in, or
-// "" for no user. A current user is matched by id and login; a login or
-// email no user has any more (deleted, or never existed — failed sign-ins
-// keep what was typed) by the actor's alternateId alone.
+// "" for no user. The user is resolved first (ResolveUser) and matched by
+// id and login; only without okta.users.read is the name used as typed,
+// and the result says so.
 func (c *Client) actorTerm(ctx context.Context, who string, res *intents.Result) (string, error) {
 	who = strings.TrimSpace(who)
 	if who == "" {
 		return "", nil
 	}
-	u, err := c.ResolveUser(ctx, who)
+	u, ok, err := c.logPerson(ctx, who, res)
 	switch {
-	case err == nil:
-		res.Subject = u.Login
+	case err != nil:
+		return "", err
+	case ok:
 		return anyOf(term("actor.id", "eq", u.ID), term("actor.alternateId", "eq", u.Login)), nil
-	case isNotFound(err) && !strings.ContainsAny(who, " \t"):
-		res.Subject = who
-		return term("actor.alternateId", "eq", who), nil
 	}
-	return "", err
+	return term("actor.alternateId", "eq", who), nil
 }
 
 // countryNames turns names or ISO codes ("RU", "North Korea", "KP,IR")

@@ -235,9 +235,10 @@ func securityEventTypes() []string {
 
 // queryLogs answers logs, admin_actions and security_events: newest
 // first, within the intent's window; a later page (Intent.After) within
-// the window of the first, never up to a new "now". A user is matched by
-// their Okta id (System Log filters compare exactly); a login no current
-// user has (or, without okta.users.read, any), as the person typed it.
+// the window of the first, never up to a new "now". A user is resolved
+// first (ResolveUser) and matched by their Okta id, as System Log filters
+// compare exactly; only without okta.users.read is the name used as typed,
+// and the result says so.
 func (c *Client) queryLogs(ctx context.Context, in intents.Intent, res *intents.Result, from cursor, limit int) error {
 	if err := checkKeywords(in.Query); err != nil {
 		return err
@@ -265,22 +266,20 @@ func (c *Client) queryLogs(ctx context.Context, in intents.Intent, res *intents.
 	}
 	who := ""
 	if user != "" {
-		u, err := c.ResolveUser(ctx, user)
+		u, ok, err := c.logPerson(ctx, user, res)
 		switch {
-		case err == nil:
+		case err != nil:
+			return err
+		case ok:
 			who = term("actor.id", "eq", u.ID)
 			if in.Kind != intents.AdminActions {
 				who = anyOf(who, term("target.id", "eq", u.ID))
 			}
-		case isNotFound(err) || intentsForbidden(err):
-			// No such user (a failed sign-in keeps what was typed), or
-			// no okta.users.read to look them up.
+		default:
 			who = term("actor.alternateId", "eq", user)
 			if in.Kind != intents.AdminActions {
 				who = anyOf(who, term("target.alternateId", "eq", user))
 			}
-		default:
-			return err
 		}
 	}
 	q := c.logQueryOf(f, "", true)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"iter"
-	"strings"
 	"sync"
 
 	oktasdk "github.com/okta/okta-sdk-golang/v5/okta"
@@ -79,58 +78,6 @@ func (c *Client) getUser(ctx context.Context, idOrLogin string) (intents.User, e
 		return intents.User{}, err
 	}
 	return decodeUser(body)
-}
-
-// ResolveUser finds a user by id, login or email. An email that several
-// users share is ErrInvalid listing them; no match is ErrNotFound (or
-// ErrNoAdminRole when the service app cannot see users at all).
-func (c *Client) ResolveUser(ctx context.Context, idLoginOrEmail string) (intents.User, error) {
-	s := strings.TrimSpace(idLoginOrEmail)
-	op := "find user " + s
-	if s == "" || s == "." || s == ".." || strings.ContainsAny(s, "\x00\r\n\t") {
-		return intents.User{}, invalid(op, "give a user's login, email or id")
-	}
-	u, err := c.getUser(ctx, s)
-	if err == nil {
-		return u, nil
-	}
-	if !isNotFound(err) {
-		return intents.User{}, err
-	}
-	if strings.Contains(s, "@") {
-		var found []intents.User
-		for u, err := range items(listPages(ctx, c, op, intents.ScopeUsersRead, "", func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
-			r := c.api.UserAPI.ListUsers(ctx).Search(term("profile.email", "eq", s)).Limit(listMax)
-			if after != "" {
-				r = r.After(after)
-			}
-			_, resp, err := r.Execute()
-			return resp, err
-		}, decodeUser)) {
-			if err != nil {
-				return intents.User{}, err
-			}
-			found = append(found, u)
-			if len(found) > 10 {
-				break
-			}
-		}
-		switch len(found) {
-		case 1:
-			return found[0], nil
-		case 0:
-		default:
-			var logins []string
-			for _, u := range found {
-				logins = append(logins, u.Login)
-			}
-			return intents.User{}, invalid(op, "several users have the email "+s+": "+strings.Join(logins, ", ")+"; give the login or id")
-		}
-	}
-	if err := c.checkAdminRole(ctx, op); err != nil {
-		return intents.User{}, err
-	}
-	return intents.User{}, notFound(op, "no user has the id, login or email "+s)
 }
 
 // Factors lists a user's enrolled (and pending) factors. It decodes the
