@@ -3,6 +3,7 @@ package okta
 import (
 	"cmp"
 	"context"
+	"errors"
 	"iter"
 	"slices"
 	"strings"
@@ -193,7 +194,11 @@ func (c *Client) nearNames(ctx context.Context, op, s string) ([]intents.User, e
 			return nil, err
 		}
 		best := maxTypoDistance + 1
-		for _, name := range personNames(u) {
+		names := personNames(u)
+		if strings.Contains(s, "@") { // a mistyped login or email
+			names = append(names, u.Login, u.Email)
+		}
+		for _, name := range names {
 			best = min(best, intents.EditDistance(strings.ToLower(name), string(r)))
 		}
 		if best <= maxTypoDistance {
@@ -223,6 +228,23 @@ func (c *Client) logPerson(ctx context.Context, who string, res *intents.Result)
 	case intentsForbidden(err):
 		res.Subject = who
 		res.Notes = append(res.Notes, "I could not check that "+who+" is an Okta user (the service app lacks the okta.users.read scope), so events are matched on the name exactly as typed: none listed may only mean the name is spelled differently in Okta.")
+		return intents.User{}, false, nil
+	}
+	if um, isMatch := intents.AsUserMatch(err); isMatch && errors.Is(err, intents.ErrNotFound) && strings.Contains(who, "@") {
+		// A full login that no user has now: a deleted account, or a
+		// name tried in a password attack (Okta logs those sign-ins with
+		// the name as typed). The System Log still names it: read it, and
+		// say why the match is on the text.
+		note := "No Okta user has the login " + who + " (a deleted account, or a name tried in a password attack), so events are matched on it exactly as typed."
+		if len(um.Candidates) > 0 {
+			var logins []string
+			for _, u := range um.Candidates {
+				logins = append(logins, u.Login)
+			}
+			note += " Did you mean " + strings.Join(logins, " or ") + "?"
+		}
+		res.Subject = who
+		res.Notes = append(res.Notes, note)
 		return intents.User{}, false, nil
 	}
 	return intents.User{}, false, err

@@ -3,8 +3,10 @@ package okta
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oktabot/oktabot/intents"
 	"github.com/oktabot/oktabot/okta/oktasim"
@@ -200,5 +202,38 @@ func TestResolveSharedEmail(t *testing.T) {
 	}
 	if u, err := h.client.ResolveUser(context.Background(), "ckim"); err != nil || u.ID != "00u8" {
 		t.Errorf("ResolveUser(ckim) = %+v, %v; want the login's user", u, err)
+	}
+}
+
+// A full login no Okta user has (a name tried in a password attack, or a
+// deleted account) is still looked up in the System Log, by the text as
+// typed, and the answer says why; it suggests the closest user.
+func TestLogsOfLoginNoUserHas(t *testing.T) {
+	now := time.Now().UTC().Truncate(time.Second)
+	fx := &oktasim.Fixture{Users: []oktasim.Object{
+		{"id": "00ujohn", "status": "ACTIVE", "profile": oktasim.Object{"login": "john@company.com", "email": "john@company.com", "firstName": "John", "lastName": "Smith"}},
+	}}
+	for i := range 3 {
+		fx.Logs = append(fx.Logs, oktasim.Object{"uuid": fmt.Sprintf("00000000-0000-4000-8000-00000000000%d", i),
+			"published": now.Add(-time.Duration(i+1) * time.Hour).Format("2006-01-02T15:04:05.000Z"),
+			"eventType": "user.session.start", "outcome": oktasim.Object{"result": "FAILURE", "reason": "VERIFICATION_ERROR"},
+			"actor": oktasim.Object{"id": "unknown", "type": "User", "alternateId": "ceo@company.com", "displayName": "unknown"}})
+	}
+	h := newHarness(t, setup{fixture: fx})
+	for _, kind := range []intents.Kind{intents.Logs, intents.FailedLogins} {
+		res, err := h.client.Query(t.Context(), intents.Intent{Kind: kind, User: "ceo@company.com", Window: intents.Duration(24 * time.Hour)})
+		if err != nil {
+			t.Fatalf("%s user:ceo@company.com: %v, want the events that name it", kind, err)
+		}
+		if len(res.Events) != 3 || len(res.Notes) == 0 || !strings.Contains(res.Notes[0], "No Okta user has the login ceo@company.com") {
+			t.Errorf("%s user:ceo@company.com = %d events, notes %q; want 3 and the note", kind, len(res.Events), res.Notes)
+		}
+	}
+	res, err := h.client.Query(t.Context(), intents.Intent{Kind: intents.Logs, User: "jonh@company.com", Window: intents.Day})
+	if err != nil {
+		t.Fatalf("logs user:jonh@company.com: %v", err)
+	}
+	if len(res.Events) != 0 || len(res.Notes) == 0 || !strings.Contains(res.Notes[0], "Did you mean john@company.com?") {
+		t.Errorf("logs user:jonh@company.com = %d events, notes %q; want none and a suggestion", len(res.Events), res.Notes)
 	}
 }
