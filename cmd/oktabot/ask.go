@@ -56,7 +56,13 @@ func cmdAsk(ctx context.Context, args []string, io stdio, e env) error {
 		fs.Usage()
 		return errUsage
 	}
-	in, err := intents.Parse(text)
+	// The same understanding as Slack: the slash grammar, the rules, and
+	// the model when one is configured.
+	cl, err := loadClassifier(e, newLogger(io.err, e))
+	if err != nil {
+		return err
+	}
+	in, _, err := cl.ClassifyBy(ctx, text)
 	if err != nil {
 		return err
 	}

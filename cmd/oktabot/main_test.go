@@ -64,6 +64,33 @@ func TestAskSimJSON(t *testing.T) {
 	}
 }
 
+// ask understands free text as Slack does (the rules here: no model is
+// configured), not only the slash grammar.
+func TestAskFreeText(t *testing.T) {
+	out, stderr, err := runCmd(t, context.Background(), nil, "ask", "--sim", "--json", "show me admin actions in the last 48 hours")
+	if err != nil {
+		t.Fatalf("oktabot ask --sim --json (free text): %v\n%s", err, stderr)
+	}
+	var res struct {
+		Intent struct {
+			Kind string `json:"kind"`
+		} `json:"intent"`
+		Events []struct {
+			EventType string `json:"eventType"`
+		} `json:"events"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("ask printed %q: %v", out, err)
+	}
+	if res.Intent.Kind != "admin_actions" || len(res.Events) == 0 {
+		t.Errorf("ask \"show me admin actions in the last 48 hours\" = kind %q with %d events, want admin_actions with events", res.Intent.Kind, len(res.Events))
+	}
+	_, _, err = runCmd(t, context.Background(), nil, "ask", "--sim", "suspend john@company.com, he clicked a phishing link")
+	if err == nil || !strings.Contains(err.Error(), "approved proposal") {
+		t.Errorf("ask (free-text suspend) = %v, want a refusal that points to approvals", err)
+	}
+}
+
 func TestAskRefusesActions(t *testing.T) {
 	_, _, err := runCmd(t, context.Background(), nil, "ask", "--sim", "/okta suspend john@company.com")
 	if err == nil || !strings.Contains(err.Error(), "approved proposal") {
