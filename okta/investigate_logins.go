@@ -64,6 +64,13 @@ func (c *Client) suspiciousLogins(ctx context.Context, in intents.Intent, res *i
 		return err
 	}
 	w := newWatch(cfg)
+	detections := []string{detect.SuspiciousCountryLogin, detect.AnonymizingProxyLogin}
+	if len(in.Countries) > 0 {
+		// Countries asked for by name: sign-ins from them, and only
+		// them. A proxy exit elsewhere is not "from Russia".
+		w.countriesOnly = true
+		detections = detections[:1]
+	}
 	since, until := window(in)
 	q := logQuery{since: since, until: until, filter: allOf(
 		anyOf(term("eventType", "eq", "user.session.start"), term("eventType", "sw", "user.authentication."),
@@ -72,7 +79,7 @@ func (c *Client) suspiciousLogins(ctx context.Context, in intents.Intent, res *i
 		who,
 	)}
 	return c.listing(ctx, res, q, from, limit, w.matches, func(evs []intents.Event) []intents.Finding {
-		return runDetections(cfg, evs, detect.SuspiciousCountryLogin, detect.AnonymizingProxyLogin)
+		return runDetections(cfg, evs, detections...)
 	})
 }
 
@@ -181,6 +188,9 @@ type watch struct {
 	countries []string       // System Log names
 	proxies   []netip.Prefix // from detect.Config.ProxyIPs
 	pushable  bool           // every proxy prefix can be said in Okta's filter
+	// countriesOnly keeps sign-ins from the countries alone, not those
+	// through a proxy (the countries were asked for by name).
+	countriesOnly bool
 }
 
 func newWatch(cfg detect.Config) watch {
@@ -211,6 +221,13 @@ func newWatch(cfg detect.Config) watch {
 // "" when a proxy prefix cannot be said in it (the events are then kept by
 // matches alone).
 func (w watch) filter() string {
+	if w.countriesOnly {
+		var terms []string
+		for _, c := range w.countries {
+			terms = append(terms, term("client.geographicalContext.country", "eq", c))
+		}
+		return anyOf(terms...)
+	}
 	if !w.pushable {
 		return ""
 	}
@@ -231,7 +248,7 @@ func (w watch) filter() string {
 
 // matches reports whether a sign-in is suspicious.
 func (w watch) matches(e intents.Event) bool {
-	if e.Security.IsProxy {
+	if e.Security.IsProxy && !w.countriesOnly {
 		return true
 	}
 	if e.Client.Country != "" {
@@ -245,7 +262,7 @@ func (w watch) matches(e intents.Event) bool {
 			}
 		}
 	}
-	if a, err := netip.ParseAddr(e.Client.IP); err == nil {
+	if a, err := netip.ParseAddr(e.Client.IP); err == nil && !w.countriesOnly {
 		a = a.Unmap()
 		for _, p := range w.proxies {
 			if p.Contains(a) {

@@ -176,6 +176,19 @@ func TestSignInListings(t *testing.T) {
 			if len(f) == 0 || !strings.Contains(f[0], `client.geographicalContext.country eq "Russia"`) || strings.Contains(f[0], "North Korea") {
 				t.Errorf("sent filters %q, want Russia only", f)
 			}
+			// From Russia means from Russia: john's Tor exit in Frankfurt
+			// is a proxy, not a Russian sign-in.
+			if len(f) > 0 && strings.Contains(f[0], "isProxy") {
+				t.Errorf("sent filters %q, want no proxy term for a country asked by name", f)
+			}
+			for _, e := range r.Events {
+				if e.Client.Country != "Russia" {
+					t.Errorf("event %s from %s, %s listed under Russia", e.UUID, e.Client.City, e.Client.Country)
+				}
+			}
+			if hasFinding(r.Findings, detect.AnonymizingProxyLogin, "john@company.com") {
+				t.Errorf("findings %v, want no proxy finding under a country filter", summaries(r.Findings))
+			}
 		}},
 		{"login history of john", intents.Intent{Kind: intents.LoginHistory, User: "john@company.com"}, func(t *testing.T, r intents.Result, seen []string) {
 			if len(r.Events) == 0 || r.Subject != "john@company.com" {
