@@ -62,12 +62,22 @@ func TestSecurityEventsShowPushDenials(t *testing.T) {
 	for _, d := range []string{oktasim.DialectOIE, oktasim.DialectClassic} {
 		t.Run(d, func(t *testing.T) {
 			h := newHarness(t, setup{fixture: oktasim.DemoIn(d)})
+			story := oktasim.DemoStoriesIn(d)[1]
+			// "/okta logs type:user.mfa.okta_verify.deny_push" (free text:
+			// "push denials") finds them in either dialect too.
+			logs, err := h.client.Query(t.Context(), intents.Intent{Kind: intents.Logs, User: "emily.chen@company.com",
+				EventType: "user.mfa.okta_verify.deny_push", Window: intents.Duration(72 * time.Hour)})
+			if err != nil {
+				t.Fatalf("Query(logs deny_push emily 72h) error = %v", err)
+			}
+			if n := len(logs.Events); n != 7 {
+				t.Errorf("logs type:user.mfa.okta_verify.deny_push lists %d events for emily, want the story's 7 push denials", n)
+			}
 			res, err := h.client.Query(t.Context(), intents.Intent{Kind: intents.SecurityEvents, User: "emily.chen@company.com",
 				Window: intents.Duration(72 * time.Hour)})
 			if err != nil {
 				t.Fatalf("Query(security-events emily 72h) error = %v", err)
 			}
-			story := oktasim.DemoStoriesIn(d)[1]
 			var denials []string
 			for _, e := range res.Events {
 				if !slices.Contains(story.Events, e.UUID) {

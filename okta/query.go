@@ -219,6 +219,9 @@ func adminEventTypes() []string {
 // oiePushDenied matches a push the user denied on an Identity Engine org,
 // which logs no user.mfa.okta_verify.deny_push: the Okta Verify push
 // check failed as invalid credentials.
+// classicPushDenied is a Classic Engine org's event for a denied push.
+const classicPushDenied = "user.mfa.okta_verify.deny_push"
+
 func oiePushDenied() string {
 	return "(" + allOf(term("eventType", "eq", "user.authentication.auth_via_mfa"),
 		term("debugContext.debugData.factor", "eq", "OKTA_VERIFY_PUSH"),
@@ -229,7 +232,7 @@ func securityEventTypes() []string {
 	return []string{
 		"security.threat.detected", "security.request.blocked", "security.session.detect_client_roaming",
 		"user.account.report_suspicious_activity_by_enduser", "user.risk.", "user.account.lock",
-		"user.account.lock.limit", "user.mfa.attempt_bypass", "user.mfa.okta_verify.deny_push",
+		"user.account.lock.limit", "user.mfa.attempt_bypass", classicPushDenied,
 	}
 }
 
@@ -283,7 +286,8 @@ func (c *Client) queryLogs(ctx context.Context, in intents.Intent, res *intents.
 		}
 	}
 	q := c.logQueryOf(f, "", true)
-	if in.Kind == intents.SecurityEvents {
+	if in.Kind == intents.SecurityEvents || slices.Contains(f.EventTypes, classicPushDenied) {
+		// A push denial is its own event type on Classic orgs only.
 		q.filter = logFilterWith(f, "", oiePushDenied())
 	}
 	q.filter = allOf(q.filter, who)
