@@ -426,3 +426,31 @@ func mfaScan(cached, refreshed bool) intents.Result {
 	}
 	return r
 }
+
+// investigateLocked is `what happened with sarah.johnson@company.com
+// today`: no detection fires, but she is locked out and her password was
+// reset by an admin.
+func investigateLocked() intents.Result {
+	r := investigateQuiet()
+	r.Intent.User, r.Subject = "sarah.johnson@company.com", "sarah.johnson@company.com"
+	r.Intent.Window = intents.Duration(5 * time.Hour)
+	r.Since = testNow.Add(-5 * time.Hour)
+	r.Events = slices.DeleteFunc(r.Events, func(e intents.Event) bool { return e.Published.Before(r.Since) })
+	r.Read = 9
+	u := &r.Profile.User
+	u.Login, u.Email, u.DisplayName, u.Status = "sarah.johnson@company.com", "sarah.johnson@company.com", "Sarah Johnson", "LOCKED_OUT"
+	u.StatusChanged = at(28, 9, 41, 7)
+	u.PasswordChanged = at(28, 10, 2, 0)
+	r.Profile.Blocks = []string{"ANY_DEVICES"}
+	return r
+}
+
+// investigateOld is an investigation whose window reaches 120 days back,
+// past the 90 days Okta keeps.
+func investigateOld() intents.Result {
+	r := investigateQuiet()
+	r.Intent.Window = intents.Duration(120 * 24 * time.Hour)
+	r.Since = testNow.Add(-120 * 24 * time.Hour)
+	r.Read = 27
+	return r
+}

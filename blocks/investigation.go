@@ -16,17 +16,40 @@ import (
 func (rc *rctx) investigation() Message {
 	r, c := rc.r, rc.c
 	who, whoText := rc.investigated()
-	blocks := []slack.Block{header("title", "Investigation: "+who)}
-	blocks = append(blocks, contextBlock("query", rc.windowText()))
+	state, why := rc.personState(), rc.incomplete()
+	var blocks []slack.Block
+	var lead []string // the state, first in the notification text
+	if len(state) > 0 {
+		var long []string
+		for _, l := range state {
+			long, lead = append(long, l.long), append(lead, l.short)
+		}
+		blocks = append(blocks, section("state", strings.Join(long, "\n")))
+	}
+	blocks = append(blocks, header("title", "Investigation: "+who))
+	query := rc.windowText() + " · " + plural(rc.eventsRead(), "event", "events") + " read"
+	if len(why) > 0 {
+		query += " · :warning: incomplete"
+	}
+	blocks = append(blocks, contextBlock("query", query))
 
 	fs := worstFirst(r.Findings)
 	var fallback string
 	if len(fs) == 0 && len(r.Proposals) == 0 {
-		blocks = append(blocks, section("verdict", ":white_check_mark: *No suspicious activity for "+md(whoText, c.name*2)+" in the last "+
-			intents.Duration(r.Intent.EffectiveWindow()).Human()+".*\n"+
-			"Checked with every detection: sign-ins and where they came from, failed authentication, MFA challenges and failures, "+
-			"lockouts, and privilege and factor changes."))
-		fallback = "no suspicious activity"
+		checked := "Checked with every detection: sign-ins and where they came from, failed authentication, MFA challenges and failures, " +
+			"lockouts, and privilege and factor changes." + incompleteText(why)
+		window := " in the last " + intents.Duration(r.Intent.EffectiveWindow()).Human()
+		switch {
+		case len(why) > 0:
+			blocks = append(blocks, section("verdict", ":warning: *No suspicious activity found for "+md(whoText, c.name*2)+" in what was read — the read was incomplete.*\n"+checked))
+			fallback = "no suspicious activity found in an incomplete read"
+		case len(state) > 0:
+			blocks = append(blocks, section("verdict", ":mag: *No detection fired for "+md(whoText, c.name*2)+window+"*, but the account needs attention (above).\n"+checked))
+			fallback = "no detection fired, but the account needs attention"
+		default:
+			blocks = append(blocks, section("verdict", ":white_check_mark: *No suspicious activity for "+md(whoText, c.name*2)+window+".*\n"+checked))
+			fallback = "no suspicious activity"
+		}
 	} else {
 		score := verdictScore(fs, r.Proposals)
 		band := intents.Band(score)
@@ -41,6 +64,7 @@ func (rc *rctx) investigation() Message {
 				text += "\n" + s
 			}
 		}
+		text += incompleteText(why)
 		blocks = append(blocks, section("verdict", text))
 		fallback = scored(band, score, true) + ", " + strings.Join(counts, ", ")
 	}
@@ -77,6 +101,9 @@ func (rc *rctx) investigation() Message {
 		}
 	}
 	text := "Investigation: " + esc(who) + " — " + fallback
+	if len(lead) > 0 {
+		text = strings.Join(lead, ", ") + " — " + text
+	}
 	if len(r.Proposals) > 0 {
 		text += "; proposals follow"
 	}

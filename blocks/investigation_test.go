@@ -29,6 +29,8 @@ func TestInvestigationGolden(t *testing.T) {
 	}{
 		{"inv_investigate_takeover", investigateJohn(), opts},
 		{"inv_investigate_quiet", investigateQuiet(), opts},
+		{"inv_investigate_locked", investigateLocked(), opts},
+		{"inv_investigate_old", investigateOld(), opts},
 		{"inv_threats_sweep", sweep(), opts},
 		{"inv_threats_org_wide", orgWide, opts},
 		{"inv_failed_logins", failedLoginsWeek(), opts},
@@ -178,6 +180,63 @@ func TestInvestigateQuiet(t *testing.T) {
 	if strings.Contains(text, "Proposed fixes") || strings.Contains(text, "Verdict") {
 		t.Errorf("Plain(quiet investigation) has a verdict or fixes:\n%s", text)
 	}
+}
+
+// TestInvestigateLeadsWithState checks that an answer about a locked-out
+// person starts with the lockout, says what it read, and shows no check
+// mark.
+func TestInvestigateLeadsWithState(t *testing.T) {
+	m := Result(investigateLocked(), Options{Now: testNow})
+	text, _ := Plain(m)
+	if !strings.HasPrefix(text, "🔒 Locked out") {
+		t.Errorf("Plain(locked-out investigation) does not start with the lockout:\n%s", text)
+	}
+	if !strings.HasPrefix(m.Text, "LOCKED OUT") {
+		t.Errorf("Result(locked-out investigation).Text = %q, want it to start with LOCKED OUT", m.Text)
+	}
+	for _, w := range []string{"Password changed 2026-11-28 10:02 UTC", "2026-11-28 07:00 UTC → 2026-11-28 12:00 UTC · 9 events read", "No detection fired"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("Plain(locked-out investigation) lacks %q:\n%s", w, text)
+		}
+	}
+	if top := verdictPart(text); strings.Contains(top, "✅") {
+		t.Errorf("Plain(locked-out investigation) shows a check mark above the user's fields:\n%s", top)
+	}
+}
+
+// TestInvestigateIncomplete checks that a window older than Okta keeps,
+// or a read that stopped early, is said to be incomplete, without a
+// check mark.
+func TestInvestigateIncomplete(t *testing.T) {
+	capped := investigateQuiet()
+	capped.Read, capped.Truncated = 200000, true
+	capped.Notes = []string{"The read stopped at 200000 events: older events of the window were not analysed."}
+	for name, tc := range map[string]struct {
+		r    intents.Result
+		want string
+	}{
+		"older than 90 days": {investigateOld(), "the part of the window before 2026-08-30 12:00 UTC is not kept by Okta"},
+		"capped":             {capped, "The read stopped at 200000 events"},
+	} {
+		m := Result(tc.r, Options{Now: testNow})
+		text, _ := Plain(m)
+		for _, w := range []string{"· ⚠️ incomplete", "⚠️ Incomplete: ", tc.want} {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: Plain(investigation) lacks %q:\n%s", name, w, text)
+			}
+		}
+		if top := verdictPart(text); strings.Contains(top, "✅") {
+			t.Errorf("%s: Plain(investigation) shows a check mark above the user's fields:\n%s", name, top)
+		}
+	}
+}
+
+// verdictPart is an investigation's text down to the user's fields: the
+// state, the title, what was read and the verdict (the timeline below
+// marks each successful sign-in with its own check mark).
+func verdictPart(text string) string {
+	top, _, _ := strings.Cut(text, "  Status: ")
+	return top
 }
 
 func TestTrimDetectionIDs(t *testing.T) {

@@ -35,6 +35,9 @@ type Result struct {
 	// Since and Until bound a System Log result.
 	Since time.Time `json:"since,omitzero"`
 	Until time.Time `json:"until,omitzero"`
+	// Read is how many System Log events an investigation read and
+	// analysed over Since–Until (Events lists only those it shows).
+	Read int `json:"read,omitempty"`
 	// Window is the cursor (an Intent.After) that reads a System Log
 	// listing's window again from its start: its page buttons carry it,
 	// so that they page within the window, never up to a new "now".

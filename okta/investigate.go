@@ -5,6 +5,7 @@ import (
 	"errors"
 	"iter"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -80,6 +81,10 @@ func (c *Client) investigate(ctx context.Context, in intents.Intent, res *intent
 		return err
 	}
 	res.Profile = p
+	res.Read = len(g.events)
+	if g.capped {
+		res.Notes = append(res.Notes, "The read stopped at "+strconv.Itoa(maxAnalyzed)+" events: older events of the window were not analysed.")
+	}
 
 	a := detect.Analyze(c.s.detect, g.events)
 	res.Findings = byUser(a.Users)
