@@ -204,6 +204,30 @@ func TestInvestigateLeadsWithState(t *testing.T) {
 	}
 }
 
+// TestInvestigateStateOfActiveUser checks the states of an ACTIVE user
+// that still lead the answer: blocked from new devices, and a password
+// reset by an admin in the window.
+func TestInvestigateStateOfActiveUser(t *testing.T) {
+	r := investigateQuiet()
+	r.Profile.Blocks = []string{"UNKNOWN_DEVICES"}
+	r.Events = append([]intents.Event{{UUID: "reset-1", Published: at(28, 11, 0, 0), EventType: "user.account.reset_password",
+		Actor:   intents.Actor{Type: "User", AlternateID: "admin@company.com"},
+		Targets: []intents.Actor{{Type: "User", AlternateID: "maria.garcia@company.com"}}}}, r.Events...)
+	m := Result(r, Options{Now: testNow})
+	text, _ := Plain(m)
+	want := "🔒 Blocked from new devices: Okta blocks sign-ins of maria.garcia@company.com from unknown devices; known devices still work.\n" +
+		"🔑 Password reset 2026-11-28 11:00 UTC by admin@company.com"
+	if !strings.HasPrefix(text, want) {
+		t.Errorf("Plain(investigation) does not start with %q:\n%s", want, text)
+	}
+	if top := verdictPart(text); strings.Contains(top, "✅") {
+		t.Errorf("Plain(investigation) shows a check mark above the user's fields:\n%s", top)
+	}
+	if !strings.HasPrefix(m.Text, "BLOCKED ON NEW DEVICES, PASSWORD RESET — ") {
+		t.Errorf("Result(investigation).Text = %q, want it to lead with the state", m.Text)
+	}
+}
+
 // TestInvestigateIncomplete checks that a window older than Okta keeps,
 // or a read that stopped early, is said to be incomplete, without a
 // check mark.
