@@ -56,3 +56,32 @@ func TestSecondProposalPointsToPending(t *testing.T) {
 		t.Errorf("new proposal after rejection has the old id %s", id)
 	}
 }
+
+// An investigation that would propose suspending john while a suspension
+// of john is pending points to it in the channel instead.
+func TestInvestigationPointsToPendingSuspend(t *testing.T) {
+	h := approvalHarness(t, nil)
+	id := proposalID(t, h.propose("suspend john@company.com reason: tor login"))
+	n := len(h.slack.Messages())
+	h.slash(analyst, secChannel, "investigate john@company.com")
+	ptr := h.answerAfter(n, "the pointer to "+id, func(m slackfake.Message) bool {
+		return m.Method == "chat.postMessage" && has(m, "already waiting")
+	})
+	if !has(ptr, "suspend john@company.com") || !has(ptr, id) || ptr.Ephemeral {
+		t.Errorf("pointer = %q (ephemeral %v), want a channel note naming %s", ptr.Text, ptr.Ephemeral, id)
+	}
+	ps, err := h.store.Pending()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		if p.Preview.Action.Kind == intents.SuspendUser && p.ID != id {
+			t.Errorf("the investigation made a second suspension %s besides %s", p.ID, id)
+		}
+	}
+	for _, m := range h.slack.Messages()[n:] {
+		if m.Method == "chat.postMessage" && has(m, blocks.ActionApprove) && has(m, "Suspend john") {
+			t.Errorf("a second suspend proposal message was posted: %s", m.Text)
+		}
+	}
+}
