@@ -138,7 +138,9 @@ func diskFull(s *approvals.Store, db string, say func(...any), fail func(string,
 	}
 	_, err = s.Decide(approve(p.ID, approver), policy())
 	say("decide", errors.Is(err, syscall.EFBIG) || strings.Contains(fmt.Sprint(err), "file too large"), err)
-	_, err = s.Create(big)
+	other := suspendUser(1) // not big's duplicate, which would store nothing
+	other.Preview.Impact = big.Preview.Impact
+	_, err = s.Create(other)
 	say("create", errors.Is(err, syscall.EFBIG) || strings.Contains(fmt.Sprint(err), "file too large"), err)
 	if err := s.Close(); err != nil {
 		fail("Close() = %v", err)

@@ -43,7 +43,9 @@
 // Proposals are JSON under their id in the "proposals" bucket. Secondary
 // indexes keep the hot paths independent of history: "pending" (created
 // time + id → expires) for Pending and ExpireDue, "active" (id → state) for
-// approved and executing proposals. "audit" holds records under
+// approved and executing proposals, "same" (hash of kind, targets and
+// fields → id) for the pending proposal that makes a given change, so that
+// Create points to it instead of storing a duplicate. "audit" holds records under
 // NextSequence keys; "history" (id + sequence) finds one proposal's
 // records. "meta" holds the application name and schema version.
 //

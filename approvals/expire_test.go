@@ -20,11 +20,11 @@ func ids(ps []intents.Proposal) []string {
 
 func TestExpireDue(t *testing.T) {
 	ts := MustOpen(t) // TTL 1h
-	a := ts.MustCreate(suspendJohn())
+	a := ts.MustCreate(suspendUser(1))
 	ts.Clock.Advance(10 * time.Minute)
-	b := ts.MustCreate(suspendJohn())
+	b := ts.MustCreate(suspendUser(2))
 	ts.Clock.Advance(10 * time.Minute)
-	c := ts.MustCreate(suspendJohn())
+	c := ts.MustCreate(suspendUser(3))
 	decided := reach(t, ts, intents.StateApproved)
 
 	pending, err := ts.Pending()

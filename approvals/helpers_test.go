@@ -2,6 +2,7 @@ package approvals_test
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -167,6 +168,16 @@ func suspendJohn() intents.Proposal {
 			Granted: true,
 		},
 	}
+}
+
+// suspendUser is suspendJohn for another user, n: a different target, so
+// not a duplicate of a pending suspendJohn (or of suspendUser(m), m ≠ n).
+func suspendUser(n int) intents.Proposal {
+	p := suspendJohn()
+	login := fmt.Sprintf("user%d@company.com", n)
+	p.Preview.Action.User = &intents.Ref{Type: "user", ID: fmt.Sprintf("00u-%d", n), Name: login}
+	p.Preview.Summary = "Suspend " + login
+	return p
 }
 
 // policy lets approver and requester approve, protects logins starting

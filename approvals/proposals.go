@@ -44,6 +44,11 @@ func canonicalID(id string) string {
 // and an audit record "requested". Of p it keeps Preview, Requester,
 // Channel, MessageTS, ThreadTS and UndoOf; it needs a Requester and an
 // action kind (errors wrap intents.ErrInvalid).
+//
+// When a proposal for the same action on the same target (sameAction) is
+// pending, nothing is stored: Create returns that proposal and a
+// *StateError wrapping intents.ErrAlreadyPending. The check and the insert
+// are one transaction, so of concurrent identical requests one wins.
 func (s *Store) Create(p intents.Proposal) (intents.Proposal, error) {
 	if strings.TrimSpace(p.Requester) == "" {
 		return intents.Proposal{}, fmt.Errorf("approvals: create: %w", intents.Invalidf("a proposal needs a requester"))
@@ -64,7 +69,18 @@ func (s *Store) Create(p intents.Proposal) (intents.Proposal, error) {
 		Updated:   now,
 		UndoOf:    p.UndoOf,
 	}
-	err := s.update(func(t *txn) error { return t.create(&out) })
+	var dup intents.Proposal
+	err := s.update(func(t *txn) error {
+		old, found, err := t.pendingSame(out.Preview.Action, now)
+		if err != nil || found {
+			dup = old
+			return err
+		}
+		return t.create(&out)
+	})
+	if err == nil && dup.ID != "" {
+		return dup, stateError(intents.ErrAlreadyPending, dup)
+	}
 	if err != nil {
 		return intents.Proposal{}, fmt.Errorf("approvals: create %s for %s: %w", out.Preview.Action.Kind, out.Requester, err)
 	}

@@ -273,7 +273,7 @@ func (t *txn) initSchema() error {
 			return err
 		}
 		t.bind()
-		return nil
+		return t.initSame()
 	}
 	if app := string(meta.Get(keyApp)); app != appName {
 		return fmt.Errorf("%w: not an oktabot approvals file (application %q)", ErrIncompatible, app)
@@ -291,7 +291,7 @@ func (t *txn) initSchema() error {
 		}
 	}
 	t.bind()
-	return nil
+	return t.initSame()
 }
 
 // recover moves every executing proposal to unknown, with its audit record.

@@ -180,7 +180,7 @@ func TestOpenTruncatedEverywhere(t *testing.T) {
 func realFile(t *testing.T) (data []byte, used int) {
 	t.Helper()
 	ts := MustOpen(t)
-	big := suspendJohn()
+	big := suspendUser(1) // seeded pending; reach below suspends john
 	big.Preview.Impact = []string{strings.Repeat("member of many groups ", 50)}
 	if _, err := approvals.SeedForTest(ts.Store, 200, big); err != nil {
 		t.Fatalf("SeedForTest() = %v", err)
@@ -260,8 +260,8 @@ func TestClosedStore(t *testing.T) {
 
 func TestAuditStopsAtError(t *testing.T) {
 	ts := MustOpen(t)
-	for range 300 { // more than one batch
-		ts.MustCreate(suspendJohn())
+	for i := range 300 { // more than one batch
+		ts.MustCreate(suspendUser(i))
 	}
 	recs := ts.AllRecords()
 	if len(recs) != 300 {

@@ -388,8 +388,8 @@ func toLower(s string) string {
 func TestIDsAreDistinct(t *testing.T) {
 	ts := MustOpen(t)
 	seen := map[string]bool{}
-	for range 200 {
-		id := ts.MustCreate(suspendJohn()).ID
+	for i := range 200 {
+		id := ts.MustCreate(suspendUser(i)).ID
 		if seen[id] {
 			t.Fatalf("Create() returned %s twice", id)
 		}

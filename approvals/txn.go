@@ -29,8 +29,8 @@ var (
 
 // txn is one bbolt transaction with the store's buckets bound.
 type txn struct {
-	tx                                          *bolt.Tx
-	proposals, pending, active, audits, history *bolt.Bucket
+	tx                                                *bolt.Tx
+	proposals, pending, active, audits, history, same *bolt.Bucket
 }
 
 func newTxn(tx *bolt.Tx) *txn {
@@ -46,6 +46,7 @@ func (t *txn) bind() {
 	t.active = t.tx.Bucket(bucketActive)
 	t.audits = t.tx.Bucket(bucketAudit)
 	t.history = t.tx.Bucket(bucketHistory)
+	t.same = t.tx.Bucket(bucketSame)
 }
 
 // load reads one proposal; an unknown id wraps intents.ErrNotFound.
@@ -84,6 +85,9 @@ func (t *txn) save(p *intents.Proposal, prev intents.State) error {
 		if err := t.pending.Delete(pendingKey(*p)); err != nil {
 			return err
 		}
+		if err := t.unindexSame(p); err != nil {
+			return err
+		}
 	case intents.StateApproved, intents.StateExecuting:
 		if err := t.active.Delete([]byte(p.ID)); err != nil {
 			return err
@@ -91,6 +95,9 @@ func (t *txn) save(p *intents.Proposal, prev intents.State) error {
 	}
 	switch p.State {
 	case intents.StatePending:
+		if err := t.indexSame(p); err != nil {
+			return err
+		}
 		return t.pending.Put(pendingKey(*p), timeBytes(p.Expires))
 	case intents.StateApproved, intents.StateExecuting:
 		return t.active.Put([]byte(p.ID), []byte(p.State))

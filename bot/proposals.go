@@ -69,6 +69,11 @@ func (b *Bot) proposeFrom(ctx context.Context, o origin, in intents.Intent, undo
 		ThreadTS:  o.threadTS,
 		UndoOf:    undoOf,
 	})
+	if errors.Is(err, intents.ErrAlreadyPending) && p.ID != "" {
+		err = nil // not a failure: the request is already waiting
+		b.pointToPending(ctx, o, p, from != nil)
+		return
+	}
 	if err != nil {
 		b.fail(ctx, o, in, &storeError{err})
 		return

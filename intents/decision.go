@@ -63,6 +63,10 @@ var (
 	// ErrStarted is an execution another caller already began: the
 	// exactly-once gate's answer to the losers.
 	ErrStarted = errors.New("execution already started")
+	// ErrAlreadyPending is a new proposal for the same action on the same
+	// target as one still pending: nothing was stored, and the *StateError
+	// carrying it names the pending one.
+	ErrAlreadyPending = errors.New("the same action is already waiting for approval")
 )
 
 // StateError is a transition refused because of the proposal's current
