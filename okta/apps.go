@@ -21,16 +21,13 @@ func (c *Client) appPages(ctx context.Context, text, status string, from cursor,
 	if status != "" {
 		filter = term("status", "eq", strings.ToUpper(status))
 	}
-	return listPages(ctx, c, op, intents.ScopeAppsRead, from.page, func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+	return listPages(ctx, c, op, intents.ScopeAppsRead, from.page, func(ctx context.Context) (*oktasdk.APIResponse, error) {
 		r := c.api.ApplicationAPI.ListApplications(ctx).Limit(size)
 		if text != "" {
 			r = r.Q(text)
 		}
 		if filter != "" {
 			r = r.Filter(filter)
-		}
-		if after != "" {
-			r = r.After(after)
 		}
 		apps, resp, err := r.Execute()
 		c.noteDropped(op, emptyOneOfs(apps))
@@ -82,11 +79,8 @@ func (c *Client) resolveApp(ctx context.Context, idOrLabel string) (intents.App,
 // appUserPages lists an app's user assignments.
 func (c *Client) appUserPages(ctx context.Context, appID string, from cursor, limit int) iter.Seq2[page[intents.Assignment], error] {
 	size := pageSize(limit, listMax)
-	return listPages(ctx, c, "list users of app "+appID, intents.ScopeAppsRead, from.page, func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+	return listPages(ctx, c, "list users of app "+appID, intents.ScopeAppsRead, from.page, func(ctx context.Context) (*oktasdk.APIResponse, error) {
 		r := c.api.ApplicationUsersAPI.ListApplicationUsers(ctx, appID).Limit(size).Expand("user")
-		if after != "" {
-			r = r.After(after)
-		}
 		_, resp, err := r.Execute()
 		return resp, err
 	}, decodeAppUser)
@@ -95,11 +89,8 @@ func (c *Client) appUserPages(ctx context.Context, appID string, from cursor, li
 // appGroupPages lists an app's group assignments, with group names.
 func (c *Client) appGroupPages(ctx context.Context, appID string, from cursor, limit int) iter.Seq2[page[intents.Assignment], error] {
 	size := pageSize(limit, listMax)
-	return listPages(ctx, c, "list groups of app "+appID, intents.ScopeAppsRead, from.page, func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+	return listPages(ctx, c, "list groups of app "+appID, intents.ScopeAppsRead, from.page, func(ctx context.Context) (*oktasdk.APIResponse, error) {
 		r := c.api.ApplicationGroupsAPI.ListApplicationGroupAssignments(ctx, appID).Limit(size).Expand("group")
-		if after != "" {
-			r = r.After(after)
-		}
 		_, resp, err := r.Execute()
 		return resp, err
 	}, decodeAppGroup)

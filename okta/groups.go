@@ -15,13 +15,10 @@ import (
 // groupPages lists groups whose name starts with text (all when empty).
 func (c *Client) groupPages(ctx context.Context, text string, from cursor, limit int) iter.Seq2[page[intents.Group], error] {
 	size := pageSize(limit, listMax)
-	return listPages(ctx, c, "list groups", intents.ScopeGroupsRead, from.page, func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+	return listPages(ctx, c, "list groups", intents.ScopeGroupsRead, from.page, func(ctx context.Context) (*oktasdk.APIResponse, error) {
 		r := c.api.GroupAPI.ListGroups(ctx).Limit(size)
 		if text != "" {
 			r = r.Q(text)
-		}
-		if after != "" {
-			r = r.After(after)
 		}
 		_, resp, err := r.Execute()
 		return resp, err
@@ -31,11 +28,8 @@ func (c *Client) groupPages(ctx context.Context, text string, from cursor, limit
 // memberPages lists a group's members.
 func (c *Client) memberPages(ctx context.Context, groupID string, from cursor, limit int) iter.Seq2[page[intents.User], error] {
 	size := pageSize(limit, listMax)
-	return listPages(ctx, c, "list members of "+groupID, intents.ScopeGroupsRead, from.page, func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+	return listPages(ctx, c, "list members of "+groupID, intents.ScopeGroupsRead, from.page, func(ctx context.Context) (*oktasdk.APIResponse, error) {
 		r := c.api.GroupAPI.ListGroupUsers(ctx, groupID).Limit(size)
-		if after != "" {
-			r = r.After(after)
-		}
 		_, resp, err := r.Execute()
 		return resp, err
 	}, decodeUser)
@@ -45,11 +39,8 @@ func (c *Client) memberPages(ctx context.Context, groupID string, from cursor, l
 func (c *Client) groupAppPages(ctx context.Context, groupID string, from cursor, limit int) iter.Seq2[page[intents.App], error] {
 	size := pageSize(limit, listMax)
 	op := "list apps of group " + groupID
-	return listPages(ctx, c, op, intents.ScopeGroupsRead, from.page, func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+	return listPages(ctx, c, op, intents.ScopeGroupsRead, from.page, func(ctx context.Context) (*oktasdk.APIResponse, error) {
 		r := c.api.GroupAPI.ListAssignedApplicationsForGroup(ctx, groupID).Limit(size)
-		if after != "" {
-			r = r.After(after)
-		}
 		apps, resp, err := r.Execute()
 		c.noteDropped(op, emptyOneOfs(apps))
 		return resp, err
@@ -100,11 +91,8 @@ func (c *Client) resolveGroup(ctx context.Context, idOrName string) (intents.Gro
 		}
 	}
 	var found []intents.Group
-	for g, err := range items(listPages(ctx, c, op, intents.ScopeGroupsRead, "", func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+	for g, err := range items(listPages(ctx, c, op, intents.ScopeGroupsRead, "", func(ctx context.Context) (*oktasdk.APIResponse, error) {
 		r := c.api.GroupAPI.ListGroups(ctx).Search(term("profile.name", "eq", s)).Limit(listMax)
-		if after != "" {
-			r = r.After(after)
-		}
 		_, resp, err := r.Execute()
 		return resp, err
 	}, decodeGroup)) {

@@ -219,7 +219,7 @@ func eventUsers(e intents.Event) []string {
 // from the page request from ("": the first page; else a next link Okta
 // gave, as listPages takes it).
 func (c *Client) searchUsers(ctx context.Context, op, search, filter, from string) iter.Seq2[page[intents.User], error] {
-	return listPages(ctx, c, op, intents.ScopeUsersRead, from, func(ctx context.Context, _ string) (*oktasdk.APIResponse, error) {
+	return listPages(ctx, c, op, intents.ScopeUsersRead, from, func(ctx context.Context) (*oktasdk.APIResponse, error) {
 		r := c.api.UserAPI.ListUsers(ctx).Limit(listMax)
 		if search != "" {
 			r = r.Search(search)

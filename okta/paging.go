@@ -92,9 +92,8 @@ type page[T any] struct {
 }
 
 // fetchFunc makes the first SDK list call of a list, passing ctx to
-// Execute. after is always "": the following pages are Okta's next links,
-// requested as given.
-type fetchFunc func(ctx context.Context, after string) (*oktasdk.APIResponse, error)
+// Execute; the following pages are Okta's next links, requested as given.
+type fetchFunc func(ctx context.Context) (*oktasdk.APIResponse, error)
 
 // listPages streams the pages of an SDK list call, starting at the page
 // request from ("": the first page, through the SDK). It follows Okta's
@@ -112,7 +111,7 @@ func listPages[T any](ctx context.Context, c *Client, op, scope, from string, fe
 			var err error
 			if at == "" {
 				resp, body, err = c.sdkCall(ctx, op, scope, func(ctx context.Context) (*oktasdk.APIResponse, error) {
-					return fetch(ctx, "")
+					return fetch(ctx)
 				})
 			} else {
 				resp, body, err = c.rawCall(ctx, op, scope, http.MethodGet, c.s.org.String()+at, nil)

@@ -34,11 +34,8 @@ func checkPolicyType(t string) (string, error) {
 func (c *Client) policyPages(ctx context.Context, typ string, from cursor, limit int) iter.Seq2[page[intents.Policy], error] {
 	size := strconv.Itoa(int(pageSize(limit, listMax)))
 	op := "list " + typ + " policies"
-	return listPages(ctx, c, op, intents.ScopePoliciesRead, from.page, func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+	return listPages(ctx, c, op, intents.ScopePoliciesRead, from.page, func(ctx context.Context) (*oktasdk.APIResponse, error) {
 		r := c.api.PolicyAPI.ListPolicies(ctx).Type_(typ).Limit(size)
-		if after != "" {
-			r = r.After(after)
-		}
 		ps, resp, err := r.Execute()
 		c.noteDropped(op, emptyOneOfs(ps))
 		return resp, err

@@ -114,11 +114,8 @@ func userMatch(op, typed string, sentinel error, us []intents.User) error {
 
 // searchPages reads the users a search expression matches, page by page.
 func (c *Client) searchPages(ctx context.Context, op, search string) iter.Seq2[page[intents.User], error] {
-	return listPages(ctx, c, op, intents.ScopeUsersRead, "", func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+	return listPages(ctx, c, op, intents.ScopeUsersRead, "", func(ctx context.Context) (*oktasdk.APIResponse, error) {
 		r := c.api.UserAPI.ListUsers(ctx).Search(search).Limit(listMax)
-		if after != "" {
-			r = r.After(after)
-		}
 		_, resp, err := r.Execute()
 		return resp, err
 	}, decodeUser)

@@ -55,13 +55,10 @@ func (c *Client) Users(ctx context.Context, q UserQuery) iter.Seq2[intents.User,
 func (c *Client) userPages(ctx context.Context, q UserQuery) iter.Seq2[page[intents.User], error] {
 	search := userSearch(q.Text, q.Status)
 	size := pageSize(q.PageSize, listMax)
-	return listPages(ctx, c, "list users", intents.ScopeUsersRead, q.After, func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+	return listPages(ctx, c, "list users", intents.ScopeUsersRead, q.After, func(ctx context.Context) (*oktasdk.APIResponse, error) {
 		r := c.api.UserAPI.ListUsers(ctx).Limit(size)
 		if search != "" {
 			r = r.Search(search)
-		}
-		if after != "" {
-			r = r.After(after)
 		}
 		_, resp, err := r.Execute()
 		return resp, err
@@ -111,11 +108,8 @@ func (c *Client) Factors(ctx context.Context, userID string) ([]intents.Factor, 
 // userGroups lists the groups a user belongs to.
 func (c *Client) userGroups(ctx context.Context, userID string) ([]intents.Group, error) {
 	var out []intents.Group
-	for g, err := range items(listPages(ctx, c, "list groups of "+userID, intents.ScopeUsersRead, "", func(ctx context.Context, after string) (*oktasdk.APIResponse, error) {
+	for g, err := range items(listPages(ctx, c, "list groups of "+userID, intents.ScopeUsersRead, "", func(ctx context.Context) (*oktasdk.APIResponse, error) {
 		r := c.api.UserAPI.ListUserGroups(ctx, userID).Limit(listMax)
-		if after != "" {
-			r = r.After(after)
-		}
 		_, resp, err := r.Execute()
 		return resp, err
 	}, decodeGroup)) {
