@@ -2,59 +2,118 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
+
+	yaml "go.yaml.in/yaml/v3"
 )
 
-// manifest is the Slack app manifest for Socket Mode (slack-notes.md): the
-// /okta command, app mentions, interactivity, and the minimal bot scopes.
-// should_escape is on so that "/okta user @john" arrives as <@U…> (which
-// oktabot maps to the person's Okta login); the parser unwraps Slack's
-// escapes (<mailto:…|…>, links, &amp;).
-const manifest = `display_information:
-  name: oktabot
-  description: Okta in your security channel: look up, investigate, fix with approval.
-  background_color: "#1f2d3d"
-features:
-  bot_user:
-    display_name: oktabot
-    always_online: true
-  slash_commands:
-    - command: /okta
-      description: Ask Okta - users, groups, apps, policies, System Log, investigations
-      usage_hint: "help | user john@company.com | investigate john@company.com 7d | logs 24h"
-      should_escape: true
-oauth_config:
-  scopes:
-    bot:
-      - commands
-      - chat:write
-      - app_mentions:read
-      - users:read
-      - users:read.email
-      - usergroups:read
-      - files:write
-      - channels:read
-      - groups:read
-settings:
-  event_subscriptions:
-    bot_events:
-      - app_mention
-  interactivity:
-    is_enabled: true
-  org_deploy_enabled: false
-  socket_mode_enabled: true
-  token_rotation_enabled: false
-`
+// appManifest is the Slack app manifest for Socket Mode, in the field
+// names of Slack's app manifest reference: the /okta command (no request
+// URL: Socket Mode), app mentions, interactivity, and the bot scopes of
+// the Web API methods oktabot calls. It is built as a value and
+// marshalled, so that text such as the description is always quoted as
+// YAML needs.
+type appManifest struct {
+	DisplayInformation struct {
+		Name            string `yaml:"name"`
+		Description     string `yaml:"description"`
+		BackgroundColor string `yaml:"background_color"`
+	} `yaml:"display_information"`
+	Features struct {
+		AppHome *struct {
+			MessagesTabEnabled         bool `yaml:"messages_tab_enabled"`
+			MessagesTabReadOnlyEnabled bool `yaml:"messages_tab_read_only_enabled"`
+		} `yaml:"app_home,omitempty"`
+		BotUser struct {
+			DisplayName  string `yaml:"display_name"`
+			AlwaysOnline bool   `yaml:"always_online"`
+		} `yaml:"bot_user"`
+		SlashCommands []slashCommand `yaml:"slash_commands"`
+	} `yaml:"features"`
+	OAuthConfig struct {
+		Scopes struct {
+			Bot []string `yaml:"bot"`
+		} `yaml:"scopes"`
+	} `yaml:"oauth_config"`
+	Settings struct {
+		EventSubscriptions struct {
+			BotEvents []string `yaml:"bot_events"`
+		} `yaml:"event_subscriptions"`
+		Interactivity struct {
+			IsEnabled bool `yaml:"is_enabled"`
+		} `yaml:"interactivity"`
+		OrgDeployEnabled     bool `yaml:"org_deploy_enabled"`
+		SocketModeEnabled    bool `yaml:"socket_mode_enabled"`
+		TokenRotationEnabled bool `yaml:"token_rotation_enabled"`
+	} `yaml:"settings"`
+}
 
-// manifestDM adds what direct messages need.
-const manifestDM = `# With OKTABOT_DIRECT_MESSAGES=true also add, under oauth_config.scopes.bot:
-#   - im:history
-# under settings.event_subscriptions.bot_events:
-#   - message.im
-# and under features: app_home: {messages_tab_enabled: true, messages_tab_read_only_enabled: false}
-`
+// slashCommand is one slash command of a manifest. should_escape is on so
+// that "/okta user @john" arrives as <@U…> (which oktabot maps to the
+// person's Okta login); the parser unwraps Slack's escapes.
+type slashCommand struct {
+	Command      string `yaml:"command"`
+	Description  string `yaml:"description"`
+	UsageHint    string `yaml:"usage_hint"`
+	ShouldEscape bool   `yaml:"should_escape"`
+}
 
-func cmdManifest(_ context.Context, _ []string, io stdio, _ env) error {
-	_, err := fmt.Fprint(io.out, manifest, manifestDM)
-	return err
+// botScopes are the bot token scopes of the Web API methods oktabot calls:
+// commands (/okta), chat:write (chat.postMessage, chat.update,
+// chat.postEphemeral), app_mentions:read (app_mention events), users:read
+// and users:read.email (users.info, to map a person to their Okta login),
+// usergroups:read (usergroups.users.list, for approver groups), files:write
+// (the CSV export), channels:read and groups:read (conversations.info).
+var botScopes = []string{
+	"commands", "chat:write", "app_mentions:read", "users:read", "users:read.email",
+	"usergroups:read", "files:write", "channels:read", "groups:read",
+}
+
+// newManifest builds the manifest; dm adds what direct messages need (the
+// Messages tab, im:history and the message.im event).
+func newManifest(dm bool) appManifest {
+	var m appManifest
+	m.DisplayInformation.Name = "oktabot"
+	m.DisplayInformation.Description = "Okta in your security channel: look up, investigate, fix with approval."
+	m.DisplayInformation.BackgroundColor = "#1f2d3d"
+	m.Features.BotUser.DisplayName = "oktabot"
+	m.Features.BotUser.AlwaysOnline = true
+	m.Features.SlashCommands = []slashCommand{{
+		Command:      "/okta",
+		Description:  "Ask Okta - users, groups, apps, policies, System Log, investigations",
+		UsageHint:    "help | user john@company.com | investigate john@company.com 7d | logs 24h",
+		ShouldEscape: true,
+	}}
+	m.OAuthConfig.Scopes.Bot = append([]string(nil), botScopes...)
+	m.Settings.EventSubscriptions.BotEvents = []string{"app_mention"}
+	m.Settings.Interactivity.IsEnabled = true
+	m.Settings.SocketModeEnabled = true
+	if dm {
+		m.Features.AppHome = &struct {
+			MessagesTabEnabled         bool `yaml:"messages_tab_enabled"`
+			MessagesTabReadOnlyEnabled bool `yaml:"messages_tab_read_only_enabled"`
+		}{MessagesTabEnabled: true}
+		m.OAuthConfig.Scopes.Bot = append(m.OAuthConfig.Scopes.Bot, "im:history")
+		m.Settings.EventSubscriptions.BotEvents = append(m.Settings.EventSubscriptions.BotEvents, "message.im")
+	}
+	return m
+}
+
+// cmdManifest prints the Slack app manifest as YAML (--dm: with direct
+// messages, for OKTABOT_DIRECT_MESSAGES=true).
+func cmdManifest(_ context.Context, args []string, io stdio, _ env) error {
+	fs := flag.NewFlagSet("manifest", flag.ContinueOnError)
+	fs.SetOutput(io.err)
+	dm := fs.Bool("dm", false, "add the Messages tab, im:history and message.im (for OKTABOT_DIRECT_MESSAGES=true)")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		fmt.Fprintln(io.err, "usage: oktabot manifest [--dm]")
+		return errUsage
+	}
+	enc := yaml.NewEncoder(io.out)
+	enc.SetIndent(2)
+	if err := enc.Encode(newManifest(*dm)); err != nil {
+		return fmt.Errorf("manifest: %w", err)
+	}
+	return enc.Close()
 }
