@@ -72,8 +72,10 @@ func TestMFAScanShowsProgress(t *testing.T) {
 		t.Errorf("no progress update was shown while scanning")
 	}
 	before := h.sim.Calls("GET", "/api/v1/users/")
-	h.click(analyst, currentMessage(t, h, done), blocks.ActionMFARefresh)
+	// Count before the click: a Refresh with nothing changed can answer
+	// before the click returns.
 	n := len(h.slack.Messages())
+	h.click(analyst, currentMessage(t, h, done), blocks.ActionMFARefresh)
 	h.answerAfter(n, "the refreshed result", func(m slackfake.Message) bool {
 		return m.Method == "chat.update" && m.TS == done.TS && has(m, blocks.ActionMFARefresh)
 	})
