@@ -21,10 +21,7 @@ type appManifest struct {
 		BackgroundColor string `yaml:"background_color"`
 	} `yaml:"display_information"`
 	Features struct {
-		AppHome *struct {
-			MessagesTabEnabled         bool `yaml:"messages_tab_enabled"`
-			MessagesTabReadOnlyEnabled bool `yaml:"messages_tab_read_only_enabled"`
-		} `yaml:"app_home,omitempty"`
+		AppHome *appHome `yaml:"app_home,omitempty"`
 		BotUser struct {
 			DisplayName  string `yaml:"display_name"`
 			AlwaysOnline bool   `yaml:"always_online"`
@@ -47,6 +44,12 @@ type appManifest struct {
 		SocketModeEnabled    bool `yaml:"socket_mode_enabled"`
 		TokenRotationEnabled bool `yaml:"token_rotation_enabled"`
 	} `yaml:"settings"`
+}
+
+// appHome is the manifest's App Home: the Messages tab direct messages need.
+type appHome struct {
+	MessagesTabEnabled         bool `yaml:"messages_tab_enabled"`
+	MessagesTabReadOnlyEnabled bool `yaml:"messages_tab_read_only_enabled"`
 }
 
 // slashCommand is one slash command of a manifest. should_escape is on so
@@ -90,10 +93,7 @@ func newManifest(dm bool) appManifest {
 	m.Settings.Interactivity.IsEnabled = true
 	m.Settings.SocketModeEnabled = true
 	if dm {
-		m.Features.AppHome = &struct {
-			MessagesTabEnabled         bool `yaml:"messages_tab_enabled"`
-			MessagesTabReadOnlyEnabled bool `yaml:"messages_tab_read_only_enabled"`
-		}{MessagesTabEnabled: true}
+		m.Features.AppHome = &appHome{MessagesTabEnabled: true}
 		m.OAuthConfig.Scopes.Bot = append(m.OAuthConfig.Scopes.Bot, "im:history")
 		m.Settings.EventSubscriptions.BotEvents = append(m.Settings.EventSubscriptions.BotEvents, "message.im")
 	}
