@@ -29,8 +29,8 @@ func (rc *rctx) events() list {
 			line1 += " — " + joinNonEmpty(": ", md(e.Outcome.Result, c.word), md(e.Outcome.Reason, c.long))
 		}
 		var flags []string
-		if e.Security.IsProxy {
-			flags = append(flags, ":warning: proxy")
+		if w := proxyWord(e, "proxy"); w != "" {
+			flags = append(flags, ":warning: "+w)
 		}
 		if strings.EqualFold(e.Debug["threatSuspected"], "true") {
 			flags = append(flags, ":rotating_light: threat suspected")
@@ -164,4 +164,17 @@ func (rc *rctx) proposals() string {
 		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// proxyWord names how e's client hid its address: "Tor exit node" when the
+// IP is on the Tor exit list, proxy (the caller's word) when Okta saw a
+// proxy, "" otherwise.
+func proxyWord(e intents.Event, proxy string) string {
+	switch {
+	case e.Security.TorExit:
+		return "Tor exit node"
+	case e.Security.IsProxy:
+		return proxy
+	}
+	return ""
 }

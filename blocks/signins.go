@@ -111,8 +111,8 @@ func (rc *rctx) failedLogins() Message {
 		if place := md(e.Client.Place(), c.name); place != "" {
 			line1 += " · " + place
 		}
-		if e.Security.IsProxy {
-			line1 += " · :warning: proxy"
+		if w := proxyWord(e, "proxy"); w != "" {
+			line1 += " · :warning: " + w
 		}
 		var parts []string
 		if rs := reasonList(g.reasons, c); rs != "" {
@@ -270,7 +270,7 @@ func (rc *rctx) suspiciousLogins() Message {
 	for _, e := range evs {
 		users[strings.ToLower(orID(e.Actor.AlternateID, e.Actor.ID))] = true
 		places[e.Client.Country] = true
-		if e.Security.IsProxy {
+		if proxyWord(e, "proxy") != "" {
 			proxied++
 		}
 	}
@@ -295,8 +295,8 @@ func (rc *rctx) suspiciousLogins() Message {
 			line1 += " — " + joinNonEmpty(": ", md(e.Outcome.Result, c.word), md(e.Outcome.Reason, c.name))
 		}
 		var flags []string
-		if e.Security.IsProxy {
-			flags = append(flags, ":warning: anonymizing proxy")
+		if w := proxyWord(e, "anonymizing proxy"); w != "" {
+			flags = append(flags, ":warning: "+w)
 		}
 		if strings.EqualFold(e.Debug["threatSuspected"], "true") {
 			flags = append(flags, ":rotating_light: threat suspected")
@@ -390,8 +390,8 @@ func outcomeWord(result string) string {
 // flagWords says why an event is flagged.
 func flagWords(e intents.Event) []string {
 	var out []string
-	if e.Security.IsProxy {
-		out = append(out, "proxy")
+	if w := proxyWord(e, "proxy"); w != "" {
+		out = append(out, w)
 	}
 	if strings.EqualFold(e.Debug["threatSuspected"], "true") {
 		out = append(out, "threat suspected")

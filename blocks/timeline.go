@@ -249,8 +249,8 @@ func (rc *rctx) row(r tlRow) string {
 		line1 += ": " + rc.inline(r.apps, "")
 	}
 	var flags []string
-	if e.Security.IsProxy {
-		flags = append(flags, ":warning: proxy")
+	if w := proxyWord(e, "proxy"); w != "" {
+		flags = append(flags, ":warning: "+w)
 	}
 	if strings.EqualFold(e.Debug["threatSuspected"], "true") {
 		flags = append(flags, ":rotating_light: threat suspected")

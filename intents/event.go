@@ -73,6 +73,9 @@ type Security struct {
 	ISP      string `json:"isp,omitempty"`
 	Domain   string `json:"domain,omitempty"`
 	IsProxy  bool   `json:"isProxy,omitempty"`
+	// TorExit is oktabot's own mark: the client IP is on the Tor
+	// Project's exit list (OKTABOT_TOR_EXITS) when the event was read.
+	TorExit bool `json:"torExit,omitempty"`
 }
 
 // LogFilter is a System Log query. The adapter turns it into Okta's

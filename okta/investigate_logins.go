@@ -248,7 +248,7 @@ func (w watch) filter() string {
 
 // matches reports whether a sign-in is suspicious.
 func (w watch) matches(e intents.Event) bool {
-	if e.Security.IsProxy && !w.countriesOnly {
+	if (e.Security.IsProxy || e.Security.TorExit) && !w.countriesOnly {
 		return true
 	}
 	if e.Client.Country != "" {

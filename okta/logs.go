@@ -450,6 +450,7 @@ func (c *Client) decodeLogPage(q logQuery, raw page[json.RawMessage]) page[inten
 			p.more = false
 			break
 		}
+		ev.Security.TorExit = c.s.detect.TorExits.Has(ev.Client.IP)
 		p.items = append(p.items, ev)
 	}
 	return p

@@ -21,6 +21,11 @@ type Config struct {
 	// Tor exit nodes ("185.220.101.1", "185.220.101.0/24"). A sign-in from
 	// one counts as a proxy sign-in even when Okta's isProxy is false.
 	ProxyIPs []string
+	// TorExits is the Tor Project's exit list (OKTABOT_TOR_EXITS): a
+	// sign-in from a listed address is named "Tor exit node" and counts as
+	// a proxy sign-in even when Okta's isProxy is false. It is shared, not
+	// copied: a refresh is seen at once. nil lists nothing.
+	TorExits *ExitList
 	// PrivateRelayASNs are autonomous systems whose proxied traffic is Apple
 	// iCloud Private Relay, which is on by default on many iPhones and Macs
 	// and so weighs less than other proxies (Panther lowers it the same

@@ -139,7 +139,8 @@ func tx(id string) opt { return func(e *intents.Event) { e.TransactionID = id } 
 // testConfig is DefaultConfig with a Tor exit listed.
 func testConfig() Config {
 	c := DefaultConfig()
-	c.ProxyIPs = []string{torIP, "192.0.2.0/28"}
+	c.ProxyIPs = []string{"192.0.2.0/28"}
+	c.TorExits = exitList(torIP)
 	return c
 }
 
@@ -258,4 +259,15 @@ func repeat(l *orgLog, n int, start, step time.Duration, typ string, opts ...opt
 	for i := range n {
 		l.add(typ, start+time.Duration(i)*step, opts...)
 	}
+}
+
+// exitList is a Tor exit list of ips.
+func exitList(ips ...string) *ExitList {
+	l := &ExitList{}
+	set, err := ParseExitList(strings.NewReader(strings.Join(ips, "\n")))
+	if err != nil {
+		panic(err)
+	}
+	l.Set(set, "test", time.Time{})
+	return l
 }

@@ -102,11 +102,18 @@ func anonymizingProxyLogin(tl *timeline) []finding {
 		idx := groups[k]
 		first := tl.events[idx[0]]
 		var ev evidence
-		ev.add(baseProxyLogin, "%s through an anonymizing proxy: %s%s",
-			plural(len(idx), "sign-in attempt", "sign-in attempts"), first.Client.IP, network(first))
-		switch tl.proxy(first) {
+		kind := tl.proxy(first)
+		through := "an anonymizing proxy"
+		if kind == torExit {
+			through = "a Tor exit node"
+		}
+		ev.add(baseProxyLogin, "%s through %s: %s%s",
+			plural(len(idx), "sign-in attempt", "sign-in attempts"), through, first.Client.IP, network(first))
+		switch kind {
+		case torExit:
+			ev.add(wListedProxy, "the IP is on the Tor Project's exit list")
 		case listedProxy:
-			ev.add(wListedProxy, "the IP is on the proxy/Tor list")
+			ev.add(wListedProxy, "the IP is on the configured proxy list")
 		case relayProxy:
 			ev.add(wRelayLogin, "it is Apple iCloud Private Relay, on by default on many Apple devices")
 		}

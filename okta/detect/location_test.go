@@ -46,7 +46,7 @@ func TestAnonymizingProxyLogin(t *testing.T) {
 		{name: "Apple iCloud Private Relay is dampened", events: relay.events, want: []got{{john, intents.Low, 1}}},
 		{name: "a direct sign-in", events: direct.events},
 		{name: "a proxied admin action is not a sign-in", events: other.events},
-		{name: "Tor exit not listed and not flagged", events: tor.events, cfg: func(c *Config) { c.ProxyIPs = nil }},
+		{name: "Tor exit not listed and not flagged", events: tor.events, cfg: func(c *Config) { c.ProxyIPs, c.TorExits = nil, nil }},
 	})
 }
 

@@ -108,8 +108,10 @@ func compareFindings(a, b finding) int {
 // dampener). It reports whether e was proxied.
 func (tl *timeline) proxyEvidence(ev *evidence, e intents.Event, what string) bool {
 	switch tl.proxy(e) {
+	case torExit:
+		ev.add(wProxy, "%s from %s, a Tor exit node%s", what, e.Client.IP, network(e))
 	case listedProxy:
-		ev.add(wProxy, "%s from %s, on the configured Tor/proxy list", what, e.Client.IP)
+		ev.add(wProxy, "%s from %s, on the configured proxy list", what, e.Client.IP)
 	case okProxy:
 		ev.add(wProxy, "%s from %s, an anonymizing proxy%s", what, e.Client.IP, network(e))
 	case relayProxy:

@@ -157,11 +157,15 @@ type proxyKind int
 const (
 	notProxy    proxyKind = iota
 	okProxy               // Okta's securityContext.isProxy
-	listedProxy           // on the configured proxy/Tor list
+	listedProxy           // on the configured proxy list
+	torExit               // on the Tor Project's exit list
 	relayProxy            // Apple iCloud Private Relay
 )
 
 func (tl *timeline) proxy(e intents.Event) proxyKind {
+	if e.Security.TorExit || tl.cfg.TorExits.Has(e.Client.IP) {
+		return torExit
+	}
 	if tl.listed(e.Client.IP) {
 		return listedProxy
 	}
@@ -200,17 +204,17 @@ func (tl *timeline) isRelay(e intents.Event) bool {
 	return strings.Contains(s, "private relay")
 }
 
-// ipLabel is "185.220.101.1 (Tor exit node / anonymizing proxy)", or the
-// bare IP when nothing is known about it.
+// ipLabel is "185.220.101.1 (Tor exit node)", "(anonymizing proxy)", or
+// the bare IP when nothing is known about it.
 func (tl *timeline) ipLabel(e intents.Event) string {
 	ip := e.Client.IP
 	if ip == "" {
 		ip = "an unknown IP"
 	}
 	switch tl.proxy(e) {
-	case listedProxy:
-		return ip + " (Tor exit node / anonymizing proxy)"
-	case okProxy:
+	case torExit:
+		return ip + " (Tor exit node)"
+	case listedProxy, okProxy:
 		return ip + " (anonymizing proxy)"
 	case relayProxy:
 		return ip + " (Apple iCloud Private Relay)"
