@@ -31,6 +31,9 @@ type Action struct {
 	// findings.
 	Confidence int        `json:"confidence,omitempty"`
 	Evidence   []Evidence `json:"evidence,omitempty"`
+	// Facts are the few findings an approver reads first, strongest first
+	// (at most five); Evidence is the full breakdown behind Confidence.
+	Facts []string `json:"facts,omitempty"`
 }
 
 // Targets lists the action's resolved objects.

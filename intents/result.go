@@ -98,6 +98,13 @@ type Finding struct {
 	Summary   string     `json:"summary"`
 	Evidence  []Evidence `json:"evidence"`
 	Events    []string   `json:"events"` // uuids of the supporting events
+	// Reason says in one short line why to act, for a proposal ("Sign-in
+	// from a Tor exit node after 12 failed attempts").
+	Reason string `json:"reason,omitempty"`
+	// Facts are the few things an approver needs to see, strongest first
+	// ("12 failed sign-ins from 185.220.101.1 (Tor exit node)"); Evidence
+	// keeps the full point breakdown.
+	Facts []string `json:"facts,omitempty"`
 }
 
 // Evidence is one scored reason behind a finding.

@@ -205,7 +205,8 @@ func (tl *timeline) successAfter(i int, fails []attempt, byIP bool) finding {
 	ips, countries := spread(tl, fails)
 
 	var ev evidence
-	var summary string
+	var fs facts
+	var summary, reason string
 	if byIP {
 		users := distinctUsers(fails)
 		ev.add(baseSuccessAfter, "a successful sign-in from %s, which failed %d sign-ins for %d users in the %s before",
@@ -213,6 +214,9 @@ func (tl *timeline) successAfter(i int, fails []attempt, byIP bool) finding {
 		ev.add(wSprayIP, "the IP was trying many accounts")
 		summary = plural(len(fails), "failed sign-in", "failed sign-ins") + " for " + plural(users, "user", "users") +
 			" from " + tl.ipLabel(e) + ", then a successful sign-in as " + user + " from the same IP at " + tl.clock(e.Published)
+		reason = "Successful sign-in from an IP that was trying many accounts"
+		fs.add(plural(len(fails), "failed sign-in", "failed sign-ins") + " for " + plural(users, "user", "users") + " from " + tl.ipLabel(e))
+		fs.add("successful sign-in as " + user + " from the same IP at " + tl.clock(e.Published))
 	} else {
 		ev.add(baseSuccessAfter, "%d failed sign-ins, then a successful sign-in at %s", len(fails), tl.clock(e.Published))
 		from := "from " + tl.ipLabel(tl.events[fails[0].evs[0]])
@@ -221,17 +225,28 @@ func (tl *timeline) successAfter(i int, fails []attempt, byIP bool) finding {
 		}
 		summary = plural(len(fails), "failed sign-in", "failed sign-ins") + " for " + user + " " + from +
 			", then a successful sign-in"
+		fs.add(plural(len(fails), "failed sign-in", "failed sign-ins") + " " + from)
+		success := "successful sign-in"
 		switch {
 		case sameIP > 0 && len(ips) == 1:
 			ev.add(wSameIP, "the success came from the IP that failed: %s", e.Client.IP)
-			summary += " from the same IP"
+			success += " from the same IP"
 		case sameIP > 0:
 			ev.add(wSameIP, "the success came from %s, the IP of %d of the failures", e.Client.IP, sameIP)
-			summary += " from " + tl.ipLabel(e) + " (one of them)"
+			success += " from " + tl.ipLabel(e) + " (one of them)"
 		default:
-			summary += " from " + tl.ipLabel(e)
+			success += " from " + tl.ipLabel(e)
 		}
-		summary += " at " + tl.clock(e.Published)
+		success += " at " + tl.clock(e.Published)
+		summary += strings.TrimPrefix(success, "successful sign-in")
+		fs.add(success)
+		reason = "Successful sign-in after " + plural(len(fails), "failed attempt", "failed attempts")
+		switch tl.proxy(e) {
+		case torExit:
+			reason = "Successful sign-in from a Tor exit node after " + plural(len(fails), "failed attempt", "failed attempts")
+		case okProxy, listedProxy:
+			reason = "Successful sign-in through an anonymizing proxy after " + plural(len(fails), "failed attempt", "failed attempts")
+		}
 		if len(ips) >= minSpreadIPs {
 			ev.add(wSpreadIPs, "the failures came from %d IP addresses", len(ips))
 		}
@@ -243,7 +258,13 @@ func (tl *timeline) successAfter(i int, fails []attempt, byIP bool) finding {
 	tl.adminEvidence(&ev, user)
 
 	more, sso := tl.appsEvidence(&ev, user, i)
-	return tl.newFinding(SuccessAfterFailures, user, summary+more, ev, append(idx, sso...))
+	if more != "" {
+		fs.add(strings.TrimPrefix(more, ", ") + " within " + span(tl.cfg.Thresholds.AppsWithin))
+	}
+	contextFacts(&fs, e)
+	f := tl.newFinding(SuccessAfterFailures, user, summary+more, ev, append(idx, sso...))
+	f.Reason, f.Facts = reason, fs
+	return f
 }
 
 // appsEvidence adds the apps user reached by SSO within AppsWithin after

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -105,7 +106,7 @@ func TestSuccessAfterFailuresSummary(t *testing.T) {
 	if len(fs) != 1 {
 		t.Fatalf("Run() = %d findings, want 1:%s", len(fs), dump(fs))
 	}
-	want := "6 failed sign-ins for john@company.com from 185.220.101.1 (Tor exit node / anonymizing proxy), " +
+	want := "6 failed sign-ins for john@company.com from 185.220.101.1 (Tor exit node), " +
 		"then a successful sign-in from the same IP at 14:25 UTC Nov 24, then SSO into 7 applications"
 	if fs[0].Summary != want {
 		t.Errorf("Summary = %q\nwant      %q", fs[0].Summary, want)
@@ -118,6 +119,14 @@ func TestSuccessAfterFailuresSummary(t *testing.T) {
 	}
 	if !strings.HasPrefix(fs[0].Events[0], "ev-001") {
 		t.Errorf("Events[0] = %q, want the first failure", fs[0].Events[0])
+	}
+	if want := "Successful sign-in from a Tor exit node after 6 failed attempts"; fs[0].Reason != want {
+		t.Errorf("Reason = %q, want %q", fs[0].Reason, want)
+	}
+	wantFacts := []string{"6 failed sign-ins from 185.220.101.1 (Tor exit node)", "successful sign-in from the same IP at 14:25 UTC Nov 24",
+		"then SSO into 7 applications within 1 h"}
+	if len(fs[0].Facts) < len(wantFacts) || !slices.Equal(fs[0].Facts[:len(wantFacts)], wantFacts) {
+		t.Errorf("Facts = %q, want them to start with %q", fs[0].Facts, wantFacts)
 	}
 }
 

@@ -69,7 +69,7 @@ func Remedies(s UserSummary) []intents.Action {
 		onlyLockouts = onlyLockouts && f.Detection == AccountLockout
 		for _, k := range suggest(f) {
 			if _, ok := reason[k]; !ok {
-				reason[k] = f.Summary
+				reason[k] = ReasonOf(f)
 			}
 		}
 	}
@@ -77,6 +77,7 @@ func Remedies(s UserSummary) []intents.Action {
 	propose := func(a intents.Action) {
 		a.Confidence = s.Score
 		a.Evidence = slices.Clone(s.Evidence)
+		a.Facts = CardFacts(s.Findings, a.Reason)
 		out = append(out, a)
 	}
 	if s.User != "" {
