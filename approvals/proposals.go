@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -127,17 +128,36 @@ func (s *Store) Get(id string) (intents.Proposal, error) {
 // SetMessage records where the proposal's message lives, so that later
 // transitions can update it and Decide can check where a click came from.
 func (s *Store) SetMessage(id, channel, ts string) error {
-	id = canonicalID(id)
+	return s.SetGroupMessage([]string{id}, channel, ts)
+}
+
+// SetGroupMessage records that the proposals ids share one message, in
+// that order, so that a transition of any of them redraws them all. It
+// changes all of them or, when one is unknown, none.
+func (s *Store) SetGroupMessage(ids []string, channel, ts string) error {
+	canon := make([]string, len(ids))
+	for i, id := range ids {
+		canon[i] = canonicalID(id)
+	}
+	var group []string
+	if len(canon) > 1 {
+		group = canon
+	}
 	err := s.update(func(t *txn) error {
-		p, err := t.load(id)
-		if err != nil {
-			return err
+		for _, id := range canon {
+			p, err := t.load(id)
+			if err != nil {
+				return err
+			}
+			p.Channel, p.MessageTS, p.Group = channel, ts, slices.Clone(group)
+			if err := t.save(&p, p.State); err != nil {
+				return err
+			}
 		}
-		p.Channel, p.MessageTS = channel, ts
-		return t.save(&p, p.State)
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("approvals: set message of %s: %w", id, err)
+		return fmt.Errorf("approvals: set message of %s: %w", strings.Join(canon, ", "), err)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package approvals_test
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -179,5 +180,41 @@ func TestConcurrentSameCreate(t *testing.T) {
 	}
 	if requested != 1 {
 		t.Errorf("audit has %d requested records, want 1", requested)
+	}
+}
+
+// Proposals posted in one message are recorded as a group, in order, all
+// or none.
+func TestSetGroupMessage(t *testing.T) {
+	ts := MustOpen(t)
+	a := ts.MustCreate(suspendJohn())
+	other := suspendJohn()
+	other.Preview.Action.Kind = intents.ClearSessions
+	b := ts.MustCreate(other)
+	if err := ts.SetGroupMessage([]string{b.ID, a.ID}, channel, "1700000000.000300"); err != nil {
+		t.Fatalf("SetGroupMessage() = %v", err)
+	}
+	for _, id := range []string{a.ID, b.ID} {
+		p, err := ts.Get(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.MessageTS != "1700000000.000300" || p.Channel != channel || !slices.Equal(p.Group, []string{b.ID, a.ID}) {
+			t.Errorf("%s: message %s/%s group %v; want %s/1700000000.000300 group [%s %s]", id, p.Channel, p.MessageTS, p.Group, channel, b.ID, a.ID)
+		}
+	}
+	// An unknown id changes none of them.
+	if err := ts.SetGroupMessage([]string{a.ID, "p-NOPE99"}, channel, "1.9"); !errors.Is(err, intents.ErrNotFound) {
+		t.Errorf("SetGroupMessage(unknown) = %v, want ErrNotFound", err)
+	}
+	if p, _ := ts.Get(a.ID); p.MessageTS != "1700000000.000300" {
+		t.Errorf("a failed SetGroupMessage moved %s to message %s", a.ID, p.MessageTS)
+	}
+	// One proposal alone has no group.
+	if err := ts.SetMessage(a.ID, channel, "1.5"); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := ts.Get(a.ID); len(p.Group) != 0 {
+		t.Errorf("SetMessage left group %v, want none", p.Group)
 	}
 }

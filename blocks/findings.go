@@ -290,19 +290,7 @@ func fixNames(ps []intents.Action, user string) string {
 		if a.User == nil || !strings.EqualFold(a.User.Name, user) {
 			continue
 		}
-		name := strings.ReplaceAll(string(a.Kind), "_", " ")
-		switch a.Kind {
-		case intents.SuspendUser:
-			name = "suspend"
-		case intents.UnsuspendUser:
-			name = "unsuspend"
-		case intents.ClearSessions:
-			name = "clear sessions"
-		case intents.ResetFactors:
-			name = "reset MFA factors"
-		case intents.UnlockUser:
-			name = "unlock"
-		}
+		name := shortVerb(a.Kind)
 		if !slices.Contains(names, name) {
 			names = append(names, name)
 		}

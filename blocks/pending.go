@@ -121,6 +121,25 @@ func ProposalDetail(p intents.Proposal, history []intents.AuditRecord, now time.
 	return renderProposal(&prender{p: p, now: now, history: history, tz: zoneOf(now)})
 }
 
+// maxModalBlocks is Slack's limit on the blocks of a modal view.
+const maxModalBlocks = 100
+
+// ProposalDetailModal is what a proposal card's Details button opens: the
+// whole proposal as ProposalDetail shows it, read-only.
+func ProposalDetailModal(p intents.Proposal, history []intents.AuditRecord, now time.Time) slack.ModalViewRequest {
+	m := ProposalDetail(p, history, now)
+	bs := m.Blocks
+	if len(bs) > maxModalBlocks {
+		bs = bs[:maxModalBlocks]
+	}
+	return slack.ModalViewRequest{
+		Type:   slack.VTModal,
+		Title:  plain(clip("Proposal "+p.ID, 24)),
+		Close:  plain("Close"),
+		Blocks: slack.Blocks{BlockSet: bs},
+	}
+}
+
 // historyBlocks are the audit records of ProposalDetail: the latest
 // c.history of them, each on one line.
 func (r *prender) historyBlocks() []slack.Block {

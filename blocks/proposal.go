@@ -39,20 +39,23 @@ type ProposalOptions struct {
 	// bot's own text: Slack user mentions (<@U…>) stay live, everything
 	// else is escaped.
 	Note string
+	// NoteFor is the id of the proposal of a group that Note is about;
+	// "" means the first.
+	NoteFor string
 	// TZ is the zone of the plain-text fallback of times (Slack shows each
 	// reader the time in their own zone). nil means UTC.
 	TZ *time.Location
 }
 
-// Proposal renders a proposal message as an approver needs it: what will
-// change (the action with its resolved Okta ids, Before → After, the blast
-// radius, the attributes or JSON sent), why (reason, confidence and
-// evidence), who asked and until when it may be approved, and, by state,
-// the Approve and Reject buttons or who decided what with which result.
-// A pending proposal whose OAuth scope is not granted has no Approve
-// button. The message always passes Validate.
+// Proposal renders a proposal as the card an approver reads: what will
+// change (the action with its resolved Okta ids, Before → After), why in
+// one line, the strongest evidence and the confidence, who asked and until
+// when it may be approved, and, by state, the Approve and Reject buttons or
+// who decided what with which result, with Details beside them. A pending
+// proposal whose OAuth scope is not granted has no Approve button. The
+// message always passes Validate.
 func Proposal(p intents.Proposal, opts ProposalOptions) Message {
-	return renderProposal(&prender{p: p, now: opts.Now, note: opts.Note, buttons: true, tz: opts.TZ})
+	return ProposalGroup([]intents.Proposal{p}, opts)
 }
 
 // pcaps are the lengths (escaped characters) and counts pieces of a

@@ -142,6 +142,7 @@ func proposalGoldenCases() []struct {
 	unknown := decided(suspendProposal(), intents.StateUnknown)
 	undo := executed(suspendProposal())
 	undo.ID, undo.UndoOf = "p-UNDO22", "p-OLD111"
+	clearPending := clearSessionsProposal()
 	return []struct {
 		name string
 		m    Message
@@ -159,6 +160,10 @@ func proposalGoldenCases() []struct {
 		{"proposal_rejected", Proposal(rejected, opts)},
 		{"proposal_expired", Proposal(expired, opts)},
 		{"proposal_unknown", Proposal(unknown, opts)},
+		{"proposal_detail_body", ProposalDetail(createAppProposal(), nil, testNow)},
+		{"proposal_detail_attributes", ProposalDetail(updateUserProposal(), nil, testNow)},
+		{"proposal_group_pending", ProposalGroup([]intents.Proposal{clearPending, suspendProposal()}, opts)},
+		{"proposal_group_one_executed", ProposalGroup([]intents.Proposal{executed(clearPending), suspendProposal()}, opts)},
 	}
 }
 
@@ -193,18 +198,18 @@ func TestProposalButtons(t *testing.T) {
 		now  time.Time
 		want []string
 	}{
-		{"pending", suspendProposal(), testNow, []string{"proposal_approve=p-7Q2MXK", "proposal_reject=p-7Q2MXK"}},
-		{"pending without Now", suspendProposal(), time.Time{}, []string{"proposal_approve=p-7Q2MXK", "proposal_reject=p-7Q2MXK"}},
-		{"scope missing: Reject only", addMemberNoScope(), testNow, []string{"proposal_reject=p-ADD4MB"}},
-		{"pending but past Expires", expiredByNow, expiredByNow.Expires, nil},
-		{"approved", decided(suspendProposal(), intents.StateApproved), testNow, nil},
-		{"executing", decided(suspendProposal(), intents.StateExecuting), testNow, nil},
-		{"executed, reversible", executed(suspendProposal()), testNow, []string{"proposal_undo=p-7Q2MXK"}},
-		{"executed, clear_sessions has no undo", executed(clearSessionsProposal()), testNow, nil},
-		{"failed", decided(suspendProposal(), intents.StateFailed), testNow, nil},
-		{"rejected", decided(suspendProposal(), intents.StateRejected), testNow, nil},
-		{"expired", decided(suspendProposal(), intents.StateExpired), testNow, nil},
-		{"unknown", decided(suspendProposal(), intents.StateUnknown), testNow, nil},
+		{"pending", suspendProposal(), testNow, []string{"proposal_approve=p-7Q2MXK", "proposal_reject=p-7Q2MXK", "proposal_details=p-7Q2MXK"}},
+		{"pending without Now", suspendProposal(), time.Time{}, []string{"proposal_approve=p-7Q2MXK", "proposal_reject=p-7Q2MXK", "proposal_details=p-7Q2MXK"}},
+		{"scope missing: Reject only", addMemberNoScope(), testNow, []string{"proposal_reject=p-ADD4MB", "proposal_details=p-ADD4MB"}},
+		{"pending but past Expires", expiredByNow, expiredByNow.Expires, []string{"proposal_details=p-7Q2MXK"}},
+		{"approved", decided(suspendProposal(), intents.StateApproved), testNow, []string{"proposal_details=p-7Q2MXK"}},
+		{"executing", decided(suspendProposal(), intents.StateExecuting), testNow, []string{"proposal_details=p-7Q2MXK"}},
+		{"executed, reversible", executed(suspendProposal()), testNow, []string{"proposal_undo=p-7Q2MXK", "proposal_details=p-7Q2MXK"}},
+		{"executed, clear_sessions has no undo", executed(clearSessionsProposal()), testNow, []string{"proposal_details=p-CLR9ZZ"}},
+		{"failed", decided(suspendProposal(), intents.StateFailed), testNow, []string{"proposal_details=p-7Q2MXK"}},
+		{"rejected", decided(suspendProposal(), intents.StateRejected), testNow, []string{"proposal_details=p-7Q2MXK"}},
+		{"expired", decided(suspendProposal(), intents.StateExpired), testNow, []string{"proposal_details=p-7Q2MXK"}},
+		{"unknown", decided(suspendProposal(), intents.StateUnknown), testNow, []string{"proposal_details=p-7Q2MXK"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -224,12 +229,13 @@ func TestProposalButtons(t *testing.T) {
 
 func TestProposalPlainChoices(t *testing.T) {
 	text, choices := Plain(Proposal(suspendProposal(), ProposalOptions{Now: testNow}))
-	if !strings.Contains(text, "[1] Approve  [2] Reject") {
+	if !strings.Contains(text, "[1] Approve  [2] Reject  [3] Details") {
 		t.Errorf("Plain(Proposal(pending)) lacks the choices line:\n%s", text)
 	}
 	want := []Choice{
 		{N: 1, Label: "Approve", ActionID: ActionApprove, BlockID: "decision", Value: "p-7Q2MXK"},
 		{N: 2, Label: "Reject", ActionID: ActionReject, BlockID: "decision", Value: "p-7Q2MXK"},
+		{N: 3, Label: "Details", ActionID: ActionDetails, BlockID: "decision", Value: "p-7Q2MXK"},
 	}
 	if diff := cmp.Diff(want, choices); diff != "" {
 		t.Errorf("Plain(Proposal(pending)) choices (-want +got):\n%s", diff)
@@ -297,13 +303,16 @@ func TestProposalContent(t *testing.T) {
 		notWant []string
 		text    []string // in the fallback
 	}{
-		{"pending shows ids, change, impact, reason, evidence, people, times",
+		{"pending card shows ids, change, reason, evidence, confidence, people, times",
 			Proposal(suspendProposal(), ProposalOptions{Now: testNow}),
-			[]string{"Proposal: Suspend john.smith@company.com", "`00u1abcdJOHN`", "Before → After: ACTIVE → SUSPENDED",
-				"7 app assignments", "Reason: Tor login after 5 failures", "Confidence: Critical (91%)",
-				"(+30)", "(-5)", "Requested by @U0123ABCD", "expires 2026-11-28 12:50 UTC (in 50 minutes)", "`p-7Q2MXK`", "okta.users.manage"},
-			[]string{"not granted"},
+			[]string{"Proposed action: Suspend john.smith@company.com", "`00u1abcdJOHN`", "Before → After: ACTIVE → SUSPENDED",
+				"Reason: Tor login after 5 failures", "Evidence:\n• 5 failed logins from 185.220.101.1 (Tor exit node)", "Confidence: Critical (91%)",
+				"Requested by @U0123ABCD", "expires 2026-11-28 12:50 UTC (in 50 minutes)", "`p-7Q2MXK`"},
+			[]string{"not granted", "7 app assignments", "(+30)", "okta.users.manage"},
 			[]string{"Proposal p-7Q2MXK: Suspend john.smith@company.com — waiting for approval", "<@U0123ABCD>"}},
+		{"details show impact, every scored item and the scope",
+			ProposalDetail(suspendProposal(), nil, testNow),
+			[]string{"Proposal: Suspend john.smith@company.com", "7 app assignments", "(+30)", "(-5)", "okta.users.manage"}, nil, nil},
 		{"no scope warns and names the scope",
 			Proposal(addMemberNoScope(), ProposalOptions{Now: testNow}),
 			[]string{"oktabot's service app lacks the scope `okta.groups.manage`: grant it in Okta before this can be approved",
@@ -311,12 +320,12 @@ func TestProposalContent(t *testing.T) {
 			[]string{"Approve", "@cli"},
 			[]string{"cannot be approved yet"}},
 		{"body is shown with secrets redacted",
-			Proposal(createAppProposal(), ProposalOptions{Now: testNow}),
+			ProposalDetail(createAppProposal(), nil, testNow),
 			[]string{"Proposal: Create app Wiki", "Application: Wiki (new)", `"client_secret": "•••"`, `"token_endpoint_auth_method": "client_secret_basic"`, "redirect_uris"},
 			[]string{"s3cr3t"},
 			nil},
 		{"attributes listed",
-			Proposal(updateUserProposal(), ProposalOptions{Now: testNow}),
+			ProposalDetail(updateUserProposal(), nil, testNow),
 			[]string{"`department`: Finance", "`title`: Controller"}, nil, nil},
 		{"executed says what was done, by whom, with the request id",
 			Proposal(executed(suspendProposal()), ProposalOptions{Now: testNow}),
@@ -540,7 +549,7 @@ func TestProposalHostile(t *testing.T) {
 					}
 					if state == intents.StatePending {
 						got := buttonsOf(Proposal(p, ProposalOptions{Now: testNow}))
-						if diff := cmp.Diff([]string{"proposal_approve=p-HOST1L", "proposal_reject=p-HOST1L"}, got); diff != "" {
+						if diff := cmp.Diff([]string{"proposal_approve=p-HOST1L", "proposal_reject=p-HOST1L", "proposal_details=p-HOST1L"}, got); diff != "" {
 							t.Errorf("hostile pending proposal lost its buttons (-want +got):\n%s", diff)
 						}
 					}

@@ -50,6 +50,29 @@ func (h *harness) click(user string, m slackfake.Message, actionID string) {
 	}
 }
 
+// clickValue clicks the button of m whose action is base (a proposal
+// group numbers its rows' action ids) and whose value is value.
+func (h *harness) clickValue(user string, m slackfake.Message, base, value string) {
+	h.t.Helper()
+	for id, v := range buttons(h.t, m) {
+		if blocks.BaseAction(id) == base && v == value {
+			h.click(user, m, id)
+			return
+		}
+	}
+	h.t.Fatalf("message %s has no %s button for %s", m.TS, base, value)
+}
+
+// hasButton reports whether m has a button for action base with value.
+func hasButton(t *testing.T, m slackfake.Message, base, value string) bool {
+	for id, v := range buttons(t, m) {
+		if blocks.BaseAction(id) == base && v == value {
+			return true
+		}
+	}
+	return false
+}
+
 // settled waits until the proposal message shows a final state.
 func (h *harness) settled(m slackfake.Message, want string) slackfake.Message {
 	h.t.Helper()

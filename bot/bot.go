@@ -35,6 +35,7 @@ type Proposals interface {
 	Create(p intents.Proposal) (intents.Proposal, error)
 	Get(id string) (intents.Proposal, error)
 	SetMessage(id, channel, ts string) error
+	SetGroupMessage(ids []string, channel, ts string) error
 	Pending() ([]intents.Proposal, error)
 	History(id string) ([]intents.AuditRecord, error)
 	Decide(d intents.Decision, pol intents.ApprovalPolicy) (intents.Proposal, error)
@@ -151,6 +152,9 @@ type Bot struct {
 	wg   sync.WaitGroup
 	appr *approvers
 	tzs  zones
+	// msgLocks serialize redraws of one proposal message (striped by
+	// channel and ts, so their number stays fixed).
+	msgLocks [64]sync.Mutex
 
 	// set by Run
 	sm        *socketmode.Client

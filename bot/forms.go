@@ -112,3 +112,37 @@ func (b *Bot) openReject(ctx context.Context, o origin, id, trigger string) {
 		b.decide(ctx, o, id, false, "")
 	}
 }
+
+// openDetails shows the whole of a proposal (blast radius, attributes,
+// every scored item, history) in a modal, or privately when the modal
+// cannot open. Only from the proposal's own channel: a forged id from
+// elsewhere learns nothing.
+func (b *Bot) openDetails(ctx context.Context, o origin, id, trigger string) {
+	if b.cfg.Proposals == nil {
+		return
+	}
+	p, err := b.cfg.Proposals.Get(id)
+	if err != nil {
+		b.refused(ctx, o, id, intents.Proposal{}, err)
+		return
+	}
+	if p.Channel != o.channel {
+		b.refused(ctx, o, id, intents.Proposal{}, intents.ErrWrongChannel)
+		return
+	}
+	history, err := b.cfg.Proposals.History(p.ID)
+	if err != nil {
+		b.log.Warn("cannot read the proposal's history; showing it without", "proposal", p.ID, "err", err)
+	}
+	now := b.cfg.Now().In(b.orgZone())
+	if trigger != "" {
+		_, err := b.api.OpenViewContext(ctx, trigger, blocks.ProposalDetailModal(p, history, now))
+		if err == nil {
+			return
+		}
+		b.log.Warn("cannot open the details modal; answering privately", "proposal", p.ID, "err", err)
+	}
+	if err := b.tell(ctx, o, blocks.ProposalDetail(p, history, now)); err != nil {
+		b.log.Error("could not show the proposal's details", "proposal", p.ID, "err", err)
+	}
+}

@@ -60,7 +60,7 @@ func (b *Bot) onInteractive(evt socketmode.Event) {
 		b.pickUser(o, act.Value)
 		return
 	}
-	switch act.ActionID {
+	switch blocks.BaseAction(act.ActionID) {
 	case blocks.ActionPrev, blocks.ActionNext:
 		in, page, err := blocks.DecodePageValue(act.Value)
 		b.spawn("page", func(ctx context.Context) {
@@ -90,6 +90,9 @@ func (b *Bot) onInteractive(evt socketmode.Event) {
 		b.spawn("reject", func(ctx context.Context) { b.openReject(ctx, o, act.Value, trigger) })
 	case blocks.ActionUndo:
 		b.spawn("undo", func(ctx context.Context) { b.undo(ctx, o, act.Value) })
+	case blocks.ActionDetails:
+		trigger := cb.TriggerID
+		b.spawn("details", func(ctx context.Context) { b.openDetails(ctx, o, act.Value, trigger) })
 	default:
 		b.log.Warn("unknown button", "action_id", act.ActionID, "user", o.user)
 	}

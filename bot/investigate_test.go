@@ -1,7 +1,6 @@
 package bot_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -11,46 +10,66 @@ import (
 	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
-// investigate answers with the findings and posts the fixes as proposals;
-// an approver's click suspends john in Okta.
+// investigate answers with the findings and posts john's fixes together
+// in one proposal message, each with its own buttons; an approver's click
+// on Suspend suspends john in Okta and leaves the other fix waiting.
 func TestInvestigateProposesAndApproveSuspends(t *testing.T) {
 	h := approvalHarness(t, nil)
 	h.slash(analyst, secChannel, "investigate john@company.com")
 	h.answer("the investigation", func(m slackfake.Message) bool {
 		return m.Method == "response_url" && m.ReplaceOriginal && has(m, "185.220.101.1")
 	})
-	prop := h.answer("the suspend proposal", func(m slackfake.Message) bool {
+	prop := h.answer("the proposal message", func(m slackfake.Message) bool {
 		return m.Method == "chat.postMessage" && has(m, blocks.ActionApprove) && has(m, "Suspend")
 	})
 	ps, err := h.store.Pending()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var suspend *intents.Proposal
+	var suspend, clear *intents.Proposal
 	for i, p := range ps {
-		if p.Preview.Action.Kind == intents.SuspendUser {
+		switch p.Preview.Action.Kind {
+		case intents.SuspendUser:
 			suspend = &ps[i]
+		case intents.ClearSessions:
+			clear = &ps[i]
 		}
 	}
-	if suspend == nil {
-		t.Fatalf("no suspend proposal among %d pending", len(ps))
+	if suspend == nil || clear == nil {
+		t.Fatalf("want a suspend and a clear-sessions proposal among %d pending", len(ps))
 	}
 	if suspend.Preview.Action.Confidence < 74 || len(suspend.Preview.Action.Evidence) == 0 {
 		t.Errorf("suspend proposal confidence %d with %d evidence items, want ≥ 74 with evidence", suspend.Preview.Action.Confidence, len(suspend.Preview.Action.Evidence))
 	}
-	if !has(prop, "Confidence") {
-		t.Errorf("the proposal message does not show the confidence")
+	if !has(prop, "Confidence") || !has(prop, suspend.ID) || !has(prop, clear.ID) {
+		t.Errorf("the proposal message does not show the confidence and both proposals:\n%s", prop.Text)
 	}
-	var m slackfake.Message
-	for _, msg := range h.slack.Messages() {
-		if msg.Method == "chat.postMessage" && strings.Contains(string(msg.Blocks), suspend.ID) {
-			m = msg
+	// One message for both, recorded as a group.
+	posted := 0
+	for _, m := range h.slack.Messages() {
+		if m.Method == "chat.postMessage" && has(m, blocks.ActionApprove) {
+			posted++
 		}
 	}
-	h.click(approver, m, blocks.ActionApprove)
-	h.settled(m, "Done")
+	if posted != 1 {
+		t.Errorf("%d proposal messages, want 1 holding both fixes", posted)
+	}
+	h.clickValue(approver, prop, blocks.ActionApprove, suspend.ID)
+	done := h.settled(prop, "Done")
 	if st := h.user("john@company.com")["status"]; st != "SUSPENDED" {
 		t.Errorf("john is %v after approval, want SUSPENDED", st)
+	}
+	if !hasButton(t, done, blocks.ActionApprove, clear.ID) {
+		t.Errorf("after suspending, the clear-sessions fix lost its Approve button:\n%s", done.Text)
+	}
+	// The message was recorded before the redraw that showed "Done".
+	c, err := h.store.Get(clear.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.State != intents.StatePending || c.MessageTS != prop.TS || len(c.Group) != 2 {
+		t.Errorf("clear sessions is %s in message %q with group %v after approving suspend; want pending in %q, grouped with suspend",
+			c.State, c.MessageTS, c.Group, prop.TS)
 	}
 }
 

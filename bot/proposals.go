@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -18,12 +20,15 @@ func (b *Bot) propose(ctx context.Context, o origin, in intents.Intent, undoOf s
 	b.proposeFrom(ctx, o, in, undoOf, nil)
 }
 
-// proposeFindings posts the fixes an investigation proposed, each as its
-// own proposal with the score as confidence and the evidence listed.
+// proposeFindings posts the fixes an investigation proposed: the fixes for
+// one person together in one message, each with its own Approve and
+// Reject, with the score as confidence and the strongest evidence listed.
 func (b *Bot) proposeFindings(ctx context.Context, o origin, res intents.Result) {
 	if b.cfg.Proposals == nil {
 		return
 	}
+	var order []string
+	byUser := map[string][]intents.Proposal{}
 	for i, a := range res.Proposals {
 		if i == maxFindingProposals {
 			break
@@ -36,7 +41,17 @@ func (b *Bot) proposeFindings(ctx context.Context, o origin, res intents.Result)
 			in.Reason = fmt.Sprintf("proposed by an investigation (confidence %d%%)", a.Confidence)
 		}
 		from := a
-		b.proposeFrom(ctx, o, in, "", &from)
+		p, ok := b.create(ctx, o, in, "", &from)
+		if !ok {
+			continue
+		}
+		if _, seen := byUser[a.User.ID]; !seen {
+			order = append(order, a.User.ID)
+		}
+		byUser[a.User.ID] = append(byUser[a.User.ID], p)
+	}
+	for _, u := range order {
+		b.post(ctx, o, byUser[u], true)
 	}
 }
 
@@ -44,23 +59,33 @@ func (b *Bot) proposeFindings(ctx context.Context, o origin, res intents.Result)
 const maxFindingProposals = 3
 
 func (b *Bot) proposeFrom(ctx context.Context, o origin, in intents.Intent, undoOf string, from *intents.Action) {
+	if p, ok := b.create(ctx, o, in, undoOf, from); ok {
+		b.post(ctx, o, []intents.Proposal{p}, from != nil)
+	}
+}
+
+// create previews an action and stores it as a pending proposal. It
+// reports false when there is nothing to post: the request failed (the
+// asker was told why) or the same change is already waiting (the asker was
+// pointed to it).
+func (b *Bot) create(ctx context.Context, o origin, in intents.Intent, undoOf string, from *intents.Action) (intents.Proposal, bool) {
 	if b.cfg.Proposals == nil {
 		b.fail(ctx, o, in, intents.Invalidf("%s changes Okta, and this oktabot has no approvals store configured (OKTABOT_DB), so it cannot make proposals.", in.Kind))
-		return
+		return intents.Proposal{}, false
 	}
 	start := time.Now()
 	pv, err := b.dir.Preview(ctx, in)
 	defer func() { b.observe(in.Kind, err, start) }()
 	if err != nil {
 		b.fail(ctx, o, in, err)
-		return
+		return intents.Proposal{}, false
 	}
 	if from != nil {
-		pv.Action.Confidence, pv.Action.Evidence = from.Confidence, from.Evidence
+		pv.Action.Confidence, pv.Action.Evidence, pv.Action.Facts = from.Confidence, from.Evidence, from.Facts
 	}
 	if bad, why := b.cfg.Protection.Check(pv); bad {
 		b.fail(ctx, o, in, &intents.Error{Err: intents.ErrProtected, Detail: "oktabot never acts on it: " + why})
-		return
+		return intents.Proposal{}, false
 	}
 	p, err := b.cfg.Proposals.Create(intents.Proposal{
 		Preview:   pv,
@@ -72,29 +97,49 @@ func (b *Bot) proposeFrom(ctx context.Context, o origin, in intents.Intent, undo
 	if errors.Is(err, intents.ErrAlreadyPending) && p.ID != "" {
 		err = nil // not a failure: the request is already waiting
 		b.pointToPending(ctx, o, p, from != nil)
-		return
+		return intents.Proposal{}, false
 	}
 	if err != nil {
 		b.fail(ctx, o, in, &storeError{err})
-		return
+		return intents.Proposal{}, false
 	}
-	m := blocks.Proposal(p, blocks.ProposalOptions{TZ: b.orgZone(), Now: b.cfg.Now()})
-	if o.via == "slash" && o.responseURL != "" && from == nil {
+	return p, true
+}
+
+// post shows proposals created together in one message and records where
+// it is. fromFindings says an investigation made them (its answer stays;
+// a typed request's "⏳" goes).
+func (b *Bot) post(ctx context.Context, o origin, ps []intents.Proposal, fromFindings bool) {
+	m := blocks.ProposalGroup(ps, blocks.ProposalOptions{TZ: b.orgZone(), Now: b.cfg.Now()})
+	if o.via == "slash" && o.responseURL != "" && !fromFindings {
 		_ = b.respond(ctx, o.responseURL, &slack.WebhookMessage{DeleteOriginal: true})
 	}
 	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
 	if o.threadTS != "" {
 		opts = append(opts, slack.MsgOptionTS(o.threadTS))
 	}
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	if len(ids) > 1 {
+		// Grouped before anyone can see them: a click that beats the
+		// recording of the ts still redraws the whole message.
+		if err := b.cfg.Proposals.SetGroupMessage(ids, o.channel, ""); err != nil {
+			b.log.Error("cannot record the proposals as one message", "proposals", ids, "err", err)
+		}
+	}
 	_, ts, err := b.api.PostMessageContext(ctx, o.channel, opts...)
 	if err != nil {
-		b.fail(ctx, o, in, fmt.Errorf("bot: post proposal %s: %w", p.ID, err))
+		b.fail(ctx, o, intents.Intent{Kind: ps[0].Preview.Action.Kind}, fmt.Errorf("bot: post proposal %s: %w", strings.Join(ids, ", "), err))
 		return
 	}
-	if err := b.cfg.Proposals.SetMessage(p.ID, o.channel, ts); err != nil {
-		b.log.Error("cannot record the proposal message; it will not be updated", "proposal", p.ID, "err", err)
+	if err := b.cfg.Proposals.SetGroupMessage(ids, o.channel, ts); err != nil {
+		b.log.Error("cannot record the proposal message; it will not be updated", "proposals", ids, "err", err)
 	}
-	b.log.Info("proposal created", "proposal", p.ID, "kind", in.Kind, "requester", o.user, "channel", o.channel)
+	for _, p := range ps {
+		b.log.Info("proposal created", "proposal", p.ID, "kind", p.Preview.Action.Kind, "requester", o.user, "channel", o.channel)
+	}
 }
 
 // decide handles Approve and Reject clicks (and the reject modal).
@@ -212,17 +257,48 @@ func (b *Bot) refused(ctx context.Context, o origin, id string, p intents.Propos
 	}
 }
 
-// redraw updates a proposal's message to its current state.
+// redraw updates a proposal's message to its current state; the message
+// of a group shows every proposal of it as it is now. note, when set, is
+// the state line of p.
 func (b *Bot) redraw(ctx context.Context, p intents.Proposal, note string) {
 	if p.Channel == "" || p.MessageTS == "" {
 		return
 	}
-	m := blocks.Proposal(p, blocks.ProposalOptions{TZ: b.orgZone(), Now: b.cfg.Now(), Note: note})
+	unlock := b.lockMessage(p.Channel + "/" + p.MessageTS)
+	defer unlock()
+	ps := []intents.Proposal{p}
+	if len(p.Group) > 1 {
+		ps = ps[:0]
+		for _, id := range p.Group {
+			if id == p.ID {
+				ps = append(ps, p)
+				continue
+			}
+			q, err := b.cfg.Proposals.Get(id)
+			if err != nil {
+				b.log.Error("cannot read a proposal of the message; redrawing without it", "proposal", id, "err", err)
+				continue
+			}
+			ps = append(ps, q)
+		}
+	}
+	m := blocks.ProposalGroup(ps, blocks.ProposalOptions{TZ: b.orgZone(), Now: b.cfg.Now(), Note: note, NoteFor: p.ID})
 	_, _, _, err := b.api.UpdateMessageContext(ctx, p.Channel, p.MessageTS,
 		slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...))
 	if err != nil {
 		b.log.Error("cannot update the proposal message", "proposal", p.ID, "err", err)
 	}
+}
+
+// lockMessage serializes the redraws of one message, so that two
+// proposals of a group decided at once cannot leave it showing the older
+// state of either.
+func (b *Bot) lockMessage(key string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	mu := &b.msgLocks[h.Sum32()%uint32(len(b.msgLocks))]
+	mu.Lock()
+	return mu.Unlock
 }
 
 // reportUnknown posts a proposal that was executing when oktabot stopped.

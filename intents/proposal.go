@@ -39,12 +39,16 @@ type Proposal struct {
 	Preview Preview `json:"preview"`
 	State   State   `json:"state"`
 
-	Requester string    `json:"requester"` // Slack user id (or "cli:NAME")
-	Channel   string    `json:"channel,omitempty"`
-	MessageTS string    `json:"messageTs,omitempty"` // the proposal message, updated on every transition
-	ThreadTS  string    `json:"threadTs,omitempty"`
-	Created   time.Time `json:"created"`
-	Expires   time.Time `json:"expires"`
+	Requester string `json:"requester"` // Slack user id (or "cli:NAME")
+	Channel   string `json:"channel,omitempty"`
+	MessageTS string `json:"messageTs,omitempty"` // the proposal message, updated on every transition
+	ThreadTS  string `json:"threadTs,omitempty"`
+	// Group lists the proposals posted in one message with this one (the
+	// fixes proposed together for one person), in order, itself
+	// included; empty when it has a message of its own.
+	Group   []string  `json:"group,omitempty"`
+	Created time.Time `json:"created"`
+	Expires time.Time `json:"expires"`
 
 	DecidedBy string    `json:"decidedBy,omitempty"`
 	DecidedAt time.Time `json:"decidedAt,omitzero"`
