@@ -19,8 +19,21 @@ import (
 	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/bot/slackfake"
 	"github.com/oktabot/oktabot/okta"
+	"github.com/oktabot/oktabot/okta/detect"
 	"github.com/oktabot/oktabot/okta/oktasim"
 )
+
+// demoTorExits is the Tor exit list the demo ships, as the demo loads it.
+func demoTorExits(t testing.TB) *detect.ExitList {
+	t.Helper()
+	addrs, err := detect.ParseExitList(strings.NewReader(oktasim.DemoTorExits()))
+	if err != nil {
+		t.Fatalf("the demo's Tor exit list: %v", err)
+	}
+	l := &detect.ExitList{}
+	l.Set(addrs, "demo", time.Time{})
+	return l
+}
 
 const (
 	secChannel   = "C0SEC"
@@ -73,7 +86,9 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	oktaSrv := httptest.NewServer(sim)
 	t.Cleanup(oktaSrv.Close)
 	log := testLogger(t)
-	dir, err := okta.New(okta.Config{OrgURL: oktaSrv.URL, ClientID: "0oabot", PrivateKey: key, Logger: log, Scopes: o.scopes})
+	dc := detect.DefaultConfig()
+	dc.TorExits = demoTorExits(t)
+	dir, err := okta.New(okta.Config{OrgURL: oktaSrv.URL, ClientID: "0oabot", PrivateKey: key, Logger: log, Scopes: o.scopes, Detect: &dc})
 	if err != nil {
 		t.Fatalf("okta.New: %v", err)
 	}

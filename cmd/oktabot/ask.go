@@ -109,6 +109,10 @@ func connect(ctx context.Context, e env, useSim bool, orgFile string, log *slog.
 	if err != nil {
 		return nil, nil, err
 	}
+	tor, err := loadTor(e)
+	if err != nil {
+		return nil, nil, err
+	}
 	if useSim || orgFile != "" {
 		var fx *oktasim.Fixture
 		if orgFile != "" {
@@ -122,6 +126,10 @@ func connect(ctx context.Context, e env, useSim bool, orgFile string, log *slog.
 			return nil, nil, err
 		}
 		sim.Client.Detect = detectConfig(countries, tc)
+		if sim.Client.Detect.TorExits, err = startTor(ctx, tor, true, log); err != nil {
+			sim.Close()
+			return nil, nil, err
+		}
 		c, err := okta.New(sim.Client)
 		if err != nil {
 			sim.Close()
@@ -135,6 +143,9 @@ func connect(ctx context.Context, e env, useSim bool, orgFile string, log *slog.
 	}
 	cfg.Logger = log
 	cfg.Detect = detectConfig(countries, tc)
+	if cfg.Detect.TorExits, err = startTor(ctx, tor, false, log); err != nil {
+		return nil, nil, err
+	}
 	c, err := okta.New(cfg)
 	if err != nil {
 		return nil, nil, err

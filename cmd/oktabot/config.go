@@ -183,6 +183,8 @@ type botConfig struct {
 
 	// Time is the team's zone and office hours (OKTABOT_TZ…).
 	Time timeConfig
+	// Tor is where the Tor exit list comes from (OKTABOT_TOR_EXITS).
+	Tor torConfig
 }
 
 var (
@@ -236,6 +238,9 @@ func loadBot(e env) (botConfig, error) {
 
 	// The team's time zone and office hours.
 	if c.Time, err = loadTime(e); err != nil {
+		return c, err
+	}
+	if c.Tor, err = loadTor(e); err != nil {
 		return c, err
 	}
 	return c, nil

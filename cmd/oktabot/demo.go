@@ -62,6 +62,13 @@ func cmdDemo(ctx context.Context, args []string, io stdio, e env) error {
 		return err
 	}
 	sim.Client.Detect = detectConfig(nil, tc)
+	tor, err := loadTor(e)
+	if err != nil {
+		return err
+	}
+	if sim.Client.Detect.TorExits, err = startTor(ctx, tor, true, log); err != nil {
+		return err
+	}
 	met := newMetrics()
 	sim.Client.Observer = met
 	dir, err := okta.New(sim.Client)

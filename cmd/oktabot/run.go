@@ -39,6 +39,9 @@ func cmdRun(ctx context.Context, _ []string, io stdio, e env) error {
 	met := newMetrics()
 	oc.Observer = met
 	oc.Detect = detectConfig(bc.Countries, bc.Time)
+	if oc.Detect.TorExits, err = startTor(ctx, bc.Tor, false, log); err != nil {
+		return err
+	}
 	dir, err := okta.New(oc)
 	if err != nil {
 		return err
