@@ -242,3 +242,19 @@ func channelLinks(ids []string) string {
 }
 
 var channelIDPattern = regexp.MustCompile(`^[CG][A-Z0-9]{2,20}$`)
+
+// AskedBy heads an answer posted to the channel with who asked what:
+// "@ana asked `/okta investigate john@company.com`". user is a Slack user
+// id; command is shown as code, escaped. A message already at the block
+// limit is returned as it is.
+func AskedBy(m Message, user, command string) Message {
+	if len(m.Blocks) >= MaxBlocks {
+		return m
+	}
+	line := person(user, 80) + " asked " + code(strings.Join(strings.Fields(sanitize(command)), " "), 300)
+	out := Message{Text: m.Text, Blocks: append([]slack.Block{contextBlock("asked", line)}, m.Blocks...)}
+	if Validate(out) != nil {
+		return m
+	}
+	return out
+}

@@ -87,7 +87,7 @@ func BenchmarkAck(b *testing.B) {
 func answers(fake *slackfake.Server) int {
 	n := 0
 	for _, m := range fake.Messages() {
-		if m.Method == "response_url" && m.ReplaceOriginal && has(m, "john@company.com") {
+		if isAnswer(m) && has(m, "john@company.com") {
 			n++
 		}
 	}

@@ -146,7 +146,7 @@ func TestBadInputMarkupNeverPings(t *testing.T) {
 		n := len(h.slack.Messages())
 		h.slash(analyst, secChannel, text)
 		h.answerAfter(n, "an answer to "+text, func(m slackfake.Message) bool {
-			return m.Method != "ack" || m.Ephemeral
+			return m.Method != "ack" || !has(m, "Looking that up")
 		})
 	}
 	if _, err := h.slack.Mention(h.waitCtx(5*time.Second), slackfake.Mention{UserID: analyst, ChannelID: secChannel, Text: "user " + markup}); err != nil {

@@ -18,14 +18,14 @@ func TestSlashUserDetails(t *testing.T) {
 	if err != nil {
 		t.Fatalf("WaitAck: %v", err)
 	}
-	if !strings.Contains(string(ack.Payload), "Looking that up") {
-		t.Errorf("ack payload = %s, want the ⏳ reply", ack.Payload)
+	if !strings.Contains(string(ack.Payload), "Looking that up") || !strings.Contains(string(ack.Payload), `"response_type":"ephemeral"`) {
+		t.Errorf("ack payload = %s, want the ⏳ reply to the asker alone", ack.Payload)
 	}
 	m := h.answer("the user card", func(m slackfake.Message) bool {
-		return m.Method == "response_url" && m.ReplaceOriginal && has(m, "john@company.com")
+		return isAnswer(m) && has(m, "john@company.com")
 	})
-	if m.Ephemeral || m.ResponseType != "in_channel" {
-		t.Errorf("answer is ephemeral=%v response_type=%q, want it in the channel", m.Ephemeral, m.ResponseType)
+	if !has(m, "<@"+analyst+"> asked `/okta user john@company.com`") {
+		t.Errorf("the answer does not say who asked what:\n%s", m.Blocks)
 	}
 	for _, want := range []string{"John", "ACTIVE"} {
 		if !has(m, want) {
@@ -88,7 +88,7 @@ func TestAckDoesNotWaitForOkta(t *testing.T) {
 	if ack.Latency() > 100*time.Millisecond {
 		t.Errorf("ack took %v with a 2s Okta, want < 100ms", ack.Latency())
 	}
-	h.answer("the slow answer", func(m slackfake.Message) bool { return m.Method == "response_url" && has(m, "john@company.com") })
+	h.answer("the slow answer", func(m slackfake.Message) bool { return isAnswer(m) && has(m, "john@company.com") })
 }
 
 func TestFiftyCommandsAtOnce(t *testing.T) {
@@ -113,7 +113,7 @@ func TestFiftyCommandsAtOnce(t *testing.T) {
 	for {
 		answered := 0
 		for _, m := range h.slack.Messages() {
-			if m.Method == "response_url" && m.ReplaceOriginal && has(m, "john@company.com") {
+			if isAnswer(m) && has(m, "john@company.com") {
 				answered++
 			}
 		}
@@ -139,7 +139,7 @@ func TestReconnectAfterDisconnect(t *testing.T) {
 		t.Errorf("apps.connections.open called %d times, want ≥ 2", n)
 	}
 	h.slash(analyst, secChannel, "user john@company.com")
-	h.answer("an answer after reconnecting", func(m slackfake.Message) bool { return m.Method == "response_url" && has(m, "john@company.com") })
+	h.answer("an answer after reconnecting", func(m slackfake.Message) bool { return isAnswer(m) && has(m, "john@company.com") })
 }
 
 func TestRetriedEventAnsweredOnce(t *testing.T) {
@@ -187,7 +187,7 @@ func TestBadInputGetsPrivateAnswer(t *testing.T) {
 func TestMarkupNotEchoed(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.slash(analyst, secChannel, "user <!channel>")
-	m := h.answer("the not-found answer", func(m slackfake.Message) bool { return m.Ephemeral })
+	m := h.answer("the not-found answer", func(m slackfake.Message) bool { return m.Ephemeral && m.Method != "ack" })
 	if !has(m, "no such user") && !has(m, "not") {
 		t.Errorf("answer = %s", m.Text)
 	}
@@ -201,7 +201,7 @@ func TestMarkupNotEchoed(t *testing.T) {
 func TestPagingAndExport(t *testing.T) {
 	h := newHarness(t, harnessOpts{fixture: bigOrg(1000)})
 	h.slash(analyst, secChannel, "users dept")
-	first := h.answer("page 1", func(m slackfake.Message) bool { return m.Method == "response_url" && has(m, "Page 1 of") })
+	first := h.answer("page 1", func(m slackfake.Message) bool { return isAnswer(m) && has(m, "Page 1 of") })
 	if !has(first, "user0000@company.com") || has(first, "user0999@company.com") {
 		t.Errorf("page 1 should show the first users only")
 	}
@@ -213,7 +213,7 @@ func TestPagingAndExport(t *testing.T) {
 	if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: analyst, ChannelID: secChannel, MessageTS: cur.TS, ActionID: blocks.ActionNext}); err != nil {
 		t.Fatal(err)
 	}
-	h.answer("page 2", func(m slackfake.Message) bool { return m.Method == "response_url" && has(m, "Page 2 of") })
+	h.answer("page 2", func(m slackfake.Message) bool { return m.Method == "chat.update" && has(m, "Page 2 of") })
 
 	if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: analyst, ChannelID: secChannel, MessageTS: cur.TS, ActionID: blocks.ActionExport, BlockID: blockOf(t, first, blocks.ActionExport), Value: bs[blocks.ActionExport]}); err != nil {
 		t.Fatal(err)
@@ -260,7 +260,7 @@ func TestMentionOfPersonResolvedByEmail(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.slash(analyst, secChannel, "user <@U0JOHN>")
 	h.answer("john's card", func(m slackfake.Message) bool {
-		return m.Method == "response_url" && m.ReplaceOriginal && has(m, "John Smith")
+		return isAnswer(m) && has(m, "John Smith")
 	})
 	h.slash(analyst, secChannel, "user <@U0NOEMAIL>")
 	h.answer("the refusal", func(m slackfake.Message) bool { return m.Ephemeral && has(m, "no email") })

@@ -20,7 +20,7 @@ func TestProposalDetailsModal(t *testing.T) {
 		t.Errorf("the card shows the blast radius; it belongs behind Details")
 	}
 	h.click(approver, m, blocks.ActionDetails)
-	v := h.waitView(0)
+	v := waitView(t, h, 0)
 	body := unescapeJSON(v.View)
 	for _, want := range []string{"Blast radius", "app assignments", "History", "requested", id} {
 		if !strings.Contains(body, want) {
@@ -40,20 +40,5 @@ func TestProposalDetailsModal(t *testing.T) {
 	})
 	if n := len(h.slack.Views()); n != 1 {
 		t.Errorf("%d views after a Details click from another channel, want still 1", n)
-	}
-}
-
-// waitView waits for the view after the first n and returns it.
-func (h *harness) waitView(n int) slackfake.View {
-	h.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if vs := h.slack.Views(); len(vs) > n {
-			return vs[n]
-		}
-		if time.Now().After(deadline) {
-			h.t.Fatalf("no modal opened; messages:\n%s", dump(h.slack.Messages()))
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -39,7 +39,7 @@ func TestFaultSocketDroppedMidCommand(t *testing.T) {
 			t.Fatalf("no reconnect after the drop: %v", err)
 		}
 		card := func(m slackfake.Message) bool {
-			return m.Method == "response_url" && m.ReplaceOriginal && has(m, "john@company.com")
+			return isAnswer(m) && has(m, "john@company.com")
 		}
 		h.answer("the user card after the drop", card)
 		time.Sleep(300 * time.Millisecond) // a second answer would come as fast

@@ -219,6 +219,10 @@ func unescapeJSON(b []byte) string {
 	return strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(string(b))
 }
 
+// isAnswer reports an answer posted to the channel (a slash command's or a
+// mention's): not ephemeral, not an update.
+func isAnswer(m slackfake.Message) bool { return m.Method == "chat.postMessage" && !m.Ephemeral }
+
 // has reports whether a message's text or blocks contain s.
 func has(m slackfake.Message, s string) bool {
 	return strings.Contains(m.Text, s) || strings.Contains(unescapeJSON(m.Blocks), s)

@@ -28,7 +28,8 @@ func (b *Bot) onInteractive(evt socketmode.Event) {
 	if channel == "" {
 		channel = cb.Container.ChannelID
 	}
-	o := origin{via: "click", channel: channel, user: cb.User.ID, responseURL: cb.ResponseURL, messageTS: cb.Container.MessageTs}
+	o := origin{via: "click", channel: channel, user: cb.User.ID, responseURL: cb.ResponseURL,
+		messageTS: cb.Container.MessageTs, threadTS: cb.Container.ThreadTs, ephemeral: cb.Container.IsEphemeral}
 	act := cb.ActionCallback.BlockActions[0]
 	if !b.allowed(channel) {
 		b.spawn("refusal", func(ctx context.Context) {

@@ -17,7 +17,7 @@ func TestInvestigateProposesAndApproveSuspends(t *testing.T) {
 	h := approvalHarness(t, nil)
 	h.slash(analyst, secChannel, "investigate john@company.com")
 	h.answer("the investigation", func(m slackfake.Message) bool {
-		return m.Method == "response_url" && m.ReplaceOriginal && has(m, "185.220.101.1")
+		return isAnswer(m) && has(m, "185.220.101.1")
 	})
 	prop := h.answer("the proposal message", func(m slackfake.Message) bool {
 		return m.Method == "chat.postMessage" && has(m, blocks.ActionApprove) && has(m, "Suspend")

@@ -56,10 +56,10 @@ func (b *Bot) scanMFA(ctx context.Context, o origin, s MFAScanner, refresh bool)
 	start := b.cfg.Now().In(tz)
 	channel, ts := o.channel, o.messageTS
 	if o.via != "click" || ts == "" {
-		if o.via == "slash" && o.responseURL != "" {
-			_ = b.respond(ctx, o.responseURL, &slack.WebhookMessage{DeleteOriginal: true})
-		}
 		m := blocks.MFAProgress(0, 0, start, start)
+		if o.via == "slash" {
+			m = blocks.AskedBy(m, o.user, "/okta "+o.command)
+		}
 		opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
 		if o.threadTS != "" {
 			opts = append(opts, slack.MsgOptionTS(o.threadTS))

@@ -27,7 +27,7 @@ func TestLogsNextKeepsWindow(t *testing.T) {
 	}
 	h := newHarness(t, harnessOpts{fixture: fx})
 	h.slash(analyst, secChannel, "logs 24h")
-	first := h.answer("page 1", func(m slackfake.Message) bool { return m.Method == "response_url" && has(m, "Page 1 of 3") })
+	first := h.answer("page 1", func(m slackfake.Message) bool { return isAnswer(m) && has(m, "Page 1 of 3") })
 	if !has(first, "Old event 01") || !has(first, "Old event 10") || has(first, "Old event 11") {
 		t.Fatalf("page 1 should show the 10 newest events: %s", first.Blocks)
 	}
@@ -52,7 +52,7 @@ func TestLogsNextKeepsWindow(t *testing.T) {
 	if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: analyst, ChannelID: secChannel, MessageTS: cur.TS, ActionID: blocks.ActionNext}); err != nil {
 		t.Fatal(err)
 	}
-	second := h.answerAfter(n, "page 2", func(m slackfake.Message) bool { return m.Method == "response_url" && has(m, "Page 2 of") })
+	second := h.answerAfter(n, "page 2", func(m slackfake.Message) bool { return m.Method == "chat.update" && has(m, "Page 2 of") })
 	if !has(second, "Page 2 of 3") || has(second, "New event") {
 		t.Errorf("page 2 should be one of the original 30 events: %s", second.Blocks)
 	}

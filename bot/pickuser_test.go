@@ -16,7 +16,7 @@ func TestFailedLoginsOfFirstName(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	h.slash(analyst, secChannel, "failed-logins 3d user:john")
 	m := h.answer("the failed logins", func(m slackfake.Message) bool {
-		return m.Method == "response_url" && m.ReplaceOriginal && !has(m, "Looking")
+		return isAnswer(m) && !has(m, "Looking")
 	})
 	if !has(m, "john@company.com") || has(m, "✅") || has(m, ":white_check_mark:") {
 		t.Errorf("answer %q, want john@company.com's failed sign-ins and no check mark", m.Text)
@@ -114,7 +114,7 @@ func TestUncheckedNameIsNoAllClear(t *testing.T) {
 	h := newHarness(t, harnessOpts{scopes: []string{"okta.logs.read"}})
 	h.slash(analyst, secChannel, "failed-logins 3d user:john")
 	m := h.answer("the failed logins", func(m slackfake.Message) bool {
-		return m.Method == "response_url" && m.ReplaceOriginal && !has(m, "Looking")
+		return isAnswer(m) && !has(m, "Looking")
 	})
 	if !has(m, "could not check") || has(m, "✅") || has(m, ":white_check_mark:") {
 		t.Errorf("answer %q %s, want the name could not be checked and no check mark", m.Text, m.Blocks)

@@ -51,7 +51,7 @@ func (b *Bot) proposeFindings(ctx context.Context, o origin, res intents.Result)
 		byUser[a.User.ID] = append(byUser[a.User.ID], p)
 	}
 	for _, u := range order {
-		b.post(ctx, o, byUser[u], true)
+		b.post(ctx, o, byUser[u])
 	}
 }
 
@@ -60,7 +60,7 @@ const maxFindingProposals = 3
 
 func (b *Bot) proposeFrom(ctx context.Context, o origin, in intents.Intent, undoOf string, from *intents.Action) {
 	if p, ok := b.create(ctx, o, in, undoOf, from); ok {
-		b.post(ctx, o, []intents.Proposal{p}, from != nil)
+		b.post(ctx, o, []intents.Proposal{p})
 	}
 }
 
@@ -107,13 +107,9 @@ func (b *Bot) create(ctx context.Context, o origin, in intents.Intent, undoOf st
 }
 
 // post shows proposals created together in one message and records where
-// it is. fromFindings says an investigation made them (its answer stays;
-// a typed request's "⏳" goes).
-func (b *Bot) post(ctx context.Context, o origin, ps []intents.Proposal, fromFindings bool) {
+// it is.
+func (b *Bot) post(ctx context.Context, o origin, ps []intents.Proposal) {
 	m := blocks.ProposalGroup(ps, blocks.ProposalOptions{TZ: b.orgZone(), Now: b.cfg.Now()})
-	if o.via == "slash" && o.responseURL != "" && !fromFindings {
-		_ = b.respond(ctx, o.responseURL, &slack.WebhookMessage{DeleteOriginal: true})
-	}
 	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
 	if o.threadTS != "" {
 		opts = append(opts, slack.MsgOptionTS(o.threadTS))

@@ -12,43 +12,67 @@ import (
 
 // origin is where a request came from, and so where its answer goes.
 type origin struct {
-	via         string // "slash", "mention", "dm", "click"
+	via         string // "slash", "mention", "dm", "click", "modal"
 	channel     string
 	user        string
-	threadTS    string // mentions: the thread to answer in
+	threadTS    string // mentions: the thread to answer in; clicks: the clicked message's thread
 	responseURL string // slash commands and clicks
 	messageTS   string // clicks: the message clicked
+	ephemeral   bool   // clicks: the clicked message is ephemeral
+	command     string // slash commands: the text after /okta
 }
 
-// answer posts m where people expect it: a slash command's "⏳" reply is
-// replaced, a mention is answered in its thread, a click replaces the
-// clicked message.
+// answer posts m where people expect it; see answerTS.
 func (b *Bot) answer(ctx context.Context, o origin, m blocks.Message) error {
-	switch o.via {
-	case "slash", "click":
-		return b.respond(ctx, o.responseURL, &slack.WebhookMessage{
-			ResponseType:    slack.ResponseTypeInChannel,
+	_, err := b.answerTS(ctx, o, m)
+	return err
+}
+
+// answerTS posts m where people expect it and returns its ts ("" when
+// Slack does not say): a slash command's answer is a channel message
+// headed by who asked what (a slash command's response_url cannot
+// reliably replace its own reply, so the "⏳" ack is ephemeral and the
+// answer is posted anew); a click updates the clicked message (through
+// its response_url when that message is ephemeral); a mention is answered
+// in its thread.
+func (b *Bot) answerTS(ctx context.Context, o origin, m blocks.Message) (string, error) {
+	opts := func(m blocks.Message) []slack.MsgOption {
+		return []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
+	}
+	switch {
+	case o.via == "slash":
+		m = blocks.AskedBy(m, o.user, "/okta "+o.command)
+		_, ts, err := b.api.PostMessageContext(ctx, o.channel, opts(m)...)
+		if err != nil {
+			return "", fmt.Errorf("bot: chat.postMessage: %w", err)
+		}
+		return ts, nil
+	case o.via == "click" && o.messageTS != "" && !o.ephemeral:
+		if _, _, _, err := b.api.UpdateMessageContext(ctx, o.channel, o.messageTS, opts(m)...); err != nil {
+			return "", fmt.Errorf("bot: chat.update: %w", err)
+		}
+		return o.messageTS, nil
+	case o.via == "click":
+		return "", b.respond(ctx, o.responseURL, &slack.WebhookMessage{
+			ResponseType:    slack.ResponseTypeEphemeral,
 			ReplaceOriginal: true,
 			Text:            m.Text,
 			Blocks:          &slack.Blocks{BlockSet: m.Blocks},
 		})
 	default:
-		_, _, err := b.api.PostMessageContext(ctx, o.channel,
-			slack.MsgOptionText(m.Text, false),
-			slack.MsgOptionBlocks(m.Blocks...),
-			slack.MsgOptionTS(o.threadTS))
+		_, ts, err := b.api.PostMessageContext(ctx, o.channel, append(opts(m), slack.MsgOptionTS(o.threadTS))...)
 		if err != nil {
-			return fmt.Errorf("bot: chat.postMessage: %w", err)
+			return "", fmt.Errorf("bot: chat.postMessage: %w", err)
 		}
-		return nil
+		return ts, nil
 	}
 }
 
-// tell sends m to the asker alone.
+// tell sends m to the asker alone: through the response_url of a slash
+// command, else as an ephemeral message (in the thread when there is
+// one).
 func (b *Bot) tell(ctx context.Context, o origin, m blocks.Message) error {
 	if o.via == "slash" && o.responseURL != "" {
-		// Remove the "⏳" reply, then answer privately.
-		_ = b.respond(ctx, o.responseURL, &slack.WebhookMessage{DeleteOriginal: true})
 		return b.respond(ctx, o.responseURL, &slack.WebhookMessage{
 			ResponseType: slack.ResponseTypeEphemeral,
 			Text:         m.Text,

@@ -29,7 +29,7 @@ func (b *Bot) onSlash(evt socketmode.Event) {
 		b.ack(evt.Request, nil)
 		return
 	}
-	o := origin{via: "slash", channel: cmd.ChannelID, user: cmd.UserID, responseURL: cmd.ResponseURL}
+	o := origin{via: "slash", channel: cmd.ChannelID, user: cmd.UserID, responseURL: cmd.ResponseURL, command: cmd.Text}
 	if !b.allowed(cmd.ChannelID) {
 		b.ackPrivately(evt.Request, b.notHere())
 		return
@@ -60,8 +60,10 @@ func (b *Bot) onSlash(evt socketmode.Event) {
 		})
 		return
 	}
+	// The ack is the asker's alone: the answer is posted to the channel on
+	// its own (see answerTS).
 	w := blocks.Working("")
-	b.ack(evt.Request, ackPayload{ResponseType: slack.ResponseTypeInChannel, Text: w.Text, Blocks: w.Blocks})
+	b.ack(evt.Request, ackPayload{ResponseType: slack.ResponseTypeEphemeral, Text: w.Text, Blocks: w.Blocks})
 	b.spawn(string(in.Kind), func(ctx context.Context) { b.serve(ctx, o, in) })
 }
 

@@ -91,10 +91,23 @@ func (s *Server) handleResponseURL(w http.ResponseWriter, r *http.Request) {
 }
 
 // respond applies one response_url post.
+//
+// A slash command's response_url does not reliably replace or delete the
+// command's own reply in real Slack (Slack staff advise chat.update
+// instead), so here it never does: replace_original posts a new message
+// and delete_original changes nothing, and a bot that relies on either
+// leaves its "⏳" in the channel. Interactions' response URLs act on the
+// clicked message.
 func (s *Server) respond(ru *responseURL, body responseBody) error {
 	m := Message{
 		Method: "response_url", Channel: ru.channel, ThreadTS: body.ThreadTS,
 		ResponseType: body.ResponseType, ReplaceOriginal: body.ReplaceOriginal, DeleteOriginal: body.DeleteOriginal,
+	}
+	if ru.kind == "commands" && body.DeleteOriginal {
+		s.mu.Lock()
+		ru.uses++
+		s.mu.Unlock()
+		return nil
 	}
 	if body.DeleteOriginal {
 		s.mu.Lock()
@@ -122,16 +135,13 @@ func (s *Server) respond(ru *responseURL, body responseBody) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ru.uses++
-	if body.ReplaceOriginal && ru.originTS != "" {
+	if body.ReplaceOriginal && ru.originTS != "" && ru.kind != "commands" {
 		m.TS, m.Ephemeral = ru.originTS, ru.originEphemeral
 		if st, ok := s.store[storeKey(ru.channel, ru.originTS)]; ok && m.ThreadTS == "" {
 			m.ThreadTS = st.msg.ThreadTS
 		}
 	} else {
 		m.TS, m.Ephemeral = s.nextTSLocked(), body.ResponseType != "in_channel"
-		if ru.kind == "commands" {
-			ru.originTS, ru.originEphemeral = m.TS, m.Ephemeral
-		}
 	}
 	if m.Ephemeral {
 		m.User = ru.user

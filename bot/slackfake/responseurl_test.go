@@ -56,7 +56,9 @@ func TestResponseURLSlashCommand(t *testing.T) {
 		t.Fatalf("WaitMessage(ack): %v", err)
 	}
 
-	// Use 1: replace the ⏳ reply.
+	// Use 1: replace_original on a command's response_url does not touch
+	// the ⏳ reply: it is a new ephemeral message (Slack's documented
+	// advice is chat.update).
 	if _, _, err := h.api.PostMessageContext(ctx, "", slack.MsgOptionReplaceOriginal(cmd.ResponseURL), slack.MsgOptionText("alice: ACTIVE", false)); err != nil {
 		t.Fatalf("replace_original via %s: %v", cmd.ResponseURL, err)
 	}
@@ -77,21 +79,32 @@ func TestResponseURLSlashCommand(t *testing.T) {
 		t.Fatalf("Messages() has %d messages, want 3: %+v", len(msgs), msgs)
 	}
 	want := []Message{
-		{Method: "response_url", Channel: "C1", TS: first.TS, User: "U1", Text: "alice: ACTIVE", Ephemeral: true, ReplaceOriginal: true},
+		{Method: "response_url", Channel: "C1", TS: msgs[1].TS, User: "U1", Text: "alice: ACTIVE", Ephemeral: true, ReplaceOriginal: true},
 		{Method: "response_url", Channel: "C1", TS: msgs[2].TS, Text: "shared", ResponseType: "in_channel"},
 	}
 	if diff := cmp.Diff(want, msgs[1:]); diff != "" {
 		t.Errorf("response_url messages (-want +got):\n%s", diff)
 	}
-	if cur, ok := h.fake.Current("C1", first.TS); !ok || cur.Text != "alice: ACTIVE" {
-		t.Errorf("Current(C1, %s) = %+v, %v; want the replaced reply", first.TS, cur, ok)
+	if msgs[1].TS == first.TS {
+		t.Errorf("replace_original on a slash command's response_url replaced the ack %s", first.TS)
+	}
+	if cur, ok := h.fake.Current("C1", first.TS); !ok || cur.Text != "⏳" {
+		t.Errorf("Current(C1, %s) = %+v, %v; want the ⏳ ack untouched", first.TS, cur, ok)
 	}
 	if rej := h.fake.Rejections(); len(rej) != 1 || rej[0].Method != "response_url" || rej[0].Error != "invalid_blocks" {
 		t.Errorf("Rejections() = %+v, want one invalid_blocks from response_url", rej)
 	}
 
-	// Uses 3..5 succeed, the 6th is refused.
-	for i := 3; i <= ResponseURLUses; i++ {
+	// Use 3: delete_original leaves the ack too.
+	if status, code := postRaw(t, ctx, cmd.ResponseURL, map[string]any{"delete_original": true}); status != http.StatusOK {
+		t.Fatalf("delete_original via %s: %d %s", cmd.ResponseURL, status, code)
+	}
+	if cur, ok := h.fake.Current("C1", first.TS); !ok || cur.Text != "⏳" {
+		t.Errorf("after delete_original Current(C1, %s) = %+v, %v; want the ⏳ ack untouched", first.TS, cur, ok)
+	}
+
+	// Uses 4..5 succeed, the 6th is refused.
+	for i := 4; i <= ResponseURLUses; i++ {
 		if status, code := postRaw(t, ctx, cmd.ResponseURL, map[string]any{"text": "more"}); status != http.StatusOK {
 			t.Fatalf("use %d of %s: %d %s", i, cmd.ResponseURL, status, code)
 		}

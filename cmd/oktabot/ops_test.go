@@ -60,7 +60,7 @@ func TestRunServesSlackAndMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := fake.WaitMessage(wctx, func(m slackfake.Message) bool {
-		return m.Method == "response_url" && strings.Contains(m.Text, "john@company.com")
+		return m.Method == "chat.postMessage" && strings.Contains(m.Text, "john@company.com")
 	}); err != nil {
 		t.Fatalf("no answer: %v", err)
 	}
