@@ -127,6 +127,7 @@ func (r *prender) render() Message {
 		summary = actionTitle(a, r.mdName)
 	}
 	blocks = append(blocks, section("summary", ":lock_with_ink_pen: "+bold(summary)))
+	blocks = append(blocks, warning(pv, r.c.long)...)
 	blocks = append(blocks, fieldsSection("targets", "", r.targetFields()))
 	if s := bulletList("*Blast radius*", pv.Impact, r.c.lines, r.c.item); s != "" {
 		blocks = append(blocks, section("impact", s))
