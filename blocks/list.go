@@ -14,6 +14,9 @@ type list struct {
 	n         int
 	row       func(i int) string // mrkdwn, one or two lines
 	empty     string             // mrkdwn
+	// act, when set, is a row's action button, or nil; the buttons of a
+	// page's rows share one actions block.
+	act func(i int) slack.BlockElement
 }
 
 // pageOf clamps the requested page and returns it with the page count and
@@ -77,10 +80,31 @@ func (rc *rctx) listBlocks(l list) ([]slack.Block, string) {
 		blocks = append(blocks, contextBlock("truncated", note))
 		summary += ", truncated"
 	}
+	if a := rowActions(l, from, to); a != nil {
+		blocks = append(blocks, a)
+	}
 	if a := rc.pager(page, pages); a != nil {
 		blocks = append(blocks, a)
 	}
 	return blocks, summary
+}
+
+// rowActions is the actions block of the buttons of rows [from, to), at
+// most MaxActionElements; nil when there are none.
+func rowActions(l list, from, to int) *slack.ActionBlock {
+	if l.act == nil {
+		return nil
+	}
+	var els []slack.BlockElement
+	for i := from; i < to && len(els) < MaxActionElements; i++ {
+		if b := l.act(i); b != nil {
+			els = append(els, b)
+		}
+	}
+	if len(els) == 0 {
+		return nil
+	}
+	return slack.NewActionBlock("row_actions", els...)
 }
 
 // pager is the actions block of a list: ◀ Prev and ▶ Next where there is

@@ -11,7 +11,11 @@ import (
 )
 
 func TestPlainPagedListChoices(t *testing.T) {
-	r := intents.Result{Intent: intents.Intent{Kind: intents.ListUsers, Status: "ACTIVE"}, Users: manyUsers(40)}
+	us := manyUsers(40)
+	for i := range us {
+		us[i].Status = "ACTIVE" // as asked: no row carries a button of its own
+	}
+	r := intents.Result{Intent: intents.Intent{Kind: intents.ListUsers, Status: "ACTIVE"}, Users: us}
 	text, choices := Plain(Result(r, Options{Page: 2}))
 	if !strings.Contains(text, "[1] ◀ Prev  [2] ▶ Next  [3] Export CSV") {
 		t.Errorf("Plain(page 2) has no numbered choices line:\n%s", text)

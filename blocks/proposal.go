@@ -130,6 +130,7 @@ func (r *prender) render() Message {
 		summary = actionTitle(a, r.mdName)
 	}
 	blocks = append(blocks, section("summary", ":lock_with_ink_pen: "+bold(summary)))
+	blocks = append(blocks, warning(pv, r.c.long)...)
 	blocks = append(blocks, fieldsSection("targets", "", r.targetFields()))
 	if s := bulletList("*Blast radius*", pv.Impact, r.c.lines, r.c.item); s != "" {
 		blocks = append(blocks, section("impact", s))
@@ -551,6 +552,10 @@ func actionTitle(a intents.Action, show func(name, id string) string) string {
 		return two("Unlock", u, "", "")
 	case intents.ResetFactors:
 		return two("Reset the MFA factors of", u, "", "")
+	case intents.ExpirePassword:
+		return two("Expire the password of", u, "", "")
+	case intents.ResetPassword:
+		return two("Reset the password of", u, "", "")
 	case intents.CreateGroup:
 		return two("Create group", g, "", "")
 	case intents.UpdateGroup:

@@ -77,6 +77,7 @@ func (g *groupRender) render() Message {
 	if s := g.why(); s != "" {
 		blocks = append(blocks, section("why", s))
 	}
+	blocks = append(blocks, g.warnings()...)
 	if len(g.cards) == 1 {
 		status, _ := r.status()
 		blocks = append(blocks, contextBlock("meta", r.meta()...), section("status", status))
@@ -194,6 +195,27 @@ func (g *groupRender) why() string {
 	return strings.Join(lines, "\n")
 }
 
+// warnings are the actions' warnings (what the action leaves open), each
+// naming the companion actions the card does not already hold.
+func (g *groupRender) warnings() []slack.Block {
+	held := map[intents.Kind]bool{}
+	for _, c := range g.cards {
+		held[c.p.Preview.Action.Kind] = true
+	}
+	var out []slack.Block
+	for i, c := range g.cards {
+		pv := c.p.Preview
+		pv.Companions = slices.DeleteFunc(slices.Clone(pv.Companions), func(k intents.Kind) bool { return held[k] })
+		for _, b := range warning(pv, c.c.long) {
+			if sb, ok := b.(*slack.SectionBlock); ok && i > 0 {
+				sb.BlockID = fmt.Sprintf("warning_%d", i+1)
+			}
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
 // maxCardFacts bounds a card's evidence bullets.
 const maxCardFacts = 5
 
@@ -307,6 +329,10 @@ func shortVerb(k intents.Kind) string {
 		return "reset MFA factors"
 	case intents.UnlockUser:
 		return "unlock"
+	case intents.ExpirePassword:
+		return "expire password"
+	case intents.ResetPassword:
+		return "reset password"
 	}
 	return strings.ReplaceAll(string(k), "_", " ")
 }

@@ -1,6 +1,7 @@
 package blocks
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -43,6 +44,12 @@ func (rc *rctx) users() list {
 			seen = "signed in " + rc.when(u.LastLogin)
 		}
 		return joinNonEmpty(" · ", statusEmoji(u.Status)+" "+bold(name), login, email, role, seen)
+	}, act: func(i int) slack.BlockElement {
+		// A list offers only what a row's status calls for: Unlock.
+		if u := us[i]; strings.EqualFold(u.Status, "LOCKED_OUT") {
+			return userActButton(i, intents.UnlockUser, u, "Unlock "+plainText(orID(u.Login, u.ID), 60))
+		}
+		return nil
 	}}
 }
 
@@ -89,6 +96,9 @@ func (rc *rctx) profile() Message {
 		apps[i] = a.Label
 	}
 	blocks = append(blocks, section("apps", "*Applications ("+count(len(apps))+")*\n"+rc.inline(apps, "No applications.")))
+	if a := cardActions(p); a != nil {
+		blocks = append(blocks, a)
+	}
 
 	who := u.Name()
 	if u.Login != "" && u.Login != who {
@@ -217,4 +227,133 @@ func since(rc *rctx, t time.Time) string {
 		return ""
 	}
 	return "since " + rc.when(t)
+}
+
+// ActionUserAct prefixes the action buttons of user cards and user lists
+// ("user_act_0" …). Each value names one action and one user by Okta id
+// (EncodeUserAction); a click proposes the action exactly as the slash
+// command would, and changes nothing by itself.
+const ActionUserAct = "user_act"
+
+// userActLabels are the actions a user's buttons may carry, with their
+// labels. DecodeUserAction accepts these kinds and no other.
+var userActLabels = map[intents.Kind]string{
+	intents.UnlockUser:    "Unlock",
+	intents.UnsuspendUser: "Unsuspend",
+	intents.ActivateUser:  "Activate",
+	intents.SuspendUser:   "Suspend",
+	intents.ClearSessions: "Clear sessions",
+	intents.ResetFactors:  "Reset factors",
+	intents.ResetPassword: "Reset password",
+}
+
+// UserActions are the actions that fit a user as Okta has them now, most
+// urgent first: Unlock a locked-out user (or an ACTIVE one blocked from
+// new devices), Suspend, Clear sessions and Reset factors (when they have
+// some) an ACTIVE one, Unsuspend a suspended one, Reset the password of
+// one whose password is expired or under reset, Activate one who never
+// finished activation. factors < 0 means unknown (a list row): Reset
+// factors is left out.
+func UserActions(u intents.User, factors int, blocked bool) []intents.Kind {
+	var out []intents.Kind
+	withFactors := func(ks ...intents.Kind) []intents.Kind {
+		if factors > 0 {
+			ks = append(ks, intents.ResetFactors)
+		}
+		return ks
+	}
+	switch strings.ToUpper(u.Status) {
+	case "ACTIVE":
+		if blocked {
+			out = append(out, intents.UnlockUser)
+		}
+		out = append(out, withFactors(intents.SuspendUser, intents.ClearSessions)...)
+		out = append(out, intents.ResetPassword)
+	case "LOCKED_OUT":
+		out = withFactors(intents.UnlockUser, intents.ResetPassword, intents.ClearSessions)
+	case "PASSWORD_EXPIRED", "RECOVERY":
+		out = withFactors(intents.ResetPassword, intents.ClearSessions)
+	case "SUSPENDED":
+		out = []intents.Kind{intents.UnsuspendUser}
+	case "STAGED", "PROVISIONED":
+		out = []intents.Kind{intents.ActivateUser}
+	}
+	return out
+}
+
+// userActionValue is the value of a user action button.
+type userActionValue struct {
+	V int          `json:"v"`
+	K intents.Kind `json:"k"`
+	U string       `json:"u"` // the user's Okta id
+}
+
+// EncodeUserAction encodes one action on one user for a button. It fails
+// for what DecodeUserAction would refuse.
+func EncodeUserAction(k intents.Kind, userID string) (string, error) {
+	if err := checkUserAction(k, userID); err != nil {
+		return "", fmt.Errorf("blocks: encode user action: %w", err)
+	}
+	v, err := encodeButtonJSON(userActionValue{V: pageValueVersion, K: k, U: userID})
+	if err != nil {
+		return "", fmt.Errorf("blocks: encode user action: %w", err)
+	}
+	return v, nil
+}
+
+// DecodeUserAction reads a user action button's value as the request it
+// stands for. Slack hands the value back verbatim, but it is input: only
+// an action a user button may carry, on one Okta user id, is accepted.
+// Errors wrap intents.ErrInvalid.
+func DecodeUserAction(value string) (intents.Intent, error) {
+	var v userActionValue
+	if err := decodeButtonJSON(value, &v); err != nil {
+		return intents.Intent{}, fmt.Errorf("blocks: decode user action: %w", err)
+	}
+	if v.V != pageValueVersion {
+		return intents.Intent{}, fmt.Errorf("blocks: decode user action: %w: unknown version %d", intents.ErrInvalid, v.V)
+	}
+	if err := checkUserAction(v.K, v.U); err != nil {
+		return intents.Intent{}, fmt.Errorf("blocks: decode user action: %w", err)
+	}
+	return intents.Intent{Kind: v.K, User: v.U}, nil
+}
+
+// checkUserAction is the one rule for a user action button: a kind of
+// userActLabels and an Okta id (letters and digits, as Okta makes them).
+func checkUserAction(k intents.Kind, userID string) error {
+	if _, ok := userActLabels[k]; !ok {
+		return fmt.Errorf("%w: %q is not a user button's action", intents.ErrInvalid, clip(string(k), 40))
+	}
+	if userID == "" || len(userID) > 64 || strings.IndexFunc(userID, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+	}) >= 0 {
+		return fmt.Errorf("%w: %q is not an Okta user id", intents.ErrInvalid, clip(userID, 40))
+	}
+	return nil
+}
+
+// userActButton is the button of action k on u, labelled label; nil when
+// the value cannot be encoded (the action is still typed as a command).
+func userActButton(i int, k intents.Kind, u intents.User, label string) slack.BlockElement {
+	v, err := EncodeUserAction(k, u.ID)
+	if err != nil {
+		return nil
+	}
+	return button(fmt.Sprintf("%s_%d", ActionUserAct, i), label, v)
+}
+
+// cardActions is the actions block of a user card: the actions that fit
+// the user, one button each.
+func cardActions(p *intents.UserProfile) slack.Block {
+	var els []slack.BlockElement
+	for _, k := range UserActions(p.User, len(p.Factors), slices.Contains(p.Blocks, "UNKNOWN_DEVICES")) {
+		if b := userActButton(len(els), k, p.User, userActLabels[k]); b != nil {
+			els = append(els, b)
+		}
+	}
+	if len(els) == 0 {
+		return nil
+	}
+	return slack.NewActionBlock("user_actions", els...)
 }

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -160,6 +161,17 @@ func TestApprovalLoop(t *testing.T) {
 		}},
 		{"clear sessions", "clear-sessions john@company.com reason: stolen laptop", func(h *harness) error {
 			return want(h.sim.Sessions(fmt.Sprint(h.user("john@company.com")["id"])), 0)
+		}},
+		{"expire password", "expire-password john@company.com reason: reused password", func(h *harness) error {
+			id := fmt.Sprint(h.user("john@company.com")["id"])
+			return errors.Join(want(h.user("john@company.com")["status"], "PASSWORD_EXPIRED"),
+				want(h.sim.Calls("POST", "/api/v1/users/"+id+"/lifecycle/expire_password"), 1))
+		}},
+		{"reset password", "reset-password john@company.com reason: password phished", func(h *harness) error {
+			id := fmt.Sprint(h.user("john@company.com")["id"])
+			return errors.Join(want(h.user("john@company.com")["status"], "RECOVERY"),
+				want(h.sim.Calls("POST", "/api/v1/users/"+id+"/lifecycle/reset_password"), 1),
+				want(h.sim.PasswordResetEmails(id), 1))
 		}},
 		{"deactivate user", "deactivate-user john@company.com reason: left", func(h *harness) error {
 			return want(h.user("john@company.com")["status"], "DEPROVISIONED")

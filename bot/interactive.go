@@ -61,6 +61,10 @@ func (b *Bot) onInteractive(evt socketmode.Event) {
 		b.pickUser(o, act.Value)
 		return
 	}
+	if strings.HasPrefix(act.ActionID, blocks.ActionUserAct) {
+		b.userAction(o, act.Value)
+		return
+	}
 	switch blocks.BaseAction(act.ActionID) {
 	case blocks.ActionPrev, blocks.ActionNext:
 		in, page, err := blocks.DecodePageValue(act.Value)

@@ -51,8 +51,41 @@ func (b *Bot) proposeFindings(ctx context.Context, o origin, res intents.Result)
 		byUser[a.User.ID] = append(byUser[a.User.ID], p)
 	}
 	for _, u := range order {
-		b.post(ctx, o, byUser[u])
+		b.post(ctx, o, b.withCompanions(ctx, o, byUser[u]))
 	}
+}
+
+// withCompanions adds to proposals for one person the companion actions
+// their previews call for and the batch lacks (resetting factors leaves
+// the password to whoever holds it: clear sessions and reset the password
+// with it), each a proposal of its own with the same reason and evidence.
+func (b *Bot) withCompanions(ctx context.Context, o origin, ps []intents.Proposal) []intents.Proposal {
+	has := map[intents.Kind]bool{}
+	for _, p := range ps {
+		has[p.Preview.Action.Kind] = true
+	}
+	out := ps
+	for _, p := range ps {
+		a := p.Preview.Action
+		if a.User == nil || a.User.ID == "" {
+			continue
+		}
+		for _, k := range p.Preview.Companions {
+			if has[k] || !k.IsAction() {
+				continue
+			}
+			has[k] = true
+			from := intents.Action{Confidence: a.Confidence, Evidence: a.Evidence, Facts: a.Facts}
+			in := intents.Intent{Kind: k, User: a.User.ID, Reason: a.Reason}
+			if in.Reason == "" {
+				in.Reason = "proposed with: " + string(a.Kind)
+			}
+			if c, ok := b.create(ctx, o, in, "", &from); ok {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 // maxFindingProposals bounds the proposals one investigation posts.
@@ -60,7 +93,7 @@ const maxFindingProposals = 3
 
 func (b *Bot) proposeFrom(ctx context.Context, o origin, in intents.Intent, undoOf string, from *intents.Action) {
 	if p, ok := b.create(ctx, o, in, undoOf, from); ok {
-		b.post(ctx, o, []intents.Proposal{p})
+		b.post(ctx, o, b.withCompanions(ctx, o, []intents.Proposal{p}))
 	}
 }
 

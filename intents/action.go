@@ -65,6 +65,15 @@ type Preview struct {
 	// token lacks it.
 	Scope   string `json:"scope"`
 	Granted bool   `json:"granted"`
+	// Warning is what an approver must weigh that the summary does not
+	// say: a risk the action leaves open ("whoever holds the password can
+	// then enroll a new factor"). "" when there is none.
+	Warning string `json:"warning,omitempty"`
+	// Companions are the actions on the same target that close what
+	// Warning leaves open, in the order to propose them (reset_factors:
+	// clear_sessions, reset_password). Each is a proposal of its own,
+	// approved on its own; none runs because this one does.
+	Companions []Kind `json:"companions,omitempty"`
 }
 
 // ActionOutcome is what an executed action did.

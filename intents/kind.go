@@ -51,6 +51,8 @@ const (
 	DeactivateUser Kind = "deactivate_user"
 	UnlockUser     Kind = "unlock_user"
 	ResetFactors   Kind = "reset_factors"
+	ExpirePassword Kind = "expire_password"
+	ResetPassword  Kind = "reset_password"
 
 	CreateGroup       Kind = "create_group"
 	UpdateGroup       Kind = "update_group"
@@ -196,6 +198,8 @@ var Catalogue = []KindInfo{
 	{Kind: DeactivateUser, Area: AreaUserActions, Verbs: []string{"deactivate-user", "deprovision"}, Summary: "Deactivate a user (→ DEPROVISIONED): removes app access", Positional: []Arg{ArgUser}, Required: []Arg{ArgUser}, Optional: []Arg{ArgReason}, Example: "/okta deactivate-user john@company.com reason: left the company", Action: true, Scope: ScopeUsersManage, Undo: ActivateUser},
 	{Kind: UnlockUser, Area: AreaUserActions, Verbs: []string{"unlock"}, Summary: "Unlock a LOCKED_OUT user", Positional: []Arg{ArgUser}, Required: []Arg{ArgUser}, Optional: []Arg{ArgReason}, Example: "/okta unlock john@company.com", Action: true, Scope: ScopeUsersManage},
 	{Kind: ResetFactors, Area: AreaUserActions, Verbs: []string{"reset-factors", "reset-mfa"}, Summary: "Remove all of a user's enrolled MFA factors", Positional: []Arg{ArgUser}, Required: []Arg{ArgUser}, Optional: []Arg{ArgReason}, Example: "/okta reset-factors john@company.com reason: push fatigue accepted", Action: true, Scope: ScopeUsersManage},
+	{Kind: ExpirePassword, Area: AreaUserActions, Verbs: []string{"expire-password", "expire-pw"}, Summary: "Expire a user's password (ACTIVE → PASSWORD_EXPIRED): at the next sign-in the current password still works, once, to choose a new one", Positional: []Arg{ArgUser}, Required: []Arg{ArgUser}, Optional: []Arg{ArgReason}, Example: "/okta expire-password john@company.com reason: reused password", Action: true, Scope: ScopeUsersManage},
+	{Kind: ResetPassword, Area: AreaUserActions, Verbs: []string{"reset-password", "reset-pw"}, Summary: "Email a user a password-reset link (→ RECOVERY): the current password stops working until they set a new one", Positional: []Arg{ArgUser}, Required: []Arg{ArgUser}, Optional: []Arg{ArgReason}, Example: "/okta reset-password john@company.com reason: password phished", Action: true, Scope: ScopeUsersManage},
 
 	{Kind: CreateGroup, Area: AreaGroupActions, Verbs: []string{"create-group"}, Summary: "Create an Okta group", Positional: []Arg{ArgGroup}, Required: []Arg{ArgGroup}, Optional: []Arg{ArgFields, ArgReason}, Example: `/okta create-group "Incident Responders" description:"IR on-call"`, Action: true, Scope: ScopeGroupsManage},
 	{Kind: UpdateGroup, Area: AreaGroupActions, Verbs: []string{"update-group"}, Summary: "Change a group's name or description", Positional: []Arg{ArgGroup}, Required: []Arg{ArgGroup, ArgFields}, Optional: []Arg{ArgReason}, Example: `/okta update-group Engineering description:"All engineers"`, Action: true, Scope: ScopeGroupsManage},

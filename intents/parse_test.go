@@ -132,6 +132,10 @@ func TestParse(t *testing.T) {
 		{"deprovision", "deprovision 00u1abcdefghijklmnop", intents.Intent{Kind: intents.DeactivateUser, User: "00u1abcdefghijklmnop"}},
 		{"unlock", "unlock john@company.com", intents.Intent{Kind: intents.UnlockUser, User: "john@company.com"}},
 		{"reset factors", "reset-factors john@company.com reason: push fatigue accepted", intents.Intent{Kind: intents.ResetFactors, User: "john@company.com", Reason: "push fatigue accepted"}},
+		{"expire password", "expire-password john@company.com", intents.Intent{Kind: intents.ExpirePassword, User: "john@company.com"}},
+		{"expire password short verb", "expire-pw jdoe reason: reused password", intents.Intent{Kind: intents.ExpirePassword, User: "jdoe", Reason: "reused password"}},
+		{"reset password", "reset-password john@company.com reason: password phished", intents.Intent{Kind: intents.ResetPassword, User: "john@company.com", Reason: "password phished"}},
+		{"reset password by kind name", "reset_password jdoe", intents.Intent{Kind: intents.ResetPassword, User: "jdoe"}},
 		{"reset mfa", "reset-mfa john@company.com", intents.Intent{Kind: intents.ResetFactors, User: "john@company.com"}},
 
 		// group actions

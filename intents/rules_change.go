@@ -131,7 +131,7 @@ func (sc *scan) change() (draft, bool) {
 		if verbs++; verbs > maxVerbs {
 			return ask(), true // a list of commands is no command
 		}
-		if c == vClear && !sc.has(cSession, cToken) {
+		if c == vClear && !sc.has(cSession, cToken, cPassword) {
 			switch sc.toks[i].norm {
 			case "kill", "terminate", "revoke":
 				sc.cue[i] = vVague
@@ -313,6 +313,9 @@ func (sc *scan) userAction(k Kind, tg target, verb int) draft {
 // makes no action here ("make sure …").
 func (sc *scan) resolve(i int) (draft, bool) {
 	tg := sc.targetOf(i)
+	if c := sc.cue[i]; (c == vCreate || c == vUpdate || c == vSet) && sc.has(cPassword) {
+		return sc.password(tg, i), true // "make john change his password": oktabot never sets one
+	}
 	switch c := sc.cue[i]; c {
 	case vSuspend:
 		return sc.userAction(SuspendUser, tg, i), true
@@ -321,9 +324,14 @@ func (sc *scan) resolve(i int) (draft, bool) {
 	case vUnlock:
 		return sc.userAction(UnlockUser, tg, i), true
 	case vLogout, vClear:
+		if c == vClear && sc.has(cPassword) && !sc.has(cSession, cToken) {
+			return sc.password(tg, i), true
+		}
 		return sc.userAction(ClearSessions, tg, i), true
 	case vReset:
 		switch {
+		case sc.has(cPassword) && !sc.has(cMFA):
+			return sc.password(tg, i), true
 		case sc.has(cMFA):
 			return sc.userAction(ResetFactors, tg, i), true
 		case tg.user != "":

@@ -65,6 +65,26 @@ func (sc *scan) lifecycle(c cue, tg target, verb int) (draft, bool) {
 	return draft{kind: pick(ActivateUser, DeactivateUser)}, true
 }
 
+// password reads "expire john's password" (expire_password) and "reset
+// the password for jdoe" (reset_password). Another verb on a password
+// ("clear", "wipe", "invalidate") could mean either, and asks. The
+// password word is taken, so that it is not read as the reason.
+func (sc *scan) password(tg target, verb int) draft {
+	if i := sc.find(cPassword); i >= 0 {
+		sc.used[i] = true
+	}
+	switch sc.toks[verb].norm {
+	case "expire":
+		return sc.userAction(ExpirePassword, tg, verb)
+	case "reset":
+		return sc.userAction(ResetPassword, tg, verb)
+	}
+	if tg.user == "" {
+		return ask()
+	}
+	return ask(with(ResetPassword, ArgUser, tg.user), with(ExpirePassword, ArgUser, tg.user))
+}
+
 // create reads "create a group called X", "create user jane@company.com
 // firstName:Jane", and apps, policies and rules from Okta's JSON.
 func (sc *scan) create(tg target, verb int) (draft, bool) {

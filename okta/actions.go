@@ -32,7 +32,8 @@ type applied struct {
 // specFor returns the spec of an action kind.
 func specFor(k intents.Kind) (actionSpec, bool) {
 	switch k {
-	case intents.SuspendUser, intents.UnsuspendUser, intents.UnlockUser, intents.DeactivateUser:
+	case intents.SuspendUser, intents.UnsuspendUser, intents.UnlockUser, intents.DeactivateUser,
+		intents.ExpirePassword, intents.ResetPassword:
 		return userLifecycleSpec(k), true
 	case intents.ActivateUser:
 		return activateUserSpec(), true

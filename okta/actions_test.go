@@ -139,6 +139,29 @@ func TestActions(t *testing.T) {
 					t.Errorf("john has %d factors, want 0", len(fs))
 				}
 			}},
+		{name: "expire password", in: intents.Intent{Kind: intents.ExpirePassword, User: "john@company.com", Reason: "reused password"},
+			method: "POST", path: "/api/v1/users/00u1/lifecycle/expire_password", before: "ACTIVE",
+			check: func(t *testing.T, h *harness, fx *oktasim.Fixture) {
+				if s := at(find(fx.Users, "00u1"), "status"); s != "PASSWORD_EXPIRED" {
+					t.Errorf("john is %v, want PASSWORD_EXPIRED", s)
+				}
+				if n := h.sim.Calls("POST", "/api/v1/users/00u1/lifecycle/expire_password_with_temp_password"); n != 0 {
+					t.Errorf("the password was expired with a temporary password (%d calls): its answer is a secret", n)
+				}
+			}},
+		{name: "reset password", in: intents.Intent{Kind: intents.ResetPassword, User: "john@company.com", Reason: "password phished"},
+			method: "POST", path: "/api/v1/users/00u1/lifecycle/reset_password", before: "ACTIVE",
+			check: func(t *testing.T, h *harness, fx *oktasim.Fixture) {
+				if s := at(find(fx.Users, "00u1"), "status"); s != "RECOVERY" {
+					t.Errorf("john is %v, want RECOVERY", s)
+				}
+				if !h.sawQuery("/api/v1/users/00u1/lifecycle/reset_password", "sendEmail=true") || h.sawQuery("/api/v1/users/00u1/lifecycle/reset_password", "sendEmail=false") {
+					t.Error("the password was reset without sendEmail=true: Okta then answers with the reset link, a secret")
+				}
+				if n := h.sim.PasswordResetEmails("00u1"); n != 1 {
+					t.Errorf("Okta sent %d reset emails to john, want 1", n)
+				}
+			}},
 		{name: "create group", in: intents.Intent{Kind: intents.CreateGroup, Group: "Incident Responders", Fields: map[string]string{"description": "IR on-call"}},
 			method: "POST", path: "/api/v1/groups", before: `no group named "Incident Responders"`,
 			check: func(t *testing.T, h *harness, fx *oktasim.Fixture) {

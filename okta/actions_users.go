@@ -23,25 +23,38 @@ type lifecycle struct {
 	from []string
 	to   string
 	call func(ctx context.Context, c *Client, id string) (*oktasdk.APIResponse, error)
+	// check, when set, refuses a user whom the status alone does not rule
+	// out, and returns what the change adds to the blast radius.
+	check func(ctx context.Context, c *Client, u intents.User) ([]string, error)
+	// says, when set, is what the change does in plain words, after the
+	// "VERB login (name): FROM → TO" of every summary.
+	says string
+	// name is what a refusal calls the change ("a password reset applies
+	// to …"); "" means the verb in lower case.
+	name string
 }
 
 func lifecycleOf(k intents.Kind) lifecycle {
 	switch k {
 	case intents.SuspendUser:
-		return lifecycle{"Suspend", []string{"ACTIVE"}, "SUSPENDED", func(ctx context.Context, c *Client, id string) (*oktasdk.APIResponse, error) {
+		return lifecycle{verb: "Suspend", from: []string{"ACTIVE"}, to: "SUSPENDED", call: func(ctx context.Context, c *Client, id string) (*oktasdk.APIResponse, error) {
 			return c.api.UserAPI.SuspendUser(ctx, id).Execute()
 		}}
 	case intents.UnsuspendUser:
-		return lifecycle{"Unsuspend", []string{"SUSPENDED"}, "ACTIVE", func(ctx context.Context, c *Client, id string) (*oktasdk.APIResponse, error) {
+		return lifecycle{verb: "Unsuspend", from: []string{"SUSPENDED"}, to: "ACTIVE", call: func(ctx context.Context, c *Client, id string) (*oktasdk.APIResponse, error) {
 			return c.api.UserAPI.UnsuspendUser(ctx, id).Execute()
 		}}
 	case intents.UnlockUser:
-		return lifecycle{"Unlock", []string{"LOCKED_OUT"}, "ACTIVE", func(ctx context.Context, c *Client, id string) (*oktasdk.APIResponse, error) {
+		return lifecycle{verb: "Unlock", from: []string{"LOCKED_OUT"}, to: "ACTIVE", call: func(ctx context.Context, c *Client, id string) (*oktasdk.APIResponse, error) {
 			return c.api.UserAPI.UnlockUser(ctx, id).Execute()
 		}}
+	case intents.ExpirePassword:
+		return expirePassword
+	case intents.ResetPassword:
+		return resetPassword
 	default: // DeactivateUser
-		return lifecycle{"Deactivate", []string{"STAGED", "PROVISIONED", "ACTIVE", "RECOVERY", "PASSWORD_EXPIRED", "LOCKED_OUT", "SUSPENDED"}, "DEPROVISIONED",
-			func(ctx context.Context, c *Client, id string) (*oktasdk.APIResponse, error) {
+		return lifecycle{verb: "Deactivate", from: []string{"STAGED", "PROVISIONED", "ACTIVE", "RECOVERY", "PASSWORD_EXPIRED", "LOCKED_OUT", "SUSPENDED"}, to: "DEPROVISIONED",
+			call: func(ctx context.Context, c *Client, id string) (*oktasdk.APIResponse, error) {
 				return c.api.UserAPI.DeactivateUser(ctx, id).Execute()
 			}}
 	}
@@ -127,16 +140,26 @@ func statusSpec(k intents.Kind) actionSpec {
 				return intents.Preview{}, err
 			}
 			if !slices.Contains(lc.from, u.Status) {
-				return intents.Preview{}, conflict(string(k)+" "+u.Login, fmt.Sprintf("%s is %s; %s applies to %s users", u.Login, u.Status, strings.ToLower(lc.verb), strings.Join(lc.from, " or "))+stoppingHint(k, u.Status))
+				return intents.Preview{}, conflict(string(k)+" "+u.Login, fmt.Sprintf("%s is %s; %s applies to %s users", u.Login, u.Status, nonEmpty(lc.name, strings.ToLower(lc.verb)), strings.Join(lc.from, ", "))+stoppingHint(k, u.Status))
+			}
+			var more []string
+			if lc.check != nil {
+				if more, err = lc.check(ctx, c, u); err != nil {
+					return intents.Preview{}, err
+				}
 			}
 			impact, err := c.userImpact(ctx, u)
 			if err != nil {
 				return intents.Preview{}, err
 			}
+			summary := fmt.Sprintf("%s %s (%s): %s → %s", lc.verb, u.Login, u.Name(), u.Status, lc.to)
+			if lc.says != "" {
+				summary += "; " + lc.says
+			}
 			return intents.Preview{
 				Action:  intents.Action{User: userRef(u)},
-				Summary: fmt.Sprintf("%s %s (%s): %s → %s", lc.verb, u.Login, u.Name(), u.Status, lc.to),
-				Before:  u.Status, After: lc.to, Impact: impact,
+				Summary: summary,
+				Before:  u.Status, After: lc.to, Impact: append(more, impact...),
 			}, nil
 		},
 		state: userStatus,
@@ -156,6 +179,9 @@ func statusSpec(k intents.Kind) actionSpec {
 // stoppingHint says how to stop a user Okta will not suspend although they
 // can still sign in: Okta suspends only ACTIVE users.
 func stoppingHint(k intents.Kind, status string) string {
+	if k == intents.ExpirePassword || k == intents.ResetPassword {
+		return passwordHint(k, status)
+	}
 	if k != intents.SuspendUser {
 		return ""
 	}
@@ -389,11 +415,16 @@ func resetFactorsSpec() actionSpec {
 			if len(fs) == 0 {
 				return intents.Preview{}, conflict("reset factors of "+u.Login, u.Login+" has no enrolled factors; there is nothing to reset")
 			}
+			warning, companions, err := factorsWarning(ctx, c, u)
+			if err != nil {
+				return intents.Preview{}, err
+			}
 			return intents.Preview{
 				Action:  intents.Action{User: userRef(u)},
 				Summary: fmt.Sprintf("Remove all %d MFA factors of %s (%s); they enroll again at their next sign-in", len(fs), u.Login, u.Name()),
 				Before:  factorState(fs), After: factorState(nil),
-				Impact: []string{fmt.Sprintf("%d factors removed%s", len(fs), names(fs, func(f intents.Factor) string { return f.Type }))},
+				Impact:  []string{fmt.Sprintf("%d factors removed%s", len(fs), names(fs, func(f intents.Factor) string { return f.Type }))},
+				Warning: warning, Companions: companions,
 			}, nil
 		},
 		state: func(ctx context.Context, c *Client, a intents.Action) (string, error) {

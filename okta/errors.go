@@ -99,6 +99,8 @@ func statusError(op, scope string, status int, header http.Header, body []byte) 
 	case status == http.StatusUnauthorized:
 		e.Err = intents.ErrAuth
 		e.Detail = "Okta refused a freshly issued access token (" + nonEmpty(oe.summary(), "401") + "). Check: 1) the client id is the service app's; 2) the private key pairs with a public key registered for that app; 3) the app is active"
+	case status == http.StatusForbidden && statusRefusal[oe.ErrorCode]:
+		e.Err = intents.ErrConflict
 	case status == http.StatusForbidden:
 		e.Err = intents.ErrForbidden
 		if missing, ok := insufficientScope(header); ok {
@@ -131,6 +133,16 @@ func statusError(op, scope string, status int, header http.Header, body []byte) 
 		e.Detail = nonEmpty(e.Detail, fmt.Sprintf("Okta answered %d", status))
 	}
 	return e
+}
+
+// statusRefusal are the codes of Okta's 403 refusals of a user operation
+// in the user's current status. They are conflicts with the state, not a
+// missing permission: telling an approver to grant a role would mislead.
+var statusRefusal = map[string]bool{
+	"E0000016": true, // Activation failed because the user is already active
+	"E0000017": true, // Password reset failed (not allowed in the user's current status)
+	"E0000032": true, // Unlock is not allowed for this user
+	"E0000038": true, // This operation is not allowed in the user's current status
 }
 
 // noRoleHint words a read refused for want of an admin role: what the

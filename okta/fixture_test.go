@@ -32,6 +32,7 @@ func testOrg() *oktasim.Fixture {
 		user("00u6", "pro@company.com", "Pat", "Pro", "PROVISIONED"),
 		user("00u7", "carol", "Carol", "Kim", "ACTIVE", "email", "carol.kim@company.com"),
 	}
+	users[0]["credentials"] = O{"password": O{}} // john signs in with an Okta password
 	// Enough more for paging: 6 + 9 = 15 users.
 	for i := range 9 {
 		users = append(users, user(fmt.Sprintf("00uP%02d", i), fmt.Sprintf("page%02d@company.com", i), "Page", fmt.Sprint(i), "ACTIVE"))

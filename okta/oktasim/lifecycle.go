@@ -12,6 +12,7 @@ type userOp struct {
 	refusal string
 	event   string
 	message string
+	refuse  func() *apiError // the refusal when it is not Okta's 400 validation error
 }
 
 // statusPasswordExpired is a user who must change their password at the
@@ -24,7 +25,8 @@ const statusPasswordExpired = "PASSWORD_EXPIRED"
 // unsuspend SUSPENDED ones, unlock LOCKED_OUT ones, reactivate PROVISIONED
 // ones; activate STAGED or DEPROVISIONED users (ACTIVE with a password,
 // else PROVISIONED until they set one); expire_password leads to
-// PASSWORD_EXPIRED, reset_password to RECOVERY.
+// PASSWORD_EXPIRED, reset_password to RECOVERY (both refused with a 403
+// of their own otherwise: passwords.go).
 var userOps = map[string]userOp{
 	"activate": {from: []string{statusStaged, statusDeprovisioned},
 		refusal: "Cannot activate a user that is not STAGED or DEPROVISIONED",
@@ -50,14 +52,11 @@ var userOps = map[string]userOp{
 		refusal: "Cannot reset the factors of a deprovisioned user",
 		event:   "user.mfa.factor.reset_all", message: "Reset all factors for user"},
 	"expire_password": {from: []string{statusActive, statusPasswordExpired, statusRecovery}, to: statusPasswordExpired,
-		refusal: "Cannot expire the password of a user that is not active",
-		event:   "user.account.expire_password", message: "Expire user password"},
+		event: "user.account.expire_password", message: "Expire user password", refuse: errUserStatus},
 	"expire_password_with_temp_password": {from: []string{statusActive, statusPasswordExpired, statusRecovery}, to: statusPasswordExpired,
-		refusal: "Cannot expire the password of a user that is not active",
-		event:   "user.account.expire_password", message: "Expire user password"},
+		event: "user.account.expire_password", message: "Expire user password", refuse: errUserStatus},
 	"reset_password": {from: []string{statusActive, statusPasswordExpired, statusRecovery, statusLockedOut}, to: statusRecovery,
-		refusal: "Cannot reset the password of a user that is not active",
-		event:   "user.account.reset_password", message: "Reset user password"},
+		event: "user.account.reset_password", message: "Reset user password", refuse: errPasswordReset},
 }
 
 // userLifecycle is POST /api/v1/users/{id}/lifecycle/{op}.
@@ -83,6 +82,9 @@ func (s *Server) userLifecycle(w http.ResponseWriter, r *http.Request, c *caller
 		if name == "activate" && (status == statusActive || status == statusProvisioned) {
 			return &apiError{status: http.StatusForbidden, code: codeAlreadyActive,
 				summary: "Activation failed because the user is already active"}
+		}
+		if op.refuse != nil {
+			return op.refuse()
 		}
 		return errValidation(op.refusal, op.refusal)
 	}
@@ -111,6 +113,9 @@ func (s *Server) userLifecycle(w http.ResponseWriter, r *http.Request, c *caller
 	o.recordLocked(audit{r: r, c: c, now: now, typ: op.event, message: op.message,
 		targets: []Object{userTarget(u)}})
 	sendEmail := r.URL.Query().Get("sendEmail") != "false"
+	if name == "reset_password" && sendEmail {
+		o.sentResetEmail(u.id)
+	}
 	switch {
 	case (name == "activate" || name == "reactivate") && !sendEmail:
 		token := randomText(20)

@@ -28,26 +28,29 @@ func TestUserStatusTransitions(t *testing.T) {
 		user, op string
 		status   int
 		want     string // status afterwards
+		code     string // Okta's errorCode of a refusal, when not E0000001
 	}{
-		{"00uA", "expire_password", 200, statusPasswordExpired},
-		{"00uE", "expire_password", 200, statusPasswordExpired},
-		{"00uS", "expire_password", 400, statusSuspended},
-		{"00uA", "expire_password_with_temp_password", 200, statusPasswordExpired},
-		{"00uA", "reset_password?sendEmail=false", 200, statusRecovery},
-		{"00uE", "reset_password?sendEmail=false", 200, statusRecovery},
-		{"00uL", "reset_password?sendEmail=true", 200, statusRecovery},
-		{"00uD", "reset_password?sendEmail=false", 400, statusDeprovisioned},
-		{"00uE", "suspend", 400, statusPasswordExpired},
-		{"00uR", "suspend", 400, statusRecovery},
-		{"00uL", "suspend", 400, statusLockedOut},
-		{"00uE", "unsuspend", 400, statusPasswordExpired},
-		{"00uR", "unlock", 400, statusRecovery},
-		{"00uR", "reactivate", 400, statusRecovery},
-		{"00uE", "deactivate", 200, statusDeprovisioned},
-		{"00uR", "deactivate", 200, statusDeprovisioned},
-		{"00uE", "reset_factors", 200, statusPasswordExpired},
-		{"00uT", "activate?sendEmail=false", 200, statusActive}, // a password: ACTIVE at once
-		{"00uN", "activate?sendEmail=false", 200, statusProvisioned},
+		{"00uA", "expire_password", 200, statusPasswordExpired, ""},
+		{"00uE", "expire_password", 200, statusPasswordExpired, ""},
+		{"00uS", "expire_password", 403, statusSuspended, codeUserStatus},
+		{"00uA", "expire_password_with_temp_password", 200, statusPasswordExpired, ""},
+		{"00uA", "reset_password?sendEmail=false", 200, statusRecovery, ""},
+		{"00uE", "reset_password?sendEmail=false", 200, statusRecovery, ""},
+		{"00uL", "reset_password?sendEmail=true", 200, statusRecovery, ""},
+		{"00uD", "reset_password?sendEmail=false", 403, statusDeprovisioned, codePasswordReset},
+		{"00uS", "reset_password?sendEmail=true", 403, statusSuspended, codePasswordReset},
+		{"00uR", "reset_password?sendEmail=true", 200, statusRecovery, ""},
+		{"00uE", "suspend", 400, statusPasswordExpired, ""},
+		{"00uR", "suspend", 400, statusRecovery, ""},
+		{"00uL", "suspend", 400, statusLockedOut, ""},
+		{"00uE", "unsuspend", 400, statusPasswordExpired, ""},
+		{"00uR", "unlock", 400, statusRecovery, ""},
+		{"00uR", "reactivate", 400, statusRecovery, ""},
+		{"00uE", "deactivate", 200, statusDeprovisioned, ""},
+		{"00uR", "deactivate", 200, statusDeprovisioned, ""},
+		{"00uE", "reset_factors", 200, statusPasswordExpired, ""},
+		{"00uT", "activate?sendEmail=false", 200, statusActive, ""}, // a password: ACTIVE at once
+		{"00uN", "activate?sendEmail=false", 200, statusProvisioned, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.user+"/"+tt.op, func(t *testing.T) {
@@ -65,6 +68,13 @@ func TestUserStatusTransitions(t *testing.T) {
 			body := string(res.body)
 			switch op, _, _ := strings.Cut(tt.op, "?"); {
 			case res.status != 200:
+				want := tt.code
+				if want == "" {
+					want = codeValidation
+				}
+				if code := res.object(t)["errorCode"]; code != want {
+					t.Errorf("POST %s refused with %v, want %s", path, code, want)
+				}
 			case op == "expire_password":
 				if res.object(t)["status"] != statusPasswordExpired {
 					t.Errorf("expire_password answered %s, want the user, PASSWORD_EXPIRED", body)

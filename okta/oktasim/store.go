@@ -81,6 +81,7 @@ type org struct {
 	appUsers  map[string]map[string]bool // app id → directly assigned user ids
 	factors   map[string]*collection     // user id → factors
 	sessions  map[string]int             // user id → open sessions
+	resets    map[string]int             // user id → password-reset emails sent (passwords.go)
 	blocked   map[string]bool            // user id → blocked from unknown devices (blocks.go)
 	logs      logStore
 	dialect   string // DialectOIE or DialectClassic

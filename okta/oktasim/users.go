@@ -101,7 +101,8 @@ func userLinks(base string, u *entity) []byte {
 	case statusSuspended:
 		ls.add("unsuspend", lc+"unsuspend", "POST")
 	case statusLockedOut:
-		ls.add("unlock", lc+"unlock", "POST")
+		ls.add("unlock", lc+"unlock", "POST").
+			add("resetPassword", lc+"reset_password", "POST")
 	case statusDeprovisioned:
 		ls.add("activate", lc+"activate", "POST")
 	}
