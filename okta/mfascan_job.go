@@ -383,9 +383,17 @@ func (c *Client) fullScan(ctx context.Context, j *mfaJob) (*mfaState, MFAReport,
 		flush() // the scan exists from its start: a restart resumes it
 	}
 	before := len(done)
+	// skip runs on the lister's goroutine while result fills done on the
+	// collector's.
+	var doneMu sync.Mutex
 	scan := factorScan{
-		pages:    c.searchUsers(ctx, "list the users who can sign in", signInSearch(), "", state.Cursor),
-		skip:     func(id string) bool { _, ok := done[id]; return ok },
+		pages: c.searchUsers(ctx, "list the users who can sign in", signInSearch(), "", state.Cursor),
+		skip: func(id string) bool {
+			doneMu.Lock()
+			defer doneMu.Unlock()
+			_, ok := done[id]
+			return ok
+		},
 		base:     before,
 		progress: j.progress,
 		limit: func(limit int) {
@@ -395,7 +403,9 @@ func (c *Client) fullScan(ctx context.Context, j *mfaJob) (*mfaState, MFAReport,
 			j.setLimit(limit)
 		},
 		result: func(u savedUser) {
+			doneMu.Lock()
 			done[u.User.ID] = u
+			doneMu.Unlock()
 			pending = append(pending, u)
 			if len(pending) >= flushEvery {
 				flush()
