@@ -33,15 +33,21 @@ func (b *Bot) answer(ctx context.Context, o origin, m blocks.Message) error {
 			Blocks:          &slack.Blocks{BlockSet: m.Blocks},
 		})
 	default:
-		_, _, err := b.api.PostMessageContext(ctx, o.channel,
-			slack.MsgOptionText(m.Text, false),
-			slack.MsgOptionBlocks(m.Blocks...),
-			slack.MsgOptionTS(o.threadTS))
-		if err != nil {
-			return fmt.Errorf("bot: chat.postMessage: %w", err)
-		}
-		return nil
+		_, err := b.post(ctx, o.channel, o.threadTS, m)
+		return err
 	}
+}
+
+// post posts m to channel, in thread when it is set, and returns its ts.
+func (b *Bot) post(ctx context.Context, channel, thread string, m blocks.Message) (string, error) {
+	_, ts, err := b.api.PostMessageContext(ctx, channel,
+		slack.MsgOptionText(m.Text, false),
+		slack.MsgOptionBlocks(m.Blocks...),
+		slack.MsgOptionTS(thread))
+	if err != nil {
+		return "", fmt.Errorf("bot: chat.postMessage: %w", err)
+	}
+	return ts, nil
 }
 
 // tell sends m to the asker alone.
