@@ -83,20 +83,27 @@ func render(p *plot.Plot) (out []byte, err error) {
 			out, err = nil, fmt.Errorf("charts: draw: %v", r)
 		}
 	}()
+	img, frame := canvas()
+	p.Draw(frame)
+	var buf bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("charts: encode png: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// canvas is a white Width × Height image and the frame a plot is drawn
+// in: the image less a margin all round, because plot's text measure can
+// be a few pixels short of what it draws, which would cut the widest label
+// at the edge.
+func canvas() (*vgimg.Canvas, draw.Canvas) {
 	c := vgimg.NewWith(
 		vgimg.UseWH(vg.Length(Width)*vg.Inch/dpi, vg.Length(Height)*vg.Inch/dpi),
 		vgimg.UseDPI(dpi),
 		vgimg.UseBackgroundColor(color.White),
 	)
-	// A margin all round: plot's text measure can be a few pixels short
-	// of what it draws, which would cut the widest label at the edge.
 	m := vg.Points(6)
-	p.Draw(draw.Crop(draw.New(c), m, -m, m, -m))
-	var buf bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("charts: encode png: %w", err)
-	}
-	return buf.Bytes(), nil
+	return c, draw.Crop(draw.New(c), m, -m, m, -m)
 }
 
 // newPlot is a plot with the title and the look all charts share.

@@ -5,10 +5,14 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"math"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/oktabot/oktabot/intents"
 )
@@ -180,23 +184,58 @@ func TestSignInsRingsNamedEvents(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// The ring colour is in the picture exactly when something is
-			// ringed.
+			// Each ringed point has its ring in the picture; with none, the
+			// ring colour is nowhere (not even in the legend).
 			img := decode(t, tc.name, c.PNG)
-			if got := hasColour(img, markColour); got != (tc.marked > 0) {
-				t.Errorf("ring colour drawn: %v, want %v", got, tc.marked > 0)
+			if tc.marked == 0 && hasColour(img, markColour) {
+				t.Error("the ring colour is drawn with nothing ringed")
+			}
+			for _, xy := range sp.marked {
+				if !ringDrawn(sp, img, xy) {
+					t.Errorf("no ring drawn around the point at %v", unixTime(xy.X).UTC())
+				}
 			}
 		})
 	}
 }
 
+// ringDrawn reports whether the ring colour is on most of the circle a
+// ring around the data point xy covers in img.
+func ringDrawn(sp signInPlot, img image.Image, xy plotter.XY) bool {
+	_, frame := canvas()
+	dc := sp.plot.DataCanvas(frame)
+	trX, trY := sp.plot.Transforms(&dc)
+	px := func(l vg.Length) float64 { return float64(l) * dpi / 72 }
+	cx, cy := px(trX(xy.X)), float64(Height)-px(trY(xy.Y))
+	r := px(vg.Points(6))
+	hits := 0
+	for i := range 16 {
+		a := float64(i) * math.Pi / 8
+		x, y := int(math.Round(cx+r*math.Cos(a))), int(math.Round(cy+r*math.Sin(a)))
+	near:
+		for dx := -1; dx <= 1; dx++ {
+			for dy := -1; dy <= 1; dy++ {
+				if sameColour(img.At(x+dx, y+dy), markColour) {
+					hits++
+					break near
+				}
+			}
+		}
+	}
+	return hits >= 12
+}
+
+func sameColour(a, b interface{ RGBA() (r, g, b, a uint32) }) bool {
+	ar, ag, ab, _ := a.RGBA()
+	br, bg, bb, _ := b.RGBA()
+	return ar == br && ag == bg && ab == bb
+}
+
 func hasColour(img image.Image, want interface{ RGBA() (r, g, b, a uint32) }) bool {
-	wr, wg, wb, _ := want.RGBA()
 	b := img.Bounds()
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		for x := b.Min.X; x < b.Max.X; x++ {
-			r, g, bl, _ := img.At(x, y).RGBA()
-			if r == wr && g == wg && bl == wb {
+			if sameColour(img.At(x, y), want) {
 				return true
 			}
 		}
