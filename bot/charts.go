@@ -53,7 +53,7 @@ func (b *Bot) answerInThread(ctx context.Context, o origin, m blocks.Message) (s
 	if o.threadTS != "" {
 		return o.threadTS, b.answer(ctx, o, m)
 	}
-	ts, err := b.post(ctx, o.channel, "", m)
+	ts, err := b.postMessage(ctx, o.channel, "", m)
 	switch {
 	case err != nil && o.via == "slash":
 		b.log.Warn("answering through the response URL, without a chart", "channel", o.channel, "err", err)

@@ -33,13 +33,13 @@ func (b *Bot) answer(ctx context.Context, o origin, m blocks.Message) error {
 			Blocks:          &slack.Blocks{BlockSet: m.Blocks},
 		})
 	default:
-		_, err := b.post(ctx, o.channel, o.threadTS, m)
+		_, err := b.postMessage(ctx, o.channel, o.threadTS, m)
 		return err
 	}
 }
 
-// post posts m to channel, in thread when it is set, and returns its ts.
-func (b *Bot) post(ctx context.Context, channel, thread string, m blocks.Message) (string, error) {
+// postMessage posts m to channel, in thread when it is set, and returns its ts.
+func (b *Bot) postMessage(ctx context.Context, channel, thread string, m blocks.Message) (string, error) {
 	_, ts, err := b.api.PostMessageContext(ctx, channel,
 		slack.MsgOptionText(m.Text, false),
 		slack.MsgOptionBlocks(m.Blocks...),
