@@ -100,6 +100,10 @@ type Config struct {
 	// LocationPerUser answers each person in their own Slack time zone
 	// (users.info tz), falling back to Location when Slack says none.
 	LocationPerUser bool
+
+	// Charts attaches a chart to the thread of an investigation, a threat
+	// sweep and an MFA scan (blocks/charts); false: none.
+	Charts bool
 }
 
 func (c *Config) defaults() {

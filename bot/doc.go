@@ -10,6 +10,10 @@
 // Events API deliveries are de-duplicated by event_id; the bot's own
 // messages are ignored; an envelope slack-go cannot parse is still acked.
 //
+// With Config.Charts, an investigation, a threat sweep and an MFA scan
+// attach a chart from package blocks/charts to their answer's thread
+// (charts.go); a chart failure is logged and never costs the answer.
+//
 // # Words for people
 //
 // This is the only package that writes text for people. Errors go only to

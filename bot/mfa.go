@@ -115,4 +115,5 @@ func (b *Bot) scanMFA(ctx context.Context, o origin, s MFAScanner, refresh bool)
 	defer mu.Unlock()
 	last = b.cfg.Now().Add(time.Hour) // no progress after the result
 	update(blocks.Result(res, blocks.Options{Page: 1, PageSize: b.cfg.PageSize, Now: b.cfg.Now(), TZ: tz}))
+	b.chartScan(ctx, o, channel, ts, res, tz)
 }

@@ -110,7 +110,7 @@ func (b *Bot) page(ctx context.Context, o origin, in intents.Intent, page int) {
 		return
 	}
 	m := blocks.Result(res, blocks.Options{Page: page, PageSize: b.cfg.PageSize, Now: b.cfg.Now(), TZ: b.zone(ctx, o.user)})
-	if err := b.answer(ctx, o, m); err != nil {
+	if err := b.answerCharted(ctx, o, res, m, page); err != nil {
 		b.fail(ctx, o, in, err)
 		return
 	}

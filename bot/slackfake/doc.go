@@ -42,7 +42,8 @@
 // invalid_auth, not_allowed_token_type, channel_not_found,
 // message_not_found, …). Implemented: auth.test, apps.connections.open,
 // chat.postMessage, chat.update, chat.postEphemeral, chat.delete,
-// files.getUploadURLExternal with its upload URL,
+// files.getUploadURLExternal (alt_txt_too_large past MaxAltText) with its
+// upload URL (which takes exactly the declared length),
 // files.completeUploadExternal, users.info, users.lookupByEmail,
 // conversations.info, usergroups.users.list, views.open, views.push and
 // views.update. Any other method answers unknown_method and is recorded in

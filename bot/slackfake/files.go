@@ -9,7 +9,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
+
+// MaxAltText is the most characters of alt text files.getUploadURLExternal
+// takes; more answers alt_txt_too_large, as Slack documents.
+const MaxAltText = 1000
 
 // Upload is a file shared with files.completeUploadExternal.
 type Upload struct {
@@ -17,11 +22,11 @@ type Upload struct {
 	Filename       string // as given to files.getUploadURLExternal
 	Title          string
 	Length         int    // as declared to files.getUploadURLExternal
-	Content        []byte // the bytes posted to the upload URL
+	Content        []byte // the bytes posted to the upload URL, exactly Length of them
 	Channel        string // channel_id ("" if the file was not shared)
-	ThreadTS       string
+	ThreadTS       string // thread_ts: the message whose thread the file is in
 	InitialComment string
-	AltText        string
+	AltText        string // alt_txt, as given to files.getUploadURLExternal
 	SnippetType    string
 }
 
@@ -52,6 +57,9 @@ func (s *Server) filesGetUploadURL(req *apiRequest) (map[string]any, error) {
 	if name == "" || err != nil || length <= 0 {
 		return nil, &apiError{Code: "invalid_arguments", Messages: []string{"[ERROR] filename and a positive length are required"}}
 	}
+	if utf8.RuneCountInString(req.arg("alt_txt")) > MaxAltText {
+		return nil, fail("alt_txt_too_large")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f := &pendingFile{Upload: Upload{
@@ -64,7 +72,10 @@ func (s *Server) filesGetUploadURL(req *apiRequest) (map[string]any, error) {
 }
 
 // handleUpload receives the bytes, as a multipart "file" field (slack-go)
-// or a raw body, and answers "OK - <bytes>" like Slack's upload host.
+// or a raw body, and answers "OK - <bytes>" like Slack's upload host. The
+// fake's choice: bytes whose count is not the length declared to
+// files.getUploadURLExternal are refused (HTTP 400) and the file stays
+// not uploaded, so a wrong size cannot pass unnoticed in tests.
 func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 	id := pathID(r.URL.Path)
 	s.mu.Lock()
@@ -89,6 +100,10 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		http.Error(w, "bad upload: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if len(content) != f.Length {
+		http.Error(w, fmt.Sprintf("bad upload: %d bytes, but the length declared was %d", len(content), f.Length), http.StatusBadRequest)
 		return
 	}
 	s.mu.Lock()

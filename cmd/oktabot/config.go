@@ -180,6 +180,9 @@ type botConfig struct {
 	ProposalTTL       time.Duration
 	Countries         []string
 	HTTPAddr          string
+	// Charts attaches pictures to investigations, sweeps and MFA scans
+	// (OKTABOT_CHARTS, default true).
+	Charts bool
 
 	// Time is the team's zone and office hours (OKTABOT_TZ…).
 	Time timeConfig
@@ -212,6 +215,9 @@ func loadBot(e env) (botConfig, error) {
 		return c, err
 	}
 	if c.DirectMessages, err = boolVar(e, "OKTABOT_DIRECT_MESSAGES", false); err != nil {
+		return c, err
+	}
+	if c.Charts, err = boolVar(e, "OKTABOT_CHARTS", true); err != nil {
 		return c, err
 	}
 	c.DB = e.get("OKTABOT_DB")

@@ -103,6 +103,7 @@ func botSettings(bc botConfig, store *approvals.Store, dir *okta.Client, log *sl
 		Recovered:         store.Recovered(),
 		Location:          bc.Time.Zone,
 		LocationPerUser:   bc.Time.PerUser,
+		Charts:            bc.Charts,
 	}
 }
 

@@ -6,8 +6,9 @@
 // # Rules (style.md)
 //
 //	cmd                    -> everything
-//	bot                    -> intents, blocks (+ slack-go)
+//	bot                    -> intents, blocks, blocks/charts (+ slack-go)
 //	okta, approvals, blocks, intents/llm -> intents (+ their one SDK)
+//	blocks/charts          -> intents (+ gonum.org/v1/plot, imported nowhere else)
 //	okta/detect            -> intents
 //	intents                -> standard library only
 //
