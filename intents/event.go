@@ -2,6 +2,7 @@ package intents
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -31,6 +32,29 @@ type Actor struct {
 	AlternateID string            `json:"alternateId,omitempty"`
 	DisplayName string            `json:"displayName,omitempty"`
 	Detail      map[string]string `json:"detailEntry,omitempty"`
+	// Changes are the target's changeDetails: what the event changed on
+	// it, one entry per changed field.
+	Changes []Change `json:"changes,omitempty"`
+}
+
+// Change is one field an event changed on its target, read from Okta's
+// target[].changeDetails {from, to}. Path is the field's place in the
+// object, dot-separated as Okta names it ("actions.signon.requireFactor").
+// From and To are its values: strings as they are, other values as
+// compact JSON ("true", "120", `["00g1"]`); "" when the field was absent
+// on that side.
+type Change struct {
+	Path string `json:"path"`
+	From string `json:"from,omitempty"`
+	To   string `json:"to,omitempty"`
+}
+
+// Field is the last part of the change's path: "requireFactor".
+func (c Change) Field() string {
+	if i := strings.LastIndexByte(c.Path, '.'); i >= 0 {
+		return c.Path[i+1:]
+	}
+	return c.Path
 }
 
 // EventOutcome is an event's result and reason.
