@@ -40,13 +40,12 @@ type Actor struct {
 // Change is one field an event changed on its target, read from Okta's
 // target[].changeDetails {from, to}. Path is the field's place in the
 // object, dot-separated as Okta names it ("actions.signon.requireFactor").
-// From and To are its values: strings as they are, other values as
-// compact JSON ("true", "120", `["00g1"]`); "" when the field was absent
-// on that side.
+// From and To are its values as compact JSON (true, "SESSION", ["00g1"]);
+// nil when the field was absent on that side.
 type Change struct {
-	Path string `json:"path"`
-	From string `json:"from,omitempty"`
-	To   string `json:"to,omitempty"`
+	Path string          `json:"path"`
+	From json.RawMessage `json:"from,omitempty"`
+	To   json.RawMessage `json:"to,omitempty"`
 }
 
 // Field is the last part of the change's path: "requireFactor".
@@ -55,6 +54,21 @@ func (c Change) Field() string {
 		return c.Path[i+1:]
 	}
 	return c.Path
+}
+
+// Before is the value before the change as text: a string as it is,
+// anything else as its JSON; "" when the field was absent.
+func (c Change) Before() string { return jsonText(c.From) }
+
+// After is the value after the change as text, like Before.
+func (c Change) After() string { return jsonText(c.To) }
+
+func jsonText(v json.RawMessage) string {
+	var s string
+	if len(v) > 0 && v[0] == '"' && json.Unmarshal(v, &s) == nil {
+		return s
+	}
+	return string(v)
 }
 
 // EventOutcome is an event's result and reason.

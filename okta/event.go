@@ -156,7 +156,7 @@ func (a rawActor) actor() intents.Actor {
 // between them is one change, by path, in path order. A side that is not
 // an object (absent, null, or a bare value) holds no fields.
 func changes(from, to json.RawMessage) []intents.Change {
-	before, after := map[string]string{}, map[string]string{}
+	before, after := map[string]json.RawMessage{}, map[string]json.RawMessage{}
 	flatten("", from, before)
 	flatten("", to, after)
 	paths := slices.Collect(maps.Keys(before))
@@ -168,17 +168,17 @@ func changes(from, to json.RawMessage) []intents.Change {
 	slices.Sort(paths)
 	var out []intents.Change
 	for _, p := range paths {
-		if before[p] != after[p] {
+		if !bytes.Equal(before[p], after[p]) {
 			out = append(out, intents.Change{Path: p, From: before[p], To: after[p]})
 		}
 	}
 	return out
 }
 
-// flatten adds the leaves of a JSON object to out by dotted path: strings
-// as they are, arrays, numbers and booleans as compact JSON; nulls are
-// left out (a field set to null is a field without a value).
-func flatten(prefix string, v json.RawMessage, out map[string]string) {
+// flatten adds the leaves of a JSON object to out by dotted path, as
+// compact JSON; nulls are left out (a field set to null is a field
+// without a value).
+func flatten(prefix string, v json.RawMessage, out map[string]json.RawMessage) {
 	var obj map[string]json.RawMessage
 	if json.Unmarshal(v, &obj) != nil {
 		return
@@ -194,8 +194,9 @@ func flatten(prefix string, v json.RawMessage, out map[string]string) {
 		case raw[0] == '{':
 			flatten(path, raw, out)
 		default:
-			if s := stringMap(map[string]json.RawMessage{k: raw})[k]; s != "" || raw[0] == '"' {
-				out[path] = s
+			var buf bytes.Buffer
+			if json.Compact(&buf, raw) == nil {
+				out[path] = buf.Bytes()
 			}
 		}
 	}

@@ -36,17 +36,18 @@ func TestDecodeChangeDetails(t *testing.T) {
 	if len(e.Targets) != 1 {
 		t.Fatalf("decodeEvent() targets = %+v", e.Targets)
 	}
+	j := func(s string) json.RawMessage { return json.RawMessage(s) }
 	want := []intents.Change{
-		{Path: "actions.signon.factorPromptMode", From: "SESSION"},
-		{Path: "actions.signon.requireFactor", From: "true", To: "false"},
-		{Path: "actions.signon.session.maxSessionIdleMinutes", From: "120", To: "720"},
-		{Path: "conditions.people.groups.exclude", From: "[]", To: `["00g1"]`},
+		{Path: "actions.signon.factorPromptMode", From: j(`"SESSION"`)},
+		{Path: "actions.signon.requireFactor", From: j(`true`), To: j(`false`)},
+		{Path: "actions.signon.session.maxSessionIdleMinutes", From: j(`120`), To: j(`720`)},
+		{Path: "conditions.people.groups.exclude", From: j(`[]`), To: j(`["00g1"]`)},
 	}
 	if diff := cmp.Diff(want, e.Targets[0].Changes); diff != "" {
 		t.Errorf("decodeEvent() changes (-want +got):\n%s", diff)
 	}
-	if got := want[1].Field(); got != "requireFactor" {
-		t.Errorf("Change.Field() = %q, want requireFactor", got)
+	if c := e.Targets[0].Changes[0]; c.Field() != "factorPromptMode" || c.Before() != "SESSION" || c.After() != "" {
+		t.Errorf("Change %+v: Field, Before, After = %q, %q, %q; want factorPromptMode, SESSION, \"\"", c, c.Field(), c.Before(), c.After())
 	}
 }
 
