@@ -63,6 +63,18 @@ func (c Change) Before() string { return jsonText(c.From) }
 // After is the value after the change as text, like Before.
 func (c Change) After() string { return jsonText(c.To) }
 
+// String is "requireFactor: true → false", an absent value shown as
+// "(unset)".
+func (c Change) String() string {
+	show := func(s string) string {
+		if s == "" {
+			return "(unset)"
+		}
+		return s
+	}
+	return c.Field() + ": " + show(c.Before()) + " → " + show(c.After())
+}
+
 func jsonText(v json.RawMessage) string {
 	var s string
 	if len(v) > 0 && v[0] == '"' && json.Unmarshal(v, &s) == nil {

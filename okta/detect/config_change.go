@@ -100,7 +100,7 @@ func securityConfigChange(tl *timeline) []finding {
 		case strongest != "":
 			summary += " (" + strongest + ")"
 		case len(c) == 1:
-			summary += " (" + changeText(c[0]) + ")"
+			summary += " (" + c[0].String() + ")"
 		case len(c) > 1:
 			summary += " (" + plural(len(c), "field", "fields") + " changed)"
 		}

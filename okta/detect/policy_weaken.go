@@ -172,18 +172,6 @@ func isoDuration(s string) (time.Duration, bool) {
 	return d, true
 }
 
-// changeText is "requireFactor: true → false", an absent value shown as
-// "(unset)".
-func changeText(c intents.Change) string {
-	show := func(s string) string {
-		if s == "" {
-			return "(unset)"
-		}
-		return s
-	}
-	return c.Field() + ": " + show(c.Before()) + " → " + show(c.After())
-}
-
 // targetChanges are the changes an event records on its targets.
 func targetChanges(e intents.Event) []intents.Change {
 	var out []intents.Change
@@ -205,9 +193,9 @@ func changeEvidence(ev *evidence, changes []intents.Change) (strongest string) {
 	var weak, neutral []line
 	for _, c := range changes {
 		if w, ok := rateChange(c); ok {
-			weak = append(weak, line{changeText(c), w})
+			weak = append(weak, line{c.String(), w})
 		} else {
-			neutral = append(neutral, line{changeText(c), weakening{}})
+			neutral = append(neutral, line{c.String(), weakening{}})
 		}
 	}
 	slices.SortStableFunc(weak, func(a, b line) int { return b.w.points - a.w.points })
