@@ -18,14 +18,14 @@ import (
 //     Moscow sign-in on a Monday at 02:14, the Pyongyang one on a Wednesday
 //     at 01:06, Sarah's lockout on a Thursday at 14:03, the old tablet on a
 //     Wednesday from 19:52. Each goes to the most recent such moment whose
-//     whole story lies in the week before now (an hour clear of its start);
-//     when now falls inside a story's span a week ago, it keeps its clock
-//     time on the most recent day that fits instead.
+//     whole story lies in the week before now, its first event at least an
+//     hour inside; when now falls inside a story's span a week ago, it keeps
+//     its clock time on the most recent day that fits instead.
 //   - The Super Administrator grant is the most recent Saturday 03:12 in the
 //     org's zone before now: always within the last seven days; events of
 //     its session that would lie after now are not written.
 //   - The Tor takeover (a) is recent: it keeps its distance to now (the
-//     failures start 2 h 48 min before it), as does the policy change
+//     failures start 2 h 48 min before now), as does the policy change
 //     (e) that let it in without MFA, half an hour before the attack, so
 //     that john's sign-in is the first the weakened rule allows without
 //     MFA; ordinary sign-ins through that rule in between move to after it.
@@ -66,7 +66,7 @@ var (
 	demoRefPyongyang = demoUTC(time.October, 14, 1, 6, 51, 305)   // Wednesday night
 	demoRefDenver    = demoUTC(time.October, 13, 15, 41, 9, 0)    // chris's day before it
 	demoRefGrant     = demoUTC(time.October, 10, 3, 12, 37, 402)  // Saturday 03:12
-	demoRefLockout   = demoUTC(time.October, 15, 14, 3, 10, 266)  // Thursday morning in Austin
+	demoRefLockout   = demoUTC(time.October, 15, 14, 3, 10, 266)  // Thursday 14:03
 	demoRefBlocked   = demoUTC(time.October, 14, 19, 52, 7, 318)  // Wednesday evening, the user's own zone
 )
 
