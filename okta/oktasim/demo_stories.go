@@ -266,7 +266,8 @@ func (b *demoBuilder) storyPolicy() {
 }
 
 // storyLockout is (f): Sarah Johnson (Support, Austin) cannot remember her
-// password on Thursday morning at home and locks herself out.
+// password at home on a Thursday (14:03 in the team's zone: the morning in
+// Austin when the team works in UTC) and locks herself out.
 func (b *demoBuilder) storyLockout() {
 	sarah := b.role("sarah")
 	b.begin(demoStoryLockout, "Account locked out after 15 failed sign-ins", []*demoUser{sarah},
