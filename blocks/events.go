@@ -1,6 +1,8 @@
 package blocks
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/oktabot/oktabot/intents"
@@ -39,11 +41,43 @@ func (rc *rctx) events() list {
 			flags = append(flags, ":red_circle: risk HIGH")
 		}
 		line2 := joinNonEmpty(" · ", rc.actor(e.Actor), md(e.Client.IP, 45), md(e.Client.Place(), c.name), strings.Join(flags, " "), rc.target(e.Targets))
-		if line2 == "" {
-			return line1
+		if line2 != "" {
+			line1 += "\n      ↳ " + line2
 		}
-		return line1 + "\n      ↳ " + line2
+		if ch := rc.changes(e.Targets); ch != "" {
+			line1 += "\n      ↳ " + ch
+		}
+		return line1
 	}}
+}
+
+// maxChanges is how many changed fields an event's row shows.
+const maxChanges = 3
+
+// changes is what an event changed on its targets, before → after:
+// "requireFactor: true → false · factorPromptMode: SESSION → (unset)".
+// Values that changed come before fields added or removed.
+func (rc *rctx) changes(ts []intents.Actor) string {
+	var all []intents.Change
+	for _, t := range ts {
+		all = append(all, t.Changes...)
+	}
+	order := func(c intents.Change) int {
+		if len(c.From) > 0 && len(c.To) > 0 {
+			return 0
+		}
+		return 1
+	}
+	slices.SortStableFunc(all, func(a, b intents.Change) int { return cmp.Compare(order(a), order(b)) })
+	var parts []string
+	for i, ch := range all {
+		if i == maxChanges {
+			parts = append(parts, "+"+count(len(all)-i)+" more")
+			break
+		}
+		parts = append(parts, md(ch.String(), rc.c.long))
+	}
+	return strings.Join(parts, " · ")
 }
 
 // actor is "Name (login)", or whichever of the two is known.

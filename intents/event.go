@@ -2,6 +2,7 @@ package intents
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -31,6 +32,55 @@ type Actor struct {
 	AlternateID string            `json:"alternateId,omitempty"`
 	DisplayName string            `json:"displayName,omitempty"`
 	Detail      map[string]string `json:"detailEntry,omitempty"`
+	// Changes are the target's changeDetails: what the event changed on
+	// it, one entry per changed field.
+	Changes []Change `json:"changes,omitempty"`
+}
+
+// Change is one field an event changed on its target, read from Okta's
+// target[].changeDetails {from, to}. Path is the field's place in the
+// object, dot-separated as Okta names it ("actions.signon.requireFactor").
+// From and To are its values as compact JSON (true, "SESSION", ["00g1"]);
+// nil when the field was absent on that side.
+type Change struct {
+	Path string          `json:"path"`
+	From json.RawMessage `json:"from,omitempty"`
+	To   json.RawMessage `json:"to,omitempty"`
+}
+
+// Field is the last part of the change's path: "requireFactor".
+func (c Change) Field() string {
+	if i := strings.LastIndexByte(c.Path, '.'); i >= 0 {
+		return c.Path[i+1:]
+	}
+	return c.Path
+}
+
+// Before is the value before the change as text: a string as it is,
+// anything else as its JSON; "" when the field was absent.
+func (c Change) Before() string { return jsonText(c.From) }
+
+// After is the value after the change as text, like Before.
+func (c Change) After() string { return jsonText(c.To) }
+
+// String is "requireFactor: true → false", an absent value shown as
+// "(unset)".
+func (c Change) String() string {
+	show := func(s string) string {
+		if s == "" {
+			return "(unset)"
+		}
+		return s
+	}
+	return c.Field() + ": " + show(c.Before()) + " → " + show(c.After())
+}
+
+func jsonText(v json.RawMessage) string {
+	var s string
+	if len(v) > 0 && v[0] == '"' && json.Unmarshal(v, &s) == nil {
+		return s
+	}
+	return string(v)
 }
 
 // EventOutcome is an event's result and reason.

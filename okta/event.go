@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -36,11 +38,12 @@ type rawEvent struct {
 }
 
 type rawActor struct {
-	ID          string                     `json:"id"`
-	Type        string                     `json:"type"`
-	AlternateID string                     `json:"alternateId"`
-	DisplayName string                     `json:"displayName"`
-	DetailEntry map[string]json.RawMessage `json:"detailEntry"`
+	ID            string                     `json:"id"`
+	Type          string                     `json:"type"`
+	AlternateID   string                     `json:"alternateId"`
+	DisplayName   string                     `json:"displayName"`
+	DetailEntry   map[string]json.RawMessage `json:"detailEntry"`
+	ChangeDetails json.RawMessage            `json:"changeDetails"` // read by changes, leniently
 }
 
 type rawOutcome struct {
@@ -140,7 +143,63 @@ func (a rawActor) actor() intents.Actor {
 	if len(a.DetailEntry) > 0 {
 		out.Detail = stringMap(a.DetailEntry)
 	}
+	var cd struct{ From, To json.RawMessage }
+	if len(a.ChangeDetails) > 0 && json.Unmarshal(a.ChangeDetails, &cd) == nil {
+		out.Changes = changes(cd.From, cd.To)
+	}
 	return out
+}
+
+// changes reads a target's changeDetails: the from and to objects hold
+// the changed fields of the target, nested as in the object itself
+// ({"actions":{"signon":{"requireFactor":true}}}). Each leaf that differs
+// between them is one change, by path, in path order. A side that is not
+// an object (absent, null, or a bare value) holds no fields.
+func changes(from, to json.RawMessage) []intents.Change {
+	before, after := map[string]json.RawMessage{}, map[string]json.RawMessage{}
+	flatten("", from, before)
+	flatten("", to, after)
+	paths := slices.Collect(maps.Keys(before))
+	for p := range after {
+		if _, ok := before[p]; !ok {
+			paths = append(paths, p)
+		}
+	}
+	slices.Sort(paths)
+	var out []intents.Change
+	for _, p := range paths {
+		if !bytes.Equal(before[p], after[p]) {
+			out = append(out, intents.Change{Path: p, From: before[p], To: after[p]})
+		}
+	}
+	return out
+}
+
+// flatten adds the leaves of a JSON object to out by dotted path, as
+// compact JSON; nulls are left out (a field set to null is a field
+// without a value).
+func flatten(prefix string, v json.RawMessage, out map[string]json.RawMessage) {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(v, &obj) != nil {
+		return
+	}
+	for k, raw := range obj {
+		path := k
+		if prefix != "" {
+			path = prefix + "." + k
+		}
+		raw = bytes.TrimSpace(raw)
+		switch {
+		case len(raw) == 0 || bytes.Equal(raw, []byte("null")):
+		case raw[0] == '{':
+			flatten(path, raw, out)
+		default:
+			var buf bytes.Buffer
+			if json.Compact(&buf, raw) == nil {
+				out[path] = buf.Bytes()
+			}
+		}
+	}
 }
 
 // parseTime reads Okta's RFC 3339 timestamps (with milliseconds).

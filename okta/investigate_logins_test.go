@@ -20,11 +20,11 @@ func hasFinding(fs []intents.Finding, detection, user string) bool {
 }
 
 // The demo's stories relative to its present (oktasim.DemoNow, Friday
-// 17:00 UTC): the Tor takeover of john (a) is 3 hours old; Emily's push
-// fatigue (b, 38 h) and Sarah's lockout (f, 27 h) fall within 48 hours;
-// the Moscow (c, 4.6 days) and Pyongyang (c, 2.7 days) sign-ins, the
-// policy change (e, 2.7 days) and the grant (d, 6.4 days) only within the
-// week.
+// 17:00 UTC): the Tor takeover of john (a) is 3 hours old and the policy
+// change before it (e) 3.3 hours; Emily's push fatigue (b, 38 h) and
+// Sarah's lockout (f, 27 h) fall within 48 hours; the Moscow (c, 4.6
+// days) and Pyongyang (c, 2.7 days) sign-ins and the grant (d, 6.6 days)
+// only within the week.
 
 // TestSetupGuideQuestions runs the four questions of the setup guide's
 // examples as the slash commands give them.

@@ -52,15 +52,15 @@ func cmdDemo(ctx context.Context, args []string, io stdio, e env) error {
 	}
 	defer store.Close()
 
-	sim, err := startSim(oktasim.DemoIn(*dialect), "", log)
-	if err != nil {
-		return err
-	}
-	defer sim.Close()
 	tc, err := loadTime(e)
 	if err != nil {
 		return err
 	}
+	sim, err := startSim(oktasim.DemoAt(*dialect, time.Now(), tc.Zone), "", log)
+	if err != nil {
+		return err
+	}
+	defer sim.Close()
 	sim.Client.Detect = detectConfig(nil, tc)
 	tor, err := loadTor(e)
 	if err != nil {

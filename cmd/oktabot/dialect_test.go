@@ -21,10 +21,11 @@ func TestDialectFlag(t *testing.T) {
 	}
 
 	// oktabot sim --dialect classic serves the Classic demo org: Emily's
-	// denied pushes are deny_push events.
+	// denied pushes are deny_push events. The org is built for now, its
+	// stories on their weekdays: the pushes are within the week.
 	orgURL, keyFile := serveSim(t, "--dialect", "classic")
 	vars := map[string]string{"OKTA_ORG_URL": orgURL, "OKTA_CLIENT_ID": "0oacli", "OKTA_PRIVATE_KEY_FILE": keyFile}
-	out, stderr, err := runCmd(t, context.Background(), vars, "ask", "--json", "/okta security-events 72h user:emily.chen@company.com")
+	out, stderr, err := runCmd(t, context.Background(), vars, "ask", "--json", "/okta security-events 7d user:emily.chen@company.com")
 	if err != nil {
 		t.Fatalf("ask against oktabot sim: %v\n%s", err, stderr)
 	}

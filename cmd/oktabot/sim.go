@@ -39,7 +39,11 @@ func cmdSim(ctx context.Context, args []string, io stdio, e env) error {
 	if err := checkDialect(*dialect); err != nil {
 		return err
 	}
-	fx := oktasim.DemoIn(*dialect)
+	tc, err := loadTime(e)
+	if err != nil {
+		return err
+	}
+	fx := oktasim.DemoAt(*dialect, time.Now(), tc.Zone)
 	if *orgFile != "" {
 		var err error
 		if fx, err = oktasim.LoadFixture(*orgFile); err != nil {

@@ -151,7 +151,8 @@ func TestAskInTheTeamsZone(t *testing.T) {
 }
 
 // TestDemoInTheTeamsZone: the terminal demo with OKTABOT_TZ prints the
-// answer's times in that zone, with its abbreviation.
+// answer's times in that zone, with its abbreviation, and its stories
+// happen at their hours in that zone.
 func TestDemoInTheTeamsZone(t *testing.T) {
 	chicago, err := time.LoadLocation("America/Chicago")
 	if err != nil {
@@ -185,6 +186,26 @@ func TestDemoInTheTeamsZone(t *testing.T) {
 		if m[1] != abbr && m[1] != "CST" && m[1] != "CDT" {
 			t.Errorf("time %q is not Central (%s)", m[0], abbr)
 		}
+	}
+
+	// The demo org is built for now in the team's zone: the sweep finds
+	// every story's people, and the grant is at 03:12 Central whatever day
+	// the demo runs.
+	if _, err := io.WriteString(typed, "/okta threats 7d\n"); err != nil {
+		t.Fatal(err)
+	}
+	pos = end
+	end = waitFor("you> ", waitFor("Threat sweep", pos))
+	answer = out.String()[pos:end]
+	for _, login := range []string{"john@company.com", "emily.chen@company.com", "rachel.adams@company.com", "chris.morgan@company.com",
+		"derek.wilson@company.com", "lisa.nguyen@company.com", "sarah.johnson@company.com"} {
+		if !strings.Contains(answer, login) {
+			t.Errorf("threats 7d does not name %s:\n%s", login, answer)
+		}
+	}
+	grant := regexp.MustCompile(`granted Super administrator to ryan\.patel@company\.com at (\d\d:\d\d [A-Z]{3})`).FindStringSubmatch(answer)
+	if grant == nil || grant[1] != "03:12 CST" && grant[1] != "03:12 CDT" {
+		t.Errorf("the grant is at %v, want 03:12 Central:\n%s", grant, answer)
 	}
 	typed.Close()
 	select {

@@ -69,6 +69,7 @@ func securityConfigChange(tl *timeline) []finding {
 		names := configNames(e)
 		var ev evidence
 		ev.add(baseConfigChange, "%s %s%s", object, word, names)
+		strongest := changeEvidence(&ev, targetChanges(e))
 		off := verb == "deactivate" || verb == "delete" || verb == "remove_blacklist"
 		switch {
 		case object == "log stream" && off:
@@ -84,11 +85,29 @@ func securityConfigChange(tl *timeline) []finding {
 		tl.offHoursEvidence(&ev, e.Published)
 		tl.origin(&ev, e, "the change")
 		blockedEvidence(&ev, e, "the change")
+		idx := []int{i}
+		if _, rule := policyRefs(e); strongest != "" && rule != nil && !blocked(e) {
+			if j, k, n, ok := tl.firstUseWithoutMFA(i, rule); ok {
+				tl.useEvidence(&ev, tl.events[k], n)
+				idx = append(idx, j, k)
+			}
+		}
+		if strongest != "" {
+			word = "weakened"
+		}
 		summary := capitalize(object) + names + " " + word + " by " + orName(actor, e.Actor) + " at " + tl.clock(e.Published)
+		switch c := targetChanges(e); {
+		case strongest != "":
+			summary += " (" + strongest + ")"
+		case len(c) == 1:
+			summary += " (" + c[0].String() + ")"
+		case len(c) > 1:
+			summary += " (" + plural(len(c), "field", "fields") + " changed)"
+		}
 		if blocked(e) {
 			summary += " (it failed)"
 		}
-		f := tl.newFinding(SecurityConfigChange, actor, summary, ev, []int{i})
+		f := tl.newFinding(SecurityConfigChange, actor, summary, ev, idx)
 		if !blocked(e) {
 			f.reversal = reversal(e, verb, summary)
 		}

@@ -8,11 +8,13 @@ import (
 	"time"
 )
 
-// DemoNow is the demo org's present: its System Log covers the seven days
-// before it and ends just before it. Demo sets Fixture.Now to it, so the
-// simulator moves every event (and every object timestamp) onto the real
-// present. It is a Friday, 17:00 UTC (10:00 in San Francisco, 18:00 in
-// London), in a week without daylight-saving changes.
+// DemoNow is the present of Demo and DemoIn: their System Log covers the
+// seven days before it and ends just before it. They set Fixture.Now to it,
+// so the simulator moves every event (and every object timestamp) onto the
+// real present by the same offset. It is a Friday, 17:00 UTC (10:00 in San
+// Francisco, 18:00 in London), in a week without daylight-saving changes.
+// DemoAt builds the org for another present instead, with the stories on
+// their weekdays and hours.
 var DemoNow = demoNow()
 
 // demoNow is DemoNow, for the builder (which must not depend on a variable
@@ -47,7 +49,8 @@ type Story struct {
 // It is deterministic, and every call returns a fresh copy that the caller
 // may change. Every value is what encoding/json would decode (Objects,
 // []any, float64, string, bool, nil), as if read by LoadFixture.
-// It is an Identity Engine org: DemoIn(DialectOIE).
+// It is an Identity Engine org whose team works in UTC, as of DemoNow:
+// DemoAt(DialectOIE, DemoNow, time.UTC).
 func Demo() *Fixture {
 	return DemoIn(DialectOIE)
 }
@@ -63,8 +66,21 @@ func Demo() *Fixture {
 // user.mfa.okta_verify.deny_push with an auth_via_mfa FAILURE, and a
 // factor type turned off as system.mfa.factor.deactivate. The people, apps
 // and stories are the same in both.
+// It is as of DemoNow, its team in UTC: DemoAt(dialect, DemoNow, time.UTC).
 func DemoIn(dialect string) *Fixture {
-	return newDemoBuilder(dialect).build().fixture()
+	return DemoAt(dialect, DemoNow, time.UTC)
+}
+
+// DemoAt builds the demo org of dialect as of now, for a team whose time
+// zone is zone (nil: UTC): the System Log covers the seven days before now,
+// ordinary work follows the real calendar of that week in each person's
+// own zone, and the stories keep their weekdays and hours in zone (see
+// demo_time.go): the Super Administrator grant is the last Saturday 03:12
+// before now, the Tor takeover a few hours old. Fixture.Now is now, so the
+// simulator serving it moves it only by the time between building and
+// loading. The same dialect, now and zone give the same org.
+func DemoAt(dialect string, now time.Time, zone *time.Location) *Fixture {
+	return newDemoBuilder(dialect, now, zone).build().fixture()
 }
 
 // DemoStories lists the stories in the demo org's System Log, in the order
@@ -76,7 +92,13 @@ func DemoStories() []Story {
 
 // DemoStoriesIn is DemoStories for the demo org of DemoIn(dialect).
 func DemoStoriesIn(dialect string) []Story {
-	b := newDemoBuilder(dialect).build()
+	return DemoStoriesAt(dialect, DemoNow, time.UTC)
+}
+
+// DemoStoriesAt is DemoStories for the demo org of DemoAt(dialect, now,
+// zone). A story's events that would lie after now are not in it.
+func DemoStoriesAt(dialect string, now time.Time, zone *time.Location) []Story {
+	b := newDemoBuilder(dialect, now, zone).build()
 	out := make([]Story, len(b.stories))
 	for i, s := range b.stories {
 		out[i] = *s
@@ -96,8 +118,11 @@ type demoBuilder struct {
 	ids    *rand.Rand // ids, uuids, session ids, hashes
 	people *rand.Rand // who works where, statuses, factors
 	act    *rand.Rand // ordinary activity
+	clock  *rand.Rand // clock times of timestamps from before the window
 
-	now, start time.Time // the window: (start, now)
+	now, start time.Time      // the window: (start, now)
+	zone       *time.Location // the team's: the stories' weekdays and hours are in it
+	times      demoTimes      // where the stories land (demo_time.go)
 	taken      map[string]bool
 
 	cities   []*demoCity
@@ -125,17 +150,23 @@ type demoEvent struct {
 	obj Object
 }
 
-func newDemoBuilder(dialect string) *demoBuilder {
+func newDemoBuilder(dialect string, now time.Time, zone *time.Location) *demoBuilder {
 	if dialect != DialectOIE && dialect != DialectClassic {
 		panic("oktasim: demo: dialect " + dialect + ": want " + DialectOIE + " or " + DialectClassic)
 	}
+	if zone == nil {
+		zone = time.UTC
+	}
+	now = now.Round(0).Truncate(time.Millisecond).UTC() // dates are reckoned in UTC unless a zone is named
 	return &demoBuilder{
 		dialect: dialect,
 		ids:     rand.New(rand.NewPCG(0x6f6b7461, 1)),
 		people:  rand.New(rand.NewPCG(0x6f6b7461, 2)),
 		act:     rand.New(rand.NewPCG(0x6f6b7461, 3)),
-		now:     demoNow(),
-		start:   demoNow().Add(-demoWindow),
+		clock:   rand.New(rand.NewPCG(0x6f6b7461, 4)),
+		now:     now,
+		start:   now.Add(-demoWindow),
+		zone:    zone,
 		taken:   map[string]bool{},
 		ips:     map[string]bool{},
 		byLogin: map[string]*demoUser{},
@@ -145,6 +176,7 @@ func newDemoBuilder(dialect string) *demoBuilder {
 // build makes the whole org, in an order where each step only needs what
 // the steps before it made.
 func (b *demoBuilder) build() *demoBuilder {
+	b.planTimes()
 	b.cities = demoCities()
 	b.makePeople()
 	b.makeApps()
@@ -309,6 +341,16 @@ func (b *demoBuilder) classic() bool { return b.dialect == DialectClassic }
 
 // inWindow reports whether t is inside the log's seven days.
 func (b *demoBuilder) inWindow(t time.Time) bool { return t.After(b.start) && t.Before(b.now) }
+
+// written reports whether an event at t goes into the log: an ordinary one
+// inside the window, a story's anywhere before now (a story that begins a
+// little before the window keeps its beginning).
+func (b *demoBuilder) written(t time.Time) bool {
+	if b.story != nil {
+		return t.Before(b.now)
+	}
+	return b.inWindow(t)
+}
 
 // strs turns strings into a JSON array.
 func demoStrs(v ...string) []any {

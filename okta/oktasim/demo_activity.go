@@ -42,8 +42,8 @@ func (b *demoBuilder) workDay(u *demoUser, day time.Time, vacation bool) {
 		p = 0.12
 	case weekend:
 		p = 0.06
-	case u.city.countryCode == "CA" && date == "2026-10-12": // Thanksgiving in Canada
-		p = 0.05
+	case u.city.countryCode == "CA" && day.Month() == time.October && day.Weekday() == time.Monday && day.Day() > 7 && day.Day() <= 14:
+		p = 0.05 // Thanksgiving in Canada, the second Monday of October
 	case u.alwaysWorks:
 		p = 1
 	}
@@ -58,6 +58,7 @@ func (b *demoBuilder) workDay(u *demoUser, day time.Time, vacation bool) {
 		start = day.Add(7*time.Hour + 30*time.Minute + time.Duration(b.act.IntN(150*60))*time.Second)
 	}
 	start = start.Add(time.Duration(b.act.IntN(1000)) * time.Millisecond)
+	start = b.afterTakeover(u, start)
 	if !start.Before(b.now) {
 		return
 	}
@@ -84,7 +85,7 @@ func (b *demoBuilder) workDay(u *demoUser, day time.Time, vacation bool) {
 	var again time.Time
 	var sid2 string
 	if !weekend && b.act.Float64() < 0.4 {
-		again = start.Add(4*time.Hour + time.Duration(b.act.IntN(3600))*time.Second)
+		again = b.afterTakeover(u, start.Add(4*time.Hour+time.Duration(b.act.IntN(3600))*time.Second))
 		sid2, again = b.signIn(demoSignIn{u: u, at: again, from: from, agent: u.agent, dtHash: u.dtHash})
 	}
 	apps := b.assignedApps(u, t)
@@ -131,4 +132,18 @@ func (b *demoBuilder) failureSlot(from *demoNet, t time.Time) bool {
 	}
 	b.failures[key] = true
 	return true
+}
+
+// afterTakeover moves a sign-in through the Engineering rule that would
+// come between story (e)'s change and story (a)'s sign-in to a few minutes
+// after the latter, so that the attacker's is the first the weakened rule
+// lets through without MFA.
+func (b *demoBuilder) afterTakeover(u *demoUser, t time.Time) time.Time {
+	if rule, _ := b.signOn.rule(u, t); rule != b.signOn.engineering {
+		return t
+	}
+	if after, in := b.inWeakenedGap(t); in {
+		return after.Add(t.Sub(t.Truncate(20 * time.Minute)))
+	}
+	return t
 }

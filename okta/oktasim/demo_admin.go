@@ -15,31 +15,35 @@ type demoTask struct {
 
 // planAdminWork decides the week's admin work before anyone's activity is
 // written, so that the people it changes stop signing in (or get access)
-// at the right time. The IT team does it in office hours on weekdays.
+// at the right time. The IT team does it in office hours on the window's
+// last five working days (adminDays).
 func (b *demoBuilder) planAdminWork() []*demoTask {
-	plan := []struct{ date, admin, kind, what string }{
-		{"2026-10-12", "maria", "create", ""},
-		{"2026-10-12", "maria", "groupAdd", "People Managers"},
-		{"2026-10-12", "tom", "reset", ""},
-		{"2026-10-12", "derek", "reset", ""},
-		{"2026-10-13", "maria", "createActivate", ""},
-		{"2026-10-13", "maria", "suspend", ""},
-		{"2026-10-13", "tom", "deactivate", ""},
-		{"2026-10-13", "tom", "reset", ""},
-		{"2026-10-14", "maria", "create", ""},
-		{"2026-10-14", "maria", "appAssign", "Salesforce"},
-		{"2026-10-14", "tom", "groupAdd", "Zoom AI Companion Beta"},
-		{"2026-10-14", "tom", "groupRemove", "Zoom AI Companion Beta"},
-		{"2026-10-15", "maria", "createActivate", ""},
-		{"2026-10-15", "maria", "deactivate", ""},
-		{"2026-10-15", "maria", "reset", ""},
-		{"2026-10-15", "maria", "appAssign", "DocuSign"},
-		{"2026-10-15", "tom", "suspend", ""},
-		{"2026-10-15", "tom", "groupAdd", "AWS Production Access"},
-		{"2026-10-16", "tom", "recover", ""},
-		{"2026-10-16", "tom", "create", ""},
-		{"2026-10-16", "tom", "appAssign", "Zendesk"},
-		{"2026-10-16", "tom", "groupRemove", "Zoom AI Companion Beta"},
+	plan := []struct {
+		day               int // of the week's five working days, 0 the oldest
+		admin, kind, what string
+	}{
+		{0, "maria", "create", ""},
+		{0, "maria", "groupAdd", "People Managers"},
+		{0, "tom", "reset", ""},
+		{0, "derek", "reset", ""},
+		{1, "maria", "createActivate", ""},
+		{1, "maria", "suspend", ""},
+		{1, "tom", "deactivate", ""},
+		{1, "tom", "reset", ""},
+		{2, "maria", "create", ""},
+		{2, "maria", "appAssign", "Salesforce"},
+		{2, "tom", "groupAdd", "Zoom AI Companion Beta"},
+		{2, "tom", "groupRemove", "Zoom AI Companion Beta"},
+		{3, "maria", "createActivate", ""},
+		{3, "maria", "deactivate", ""},
+		{3, "maria", "reset", ""},
+		{3, "maria", "appAssign", "DocuSign"},
+		{3, "tom", "suspend", ""},
+		{3, "tom", "groupAdd", "AWS Production Access"},
+		{4, "tom", "recover", ""},
+		{4, "tom", "create", ""},
+		{4, "tom", "appAssign", "Zendesk"},
+		{4, "tom", "groupRemove", "Zoom AI Companion Beta"},
 	}
 	var hires []*demoUser
 	for _, u := range b.users {
@@ -49,7 +53,8 @@ func (b *demoBuilder) planAdminWork() []*demoTask {
 	}
 	var tasks []*demoTask
 	for _, p := range plan {
-		t := &demoTask{date: p.date, admin: p.admin, kind: p.kind}
+		admin := b.role(p.admin)
+		t := &demoTask{date: b.adminDays(admin.city.loc())[p.day], admin: p.admin, kind: p.kind}
 		switch p.kind {
 		case "create", "createActivate":
 			t.target, hires = hires[0], hires[1:]
@@ -59,7 +64,7 @@ func (b *demoBuilder) planAdminWork() []*demoTask {
 		case "suspend", "deactivate", "recover":
 			t.target = b.fromPool(func(u *demoUser) bool { return u.signsIn() })
 			t.target.status = map[string]string{"suspend": "SUSPENDED", "deactivate": "DEPROVISIONED", "recover": "RECOVERY"}[p.kind]
-			t.target.stopDate = p.date
+			t.target.stopDate = t.date
 			t.target.sessions = -1
 		case "groupAdd":
 			t.group = b.group(p.what)
@@ -108,15 +113,21 @@ func (b *demoBuilder) role(role string) *demoUser {
 	panic("oktasim: demo: no one plays " + role) // a typo in the demo's own tables
 }
 
-// adminWork writes the planned tasks into the admins' working days.
+// adminWork writes the planned tasks into the admins' working days: each
+// admin's tasks of a date in one sitting, in the plan's order.
 func (b *demoBuilder) adminWork(tasks []*demoTask) {
-	for i := 0; i < len(tasks); {
-		j := i
-		for j < len(tasks) && tasks[j].date == tasks[i].date && tasks[j].admin == tasks[i].admin {
-			j++
+	type sitting struct{ date, admin string }
+	var order []sitting
+	byDay := map[sitting][]*demoTask{}
+	for _, t := range tasks {
+		k := sitting{t.date, t.admin}
+		if byDay[k] == nil {
+			order = append(order, k)
 		}
-		b.adminDay(tasks[i:j])
-		i = j
+		byDay[k] = append(byDay[k], t)
+	}
+	for _, k := range order {
+		b.adminDay(byDay[k])
 	}
 }
 
@@ -147,6 +158,12 @@ func (b *demoBuilder) adminDay(tasks []*demoTask) {
 		limit = b.now
 	}
 	limit = limit.Add(-time.Minute)
+	if latest := limit.Add(-time.Duration(len(tasks)+1) * time.Minute); t.After(latest) { // the day is still young: be done by now
+		t = latest
+		if first := day.start.Add(time.Minute); t.Before(first) {
+			t = first
+		}
+	}
 	t = b.adminConsole(admin, day.sid, day.from, admin.agent, t)
 	for _, task := range tasks {
 		next := t.Add(b.jitter(4*60, 35*60))

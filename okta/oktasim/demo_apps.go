@@ -52,7 +52,7 @@ func (b *demoBuilder) makeApps() {
 		}
 		a.lastUpdated = a.created.Add(time.Duration(b.people.IntN(400)) * 24 * time.Hour)
 		if limit := b.start.AddDate(0, 0, -20); a.lastUpdated.After(limit) {
-			a.lastUpdated = limit
+			a.lastUpdated = b.before(limit)
 		}
 	}
 	b.apps = apps

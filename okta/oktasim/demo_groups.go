@@ -17,7 +17,7 @@ type demoGroup struct {
 func (b *demoBuilder) newGroup(name, desc, kind string, created time.Time, apps ...string) *demoGroup {
 	g := &demoGroup{id: b.newID("00g"), name: name, desc: desc, kind: kind, created: created}
 	g.lastUpdated = created.Add(time.Duration(b.people.IntN(30*24)) * time.Hour)
-	g.lastMembership = b.start.Add(-time.Duration(24+b.people.IntN(30*24)) * time.Hour)
+	g.lastMembership = b.start.Add(-time.Duration(24+b.people.IntN(30*24))*time.Hour - b.jitterSeconds(3600))
 	if g.lastMembership.Before(g.lastUpdated) {
 		g.lastMembership = g.lastUpdated
 	}
@@ -105,7 +105,7 @@ func (b *demoBuilder) makeGroups() {
 	managers := b.newGroup("People Managers", "Everyone with direct reports", "OKTA_GROUP", org.AddDate(0, 7, 11))
 	remote := b.newGroup("Remote Employees", "People without a home office", "OKTA_GROUP", org.AddDate(1, 0, 2))
 	aws := b.newGroup("AWS Production Access", "Access to the production AWS accounts", "OKTA_GROUP", org.AddDate(1, 3, 9), "AWS")
-	pilot := b.newGroup("Zoom AI Companion Beta", "Pilot of Zoom's AI features", "OKTA_GROUP", b.start.AddDate(0, -2, 0))
+	pilot := b.newGroup("Zoom AI Companion Beta", "Pilot of Zoom's AI features", "OKTA_GROUP", b.workHours(b.start.AddDate(0, -2, 0), b.zone))
 
 	isManager := map[*demoUser]bool{}
 	for _, u := range b.users {

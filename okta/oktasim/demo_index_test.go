@@ -12,6 +12,8 @@ import (
 // demoOrg indexes a demo fixture for the tests.
 type demoOrg struct {
 	dialect     string
+	now         time.Time      // the present it was built for
+	zone        *time.Location // the team's zone it was built for
 	fx          *Fixture
 	stories     []Story
 	users       map[string]Object // by id
@@ -51,7 +53,12 @@ var demoOrgs = map[string]func() *demoOrg{
 }
 
 func indexDemo(dialect string) *demoOrg {
-	o := &demoOrg{dialect: dialect, fx: DemoIn(dialect), byActor: map[string][]Object{}, users: map[string]Object{}, logins: map[string]Object{}, groups: map[string]Object{},
+	return indexDemoAt(dialect, DemoNow, time.UTC)
+}
+
+// indexDemoAt indexes DemoAt(dialect, now, zone).
+func indexDemoAt(dialect string, now time.Time, zone *time.Location) *demoOrg {
+	o := &demoOrg{dialect: dialect, now: now, zone: zone, fx: DemoAt(dialect, now, zone), byActor: map[string][]Object{}, users: map[string]Object{}, logins: map[string]Object{}, groups: map[string]Object{},
 		apps: map[string]Object{}, rules: map[string]Object{}, ruleType: map[string]string{}, events: map[string]Object{},
 		times: map[string]time.Time{}, storyUsers: map[string]bool{}, storyEvents: map[string]bool{}}
 	for _, u := range o.fx.Users {
@@ -81,7 +88,7 @@ func indexDemo(dialect string) *demoOrg {
 		login := demoStr(e, "actor", "alternateId")
 		o.byActor[login] = append(o.byActor[login], e)
 	}
-	o.stories = DemoStoriesIn(dialect)
+	o.stories = DemoStoriesAt(dialect, now, zone)
 	for _, s := range o.stories {
 		for _, l := range s.Users {
 			o.storyUsers[l] = true

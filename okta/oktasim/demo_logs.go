@@ -75,10 +75,11 @@ func demoMessages(typ string) (message, legacy string) {
 	return typ, ""
 }
 
-// emit writes one event and returns its uuid. Ordinary events outside the
-// window are dropped ("" is returned); a story's never are.
+// emit writes one event and returns its uuid. Events that are not written
+// (ordinary ones outside the window, any after now) are dropped ("" is
+// returned).
 func (b *demoBuilder) emit(l demoLog) string {
-	if b.story == nil && !b.inWindow(l.at) {
+	if !b.written(l.at) {
 		return ""
 	}
 	at := l.at.Truncate(time.Millisecond)

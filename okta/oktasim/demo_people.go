@@ -170,7 +170,12 @@ func (b *demoBuilder) makePeople() {
 		u.userType = "Service"
 		u.role = fmt.Sprintf("breakglass%d", i)
 		u.dormant = true
-		u.lastLogin = time.Date(2026, time.July, 7, 16, 20+i*7, 12, 0, time.UTC)
+		// tested once a quarter: both at one sitting, some 100 days ago
+		if i == 1 {
+			u.lastLogin = b.workHours(b.start.AddDate(0, 0, -97), u.city.loc())
+		} else {
+			u.lastLogin = b.byLogin["breakglass-01@"+demoDomain].lastLogin.Add(7*time.Minute + b.jitterSeconds(60))
+		}
 		u.sessions = 0
 		b.byLogin[u.login] = u
 	}
@@ -239,7 +244,7 @@ func (b *demoBuilder) newUser(first, last string, d demoDept, title string, c *d
 		u.passwordCh = u.activated.Add(7 * time.Minute)
 	}
 	u.lastUpdated = u.passwordCh
-	u.lastLogin = b.start.Add(-time.Duration(1+b.people.IntN(20*24)) * time.Hour)
+	u.lastLogin = b.workHours(b.start.Add(-time.Duration(1+b.people.IntN(20*24))*time.Hour), c.loc())
 	b.users = append(b.users, u)
 	b.byLogin[u.login] = u
 	return u
@@ -264,9 +269,9 @@ func (b *demoBuilder) assignStatuses() {
 	}
 	before := func(u *demoUser, status string, daysAgo int) {
 		u.status = status
-		u.statusChanged = b.start.Add(-time.Duration(daysAgo*24+b.people.IntN(20)) * time.Hour)
+		u.statusChanged = b.workHours(b.start.Add(-time.Duration(daysAgo*24+b.people.IntN(20))*time.Hour), b.zone)
 		if u.lastLogin.After(u.statusChanged) {
-			u.lastLogin = u.statusChanged.Add(-time.Duration(1+b.people.IntN(48)) * time.Hour)
+			u.lastLogin = b.workHours(u.statusChanged.Add(-time.Duration(1+b.people.IntN(48))*time.Hour), u.city.loc())
 		}
 		u.lastUpdated = u.statusChanged
 	}
@@ -291,12 +296,12 @@ func (b *demoBuilder) assignStatuses() {
 		if b.people.IntN(2) == 0 {
 			u.lastLogin = time.Time{}
 		} else {
-			u.lastLogin = b.start.AddDate(0, -2-b.people.IntN(5), 0)
+			u.lastLogin = b.workHours(b.start.AddDate(0, -2-b.people.IntN(5), 0), u.city.loc())
 		}
 	}
 	for i, u := range take(2) { // new hires waiting for their first day
 		u.status = []string{"STAGED", "PROVISIONED"}[i]
-		u.created = b.start.AddDate(0, 0, -12-i*3)
+		u.created = b.workHours(b.start.AddDate(0, 0, -12-i*3), b.zone)
 		u.statusChanged, u.lastUpdated, u.lastLogin, u.passwordCh = u.created, u.created, time.Time{}, time.Time{}
 		u.activated = time.Time{}
 		if u.status == "PROVISIONED" {

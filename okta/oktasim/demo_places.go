@@ -8,7 +8,8 @@ import (
 
 // demoCity is where people work from: an office city (with its office's
 // network) or a city of remote workers (home networks only). Offsets are
-// those of the demo week (before Europe and North America leave summer time).
+// those of the reference week (before Europe and North America leave
+// summer time); the zone itself is tz.
 type demoCity struct {
 	name, state, country, countryCode string
 	postals                           []string // the first is the office's
@@ -18,6 +19,7 @@ type demoCity struct {
 	office                            *demoISP
 	homes                             []demoISP
 	officeNet                         *demoNet // the office's egress address, made once
+	zone                              *time.Location
 }
 
 // demoISP is an access network: its AS, names, and the first two octets of
@@ -41,8 +43,16 @@ type demoNet struct {
 	tunnel                       string // debugData.tunnels, for anonymisers
 }
 
+// loc is the city's time zone (its offset in the reference week if the
+// zone cannot be loaded, which the embedded tzdata rules out).
 func (c *demoCity) loc() *time.Location {
-	return time.FixedZone(c.tz, c.offset*3600)
+	if c.zone == nil {
+		var err error
+		if c.zone, err = time.LoadLocation(c.tz); err != nil {
+			c.zone = time.FixedZone(c.tz, c.offset*3600)
+		}
+	}
+	return c.zone
 }
 
 func demoCities() []*demoCity {

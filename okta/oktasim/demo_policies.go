@@ -49,10 +49,6 @@ func (p *demoSSOPolicies) rule(u *demoUser, t time.Time) (*demoRule, bool) {
 	return p.everyone, true
 }
 
-// demoWeakened is when story (e) removes the Engineering rule's MFA
-// requirement: Tuesday 16:47 in San Francisco.
-func demoWeakened() time.Time { return time.Date(2026, time.October, 13, 23, 47, 12, 311e6, time.UTC) }
-
 func (b *demoBuilder) newPolicy(typ, name, desc string, priority int, system bool, created time.Time) *demoPolicy {
 	prefix := "00p"
 	if typ == "ACCESS_POLICY" {
@@ -61,7 +57,7 @@ func (b *demoBuilder) newPolicy(typ, name, desc string, priority int, system boo
 	p := &demoPolicy{id: b.newID(prefix), typ: typ, name: name, desc: desc, priority: priority, system: system,
 		created: created, lastUpdated: created.Add(time.Duration(b.people.IntN(200)) * 24 * time.Hour)}
 	if limit := b.start.AddDate(0, 0, -30); p.lastUpdated.After(limit) {
-		p.lastUpdated = limit
+		p.lastUpdated = b.before(limit)
 	}
 	if typ != "ACCESS_POLICY" || !b.classic() {
 		b.policies = append(b.policies, p) // a Classic org has no authentication policies
@@ -120,7 +116,7 @@ func (b *demoBuilder) makePolicies() {
 		return demoAnywhere(Object{"authContext": Object{"authType": "ANY"}, "risk": Object{"behaviors": []any{}},
 			"riskScore": Object{"level": "ANY"}, "identityProvider": Object{"provider": "ANY"}})
 	}
-	sso := &demoSSOPolicies{weakened: demoWeakened()}
+	sso := &demoSSOPolicies{weakened: b.times.policy.at(demoRefWeakened)}
 
 	p := b.newPolicy("OKTA_SIGN_ON", "Okta Admins", "Administrators answer MFA at every sign-in", 1, false, org.AddDate(0, 1, 2))
 	p.conditions = demoIncludeGroups(admins, glass)

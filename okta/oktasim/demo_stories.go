@@ -18,27 +18,38 @@ const (
 	demoTorExitNodeIP = "185.220.101.1"
 )
 
+// demoUTC is a time of the reference week (demo_time.go), written as UTC.
 func demoUTC(month time.Month, day, hour, minute, sec, ms int) time.Time {
 	return time.Date(2026, month, day, hour, minute, sec, ms*1e6, time.UTC)
 }
+
+// demoDate is t's date in loc, as the activity keys days.
+func demoDate(t time.Time, loc *time.Location) string { return t.In(loc).Format(time.DateOnly) }
 
 // planStories prepares the people of the stories before the ordinary
 // activity is written: when they stop signing in, when their own day
 // starts, how many sessions they end up with.
 func (b *demoBuilder) planStories() {
+	t := &b.times
 	john := b.role("john")
-	// the real John signs in from San Francisco after the attack (08:37 PDT)
-	john.fixedStart = map[string]time.Time{"2026-10-16": demoUTC(time.October, 16, 15, 37, 20, 0).In(john.city.loc())}
+	// the real John signs in from San Francisco after the attack (08:37 PDT
+	// in the reference week), when that is in his morning
+	if own := t.tor.at(demoUTC(time.October, 16, 15, 37, 20, 0)).In(john.city.loc()); own.Hour() >= 6 && own.Hour() < 12 {
+		john.fixedStart = map[string]time.Time{own.Format(time.DateOnly): own}
+	}
 	john.sessions = 2 // his own and the attacker's
 	b.role("emily").sessions = 2
 	b.role("rachel").sessions = 2
 	chris := b.role("chris")
 	chris.sessions = 2
 	// his day before Pyongyang starts late enough in Denver that the jump is impossible travel
-	chris.fixedStart = map[string]time.Time{"2026-10-13": demoUTC(time.October, 13, 15, 41, 9, 0).In(chris.city.loc())}
+	denver := t.pyongyang.at(demoRefDenver).In(chris.city.loc())
+	chris.fixedStart = map[string]time.Time{denver.Format(time.DateOnly): denver}
 	sarah := b.role("sarah")
-	sarah.status, sarah.stopDate, sarah.sessions = "LOCKED_OUT", "2026-10-15", 0
-	b.pickBlocked().role = "blocked"
+	sarah.status, sarah.stopDate, sarah.sessions = "LOCKED_OUT", demoDate(t.lockout.at(demoRefLockout), sarah.city.loc()), 0
+	blocked := b.pickBlocked()
+	blocked.role = "blocked"
+	t.blocked = b.blockedPlace(blocked.city.loc())
 }
 
 // pickBlocked is story g's user: the first ordinary ACTIVE person in Sales
@@ -89,14 +100,15 @@ func (b *demoBuilder) storyTor() {
 		proxy: true, tunnel: `[{"anonymous":true,"operator":"TOR","type":"TOR"}]`}
 	agent, dt := demoAgents()["tor-browser"], b.hexText(64)
 	risk := demoRisk{level: "HIGH", reasons: "Anomalous Device, Anonymizing Proxy, New Geo-Location", positive: demoAllPositive()}
-	start := demoUTC(time.October, 16, 14, 12, 3, 418)
+	p := b.times.tor
+	start := p.at(demoRefTor)
 	for _, s := range []int{0, 61, 118, 183, 240, 301, 367, 425, 488, 549, 612, 679} { // 12 tries, under the lockout's 15
 		b.wrongPassword(demoLog{at: start.Add(time.Duration(s) * time.Second), actor: john, from: tor,
 			agent: agent, uri: "/idp/idx/challenge/answer", debug: risk.debug(Object{"dtHash": dt})})
 	}
-	sid, _ := b.signIn(demoSignIn{u: john, at: demoUTC(time.October, 16, 14, 25, 11, 92), from: tor, agent: agent, dtHash: dt, risk: risk})
+	sid, _ := b.signIn(demoSignIn{u: john, at: p.at(demoRefTorIn), from: tor, agent: agent, dtHash: dt, risk: risk})
 	apps := []string{"GitHub", "AWS", "Slack", "Google Workspace", "Box", "1Password", "Confluence"}
-	at := demoUTC(time.October, 16, 14, 26, 30, 511)
+	at := p.at(demoUTC(time.October, 16, 14, 26, 30, 511))
 	for i, label := range apps {
 		b.sso(john, sid, tor, agent, b.app(label), at.Add(time.Duration(i*157+i*i*3)*time.Second))
 	}
@@ -113,7 +125,8 @@ func (b *demoBuilder) storyPushFatigue() {
 	agent, dt := demoAgents()["win-chrome"], b.hexText(64)
 	risk := demoRisk{level: "MEDIUM", reasons: "Anomalous Device, New IP",
 		positive: []string{"New Geo-Location", "New Device", "New IP", "New State", "New City"}}
-	rule, _ := b.signOn.rule(emily, demoUTC(time.October, 15, 2, 38, 0, 0))
+	p := b.times.push
+	rule, _ := b.signOn.rule(emily, p.at(demoRefPush))
 	push := emily.factor("push")
 	sid := b.sessionID()
 	log := func(typ string, at time.Time, result string) demoLog {
@@ -121,7 +134,8 @@ func (b *demoBuilder) storyPushFatigue() {
 			targets: []any{emily.target(), emily.authenticator(push)},
 			debug:   Object{"factor": "OKTA_VERIFY_PUSH", "dtHash": dt}, uri: "/idp/idx/challenge"}
 	}
-	t := demoUTC(time.October, 15, 2, 38, 12, 207)
+	t := p.at(demoUTC(time.October, 15, 2, 38, 12, 207))
+	clock := func(c string) time.Time { return p.at(demoClock(demoRefPush, c)) }
 	b.emit(demoLog{typ: "policy.evaluate_sign_on", at: t, actor: emily, from: vps, agent: agent, session: sid,
 		result: "CHALLENGE", reason: "Sign-on policy evaluation resulted in CHALLENGE",
 		targets: []any{b.app("Okta Dashboard").target(), rule.target()}, debug: risk.debug(Object{"dtHash": dt}),
@@ -130,27 +144,27 @@ func (b *demoBuilder) storyPushFatigue() {
 		b.emit(b.passwordCheck(log("", t.Add(7*time.Second), "SUCCESS"), Object{"dtHash": dt}))
 	}
 	// two pushes go unanswered, seven are rejected (all in 02:40–02:50), the tenth is accepted
-	for _, p := range []struct{ sent, denied string }{
+	for _, try := range []struct{ sent, denied string }{
 		{"02:38:25", ""}, {"02:39:41", ""}, {"02:40:03", "02:40:19"}, {"02:41:08", "02:41:21"}, {"02:42:27", "02:42:36"},
 		{"02:43:52", "02:44:02"}, {"02:45:18", "02:45:25"}, {"02:46:37", "02:46:44"}, {"02:47:59", "02:48:05"},
 	} {
-		b.emit(log("system.push.send_factor_verify_push", demoClock(t, p.sent), "SUCCESS"))
-		if p.denied != "" {
-			b.denyPush(log, demoClock(t, p.denied))
+		b.emit(log("system.push.send_factor_verify_push", clock(try.sent), "SUCCESS"))
+		if try.denied != "" {
+			b.denyPush(log, clock(try.denied))
 		}
 	}
-	b.emit(log("system.push.send_factor_verify_push", demoClock(t, "02:49:28"), "SUCCESS"))
-	ok := log("user.authentication.auth_via_mfa", demoClock(t, "02:49:52"), "SUCCESS")
+	b.emit(log("system.push.send_factor_verify_push", clock("02:49:28"), "SUCCESS"))
+	ok := log("user.authentication.auth_via_mfa", clock("02:49:52"), "SUCCESS")
 	ok.uri = "/idp/idx/authenticators/poll"
 	b.emit(ok)
-	b.emit(demoLog{typ: "user.session.start", at: demoClock(t, "02:49:53"), actor: emily, from: vps, agent: agent,
+	b.emit(demoLog{typ: "user.session.start", at: clock("02:49:53"), actor: emily, from: vps, agent: agent,
 		session: sid, result: "SUCCESS", debug: risk.debug(Object{"dtHash": dt}), uri: "/idp/idx/authenticators/poll"})
 	for _, x := range []struct{ app, at string }{{"Google Workspace", "02:51:40"}, {"Box", "02:55:02"}, {"Salesforce", "02:58:31"}} {
-		b.sso(emily, sid, vps, agent, b.app(x.app), demoClock(t, x.at))
+		b.sso(emily, sid, vps, agent, b.app(x.app), clock(x.at))
 	}
 }
 
-// demoClock is hh:mm:ss on t's day (UTC).
+// demoClock is hh:mm:ss on day's date (UTC: a time of the reference week).
 func demoClock(day time.Time, clock string) time.Time {
 	c, err := time.Parse(time.TimeOnly, clock)
 	if err != nil {
@@ -171,7 +185,7 @@ func (b *demoBuilder) storyCountries() {
 		lat: 55.7522, lon: 37.6156, asn: 8402, asOrg: "pjsc vimpelcom", isp: "pjsc vimpelcom", domain: "beeline.ru"}
 	agent := demoAgents()["win-chrome"]
 	risk := demoRisk{level: "MEDIUM", reasons: "Anomalous Geo-Distance, New Country", positive: demoAllPositive()}
-	sid, t := b.signIn(demoSignIn{u: rachel, at: demoUTC(time.October, 12, 2, 14, 8, 640), from: moscow, agent: agent,
+	sid, t := b.signIn(demoSignIn{u: rachel, at: b.times.moscow.at(demoRefMoscow), from: moscow, agent: agent,
 		dtHash: b.hexText(64), risk: risk})
 	b.sso(rachel, sid, moscow, agent, b.app("Workday"), t.Add(97*time.Second))
 	b.sso(rachel, sid, moscow, agent, b.app("Box"), t.Add(372*time.Second))
@@ -180,7 +194,7 @@ func (b *demoBuilder) storyCountries() {
 		lat: 39.0339, lon: 125.7543, asn: 131279, asOrg: "star joint venture co. ltd.", isp: "star joint venture co. ltd.", domain: "star-co.net.kp"}
 	risk = demoRisk{level: "MEDIUM", reasons: "Anomalous Geo-Distance, New Country",
 		positive: []string{"New Geo-Location", "New IP", "New State", "New Country", "Velocity", "New City"}}
-	sid, t = b.signIn(demoSignIn{u: chris, at: demoUTC(time.October, 14, 1, 6, 51, 305), from: pyongyang, agent: chris.agent,
+	sid, t = b.signIn(demoSignIn{u: chris, at: b.times.pyongyang.at(demoRefPyongyang), from: pyongyang, agent: chris.agent,
 		dtHash: chris.dtHash, risk: risk})
 	for i, label := range []string{"GitHub", "Jira", "AWS"} {
 		b.sso(chris, sid, pyongyang, chris.agent, b.app(label), t.Add(time.Duration(77+i*433)*time.Second))
@@ -188,28 +202,36 @@ func (b *demoBuilder) storyCountries() {
 }
 
 // storyGrant is (d): Derek Wilson (IT Manager, Austin) makes Ryan Patel a
-// Super Administrator at 03:12 on a Saturday night, from home.
+// Super Administrator at 03:12 on a Saturday night (the team's time), from
+// home.
 func (b *demoBuilder) storyGrant() {
 	derek, ryan := b.role("derek"), b.role("ryan")
 	b.begin(demoStoryGrant, "Super Administrator granted at 03:12 on a Saturday", []*demoUser{derek, ryan}, "privilege_grant")
-	sid, t := b.signIn(demoSignIn{u: derek, at: demoUTC(time.October, 10, 8, 3, 41, 17), from: derek.home, agent: derek.agent,
+	p := b.times.grant
+	sid, t := b.signIn(demoSignIn{u: derek, at: p.at(demoUTC(time.October, 10, 3, 3, 41, 17)), from: derek.home, agent: derek.agent,
 		dtHash: derek.dtHash})
 	b.adminConsole(derek, sid, derek.home, derek.agent, t.Add(52*time.Second))
-	b.emit(demoLog{typ: "user.account.privilege.grant", at: demoUTC(time.October, 10, 8, 12, 37, 402), actor: derek,
+	b.emit(demoLog{typ: "user.account.privilege.grant", at: p.at(demoRefGrant), actor: derek,
 		from: derek.home, agent: derek.agent, session: sid, result: "SUCCESS", targets: []any{ryan.target()},
 		uri:   "/api/internal/administrators/" + ryan.id,
 		debug: Object{"privilegeGranted": "Super administrator", "dtHash": derek.dtHash}})
-	b.sessionEnd(derek, sid, derek.home, derek.agent, demoUTC(time.October, 10, 8, 19, 50, 733))
+	b.sessionEnd(derek, sid, derek.home, derek.agent, p.at(demoUTC(time.October, 10, 3, 19, 50, 733)))
 }
 
 // storyPolicy is (e): Lisa Nguyen (Identity Engineer) takes the MFA
-// requirement out of the Engineering global session policy's rule.
+// requirement out of the Engineering global session policy's rule, half an
+// hour before story (a)'s attacker tries john's password.
 func (b *demoBuilder) storyPolicy() {
 	lisa := b.role("lisa")
 	b.begin(demoStoryPolicy, "Sign-on policy weakened: MFA no longer required for Engineering", []*demoUser{lisa},
 		"security_config_change", "mfa_factor_reset")
-	from := lisa.city.officeNet
-	sid, t := b.signIn(demoSignIn{u: lisa, at: demoUTC(time.October, 13, 23, 39, 5, 860), from: from, agent: lisa.agent,
+	p := b.times.policy
+	from := lisa.home
+	if local := p.real.In(lisa.city.loc()); local.Weekday() != time.Saturday && local.Weekday() != time.Sunday &&
+		local.Hour() >= 8 && local.Hour() < 18 {
+		from = lisa.city.officeNet
+	}
+	sid, t := b.signIn(demoSignIn{u: lisa, at: p.at(demoUTC(time.October, 16, 13, 34, 5, 860)), from: from, agent: lisa.agent,
 		dtHash: lisa.dtHash})
 	b.adminConsole(lisa, sid, from, lisa.agent, t.Add(41*time.Second))
 	rule := b.signOn.engineering
@@ -228,7 +250,7 @@ func (b *demoBuilder) storyPolicy() {
 	b.signOn.weaken()
 	// and the security question, which nobody has enrolled, is turned off
 	// for the whole org
-	off := demoLog{at: demoUTC(time.October, 13, 23, 51, 38, 905), actor: lisa, from: from, agent: lisa.agent, session: sid,
+	off := demoLog{at: p.at(demoUTC(time.October, 16, 13, 46, 38, 905)), actor: lisa, from: from, agent: lisa.agent, session: sid,
 		result: "SUCCESS", debug: Object{"dtHash": lisa.dtHash}}
 	if b.classic() {
 		off.typ, off.uri = "system.mfa.factor.deactivate", "/api/v1/org/factors/question/lifecycle/deactivate"
@@ -240,11 +262,12 @@ func (b *demoBuilder) storyPolicy() {
 			"displayName": "Security Question", "detailEntry": nil}}
 	}
 	b.emit(off)
-	b.sessionEnd(lisa, sid, from, lisa.agent, demoUTC(time.October, 13, 23, 55, 40, 118))
+	b.sessionEnd(lisa, sid, from, lisa.agent, p.at(demoUTC(time.October, 16, 13, 50, 40, 118)))
 }
 
 // storyLockout is (f): Sarah Johnson (Support, Austin) cannot remember her
-// password on Thursday morning at home and locks herself out.
+// password at home on a Thursday (14:03 in the team's zone: the morning in
+// Austin when the team works in UTC) and locks herself out.
 func (b *demoBuilder) storyLockout() {
 	sarah := b.role("sarah")
 	b.begin(demoStoryLockout, "Account locked out after 15 failed sign-ins", []*demoUser{sarah},
@@ -253,7 +276,7 @@ func (b *demoBuilder) storyLockout() {
 		return demoLog{typ: typ, at: at, actor: sarah, from: sarah.home, agent: sarah.agent, result: "FAILURE",
 			reason: reason, uri: "/idp/idx/challenge/answer", debug: demoRisk{}.debug(Object{"dtHash": sarah.dtHash})}
 	}
-	start := demoUTC(time.October, 15, 14, 3, 10, 266)
+	start := b.times.lockout.at(demoRefLockout)
 	offsets := []int{0, 27, 61, 88, 124, 151, 190, 219, 248, 271, 305, 333, 367, 402, 431} // the policy's 15 attempts
 	for _, s := range offsets {
 		b.wrongPassword(log("", start.Add(time.Duration(s)*time.Second), ""))
@@ -279,7 +302,7 @@ func (b *demoBuilder) storyBlocked() {
 		"SAFARI", "iOS"}
 	risk := demoRisk{level: "LOW", positive: []string{"New Device"}}
 	dt := b.hexText(64)
-	start := time.Date(2026, time.October, 14, 19, 52, 7, 0, u.city.loc()).Add(318 * time.Millisecond)
+	start := b.times.blocked.at(demoRefBlocked)
 	at := start
 	for i := range demoBlockAttempts { // the default password policy's 15 attempts
 		if i > 0 {

@@ -236,9 +236,10 @@ func (s *Server) updatePolicy(w http.ResponseWriter, r *http.Request, c *caller)
 		return errValidation("type", "type: The type of a policy cannot be changed")
 	}
 	now := s.now()
+	before := p.obj
 	replaceKeeping(p, body, now, "id", "type", "status", "system", "created")
 	o.recordLocked(audit{r: r, c: c, now: now, typ: "policy.lifecycle.update",
-		message: "Update policy", targets: []Object{policyTarget(p)}})
+		message: "Update policy", targets: []Object{withChanges(policyTarget(p), before, p.obj)}})
 	writeEntity(w, r, http.StatusOK, p, policyLinks)
 	return nil
 }
@@ -377,9 +378,10 @@ func (s *Server) updateRule(w http.ResponseWriter, r *http.Request, c *caller) e
 		return err
 	}
 	now := s.now()
+	before := rule.obj
 	replaceKeeping(rule, body, now, "id", "type", "status", "system", "created")
 	o.recordLocked(audit{r: r, c: c, now: now, typ: "policy.rule.update",
-		message: "Update policy rule", targets: []Object{ruleTarget(rule), policyTarget(p)}})
+		message: "Update policy rule", targets: []Object{withChanges(ruleTarget(rule), before, rule.obj), policyTarget(p)}})
 	writeEntity(w, r, http.StatusOK, rule, ruleLinks(p.id))
 	return nil
 }

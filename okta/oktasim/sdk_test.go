@@ -95,7 +95,7 @@ func newSDK(t *testing.T, dpop bool) *sdkEnv {
 		oktasdk.WithAuthorizationMode("PrivateKey"),
 		oktasdk.WithClientId("0oabot"),
 		oktasdk.WithScopes([]string{"okta.users.read", "okta.users.manage", "okta.groups.read", "okta.groups.manage",
-			"okta.apps.read", "okta.policies.read", "okta.logs.read"}),
+			"okta.apps.read", "okta.policies.read", "okta.policies.manage", "okta.logs.read"}),
 		oktasdk.WithPrivateKey(string(keyPEM)),
 		oktasdk.WithPrivateKeyId("k1"),
 		oktasdk.WithHttpClientPtr(ts.Client()),
