@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/oktabot/oktabot/blocks"
 	"github.com/oktabot/oktabot/intents"
@@ -114,7 +115,7 @@ func connect(ctx context.Context, e env, useSim bool, orgFile string, log *slog.
 		return nil, nil, err
 	}
 	if useSim || orgFile != "" {
-		var fx *oktasim.Fixture
+		fx := oktasim.DemoAt(oktasim.DialectOIE, time.Now(), tc.Zone)
 		if orgFile != "" {
 			var err error
 			if fx, err = oktasim.LoadFixture(orgFile); err != nil {

@@ -299,6 +299,8 @@ func (tl *timeline) useEvidence(ev *evidence, signIn intents.Event, n int) {
 	ev.add(wWeakenedUsed, "%s", text)
 	level, _ := risk(signIn)
 	switch {
+	case tl.proxy(signIn) == torExit:
+		ev.add(wUsedRisky, "that sign-in came through a Tor exit node")
 	case tl.proxy(signIn) == okProxy || tl.proxy(signIn) == listedProxy:
 		ev.add(wUsedRisky, "that sign-in came through an anonymizing proxy")
 	case level == "HIGH":

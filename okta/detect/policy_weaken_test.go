@@ -175,8 +175,8 @@ func TestWeakenedRuleFirstUse(t *testing.T) {
 	}
 	f := fs[0]
 	want := []intents.Evidence{
-		{Text: "first sign-in through it without MFA: john@company.com at 16:00 UTC Nov 24 from 185.220.101.1 (Tor exit node / anonymizing proxy) in Frankfurt, Germany; 2 such sign-ins in all", Points: wWeakenedUsed},
-		{Text: "that sign-in came through an anonymizing proxy", Points: wUsedRisky},
+		{Text: "first sign-in through it without MFA: john@company.com at 16:00 UTC Nov 24 from 185.220.101.1 (Tor exit node) in Frankfurt, Germany; 2 such sign-ins in all", Points: wWeakenedUsed},
+		{Text: "that sign-in came through a Tor exit node", Points: wUsedRisky},
 	}
 	if diff := cmp.Diff(want, f.Evidence[len(f.Evidence)-2:]); diff != "" {
 		t.Errorf("weakened rule evidence (-want +got):\n%s%s", diff, dump(fs))
