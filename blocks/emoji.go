@@ -196,6 +196,8 @@ func shortcodeUnicode(name string) (string, bool) {
 		return "👋", true
 	case "closed_lock_with_key":
 		return "🔐", true
+	case "thread":
+		return "🧵", true
 	case "lock_with_ink_pen":
 		return "🔏", true
 	}

@@ -237,49 +237,27 @@ func (rc *rctx) fixTitle(a intents.Action) string {
 	return title
 }
 
-// evidenceLine joins an action's evidence with " · ", detection ids
-// trimmed, up to the caps.
-func (rc *rctx) evidenceLine(evs []intents.Evidence) string {
-	var parts []string
-	for i, ev := range evs {
-		if i == rc.c.evidence {
-			parts = append(parts, "… and "+count(len(evs)-i)+" more")
-			break
-		}
-		if t := md(trimDetectionIDs(ev.Text), rc.c.long); t != "" {
-			parts = append(parts, t)
-		}
-	}
-	return strings.Join(parts, " · ")
-}
-
-// proposedFixes lists the fixes an investigation proposed: "Suspend
-// john@company.com — Confidence: Critical (100%)", and the evidence behind
-// them (shared by consecutive fixes, as fixes made from one user's
-// findings are). The bot posts each as a proposal of its own right after
-// this message.
+// proposedFixes says in a line which fixes the investigation proposed,
+// with their confidence: the bot posts them right after this message, in
+// one proposal message per person.
 func (rc *rctx) proposedFixes() string {
 	ps := rc.r.Proposals
 	if len(ps) == 0 {
 		return ""
 	}
-	lines := []string{":lock_with_ink_pen: *Proposed fixes* — proposals follow below, each with Approve / Reject:"}
-	shown := ps[:min(len(ps), rc.c.proposals)]
-	for i, a := range shown {
-		line := "• *" + rc.fixTitle(a) + "*"
-		if a.Confidence > 0 {
-			line += " — Confidence: " + scored(intents.Band(a.Confidence), a.Confidence, true)
+	var titles []string
+	for i, a := range ps {
+		if i == rc.c.proposals {
+			titles = append(titles, "and "+plural(len(ps)-i, "more fix", "more fixes"))
+			break
 		}
-		lines = append(lines, line)
-		last := i == len(shown)-1 || !slices.Equal(a.Evidence, shown[i+1].Evidence)
-		if ev := rc.evidenceLine(a.Evidence); last && ev != "" {
-			lines = append(lines, "      _Why:_ "+ev)
-		}
+		titles = append(titles, rc.fixTitle(a))
 	}
-	if rest := len(ps) - len(shown); rest > 0 {
-		lines = append(lines, "• … and "+plural(rest, "more fix", "more fixes"))
+	line := ":lock_with_ink_pen: *Proposed below:* " + strings.Join(titles, "; ")
+	if c := ps[0].Confidence; c > 0 {
+		line += " — confidence " + scored(intents.Band(c), c, true)
 	}
-	return strings.Join(lines, "\n")
+	return line + ". Nothing changes until an approver approves."
 }
 
 // fixNames are the proposed fixes for one user in words: "clear

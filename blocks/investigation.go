@@ -7,10 +7,93 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// The answer to `investigate USER`, read top-down in seconds: who, the
-// verdict, the user's state, the findings worst first with every scored
-// item, a compact timeline, and the fixes the bot proposes right after the
-// message.
+// The answer to `investigate USER` fits on a screen, read top-down in
+// seconds: who, the verdict, the user's state, the few findings that
+// matter (one line each, like ones grouped), and the fixes the bot
+// proposes right after the message. The details (every finding with its
+// scored items, the timeline) are a second message the bot posts in the
+// answer's thread: InvestigationDetails.
+
+// maxMatters bounds the findings the investigation's answer names.
+const maxMatters = 3
+
+// InvestigationDetails is the full report of an investigation, for the
+// answer's thread: every finding (up to the caps) with each scored item,
+// and the timeline. ok is false when there is nothing more to say than the
+// answer did (no finding and no event).
+func InvestigationDetails(r intents.Result, opts Options) (m Message, ok bool) {
+	if len(r.Findings) == 0 && len(r.Events) == 0 {
+		return Message{}, false
+	}
+	for level := range numLevels {
+		rc := &rctx{r: r, o: opts, tz: opts.zone(), c: levelCaps(level)}
+		if m := rc.investigationDetails(); Validate(m) == nil {
+			return m, true
+		}
+	}
+	return tooLarge(r, opts), true
+}
+
+func (rc *rctx) investigationDetails() Message {
+	who, _ := rc.investigated()
+	fs := worstFirst(rc.r.Findings)
+	blocks := []slack.Block{contextBlock("details_title", "*Details* of the investigation of "+md(who, rc.c.name*2)+" · "+rc.windowText())}
+	for i, f := range fs {
+		if i == rc.c.findings {
+			blocks = append(blocks, contextBlock("findings_more", "… and "+plural(len(fs)-i, "more finding", "more findings")+" (less severe)."))
+			break
+		}
+		blocks = append(blocks, rc.findingBlock("finding_"+count(i+1), f, rc.subjectLogin()))
+	}
+	if tl := rc.timeline(); len(tl) > 0 {
+		if len(fs) > 0 {
+			blocks = append(blocks, divider("timeline_divider"))
+		}
+		blocks = append(blocks, tl...)
+	}
+	return Message{Text: "Details of the investigation of " + esc(who) + ": " + plural(len(fs), "finding", "findings") + ", " +
+		plural(len(rc.r.Events), "event", "events"), Blocks: blocks}
+}
+
+// matters names the findings that matter most, one line each, like ones
+// (same detection and summary) grouped "×N".
+func (rc *rctx) matters(fs []intents.Finding) string {
+	type group struct {
+		f intents.Finding
+		n int
+	}
+	var groups []group
+	for _, f := range fs {
+		found := false
+		for i := range groups {
+			if groups[i].f.Detection == f.Detection && groups[i].f.Summary == f.Summary {
+				groups[i].n++
+				found = true
+				break
+			}
+		}
+		if !found {
+			groups = append(groups, group{f, 1})
+		}
+	}
+	lines := []string{"*What matters*"}
+	for i, g := range groups {
+		if i == maxMatters {
+			lines = append(lines, "… and "+plural(len(groups)-i, "more finding", "more findings")+" in the thread")
+			break
+		}
+		f := g.f
+		if strings.EqualFold(f.User, rc.subjectLogin()) {
+			f.User = "" // the person investigated: said in the title
+		}
+		line := rc.findingLine(f)
+		if g.n > 1 {
+			line += " ×" + count(g.n)
+		}
+		lines = append(lines, "• "+line)
+	}
+	return strings.Join(lines, "\n")
+}
 
 // investigation is the layout of investigate.
 func (rc *rctx) investigation() Message {
@@ -58,12 +141,7 @@ func (rc *rctx) investigation() Message {
 		if len(r.Proposals) > 0 {
 			counts = append(counts, plural(len(r.Proposals), "fix proposed", "fixes proposed"))
 		}
-		text += " · " + strings.Join(counts, " · ")
-		if len(fs) > 0 {
-			if s := md(fs[0].Summary, c.long*2); s != "" {
-				text += "\n" + s
-			}
-		}
+		text += " · " + strings.Join(counts, " · ") // the findings follow under "What matters"
 		text += incompleteText(why)
 		blocks = append(blocks, section("verdict", text))
 		fallback = scored(band, score, true) + ", " + strings.Join(counts, ", ")
@@ -74,25 +152,17 @@ func (rc *rctx) investigation() Message {
 	}
 
 	if len(fs) > 0 {
-		blocks = append(blocks, divider("findings_divider"))
-		for i, f := range fs {
-			if i == c.findings {
-				blocks = append(blocks, contextBlock("findings_more", "… and "+plural(len(fs)-i, "more finding", "more findings")+" (less severe)."))
-				break
-			}
-			blocks = append(blocks, rc.findingBlock("finding_"+count(i+1), f, rc.subjectLogin()))
-		}
-	}
-
-	if tl := rc.timeline(); len(tl) > 0 {
-		blocks = append(blocks, divider("timeline_divider"))
-		blocks = append(blocks, tl...)
+		blocks = append(blocks, divider("findings_divider"), section("matters", rc.matters(fs)))
 	}
 
 	if p := rc.proposedFixes(); p != "" {
-		blocks = append(blocks, divider("fixes_divider"), section("fixes", p))
+		blocks = append(blocks, section("fixes", p))
 	} else if len(fs) > 0 {
 		blocks = append(blocks, contextBlock("fixes", "No fix is proposed for these findings: review them, and ask for one (`/okta suspend …`) if it is needed."))
+	}
+	if len(fs) > 0 || len(r.Events) > 0 {
+		blocks = append(blocks, contextBlock("details", ":thread: In the thread: "+
+			joinNonEmpty(" and ", plural(len(fs), "finding", "findings")+" with their points", "the timeline of "+plural(rc.eventsRead(), "event", "events"))+"."))
 	}
 
 	if len(r.Events) > 0 {

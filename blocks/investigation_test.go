@@ -52,6 +52,18 @@ func TestInvestigationGolden(t *testing.T) {
 			golden(t, tc.name+".json", messageJSON(t, m))
 			text, _ := Plain(m)
 			golden(t, tc.name+".txt", []byte(text+"\n"))
+			if tc.r.Intent.Kind != intents.Investigate {
+				return
+			}
+			d, ok := InvestigationDetails(tc.r, tc.opts)
+			if !ok {
+				return
+			}
+			if err := Validate(d); err != nil {
+				t.Fatalf("Validate(InvestigationDetails(%s)) = %v", tc.name, err)
+			}
+			text, _ = Plain(d)
+			golden(t, tc.name+"_details.txt", []byte(text+"\n"))
 		})
 	}
 }
@@ -133,35 +145,57 @@ func TestInvestigateReadsTopDown(t *testing.T) {
 		"Status: 🟢 ACTIVE",
 		"MFA factors: Okta FastPass, Okta Verify push",
 		"Applications: 12",
-		"Sign-in succeeded after failures · Critical (100)",
-		"• the success came from the IP that failed: 185.220.101.1 (+10)",
-		"Timeline (oldest first)",
-		"❌ Sign-in to Okta ×12 — INVALID_CREDENTIALS",
-		"Sign-in to Okta with Password",
-		"SSO into 7 apps: GitHub Enterprise Cloud - Organization, AWS Account Federation, Slack, Google Workspace, Box, 1Password, Bookmark App",
-		"Proposed fixes — proposals follow below",
-		"• Clear the sessions of john@company.com — Confidence: Critical (100%)",
-		"• Suspend john@company.com — Confidence: Critical (100%)",
-		"Why: " + johnTakeover + " · " + johnProxy,
+		"What matters",
+		"Critical (100) Sign-in succeeded after failures",
+		"Proposed below: Clear the sessions of john@company.com; Suspend john@company.com — confidence Critical (100%)",
+		"In the thread: ",
 	}
-	at := 0
-	for _, w := range want {
-		i := strings.Index(text[at:], w)
-		if i < 0 {
-			t.Fatalf("Plain(investigate) lacks %q after position %d:\n%s", w, at, text)
-		}
-		at += i + len(w)
-	}
-	for _, bad := range []string{"(success_after_failures)", "half of", "(failed_login_burst"} {
+	inOrder(t, "Plain(investigate)", text, want)
+	for _, bad := range []string{"(success_after_failures)", "half of", "(failed_login_burst", "Timeline", "(+10)"} {
 		if strings.Contains(text, bad) {
-			t.Errorf("Plain(investigate) shows the detection suffix %q", bad)
+			t.Errorf("Plain(investigate) shows %q, which belongs in the thread", bad)
 		}
+	}
+	// It fits on a screen: the answer is short whatever the details hold.
+	if n := strings.Count(text, "\n"); n > 30 {
+		t.Errorf("Plain(investigate) is %d lines, want at most 30:\n%s", n, text)
 	}
 	if len(choices) != 1 || choices[0].ActionID != ActionExport {
 		t.Errorf("Plain(investigate) choices = %+v, want only Export CSV", choices)
 	}
 	if !strings.Contains(m.Text, "Critical (100%)") || !strings.Contains(m.Text, "proposals follow") {
 		t.Errorf("Result(investigate).Text = %q, want the verdict and that proposals follow", m.Text)
+	}
+
+	d, ok := InvestigationDetails(investigateJohn(), Options{Now: testNow})
+	if !ok {
+		t.Fatal("InvestigationDetails(investigate john) has nothing to say")
+	}
+	details, _ := Plain(d)
+	inOrder(t, "Plain(InvestigationDetails)", details, []string{
+		"Details of the investigation of John Smith (john@company.com)",
+		"Sign-in succeeded after failures · Critical (100)",
+		"• the success came from the IP that failed: 185.220.101.1 (+10)",
+		"Timeline (oldest first)",
+		"❌ Sign-in to Okta ×12 — INVALID_CREDENTIALS",
+		"Sign-in to Okta with Password",
+		"SSO into 7 apps: GitHub Enterprise Cloud - Organization, AWS Account Federation, Slack, Google Workspace, Box, 1Password, Bookmark App",
+	})
+	if _, ok := InvestigationDetails(intents.Result{Intent: intents.Intent{Kind: intents.Investigate}}, Options{}); ok {
+		t.Error("InvestigationDetails of an empty result has something to say")
+	}
+}
+
+// inOrder fails unless text holds each of want, in that order.
+func inOrder(t *testing.T, what, text string, want []string) {
+	t.Helper()
+	at := 0
+	for _, w := range want {
+		i := strings.Index(text[at:], w)
+		if i < 0 {
+			t.Fatalf("%s lacks %q after position %d:\n%s", what, w, at, text)
+		}
+		at += i + len(w)
 	}
 }
 
@@ -571,7 +605,12 @@ func TestTimelineKeepsKeyRows(t *testing.T) {
 	}
 	r := intents.Result{Intent: intents.Intent{Kind: intents.Investigate, User: "john@company.com"}, Events: evs,
 		Findings: []intents.Finding{{Detection: "failed_login_burst", Score: 40, User: "john@company.com", Summary: "s", Events: []string{"bad"}}}}
-	text, _ := Plain(Result(r, Options{Now: testNow}))
+	details := func(r intents.Result) string {
+		m, _ := InvestigationDetails(r, Options{Now: testNow})
+		text, _ := Plain(m)
+		return text
+	}
+	text := details(r)
 	for _, w := range []string{"2026-11-20 03:00 UTC ❌ Sign-in to Okta — INVALID_CREDENTIALS", "Not shown: 19 more rows of ordinary activity (19 events) · 31 events in all"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("Plain(investigate, 31 rows) lacks %q:\n%s", w, text)
@@ -582,7 +621,7 @@ func TestTimelineKeepsKeyRows(t *testing.T) {
 	}
 
 	r.Findings = nil
-	text, _ = Plain(Result(r, Options{Now: testNow}))
+	text = details(r)
 	if strings.Contains(text, "INVALID_CREDENTIALS") || !strings.Contains(text, "Not shown: 19 more rows (19 events), 1 of them flagged") {
 		t.Errorf("Plain(investigate without findings) does not show the newest rows:\n%s", text)
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/oktabot/oktabot/blocks"
 	"github.com/oktabot/oktabot/blocks/charts"
 	"github.com/oktabot/oktabot/intents"
 )
@@ -30,21 +29,13 @@ func (b *Bot) charted(o origin, res intents.Result, page int) bool {
 	return b.cfg.Charts && o.via != "click" && page <= 1 && res.Intent.After == "" && charts.Has(res)
 }
 
-// answerCharted posts m, the answer to res, like answer, and attaches
-// res's chart in the answer's thread when it has one.
-func (b *Bot) answerCharted(ctx context.Context, o origin, res intents.Result, m blocks.Message, page int) error {
-	ts, err := b.answerTS(ctx, o, m)
-	if err != nil || !b.charted(o, res, page) {
-		return err
+// chartThread attaches res's chart, when it has one, to thread: the
+// thread that follows up the answer to res.
+func (b *Bot) chartThread(ctx context.Context, o origin, thread string, res intents.Result, page int) {
+	if thread == "" || !b.charted(o, res, page) {
+		return
 	}
-	thread := o.threadTS
-	if thread == "" {
-		thread = ts
-	}
-	if thread != "" {
-		b.attachChart(ctx, o.channel, thread, res, b.zone(ctx, o.user))
-	}
-	return nil
+	b.attachChart(ctx, o.channel, thread, res, b.zone(ctx, o.user))
 }
 
 // chartScan attaches an MFA scan's chart in the thread of its message

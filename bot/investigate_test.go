@@ -125,3 +125,24 @@ func TestInvestigateBlockedUserApproveUnlocks(t *testing.T) {
 		t.Errorf("%s is %v after the unlock, want ACTIVE", login, st)
 	}
 }
+
+// The investigation's answer fits on a screen; the full report (every
+// finding with its points, the timeline) is in the answer's thread.
+func TestInvestigateDetailsInThread(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.slash(analyst, secChannel, "investigate john@company.com")
+	answer := h.answer("the investigation", func(m slackfake.Message) bool {
+		return isAnswer(m) && m.ThreadTS == "" && has(m, "What matters")
+	})
+	if has(answer, "Timeline") || has(answer, "(+10)") {
+		t.Errorf("the answer carries the details; they belong in its thread:\n%s", answer.Text)
+	}
+	details := h.answer("the details in the answer's thread", func(m slackfake.Message) bool {
+		return m.Method == "chat.postMessage" && m.ThreadTS == answer.TS && has(m, "Timeline")
+	})
+	for _, want := range []string{"success_after_failures", "(+30)", "185.220.101.1"} {
+		if !has(details, want) {
+			t.Errorf("the details lack %q", want)
+		}
+	}
+}

@@ -109,13 +109,40 @@ func (b *Bot) page(ctx context.Context, o origin, in intents.Intent, page int) {
 		b.fail(ctx, o, in, err)
 		return
 	}
-	m := blocks.Result(res, blocks.Options{Page: page, PageSize: b.cfg.PageSize, Now: b.cfg.Now(), TZ: b.zone(ctx, o.user)})
-	if err := b.answerCharted(ctx, o, res, m, page); err != nil {
+	opts := blocks.Options{Page: page, PageSize: b.cfg.PageSize, Now: b.cfg.Now(), TZ: b.zone(ctx, o.user)}
+	ts, err := b.answerTS(ctx, o, blocks.Result(res, opts))
+	if err != nil {
 		b.fail(ctx, o, in, err)
 		return
 	}
-	if in.Kind == intents.Investigate && page <= 1 && in.After == "" {
+	// What follows the answer up goes in its thread: the mention's, or
+	// the answer's own.
+	thread := o.threadTS
+	if thread == "" {
+		thread = ts
+	}
+	first := page <= 1 && in.After == ""
+	if in.Kind == intents.Investigate && first {
+		b.postDetails(ctx, o, thread, res, opts)
+	}
+	b.chartThread(ctx, o, thread, res, page)
+	if in.Kind == intents.Investigate && first {
 		b.proposeFindings(ctx, o, res)
+	}
+}
+
+// postDetails posts an investigation's full report (every finding with
+// its points, the timeline) in the answer's thread, so that the answer
+// fits on a screen. Without a thread (an ephemeral answer) it is left
+// out: Export CSV has every event.
+func (b *Bot) postDetails(ctx context.Context, o origin, thread string, res intents.Result, opts blocks.Options) {
+	m, ok := blocks.InvestigationDetails(res, opts)
+	if !ok || thread == "" {
+		return
+	}
+	if _, _, err := b.api.PostMessageContext(ctx, o.channel, slack.MsgOptionText(m.Text, false),
+		slack.MsgOptionBlocks(m.Blocks...), slack.MsgOptionTS(thread)); err != nil {
+		b.log.Error("cannot post the investigation's details in its thread", "channel", o.channel, "err", err)
 	}
 }
 
