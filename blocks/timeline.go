@@ -122,7 +122,7 @@ func ssoApp(e intents.Event) string {
 	}
 	for _, t := range e.Targets {
 		if t.Type == "AppInstance" {
-			return orID(t.DisplayName, t.AlternateID)
+			return t.Label()
 		}
 	}
 	return ""
@@ -158,7 +158,7 @@ func eventName(e intents.Event) string {
 	target := func(types ...string) string {
 		for _, t := range e.Targets {
 			if slices.Contains(types, t.Type) {
-				return orID(t.DisplayName, t.AlternateID)
+				return t.Label()
 			}
 		}
 		return ""

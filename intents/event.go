@@ -37,6 +37,23 @@ type Actor struct {
 	Changes []Change `json:"changes,omitempty"`
 }
 
+// Label is the name people use for the actor: for an app (AppInstance)
+// its label, which the System Log gives as alternateId ("GitHub", as the
+// Admin Console and the user's dashboard show it) rather than the
+// catalogue name in displayName ("GitHub Enterprise Cloud -
+// Organization"); for anything else its display name, else its
+// alternate id.
+func (a Actor) Label() string {
+	first, second := a.DisplayName, a.AlternateID
+	if a.Type == "AppInstance" {
+		first, second = second, first
+	}
+	if first != "" {
+		return first
+	}
+	return second
+}
+
 // Change is one field an event changed on its target, read from Okta's
 // target[].changeDetails {from, to}. Path is the field's place in the
 // object, dot-separated as Okta names it ("actions.signon.requireFactor").

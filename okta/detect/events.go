@@ -149,10 +149,7 @@ func isSignInAttempt(e intents.Event) bool {
 func appName(e intents.Event) string {
 	for _, t := range e.Targets {
 		if strings.EqualFold(t.Type, "AppInstance") {
-			if t.DisplayName != "" {
-				return t.DisplayName
-			}
-			return t.AlternateID
+			return t.Label()
 		}
 	}
 	return ""
