@@ -27,3 +27,12 @@ func TestUserDetailsBlockedFromNewDevices(t *testing.T) {
 		t.Errorf("user_details of an unblocked user says it is blocked: %s", got)
 	}
 }
+
+// A user listed by mfa-status for having no MFA never gets a green mark,
+// whatever their account status.
+func TestMFAStatusRowsNotGreen(t *testing.T) {
+	text, _ := Plain(Result(mfaScan(false, false), Options{Now: testNow}))
+	if strings.Contains(text, "🟢") {
+		t.Errorf("mfa-status shows a green mark beside a user without MFA:\n%s", text)
+	}
+}

@@ -43,7 +43,11 @@ func (rc *rctx) users() list {
 		if !u.LastLogin.IsZero() {
 			seen = "signed in " + rc.when(u.LastLogin)
 		}
-		return joinNonEmpty(" · ", statusEmoji(u.Status)+" "+bold(name), login, email, role, seen)
+		mark := statusEmoji(u.Status)
+		if in.Kind == intents.MFAStatus {
+			mark = ":warning:" // listed for having no MFA: never a green mark
+		}
+		return joinNonEmpty(" · ", mark+" "+bold(name), login, email, role, seen)
 	}, act: func(i int) slack.BlockElement {
 		// A list offers only what a row's status calls for: Unlock.
 		if u := us[i]; strings.EqualFold(u.Status, "LOCKED_OUT") {
