@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/slack-go/slack"
-
 	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/bot/slackfake"
 	"github.com/oktabot/oktabot/okta"
@@ -115,7 +113,7 @@ func ackBenchBot(b *testing.B) (*slackfake.Server, *oktasim.Server) {
 	}
 	fake := slackfake.New(slackfake.Options{})
 	b.Cleanup(fake.Close)
-	api := slack.New(slackfake.DefaultBotToken, slack.OptionAppLevelToken(slackfake.DefaultAppToken), slack.OptionAPIURL(fake.APIURL()))
+	api := bot.NewSlackClient(slackfake.DefaultBotToken, slackfake.DefaultAppToken, fake.APIURL())
 	bt := bot.New(api, dir, bot.Config{Channels: []string{secChannel}, Logger: log})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -63,6 +63,10 @@ type Config struct {
 	// Drain bounds how long Run waits for in-flight work after its context
 	// ends (default 30s).
 	Drain time.Duration
+	// Connections is how many Socket Mode connections Run keeps open
+	// (default 2, at most 10 as Slack allows), so that a reconnect never
+	// leaves a gap in which envelopes wait.
+	Connections int
 	// PageSize is the rows per page of long lists (default 10).
 	PageSize int
 	// ExportLimit caps the rows of a CSV export (default 10,000).
@@ -122,6 +126,10 @@ func (c *Config) defaults() {
 	if c.Drain <= 0 {
 		c.Drain = 30 * time.Second
 	}
+	if c.Connections <= 0 {
+		c.Connections = 2
+	}
+	c.Connections = min(c.Connections, 10)
 	if c.PageSize <= 0 {
 		c.PageSize = 10
 	}
@@ -161,7 +169,8 @@ type Bot struct {
 	msgLocks [64]sync.Mutex
 
 	// set by Run
-	sm        *socketmode.Client
+	sms       []*socketmode.Client
+	owners    sync.Map // envelope id → the *socketmode.Client it came on
 	botUserID string
 	botID     string
 	work      context.Context
@@ -196,10 +205,34 @@ func (b *Bot) Run(ctx context.Context) error {
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
 	b.work = work
-	b.sm = socketmode.New(b.api, socketmode.OptionLog(slogLogger{b.log}))
-
-	runErr := make(chan error, 1)
-	go func() { runErr <- b.sm.RunContext(ctx) }()
+	// Several connections (Slack allows up to 10 per app, and sends each
+	// envelope to one of them) so that while one reconnects the others
+	// take the envelopes; redeliveries are dropped by event id.
+	type arrival struct {
+		evt socketmode.Event
+		sm  *socketmode.Client
+	}
+	events := make(chan arrival)
+	runErr := make(chan error, b.cfg.Connections)
+	for range b.cfg.Connections {
+		sm := socketmode.New(b.api, socketmode.OptionLog(slogLogger{b.log}))
+		b.sms = append(b.sms, sm)
+		go func() { runErr <- sm.RunContext(ctx) }()
+		go func() {
+			for {
+				select {
+				case evt := <-sm.Events:
+					select {
+					case events <- arrival{evt, sm}:
+					case <-ctx.Done():
+						return
+					}
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
 	b.appr.start(ctx)
 	if b.cfg.Proposals != nil {
 		go b.cfg.Proposals.Sweep(ctx, b.cfg.SweepEvery, func(p intents.Proposal) {
@@ -222,8 +255,11 @@ func (b *Bot) Run(ctx context.Context) error {
 			}
 			b.drain(cancelWork)
 			return fmt.Errorf("bot: socket mode: %w", err)
-		case evt := <-b.sm.Events:
-			b.handle(evt)
+		case a := <-events:
+			if a.evt.Request != nil && a.evt.Request.EnvelopeID != "" {
+				b.owners.Store(a.evt.Request.EnvelopeID, a.sm)
+			}
+			b.handle(a.evt)
 		}
 	}
 }
@@ -275,7 +311,11 @@ func (b *Bot) ack(req *socketmode.Request, payload any) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if err := b.sm.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
+	sm := b.sms[0]
+	if v, ok := b.owners.LoadAndDelete(req.EnvelopeID); ok {
+		sm = v.(*socketmode.Client) // an ack goes back on the envelope's own socket
+	}
+	if err := sm.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
 		b.log.Error("ack failed", "envelope", req.EnvelopeID, "err", err)
 	}
 }

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -129,14 +130,15 @@ func TestFiftyCommandsAtOnce(t *testing.T) {
 
 func TestReconnectAfterDisconnect(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
+	opened := h.slack.Connections()
 	if err := h.slack.Disconnect("refresh_requested"); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.slack.WaitConnections(h.waitCtx(15*time.Second), 2); err != nil {
+	if err := h.slack.WaitConnections(h.waitCtx(15*time.Second), opened+1); err != nil {
 		t.Fatalf("no reconnect after disconnect: %v", err)
 	}
-	if n := h.slack.Calls("apps.connections.open"); n < 2 {
-		t.Errorf("apps.connections.open called %d times, want ≥ 2", n)
+	if n := h.slack.Calls("apps.connections.open"); n < opened+1 {
+		t.Errorf("apps.connections.open called %d times, want ≥ %d", n, opened+1)
 	}
 	h.slash(analyst, secChannel, "user john@company.com")
 	h.answer("an answer after reconnecting", func(m slackfake.Message) bool { return isAnswer(m) && has(m, "john@company.com") })
@@ -297,4 +299,54 @@ func TestDirectMessages(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Two connections: while one reconnects, the other takes the envelopes at
+// once; every ack goes back on the socket its envelope came on.
+func TestNoGapWhileReconnecting(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	opened := h.slack.Connections()
+	if err := h.slack.Disconnect("refresh_requested"); err != nil {
+		t.Fatal(err)
+	}
+	env := h.slash(analyst, secChannel, "user john@company.com")
+	ack, err := h.slack.WaitAck(h.waitCtx(5*time.Second), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ack.EnvConn > opened {
+		t.Errorf("the command waited for socket %d, opened after the disconnect; want one of the %d open before", ack.EnvConn, opened)
+	}
+	h.answer("the answer", func(m slackfake.Message) bool { return isAnswer(m) && has(m, "john@company.com") })
+
+	if err := h.slack.WaitReady(h.waitCtx(15*time.Second), 2); err != nil {
+		t.Fatal(err)
+	}
+	used := map[int]bool{}
+	for i := range 6 {
+		env := h.slash(analyst, secChannel, fmt.Sprintf("user user%d@company.com", i))
+		ack, err := h.slack.WaitAck(h.waitCtx(5*time.Second), env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		used[ack.EnvConn] = true
+		if ack.Conn != ack.EnvConn {
+			t.Errorf("envelope %s came on socket %d, its ack went back on %d", env, ack.EnvConn, ack.Conn)
+		}
+	}
+	if len(used) < 2 {
+		t.Errorf("envelopes went to sockets %v, want both", used)
+	}
+}
+
+// A Web API call answered 429 is retried after Retry-After, and the answer
+// arrives.
+func TestSlackRateLimitRetried(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.slack.FailNext("chat.postMessage", "ratelimited")
+	h.slash(analyst, secChannel, "user john@company.com")
+	h.answer("the answer after the retry", func(m slackfake.Message) bool { return isAnswer(m) && has(m, "john@company.com") })
+	if n := h.slack.Calls("chat.postMessage"); n < 2 {
+		t.Errorf("chat.postMessage called %d times, want the 429 and its retry", n)
+	}
 }

@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/slack-go/slack"
-
 	"github.com/oktabot/oktabot/approvals"
 	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/bot/slackfake"
@@ -95,7 +93,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 
 	fake := slackfake.New(slackfake.Options{Users: slackUsers()})
 	t.Cleanup(fake.Close)
-	api := slack.New(slackfake.DefaultBotToken, slack.OptionAppLevelToken(slackfake.DefaultAppToken), slack.OptionAPIURL(fake.APIURL()))
+	api := bot.NewSlackClient(slackfake.DefaultBotToken, slackfake.DefaultAppToken, fake.APIURL())
 
 	cfg := o.cfg
 	if cfg.Channels == nil {
@@ -138,8 +136,8 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	})
 	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
 	defer wcancel()
-	if err := fake.WaitConnections(wctx, 1); err != nil {
-		t.Fatalf("bot never connected: %v", err)
+	if err := fake.WaitReady(wctx, 2); err != nil {
+		t.Fatalf("bot never opened its two connections: %v", err)
 	}
 	return h
 }

@@ -17,6 +17,8 @@ type Ack struct {
 	At         time.Time       // when the ack arrived
 	Unknown    bool            // no envelope with this id was sent (e.g. an ack of hello)
 	Dropped    bool            // MaxAckBytes or larger: Slack ignores it
+	Conn       int             // the socket it arrived on
+	EnvConn    int             // the socket the envelope was written to; zero if Unknown
 }
 
 // Latency is how long the client took to ack the envelope.
@@ -67,7 +69,7 @@ func (s *Server) WaitAck(ctx context.Context, envelopeID string) (Ack, error) {
 }
 
 // recordAck handles one frame from the client.
-func (s *Server) recordAck(frame []byte) {
+func (s *Server) recordAck(conn int, frame []byte) {
 	data := bytes.TrimSpace(frame)
 	var msg struct {
 		EnvelopeID string          `json:"envelope_id"`
@@ -76,7 +78,7 @@ func (s *Server) recordAck(frame []byte) {
 	if err := json.Unmarshal(data, &msg); err != nil {
 		s.opts.Logger.Warn("slackfake: unreadable frame from client", "bytes", len(data), "err", err)
 	}
-	a := Ack{EnvelopeID: msg.EnvelopeID, Size: len(data), At: time.Now()}
+	a := Ack{EnvelopeID: msg.EnvelopeID, Size: len(data), At: time.Now(), Conn: conn}
 	if p := bytes.TrimSpace(msg.Payload); len(p) > 0 && string(p) != "null" {
 		a.Payload = append(json.RawMessage(nil), p...)
 	}
@@ -89,11 +91,11 @@ func (s *Server) recordAck(frame []byte) {
 		a.Unknown = true
 		s.opts.Logger.Warn("slackfake: ack of an unknown envelope", "envelope", msg.EnvelopeID)
 	case a.Size >= MaxAckBytes:
-		a.Dropped, a.SentAt = true, env.SentAt
+		a.Dropped, a.SentAt, a.EnvConn = true, env.SentAt, env.Conn
 		env.dropped = &a
 		s.opts.Logger.Warn("slackfake: ack dropped for size", "envelope", msg.EnvelopeID, "bytes", a.Size)
 	default:
-		a.SentAt = env.SentAt
+		a.SentAt, a.EnvConn = env.SentAt, env.Conn
 		if env.ack == nil {
 			env.ack, first = &a, true
 		}

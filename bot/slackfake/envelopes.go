@@ -20,6 +20,7 @@ type Envelope struct {
 	RetryReason            string
 	Payload                json.RawMessage
 	SentAt                 time.Time // when it was last written to a socket
+	Conn                   int       // the socket it was last written to (1 = the first opened)
 }
 
 // envelope is an Envelope with the fake's bookkeeping.

@@ -45,7 +45,8 @@ type Server struct {
 
 	tickets     map[string]bool
 	conns       map[*socketConn]bool
-	current     *socketConn
+	ready       []*socketConn // open sockets that take envelopes, oldest first
+	rr          int           // round-robin position in ready
 	connections int
 
 	envelopes map[string]*envelope
@@ -107,7 +108,7 @@ func (s *Server) Close() {
 	for c := range s.conns {
 		conns = append(conns, c)
 	}
-	s.current = nil
+	s.ready = nil
 	s.notifyLocked()
 	s.mu.Unlock()
 

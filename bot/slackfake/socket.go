@@ -94,7 +94,7 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	if s.conns[c] {
-		s.current = c // envelopes go to the newest connection
+		s.ready = append(s.ready, c) // each envelope goes to one of them
 	}
 	s.notifyLocked()
 	s.mu.Unlock()
@@ -126,7 +126,7 @@ func (s *Server) readAcks(c *socketConn) {
 		if err != nil {
 			return
 		}
-		s.recordAck(data)
+		s.recordAck(c.id, data)
 	}
 }
 
@@ -135,9 +135,7 @@ func (s *Server) dropConn(c *socketConn) {
 	c.close()
 	s.mu.Lock()
 	delete(s.conns, c)
-	if s.current == c {
-		s.current = nil
-	}
+	s.unreadyLocked(c)
 	s.notifyLocked()
 	s.mu.Unlock()
 	s.opts.Logger.Debug("slackfake: socket closed", "conn", c.id)
@@ -154,31 +152,71 @@ func (s *Server) Connections() int {
 func (s *Server) Connected() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.current != nil
+	return len(s.ready) > 0
+}
+
+// Ready reports how many sockets take envelopes now. Slack allows an app up
+// to 10 and sends each envelope to one of them.
+func (s *Server) Ready() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.ready)
+}
+
+// WaitReady waits until at least n sockets take envelopes.
+func (s *Server) WaitReady(ctx context.Context, n int) error {
+	return s.waitFor(ctx, func() bool { return len(s.ready) >= n })
+}
+
+// unreadyLocked takes c out of the sockets that take envelopes.
+func (s *Server) unreadyLocked(c *socketConn) {
+	for i, r := range s.ready {
+		if r == c {
+			s.ready = append(s.ready[:i:i], s.ready[i+1:]...)
+			return
+		}
+	}
+}
+
+// oldestLocked is the socket that has taken envelopes longest, or nil.
+func (s *Server) oldestLocked() *socketConn {
+	if len(s.ready) == 0 {
+		return nil
+	}
+	return s.ready[0]
+}
+
+// pickLocked is the socket the next envelope goes to (round robin), or nil.
+func (s *Server) pickLocked() *socketConn {
+	if len(s.ready) == 0 {
+		return nil
+	}
+	s.rr++
+	return s.ready[s.rr%len(s.ready)]
 }
 
 // WaitConnections waits until at least n connections were opened and one is
 // ready for envelopes.
 func (s *Server) WaitConnections(ctx context.Context, n int) error {
-	return s.waitFor(ctx, func() bool { return s.connections >= n && s.current != nil })
+	return s.waitFor(ctx, func() bool { return s.connections >= n && len(s.ready) > 0 })
 }
 
-// Disconnect sends {"type":"disconnect","reason":reason} on the current
+// Disconnect sends {"type":"disconnect","reason":reason} on the oldest
 // socket (reason "" means "refresh_requested"), stops using it for
 // envelopes, and closes it after Options.DisconnectGrace unless the client
 // closes it first. The client is expected to call apps.connections.open
-// again; later envelopes wait for its new socket.
+// again; later envelopes go to the other sockets, or wait for a new one.
 func (s *Server) Disconnect(reason string) error {
 	if reason == "" {
 		reason = "refresh_requested"
 	}
 	s.mu.Lock()
-	c := s.current
+	c := s.oldestLocked()
 	if c == nil {
 		s.mu.Unlock()
 		return ErrNoConnection
 	}
-	s.current = nil
+	s.unreadyLocked(c)
 	s.notifyLocked()
 	s.afterFuncLocked(s.opts.DisconnectGrace, c.closeGracefully)
 	s.mu.Unlock()
@@ -191,12 +229,14 @@ func (s *Server) Disconnect(reason string) error {
 	return c.write(msg)
 }
 
-// DropConnection closes the current socket abruptly, without a disconnect
+// DropConnection closes the oldest socket abruptly, without a disconnect
 // envelope or close frame, as a network failure would.
 func (s *Server) DropConnection() error {
 	s.mu.Lock()
-	c := s.current
-	s.current = nil
+	c := s.oldestLocked()
+	if c != nil {
+		s.unreadyLocked(c)
+	}
 	s.notifyLocked()
 	s.mu.Unlock()
 	if c == nil {
@@ -220,7 +260,7 @@ func (s *Server) deliver(ctx context.Context, env *envelope) error {
 			s.mu.Unlock()
 			return ErrClosed
 		}
-		c, ch := s.current, s.changed
+		c, ch := s.pickLocked(), s.changed
 		if c == nil {
 			s.mu.Unlock()
 			select {
@@ -230,7 +270,7 @@ func (s *Server) deliver(ctx context.Context, env *envelope) error {
 			}
 			continue
 		}
-		env.SentAt = time.Now()
+		env.SentAt, env.Conn = time.Now(), c.id
 		if _, ok := s.envelopes[env.ID]; !ok {
 			s.envelopes[env.ID] = env
 			s.envOrder = append(s.envOrder, env.ID)
@@ -264,7 +304,7 @@ func (s *Server) SendRaw(ctx context.Context, data []byte) error {
 			s.mu.Unlock()
 			return ErrClosed
 		}
-		c, ch := s.current, s.changed
+		c, ch := s.pickLocked(), s.changed
 		if c == nil {
 			s.mu.Unlock()
 			select {

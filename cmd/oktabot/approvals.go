@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/oktabot/oktabot/approvals"
+	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/intents"
 	"github.com/oktabot/oktabot/okta"
 )
@@ -186,7 +187,7 @@ func approverSet(ctx context.Context, e env, ids []string) (map[string]bool, err
 			if err != nil {
 				return nil, fmt.Errorf("OKTABOT_APPROVERS names the user group %s, and resolving it needs Slack: %w", id, err)
 			}
-			api = slack.New(sc.BotToken, slack.OptionAPIURL(sc.APIURL))
+			api = bot.NewSlackClient(sc.BotToken, "", sc.APIURL)
 		}
 		members, err := api.GetUserGroupMembersContext(ctx, id)
 		if err != nil {

@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/slack-go/slack"
-
 	"github.com/oktabot/oktabot/approvals"
 	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/bot/slackfake"
@@ -88,7 +86,7 @@ func cmdDemo(ctx context.Context, args []string, io stdio, e env) error {
 		bc.DB = filepath.Join(tmp, "oktabot.db")
 		store.Close()
 		fmt.Fprintf(io.out, "oktabot demo: the Okta simulator (demo org) at %s, serving your Slack workspace. Ctrl-C stops.\n", sim.OrgURL)
-		api := slack.New(sc.BotToken, slack.OptionAppLevelToken(sc.AppToken), slack.OptionAPIURL(sc.APIURL))
+		api := bot.NewSlackClient(sc.BotToken, sc.AppToken, sc.APIURL)
 		cl, err := loadClassifier(e, log)
 		if err != nil {
 			return err
@@ -101,7 +99,7 @@ func cmdDemo(ctx context.Context, args []string, io stdio, e env) error {
 		Channels: map[string]slackfake.Channel{demoChannel: {Name: "security"}},
 	})
 	defer fake.Close()
-	api := slack.New(slackfake.DefaultBotToken, slack.OptionAppLevelToken(slackfake.DefaultAppToken), slack.OptionAPIURL(fake.APIURL()))
+	api := bot.NewSlackClient(slackfake.DefaultBotToken, slackfake.DefaultAppToken, fake.APIURL())
 	// One person plays the whole security team here, so they may approve
 	// their own proposals; nothing else about the policy is relaxed.
 	cl, err := loadClassifier(e, log)

@@ -50,7 +50,7 @@ func cmdRun(ctx context.Context, _ []string, io stdio, e env) error {
 	if err != nil {
 		return err
 	}
-	api := slack.New(sc.BotToken, slack.OptionAppLevelToken(sc.AppToken), slack.OptionAPIURL(sc.APIURL))
+	api := bot.NewSlackClient(sc.BotToken, sc.AppToken, sc.APIURL)
 	return serve(ctx, api, dir, bc, cl, met, log)
 }
 
