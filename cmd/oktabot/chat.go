@@ -40,16 +40,16 @@ type chat struct {
 	pictures string
 
 	seen, files, views int // entries of the fake's logs already shown
-	msgs               []*shown
-	byTS               map[string]*shown // channel/ts → message
-	forms              []*form           // open modals, the one being filled last
-	waiting            bool              // a line went to the bot and no answer has come
-	prompted           bool              // the prompt is the last thing printed
-	timer              *time.Timer       // gives the prompt back if no answer comes
+	msgs               []*chatMessage
+	byTS               map[string]*chatMessage // channel/ts → message
+	forms              []*termForm             // open modals, the one being filled last
+	waiting            bool                    // a line went to the bot and no answer has come
+	prompted           bool                    // the prompt is the last thing printed
+	timer              *time.Timer             // gives the prompt back if no answer comes
 }
 
-// shown is a message as the terminal last showed it.
-type shown struct {
+// chatMessage is a message as the terminal last showed it.
+type chatMessage struct {
 	n           int // its number: the first message shown is 1
 	channel, ts string
 	title       string // its first line
@@ -67,7 +67,7 @@ var clickPattern = regexp.MustCompile(`^(\d{1,6})(?:\.(\d{1,6}))?$`)
 
 func (c *chat) loop(ctx context.Context, in io.Reader) error {
 	fmt.Fprintln(c.out, chatHelp)
-	c.byTS = map[string]*shown{}
+	c.byTS = map[string]*chatMessage{}
 	c.timer = time.NewTimer(c.wait)
 	c.timer.Stop()
 	defer c.timer.Stop()
@@ -169,9 +169,9 @@ func (c *chat) click(ctx context.Context, line string) {
 
 // button finds the button "m.b" or a bare "b" names, or says why there is
 // none.
-func (c *chat) button(line string) (*shown, blocks.Choice, string) {
+func (c *chat) button(line string) (*chatMessage, blocks.Choice, string) {
 	parts := clickPattern.FindStringSubmatch(line)
-	var s *shown
+	var s *chatMessage
 	b, _ := strconv.Atoi(parts[1])
 	if parts[2] == "" {
 		for i := len(c.msgs) - 1; i >= 0 && s == nil; i-- {
@@ -296,7 +296,7 @@ func (c *chat) print(m slackfake.Message) {
 	if s != nil {
 		head += ", updated"
 	} else {
-		s = &shown{n: len(c.msgs) + 1, channel: m.Channel, ts: m.TS}
+		s = &chatMessage{n: len(c.msgs) + 1, channel: m.Channel, ts: m.TS}
 		c.msgs = append(c.msgs, s)
 		c.byTS[key] = s
 	}
@@ -306,7 +306,7 @@ func (c *chat) print(m slackfake.Message) {
 	if p := c.byTS[m.Channel+"/"+m.ThreadTS]; m.ThreadTS != "" && m.ThreadTS != m.TS && p != nil {
 		head += fmt.Sprintf(", in the thread of #%d", p.n)
 	}
-	s.deleted, s.choices, s.title = false, choices, title(text)
+	s.deleted, s.choices, s.title = false, choices, firstLine(text)
 	c.say("\n#%d %s:\n%s", s.n, head, indent(numbered(text, s.n, choices)))
 	c.answered()
 }
@@ -344,8 +344,8 @@ func numbered(text string, n int, choices []blocks.Choice) string {
 	return strings.Join(append(lines, missing...), "\n")
 }
 
-// title is the first line of a message, for saying which one was clicked.
-func title(text string) string {
+// firstLine is the first line of a message, for saying which one was clicked.
+func firstLine(text string) string {
 	for _, l := range strings.Split(text, "\n") {
 		if l = strings.TrimSpace(l); l != "" {
 			if r := []rune(l); len(r) > 60 {

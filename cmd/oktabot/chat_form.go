@@ -18,23 +18,25 @@ import (
 	"github.com/oktabot/oktabot/bot/slackfake"
 )
 
-// form is a modal the bot opened (views.open or views.push), asked in the
+// termForm is a modal the bot opened (views.open or views.push), asked in the
 // terminal field by field and submitted as Slack submits it: a
 // view_submission with every input's state. A response_action "errors"
 // shows the bot's problems and asks those fields again.
-type form struct {
+type termForm struct {
 	id     string
 	title  string
 	submit string // the submit button's text
 	intro  string // the view's other blocks, as text
-	fields []*field
-	queue  []*field // fields still to ask, in order
-	lines  []string // a multi-line answer so far
-	shown  bool     // the title and intro have been printed
+	fields []*formField
+	queue  []*formField // fields still to ask, in order
+	lines  []string     // a multi-line answer so far
+	shown  bool         // the title and intro have been printed
+	// changed is set when the bot updated the view while it was asked.
+	changed bool
 }
 
-// field is one input block.
-type field struct {
+// formField is one input block.
+type formField struct {
 	blockID, actionID string
 	kind              string // the element's type
 	label, hint       string
@@ -42,14 +44,14 @@ type field struct {
 	optional          bool
 	multiline         bool
 	minLen, maxLen    int
-	options           []option
+	options           []formOption
 	initial           string // initial_value
 	initialSel        []int  // the initial options, by index
 	value             any    // the input's entry in view.state.values; nil until answered
 }
 
-// option is one option of a select, radio buttons or checkboxes.
-type option struct {
+// formOption is one option of a select, radio buttons or checkboxes.
+type formOption struct {
 	text, description string
 	raw               json.RawMessage // as the view has it: Slack sends it back when chosen
 }
@@ -62,7 +64,7 @@ const (
 	askNothing // an element the terminal cannot fill
 )
 
-func (fl *field) asks() int {
+func (fl *formField) asks() int {
 	switch fl.kind {
 	case "plain_text_input", "email_text_input", "url_text_input", "number_input":
 		return askText
@@ -76,25 +78,25 @@ func (fl *field) asks() int {
 
 // viewDef is what the terminal reads of a view.
 type viewDef struct {
-	Title  textObj           `json:"title"`
-	Submit *textObj          `json:"submit"`
+	Title  viewText          `json:"title"`
+	Submit *viewText         `json:"submit"`
 	Blocks []json.RawMessage `json:"blocks"`
 }
 
-type textObj struct {
+type viewText struct {
 	Text string `json:"text"`
 }
 
 type inputDef struct {
-	Type     string   `json:"type"`
-	BlockID  string   `json:"block_id"`
-	Label    textObj  `json:"label"`
-	Hint     *textObj `json:"hint"`
-	Optional bool     `json:"optional"`
+	Type     string    `json:"type"`
+	BlockID  string    `json:"block_id"`
+	Label    viewText  `json:"label"`
+	Hint     *viewText `json:"hint"`
+	Optional bool      `json:"optional"`
 	Element  struct {
 		Type         string            `json:"type"`
 		ActionID     string            `json:"action_id"`
-		Placeholder  *textObj          `json:"placeholder"`
+		Placeholder  *viewText         `json:"placeholder"`
 		InitialValue string            `json:"initial_value"`
 		Multiline    bool              `json:"multiline"`
 		MinLength    int               `json:"min_length"`
@@ -109,12 +111,12 @@ type inputDef struct {
 }
 
 // parseForm reads a view the bot opened.
-func parseForm(v slackfake.View) (*form, error) {
+func parseForm(v slackfake.View) (*termForm, error) {
 	var def viewDef
 	if err := json.Unmarshal(v.View, &def); err != nil {
 		return nil, err
 	}
-	f := &form{id: v.ID, title: termText(def.Title.Text), submit: "Submit"}
+	f := &termForm{id: v.ID, title: termText(def.Title.Text), submit: "Submit"}
 	if def.Submit != nil {
 		f.submit = termText(def.Submit.Text)
 	}
@@ -155,9 +157,9 @@ func parseForm(v slackfake.View) (*form, error) {
 	return f, nil
 }
 
-func newField(in inputDef) (*field, error) {
+func newField(in inputDef) (*formField, error) {
 	el := in.Element
-	fl := &field{
+	fl := &formField{
 		blockID: in.BlockID, actionID: el.ActionID, kind: el.Type,
 		label: termText(in.Label.Text), optional: in.Optional, multiline: el.Multiline,
 		minLen: el.MinLength, maxLen: el.MaxLength, initial: el.InitialValue,
@@ -175,14 +177,14 @@ func newField(in inputDef) (*field, error) {
 	values := map[string]int{}
 	for _, raw := range raws {
 		var o struct {
-			Text        textObj  `json:"text"`
-			Description *textObj `json:"description"`
-			Value       string   `json:"value"`
+			Text        viewText  `json:"text"`
+			Description *viewText `json:"description"`
+			Value       string    `json:"value"`
 		}
 		if err := json.Unmarshal(raw, &o); err != nil {
 			return nil, err
 		}
-		opt := option{text: termText(o.Text.Text), raw: raw}
+		opt := formOption{text: termText(o.Text.Text), raw: raw}
 		if o.Description != nil {
 			opt.description = termText(o.Description.Text)
 		}
@@ -233,14 +235,14 @@ func (c *chat) view(v slackfake.View) {
 
 // keep carries the answers given in old into f, an update of the same
 // view: fields answered there are not asked again.
-func (f *form) keep(old *form) {
-	done := map[string]*field{}
+func (f *termForm) keep(old *termForm) {
+	done := map[string]*formField{}
 	for _, fl := range old.fields {
 		if fl.value != nil && !slices.Contains(old.queue, fl) {
 			done[fl.blockID+"/"+fl.actionID] = fl
 		}
 	}
-	var queue []*field
+	var queue []*formField
 	for _, fl := range f.queue {
 		if prev := done[fl.blockID+"/"+fl.actionID]; prev != nil && prev.kind == fl.kind {
 			fl.value = prev.value
@@ -249,15 +251,19 @@ func (f *form) keep(old *form) {
 		queue = append(queue, fl)
 	}
 	f.queue = queue
-	f.title += " (updated by the bot)"
+	f.changed = true
 }
 
 // ask prints the form's title and intro the first time, then the question
 // of the field being asked.
-func (f *form) ask(w io.Writer) {
+func (f *termForm) ask(w io.Writer) {
 	if !f.shown {
 		f.shown = true
-		fmt.Fprintf(w, "\n📝 %s: a form. Answer field by field; Enter skips an optional field; cancel closes the form.\n", f.title)
+		if f.changed {
+			fmt.Fprintf(w, "\n📝 %s: oktabot changed the form; what you answered is kept.\n", f.title)
+		} else {
+			fmt.Fprintf(w, "\n📝 %s: a form. Answer field by field; Enter skips an optional field; cancel closes the form.\n", f.title)
+		}
 		if f.intro != "" {
 			fmt.Fprintln(w, indent(f.intro))
 		}
@@ -274,7 +280,7 @@ func (f *form) ask(w io.Writer) {
 
 // question asks for one field: its label, hint, example or options, and
 // how to answer.
-func (fl *field) question(w io.Writer) {
+func (fl *formField) question(w io.Writer) {
 	head := fl.label
 	if fl.optional && !strings.Contains(strings.ToLower(head), "optional") {
 		head += " (optional)"
@@ -320,11 +326,15 @@ func (fl *field) question(w io.Writer) {
 		} else {
 			how = append(how, "Type the numbers of the options to tick, e.g. 1 3.")
 		}
+		keep := "Enter keeps what is ticked"
+		if fl.asks() == askOne && len(fl.initialSel) == 1 {
+			keep = "Enter keeps “" + fl.options[fl.initialSel[0]].text + "”"
+		}
 		switch {
 		case len(fl.initialSel) > 0 && fl.optional:
-			how = append(how, "Enter keeps what is ticked; - ticks none.")
+			how = append(how, keep+"; - clears it.")
 		case len(fl.initialSel) > 0:
-			how = append(how, "Enter keeps what is ticked.")
+			how = append(how, keep+".")
 		case fl.optional:
 			how = append(how, "Enter skips it.")
 		}
@@ -332,12 +342,12 @@ func (fl *field) question(w io.Writer) {
 	if len(how) > 0 {
 		fmt.Fprintln(w, "  "+strings.Join(how, " "))
 	}
-	fmt.Fprint(w, title(strings.TrimSpace(strings.ReplaceAll(fl.label, "(optional)", "")))+"> ")
+	fmt.Fprint(w, firstLine(strings.TrimSpace(strings.ReplaceAll(fl.label, "(optional)", "")))+"> ")
 }
 
 // set takes a typed answer; it returns what is wrong with it, as Slack's
 // own form would say before sending.
-func (fl *field) set(input string) string {
+func (fl *formField) set(input string) string {
 	if fl.asks() == askText {
 		v := input
 		switch {
@@ -373,6 +383,9 @@ func (fl *field) set(input string) string {
 		for _, w := range strings.FieldsFunc(input, func(r rune) bool { return r == ' ' || r == ',' }) {
 			i, err := strconv.Atoi(w)
 			if err != nil || i < 1 || i > len(fl.options) {
+				if fl.asks() == askOne {
+					return fmt.Sprintf("Type a number from 1 to %d.", len(fl.options))
+				}
 				return fmt.Sprintf("Type option numbers from 1 to %d.", len(fl.options))
 			}
 			if !slices.Contains(sel, i-1) {
@@ -437,7 +450,7 @@ func (c *chat) answer(ctx context.Context, line string) {
 
 // submitForm sends the form as a view_submission and reads the bot's ack:
 // no response_action closes the form, "errors" asks those fields again.
-func (c *chat) submitForm(ctx context.Context, f *form) {
+func (c *chat) submitForm(ctx context.Context, f *termForm) {
 	state := map[string]map[string]any{}
 	for _, fl := range f.fields {
 		if fl.value != nil {
@@ -487,7 +500,7 @@ func (c *chat) submitForm(ctx context.Context, f *form) {
 
 // refill shows the bot's problems with a form under their fields' labels
 // and asks those fields again.
-func (c *chat) refill(ctx context.Context, f *form, errs map[string]string) {
+func (c *chat) refill(ctx context.Context, f *termForm, errs map[string]string) {
 	stuck := false
 	for _, fl := range f.fields {
 		msg, ok := errs[fl.blockID]
@@ -513,7 +526,7 @@ func (c *chat) refill(ctx context.Context, f *form, errs map[string]string) {
 
 // closeForm closes a form as Slack's Cancel does (view_closed if the view
 // asked for it).
-func (c *chat) closeForm(ctx context.Context, f *form) {
+func (c *chat) closeForm(ctx context.Context, f *termForm) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	c.drop(f)
@@ -528,6 +541,6 @@ func (c *chat) closeForm(ctx context.Context, f *form) {
 }
 
 // drop forgets a form.
-func (c *chat) drop(f *form) {
-	c.forms = slices.DeleteFunc(c.forms, func(g *form) bool { return g == f })
+func (c *chat) drop(f *termForm) {
+	c.forms = slices.DeleteFunc(c.forms, func(g *termForm) bool { return g == f })
 }
