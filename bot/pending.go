@@ -62,17 +62,23 @@ func (b *Bot) showProposal(ctx context.Context, o origin, in intents.Intent) {
 	}
 }
 
-// withDecision puts the buttons of a proposal's card (Approve and Reject
-// while it is pending and not expired) into its detail, under the status
-// line. If the detail cannot take them, the card is shown instead.
+// withDecision puts the Approve and Reject buttons of a proposal's card
+// (there while it is pending and not expired) into its detail, under the
+// status line. If the detail cannot take them, the card is shown instead.
 func withDecision(detail, card blocks.Message) blocks.Message {
-	var buttons []slack.Block
+	var decide []slack.BlockElement
 	for _, bl := range card.Blocks {
-		if bl.BlockType() == slack.MBTAction {
-			buttons = append(buttons, bl)
+		ab, ok := bl.(*slack.ActionBlock)
+		if !ok {
+			continue
+		}
+		for _, el := range ab.Elements.ElementSet {
+			if btn, ok := el.(*slack.ButtonBlockElement); ok && (btn.ActionID == blocks.ActionApprove || btn.ActionID == blocks.ActionReject) {
+				decide = append(decide, btn)
+			}
 		}
 	}
-	if len(buttons) == 0 {
+	if len(decide) == 0 {
 		return detail
 	}
 	at := len(detail.Blocks)
@@ -81,7 +87,8 @@ func withDecision(detail, card blocks.Message) blocks.Message {
 			at = i + 1
 		}
 	}
-	out := blocks.Message{Text: detail.Text, Blocks: slices.Concat(detail.Blocks[:at:at], buttons, detail.Blocks[at:])}
+	buttons := slack.NewActionBlock("decision", decide...)
+	out := blocks.Message{Text: detail.Text, Blocks: slices.Concat(detail.Blocks[:at:at], []slack.Block{buttons}, detail.Blocks[at:])}
 	if blocks.Validate(out) != nil {
 		return card
 	}

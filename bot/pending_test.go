@@ -22,13 +22,13 @@ func TestProposalDetailDecides(t *testing.T) {
 		n := len(h.slack.Messages())
 		h.slash(approver, secChannel, "proposal "+id)
 		return h.answerAfter(n, "the detail of "+id, func(m slackfake.Message) bool {
-			return m.Method == "response_url" && has(m, "History")
+			return m.Method == "chat.postMessage" && has(m, "History")
 		})
 	}
 	d := detail()
 	bs := buttons(t, d)
-	if bs[blocks.ActionApprove] != id || bs[blocks.ActionReject] != id {
-		t.Fatalf("the detail of pending %s has buttons %v, want Approve and Reject for it", id, bs)
+	if bs[blocks.ActionApprove] != id || bs[blocks.ActionReject] != id || len(bs) != 2 {
+		t.Fatalf("the detail of pending %s has buttons %v, want only Approve and Reject for it", id, bs)
 	}
 	h.click(approver, d, blocks.ActionApprove)
 	h.settled(first, "Done")
