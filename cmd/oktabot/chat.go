@@ -52,7 +52,7 @@ type chat struct {
 type chatMessage struct {
 	n           int // its number: the first message shown is 1
 	channel, ts string
-	title       string // its first line
+	title       string // its heading
 	choices     []blocks.Choice
 	deleted     bool
 }
@@ -92,7 +92,7 @@ func (c *chat) loop(ctx context.Context, in io.Reader) error {
 
 	for {
 		changed := c.slack.Changed()
-		c.catchUp()
+		c.catchUp(ctx)
 		c.prompt()
 		select {
 		case <-ctx.Done():
@@ -243,7 +243,7 @@ func (c *chat) say(format string, a ...any) {
 
 // catchUp shows what happened in the fake since the last look: messages,
 // uploads and views, in the order of each log.
-func (c *chat) catchUp() {
+func (c *chat) catchUp(ctx context.Context) {
 	if ms := c.slack.Messages(); len(ms) > c.seen {
 		for _, m := range ms[c.seen:] {
 			c.print(m)
@@ -258,7 +258,7 @@ func (c *chat) catchUp() {
 	}
 	if vs := c.slack.Views(); len(vs) > c.views {
 		for _, v := range vs[c.views:] {
-			c.view(v)
+			c.view(ctx, v)
 		}
 		c.views = len(vs)
 	}
@@ -306,7 +306,7 @@ func (c *chat) print(m slackfake.Message) {
 	if p := c.byTS[m.Channel+"/"+m.ThreadTS]; m.ThreadTS != "" && m.ThreadTS != m.TS && p != nil {
 		head += fmt.Sprintf(", in the thread of #%d", p.n)
 	}
-	s.deleted, s.choices, s.title = false, choices, firstLine(text)
+	s.deleted, s.choices, s.title = false, choices, heading(text)
 	c.say("\n#%d %s:\n%s", s.n, head, indent(numbered(text, s.n, choices)))
 	c.answered()
 }
@@ -344,17 +344,40 @@ func numbered(text string, n int, choices []blocks.Choice) string {
 	return strings.Join(append(lines, missing...), "\n")
 }
 
-// firstLine is the first line of a message, for saying which one was clicked.
+// heading names a message in a line: its first header (a line Plain
+// underlines with ═), else its first line.
+func heading(text string) string {
+	lines := strings.Split(text, "\n")
+	pick := ""
+	for i, l := range lines {
+		if i+1 < len(lines) && strings.Contains(lines[i+1], "═") && strings.Trim(lines[i+1], "═ ") == "" && strings.TrimSpace(l) != "" {
+			pick = l
+			break
+		}
+	}
+	if pick == "" {
+		pick = firstLine(text)
+	}
+	return clipLine(pick)
+}
+
+// firstLine is the first line of text that is not blank, or "no text".
 func firstLine(text string) string {
 	for _, l := range strings.Split(text, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			if r := []rune(l); len(r) > 60 {
-				return string(r[:59]) + "…"
-			}
-			return l
+		if strings.TrimSpace(l) != "" {
+			return clipLine(l)
 		}
 	}
 	return "no text"
+}
+
+// clipLine trims a line to at most 60 characters.
+func clipLine(l string) string {
+	l = strings.TrimSpace(l)
+	if r := []rune(l); len(r) > 60 {
+		return string(r[:59]) + "…"
+	}
+	return l
 }
 
 // termText is text from the bot or Okta made safe for a terminal: control

@@ -33,6 +33,9 @@ type termForm struct {
 	shown  bool         // the title and intro have been printed
 	// changed is set when the bot updated the view while it was asked.
 	changed bool
+	// readOnly is a view with neither inputs nor a submit button: only
+	// to read.
+	readOnly bool
 }
 
 // formField is one input block.
@@ -116,7 +119,7 @@ func parseForm(v slackfake.View) (*termForm, error) {
 	if err := json.Unmarshal(v.View, &def); err != nil {
 		return nil, err
 	}
-	f := &termForm{id: v.ID, title: termText(def.Title.Text), submit: "Submit"}
+	f := &termForm{id: v.ID, title: termText(def.Title.Text), submit: "Submit", readOnly: def.Submit == nil}
 	if def.Submit != nil {
 		f.submit = termText(def.Submit.Text)
 	}
@@ -136,6 +139,7 @@ func parseForm(v slackfake.View) (*termForm, error) {
 			return nil, err
 		}
 		f.fields = append(f.fields, fl)
+		f.readOnly = false
 		if fl.asks() == askNothing {
 			skipped = append(skipped, fmt.Sprintf("(This terminal cannot fill “%s”, a %s; it is sent empty.)", fl.label, fl.kind))
 			continue
@@ -209,7 +213,8 @@ func newField(in inputDef) (*formField, error) {
 }
 
 // view follows the views the bot opens, pushes and updates for this user.
-func (c *chat) view(v slackfake.View) {
+// A view only to read is shown and closed at once.
+func (c *chat) view(ctx context.Context, v slackfake.View) {
 	if v.UserID != c.user {
 		return
 	}
@@ -220,8 +225,13 @@ func (c *chat) view(v slackfake.View) {
 	}
 	switch v.Method {
 	case "views.open", "views.push":
-		c.forms = append(c.forms, f)
 		c.answered()
+		if f.readOnly {
+			c.say("\n📄 %s:\n%s", f.title, indent(f.intro))
+			c.closeForm(ctx, f)
+			return
+		}
+		c.forms = append(c.forms, f)
 	case "views.update":
 		for i, old := range c.forms {
 			if old.id == v.ID {
@@ -530,13 +540,17 @@ func (c *chat) closeForm(ctx context.Context, f *termForm) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	c.drop(f)
+	what := "form"
+	if f.readOnly {
+		what = "view"
+	}
 	switch id, err := c.slack.CloseView(ctx, slackfake.ViewClose{UserID: c.user, ViewID: f.id}); {
 	case err != nil:
-		c.say("  (closing the form “%s”: %v)", f.title, err)
+		c.say("  (closing the %s “%s”: %v)", what, f.title, err)
 	case id != "":
-		c.say("→ closed the form “%s”; oktabot was told", f.title)
+		c.say("→ closed the %s “%s”; oktabot was told", what, f.title)
 	default:
-		c.say("→ closed the form “%s”; nothing was sent", f.title)
+		c.say("→ closed the %s “%s”; nothing was sent", what, f.title)
 	}
 }
 

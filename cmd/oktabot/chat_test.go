@@ -23,16 +23,16 @@ func proposalIDIn(t *testing.T, shown string) string {
 func TestDemoButtonsPerMessage(t *testing.T) {
 	d := startDemo(t)
 	d.typeLine("/okta suspend john@company.com reason: tor login")
-	first := proposalIDIn(t, d.waitFor("the first proposal", "[1.1] Approve  [1.2] Reject"))
+	first := proposalIDIn(t, d.waitFor("the first proposal", "[1.1] Approve  [1.2] Reject  [1.3] Details"))
 	d.waitFor("the next prompt", "you> ")
 	d.typeLine("/okta clear-sessions john@company.com reason: stolen laptop")
-	second := proposalIDIn(t, d.waitFor("the second proposal", "[2.1] Approve  [2.2] Reject"))
+	second := proposalIDIn(t, d.waitFor("the second proposal", "[2.1] Approve  [2.2] Reject  [2.3] Details"))
 	d.waitFor("the next prompt", "you> ")
 
 	for _, bad := range []struct{ line, want string }{
 		{"9.1", "There is no message 9: messages are numbered 1 to 2. Nothing was clicked."},
-		{"2.5", "Message 2 has buttons 2.1 to 2.2. Nothing was clicked."},
-		{"0", "Message 2 has buttons 2.1 to 2.2. Nothing was clicked."},
+		{"2.5", "Message 2 has buttons 2.1 to 2.3. Nothing was clicked."},
+		{"0", "Message 2 has buttons 2.1 to 2.3. Nothing was clicked."},
 	} {
 		d.step(bad.line, bad.want)
 		d.waitFor("the next prompt", "you> ")
@@ -40,10 +40,10 @@ func TestDemoButtonsPerMessage(t *testing.T) {
 
 	d.typeLine("/okta proposal " + first)
 	detail := d.waitFor("the detail of "+first+" with its buttons", "[3.1] Approve  [3.2] Reject")
-	if !strings.Contains(detail, "#3 oktabot") || !strings.Contains(detail, first) || strings.Contains(detail, second) {
+	detail += d.waitFor("the next prompt", "you> ")
+	if !strings.Contains(detail, "#3 oktabot") || !strings.Contains(detail, first) || strings.Contains(detail, second) || strings.Contains(detail, "[3.3]") {
 		t.Fatalf("`/okta proposal %s` shows:\n%s", first, detail)
 	}
-	d.waitFor("the next prompt", "you> ")
 	d.step("1", "→ clicked Approve on message 3 (Proposal: Suspend john@company.com)")
 	d.waitFor("the first proposal's own message, updated", "#1 oktabot, updated:")
 	d.waitFor("the first proposal done", "✅")
@@ -67,7 +67,7 @@ func TestDemoRejectWithReason(t *testing.T) {
 	d.typeLine("/okta suspend john@company.com reason: tor login")
 	d.waitFor("the proposal", "[1.1] Approve  [1.2] Reject")
 	d.waitFor("the next prompt", "you> ")
-	d.step("1.2", "→ clicked Reject on message 1 (Proposal: Suspend john@company.com)")
+	d.step("1.2", "→ clicked Reject on message 1 (Proposed action: Suspend john@company.com)")
 	d.waitFor("the reject form", "📝 Reject proposal")
 	d.waitFor("the reason's prompt", "Reason> ")
 	d.typeLine("wrong user, ticket IT-7")
@@ -109,7 +109,10 @@ func TestDemoCreateUserForm(t *testing.T) {
 	d.waitFor("the bot's problem", "⚠️ Email: Give an email: the login is not an email address.")
 	d.waitFor("the email asked again", "Email> ")
 	d.step("jane.doe@company.com", "→ submitted “Create user”")
-	proposal := d.waitFor("the proposal", "[1.1] Approve  [1.2] Reject")
+	d.waitFor("the proposal", "[1.1] Approve  [1.2] Reject  [1.3] Details")
+	d.waitFor("the next prompt", "you> ")
+	d.step("1.3", "📄 Proposal p-")
+	proposal := d.waitFor("the details closed", "→ closed the view")
 	for _, want := range []string{
 		"Proposal: Create user jane", "`login`: jane", "`email`: jane.doe@company.com", "`firstName`: Jane", "`lastName`: Doe",
 		"`title`: Security Analyst", "`costCenter`: 4410", "`activate`: false", "Reason: ticket IT-1234",
