@@ -2,6 +2,9 @@ package bot
 
 import (
 	"context"
+	"slices"
+
+	"github.com/slack-go/slack"
 
 	"github.com/oktabot/oktabot/blocks"
 	"github.com/oktabot/oktabot/intents"
@@ -48,7 +51,46 @@ func (b *Bot) showProposal(ctx context.Context, o origin, in intents.Intent) {
 		b.fail(ctx, o, in, err)
 		return
 	}
-	if err := b.answer(ctx, o, blocks.ProposalDetail(p, h, b.cfg.Now().In(b.zone(ctx, o.user)))); err != nil {
+	now := b.cfg.Now().In(b.zone(ctx, o.user))
+	m := blocks.ProposalDetail(p, h, now)
+	if p.State == intents.StatePending {
+		// Whoever looks a pending proposal up can decide it there.
+		m = withDecision(m, blocks.Proposal(p, blocks.ProposalOptions{Now: now, TZ: now.Location()}))
+	}
+	if err := b.answer(ctx, o, m); err != nil {
 		b.fail(ctx, o, in, err)
 	}
+}
+
+// withDecision puts the Approve and Reject buttons of a proposal's card
+// (there while it is pending and not expired) into its detail, under the
+// status line. If the detail cannot take them, the card is shown instead.
+func withDecision(detail, card blocks.Message) blocks.Message {
+	var decide []slack.BlockElement
+	for _, bl := range card.Blocks {
+		ab, ok := bl.(*slack.ActionBlock)
+		if !ok {
+			continue
+		}
+		for _, el := range ab.Elements.ElementSet {
+			if btn, ok := el.(*slack.ButtonBlockElement); ok && (btn.ActionID == blocks.ActionApprove || btn.ActionID == blocks.ActionReject) {
+				decide = append(decide, btn)
+			}
+		}
+	}
+	if len(decide) == 0 {
+		return detail
+	}
+	at := len(detail.Blocks)
+	for i, bl := range detail.Blocks {
+		if bl.ID() == "status" {
+			at = i + 1
+		}
+	}
+	buttons := slack.NewActionBlock("decision", decide...)
+	out := blocks.Message{Text: detail.Text, Blocks: slices.Concat(detail.Blocks[:at:at], []slack.Block{buttons}, detail.Blocks[at:])}
+	if blocks.Validate(out) != nil {
+		return card
+	}
+	return out
 }

@@ -174,18 +174,10 @@ type ViewSubmission struct {
 // response_action; it is recorded with the ack.
 func (s *Server) SubmitView(ctx context.Context, v ViewSubmission) (string, error) {
 	s.mu.Lock()
-	if v.ViewID == "" {
-		for i := len(s.viewLog) - 1; i >= 0; i-- {
-			if m := s.viewLog[i].Method; m == "views.open" || m == "views.push" {
-				v.ViewID = s.viewLog[i].ID
-				break
-			}
-		}
-	}
-	sv, ok := s.views[v.ViewID]
-	if !ok {
+	sv, err := s.viewLocked(v.ViewID)
+	if err != nil {
 		s.mu.Unlock()
-		return "", fmt.Errorf("slackfake: submit view %q: no such view", v.ViewID)
+		return "", fmt.Errorf("slackfake: submit view: %w", err)
 	}
 	if v.UserID == "" {
 		v.UserID = sv.user

@@ -1,6 +1,7 @@
 package slackfake
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"unicode/utf8"
@@ -23,6 +24,7 @@ type View struct {
 type storedView struct {
 	id, user, hash, root, previous string
 	view                           map[string]any
+	closed                         bool // the user closed it (CloseView)
 }
 
 // Views lists every successful views.open, views.push and views.update, in
@@ -91,7 +93,7 @@ func (s *Server) viewsUpdate(req *apiRequest) (map[string]any, error) {
 	} else {
 		return nil, fail("invalid_arguments")
 	}
-	if sv == nil {
+	if sv == nil || sv.closed {
 		return nil, fail("not_found")
 	}
 	if h := req.arg("hash"); h != "" && h != sv.hash {
@@ -182,4 +184,68 @@ func (s *Server) checkedView(req *apiRequest) (map[string]any, json.RawMessage, 
 		return nil, nil, err
 	}
 	return view, raw, nil
+}
+
+// ViewClose is a user closing a modal with its Cancel button.
+type ViewClose struct {
+	UserID string // default: the user the view was opened for
+	ViewID string // default: the view opened or pushed last
+}
+
+// CloseView closes a view the bot opened, as the user's Cancel does:
+// views.update and submissions of it fail afterwards. If the view set
+// notify_on_close, the bot gets a view_closed interactive envelope, whose
+// id is returned; otherwise, as with Slack, the bot hears nothing and the
+// id is "".
+func (s *Server) CloseView(ctx context.Context, c ViewClose) (string, error) {
+	s.mu.Lock()
+	sv, err := s.viewLocked(c.ViewID)
+	if err != nil {
+		s.mu.Unlock()
+		return "", fmt.Errorf("slackfake: close view: %w", err)
+	}
+	if c.UserID == "" {
+		c.UserID = sv.user
+	}
+	sv.closed = true
+	s.notifyLocked()
+	if notify, _ := sv.view["notify_on_close"].(bool); !notify {
+		s.mu.Unlock()
+		return "", nil
+	}
+	payload := map[string]any{
+		"type":                  "view_closed",
+		"team":                  map[string]any{"id": s.opts.TeamID, "domain": s.opts.TeamDomain},
+		"user":                  s.userRefLocked(c.UserID),
+		"api_app_id":            s.opts.AppID,
+		"token":                 verificationToken,
+		"view":                  s.viewObjectLocked(sv),
+		"is_cleared":            false,
+		"is_enterprise_install": false,
+		"enterprise":            nil,
+	}
+	env := &envelope{Envelope: Envelope{ID: s.envelopeIDLocked(), Type: "interactive"}}
+	s.mu.Unlock()
+	return s.send(ctx, env, payload)
+}
+
+// viewLocked is the open view with id, or the view opened or pushed last
+// if id is "".
+func (s *Server) viewLocked(id string) (*storedView, error) {
+	if id == "" {
+		for i := len(s.viewLog) - 1; i >= 0; i-- {
+			if m := s.viewLog[i].Method; m == "views.open" || m == "views.push" {
+				id = s.viewLog[i].ID
+				break
+			}
+		}
+	}
+	sv, ok := s.views[id]
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("no such view %q", id)
+	case sv.closed:
+		return nil, fmt.Errorf("view %s was closed", id)
+	}
+	return sv, nil
 }

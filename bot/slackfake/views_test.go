@@ -129,3 +129,60 @@ func TestViews(t *testing.T) {
 		t.Errorf("Rejections() = %+v, want the long title", rej)
 	}
 }
+
+// Cancel closes a view: the bot hears of it only if the view asked for
+// notify_on_close, and the view can be neither submitted nor updated.
+func TestCloseView(t *testing.T) {
+	h, ctx := start(t, Options{Users: testUsers()}, nil)
+	open := func(notify bool) string {
+		t.Helper()
+		if _, err := h.fake.SlashCommand(ctx, SlashCommand{UserID: "U1", ChannelID: "C1", Text: "deny"}); err != nil {
+			t.Fatalf("SlashCommand: %v", err)
+		}
+		tr := h.next(t, ctx, socketmode.EventTypeSlashCommand).Data.(slack.SlashCommand).TriggerID
+		m := modal("Deny request")
+		m.NotifyOnClose = notify
+		v, err := h.api.OpenViewContext(ctx, tr, m)
+		if err != nil {
+			t.Fatalf("OpenView: %v", err)
+		}
+		return v.ID
+	}
+
+	quiet := open(false)
+	changed := h.fake.Changed()
+	if id, err := h.fake.CloseView(ctx, ViewClose{ViewID: quiet}); err != nil || id != "" {
+		t.Errorf("CloseView(no notify_on_close) = %q, %v; want no envelope", id, err)
+	}
+	select {
+	case <-changed:
+	default:
+		t.Error("Changed() was not closed by CloseView")
+	}
+
+	loud := open(true)
+	id, err := h.fake.CloseView(ctx, ViewClose{})
+	if err != nil || id == "" {
+		t.Fatalf("CloseView(notify_on_close) = %q, %v; want an envelope", id, err)
+	}
+	cb := h.next(t, ctx, socketmode.EventTypeInteractive).Data.(slack.InteractionCallback)
+	got := []string{string(cb.Type), cb.User.ID, cb.View.ID, cb.View.CallbackID, cb.View.PrivateMetadata}
+	if diff := cmp.Diff([]string{"view_closed", "U1", loud, "deny-reason", "p-42"}, got); diff != "" {
+		t.Errorf("view_closed as the client saw it (-want +got):\n%s", diff)
+	}
+	if _, err := h.fake.WaitAck(ctx, id); err != nil {
+		t.Errorf("WaitAck(view_closed): %v", err)
+	}
+
+	for _, v := range []string{quiet, loud} {
+		if _, err := h.fake.SubmitView(ctx, ViewSubmission{ViewID: v}); err == nil || !strings.Contains(err.Error(), "closed") {
+			t.Errorf("SubmitView(closed %s) = %v, want an error saying it was closed", v, err)
+		}
+		if _, err := h.api.UpdateViewContext(ctx, modal("Deny"), "", "", v); slackErr(err) != "not_found" {
+			t.Errorf("UpdateView(closed %s) = %v, want not_found", v, err)
+		}
+		if _, err := h.fake.CloseView(ctx, ViewClose{ViewID: v}); err == nil {
+			t.Errorf("CloseView(closed %s) = nil error, want one", v)
+		}
+	}
+}

@@ -27,42 +27,86 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// The demo starts with one command and answers in the terminal; a person
-// types lines and clicks buttons by number.
-func TestDemoTerminalChat(t *testing.T) {
+// terminal is `oktabot demo` run on a pipe, as a person at the terminal:
+// type a line, wait for what it shows.
+type terminal struct {
+	t     *testing.T
+	ctx   context.Context
+	out   *syncBuffer
+	typed *io.PipeWriter
+	done  chan error
+	pos   int // the next wait looks from here
+}
+
+func startDemo(t *testing.T) *terminal {
+	t.Helper()
 	in, typed := io.Pipe()
-	out := &syncBuffer{}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	done := make(chan error, 1)
+	d := &terminal{t: t, ctx: ctx, out: &syncBuffer{}, typed: typed, done: make(chan error, 1)}
 	go func() {
-		done <- run(ctx, []string{"demo"}, stdio{in: in, out: out, err: io.Discard}, func(string) string { return "" })
+		d.done <- run(ctx, []string{"demo"}, stdio{in: in, out: d.out, err: io.Discard}, func(string) string { return "" })
 	}()
-	waitFor := func(what, want string, from int) int {
-		t.Helper()
-		return waitTerminal(t, ctx, out, done, what, want, from)
+	t.Cleanup(func() {
+		typed.Close()
+		cancel()
+	})
+	d.waitFor("the first prompt", "you> ")
+	return d
+}
+
+// typeLine types a line and Enter.
+func (d *terminal) typeLine(line string) {
+	d.t.Helper()
+	if _, err := io.WriteString(d.typed, line+"\n"); err != nil {
+		d.t.Fatalf("typing %q: %v", line, err)
 	}
-	type line struct{ text, want string }
-	pos := waitFor("the prompt", "you> ", 0)
-	for _, l := range []line{
-		{"/okta user john@company.com", "John Smith"},
-		{"/okta users status:ACTIVE", "[1] ▶ Next"},
-		{"1", "Page 2 of"},
-		{"/okta frobnicate", "I don't know"},
-	} {
-		if _, err := io.WriteString(typed, l.text+"\n"); err != nil {
-			t.Fatal(err)
-		}
-		pos = waitFor("the answer to "+l.text, l.want, pos)
-		pos = waitFor("the next prompt", "you> ", pos)
-	}
-	typed.Close()
+}
+
+// waitFor waits until the terminal shows want after what was already
+// waited for, and returns what it showed up to and with want.
+func (d *terminal) waitFor(what, want string) string {
+	d.t.Helper()
+	from := d.pos
+	d.pos = waitTerminal(d.t, d.ctx, d.out, d.done, what, want, from)
+	return d.out.String()[from:d.pos]
+}
+
+// step types a line and waits for want.
+func (d *terminal) step(line, want string) string {
+	d.t.Helper()
+	d.typeLine(line)
+	return d.waitFor("the answer to "+line, want)
+}
+
+// quit ends the input and waits for the demo to end.
+func (d *terminal) quit() {
+	d.t.Helper()
+	d.typed.Close()
 	select {
-	case err := <-done:
+	case err := <-d.done:
 		if err != nil {
-			t.Errorf("demo ended with %v after Ctrl-D", err)
+			d.t.Errorf("demo ended with %v after Ctrl-D", err)
 		}
 	case <-time.After(15 * time.Second):
-		t.Error("demo did not end on end of input")
+		d.t.Error("demo did not end on end of input")
 	}
+}
+
+// The demo starts with one command and answers in the terminal; a person
+// types lines and clicks buttons by number. A page replaced in place keeps
+// its message's number.
+func TestDemoTerminalChat(t *testing.T) {
+	d := startDemo(t)
+	d.step("/okta user john@company.com", "John Smith")
+	d.waitFor("the next prompt", "you> ")
+	d.step("/okta users status:ACTIVE", "#2 oktabot:")
+	d.waitFor("the numbered Next button", "[2.1] ▶ Next")
+	d.waitFor("the next prompt", "you> ")
+	d.step("1", "→ clicked ▶ Next on message 2")
+	d.waitFor("page 2 in place of page 1", "#2 oktabot, updated:")
+	d.waitFor("page 2", "Page 2 of")
+	d.waitFor("the next prompt", "you> ")
+	d.step("/okta frobnicate", "I don't know")
+	d.waitFor("the next prompt", "you> ")
+	d.quit()
 }
