@@ -433,6 +433,9 @@ func (c *chat) savePicture(u slackfake.Upload) (string, error) {
 		}
 		c.pictures = dir
 	}
+	if err := os.MkdirAll(c.pictures, 0o755); err != nil {
+		return "", err
+	}
 	base := strings.TrimSuffix(filepath.Base(u.Filename), filepath.Ext(u.Filename))
 	base = strings.Trim(unsafeName.ReplaceAllString(base, "_"), "._")
 	if base == "" {

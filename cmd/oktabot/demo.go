@@ -106,12 +106,17 @@ func cmdDemo(ctx context.Context, args []string, io stdio, e env) error {
 	if err != nil {
 		return err
 	}
+	charts, err := boolVar(e, "OKTABOT_CHARTS", true)
+	if err != nil {
+		return err
+	}
 	cfg := botSettings(botConfig{
 		Channels:          []string{demoChannel},
 		Approvers:         []string{demoUser},
 		AllowSelfApproval: true,
 		Protected:         []string{"Break Glass", "Okta Admins"},
 		Time:              tc,
+		Charts:            charts,
 	}, store, dir, log)
 	cfg.Classifier = cl
 	cfg.Observe = met.observe
@@ -129,6 +134,8 @@ func cmdDemo(ctx context.Context, args []string, io stdio, e env) error {
 		return fmt.Errorf("demo: the bot did not connect: %w", err)
 	}
 	fmt.Fprintf(io.out, "oktabot demo — Okta simulator with the demo org at %s (real OAuth, real HTTP).\nThis terminal is the #security channel; you are an analyst and, for the demo, the approver too.\n", sim.OrgURL)
-	c := &chat{slack: fake, user: demoUser, channel: demoChannel, out: io.out, wait: 60 * time.Second}
+	// Pictures go to OKTABOT_DEMO_PICTURES, else a new temporary directory
+	// that outlives the demo.
+	c := &chat{slack: fake, user: demoUser, channel: demoChannel, out: io.out, wait: 60 * time.Second, pictures: e.get("OKTABOT_DEMO_PICTURES")}
 	return c.loop(ctx, io.in)
 }

@@ -43,8 +43,15 @@ func startDemo(t *testing.T) *terminal {
 	in, typed := io.Pipe()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	d := &terminal{t: t, ctx: ctx, out: &syncBuffer{}, typed: typed, done: make(chan error, 1)}
+	pictures := t.TempDir()
+	env := func(k string) string {
+		if k == "OKTABOT_DEMO_PICTURES" {
+			return pictures
+		}
+		return ""
+	}
 	go func() {
-		d.done <- run(ctx, []string{"demo"}, stdio{in: in, out: d.out, err: io.Discard}, func(string) string { return "" })
+		d.done <- run(ctx, []string{"demo"}, stdio{in: in, out: d.out, err: io.Discard}, env)
 	}()
 	t.Cleanup(func() {
 		typed.Close()
