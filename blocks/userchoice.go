@@ -152,8 +152,8 @@ func checkRerun(in intents.Intent) error {
 	switch {
 	case !ok || in.Kind == intents.Unknown || in.Kind == intents.Help:
 		return fmt.Errorf("%w: kind %q is not run again", intents.ErrInvalid, clip(string(in.Kind), 40))
-	case strings.TrimSpace(in.User) == "":
-		return fmt.Errorf("%w: no user to run it for", intents.ErrInvalid)
+	case strings.TrimSpace(in.User+in.Group+in.App+in.Policy+in.Rule) == "":
+		return fmt.Errorf("%w: no user or object to run it for", intents.ErrInvalid)
 	case in.After != "":
 		return fmt.Errorf("%w: a rerun starts at the first page", intents.ErrInvalid)
 	case len(bytes.TrimSpace(in.Body)) > 0 && !json.Valid(in.Body):

@@ -57,7 +57,7 @@ func (b *Bot) onInteractive(evt socketmode.Event) {
 		})
 		return
 	}
-	if strings.HasPrefix(act.ActionID, blocks.ActionPickUser) {
+	if strings.HasPrefix(act.ActionID, blocks.ActionPickUser) || strings.HasPrefix(act.ActionID, blocks.ActionPickObject) {
 		b.pickUser(o, act.Value)
 		return
 	}

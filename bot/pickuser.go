@@ -26,6 +26,23 @@ func (b *Bot) askWhichUser(ctx context.Context, o origin, in intents.Intent, err
 	return true
 }
 
+// askWhichObject answers a group, app, policy or rule name that several
+// Okta objects answer to with a button per object. It reports whether err
+// was such an answer.
+func (b *Bot) askWhichObject(ctx context.Context, o origin, in intents.Intent, err error) bool {
+	om, ok := intents.AsObjectMatch(err)
+	if !ok || len(om.Candidates) == 0 {
+		return false
+	}
+	b.log.Info("asked back which object", "via", o.via, "channel", o.channel, "user", o.user, "kind", in.Kind,
+		"arg", om.Arg, "typed", om.Typed, "candidates", len(om.Candidates))
+	m := blocks.PickObject(blocks.ObjectChoice{Request: in, Arg: om.Arg, Typed: om.Typed, Candidates: om.Candidates})
+	if terr := b.tell(context.WithoutCancel(ctx), o, m); terr != nil {
+		b.log.Error("could not ask back", "err", terr)
+	}
+	return true
+}
+
 // pickUser runs a request again for the user picked on an ask-back: the
 // value is checked like typed input, and the answer goes to the channel
 // like a slash command's (an action is only proposed).

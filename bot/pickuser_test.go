@@ -120,3 +120,31 @@ func TestUncheckedNameIsNoAllClear(t *testing.T) {
 		t.Errorf("answer %q %s, want the name could not be checked and no check mark", m.Text, m.Blocks)
 	}
 }
+
+// A policy name every policy type has is asked back with a button per
+// policy; clicking one lists that policy's rules.
+func TestDefaultPolicyAskedBack(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.slash(analyst, secChannel, `rules "Default Policy"`)
+	ask := h.answer("the ask-back", func(m slackfake.Message) bool {
+		return m.Ephemeral && m.Method != "ack" && has(m, "policies match")
+	})
+	id := blocks.ActionPickObject + "_0" // the first: OKTA_SIGN_ON's
+	if _, ok := buttons(t, ask)[id]; !ok {
+		id = ""
+	}
+	if id == "" || !has(ask, "OKTA_SIGN_ON") || !has(ask, "PASSWORD") {
+		t.Fatalf("ask-back without a button per Default Policy:\n%s", ask.Blocks)
+	}
+	n := len(h.slack.Messages())
+	if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: analyst, ChannelID: secChannel, MessageTS: ask.TS,
+		ActionID: id, Ephemeral: true}); err != nil {
+		t.Fatal(err)
+	}
+	rules := h.answerAfter(n, "the rules of the policy picked", func(m slackfake.Message) bool {
+		return m.Method == "chat.postMessage" && has(m, "Default Policy")
+	})
+	if has(rules, "policies match") || has(rules, "PASSWORD") {
+		t.Errorf("the pick did not list the OKTA_SIGN_ON default policy's rules:\n%s", rules.Text)
+	}
+}

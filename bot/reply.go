@@ -91,7 +91,7 @@ func (b *Bot) tell(ctx context.Context, o origin, m blocks.Message) error {
 
 // fail logs err with a fresh correlation id and tells the asker what to do.
 func (b *Bot) fail(ctx context.Context, o origin, in intents.Intent, err error) {
-	if b.askWhichUser(ctx, o, in, err) {
+	if b.askWhichUser(ctx, o, in, err) || b.askWhichObject(ctx, o, in, err) {
 		return
 	}
 	id := newCorrelationID()

@@ -3,6 +3,7 @@ package intents
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Sentinel errors. Adapters wrap them (with fmt.Errorf and %w, or in an
@@ -71,6 +72,44 @@ func AsError(err error) (*Error, bool) {
 // Invalidf returns an ErrInvalid with a message for the person.
 func Invalidf(format string, a ...any) error {
 	return &Error{Err: ErrInvalid, Detail: fmt.Sprintf(format, a...)}
+}
+
+// ObjectMatchError is a group, app, policy or rule name that several Okta
+// objects answer to. The bot asks back with a button per candidate, each
+// running the request again with that object's id in Arg.
+type ObjectMatchError struct {
+	Op         string
+	Arg        string // the Intent field the name was given in: group, app, policy or rule
+	Typed      string // the name as given
+	Candidates []Choice
+}
+
+// Choice is one candidate of an ask-back: what people read and the id.
+type Choice struct {
+	Label string `json:"label"`
+	ID    string `json:"id"`
+}
+
+func (e *ObjectMatchError) Error() string {
+	s := e.Op
+	if s != "" {
+		s += ": "
+	}
+	var names []string
+	for _, c := range e.Candidates {
+		names = append(names, c.Label+" ("+c.ID+")")
+	}
+	return s + fmt.Sprintf("several match %q: %s; give the id", e.Typed, strings.Join(names, ", "))
+}
+
+// Unwrap is ErrAmbiguous, and ErrInvalid: the request cannot run as asked.
+func (e *ObjectMatchError) Unwrap() []error { return []error{ErrAmbiguous, ErrInvalid} }
+
+// AsObjectMatch returns the *ObjectMatchError in err's chain, if any.
+func AsObjectMatch(err error) (*ObjectMatchError, bool) {
+	var e *ObjectMatchError
+	ok := errors.As(err, &e)
+	return e, ok
 }
 
 // UserMatchError is a person argument that names no Okta user, or several:

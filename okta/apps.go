@@ -73,7 +73,7 @@ func (c *Client) resolveApp(ctx context.Context, idOrLabel string) (intents.App,
 			found = append(found, a)
 		}
 	}
-	return pickOne(ctx, c, op, s, found, func(a intents.App) (string, string) { return a.Label, a.ID })
+	return pickOne(ctx, c, op, "app", s, found, func(a intents.App) (string, string) { return a.Label, a.ID })
 }
 
 // appUserPages lists an app's user assignments.

@@ -103,13 +103,13 @@ func (c *Client) resolveGroup(ctx context.Context, idOrName string) (intents.Gro
 			found = append(found, g)
 		}
 	}
-	return pickOne(ctx, c, op, s, found, func(g intents.Group) (string, string) { return g.Name, g.ID })
+	return pickOne(ctx, c, op, "group", s, found, func(g intents.Group) (string, string) { return g.Name, g.ID })
 }
 
 // pickOne returns the single candidate (an exact-case match wins over
 // case-insensitive ones), ErrInvalid listing several, or ErrNotFound (or
 // ErrNoAdminRole when the app sees nothing at all).
-func pickOne[T any](ctx context.Context, c *Client, op, name string, found []T, key func(T) (name, id string)) (T, error) {
+func pickOne[T any](ctx context.Context, c *Client, op, arg, name string, found []T, key func(T) (name, id string)) (T, error) {
 	var zero T
 	if len(found) > 1 {
 		var exact []T
@@ -121,12 +121,12 @@ func pickOne[T any](ctx context.Context, c *Client, op, name string, found []T, 
 		if len(exact) == 1 {
 			return exact[0], nil
 		}
-		var names []string
+		e := &intents.ObjectMatchError{Op: "okta: " + op, Arg: arg, Typed: name}
 		for _, f := range found {
 			n, id := key(f)
-			names = append(names, n+" ("+id+")")
+			e.Candidates = append(e.Candidates, intents.Choice{Label: n, ID: id})
 		}
-		return zero, invalid(op, "several match "+quote(name)+": "+strings.Join(names, ", ")+"; give the id")
+		return zero, e
 	}
 	if len(found) == 1 {
 		return found[0], nil

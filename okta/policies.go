@@ -171,7 +171,7 @@ func (c *Client) resolvePolicy(ctx context.Context, idOrName, typ string) (inten
 			}
 		}
 	}
-	return pickOne(ctx, c, op, s, found, func(p intents.Policy) (string, string) { return p.Name + " [" + p.Type + "]", p.ID })
+	return pickOne(ctx, c, op, "policy", s, found, func(p intents.Policy) (string, string) { return p.Name + " [" + p.Type + "]", p.ID })
 }
 
 // rules lists a policy's rules, decoded from the raw body: the SDK decodes
@@ -226,5 +226,5 @@ func (c *Client) resolveRule(ctx context.Context, policyID, idOrName string) (in
 	if len(found) == 0 {
 		return intents.PolicyRule{}, notFound(op, "policy "+policyID+" has no rule named "+quote(s))
 	}
-	return pickOne(ctx, c, op, s, found, func(r intents.PolicyRule) (string, string) { return r.Name, r.ID })
+	return pickOne(ctx, c, op, "rule", s, found, func(r intents.PolicyRule) (string, string) { return r.Name, r.ID })
 }
