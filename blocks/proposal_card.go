@@ -39,7 +39,7 @@ func ProposalGroup(ps []intents.Proposal, opts ProposalOptions) Message {
 	cards := make([]*prender, len(ps))
 	for i, p := range ps {
 		note := ""
-		if opts.NoteFor == "" && i == 0 || opts.NoteFor == p.ID {
+		if (opts.NoteFor == "" && i == 0) || opts.NoteFor == p.ID {
 			note = opts.Note
 		}
 		cards[i] = &prender{p: p, now: opts.Now, note: note, buttons: true, tz: opts.TZ}
@@ -292,18 +292,12 @@ func BaseAction(id string) string {
 
 // meta of a group: who asked, when, until when, and the ids.
 func (g *groupRender) meta() []string {
-	r := g.first()
-	parts := r.meta()
 	var ids []string
 	for _, c := range g.cards {
 		ids = append(ids, code(c.p.ID, 64))
 	}
-	parts[len(parts)-1] = "ids " + strings.Join(ids, ", ")
-	if r.p.UndoOf != "" {
-		parts = parts[:len(parts)-1]
-		parts = append(parts, "ids "+strings.Join(ids, ", "))
-	}
-	return parts
+	parts := slices.DeleteFunc(g.first().meta(), func(s string) bool { return strings.HasPrefix(s, "id ") })
+	return append(parts, "ids "+strings.Join(ids, ", "))
 }
 
 // fallback is the notification text: each action and its state.
