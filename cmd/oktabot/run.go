@@ -43,8 +43,8 @@ func cmdRun(ctx context.Context, _ []string, io stdio, e env) error {
 	oc.Detect = detectConfig(bc.Countries, bc.Time)
 	var dir *okta.Client
 	if oktaOK {
-		// The key parses and the rest holds together; the client serving
-		// the bot is made again below, with the Tor exit list.
+		// okta.New checks the key and the settings together; the client
+		// that serves is made again below, once the Tor exit list loads.
 		dir, err = okta.New(oc)
 		p.add(err)
 	}
