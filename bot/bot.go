@@ -77,6 +77,10 @@ type Config struct {
 
 	// Proposals stores proposals; nil: actions are refused.
 	Proposals Proposals
+	// ReadOnly answers questions and refuses every change, saying the bot
+	// is read-only; Proposals is not used (no proposal is made, shown or
+	// decided).
+	ReadOnly bool
 	// Approvers are Slack user ids (U…, W…) and user-group ids (S…)
 	// allowed to approve or reject.
 	Approvers []string
@@ -180,6 +184,9 @@ type Bot struct {
 // dir.
 func New(api *slack.Client, dir Directory, cfg Config) *Bot {
 	cfg.defaults()
+	if cfg.ReadOnly {
+		cfg.Proposals = nil
+	}
 	return &Bot{
 		cfg:  cfg,
 		api:  api,

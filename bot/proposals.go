@@ -102,6 +102,10 @@ func (b *Bot) proposeFrom(ctx context.Context, o origin, in intents.Intent, undo
 // asker was told why) or the same change is already waiting (the asker was
 // pointed to it).
 func (b *Bot) create(ctx context.Context, o origin, in intents.Intent, undoOf string, from *intents.Action) (intents.Proposal, bool) {
+	if b.cfg.ReadOnly {
+		b.fail(ctx, o, in, intents.Invalidf("%s changes Okta, and this oktabot is read-only (OKTABOT_READ_ONLY=true): it answers questions but proposes no changes. Make the change in the Okta Admin Console, or ask whoever runs oktabot to name approvers.", in.Kind))
+		return intents.Proposal{}, false
+	}
 	if b.cfg.Proposals == nil {
 		b.fail(ctx, o, in, intents.Invalidf("%s changes Okta, and this oktabot has no approvals store configured (OKTABOT_DB), so it cannot make proposals.", in.Kind))
 		return intents.Proposal{}, false

@@ -49,6 +49,13 @@
 // views.update. Any other method answers unknown_method and is recorded in
 // UnknownCalls. FailNext injects an error (ratelimited answers HTTP 429).
 //
+// The bot token has the scopes in Options.Scopes (DefaultScopes: those of
+// oktabot's manifest). A method called without its scope answers
+// missing_scope with needed and provided, as Slack does; every answer
+// carries the token's scopes in X-OAuth-Scopes. conversations.info takes
+// the scope of the channel's type (channels:read, groups:read) and does
+// not find a private channel the bot is not in.
+//
 // Message timestamps are 1700000000.000100, 1700000000.000200, … in order.
 // A response_url serves ResponseURLUses posts within ResponseURLTTL
 // (replace_original, delete_original, response_type); a trigger_id opens

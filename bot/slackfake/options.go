@@ -58,6 +58,11 @@ type Options struct {
 	TeamID     string
 	TeamDomain string
 
+	// Scopes are the bot token's OAuth scopes (nil: DefaultScopes()). A
+	// method called without its scope answers missing_scope; an empty,
+	// non-nil list grants none.
+	Scopes []string
+
 	// Users known to users.info and users.lookupByEmail, by id ("U1").
 	// Unknown ids answer user_not_found.
 	Users map[string]User
@@ -133,6 +138,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxBlocksBytes <= 0 {
 		o.MaxBlocksBytes = DefaultMaxBlocksBytes
+	}
+	if o.Scopes == nil {
+		o.Scopes = DefaultScopes()
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -38,7 +38,7 @@ func apiMethods() map[string]apiMethod {
 		"files.completeUploadExternal": {botToken, (*Server).filesCompleteUpload},
 		"users.info":                   {botToken, (*Server).usersInfo},
 		"users.lookupByEmail":          {botToken, (*Server).usersLookupByEmail},
-		"conversations.info":           {botToken, (*Server).conversationsInfo},
+		"conversations.info":           {botToken, (*Server).conversationsInfoAsBot},
 		"usergroups.users.list":        {botToken, (*Server).usergroupsUsersList},
 		"views.open":                   {botToken, (*Server).viewsOpen},
 		"views.push":                   {botToken, (*Server).viewsPush},
@@ -47,11 +47,13 @@ func apiMethods() map[string]apiMethod {
 }
 
 // apiError is a Web API failure: {"ok":false,"error":Code} with optional
-// response_metadata.messages.
+// response_metadata.messages, and needed and provided for missing_scope.
 type apiError struct {
 	Code     string
 	Messages []string
 	Status   int // HTTP status; 0 means 200 as Slack answers most errors
+
+	Needed, Provided string
 }
 
 func (e *apiError) Error() string { return "slackfake: " + e.Code }
@@ -130,6 +132,13 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	if err := s.checkToken(req.token, m.token); err != nil {
 		writeAPI(w, nil, err)
 		return
+	}
+	if m.token == botToken {
+		w.Header().Set("X-OAuth-Scopes", strings.Join(s.opts.Scopes, ","))
+		if err := s.needScope(methodScopes[name]...); err != nil {
+			writeAPI(w, nil, err)
+			return
+		}
 	}
 	if err := s.injectedFailure(name); err != nil {
 		writeAPI(w, nil, err)
@@ -221,6 +230,9 @@ func writeAPI(w http.ResponseWriter, out map[string]any, err error) {
 		out = map[string]any{"ok": false, "error": ae.Code}
 		if len(ae.Messages) > 0 {
 			out["response_metadata"] = map[string]any{"messages": ae.Messages}
+		}
+		if ae.Needed != "" {
+			out["needed"], out["provided"] = ae.Needed, ae.Provided
 		}
 		if ae.Status != 0 {
 			status = ae.Status

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,52 +31,114 @@ func (e *configError) Error() string { return e.msg }
 
 func badf(format string, a ...any) error { return &configError{fmt.Sprintf(format, a...)} }
 
-// loadOkta reads the Okta connection (design §8).
+// problems collects start-up problems so that one run names them all,
+// instead of one per run. Loaders add each problem and carry on with the
+// next setting; what they return is problems.err().
+type problems []error
+
+// add records err unless it is nil or already recorded (OKTABOT_TZ is read
+// by more than one loader); a list from another loader is added one by one.
+func (p *problems) add(err error) {
+	if err == nil {
+		return
+	}
+	if l, ok := err.(*problemList); ok {
+		for _, e := range l.errs {
+			p.add(e)
+		}
+		return
+	}
+	for _, have := range *p {
+		if have.Error() == err.Error() {
+			return
+		}
+	}
+	*p = append(*p, err)
+}
+
+// err is nil, the one problem, or a *problemList of them all.
+func (p problems) err() error {
+	switch len(p) {
+	case 0:
+		return nil
+	case 1:
+		return p[0]
+	}
+	return &problemList{errs: slices.Clone(p)}
+}
+
+// problemList is several problems, each on its own line under a count.
+type problemList struct{ errs []error }
+
+func (l *problemList) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d problems to fix:", len(l.errs))
+	for _, err := range l.errs {
+		b.WriteString("\n  - ")
+		b.WriteString(err.Error())
+	}
+	return b.String()
+}
+
+func (l *problemList) Unwrap() []error { return l.errs }
+
+// each is the problems in err, one per element.
+func each(err error) []error {
+	if l, ok := err.(*problemList); ok {
+		return l.errs
+	}
+	if err == nil {
+		return nil
+	}
+	return []error{err}
+}
+
+// loadOkta reads the Okta connection (design §8), naming every bad or
+// missing setting.
 func loadOkta(e env) (okta.Config, error) {
 	var cfg okta.Config
+	var p problems
 	cfg.OrgURL = e.get("OKTA_ORG_URL")
 	if cfg.OrgURL == "" {
-		return cfg, badf("OKTA_ORG_URL is not set: use your Okta domain, e.g. company.okta.com or https://company.okta.com")
-	}
-	if err := checkOrgURL(cfg.OrgURL); err != nil {
-		return cfg, err
+		p.add(badf("OKTA_ORG_URL is not set: use your Okta domain, e.g. company.okta.com or https://company.okta.com"))
+	} else {
+		p.add(checkOrgURL(cfg.OrgURL))
 	}
 	cfg.ClientID = e.get("OKTA_CLIENT_ID")
 	if cfg.ClientID == "" {
-		return cfg, badf("OKTA_CLIENT_ID is not set: copy the Client ID of your API Services app (Admin Console → Applications → the app → General)")
+		p.add(badf("OKTA_CLIENT_ID is not set: copy the Client ID of your API Services app (Admin Console → Applications → the app → General)"))
 	}
 	key, err := loadKey(e)
-	if err != nil {
-		return cfg, err
-	}
+	p.add(err)
 	cfg.PrivateKey = key
 	cfg.KeyID = e.get("OKTA_KEY_ID")
 	if s := e.get("OKTA_SCOPES"); s != "" {
 		cfg.Scopes = strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' })
 		for _, sc := range cfg.Scopes {
 			if !strings.HasPrefix(sc, "okta.") {
-				return cfg, badf("OKTA_SCOPES: %q is not an Okta management scope: use names like okta.users.read okta.logs.read, separated by spaces", sc)
+				p.add(badf("OKTA_SCOPES: %q is not an Okta management scope: use names like okta.users.read okta.logs.read, separated by spaces", sc))
 			}
 		}
 	}
-	if cfg.DPoP, err = boolVar(e, "OKTA_DPOP", false); err != nil {
-		return cfg, err
-	}
+	cfg.DPoP, err = boolVar(e, "OKTA_DPOP", false)
+	p.add(err)
 	if s := e.get("OKTA_MAX_CONCURRENCY"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 75 {
-			return cfg, badf("OKTA_MAX_CONCURRENCY %q: use a number of requests in flight from 1 to 75, well under your org's concurrency limit (75 on most editions, 35 on the smallest); the default is 15", s)
+			p.add(badf("OKTA_MAX_CONCURRENCY %q: use a number of requests in flight from 1 to 75, well under your org's concurrency limit (75 on most editions, 35 on the smallest); the default is 15", s))
+		} else {
+			cfg.MaxConcurrency = n
 		}
-		cfg.MaxConcurrency = n
 	}
 	if s := e.get("OKTA_RATE_SHARE"); s != "" {
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || !(f > 0 && f <= 1) {
-			return cfg, badf("OKTA_RATE_SHARE %q: use the share of a rate limit the MFA scan may use, above 0 and at most 1, e.g. 0.5 (the default)", s)
+			p.add(badf("OKTA_RATE_SHARE %q: use the share of a rate limit the MFA scan may use, above 0 and at most 1, e.g. 0.5 (the default)", s))
+		} else {
+			cfg.RateShare = f
 		}
-		cfg.RateShare = f
 	}
-	return cfg, nil
+	return cfg, p.err()
 }
 
 // checkOrgURL refuses what Okta never is: anything but https, except plain
@@ -144,35 +207,57 @@ type slackConfig struct {
 	APIURL   string
 }
 
+// loadSlack reads the Slack connection, naming every bad or missing
+// setting. A bad bot token or API URL is left empty in the result, so that
+// what remains can still be checked against Slack (checkable).
 func loadSlack(e env) (slackConfig, error) {
 	c := slackConfig{BotToken: e.get("SLACK_BOT_TOKEN"), AppToken: e.get("SLACK_APP_TOKEN"), APIURL: e.get("SLACK_API_URL")}
+	var p problems
 	switch {
 	case c.BotToken == "":
-		return c, badf("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from OAuth & Permissions")
+		p.add(badf("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from OAuth & Permissions"))
 	case !strings.HasPrefix(c.BotToken, "xoxb-"):
-		return c, badf("SLACK_BOT_TOKEN must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)")
+		p.add(badf("SLACK_BOT_TOKEN must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)"))
+		c.BotToken = ""
+	}
+	switch {
 	case c.AppToken == "":
-		return c, badf("SLACK_APP_TOKEN is not set: create an app-level token with connections:write (Basic Information → App-Level Tokens)")
+		p.add(badf("SLACK_APP_TOKEN is not set: create an app-level token with connections:write (Basic Information → App-Level Tokens)"))
 	case !strings.HasPrefix(c.AppToken, "xapp-"):
-		return c, badf("SLACK_APP_TOKEN must be an app-level token starting with xapp- with the connections:write scope")
+		p.add(badf("SLACK_APP_TOKEN must be an app-level token starting with xapp- with the connections:write scope"))
 	}
 	if c.APIURL == "" {
 		c.APIURL = "https://slack.com/api/"
 	}
 	u, err := url.Parse(c.APIURL)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname()))) {
-		return c, badf("SLACK_API_URL %q: use an https URL such as https://slack.com/api/ (GovSlack: https://slack-gov.com/api/)", c.APIURL)
-	}
-	if !strings.HasSuffix(c.APIURL, "/") {
+		p.add(badf("SLACK_API_URL %q: use an https URL such as https://slack.com/api/ (GovSlack: https://slack-gov.com/api/)", c.APIURL))
+		c.APIURL = ""
+	} else if !strings.HasSuffix(c.APIURL, "/") {
 		c.APIURL += "/"
 	}
-	return c, nil
+	return c, p.err()
+}
+
+// checkable returns the configuration if the bot token and the API URL
+// are good: start-up checks only need those. Otherwise nil.
+func (c slackConfig) checkable() *slackConfig {
+	if c.BotToken == "" || c.APIURL == "" {
+		return nil
+	}
+	return &c
 }
 
 // botConfig is what the bot needs beyond the two connections.
 type botConfig struct {
-	Channels          []string
-	Approvers         []string
+	Channels []string
+	// AllowPublic lets OKTABOT_CHANNELS name public channels
+	// (OKTABOT_ALLOW_PUBLIC_CHANNELS).
+	AllowPublic bool
+	Approvers   []string
+	// ReadOnly answers questions and proposes no change
+	// (OKTABOT_READ_ONLY); approvers are then not needed.
+	ReadOnly          bool
 	Protected         []string
 	AllowSelfApproval bool
 	DirectMessages    bool
@@ -197,29 +282,31 @@ var (
 
 func loadBot(e env) (botConfig, error) {
 	var c botConfig
+	var p problems
 	var err error
 	c.Channels = list(e.get("OKTABOT_CHANNELS"))
 	for _, ch := range c.Channels {
 		if !channelID.MatchString(ch) {
-			return c, badf("OKTABOT_CHANNELS: %q is not a channel id: use ids like C0123ABCD (channel details → About → Channel ID), comma separated", ch)
+			p.add(badf("OKTABOT_CHANNELS: %q is not a channel id: use ids like C0123ABCD (channel details → About → Channel ID), comma separated", ch))
 		}
 	}
+	c.AllowPublic, err = boolVar(e, "OKTABOT_ALLOW_PUBLIC_CHANNELS", false)
+	p.add(err)
 	c.Approvers = list(e.get("OKTABOT_APPROVERS"))
 	for _, a := range c.Approvers {
 		if !approverID.MatchString(a) {
-			return c, badf("OKTABOT_APPROVERS: %q is not a Slack user id (U…/W…) or user-group id (S…): copy it from the profile's ⋮ → Copy member ID", a)
+			p.add(badf("OKTABOT_APPROVERS: %q is not a Slack user id (U…/W…) or user-group id (S…): copy it from the profile's ⋮ → Copy member ID", a))
 		}
 	}
+	c.ReadOnly, err = boolVar(e, "OKTABOT_READ_ONLY", false)
+	p.add(err)
 	c.Protected = list(e.get("OKTABOT_PROTECTED"))
-	if c.AllowSelfApproval, err = boolVar(e, "OKTABOT_ALLOW_SELF_APPROVAL", false); err != nil {
-		return c, err
-	}
-	if c.DirectMessages, err = boolVar(e, "OKTABOT_DIRECT_MESSAGES", false); err != nil {
-		return c, err
-	}
-	if c.Charts, err = boolVar(e, "OKTABOT_CHARTS", true); err != nil {
-		return c, err
-	}
+	c.AllowSelfApproval, err = boolVar(e, "OKTABOT_ALLOW_SELF_APPROVAL", false)
+	p.add(err)
+	c.DirectMessages, err = boolVar(e, "OKTABOT_DIRECT_MESSAGES", false)
+	p.add(err)
+	c.Charts, err = boolVar(e, "OKTABOT_CHARTS", true)
+	p.add(err)
 	c.DB = e.get("OKTABOT_DB")
 	if c.DB == "" {
 		c.DB = "oktabot.db"
@@ -228,42 +315,58 @@ func loadBot(e env) (botConfig, error) {
 	if s := e.get("OKTABOT_PROPOSAL_TTL"); s != "" {
 		d, err := time.ParseDuration(s)
 		if err != nil || d < time.Minute || d > 7*24*time.Hour {
-			return c, badf("OKTABOT_PROPOSAL_TTL %q: use a duration between 1m and 168h, e.g. 1h", s)
+			p.add(badf("OKTABOT_PROPOSAL_TTL %q: use a duration between 1m and 168h, e.g. 1h", s))
+		} else {
+			c.ProposalTTL = d
 		}
-		c.ProposalTTL = d
 	}
-	if c.Countries, err = loadCountries(e); err != nil {
-		return c, err
-	}
+	c.Countries, err = loadCountries(e)
+	p.add(err)
 	c.HTTPAddr = e.get("OKTABOT_HTTP_ADDR")
 	if c.HTTPAddr != "" {
 		if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
-			return c, badf("OKTABOT_HTTP_ADDR %q: use host:port, e.g. 127.0.0.1:9090 or :9090", c.HTTPAddr)
+			p.add(badf("OKTABOT_HTTP_ADDR %q: use host:port, e.g. 127.0.0.1:9090 or :9090", c.HTTPAddr))
 		}
 	}
-
 	// The team's time zone and office hours.
-	if c.Time, err = loadTime(e); err != nil {
-		return c, err
+	c.Time, err = loadTime(e)
+	p.add(err)
+	c.Tor, err = loadTor(e)
+	p.add(err)
+	return c, p.err()
+}
+
+var errNoChannels = badf("OKTABOT_CHANNELS is not set: list the ids of the private channels where oktabot may answer (channel details → About → Channel ID), comma separated; it answers nowhere else")
+
+// forRun names what `oktabot run` needs beyond loadBot (the command line
+// and the demo need neither): an allow-list of channels, since without
+// one oktabot would answer wherever it is invited, and approvers, unless
+// the bot is read-only.
+func (c botConfig) forRun() error {
+	var p problems
+	if len(c.Channels) == 0 {
+		p.add(errNoChannels)
 	}
-	if c.Tor, err = loadTor(e); err != nil {
-		return c, err
+	if len(c.Approvers) == 0 && !c.ReadOnly {
+		p.add(badf("OKTABOT_APPROVERS is not set: list who may approve changes to Okta, as Slack user ids (U…) or user-group ids (S…), or set OKTABOT_READ_ONLY=true for a bot that only answers questions"))
 	}
-	return c, nil
+	return p.err()
 }
 
 // loadCountries reads the watch list OKTABOT_SUSPICIOUS_COUNTRIES (names or
 // ISO codes) as the English names the System Log uses.
 func loadCountries(e env) ([]string, error) {
 	var out []string
+	var p problems
 	for _, s := range list(e.get("OKTABOT_SUSPICIOUS_COUNTRIES")) {
 		name, ok := intents.CountryName(s)
 		if !ok {
-			return nil, badf("OKTABOT_SUSPICIOUS_COUNTRIES: %q is not a country: use English names or ISO codes, e.g. RU,CN,KP,IR", s)
+			p.add(badf("OKTABOT_SUSPICIOUS_COUNTRIES: %q is not a country: use English names or ISO codes, e.g. RU,CN,KP,IR", s))
+			continue
 		}
 		out = append(out, name)
 	}
-	return out, nil
+	return out, p.err()
 }
 
 // detectConfig is the investigations' configuration: the default

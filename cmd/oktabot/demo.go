@@ -86,12 +86,11 @@ func cmdDemo(ctx context.Context, args []string, io stdio, e env) error {
 		bc.DB = filepath.Join(tmp, "oktabot.db")
 		store.Close()
 		fmt.Fprintf(io.out, "oktabot demo: the Okta simulator (demo org) at %s, serving your Slack workspace. Ctrl-C stops.\n", sim.OrgURL)
-		api := bot.NewSlackClient(sc.BotToken, sc.AppToken, sc.APIURL)
 		cl, err := loadClassifier(e, log)
 		if err != nil {
 			return err
 		}
-		return serve(ctx, api, dir, bc, cl, met, log)
+		return serve(ctx, sc, dir, bc, cl, met, log)
 	}
 
 	fake := slackfake.New(slackfake.Options{

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oktabot/oktabot/bot/slackfake"
 	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
@@ -63,5 +64,59 @@ func TestDoctorConfigurationOnce(t *testing.T) {
 	const want = "OKTA_CLIENT_ID is not set"
 	if n := strings.Count(out+stderr+err.Error(), want); n != 1 {
 		t.Errorf("doctor printed %q %d times, want once; stdout:\n%s\nstderr:\n%s\nerror: %v", want, n, out, stderr, err)
+	}
+}
+
+// Every bad setting is printed once, each on its own line, and counted.
+func TestDoctorListsEveryProblem(t *testing.T) {
+	vars := doctorOrg(t, oktasim.NoRoleEmpty)
+	delete(vars, "OKTA_CLIENT_ID")
+	vars["OKTA_RATE_SHARE"] = "2"
+	vars["OKTABOT_TZ"] = "Central Time"
+	out, stderr, err := runCmd(t, context.Background(), vars, "doctor")
+	if err == nil || !strings.Contains(err.Error(), "3 problems") {
+		t.Errorf("doctor = %v, want 3 problems to fix", err)
+	}
+	all := out + stderr + err.Error()
+	for _, want := range []string{"✗ configuration: OKTA_CLIENT_ID is not set", "✗ configuration: OKTA_RATE_SHARE", "✗ configuration: OKTABOT_TZ"} {
+		if n := strings.Count(all, want); n != 1 {
+			t.Errorf("doctor printed %q %d times, want once:\n%s%s", want, n, out, stderr)
+		}
+	}
+}
+
+// With the Slack tokens set, doctor checks what `run` checks at start-up:
+// the settings run needs and each channel; without them it says Slack was
+// not checked rather than "All good".
+func TestDoctorChecksSlack(t *testing.T) {
+	fake, vars := runSetup(t, slackfake.Options{})
+	out, stderr, err := runCmd(t, context.Background(), vars, "doctor")
+	if err != nil || !strings.Contains(out, "✓ slack") || !strings.Contains(out, "All good.") {
+		t.Errorf("doctor on a good setup = %v:\n%s%s", err, out, stderr)
+	}
+
+	vars["OKTABOT_CHANNELS"] = secChannel + "," + generalChannel
+	vars["OKTABOT_APPROVERS"] = ""
+	out, stderr, err = runCmd(t, context.Background(), vars, "doctor")
+	if err == nil || !strings.Contains(err.Error(), "2 problems") {
+		t.Errorf("doctor = %v, want 2 problems to fix:\n%s%s", err, out, stderr)
+	}
+	for _, want := range []string{"✗ configuration: OKTABOT_APPROVERS is not set", "✗ slack: OKTABOT_CHANNELS: #general (C0GEN) is a public channel"} {
+		if n := strings.Count(out+stderr, want); n != 1 {
+			t.Errorf("doctor printed %q %d times, want once:\n%s%s", want, n, out, stderr)
+		}
+	}
+	if strings.Contains(out, "All good") || strings.Contains(out, "✓ slack") {
+		t.Errorf("doctor with problems says all is well:\n%s", out)
+	}
+	if fake.Connections() != 0 {
+		t.Errorf("doctor opened %d Socket Mode connections", fake.Connections())
+	}
+
+	delete(vars, "SLACK_BOT_TOKEN")
+	delete(vars, "SLACK_APP_TOKEN")
+	out, _, err = runCmd(t, context.Background(), vars, "doctor")
+	if err != nil || strings.Contains(out, "All good") || !strings.Contains(out, "slack: not checked") {
+		t.Errorf("doctor without Slack tokens = %v, want Okta checked and Slack said to be unchecked:\n%s", err, out)
 	}
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,19 +17,8 @@ import (
 // on an open file, so a second Open in this process meets it exactly as
 // another process would.)
 func TestRunRefusesLockedStore(t *testing.T) {
-	fake := slackfake.New(slackfake.Options{})
-	t.Cleanup(fake.Close)
-	sim, err := startSim(nil, "", newLogger(io.Discard, env(func(string) string { return "" })))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
-	db := filepath.Join(t.TempDir(), "oktabot.db")
-	vars := map[string]string{
-		"SLACK_BOT_TOKEN": slackfake.DefaultBotToken, "SLACK_APP_TOKEN": slackfake.DefaultAppToken, "SLACK_API_URL": fake.APIURL(),
-		"OKTA_ORG_URL": sim.OrgURL, "OKTA_CLIENT_ID": sim.Client.ClientID, "OKTA_PRIVATE_KEY": string(sim.Client.PrivateKey),
-		"OKTABOT_DB": db,
-	}
+	fake, vars := runSetup(t, slackfake.Options{})
+	db := vars["OKTABOT_DB"]
 	other, err := approvals.Open(db, approvals.Options{Timeout: time.Second})
 	if err != nil {
 		t.Fatalf("approvals.Open(%s) as the other process: %v", db, err)
@@ -59,18 +46,5 @@ func TestRunRefusesLockedStore(t *testing.T) {
 	if err := other.Close(); err != nil {
 		t.Fatal(err)
 	}
-	ctx2, cancel2 := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel2()
-	done := make(chan error, 1)
-	go func() {
-		_, _, err := runCmd(t, ctx2, vars, "run")
-		done <- err
-	}()
-	if err := fake.WaitConnections(ctx2, 1); err != nil {
-		t.Fatalf("oktabot run did not connect once the file was free: %v", err)
-	}
-	cancel2()
-	if err := <-done; err != nil {
-		t.Errorf("oktabot run after the lock was released = %v, want a clean stop", err)
-	}
+	startRun(t, fake, vars)
 }

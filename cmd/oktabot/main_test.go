@@ -4,15 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
 	"os"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
-	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/oktabot/oktabot/bot/slackfake"
 	"github.com/oktabot/oktabot/okta/oktasim"
@@ -127,17 +122,7 @@ func TestSimThenAsk(t *testing.T) {
 }
 
 func TestRunStopsOnBadConfig(t *testing.T) {
-	fake := slackfake.New(slackfake.Options{})
-	t.Cleanup(fake.Close)
-	sim, err := startSim(nil, "", newLogger(io.Discard, env(func(string) string { return "" })))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
-	good := map[string]string{
-		"SLACK_BOT_TOKEN": slackfake.DefaultBotToken, "SLACK_APP_TOKEN": slackfake.DefaultAppToken, "SLACK_API_URL": fake.APIURL(),
-		"OKTA_ORG_URL": sim.OrgURL, "OKTA_CLIENT_ID": sim.Client.ClientID, "OKTA_PRIVATE_KEY": string(sim.Client.PrivateKey),
-	}
+	fake, good := runSetup(t, slackfake.Options{})
 	other, _, _ := oktasim.NewServiceAppKey("x")
 	tests := []struct {
 		name   string
@@ -158,23 +143,8 @@ func TestRunStopsOnBadConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			vars := map[string]string{}
-			for k, v := range good {
-				vars[k] = v
-			}
-			for k, v := range tt.change {
-				vars[k] = v
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
-			_, _, err := runCmd(t, ctx, vars, "run")
-			if err == nil {
-				t.Fatal("oktabot run started with a bad configuration")
-			}
-			if errors.Is(err, context.DeadlineExceeded) {
-				t.Fatalf("oktabot run did not stop at once: %v", err)
-			}
-			msg := err.Error()
+			vars := with(good, tt.change)
+			msg := strings.Join(runRefused(t, fake, vars), "\n")
 			if strings.Contains(msg, "\n") || !strings.Contains(msg, tt.want) {
 				t.Errorf("oktabot run = %q, want one line naming %q", msg, tt.want)
 			}
@@ -194,76 +164,4 @@ func secretPart(key string) string {
 		return jwk.D[:16]
 	}
 	return key
-}
-
-func TestManifest(t *testing.T) {
-	for _, dm := range []bool{false, true} {
-		args := []string{"manifest"}
-		if dm {
-			args = append(args, "--dm")
-		}
-		out, _, err := runCmd(t, context.Background(), nil, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// It must parse as YAML (Slack refuses a manifest that does not),
-		// with the fields of Slack's app manifest.
-		var m struct {
-			DisplayInformation struct {
-				Name        string `yaml:"name"`
-				Description string `yaml:"description"`
-			} `yaml:"display_information"`
-			Features struct {
-				AppHome *struct {
-					MessagesTabEnabled bool `yaml:"messages_tab_enabled"`
-				} `yaml:"app_home"`
-				SlashCommands []struct {
-					Command      string `yaml:"command"`
-					URL          string `yaml:"url"`
-					ShouldEscape bool   `yaml:"should_escape"`
-				} `yaml:"slash_commands"`
-			} `yaml:"features"`
-			OAuthConfig struct {
-				Scopes struct {
-					Bot []string `yaml:"bot"`
-				} `yaml:"scopes"`
-			} `yaml:"oauth_config"`
-			Settings struct {
-				EventSubscriptions struct {
-					BotEvents []string `yaml:"bot_events"`
-				} `yaml:"event_subscriptions"`
-				Interactivity struct {
-					IsEnabled bool `yaml:"is_enabled"`
-				} `yaml:"interactivity"`
-				SocketModeEnabled bool `yaml:"socket_mode_enabled"`
-			} `yaml:"settings"`
-		}
-		if err := yaml.Unmarshal([]byte(out), &m); err != nil {
-			t.Fatalf("manifest (dm=%v) is not YAML: %v\n%s", dm, err, out)
-		}
-		if !strings.Contains(m.DisplayInformation.Description, ": ") {
-			t.Errorf("description = %q, want the text with its colon kept", m.DisplayInformation.Description)
-		}
-		if !m.Settings.SocketModeEnabled || !m.Settings.Interactivity.IsEnabled {
-			t.Errorf("settings = %+v, want socket mode and interactivity on", m.Settings)
-		}
-		if len(m.Features.SlashCommands) != 1 || m.Features.SlashCommands[0].Command != "/okta" || m.Features.SlashCommands[0].URL != "" || !m.Features.SlashCommands[0].ShouldEscape {
-			t.Errorf("slash commands = %+v, want /okta with no URL (Socket Mode), escaped", m.Features.SlashCommands)
-		}
-		want := []string{"commands", "chat:write", "app_mentions:read", "users:read", "users:read.email", "usergroups:read", "files:write", "channels:read", "groups:read"}
-		events := []string{"app_mention"}
-		if dm {
-			want = append(want, "im:history")
-			events = append(events, "message.im")
-		}
-		if diff := cmp.Diff(want, m.OAuthConfig.Scopes.Bot); diff != "" {
-			t.Errorf("manifest (dm=%v) scopes (-want +got):\n%s", dm, diff)
-		}
-		if diff := cmp.Diff(events, m.Settings.EventSubscriptions.BotEvents); diff != "" {
-			t.Errorf("manifest (dm=%v) bot events (-want +got):\n%s", dm, diff)
-		}
-		if (m.Features.AppHome != nil && m.Features.AppHome.MessagesTabEnabled) != dm {
-			t.Errorf("manifest (dm=%v) app_home = %+v", dm, m.Features.AppHome)
-		}
-	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"slices"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -62,15 +63,60 @@ type slashCommand struct {
 	ShouldEscape bool   `yaml:"should_escape"`
 }
 
-// botScopes are the bot token scopes of the Web API methods oktabot calls:
-// commands (/okta), chat:write (chat.postMessage, chat.update,
-// chat.postEphemeral), app_mentions:read (app_mention events), users:read
-// and users:read.email (users.info, to map a person to their Okta login),
-// usergroups:read (usergroups.users.list, for approver groups), files:write
-// (the CSV export), channels:read and groups:read (conversations.info).
-var botScopes = []string{
-	"commands", "chat:write", "app_mentions:read", "users:read", "users:read.email",
-	"usergroups:read", "files:write", "channels:read", "groups:read",
+// slackCall is a Web API method oktabot calls and the bot scopes it
+// needs there.
+type slackCall struct {
+	Methods []string // Slack's names; one slack-go call may make several
+	Scopes  []string
+}
+
+// slackCalls are the slack-go client methods bot/ and cmd/oktabot call,
+// with the Web API methods behind them and the bot scopes Slack requires
+// for each. The manifest asks for exactly these scopes and those of
+// slackFeatures. TestManifest reads the code for every call on the Slack
+// client (api.XxxContext) and fails on one missing here, and on an entry
+// nothing calls any more; TestManifestScopesMatchSlack checks each entry
+// against the scopes the fake Slack enforces.
+var slackCalls = map[string]slackCall{
+	"AuthTestContext":      {[]string{"auth.test"}, nil},
+	"PostMessageContext":   {[]string{"chat.postMessage"}, []string{"chat:write"}},
+	"UpdateMessageContext": {[]string{"chat.update"}, []string{"chat:write"}},
+	"PostEphemeralContext": {[]string{"chat.postEphemeral"}, []string{"chat:write"}},
+	"OpenViewContext":      {[]string{"views.open"}, nil},
+	// users.info: the person's time zone, and their email (with
+	// users:read.email), which maps a Slack user to an Okta login.
+	"GetUserInfoContext": {[]string{"users.info"}, []string{"users:read", "users:read.email"}},
+	// Approvers may be user groups (S…).
+	"GetUserGroupMembersContext": {[]string{"usergroups.users.list"}, []string{"usergroups:read"}},
+	// The CSV export and charts.
+	"UploadFileContext": {[]string{"files.getUploadURLExternal", "files.completeUploadExternal"}, []string{"files:write"}},
+	// Start-up checks each channel of OKTABOT_CHANNELS: public channels
+	// need channels:read, private ones groups:read, and telling them
+	// apart needs both.
+	"GetConversationInfoContext": {[]string{"conversations.info"}, []string{"channels:read", "groups:read"}},
+}
+
+// slackFeatures are the scopes of what Slack sends oktabot rather than what
+// it calls: the /okta command, app_mention events, and with direct
+// messages the message.im event.
+var slackFeatures = struct{ all, dm []string }{
+	all: []string{"commands", "app_mentions:read"},
+	dm:  []string{"im:history"},
+}
+
+// botScopes is the manifest's bot scopes, sorted: those of slackCalls and
+// slackFeatures (dm: with direct messages).
+func botScopes(dm bool) []string {
+	var out []string
+	for _, c := range slackCalls {
+		out = append(out, c.Scopes...)
+	}
+	out = append(out, slackFeatures.all...)
+	if dm {
+		out = append(out, slackFeatures.dm...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // newManifest builds the manifest; dm adds what direct messages need (the
@@ -88,13 +134,12 @@ func newManifest(dm bool) appManifest {
 		UsageHint:    "help | user john@company.com | investigate john@company.com 7d | logs 24h",
 		ShouldEscape: true,
 	}}
-	m.OAuthConfig.Scopes.Bot = append([]string(nil), botScopes...)
+	m.OAuthConfig.Scopes.Bot = botScopes(dm)
 	m.Settings.EventSubscriptions.BotEvents = []string{"app_mention"}
 	m.Settings.Interactivity.IsEnabled = true
 	m.Settings.SocketModeEnabled = true
 	if dm {
 		m.Features.AppHome = &appHome{MessagesTabEnabled: true}
-		m.OAuthConfig.Scopes.Bot = append(m.OAuthConfig.Scopes.Bot, "im:history")
 		m.Settings.EventSubscriptions.BotEvents = append(m.Settings.EventSubscriptions.BotEvents, "message.im")
 	}
 	return m

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -20,47 +22,54 @@ import (
 var _ bot.Directory = (*okta.Client)(nil)
 
 // cmdRun is the Slack bot. Start-up checks everything it can before
-// connecting and stops with one line that names what is wrong.
+// connecting (every setting, then Slack and Okta with them) and stops with
+// every problem it found, each on its own line naming what to fix.
 func cmdRun(ctx context.Context, _ []string, io stdio, e env) error {
+	var p problems
 	sc, err := loadSlack(e)
-	if err != nil {
-		return err
-	}
+	p.add(err)
 	oc, err := loadOkta(e)
-	if err != nil {
-		return err
-	}
+	oktaOK := err == nil
+	p.add(err)
 	bc, err := loadBot(e)
-	if err != nil {
-		return err
-	}
+	p.add(err)
+	p.add(bc.forRun())
 	log := newLogger(io.err, e)
+	cl, err := loadClassifier(e, log)
+	p.add(err)
 	oc.Logger = log
 	met := newMetrics()
 	oc.Observer = met
 	oc.Detect = detectConfig(bc.Countries, bc.Time)
+	var dir *okta.Client
+	if oktaOK {
+		// okta.New checks the key and the settings together; the client
+		// that serves is made again below, once the Tor exit list loads.
+		dir, err = okta.New(oc)
+		p.add(err)
+	}
+	if len(p) > 0 {
+		// Still check Slack and Okta with what is set, so that this one run
+		// names every problem.
+		p.add(preflight(ctx, sc.checkable(), dir, bc, log))
+		return p.err()
+	}
 	if oc.Detect.TorExits, err = startTor(ctx, bc.Tor, false, log); err != nil {
 		return err
 	}
-	dir, err := okta.New(oc)
-	if err != nil {
+	if dir, err = okta.New(oc); err != nil {
 		return err
 	}
-	cl, err := loadClassifier(e, log)
-	if err != nil {
-		return err
-	}
-	api := bot.NewSlackClient(sc.BotToken, sc.AppToken, sc.APIURL)
-	return serve(ctx, api, dir, bc, cl, met, log)
+	return serve(ctx, sc, dir, bc, cl, met, log)
 }
 
 // serve checks both connections, then runs the bot until ctx ends. The
 // demo uses it too, with the simulator as Okta.
-func serve(ctx context.Context, api *slack.Client, dir *okta.Client, bc botConfig, cl classifier, met *metrics, log *slog.Logger) error {
-	if err := checkSlack(ctx, api); err != nil {
-		return err
+func serve(ctx context.Context, sc slackConfig, dir *okta.Client, bc botConfig, cl classifier, met *metrics, log *slog.Logger) error {
+	if len(bc.Channels) == 0 {
+		return errNoChannels // never the bot library's "every channel"
 	}
-	if err := checkOkta(ctx, dir); err != nil {
+	if err := preflight(ctx, &sc, dir, bc, log); err != nil {
 		return err
 	}
 	if bc.HTTPAddr != "" {
@@ -85,6 +94,13 @@ func serve(ctx context.Context, api *slack.Client, dir *okta.Client, bc botConfi
 	cfg := botSettings(bc, store, dir, log)
 	cfg.Observe = met.observe
 	cfg.Classifier = cl
+	if bc.ReadOnly {
+		log.Info("read-only: oktabot answers questions and proposes no change (OKTABOT_READ_ONLY=true)")
+		for _, p := range cfg.Recovered {
+			log.Warn("a proposal was executing when oktabot stopped; it is unknown and was not re-run: check it in Okta", "proposal", p.ID, "summary", p.Preview.Summary)
+		}
+	}
+	api := bot.NewSlackClient(sc.BotToken, sc.AppToken, sc.APIURL)
 	b := bot.New(api, dir, cfg)
 	log.Info("oktabot running", "okta", dir.OrgURL(), "channels", bc.Channels, "db", bc.DB)
 	return b.Run(ctx)
@@ -92,11 +108,11 @@ func serve(ctx context.Context, api *slack.Client, dir *okta.Client, bc botConfi
 
 // botSettings turns the configuration into the bot's.
 func botSettings(bc botConfig, store *approvals.Store, dir *okta.Client, log *slog.Logger) bot.Config {
-	return bot.Config{
+	cfg := bot.Config{
 		Channels:          bc.Channels,
 		DirectMessages:    bc.DirectMessages,
 		Logger:            log,
-		Proposals:         store,
+		ReadOnly:          bc.ReadOnly,
 		Approvers:         bc.Approvers,
 		AllowSelfApproval: bc.AllowSelfApproval,
 		Protection:        intents.Protection{Names: bc.Protected, ServiceAppID: dir.ClientID()},
@@ -105,6 +121,10 @@ func botSettings(bc botConfig, store *approvals.Store, dir *okta.Client, log *sl
 		LocationPerUser:   bc.Time.PerUser,
 		Charts:            bc.Charts,
 	}
+	if !bc.ReadOnly {
+		cfg.Proposals = store
+	}
+	return cfg
 }
 
 var (
@@ -112,18 +132,105 @@ var (
 	_ okta.ScanStore = (*approvals.Store)(nil)
 )
 
-// checkSlack calls auth.test with the bot token.
-func checkSlack(ctx context.Context, api *slack.Client) error {
-	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+// preflight checks the two connections with the configuration and returns
+// every problem found: Slack when sc is set (the bot token, its scopes,
+// each channel of OKTABOT_CHANNELS), Okta when dir is set (a token with
+// the scopes).
+func preflight(ctx context.Context, sc *slackConfig, dir *okta.Client, bc botConfig, log *slog.Logger) error {
+	var p problems
+	if sc != nil {
+		p.add(checkSlack(ctx, *sc, bc, log))
+	}
+	if dir != nil {
+		p.add(checkOkta(ctx, dir))
+	}
+	return p.err()
+}
+
+// checkSlack calls auth.test with the bot token, compares the token's
+// scopes (Slack's X-OAuth-Scopes header) with the manifest's, and checks
+// each channel of OKTABOT_CHANNELS with conversations.info: it exists, the
+// bot is in it, and it is private unless OKTABOT_ALLOW_PUBLIC_CHANNELS.
+func checkSlack(ctx context.Context, sc slackConfig, bc botConfig, log *slog.Logger) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if _, err := api.AuthTestContext(ctx); err != nil {
+	var granted []string
+	var told bool
+	api := slack.New(sc.BotToken, slack.OptionAPIURL(sc.APIURL), slack.OptionOnResponseHeaders(func(path string, h http.Header) {
+		if v, ok := h[http.CanonicalHeaderKey("X-OAuth-Scopes")]; ok && path == "auth.test" {
+			told = true
+			granted = list(strings.Join(v, ","))
+		}
+	}))
+	auth, err := api.AuthTestContext(ctx)
+	if err != nil {
 		var se slack.SlackErrorResponse
 		if errors.As(err, &se) || err.Error() == "invalid_auth" || err.Error() == "not_authed" || err.Error() == "token_revoked" || err.Error() == "account_inactive" {
 			return badf("SLACK_BOT_TOKEN was refused by Slack (%v): copy the current Bot User OAuth Token (xoxb-…) from OAuth & Permissions, and reinstall the app if it was revoked", err)
 		}
 		return fmt.Errorf("cannot reach Slack (auth.test: %v): check the network and SLACK_API_URL", err)
 	}
-	return nil
+	var p problems
+	var missing []string
+	if told {
+		for _, s := range botScopes(bc.DirectMessages) {
+			if !slices.Contains(granted, s) {
+				missing = append(missing, s)
+			}
+		}
+	}
+	if len(missing) > 0 {
+		dm := ""
+		if bc.DirectMessages {
+			dm = " --dm"
+		}
+		p.add(badf("the Slack app behind SLACK_BOT_TOKEN lacks the scopes %s: update the app's manifest with `oktabot manifest%s` (App Manifest), then reinstall it to the workspace (OAuth & Permissions → Reinstall)", strings.Join(missing, " "), dm))
+	}
+	me := "@oktabot"
+	if auth.User != "" {
+		me = "@" + auth.User
+	}
+	for _, id := range bc.Channels {
+		if channelID.MatchString(id) { // a bad id is named by loadBot
+			p.add(checkChannel(ctx, api, id, me, missing, bc.AllowPublic, log))
+		}
+	}
+	return p.err()
+}
+
+// checkChannel checks one channel of OKTABOT_CHANNELS. missing are scopes
+// already reported as lacking.
+func checkChannel(ctx context.Context, api *slack.Client, id, me string, missing []string, allowPublic bool, log *slog.Logger) error {
+	ch, err := api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: id})
+	var se slack.SlackErrorResponse
+	switch {
+	case err == nil:
+	case errors.As(err, &se) && se.Err == "channel_not_found":
+		return badf("OKTABOT_CHANNELS: Slack shows oktabot no channel %s: check the id (channel details → About → Channel ID); a private channel shows only once you invite %s to it", id, me)
+	case errors.As(err, &se) && se.Err == "missing_scope":
+		if slices.ContainsFunc(list(se.Needed), func(s string) bool { return slices.Contains(missing, s) }) {
+			return nil // the lacking scope is named once, above
+		}
+		return badf("OKTABOT_CHANNELS: cannot check %s: the Slack app lacks the scope %s: update the app's manifest with `oktabot manifest` and reinstall it", id, se.Needed)
+	default:
+		return fmt.Errorf("OKTABOT_CHANNELS: cannot check channel %s (conversations.info: %v)", id, err)
+	}
+	name := "#" + ch.Name
+	var p problems
+	switch {
+	case ch.IsIM || ch.IsMpIM:
+		return badf("OKTABOT_CHANNELS: %s is a direct message, not a channel: list private channels (direct messages are OKTABOT_DIRECT_MESSAGES)", id)
+	case !ch.IsMember:
+		p.add(badf("OKTABOT_CHANNELS: oktabot is not in %s (%s): invite %s to %s (/invite %s in the channel)", name, id, me, name, me))
+	}
+	if !ch.IsPrivate {
+		if !allowPublic {
+			p.add(badf("OKTABOT_CHANNELS: %s (%s) is a public channel: anyone in the workspace can join it and read Okta there. Use a private channel, or set OKTABOT_ALLOW_PUBLIC_CHANNELS=true to accept that", name, id))
+		} else {
+			log.Warn("answering in a public channel: anyone in the workspace can join it and read Okta there (OKTABOT_ALLOW_PUBLIC_CHANNELS=true)", "channel", name, "id", id)
+		}
+	}
+	return p.err()
 }
 
 // checkOkta gets one token: it proves the client id, the key pair and that
