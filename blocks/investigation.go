@@ -157,8 +157,11 @@ func (rc *rctx) investigation() Message {
 
 	if p := rc.proposedFixes(); p != "" {
 		blocks = append(blocks, section("fixes", p))
-	} else if len(fs) > 0 {
+	} else if len(fs) > 0 && len(r.Notes) == 0 {
 		blocks = append(blocks, contextBlock("fixes", "No fix is proposed for these findings: review them, and ask for one (`/okta suspend …`) if it is needed."))
+	}
+	if n := rc.notes(); n != "" {
+		blocks = append(blocks, section("notes", n))
 	}
 	if len(fs) > 0 || len(r.Events) > 0 {
 		blocks = append(blocks, contextBlock("details", ":thread: In the thread: "+

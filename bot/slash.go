@@ -109,6 +109,12 @@ func (b *Bot) page(ctx context.Context, o origin, in intents.Intent, page int) {
 		b.fail(ctx, o, in, err)
 		return
 	}
+	if b.cfg.ReadOnly && len(res.Proposals) > 0 {
+		// A read-only oktabot proposes nothing, so its answers do not
+		// announce proposals either.
+		res.Proposals = nil
+		res.Notes = append(res.Notes, "This oktabot is read-only (OKTABOT_READ_ONLY=true): it proposes no fixes.")
+	}
 	opts := blocks.Options{Page: page, PageSize: b.cfg.PageSize, Now: b.cfg.Now(), TZ: b.zone(ctx, o.user)}
 	ts, err := b.answerTS(ctx, o, blocks.Result(res, opts))
 	if err != nil {

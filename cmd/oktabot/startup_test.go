@@ -288,6 +288,15 @@ func TestRunReadOnly(t *testing.T) {
 	if txt := refusal.Text + string(refusal.Blocks); !strings.Contains(txt, "OKTABOT_READ_ONLY") {
 		t.Errorf("refusal = %q, want it to say why (OKTABOT_READ_ONLY)", txt)
 	}
+	// An investigation says it proposes nothing, instead of announcing
+	// proposals that never come.
+	inv := slash(t, ctx, fake, "investigate john@company.com", func(m slackfake.Message) bool {
+		return m.Method == "chat.postMessage" && strings.Contains(m.Text, "Investigation")
+	})
+	if txt := inv.Text + string(inv.Blocks); strings.Contains(txt, "Proposed below") || strings.Contains(txt, "proposals follow") ||
+		!strings.Contains(txt, "read-only") {
+		t.Errorf("read-only investigation = %q, want no proposals announced and the read-only note", inv.Text)
+	}
 	for _, m := range fake.Messages() {
 		if strings.Contains(m.Text+string(m.Blocks), "Approve") {
 			t.Errorf("read-only oktabot posted a proposal: %q", m.Text)
