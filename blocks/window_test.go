@@ -222,7 +222,7 @@ func TestWindowSetByTheClock(t *testing.T) {
 				continue
 			}
 			buttons++
-			in, err := intents.Parse(v)
+			in, err := intents.ParseIn(v, intents.ReadOptions{Now: testNow})
 			if err != nil || in.Kind != intents.Investigate || !in.Since.Equal(since) || !in.Until.Equal(until) {
 				t.Errorf("%s: the button %s runs %q = %+v, %v; want an investigation of the same window", tt.name, id, v, in, err)
 			}
@@ -255,5 +255,19 @@ func TestListedNoteKeepsApart(t *testing.T) {
 		if !strings.Contains(footer, tt.want) || strings.Contains(footer, tt.notWant) {
 			t.Errorf("%s: the timeline's footer does not say %q (or says %q):\n%s", tt.name, tt.want, tt.notWant, footer)
 		}
+	}
+}
+
+// TestPageValueKeepsTheWindow: a page or export button of a window set by
+// the clock reads that same window again.
+func TestPageValueKeepsTheWindow(t *testing.T) {
+	in := intents.Intent{Kind: intents.FailedLogins, Since: testNow.Add(-30 * time.Hour), Until: testNow.Add(-6 * time.Hour)}
+	v, err := EncodePageValue(in, 2)
+	if err != nil {
+		t.Fatalf("EncodePageValue(%+v) error: %v", in, err)
+	}
+	back, page, err := DecodePageValue(v)
+	if err != nil || page != 2 || !back.Since.Equal(in.Since) || !back.Until.Equal(in.Until) {
+		t.Errorf("DecodePageValue(EncodePageValue(%+v)) = %+v, %d, %v; want the same window", in, back, page, err)
 	}
 }
