@@ -13,11 +13,7 @@ import (
 // each: when, outcome and what; then who, from where, and the target.
 func (rc *rctx) events() list {
 	es, c := rc.r.Events, rc.c
-	empty := "No events found in this window."
-	if w := rc.r.Intent.EffectiveWindow(); w > 0 && rc.r.Since.IsZero() {
-		empty = "No events found in the last " + intents.Duration(w).Human() + "."
-	}
-	return list{one: "event", many: "events", n: len(es), empty: empty, row: func(i int) string {
+	return list{one: "event", many: "events", n: len(es), empty: rc.emptyWindow("No events found"), row: func(i int) string {
 		e := es[i]
 		what := e.DisplayMessage
 		if what == "" {

@@ -277,9 +277,10 @@ func fixNames(ps []intents.Action, user string) string {
 }
 
 // investigateCommand is the slash command that investigates login over
-// window, or "" when the login cannot be said in one that parses back to
-// exactly it (a login with quotes, Slack markup or control characters).
-func investigateCommand(login string, window intents.Duration) string {
+// window (slash arguments: "24h", "since:… until:…"), or "" when the login
+// cannot be said in one that parses back to exactly it (a login with
+// quotes, Slack markup or control characters).
+func investigateCommand(login string, window string) string {
 	login = strings.TrimSpace(login)
 	if login == "" {
 		return ""
@@ -289,14 +290,14 @@ func investigateCommand(login string, window intents.Duration) string {
 		arg = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(login) + `"`
 	}
 	cmd := "/okta investigate " + arg
-	if window > 0 {
-		cmd += " " + window.String()
-	}
-	if chars(cmd) > MaxButtonValue {
-		return ""
-	}
 	in, err := intents.Parse(cmd)
 	if err != nil || in.Kind != intents.Investigate || in.User != login {
+		return ""
+	}
+	if window != "" {
+		cmd += " " + window
+	}
+	if chars(cmd) > MaxButtonValue {
 		return ""
 	}
 	return cmd
@@ -305,7 +306,7 @@ func investigateCommand(login string, window intents.Duration) string {
 // investigateButton is a button that runs `/okta investigate login
 // window` (ActionRun, numbered i), or nil when the login cannot be said in
 // a command.
-func investigateButton(i int, login string, window intents.Duration) *slack.ButtonBlockElement {
+func investigateButton(i int, login string, window string) *slack.ButtonBlockElement {
 	cmd := investigateCommand(login, window)
 	if cmd == "" {
 		return nil

@@ -110,18 +110,14 @@ func (rc *rctx) investigation() Message {
 		blocks = append(blocks, section("state", strings.Join(long, "\n")))
 	}
 	blocks = append(blocks, header("title", "Investigation: "+who))
-	query := rc.windowText() + " · " + plural(rc.eventsRead(), "event", "events") + " read"
-	if len(why) > 0 {
-		query += " · :warning: incomplete"
-	}
-	blocks = append(blocks, contextBlock("query", query))
+	blocks = append(blocks, contextBlock("query", rc.coverage()))
 
 	fs := worstFirst(r.Findings)
 	var fallback string
 	if len(fs) == 0 && len(r.Proposals) == 0 {
 		checked := "Checked with every detection: sign-ins and where they came from, failed authentication, MFA challenges and failures, " +
 			"lockouts, and privilege and factor changes." + incompleteText(why)
-		window := " in the last " + intents.Duration(r.Intent.EffectiveWindow()).Human()
+		window := " " + rc.windowPhrase()
 		switch {
 		case len(why) > 0:
 			blocks = append(blocks, section("verdict", ":warning: *No suspicious activity found for "+md(whoText, c.name*2)+" in what was read — the read was incomplete.*\n"+checked))
@@ -211,25 +207,6 @@ func (rc *rctx) subjectLogin() string {
 		return rc.r.Subject
 	}
 	return rc.r.Intent.User
-}
-
-// windowText says which window was read: "Last 7 days · Nov 21 → Nov 28".
-func (rc *rctx) windowText() string {
-	parts := []string{}
-	if w := rc.r.Intent.EffectiveWindow(); w > 0 {
-		parts = append(parts, "Last "+intents.Duration(w).Human())
-	}
-	if !rc.r.Since.IsZero() {
-		if rc.r.Until.IsZero() {
-			parts = append(parts, "since "+rc.when(rc.r.Since))
-		} else {
-			parts = append(parts, rc.when(rc.r.Since)+" → "+rc.when(rc.r.Until))
-		}
-	}
-	if len(parts) == 0 {
-		return "System Log"
-	}
-	return strings.Join(parts, " · ")
 }
 
 // investigatedUser is the user's state in fields: status, department,

@@ -11,8 +11,8 @@ import (
 // An investigation of one person leads with their state when it matters
 // (locked out, suspended, a password just reset…), and says what it
 // covered: the window, how many events it read, and whether the read was
-// incomplete. It never shows a bare check mark over a partial read or over
-// an account that needs attention.
+// incomplete (window.go). It never shows a bare check mark over a partial
+// read or over an account that needs attention.
 
 // stateLine is one notable fact about the investigated user: short for
 // the notification text, long for the message.
@@ -82,27 +82,22 @@ func (rc *rctx) passwordReset() (stateLine, bool) {
 	return stateLine{}, false
 }
 
-// eventsRead is how many System Log events the investigation read.
+// eventsRead is how many System Log events the answer read.
 func (rc *rctx) eventsRead() int { return max(rc.r.Read, len(rc.r.Events)) }
 
-// incomplete lists why the read did not cover the whole window: what the
-// adapter noted (a read stopped at its cap) and the part of the window
-// older than the 90 days Okta keeps.
+// incomplete lists why the read did not cover the whole window (gaps).
+// An investigation, whose layout has no notes line, counts what the
+// adapter noted among them.
 func (rc *rctx) incomplete() []string {
 	var out []string
-	for _, n := range rc.r.Notes {
-		if n = md(n, rc.c.long); n != "" {
-			out = append(out, n)
+	if rc.r.Intent.Kind == intents.Investigate {
+		for _, n := range rc.r.Notes {
+			if n = md(n, rc.c.long); n != "" {
+				out = append(out, n)
+			}
 		}
 	}
-	now := rc.o.Now
-	if now.IsZero() {
-		now = rc.r.Until
-	}
-	if kept := now.Add(-time.Duration(intents.MaxWindow)); !now.IsZero() && !rc.r.Since.IsZero() && rc.r.Since.Before(kept) {
-		out = append(out, "Okta keeps the System Log for 90 days: the part of the window before "+rc.when(kept)+" is not kept by Okta and was not read.")
-	}
-	return out
+	return append(out, rc.gaps()...)
 }
 
 // incompleteText says why the read was incomplete, on a line of its own;

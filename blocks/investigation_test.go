@@ -267,14 +267,16 @@ func TestInvestigateStateOfActiveUser(t *testing.T) {
 // check mark.
 func TestInvestigateIncomplete(t *testing.T) {
 	capped := investigateQuiet()
-	capped.Read, capped.Truncated = 200000, true
-	capped.Notes = []string{"The read stopped at 200000 events: older events of the window were not analysed."}
+	capped.Read, capped.Stopped, capped.Reached = 200000, intents.StopCap, at(24, 6, 0, 0)
+	noted := investigateQuiet()
+	noted.Notes = []string{"Something the adapter could not read."}
 	for name, tc := range map[string]struct {
 		r    intents.Result
 		want string
 	}{
 		"older than 90 days": {investigateOld(), "the part of the window before 2026-08-30 12:00 UTC is not kept by Okta"},
-		"capped":             {capped, "The read stopped at 200000 events"},
+		"capped":             {capped, "The read stopped at 200,000 events, the most one answer reads: the window's events before 2026-11-24 06:00 UTC were not read."},
+		"noted":              {noted, "Something the adapter could not read."},
 	} {
 		m := Result(tc.r, Options{Now: testNow})
 		text, _ := Plain(m)

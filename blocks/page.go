@@ -145,7 +145,7 @@ func checkQueryArgs(in intents.Intent, info intents.KindInfo) error {
 		{intents.ArgPolicy, in.Policy != ""},
 		{intents.ArgRule, in.Rule != ""},
 		{intents.ArgPolicyType, in.PolicyType != ""},
-		{intents.ArgWindow, in.Window != 0},
+		{intents.ArgWindow, in.Window != 0 || in.Bounded()},
 		{intents.ArgEventType, in.EventType != ""},
 		{intents.ArgOutcome, in.Outcome != ""},
 		{intents.ArgStatus, in.Status != ""},
@@ -177,6 +177,9 @@ func checkQueryArgs(in intents.Intent, info intents.KindInfo) error {
 	}
 	if in.Window < 0 || in.Window > intents.MaxWindow {
 		return bad("window %s out of range", in.Window)
+	}
+	if !in.Since.IsZero() && (in.Window != 0 || !in.Until.IsZero() && !in.Until.After(in.Since)) {
+		return bad("window since %v until %v is not one window", in.Since, in.Until)
 	}
 	if in.Limit < 0 || in.Limit > maxLimit {
 		return bad("limit %d out of range", in.Limit)

@@ -99,7 +99,9 @@ func (rc *rctx) render() Message {
 func (rc *rctx) listing() Message {
 	title := rc.title()
 	blocks := []slack.Block{header("title", title)}
-	if f := rc.filters(); f != "" {
+	if readsLog(rc.r.Intent.Kind) {
+		blocks = rc.appendCoverage(blocks)
+	} else if f := rc.filters(); f != "" {
 		blocks = append(blocks, contextBlock("query", f))
 	}
 	var summary []string
@@ -107,7 +109,7 @@ func (rc *rctx) listing() Message {
 	if fb, fs := rc.findings(); len(fb) > 0 {
 		blocks = append(blocks, fb...)
 		summary = append(summary, fs)
-	} else if k := rc.r.Intent.Kind; k == intents.Investigate || k == intents.Threats {
+	} else if k := rc.r.Intent.Kind; (k == intents.Investigate || k == intents.Threats) && len(rc.gaps()) == 0 {
 		blocks = append(blocks, section("findings", ":white_check_mark: No detection fired."))
 		summary = append(summary, "no findings")
 		said = true
@@ -188,7 +190,9 @@ func (rc *rctx) title() string {
 	return ":mag: Result"
 }
 
-// filters says what was asked, from the intent's arguments.
+// filters says what a listing that does not read the System Log was
+// asked, from the intent's arguments (coverage says it for those that
+// do).
 func (rc *rctx) filters() string {
 	in, c := rc.r.Intent, rc.c
 	var parts []string
@@ -212,17 +216,6 @@ func (rc *rctx) filters() string {
 	add("outcome ", md(in.Outcome, c.word))
 	if len(in.Countries) > 0 {
 		add("countries ", md(strings.Join(in.Countries, ", "), c.long))
-	}
-	switch {
-	case !rc.r.Since.IsZero():
-		until := rc.r.Until
-		if until.IsZero() {
-			parts = append(parts, "since "+rc.when(rc.r.Since))
-		} else {
-			parts = append(parts, rc.when(rc.r.Since)+" → "+rc.when(until))
-		}
-	case in.EffectiveWindow() > 0:
-		parts = append(parts, "last "+intents.Duration(in.EffectiveWindow()).Human())
 	}
 	if in.After != "" && in.After != rc.r.Window {
 		parts = append(parts, "continued listing")

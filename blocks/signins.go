@@ -24,16 +24,14 @@ const maxInvestigateButtons = 3
 func (rc *rctx) signIns(tally string, listing func() ([]slack.Block, string)) Message {
 	title := rc.title()
 	blocks := []slack.Block{header("title", title)}
-	if f := rc.filters(); f != "" {
-		blocks = append(blocks, contextBlock("query", f))
-	}
+	blocks = rc.appendCoverage(blocks)
 	var summary []string
 	if fs := rc.findingsSummary(); fs != "" {
 		blocks = append(blocks, section("findings", fs))
 		summary = append(summary, plural(len(rc.r.Findings), "finding", "findings"))
 		var els []slack.BlockElement
 		for i, u := range findingUsers(rc.r.Findings, maxInvestigateButtons) {
-			if b := investigateButton(i, u, intents.Duration(rc.r.Intent.EffectiveWindow())); b != nil {
+			if b := investigateButton(i, u, windowArgs(rc.r.Intent)); b != nil {
 				els = append(els, b)
 			}
 		}
@@ -180,11 +178,11 @@ func (rc *rctx) groupedListBlocks(l list, events int, one, many string) ([]slack
 	if !rc.r.Truncated {
 		return blocks, summary
 	}
-	note := ":warning: Okta has more: these are grouped from the newest " + plural(events, one, many) + "."
+	note := "Not listed here: older " + many + " of this window (these rows group the newest " + plural(events, one, many) + "; the findings above count every one read)."
 	if rc.r.Next != "" {
-		note += " *▶ Next* on the last page continues."
+		note += " *▶ Next* on the last page continues; Export CSV has them."
 	} else {
-		note += " Narrow the query to see the rest."
+		note += " Export CSV has them."
 	}
 	if n := len(blocks); n > 0 {
 		if a, ok := blocks[n-1].(*slack.ActionBlock); ok {
@@ -195,15 +193,19 @@ func (rc *rctx) groupedListBlocks(l list, events int, one, many string) ([]slack
 	return append(blocks, contextBlock("truncated", note)), summary + ", truncated"
 }
 
-// emptyWindow is "No X in the last 24 hours.", an all-clear only when the
-// result has no notes (a name it could not check, a part left out).
+// emptyWindow is "No X in the last 24 hours." (or over the window's exact
+// times), an all-clear only when the read covered the whole window and
+// the result has no notes (a name it could not check, a part left out).
 func (rc *rctx) emptyWindow(what string) string {
+	if len(rc.gaps()) > 0 {
+		return ":warning: *" + what + " in what was read — the read was incomplete (above): this is not an all-clear.*"
+	}
 	mark, tail := ":white_check_mark: ", "."
 	if len(rc.r.Notes) > 0 {
 		mark, tail = ":grey_question: ", ", but see the note below: this is not an all-clear."
 	}
-	if w := rc.r.Intent.EffectiveWindow(); w > 0 {
-		return mark + what + " in the last " + intents.Duration(w).Human() + tail
+	if readsLog(rc.r.Intent.Kind) {
+		return mark + what + " " + rc.windowPhrase() + tail
 	}
 	return mark + what + tail
 }

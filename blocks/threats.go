@@ -70,16 +70,18 @@ func (rc *rctx) sweepCap() int { return rc.c.findings + 4 }
 // threatSweep is the layout of threats.
 func (rc *rctx) threatSweep() Message {
 	r := rc.r
-	window := intents.Duration(r.Intent.EffectiveWindow())
-	title := "Threat sweep · last " + window.Human()
+	window := windowArgs(r.Intent)
+	title := "Threat sweep · " + rc.windowLabel()
 	blocks := []slack.Block{header("title", title)}
-	if !r.Since.IsZero() {
-		blocks = append(blocks, contextBlock("query", rc.windowText()))
-	}
+	blocks = rc.appendCoverage(blocks)
 	users, org := suspects(r.Findings, r.Proposals)
 	if len(users) == 0 && org == nil {
-		blocks = append(blocks, section("summary", ":white_check_mark: *No detection fired in the last "+window.Human()+".*\n"+
-			"Checked the whole org's sign-ins, MFA, account, privilege and security configuration events with every detection."))
+		checked := "Checked the whole org's sign-ins, MFA, account, privilege and security configuration events with every detection."
+		if len(rc.gaps()) > 0 {
+			blocks = append(blocks, section("summary", ":warning: *No detection fired in what was read — the read was incomplete (above): this is not an all-clear.*\n"+checked))
+			return Message{Text: esc(title) + ": no findings in an incomplete read", Blocks: blocks}
+		}
+		blocks = append(blocks, section("summary", ":white_check_mark: *No detection fired "+rc.windowPhrase()+".*\n"+checked))
 		return Message{Text: esc(title) + ": no findings", Blocks: blocks}
 	}
 
@@ -129,7 +131,7 @@ func (rc *rctx) threatSweep() Message {
 // suspectBlock is one user of a sweep: severity, login and score, what
 // fired (titles with scores), the worst finding's summary, the fixes an
 // investigation would propose, and the Investigate button beside it.
-func (rc *rctx) suspectBlock(i int, u suspect, window intents.Duration) slack.Block {
+func (rc *rctx) suspectBlock(i int, u suspect, window string) slack.Block {
 	c := rc.c
 	band := intents.Band(u.score)
 	text := severityEmoji(band) + " *" + md(u.user, c.name) + "* · " + scored(band, u.score, false) + " · " + plural(len(u.findings), "finding", "findings")

@@ -309,10 +309,7 @@ func (rc *rctx) timeline() []slack.Block {
 	case hidden > 0:
 		note = "Not shown: " + plural(hidden, "earlier row", "earlier rows") + " (" + plural(hiddenEvents, "event", "events") + ") · " + note + " in all"
 	}
-	if rc.r.Truncated {
-		note += " · :warning: Okta has more events in this window than listed"
-	}
-	note += " · Export CSV has every event."
+	note += rc.listedNote()
 	return append(blocks, contextBlock("timeline_count", note))
 }
 

@@ -64,6 +64,8 @@ type harnessOpts struct {
 	ttl       time.Duration
 	// wrap, when set, wraps the Okta directory the bot asks.
 	wrap func(bot.Directory) bot.Directory
+	// okta, when set, adjusts the Okta adapter's configuration.
+	okta func(*okta.Config)
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
@@ -86,7 +88,11 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	log := testLogger(t)
 	dc := detect.DefaultConfig()
 	dc.TorExits = demoTorExits(t)
-	dir, err := okta.New(okta.Config{OrgURL: oktaSrv.URL, ClientID: "0oabot", PrivateKey: key, Logger: log, Scopes: o.scopes, Detect: &dc})
+	oc := okta.Config{OrgURL: oktaSrv.URL, ClientID: "0oabot", PrivateKey: key, Logger: log, Scopes: o.scopes, Detect: &dc}
+	if o.okta != nil {
+		o.okta(&oc)
+	}
+	dir, err := okta.New(oc)
 	if err != nil {
 		t.Fatalf("okta.New: %v", err)
 	}

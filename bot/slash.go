@@ -39,7 +39,8 @@ func (b *Bot) onSlash(evt socketmode.Event) {
 		b.spawn("form", func(ctx context.Context) { b.openForm(ctx, o, kind, cmd.TriggerID) })
 		return
 	}
-	in, err := intents.Parse(cmd.Text)
+	zone := b.knownZone(cmd.UserID)
+	in, err := intents.ParseIn(cmd.Text, intents.ReadOptions{Now: b.cfg.Now(), Location: zone})
 	if err != nil {
 		id := newCorrelationID()
 		b.log.Info("refused slash command", "correlation_id", id, "user", cmd.UserID, "err", err)
@@ -64,7 +65,16 @@ func (b *Bot) onSlash(evt socketmode.Event) {
 	// its own (see answerTS).
 	w := blocks.Working("")
 	b.ack(evt.Request, ackPayload{ResponseType: slack.ResponseTypeEphemeral, Text: w.Text, Blocks: w.Blocks})
-	b.spawn(string(in.Kind), func(ctx context.Context) { b.serve(ctx, o, in) })
+	b.spawn(string(in.Kind), func(ctx context.Context) {
+		if z := b.zone(ctx, o.user); z != zone {
+			// The person's own zone, just learnt: read their days in it.
+			if in, err = intents.ParseIn(cmd.Text, intents.ReadOptions{Now: b.cfg.Now(), Location: z}); err != nil {
+				b.fail(ctx, o, in, err)
+				return
+			}
+		}
+		b.serve(ctx, o, in)
+	})
 }
 
 // serve answers one parsed request.

@@ -39,13 +39,10 @@ func (b *Bot) zone(ctx context.Context, user string) *time.Location {
 	if !b.cfg.LocationPerUser || user == "" {
 		return b.orgZone()
 	}
-	now := time.Now()
-	b.tzs.mu.Lock()
-	e, ok := b.tzs.byID[user]
-	b.tzs.mu.Unlock()
-	if ok && now.Before(e.expires) {
-		return e.loc
+	if loc, ok := b.cachedZone(user); ok {
+		return loc
 	}
+	now := time.Now()
 	u, err := b.api.GetUserInfoContext(ctx, user)
 	if err != nil {
 		b.log.Debug("users.info for the time zone failed; using the team's", "user", user, "err", err)
@@ -59,6 +56,28 @@ func (b *Bot) zone(ctx context.Context, user string) *time.Location {
 	b.tzs.byID[user] = zoneEntry{loc: loc, expires: now.Add(zoneTTL)}
 	b.tzs.mu.Unlock()
 	return loc
+}
+
+// knownZone is zone without asking Slack: the person's zone when it is
+// remembered, else the team's. The ack of a slash command reads its days
+// in it; the work after the ack reads them again in the person's zone if
+// that turns out to differ.
+func (b *Bot) knownZone(user string) *time.Location {
+	if loc, ok := b.cachedZone(user); ok && b.cfg.LocationPerUser {
+		return loc
+	}
+	return b.orgZone()
+}
+
+// cachedZone is the person's zone as remembered, if it still is.
+func (b *Bot) cachedZone(user string) (*time.Location, bool) {
+	b.tzs.mu.Lock()
+	e, ok := b.tzs.byID[user]
+	b.tzs.mu.Unlock()
+	if !ok || !time.Now().Before(e.expires) {
+		return nil, false
+	}
+	return e.loc, true
 }
 
 // userZone is u's IANA zone, or def when Slack gives none that loads.

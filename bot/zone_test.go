@@ -25,7 +25,7 @@ func (s seenIntents) Query(ctx context.Context, in intents.Intent) (intents.Resu
 }
 
 // TestTodayInTheTeamsZone: with the team in America/Chicago, "today"
-// starts at Central midnight and the answer prints Central times; with
+// starts at Central midnight exactly and the answer prints Central times; with
 // per-person zones, a person whose Slack zone is Asia/Tokyo gets Tokyo's
 // day and Tokyo times, and a person Slack cannot tell about gets the
 // team's zone.
@@ -34,20 +34,25 @@ func TestTodayInTheTeamsZone(t *testing.T) {
 	if err != nil {
 		t.Skipf("no zone database: %v", err)
 	}
-	// 16:30 UTC: 10:30 in Chicago (today began 11 hours ago, rounded up),
-	// 01:30 the next day in Tokyo (2 hours), 16:30 in UTC (17 hours).
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Skipf("no zone database: %v", err)
+	}
+	// 16:30 UTC: 10:30 in Chicago (today began at 06:00 UTC), 01:30 the
+	// next day in Tokyo (today began at 15:00 UTC).
 	now := time.Date(2026, 11, 25, 16, 30, 0, 0, time.UTC)
+	centralMidnight, tokyoMidnight := time.Date(2026, 11, 25, 0, 0, 0, 0, chicago), time.Date(2026, 11, 26, 0, 0, 0, 0, tokyo)
 	tests := []struct {
 		name    string
 		perUser bool
 		user    string
-		want    intents.Duration
+		want    time.Time
 		abbr    string
 	}{
-		{"team zone", false, analyst, intents.Duration(11 * time.Hour), "CST"},
-		{"team zone even for a person elsewhere", false, "U0TOKYO", intents.Duration(11 * time.Hour), "CST"},
-		{"the person's Slack zone", true, "U0TOKYO", intents.Duration(2 * time.Hour), "JST"},
-		{"users.info fails: the team's zone", true, "U0UNKNOWN", intents.Duration(11 * time.Hour), "CST"},
+		{"team zone", false, analyst, centralMidnight, "CST"},
+		{"team zone even for a person elsewhere", false, "U0TOKYO", centralMidnight, "CST"},
+		{"the person's Slack zone", true, "U0TOKYO", tokyoMidnight, "JST"},
+		{"users.info fails: the team's zone", true, "U0UNKNOWN", centralMidnight, "CST"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,8 +70,8 @@ func TestTodayInTheTeamsZone(t *testing.T) {
 			case <-h.waitCtx(15 * time.Second).Done():
 				t.Fatalf("the bot asked Okta nothing:\n%s", dump(h.slack.Messages()))
 			}
-			if in.Kind != intents.Logs || in.Window != tt.want {
-				t.Errorf("asked Okta for %s over %v, want logs over %v", in.Kind, in.Window, tt.want)
+			if in.Kind != intents.Logs || !in.Since.Equal(tt.want) || in.Window != 0 {
+				t.Errorf("asked Okta for %s since %v (window %v), want logs since %v exactly", in.Kind, in.Since, in.Window, tt.want)
 			}
 			m := h.answer("the answer", func(m slackfake.Message) bool { return has(m, "System Log") || has(m, "event") })
 			if !has(m, " "+tt.abbr) || has(m, ":00 UTC") {

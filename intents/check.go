@@ -43,6 +43,7 @@ func (in Intent) Normalize() (Intent, error) {
 		{ArgRule, in.Rule}, {ArgPolicyType, in.PolicyType}, {ArgEventType, in.EventType},
 		{ArgOutcome, in.Outcome}, {ArgStatus, in.Status}, {ArgQuery, in.Query},
 		{ArgCountries, strings.Join(in.Countries, ",")}, {ArgID, in.ID},
+		{ArgSince, boundText(in.Since)}, {ArgUntil, boundText(in.Until)},
 	}
 	if in.Window != 0 {
 		steps = append(steps, struct {
@@ -85,6 +86,9 @@ func (in Intent) Normalize() (Intent, error) {
 			return Intent{}, invalid("the body must be one JSON object of at most %d KB", maxBody/1024)
 		}
 		ps.setBody(in.Body)
+	}
+	if err := ps.checkWindow(); err != nil {
+		return Intent{}, err
 	}
 	if err := ps.checkRequired(); err != nil {
 		return Intent{}, err

@@ -83,17 +83,17 @@ func (a *draftArgs) setField(k, v string) {
 
 // argOrder is the order build validates arguments in, so that the first
 // error is the same every time.
-var argOrder = []Arg{ArgUser, ArgGroup, ArgApp, ArgPolicy, ArgRule, ArgPolicyType, ArgWindow,
+var argOrder = []Arg{ArgUser, ArgGroup, ArgApp, ArgPolicy, ArgRule, ArgPolicyType, ArgWindow, ArgSince, ArgUntil,
 	ArgEventType, ArgOutcome, ArgStatus, ArgQuery, ArgLimit, ArgID}
 
-// build validates draft arguments for kind k into an Intent, with the
-// parser's setters and required-argument check.
-func build(k Kind, a draftArgs) (Intent, error) {
+// build validates draft arguments for kind k into an Intent at now (zero:
+// the real clock), with the parser's setters and checks.
+func build(k Kind, a draftArgs, now time.Time) (Intent, error) {
 	info, ok := Lookup(k)
 	if !ok {
 		return Intent{}, invalid("%q is not a kind oktabot knows", excerpt(string(k)))
 	}
-	ps := &parser{info: info, in: Intent{Kind: k}, set: map[Arg]bool{}}
+	ps := &parser{info: info, in: Intent{Kind: k}, set: map[Arg]bool{}, now: now}
 	for _, arg := range argOrder {
 		v, ok := a.vals[arg]
 		if !ok {
@@ -155,6 +155,9 @@ func build(k Kind, a draftArgs) (Intent, error) {
 		if err := ps.setReason(a.reason); err != nil {
 			return Intent{}, err
 		}
+	}
+	if err := ps.checkWindow(); err != nil {
+		return Intent{}, withUsage(err, k)
 	}
 	if err := ps.checkRequired(); err != nil {
 		return Intent{}, err
@@ -229,7 +232,7 @@ func FromArgs(k Kind, args json.RawMessage) (Intent, error) {
 			return Intent{}, err
 		}
 	}
-	return build(k, a)
+	return build(k, a, time.Time{})
 }
 
 // fromJSON stores one JSON argument in a, checking its JSON type.

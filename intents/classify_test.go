@@ -110,14 +110,14 @@ func TestRules(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Rules.ClassifyBy error: %v", err)
 	}
-	if want := (I{Kind: intents.FailedLogins, Window: hrs(15)}); !cmp.Equal(want, in) || by != intents.ByRules {
+	if want := (I{Kind: intents.FailedLogins, Since: ftToday}); !cmp.Equal(want, in) || by != intents.ByRules {
 		t.Errorf("Rules.ClassifyBy(failed logins today) = %+v, %q; want %+v, rules", in, by, want)
 	}
 	in2, err := r.Classify(context.Background(), "failed logins today")
 	if err != nil || !cmp.Equal(in, in2) {
 		t.Errorf("Rules.Classify = %+v, %v; want ClassifyBy's %+v", in2, err, in)
 	}
-	if in, err := (intents.Rules{}).Classify(context.Background(), "logs today"); err != nil || in.Kind != intents.Logs || in.Window <= 0 {
+	if in, err := (intents.Rules{}).Classify(context.Background(), "logs today"); err != nil || in.Kind != intents.Logs || in.Since.IsZero() || time.Since(in.Since) > 24*time.Hour {
 		t.Errorf("zero Rules.Classify(logs today) = %+v, %v; want logs with a window from the real clock", in, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

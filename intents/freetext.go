@@ -30,13 +30,11 @@ const MaxFreeText = 40000
 // countries, event types, limits, reasons and time windows.
 //
 // A window is a duration back from now ("last 24 hours", "past week",
-// "24hrs", "in the last 3 days"). A phrase that names a starting point —
-// "today", "yesterday", "since Monday", "last Monday", "this week", "over
-// the weekend", "since Nov 20" — becomes the time from that point (00:00
-// UTC; UnderstandIn reads days in another zone) to now, rounded up to a
-// whole hour: the System Log query has no end time, so "yesterday" also
-// covers today so far, and the rounding may add up to an hour before the
-// starting point.
+// "24hrs", "in the last 3 days"), or bounded by the clock when the words
+// name days: "today" and "since Monday" start at 00:00 (UTC; UnderstandIn
+// reads days in another zone) and run to now; "yesterday", "on Monday",
+// "last Monday" and "over the weekend" are those whole days, from midnight
+// to midnight (freetext_window.go lists them all).
 //
 // An action kind is returned only for an explicit verb in the imperative
 // ("suspend", "unlock", "reset … mfa", "clear … sessions", "log … out",
@@ -65,7 +63,7 @@ func understand(text string, now time.Time) (Intent, error) {
 		return Intent{}, invalid("the message is not valid UTF-8 text")
 	}
 	raw := stripLead(text)
-	in, isSlash, err := slashFirst(raw)
+	in, isSlash, err := slashFirst(raw, now)
 	if isSlash {
 		return in, err
 	}
@@ -82,20 +80,20 @@ func understand(text string, now time.Time) (Intent, error) {
 // text that starts with a slash verb and that Parse reads without
 // swallowing words of a sentence. Otherwise isSlash is false and err is
 // Parse's complaint, if it tried.
-func slashFirst(raw string) (in Intent, isSlash bool, err error) {
+func slashFirst(raw string, now time.Time) (in Intent, isSlash bool, err error) {
 	t := strings.TrimSpace(raw)
 	if t == "" {
 		return Intent{Kind: Help}, true, nil
 	}
 	if trimPrefix(t) != t {
-		in, err := Parse(raw)
+		in, err := parseAt(raw, now)
 		return in, true, err
 	}
 	verb, _ := splitWord(strings.TrimSpace(unslack(t)))
 	if _, ok := lookupVerb(verb); !ok {
 		return Intent{}, false, nil
 	}
-	in, err = Parse(raw)
+	in, err = parseAt(raw, now)
 	if err == nil && in.Kind != Unknown && !swallowed(raw, in) {
 		return in, true, nil
 	}
@@ -108,7 +106,7 @@ func IsSlash(text string) bool {
 	if len(text) > MaxText || !utf8.ValidString(text) {
 		return false
 	}
-	_, isSlash, _ := slashFirst(stripLead(text))
+	_, isSlash, _ := slashFirst(stripLead(text), time.Time{})
 	return isSlash
 }
 
@@ -125,7 +123,7 @@ var helpOnly = []string{prefix + " help"}
 // understandRules applies the free-text rules to unwrapped text.
 func understandRules(s string, now time.Time) (Intent, error) {
 	sc := newScan(s, now)
-	return sc.decide().intent()
+	return sc.decide().intent(now)
 }
 
 // leadWords are greetings and courtesies removed from the start of a

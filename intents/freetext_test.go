@@ -12,9 +12,17 @@ import (
 	"github.com/oktabot/oktabot/intents"
 )
 
-// ftNow is the clock of the free-text tests: a Wednesday afternoon, so that
-// "today" is 15h, "yesterday" 39h and "since Monday" 63h.
+// ftNow is the clock of the free-text tests: a Wednesday afternoon.
 var ftNow = time.Date(2026, 11, 25, 14, 30, 0, 0, time.UTC)
+
+// The days of ftNow's week that free text names: its windows start (and
+// "yesterday" ends) at midnight exactly.
+var (
+	ftToday     = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	ftYesterday = ftToday.AddDate(0, 0, -1)
+	ftMonday    = ftToday.AddDate(0, 0, -2)
+	ftFriday    = ftToday.AddDate(0, 0, -5)
+)
 
 func hrs(n int) intents.Duration { return intents.Duration(time.Duration(n) * time.Hour) }
 
@@ -141,79 +149,79 @@ var phrasings = []struct {
 
 	// system log
 	{"logs last hour", "logs from the last hour", I{Kind: intents.Logs, Window: hrs(1)}},
-	{"system log today", "show me the system log for today", I{Kind: intents.Logs, Window: hrs(15)}},
+	{"system log today", "show me the system log for today", I{Kind: intents.Logs, Since: ftToday}},
 	{"audit log for user", "audit log for john@company.com past 3 days", I{Kind: intents.Logs, User: "john@company.com", Window: hrs(72)}},
 	{"events for an ip", "events for 185.220.101.1", I{Kind: intents.Logs, Query: "185.220.101.1"}},
 	{"failed events", "failed events in the last day", I{Kind: intents.Logs, Window: hrs(24), Outcome: "FAILURE"}},
-	{"outcome deny", "logs with outcome deny today", I{Kind: intents.Logs, Window: hrs(15), Outcome: "DENY"}},
+	{"outcome deny", "logs with outcome deny today", I{Kind: intents.Logs, Since: ftToday, Outcome: "DENY"}},
 	{"last 50 logs", "give me the last 50 logs", I{Kind: intents.Logs, Limit: 50}},
 	{"event type", "logs for user.session.start in the last hour", I{Kind: intents.Logs, EventType: "user.session.start", Window: hrs(1)}},
-	{"events of type since monday", "events of type user.account.lock since Monday", I{Kind: intents.Logs, EventType: "user.account.lock", Window: hrs(63)}},
+	{"events of type since monday", "events of type user.account.lock since Monday", I{Kind: intents.Logs, EventType: "user.account.lock", Since: ftMonday}},
 	{"event type for a user", "show me user.session.start events for jdoe", I{Kind: intents.Logs, EventType: "user.session.start", User: "jdoe"}},
-	{"password resets", "password resets this week", I{Kind: intents.Logs, EventType: "user.account.reset_password", Window: hrs(63)}},
-	{"users suspended this week", "users suspended this week", I{Kind: intents.Logs, EventType: "user.lifecycle.suspend", Window: hrs(63)}},
-	{"mfa failures", "mfa failures today", I{Kind: intents.Logs, EventType: "user.authentication.auth_via_mfa", Outcome: "FAILURE", Window: hrs(15)}},
-	{"api tokens", "api tokens created this week", I{Kind: intents.Logs, EventType: "system.api_token.create", Window: hrs(63)}},
-	{"new users", "new users this week", I{Kind: intents.Logs, EventType: "user.lifecycle.create", Window: hrs(63)}},
+	{"password resets", "password resets this week", I{Kind: intents.Logs, EventType: "user.account.reset_password", Since: ftMonday}},
+	{"users suspended this week", "users suspended this week", I{Kind: intents.Logs, EventType: "user.lifecycle.suspend", Since: ftMonday}},
+	{"mfa failures", "mfa failures today", I{Kind: intents.Logs, EventType: "user.authentication.auth_via_mfa", Outcome: "FAILURE", Since: ftToday}},
+	{"api tokens", "api tokens created this week", I{Kind: intents.Logs, EventType: "system.api_token.create", Since: ftMonday}},
+	{"new users", "new users this week", I{Kind: intents.Logs, EventType: "user.lifecycle.create", Since: ftMonday}},
 	{"admin role grants", "admin role grants in the last 30 days", I{Kind: intents.Logs, EventType: "user.account.privilege.grant", Window: hrs(720)}},
 	{"all logins", "all logins in the past hour", I{Kind: intents.Logs, EventType: "user.session.start", Window: hrs(1)}},
-	{"successful logins", "successful logins today", I{Kind: intents.Logs, EventType: "user.session.start", Outcome: "SUCCESS", Window: hrs(15)}},
+	{"successful logins", "successful logins today", I{Kind: intents.Logs, EventType: "user.session.start", Outcome: "SUCCESS", Since: ftToday}},
 	{"logins 24hrs", "logins in the last 24hrs", I{Kind: intents.Logs, EventType: "user.session.start", Window: hrs(24)}},
 	{"logins 48 hrs", "show logins for the past 48 hrs", I{Kind: intents.Logs, EventType: "user.session.start", Window: hrs(48)}},
-	{"logins since monday", "logins since Monday", I{Kind: intents.Logs, EventType: "user.session.start", Window: hrs(63)}},
+	{"logins since monday", "logins since Monday", I{Kind: intents.Logs, EventType: "user.session.start", Since: ftMonday}},
 
 	// admin actions
 	{"admin typo", "admn actions past week", I{Kind: intents.AdminActions, Window: hrs(168)}},
 	{"admin typo bare window", "admn actions 48h", I{Kind: intents.AdminActions, Window: hrs(48)}},
 	{"actions typo", "admin actoins last 2 days", I{Kind: intents.AdminActions, Window: hrs(48)}},
-	{"what did admins change", "what did admins change yesterday?", I{Kind: intents.AdminActions, Window: hrs(39)}},
+	{"what did admins change", "what did admins change yesterday?", I{Kind: intents.AdminActions, Since: ftYesterday, Until: ftToday}},
 	{"who changed what", "who changed what in the last 24h", I{Kind: intents.AdminActions, Window: hrs(24)}},
-	{"admin activity", "admin activity this week", I{Kind: intents.AdminActions, Window: hrs(63)}},
+	{"admin activity", "admin activity this week", I{Kind: intents.AdminActions, Since: ftMonday}},
 	{"what did a user change", "what did john@company.com change?", I{Kind: intents.AdminActions, User: "john@company.com"}},
 	{"who deactivated", "who deactivated jdoe?", I{Kind: intents.AdminActions, User: "jdoe"}},
 	{"who suspended", "who suspended john@company.com?", I{Kind: intents.AdminActions, User: "john@company.com"}},
 	{"who added", "who added jdoe to Admins?", I{Kind: intents.AdminActions, User: "jdoe"}},
 	{"who reset mfa", "who reset john@company.com's mfa?", I{Kind: intents.AdminActions, User: "john@company.com"}},
-	{"what did admins do", "what did the admins do today?", I{Kind: intents.AdminActions, Window: hrs(15)}},
+	{"what did admins do", "what did the admins do today?", I{Kind: intents.AdminActions, Since: ftToday}},
 	{"admin changes last week", "show me admin changes for the last week", I{Kind: intents.AdminActions, Window: hrs(168)}},
-	{"changes since friday", "changes made by admins since Friday", I{Kind: intents.AdminActions, Window: hrs(135)}},
+	{"changes since friday", "changes made by admins since Friday", I{Kind: intents.AdminActions, Since: ftFriday}},
 
 	// security events
-	{"security events this week", "security events this week", I{Kind: intents.SecurityEvents, Window: hrs(63)}},
+	{"security events this week", "security events this week", I{Kind: intents.SecurityEvents, Since: ftMonday}},
 	{"security typo", "securty events", I{Kind: intents.SecurityEvents}},
 	{"security alerts", "security alerts", I{Kind: intents.SecurityEvents}},
 	{"lockouts", "any lockouts in the past day?", I{Kind: intents.SecurityEvents, Window: hrs(24)}},
-	{"lockouts since yesterday", "lockouts since yesterday", I{Kind: intents.SecurityEvents, Window: hrs(39)}},
-	{"account lockouts this morning", "account lockouts this morning", I{Kind: intents.SecurityEvents, Window: hrs(15)}},
-	{"risk events", "risk events yesterday", I{Kind: intents.SecurityEvents, Window: hrs(39)}},
+	{"lockouts since yesterday", "lockouts since yesterday", I{Kind: intents.SecurityEvents, Since: ftYesterday}},
+	{"account lockouts this morning", "account lockouts this morning", I{Kind: intents.SecurityEvents, Since: ftToday}},
+	{"risk events", "risk events yesterday", I{Kind: intents.SecurityEvents, Since: ftYesterday, Until: ftToday}},
 	{"security events for user", "show the security events for jdoe", I{Kind: intents.SecurityEvents, User: "jdoe"}},
 
 	// failed logins
 	{"failed logins", "show failed logins", I{Kind: intents.FailedLogins}},
 	{"failed logins 2 days", "failed logins in the last 2 days", I{Kind: intents.FailedLogins, Window: hrs(48)}},
-	{"failed since yesterday", "failed logins since yesterday", I{Kind: intents.FailedLogins, Window: hrs(39)}},
+	{"failed since yesterday", "failed logins since yesterday", I{Kind: intents.FailedLogins, Since: ftYesterday}},
 	{"failed 24hrs", "failed logins 24hrs", I{Kind: intents.FailedLogins, Window: hrs(24)}},
 	{"failed typo", "faild logins last 24 hours", I{Kind: intents.FailedLogins, Window: hrs(24)}},
-	{"failed login attempts typo", "failed lgoin attempts today", I{Kind: intents.FailedLogins, Window: hrs(15)}},
+	{"failed login attempts typo", "failed lgoin attempts today", I{Kind: intents.FailedLogins, Since: ftToday}},
 	{"failed polite", "failed logins over the last 3 days please", I{Kind: intents.FailedLogins, Window: hrs(72)}},
-	{"failed question", "what were the failed logins yesterday?", I{Kind: intents.FailedLogins, Window: hrs(39)}},
+	{"failed question", "what were the failed logins yesterday?", I{Kind: intents.FailedLogins, Since: ftYesterday, Until: ftToday}},
 	{"window first", "in the last 24 hours, which users failed to sign in?", I{Kind: intents.FailedLogins, Window: hrs(24)}},
 	{"failed sign-ins for user", "failed sign-ins for john@company.com last week", I{Kind: intents.FailedLogins, User: "john@company.com", Window: hrs(168)}},
-	{"possessive failed logins", "jdoe's failed logins since yesterday", I{Kind: intents.FailedLogins, User: "jdoe", Window: hrs(39)}},
+	{"possessive failed logins", "jdoe's failed logins since yesterday", I{Kind: intents.FailedLogins, User: "jdoe", Since: ftYesterday}},
 	{"brute force", "brute force attempts in the last 6 hours", I{Kind: intents.FailedLogins, Window: hrs(6)}},
-	{"password spraying", "password spraying this week", I{Kind: intents.FailedLogins, Window: hrs(63)}},
-	{"who failed to log in", "who failed to log in today", I{Kind: intents.FailedLogins, Window: hrs(15)}},
-	{"top 10 failed", "top 10 failed logins this week", I{Kind: intents.FailedLogins, Window: hrs(63), Limit: 10}},
+	{"password spraying", "password spraying this week", I{Kind: intents.FailedLogins, Since: ftMonday}},
+	{"who failed to log in", "who failed to log in today", I{Kind: intents.FailedLogins, Since: ftToday}},
+	{"top 10 failed", "top 10 failed logins this week", I{Kind: intents.FailedLogins, Since: ftMonday, Limit: 10}},
 
 	// suspicious logins
-	{"logins from russia yesterday typo", "show me lgoins from russia yesterday", I{Kind: intents.SuspiciousLogins, Countries: []string{"Russia"}, Window: hrs(39)}},
-	{"suspicious typo", "suspicous logins this week", I{Kind: intents.SuspiciousLogins, Window: hrs(63)}},
+	{"logins from russia yesterday typo", "show me lgoins from russia yesterday", I{Kind: intents.SuspiciousLogins, Countries: []string{"Russia"}, Since: ftYesterday, Until: ftToday}},
+	{"suspicious typo", "suspicous logins this week", I{Kind: intents.SuspiciousLogins, Since: ftMonday}},
 	{"suspicious from china", "suspicious lgoins from china", I{Kind: intents.SuspiciousLogins, Countries: []string{"China"}}},
 	{"several countries", "logins from russia, china or north korea in the past week", I{Kind: intents.SuspiciousLogins, Countries: []string{"Russia", "China", "North Korea"}, Window: hrs(168)}},
 	{"country codes", "suspicious logins from RU and KP", I{Kind: intents.SuspiciousLogins, Countries: []string{"Russia", "North Korea"}}},
 	{"via tor", "logins via tor", I{Kind: intents.SuspiciousLogins}},
 	{"tor or vpn", "logins from tor or vpn", I{Kind: intents.SuspiciousLogins}},
-	{"sign-ins since monday", "sign-ins from North Korea since Monday", I{Kind: intents.SuspiciousLogins, Countries: []string{"North Korea"}, Window: hrs(63)}},
+	{"sign-ins since monday", "sign-ins from North Korea since Monday", I{Kind: intents.SuspiciousLogins, Countries: []string{"North Korea"}, Since: ftMonday}},
 	{"did anyone log in from", "did anyone log in from Iran last week?", I{Kind: intents.SuspiciousLogins, Countries: []string{"Iran"}, Window: hrs(168)}},
 	{"sanctioned countries", "any logins from sanctioned countries?", I{Kind: intents.SuspiciousLogins}},
 	{"window before request", "over the past week, show me suspicious logins", I{Kind: intents.SuspiciousLogins, Window: hrs(168)}},
@@ -245,11 +253,11 @@ var phrasings = []struct {
 	{"got phished", "i think john@company.com got phished", I{Kind: intents.Investigate, User: "john@company.com"}},
 
 	// threats
-	{"any threats today", "any threats today?", I{Kind: intents.Threats, Window: hrs(15)}},
+	{"any threats today", "any threats today?", I{Kind: intents.Threats, Since: ftToday}},
 	{"anything suspicious", "anything suspicious going on?", I{Kind: intents.Threats}},
 	{"threat sweep", "run a threat sweep for the last 7 days", I{Kind: intents.Threats, Window: hrs(168)}},
 	{"threat hunt", "threat hunt past week", I{Kind: intents.Threats, Window: hrs(168)}},
-	{"sweep the org", "sweep the org for threats since yesterday", I{Kind: intents.Threats, Window: hrs(39)}},
+	{"sweep the org", "sweep the org for threats since yesterday", I{Kind: intents.Threats, Since: ftYesterday}},
 	{"threats last day", "what are the threats in the last day", I{Kind: intents.Threats, Window: hrs(24)}},
 	{"detections", "detections in the past 48h", I{Kind: intents.Threats, Window: hrs(48)}},
 	{"suspicious activity", "show me any suspicious activity in the last 24 hours", I{Kind: intents.Threats, Window: hrs(24)}},
@@ -571,7 +579,7 @@ func TestSlashCommandRoundTrip(t *testing.T) {
 	)
 	for _, in := range intentsToWrite {
 		cmd := intents.SlashCommand(in)
-		back, err := intents.Parse(cmd)
+		back, err := intents.ParseIn(cmd, intents.ReadOptions{Now: ftNow})
 		if err != nil {
 			t.Errorf("Parse(SlashCommand(%+v)) = Parse(%q) error: %v", in, cmd, err)
 			continue

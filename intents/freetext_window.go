@@ -6,30 +6,65 @@ import (
 	"time"
 )
 
-// This file reads time windows from free text. A window is a duration back
-// from now, so phrases that name a starting point become the time since
-// that point, in the reader's zone (ReadOptions.Location; UTC by default),
-// rounded up to a whole hour (at least one hour):
+// This file reads time windows from free text. A window is either a
+// duration back from now, or bounded by the clock: a start, and an end
+// when the words name one. Days are calendar days in the reader's zone
+// (ReadOptions.Location; UTC by default), starting at local midnight
+// exactly:
 //
-//	"last 24 hours", "past 48h", "24hrs", "in the last 3 days"  24h, 48h, 72h
-//	"past week", "last month", "last quarter"                   7d, 30d, 90d
-//	"today", "this morning"                                     since local midnight today
-//	"yesterday", "since yesterday"                              since local midnight yesterday
-//	"since Monday", "on Monday"                                 since 00:00 on the latest Monday (today if it is Monday)
-//	"last Monday"                                               since 00:00 on the Monday before today
-//	"this week", "this month", "over the weekend"               since Monday, the 1st, Saturday
-//	"since 2026-11-20", "since Nov 20"                          since 00:00 that day
+//	"last 24 hours", "past 48h", "24hrs", "in the last 3 days"  24h, 48h, 72h back from now
+//	"past week", "last week", "last month", "last quarter"     7d, 30d, 90d back from now
+//	"today", "this morning"                                     from 00:00 today to now
+//	"yesterday"                                                 00:00 yesterday to 00:00 today
+//	"since yesterday"                                           from 00:00 yesterday to now
+//	"on Monday", "Monday"                                       that whole day: the latest Monday (today so far if it is Monday)
+//	"last Monday"                                               the whole Monday before today
+//	"since Monday", "from Monday", "since last Monday"          from 00:00 that Monday to now
+//	"this week", "this month"                                   from Monday, the 1st, to now
+//	"over the weekend", "last weekend"                          00:00 Saturday to 00:00 Monday (to now while it lasts)
+//	"since 2026-11-20", "since Nov 20"                          from 00:00 that day to now
+//	"on 2026-11-20", "on Nov 20"                                that whole day
 //
-// "yesterday" therefore also covers today so far: the System Log query has
-// no end time. The rounding may add up to an hour before the starting point.
-// Days are calendar days in the zone, so across a change to or from
-// daylight saving time "today" may be 23 or 25 hours long.
+// A day's end is the next day's midnight, so across a change to or from
+// daylight saving time a day may be 23 or 25 hours long.
 
 // window is a time window found in free text.
 type window struct {
-	text     string // for ParseWindow: "48h", "7d"
-	from, to int    // the tokens [from, to) it spans
-	err      error  // a date in the future
+	text         string    // for ParseWindow: "48h", "7d"; "" when bounded
+	since, until time.Time // a bounded window: its start, and its end (zero: now)
+	from, to     int       // the tokens [from, to) it spans
+	err          error     // a date in the future
+}
+
+// setArgs puts the window in a draft's arguments: its length, or its
+// bounds as since: and until:.
+func (w window) setArgs(a *draftArgs) {
+	if w.text != "" {
+		a.set(ArgWindow, w.text)
+		return
+	}
+	a.set(ArgSince, boundText(w.since))
+	if !w.until.IsZero() {
+		a.set(ArgUntil, boundText(w.until))
+	}
+}
+
+// read is the window alone as kind k's arguments, checked at now.
+func (w window) read(k Kind, now time.Time) (Intent, error) {
+	var a draftArgs
+	w.setArgs(&a)
+	ps := &parser{info: k.Info(), in: Intent{Kind: k}, set: map[Arg]bool{}, now: now}
+	for _, arg := range []Arg{ArgWindow, ArgSince, ArgUntil} {
+		if v, ok := a.vals[arg]; ok {
+			if err := ps.setArg(arg, v); err != nil {
+				return Intent{}, err
+			}
+		}
+	}
+	if err := ps.checkWindow(); err != nil {
+		return Intent{}, err
+	}
+	return ps.in, nil
 }
 
 // timeUnits maps unit words to a ParseWindow unit and a multiplier.
@@ -142,21 +177,39 @@ func windowAt(toks []tok, i int, now time.Time) (window, bool) {
 	}
 	loc := now.Location()
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
-	since := func(start time.Time, to int) (window, bool) {
-		w.to = to
-		w.text = sinceText(now, start)
+	// open is the window from start to now; days the whole days from
+	// start (up to now while they last).
+	open := func(start time.Time, to int) (window, bool) {
+		w.to, w.since = to, start
 		return w, true
+	}
+	days := func(start time.Time, n, to int) (window, bool) {
+		w.to, w.since = to, start
+		if end := start.AddDate(0, 0, n); !end.After(now) {
+			w.until = end
+		}
+		return w, true
+	}
+	prevWord := func(k int) string { // the word before a "last" at i-1
+		if k < 0 || toks[k].sep {
+			return ""
+		}
+		return at(k)
 	}
 	switch t.norm {
 	case "today", "tonight":
-		return since(day, i+1)
+		return open(day, i+1)
 	case "yesterday":
-		return since(day.AddDate(0, 0, -1), i+1)
+		if prev == "since" || prev == "from" {
+			return open(day.AddDate(0, 0, -1), i+1)
+		}
+		return days(day.AddDate(0, 0, -1), 1, i+1)
 	case "hour", "day", "week", "month", "fortnight", "quarter", "year", "weekend", "morning":
 		switch prev {
 		case "last", "past", "previous", "prior":
 			if t.norm == "weekend" {
-				return since(lastWeekday(day, time.Saturday, false), i+1)
+				w.from = i - 1
+				return days(lastWeekday(day, time.Saturday, false), 2, i+1)
 			}
 			if t.norm == "morning" {
 				return window{}, false
@@ -169,15 +222,15 @@ func windowAt(toks []tok, i int, now time.Time) (window, bool) {
 			w.from = i - 1
 			switch t.norm {
 			case "morning", "day":
-				return since(day, i+1)
+				return open(day, i+1)
 			case "week":
-				return since(lastWeekday(day, time.Monday, true), i+1)
+				return open(lastWeekday(day, time.Monday, true), i+1)
 			case "weekend":
-				return since(lastWeekday(day, time.Saturday, true), i+1)
+				return days(lastWeekday(day, time.Saturday, true), 2, i+1)
 			case "month":
-				return since(time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, loc), i+1)
+				return open(time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, loc), i+1)
 			case "year":
-				return since(time.Date(day.Year(), 1, 1, 0, 0, 0, 0, loc), i+1)
+				return open(time.Date(day.Year(), 1, 1, 0, 0, 0, 0, loc), i+1)
 			}
 		}
 		return window{}, false
@@ -186,9 +239,14 @@ func windowAt(toks []tok, i int, now time.Time) (window, bool) {
 		switch prev {
 		case "last":
 			w.from = i - 1
-			return since(lastWeekday(day, wd, false), i+1)
-		case "since", "on", "from", "":
-			return since(lastWeekday(day, wd, true), i+1)
+			if before := prevWord(i - 2); before == "since" || before == "from" {
+				return open(lastWeekday(day, wd, false), i+1)
+			}
+			return days(lastWeekday(day, wd, false), 1, i+1)
+		case "since", "from":
+			return open(lastWeekday(day, wd, true), i+1)
+		case "on", "":
+			return days(lastWeekday(day, wd, true), 1, i+1)
 		}
 		return window{}, false
 	}
@@ -199,7 +257,10 @@ func windowAt(toks []tok, i int, now time.Time) (window, bool) {
 				w.to = to
 				return w, true
 			}
-			return since(start, to)
+			if prev == "on" {
+				return days(start, 1, to)
+			}
+			return open(start, to)
 		}
 	}
 	return window{}, false
@@ -235,21 +296,6 @@ func gluedCount(w string) (int64, string, bool) {
 // countText writes n units for ParseWindow.
 func countText(n int64, unit string) string {
 	return strconv.FormatInt(n, 10) + unit
-}
-
-// sinceText is the window from start to now, rounded up to whole hours.
-func sinceText(now, start time.Time) string {
-	d := now.Sub(start)
-	if r := d % time.Hour; r != 0 {
-		d += time.Hour - r
-	}
-	if d < time.Hour {
-		d = time.Hour
-	}
-	if d%(24*time.Hour) == 0 {
-		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
-	}
-	return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
 }
 
 // lastWeekday is 00:00 on the latest day wd on or before day (orToday) or

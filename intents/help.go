@@ -99,7 +99,8 @@ func HelpText(area Area) string {
 
 // grammarNotes explains what Parse reads.
 const grammarNotes = `Notes
-  Windows: 30m, 24h, 7d, 2w (at most 90 days), alone or as window:48h.
+  Windows: 30m, 24h, 7d, 2w (at most 90 days), alone or as window:48h;
+  by the clock: since:2026-11-30 until:2026-12-01 (days in your zone), until:2h.
   Options are key:value (type:, user:, outcome:, status:, q:, countries:, limit:).
   Quote names with spaces: "Finance Team". reason: takes the rest of the line.
   Changes to Okta are proposals: they run only after an approver clicks Approve.

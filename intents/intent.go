@@ -29,6 +29,12 @@ type Intent struct {
 	Body       json.RawMessage   `json:"body,omitempty"`
 	Limit      int               `json:"limit,omitempty"`
 	ID         string            `json:"id,omitempty"`
+	// Since and Until bound a System Log window by the clock (RFC 3339 in
+	// JSON), so that a button or a re-run reads the same window: Since is
+	// its start (Window is then unset), Until its end (zero: now). A
+	// Window with an Until is that long and ends at Until.
+	Since time.Time `json:"since,omitzero"`
+	Until time.Time `json:"until,omitzero"`
 	// After is an opaque page cursor used by paging buttons; not part of the
 	// slash grammar.
 	After string `json:"after,omitempty"`
@@ -43,6 +49,25 @@ func (in Intent) EffectiveWindow() time.Duration {
 		return time.Duration(in.Window)
 	}
 	return time.Duration(in.Kind.Info().DefaultWindow)
+}
+
+// Bounded reports a window set by the clock (Since or Until) rather than
+// only by its length back from now.
+func (in Intent) Bounded() bool { return !in.Since.IsZero() || !in.Until.IsZero() }
+
+// Span is the window [since, until) the intent reads when run at now:
+// until is Until (no later than now) or now; since is Since, or the
+// intent's window (EffectiveWindow) before until. Every System Log read
+// takes its window from here.
+func (in Intent) Span(now time.Time) (since, until time.Time) {
+	until = now
+	if !in.Until.IsZero() && in.Until.Before(now) {
+		until = in.Until
+	}
+	if !in.Since.IsZero() {
+		return in.Since, until
+	}
+	return until.Add(-in.EffectiveWindow()), until
 }
 
 // Duration is a time.Duration whose JSON and text form is a compact Go

@@ -121,6 +121,10 @@ const (
 	ArgBody       Arg = "body"
 	ArgLimit      Arg = "limit"
 	ArgID         Arg = "id"
+	// ArgSince and ArgUntil bound a window by the clock (since:, until:);
+	// every kind that takes a window takes them.
+	ArgSince Arg = "since"
+	ArgUntil Arg = "until"
 )
 
 // KindInfo describes one kind. Every field is data that the parser, help and
@@ -156,6 +160,9 @@ type KindInfo struct {
 
 // Accepts reports whether the kind takes argument a at all.
 func (k KindInfo) Accepts(a Arg) bool {
+	if a == ArgSince || a == ArgUntil {
+		a = ArgWindow // a window's start and end, by the clock
+	}
 	return slices.Contains(k.Positional, a) || slices.Contains(k.Required, a) || slices.Contains(k.Optional, a)
 }
 

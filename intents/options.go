@@ -26,8 +26,6 @@ func argsForKey(k string) []Arg {
 		return []Arg{ArgPolicyType}
 	case "q", "search":
 		return []Arg{ArgQuery}
-	case "since":
-		return []Arg{ArgWindow}
 	case "country":
 		return []Arg{ArgCountries}
 	case "application":
@@ -35,7 +33,7 @@ func argsForKey(k string) []Arg {
 	case "result":
 		return []Arg{ArgOutcome}
 	}
-	for _, a := range []Arg{ArgUser, ArgGroup, ArgApp, ArgPolicy, ArgRule, ArgPolicyType, ArgWindow,
+	for _, a := range []Arg{ArgUser, ArgGroup, ArgApp, ArgPolicy, ArgRule, ArgPolicyType, ArgWindow, ArgSince, ArgUntil,
 		ArgEventType, ArgOutcome, ArgStatus, ArgQuery, ArgCountries, ArgReason, ArgLimit, ArgID} {
 		if string(a) == k {
 			return []Arg{a}
@@ -73,6 +71,8 @@ func argNoun(a Arg) string {
 		return "a proposal id"
 	case ArgWindow:
 		return "a time window such as 24h or 7d"
+	case ArgSince, ArgUntil:
+		return "a time: a date (2026-11-30), a date and time (2026-11-30T14:00), or how long ago (2h, 3d)"
 	default:
 		return "a " + optionKey(a)
 	}
@@ -100,7 +100,12 @@ func (ps *parser) setArg(a Arg, val string) error {
 	case ArgPolicyType:
 		in.PolicyType, err = validPolicyType(val)
 	case ArgWindow:
+		if ps.set[ArgSince] {
+			return invalid("give the window once: either its length (%s) or since:", excerpt(val))
+		}
 		in.Window, err = validWindow(val)
+	case ArgSince, ArgUntil:
+		err = ps.setBound(a, val)
 	case ArgEventType:
 		in.EventType, err = validEventType(val)
 	case ArgOutcome:

@@ -2,6 +2,7 @@ package intents
 
 import (
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -23,6 +24,8 @@ const prefix = "/okta"
 //     country:); `key: value` works too; values may be quoted with straight
 //     or curly quotes, with \" escapes;
 //   - a bare duration (48h, 7d, 2w) is the window of kinds that take one;
+//     since: and until: bound it by the clock (bounds.go), read at the
+//     real time in UTC (ParseIn: another clock and zone);
 //   - reason: takes the rest of the text;
 //   - kinds with Fields turn other key:value pairs into profile attributes;
 //   - kinds with a Body read Okta's JSON object from the first '{'.
@@ -36,6 +39,17 @@ const prefix = "/okta"
 // wrapping ErrInvalid whose Detail says what to do, with the zero Intent.
 // Parse never panics and never fills in defaults (see EffectiveWindow).
 func Parse(text string) (Intent, error) {
+	return parseAt(text, time.Time{})
+}
+
+// ParseIn is Parse with the clock and zone of o: since:2026-11-30 starts
+// at midnight in o.Location, until:2h ends two hours before o.Now.
+func ParseIn(text string, o ReadOptions) (Intent, error) {
+	return parseAt(text, o.now())
+}
+
+// parseAt is Parse at now (zero: the real clock, in UTC).
+func parseAt(text string, now time.Time) (Intent, error) {
 	if len(text) > MaxText && utf8.RuneCountInString(text) > MaxText {
 		return Intent{}, invalid("the command is longer than %d characters (Slack's limit); shorten it", MaxText)
 	}
@@ -51,7 +65,7 @@ func Parse(text string) (Intent, error) {
 	if !ok {
 		return Intent{Kind: Unknown, Suggestions: suggest(verb)}, nil
 	}
-	in, err := parseArgs(info, rest)
+	in, err := parseArgs(info, rest, now)
 	if err != nil {
 		return Intent{}, err
 	}
@@ -112,15 +126,20 @@ type parser struct {
 	set   map[Arg]bool
 	slots [][]string // values given positionally, per KindInfo.Positional
 	next  int        // the positional slot being filled
+	// now is the clock since: and until: are read with (zero: the real
+	// one); sinceAgo marks a window given as since:48h.
+	now      time.Time
+	sinceAgo bool
 }
 
-// parseArgs reads the arguments of one kind.
-func parseArgs(info KindInfo, rest string) (Intent, error) {
+// parseArgs reads the arguments of one kind at now.
+func parseArgs(info KindInfo, rest string, now time.Time) (Intent, error) {
 	ps := &parser{
 		info:  info,
 		in:    Intent{Kind: info.Kind},
 		set:   map[Arg]bool{},
 		slots: make([][]string, len(info.Positional)),
+		now:   now,
 	}
 	isReason := func(key string) bool { return normKey(key) == string(ArgReason) }
 	lx, err := lex(rest, info.Accepts(ArgBody), isReason)
@@ -151,6 +170,9 @@ func parseArgs(info KindInfo, rest string) (Intent, error) {
 		if err := ps.setReason(lx.reason); err != nil {
 			return Intent{}, err
 		}
+	}
+	if err := ps.checkWindow(); err != nil {
+		return Intent{}, err
 	}
 	if err := ps.checkRequired(); err != nil {
 		return Intent{}, err
@@ -299,6 +321,10 @@ func acceptedKeys(info KindInfo) []string {
 	for _, list := range [][]Arg{info.Positional, info.Required, info.Optional} {
 		for _, a := range list {
 			add(a)
+			if a == ArgWindow {
+				add(ArgSince)
+				add(ArgUntil)
+			}
 		}
 	}
 	return out

@@ -5,9 +5,10 @@ import (
 	"time"
 )
 
-// ReadOptions are the clock and the time zone free text is read with: the
-// days of "today", "yesterday", "since Monday" and "since Nov 20" start at
-// midnight in Location.
+// ReadOptions are the clock and the time zone requests are read with: the
+// days of "today", "yesterday", "since Monday" and "since Nov 20", and the
+// dates of since: and until: (ParseIn), start and end at midnight in
+// Location; "today" runs to Now.
 type ReadOptions struct {
 	// Now is the present; zero means time.Now().
 	Now time.Time

@@ -35,14 +35,33 @@ type Result struct {
 	// Since and Until bound a System Log result.
 	Since time.Time `json:"since,omitzero"`
 	Until time.Time `json:"until,omitzero"`
-	// Read is how many System Log events an investigation read and
-	// analysed over Since–Until (Events lists only those it shows).
+	// Read is how many System Log events the answer read over
+	// Since–Until (Events lists only those it shows).
 	Read int `json:"read,omitempty"`
+	// Stopped says why the read ended before the start of its window
+	// (empty: it read all of it); Reached is then the oldest time it
+	// read: the window's events before it were not read.
+	Stopped Stop      `json:"stopped,omitempty"`
+	Reached time.Time `json:"reached,omitzero"`
 	// Window is the cursor (an Intent.After) that reads a System Log
 	// listing's window again from its start: its page buttons carry it,
 	// so that they page within the window, never up to a new "now".
 	Window string `json:"window,omitempty"`
 }
+
+// Stop is why a System Log read ended early.
+type Stop string
+
+// The reasons a read ends early.
+const (
+	// StopCap: the window holds more events than one answer reads.
+	StopCap Stop = "cap"
+	// StopRateLimit: Okta's rate limit, not waited out within the request.
+	StopRateLimit Stop = "rate_limit"
+	// StopTimeout: Okta cut the query off after 30 seconds, even on the
+	// narrowest part of the window.
+	StopTimeout Stop = "timeout"
+)
 
 // Len is the number of listed items of the result's kind.
 func (r Result) Len() int {

@@ -173,7 +173,7 @@ func (sc *scan) request(k Kind, user string, many []string) draft {
 		d.args.set(ArgUser, user)
 	}
 	if sc.hasWin && info.Accepts(ArgWindow) {
-		d.args.set(ArgWindow, sc.win.text)
+		sc.win.setArgs(&d.args)
 	}
 	if n := sc.limit(); n != "" && info.Accepts(ArgLimit) {
 		d.args.set(ArgLimit, n)

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -20,20 +21,21 @@ type draft struct {
 	err  error
 }
 
-// intent validates the draft: an Intent, or Unknown with suggestions.
-func (d draft) intent() (Intent, error) {
+// intent validates the draft at now: an Intent, or Unknown with
+// suggestions.
+func (d draft) intent(now time.Time) (Intent, error) {
 	if d.err != nil {
 		return Intent{}, d.err
 	}
 	if d.kind == Unknown || len(d.ask) > 0 {
-		return Intent{Kind: Unknown, Suggestions: suggestions(d.ask)}, nil
+		return Intent{Kind: Unknown, Suggestions: suggestions(d.ask, now)}, nil
 	}
-	return build(d.kind, d.args)
+	return build(d.kind, d.args, now)
 }
 
 // suggestions are the slash commands of the drafts that validate, at most
 // three, without repeats; "/okta help" when none does.
-func suggestions(asks []draft) []string {
+func suggestions(asks []draft, now time.Time) []string {
 	var out []string
 	for _, a := range asks {
 		if len(out) == maxSuggestions {
@@ -42,7 +44,7 @@ func suggestions(asks []draft) []string {
 		if a.kind == Unknown || a.err != nil || len(a.ask) > 0 {
 			continue
 		}
-		in, err := build(a.kind, a.args)
+		in, err := build(a.kind, a.args, now)
 		if err != nil {
 			continue
 		}
@@ -134,6 +136,10 @@ func argValue(in Intent, a Arg) string {
 		if in.Window > 0 {
 			return in.Window.String()
 		}
+	case ArgSince:
+		return boundText(in.Since)
+	case ArgUntil:
+		return boundText(in.Until)
 	case ArgEventType:
 		return in.EventType
 	case ArgOutcome:
@@ -168,6 +174,9 @@ func slashValue(a Arg, v string) string {
 	}
 	if a == ArgUser || a == ArgWindow || a == ArgLimit || a == ArgEventType || a == ArgID {
 		plain = plain || !strings.ContainsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || isQuote(r) || r == ':' })
+	}
+	if a == ArgSince || a == ArgUntil {
+		plain = !strings.ContainsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || isQuote(r) }) // 2026-11-30T06:00:00Z
 	}
 	if plain {
 		return entities(v)

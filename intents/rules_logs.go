@@ -88,14 +88,11 @@ func (sc *scan) signIns(user string, many []string) (draft, bool) {
 		return draft{}, false
 	}
 	if excluded {
-		win := ""
-		if sc.hasWin {
-			win = sc.win.text
-		}
 		logs := with(Logs, ArgEventType, "user.session.start")
-		susp := with(SuspiciousLogins, ArgWindow, win)
-		if win != "" {
-			logs.args.set(ArgWindow, win)
+		susp := draft{kind: SuspiciousLogins}
+		if sc.hasWin {
+			sc.win.setArgs(&logs.args)
+			sc.win.setArgs(&susp.args)
 		}
 		return ask(susp, logs), true
 	}

@@ -20,7 +20,8 @@ import (
 //     it ("suspend", "log … out", "add … to …"), not negated, not advice,
 //     not under a condition, and not one of several changes;
 //   - a window the model left out is the one the text names by a day
-//     ("yesterday", "since Monday"), worked out from now as Understand does.
+//     ("yesterday", "since Monday"), worked out from now as Understand
+//     does, with its end ("yesterday" ends at midnight).
 //
 // It returns the Intent, completed, or an error wrapping ErrInvalid that
 // says why the model's answer does not stand.
@@ -44,9 +45,9 @@ func grounded(text string, in Intent, now time.Time) (Intent, error) {
 	if in.Kind.IsAction() && !sc.explicitAction(in.Kind) {
 		return Intent{}, invalid("%s changes Okta, and the request does not ask for it with an explicit verb", in.Kind)
 	}
-	if in.Window == 0 && in.Kind.Info().Accepts(ArgWindow) && sc.hasWin && sc.win.err == nil {
-		if d, err := validWindow(sc.win.text); err == nil {
-			in.Window = d
+	if in.Window == 0 && !in.Bounded() && in.Kind.Info().Accepts(ArgWindow) && sc.hasWin && sc.win.err == nil {
+		if w, err := sc.win.read(in.Kind, now); err == nil {
+			in.Window, in.Since, in.Until = w.Window, w.Since, w.Until
 		}
 	}
 	return in, nil

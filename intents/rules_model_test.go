@@ -32,7 +32,7 @@ func TestGrounded(t *testing.T) {
 		{"another action than asked", "unlock john@company.com", I{Kind: intents.DeactivateUser, User: "john@company.com"}, I{}},
 		{"one of two actions", "suspend john@company.com and reset his mfa", I{Kind: intents.SuspendUser, User: "john@company.com"}, I{}},
 		{"disable a user is vague", "disable john@company.com", I{Kind: intents.DeactivateUser, User: "john@company.com"}, I{}},
-		{"window from a day", "failed logins yesterday", I{Kind: intents.FailedLogins}, I{Kind: intents.FailedLogins, Window: hrs(39)}},
+		{"window from a day", "failed logins yesterday", I{Kind: intents.FailedLogins}, I{Kind: intents.FailedLogins, Since: ftYesterday, Until: ftToday}},
 		{"window of the model kept", "failed logins in the last day", I{Kind: intents.FailedLogins, Window: hrs(24)}, I{Kind: intents.FailedLogins, Window: hrs(24)}},
 		{"no window for a kind without one", "users created yesterday", I{Kind: intents.ListUsers}, I{Kind: intents.ListUsers}},
 	}

@@ -57,6 +57,11 @@ type Config struct {
 	// Detect configures the investigations' detections (watch-listed
 	// countries, proxy list, thresholds); nil: detect.DefaultConfig().
 	Detect *detect.Config
+	// MaxEventsRead bounds the System Log events one investigation or
+	// sign-in listing reads and analyses (memory); 0: 200,000. A window
+	// with more is analysed on its newest events and the answer says the
+	// read was incomplete.
+	MaxEventsRead int
 }
 
 const (
@@ -80,6 +85,7 @@ type settings struct {
 	log        *slog.Logger
 	detect     detect.Config
 	obs        Observer
+	maxRead    int // events one answer reads at most (Config.MaxEventsRead)
 }
 
 // validate checks cfg and fills in defaults. Its errors say what to fix and
@@ -140,6 +146,10 @@ func (cfg Config) validate() (*settings, error) {
 		rateShare:  cfg.RateShare,
 		log:        cfg.Logger,
 		obs:        cfg.Observer,
+		maxRead:    cfg.MaxEventsRead,
+	}
+	if s.maxRead <= 0 {
+		s.maxRead = maxAnalyzed
 	}
 	if s.timeout == 0 {
 		s.timeout = defaultTimeout

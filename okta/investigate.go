@@ -5,7 +5,6 @@ import (
 	"errors"
 	"iter"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -25,9 +24,10 @@ import (
 // proposals come from detect.Remedies with the score as confidence, their
 // user resolved to an Okta id.
 
-// maxAnalyzed bounds the events one investigation holds for the
-// detections. A window with more is analysed on its newest maxAnalyzed
-// events and the result is marked Truncated.
+// maxAnalyzed is the default bound on the events one investigation holds
+// for the detections (Config.MaxEventsRead). A window with more is
+// analysed on its newest events and the result says where the read
+// stopped (Result.Stopped).
 const maxAnalyzed = 200_000
 
 // queryInvestigation answers the investigation kinds.
@@ -49,11 +49,11 @@ func (c *Client) queryInvestigation(ctx context.Context, in intents.Intent, res 
 	return invalid("query", string(in.Kind)+" is not an investigation")
 }
 
-// window is the intent's time window, ending now (to the millisecond, as
-// Okta reads it).
+// window is the intent's time window (Intent.Span): its bounds, or its
+// length ending now, to the millisecond, as Okta reads them.
 func window(in intents.Intent) (since, until time.Time) {
-	until = time.Now().UTC().Truncate(time.Millisecond)
-	return until.Add(-in.EffectiveWindow()), until
+	since, until = in.Span(time.Now().UTC())
+	return since.UTC().Truncate(time.Millisecond), until.UTC().Truncate(time.Millisecond)
 }
 
 // investigate answers `investigate USER [window]`: the user's status,
@@ -81,10 +81,7 @@ func (c *Client) investigate(ctx context.Context, in intents.Intent, res *intent
 		return err
 	}
 	res.Profile = p
-	res.Read = len(g.events)
-	if g.capped {
-		res.Notes = append(res.Notes, "The read stopped at "+strconv.Itoa(maxAnalyzed)+" events: older events of the window were not analysed.")
-	}
+	g.tell(res)
 
 	a := detect.Analyze(c.s.detect, g.events)
 	res.Findings = byUser(a.Users)
@@ -109,7 +106,6 @@ func (c *Client) investigate(ctx context.Context, in intents.Intent, res *intent
 	named := namedEvents(res.Findings)
 	shown := slices.DeleteFunc(g.events, func(e intents.Event) bool { return quiet(e.EventType) && !named[e.UUID] })
 	res.Events, res.Truncated = firstN(shown, limit)
-	res.Truncated = res.Truncated || g.capped
 	return nil
 }
 
@@ -125,6 +121,7 @@ func (c *Client) threats(ctx context.Context, in intents.Intent, res *intents.Re
 	if err != nil {
 		return err
 	}
+	g.tell(res)
 	a := detect.Analyze(c.s.detect, g.events)
 	res.Findings = byUser(a.Users)
 	if res.Proposals, err = c.resolveTargets(ctx, a.Proposals, knownUsers(g.events)); err != nil {
@@ -133,7 +130,6 @@ func (c *Client) threats(ctx context.Context, in intents.Intent, res *intents.Re
 	named := namedEvents(res.Findings)
 	behind := slices.DeleteFunc(g.events, func(e intents.Event) bool { return !named[e.UUID] })
 	res.Events, res.Truncated = firstN(behind, limit)
-	res.Truncated = res.Truncated || g.capped
 	return nil
 }
 
@@ -193,7 +189,17 @@ func appliesTo(k intents.Kind, status string) bool {
 type gathered struct {
 	events []intents.Event
 	next   string // the cursor that lists on after the first `limit` events
-	capped bool   // the read stopped at maxAnalyzed
+	// stopped says why the read ended before the start of the window
+	// (empty: it read all of it); reached is the oldest time it read.
+	stopped intents.Stop
+	reached time.Time
+}
+
+// tell puts what the read covered in the result: how many events it
+// read, and where and why it stopped early.
+func (g gathered) tell(res *intents.Result) {
+	res.Read = len(g.events)
+	res.Stopped, res.Reached = g.stopped, g.reached
 }
 
 // descending streams the events of q newest first, keeping those keep
@@ -222,31 +228,58 @@ func kept(pages iter.Seq2[page[intents.Event], error], keep func(intents.Event) 
 	}
 }
 
-// gather reads a page stream into memory for the detections, up to
-// maxAnalyzed events, and notes the cursor after the first limit events
-// (limit 0: none).
+// gather reads a page stream (newest first) into memory for the
+// detections, up to the client's bound on events read (Config.
+// MaxEventsRead), and notes the cursor after the first limit events
+// (limit 0: none). A read that Okta stops after its first page — a rate
+// limit not waited out, a query cut off after 30 seconds even on the
+// narrowest part of the window — keeps what it read and says where it
+// stopped, as a read stopped at the bound does: the answer is then
+// incomplete, never an all-clear. Before any page it is an error.
 func (c *Client) gather(pages iter.Seq2[page[intents.Event], error], limit int) (gathered, error) {
 	var g gathered
+	read := false // a page came
 	for p, err := range pages {
 		if err != nil {
-			return g, err
+			stop, partial := stoppedBy(err)
+			if !read || !partial {
+				return g, err
+			}
+			c.log.Warn("okta: a System Log read stopped early; answering with what it read", "reason", stop, "read", len(g.events), "err", err)
+			g.stopped = stop
+			return g, nil
 		}
+		read = true
 		for i, ev := range p.items {
 			if limit > 0 && len(g.events) == limit && g.next == "" {
 				k := p.at
 				k.skip = i
 				g.next = k.String()
 			}
-			if len(g.events) == maxAnalyzed {
-				g.capped = true
-				c.log.Warn("okta: an investigation's window holds more events than it analyses; the oldest are left out", "analysed", maxAnalyzed)
+			if len(g.events) == c.s.maxRead {
+				g.stopped = intents.StopCap
+				c.log.Warn("okta: a window holds more events than one answer reads; the oldest are left out", "read", c.s.maxRead)
 				return g, nil
 			}
 			ev.Raw = nil // detections read the decoded fields; the raw JSON would double the memory
 			g.events = append(g.events, ev)
+			g.reached = ev.Published
 		}
 	}
+	g.reached = time.Time{} // the whole window was read
 	return g, nil
+}
+
+// stoppedBy says whether err ends a read early with what it read: Okta's
+// rate limit, or its 30-second cut-off.
+func stoppedBy(err error) (intents.Stop, bool) {
+	switch {
+	case errors.Is(err, intents.ErrRateLimited):
+		return intents.StopRateLimit, true
+	case isLogTimeout(err):
+		return intents.StopTimeout, true
+	}
+	return "", false
 }
 
 // firstN returns the first n events and whether more remained.

@@ -123,12 +123,14 @@ func (c *Client) listing(ctx context.Context, res *intents.Result, q logQuery, f
 		}
 		var err error
 		res.Events, res.Next, res.Truncated, err = collect(pages, from, limit)
+		res.Read = len(res.Events)
 		return err
 	}
 	g, err := c.gather(c.descending(ctx, q, keep), limit)
 	if err != nil {
 		return err
 	}
+	g.tell(res)
 	res.Findings = analyse(g.events)
 	known := knownUsers(g.events)
 	if res.Proposals, err = c.resolveTargets(ctx, remedies(res.Findings, known), known); err != nil {
@@ -138,7 +140,6 @@ func (c *Client) listing(ctx context.Context, res *intents.Result, q logQuery, f
 	if res.Truncated {
 		res.Next = g.next
 	}
-	res.Truncated = res.Truncated || g.capped
 	return nil
 }
 

@@ -23,8 +23,9 @@ const logSlices = 4
 // reads what is older than that page in logSlices slices of time at once,
 // each following its own next links, and hands the pages on in order,
 // leaving out the events of the first page's last millisecond it reads
-// again. A slice stops early once the newer ones hold maxAnalyzed kept
-// events: the investigation would not look at it.
+// again. A slice stops early once the newer ones hold as many kept events
+// as one answer reads (Config.MaxEventsRead): the answer would not look at
+// it.
 func (c *Client) sliced(ctx context.Context, q logQuery, keep func(intents.Event) bool) iter.Seq2[page[intents.Event], error] {
 	filter := func(p page[intents.Event]) page[intents.Event] {
 		if keep != nil {
@@ -91,7 +92,7 @@ func (c *Client) sliced(ctx context.Context, q logQuery, keep func(intents.Event
 					for _, o := range bufs[:i] {
 						newer += o.n.Load()
 					}
-					if newer >= maxAnalyzed {
+					if newer >= int64(c.s.maxRead) {
 						return false
 					}
 					p := filter(c.decodeLogPage(q, raw))

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/oktabot/oktabot/intents"
 )
@@ -246,8 +245,8 @@ func (c *Client) queryLogs(ctx context.Context, in intents.Intent, res *intents.
 	if err := checkKeywords(in.Query); err != nil {
 		return err
 	}
-	now := time.Now().UTC()
-	f := intents.LogFilter{Since: now.Add(-in.EffectiveWindow()), Until: now, Outcome: in.Outcome, Query: in.Query}
+	since, until := window(in)
+	f := intents.LogFilter{Since: since, Until: until, Outcome: in.Outcome, Query: in.Query}
 	if in.After != "" {
 		if err := from.checkLog(); err != nil {
 			return err
@@ -295,5 +294,6 @@ func (c *Client) queryLogs(ctx context.Context, in intents.Intent, res *intents.
 	res.Since, res.Until = q.since, q.until
 	var err error
 	res.Events, res.Next, res.Truncated, err = collect(c.readLog(ctx, q, from), from, limit)
+	res.Read = len(res.Events)
 	return err
 }

@@ -274,6 +274,15 @@ func when(t time.Time, tz *time.Location) string {
 	return t.In(tz).Format("Mon Jan 2 15:04")
 }
 
+// windowWords names the window of a result: "last 24 hours", or its
+// start and end for a window set by the clock ("yesterday", since:).
+func windowWords(res intents.Result, tz *time.Location) string {
+	if res.Intent.Bounded() && !res.Since.IsZero() && !res.Until.IsZero() {
+		return when(res.Since, tz) + " – " + when(res.Until, tz)
+	}
+	return "last " + intents.Duration(res.Intent.EffectiveWindow()).Human()
+}
+
 // zoneName names tz for people: "UTC", "America/Chicago".
 func zoneName(tz *time.Location) string {
 	if tz == nil || tz.String() == "" || tz.String() == "Local" {

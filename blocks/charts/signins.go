@@ -114,7 +114,7 @@ func newSignInPlot(res intents.Result, tz *time.Location) (signInPlot, error) {
 
 	since, until := window(res, evs)
 	sp.since, sp.until = since, until
-	p := newPlot(clip("Events of "+subject(res)+" · last "+intents.Duration(res.Intent.EffectiveWindow()).Human(), 90))
+	p := newPlot(clip("Events of "+subject(res)+" · "+windowWords(res, tz), 90))
 	p.X.Label.Text = when(since, tz) + " → " + when(until, tz) + " (" + zoneName(tz) + ")"
 	if res.Truncated {
 		p.X.Label.Text += " · the newest " + plural(len(evs), "event", "events") + " of the window"
@@ -226,7 +226,7 @@ func SignIns(res intents.Result, tz *time.Location) (Chart, error) {
 		return Chart{}, err
 	}
 	who := subject(res)
-	window := "last " + intents.Duration(res.Intent.EffectiveWindow()).Human()
+	window := windowWords(res, tz)
 	return Chart{
 		Filename: "events-" + fileSafe(who) + ".png",
 		Title:    clip("Events of "+who+", "+window+", by outcome", 200),

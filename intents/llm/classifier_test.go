@@ -123,11 +123,11 @@ func TestModelDecides(t *testing.T) {
 		{"a phrasing the rules do not know", "has anything about john@company.com smelled off lately?", call("investigate", `{"user":"john@company.com"}`),
 			intents.Intent{Kind: intents.Investigate, User: "john@company.com"}},
 		{"countries and a limit", "first 20 sign-ins out of moscow or pyongyang this week", call("suspicious_logins", `{"countries":["Russia","North Korea"],"limit":20}`),
-			intents.Intent{Kind: intents.SuspiciousLogins, Countries: []string{"Russia", "North Korea"}, Limit: 20, Window: intents.Duration(63 * time.Hour)}},
+			intents.Intent{Kind: intents.SuspiciousLogins, Countries: []string{"Russia", "North Korea"}, Limit: 20, Since: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)}},
 		{"an explicit action", "@oktabot suspend john@company.com, he clicked a phishing link", call("suspend_user", `{"user":"john@company.com","reason":"he clicked a phishing link"}`),
 			intents.Intent{Kind: intents.SuspendUser, User: "john@company.com", Reason: "he clicked a phishing link"}},
 		{"a window named by a day", "failed logins yesterday", call("failed_logins", `{}`),
-			intents.Intent{Kind: intents.FailedLogins, Window: intents.Duration(39 * time.Hour)}},
+			intents.Intent{Kind: intents.FailedLogins, Since: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), Until: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)}},
 		{"a slack mention", "look into <@U024BE7LH|bob> please", call("investigate", `{"user":"<@U024BE7LH>"}`),
 			intents.Intent{Kind: intents.Investigate, User: "<@U024BE7LH>"}},
 	}

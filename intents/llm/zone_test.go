@@ -21,12 +21,11 @@ func TestModelWindowInZone(t *testing.T) {
 	if err != nil {
 		t.Skipf("no zone database: %v", err)
 	}
-	want := func(loc *time.Location) intents.Duration {
+	want := func(loc *time.Location) time.Time { // local midnight today
 		n := now.In(loc)
-		mid := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc)
-		return intents.Duration((now.Sub(mid) + time.Hour - 1).Truncate(time.Hour))
+		return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc)
 	}
-	if want(chicago) == want(tokyo) || want(chicago) == want(time.UTC) {
+	if want(chicago).Equal(want(tokyo)) || want(chicago).Equal(want(time.UTC)) {
 		t.Fatalf("the test clock %v gives the same day start in Chicago as elsewhere", now)
 	}
 	inZone := func(c *llm.Config) { c.Location = chicago }
@@ -34,7 +33,7 @@ func TestModelWindowInZone(t *testing.T) {
 		name  string
 		reply bool
 		ctx   context.Context
-		want  intents.Duration
+		want  time.Time
 	}{
 		{"model, classifier's zone", true, context.Background(), want(chicago)},
 		{"model, the person's zone", true, intents.WithLocation(context.Background(), tokyo), want(tokyo)},
@@ -51,8 +50,8 @@ func TestModelWindowInZone(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Kind != intents.FailedLogins || got.Window != tt.want {
-				t.Errorf("ClassifyBy = %s over %v, want failed_logins over %v", got.Kind, got.Window, tt.want)
+			if got.Kind != intents.FailedLogins || !got.Since.Equal(tt.want) || got.Window != 0 {
+				t.Errorf("ClassifyBy = %s since %v (window %v), want failed_logins since %v", got.Kind, got.Since, got.Window, tt.want)
 			}
 		})
 	}
