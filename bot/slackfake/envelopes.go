@@ -21,6 +21,7 @@ type Envelope struct {
 	Payload                json.RawMessage
 	SentAt                 time.Time // when it was last written to a socket
 	Conn                   int       // the socket it was last written to (1 = the first opened)
+	Waited                 bool      // no socket was open when it was sent: it waited for one
 }
 
 // envelope is an Envelope with the fake's bookkeeping.

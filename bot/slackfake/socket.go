@@ -262,6 +262,7 @@ func (s *Server) deliver(ctx context.Context, env *envelope) error {
 		}
 		c, ch := s.pickLocked(), s.changed
 		if c == nil {
+			env.Waited = true
 			s.mu.Unlock()
 			select {
 			case <-ctx.Done():
