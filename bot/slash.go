@@ -36,7 +36,7 @@ func (b *Bot) onSlash(evt socketmode.Event) {
 	}
 	if kind, ok := formVerb(cmd.Text); ok {
 		b.ack(evt.Request, nil)
-		b.spawn("form", func(ctx context.Context) { b.openForm(ctx, o, kind, cmd.TriggerID) })
+		b.openNow(o, "form", func(ctx context.Context) { b.openForm(ctx, o, kind, cmd.TriggerID) })
 		return
 	}
 	in, err := intents.Parse(cmd.Text)
@@ -52,8 +52,7 @@ func (b *Bot) onSlash(evt socketmode.Event) {
 		b.ackPrivately(evt.Request, b.unknown(cmd.Text, in))
 		return
 	case in.Kind == intents.Help:
-		b.ack(evt.Request, ackPayload{ResponseType: slack.ResponseTypeEphemeral, Text: "⏳ Looking that up…"})
-		b.spawn("help", func(ctx context.Context) {
+		b.ackRequest(evt.Request, ackPayload{ResponseType: slack.ResponseTypeEphemeral, Text: "⏳ Looking that up…"}, o, "help", func(ctx context.Context) {
 			if err := b.tell(ctx, o, blocks.Help(intents.Area(in.Query))); err != nil {
 				b.log.Error("help reply failed", "err", err)
 			}
@@ -63,12 +62,15 @@ func (b *Bot) onSlash(evt socketmode.Event) {
 	// The ack is the asker's alone: the answer is posted to the channel on
 	// its own (see answerTS).
 	w := blocks.Working("")
-	b.ack(evt.Request, ackPayload{ResponseType: slack.ResponseTypeEphemeral, Text: w.Text, Blocks: w.Blocks})
-	b.spawn(string(in.Kind), func(ctx context.Context) { b.serve(ctx, o, in) })
+	b.ackRequest(evt.Request, ackPayload{ResponseType: slack.ResponseTypeEphemeral, Text: w.Text, Blocks: w.Blocks}, o, string(in.Kind),
+		func(ctx context.Context) { b.serve(ctx, o, in) })
 }
 
 // serve answers one parsed request.
 func (b *Bot) serve(ctx context.Context, o origin, in intents.Intent) {
+	if !b.moveTo(ctx, o, in.Kind) {
+		return // a long job from free text or a button found the long lane full
+	}
 	if err := b.resolvePerson(ctx, &in); err != nil {
 		b.fail(ctx, o, in, err)
 		return
