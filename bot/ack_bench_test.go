@@ -36,7 +36,7 @@ const (
 func BenchmarkAck(b *testing.B) {
 	// One person sends the whole burst, and the queue holds it: this
 	// measures the acks, not the fair-use limits.
-	fake, sim := ackBenchBot(b, bot.Config{MaxPerUser: ackBurst, Queue: ackBurst})
+	fake, sim := benchBot(b, bot.Config{MaxPerUser: ackBurst, Queue: ackBurst}, nil)
 	sim.SetLatency(ackOktaLatency)
 	// A burst is 400 calls; a few bursts pass the simulator's default 600
 	// a minute and would be paced: this measures the acks, not the limit.
@@ -94,9 +94,10 @@ func answers(fake *slackfake.Server) int {
 	return n
 }
 
-// ackBenchBot runs the bot with cfg on the demo org, as newHarness does
-// for tests.
-func ackBenchBot(b *testing.B, cfg bot.Config) (*slackfake.Server, *oktasim.Server) {
+// benchBot runs the bot with cfg on the demo org, as newHarness does for
+// tests (its messages unpaced), asking wrap(the directory) when wrap is
+// set.
+func benchBot(b *testing.B, cfg bot.Config, wrap func(bot.Directory) bot.Directory) (*slackfake.Server, *oktasim.Server) {
 	b.Helper()
 	sim, err := oktasim.New(oktasim.Demo())
 	if err != nil {
@@ -117,8 +118,12 @@ func ackBenchBot(b *testing.B, cfg bot.Config) (*slackfake.Server, *oktasim.Serv
 	fake := slackfake.New(slackfake.Options{})
 	b.Cleanup(fake.Close)
 	api := bot.NewSlackClient(slackfake.DefaultBotToken, slackfake.DefaultAppToken, fake.APIURL())
-	cfg.Channels, cfg.Logger = []string{secChannel}, log
-	bt := bot.New(api, dir, cfg)
+	cfg.Channels, cfg.Logger, cfg.Pace = []string{secChannel}, log, unpaced()
+	var bdir bot.Directory = dir
+	if wrap != nil {
+		bdir = wrap(dir)
+	}
+	bt := bot.New(api, bdir, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- bt.Run(ctx) }()

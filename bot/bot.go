@@ -67,6 +67,9 @@ type Config struct {
 	// on, CSV exports included (default 3); the next is answered "busy"
 	// at once. Decisions do not count.
 	MaxPerUser int
+	// Pace spaces the messages posted to each channel (nil: Slack's rate
+	// for chat.postMessage, on the real clock).
+	Pace *Pacer
 	// Timeout bounds one request's work (default 60s).
 	Timeout time.Duration
 	// LongTimeout bounds investigations, sweeps and MFA scans, which read
@@ -144,6 +147,9 @@ func (c *Config) defaults() {
 	}
 	if c.MaxPerUser <= 0 {
 		c.MaxPerUser = 3
+	}
+	if c.Pace == nil {
+		c.Pace = &Pacer{}
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = 60 * time.Second

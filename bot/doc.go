@@ -9,7 +9,7 @@
 // hands the work to its lane (quick, long or decide: lanes.go), each with
 // bounded workers and queue, with a per-request timeout; a person's
 // requests at once are bounded too. Modals open at once, outside the
-// lanes. Retried
+// lanes. Messages to a channel are paced (pace.go). Retried
 // Events API deliveries are de-duplicated by event_id; the bot's own
 // messages are ignored; an envelope slack-go cannot parse is still acked.
 //

@@ -142,7 +142,7 @@ func (b *Bot) postDetails(ctx context.Context, o origin, thread string, res inte
 	if !ok || thread == "" {
 		return
 	}
-	if _, _, err := b.api.PostMessageContext(ctx, o.channel, slack.MsgOptionText(m.Text, false),
+	if _, _, err := b.postMessage(ctx, o.channel, slack.MsgOptionText(m.Text, false),
 		slack.MsgOptionBlocks(m.Blocks...), slack.MsgOptionTS(thread)); err != nil {
 		b.log.Error("cannot post the investigation's details in its thread", "channel", o.channel, "err", err)
 	}
