@@ -188,6 +188,8 @@ type botConfig struct {
 	Time timeConfig
 	// Tor is where the Tor exit list comes from (OKTABOT_TOR_EXITS).
 	Tor torConfig
+	// Limits is fair use (OKTABOT_MAX_PER_USER, limits.go).
+	Limits limitsConfig
 }
 
 var (
@@ -247,6 +249,9 @@ func loadBot(e env) (botConfig, error) {
 		return c, err
 	}
 	if c.Tor, err = loadTor(e); err != nil {
+		return c, err
+	}
+	if c.Limits, err = loadLimits(e); err != nil {
 		return c, err
 	}
 	return c, nil
