@@ -34,7 +34,9 @@ const (
 // for ack-p99-ms ≤ 50: Slack shows an error after 3 s, and a slash command
 // should feel instant).
 func BenchmarkAck(b *testing.B) {
-	fake, sim := ackBenchBot(b)
+	// One person sends the whole burst, and the queue holds it: this
+	// measures the acks, not the fair-use limits.
+	fake, sim := benchBot(b, bot.Config{MaxPerUser: ackBurst, Queue: ackBurst}, nil)
 	sim.SetLatency(ackOktaLatency)
 	// A burst is 400 calls; a few bursts pass the simulator's default 600
 	// a minute and would be paced: this measures the acks, not the limit.
@@ -92,8 +94,10 @@ func answers(fake *slackfake.Server) int {
 	return n
 }
 
-// ackBenchBot runs the bot on the demo org, as newHarness does for tests.
-func ackBenchBot(b *testing.B) (*slackfake.Server, *oktasim.Server) {
+// benchBot runs the bot with cfg on the demo org, as newHarness does for
+// tests (its messages unpaced), asking wrap(the directory) when wrap is
+// set.
+func benchBot(b *testing.B, cfg bot.Config, wrap func(bot.Directory) bot.Directory) (*slackfake.Server, *oktasim.Server) {
 	b.Helper()
 	sim, err := oktasim.New(oktasim.Demo())
 	if err != nil {
@@ -114,7 +118,12 @@ func ackBenchBot(b *testing.B) (*slackfake.Server, *oktasim.Server) {
 	fake := slackfake.New(slackfake.Options{})
 	b.Cleanup(fake.Close)
 	api := bot.NewSlackClient(slackfake.DefaultBotToken, slackfake.DefaultAppToken, fake.APIURL())
-	bt := bot.New(api, dir, bot.Config{Channels: []string{secChannel}, Logger: log})
+	cfg.Channels, cfg.Logger, cfg.Pace = []string{secChannel}, log, unpaced()
+	var bdir bot.Directory = dir
+	if wrap != nil {
+		bdir = wrap(dir)
+	}
+	bt := bot.New(api, bdir, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- bt.Run(ctx) }()

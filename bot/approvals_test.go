@@ -354,7 +354,7 @@ func TestConcurrentApproveOnce(t *testing.T) {
 	for i := range approvers {
 		approvers[i] = fmt.Sprintf("U0APP%02d", i)
 	}
-	h := approvalHarness(t, func(o *harnessOpts) { o.cfg.Approvers = approvers; o.cfg.Workers = 64 })
+	h := approvalHarness(t, func(o *harnessOpts) { o.cfg.Approvers = approvers; o.cfg.DecideWorkers = 64 })
 	m := h.propose("suspend john@company.com")
 	// Everyone clicks the button they saw: once the first click redraws the
 	// message the button is gone, so the clicks carry its block and value.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -50,8 +49,27 @@ type Config struct {
 	Channels []string
 	// DirectMessages lets people use oktabot in a DM.
 	DirectMessages bool
-	// Workers bounds the requests worked on at once (default 8).
+	// Workers bounds the quick requests worked on at once: lookups, pages,
+	// forms, proposals (default 8). See lanes.go for the lanes.
 	Workers int
+	// LongWorkers bounds the long jobs worked on at once: investigations,
+	// threat sweeps, MFA scans, failed and suspicious logins, exports
+	// (default 2). Quick requests and decisions never wait behind them.
+	LongWorkers int
+	// DecideWorkers bounds the decisions (Approve, Reject, Undo) worked on
+	// at once (default 4).
+	DecideWorkers int
+	// Queue bounds the requests waiting for a worker in each lane (default
+	// 32); a person whose request finds it full is told at once that
+	// oktabot is busy.
+	Queue int
+	// MaxPerUser bounds one person's requests at once, waiting or worked
+	// on, CSV exports included (default 3); the next is answered "busy"
+	// at once. Decisions do not count.
+	MaxPerUser int
+	// Pace spaces the messages posted to each channel (nil: Slack's rate
+	// for chat.postMessage, on the real clock).
+	Pace *Pacer
 	// Timeout bounds one request's work (default 60s).
 	Timeout time.Duration
 	// LongTimeout bounds investigations, sweeps and MFA scans, which read
@@ -112,11 +130,30 @@ type Config struct {
 	// Charts attaches a chart to the thread of an investigation, a threat
 	// sweep and an MFA scan (blocks/charts); false: none.
 	Charts bool
+
+	// onePool runs everything in one pool of Workers, as before lanes: for
+	// benchmarks that compare (export_test.go).
+	onePool bool
 }
 
 func (c *Config) defaults() {
 	if c.Workers <= 0 {
 		c.Workers = 8
+	}
+	if c.LongWorkers <= 0 {
+		c.LongWorkers = 2
+	}
+	if c.DecideWorkers <= 0 {
+		c.DecideWorkers = 4
+	}
+	if c.Queue <= 0 {
+		c.Queue = 32
+	}
+	if c.MaxPerUser <= 0 {
+		c.MaxPerUser = 3
+	}
+	if c.Pace == nil {
+		c.Pace = &Pacer{}
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = 60 * time.Second
@@ -164,10 +201,13 @@ type Bot struct {
 	dir  Directory
 	log  *slog.Logger
 	seen *dedupe
-	sem  chan struct{}
-	wg   sync.WaitGroup
-	appr *approvers
-	tzs  zones
+	// lanes hold the work (lanes.go); instant bounds what runs outside
+	// them (openNow).
+	lanes   *lanes
+	instant chan struct{}
+	wg      sync.WaitGroup
+	appr    *approvers
+	tzs     zones
 	// msgLocks serialize redraws of one proposal message (striped by
 	// channel and ts, so their number stays fixed).
 	msgLocks [64]sync.Mutex
@@ -188,13 +228,14 @@ func New(api *slack.Client, dir Directory, cfg Config) *Bot {
 		cfg.Proposals = nil
 	}
 	return &Bot{
-		cfg:  cfg,
-		api:  api,
-		dir:  dir,
-		log:  cfg.Logger,
-		seen: newDedupe(15*time.Minute, 10000),
-		sem:  make(chan struct{}, cfg.Workers),
-		appr: newApprovers(api, cfg.Approvers, cfg.Logger),
+		cfg:     cfg,
+		api:     api,
+		dir:     dir,
+		log:     cfg.Logger,
+		seen:    newDedupe(15*time.Minute, 10000),
+		lanes:   newLanes(cfg),
+		instant: make(chan struct{}, instantMax),
+		appr:    newApprovers(api, cfg.Approvers, cfg.Logger),
 	}
 }
 
@@ -352,37 +393,6 @@ func long(k intents.Kind) bool {
 		return true
 	}
 	return false
-}
-
-// spawn runs fn in the bounded pool with the request timeout. It returns at
-// once: waiting for a worker slot happens in the new goroutine.
-func (b *Bot) spawn(what string, fn func(ctx context.Context)) {
-	timeout := b.cfg.Timeout
-	if long(intents.Kind(what)) || what == "mfa_refresh" {
-		timeout = b.cfg.LongTimeout
-	}
-	b.spawnFor(what, timeout, fn)
-}
-
-func (b *Bot) spawnFor(what string, timeout time.Duration, fn func(ctx context.Context)) {
-	b.wg.Add(1)
-	go func() {
-		defer b.wg.Done()
-		select {
-		case b.sem <- struct{}{}:
-		case <-b.work.Done():
-			return
-		}
-		defer func() { <-b.sem }()
-		ctx, cancel := context.WithTimeout(b.work, timeout)
-		defer cancel()
-		defer func() {
-			if r := recover(); r != nil {
-				b.log.Error("panic in request", "what", what, "panic", r, "stack", string(debug.Stack()))
-			}
-		}()
-		fn(ctx)
-	}()
 }
 
 // allowed reports whether oktabot answers in channel.

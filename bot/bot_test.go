@@ -92,16 +92,18 @@ func TestAckDoesNotWaitForOkta(t *testing.T) {
 	h.answer("the slow answer", func(m slackfake.Message) bool { return isAnswer(m) && has(m, "john@company.com") })
 }
 
+// Fifty people asking at once are all acked and answered (with a queue
+// that holds them all: a fuller queue answers "busy", TestPerUserLimit).
 func TestFiftyCommandsAtOnce(t *testing.T) {
-	h := newHarness(t, harnessOpts{})
 	const n = 50
+	h := newHarness(t, harnessOpts{cfg: bot.Config{Queue: n}})
 	ids := make([]string, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ids[i] = h.slash(analyst, secChannel, "user john@company.com")
+			ids[i] = h.slash(person(i), secChannel, "user john@company.com")
 		}()
 	}
 	wg.Wait()

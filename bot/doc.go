@@ -6,7 +6,10 @@
 // # Flow
 //
 // One goroutine drains the socket's events and never blocks: it acks, then
-// hands the work to a bounded pool with a per-request timeout. Retried
+// hands the work to its lane (quick, long or decide: lanes.go), each with
+// bounded workers and queue, with a per-request timeout; a person's
+// requests at once are bounded too. Modals open at once, outside the
+// lanes. Messages to a channel are paced (pace.go). Retried
 // Events API deliveries are de-duplicated by event_id; the bot's own
 // messages are ignored; an envelope slack-go cannot parse is still acked.
 //

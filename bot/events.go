@@ -61,7 +61,7 @@ func (b *Bot) onText(o origin, text string) {
 		return
 	}
 	text = strings.TrimSpace(leadingMention.ReplaceAllString(text, ""))
-	b.spawnFor("text", b.cfg.LongTimeout, func(ctx context.Context) {
+	b.request(o, "text", b.cfg.LongTimeout, func(ctx context.Context) {
 		ctx = intents.WithLocation(ctx, b.zone(ctx, o.user))
 		in, err := b.cfg.Classifier.Classify(ctx, text)
 		if err != nil {

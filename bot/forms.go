@@ -43,7 +43,7 @@ func formVerb(text string) (intents.Kind, bool) {
 }
 
 // openForm opens the modal of a form kind with the slash command's
-// trigger.
+// trigger, at once (openNow: the trigger dies in 3 seconds).
 func (b *Bot) openForm(ctx context.Context, o origin, kind intents.Kind, trigger string) {
 	view, err := blocks.FormModal(kind, intents.Intent{Kind: kind})
 	if err != nil {
@@ -66,7 +66,7 @@ func (b *Bot) onViewSubmission(evt socketmode.Event, cb slack.InteractionCallbac
 	case blocks.CallbackReject:
 		b.ack(evt.Request, nil)
 		reason := blocks.RejectReason(cb.View.State)
-		b.spawn("reject", func(ctx context.Context) { b.decide(ctx, o, meta, false, reason) })
+		b.request(o, "reject", 0, func(ctx context.Context) { b.decide(ctx, o, meta, false, reason) })
 	case blocks.CallbackForm:
 		if !b.allowed(channel) {
 			b.ack(evt.Request, nil)
@@ -75,7 +75,7 @@ func (b *Bot) onViewSubmission(evt socketmode.Event, cb slack.InteractionCallbac
 		in, fieldErrs, err := blocks.FormIntent(meta, cb.View.State)
 		if err != nil {
 			b.ack(evt.Request, nil)
-			b.spawn("form", func(ctx context.Context) { b.fail(ctx, o, intents.Intent{}, err) })
+			b.openNow(o, "form", func(ctx context.Context) { b.fail(ctx, o, intents.Intent{}, err) })
 			return
 		}
 		if len(fieldErrs) > 0 {
@@ -83,22 +83,26 @@ func (b *Bot) onViewSubmission(evt socketmode.Event, cb slack.InteractionCallbac
 			return
 		}
 		b.ack(evt.Request, nil)
-		b.spawn("form", func(ctx context.Context) { b.propose(ctx, o, in, "") })
+		b.request(o, "form", 0, func(ctx context.Context) { b.propose(ctx, o, in, "") })
 	default:
 		b.ack(evt.Request, nil)
 		b.log.Warn("unknown modal submitted", "callback_id", cb.View.CallbackID, "user", cb.User.ID)
 	}
 }
 
-// openReject opens the reject-reason modal; without a trigger it rejects
-// at once.
+// openReject opens the reject-reason modal, at once (openNow: the trigger
+// dies in 3 seconds); without a trigger, or when the modal cannot open, it
+// rejects without a reason in the decide lane.
 func (b *Bot) openReject(ctx context.Context, o origin, id, trigger string) {
 	if b.cfg.Proposals == nil {
 		return
 	}
+	reject := func() {
+		b.request(o, "reject", 0, func(ctx context.Context) { b.decide(ctx, o, id, false, "") })
+	}
 	p, err := b.cfg.Proposals.Get(id)
 	if err != nil || trigger == "" {
-		b.decide(ctx, o, id, false, "")
+		reject()
 		return
 	}
 	if !b.appr.is(o.user) && p.Requester != o.user {
@@ -109,7 +113,7 @@ func (b *Bot) openReject(ctx context.Context, o origin, id, trigger string) {
 	view.PrivateMetadata = o.channel + "|" + view.PrivateMetadata
 	if _, err := b.api.OpenViewContext(ctx, trigger, view); err != nil {
 		b.log.Warn("cannot open the reject modal; rejecting without a reason", "proposal", id, "err", err)
-		b.decide(ctx, o, id, false, "")
+		reject()
 	}
 }
 

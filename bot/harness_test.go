@@ -106,6 +106,9 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		cfg.Channels = []string{secChannel}
 	}
 	cfg.Logger = log
+	if cfg.Pace == nil {
+		cfg.Pace = unpaced()
+	}
 	var store *approvals.Store
 	if o.store || o.storePath != "" {
 		path := o.storePath
@@ -254,6 +257,13 @@ func buttons(t *testing.T, m slackfake.Message) map[string]string {
 		}
 	}
 	return out
+}
+
+// unpaced is a pacer that counts messages as Slack's pace does but never
+// waits: tests do not wait a second per message (TestPaced shows the
+// pacing).
+func unpaced() *bot.Pacer {
+	return &bot.Pacer{Sleep: func(context.Context, time.Duration) error { return nil }}
 }
 
 // botConfigProgress updates long scans' messages often, for tests.

@@ -43,7 +43,7 @@ func (b *Bot) onInteractive(evt socketmode.Event) {
 		// A suggested command: parsed again like typed text, answered in
 		// the channel like a slash command's answer.
 		cmd := act.Value
-		b.spawnFor("suggestion", b.cfg.LongTimeout, func(ctx context.Context) {
+		b.request(o, "suggestion", b.cfg.LongTimeout, func(ctx context.Context) {
 			in, err := intents.Parse(cmd)
 			if err == nil && in.Kind == intents.Unknown {
 				err = intents.Invalidf("That suggestion is no longer valid; type the command instead.")
@@ -68,7 +68,11 @@ func (b *Bot) onInteractive(evt socketmode.Event) {
 	switch blocks.BaseAction(act.ActionID) {
 	case blocks.ActionPrev, blocks.ActionNext:
 		in, page, err := blocks.DecodePageValue(act.Value)
-		b.spawn("page", func(ctx context.Context) {
+		what := "page"
+		if err == nil {
+			what = string(in.Kind) // a page of a long query is a long job
+		}
+		b.request(o, what, 0, func(ctx context.Context) {
 			if err != nil {
 				b.fail(ctx, o, intents.Intent{}, intents.Invalidf("That button's data is not valid; run the command again."))
 				return
@@ -77,7 +81,7 @@ func (b *Bot) onInteractive(evt socketmode.Event) {
 		})
 	case blocks.ActionExport:
 		in, _, err := blocks.DecodePageValue(act.Value)
-		b.spawn("export", func(ctx context.Context) {
+		b.request(o, "export", 0, func(ctx context.Context) {
 			if err != nil {
 				b.fail(ctx, o, intents.Intent{}, intents.Invalidf("That button's data is not valid; run the command again."))
 				return
@@ -86,18 +90,18 @@ func (b *Bot) onInteractive(evt socketmode.Event) {
 		})
 	case blocks.ActionMFARefresh:
 		if sc, ok := b.dir.(MFAScanner); ok {
-			b.spawn("mfa_refresh", func(ctx context.Context) { b.scanMFA(ctx, o, sc, true) })
+			b.request(o, "mfa_refresh", 0, func(ctx context.Context) { b.scanMFA(ctx, o, sc, true) })
 		}
 	case blocks.ActionApprove:
-		b.spawn("approve", func(ctx context.Context) { b.decide(ctx, o, act.Value, true, "") })
+		b.request(o, "approve", 0, func(ctx context.Context) { b.decide(ctx, o, act.Value, true, "") })
 	case blocks.ActionReject:
 		trigger := cb.TriggerID
-		b.spawn("reject", func(ctx context.Context) { b.openReject(ctx, o, act.Value, trigger) })
+		b.openNow(o, "reject", func(ctx context.Context) { b.openReject(ctx, o, act.Value, trigger) })
 	case blocks.ActionUndo:
-		b.spawn("undo", func(ctx context.Context) { b.undo(ctx, o, act.Value) })
+		b.request(o, "undo", 0, func(ctx context.Context) { b.undo(ctx, o, act.Value) })
 	case blocks.ActionDetails:
 		trigger := cb.TriggerID
-		b.spawn("details", func(ctx context.Context) { b.openDetails(ctx, o, act.Value, trigger) })
+		b.openNow(o, "details", func(ctx context.Context) { b.openDetails(ctx, o, act.Value, trigger) })
 	default:
 		b.log.Warn("unknown button", "action_id", act.ActionID, "user", o.user)
 	}

@@ -65,7 +65,7 @@ func (b *Bot) scanMFA(ctx context.Context, o origin, s MFAScanner, refresh bool)
 			opts = append(opts, slack.MsgOptionTS(o.threadTS))
 		}
 		var err error
-		if channel, ts, err = b.api.PostMessageContext(ctx, o.channel, opts...); err != nil {
+		if channel, ts, err = b.postMessage(ctx, o.channel, opts...); err != nil {
 			b.fail(ctx, o, in, err)
 			return
 		}

@@ -47,7 +47,7 @@ func (b *Bot) askWhichObject(ctx context.Context, o origin, in intents.Intent, e
 // value is checked like typed input, and the answer goes to the channel
 // like a slash command's (an action is only proposed).
 func (b *Bot) pickUser(o origin, value string) {
-	b.spawnFor("pick_user", b.cfg.LongTimeout, func(ctx context.Context) {
+	b.request(o, "pick_user", b.cfg.LongTimeout, func(ctx context.Context) {
 		in, err := blocks.DecodeRerun(value)
 		if err != nil {
 			b.fail(ctx, o, intents.Intent{}, intents.Invalidf("That button's data is not valid; run the command again."))

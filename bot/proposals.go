@@ -162,7 +162,7 @@ func (b *Bot) post(ctx context.Context, o origin, ps []intents.Proposal) {
 			b.log.Error("cannot record the proposals as one message", "proposals", ids, "err", err)
 		}
 	}
-	_, ts, err := b.api.PostMessageContext(ctx, o.channel, opts...)
+	_, ts, err := b.postMessage(ctx, o.channel, opts...)
 	if err != nil {
 		b.fail(ctx, o, intents.Intent{Kind: ps[0].Preview.Action.Kind}, fmt.Errorf("bot: post proposal %s: %w", strings.Join(ids, ", "), err))
 		return
@@ -346,7 +346,7 @@ func (b *Bot) reportUnknown(ctx context.Context, p intents.Proposal) {
 	if p.MessageTS != "" {
 		opts = append(opts, slack.MsgOptionTS(p.MessageTS))
 	}
-	if _, _, err := b.api.PostMessageContext(ctx, p.Channel, opts...); err != nil {
+	if _, _, err := b.postMessage(ctx, p.Channel, opts...); err != nil {
 		b.log.Error("cannot report an unknown proposal", "proposal", p.ID, "err", err)
 	}
 }

@@ -42,7 +42,7 @@ func (b *Bot) answerTS(ctx context.Context, o origin, m blocks.Message) (string,
 	switch {
 	case o.via == "slash":
 		m = blocks.AskedBy(m, o.user, "/okta "+o.command)
-		_, ts, err := b.api.PostMessageContext(ctx, o.channel, opts(m)...)
+		_, ts, err := b.postMessage(ctx, o.channel, opts(m)...)
 		if err != nil {
 			return "", fmt.Errorf("bot: chat.postMessage: %w", err)
 		}
@@ -60,7 +60,7 @@ func (b *Bot) answerTS(ctx context.Context, o origin, m blocks.Message) (string,
 			Blocks:          &slack.Blocks{BlockSet: m.Blocks},
 		})
 	default:
-		_, ts, err := b.api.PostMessageContext(ctx, o.channel, append(opts(m), slack.MsgOptionTS(o.threadTS))...)
+		_, ts, err := b.postMessage(ctx, o.channel, append(opts(m), slack.MsgOptionTS(o.threadTS))...)
 		if err != nil {
 			return "", fmt.Errorf("bot: chat.postMessage: %w", err)
 		}

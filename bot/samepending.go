@@ -27,7 +27,7 @@ func (b *Bot) pointToPending(ctx context.Context, o origin, p intents.Proposal, 
 	if o.threadTS != "" {
 		opts = append(opts, slack.MsgOptionTS(o.threadTS))
 	}
-	if _, _, err := b.api.PostMessageContext(ctx, o.channel, opts...); err != nil {
+	if _, _, err := b.postMessage(ctx, o.channel, opts...); err != nil {
 		b.log.Error("could not point to the pending proposal", "proposal", p.ID, "err", err)
 	}
 }

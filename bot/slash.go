@@ -36,7 +36,7 @@ func (b *Bot) onSlash(evt socketmode.Event) {
 	}
 	if kind, ok := formVerb(cmd.Text); ok {
 		b.ack(evt.Request, nil)
-		b.spawn("form", func(ctx context.Context) { b.openForm(ctx, o, kind, cmd.TriggerID) })
+		b.openNow(o, "form", func(ctx context.Context) { b.openForm(ctx, o, kind, cmd.TriggerID) })
 		return
 	}
 	zone := b.knownZone(cmd.UserID)
@@ -53,8 +53,7 @@ func (b *Bot) onSlash(evt socketmode.Event) {
 		b.ackPrivately(evt.Request, b.unknown(cmd.Text, in))
 		return
 	case in.Kind == intents.Help:
-		b.ack(evt.Request, ackPayload{ResponseType: slack.ResponseTypeEphemeral, Text: "⏳ Looking that up…"})
-		b.spawn("help", func(ctx context.Context) {
+		b.ackRequest(evt.Request, ackPayload{ResponseType: slack.ResponseTypeEphemeral, Text: "⏳ Looking that up…"}, o, "help", func(ctx context.Context) {
 			if err := b.tell(ctx, o, blocks.Help(intents.Area(in.Query))); err != nil {
 				b.log.Error("help reply failed", "err", err)
 			}
@@ -64,21 +63,25 @@ func (b *Bot) onSlash(evt socketmode.Event) {
 	// The ack is the asker's alone: the answer is posted to the channel on
 	// its own (see answerTS).
 	w := blocks.Working("")
-	b.ack(evt.Request, ackPayload{ResponseType: slack.ResponseTypeEphemeral, Text: w.Text, Blocks: w.Blocks})
-	b.spawn(string(in.Kind), func(ctx context.Context) {
-		if z := b.zone(ctx, o.user); z != zone {
-			// The person's own zone, just learnt: read their days in it.
-			if in, err = intents.ParseIn(cmd.Text, intents.ReadOptions{Now: b.cfg.Now(), Location: z}); err != nil {
-				b.fail(ctx, o, in, err)
-				return
+	b.ackRequest(evt.Request, ackPayload{ResponseType: slack.ResponseTypeEphemeral, Text: w.Text, Blocks: w.Blocks}, o, string(in.Kind),
+		func(ctx context.Context) {
+			if z := b.zone(ctx, o.user); z != zone {
+				// The person's own zone, just learnt: read their days in it.
+				var err error
+				if in, err = intents.ParseIn(cmd.Text, intents.ReadOptions{Now: b.cfg.Now(), Location: z}); err != nil {
+					b.fail(ctx, o, in, err)
+					return
+				}
 			}
-		}
-		b.serve(ctx, o, in)
-	})
+			b.serve(ctx, o, in)
+		})
 }
 
 // serve answers one parsed request.
 func (b *Bot) serve(ctx context.Context, o origin, in intents.Intent) {
+	if !b.moveTo(ctx, o, in.Kind) {
+		return // a long job from free text or a button found the long lane full
+	}
 	if err := b.resolvePerson(ctx, &in); err != nil {
 		b.fail(ctx, o, in, err)
 		return
@@ -156,7 +159,7 @@ func (b *Bot) postDetails(ctx context.Context, o origin, thread string, res inte
 	if !ok || thread == "" {
 		return
 	}
-	if _, _, err := b.api.PostMessageContext(ctx, o.channel, slack.MsgOptionText(m.Text, false),
+	if _, _, err := b.postMessage(ctx, o.channel, slack.MsgOptionText(m.Text, false),
 		slack.MsgOptionBlocks(m.Blocks...), slack.MsgOptionTS(thread)); err != nil {
 		b.log.Error("cannot post the investigation's details in its thread", "channel", o.channel, "err", err)
 	}

@@ -15,7 +15,7 @@ import (
 // of the buttons' actions on one Okta user id is refused privately, and
 // nothing is read from Okta or proposed.
 func (b *Bot) userAction(o origin, value string) {
-	b.spawnFor("user_action", b.cfg.LongTimeout, func(ctx context.Context) {
+	b.request(o, "user_action", b.cfg.LongTimeout, func(ctx context.Context) {
 		in, err := blocks.DecodeUserAction(value)
 		if err != nil {
 			b.log.Warn("refused a user action button", "user", o.user, "channel", o.channel, "err", err)

@@ -273,6 +273,8 @@ type botConfig struct {
 	Time timeConfig
 	// Tor is where the Tor exit list comes from (OKTABOT_TOR_EXITS).
 	Tor torConfig
+	// Limits is fair use (OKTABOT_MAX_PER_USER, limits.go).
+	Limits limitsConfig
 }
 
 var (
@@ -332,6 +334,8 @@ func loadBot(e env) (botConfig, error) {
 	c.Time, err = loadTime(e)
 	p.add(err)
 	c.Tor, err = loadTor(e)
+	p.add(err)
+	c.Limits, err = loadLimits(e)
 	p.add(err)
 	return c, p.err()
 }

@@ -120,6 +120,7 @@ func botSettings(bc botConfig, store *approvals.Store, dir *okta.Client, log *sl
 		Location:          bc.Time.Zone,
 		LocationPerUser:   bc.Time.PerUser,
 		Charts:            bc.Charts,
+		MaxPerUser:        bc.Limits.MaxPerUser,
 	}
 	if !bc.ReadOnly {
 		cfg.Proposals = store

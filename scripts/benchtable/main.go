@@ -44,6 +44,13 @@ func issueGoals() []goal {
 		{"BenchmarkAck", "ack-p50-ms", "", 0},
 		{"BenchmarkAck", "ack-p99-ms", "<=", 50},
 		{"BenchmarkDecide", "decide-p99-ms", "<=", 5},
+		// Issue 12: ten user lookups behind eight threat sweeps answer
+		// within 2 s.
+		{"BenchmarkLookupsBehindSweeps/alone", "lookups-ms", "", 0},
+		{"BenchmarkLookupsBehindSweeps/lanes", "lookups-ms", "<=", 2000},
+		{"BenchmarkLookupsBehindSweeps/lanes", "sweeps-ms", "", 0},
+		{"BenchmarkLookupsBehindSweeps/one-pool", "lookups-ms", "", 0},
+		{"BenchmarkLookupsBehindSweeps/one-pool", "sweeps-ms", "", 0},
 	}
 }
 
