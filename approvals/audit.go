@@ -22,24 +22,6 @@ const (
 	EventRefused   = "refused"
 )
 
-// audit appends rec under the next sequence number and indexes it under
-// its proposal.
-func (t *txn) audit(rec intents.AuditRecord) error {
-	seq, err := t.audits.NextSequence()
-	if err != nil {
-		return err
-	}
-	rec.Seq = seq
-	data, err := json.Marshal(rec)
-	if err != nil {
-		return fmt.Errorf("encode audit record: %w", err)
-	}
-	if err := t.audits.Put(seqBytes(seq), data); err != nil {
-		return err
-	}
-	return t.history.Put(historyKey(rec.ProposalID, seq), nil)
-}
-
 // record starts an audit record about p.
 func record(p intents.Proposal, event string, at time.Time) intents.AuditRecord {
 	return intents.AuditRecord{

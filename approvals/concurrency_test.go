@@ -53,6 +53,9 @@ func TestConcurrentClicks(t *testing.T) {
 		t.Errorf("%d Decide and %d BeginExecute calls succeeded, want exactly 1 each", decided, began)
 	}
 	ts.MustState(id, intents.StateExecuting)
+	if rep, err := ts.Verify(); err != nil || rep.Break != nil {
+		t.Errorf("Verify() after concurrent clicks = %v, %v; want the audit chain intact", rep.Break, err)
+	}
 	events := ts.Events(id)
 	for event, want := range map[string]int{"requested": 1, "approved": 1, "refused": n - 1, "executing": 1} {
 		if got := count(events, event); got != want {

@@ -29,6 +29,9 @@ type Policy = intents.ApprovalPolicy
 // The requester may reject (withdraw) their own proposal without being an
 // approver: rejecting never acts.
 //
+// The audit record says where the decision was made (Decision.Via, OSUser
+// and Host; a click with a Channel and no Via is Slack's).
+//
 // A refusal writes a "refused" audit record and changes no proposal. On
 // success and on a refusal alike Decide returns the proposal as it now
 // stands, so that the caller can redraw its message.
@@ -52,6 +55,7 @@ func (s *Store) Decide(d Decision, pol Policy) (intents.Proposal, error) {
 			}
 			rec := record(p, EventRefused, now)
 			rec.Approver = d.By
+			origin(&rec, d)
 			rec.Result = decisionWord(d)
 			rec.Detail = refusal.Error()
 			return t.audit(rec)
@@ -68,6 +72,7 @@ func (s *Store) Decide(d Decision, pol Policy) (intents.Proposal, error) {
 		}
 		rec := record(p, event, now)
 		rec.Approver = d.By
+		origin(&rec, d)
 		rec.Detail = d.Reason
 		if d.Channel != "" {
 			rec.Result = "in " + d.Channel
@@ -126,6 +131,15 @@ func vet(p intents.Proposal, d Decision, pol Policy, now time.Time) error {
 		return fmt.Errorf("%w: %s", ErrScopeMissing, orNone(scope))
 	}
 	return nil
+}
+
+// origin records where d was made: d.Via, or Slack for a click that names
+// its channel, with the command line's user and host.
+func origin(rec *intents.AuditRecord, d Decision) {
+	rec.Via, rec.OSUser, rec.Host = d.Via, d.OSUser, d.Host
+	if rec.Via == "" && d.Channel != "" {
+		rec.Via = intents.ViaSlack
+	}
 }
 
 func decisionWord(d Decision) string {

@@ -30,6 +30,22 @@
 // audit record and lists it in Recovered, for a person to check in Okta. It
 // is never re-run.
 //
+// # The audit chain
+//
+// Each audit record carries the SHA-256 of the one before it (PrevHash;
+// the first record's is Genesis) and its own (Hash, over its JSON without
+// Hash). The last record's sequence and hash, the chain head, sit in the
+// meta bucket and move in the transaction that appends a record, so that
+// concurrent appends, which bbolt serialises, chain correctly. Verify
+// walks the log and names the first record that was altered, removed,
+// moved or added outside oktabot. A store written before the chain is
+// upgraded when opened: its records are sealed as found (the first chained
+// record's PrevHash hashes their exact bytes), so a later change to them
+// breaks the chain; what happened to them before cannot be known. Without
+// a copy of the head kept elsewhere, someone who can write the file can
+// rewrite the whole chain from a record on: Verify detects edits, not a
+// consistent forgery.
+//
 // # Opening
 //
 // Options.Timeout bounds the wait for the file lock (bbolt's zero would wait
@@ -37,6 +53,8 @@
 // or truncated file, a file that is not bbolt, another program's bbolt file,
 // and a file written by a newer oktabot each give a clear error wrapping
 // ErrInUse, ErrCorrupt or ErrIncompatible; a damaged file never panics.
+// The file is created 0600, and an existing file that group or others may
+// read is made 0600 (logged): it names who approved what.
 //
 // # Layout
 //
@@ -47,7 +65,8 @@
 // fields → id) for the pending proposal that makes a given change, so that
 // Create points to it instead of storing a duplicate. "audit" holds records under
 // NextSequence keys; "history" (id + sequence) finds one proposal's
-// records. "meta" holds the application name and schema version.
+// records. "meta" holds the application name, the schema version and the
+// audit chain's head and start.
 //
 // # What this package must not do
 //

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -26,9 +27,12 @@ const (
 )
 
 // schemaVersion is the layout this package reads and writes. A file with a
-// higher version was written by a newer oktabot and is refused.
+// higher version was written by a newer oktabot and is refused. Version 2
+// chains the audit log; a version 1 file is upgraded when opened (see
+// startChain), after which an older oktabot, which would append records
+// without a hash, refuses it.
 const (
-	schemaVersion = 1
+	schemaVersion = 2
 	appName       = "oktabot-approvals"
 )
 
@@ -76,7 +80,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	db, err := openDB(path, opts.Timeout)
+	db, err := openDB(path, opts.Timeout, opts.Logger)
 	if err != nil {
 		return nil, err
 	}
@@ -85,16 +89,21 @@ func Open(path string, opts Options) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("approvals: open %s: %w", path, err)
 	}
+	var sealed uint64
 	if err := s.update(func(t *txn) error {
-		if err := t.initSchema(); err != nil {
+		var err error
+		if sealed, err = t.initSchema(); err != nil {
 			return err
 		}
-		var err error
 		s.recovered, err = t.recover(s.now())
 		return err
 	}); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("approvals: open %s: %w", path, err)
+	}
+	if sealed > 0 {
+		s.log.Info("approvals: the audit log is now hash-chained; its earlier records predate the chain and were sealed as found",
+			"path", path, "records", sealed)
 	}
 	for _, p := range s.recovered {
 		s.log.Warn("approvals: proposal was executing when oktabot stopped; marked unknown, not re-run",
@@ -104,15 +113,20 @@ func Open(path string, opts Options) (*Store, error) {
 }
 
 // openDB opens the bbolt file, turning its errors, and any panic or memory
-// fault a damaged file provokes, into this package's errors.
-func openDB(path string, timeout time.Duration) (db *bolt.DB, err error) {
+// fault a damaged file provokes, into this package's errors. A new file is
+// created 0600; an existing one that group or others may use is made 0600
+// (and log says so): it holds who approved what.
+func openDB(path string, timeout time.Duration, log *slog.Logger) (db *bolt.DB, err error) {
 	var file *os.File
 	opts := &bolt.Options{
 		Timeout: timeout,
 		OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
 			f, err := os.OpenFile(name, flag, perm)
 			file = f
-			return f, err
+			if err != nil {
+				return f, err
+			}
+			return f, private(f, log)
 		},
 	}
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
@@ -139,6 +153,27 @@ func openDB(path string, timeout time.Duration) (db *bolt.DB, err error) {
 		return nil, fmt.Errorf("approvals: open %s: %w", path, pe.Err)
 	}
 	return nil, fmt.Errorf("approvals: open %s: %w", path, err)
+}
+
+// private makes the open file f mode 0600 if group or others may read or
+// write it. Windows has no such modes.
+func private(f *os.File, log *slog.Logger) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	mode := info.Mode().Perm()
+	if mode&0o077 == 0 {
+		return nil
+	}
+	if err := f.Chmod(0o600); err != nil {
+		return fmt.Errorf("it may be read by others (mode %#o) and cannot be made 0600: %v", mode, err)
+	}
+	log.Warn("approvals: the file could be read by others; made it 0600", "path", f.Name(), "was", fmt.Sprintf("%#o", mode))
+	return nil
 }
 
 // check verifies that the file holds every page its meta page promises,
@@ -248,8 +283,9 @@ func boltErr(err error) error {
 }
 
 // initSchema creates the buckets of a new file and checks those of an
-// existing one.
-func (t *txn) initSchema() error {
+// existing one, upgrading a version 1 file. It returns how many audit
+// records it sealed as predating the chain.
+func (t *txn) initSchema() (uint64, error) {
 	meta := t.tx.Bucket(bucketMeta)
 	if meta == nil {
 		var names []string
@@ -258,40 +294,59 @@ func (t *txn) initSchema() error {
 			return nil
 		})
 		if len(names) > 0 {
-			return fmt.Errorf("%w: not an oktabot approvals file (it holds buckets %s)", ErrIncompatible, strings.Join(names, ", "))
+			return 0, fmt.Errorf("%w: not an oktabot approvals file (it holds buckets %s)", ErrIncompatible, strings.Join(names, ", "))
 		}
 		for _, name := range allBuckets {
 			if _, err := t.tx.CreateBucket(name); err != nil {
-				return err
+				return 0, err
 			}
 		}
 		meta = t.tx.Bucket(bucketMeta)
 		if err := meta.Put(keyApp, []byte(appName)); err != nil {
-			return err
+			return 0, err
 		}
 		if err := meta.Put(keySchema, []byte(strconv.Itoa(schemaVersion))); err != nil {
-			return err
+			return 0, err
 		}
 		t.bind()
-		return t.initSame()
+		if _, err := t.startChain(); err != nil {
+			return 0, err
+		}
+		return 0, t.initSame()
 	}
 	if app := string(meta.Get(keyApp)); app != appName {
-		return fmt.Errorf("%w: not an oktabot approvals file (application %q)", ErrIncompatible, app)
+		return 0, fmt.Errorf("%w: not an oktabot approvals file (application %q)", ErrIncompatible, app)
 	}
 	v, err := strconv.Atoi(string(meta.Get(keySchema)))
 	if err != nil || v < 1 {
-		return fmt.Errorf("%w: bad schema version %q", ErrCorrupt, meta.Get(keySchema))
+		return 0, fmt.Errorf("%w: bad schema version %q", ErrCorrupt, meta.Get(keySchema))
 	}
 	if v > schemaVersion {
-		return fmt.Errorf("%w: written by a newer oktabot (schema %d; this one reads up to %d)", ErrIncompatible, v, schemaVersion)
+		return 0, fmt.Errorf("%w: written by a newer oktabot (schema %d; this one reads up to %d)", ErrIncompatible, v, schemaVersion)
 	}
 	for _, name := range allBuckets {
 		if t.tx.Bucket(name) == nil {
-			return fmt.Errorf("%w: bucket %q is missing", ErrCorrupt, name)
+			return 0, fmt.Errorf("%w: bucket %q is missing", ErrCorrupt, name)
 		}
 	}
 	t.bind()
-	return t.initSame()
+	var sealed uint64
+	if v >= 2 {
+		if _, err := t.head(); err != nil {
+			return 0, err
+		}
+		if _, err := t.chainFrom(); err != nil {
+			return 0, err
+		}
+	} else {
+		if sealed, err = t.startChain(); err != nil {
+			return 0, err
+		}
+		if err := meta.Put(keySchema, []byte(strconv.Itoa(schemaVersion))); err != nil {
+			return 0, err
+		}
+	}
+	return sealed, t.initSame()
 }
 
 // recover moves every executing proposal to unknown, with its audit record.

@@ -266,21 +266,31 @@ func TestLifecycleAudit(t *testing.T) {
 			r.Before, r.After, r.Detail = "ACTIVE", "SUSPENDED", "Suspend john@company.com; reason: tor login"
 		}),
 		rec(2, t0.Add(2*time.Minute), "approved", func(r *intents.AuditRecord) {
-			r.Approver, r.Result = approver, "in "+channel
+			r.Approver, r.Result, r.Via = approver, "in "+channel, intents.ViaSlack
 		}),
 		rec(3, t0.Add(2*time.Minute+time.Second), "executing", func(r *intents.AuditRecord) { r.Approver = approver }),
 		rec(4, t0.Add(2*time.Minute+2*time.Second), "executed", func(r *intents.AuditRecord) {
 			r.Approver, r.Result, r.RequestID, r.Before, r.After = approver, "Suspended john@company.com", "req-123", "ACTIVE", "SUSPENDED"
 		}),
 	}
-	if diff := cmp.Diff(wantAudit, ts.AllRecords()); diff != "" {
+	all := ts.AllRecords()
+	if diff := cmp.Diff(wantAudit, all, ignoreChain); diff != "" {
 		t.Errorf("Audit() (-want +got):\n%s", diff)
+	}
+	for i, r := range all {
+		prev := approvals.Genesis
+		if i > 0 {
+			prev = all[i-1].Hash
+		}
+		if r.PrevHash != prev || len(r.Hash) != 64 {
+			t.Errorf("record %d: PrevHash %q, Hash %q; want PrevHash %q (the record before's) and a SHA-256", r.Seq, r.PrevHash, r.Hash, prev)
+		}
 	}
 	h, err := ts.History(p.ID)
 	if err != nil {
 		t.Fatalf("History() = %v", err)
 	}
-	if diff := cmp.Diff(wantAudit, h); diff != "" {
+	if diff := cmp.Diff(all, h); diff != "" {
 		t.Errorf("History() (-want +got):\n%s", diff)
 	}
 }
@@ -308,7 +318,7 @@ func TestFailedAudit(t *testing.T) {
 		Action: intents.SuspendUser, Target: "user john@company.com (00u1)",
 		Result: "failed", RequestID: "req-9", Detail: "okta: suspend 00u1: conflict: user is already suspended",
 	}
-	if diff := cmp.Diff(want, last); diff != "" {
+	if diff := cmp.Diff(want, last, ignoreChain); diff != "" {
 		t.Errorf("History() last record (-want +got):\n%s", diff)
 	}
 }

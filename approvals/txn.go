@@ -25,12 +25,16 @@ var (
 
 	keyApp    = []byte("app")
 	keySchema = []byte("schema")
+	// The audit chain (chain.go): the last record's sequence and hash, and
+	// the first sequence that is chained.
+	keyAuditHead      = []byte("auditHead")
+	keyAuditChainFrom = []byte("auditChainFrom")
 )
 
 // txn is one bbolt transaction with the store's buckets bound.
 type txn struct {
-	tx                                                *bolt.Tx
-	proposals, pending, active, audits, history, same *bolt.Bucket
+	tx                                                      *bolt.Tx
+	meta, proposals, pending, active, audits, history, same *bolt.Bucket
 }
 
 func newTxn(tx *bolt.Tx) *txn {
@@ -41,6 +45,7 @@ func newTxn(tx *bolt.Tx) *txn {
 
 // bind looks the buckets up (again, after initSchema created them).
 func (t *txn) bind() {
+	t.meta = t.tx.Bucket(bucketMeta)
 	t.proposals = t.tx.Bucket(bucketProposals)
 	t.pending = t.tx.Bucket(bucketPending)
 	t.active = t.tx.Bucket(bucketActive)

@@ -187,7 +187,7 @@ func (b *Bot) decide(ctx context.Context, o origin, id string, approve bool, rea
 		AllowSelfApproval: b.cfg.AllowSelfApproval,
 		Protected:         b.cfg.Protection.Check,
 	}
-	p, err := b.cfg.Proposals.Decide(intents.Decision{ProposalID: id, By: o.user, Approve: approve, Reason: reason, Channel: o.channel}, pol)
+	p, err := b.cfg.Proposals.Decide(intents.Decision{ProposalID: id, By: o.user, Approve: approve, Reason: reason, Channel: o.channel, Via: intents.ViaSlack}, pol)
 	if err != nil {
 		b.refused(ctx, o, id, p, err)
 		return

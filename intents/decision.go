@@ -17,7 +17,18 @@ type Decision struct {
 	// channel of the proposal's message. Leave it empty for the command
 	// line.
 	Channel string
+	// Via is where the decision was made: ViaSlack or ViaCLI. Empty
+	// means Slack when Channel is set. OSUser and Host name, for the
+	// command line, the operating-system account and the machine.
+	Via          string
+	OSUser, Host string
 }
+
+// Where a decision was made (Decision.Via, AuditRecord.Via).
+const (
+	ViaSlack = "slack"
+	ViaCLI   = "cli"
+)
 
 // ApprovalPolicy is who may decide what. Nil functions fail closed where
 // it matters: without IsApprover nobody is an approver.

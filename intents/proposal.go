@@ -76,4 +76,17 @@ type AuditRecord struct {
 	Before     string    `json:"before,omitempty"`
 	After      string    `json:"after,omitempty"`
 	Detail     string    `json:"detail,omitempty"`
+	// Via is where a decision was made: ViaSlack or ViaCLI. OSUser and
+	// Host are, for the command line, the operating-system account and
+	// the machine it ran on.
+	Via    string `json:"via,omitempty"`
+	OSUser string `json:"osUser,omitempty"`
+	Host   string `json:"host,omitempty"`
+	// PrevHash is the Hash of the record before this one (for the first
+	// record, a fixed genesis value); Hash is the SHA-256, in hex, of this
+	// record's canonical encoding without Hash. Together they chain the
+	// log: a record altered, removed or moved breaks the chain. Both are
+	// empty on records written before oktabot kept the chain.
+	PrevHash string `json:"prevHash,omitempty"`
+	Hash     string `json:"hash,omitempty"`
 }

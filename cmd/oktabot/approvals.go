@@ -6,6 +6,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"os/user"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -23,9 +25,12 @@ const approvalsUsage = `usage: oktabot approvals list
        oktabot approvals approve ID --as SLACK_USER_ID
        oktabot approvals reject ID --as SLACK_USER_ID [--reason R]
        oktabot approvals audit
+       oktabot approvals verify
 The store is OKTABOT_DB (default oktabot.db). Stop the bot first: the file
 is locked while oktabot run holds it. Decisions obey the bot's policy:
-OKTABOT_APPROVERS, OKTABOT_ALLOW_SELF_APPROVAL, OKTABOT_PROTECTED.`
+OKTABOT_APPROVERS, OKTABOT_ALLOW_SELF_APPROVAL, OKTABOT_PROTECTED, and are
+recorded with via cli, your OS user and this host. verify checks the audit
+log's hash chain and names the first record altered, removed or moved.`
 
 // cmdApprovals is the approvals command line, for a person at a terminal
 // when Slack is down.
@@ -54,7 +59,7 @@ func cmdApprovals(ctx context.Context, args []string, io stdio, e env) error {
 	if err != nil {
 		return err
 	}
-	store, err := approvals.Open(bc.DB, approvals.Options{TTL: bc.ProposalTTL, Timeout: 2 * time.Second})
+	store, err := approvals.Open(bc.DB, approvals.Options{TTL: bc.ProposalTTL, Timeout: 2 * time.Second, Logger: newLogger(io.err, e)})
 	if err != nil {
 		if errors.Is(err, approvals.ErrInUse) {
 			return fmt.Errorf("OKTABOT_DB %s is in use by a running oktabot: stop it (or decide in Slack)", bc.DB)
@@ -103,6 +108,8 @@ func cmdApprovals(ctx context.Context, args []string, io stdio, e env) error {
 		return approvalsDecide(ctx, store, e, bc, id, *as, sub == "approve", *reason, io)
 	case "audit":
 		return approvalsAudit(store, io)
+	case "verify":
+		return approvalsVerify(store, io)
 	default:
 		fmt.Fprintln(io.err, approvalsUsage)
 		return errUsage
@@ -153,7 +160,9 @@ func approvalsDecide(ctx context.Context, store *approvals.Store, e env, bc botC
 		AllowSelfApproval: bc.AllowSelfApproval,
 		Protected:         prot.Check,
 	}
-	p, err := store.Decide(intents.Decision{ProposalID: id, By: by, Approve: approve, Reason: reason}, pol)
+	osUser, host := cliOrigin(e)
+	p, err := store.Decide(intents.Decision{ProposalID: id, By: by, Approve: approve, Reason: reason,
+		Via: intents.ViaCLI, OSUser: osUser, Host: host}, pol)
 	if err != nil {
 		return fmt.Errorf("%s not %sd: %w", id, map[bool]string{true: "approve", false: "reject"}[approve], err)
 	}
@@ -216,6 +225,11 @@ type auditLine struct {
 	Before    string    `json:"before"`
 	After     string    `json:"after"`
 	Detail    string    `json:"detail"`
+	Via       string    `json:"via"`
+	OSUser    string    `json:"os_user"`
+	Host      string    `json:"host"`
+	PrevHash  string    `json:"prev_hash"`
+	Hash      string    `json:"hash"`
 }
 
 func approvalsAudit(store *approvals.Store, io stdio) error {
@@ -226,6 +240,39 @@ func approvalsAudit(store *approvals.Store, io stdio) error {
 			Seq: r.Seq, At: r.At.UTC(), Proposal: r.ProposalID, Event: r.Event, Requester: r.Requester,
 			Approver: r.Approver, Action: string(r.Action), Target: r.Target, Result: r.Result,
 			RequestID: r.RequestID, Before: r.Before, After: r.After, Detail: r.Detail,
+			Via: r.Via, OSUser: r.OSUser, Host: r.Host, PrevHash: r.PrevHash, Hash: r.Hash,
 		})
 	})
+}
+
+// approvalsVerify checks the audit chain: one line when it holds, an error
+// naming the first broken record when not.
+func approvalsVerify(store *approvals.Store, io stdio) error {
+	rep, err := store.Verify()
+	if err != nil {
+		return err
+	}
+	if b := rep.Break; b != nil {
+		return fmt.Errorf("the audit log is broken: %v", b)
+	}
+	if rep.Legacy > 0 {
+		fmt.Fprintf(io.out, "Records 1–%d predate the chain (written before oktabot kept one): they were sealed as found when it began, so only a change since then shows.\n", rep.Legacy)
+	}
+	fmt.Fprintf(io.out, "The audit log holds: %d records, each chained to the one before; the last hash is %s.\n", rep.Records, rep.Head)
+	return nil
+}
+
+// cliOrigin names who decides at this terminal: the OS account (os/user,
+// else $USER, else the uid) and the host.
+func cliOrigin(e env) (osUser, host string) {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		osUser = u.Username
+	} else if osUser = e.get("USER"); osUser == "" {
+		osUser = fmt.Sprintf("uid %d", os.Getuid())
+	}
+	host, err := os.Hostname()
+	if err != nil {
+		host = "unknown host"
+	}
+	return osUser, host
 }

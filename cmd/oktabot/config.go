@@ -1,11 +1,9 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -185,15 +183,7 @@ func loadKey(e env) ([]byte, error) {
 	case inline != "":
 		return []byte(inline), nil
 	case file != "":
-		b, err := os.ReadFile(file)
-		if err != nil {
-			var pe *os.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return nil, badf("OKTA_PRIVATE_KEY_FILE %s cannot be read (%v): point it at the JWK or PEM file you saved from Okta", file, err)
-		}
-		return b, nil
+		return readKeyFile(file)
 	default:
 		return nil, badf("no private key: set OKTA_PRIVATE_KEY_FILE to the JWK (or PEM) file of the key pair you generated in Okta (the app's General tab → Public Keys)")
 	}

@@ -54,7 +54,7 @@ Usage:
                                     serve the Okta simulator with a fresh service-app key
   oktabot doctor                    check the Okta connection, scopes and admin role
   oktabot manifest                  print the Slack app manifest
-  oktabot approvals list|show|approve|reject|audit
+  oktabot approvals list|show|approve|reject|audit|verify
                                     proposals from the terminal, under the same policy
 
 Configuration is read from the environment; see the README.
