@@ -16,9 +16,10 @@ func (s *Server) userObject(id string, u User) map[string]any {
 			label, offset = time.Now().In(loc).Zone()
 		}
 	}
+	team := s.teamOf(u)
 	return map[string]any{
 		"id":        id,
-		"team_id":   s.opts.TeamID,
+		"team_id":   team,
 		"name":      u.Name,
 		"deleted":   u.Deleted,
 		"real_name": u.RealName,
@@ -31,14 +32,25 @@ func (s *Server) userObject(id string, u User) map[string]any {
 			"display_name":            display,
 			"display_name_normalized": display,
 			"email":                   u.Email,
-			"team":                    s.opts.TeamID,
+			"team":                    team,
 		},
-		"is_admin":    u.IsAdmin,
-		"is_owner":    false,
-		"is_bot":      u.IsBot,
-		"is_app_user": false,
-		"updated":     1700000000,
+		"is_admin":            u.IsAdmin,
+		"is_owner":            false,
+		"is_restricted":       u.IsRestricted || u.IsUltraRestricted,
+		"is_ultra_restricted": u.IsUltraRestricted,
+		"is_bot":              u.IsBot,
+		"is_app_user":         false,
+		"updated":             1700000000,
 	}
+}
+
+// teamOf is the workspace u belongs to: their own for a Slack Connect
+// user, else the fake's.
+func (s *Server) teamOf(u User) string {
+	if u.TeamID != "" {
+		return u.TeamID
+	}
+	return s.opts.TeamID
 }
 
 // usersInfo serves users.info for one user ("user") or several ("users",

@@ -77,6 +77,9 @@ func (s *Server) SlashCommand(ctx context.Context, c SlashCommand) (string, erro
 	if channel == "" {
 		channel, ch.Name = c.ChannelID, strings.ToLower(c.ChannelID)
 	}
+	if ch.IM {
+		ch.Name = "directmessage" // as Slack names any DM in a slash command
+	}
 	resp := s.newResponseURLLocked("commands", channel, c.UserID, "", true)
 	env := &envelope{
 		Envelope: Envelope{ID: s.envelopeIDLocked(), Type: "slash_commands", AcceptsResponsePayload: true},
@@ -170,6 +173,10 @@ type Mention struct {
 	TS        string // default: a fresh timestamp
 	ThreadTS  string // set when the mention is a reply in a thread
 	EventID   string // default: a fresh id; reuse one to simulate a duplicate
+	// BotID marks a mention a bot or a workflow posted (bot_id); SubType
+	// one of a message subtype (bot_message, message_changed, …).
+	BotID   string
+	SubType string
 	// RetryAttempt and RetryReason mark the delivery as one of Slack's
 	// retries.
 	RetryAttempt int
@@ -187,16 +194,8 @@ func (s *Server) Mention(ctx context.Context, m Mention) (string, error) {
 	if m.TS == "" {
 		m.TS = s.nextTSLocked()
 	}
+	inner := s.messageLocked("app_mention", m.UserID, m.ChannelID, m.Text, m.TS, m.BotID, m.SubType)
 	s.mu.Unlock()
-	inner := map[string]any{
-		"type":     "app_mention",
-		"user":     m.UserID,
-		"text":     m.Text,
-		"ts":       m.TS,
-		"channel":  m.ChannelID,
-		"event_ts": m.TS,
-		"team":     s.opts.TeamID,
-	}
 	if m.ThreadTS != "" {
 		inner["thread_ts"] = m.ThreadTS
 	}
@@ -205,6 +204,65 @@ func (s *Server) Mention(ctx context.Context, m Mention) (string, error) {
 		return "", fmt.Errorf("slackfake: mention: %w", err)
 	}
 	return s.EventCallback(ctx, EventCallback{Inner: raw, EventID: m.EventID, RetryAttempt: m.RetryAttempt, RetryReason: m.RetryReason})
+}
+
+// messageLocked is the inner event of a message or mention as Slack sends
+// it: a bot's carries bot_id (and a bot_message no user), a subtype its
+// subtype, and the team is the speaker's own (another organization's for a
+// Slack Connect user).
+func (s *Server) messageLocked(typ, user, channel, text, ts, botID, subtype string) map[string]any {
+	inner := map[string]any{
+		"type":     typ,
+		"text":     text,
+		"ts":       ts,
+		"channel":  channel,
+		"event_ts": ts,
+		"team":     s.teamOf(s.opts.Users[user]),
+	}
+	if user != "" && subtype != "bot_message" {
+		inner["user"] = user
+	}
+	if botID != "" {
+		inner["bot_id"] = botID
+	}
+	if subtype != "" {
+		inner["subtype"] = subtype
+	}
+	return inner
+}
+
+// DirectMessage is a user writing to the bot in their direct message with
+// it (a message.im event).
+type DirectMessage struct {
+	UserID    string
+	ChannelID string // default: the user's DM with the bot ("D" + the id without U/W)
+	Text      string
+	TS        string // default: a fresh timestamp
+	EventID   string // default: a fresh id
+	// BotID marks a message a bot or a workflow posted; SubType one of a
+	// message subtype (bot_message, message_changed, …).
+	BotID   string
+	SubType string
+}
+
+// DirectMessage delivers a message.im events_api envelope and returns its
+// envelope id.
+func (s *Server) DirectMessage(ctx context.Context, d DirectMessage) (string, error) {
+	s.mu.Lock()
+	if d.ChannelID == "" {
+		d.ChannelID, _, _ = s.opts.channel(d.UserID)
+	}
+	if d.TS == "" {
+		d.TS = s.nextTSLocked()
+	}
+	inner := s.messageLocked("message", d.UserID, d.ChannelID, d.Text, d.TS, d.BotID, d.SubType)
+	s.mu.Unlock()
+	inner["channel_type"] = "im"
+	raw, err := json.Marshal(inner)
+	if err != nil {
+		return "", fmt.Errorf("slackfake: direct message: %w", err)
+	}
+	return s.EventCallback(ctx, EventCallback{Inner: raw, EventID: d.EventID})
 }
 
 // RedeliverEvent sends an events_api envelope again as Slack's retry does:

@@ -125,7 +125,7 @@ func findAction(blocks json.RawMessage, actionID, blockID string) (map[string]an
 // userRefLocked is the "user" object of an interaction payload.
 func (s *Server) userRefLocked(id string) map[string]any {
 	u := s.opts.Users[id]
-	return map[string]any{"id": id, "username": u.Name, "name": u.Name, "team_id": s.opts.TeamID}
+	return map[string]any{"id": id, "username": u.Name, "name": u.Name, "team_id": s.teamOf(u)}
 }
 
 // trigger is a trigger_id: it opens one view within TriggerTTL.

@@ -68,6 +68,10 @@ type Options struct {
 	Users map[string]User
 	// UserGroups maps a user group id ("S1") to its member user ids.
 	UserGroups map[string][]string
+	// Members maps a channel id to its human members, as
+	// conversations.members lists them (the bot is added when it is a
+	// member). A direct message's members are its user and the bot.
+	Members map[string][]string
 	// Channels known to the fake, by id. If empty, every channel id exists
 	// as a public channel the bot is a member of; otherwise unknown ids
 	// answer channel_not_found.
@@ -103,6 +107,13 @@ type User struct {
 	Deleted  bool // deactivated
 	IsBot    bool
 	IsAdmin  bool
+	// IsRestricted is a multi-channel guest, IsUltraRestricted a
+	// single-channel guest (users.info is_restricted, is_ultra_restricted).
+	IsRestricted      bool
+	IsUltraRestricted bool
+	// TeamID is the user's own workspace; empty means the fake's team. A
+	// different one is a Slack Connect user from another organization.
+	TeamID string
 	// TZ is the IANA zone users.info reports ("America/Chicago"); empty
 	// means Europe/Paris.
 	TZ string
@@ -160,6 +171,9 @@ func (o Options) channel(id string) (string, Channel, string) {
 	if _, ok := o.Users[id]; ok {
 		dm := "D" + strings.TrimLeft(id, "UW")
 		return dm, Channel{Name: dm, IM: true}, ""
+	}
+	if o.imUser(id) != "" {
+		return id, Channel{Name: id, IM: true}, ""
 	}
 	if len(o.Channels) == 0 {
 		return id, Channel{Name: strings.ToLower(id), IM: strings.HasPrefix(id, "D")}, ""

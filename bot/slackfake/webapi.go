@@ -40,6 +40,7 @@ func apiMethods() map[string]apiMethod {
 		"users.lookupByEmail":          {botToken, (*Server).usersLookupByEmail},
 		"conversations.info":           {botToken, (*Server).conversationsInfoAsBot},
 		"usergroups.users.list":        {botToken, (*Server).usergroupsUsersList},
+		"conversations.members":        {botToken, (*Server).conversationsMembers},
 		"views.open":                   {botToken, (*Server).viewsOpen},
 		"views.push":                   {botToken, (*Server).viewsPush},
 		"views.update":                 {botToken, (*Server).viewsUpdate},
