@@ -34,6 +34,9 @@
 // disconnect envelope and closes the socket shortly after; DropConnection
 // closes it abruptly. Unacknowledged events_api envelopes are redelivered
 // only if Options.RedeliverAfter is set, or explicitly with RedeliverEvent.
+// Mention and DirectMessage send app_mention and message.im events from a
+// person, or (BotID, SubType) from a bot, a workflow or a message subtype;
+// a user's DM with the bot is "D" and their id without U or W.
 //
 // # Web API
 //
@@ -44,9 +47,10 @@
 // chat.postMessage, chat.update, chat.postEphemeral, chat.delete,
 // files.getUploadURLExternal (alt_txt_too_large past MaxAltText) with its
 // upload URL (which takes exactly the declared length),
-// files.completeUploadExternal, users.info, users.lookupByEmail,
-// conversations.info, usergroups.users.list, views.open, views.push and
-// views.update. Any other method answers unknown_method and is recorded in
+// files.completeUploadExternal, users.info (guests, bots and Slack Connect
+// users of another team as User says), users.lookupByEmail,
+// conversations.info, conversations.members (Options.Members, paged),
+// usergroups.users.list, views.open, views.push and views.update. Any other method answers unknown_method and is recorded in
 // UnknownCalls. FailNext injects an error (ratelimited answers HTTP 429).
 //
 // The bot token has the scopes in Options.Scopes (DefaultScopes: those of
