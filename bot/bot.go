@@ -102,6 +102,10 @@ type Config struct {
 	// Approvers are Slack user ids (U…, W…) and user-group ids (S…)
 	// allowed to approve or reject.
 	Approvers []string
+	// Readers are Slack user ids (U…, W…) and user-group ids (S…) who may
+	// read Okta in a direct message, besides approvers and the members of
+	// Channels (see mayRead).
+	Readers []string
 	// AllowSelfApproval lets a requester approve their own proposal.
 	AllowSelfApproval bool
 	// Protection names what is never acted on.
@@ -207,7 +211,10 @@ type Bot struct {
 	instant chan struct{}
 	wg      sync.WaitGroup
 	appr    *approvers
-	tzs     zones
+	// people and members remember users.info and channel / user-group
+	// membership briefly (access.go, zone.go).
+	people  people
+	members memberships
 	// msgLocks serialize redraws of one proposal message (striped by
 	// channel and ts, so their number stays fixed).
 	msgLocks [64]sync.Mutex
@@ -217,6 +224,7 @@ type Bot struct {
 	owners    sync.Map // envelope id → the *socketmode.Client it came on
 	botUserID string
 	botID     string
+	teamID    string
 	work      context.Context
 }
 
@@ -247,7 +255,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("bot: auth.test: %w", err)
 	}
-	b.botUserID, b.botID = auth.UserID, auth.BotID
+	b.botUserID, b.botID, b.teamID = auth.UserID, auth.BotID, auth.TeamID
 	b.log.Info("connected to Slack", "team", auth.Team, "bot_user", auth.UserID)
 
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))

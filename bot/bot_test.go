@@ -71,7 +71,7 @@ func TestRefusedOutsideAllowedChannels(t *testing.T) {
 	if m.User != analyst || !has(m, secChannel) {
 		t.Errorf("mention refusal to %q: %s", m.User, m.Text)
 	}
-	time.Sleep(100 * time.Millisecond)
+	h.stop() // every request in flight is finished
 	if n := h.sim.Calls("", "/api/v1/users"); n != 0 {
 		t.Errorf("the simulator saw %d user calls for refused requests, want 0", n)
 	}
@@ -270,16 +270,21 @@ func TestMentionOfPersonResolvedByEmail(t *testing.T) {
 	h.answer("the refusal", func(m slackfake.Message) bool { return m.Ephemeral && has(m, "no email") })
 }
 
-// Direct messages are answered only when enabled.
+// Direct messages are answered only when enabled (and only to readers:
+// see access_test.go).
 func TestDirectMessages(t *testing.T) {
 	dm := func(h *harness) {
 		inner := []byte(`{"type":"message","channel_type":"im","channel":"D0DIRECT","user":"` + analyst + `","text":"show me user john@company.com","ts":"1700000002.000100"}`)
-		if _, err := h.slack.Event(h.waitCtx(5*time.Second), inner); err != nil {
+		env, err := h.slack.Event(h.waitCtx(5*time.Second), inner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.slack.WaitAck(h.waitCtx(5*time.Second), env); err != nil {
 			t.Fatal(err)
 		}
 	}
 	t.Run("enabled", func(t *testing.T) {
-		h := newHarness(t, harnessOpts{cfg: bot.Config{DirectMessages: true}})
+		h := newHarness(t, harnessOpts{cfg: bot.Config{DirectMessages: true, Readers: []string{analyst}}})
 		dm(h)
 		m := h.answer("the DM answer", func(m slackfake.Message) bool { return m.Method == "chat.postMessage" && has(m, "John Smith") })
 		if m.Channel != "D0DIRECT" {
@@ -294,7 +299,7 @@ func TestDirectMessages(t *testing.T) {
 	t.Run("disabled", func(t *testing.T) {
 		h := newHarness(t, harnessOpts{})
 		dm(h)
-		time.Sleep(500 * time.Millisecond)
+		h.stop() // every request in flight is finished
 		for _, m := range h.slack.Messages() {
 			if m.Channel == "D0DIRECT" {
 				t.Errorf("a DM was answered although DMs are off: %s", m.Text)

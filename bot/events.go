@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"regexp"
 	"strings"
 
@@ -22,6 +23,10 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok {
 		if !b.seen.first(cb.EventID, b.cfg.Now()) {
 			b.log.Debug("retried event ignored", "event_id", cb.EventID)
+			return
+		}
+		if by, ok := fromBot(cb); ok {
+			b.log.Debug("event from a bot, a workflow or a message subtype ignored", "event_id", cb.EventID, "by", by)
 			return
 		}
 	}
@@ -48,19 +53,41 @@ func (b *Bot) fromMe(user, botID string) bool {
 	return (botID != "" && botID == b.botID) || (user != "" && user == b.botUserID)
 }
 
+// fromBot reports whether an event was written by a bot or a workflow
+// (bot_id), or is a message subtype (an edit, a deletion, a bot_message, a
+// channel join…) rather than a person writing: such events are never
+// answered. slack-go's AppMentionEvent has no subtype, so the inner event
+// is read as Slack sent it.
+func fromBot(cb *slackevents.EventsAPICallbackEvent) (string, bool) {
+	if cb.InnerEvent == nil {
+		return "", false
+	}
+	var e struct {
+		BotID   string `json:"bot_id"`
+		SubType string `json:"subtype"`
+	}
+	if json.Unmarshal(*cb.InnerEvent, &e) != nil {
+		return "", false
+	}
+	switch {
+	case e.BotID != "":
+		return "bot " + e.BotID, true
+	case e.SubType != "":
+		return "subtype " + e.SubType, true
+	}
+	return "", false
+}
+
 var leadingMention = regexp.MustCompile(`^\s*<@[A-Z0-9]+(\|[^>]*)?>\s*`)
 
 // onText answers free text from a mention or a DM.
+// Only people who may read there are answered (mayRead).
 func (b *Bot) onText(o origin, text string) {
-	if o.via == "mention" && !b.allowed(o.channel) {
-		b.spawn("refusal", func(ctx context.Context) {
-			if err := b.tell(ctx, o, b.notHere()); err != nil {
-				b.log.Error("refusal failed", "err", err)
-			}
-		})
-		return
-	}
 	text = strings.TrimSpace(leadingMention.ReplaceAllString(text, ""))
+	b.admit(o, func() { b.answerText(o, text) })
+}
+
+func (b *Bot) answerText(o origin, text string) {
 	b.request(o, "text", b.cfg.LongTimeout, func(ctx context.Context) {
 		ctx = intents.WithLocation(ctx, b.zone(ctx, o.user))
 		in, err := b.cfg.Classifier.Classify(ctx, text)

@@ -58,7 +58,10 @@ func (b *Bot) openForm(ctx context.Context, o origin, kind intents.Kind, trigger
 
 // onViewSubmission handles a submitted modal. Validation errors go back in
 // the ack (Slack shows them under the fields), so it is done before the
-// ack; the proposal is made in the pool.
+// ack; who may submit is decided by admit, and the proposal is made in its
+// lane. A form from a channel oktabot does not answer in (its channel is
+// in private_metadata) is answered in the modal itself: the channel may
+// not have the bot to tell anyone there.
 func (b *Bot) onViewSubmission(evt socketmode.Event, cb slack.InteractionCallback) {
 	channel, meta, _ := strings.Cut(cb.View.PrivateMetadata, "|")
 	o := origin{via: "modal", channel: channel, user: cb.User.ID}
@@ -66,24 +69,32 @@ func (b *Bot) onViewSubmission(evt socketmode.Event, cb slack.InteractionCallbac
 	case blocks.CallbackReject:
 		b.ack(evt.Request, nil)
 		reason := blocks.RejectReason(cb.View.State)
-		b.request(o, "reject", 0, func(ctx context.Context) { b.decide(ctx, o, meta, false, reason) })
+		b.admit(o, func() {
+			b.request(o, "reject", 0, func(ctx context.Context) { b.decide(ctx, o, meta, false, reason) })
+		})
 	case blocks.CallbackForm:
-		if !b.allowed(channel) {
-			b.ack(evt.Request, nil)
+		if !b.openIn(channel) || isDM(channel) {
+			m := b.notHere()
+			if b.openIn(channel) {
+				m = blocks.Error(blocks.ErrorInfo{Title: "Nothing was proposed", WhatToDo: errNoChangesInDM.Error()})
+			}
+			b.log.Info("refused a form from a channel that takes no proposals", "user", o.user, "channel", channel)
+			b.ack(evt.Request, slack.NewUpdateViewSubmissionResponse(noticeView(m)))
 			return
 		}
 		in, fieldErrs, err := blocks.FormIntent(meta, cb.View.State)
-		if err != nil {
-			b.ack(evt.Request, nil)
-			b.openNow(o, "form", func(ctx context.Context) { b.fail(ctx, o, intents.Intent{}, err) })
-			return
-		}
-		if len(fieldErrs) > 0 {
+		if len(fieldErrs) > 0 && err == nil {
 			b.ack(evt.Request, slack.NewErrorsViewSubmissionResponse(fieldErrs))
 			return
 		}
 		b.ack(evt.Request, nil)
-		b.request(o, "form", 0, func(ctx context.Context) { b.propose(ctx, o, in, "") })
+		b.admit(o, func() {
+			if err != nil {
+				b.openNow(o, "form", func(ctx context.Context) { b.fail(ctx, o, intents.Intent{}, err) })
+				return
+			}
+			b.request(o, "form", 0, func(ctx context.Context) { b.propose(ctx, o, in, "") })
+		})
 	default:
 		b.ack(evt.Request, nil)
 		b.log.Warn("unknown modal submitted", "callback_id", cb.View.CallbackID, "user", cb.User.ID)
@@ -148,5 +159,15 @@ func (b *Bot) openDetails(ctx context.Context, o origin, id, trigger string) {
 	}
 	if err := b.tell(ctx, o, blocks.ProposalDetail(p, history, now)); err != nil {
 		b.log.Error("could not show the proposal's details", "proposal", p.ID, "err", err)
+	}
+}
+
+// noticeView replaces a submitted modal with a message (Close only).
+func noticeView(m blocks.Message) *slack.ModalViewRequest {
+	return &slack.ModalViewRequest{
+		Type:   slack.VTModal,
+		Title:  slack.NewTextBlockObject(slack.PlainTextType, "oktabot", false, false),
+		Close:  slack.NewTextBlockObject(slack.PlainTextType, "Close", false, false),
+		Blocks: slack.Blocks{BlockSet: m.Blocks},
 	}
 }

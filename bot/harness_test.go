@@ -49,6 +49,8 @@ type harness struct {
 	store *approvals.Store
 	ctx   context.Context
 	done  chan error
+	// cancel stops the bot (see stop).
+	cancel context.CancelFunc
 }
 
 type harnessOpts struct {
@@ -66,6 +68,8 @@ type harnessOpts struct {
 	wrap func(bot.Directory) bot.Directory
 	// okta, when set, adjusts the Okta adapter's configuration.
 	okta func(*okta.Config)
+	// slack, when set, changes the fake Slack's options (users, members…).
+	slack func(*slackfake.Options)
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
@@ -97,7 +101,11 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		t.Fatalf("okta.New: %v", err)
 	}
 
-	fake := slackfake.New(slackfake.Options{Users: slackUsers()})
+	fo := slackfake.Options{Users: slackUsers()}
+	if o.slack != nil {
+		o.slack(&fo)
+	}
+	fake := slackfake.New(fo)
 	t.Cleanup(fake.Close)
 	api := bot.NewSlackClient(slackfake.DefaultBotToken, slackfake.DefaultAppToken, fake.APIURL())
 
@@ -130,7 +138,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	}
 	b := bot.New(api, bdir, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &harness{t: t, sim: sim, slack: fake, store: store, ctx: ctx, done: make(chan error, 1)}
+	h := &harness{t: t, sim: sim, slack: fake, store: store, ctx: ctx, done: make(chan error, 1), cancel: cancel}
 	go func() { h.done <- b.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
@@ -156,6 +164,20 @@ func testLogger(t *testing.T) *slog.Logger {
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// stop stops the bot and waits for Run to return, which it does once the
+// work in flight is finished: a test can then check what did not happen.
+// The harness's contexts end with it.
+func (h *harness) stop() {
+	h.t.Helper()
+	h.cancel()
+	select {
+	case err := <-h.done:
+		h.done <- err // for the cleanup
+	case <-time.After(30 * time.Second):
+		h.t.Fatal("bot.Run did not return after cancel")
+	}
 }
 
 // waitCtx bounds one wait in a test.
@@ -281,6 +303,14 @@ func slackUsers() map[string]slackfake.User {
 		analyst:      {Name: "analyst", RealName: "Ann Analyst", Email: "analyst@company.com"},
 		approver:     {Name: "approver", RealName: "Al Approver", Email: "approver@company.com"},
 		"U0TOKYO":    {Name: "tokyo", RealName: "Taro Tokyo", Email: "taro@company.com", TZ: "Asia/Tokyo"},
+		"U0NOZONE":   {Name: "nozone", RealName: "Nora Nowhere", Email: "nora@company.com", TZ: "Mars/Olympus"},
+		guest:        {Name: "guest", RealName: "Gus Guest", Email: "gus@contractor.example", IsRestricted: true},
+		singleGuest:  {Name: "single", RealName: "Sue Single", Email: "sue@contractor.example", IsUltraRestricted: true},
+		partner:      {Name: "partner", RealName: "Pat Partner", Email: "pat@partner.example", TeamID: "T0PARTNER"},
+		"U0ROBOT":    {Name: "robot", RealName: "Some Bot", IsBot: true},
+		reader:       {Name: "reader", RealName: "Rita Reader", Email: "rita@company.com"},
+		groupie:      {Name: "groupie", RealName: "Greg Group", Email: "greg@company.com"},
+		member:       {Name: "member", RealName: "Mia Member", Email: "mia@company.com"},
 	}
 	for i := range 50 {
 		id := fmt.Sprintf("U0APP%02d", i)

@@ -12,8 +12,8 @@ import (
 	"github.com/oktabot/oktabot/intents"
 )
 
-// onInteractive handles button clicks: it acks at once, checks the channel,
-// and works on the click in the pool.
+// onInteractive handles button clicks: it acks at once, lets in only who
+// may read here (admit), and works on the click in the pool.
 func (b *Bot) onInteractive(evt socketmode.Event) {
 	cb, ok := evt.Data.(slack.InteractionCallback)
 	if ok && cb.Type == slack.InteractionTypeViewSubmission {
@@ -31,14 +31,11 @@ func (b *Bot) onInteractive(evt socketmode.Event) {
 	o := origin{via: "click", channel: channel, user: cb.User.ID, responseURL: cb.ResponseURL,
 		messageTS: cb.Container.MessageTs, threadTS: cb.Container.ThreadTs, ephemeral: cb.Container.IsEphemeral}
 	act := cb.ActionCallback.BlockActions[0]
-	if !b.allowed(channel) {
-		b.spawn("refusal", func(ctx context.Context) {
-			if err := b.tell(ctx, o, b.notHere()); err != nil {
-				b.log.Error("refusal failed", "err", err)
-			}
-		})
-		return
-	}
+	b.admit(o, func() { b.click(o, cb, act) })
+}
+
+// click works on a click by someone who may read here.
+func (b *Bot) click(o origin, cb slack.InteractionCallback, act *slack.BlockAction) {
 	if strings.HasPrefix(act.ActionID, blocks.ActionRun) {
 		// A suggested command: parsed again like typed text, answered in
 		// the channel like a slash command's answer.

@@ -22,7 +22,8 @@ type ackPayload struct {
 
 // onSlash answers /okta. Everything decided without Okta (not allowed here,
 // bad input, unknown verb) is answered in the ack itself, privately; the
-// rest is acked with "⏳" and worked on in the pool.
+// rest is acked with "⏳" (or "busy") and worked on in its lane, first
+// checking who may read here (readersOnly).
 func (b *Bot) onSlash(evt socketmode.Event) {
 	cmd, ok := evt.Data.(slack.SlashCommand)
 	if !ok {
@@ -30,13 +31,19 @@ func (b *Bot) onSlash(evt socketmode.Event) {
 		return
 	}
 	o := origin{via: "slash", channel: cmd.ChannelID, user: cmd.UserID, responseURL: cmd.ResponseURL, command: cmd.Text}
-	if !b.allowed(cmd.ChannelID) {
+	if !b.openIn(cmd.ChannelID) {
 		b.ackPrivately(evt.Request, b.notHere())
 		return
 	}
 	if kind, ok := formVerb(cmd.Text); ok {
 		b.ack(evt.Request, nil)
-		b.openNow(o, "form", func(ctx context.Context) { b.openForm(ctx, o, kind, cmd.TriggerID) })
+		b.openNow(o, "form", b.readersOnly(o, func(ctx context.Context) {
+			if isDM(o.channel) {
+				b.fail(ctx, o, intents.Intent{Kind: kind}, errNoChangesInDM)
+				return
+			}
+			b.openForm(ctx, o, kind, cmd.TriggerID)
+		}))
 		return
 	}
 	zone := b.knownZone(cmd.UserID)
@@ -53,18 +60,18 @@ func (b *Bot) onSlash(evt socketmode.Event) {
 		b.ackPrivately(evt.Request, b.unknown(cmd.Text, in))
 		return
 	case in.Kind == intents.Help:
-		b.ackRequest(evt.Request, ackPayload{ResponseType: slack.ResponseTypeEphemeral, Text: "⏳ Looking that up…"}, o, "help", func(ctx context.Context) {
+		b.ackRequest(evt.Request, ackPayload{ResponseType: slack.ResponseTypeEphemeral, Text: "⏳ Looking that up…"}, o, "help", b.readersOnly(o, func(ctx context.Context) {
 			if err := b.tell(ctx, o, blocks.Help(intents.Area(in.Query))); err != nil {
 				b.log.Error("help reply failed", "err", err)
 			}
-		})
+		}))
 		return
 	}
 	// The ack is the asker's alone: the answer is posted to the channel on
 	// its own (see answerTS).
 	w := blocks.Working("")
 	b.ackRequest(evt.Request, ackPayload{ResponseType: slack.ResponseTypeEphemeral, Text: w.Text, Blocks: w.Blocks}, o, string(in.Kind),
-		func(ctx context.Context) {
+		b.readersOnly(o, func(ctx context.Context) {
 			if z := b.zone(ctx, o.user); z != zone {
 				// The person's own zone, just learnt: read their days in it.
 				var err error
@@ -74,7 +81,7 @@ func (b *Bot) onSlash(evt socketmode.Event) {
 				}
 			}
 			b.serve(ctx, o, in)
-		})
+		}))
 }
 
 // serve answers one parsed request.
@@ -92,8 +99,8 @@ func (b *Bot) serve(ctx context.Context, o origin, in intents.Intent) {
 			b.fail(ctx, o, in, err)
 		}
 		return
-	case in.Kind.IsAction() && o.via == "dm":
-		b.fail(ctx, o, in, intents.Invalidf("Changes are proposed where approvers can see them: ask in the security channel."))
+	case in.Kind.IsAction() && (o.via == "dm" || isDM(o.channel)):
+		b.fail(ctx, o, in, errNoChangesInDM)
 		return
 	case in.Kind.IsAction():
 		b.propose(ctx, o, in, "")
@@ -146,7 +153,11 @@ func (b *Bot) page(ctx context.Context, o origin, in intents.Intent, page int) {
 	}
 	b.chartThread(ctx, o, thread, res, page)
 	if in.Kind == intents.Investigate && first {
-		b.proposeFindings(ctx, o, res)
+		if isDM(o.channel) {
+			b.notProposedInDM(ctx, o, res) // approvers cannot see a DM
+		} else {
+			b.proposeFindings(ctx, o, res)
+		}
 	}
 }
 

@@ -27,8 +27,8 @@ func (s seenIntents) Query(ctx context.Context, in intents.Intent) (intents.Resu
 // TestTodayInTheTeamsZone: with the team in America/Chicago, "today"
 // starts at Central midnight exactly and the answer prints Central times; with
 // per-person zones, a person whose Slack zone is Asia/Tokyo gets Tokyo's
-// day and Tokyo times, and a person Slack cannot tell about gets the
-// team's zone.
+// day and Tokyo times, and a person whose Slack zone does not load gets
+// the team's zone.
 func TestTodayInTheTeamsZone(t *testing.T) {
 	chicago, err := time.LoadLocation("America/Chicago")
 	if err != nil {
@@ -52,7 +52,7 @@ func TestTodayInTheTeamsZone(t *testing.T) {
 		{"team zone", false, analyst, centralMidnight, "CST"},
 		{"team zone even for a person elsewhere", false, "U0TOKYO", centralMidnight, "CST"},
 		{"the person's Slack zone", true, "U0TOKYO", tokyoMidnight, "JST"},
-		{"users.info fails: the team's zone", true, "U0UNKNOWN", centralMidnight, "CST"},
+		{"no Slack zone that loads: the team's zone", true, "U0NOZONE", centralMidnight, "CST"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
