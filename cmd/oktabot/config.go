@@ -245,6 +245,7 @@ type botConfig struct {
 	// (OKTABOT_ALLOW_PUBLIC_CHANNELS).
 	AllowPublic bool
 	Approvers   []string
+	Readers     []string // OKTABOT_READERS (readers.go)
 	// ReadOnly answers questions and proposes no change
 	// (OKTABOT_READ_ONLY); approvers are then not needed.
 	ReadOnly          bool
@@ -291,6 +292,8 @@ func loadBot(e env) (botConfig, error) {
 		}
 	}
 	c.ReadOnly, err = boolVar(e, "OKTABOT_READ_ONLY", false)
+	p.add(err)
+	c.Readers, err = loadReaders(e)
 	p.add(err)
 	c.Protected = list(e.get("OKTABOT_PROTECTED"))
 	c.AllowSelfApproval, err = boolVar(e, "OKTABOT_ALLOW_SELF_APPROVAL", false)

@@ -114,6 +114,7 @@ func botSettings(bc botConfig, store *approvals.Store, dir *okta.Client, log *sl
 		Logger:            log,
 		ReadOnly:          bc.ReadOnly,
 		Approvers:         bc.Approvers,
+		Readers:           bc.Readers,
 		AllowSelfApproval: bc.AllowSelfApproval,
 		Protection:        intents.Protection{Names: bc.Protected, ServiceAppID: dir.ClientID()},
 		Recovered:         store.Recovered(),

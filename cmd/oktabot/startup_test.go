@@ -34,6 +34,11 @@ func runSetup(t *testing.T, opts slackfake.Options) (*slackfake.Server, map[stri
 			randomChannel:  {Name: "random", NotMember: true},
 		}
 	}
+	if opts.Users == nil {
+		// The people slash (U0A) and OKTABOT_APPROVERS name: users.info is
+		// asked of everyone who asks.
+		opts.Users = map[string]slackfake.User{"U0A": {Name: "ana"}, "U0LEAD": {Name: "lead"}}
+	}
 	fake := slackfake.New(opts)
 	t.Cleanup(fake.Close)
 	sim, err := startSim(nil, "", newLogger(io.Discard, env(func(string) string { return "" })))
