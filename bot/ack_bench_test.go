@@ -115,7 +115,7 @@ func benchBot(b *testing.B, cfg bot.Config, wrap func(bot.Directory) bot.Directo
 	if err != nil {
 		b.Fatalf("okta.New: %v", err)
 	}
-	fake := slackfake.New(slackfake.Options{})
+	fake := slackfake.New(slackfake.Options{Users: slackUsers()}) // users.info is asked of every asker
 	b.Cleanup(fake.Close)
 	api := bot.NewSlackClient(slackfake.DefaultBotToken, slackfake.DefaultAppToken, fake.APIURL())
 	cfg.Channels, cfg.Logger, cfg.Pace = []string{secChannel}, log, unpaced()
