@@ -294,6 +294,6 @@ func (b *Bot) refusal(why reason) blocks.Message {
 	}
 	return blocks.Error(blocks.ErrorInfo{
 		Title:    "Could not confirm you may read Okta here",
-		WhatToDo: "Slack did not answer in time: try again in a minute.",
+		WhatToDo: "Slack could not say who you are or which channels you are in: try again in a minute.",
 	})
 }
