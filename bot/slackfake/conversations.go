@@ -1,15 +1,25 @@
 package slackfake
 
 // conversationsInfoAsBot serves conversations.info as Slack answers a bot
-// token: a private channel the bot is not in does not exist for it
-// (channel_not_found, the same answer as for a wrong id), and reading a
-// channel takes the scope of its type: channels:read for a public channel,
-// groups:read for a private one, im:read for a direct message. The answer
-// itself (is_private, is_member, …) is conversationsInfo's.
+// token (see botConversation). The answer itself (is_private, is_member,
+// …) is conversationsInfo's.
 func (s *Server) conversationsInfoAsBot(req *apiRequest) (map[string]any, error) {
-	_, ch, code := s.opts.channel(req.arg("channel"))
+	if _, _, err := s.botConversation(req.arg("channel")); err != nil {
+		return nil, err
+	}
+	return s.conversationsInfo(req)
+}
+
+// botConversation resolves a conversation a conversations.* method reads
+// with the bot token, as Slack does: a private channel the bot is not in
+// does not exist for it (channel_not_found, the same answer as for a wrong
+// id), and reading a channel takes the scope of its type: channels:read
+// for a public channel, groups:read for a private one, im:read for a
+// direct message.
+func (s *Server) botConversation(channel string) (string, Channel, error) {
+	id, ch, code := s.opts.channel(channel)
 	if code != "" {
-		return nil, fail(code)
+		return "", Channel{}, fail(code)
 	}
 	scope := "channels:read"
 	switch {
@@ -17,12 +27,12 @@ func (s *Server) conversationsInfoAsBot(req *apiRequest) (map[string]any, error)
 		scope = "im:read"
 	case ch.Private:
 		if ch.NotMember {
-			return nil, fail("channel_not_found")
+			return "", Channel{}, fail("channel_not_found")
 		}
 		scope = "groups:read"
 	}
 	if err := s.needScope(scope); err != nil {
-		return nil, err
+		return "", Channel{}, err
 	}
-	return s.conversationsInfo(req)
+	return id, ch, nil
 }

@@ -16,15 +16,12 @@ const (
 // conversationsMembers serves conversations.members: the channel's members
 // from Options.Members, with the bot when it belongs to the channel, a
 // page of at most limit ids at a time with response_metadata.next_cursor
-// for the rest. A private channel the bot is not in does not exist for it
-// (channel_not_found), as in Slack.
+// for the rest. The channel is resolved, and its scope needed, as
+// botConversation says.
 func (s *Server) conversationsMembers(req *apiRequest) (map[string]any, error) {
-	id, ch, code := s.opts.channel(req.arg("channel"))
-	if code != "" {
-		return nil, fail(code)
-	}
-	if ch.Private && ch.NotMember {
-		return nil, fail("channel_not_found")
+	id, ch, err := s.botConversation(req.arg("channel"))
+	if err != nil {
+		return nil, err
 	}
 	limit := membersDefaultLimit
 	if l := req.arg("limit"); l != "" {

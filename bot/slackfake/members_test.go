@@ -26,6 +26,7 @@ func TestConversationsMembers(t *testing.T) {
 			"G1": {Name: "secret", Private: true, NotMember: true}, "C3": {Name: "elsewhere", NotMember: true},
 		},
 		Members: map[string][]string{"C1": {"U2", "U1"}, "C2": big, "C3": {"U1"}},
+		Scopes:  append(DefaultScopes(), "im:read"),
 	}, nil)
 	all := func(channel string, limit int) ([]string, int, error) {
 		var out []string
@@ -69,6 +70,24 @@ func TestConversationsMembers(t *testing.T) {
 		_, _, err := h.api.GetUsersInConversationContext(ctx, &slack.GetUsersInConversationParameters{ChannelID: tt.channel, Cursor: tt.cursor})
 		if got := slackErr(err); got != tt.want {
 			t.Errorf("conversations.members %s cursor %q: error %q, want %q", tt.channel, tt.cursor, got, tt.want)
+		}
+	}
+}
+
+// conversations.members takes the scope of the channel's type.
+func TestConversationsMembersScopes(t *testing.T) {
+	h, ctx := start(t, Options{
+		Users:    testUsers(),
+		Channels: map[string]Channel{"C1": {Name: "security"}, "G1": {Name: "secret", Private: true}},
+		Scopes:   []string{"channels:read"},
+	}, nil)
+	if _, _, err := h.api.GetUsersInConversationContext(ctx, &slack.GetUsersInConversationParameters{ChannelID: "C1"}); err != nil {
+		t.Errorf("members of a public channel with channels:read: %v", err)
+	}
+	for _, ch := range []string{"G1", "U1"} {
+		_, _, err := h.api.GetUsersInConversationContext(ctx, &slack.GetUsersInConversationParameters{ChannelID: ch})
+		if got := slackErr(err); got != "missing_scope" {
+			t.Errorf("members of %s with channels:read only: error %q, want missing_scope", ch, got)
 		}
 	}
 }

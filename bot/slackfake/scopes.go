@@ -42,6 +42,7 @@ var methodScopes = map[string][]string{
 	"users.info":                   {"users:read"},
 	"users.lookupByEmail":          {"users:read.email"},
 	"conversations.info":           {"channels:read", "groups:read", "im:read", "mpim:read"},
+	"conversations.members":        {"channels:read", "groups:read", "im:read", "mpim:read"},
 	"usergroups.users.list":        {"usergroups:read"},
 	"views.open":                   nil,
 	"views.push":                   nil,
