@@ -94,6 +94,9 @@ var slackCalls = map[string]slackCall{
 	// need channels:read, private ones groups:read, and telling them
 	// apart needs both.
 	"GetConversationInfoContext": {[]string{"conversations.info"}, []string{"channels:read", "groups:read"}},
+	// A direct message is answered for the members of OKTABOT_CHANNELS
+	// (bot/access.go), public or private.
+	"GetUsersInConversationContext": {[]string{"conversations.members"}, []string{"channels:read", "groups:read"}},
 }
 
 // slackFeatures are the scopes of what Slack sends oktabot rather than what
