@@ -44,21 +44,22 @@ func send(t *testing.T, h *harness, user, channel, text string) {
 	}
 }
 
-// waitAfter is answerAfter failing t.
-func waitAfter(t *testing.T, h *harness, n int, what string, match func(slackfake.Message) bool) slackfake.Message {
+// waitAfter waits for a message after the first n that matches, failing
+// t.
+func waitAfter(t testing.TB, h *harness, n int, what string, match func(slackfake.Message) bool) slackfake.Message {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
+	var found slackfake.Message
+	waitUntil(t, h, 15*time.Second, what, func() bool {
 		ms := h.slack.Messages()
 		for _, m := range ms[min(n, len(ms)):] {
 			if match(m) {
-				return m
+				found = m
+				return true
 			}
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("waiting for %s: none came\nmessages so far:\n%s", what, dump(h.slack.Messages()))
-	return slackfake.Message{}
+		return false
+	})
+	return found
 }
 
 // refusal waits for a private answer to user after the first n messages
@@ -163,7 +164,7 @@ func TestBadInputMarkupNeverPings(t *testing.T) {
 	h.answer("the proposal from the form", func(m slackfake.Message) bool {
 		return m.Method == "chat.postMessage" && has(m, blocks.ActionApprove) && has(m, "responders")
 	})
-	time.Sleep(500 * time.Millisecond) // the mention's answer
+	h.stop() // every request answered: Run returns once the work in flight is done
 
 	posts := h.slack.Messages()
 	if len(posts) < 12 {
@@ -269,16 +270,16 @@ func TestBadInputLookalikeLogins(t *testing.T) {
 // waitView waits for the modal opened after the first n views.
 func waitView(t *testing.T, h *harness, n int) slackfake.View {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if vs := h.slack.Views(); len(vs) > n {
-			return vs[n]
+	var v slackfake.View
+	waitUntil(t, h, 10*time.Second, "a modal", func() bool {
+		vs := h.slack.Views()
+		if len(vs) > n {
+			v = vs[n]
+			return true
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no modal opened; messages:\n%s", dump(h.slack.Messages()))
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return false
+	})
+	return v
 }
 
 // A create-app form submitted with broken JSON: Slack shows the error under
@@ -315,7 +316,7 @@ func TestBadInputMalformedModalJSON(t *testing.T) {
 			}
 		})
 	}
-	time.Sleep(300 * time.Millisecond)
+	h.stop() // whatever the submissions led to is done
 	for _, m := range h.slack.Messages() {
 		if has(m, blocks.ActionApprove) {
 			t.Errorf("a proposal was posted for a broken body: %s", m.Text)

@@ -112,22 +112,16 @@ func TestFiftyCommandsAtOnce(t *testing.T) {
 			t.Fatalf("envelope %s not acked: %v", id, err)
 		}
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		answered := 0
+	answered := func() int {
+		k := 0
 		for _, m := range h.slack.Messages() {
 			if isAnswer(m) && has(m, "john@company.com") {
-				answered++
+				k++
 			}
 		}
-		if answered == n {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d commands answered", answered, n)
-		}
-		time.Sleep(20 * time.Millisecond)
+		return k
 	}
+	waitUntil(t, h, 30*time.Second, fmt.Sprintf("%d answers", n), func() bool { return answered() == n })
 }
 
 func TestReconnectAfterDisconnect(t *testing.T) {
@@ -156,8 +150,10 @@ func TestRetriedEventAnsweredOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.answer("the first answer", func(m slackfake.Message) bool { return m.Method == "chat.postMessage" })
-	// A second answer, if any, would come as fast as the first did.
-	time.Sleep(500 * time.Millisecond)
+	if _, err := h.slack.WaitAck(h.waitCtx(5*time.Second), env); err != nil {
+		t.Fatal(err)
+	}
+	h.stop() // both deliveries handled and their work done
 	n := 0
 	for _, m := range h.slack.Messages() {
 		if m.Method == "chat.postMessage" {

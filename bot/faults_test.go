@@ -42,7 +42,7 @@ func TestFaultSocketDroppedMidCommand(t *testing.T) {
 			return isAnswer(m) && has(m, "john@company.com")
 		}
 		h.answer("the user card after the drop", card)
-		time.Sleep(300 * time.Millisecond) // a second answer would come as fast
+		h.stop() // any second answer would be posted before Run returns
 		if n := count(h.slack.Messages(), card); n != 1 {
 			t.Errorf("%d user cards, want 1", n)
 		}
@@ -171,8 +171,7 @@ func TestFaultStoreWriteFails(t *testing.T) {
 		defer store.set(false, false)
 		n, w := len(h.slack.Messages()), writes()
 		h.slash(analyst, secChannel, "clear-sessions john@company.com reason: disk full")
-		privateError(analyst, "the refused proposal", n)
-		time.Sleep(200 * time.Millisecond)
+		privateError(analyst, "the refused proposal", n) // the request's last step
 		for _, m := range h.slack.Messages()[n:] {
 			if has(m, blocks.ActionApprove) {
 				t.Errorf("a proposal message was posted although it could not be stored: %s", m.Blocks)
@@ -190,8 +189,7 @@ func TestFaultStoreWriteFails(t *testing.T) {
 		defer store.set(false, false)
 		n := len(h.slack.Messages())
 		h.click(approver, m, blocks.ActionApprove)
-		privateError(approver, "the failed decision", n)
-		time.Sleep(200 * time.Millisecond)
+		privateError(approver, "the failed decision", n) // the click's last step
 		if got := suspends(); got != 0 {
 			t.Errorf("%d suspend calls after a decision that was not stored", got)
 		}

@@ -209,18 +209,26 @@ func (h *harness) answer(what string, match func(slackfake.Message) bool) slackf
 // answerAfter waits for a message after the first n that matches.
 func (h *harness) answerAfter(n int, what string, match func(slackfake.Message) bool) slackfake.Message {
 	h.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		ms := h.slack.Messages()
-		for _, m := range ms[min(n, len(ms)):] {
-			if match(m) {
-				return m
-			}
+	return waitAfter(h.t, h, n, what, match)
+}
+
+// waitUntil waits, without polling, until cond holds: it checks again at
+// every change of the fake Slack (a message, an upload, a view, an ack).
+// It fails t with what after d.
+func waitUntil(t testing.TB, h *harness, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	ctx := h.waitCtx(d)
+	for {
+		changed := h.slack.Changed() // before the check: no change is missed
+		if cond() {
+			return
 		}
-		time.Sleep(10 * time.Millisecond)
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			t.Fatalf("waiting for %s: %v\nmessages so far:\n%s", what, ctx.Err(), dump(h.slack.Messages()))
+		}
 	}
-	h.t.Fatalf("waiting for %s: none came\nmessages so far:\n%s", what, dump(h.slack.Messages()))
-	return slackfake.Message{}
 }
 
 func dump(ms []slackfake.Message) string {
