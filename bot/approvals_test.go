@@ -114,6 +114,7 @@ func proposalID(t *testing.T, m slackfake.Message) string {
 // The whole loop for each kind the issue names: request, proposal
 // message, Approve by an approver, Okta changed, message updated, audit.
 func TestApprovalLoop(t *testing.T) {
+	t.Parallel() // waits on Okta latency, rate limits or Slack retries
 	groupMembers := func(h *harness, name string) []any {
 		for _, g := range h.sim.Snapshot().Groups {
 			if p, _ := g["profile"].(map[string]any); p["name"] == name {
@@ -278,6 +279,7 @@ func TestCreateGroupFromModal(t *testing.T) {
 
 // Clicks that must change nothing, each with a clear private reply.
 func TestRefusedClicks(t *testing.T) {
+	t.Parallel() // waits on Okta latency, rate limits or Slack retries
 	suspendCalls := func(h *harness) int {
 		return h.sim.Calls("POST", "/api/v1/users/"+fmt.Sprint(h.user("john@company.com")["id"])+"/lifecycle/suspend")
 	}

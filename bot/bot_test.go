@@ -79,6 +79,7 @@ func TestRefusedOutsideAllowedChannels(t *testing.T) {
 
 // The ack reaches Slack at once even when Okta is slow.
 func TestAckDoesNotWaitForOkta(t *testing.T) {
+	t.Parallel() // waits on Okta latency, rate limits or Slack retries
 	h := newHarness(t, harnessOpts{})
 	h.sim.SetLatency(2 * time.Second)
 	env := h.slash(analyst, secChannel, "user john@company.com")
@@ -347,6 +348,7 @@ func TestNoGapWhileReconnecting(t *testing.T) {
 // A Web API call answered 429 is retried after Retry-After, and the answer
 // arrives.
 func TestSlackRateLimitRetried(t *testing.T) {
+	t.Parallel() // waits on Okta latency, rate limits or Slack retries
 	h := newHarness(t, harnessOpts{})
 	h.slack.FailNext("chat.postMessage", "ratelimited")
 	h.slash(analyst, secChannel, "user john@company.com")

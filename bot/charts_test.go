@@ -156,6 +156,7 @@ func TestChartFailureKeepsTheAnswer(t *testing.T) {
 // The threat sweep and the MFA scan attach theirs too, each in its
 // answer's thread.
 func TestSweepAndMFACharts(t *testing.T) {
+	t.Parallel() // waits on Okta latency, rate limits or Slack retries
 	h := newHarness(t, harnessOpts{cfg: bot.Config{Charts: true}})
 	h.slash(analyst, secChannel, "threats 7d")
 	sweep := h.answer("the sweep", func(m slackfake.Message) bool {

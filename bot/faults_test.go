@@ -25,6 +25,7 @@ import (
 // (Okta is slow): slack-go reconnects, and the answer, which goes over
 // HTTP, arrives once.
 func TestFaultSocketDroppedMidCommand(t *testing.T) {
+	t.Parallel() // waits on Okta latency, rate limits or Slack retries
 	t.Run("query", func(t *testing.T) {
 		h := newHarness(t, harnessOpts{})
 		h.sim.SetLatency(time.Second)

@@ -75,6 +75,7 @@ func TestInvestigateProposesAndApproveSuspends(t *testing.T) {
 
 // mfa_status shows its progress while it scans and offers Refresh.
 func TestMFAScanShowsProgress(t *testing.T) {
+	t.Parallel() // waits on Okta latency, rate limits or Slack retries
 	h := newHarness(t, harnessOpts{cfg: botConfigProgress()})
 	h.sim.SetRateLimit("factors", 60, time.Second) // the scan uses half: about 4 s for 197 users
 	h.slash(analyst, secChannel, "mfa-status")

@@ -14,6 +14,7 @@ import (
 // background: the message says so (not that the scan failed), and asking
 // again once it is done answers without reading anyone's factors again.
 func TestMFAScanGoesOnInTheBackground(t *testing.T) {
+	t.Parallel() // waits on Okta latency, rate limits or Slack retries
 	h := newHarness(t, harnessOpts{cfg: bot.Config{ProgressEvery: 100 * time.Millisecond, LongTimeout: time.Second}})
 	h.sim.SetRateLimit("factors", 100, time.Second) // the scan uses half: about 4 s for 197 users
 	h.slash(analyst, secChannel, "mfa-status")

@@ -30,6 +30,7 @@ func (s seenIntents) Query(ctx context.Context, in intents.Intent) (intents.Resu
 // day and Tokyo times, and a person whose Slack zone does not load gets
 // the team's zone.
 func TestTodayInTheTeamsZone(t *testing.T) {
+	t.Parallel() // waits on Okta latency, rate limits or Slack retries
 	chicago, err := time.LoadLocation("America/Chicago")
 	if err != nil {
 		t.Skipf("no zone database: %v", err)
