@@ -126,6 +126,10 @@ type ErrorInfo struct {
 	// Channels are channel ids to point the person to; each becomes a
 	// channel link. Anything that is not a channel id is left out.
 	Channels []string
+	// People are Slack user ids WhatToDo names, each in place of a
+	// "{user}" in it: they show as mentions, as no text from a person or
+	// from Okta ever does.
+	People []string
 }
 
 // Error renders an error for the person who asked (the bot sends it
@@ -141,7 +145,7 @@ func Error(e ErrorInfo) Message {
 	}
 	blocks := []slack.Block{section("error", text)}
 	fallback := "⚠️ " + title
-	if w := md(e.WhatToDo, 1500); w != "" {
+	if w := withPeople(md(e.WhatToDo, 1500), e.People); w != "" {
 		blocks = append(blocks, section("error_todo", "*What to do:* "+w))
 		fallback += ": " + w
 	}
@@ -154,6 +158,19 @@ func Error(e ErrorInfo) Message {
 		fallback += " (ref " + id + ")"
 	}
 	return Message{Text: fallback, Blocks: blocks}
+}
+
+// withPeople puts a mention of each of people (Slack user ids the bot
+// itself names, never text from a person or from Okta) in place of the
+// "{user}" placeholders of escaped text, in order.
+func withPeople(text string, people []string) string {
+	for _, id := range people {
+		if !slackUserID.MatchString(id) || !strings.Contains(text, "{user}") {
+			continue
+		}
+		text = strings.Replace(text, "{user}", "<@"+id+">", 1)
+	}
+	return text
 }
 
 // Builders of single blocks. Every one clips its text to the limit that

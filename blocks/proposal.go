@@ -430,8 +430,11 @@ func byWord(who string) string {
 
 // noteText is trusted bot text in which only Slack user mentions stay
 // live; everything else is escaped.
-func noteText(s string) string {
-	s = clip(strings.TrimSpace(sanitize(s)), 500)
+func noteText(s string) string { return mentionText(s, 500) }
+
+// mentionText is noteText of up to max characters.
+func mentionText(s string, max int) string {
+	s = clip(strings.TrimSpace(sanitize(s)), max)
 	var b strings.Builder
 	last := 0
 	for _, loc := range mentionToken.FindAllStringIndex(s, 20) {

@@ -253,6 +253,7 @@ func joinSentences(a, b string) string {
 // when the proposal's state moved (it expired).
 func (b *Bot) refused(ctx context.Context, o origin, id string, p intents.Proposal, err error) {
 	var title, hint string
+	var people []string // Slack users the hint names, as mentions
 	var se *intents.StateError
 	switch {
 	case errors.Is(err, intents.ErrNotFound):
@@ -269,7 +270,8 @@ func (b *Bot) refused(ctx context.Context, o origin, id string, p intents.Propos
 		title = "Already decided"
 		hint = fmt.Sprintf("It is %s", se.State)
 		if se.By != "" {
-			hint += fmt.Sprintf(", decided by <@%s>", se.By)
+			hint += ", decided by {user}"
+			people = append(people, se.By)
 		}
 		hint += "."
 	case errors.Is(err, intents.ErrProtected):
@@ -281,7 +283,7 @@ func (b *Bot) refused(ctx context.Context, o origin, id string, p intents.Propos
 		return
 	}
 	b.log.Info("decision refused", "proposal", id, "by", o.user, "why", err)
-	m := blocks.Error(blocks.ErrorInfo{Title: title, WhatToDo: hint})
+	m := blocks.Error(blocks.ErrorInfo{Title: title, WhatToDo: hint, People: people})
 	if err := b.tell(ctx, o, m); err != nil {
 		b.log.Error("could not tell the clicker", "err", err)
 	}
