@@ -57,6 +57,11 @@ type Config struct {
 	// Detect configures the investigations' detections (watch-listed
 	// countries, proxy list, thresholds); nil: detect.DefaultConfig().
 	Detect *detect.Config
+	// AllowAdminTargets lets actions target users who hold an admin role
+	// and groups that grant one. False (the default): Preview and Execute
+	// refuse them with intents.ErrProtected, reading the roles with
+	// okta.roles.read each time (roles.go).
+	AllowAdminTargets bool
 }
 
 const (
@@ -80,6 +85,8 @@ type settings struct {
 	log        *slog.Logger
 	detect     detect.Config
 	obs        Observer
+	// allowAdmins is Config.AllowAdminTargets.
+	allowAdmins bool
 }
 
 // validate checks cfg and fills in defaults. Its errors say what to fix and
@@ -140,6 +147,8 @@ func (cfg Config) validate() (*settings, error) {
 		rateShare:  cfg.RateShare,
 		log:        cfg.Logger,
 		obs:        cfg.Observer,
+
+		allowAdmins: cfg.AllowAdminTargets,
 	}
 	if s.timeout == 0 {
 		s.timeout = defaultTimeout
