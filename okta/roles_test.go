@@ -199,6 +199,11 @@ func TestServiceApp(t *testing.T) {
 	if err != nil || a.ID != "0oaSERVICEAPP" {
 		t.Errorf("ServiceApp() = %+v, %v; want 0oaSERVICEAPP", a.ID, err)
 	}
+	// The simulator lists a service app registered with an app id.
+	listed := newHarness(t, setup{fixture: adminOrg(), app: oktasim.ServiceApp{OrgAppID: "0oaLISTEDAPP"}, cfg: Config{Scopes: allScopes()}})
+	if a, err := listed.client.ServiceApp(t.Context()); err != nil || a.ID != "0oaLISTEDAPP" {
+		t.Errorf("ServiceApp() with the simulator listing it = %+v, %v; want 0oaLISTEDAPP", a.ID, err)
+	}
 	none := newHarness(t, setup{fixture: adminOrg(), cfg: Config{Scopes: allScopes()}})
 	if _, err := none.client.ServiceApp(t.Context()); !errors.Is(err, intents.ErrNotFound) {
 		t.Errorf("ServiceApp() in an org without it = %v, want ErrNotFound", err)
