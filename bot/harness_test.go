@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -49,6 +50,9 @@ type harness struct {
 	store *approvals.Store
 	ctx   context.Context
 	done  chan error
+
+	cancel   context.CancelFunc
+	stopOnce sync.Once
 }
 
 type harnessOpts struct {
@@ -64,23 +68,31 @@ type harnessOpts struct {
 	ttl       time.Duration
 	// wrap, when set, wraps the Okta directory the bot asks.
 	wrap func(bot.Directory) bot.Directory
+	// reuse, when set, is a stopped harness whose simulator and fake
+	// Slack serve this one: a restart of the bot (fixture is ignored).
+	reuse *harness
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
 	fx := o.fixture
-	if fx == nil {
+	if fx == nil && o.reuse == nil {
 		fx = oktasim.Demo()
 	}
-	sim, err := oktasim.New(fx)
-	if err != nil {
+	var sim *oktasim.Server
+	var err error
+	if o.reuse != nil {
+		sim = o.reuse.sim
+	} else if sim, err = oktasim.New(fx); err != nil {
 		t.Fatalf("oktasim.New: %v", err)
 	}
 	key, pub, err := oktasim.NewServiceAppKey("k1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim.AddServiceApp(oktasim.ServiceApp{ClientID: "0oabot", PublicKey: pub, KeyID: "k1"})
+	// The org lists the service app under an app id of its own: the bot
+	// finds it by its client id.
+	sim.AddServiceApp(oktasim.ServiceApp{ClientID: "0oabot", PublicKey: pub, KeyID: "k1", OrgAppID: "0oaBOTAPP0000000001"})
 	oktaSrv := httptest.NewServer(sim)
 	t.Cleanup(oktaSrv.Close)
 	log := testLogger(t)
@@ -91,8 +103,13 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		t.Fatalf("okta.New: %v", err)
 	}
 
-	fake := slackfake.New(slackfake.Options{Users: slackUsers()})
-	t.Cleanup(fake.Close)
+	var fake *slackfake.Server
+	if o.reuse != nil {
+		fake = o.reuse.slack
+	} else {
+		fake = slackfake.New(slackfake.Options{Users: slackUsers()})
+		t.Cleanup(fake.Close)
+	}
 	api := bot.NewSlackClient(slackfake.DefaultBotToken, slackfake.DefaultAppToken, fake.APIURL())
 
 	cfg := o.cfg
@@ -113,7 +130,11 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		t.Cleanup(func() { store.Close() })
 		cfg.Proposals = store
 		cfg.Recovered = store.Recovered()
-		cfg.Protection.ServiceAppID = "0oabot"
+		app, err := dir.ServiceApp(t.Context())
+		if err != nil {
+			t.Fatalf("finding the service app: %v", err)
+		}
+		cfg.Protection.ServiceAppID = app.ID
 	}
 	var bdir bot.Directory = dir
 	if o.wrap != nil {
@@ -121,25 +142,30 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	}
 	b := bot.New(api, bdir, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &harness{t: t, sim: sim, slack: fake, store: store, ctx: ctx, done: make(chan error, 1)}
+	h := &harness{t: t, sim: sim, slack: fake, store: store, ctx: ctx, done: make(chan error, 1), cancel: cancel}
 	go func() { h.done <- b.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-h.done:
-			if err != nil {
-				t.Errorf("bot.Run: %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Error("bot.Run did not return after cancel")
-		}
-	})
+	t.Cleanup(h.stop)
 	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
 	defer wcancel()
 	if err := fake.WaitReady(wctx, 2); err != nil {
 		t.Fatalf("bot never opened its two connections: %v", err)
 	}
 	return h
+}
+
+// stop stops the bot (once) and waits for it.
+func (h *harness) stop() {
+	h.stopOnce.Do(func() {
+		h.cancel()
+		select {
+		case err := <-h.done:
+			if err != nil {
+				h.t.Errorf("bot.Run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			h.t.Error("bot.Run did not return after cancel")
+		}
+	})
 }
 
 func testLogger(t *testing.T) *slog.Logger {
