@@ -235,3 +235,7 @@ func (c *Client) usersByEmail(ctx context.Context, email string) ([]intents.User
 	}
 	return out, nil
 }
+
+// AdminTargetsAllowed reports Config.AllowAdminTargets: whether actions on
+// Okta administrators are let through.
+func (c *Client) AdminTargetsAllowed() bool { return c.s.allowAdmins }

@@ -61,6 +61,9 @@ func loadOkta(e env) (okta.Config, error) {
 	if cfg.DPoP, err = boolVar(e, "OKTA_DPOP", false); err != nil {
 		return cfg, err
 	}
+	if cfg.AllowAdminTargets, err = loadAllowAdmins(e); err != nil { // protect.go
+		return cfg, err
+	}
 	if s := e.get("OKTA_MAX_CONCURRENCY"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 75 {

@@ -63,6 +63,10 @@ func serve(ctx context.Context, api *slack.Client, dir *okta.Client, bc botConfi
 	if err := checkOkta(ctx, dir); err != nil {
 		return err
 	}
+	prot, err := guard(ctx, api, dir, bc, log) // protect.go
+	if err != nil {
+		return err
+	}
 	if bc.HTTPAddr != "" {
 		stop, err := serveOps(bc.HTTPAddr, met, log)
 		if err != nil {
@@ -83,6 +87,7 @@ func serve(ctx context.Context, api *slack.Client, dir *okta.Client, bc botConfi
 		log.Info("resumed the MFA scan an earlier run left unfinished")
 	}
 	cfg := botSettings(bc, store, dir, log)
+	cfg.Protection = prot
 	cfg.Observe = met.observe
 	cfg.Classifier = cl
 	b := bot.New(api, dir, cfg)
