@@ -35,6 +35,9 @@ func demoTorExits(t testing.TB) *detect.ExitList {
 }
 
 const (
+	// serviceAppID is the app id under which the simulator lists the
+	// bot's service app, whose client id is 0oabot.
+	serviceAppID = "0oaBOTAPP0000000001"
 	secChannel   = "C0SEC"
 	otherChannel = "C0RANDOM"
 	analyst      = "U0ANALYST"
@@ -90,9 +93,9 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The org lists the service app under an app id of its own: the bot
-	// finds it by its client id.
-	sim.AddServiceApp(oktasim.ServiceApp{ClientID: "0oabot", PublicKey: pub, KeyID: "k1", OrgAppID: "0oaBOTAPP0000000001"})
+	// The org lists the service app under an app id of its own, not its
+	// client id (start-up finds it by the client id: okta.ServiceApp).
+	sim.AddServiceApp(oktasim.ServiceApp{ClientID: "0oabot", PublicKey: pub, KeyID: "k1", OrgAppID: serviceAppID})
 	oktaSrv := httptest.NewServer(sim)
 	t.Cleanup(oktaSrv.Close)
 	log := testLogger(t)
@@ -130,11 +133,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		t.Cleanup(func() { store.Close() })
 		cfg.Proposals = store
 		cfg.Recovered = store.Recovered()
-		app, err := dir.ServiceApp(t.Context())
-		if err != nil {
-			t.Fatalf("finding the service app: %v", err)
-		}
-		cfg.Protection.ServiceAppID = app.ID
+		cfg.Protection.ServiceAppID = serviceAppID
 	}
 	var bdir bot.Directory = dir
 	if o.wrap != nil {

@@ -61,13 +61,13 @@ func TestAdminTargetsRefused(t *testing.T) {
 	h.unchanged(t, "actions on admins", w)
 }
 
-// The service app is protected under the app id the org gives it, found
-// by its client id.
+// The service app is protected under the app id the org lists it with,
+// not its client id.
 func TestServiceAppProtectedByItsAppID(t *testing.T) {
 	h := approvalHarness(t, nil)
 	w := h.oktaWrites()
 	n := len(h.slack.Messages())
-	send(t, h, analyst, secChannel, "deactivate-app 0oaBOTAPP0000000001")
+	send(t, h, analyst, secChannel, "deactivate-app "+serviceAppID)
 	h.refusal(t, analyst, n, "oktabot's own service app")
 	h.unchanged(t, "deactivating the service app", w)
 }
