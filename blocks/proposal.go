@@ -35,9 +35,11 @@ type ProposalOptions struct {
 	// relatively ("in 3 hours").
 	Now time.Time
 	// Note replaces the default status line of an approved or executing
-	// proposal, e.g. "⏳ Executing… approved by <@U0123ABCD>". It is the
-	// bot's own text: Slack user mentions (<@U…>) stay live, everything
-	// else is escaped.
+	// proposal, e.g. "⏳ Executing… approved by <@U0123ABCD>", and comes
+	// before the status line of a pending or expired one (what happened
+	// to it: "oktabot restarted after … approved this"). It is the bot's
+	// own text: Slack user mentions (<@U…>) stay live, everything else is
+	// escaped.
 	Note string
 	// NoteFor is the id of the proposal of a group that Note is about;
 	// "" means the first.
@@ -96,6 +98,13 @@ type prender struct {
 	history []intents.AuditRecord // shown by ProposalDetail
 	c       pcaps
 	tz      *time.Location // nil: UTC
+}
+
+// withoutNote is r without its note.
+func (r *prender) withoutNote() *prender {
+	cp := *r
+	cp.note = ""
+	return &cp
 }
 
 // zone is the zone of the fallback text of times.
@@ -289,6 +298,12 @@ func (r *prender) status() (string, string) {
 	at := when(p.DecidedAt, r.zone())
 	approved := joinNonEmpty(" ", "approved", byWord(by), at)
 	switch {
+	case noteText(r.note) != "" && (p.State == intents.StatePending || p.State == intents.StateExpired):
+		// What happened to it (oktabot restarted after it was approved),
+		// then its state.
+		line, fb := r.withoutNote().status()
+		n := noteText(r.note)
+		return n + "\n" + line, n + "; " + fb
 	case r.expiredNow(), p.State == intents.StateExpired:
 		t := when(p.Expires, r.zone())
 		return "⌛ *Expired* " + joinNonEmpty(" ", t, "without a decision."), joinNonEmpty(" ", "expired", t, "without a decision")

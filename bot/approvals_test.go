@@ -23,6 +23,7 @@ const approver = "U0APPROVER"
 var allScopes = []string{
 	intents.ScopeUsersRead, intents.ScopeUsersManage, intents.ScopeGroupsRead, intents.ScopeGroupsManage,
 	intents.ScopeAppsRead, intents.ScopeAppsManage, intents.ScopeLogsRead, intents.ScopePoliciesRead, intents.ScopePoliciesManage,
+	intents.ScopeRolesRead,
 }
 
 func approvalHarness(t *testing.T, mod func(*harnessOpts)) *harness {

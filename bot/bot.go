@@ -40,6 +40,10 @@ type Proposals interface {
 	Decide(d intents.Decision, pol intents.ApprovalPolicy) (intents.Proposal, error)
 	Execute(ctx context.Context, id string, act func(context.Context, intents.Preview) (intents.ActionOutcome, error)) (intents.Proposal, error)
 	Sweep(ctx context.Context, every time.Duration, onExpired func(intents.Proposal))
+	// Withdraw and ReofferApproved keep a proposal from being approvable
+	// unseen, or stuck approved (proposals.go).
+	Withdraw(id, why string) (intents.Proposal, error)
+	ReofferApproved(before time.Time) ([]intents.Proposal, error)
 }
 
 // Config is the bot's behaviour; zero values are sensible defaults.
@@ -256,6 +260,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("bot: auth.test: %w", err)
 	}
 	b.botUserID, b.botID, b.teamID = auth.UserID, auth.BotID, auth.TeamID
+	started := b.cfg.Now() // proposals approved before this were approved by an earlier run
 	b.log.Info("connected to Slack", "team", auth.Team, "bot_user", auth.UserID)
 
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
@@ -297,6 +302,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		for _, p := range b.cfg.Recovered {
 			b.spawn("recovered", func(ctx context.Context) { b.reportUnknown(ctx, p) })
 		}
+		b.spawn("reoffer", func(ctx context.Context) { b.reofferApproved(ctx, started) })
 	}
 
 	for {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,6 +35,9 @@ func demoTorExits(t testing.TB) *detect.ExitList {
 }
 
 const (
+	// serviceAppID is the app id under which the simulator lists the
+	// bot's service app, whose client id is 0oabot.
+	serviceAppID = "0oaBOTAPP0000000001"
 	secChannel   = "C0SEC"
 	otherChannel = "C0RANDOM"
 	analyst      = "U0ANALYST"
@@ -50,7 +54,8 @@ type harness struct {
 	ctx   context.Context
 	done  chan error
 	// cancel stops the bot (see stop).
-	cancel context.CancelFunc
+	cancel   context.CancelFunc
+	stopOnce sync.Once
 }
 
 type harnessOpts struct {
@@ -70,23 +75,31 @@ type harnessOpts struct {
 	okta func(*okta.Config)
 	// slack, when set, changes the fake Slack's options (users, members…).
 	slack func(*slackfake.Options)
+	// reuse, when set, is a stopped harness whose simulator and fake
+	// Slack serve this one: a restart of the bot (fixture is ignored).
+	reuse *harness
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
 	fx := o.fixture
-	if fx == nil {
+	if fx == nil && o.reuse == nil {
 		fx = oktasim.Demo()
 	}
-	sim, err := oktasim.New(fx)
-	if err != nil {
+	var sim *oktasim.Server
+	var err error
+	if o.reuse != nil {
+		sim = o.reuse.sim
+	} else if sim, err = oktasim.New(fx); err != nil {
 		t.Fatalf("oktasim.New: %v", err)
 	}
 	key, pub, err := oktasim.NewServiceAppKey("k1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim.AddServiceApp(oktasim.ServiceApp{ClientID: "0oabot", PublicKey: pub, KeyID: "k1"})
+	// The org lists the service app under an app id of its own, not its
+	// client id (start-up finds it by the client id: okta.ServiceApp).
+	sim.AddServiceApp(oktasim.ServiceApp{ClientID: "0oabot", PublicKey: pub, KeyID: "k1", OrgAppID: serviceAppID})
 	oktaSrv := httptest.NewServer(sim)
 	t.Cleanup(oktaSrv.Close)
 	log := testLogger(t)
@@ -101,12 +114,17 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		t.Fatalf("okta.New: %v", err)
 	}
 
-	fo := slackfake.Options{Users: slackUsers()}
-	if o.slack != nil {
-		o.slack(&fo)
+	var fake *slackfake.Server
+	if o.reuse != nil {
+		fake = o.reuse.slack
+	} else {
+		fo := slackfake.Options{Users: slackUsers()}
+		if o.slack != nil {
+			o.slack(&fo)
+		}
+		fake = slackfake.New(fo)
+		t.Cleanup(fake.Close)
 	}
-	fake := slackfake.New(fo)
-	t.Cleanup(fake.Close)
 	api := bot.NewSlackClient(slackfake.DefaultBotToken, slackfake.DefaultAppToken, fake.APIURL())
 
 	cfg := o.cfg
@@ -130,7 +148,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		t.Cleanup(func() { store.Close() })
 		cfg.Proposals = store
 		cfg.Recovered = store.Recovered()
-		cfg.Protection.ServiceAppID = "0oabot"
+		cfg.Protection.ServiceAppID = serviceAppID
 	}
 	var bdir bot.Directory = dir
 	if o.wrap != nil {
@@ -140,17 +158,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &harness{t: t, sim: sim, slack: fake, store: store, ctx: ctx, done: make(chan error, 1), cancel: cancel}
 	go func() { h.done <- b.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-h.done:
-			if err != nil {
-				t.Errorf("bot.Run: %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Error("bot.Run did not return after cancel")
-		}
-	})
+	t.Cleanup(h.stop)
 	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
 	defer wcancel()
 	if err := fake.WaitReady(wctx, 2); err != nil {
@@ -159,25 +167,26 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	return h
 }
 
+// stop stops the bot (once) and waits for it.
+func (h *harness) stop() {
+	h.stopOnce.Do(func() {
+		h.cancel()
+		select {
+		case err := <-h.done:
+			if err != nil {
+				h.t.Errorf("bot.Run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			h.t.Error("bot.Run did not return after cancel")
+		}
+	})
+}
+
 func testLogger(t *testing.T) *slog.Logger {
 	if os.Getenv("OKTABOT_TEST_LOG") != "" {
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
-}
-
-// stop stops the bot and waits for Run to return, which it does once the
-// work in flight is finished: a test can then check what did not happen.
-// The harness's contexts end with it.
-func (h *harness) stop() {
-	h.t.Helper()
-	h.cancel()
-	select {
-	case err := <-h.done:
-		h.done <- err // for the cleanup
-	case <-time.After(30 * time.Second):
-		h.t.Fatal("bot.Run did not return after cancel")
-	}
 }
 
 // waitCtx bounds one wait in a test.

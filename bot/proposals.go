@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -164,7 +163,7 @@ func (b *Bot) post(ctx context.Context, o origin, ps []intents.Proposal) {
 	}
 	_, ts, err := b.postMessage(ctx, o.channel, opts...)
 	if err != nil {
-		b.fail(ctx, o, intents.Intent{Kind: ps[0].Preview.Action.Kind}, fmt.Errorf("bot: post proposal %s: %w", strings.Join(ids, ", "), err))
+		b.withdraw(ctx, o, ids, err)
 		return
 	}
 	if err := b.cfg.Proposals.SetGroupMessage(ids, o.channel, ts); err != nil {
@@ -175,20 +174,68 @@ func (b *Bot) post(ctx context.Context, o origin, ps []intents.Proposal) {
 	}
 }
 
-// decide handles Approve and Reject clicks (and the reject modal).
+// withdrawnWhy is the reason a proposal whose message never reached
+// Slack is withdrawn.
+const withdrawnWhy = "its message could not be posted"
+
+// withdraw expires proposals whose message Slack refused (after
+// slack-go's retries), so that nobody approves unseen what nobody could
+// judge, from the command line say, and tells the asker.
+func (b *Bot) withdraw(ctx context.Context, o origin, ids []string, postErr error) {
+	for _, id := range ids {
+		if _, err := b.cfg.Proposals.Withdraw(id, withdrawnWhy); err != nil {
+			b.log.Error("cannot withdraw a proposal whose message was not posted", "proposal", id, "err", err)
+		}
+	}
+	cid := newCorrelationID()
+	b.log.Error("proposal message not posted; the proposals are withdrawn", "proposals", ids, "correlation_id", cid, "err", postErr)
+	m := blocks.Error(blocks.ErrorInfo{
+		Title:         "The proposal could not be posted",
+		WhatToDo:      "Slack refused its message, so it was withdrawn: nobody can approve it and nothing changes in Okta. Ask again in a minute.",
+		CorrelationID: cid,
+	})
+	if err := b.tell(context.WithoutCancel(ctx), o, m); err != nil {
+		b.log.Error("could not tell the asker that the proposal was withdrawn", "correlation_id", cid, "err", err)
+	}
+}
+
+// decide handles Approve and Reject clicks (and the reject modal). Who is
+// an approver is read again from Slack at the click; an approval is also
+// checked against the approver's own Okta account.
 func (b *Bot) decide(ctx context.Context, o origin, id string, approve bool, reason string) {
 	if b.cfg.Proposals == nil {
 		b.fail(ctx, o, intents.Intent{}, intents.Invalidf("this oktabot has no approvals store configured"))
 		return
 	}
-	isApprover := b.appr.is(o.user)
+	isApprover, apprErr := b.appr.confirm(ctx, o.user)
+	if apprErr != nil {
+		b.log.Warn("could not confirm an approver", "user", o.user, "proposal", id, "err", apprErr)
+	}
+	var own ownCheck
+	if approve && isApprover {
+		own = b.ownAccount(ctx, o, id)
+	}
 	pol := intents.ApprovalPolicy{
 		IsApprover:        func(u string) bool { return u == o.user && isApprover },
 		AllowSelfApproval: b.cfg.AllowSelfApproval,
-		Protected:         b.cfg.Protection.Check,
+		Protected: func(pv intents.Preview) (bool, string) {
+			if bad, why := b.cfg.Protection.Check(pv); bad {
+				return true, why
+			}
+			return own.refuses()
+		},
 	}
 	p, err := b.cfg.Proposals.Decide(intents.Decision{ProposalID: id, By: o.user, Approve: approve, Reason: reason, Channel: o.channel, Via: intents.ViaSlack}, pol)
-	if err != nil {
+	switch {
+	case err != nil && apprErr != nil && errors.Is(err, intents.ErrNotApprover):
+		b.refusedWith(ctx, o, id, err, "Could not confirm you are an approver",
+			"Slack did not answer who is in the approvers' user group just now. Nothing was changed: try again in a minute.")
+		return
+	case err != nil && errors.Is(err, intents.ErrProtected) && own.set() && !b.protectedByConfig(p):
+		title, hint := own.words()
+		b.refusedWith(ctx, o, id, err, title, hint)
+		return
+	case err != nil:
 		b.refused(ctx, o, id, p, err)
 		return
 	}
@@ -282,13 +329,19 @@ func (b *Bot) refused(ctx context.Context, o origin, id string, p intents.Propos
 		b.fail(ctx, o, intents.Intent{}, &storeError{err})
 		return
 	}
+	b.refusedWith(ctx, o, id, err, title, hint, people...)
+	if p.ID != "" && (p.State == intents.StateExpired) {
+		b.redraw(ctx, p, "")
+	}
+}
+
+// refusedWith tells the clicker, and only them, why nothing happened;
+// people are the Slack users the hint names, each in place of a {user}.
+func (b *Bot) refusedWith(ctx context.Context, o origin, id string, err error, title, hint string, people ...string) {
 	b.log.Info("decision refused", "proposal", id, "by", o.user, "why", err)
 	m := blocks.Error(blocks.ErrorInfo{Title: title, WhatToDo: hint, People: people})
 	if err := b.tell(ctx, o, m); err != nil {
 		b.log.Error("could not tell the clicker", "err", err)
-	}
-	if p.ID != "" && (p.State == intents.StateExpired) {
-		b.redraw(ctx, p, "")
 	}
 }
 

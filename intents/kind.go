@@ -243,10 +243,14 @@ const (
 	ScopeLogsRead       = "okta.logs.read"
 	ScopePoliciesRead   = "okta.policies.read"
 	ScopePoliciesManage = "okta.policies.manage"
+	// ScopeRolesRead reads admin role assignments: oktabot checks that an
+	// action's target holds no admin role, and which groups grant an
+	// approver theirs.
+	ScopeRolesRead = "okta.roles.read"
 )
 
 // DefaultScopes are requested when OKTA_SCOPES is not set (design §6).
-var DefaultScopes = []string{ScopeUsersRead, ScopeUsersManage, ScopeGroupsRead, ScopeAppsRead, ScopeLogsRead, ScopePoliciesRead}
+var DefaultScopes = []string{ScopeUsersRead, ScopeUsersManage, ScopeGroupsRead, ScopeAppsRead, ScopeLogsRead, ScopePoliciesRead, ScopeRolesRead}
 
 var byKind = func() map[Kind]int {
 	m := make(map[Kind]int, len(Catalogue))

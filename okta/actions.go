@@ -80,7 +80,9 @@ func specFor(k intents.Kind) (actionSpec, bool) {
 // After, the blast radius, the scope it needs and whether the token has
 // it. An action that does not apply now (suspending a suspended user,
 // adding a member twice) is ErrConflict; an ambiguous name is ErrInvalid
-// listing the candidates.
+// listing the candidates. An action on a user who holds an admin role, or
+// on a group that grants one, is ErrProtected unless
+// Config.AllowAdminTargets (roles.go).
 func (c *Client) Preview(ctx context.Context, in intents.Intent) (intents.Preview, error) {
 	spec, ok := specFor(in.Kind)
 	if !ok {
@@ -92,6 +94,9 @@ func (c *Client) Preview(ctx context.Context, in intents.Intent) (intents.Previe
 	}
 	p.Action.Kind = in.Kind
 	p.Action.Reason = in.Reason
+	if err := c.checkAdminTargets(ctx, p.Action); err != nil {
+		return intents.Preview{}, err
+	}
 	p.Scope = in.Kind.Info().Scope
 	granted, err := c.granted(ctx)
 	if err != nil {
@@ -106,7 +111,8 @@ func (c *Client) Preview(ctx context.Context, in intents.Intent) (intents.Previe
 // target drifted from p.Before (a repeated action finds the state it
 // left, so it is refused the same way: never a second change). Otherwise
 // it acts once, without retrying a non-idempotent write that may have
-// reached Okta, and returns Okta's request id.
+// reached Okta, and returns Okta's request id. A target that has become an
+// administrator since the preview is refused as in Preview.
 func (c *Client) Execute(ctx context.Context, p intents.Preview) (intents.ActionOutcome, error) {
 	a := p.Action
 	spec, ok := specFor(a.Kind)
@@ -136,6 +142,13 @@ func (c *Client) Execute(ctx context.Context, p intents.Preview) (intents.Action
 			detail = fmt.Sprintf("already done: %s is %s; nothing was changed", targetName(a), cur)
 		}
 		return intents.ActionOutcome{}, conflict(op, detail)
+	}
+	// Roles may have been granted since the proposal: read them again.
+	if err := c.checkAdminTargets(ctx, a); err != nil {
+		if isNotFound(err) {
+			return intents.ActionOutcome{}, conflict(op, targetName(a)+" no longer exists; nothing was changed")
+		}
+		return intents.ActionOutcome{}, err
 	}
 	res, err := spec.apply(ctx, c, p)
 	if err != nil {

@@ -62,6 +62,11 @@ type Config struct {
 	// with more is analysed on its newest events and the answer says the
 	// read was incomplete.
 	MaxEventsRead int
+	// AllowAdminTargets lets actions target users who hold an admin role
+	// and groups that grant one. False (the default): Preview and Execute
+	// refuse them with intents.ErrProtected, reading the roles with
+	// okta.roles.read each time (roles.go).
+	AllowAdminTargets bool
 }
 
 const (
@@ -86,6 +91,8 @@ type settings struct {
 	detect     detect.Config
 	obs        Observer
 	maxRead    int // events one answer reads at most (Config.MaxEventsRead)
+	// allowAdmins is Config.AllowAdminTargets.
+	allowAdmins bool
 }
 
 // validate checks cfg and fills in defaults. Its errors say what to fix and
@@ -147,6 +154,8 @@ func (cfg Config) validate() (*settings, error) {
 		log:        cfg.Logger,
 		obs:        cfg.Observer,
 		maxRead:    cfg.MaxEventsRead,
+
+		allowAdmins: cfg.AllowAdminTargets,
 	}
 	if s.maxRead <= 0 {
 		s.maxRead = maxAnalyzed

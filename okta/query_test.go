@@ -375,7 +375,7 @@ func TestNoAdminRole(t *testing.T) {
 }
 
 func TestMissingScope(t *testing.T) {
-	scopes := []string{intents.ScopeUsersRead, intents.ScopeGroupsRead}
+	scopes := []string{intents.ScopeUsersRead, intents.ScopeGroupsRead, intents.ScopeRolesRead}
 	h := newHarness(t, setup{fixture: testOrg(), app: oktasim.ServiceApp{Scopes: scopes}, cfg: Config{Scopes: scopes}})
 	_, err := h.client.Query(t.Context(), intents.Intent{Kind: intents.ListPolicies, PolicyType: "OKTA_SIGN_ON"})
 	e, ok := intents.AsError(err)

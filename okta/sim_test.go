@@ -240,6 +240,6 @@ func allScopes() []string {
 	return []string{
 		intents.ScopeUsersRead, intents.ScopeUsersManage, intents.ScopeGroupsRead, intents.ScopeGroupsManage,
 		intents.ScopeAppsRead, intents.ScopeAppsManage, intents.ScopeLogsRead,
-		intents.ScopePoliciesRead, intents.ScopePoliciesManage,
+		intents.ScopePoliciesRead, intents.ScopePoliciesManage, intents.ScopeRolesRead,
 	}
 }

@@ -120,11 +120,3 @@ func (s *Server) conversationsInfo(req *apiRequest) (map[string]any, error) {
 		"creator":         "U0CREATOR",
 	}}, nil
 }
-
-func (s *Server) usergroupsUsersList(req *apiRequest) (map[string]any, error) {
-	members, ok := s.opts.UserGroups[req.arg("usergroup")]
-	if !ok {
-		return nil, fail("no_such_subteam")
-	}
-	return map[string]any{"users": append([]string{}, members...)}, nil
-}

@@ -63,6 +63,8 @@ type Server struct {
 	viewLog  []View
 	files    map[string]*pendingFile
 	uploads  []Upload
+
+	groups userGroups // user groups as they change (usergroups.go)
 }
 
 // New starts a fake Slack on a loopback httptest server. Call Close when

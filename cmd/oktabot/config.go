@@ -120,6 +120,8 @@ func loadOkta(e env) (okta.Config, error) {
 	}
 	cfg.DPoP, err = boolVar(e, "OKTA_DPOP", false)
 	p.add(err)
+	cfg.AllowAdminTargets, err = loadAllowAdmins(e) // protect.go
+	p.add(err)
 	if s := e.get("OKTA_MAX_CONCURRENCY"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > 75 {

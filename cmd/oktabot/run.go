@@ -72,6 +72,11 @@ func serve(ctx context.Context, sc slackConfig, dir *okta.Client, bc botConfig, 
 	if err := preflight(ctx, &sc, dir, bc, log); err != nil {
 		return err
 	}
+	api := bot.NewSlackClient(sc.BotToken, sc.AppToken, sc.APIURL)
+	prot, err := guard(ctx, api, dir, bc, log) // protect.go
+	if err != nil {
+		return err
+	}
 	if bc.HTTPAddr != "" {
 		stop, err := serveOps(bc.HTTPAddr, met, log)
 		if err != nil {
@@ -92,6 +97,7 @@ func serve(ctx context.Context, sc slackConfig, dir *okta.Client, bc botConfig, 
 		log.Info("resumed the MFA scan an earlier run left unfinished")
 	}
 	cfg := botSettings(bc, store, dir, log)
+	cfg.Protection = prot
 	cfg.Observe = met.observe
 	cfg.Classifier = cl
 	if bc.ReadOnly {
@@ -100,7 +106,6 @@ func serve(ctx context.Context, sc slackConfig, dir *okta.Client, bc botConfig, 
 			log.Warn("a proposal was executing when oktabot stopped; it is unknown and was not re-run: check it in Okta", "proposal", p.ID, "summary", p.Preview.Summary)
 		}
 	}
-	api := bot.NewSlackClient(sc.BotToken, sc.AppToken, sc.APIURL)
 	b := bot.New(api, dir, cfg)
 	log.Info("oktabot running", "okta", dir.OrgURL(), "channels", bc.Channels, "db", bc.DB)
 	return b.Run(ctx)

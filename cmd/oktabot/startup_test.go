@@ -37,7 +37,7 @@ func runSetup(t *testing.T, opts slackfake.Options) (*slackfake.Server, map[stri
 	if opts.Users == nil {
 		// The people slash (U0A) and OKTABOT_APPROVERS name: users.info is
 		// asked of everyone who asks.
-		opts.Users = map[string]slackfake.User{"U0A": {Name: "ana"}, "U0LEAD": {Name: "lead"}}
+		opts.Users = map[string]slackfake.User{"U0A": {Name: "ana"}, "U0LEAD": {Name: "lead", Email: "lead@company.com"}}
 	}
 	fake := slackfake.New(opts)
 	t.Cleanup(fake.Close)

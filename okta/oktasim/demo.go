@@ -234,6 +234,7 @@ func (b *demoBuilder) fixture() *Fixture {
 	for _, e := range b.events {
 		fx.Logs = append(fx.Logs, e.obj)
 	}
+	b.assignRoles(fx)
 	return fx
 }
 

@@ -19,6 +19,8 @@ type Object = map[string]any
 // "rules" (rule objects). Factors are keyed by user id or login. A User
 // actor in Logs with no entry in Users is added as an ACTIVE user. A user
 // may carry "_sessions", its open sessions (default: 1 when ACTIVE, else 0).
+// A user or group may carry "_roles", the admin roles assigned to it
+// (roles.go).
 //
 // Fields Okta always sends are filled in when missing (ids, timestamps,
 // status ACTIVE, an app's name and signOnMode, a rule's type…), and events

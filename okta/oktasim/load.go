@@ -75,10 +75,15 @@ func (l *loader) users(fx *Fixture) error {
 		if err != nil {
 			return fmt.Errorf("user %d (%s): %w", i, describe(src), err)
 		}
+		roles, err := takeRoles(obj, l.now)
+		if err != nil {
+			return fmt.Errorf("user %d (%s): %w", i, describe(src), err)
+		}
 		u, err := l.o.addUser(obj, l.now)
 		if err != nil {
 			return fmt.Errorf("user %d (%s): %w", i, describe(src), err)
 		}
+		l.o.setRoles(u.id, roles)
 		if blocked {
 			l.o.blockLocked(u.id)
 		}
@@ -141,10 +146,15 @@ func (l *loader) groups(fx *Fixture) error {
 		}
 		delete(obj, "members")
 		delete(obj, "apps") // resolved in groupApps, once apps exist
+		roles, err := takeRoles(obj, l.now)
+		if err != nil {
+			return fmt.Errorf("group %d (%s): %w", i, describe(src), err)
+		}
 		g, err := l.o.addGroup(obj, l.now)
 		if err != nil {
 			return fmt.Errorf("group %d (%s): %w", i, describe(src), err)
 		}
+		l.o.setRoles(g.id, roles)
 		for _, m := range members {
 			u := l.o.user(m)
 			if u == nil {

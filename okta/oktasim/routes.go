@@ -28,7 +28,7 @@ func (s *Server) routes() {
 	api := func(pattern, family, area string, k kind, h handlerFunc) {
 		m.Handle(pattern, s.endpoint(family, area, k, h))
 	}
-	const u, g, a, p, l = "users", "groups", "apps", "policies", "logs"
+	const u, g, a, p, l, ro = "users", "groups", "apps", "policies", "logs", "roles"
 
 	api("GET /api/v1/users", FamilyUsers, u, kindList, s.listUsers)
 	api("POST /api/v1/users", FamilyUsers, u, kindWrite, s.createUser)
@@ -41,6 +41,7 @@ func (s *Server) routes() {
 	api("POST /api/v1/users/{user}/lifecycle/{op}", FamilyUsers, u, kindWrite, s.userLifecycle)
 	api("GET /api/v1/users/{user}/blocks", FamilyUsers, u, kindRead, s.listBlocks)
 	api("DELETE /api/v1/users/{user}/sessions", FamilyUsers, u, kindWrite, s.clearSessions)
+	api("GET /api/v1/users/{user}/roles", FamilyUsers, ro, kindList, s.userRoles)
 	api("GET /api/v1/users/{user}/factors", FamilyFactors, u, kindList, s.listFactors)
 	api("GET /api/v1/users/{user}/factors/{factor}", FamilyFactors, u, kindRead, s.getFactor)
 	api("DELETE /api/v1/users/{user}/factors/{factor}", FamilyFactors, u, kindWrite, s.deleteFactor)
@@ -52,6 +53,7 @@ func (s *Server) routes() {
 	api("DELETE /api/v1/groups/{group}", FamilyGroups, g, kindWrite, s.deleteGroup)
 	api("GET /api/v1/groups/{group}/users", FamilyGroups, g, kindList, s.groupUsers)
 	api("GET /api/v1/groups/{group}/apps", FamilyGroups, g, kindList, s.groupApps)
+	api("GET /api/v1/groups/{group}/roles", FamilyGroups, ro, kindList, s.groupRoles)
 	api("PUT /api/v1/groups/{group}/users/{user}", FamilyGroups, g, kindWrite, s.addMember)
 	api("DELETE /api/v1/groups/{group}/users/{user}", FamilyGroups, g, kindWrite, s.removeMember)
 

@@ -73,7 +73,14 @@ type sdkEnv struct {
 
 func newSDK(t *testing.T, dpop bool) *sdkEnv {
 	t.Helper()
-	sim, err := oktasim.New(sdkFixture())
+	return newSDKFor(t, sdkFixture(), dpop, []string{"okta.users.read", "okta.users.manage", "okta.groups.read", "okta.groups.manage",
+		"okta.apps.read", "okta.policies.read", "okta.policies.manage", "okta.logs.read"})
+}
+
+// newSDKFor is newSDK on fx, asking for scopes.
+func newSDKFor(t *testing.T, fx *oktasim.Fixture, dpop bool, scopes []string) *sdkEnv {
+	t.Helper()
+	sim, err := oktasim.New(fx)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -94,8 +101,7 @@ func newSDK(t *testing.T, dpop bool) *sdkEnv {
 		oktasdk.WithOrgUrl(ts.URL),
 		oktasdk.WithAuthorizationMode("PrivateKey"),
 		oktasdk.WithClientId("0oabot"),
-		oktasdk.WithScopes([]string{"okta.users.read", "okta.users.manage", "okta.groups.read", "okta.groups.manage",
-			"okta.apps.read", "okta.policies.read", "okta.policies.manage", "okta.logs.read"}),
+		oktasdk.WithScopes(scopes),
 		oktasdk.WithPrivateKey(string(keyPEM)),
 		oktasdk.WithPrivateKeyId("k1"),
 		oktasdk.WithHttpClientPtr(ts.Client()),

@@ -20,6 +20,10 @@ type ServiceApp struct {
 	Scopes      []string         // scopes the app was granted; nil: every okta.*.read/manage scope
 	RequireDPoP bool             // tokens are DPoP-bound; token requests need a DPoP proof and nonce
 	Inactive    bool             // a deactivated app: invalid_client
+	// OrgAppID, when set, lists the service app among the org's apps, as
+	// Okta does: an API Services app with this id whose OAuth client id
+	// (credentials.oauthClient.client_id) is ClientID (serviceapp.go).
+	OrgAppID string
 }
 
 // Server is the simulated Okta org. Its methods are safe for concurrent use.
@@ -153,6 +157,9 @@ func (s *Server) AddServiceApp(app ServiceApp) {
 	s.mu.Lock()
 	s.apps[app.ClientID] = app
 	s.mu.Unlock()
+	if app.OrgAppID != "" {
+		s.org.addServiceAppObject(app, s.now())
+	}
 }
 
 // SetTokenTTL sets the lifetime of tokens issued from now on (default 1h);

@@ -13,7 +13,11 @@ func (o *org) snapshot() *Fixture {
 		Logs:     make([]Object, 0, len(o.logs.events)),
 	}
 	for _, u := range o.users.list {
-		fx.Users = append(fx.Users, mustCopy(u.obj))
+		obj := mustCopy(u.obj)
+		if rs := o.rolesOut(u.id); rs != nil {
+			obj["_roles"] = rs
+		}
+		fx.Users = append(fx.Users, obj)
 	}
 	for _, g := range o.groups.list {
 		obj := mustCopy(g.obj)
@@ -25,6 +29,9 @@ func (o *org) snapshot() *Fixture {
 			}
 		}
 		obj["apps"] = idList(apps)
+		if rs := o.rolesOut(g.id); rs != nil {
+			obj["_roles"] = rs
+		}
 		fx.Groups = append(fx.Groups, obj)
 	}
 	for _, a := range o.apps.list {

@@ -83,6 +83,7 @@ type org struct {
 	sessions  map[string]int             // user id → open sessions
 	resets    map[string]int             // user id → password-reset emails sent (passwords.go)
 	blocked   map[string]bool            // user id → blocked from unknown devices (blocks.go)
+	roles     map[string][]role          // user or group id → admin roles assigned to it (roles.go)
 	logs      logStore
 	dialect   string // DialectOIE or DialectClassic
 
