@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -242,18 +243,7 @@ func want[T comparable](got, want T) error {
 func TestCreateGroupFromModal(t *testing.T) {
 	h := approvalHarness(t, nil)
 	h.slash(analyst, secChannel, "create-group")
-	var view slackfake.View
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if vs := h.slack.Views(); len(vs) > 0 {
-			view = vs[0]
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no modal opened; messages:\n%s", dump(h.slack.Messages()))
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	view := waitView(t, h, 0)
 	values := map[string]map[string]string{
 		"name":        {"name": "Incident Responders"},
 		"description": {"description": "IR on-call"},
@@ -309,9 +299,11 @@ func TestRefusedClicks(t *testing.T) {
 		}
 	})
 	t.Run("after expiry", func(t *testing.T) {
-		h := approvalHarness(t, func(o *harnessOpts) { o.ttl = time.Second })
+		var clock atomic.Int64 // nanoseconds added to the real time
+		now := func() time.Time { return time.Now().Add(time.Duration(clock.Load())) }
+		h := approvalHarness(t, func(o *harnessOpts) { o.ttl, o.now, o.cfg.Now = time.Minute, now, now })
 		m := h.propose("suspend john@company.com")
-		time.Sleep(1100 * time.Millisecond)
+		clock.Store(int64(2 * time.Minute)) // past the proposal's expiry
 		h.click(approver, m, blocks.ActionApprove)
 		expectRefusal(t, h, approver, "expired")
 		if n := suspendCalls(h); n != 0 {
@@ -374,7 +366,7 @@ func TestConcurrentApproveOnce(t *testing.T) {
 	}
 	wg.Wait()
 	h.settled(m, "Done")
-	time.Sleep(300 * time.Millisecond)
+	h.stop() // every click's work is done
 	id := fmt.Sprint(h.user("john@company.com")["id"])
 	if n := h.sim.Calls("POST", "/api/v1/users/"+id+"/lifecycle/suspend"); n != 1 {
 		t.Errorf("50 concurrent Approve clicks caused %d suspend calls, want 1", n)
@@ -482,7 +474,7 @@ func TestRecoveredUnknownReported(t *testing.T) {
 	if err != nil || got.State != intents.StateUnknown {
 		t.Fatalf("after restart: %s, %v; want unknown", got.State, err)
 	}
-	time.Sleep(200 * time.Millisecond)
+	h.stop() // whatever start-up did with the proposal is done
 	if n := h.sim.Calls("POST", "/api/v1/users/00uC9OtVDgxxFv0Gokif/lifecycle/suspend"); n != 0 {
 		t.Errorf("the unknown proposal was re-run (%d suspend calls)", n)
 	}
@@ -501,7 +493,7 @@ func TestMentionAskingForChangeMakesProposal(t *testing.T) {
 	if m.ThreadTS != "1700000001.000100" || !has(m, "he clicked a phishing link") {
 		t.Errorf("proposal in thread %q; reason shown: %v", m.ThreadTS, has(m, "he clicked a phishing link"))
 	}
-	time.Sleep(200 * time.Millisecond)
+	h.stop() // the mention's work is done
 	if st := h.user("john@company.com")["status"]; st != "ACTIVE" {
 		t.Errorf("john is %v after a mention: nothing may change before Approve", st)
 	}

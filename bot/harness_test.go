@@ -75,6 +75,8 @@ type harnessOpts struct {
 	okta func(*okta.Config)
 	// slack, when set, changes the fake Slack's options (users, members…).
 	slack func(*slackfake.Options)
+	// now, when set, is the approvals store's clock.
+	now func() time.Time
 	// reuse, when set, is a stopped harness whose simulator and fake
 	// Slack serve this one: a restart of the bot (fixture is ignored).
 	reuse *harness
@@ -141,7 +143,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		if path == "" {
 			path = filepath.Join(t.TempDir(), "oktabot.db")
 		}
-		store, err = approvals.Open(path, approvals.Options{Timeout: time.Second, TTL: o.ttl})
+		store, err = approvals.Open(path, approvals.Options{Timeout: time.Second, TTL: o.ttl, Now: o.now})
 		if err != nil {
 			t.Fatalf("approvals.Open: %v", err)
 		}
