@@ -335,5 +335,13 @@ func slackUsers() map[string]slackfake.User {
 		id := fmt.Sprintf("U0APP%02d", i)
 		users[id] = slackfake.User{Name: strings.ToLower(id), RealName: "Approver " + id, Email: strings.ToLower(id) + "@company.com"}
 	}
+	// The people of the lanes benchmark (users.info is asked of every
+	// asker: one Slack does not know gets no answer).
+	for _, f := range []string{"U0SWEEP%02d", "U0LOOK%02d"} {
+		for i := range 10 {
+			id := fmt.Sprintf(f, i)
+			users[id] = slackfake.User{Name: strings.ToLower(id), RealName: "Analyst " + id, Email: strings.ToLower(id) + "@company.com"}
+		}
+	}
 	return users
 }
