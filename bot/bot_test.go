@@ -357,3 +357,25 @@ func TestSlackRateLimitRetried(t *testing.T) {
 		t.Errorf("chat.postMessage called %d times, want the 429 and its retry", n)
 	}
 }
+
+// A click on an answer in a thread answers in that thread: the CSV export
+// of a listing asked in a thread is uploaded to the thread.
+func TestClickInThreadAnswersInThread(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	const thread = "1700000077.000100"
+	if _, err := h.slack.Mention(h.waitCtx(5*time.Second), slackfake.Mention{UserID: analyst, ChannelID: secChannel,
+		Text: "list active users", TS: thread}); err != nil {
+		t.Fatal(err)
+	}
+	m := h.answer("the listing in the thread", func(m slackfake.Message) bool {
+		return m.Method == "chat.postMessage" && m.ThreadTS == thread && has(m, blocks.ActionExport)
+	})
+	h.click(analyst, m, blocks.ActionExport)
+	up, err := h.slack.WaitUpload(h.waitCtx(30*time.Second), func(slackfake.Upload) bool { return true })
+	if err != nil {
+		t.Fatalf("no CSV upload: %v", err)
+	}
+	if up.ThreadTS != thread {
+		t.Errorf("the export went to thread %q, want the listing's thread %q", up.ThreadTS, thread)
+	}
+}

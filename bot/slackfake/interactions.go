@@ -84,6 +84,10 @@ func (s *Server) Click(ctx context.Context, c Click) (string, error) {
 	if known && !c.Ephemeral {
 		payload["message"] = s.botMessage(st.msg)
 	}
+	if known && st.msg.ThreadTS != "" && st.msg.ThreadTS != st.msg.TS {
+		// A message in a thread: Slack names the thread in the container.
+		payload["container"].(map[string]any)["thread_ts"] = st.msg.ThreadTS
+	}
 	env := &envelope{Envelope: Envelope{ID: s.envelopeIDLocked(), Type: "interactive"}}
 	s.mu.Unlock()
 	return s.send(ctx, env, payload)
