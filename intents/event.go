@@ -158,3 +158,24 @@ type LogFilter struct {
 	Query      string // Okta's q: free-text keyword search
 	Limit      int    // stop after this many events; 0: no cap
 }
+
+// PasswordCheck reports an Identity Engine password check. Identity Engine
+// treats the password as one more authenticator and logs every check of
+// it as user.authentication.auth_via_mfa with debugData.factor
+// PASSWORD_AS_FACTOR and a "Password" AuthenticatorEnrollment target; a
+// wrong password is that event with outcome FAILURE, INVALID_CREDENTIALS:
+// a failed sign-in, not a failed MFA.
+func (e Event) PasswordCheck() bool {
+	if e.EventType != "user.authentication.auth_via_mfa" {
+		return false
+	}
+	if f := strings.TrimSpace(e.Debug["factor"]); f != "" {
+		return strings.EqualFold(f, "PASSWORD_AS_FACTOR")
+	}
+	for _, t := range e.Targets {
+		if strings.EqualFold(t.Type, "AuthenticatorEnrollment") && strings.EqualFold(t.Detail["methodTypeUsed"], "Password") {
+			return true
+		}
+	}
+	return false
+}

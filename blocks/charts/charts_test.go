@@ -267,6 +267,13 @@ func TestOutcomeOf(t *testing.T) {
 			t.Errorf("outcomeOf(%s %s) = %s, want %s", tc.typ, tc.result, outcomeLabels[got], outcomeLabels[tc.want])
 		}
 	}
+	// Identity Engine logs a password check as auth_via_mfa: a wrong
+	// password is a failed sign-in, not a failed MFA.
+	pw := intents.Event{EventType: "user.authentication.auth_via_mfa", Debug: map[string]string{"factor": "PASSWORD_AS_FACTOR"},
+		Outcome: intents.EventOutcome{Result: "FAILURE", Reason: "INVALID_CREDENTIALS"}}
+	if got := outcomeOf(pw); got != signInFailed {
+		t.Errorf("outcomeOf(wrong password on Identity Engine) = %s, want %s", outcomeLabels[got], outcomeLabels[signInFailed])
+	}
 }
 
 // The same data draws the same bytes; different data draws another

@@ -52,6 +52,11 @@ func outcomeOf(e intents.Event) outcome {
 		return lockedOut
 	case t == "user.mfa.okta_verify.deny_push" || t == "user.mfa.attempt_bypass":
 		return mfaFailed
+	case e.PasswordCheck(): // Identity Engine's password step: a sign-in, not MFA
+		if failed {
+			return signInFailed
+		}
+		return signedIn
 	case t == "user.authentication.auth_via_mfa" || strings.HasPrefix(t, "system.push.send_factor_verify") ||
 		t == "system.sms.send_factor_verify_message" || t == "system.voice.send_factor_verify_call":
 		if failed {

@@ -90,25 +90,9 @@ func isFailedSignIn(e intents.Event) bool {
 // than MFA and SSO, and a failed Identity Engine password check.
 func IsFailedSignIn(e intents.Event) bool { return isFailedSignIn(e) }
 
-// passwordCheck reports an Identity Engine password check. Identity Engine
-// treats the password as one more authenticator and logs every check of
-// it as user.authentication.auth_via_mfa with debugData.factor
-// PASSWORD_AS_FACTOR and a "Password" AuthenticatorEnrollment target; a
-// wrong password is that event with outcome FAILURE, INVALID_CREDENTIALS.
-func passwordCheck(e intents.Event) bool {
-	if e.EventType != "user.authentication.auth_via_mfa" {
-		return false
-	}
-	if f := strings.TrimSpace(e.Debug["factor"]); f != "" {
-		return strings.EqualFold(f, "PASSWORD_AS_FACTOR")
-	}
-	for _, t := range e.Targets {
-		if strings.EqualFold(t.Type, "AuthenticatorEnrollment") && strings.EqualFold(t.Detail["methodTypeUsed"], "Password") {
-			return true
-		}
-	}
-	return false
-}
+// passwordCheck reports an Identity Engine password check
+// (intents.Event.PasswordCheck).
+func passwordCheck(e intents.Event) bool { return e.PasswordCheck() }
 
 // isMFAChallenge reports a second-factor step: an auth_via_mfa event that
 // is not a password check.
