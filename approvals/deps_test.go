@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// TestImports keeps the dependency rule of style.md: approvals imports only
-// the standard library, intents and bbolt, and nothing else of oktabot's.
+// TestImports keeps the dependency rule (docs/architecture.md): approvals
+// imports only the standard library, intents and bbolt, and nothing else of
+// oktabot's.
 func TestImports(t *testing.T) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {

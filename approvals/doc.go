@@ -1,7 +1,7 @@
 // Package approvals is oktabot's proposal store: every change to Okta waits
 // here, as an intents.Proposal, until a person decides it, and the store
 // guarantees the state machine that makes a click safe. It also keeps the
-// append-only audit log of every request, decision and result (design §4).
+// append-only audit log of every request, decision and result.
 //
 // # States
 //

@@ -10,8 +10,8 @@ import (
 	"testing"
 )
 
-// TestImports keeps the package's dependency rule (style.md): intents,
-// slack-go and the standard library only (go-cmp in tests).
+// TestImports keeps the package's dependency rule (docs/architecture.md):
+// intents, slack-go and the standard library only (go-cmp in tests).
 func TestImports(t *testing.T) {
 	files, err := filepath.Glob("*.go")
 	if err != nil || len(files) == 0 {

@@ -7,7 +7,7 @@
 // Every function returns a Message: Block Kit blocks (slack-go's types) and
 // a plain-text Text fallback that is always set. Result, Help, Error and
 // Working only ever return messages that pass Validate, which checks every
-// Block Kit limit of design §3 and Slack's undocumented cumulative size
+// Block Kit limit (message.go) and Slack's undocumented cumulative size
 // limit (MaxBlocksJSON). Lengths are counted in UTF-16 code units, which is
 // never less than Slack's character count, so a message that passes here is
 // not rejected for length there.

@@ -18,7 +18,7 @@ import (
 // finding in one line, the verdict of a set of findings, the proposed fixes
 // with their confidence, and "Investigate <user>" buttons.
 
-// detectionTitle names a detection of design §5's catalogue for people.
+// detectionTitle names a detection of okta/detect's catalogue for people.
 // An id it does not know is shown as words.
 func detectionTitle(id string) string {
 	switch id {

@@ -146,7 +146,7 @@ func (rc *rctx) pager(page, pages int) *slack.ActionBlock {
 
 // unfilteredEmpty is what an empty listing of a whole org says: every org
 // has users, groups, apps and policies, so the service app lacks an admin
-// role (design §3, the setup guide's hint).
+// role (the README's troubleshooting gives the same fix).
 func unfilteredEmpty(many string) string {
 	return ":warning: Okta returned no " + many + ". Every org has some, so the service app probably has no admin role: " +
 		"in the Admin Console open the service app (Applications → Applications), and on its *Admin roles* tab assign *Read-Only Administrator*."

@@ -15,8 +15,9 @@ type Message struct {
 	Blocks []slack.Block
 }
 
-// Block Kit limits (design §3, slack-notes.md). Lengths are in characters,
-// counted here as UTF-16 code units.
+// Block Kit limits, as Slack documents them (bot/slackfake enforces the
+// same in tests). Lengths are in characters, counted here as UTF-16 code
+// units.
 const (
 	MaxBlocks          = 50
 	MaxSectionText     = 3000

@@ -6,8 +6,8 @@ import (
 	"github.com/oktabot/oktabot/internal/archtest"
 )
 
-// TestDependencies keeps intents the domain leaf of style.md: it imports the
-// standard library only, so every other package may import it.
+// TestDependencies keeps intents the domain leaf (docs/architecture.md): it
+// imports the standard library only, so every other package may import it.
 func TestDependencies(t *testing.T) {
 	archtest.CheckOnly(t, "github.com/oktabot/oktabot/intents")
 }

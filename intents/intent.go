@@ -9,7 +9,7 @@ import (
 )
 
 // Intent is one request, parsed and validated: a kind and its arguments.
-// Its JSON form is design §2's: keys are absent when empty.
+// In its JSON form keys are absent when empty.
 type Intent struct {
 	Kind       Kind              `json:"kind"`
 	User       string            `json:"user,omitempty"`

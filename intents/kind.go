@@ -10,7 +10,7 @@ import (
 // in JSON output, in tests and by the model's tool names.
 type Kind string
 
-// The kinds of design §2.
+// The kinds; Catalogue below describes each.
 const (
 	Unknown Kind = "unknown"
 
@@ -82,7 +82,7 @@ const (
 // them.
 type Area string
 
-// The areas of design §2.
+// The areas.
 const (
 	AreaHelp          Area = "help"
 	AreaUsers         Area = "users"
@@ -102,7 +102,7 @@ const (
 // key and the `key:` prefix of the slash grammar.
 type Arg string
 
-// The arguments of design §2 (plus outcome, limit and id).
+// The arguments the catalogue's kinds take.
 const (
 	ArgUser       Arg = "user"
 	ArgGroup      Arg = "group"
@@ -249,7 +249,7 @@ const (
 	ScopeRolesRead = "okta.roles.read"
 )
 
-// DefaultScopes are requested when OKTA_SCOPES is not set (design §6).
+// DefaultScopes are requested when OKTA_SCOPES is not set.
 var DefaultScopes = []string{ScopeUsersRead, ScopeUsersManage, ScopeGroupsRead, ScopeAppsRead, ScopeLogsRead, ScopePoliciesRead, ScopeRolesRead}
 
 var byKind = func() map[Kind]int {

@@ -2,7 +2,8 @@ package intents
 
 import "time"
 
-// State is where a proposal is in its life (design §4).
+// State is where a proposal is in its life (package approvals keeps it;
+// docs/architecture.md follows an approval through it).
 //
 //	pending → approved → executing → executed | failed
 //	pending → rejected

@@ -83,7 +83,7 @@ type OrgStatus struct {
 	AdminRoleNote string    `json:"adminRoleNote,omitempty"`
 }
 
-// Severity bands of design §5.
+// Severity bands of a finding's score (Band).
 type Severity string
 
 // The bands, by score: Low < 22, Medium < 48, High < 74, Critical.

@@ -12,8 +12,8 @@ import (
 	"github.com/oktabot/oktabot/okta/detect"
 )
 
-// Investigations (design §5): failed_logins, suspicious_logins,
-// login_history, investigate, threats and mfa_status.
+// Investigations, over okta/detect's detections: failed_logins,
+// suspicious_logins, login_history, investigate, threats and mfa_status.
 //
 // Every System Log read pushes what it can to Okta's `filter` (event
 // types, outcome, actor or target, country, proxy), so that Okta sends

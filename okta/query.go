@@ -204,8 +204,8 @@ func (c *Client) queryPolicies(ctx context.Context, in intents.Intent, res *inte
 	return nil
 }
 
-// Event types of admin_actions and security_events (design §2,
-// okta-notes). A trailing "." matches a prefix.
+// Event types of admin_actions and security_events, as Okta's System Log
+// names them. A trailing "." matches a prefix.
 func adminEventTypes() []string {
 	return []string{
 		"user.lifecycle.", "user.account.privilege.", "group.user_membership.", "group.privilege.",

@@ -91,8 +91,8 @@ func each(err error) []error {
 	return []error{err}
 }
 
-// loadOkta reads the Okta connection (design §8), naming every bad or
-// missing setting.
+// loadOkta reads the Okta connection (the OKTA_* variables of the README's
+// Configuration table), naming every bad or missing setting.
 func loadOkta(e env) (okta.Config, error) {
 	var cfg okta.Config
 	var p problems

@@ -3,16 +3,20 @@
 // may reach, besides the standard library), and `go list -deps` tells whether
 // the package's build graph obeys.
 //
-// # Rules (style.md)
+// # Rules (docs/architecture.md)
 //
 //	cmd                    -> everything
 //	bot                    -> intents, blocks, blocks/charts (+ slack-go)
-//	okta, approvals, blocks, intents/llm -> intents (+ their one SDK)
+//	okta                   -> intents, okta/detect (+ okta-sdk-golang, go-jose)
+//	approvals, blocks, intents/llm -> intents (+ their one SDK)
 //	blocks/charts          -> intents (+ gonum.org/v1/plot, imported nowhere else)
 //	okta/detect            -> intents
 //	intents                -> standard library only
 //
 // Nothing imports bot or cmd; adapters never import each other.
+//
+// Its own TestNoOutsideDocs keeps every comment and .md file of the
+// repository citing only what the repository holds.
 //
 // # What this package must not do
 //

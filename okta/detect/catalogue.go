@@ -6,7 +6,7 @@ import (
 	"github.com/oktabot/oktabot/intents"
 )
 
-// The catalogue ids of design §5. They are stable: JSON output and tests use
+// The catalogue ids. They are stable: JSON output and tests use
 // them.
 const (
 	FailedLoginBurst        = "failed_login_burst"
@@ -82,7 +82,8 @@ type Detection struct {
 	run func(*timeline) []finding
 }
 
-// Catalogue lists every detection in design §5's order.
+// Catalogue lists every detection, in a fixed order (catalogue_test.go
+// holds it).
 func Catalogue() []Detection {
 	return []Detection{
 		{FailedLoginBurst, "Many failed sign-ins for one user in a short window; credential stuffing or password spraying from one IP",

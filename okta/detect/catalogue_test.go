@@ -15,7 +15,8 @@ import (
 	"github.com/oktabot/oktabot/intents"
 )
 
-// designIDs are the catalogue ids of design §5, in its order.
+// designIDs are the catalogue ids, in order, written out by hand: renaming,
+// dropping or moving one fails here.
 var designIDs = []string{
 	"failed_login_burst", "success_after_failures", "suspicious_country_login", "anonymizing_proxy_login",
 	"impossible_travel", "mfa_push_fatigue", "mfa_failures", "account_lockout", "privilege_grant",

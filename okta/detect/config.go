@@ -124,12 +124,12 @@ type OfficeHours struct {
 	Disabled bool
 }
 
-// DefaultCountries is the default watch list of design §5.
+// DefaultCountries is the default watch list of countries.
 func DefaultCountries() []string {
 	return []string{"Russia", "China", "North Korea", "Iran", "Belarus", "Syria", "Cuba", "Venezuela"}
 }
 
-// DefaultConfig returns the defaults: design §5's watch list, no proxy list,
+// DefaultConfig returns the defaults: DefaultCountries, no proxy list,
 // Apple's Private Relay networks, and every threshold from its source.
 func DefaultConfig() Config {
 	return Config{

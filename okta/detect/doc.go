@@ -1,5 +1,5 @@
 // Package detect runs oktabot's detections over Okta System Log events and
-// scores what they find (design §5).
+// scores what they find.
 //
 // # Detections
 //

@@ -30,7 +30,7 @@ var pantherRules = map[string]string{
 	"Okta.User.Reported.Suspicious.Activity":      UserReportedSuspicious,
 }
 
-// pantherSkipped are Panther rules with no counterpart in design §5, and why.
+// pantherSkipped are Panther rules with no counterpart in Catalogue, and why.
 var pantherSkipped = map[string]string{
 	"Okta.APIKeyRevoked":                   "revoking a token takes access away; not a threat in our catalogue",
 	"Okta.Refresh.Access.Token.Reuse":      "OAuth refresh-token reuse is not in design §5's catalogue",

@@ -17,10 +17,10 @@ const (
 // Evidence prefix of a threat finding whose every request Okta blocked.
 const evAllBlocked = "Okta blocked every flagged request"
 
-// suggest lists the remedies one finding calls for (detections.md,
-// "Remediation"): clear sessions on any sign of compromise, suspend when a
-// credential attack succeeded or a session was hijacked, reset factors when
-// MFA was defeated or reset by someone else, unlock after a lockout.
+// suggest lists the remedies one finding calls for: clear sessions on any
+// sign of compromise, suspend when a credential attack succeeded or a
+// session was hijacked, reset factors when MFA was defeated or reset by
+// someone else, unlock after a lockout.
 func suggest(f intents.Finding) []intents.Kind {
 	sessions := []intents.Kind{intents.ClearSessions}
 	takeover := []intents.Kind{intents.ClearSessions, intents.SuspendUser}

@@ -40,8 +40,8 @@ func TestScore(t *testing.T) {
 	}
 }
 
-// takeover is design §5's story: failed sign-ins from a Tor exit, a success
-// from the same IP, then SSO into 7 apps.
+// takeover is the demo's Tor takeover: failed sign-ins from a Tor exit, a
+// success from the same IP, then SSO into 7 apps.
 func takeover() []intents.Event {
 	var l orgLog
 	repeat(&l, 6, 0, time.Minute, signIn, from(torIP, frankfurt), proxied, failure("INVALID_CREDENTIALS"))

@@ -31,13 +31,13 @@ const (
 )
 
 // Story is one attack (or incident) hidden in the demo org's ordinary
-// activity: the users it involves, the design §5 detections it must trigger
+// activity: the users it involves, the okta/detect detections it must trigger
 // and the System Log events that make it up.
 type Story struct {
 	ID         string   `json:"id"`
 	Title      string   `json:"title"`
 	Users      []string `json:"users"`      // logins
-	Detections []string `json:"detections"` // design §5 catalogue ids
+	Detections []string `json:"detections"` // okta/detect catalogue ids
 	Events     []string `json:"events"`     // uuids of the story's events
 }
 

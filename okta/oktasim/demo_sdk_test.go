@@ -55,7 +55,7 @@ func TestDemoDecodesWithSDK(t *testing.T) {
 			checks = append(checks, check{"rule " + fmt.Sprint(rule["name"]) + " of " + fmt.Sprint(p["name"]), rule,
 				func() any { return &oktasdk.ListPolicyRules200ResponseInner{} },
 				func(v any) bool {
-					// the SDK has no model for MFA_ENROLL rules (okta-notes.md): they decode to nothing
+					// the SDK has no model for MFA_ENROLL rules (see okta/doc.go): they decode to nothing
 					return p["type"] == "MFA_ENROLL" || v.(*oktasdk.ListPolicyRules200ResponseInner).GetActualInstance() != nil
 				}})
 		}

@@ -9,7 +9,7 @@ import (
 	_ "time/tzdata" // the stories' local times, wherever the tests run
 )
 
-// demoCatalogue is design §5's list of detections.
+// demoCatalogue is okta/detect's list of detections, written out.
 func demoCatalogue() []string {
 	return []string{"failed_login_burst", "success_after_failures", "suspicious_country_login", "anonymizing_proxy_login",
 		"impossible_travel", "mfa_push_fatigue", "mfa_failures", "account_lockout", "privilege_grant", "mfa_factor_reset",
@@ -79,8 +79,8 @@ func testDemoStories(t *testing.T, o *demoOrg) {
 }
 
 // demoDetectionChecks tell whether a story's events hold what a detection
-// looks for, with the thresholds of detections.md (the strictest source's
-// where they differ); "" when they do.
+// looks for, with okta/detect's default thresholds (the strictest source's
+// where the public sources differ); "" when they do.
 func demoDetectionChecks() map[string]func(o *demoOrg, s Story, evs []Object) string {
 	is := func(e Object, typ, result string) bool {
 		return demoStr(e, "eventType") == typ && (result == "" || demoStr(e, "outcome", "result") == result)

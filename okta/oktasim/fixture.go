@@ -12,7 +12,7 @@ import (
 // drops into a fixture unchanged.
 type Object = map[string]any
 
-// Fixture is an org: the simulator's starting state (design §7).
+// Fixture is an org: the simulator's starting state.
 //
 // Besides Okta's own fields, a group may carry "members" (user ids or
 // logins) and "apps" (app ids), an app "users" and "groups", and a policy

@@ -111,7 +111,7 @@ func newSDKFor(t *testing.T, fx *oktasim.Fixture, dpop bool, scopes []string) *s
 		t.Fatalf("NewConfiguration: %v", err)
 	}
 	u, _ := url.Parse(ts.URL)
-	cfg.Host = u.Host // the SDK keeps only the hostname (okta-notes: SDK traps)
+	cfg.Host = u.Host // the SDK keeps only the hostname (see newSDK in okta/sdk.go)
 	return &sdkEnv{sim: sim, ts: ts, client: oktasdk.NewAPIClient(cfg)}
 }
 
