@@ -40,7 +40,7 @@ func testDemoStories(t *testing.T, o *demoOrg) {
 			}
 			for _, d := range s.Detections {
 				if !slices.Contains(demoCatalogue(), d) {
-					t.Errorf("story %s: detection %q is not in design §5's catalogue", s.ID, d)
+					t.Errorf("story %s: detection %q is not in the detection catalogue (detect.Catalogue)", s.ID, d)
 				}
 			}
 			for _, l := range s.Users {
