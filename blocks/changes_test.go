@@ -2,6 +2,8 @@ package blocks
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,4 +83,32 @@ func TestChangesGolden(t *testing.T) {
 		m := Message{Text: "finding", Blocks: []slack.Block{rc.findingBlock("finding_1", weakenedFinding(), "lisa.nguyen@company.com")}}
 		golden(t, "finding_policy_weakened.json", messageJSON(t, m))
 	})
+}
+
+// Admin actions fold a run of the same change by one admin into one row;
+// a change that records its before → after stands alone.
+func TestAdminActionsFoldRuns(t *testing.T) {
+	at := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	lisa := intents.Actor{Type: "User", AlternateID: "lisa@company.com", DisplayName: "Lisa Nguyen"}
+	var evs []intents.Event
+	for i, app := range []string{"GitHub", "AWS", "Slack", "Zoom", "Box", "Jira", "Confluence", "Workday"} {
+		evs = append(evs, intents.Event{UUID: fmt.Sprint("add", i), EventType: "application.user_membership.add", DisplayMessage: "Add user to application membership",
+			Published: at.Add(-time.Duration(i) * time.Minute), Actor: lisa, Outcome: intents.EventOutcome{Result: "SUCCESS"},
+			Targets: []intents.Actor{{Type: "AppInstance", AlternateID: app, DisplayName: app + " (catalogue)"}}})
+	}
+	evs = append(evs, intents.Event{UUID: "rule", EventType: "policy.rule.update", DisplayMessage: "Update policy rule",
+		Published: at.Add(-time.Hour), Actor: lisa, Outcome: intents.EventOutcome{Result: "SUCCESS"},
+		Targets: []intents.Actor{{Type: "PolicyRule", DisplayName: "Engineering: require MFA",
+			Changes: []intents.Change{{Path: "actions.signon.requireFactor", From: json.RawMessage("true"), To: json.RawMessage("false")}}}}})
+	r := intents.Result{Intent: intents.Intent{Kind: intents.AdminActions, Window: intents.Duration(48 * time.Hour)}, Events: evs,
+		Since: at.Add(-48 * time.Hour), Until: at, Read: len(evs)}
+	text, _ := Plain(Result(r, Options{Now: at}))
+	for _, want := range []string{"×8", "→ 8 targets: GitHub, AWS, Slack and 5 more", "requireFactor: true → false", "2 rows"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("admin actions lack %q:\n%s", want, text)
+		}
+	}
+	if strings.Count(text, "Add user to application membership") != 1 {
+		t.Errorf("the eight adds are not one row:\n%s", text)
+	}
 }

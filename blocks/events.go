@@ -11,40 +11,133 @@ import (
 
 // events is the list of a result's System Log events, two compact lines
 // each: when, outcome and what; then who, from where, and the target.
+// Admin actions fold a run of the same change by the same admin (adding
+// eight people to an app one by one) into one row "×8" naming the targets,
+// so that the changes that stand out are not pages away; a change that
+// carries its before → after is never folded.
 func (rc *rctx) events() list {
-	es, c := rc.r.Events, rc.c
+	es := rc.r.Events
+	var runs []eventRun
+	if rc.r.Intent.Kind == intents.AdminActions {
+		runs = foldEvents(es)
+	}
+	if len(runs) > 0 && len(runs) < len(es) {
+		return list{one: "row", many: "rows", n: len(runs), empty: rc.emptyWindow("No events found"), row: func(i int) string {
+			r := runs[i]
+			line := rc.eventRow(r.events[0])
+			if len(r.events) == 1 {
+				return line
+			}
+			oldest := r.events[len(r.events)-1]
+			head, rest, _ := strings.Cut(line, "\n")
+			if newest, first := rc.when(r.events[0].Published), rc.when(oldest.Published); first != newest {
+				head = strings.Replace(head, newest, first+" – "+newest, 1)
+			}
+			head += " ×" + count(len(r.events))
+			if t := rc.runTargets(r.events); t != "" {
+				rest = strings.Replace(rest, rc.target(r.events[0].Targets), t, 1)
+			}
+			return joinNonEmpty("\n", head, rest)
+		}}
+	}
 	return list{one: "event", many: "events", n: len(es), empty: rc.emptyWindow("No events found"), row: func(i int) string {
-		e := es[i]
-		what := e.DisplayMessage
-		if what == "" {
-			what = e.EventType
-		}
-		line1 := joinNonEmpty(" ", rc.when(e.Published), outcomeEmoji(e.Outcome.Result), bold(md(orID(what, e.UUID), c.long)))
-		if e.DisplayMessage != "" && e.EventType != "" {
-			line1 += " " + code(e.EventType, c.name)
-		}
-		if res := strings.ToUpper(e.Outcome.Result); res != "" && res != "SUCCESS" && res != "ALLOW" {
-			line1 += " — " + joinNonEmpty(": ", md(e.Outcome.Result, c.word), md(e.Outcome.Reason, c.long))
-		}
-		var flags []string
-		if w := proxyWord(e, "proxy"); w != "" {
-			flags = append(flags, ":warning: "+w)
-		}
-		if strings.EqualFold(e.Debug["threatSuspected"], "true") {
-			flags = append(flags, ":rotating_light: threat suspected")
-		}
-		if strings.Contains(strings.ToUpper(e.Debug["risk"]), "LEVEL=HIGH") {
-			flags = append(flags, ":red_circle: risk HIGH")
-		}
-		line2 := joinNonEmpty(" · ", rc.actor(e.Actor), md(e.Client.IP, 45), md(e.Client.Place(), c.name), strings.Join(flags, " "), rc.target(e.Targets))
-		if line2 != "" {
-			line1 += "\n      ↳ " + line2
-		}
-		if ch := rc.changes(e.Targets); ch != "" {
-			line1 += "\n      ↳ " + ch
-		}
-		return line1
+		return rc.eventRow(es[i])
 	}}
+}
+
+// eventRun is a run of like events, newest first.
+type eventRun struct{ events []intents.Event }
+
+// foldEvents groups consecutive events of one type by one actor with one
+// outcome and no recorded change.
+func foldEvents(es []intents.Event) []eventRun {
+	var runs []eventRun
+	for _, e := range es {
+		if n := len(runs); n > 0 && foldable(runs[n-1].events[0], e) {
+			runs[n-1].events = append(runs[n-1].events, e)
+			continue
+		}
+		runs = append(runs, eventRun{events: []intents.Event{e}})
+	}
+	return runs
+}
+
+func foldable(a, b intents.Event) bool {
+	return a.EventType == b.EventType && a.EventType != "" && a.Actor.AlternateID == b.Actor.AlternateID &&
+		strings.EqualFold(a.Outcome.Result, b.Outcome.Result) && !hasChanges(a) && !hasChanges(b)
+}
+
+func hasChanges(e intents.Event) bool {
+	for _, t := range e.Targets {
+		if len(t.Changes) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// runTargets names the first targets of a run's events: "→ 8 targets:
+// GitHub, AWS, Slack and 5 more".
+func (rc *rctx) runTargets(es []intents.Event) string {
+	var names []string
+	seen := map[string]bool{}
+	for _, e := range es {
+		if len(e.Targets) == 0 {
+			continue
+		}
+		n := e.Targets[0].Label()
+		if n != "" && !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	if len(names) < 2 {
+		return ""
+	}
+	shown := names[:min(3, len(names))]
+	var parts []string
+	for _, n := range shown {
+		parts = append(parts, md(n, rc.c.name))
+	}
+	s := "→ " + count(len(names)) + " targets: " + strings.Join(parts, ", ")
+	if rest := len(names) - len(shown); rest > 0 {
+		s += " and " + count(rest) + " more"
+	}
+	return s
+}
+
+// eventRow is one event in two compact lines.
+func (rc *rctx) eventRow(e intents.Event) string {
+	c := rc.c
+	what := e.DisplayMessage
+	if what == "" {
+		what = e.EventType
+	}
+	line1 := joinNonEmpty(" ", rc.when(e.Published), outcomeEmoji(e.Outcome.Result), bold(md(orID(what, e.UUID), c.long)))
+	if e.DisplayMessage != "" && e.EventType != "" {
+		line1 += " " + code(e.EventType, c.name)
+	}
+	if res := strings.ToUpper(e.Outcome.Result); res != "" && res != "SUCCESS" && res != "ALLOW" {
+		line1 += " — " + joinNonEmpty(": ", md(e.Outcome.Result, c.word), md(e.Outcome.Reason, c.long))
+	}
+	var flags []string
+	if w := proxyWord(e, "proxy"); w != "" {
+		flags = append(flags, ":warning: "+w)
+	}
+	if strings.EqualFold(e.Debug["threatSuspected"], "true") {
+		flags = append(flags, ":rotating_light: threat suspected")
+	}
+	if strings.Contains(strings.ToUpper(e.Debug["risk"]), "LEVEL=HIGH") {
+		flags = append(flags, ":red_circle: risk HIGH")
+	}
+	line2 := joinNonEmpty(" · ", rc.actor(e.Actor), md(e.Client.IP, 45), md(e.Client.Place(), c.name), strings.Join(flags, " "), rc.target(e.Targets))
+	if line2 != "" {
+		line1 += "\n      ↳ " + line2
+	}
+	if ch := rc.changes(e.Targets); ch != "" {
+		line1 += "\n      ↳ " + ch
+	}
+	return line1
 }
 
 // maxChanges is how many changed fields an event's row shows.
