@@ -60,9 +60,9 @@ func Proposal(p intents.Proposal, opts ProposalOptions) Message {
 	return ProposalGroup([]intents.Proposal{p}, opts)
 }
 
-// pcaps are the lengths (escaped characters) and counts pieces of a
+// proposalLimits are the lengths (escaped characters) and counts pieces of a
 // proposal are cut to; renderProposal tightens them until the message fits.
-type pcaps struct {
+type proposalLimits struct {
 	name    int // a login, group name, label
 	long    int // summary, before/after, reason, error
 	item    int // one impact, evidence, attribute or history line
@@ -74,41 +74,42 @@ type pcaps struct {
 	rows    int // characters of one pending row's summary
 }
 
-func proposalCaps(level int) pcaps {
+// proposalLimitsAt are the limits of one level, 0 the roomiest.
+func proposalLimitsAt(level int) proposalLimits {
 	switch level {
 	case 0:
-		return pcaps{name: 150, long: 600, item: 200, lines: 10, evid: 8, attrs: 20, body: 1500, history: 20, rows: 160}
+		return proposalLimits{name: 150, long: 600, item: 200, lines: 10, evid: 8, attrs: 20, body: 1500, history: 20, rows: 160}
 	case 1:
-		return pcaps{name: 80, long: 300, item: 120, lines: 6, evid: 5, attrs: 10, body: 800, history: 12, rows: 100}
+		return proposalLimits{name: 80, long: 300, item: 120, lines: 6, evid: 5, attrs: 10, body: 800, history: 12, rows: 100}
 	case 2:
-		return pcaps{name: 40, long: 150, item: 80, lines: 4, evid: 3, attrs: 6, body: 400, history: 8, rows: 60}
+		return proposalLimits{name: 40, long: 150, item: 80, lines: 4, evid: 3, attrs: 6, body: 400, history: 8, rows: 60}
 	case 3:
-		return pcaps{name: 24, long: 80, item: 50, lines: 2, evid: 2, attrs: 3, body: 200, history: 5, rows: 40}
+		return proposalLimits{name: 24, long: 80, item: 50, lines: 2, evid: 2, attrs: 3, body: 200, history: 5, rows: 40}
 	default:
-		return pcaps{name: 16, long: 40, item: 30, lines: 1, evid: 1, attrs: 1, body: 0, history: 3, rows: 24}
+		return proposalLimits{name: 16, long: 40, item: 30, lines: 1, evid: 1, attrs: 1, body: 0, history: 3, rows: 24}
 	}
 }
 
-// prender is one rendering of a proposal.
-type prender struct {
+// proposalView is one rendering of a proposal.
+type proposalView struct {
 	p       intents.Proposal
 	now     time.Time
 	note    string
 	buttons bool                  // Approve/Reject/Undo; off in ProposalDetail
 	history []intents.AuditRecord // shown by ProposalDetail
-	c       pcaps
+	c       proposalLimits
 	tz      *time.Location // nil: UTC
 }
 
 // withoutNote is r without its note.
-func (r *prender) withoutNote() *prender {
+func (r *proposalView) withoutNote() *proposalView {
 	cp := *r
 	cp.note = ""
 	return &cp
 }
 
 // zone is the zone of the fallback text of times.
-func (r *prender) zone() *time.Location {
+func (r *proposalView) zone() *time.Location {
 	if r.tz == nil {
 		return time.UTC
 	}
@@ -117,21 +118,21 @@ func (r *prender) zone() *time.Location {
 
 // renderProposal tries the roomiest caps first; the last resort keeps the
 // title, the status and the buttons, which always fit.
-func renderProposal(r *prender) Message {
+func renderProposal(r *proposalView) Message {
 	for level := range numLevels {
-		r.c = proposalCaps(level)
+		r.c = proposalLimitsAt(level)
 		if m := r.render(); Validate(m) == nil {
 			return m
 		}
 	}
-	r.c = proposalCaps(numLevels - 1)
+	r.c = proposalLimitsAt(numLevels - 1)
 	status, fallback := r.status()
 	blocks := []slack.Block{header("title", r.headerText()), section("status", status)}
 	blocks = append(blocks, r.actions()...)
 	return Message{Text: r.fallback(fallback), Blocks: blocks}
 }
 
-func (r *prender) render() Message {
+func (r *proposalView) render() Message {
 	a, pv := r.p.Preview.Action, r.p.Preview
 	blocks := []slack.Block{header("title", r.headerText())}
 	summary := md(pv.Summary, r.c.long)
@@ -169,23 +170,23 @@ func (r *prender) render() Message {
 }
 
 // headerText is "Proposal: Suspend john@company.com".
-func (r *prender) headerText() string {
+func (r *proposalView) headerText() string {
 	title := actionTitle(r.p.Preview.Action, func(name, _ string) string { return plainText(name, r.c.name) })
 	return "Proposal: " + title
 }
 
 // mdName shows a target's name in mrkdwn.
-func (r *prender) mdName(name, _ string) string { return md(name, r.c.name) }
+func (r *proposalView) mdName(name, _ string) string { return md(name, r.c.name) }
 
 // fallback is the one-line plain text of the message.
-func (r *prender) fallback(state string) string {
+func (r *proposalView) fallback(state string) string {
 	title := actionTitle(r.p.Preview.Action, func(name, _ string) string { return esc(plainText(name, 100)) })
 	return joinNonEmpty(" ", "Proposal", esc(plainText(r.p.ID, 64))+":", title, "—", state)
 }
 
 // targetFields are the resolved objects with their Okta ids, the change
 // and the scope it needs.
-func (r *prender) targetFields() []field {
+func (r *proposalView) targetFields() []field {
 	a, pv := r.p.Preview.Action, r.p.Preview
 	var fs []field
 	for _, t := range []struct {
@@ -219,7 +220,7 @@ func (r *prender) targetFields() []field {
 
 // scope is the OAuth scope the action needs: the preview's, else the
 // catalogue's.
-func (r *prender) scope() string {
+func (r *proposalView) scope() string {
 	if s := r.p.Preview.Scope; s != "" {
 		return s
 	}
@@ -227,7 +228,7 @@ func (r *prender) scope() string {
 }
 
 // attributes lists the profile attributes the action sets.
-func (r *prender) attributes() string {
+func (r *proposalView) attributes() string {
 	fs := r.p.Preview.Action.Fields
 	if len(fs) == 0 {
 		return ""
@@ -240,7 +241,7 @@ func (r *prender) attributes() string {
 }
 
 // evidence is the confidence with its band and each scored item.
-func (r *prender) evidence() string {
+func (r *proposalView) evidence() string {
 	a := r.p.Preview.Action
 	if a.Confidence <= 0 && len(a.Evidence) == 0 {
 		return ""
@@ -265,7 +266,7 @@ func (r *prender) evidence() string {
 }
 
 // meta is who asked, when, until when, and the id.
-func (r *prender) meta() []string {
+func (r *proposalView) meta() []string {
 	p := r.p
 	parts := []string{"Requested by " + person(p.Requester, r.c.name)}
 	if s := when(p.Created, r.zone()); s != "" {
@@ -285,14 +286,14 @@ func (r *prender) meta() []string {
 }
 
 // expiredNow reports a pending proposal whose time is up at r.now.
-func (r *prender) expiredNow() bool {
+func (r *proposalView) expiredNow() bool {
 	p := r.p
 	return p.State == intents.StatePending && !r.now.IsZero() && !p.Expires.IsZero() && !r.now.Before(p.Expires)
 }
 
 // status is the state line where the buttons are (or were), and its
 // words for the fallback text.
-func (r *prender) status() (string, string) {
+func (r *proposalView) status() (string, string) {
 	p, c := r.p, r.c
 	by := person(p.DecidedBy, c.name)
 	at := when(p.DecidedAt, r.zone())
@@ -357,7 +358,7 @@ func (r *prender) status() (string, string) {
 }
 
 // executed is the outcome of an executed proposal.
-func (r *prender) executed(approved string) (string, string) {
+func (r *proposalView) executed(approved string) (string, string) {
 	p, c := r.p, r.c
 	out := intents.ActionOutcome{Summary: p.Preview.Summary, Before: p.Preview.Before, After: p.Preview.After}
 	if p.Outcome != nil {
@@ -390,7 +391,7 @@ func (r *prender) executed(approved string) (string, string) {
 }
 
 // actions are the buttons of the proposal's state.
-func (r *prender) actions() []slack.Block {
+func (r *proposalView) actions() []slack.Block {
 	p := r.p
 	if !r.buttons {
 		return nil
@@ -412,7 +413,7 @@ func (r *prender) actions() []slack.Block {
 
 // confirm is the Approve button's dialog, naming the action and its
 // targets with their ids.
-func (r *prender) confirm() *slack.ConfirmationBlockObject {
+func (r *proposalView) confirm() *slack.ConfirmationBlockObject {
 	title := actionTitle(r.p.Preview.Action, func(name, id string) string {
 		return joinNonEmpty(" ", plainText(name, 60), paren(plainText(id, 30)))
 	})
