@@ -35,7 +35,7 @@ func policyChange() intents.Event {
 // weakenedFinding is the finding okta/detect makes of policyChange and the
 // Tor sign-in that followed.
 func weakenedFinding() intents.Finding {
-	return intents.Finding{Detection: "security_config_change", Severity: intents.Critical, Score: 80, User: "lisa.nguyen@company.com",
+	return intents.Finding{Detection: "security_config_change", Severity: intents.SeverityCritical, Score: 80, User: "lisa.nguyen@company.com",
 		Summary: `Policy rule "Engineering: require MFA" of policy "Engineering" weakened by lisa.nguyen@company.com at 09:00 UTC Nov 28 (requireFactor: true → false)`,
 		Evidence: []intents.Evidence{
 			{Text: `policy rule updated "Engineering: require MFA" of policy "Engineering"`, Points: 25},

@@ -44,7 +44,7 @@ func TestCSVEveryListKind(t *testing.T) {
 		{"logs", intents.Result{Intent: intents.Intent{Kind: intents.Logs}, Events: someEvents(), Until: testNow}, "published,uuid,event_type", 7, "okta-logs-20261128-1200.csv"},
 		{"admin_actions", intents.Result{Intent: intents.Intent{Kind: intents.AdminActions}, Events: someEvents()[6:]}, "published,uuid,event_type", 1, "okta-admin_actions.csv"},
 		{"security_events empty", intents.Result{Intent: intents.Intent{Kind: intents.SecurityEvents}}, "published,uuid,event_type", 0, "okta-security_events.csv"},
-		{"threats findings", intents.Result{Intent: intents.Intent{Kind: intents.Threats}, Findings: []intents.Finding{{Detection: "x", Severity: intents.High, Score: 60}}}, "detection,severity,score", 1, "okta-threats.csv"},
+		{"threats findings", intents.Result{Intent: intents.Intent{Kind: intents.Threats}, Findings: []intents.Finding{{Detection: "x", Severity: intents.SeverityHigh, Score: 60}}}, "detection,severity,score", 1, "okta-threats.csv"},
 		{"status scopes", intents.Result{Intent: intents.Intent{Kind: intents.Status}, Status: &intents.OrgStatus{Requested: []string{"a", "b"}, Granted: []string{"a"}, Missing: []string{"b"}}}, "scope,requested,granted", 2, "okta-status.csv"},
 	}
 	for _, tc := range tests {

@@ -50,11 +50,11 @@ func outcomeEmoji(result string) string {
 // severityEmoji marks a finding's band.
 func severityEmoji(s intents.Severity) string {
 	switch s {
-	case intents.Critical:
+	case intents.SeverityCritical:
 		return ":rotating_light:"
-	case intents.High:
+	case intents.SeverityHigh:
 		return ":red_circle:"
-	case intents.Medium:
+	case intents.SeverityMedium:
 		return ":large_orange_circle:"
 	default:
 		return ":large_yellow_circle:"

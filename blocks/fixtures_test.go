@@ -184,11 +184,11 @@ func goldenCases() []struct {
 		{"investigate", intents.Result{Intent: intents.Intent{Kind: intents.Investigate, User: "john.smith@company.com", Window: intents.Week},
 			Events: someEvents()[:6], Since: ago(7 * day), Until: testNow,
 			Findings: []intents.Finding{
-				{Detection: "success_after_failures", Severity: intents.Critical, Score: 91, User: "john.smith@company.com",
+				{Detection: "success_after_failures", Severity: intents.SeverityCritical, Score: 91, User: "john.smith@company.com",
 					Summary:  "5 failed logins from 185.220.101.1 (Tor exit node), then a successful login from the same IP",
 					Evidence: []intents.Evidence{{Text: "5 failed logins in 25 minutes", Points: 30}, {Text: "anonymizing proxy (Tor)", Points: 25}, {Text: "success after failures", Points: 26}, {Text: "risk HIGH", Points: 10}},
 					Events:   []string{"e-fail-0", "e-ok"}},
-				{Detection: "anonymizing_proxy_login", Severity: intents.High, Score: 60, User: "john.smith@company.com", Summary: "Sign-in through an anonymizing proxy", Evidence: []intents.Evidence{{Text: "isProxy", Points: 60}}},
+				{Detection: "anonymizing_proxy_login", Severity: intents.SeverityHigh, Score: 60, User: "john.smith@company.com", Summary: "Sign-in through an anonymizing proxy", Evidence: []intents.Evidence{{Text: "isProxy", Points: 60}}},
 			},
 			Proposals: []intents.Action{
 				{Kind: intents.SuspendUser, User: &intents.Ref{Type: "user", ID: "00u1abcdJOHN", Name: "john.smith@company.com"}, Confidence: 91},

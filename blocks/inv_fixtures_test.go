@@ -148,7 +148,7 @@ const (
 // johnFindings are what detect.Analyze finds in johnEvents, worst first.
 func johnFindings(evs []intents.Event) []intents.Finding {
 	return []intents.Finding{
-		{Detection: "success_after_failures", Severity: intents.Critical, Score: 100, User: "john@company.com", Summary: johnTakeover,
+		{Detection: "success_after_failures", Severity: intents.SeverityCritical, Score: 100, User: "john@company.com", Summary: johnTakeover,
 			Evidence: []intents.Evidence{
 				{Text: "12 failed sign-ins, then a successful sign-in at 08:15 UTC Nov 28", Points: 30},
 				{Text: "the success came from the IP that failed: 185.220.101.1", Points: 10},
@@ -157,7 +157,7 @@ func johnFindings(evs []intents.Event) []intents.Finding {
 				{Text: riskHigh, Points: 15},
 				{Text: ssoSeven, Points: 20},
 			}, Events: uuids(evs, "tor-fail-", "tor-ok", "tor-sso-")},
-		{Detection: "anonymizing_proxy_login", Severity: intents.Critical, Score: 100, User: "john@company.com", Summary: johnProxy,
+		{Detection: "anonymizing_proxy_login", Severity: intents.SeverityCritical, Score: 100, User: "john@company.com", Summary: johnProxy,
 			Evidence: []intents.Evidence{
 				{Text: "22 sign-in attempts through an anonymizing proxy: 185.220.101.1, network stiftung erneuerbare freiheit", Points: 40},
 				{Text: "a sign-in through it succeeded at 08:15 UTC Nov 28", Points: 10},
@@ -165,15 +165,15 @@ func johnFindings(evs []intents.Event) []intents.Finding {
 				{Text: riskHigh, Points: 15},
 				{Text: ssoSeven, Points: 20},
 			}, Events: uuids(evs, "tor-")},
-		{Detection: "failed_login_burst", Severity: intents.High, Score: 51, User: "john@company.com", Summary: johnBurst,
+		{Detection: "failed_login_burst", Severity: intents.SeverityHigh, Score: 51, User: "john@company.com", Summary: johnBurst,
 			Evidence: []intents.Evidence{
 				{Text: "12 failed sign-ins in 11 min (threshold 10 in 30 min)", Points: 30},
 				{Text: "2 more than the threshold", Points: 1},
 				{Text: "failures from " + torNetwork, Points: 20},
 			}, Events: uuids(evs, "tor-fail-")},
-		{Detection: "threat_detected", Severity: intents.High, Score: 50, User: "john@company.com", Summary: johnRisk,
+		{Detection: "threat_detected", Severity: intents.SeverityHigh, Score: 50, User: "john@company.com", Summary: johnRisk,
 			Evidence: []intents.Evidence{{Text: "risk HIGH on 14 events (Anomalous Device, Anonymizing Proxy, New Geo-Location)", Points: 50}}, Events: uuids(evs, "tor-")},
-		{Detection: "impossible_travel", Severity: intents.Medium, Score: 40, User: "john@company.com", Summary: johnTravel,
+		{Detection: "impossible_travel", Severity: intents.SeverityMedium, Score: 40, User: "john@company.com", Summary: johnTravel,
 			Evidence: []intents.Evidence{
 				{Text: "9,128 km in 1 h 12 min: 7,584 km/h (threshold 900 km/h)", Points: 50},
 				{Text: "from Germany to United States", Points: 10},
@@ -266,32 +266,32 @@ func sweep() intents.Result {
 	evs := johnEvents()
 	john := johnFindings(evs)
 	chris := []intents.Finding{
-		{Detection: "impossible_travel", Severity: intents.Critical, Score: 100, User: "chris.morgan@company.com",
+		{Detection: "impossible_travel", Severity: intents.SeverityCritical, Score: 100, User: "chris.morgan@company.com",
 			Summary: "chris.morgan@company.com signed in from Denver, United States (75.166.33.7) at 09:31 UTC Nov 25, then from Pyongyang, North Korea (175.45.178.59) at 18:56 UTC Nov 25: 9,851 km in 9 h 25 min (1,045 km/h)",
 			Evidence: []intents.Evidence{{Text: "9,851 km in 9 h 25 min: 1,045 km/h (threshold 900 km/h)", Points: 50}, {Text: "from United States to North Korea", Points: 10},
 				{Text: "the second sign-in from Pyongyang, North Korea, a watch-listed country", Points: 15}}, Events: []string{"chris-den", "chris-pyo"}},
-		{Detection: "suspicious_country_login", Severity: intents.Critical, Score: 79, User: "chris.morgan@company.com",
+		{Detection: "suspicious_country_login", Severity: intents.SeverityCritical, Score: 79, User: "chris.morgan@company.com",
 			Summary:  "chris.morgan@company.com signed in 4 times from 175.45.178.59 in Pyongyang, North Korea (watch-listed country), first at 18:56 UTC Nov 25, then SSO into 3 applications",
 			Evidence: []intents.Evidence{{Text: "4 successful sign-ins from Pyongyang, North Korea, a watch-listed country", Points: 40}}, Events: []string{"chris-pyo"}},
 	}
-	rachel := []intents.Finding{{Detection: "suspicious_country_login", Severity: intents.Critical, Score: 76, User: "rachel.adams@company.com",
+	rachel := []intents.Finding{{Detection: "suspicious_country_login", Severity: intents.SeverityCritical, Score: 76, User: "rachel.adams@company.com",
 		Summary:  "rachel.adams@company.com signed in 3 times from 95.24.117.201 in Moscow, Russia (watch-listed country), first at 20:04 UTC Nov 23, then SSO into 2 applications",
 		Evidence: []intents.Evidence{{Text: "3 successful sign-ins from Moscow, Russia, a watch-listed country", Points: 40}}, Events: []string{"rachel-msk"}}}
-	derek := []intents.Finding{{Detection: "privilege_grant", Severity: intents.Critical, Score: 75, User: "derek.wilson@company.com",
+	derek := []intents.Finding{{Detection: "privilege_grant", Severity: intents.SeverityCritical, Score: 75, User: "derek.wilson@company.com",
 		Summary:  "derek.wilson@company.com granted Super administrator to ryan.patel@company.com at 02:02 UTC Nov 22",
 		Evidence: []intents.Evidence{{Text: "Super administrator granted to ryan.patel@company.com", Points: 35}, {Text: "Super administrator: full control of the org", Points: 30}}, Events: []string{"derek-grant"}}}
-	emily := []intents.Finding{{Detection: "mfa_push_fatigue", Severity: intents.Critical, Score: 75, User: "emily.chen@company.com",
+	emily := []intents.Finding{{Detection: "mfa_push_fatigue", Severity: intents.SeverityCritical, Score: 75, User: "emily.chen@company.com",
 		Summary:  "9 Okta Verify pushes to emily.chen@company.com denied or unanswered in 9 min (7 denied, 2 unanswered), then the user approved a push or signed in at 20:39 UTC Nov 26",
 		Evidence: []intents.Evidence{{Text: "9 Okta Verify pushes denied or unanswered in 9 min", Points: 45}, {Text: "then the user approved a push or signed in at 20:39 UTC Nov 26", Points: 30}}, Events: []string{"emily-push"}}}
 	sarah := []intents.Finding{
-		{Detection: "failed_login_burst", Severity: intents.Medium, Score: 33, User: "sarah.johnson@company.com",
+		{Detection: "failed_login_burst", Severity: intents.SeverityMedium, Score: 33, User: "sarah.johnson@company.com",
 			Summary:  "17 failed sign-ins for sarah.johnson@company.com in 9 min from 70.114.215.34, starting 07:52 UTC Nov 27",
 			Evidence: []intents.Evidence{{Text: "17 failed sign-ins in 9 min (threshold 10 in 30 min)", Points: 30}}, Events: []string{"sarah-fail"}},
-		{Detection: "account_lockout", Severity: intents.Medium, Score: 30, User: "sarah.johnson@company.com",
+		{Detection: "account_lockout", Severity: intents.SeverityMedium, Score: 30, User: "sarah.johnson@company.com",
 			Summary:  "sarah.johnson@company.com locked out at 08:00 UTC Nov 27 (Max sign in attempts exceeded) from 70.114.215.34",
 			Evidence: []intents.Evidence{{Text: "account locked out (Max sign in attempts exceeded)", Points: 30}}, Events: []string{"sarah-lock"}},
 	}
-	lisa := []intents.Finding{{Detection: "security_config_change", Severity: intents.Medium, Score: 30, User: "lisa.nguyen@company.com",
+	lisa := []intents.Finding{{Detection: "security_config_change", Severity: intents.SeverityMedium, Score: 30, User: "lisa.nguyen@company.com",
 		Summary:  `Policy rule "Engineering: require MFA" of policy "Engineering" updated by lisa.nguyen@company.com at 17:36 UTC Nov 25`,
 		Evidence: []intents.Evidence{{Text: `policy rule updated "Engineering: require MFA" of policy "Engineering"`, Points: 25}}, Events: []string{"lisa-rule"}}}
 	var fs []intents.Finding
@@ -338,9 +338,9 @@ func failedLoginsWeek() intents.Result {
 	typo("t4", "jon@company.com", "", at(26, 16, 2, 0), intents.Client{IP: "88.70.213.233", City: "Berlin", Country: "Germany", Browser: "CHROME", OS: "Windows 10"})
 	slices.SortStableFunc(evs, func(a, b intents.Event) int { return b.Published.Compare(a.Published) })
 	fs := []intents.Finding{
-		{Detection: "failed_login_burst", Severity: intents.High, Score: 51, User: "john@company.com", Summary: johnBurst,
+		{Detection: "failed_login_burst", Severity: intents.SeverityHigh, Score: 51, User: "john@company.com", Summary: johnBurst,
 			Evidence: []intents.Evidence{{Text: "12 failed sign-ins in 11 min (threshold 10 in 30 min)", Points: 30}}, Events: uuids(evs, "tor-fail-")},
-		{Detection: "failed_login_burst", Severity: intents.Medium, Score: 33, User: "sarah.johnson@company.com",
+		{Detection: "failed_login_burst", Severity: intents.SeverityMedium, Score: 33, User: "sarah.johnson@company.com",
 			Summary:  "17 failed sign-ins for sarah.johnson@company.com in 9 min from 70.114.215.34, starting 07:52 UTC Nov 27",
 			Evidence: []intents.Evidence{{Text: "17 failed sign-ins in 9 min (threshold 10 in 30 min)", Points: 30}}, Events: uuids(evs, "sarah-fail-")},
 	}
@@ -371,13 +371,13 @@ func suspiciousWeek() intents.Result {
 	)
 	slices.SortStableFunc(evs, func(a, b intents.Event) int { return b.Published.Compare(a.Published) })
 	fs := []intents.Finding{
-		{Detection: "anonymizing_proxy_login", Severity: intents.Critical, Score: 90, User: "john@company.com",
+		{Detection: "anonymizing_proxy_login", Severity: intents.SeverityCritical, Score: 90, User: "john@company.com",
 			Summary:  "13 sign-in attempts for john@company.com through 185.220.101.1 (anonymizing proxy), a sign-in succeeded at 08:15 UTC Nov 28",
 			Evidence: []intents.Evidence{{Text: "13 sign-in attempts through an anonymizing proxy", Points: 40}}, Events: uuids(evs, "tor-")},
-		{Detection: "suspicious_country_login", Severity: intents.Critical, Score: 79, User: "chris.morgan@company.com",
+		{Detection: "suspicious_country_login", Severity: intents.SeverityCritical, Score: 79, User: "chris.morgan@company.com",
 			Summary:  "chris.morgan@company.com signed in 4 times from 175.45.178.59 in Pyongyang, North Korea (watch-listed country), first at 18:56 UTC Nov 25",
 			Evidence: []intents.Evidence{{Text: "4 successful sign-ins from Pyongyang, North Korea", Points: 40}}, Events: []string{"chris-pyo"}},
-		{Detection: "suspicious_country_login", Severity: intents.Critical, Score: 76, User: "rachel.adams@company.com",
+		{Detection: "suspicious_country_login", Severity: intents.SeverityCritical, Score: 76, User: "rachel.adams@company.com",
 			Summary:  "rachel.adams@company.com signed in 3 times from 95.24.117.201 in Moscow, Russia (watch-listed country), first at 20:04 UTC Nov 23",
 			Evidence: []intents.Evidence{{Text: "3 successful sign-ins from Moscow, Russia", Points: 40}}, Events: []string{"rachel-msk"}},
 	}

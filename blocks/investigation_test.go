@@ -17,7 +17,7 @@ import (
 func TestInvestigationGolden(t *testing.T) {
 	opts := Options{Now: testNow}
 	orgWide := sweep()
-	orgWide.Findings = append(orgWide.Findings, intents.Finding{Detection: "failed_login_burst", Severity: intents.High, Score: 60,
+	orgWide.Findings = append(orgWide.Findings, intents.Finding{Detection: "failed_login_burst", Severity: intents.SeverityHigh, Score: 60,
 		Summary:  "Password spraying from 45.95.169.20: failed sign-ins for 38 users in 14 min",
 		Evidence: []intents.Evidence{{Text: "38 users tried from one IP in 14 min (threshold 10)", Points: 60}}, Events: []string{"spray-1"}})
 	failedTruncated := failedLoginsWeek()

@@ -35,7 +35,7 @@ func Pending(ps []intents.Proposal, now time.Time) Message {
 	}
 	title += " (" + count(len(sorted)) + ")"
 	for level := range numLevels {
-		if m := pendingList(title, sorted, now, proposalCaps(level)); Validate(m) == nil {
+		if m := pendingList(title, sorted, now, proposalLimitsAt(level)); Validate(m) == nil {
 			return m
 		}
 	}
@@ -54,7 +54,7 @@ func Pending(ps []intents.Proposal, now time.Time) Message {
 	}
 }
 
-func pendingList(title string, ps []intents.Proposal, now time.Time, c pcaps) Message {
+func pendingList(title string, ps []intents.Proposal, now time.Time, c proposalLimits) Message {
 	blocks := []slack.Block{header("title", title)}
 	var rows []string
 	flush := func() {
@@ -85,13 +85,13 @@ func pendingList(title string, ps []intents.Proposal, now time.Time, c pcaps) Me
 }
 
 // pendingRow is one proposal of the list: two lines.
-func pendingRow(p intents.Proposal, now time.Time, c pcaps) string {
+func pendingRow(p intents.Proposal, now time.Time, c proposalLimits) string {
 	summary := md(p.Preview.Summary, c.rows)
 	if summary == "" {
 		summary = actionTitle(p.Preview.Action, func(name, _ string) string { return md(name, c.name) })
 	}
 	line := code(p.ID, 64) + " " + summary
-	r := &prender{p: p, now: now, c: c, tz: zoneOf(now)}
+	r := &proposalView{p: p, now: now, c: c, tz: zoneOf(now)}
 	var flags []string
 	switch {
 	case r.expiredNow():
@@ -118,7 +118,7 @@ func pendingRow(p intents.Proposal, now time.Time, c pcaps) string {
 // message), then its audit history, oldest first. The message always
 // passes Validate.
 func ProposalDetail(p intents.Proposal, history []intents.AuditRecord, now time.Time) Message {
-	return renderProposal(&prender{p: p, now: now, history: history, tz: zoneOf(now)})
+	return renderProposal(&proposalView{p: p, now: now, history: history, tz: zoneOf(now)})
 }
 
 // maxModalBlocks is Slack's limit on the blocks of a modal view.
@@ -142,7 +142,7 @@ func ProposalDetailModal(p intents.Proposal, history []intents.AuditRecord, now 
 
 // historyBlocks are the audit records of ProposalDetail: the latest
 // c.history of them, each on one line.
-func (r *prender) historyBlocks() []slack.Block {
+func (r *proposalView) historyBlocks() []slack.Block {
 	hs := r.history
 	if len(hs) == 0 {
 		if r.buttons {
@@ -163,7 +163,7 @@ func (r *prender) historyBlocks() []slack.Block {
 
 // historyLine is "• time *event* by who — result · before → after ·
 // Okta request id".
-func (r *prender) historyLine(h intents.AuditRecord) string {
+func (r *proposalView) historyLine(h intents.AuditRecord) string {
 	c := r.c
 	who := h.Approver
 	if h.Event == "requested" || who == "" {

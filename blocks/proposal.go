@@ -60,9 +60,9 @@ func Proposal(p intents.Proposal, opts ProposalOptions) Message {
 	return ProposalGroup([]intents.Proposal{p}, opts)
 }
 
-// pcaps are the lengths (escaped characters) and counts pieces of a
+// proposalLimits are the lengths (escaped characters) and counts pieces of a
 // proposal are cut to; renderProposal tightens them until the message fits.
-type pcaps struct {
+type proposalLimits struct {
 	name    int // a login, group name, label
 	long    int // summary, before/after, reason, error
 	item    int // one impact, evidence, attribute or history line
@@ -74,41 +74,42 @@ type pcaps struct {
 	rows    int // characters of one pending row's summary
 }
 
-func proposalCaps(level int) pcaps {
+// proposalLimitsAt are the limits of one level, 0 the roomiest.
+func proposalLimitsAt(level int) proposalLimits {
 	switch level {
 	case 0:
-		return pcaps{name: 150, long: 600, item: 200, lines: 10, evid: 8, attrs: 20, body: 1500, history: 20, rows: 160}
+		return proposalLimits{name: 150, long: 600, item: 200, lines: 10, evid: 8, attrs: 20, body: 1500, history: 20, rows: 160}
 	case 1:
-		return pcaps{name: 80, long: 300, item: 120, lines: 6, evid: 5, attrs: 10, body: 800, history: 12, rows: 100}
+		return proposalLimits{name: 80, long: 300, item: 120, lines: 6, evid: 5, attrs: 10, body: 800, history: 12, rows: 100}
 	case 2:
-		return pcaps{name: 40, long: 150, item: 80, lines: 4, evid: 3, attrs: 6, body: 400, history: 8, rows: 60}
+		return proposalLimits{name: 40, long: 150, item: 80, lines: 4, evid: 3, attrs: 6, body: 400, history: 8, rows: 60}
 	case 3:
-		return pcaps{name: 24, long: 80, item: 50, lines: 2, evid: 2, attrs: 3, body: 200, history: 5, rows: 40}
+		return proposalLimits{name: 24, long: 80, item: 50, lines: 2, evid: 2, attrs: 3, body: 200, history: 5, rows: 40}
 	default:
-		return pcaps{name: 16, long: 40, item: 30, lines: 1, evid: 1, attrs: 1, body: 0, history: 3, rows: 24}
+		return proposalLimits{name: 16, long: 40, item: 30, lines: 1, evid: 1, attrs: 1, body: 0, history: 3, rows: 24}
 	}
 }
 
-// prender is one rendering of a proposal.
-type prender struct {
+// proposalView is one rendering of a proposal.
+type proposalView struct {
 	p       intents.Proposal
 	now     time.Time
 	note    string
 	buttons bool                  // Approve/Reject/Undo; off in ProposalDetail
 	history []intents.AuditRecord // shown by ProposalDetail
-	c       pcaps
+	c       proposalLimits
 	tz      *time.Location // nil: UTC
 }
 
 // withoutNote is r without its note.
-func (r *prender) withoutNote() *prender {
+func (r *proposalView) withoutNote() *proposalView {
 	cp := *r
 	cp.note = ""
 	return &cp
 }
 
 // zone is the zone of the fallback text of times.
-func (r *prender) zone() *time.Location {
+func (r *proposalView) zone() *time.Location {
 	if r.tz == nil {
 		return time.UTC
 	}
@@ -117,21 +118,21 @@ func (r *prender) zone() *time.Location {
 
 // renderProposal tries the roomiest caps first; the last resort keeps the
 // title, the status and the buttons, which always fit.
-func renderProposal(r *prender) Message {
+func renderProposal(r *proposalView) Message {
 	for level := range numLevels {
-		r.c = proposalCaps(level)
+		r.c = proposalLimitsAt(level)
 		if m := r.render(); Validate(m) == nil {
 			return m
 		}
 	}
-	r.c = proposalCaps(numLevels - 1)
+	r.c = proposalLimitsAt(numLevels - 1)
 	status, fallback := r.status()
 	blocks := []slack.Block{header("title", r.headerText()), section("status", status)}
 	blocks = append(blocks, r.actions()...)
 	return Message{Text: r.fallback(fallback), Blocks: blocks}
 }
 
-func (r *prender) render() Message {
+func (r *proposalView) render() Message {
 	a, pv := r.p.Preview.Action, r.p.Preview
 	blocks := []slack.Block{header("title", r.headerText())}
 	summary := md(pv.Summary, r.c.long)
@@ -169,23 +170,23 @@ func (r *prender) render() Message {
 }
 
 // headerText is "Proposal: Suspend john@company.com".
-func (r *prender) headerText() string {
+func (r *proposalView) headerText() string {
 	title := actionTitle(r.p.Preview.Action, func(name, _ string) string { return plainText(name, r.c.name) })
 	return "Proposal: " + title
 }
 
 // mdName shows a target's name in mrkdwn.
-func (r *prender) mdName(name, _ string) string { return md(name, r.c.name) }
+func (r *proposalView) mdName(name, _ string) string { return md(name, r.c.name) }
 
 // fallback is the one-line plain text of the message.
-func (r *prender) fallback(state string) string {
+func (r *proposalView) fallback(state string) string {
 	title := actionTitle(r.p.Preview.Action, func(name, _ string) string { return esc(plainText(name, 100)) })
 	return joinNonEmpty(" ", "Proposal", esc(plainText(r.p.ID, 64))+":", title, "—", state)
 }
 
 // targetFields are the resolved objects with their Okta ids, the change
 // and the scope it needs.
-func (r *prender) targetFields() []field {
+func (r *proposalView) targetFields() []field {
 	a, pv := r.p.Preview.Action, r.p.Preview
 	var fs []field
 	for _, t := range []struct {
@@ -219,7 +220,7 @@ func (r *prender) targetFields() []field {
 
 // scope is the OAuth scope the action needs: the preview's, else the
 // catalogue's.
-func (r *prender) scope() string {
+func (r *proposalView) scope() string {
 	if s := r.p.Preview.Scope; s != "" {
 		return s
 	}
@@ -227,7 +228,7 @@ func (r *prender) scope() string {
 }
 
 // attributes lists the profile attributes the action sets.
-func (r *prender) attributes() string {
+func (r *proposalView) attributes() string {
 	fs := r.p.Preview.Action.Fields
 	if len(fs) == 0 {
 		return ""
@@ -240,7 +241,7 @@ func (r *prender) attributes() string {
 }
 
 // evidence is the confidence with its band and each scored item.
-func (r *prender) evidence() string {
+func (r *proposalView) evidence() string {
 	a := r.p.Preview.Action
 	if a.Confidence <= 0 && len(a.Evidence) == 0 {
 		return ""
@@ -265,7 +266,7 @@ func (r *prender) evidence() string {
 }
 
 // meta is who asked, when, until when, and the id.
-func (r *prender) meta() []string {
+func (r *proposalView) meta() []string {
 	p := r.p
 	parts := []string{"Requested by " + person(p.Requester, r.c.name)}
 	if s := when(p.Created, r.zone()); s != "" {
@@ -285,14 +286,14 @@ func (r *prender) meta() []string {
 }
 
 // expiredNow reports a pending proposal whose time is up at r.now.
-func (r *prender) expiredNow() bool {
+func (r *proposalView) expiredNow() bool {
 	p := r.p
 	return p.State == intents.StatePending && !r.now.IsZero() && !p.Expires.IsZero() && !r.now.Before(p.Expires)
 }
 
 // status is the state line where the buttons are (or were), and its
 // words for the fallback text.
-func (r *prender) status() (string, string) {
+func (r *proposalView) status() (string, string) {
 	p, c := r.p, r.c
 	by := person(p.DecidedBy, c.name)
 	at := when(p.DecidedAt, r.zone())
@@ -357,7 +358,7 @@ func (r *prender) status() (string, string) {
 }
 
 // executed is the outcome of an executed proposal.
-func (r *prender) executed(approved string) (string, string) {
+func (r *proposalView) executed(approved string) (string, string) {
 	p, c := r.p, r.c
 	out := intents.ActionOutcome{Summary: p.Preview.Summary, Before: p.Preview.Before, After: p.Preview.After}
 	if p.Outcome != nil {
@@ -390,7 +391,7 @@ func (r *prender) executed(approved string) (string, string) {
 }
 
 // actions are the buttons of the proposal's state.
-func (r *prender) actions() []slack.Block {
+func (r *proposalView) actions() []slack.Block {
 	p := r.p
 	if !r.buttons {
 		return nil
@@ -412,7 +413,7 @@ func (r *prender) actions() []slack.Block {
 
 // confirm is the Approve button's dialog, naming the action and its
 // targets with their ids.
-func (r *prender) confirm() *slack.ConfirmationBlockObject {
+func (r *proposalView) confirm() *slack.ConfirmationBlockObject {
 	title := actionTitle(r.p.Preview.Action, func(name, id string) string {
 		return joinNonEmpty(" ", plainText(name, 60), paren(plainText(id, 30)))
 	})
@@ -421,27 +422,8 @@ func (r *prender) confirm() *slack.ConfirmationBlockObject {
 		WithStyle(slack.StylePrimary)
 }
 
-// slackUserID matches Slack user ids (U…, or W… on Enterprise Grid).
-var slackUserID = regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`)
-
 // mentionToken finds Slack user mentions in the bot's own note text.
 var mentionToken = regexp.MustCompile(`<@[UW][A-Z0-9]{2,20}>`)
-
-// person is a Slack user id as a mention, or anything else (such as
-// "cli:alice") as escaped text.
-func person(id string, max int) string {
-	if slackUserID.MatchString(id) {
-		return "<@" + id + ">"
-	}
-	return md(id, max)
-}
-
-func byWord(who string) string {
-	if who == "" {
-		return ""
-	}
-	return "by " + who
-}
 
 // noteText is trusted bot text in which only Slack user mentions stay
 // live; everything else is escaped.
@@ -459,19 +441,6 @@ func mentionText(s string, max int) string {
 	}
 	b.WriteString(esc(s[last:]))
 	return b.String()
-}
-
-// until says how far in the future t is: "in 3 hours". Zero now, or t
-// not in the future, gives "".
-func until(now, t time.Time) string {
-	switch d := t.Sub(now); {
-	case now.IsZero() || d <= 0:
-		return ""
-	case d < time.Minute:
-		return "in under a minute"
-	default:
-		return "in " + age(t, now)
-	}
 }
 
 // bulletList is a heading and up to max bullet lines, each shortened to
@@ -497,113 +466,11 @@ func bulletList(head string, lines []string, max, item int) string {
 	return head + "\n" + strings.Join(out, "\n")
 }
 
-func orDash(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
-}
-
 func paren(s string) string {
 	if s == "" {
 		return ""
 	}
 	return "(" + s + ")"
-}
-
-func titleCase(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// actionTitle says in plain words what an action does to which objects:
-// "Suspend john@company.com", "Add john@company.com to Engineering". show
-// formats each target from its name (or id) and id.
-func actionTitle(a intents.Action, show func(name, id string) string) string {
-	created := map[intents.Kind]string{intents.CreateApp: "app", intents.CreatePolicy: "policy", intents.CreatePolicyRule: "rule"}
-	name := func(r *intents.Ref, typ string) string {
-		n, id := "", ""
-		if r != nil {
-			n, id = strings.TrimSpace(r.Name), r.ID
-		}
-		if n == "" && created[a.Kind] == typ {
-			key := "name"
-			if typ == "app" {
-				key = "label"
-			}
-			n = bodyString(a.Body, key)
-		}
-		if n == "" {
-			n, id = id, ""
-		}
-		if n == "" {
-			return ""
-		}
-		return show(n, id)
-	}
-	u, g, app := name(a.User, "user"), name(a.Group, "group"), name(a.App, "app")
-	pol, rule := name(a.Policy, "policy"), name(a.Rule, "rule")
-	two := func(verb, x, link, y string) string {
-		if y == "" {
-			return joinNonEmpty(" ", verb, x)
-		}
-		return joinNonEmpty(" ", verb, x, link, y)
-	}
-	switch a.Kind {
-	case intents.SuspendUser:
-		return two("Suspend", u, "", "")
-	case intents.UnsuspendUser:
-		return two("Unsuspend", u, "", "")
-	case intents.ClearSessions:
-		return two("Clear the sessions of", u, "", "")
-	case intents.CreateUser:
-		return two("Create user", u, "", "")
-	case intents.UpdateUser:
-		return two("Update user", u, "", "")
-	case intents.ActivateUser:
-		return two("Activate user", u, "", "")
-	case intents.DeactivateUser:
-		return two("Deactivate user", u, "", "")
-	case intents.UnlockUser:
-		return two("Unlock", u, "", "")
-	case intents.ResetFactors:
-		return two("Reset the MFA factors of", u, "", "")
-	case intents.ExpirePassword:
-		return two("Expire the password of", u, "", "")
-	case intents.ResetPassword:
-		return two("Reset the password of", u, "", "")
-	case intents.CreateGroup:
-		return two("Create group", g, "", "")
-	case intents.UpdateGroup:
-		return two("Update group", g, "", "")
-	case intents.DeleteGroup:
-		return two("Delete group", g, "", "")
-	case intents.AddGroupMember:
-		return two("Add", u, "to", g)
-	case intents.RemoveGroupMember:
-		return two("Remove", u, "from", g)
-	case intents.CreateApp, intents.UpdateApp, intents.ActivateApp, intents.DeactivateApp:
-		return two(verbOf(a.Kind)+" app", app, "", "")
-	case intents.CreatePolicy, intents.UpdatePolicy, intents.ActivatePolicy, intents.DeactivatePolicy:
-		return two(verbOf(a.Kind)+" policy", pol, "", "")
-	case intents.CreatePolicyRule:
-		return two("Create rule", rule, "in policy", pol)
-	case intents.UpdatePolicyRule, intents.ActivatePolicyRule, intents.DeactivatePolicyRule:
-		return two(verbOf(a.Kind)+" rule", rule, "of policy", pol)
-	}
-	words := strings.ReplaceAll(string(a.Kind), "_", " ")
-	if a.Kind == "" {
-		words = "change"
-	}
-	return joinNonEmpty(" ", titleCase(plainText(words, 40)), joinNonEmpty(", ", u, g, app, pol, rule))
-}
-
-// verbOf is the first word of a kind, capitalized: "Create", "Activate".
-func verbOf(k intents.Kind) string {
-	verb, _, _ := strings.Cut(string(k), "_")
-	return titleCase(verb)
 }
 
 // undoVerb is the slash verb of an undo kind: "unsuspend".

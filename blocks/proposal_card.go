@@ -36,37 +36,37 @@ const ActionDetails = "proposal_details"
 // investigation proposed for one person) as one card with a row of buttons
 // per action. It needs at least one proposal; one gives Proposal's card.
 func ProposalGroup(ps []intents.Proposal, opts ProposalOptions) Message {
-	cards := make([]*prender, len(ps))
+	cards := make([]*proposalView, len(ps))
 	for i, p := range ps {
 		note := ""
 		if (opts.NoteFor == "" && i == 0) || opts.NoteFor == p.ID {
 			note = opts.Note
 		}
-		cards[i] = &prender{p: p, now: opts.Now, note: note, buttons: true, tz: opts.TZ}
+		cards[i] = &proposalView{p: p, now: opts.Now, note: note, buttons: true, tz: opts.TZ}
 	}
 	g := groupRender{cards: cards}
 	for level := range numLevels {
-		g.setCaps(proposalCaps(level))
+		g.setLimits(proposalLimitsAt(level))
 		if m := g.render(); Validate(m) == nil {
 			return m
 		}
 	}
-	g.setCaps(proposalCaps(numLevels - 1))
+	g.setLimits(proposalLimitsAt(numLevels - 1))
 	return g.minimal()
 }
 
 // groupRender is one rendering of a card.
 type groupRender struct {
-	cards []*prender
+	cards []*proposalView
 }
 
-func (g *groupRender) setCaps(c pcaps) {
+func (g *groupRender) setLimits(c proposalLimits) {
 	for _, r := range g.cards {
 		r.c = c
 	}
 }
 
-func (g *groupRender) first() *prender { return g.cards[0] }
+func (g *groupRender) first() *proposalView { return g.cards[0] }
 
 func (g *groupRender) render() Message {
 	r := g.first()
@@ -234,7 +234,7 @@ func strongest(evs []intents.Evidence) []string {
 
 // row is one action of a group: "*1. Clear the sessions of …*", Before →
 // After while it is still to happen, and its state.
-func (r *prender) row(n int) string {
+func (r *proposalView) row(n int) string {
 	pv := r.p.Preview
 	line := "*" + count(n) + ". " + actionTitle(pv.Action, r.mdName) + "*"
 	state := r.p.State
@@ -249,7 +249,7 @@ func (r *prender) row(n int) string {
 }
 
 // cardActions are the state's buttons with Details beside them.
-func (r *prender) cardActions(blockID string) []slack.Block {
+func (r *proposalView) cardActions(blockID string) []slack.Block {
 	var els []slack.BlockElement
 	for _, b := range r.actions() {
 		if ab, ok := b.(*slack.ActionBlock); ok {
@@ -263,7 +263,7 @@ func (r *prender) cardActions(blockID string) []slack.Block {
 // rowActions are the buttons of row i of a group. Action ids are unique in
 // a message: the first row's are the plain ids, row n's end in "_n"
 // (BaseAction reads them back).
-func (r *prender) rowActions(i int) []slack.Block {
+func (r *proposalView) rowActions(i int) []slack.Block {
 	bs := r.cardActions("decision_" + count(i+1))
 	if i == 0 {
 		return bs

@@ -1,6 +1,7 @@
 package blocks
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -257,4 +258,50 @@ func joinNonEmpty(sep string, parts ...string) string {
 		}
 	}
 	return strings.Join(out, sep)
+}
+
+// slackUserID matches Slack user ids (U…, or W… on Enterprise Grid).
+var slackUserID = regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`)
+
+// person is a Slack user id as a mention, or anything else (such as
+// "cli:alice") as escaped text.
+func person(id string, max int) string {
+	if slackUserID.MatchString(id) {
+		return "<@" + id + ">"
+	}
+	return md(id, max)
+}
+
+func byWord(who string) string {
+	if who == "" {
+		return ""
+	}
+	return "by " + who
+}
+
+// until says how far in the future t is: "in 3 hours". Zero now, or t
+// not in the future, gives "".
+func until(now, t time.Time) string {
+	switch d := t.Sub(now); {
+	case now.IsZero() || d <= 0:
+		return ""
+	case d < time.Minute:
+		return "in under a minute"
+	default:
+		return "in " + age(t, now)
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func titleCase(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

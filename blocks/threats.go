@@ -90,7 +90,7 @@ func (rc *rctx) threatSweep() Message {
 		bands[intents.Band(u.score)]++
 	}
 	var tally []string
-	for _, b := range []intents.Severity{intents.Critical, intents.High, intents.Medium, intents.Low} {
+	for _, b := range []intents.Severity{intents.SeverityCritical, intents.SeverityHigh, intents.SeverityMedium, intents.SeverityLow} {
 		if n := bands[b]; n > 0 {
 			tally = append(tally, severityEmoji(b)+" "+count(n)+" "+string(b))
 		}

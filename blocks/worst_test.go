@@ -88,7 +88,7 @@ func hostileResult(v string, n int) intents.Result {
 			Outcome: intents.EventOutcome{Result: v, Reason: v}, Client: intents.Client{IP: v, City: v, Country: v}, Security: intents.Security{IsProxy: true},
 			Debug: map[string]string{"threatSuspected": "true", "risk": "level=HIGH"}})
 		if i < 20 {
-			r.Findings = append(r.Findings, intents.Finding{Detection: v, Severity: intents.Critical, Score: 99, User: v, Summary: v,
+			r.Findings = append(r.Findings, intents.Finding{Detection: v, Severity: intents.SeverityCritical, Score: 99, User: v, Summary: v,
 				Evidence: []intents.Evidence{{Text: v, Points: 1}, {Text: v, Points: 2}, {Text: v}, {Text: v}, {Text: v}, {Text: v}, {Text: v}, {Text: v}}})
 			r.Proposals = append(r.Proposals, intents.Action{Kind: intents.SuspendUser, User: &intents.Ref{Type: "user", ID: id, Name: v}, Confidence: 90})
 		}

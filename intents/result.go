@@ -88,23 +88,23 @@ type Severity string
 
 // The bands, by score: Low < 22, Medium < 48, High < 74, Critical.
 const (
-	Low      Severity = "low"
-	Medium   Severity = "medium"
-	High     Severity = "high"
-	Critical Severity = "critical"
+	SeverityLow      Severity = "low"
+	SeverityMedium   Severity = "medium"
+	SeverityHigh     Severity = "high"
+	SeverityCritical Severity = "critical"
 )
 
 // Band returns the severity band of a 0–100 score.
 func Band(score int) Severity {
 	switch {
 	case score < 22:
-		return Low
+		return SeverityLow
 	case score < 48:
-		return Medium
+		return SeverityMedium
 	case score < 74:
-		return High
+		return SeverityHigh
 	default:
-		return Critical
+		return SeverityCritical
 	}
 }
 

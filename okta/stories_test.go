@@ -71,7 +71,7 @@ func checkWeakenedRule(t *testing.T, res intents.Result, stories []oktasim.Story
 	if !slices.Contains(f.Events, signIn.UUID) {
 		t.Errorf("finding events %v do not name the Tor sign-in %s", f.Events, signIn.UUID)
 	}
-	if f.Severity != intents.Critical {
+	if f.Severity != intents.SeverityCritical {
 		t.Errorf("finding %s (%d): a rule weakened, then used through Tor, is Critical", f.Severity, f.Score)
 	}
 }

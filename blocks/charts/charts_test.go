@@ -48,9 +48,9 @@ func investigation() intents.Result {
 		Since:   base.Add(-24 * time.Hour), Until: base,
 		Events: evs,
 		Findings: []intents.Finding{
-			{Detection: "failed_login_burst", Severity: intents.High, Score: 60, User: "john@company.com", Events: []string{"f0", "f1", "f2", "f3", "f4"}},
+			{Detection: "failed_login_burst", Severity: intents.SeverityHigh, Score: 60, User: "john@company.com", Events: []string{"f0", "f1", "f2", "f3", "f4"}},
 			// f4 named twice, and an event the answer does not list.
-			{Detection: "admin_role_grant", Severity: intents.Critical, Score: 80, User: "john@company.com", Events: []string{"g1", "f4", "not-listed"}},
+			{Detection: "admin_role_grant", Severity: intents.SeverityCritical, Score: 80, User: "john@company.com", Events: []string{"g1", "f4", "not-listed"}},
 		},
 	}
 }
@@ -62,11 +62,11 @@ func sweep() intents.Result {
 	return intents.Result{
 		Intent: intents.Intent{Kind: intents.Threats, Window: intents.Week},
 		Findings: []intents.Finding{
-			f("sarah@company.com", intents.Medium, 30),
-			f("john@company.com", intents.Critical, 90),
-			f("John@company.com", intents.High, 60),
-			f("john@company.com", intents.High, 55),
-			f("", intents.High, 50),
+			f("sarah@company.com", intents.SeverityMedium, 30),
+			f("john@company.com", intents.SeverityCritical, 90),
+			f("John@company.com", intents.SeverityHigh, 60),
+			f("john@company.com", intents.SeverityHigh, 55),
+			f("", intents.SeverityHigh, 50),
 			f("sarah@company.com", "", 10), // no severity: the band of its score
 		},
 	}
@@ -291,7 +291,7 @@ func TestDeterministicAndDataDriven(t *testing.T) {
 		{"sign-ins: one failure fewer", signIns, investigation, func(r *intents.Result) { r.Events = r.Events[:len(r.Events)-1] }},
 		{"sign-ins: an outcome changed", signIns, investigation, func(r *intents.Result) { r.Events[0].Outcome.Result = "FAILURE" }},
 		{"sign-ins: nothing ringed", signIns, investigation, func(r *intents.Result) { r.Findings = nil }},
-		{"detections: a severity changed", Detections, sweep, func(r *intents.Result) { r.Findings[0].Severity = intents.Critical }},
+		{"detections: a severity changed", Detections, sweep, func(r *intents.Result) { r.Findings[0].Severity = intents.SeverityCritical }},
 		{"mfa: one user more without MFA", mfa, mfaScan, func(r *intents.Result) { r.MFA.NoFactor++ }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -339,7 +339,7 @@ func TestSuspects(t *testing.T) {
 func TestDetectionsCapsBars(t *testing.T) {
 	res := intents.Result{Intent: intents.Intent{Kind: intents.Threats}}
 	for i := range maxSuspects + 3 {
-		res.Findings = append(res.Findings, intents.Finding{User: fmt.Sprintf("user%02d@company.com", i), Severity: intents.Low, Score: 100 - i})
+		res.Findings = append(res.Findings, intents.Finding{User: fmt.Sprintf("user%02d@company.com", i), Severity: intents.SeverityLow, Score: 100 - i})
 	}
 	dp, err := newDetectionPlot(res)
 	if err != nil {

@@ -22,7 +22,7 @@ import (
 const maxSuspects = 12
 
 // severities are the bands in the order the bars are split.
-var severities = [...]intents.Severity{intents.Critical, intents.High, intents.Medium, intents.Low}
+var severities = [...]intents.Severity{intents.SeverityCritical, intents.SeverityHigh, intents.SeverityMedium, intents.SeverityLow}
 
 var severityColours = [len(severities)]color.Color{dark, red, orange, amber}
 

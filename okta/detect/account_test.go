@@ -17,19 +17,19 @@ func TestAccountLockout(t *testing.T) {
 	repeat(&repeated, 3, 0, time.Hour, lock, failure("LOCKED_OUT"), message("Max sign in attempts exceeded"))
 	tor.add(lock, 0, failure("LOCKED_OUT"), from(torIP, frankfurt), message("Max sign in attempts exceeded"))
 	var wantWave []got
-	wantWave = append(wantWave, got{"", intents.High, 6})
+	wantWave = append(wantWave, got{"", intents.SeverityHigh, 6})
 	for i := range 6 {
 		u := fmt.Sprintf("user%d@company.com", i)
 		wave.add(lock, time.Duration(i)*40*time.Second, as(u), from("203.0.113.70", london), failure("LOCKED_OUT"))
-		wantWave = append(wantWave, got{u, intents.Medium, 1})
+		wantWave = append(wantWave, got{u, intents.SeverityMedium, 1})
 	}
 	unlock.add("user.account.unlock", 0, as(admin), targetUserOpt(john))
 
 	runCases(t, AccountLockout, []detCase{
-		{name: "one lockout", events: one.events, want: []got{{john, intents.Medium, 1}}},
-		{name: "lock.limit", events: limit.events, want: []got{{john, intents.Medium, 1}}},
-		{name: "locked 3 times in 2 h", events: repeated.events, want: []got{{john, intents.Medium, 3}}},
-		{name: "locked out by a Tor exit", events: tor.events, want: []got{{john, intents.High, 1}}},
+		{name: "one lockout", events: one.events, want: []got{{john, intents.SeverityMedium, 1}}},
+		{name: "lock.limit", events: limit.events, want: []got{{john, intents.SeverityMedium, 1}}},
+		{name: "locked 3 times in 2 h", events: repeated.events, want: []got{{john, intents.SeverityMedium, 3}}},
+		{name: "locked out by a Tor exit", events: tor.events, want: []got{{john, intents.SeverityHigh, 1}}},
 		{name: "6 accounts locked in 4 min", events: wave.events, want: wantWave},
 		{name: "an unlock", events: unlock.events},
 	})
@@ -52,13 +52,13 @@ func TestThreatDetected(t *testing.T) {
 	riskDetect.add("user.risk.detect", 0, targetUserOpt(john), debug("risk", "{level=MEDIUM, reasons=Suspicious IP}"))
 
 	runCases(t, ThreatDetected, []detCase{
-		{name: "ThreatInsight flags an IP", events: insight.events, want: []got{{"", intents.High, 1}}},
-		{name: "risk HIGH on a sign-in", events: riskHigh.events, want: []got{{john, intents.High, 1}}},
-		{name: "threat suspected on a sign-in", events: suspected.events, want: []got{{john, intents.Medium, 1}}},
-		{name: "two kinds of signal", events: both.events, want: []got{{john, intents.High, 2}}},
-		{name: "ThreatInsight blocked it", events: denied.events, want: []got{{"", intents.Medium, 1}}},
+		{name: "ThreatInsight flags an IP", events: insight.events, want: []got{{"", intents.SeverityHigh, 1}}},
+		{name: "risk HIGH on a sign-in", events: riskHigh.events, want: []got{{john, intents.SeverityHigh, 1}}},
+		{name: "threat suspected on a sign-in", events: suspected.events, want: []got{{john, intents.SeverityMedium, 1}}},
+		{name: "two kinds of signal", events: both.events, want: []got{{john, intents.SeverityHigh, 2}}},
+		{name: "ThreatInsight blocked it", events: denied.events, want: []got{{"", intents.SeverityMedium, 1}}},
 		{name: "risk LOW, no threat", events: quiet.events},
-		{name: "user.risk.detect MEDIUM", events: riskDetect.events, want: []got{{john, intents.Medium, 1}}},
+		{name: "user.risk.detect MEDIUM", events: riskDetect.events, want: []got{{john, intents.SeverityMedium, 1}}},
 	})
 }
 
@@ -73,8 +73,8 @@ func TestUserReportedSuspicious(t *testing.T) {
 		"suspiciousActivityEventType", "user.session.start", "suspiciousActivityEventId", reported.UUID))
 	other.add("user.account.update_password", 0)
 	runCases(t, UserReportedSuspicious, []detCase{
-		{name: "a report", events: report.events, want: []got{{john, intents.High, 1}}},
-		{name: "a report naming an event we have", events: withEvent.events, want: []got{{john, intents.High, 2}}},
+		{name: "a report", events: report.events, want: []got{{john, intents.SeverityHigh, 1}}},
+		{name: "a report naming an event we have", events: withEvent.events, want: []got{{john, intents.SeverityHigh, 2}}},
 		{name: "a password change", events: other.events},
 	})
 }

@@ -21,11 +21,11 @@ func TestPrivilegeGrant(t *testing.T) {
 	revoke.add("user.account.privilege.revoke", 0, as(admin), targetUserOpt(alice), debug("privilegeRevoked", "Super administrator"))
 
 	runCases(t, PrivilegeGrant, []detCase{
-		{name: "Super administrator granted", events: super.events, want: []got{{admin, intents.High, 1}}},
-		{name: "an admin role granted to a group", events: group.events, want: []got{{admin, intents.High, 1}}},
-		{name: "Read only admin granted", events: readOnly.events, want: []got{{admin, intents.Medium, 1}}},
-		{name: "a grant that failed", events: failedGrant.events, want: []got{{admin, intents.Low, 1}}},
-		{name: "Super administrator on Sunday night", events: night.events, want: []got{{admin, intents.Critical, 1}}},
+		{name: "Super administrator granted", events: super.events, want: []got{{admin, intents.SeverityHigh, 1}}},
+		{name: "an admin role granted to a group", events: group.events, want: []got{{admin, intents.SeverityHigh, 1}}},
+		{name: "Read only admin granted", events: readOnly.events, want: []got{{admin, intents.SeverityMedium, 1}}},
+		{name: "a grant that failed", events: failedGrant.events, want: []got{{admin, intents.SeverityLow, 1}}},
+		{name: "Super administrator on Sunday night", events: night.events, want: []got{{admin, intents.SeverityCritical, 1}}},
 		{name: "a role revoked", events: revoke.events},
 	})
 }
@@ -36,8 +36,8 @@ func TestAPITokenCreated(t *testing.T) {
 	viaProxy.add("system.api_token.create", 0, as(admin), target("Token", "00T1", "terraform"), from("203.0.113.30", frankfurt), proxied)
 	revoke.add("system.api_token.revoke", 0, as(admin), target("Token", "00T1", "terraform"))
 	runCases(t, APITokenCreated, []detCase{
-		{name: "a token created", events: plain.events, want: []got{{admin, intents.Medium, 1}}},
-		{name: "a token created through a proxy", events: viaProxy.events, want: []got{{admin, intents.High, 1}}},
+		{name: "a token created", events: plain.events, want: []got{{admin, intents.SeverityMedium, 1}}},
+		{name: "a token created through a proxy", events: viaProxy.events, want: []got{{admin, intents.SeverityHigh, 1}}},
 		{name: "a token revoked", events: revoke.events},
 	})
 }
@@ -57,9 +57,9 @@ func TestSupportImpersonation(t *testing.T) {
 		e.Actor = intents.Actor{ID: "00usys", Type: "User", AlternateID: "system@okta.com"}
 	}, targetUserOpt(john))
 	runCases(t, SupportImpersonation, []detCase{
-		{name: "support access granted", events: grant.events, want: []got{{admin, intents.High, 1}}},
-		{name: "support started a session", events: initiate.events, want: []got{{admin, intents.High, 1}}},
-		{name: "support reset a password", events: reset.events, want: []got{{john, intents.High, 1}}},
+		{name: "support access granted", events: grant.events, want: []got{{admin, intents.SeverityHigh, 1}}},
+		{name: "support started a session", events: initiate.events, want: []got{{admin, intents.SeverityHigh, 1}}},
+		{name: "support reset a password", events: reset.events, want: []got{{john, intents.SeverityHigh, 1}}},
 		{name: "an admin reset a password", events: byAdmin.events},
 		{name: "system@okta.com with a browser and a place is not support", events: automated.events},
 	})
@@ -77,9 +77,9 @@ func TestAdminConsoleNewBehavior(t *testing.T) {
 	known.add(eval, 0, as(admin), console, debug("behaviors", "{New Device=NEGATIVE, New IP=NEGATIVE}"))
 	otherApp.add(eval, 0, as(admin), target("AppInstance", "0oa1", "Salesforce"), debug("behaviors", "{New Device=POSITIVE, New IP=POSITIVE}"))
 	runCases(t, AdminConsoleNewBehavior, []detCase{
-		{name: "new device and new IP", events: both.events, want: []got{{admin, intents.High, 1}}},
-		{name: "new IP only", events: ipOnly.events, want: []got{{admin, intents.Medium, 1}}},
-		{name: "behaviors in logOnlySecurityData", events: logOnly.events, want: []got{{admin, intents.High, 1}}},
+		{name: "new device and new IP", events: both.events, want: []got{{admin, intents.SeverityHigh, 1}}},
+		{name: "new IP only", events: ipOnly.events, want: []got{{admin, intents.SeverityMedium, 1}}},
+		{name: "behaviors in logOnlySecurityData", events: logOnly.events, want: []got{{admin, intents.SeverityHigh, 1}}},
 		{name: "known device and IP", events: known.events},
 		{name: "another app", events: otherApp.events},
 	})
@@ -98,12 +98,12 @@ func TestSecurityConfigChange(t *testing.T) {
 	night.add("policy.lifecycle.update", sundayNight, as(admin), target("PolicyEntity", "00p2", "Password Policy"))
 	eval.add("policy.evaluate_sign_on", 0, as(admin), policy)
 	runCases(t, SecurityConfigChange, []detCase{
-		{name: "an MFA rule deactivated", events: ruleOff.events, want: []got{{admin, intents.Medium, 1}}},
-		{name: "a rule added", events: ruleAdd.events, want: []got{{admin, intents.Medium, 1}}},
-		{name: "log streaming stopped", events: stream.events, want: []got{{admin, intents.High, 1}}},
-		{name: "an identity provider created", events: idp.events, want: []got{{admin, intents.High, 1}}},
-		{name: "a blocking zone deactivated", events: zone.events, want: []got{{admin, intents.Medium, 1}}},
-		{name: "a policy updated on Sunday night", events: night.events, want: []got{{admin, intents.Medium, 1}}},
+		{name: "an MFA rule deactivated", events: ruleOff.events, want: []got{{admin, intents.SeverityMedium, 1}}},
+		{name: "a rule added", events: ruleAdd.events, want: []got{{admin, intents.SeverityMedium, 1}}},
+		{name: "log streaming stopped", events: stream.events, want: []got{{admin, intents.SeverityHigh, 1}}},
+		{name: "an identity provider created", events: idp.events, want: []got{{admin, intents.SeverityHigh, 1}}},
+		{name: "a blocking zone deactivated", events: zone.events, want: []got{{admin, intents.SeverityMedium, 1}}},
+		{name: "a policy updated on Sunday night", events: night.events, want: []got{{admin, intents.SeverityMedium, 1}}},
 		{name: "a policy evaluated is not a change", events: eval.events},
 	})
 }

@@ -40,14 +40,14 @@ func TestFailedLoginBurst(t *testing.T) {
 		stuffing.add(signIn, time.Duration(i)*15*time.Second, as(u), from("203.0.113.60", frankfurt), failure("INVALID_CREDENTIALS"))
 	}
 	runCases(t, FailedLoginBurst, []detCase{
-		{name: "12 failures in 11 min from a Tor exit", events: torBurst.events, want: []got{{john, intents.High, 12}}},
-		{name: "10 failures from 4 IPs in 3 countries", events: spread.events, want: []got{{john, intents.Medium, 10}}},
-		{name: "one try logged twice counts once", events: doubled.events, want: []got{{john, intents.Medium, 20}}},
+		{name: "12 failures in 11 min from a Tor exit", events: torBurst.events, want: []got{{john, intents.SeverityHigh, 12}}},
+		{name: "10 failures from 4 IPs in 3 countries", events: spread.events, want: []got{{john, intents.SeverityMedium, 10}}},
+		{name: "one try logged twice counts once", events: doubled.events, want: []got{{john, intents.SeverityMedium, 20}}},
 		{name: "6 tries logged twice stay below 10", events: doubledFew.events},
 		{name: "9 failures in 16 min is below the threshold", events: below.events},
 		{name: "10 failures over 2 hours is too slow", events: slow.events},
-		{name: "password spray from one IP is org-wide", events: spray.events, want: []got{{"", intents.High, 18}}},
-		{name: "credential stuffing from one IP", events: stuffing.events, want: []got{{"", intents.High, 32}}},
+		{name: "password spray from one IP is org-wide", events: spray.events, want: []got{{"", intents.SeverityHigh, 18}}},
+		{name: "credential stuffing from one IP", events: stuffing.events, want: []got{{"", intents.SeverityHigh, 32}}},
 		{name: "threshold raised to 15", events: torBurst.events, cfg: func(c *Config) { c.Thresholds.FailedBurst.Count = 15 }},
 	})
 }
@@ -84,13 +84,13 @@ func TestSuccessAfterFailures(t *testing.T) {
 	twice.add(signIn, 20*time.Minute)
 
 	runCases(t, SuccessAfterFailures, []detCase{
-		{name: "Tor failures, success from the same IP, SSO into 7 apps", events: tor.events, want: []got{{john, intents.Critical, 14}}},
-		{name: "failures from elsewhere, success from home", events: otherIP.events, want: []got{{john, intents.Medium, 6}}},
-		{name: "success from an IP that sprayed other users", events: sprayIP.events, want: []got{{john, intents.High, 9}}},
+		{name: "Tor failures, success from the same IP, SSO into 7 apps", events: tor.events, want: []got{{john, intents.SeverityCritical, 14}}},
+		{name: "failures from elsewhere, success from home", events: otherIP.events, want: []got{{john, intents.SeverityMedium, 6}}},
+		{name: "success from an IP that sprayed other users", events: sprayIP.events, want: []got{{john, intents.SeverityHigh, 9}}},
 		{name: "4 failures are not an attack", events: few.events},
 		{name: "a success 4 h later is outside the window", events: late.events},
 		{name: "failures for another user", events: otherUser.events},
-		{name: "a second success after the same attack", events: twice.events, want: []got{{john, intents.Medium, 7}}},
+		{name: "a second success after the same attack", events: twice.events, want: []got{{john, intents.SeverityMedium, 7}}},
 	})
 }
 

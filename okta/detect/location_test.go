@@ -21,14 +21,14 @@ func TestSuspiciousCountryLogin(t *testing.T) {
 	germany.add(signIn, 0, from("203.0.113.21", frankfurt))
 
 	runCases(t, SuspiciousCountryLogin, []detCase{
-		{name: "sign-in from Russia", events: plain.events, want: []got{{john, intents.Medium, 1}}},
-		{name: "Okta flags the country as new", events: newCountry.events, want: []got{{john, intents.High, 1}}},
-		{name: "sign-in and SSO are one finding", events: withSSO.events, want: []got{{john, intents.Medium, 2}}},
+		{name: "sign-in from Russia", events: plain.events, want: []got{{john, intents.SeverityMedium, 1}}},
+		{name: "Okta flags the country as new", events: newCountry.events, want: []got{{john, intents.SeverityHigh, 1}}},
+		{name: "sign-in and SSO are one finding", events: withSSO.events, want: []got{{john, intents.SeverityMedium, 2}}},
 		{name: "a failed sign-in is not a login", events: failedOnly.events},
 		{name: "Germany is not watch-listed", events: germany.events},
 		{name: "an empty watch list", events: plain.events, cfg: func(c *Config) { c.SuspiciousCountries = nil }},
 		{name: "a configured watch list", events: germany.events, cfg: func(c *Config) { c.SuspiciousCountries = []string{"germany"} },
-			want: []got{{john, intents.Medium, 1}}},
+			want: []got{{john, intents.SeverityMedium, 1}}},
 	})
 }
 
@@ -41,9 +41,9 @@ func TestAnonymizingProxyLogin(t *testing.T) {
 	other.add("user.lifecycle.create", 0, as(admin), targetUserOpt(john), proxied)
 
 	runCases(t, AnonymizingProxyLogin, []detCase{
-		{name: "successful sign-in through a proxy Okta flags", events: okta.events, want: []got{{john, intents.High, 1}}},
-		{name: "failed sign-ins from a listed Tor exit", events: tor.events, want: []got{{john, intents.Medium, 3}}},
-		{name: "Apple iCloud Private Relay is dampened", events: relay.events, want: []got{{john, intents.Low, 1}}},
+		{name: "successful sign-in through a proxy Okta flags", events: okta.events, want: []got{{john, intents.SeverityHigh, 1}}},
+		{name: "failed sign-ins from a listed Tor exit", events: tor.events, want: []got{{john, intents.SeverityMedium, 3}}},
+		{name: "Apple iCloud Private Relay is dampened", events: relay.events, want: []got{{john, intents.SeverityLow, 1}}},
 		{name: "a direct sign-in", events: direct.events},
 		{name: "a proxied admin action is not a sign-in", events: other.events},
 		{name: "Tor exit not listed and not flagged", events: tor.events, cfg: func(c *Config) { c.ProxyIPs, c.TorExits = nil, nil }},
@@ -66,11 +66,11 @@ func TestImpossibleTravel(t *testing.T) {
 	noGeo.add(signIn, time.Hour, from("203.0.113.43", place{}))
 
 	runCases(t, ImpossibleTravel, []detCase{
-		{name: "San Francisco to London in 1 h", events: far.events, want: []got{{john, intents.High, 2}}},
+		{name: "San Francisco to London in 1 h", events: far.events, want: []got{{john, intents.SeverityHigh, 2}}},
 		{name: "San Francisco to New York in 8 h", events: slow.events},
-		{name: "13 km in 30 s is geolocation noise", events: jitter.events, want: []got{{john, intents.Low, 2}}},
+		{name: "13 km in 30 s is geolocation noise", events: jitter.events, want: []got{{john, intents.SeverityLow, 2}}},
 		{name: "the same IP geolocated twice", events: sameIP.events},
-		{name: "the second sign-in through a proxy", events: viaProxy.events, want: []got{{john, intents.Medium, 2}}},
+		{name: "the second sign-in through a proxy", events: viaProxy.events, want: []got{{john, intents.SeverityMedium, 2}}},
 		{name: "no geolocation", events: noGeo.events},
 		{name: "a faster threshold", events: far.events, cfg: func(c *Config) { c.Thresholds.TravelSpeedKmh = 10000 }},
 	})

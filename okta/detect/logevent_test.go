@@ -158,10 +158,11 @@ type sample struct {
 	event intents.Event
 }
 
-// readSamples reads an ndjson file from testdata.
+// readSamples reads an ndjson file of the okta package's testdata, where
+// the one copy of the Panther samples is kept with its licence.
 func readSamples(t *testing.T, name string) []sample {
 	t.Helper()
-	data, err := os.ReadFile("testdata/" + name)
+	data, err := os.ReadFile("../testdata/" + name)
 	if err != nil {
 		t.Fatalf("read %s: %v", name, err)
 	}

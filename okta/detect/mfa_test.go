@@ -53,13 +53,13 @@ func TestMFAPushFatigue(t *testing.T) {
 	}
 
 	runCases(t, MFAPushFatigue, []detCase{
-		{name: "6 denied pushes from Tor, then one approved", events: accepted.events, want: []got{{john, intents.Critical, 13}}},
-		{name: "5 unanswered pushes", events: unanswered.events, want: []got{{john, intents.Medium, 5}}},
+		{name: "6 denied pushes from Tor, then one approved", events: accepted.events, want: []got{{john, intents.SeverityCritical, 13}}},
+		{name: "5 unanswered pushes", events: unanswered.events, want: []got{{john, intents.SeverityMedium, 5}}},
 		{name: "3 denied pushes", events: few.events},
 		{name: "5 approved pushes", events: approved.events},
 		{name: "5 denied pushes over an hour", events: slow.events},
 		{name: "4 denials each logged twice", events: doubleLogged.events},
-		{name: "5 denials each logged twice", events: doubleLoggedFive.events, want: []got{{john, intents.Medium, 15}}},
+		{name: "5 denials each logged twice", events: doubleLoggedFive.events, want: []got{{john, intents.SeverityMedium, 15}}},
 	})
 }
 
@@ -73,9 +73,9 @@ func TestMFAFailures(t *testing.T) {
 	repeat(&pushes, 10, 0, 20*time.Second, viaMFA, pushFactor, failure("INVALID_CREDENTIALS"))
 
 	runCases(t, MFAFailures, []detCase{
-		{name: "10 failed SMS challenges in 3 min", events: sms.events, want: []got{{john, intents.Medium, 10}}},
-		{name: "then MFA succeeded", events: smsThenOK.events, want: []got{{john, intents.High, 11}}},
-		{name: "an attempt to bypass MFA", events: bypass.events, want: []got{{john, intents.High, 1}}},
+		{name: "10 failed SMS challenges in 3 min", events: sms.events, want: []got{{john, intents.SeverityMedium, 10}}},
+		{name: "then MFA succeeded", events: smsThenOK.events, want: []got{{john, intents.SeverityHigh, 11}}},
+		{name: "an attempt to bypass MFA", events: bypass.events, want: []got{{john, intents.SeverityHigh, 1}}},
 		{name: "9 failures", events: few.events},
 		{name: "push failures are push fatigue's", events: pushes.events},
 	})
@@ -94,12 +94,12 @@ func TestMFAFactorReset(t *testing.T) {
 	night.add("user.mfa.factor.deactivate", -(14*time.Hour + 2*24*time.Hour - 3*time.Hour), as(admin), targetUserOpt(john))
 
 	runCases(t, MFAFactorReset, []detCase{
-		{name: "an admin resets all factors, then a sign-in", events: takeover.events, want: []got{{john, intents.High, 2}}},
-		{name: "the user resets their own factor", events: self.events, want: []got{{john, intents.Low, 1}}},
-		{name: "Okta support resets a factor", events: support.events, want: []got{{john, intents.High, 1}}},
-		{name: "a factor disabled org-wide", events: orgWide.events, want: []got{{admin, intents.High, 1}}},
+		{name: "an admin resets all factors, then a sign-in", events: takeover.events, want: []got{{john, intents.SeverityHigh, 2}}},
+		{name: "the user resets their own factor", events: self.events, want: []got{{john, intents.SeverityLow, 1}}},
+		{name: "Okta support resets a factor", events: support.events, want: []got{{john, intents.SeverityHigh, 1}}},
+		{name: "a factor disabled org-wide", events: orgWide.events, want: []got{{admin, intents.SeverityHigh, 1}}},
 		{name: "a factor activated", events: activate.events},
-		{name: "an admin resets a factor on Sunday night", events: night.events, want: []got{{john, intents.Medium, 1}}},
+		{name: "an admin resets a factor on Sunday night", events: night.events, want: []got{{john, intents.SeverityMedium, 1}}},
 	})
 }
 
@@ -109,8 +109,8 @@ func TestFastPassPhishing(t *testing.T) {
 	repeat(&thrice, 3, 0, time.Minute, viaMFA, failure("FastPass declined phishing attempt"))
 	other.add(viaMFA, 0, failure("INVALID_CREDENTIALS"))
 	runCases(t, FastPassPhishing, []detCase{
-		{name: "FastPass declined phishing", events: once.events, want: []got{{john, intents.High, 1}}},
-		{name: "three times", events: thrice.events, want: []got{{john, intents.High, 3}}},
+		{name: "FastPass declined phishing", events: once.events, want: []got{{john, intents.SeverityHigh, 1}}},
+		{name: "three times", events: thrice.events, want: []got{{john, intents.SeverityHigh, 3}}},
 		{name: "a wrong code", events: other.events},
 	})
 }

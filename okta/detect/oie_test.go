@@ -33,7 +33,7 @@ func TestIdentityEngineWrongPasswords(t *testing.T) {
 	// the same without debugData.factor: the Password enrollment says it
 	repeat(&oieNoFactor, 12, 0, time.Minute, viaMFA, from(torIP, frankfurt), proxied, wrongPassword,
 		func(e *intents.Event) { delete(e.Debug, "factor") })
-	want := []got{{john, intents.High, 12}}
+	want := []got{{john, intents.SeverityHigh, 12}}
 	runCases(t, FailedLoginBurst, []detCase{
 		{name: "Classic: user.session.start", events: classic.events, want: want},
 		{name: "Identity Engine: auth_via_mfa PASSWORD_AS_FACTOR", events: oie.events, want: want},
@@ -51,8 +51,8 @@ func TestIdentityEngineWrongPasswords(t *testing.T) {
 		l.add(signIn, 20*time.Minute+2*time.Second, from(torIP, frankfurt), proxied)
 	}
 	runCases(t, SuccessAfterFailures, []detCase{
-		{name: "Classic, then a sign-in", events: classic.events, want: []got{{john, intents.High, 13}}},
-		{name: "Identity Engine, then a sign-in", events: oie.events, want: []got{{john, intents.High, 13}}},
+		{name: "Classic, then a sign-in", events: classic.events, want: []got{{john, intents.SeverityHigh, 13}}},
+		{name: "Identity Engine, then a sign-in", events: oie.events, want: []got{{john, intents.SeverityHigh, 13}}},
 	})
 	if diff := cmp.Diff(detectionsOf(Run(testConfig(), classic.events)), detectionsOf(Run(testConfig(), oie.events))); diff != "" {
 		t.Errorf("Run() finds other detections on the Identity Engine log (-classic +oie):\n%s", diff)
@@ -85,8 +85,8 @@ func TestIdentityEnginePushDenials(t *testing.T) {
 		l.add(viaMFA, 7*time.Minute+15*time.Second, pushFactor, from(torIP, frankfurt))
 	}
 	runCases(t, MFAPushFatigue, []detCase{
-		{name: "Classic: deny_push and auth_via_mfa", events: classic.events, want: []got{{john, intents.Critical, 19}}},
-		{name: "Identity Engine: auth_via_mfa INVALID_CREDENTIALS", events: oie.events, want: []got{{john, intents.Critical, 13}}},
+		{name: "Classic: deny_push and auth_via_mfa", events: classic.events, want: []got{{john, intents.SeverityCritical, 19}}},
+		{name: "Identity Engine: auth_via_mfa INVALID_CREDENTIALS", events: oie.events, want: []got{{john, intents.SeverityCritical, 13}}},
 	})
 	runCases(t, MFAFailures, []detCase{{name: "denied pushes are no MFA failures", events: oie.events}})
 	if diff := cmp.Diff(detectionsOf(Run(testConfig(), classic.events)), detectionsOf(Run(testConfig(), oie.events))); diff != "" {
@@ -105,17 +105,17 @@ func TestAuthenticatorLifecycle(t *testing.T) {
 		e.TransactionID, e.Client = "", intents.Client{}
 	}, target("Authenticator", "aut1", "Security Question"))
 	runCases(t, MFAFactorReset, []detCase{
-		{name: "Classic: a factor type deactivated", events: classicOff.events, want: []got{{admin, intents.High, 1}}},
-		{name: "Identity Engine: an authenticator deactivated", events: oieOff.events, want: []got{{admin, intents.High, 1}}},
+		{name: "Classic: a factor type deactivated", events: classicOff.events, want: []got{{admin, intents.SeverityHigh, 1}}},
+		{name: "Identity Engine: an authenticator deactivated", events: oieOff.events, want: []got{{admin, intents.SeverityHigh, 1}}},
 		{name: "an authenticator updated is a config change", events: update.events},
 	})
 	runCases(t, SecurityConfigChange, []detCase{
-		{name: "an authenticator updated", events: update.events, want: []got{{admin, intents.Medium, 1}}},
-		{name: "an authenticator activated", events: activate.events, want: []got{{admin, intents.Medium, 1}}},
+		{name: "an authenticator updated", events: update.events, want: []got{{admin, intents.SeverityMedium, 1}}},
+		{name: "an authenticator activated", events: activate.events, want: []got{{admin, intents.SeverityMedium, 1}}},
 		{name: "an authenticator deactivated is mfa_factor_reset's", events: oieOff.events},
 	})
 	runCases(t, SupportImpersonation, []detCase{
-		{name: "Okta support deactivates an authenticator", events: support.events, want: []got{{"", intents.High, 1}}},
+		{name: "Okta support deactivates an authenticator", events: support.events, want: []got{{"", intents.SeverityHigh, 1}}},
 	})
 	f := Run(testConfig(), oieOff.events)
 	if len(f) != 1 || f[0].Summary != fmt.Sprintf("Authenticator Security Question deactivated for the whole org by %s at %s", admin, "14:00 UTC Nov 24") {
@@ -165,7 +165,7 @@ func TestBehaviorsInEveryShape(t *testing.T) {
 func TestLockFromNewDevices(t *testing.T) {
 	var l orgLog
 	l.add(lock, 0, failure(""), message("Account Locked from New Devices - Max sign-in attempts exceeded."))
-	runCases(t, AccountLockout, []detCase{{name: "blocked from new devices", events: l.events, want: []got{{john, intents.Medium, 1}}}})
+	runCases(t, AccountLockout, []detCase{{name: "blocked from new devices", events: l.events, want: []got{{john, intents.SeverityMedium, 1}}}})
 	a := Analyze(testConfig(), l.events)
 	if len(a.Users) != 1 || !strings.Contains(a.Users[0].Findings[0].Summary, "blocked from new devices") {
 		t.Errorf("Analyze() = %+v, want one user blocked from new devices", a.Users)

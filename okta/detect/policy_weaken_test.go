@@ -100,7 +100,7 @@ func TestSecurityConfigChangeWeakening(t *testing.T) {
 	if w.Score <= n.Score || n.Score != b.Score {
 		t.Errorf("scores: weakened %d, neutral edit %d, no changeDetails %d; want weakened > neutral = none", w.Score, n.Score, b.Score)
 	}
-	if w.Severity != intents.High {
+	if w.Severity != intents.SeverityHigh {
 		t.Errorf("weakened rule: severity %s (%d), want High:%s", w.Severity, w.Score, dump([]intents.Finding{w}))
 	}
 	texts := func(f intents.Finding) []string {
@@ -186,7 +186,7 @@ func TestWeakenedRuleFirstUse(t *testing.T) {
 			t.Errorf("finding events %v lack the linked sign-in's %s", f.Events, id)
 		}
 	}
-	if f.Severity != intents.Critical {
+	if f.Severity != intents.SeverityCritical {
 		t.Errorf("weakened rule used through a proxy: %s (%d), want Critical%s", f.Severity, f.Score, dump(fs))
 	}
 

@@ -16,15 +16,15 @@ func TestScore(t *testing.T) {
 		want     int
 		severity intents.Severity
 	}{
-		{nil, 0, intents.Low},
-		{[]int{21}, 21, intents.Low},
-		{[]int{20, 2}, 22, intents.Medium},
-		{[]int{47}, 47, intents.Medium},
-		{[]int{50, -2}, 48, intents.High},
-		{[]int{73}, 73, intents.High},
-		{[]int{74}, 74, intents.Critical},
-		{[]int{80, 20, 30}, 100, intents.Critical},
-		{[]int{10, -30}, 0, intents.Low},
+		{nil, 0, intents.SeverityLow},
+		{[]int{21}, 21, intents.SeverityLow},
+		{[]int{20, 2}, 22, intents.SeverityMedium},
+		{[]int{47}, 47, intents.SeverityMedium},
+		{[]int{50, -2}, 48, intents.SeverityHigh},
+		{[]int{73}, 73, intents.SeverityHigh},
+		{[]int{74}, 74, intents.SeverityCritical},
+		{[]int{80, 20, 30}, 100, intents.SeverityCritical},
+		{[]int{10, -30}, 0, intents.SeverityLow},
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprint(tc.points), func(t *testing.T) {
@@ -64,7 +64,7 @@ func TestByUserCombined(t *testing.T) {
 		byLogin[u.User] = u
 	}
 	j := byLogin[john]
-	if j.Score < 74 || j.Severity != intents.Critical {
+	if j.Score < 74 || j.Severity != intents.SeverityCritical {
 		t.Errorf("Analyze(takeover).Users[john] = %d %s, want Critical ≥ 74:%s", j.Score, j.Severity, dump(j.Findings))
 	}
 	if j.UserID != "00ujohn" {
@@ -79,7 +79,7 @@ func TestByUserCombined(t *testing.T) {
 		t.Errorf("Users[john] detections (-want +got):\n%s", diff)
 	}
 	al := byLogin[alice]
-	if al.Severity != intents.Medium {
+	if al.Severity != intents.SeverityMedium {
 		t.Errorf("Analyze(one lockout).Users[alice] = %d %s, want Medium", al.Score, al.Severity)
 	}
 	if a.Users[0].User != john {

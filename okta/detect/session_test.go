@@ -29,9 +29,9 @@ func TestSessionRoaming(t *testing.T) {
 	internal.add(sso, time.Minute, session("102abf"), from("44.238.82.114", newYork), agent("Okta-Integrations", "UNKNOWN", "Unknown"))
 
 	runCases(t, SessionRoaming, []detCase{
-		{name: "a session cookie replayed by a script abroad", events: stolen.events, want: []got{{john, intents.Critical, 2}}},
-		{name: "a device token on another browser and OS", events: device.events, want: []got{{john, intents.High, 2}}},
-		{name: "Okta's own roaming verdict", events: okta.events, want: []got{{john, intents.High, 1}}},
+		{name: "a session cookie replayed by a script abroad", events: stolen.events, want: []got{{john, intents.SeverityCritical, 2}}},
+		{name: "a device token on another browser and OS", events: device.events, want: []got{{john, intents.SeverityHigh, 2}}},
+		{name: "Okta's own roaming verdict", events: okta.events, want: []got{{john, intents.SeverityHigh, 1}}},
 		{name: "the same browser on a new network", events: mobile.events},
 		{name: "another browser on the same IP", events: sameIP.events},
 		{name: "the session id unknown", events: unknown.events},
