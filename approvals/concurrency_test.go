@@ -39,13 +39,13 @@ func TestConcurrentClicks(t *testing.T) {
 		switch {
 		case decideErr[i] == nil:
 			decided++
-		case !errors.Is(decideErr[i], approvals.ErrDecided):
+		case !errors.Is(decideErr[i], intents.ErrDecided):
 			t.Errorf("goroutine %d: Decide() = %v, want nil or ErrDecided", i, decideErr[i])
 		}
 		switch {
 		case beginEr[i] == nil:
 			began++
-		case !errors.Is(beginEr[i], approvals.ErrStarted):
+		case !errors.Is(beginEr[i], intents.ErrStarted):
 			t.Errorf("goroutine %d: BeginExecute() = %v, want nil or ErrStarted", i, beginEr[i])
 		}
 	}

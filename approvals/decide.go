@@ -48,7 +48,7 @@ func (s *Store) Decide(d Decision, pol Policy) (intents.Proposal, error) {
 			return err
 		}
 		if refusal = vet(p, d, pol, now); refusal != nil {
-			if errors.Is(refusal, ErrExpired) && p.State == intents.StatePending {
+			if errors.Is(refusal, intents.ErrExpired) && p.State == intents.StatePending {
 				if err := t.expire(&p, now); err != nil {
 					return err
 				}
@@ -97,38 +97,38 @@ func (s *Store) Decide(d Decision, pol Policy) (intents.Proposal, error) {
 // vet returns why d may not be applied to p, or nil.
 func vet(p intents.Proposal, d Decision, pol Policy, now time.Time) error {
 	if d.Channel != "" && d.Channel != p.Channel {
-		return fmt.Errorf("%w: the click came from %s, the proposal lives in %s", ErrWrongChannel, d.Channel, orNone(p.Channel))
+		return fmt.Errorf("%w: the click came from %s, the proposal lives in %s", intents.ErrWrongChannel, d.Channel, orNone(p.Channel))
 	}
 	if p.State == intents.StateExpired {
-		return stateError(ErrExpired, p)
+		return stateError(intents.ErrExpired, p)
 	}
 	if p.State != intents.StatePending {
-		return stateError(ErrDecided, p)
+		return stateError(intents.ErrDecided, p)
 	}
 	if expired(p, now) {
-		return fmt.Errorf("%w at %s", ErrExpired, p.Expires.Format(time.RFC3339))
+		return fmt.Errorf("%w at %s", intents.ErrExpired, p.Expires.Format(time.RFC3339))
 	}
 	approver := pol.IsApprover != nil && pol.IsApprover(d.By)
 	if !d.Approve {
 		if !approver && d.By != p.Requester {
-			return fmt.Errorf("%w: %s", ErrNotApprover, d.By)
+			return fmt.Errorf("%w: %s", intents.ErrNotApprover, d.By)
 		}
 		return nil
 	}
 	if !approver {
-		return fmt.Errorf("%w: %s", ErrNotApprover, d.By)
+		return fmt.Errorf("%w: %s", intents.ErrNotApprover, d.By)
 	}
 	if d.By == p.Requester && !pol.AllowSelfApproval {
-		return fmt.Errorf("%w: %s", ErrSelfApproval, d.By)
+		return fmt.Errorf("%w: %s", intents.ErrSelfApproval, d.By)
 	}
 	if pol.Protected != nil {
 		if protected, why := pol.Protected(p.Preview); protected {
-			return fmt.Errorf("%w: %s", ErrProtected, orNone(why))
+			return fmt.Errorf("%w: %s", intents.ErrProtected, orNone(why))
 		}
 	}
 	scope := p.Preview.Scope
 	if !p.Preview.Granted || (pol.HasScope != nil && scope != "" && !pol.HasScope(scope)) {
-		return fmt.Errorf("%w: %s", ErrScopeMissing, orNone(scope))
+		return fmt.Errorf("%w: %s", intents.ErrScopeMissing, orNone(scope))
 	}
 	return nil
 }

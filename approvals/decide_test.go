@@ -27,44 +27,44 @@ func TestDecideRefusals(t *testing.T) {
 		{
 			name:     "not an approver",
 			decision: func(id string) approvals.Decision { return approve(id, outsider) },
-			wantErr:  approvals.ErrNotApprover,
+			wantErr:  intents.ErrNotApprover,
 			detail:   outsider,
 		},
 		{
 			name:     "no approver configured",
 			decision: func(id string) approvals.Decision { return approve(id, approver) },
 			policy:   func(p *approvals.Policy) { p.IsApprover = nil },
-			wantErr:  approvals.ErrNotApprover,
+			wantErr:  intents.ErrNotApprover,
 		},
 		{
 			name:     "outsider rejects",
 			decision: func(id string) approvals.Decision { return reject(id, outsider, "meh") },
-			wantErr:  approvals.ErrNotApprover,
+			wantErr:  intents.ErrNotApprover,
 		},
 		{
 			name:     "requester approves own",
 			decision: func(id string) approvals.Decision { return approve(id, requester) },
-			wantErr:  approvals.ErrSelfApproval,
+			wantErr:  intents.ErrSelfApproval,
 		},
 		{
 			name:     "protected target",
 			proposal: func(p *intents.Proposal) { p.Preview.Action.User.Name = "breakglass@company.com" },
 			decision: func(id string) approvals.Decision { return approve(id, approver) },
-			wantErr:  approvals.ErrProtected,
+			wantErr:  intents.ErrProtected,
 			detail:   "break-glass account breakglass@company.com",
 		},
 		{
 			name:     "scope not granted at preview",
 			proposal: func(p *intents.Proposal) { p.Preview.Granted = false },
 			decision: func(id string) approvals.Decision { return approve(id, approver) },
-			wantErr:  approvals.ErrScopeMissing,
+			wantErr:  intents.ErrScopeMissing,
 			detail:   "okta.users.manage",
 		},
 		{
 			name:     "scope no longer held",
 			decision: func(id string) approvals.Decision { return approve(id, approver) },
 			policy:   func(p *approvals.Policy) { p.HasScope = func(string) bool { return false } },
-			wantErr:  approvals.ErrScopeMissing,
+			wantErr:  intents.ErrScopeMissing,
 		},
 		{
 			name: "button from another channel",
@@ -73,14 +73,14 @@ func TestDecideRefusals(t *testing.T) {
 				d.Channel = "C_EVIL"
 				return d
 			},
-			wantErr: approvals.ErrWrongChannel,
+			wantErr: intents.ErrWrongChannel,
 			detail:  "C_EVIL",
 		},
 		{
 			name:     "button when the proposal has no channel",
 			proposal: func(p *intents.Proposal) { p.Channel = "" },
 			decision: func(id string) approvals.Decision { return approve(id, approver) },
-			wantErr:  approvals.ErrWrongChannel,
+			wantErr:  intents.ErrWrongChannel,
 		},
 		{
 			name: "message moved to another channel",
@@ -90,7 +90,7 @@ func TestDecideRefusals(t *testing.T) {
 				}
 			},
 			decision: func(id string) approvals.Decision { return approve(id, approver) },
-			wantErr:  approvals.ErrWrongChannel,
+			wantErr:  intents.ErrWrongChannel,
 		},
 	}
 	for _, tt := range tests {
@@ -154,7 +154,7 @@ func TestDecideAfterExpiry(t *testing.T) {
 	p := ts.MustCreate(suspendJohn())
 	ts.Clock.Advance(time.Hour) // exactly at Expires: expired
 	got, err := ts.Decide(approve(p.ID, approver), policy())
-	if !errors.Is(err, approvals.ErrExpired) {
+	if !errors.Is(err, intents.ErrExpired) {
 		t.Fatalf("Decide() after expiry = %v, want ErrExpired", err)
 	}
 	if got.State != intents.StateExpired || got.DecidedBy != "" {
@@ -182,11 +182,11 @@ func TestDecideTwice(t *testing.T) {
 	}
 	ts.Clock.Advance(time.Minute)
 	got, err := ts.Decide(approve(p.ID, "U_SECOND"), approvals.Policy{IsApprover: func(string) bool { return true }})
-	var se *approvals.StateError
-	if !errors.Is(err, approvals.ErrDecided) || !errors.As(err, &se) {
+	var se *intents.StateError
+	if !errors.Is(err, intents.ErrDecided) || !errors.As(err, &se) {
 		t.Fatalf("Decide(approve) on a rejected proposal = %v, want a *StateError with ErrDecided", err)
 	}
-	want := approvals.StateError{Err: approvals.ErrDecided, ID: p.ID, State: intents.StateRejected, By: approver, At: t0.Add(time.Minute)}
+	want := intents.StateError{Err: intents.ErrDecided, ID: p.ID, State: intents.StateRejected, By: approver, At: t0.Add(time.Minute)}
 	if diff := cmp.Diff(want, *se, cmp.Comparer(func(a, b error) bool { return a == b })); diff != "" {
 		t.Errorf("StateError (-want +got):\n%s", diff)
 	}

@@ -6,29 +6,19 @@ import (
 	"github.com/oktabot/oktabot/intents"
 )
 
-// Refusals: Decide returns one of these (wrapped) when a click is not
-// allowed, writes a "refused" audit record and leaves the proposal as it
-// was (except ErrExpired, which also moves a pending proposal past its
-// Expires time to expired). They are the domain's sentinels, so that the
-// bot can word them without importing this package.
-var (
-	ErrNotApprover  = intents.ErrNotApprover
-	ErrSelfApproval = intents.ErrSelfApproval
-	ErrExpired      = intents.ErrExpired
-	ErrDecided      = intents.ErrDecided
-	ErrProtected    = intents.ErrProtected
-	ErrScopeMissing = intents.ErrScopeMissing
-	ErrWrongChannel = intents.ErrWrongChannel
-)
+// Refusals: Decide returns one of the domain's sentinels (wrapped) when a
+// click is not allowed — intents.ErrNotApprover, ErrSelfApproval,
+// ErrExpired, ErrDecided, ErrProtected, ErrScopeMissing, ErrWrongChannel —
+// writes a "refused" audit record and leaves the proposal as it was
+// (except ErrExpired, which also moves a pending proposal past its Expires
+// time to expired). They live in intents so that the bot can word them
+// without importing this package.
 
 // Execution gate errors, carried by a *StateError.
 var (
 	// ErrNotApproved is BeginExecute on a proposal that was never approved
 	// (pending, rejected or expired).
 	ErrNotApproved = errors.New("not approved")
-	// ErrStarted is BeginExecute on a proposal whose execution another
-	// caller already began: the exactly-once gate's answer to the losers.
-	ErrStarted = intents.ErrStarted
 	// ErrNotExecuting is Finish on a proposal that is not executing.
 	ErrNotExecuting = errors.New("not executing")
 )
@@ -48,11 +38,10 @@ var (
 	ErrClosed = errors.New("store is closed")
 )
 
-// StateError is a transition refused because of the proposal's current
-// state. Err is ErrDecided, ErrExpired, ErrNotApproved, ErrStarted or
-// ErrNotExecuting; errors.Is matches it.
-type StateError = intents.StateError
-
-func stateError(err error, p intents.Proposal) *StateError {
-	return &StateError{Err: err, ID: p.ID, State: p.State, By: p.DecidedBy, At: p.DecidedAt}
+// stateError is a transition refused because of the proposal's current
+// state (an *intents.StateError). err is intents.ErrDecided, ErrExpired,
+// ErrStarted, or this package's ErrNotApproved or ErrNotExecuting;
+// errors.Is matches it.
+func stateError(err error, p intents.Proposal) *intents.StateError {
+	return &intents.StateError{Err: err, ID: p.ID, State: p.State, By: p.DecidedBy, At: p.DecidedAt}
 }

@@ -25,7 +25,7 @@ func (s *Store) BeginExecute(id string) (intents.Proposal, error) {
 		case intents.StatePending, intents.StateRejected, intents.StateExpired:
 			return stateError(ErrNotApproved, p)
 		default:
-			return stateError(ErrStarted, p)
+			return stateError(intents.ErrStarted, p)
 		}
 		now := s.now()
 		p.State, p.Updated = intents.StateExecuting, now

@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/oktabot/oktabot/approvals"
 	"github.com/oktabot/oktabot/intents"
 )
 
@@ -31,7 +30,7 @@ func TestExecuteRunsOnce(t *testing.T) {
 			defer wg.Done()
 			if _, err := s.Execute(context.Background(), p.ID, act); err == nil {
 				won.Add(1)
-			} else if !errors.Is(err, approvals.ErrStarted) {
+			} else if !errors.Is(err, intents.ErrStarted) {
 				t.Errorf("Execute loser: %v, want ErrStarted", err)
 			}
 		}()

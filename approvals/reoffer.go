@@ -120,9 +120,9 @@ func (s *Store) Withdraw(id, why string) (intents.Proposal, error) {
 		switch p.State {
 		case intents.StatePending:
 		case intents.StateExpired:
-			return stateError(ErrExpired, p)
+			return stateError(intents.ErrExpired, p)
 		default:
-			return stateError(ErrDecided, p)
+			return stateError(intents.ErrDecided, p)
 		}
 		now := s.now()
 		p.State, p.Updated = intents.StateExpired, now

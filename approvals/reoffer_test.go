@@ -67,7 +67,7 @@ func TestReofferApprovedExpires(t *testing.T) {
 	if last := h[len(h)-1]; last.Event != approvals.EventExpired || !strings.Contains(last.Detail, "never executed") || last.Approver != approver {
 		t.Errorf("last record = %+v, want expired saying it was never executed", last)
 	}
-	if _, err := ts.Decide(approve(id, approver), policy()); !errorIs(err, approvals.ErrExpired) {
+	if _, err := ts.Decide(approve(id, approver), policy()); !errorIs(err, intents.ErrExpired) {
 		t.Errorf("Decide() on it = %v, want ErrExpired", err)
 	}
 }
@@ -137,14 +137,14 @@ func TestWithdraw(t *testing.T) {
 	if last := h[len(h)-1]; last.Event != approvals.EventExpired || last.Detail != "withdrawn: its message could not be posted" {
 		t.Errorf("last record = %+v", last)
 	}
-	if _, err := ts.Decide(approvals.Decision{ProposalID: id, By: approver, Approve: true}, policy()); !errorIs(err, approvals.ErrExpired) {
+	if _, err := ts.Decide(approvals.Decision{ProposalID: id, By: approver, Approve: true}, policy()); !errorIs(err, intents.ErrExpired) {
 		t.Errorf("Decide() on a withdrawn proposal = %v, want ErrExpired", err)
 	}
-	if _, err := ts.Withdraw(id, "again"); !errorIs(err, approvals.ErrExpired) {
+	if _, err := ts.Withdraw(id, "again"); !errorIs(err, intents.ErrExpired) {
 		t.Errorf("Withdraw() twice = %v, want ErrExpired", err)
 	}
 	approved := reach(t, ts, intents.StateApproved)
-	if _, err := ts.Withdraw(approved, "x"); !errorIs(err, approvals.ErrDecided) {
+	if _, err := ts.Withdraw(approved, "x"); !errorIs(err, intents.ErrDecided) {
 		t.Errorf("Withdraw() of an approved proposal = %v, want ErrDecided", err)
 	}
 	ts.MustState(approved, intents.StateApproved)

@@ -51,7 +51,7 @@ func TestRecovered(t *testing.T) {
 	if events := ts.Events(id); events[len(events)-1] != approvals.EventUnknown {
 		t.Errorf("History(%s) = %v, want it to end with unknown", id, events)
 	}
-	if _, err := ts.BeginExecute(id); !errors.Is(err, approvals.ErrStarted) {
+	if _, err := ts.BeginExecute(id); !errors.Is(err, intents.ErrStarted) {
 		t.Errorf("BeginExecute(unknown) = %v, want ErrStarted", err)
 	}
 	ts.Reopen()

@@ -115,51 +115,51 @@ func TestTransitions(t *testing.T) {
 		{pending, "finish-err", pending, approvals.ErrNotExecuting, ""},
 		{pending, "expire-due", expired, nil, approvals.EventExpired},
 
-		{approved, "approve", approved, approvals.ErrDecided, approvals.EventRefused},
-		{approved, "reject", approved, approvals.ErrDecided, approvals.EventRefused},
+		{approved, "approve", approved, intents.ErrDecided, approvals.EventRefused},
+		{approved, "reject", approved, intents.ErrDecided, approvals.EventRefused},
 		{approved, "begin", executing, nil, approvals.EventExecuting},
 		{approved, "finish-ok", approved, approvals.ErrNotExecuting, ""},
 		{approved, "finish-err", approved, approvals.ErrNotExecuting, ""},
 		{approved, "expire-due", approved, nil, ""},
 
-		{executing, "approve", executing, approvals.ErrDecided, approvals.EventRefused},
-		{executing, "reject", executing, approvals.ErrDecided, approvals.EventRefused},
-		{executing, "begin", executing, approvals.ErrStarted, ""},
+		{executing, "approve", executing, intents.ErrDecided, approvals.EventRefused},
+		{executing, "reject", executing, intents.ErrDecided, approvals.EventRefused},
+		{executing, "begin", executing, intents.ErrStarted, ""},
 		{executing, "finish-ok", executed, nil, approvals.EventExecuted},
 		{executing, "finish-err", failed, nil, approvals.EventFailed},
 		{executing, "expire-due", executing, nil, ""},
 
-		{executed, "approve", executed, approvals.ErrDecided, approvals.EventRefused},
-		{executed, "reject", executed, approvals.ErrDecided, approvals.EventRefused},
-		{executed, "begin", executed, approvals.ErrStarted, ""},
+		{executed, "approve", executed, intents.ErrDecided, approvals.EventRefused},
+		{executed, "reject", executed, intents.ErrDecided, approvals.EventRefused},
+		{executed, "begin", executed, intents.ErrStarted, ""},
 		{executed, "finish-ok", executed, approvals.ErrNotExecuting, ""},
 		{executed, "finish-err", executed, approvals.ErrNotExecuting, ""},
 		{executed, "expire-due", executed, nil, ""},
 
-		{failed, "approve", failed, approvals.ErrDecided, approvals.EventRefused},
-		{failed, "reject", failed, approvals.ErrDecided, approvals.EventRefused},
-		{failed, "begin", failed, approvals.ErrStarted, ""},
+		{failed, "approve", failed, intents.ErrDecided, approvals.EventRefused},
+		{failed, "reject", failed, intents.ErrDecided, approvals.EventRefused},
+		{failed, "begin", failed, intents.ErrStarted, ""},
 		{failed, "finish-ok", failed, approvals.ErrNotExecuting, ""},
 		{failed, "finish-err", failed, approvals.ErrNotExecuting, ""},
 		{failed, "expire-due", failed, nil, ""},
 
-		{rejected, "approve", rejected, approvals.ErrDecided, approvals.EventRefused},
-		{rejected, "reject", rejected, approvals.ErrDecided, approvals.EventRefused},
+		{rejected, "approve", rejected, intents.ErrDecided, approvals.EventRefused},
+		{rejected, "reject", rejected, intents.ErrDecided, approvals.EventRefused},
 		{rejected, "begin", rejected, approvals.ErrNotApproved, ""},
 		{rejected, "finish-ok", rejected, approvals.ErrNotExecuting, ""},
 		{rejected, "finish-err", rejected, approvals.ErrNotExecuting, ""},
 		{rejected, "expire-due", rejected, nil, ""},
 
-		{expired, "approve", expired, approvals.ErrExpired, approvals.EventRefused},
-		{expired, "reject", expired, approvals.ErrExpired, approvals.EventRefused},
+		{expired, "approve", expired, intents.ErrExpired, approvals.EventRefused},
+		{expired, "reject", expired, intents.ErrExpired, approvals.EventRefused},
 		{expired, "begin", expired, approvals.ErrNotApproved, ""},
 		{expired, "finish-ok", expired, approvals.ErrNotExecuting, ""},
 		{expired, "finish-err", expired, approvals.ErrNotExecuting, ""},
 		{expired, "expire-due", expired, nil, ""},
 
-		{unknown, "approve", unknown, approvals.ErrDecided, approvals.EventRefused},
-		{unknown, "reject", unknown, approvals.ErrDecided, approvals.EventRefused},
-		{unknown, "begin", unknown, approvals.ErrStarted, ""},
+		{unknown, "approve", unknown, intents.ErrDecided, approvals.EventRefused},
+		{unknown, "reject", unknown, intents.ErrDecided, approvals.EventRefused},
+		{unknown, "begin", unknown, intents.ErrStarted, ""},
 		{unknown, "finish-ok", unknown, approvals.ErrNotExecuting, ""},
 		{unknown, "finish-err", unknown, approvals.ErrNotExecuting, ""},
 		{unknown, "expire-due", unknown, nil, ""},
@@ -174,8 +174,8 @@ func TestTransitions(t *testing.T) {
 			if !errorIs(err, tt.wantErr) {
 				t.Fatalf("%s on %s = %v, want %v", tt.op, tt.from, err, tt.wantErr)
 			}
-			var se *approvals.StateError
-			if tt.wantErr != nil && tt.wantErr != approvals.ErrExpired && !errors.As(err, &se) {
+			var se *intents.StateError
+			if tt.wantErr != nil && tt.wantErr != intents.ErrExpired && !errors.As(err, &se) {
 				t.Errorf("%s on %s = %v, want a *StateError", tt.op, tt.from, err)
 			}
 			if se != nil && (se.ID != id || se.State != tt.from) {
