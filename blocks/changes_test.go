@@ -27,7 +27,7 @@ func policyChange() intents.Event {
 				}},
 			{ID: "00p1", Type: "PolicyEntity", AlternateID: "unknown", DisplayName: "Engineering"},
 		},
-		Client:  intents.Client{IP: "64.125.163.141", City: "San Francisco", State: "California", Country: "United States"},
+		Client:  intents.EventClient{IP: "64.125.163.141", City: "San Francisco", State: "California", Country: "United States"},
 		Outcome: intents.EventOutcome{Result: "SUCCESS"},
 	}
 }

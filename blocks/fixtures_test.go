@@ -65,7 +65,7 @@ func someApps() []intents.App {
 }
 
 func someEvents() []intents.Event {
-	tor := intents.Client{IP: "185.220.101.1", City: "Berlin", Country: "Germany", UserAgent: "Mozilla/5.0", Browser: "FIREFOX", OS: "Linux"}
+	tor := intents.EventClient{IP: "185.220.101.1", City: "Berlin", Country: "Germany", UserAgent: "Mozilla/5.0", Browser: "FIREFOX", OS: "Linux"}
 	jActor := intents.Actor{ID: "00u1abcdJOHN", Type: "User", AlternateID: "john.smith@company.com", DisplayName: "John Smith"}
 	var es []intents.Event
 	for i := range 5 {
@@ -84,7 +84,7 @@ func someEvents() []intents.Event {
 		UUID: "e-admin", Published: ago(20 * time.Minute), EventType: "group.user_membership.add", DisplayMessage: "Add user to group membership",
 		Severity: "INFO", Actor: intents.Actor{ID: "00uADMIN", Type: "User", AlternateID: "admin@company.com", DisplayName: "Alice Admin"},
 		Targets: []intents.Actor{{ID: "00g3", Type: "UserGroup", DisplayName: "Super Admins"}, {ID: "00u1abcdJOHN", Type: "User", AlternateID: "john.smith@company.com"}},
-		Client:  intents.Client{IP: "10.0.0.5", City: "San Francisco", State: "California", Country: "United States"},
+		Client:  intents.EventClient{IP: "10.0.0.5", City: "San Francisco", State: "California", Country: "United States"},
 		Outcome: intents.EventOutcome{Result: "SUCCESS"},
 	})
 	return es

@@ -16,12 +16,12 @@ import (
 func at(day, hh, mm, ss int) time.Time { return time.Date(2026, 11, day, hh, mm, ss, 0, time.UTC) }
 
 var (
-	torClient = intents.Client{IP: "185.220.101.1", City: "Frankfurt am Main", State: "Hesse", Country: "Germany", Browser: "FIREFOX", OS: "Windows 10", Device: "Computer",
+	torClient = intents.EventClient{IP: "185.220.101.1", City: "Frankfurt am Main", State: "Hesse", Country: "Germany", Browser: "FIREFOX", OS: "Windows 10", Device: "Computer",
 		UserAgent: "Mozilla/5.0 (Windows NT 10.0; rv:140.0) Gecko/20100101 Firefox/140.0"}
 	torNet    = intents.Security{ASNumber: 60729, ASOrg: "stiftung erneuerbare freiheit", ISP: "stiftung erneuerbare freiheit", IsProxy: true}
-	sfClient  = intents.Client{IP: "99.36.221.240", City: "San Francisco", State: "California", Country: "United States", Browser: "FIREFOX", OS: "Mac OS X", Device: "Computer"}
+	sfClient  = intents.EventClient{IP: "99.36.221.240", City: "San Francisco", State: "California", Country: "United States", Browser: "FIREFOX", OS: "Mac OS X", Device: "Computer"}
 	sfNet     = intents.Security{ASNumber: 7018, ASOrg: "at&t corp.", ISP: "att services inc"}
-	officeSF  = intents.Client{IP: "64.125.163.141", City: "San Francisco", State: "California", Country: "United States", Browser: "FIREFOX", OS: "Mac OS X", Device: "Computer"}
+	officeSF  = intents.EventClient{IP: "64.125.163.141", City: "San Francisco", State: "California", Country: "United States", Browser: "FIREFOX", OS: "Mac OS X", Device: "Computer"}
 	officeNet = intents.Security{ASNumber: 6461, ASOrg: "zayo bandwidth", ISP: "zayo bandwidth"}
 )
 
@@ -37,7 +37,7 @@ type signInEvent struct {
 	t       time.Time
 	typ     string
 	who     intents.Actor
-	client  intents.Client
+	client  intents.EventClient
 	net     intents.Security
 	result  string
 	reason  string
@@ -80,7 +80,7 @@ func johnEvents() []intents.Event {
 	var s []signInEvent
 	risky := map[string]string{"risk": "{level=HIGH, reasons=Anomalous Device, Anonymizing Proxy, New Geo-Location}", "threatSuspected": "false",
 		"behaviors": "{New Geo-Location=POSITIVE, New Device=POSITIVE, New IP=POSITIVE, New State=POSITIVE, New Country=POSITIVE, Velocity=POSITIVE, New City=POSITIVE}"}
-	ordinary := func(id string, t time.Time, c intents.Client, n intents.Security, apps ...string) {
+	ordinary := func(id string, t time.Time, c intents.EventClient, n intents.Security, apps ...string) {
 		s = append(s,
 			signInEvent{uuid: id + "-pw", t: t, typ: "user.authentication.auth_via_mfa", who: johnActor, client: c, net: n, result: "SUCCESS", targets: authenticator(johnActor, "Password")},
 			signInEvent{uuid: id + "-ov", t: t.Add(20 * time.Second), typ: "user.authentication.auth_via_mfa", who: johnActor, client: c, net: n, result: "SUCCESS", targets: authenticator(johnActor, "Okta Verify")},
@@ -320,7 +320,7 @@ func failedLoginsWeek() intents.Result {
 		}
 	}
 	sarah := actorOf("00u5sarah", "sarah.johnson@company.com", "Sarah Johnson")
-	austin := intents.Client{IP: "70.114.215.34", City: "Austin", State: "Texas", Country: "United States", Browser: "CHROME", OS: "Windows 10"}
+	austin := intents.EventClient{IP: "70.114.215.34", City: "Austin", State: "Texas", Country: "United States", Browser: "CHROME", OS: "Windows 10"}
 	for i := range 17 {
 		reason := "INVALID_CREDENTIALS"
 		if i >= 15 {
@@ -329,13 +329,13 @@ func failedLoginsWeek() intents.Result {
 		evs = append(evs, signInEvent{uuid: fmt.Sprintf("sarah-fail-%02d", i), t: at(27, 7, 52, 0).Add(time.Duration(i) * 32 * time.Second), typ: "user.session.start",
 			who: sarah, client: austin, net: intents.Security{ASOrg: "charter communications"}, result: "FAILURE", reason: reason}.event())
 	}
-	typo := func(id, login, name string, t time.Time, c intents.Client) {
+	typo := func(id, login, name string, t time.Time, c intents.EventClient) {
 		evs = append(evs, signInEvent{uuid: id, t: t, typ: "user.session.start", who: actorOf("00u"+id, login, name), client: c, result: "FAILURE", reason: "INVALID_CREDENTIALS"}.event())
 	}
 	typo("t1", "tyler.schmidt@company.com", "Tyler Schmidt", at(28, 10, 3, 0), officeSF)
 	typo("t2", "elizabeth.martinez@company.com", "Elizabeth Martinez", at(28, 8, 46, 0), officeSF)
-	typo("t3", "zoe.becker@company.com", "Zoe Becker", at(25, 5, 56, 0), intents.Client{IP: "73.38.85.121", City: "Boston", Country: "United States", Browser: "SAFARI", OS: "Mac OS X"})
-	typo("t4", "jon@company.com", "", at(26, 16, 2, 0), intents.Client{IP: "88.70.213.233", City: "Berlin", Country: "Germany", Browser: "CHROME", OS: "Windows 10"})
+	typo("t3", "zoe.becker@company.com", "Zoe Becker", at(25, 5, 56, 0), intents.EventClient{IP: "73.38.85.121", City: "Boston", Country: "United States", Browser: "SAFARI", OS: "Mac OS X"})
+	typo("t4", "jon@company.com", "", at(26, 16, 2, 0), intents.EventClient{IP: "88.70.213.233", City: "Berlin", Country: "Germany", Browser: "CHROME", OS: "Windows 10"})
 	slices.SortStableFunc(evs, func(a, b intents.Event) int { return b.Published.Compare(a.Published) })
 	fs := []intents.Finding{
 		{Detection: "failed_login_burst", Severity: intents.SeverityHigh, Score: 51, User: "john@company.com", Summary: johnBurst,
@@ -358,10 +358,10 @@ func suspiciousWeek() intents.Result {
 		}
 	}
 	chris := actorOf("00u2chris", "chris.morgan@company.com", "Chris Morgan")
-	pyongyang := intents.Client{IP: "175.45.178.59", City: "Pyongyang", Country: "North Korea", Browser: "FIREFOX", OS: "Linux"}
+	pyongyang := intents.EventClient{IP: "175.45.178.59", City: "Pyongyang", Country: "North Korea", Browser: "FIREFOX", OS: "Linux"}
 	kp := intents.Security{ASNumber: 131279, ASOrg: "star joint venture co. ltd.", ISP: "star joint venture co. ltd."}
 	rachel := actorOf("00u3rachel", "rachel.adams@company.com", "Rachel Adams")
-	moscow := intents.Client{IP: "95.24.117.201", City: "Moscow", Country: "Russia", Browser: "CHROME", OS: "Windows 10"}
+	moscow := intents.EventClient{IP: "95.24.117.201", City: "Moscow", Country: "Russia", Browser: "CHROME", OS: "Windows 10"}
 	ru := intents.Security{ASNumber: 8402, ASOrg: "pjsc vimpelcom", ISP: "pjsc vimpelcom"}
 	evs = append(evs,
 		signInEvent{uuid: "chris-pyo", t: at(25, 18, 56, 0), typ: "user.session.start", who: chris, client: pyongyang, net: kp, result: "SUCCESS"}.event(),

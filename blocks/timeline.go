@@ -191,7 +191,7 @@ func eventName(e intents.Event) string {
 
 // clientName is "Firefox on Windows 10", from what Okta parsed of the
 // user agent.
-func clientName(c intents.Client) string {
+func clientName(c intents.EventClient) string {
 	browser := c.Browser
 	if strings.EqualFold(browser, "UNKNOWN") {
 		browser = ""

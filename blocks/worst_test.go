@@ -85,7 +85,7 @@ func hostileResult(v string, n int) intents.Result {
 		r.Rules = append(r.Rules, intents.PolicyRule{ID: id, Name: v, Status: v, Summary: v, Priority: i})
 		a := intents.Actor{ID: id, Type: v, AlternateID: v, DisplayName: v + "y"}
 		r.Events = append(r.Events, intents.Event{UUID: id, Published: testNow, EventType: v, DisplayMessage: v, Actor: a, Targets: []intents.Actor{a, a},
-			Outcome: intents.EventOutcome{Result: v, Reason: v}, Client: intents.Client{IP: v, City: v, Country: v}, Security: intents.Security{IsProxy: true},
+			Outcome: intents.EventOutcome{Result: v, Reason: v}, Client: intents.EventClient{IP: v, City: v, Country: v}, Security: intents.Security{IsProxy: true},
 			Debug: map[string]string{"threatSuspected": "true", "risk": "level=HIGH"}})
 		if i < 20 {
 			r.Findings = append(r.Findings, intents.Finding{Detection: v, Severity: intents.SeverityCritical, Score: 99, User: v, Summary: v,

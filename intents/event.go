@@ -17,7 +17,7 @@ type Event struct {
 	Actor          Actor             `json:"actor"`
 	Targets        []Actor           `json:"target,omitempty"`
 	Outcome        EventOutcome      `json:"outcome"`
-	Client         Client            `json:"client"`
+	Client         EventClient       `json:"client"`
 	Security       Security          `json:"securityContext"`
 	SessionID      string            `json:"sessionId,omitempty"`     // authenticationContext.externalSessionId
 	TransactionID  string            `json:"transactionId,omitempty"` // transaction.id
@@ -106,8 +106,9 @@ type EventOutcome struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-// Client is where an event came from.
-type Client struct {
+// EventClient is where a System Log event came from: the client's
+// address, software and place.
+type EventClient struct {
 	IP        string  `json:"ipAddress,omitempty"`
 	UserAgent string  `json:"userAgent,omitempty"`
 	Browser   string  `json:"browser,omitempty"`
@@ -122,7 +123,7 @@ type Client struct {
 }
 
 // Place is "City, Country" (or what is known of it).
-func (c Client) Place() string {
+func (c EventClient) Place() string {
 	switch {
 	case c.City != "" && c.Country != "":
 		return c.City + ", " + c.Country

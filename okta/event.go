@@ -112,7 +112,7 @@ func decodeEvent(raw json.RawMessage) (intents.Event, error) {
 		e.Outcome = intents.EventOutcome{Result: o.Result, Reason: o.Reason}
 	}
 	if c := r.Client; c != nil {
-		e.Client = intents.Client{IP: c.IPAddress, Device: c.Device, Zone: c.Zone}
+		e.Client = intents.EventClient{IP: c.IPAddress, Device: c.Device, Zone: c.Zone}
 		if ua := c.UserAgent; ua != nil {
 			e.Client.UserAgent, e.Client.Browser, e.Client.OS = ua.RawUserAgent, ua.Browser, ua.OS
 		}

@@ -271,7 +271,7 @@ func TestWatchFilter(t *testing.T) {
 				t.Errorf("newWatch(%+v).filter() = %q, want %q", tt.cfg, got, tt.filter)
 			}
 			for ip, want := range tt.matches {
-				e := intents.Event{Client: intents.Client{IP: ip, Country: "Germany"}}
+				e := intents.Event{Client: intents.EventClient{IP: ip, Country: "Germany"}}
 				if got := w.matches(e); got != want {
 					t.Errorf("matches(%s) = %v, want %v", ip, got, want)
 				}

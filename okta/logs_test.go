@@ -219,7 +219,7 @@ func TestDecodeEventLenient(t *testing.T) {
 		UUID: "u1", Published: time.Date(2026, 11, 28, 10, 0, 0, 123e6, time.UTC), EventType: "user.session.start",
 		Actor:     intents.Actor{ID: "00u1", Type: "User", AlternateID: "a@b.c", DisplayName: "A", Detail: map[string]string{"n": "5", "s": "x", "o": `{"k":true}`}},
 		Outcome:   intents.EventOutcome{Result: "FAILURE"},
-		Client:    intents.Client{IP: "198.51.100.1", Device: "Mobile", Zone: "null", Country: "Iran", Lat: 35.7, Lon: 51.4},
+		Client:    intents.EventClient{IP: "198.51.100.1", Device: "Mobile", Zone: "null", Country: "Iran", Lat: 35.7, Lon: 51.4},
 		Security:  intents.Security{ASNumber: 44244, ISP: "x"},
 		SessionID: "sess", TransactionID: "tx",
 		Debug: map[string]string{"threatSuspected": "true", "risk": "{level=HIGH}", "count": "3", "list": `["a"]`},

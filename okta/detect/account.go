@@ -280,7 +280,7 @@ func userReportedSuspicious(tl *timeline) []finding {
 		if ip := d["suspiciousActivityEventIp"]; ip != "" {
 			what += " from " + ip
 		}
-		place := intents.Client{City: d["suspiciousActivityEventCity"], Country: d["suspiciousActivityEventCountry"]}.Place()
+		place := intents.EventClient{City: d["suspiciousActivityEventCity"], Country: d["suspiciousActivityEventCountry"]}.Place()
 		if place != "" {
 			what += " (" + place + ")"
 		}

@@ -46,7 +46,7 @@ func TestSupportImpersonation(t *testing.T) {
 	oktaSupportActor := func(e *intents.Event) {
 		e.Actor = intents.Actor{ID: "00usys", Type: "User", AlternateID: "system@okta.com", DisplayName: "system@okta.com"}
 		e.TransactionID = "unknown"
-		e.Client = intents.Client{Browser: "CHROME", OS: "Mac OS X", Zone: "null", IP: "1.1.1.1"}
+		e.Client = intents.EventClient{Browser: "CHROME", OS: "Mac OS X", Zone: "null", IP: "1.1.1.1"}
 	}
 	var grant, initiate, reset, byAdmin, automated orgLog
 	grant.add("user.session.impersonation.grant", 0, as(admin))

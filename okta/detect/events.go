@@ -190,7 +190,7 @@ func scripted(ua string) bool {
 }
 
 // clientName is "Chrome on Mac OS X", or the raw user agent.
-func clientName(c intents.Client) string {
+func clientName(c intents.EventClient) string {
 	b, o := c.Browser, c.OS
 	if strings.EqualFold(b, "UNKNOWN") {
 		b = ""

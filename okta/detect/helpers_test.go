@@ -54,7 +54,7 @@ func (l *orgLog) add(typ string, at time.Duration, opts ...opt) intents.Event {
 		Severity:  "INFO",
 		Actor:     userActor(john),
 		Outcome:   intents.EventOutcome{Result: "SUCCESS"},
-		Client: intents.Client{
+		Client: intents.EventClient{
 			IP:        home,
 			UserAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
 			Browser:   "CHROME",

@@ -266,12 +266,12 @@ func placeOrIP(e intents.Event) string {
 
 // hasGeo reports whether c has a geolocation (Okta omits it, which decodes
 // as 0, 0).
-func hasGeo(c intents.Client) bool {
+func hasGeo(c intents.EventClient) bool {
 	return c.Lat != 0 || c.Lon != 0
 }
 
 // distanceKm is the great-circle (haversine) distance between two clients.
-func distanceKm(a, b intents.Client) float64 {
+func distanceKm(a, b intents.EventClient) float64 {
 	rad := func(d float64) float64 { return d * math.Pi / 180 }
 	lat1, lat2 := rad(a.Lat), rad(b.Lat)
 	dlat, dlon := lat2-lat1, rad(b.Lon-a.Lon)

@@ -88,8 +88,8 @@ func TestDistanceKm(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			a := intents.Client{Lat: tc.a.lat, Lon: tc.a.lon}
-			b := intents.Client{Lat: tc.b.lat, Lon: tc.b.lon}
+			a := intents.EventClient{Lat: tc.a.lat, Lon: tc.a.lon}
+			b := intents.EventClient{Lat: tc.b.lat, Lon: tc.b.lon}
 			if got := distanceKm(a, b); math.Abs(got-tc.want) > 10 {
 				t.Errorf("distanceKm(%s) = %.0f km, want %.0f ± 10", tc.name, got, tc.want)
 			}

@@ -87,7 +87,7 @@ func decodeLogEvent(raw json.RawMessage) (intents.Event, error) {
 		Severity:       o.Severity,
 		Actor:          actorOf(o.Actor),
 		Outcome:        intents.EventOutcome{Result: o.Outcome.Result, Reason: o.Outcome.Reason},
-		Client: intents.Client{
+		Client: intents.EventClient{
 			IP:        o.Client.IPAddress,
 			UserAgent: o.Client.UserAgent.RawUserAgent,
 			Browser:   o.Client.UserAgent.Browser,

@@ -102,7 +102,7 @@ func TestAuthenticatorLifecycle(t *testing.T) {
 	activate.add("security.authenticator.lifecycle.activate", 0, as(admin), target("Authenticator", "aut3", "Phone"))
 	support.add(authenticatorOff, 0, func(e *intents.Event) {
 		e.Actor = intents.Actor{ID: "00usupport", Type: "User", AlternateID: oktaSupport, DisplayName: oktaSupport}
-		e.TransactionID, e.Client = "", intents.Client{}
+		e.TransactionID, e.Client = "", intents.EventClient{}
 	}, target("Authenticator", "aut1", "Security Question"))
 	runCases(t, MFAFactorReset, []detCase{
 		{name: "Classic: a factor type deactivated", events: classicOff.events, want: []got{{admin, intents.SeverityHigh, 1}}},

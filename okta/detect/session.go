@@ -119,7 +119,7 @@ func (tl *timeline) roaming(what string, idx []int, reported map[int]bool) (find
 // otherClient reports whether b is a different client from a: another
 // browser or OS, or a script where a was a browser. A browser upgrade is
 // the same client.
-func otherClient(a, b intents.Client) bool {
+func otherClient(a, b intents.EventClient) bool {
 	if scripted(b.UserAgent) != scripted(a.UserAgent) {
 		return true
 	}

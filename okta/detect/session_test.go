@@ -40,20 +40,20 @@ func TestSessionRoaming(t *testing.T) {
 }
 
 func TestOtherClient(t *testing.T) {
-	chrome := intents.Client{UserAgent: "Mozilla/5.0 (Macintosh) Chrome/131.0.0.0", Browser: "CHROME", OS: "Mac OS X"}
-	chromeNext := intents.Client{UserAgent: "Mozilla/5.0 (Macintosh) Chrome/132.0.0.0", Browser: "CHROME", OS: "Mac OS X"}
-	curl := intents.Client{UserAgent: "curl/8.4.0", Browser: "UNKNOWN", OS: "Unknown"}
-	bare1 := intents.Client{UserAgent: "MyApp/1.0"}
-	bare2 := intents.Client{UserAgent: "MyApp/2.0"}
-	bare3 := intents.Client{UserAgent: "OtherApp/2.0"}
+	chrome := intents.EventClient{UserAgent: "Mozilla/5.0 (Macintosh) Chrome/131.0.0.0", Browser: "CHROME", OS: "Mac OS X"}
+	chromeNext := intents.EventClient{UserAgent: "Mozilla/5.0 (Macintosh) Chrome/132.0.0.0", Browser: "CHROME", OS: "Mac OS X"}
+	curl := intents.EventClient{UserAgent: "curl/8.4.0", Browser: "UNKNOWN", OS: "Unknown"}
+	bare1 := intents.EventClient{UserAgent: "MyApp/1.0"}
+	bare2 := intents.EventClient{UserAgent: "MyApp/2.0"}
+	bare3 := intents.EventClient{UserAgent: "OtherApp/2.0"}
 	tests := []struct {
 		name string
-		a, b intents.Client
+		a, b intents.EventClient
 		want bool
 	}{
 		{"a browser upgrade", chrome, chromeNext, false},
 		{"a script", chrome, curl, true},
-		{"another OS", chrome, intents.Client{Browser: "CHROME", OS: "Windows 10"}, true},
+		{"another OS", chrome, intents.EventClient{Browser: "CHROME", OS: "Windows 10"}, true},
 		{"unknown agents of one app", bare1, bare2, false},
 		{"unknown agents of two apps", bare1, bare3, true},
 	}
