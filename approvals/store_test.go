@@ -121,7 +121,7 @@ func TestOpenErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s, err := approvals.Open(tt.path, approvals.Options{Timeout: 100 * time.Millisecond})
 			if err == nil {
-				s.Close()
+				_ = s.Close() // teardown; a close error here decides nothing the test checks
 				t.Fatalf("Open(%s) succeeded, want an error", tt.name)
 			}
 			t.Logf("Open(%s) = %v", tt.name, err)
@@ -141,7 +141,7 @@ func TestOpenErrors(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Open(new file at %s) = %v", tt.name, err)
 				}
-				s.Close()
+				_ = s.Close() // teardown; a close error here decides nothing the test checks
 			}
 		})
 	}
@@ -160,7 +160,7 @@ func TestOpenTruncatedEverywhere(t *testing.T) {
 		}
 		s, err := approvals.Open(path, approvals.Options{Timeout: 100 * time.Millisecond})
 		if err == nil {
-			s.Close()
+			_ = s.Close() // teardown; a close error here decides nothing the test checks
 			t.Errorf("Open(file cut to %d of %d bytes) succeeded, want ErrCorrupt", n, used)
 		} else if !errors.Is(err, approvals.ErrCorrupt) {
 			t.Errorf("Open(file cut to %d of %d bytes) = %v, want ErrCorrupt", n, used, err)
@@ -197,7 +197,7 @@ func realFile(t *testing.T) (data []byte, used int) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	db.Close()
+	_ = db.Close() // teardown; a close error here decides nothing the test checks
 	if data, err = os.ReadFile(ts.Path); err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func foreignFile(t *testing.T, dir string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }() // teardown; a close error here decides nothing the test checks
 	if err := db.Update(func(tx *bolt.Tx) error {
 		_, err := tx.CreateBucket([]byte("widgets"))
 		return err
@@ -236,7 +236,7 @@ func newerFile(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }() // teardown; a close error here decides nothing the test checks
 	if err := db.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte("3"))
 	}); err != nil {

@@ -464,7 +464,7 @@ func TestRecoveredUnknownReported(t *testing.T) {
 	if _, err := st.BeginExecute(p.ID); err != nil {
 		t.Fatal(err)
 	}
-	st.Close() // the process "dies" here: executing, never finished
+	_ = st.Close() // the process "dies" here: executing, never finished
 
 	h := approvalHarness(t, func(o *harnessOpts) { o.storePath = path })
 	h.answer("the unknown report", func(m slackfake.Message) bool {

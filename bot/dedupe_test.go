@@ -15,7 +15,7 @@ func TestDedupe(t *testing.T) {
 	if d.first("Ev1", t0.Add(time.Second)) {
 		t.Fatal("first(Ev1) = true on a retry within the ttl")
 	}
-	if !d.first("", t0) || !d.first("", t0) {
+	if once, twice := d.first("", t0), d.first("", t0); !once || !twice {
 		t.Fatal("first(\"\") = false: events without an id must never be dropped")
 	}
 	if !d.first("Ev1", t0.Add(2*time.Minute)) {

@@ -133,7 +133,7 @@ func TestFaultStoreWriteFails(t *testing.T) {
 	if err != nil {
 		t.Fatalf("approvals.Open: %v", err)
 	}
-	t.Cleanup(func() { real.Close() }) // after the bot stops: cleanups run last first
+	t.Cleanup(func() { _ = real.Close() }) // after the bot stops: cleanups run last first
 	store := &failingStore{Store: real}
 	h := newHarness(t, harnessOpts{scopes: allScopes, cfg: bot.Config{
 		Approvers: []string{approver}, Proposals: store, Protection: intents.Protection{ServiceAppID: "0oabot"},

@@ -147,7 +147,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		if err != nil {
 			t.Fatalf("approvals.Open: %v", err)
 		}
-		t.Cleanup(func() { store.Close() })
+		t.Cleanup(func() { _ = store.Close() }) // teardown; a close error here decides nothing the test checks
 		cfg.Proposals = store
 		cfg.Recovered = store.Recovered()
 		cfg.Protection.ServiceAppID = serviceAppID

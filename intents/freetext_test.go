@@ -285,7 +285,7 @@ var phrasings = []struct {
 	// user actions
 	{"mention suspend with reason", "@oktabot suspend john@company.com, he clicked a phishing link", I{Kind: intents.SuspendUser, User: "john@company.com", Reason: "he clicked a phishing link"}},
 	{"suspend login", "suspend jdoe", I{Kind: intents.SuspendUser, User: "jdoe"}},
-	{"suspend typo", "supsend john@company.com", I{Kind: intents.SuspendUser, User: "john@company.com"}},
+	{"suspend typo", "supsend john@company.com", I{Kind: intents.SuspendUser, User: "john@company.com"}}, //nolint:misspell // the typo is the test
 	{"suspend other typo", "suspnd john@company.com", I{Kind: intents.SuspendUser, User: "john@company.com"}},
 	{"suspend swapped letters", "susepnd jdoe", I{Kind: intents.SuspendUser, User: "jdoe"}},
 	{"suspend capitalized", "Suspend John@Company.com", I{Kind: intents.SuspendUser, User: "John@Company.com"}},

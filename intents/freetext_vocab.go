@@ -154,7 +154,7 @@ var vocabulary = func() map[string]cue {
 	add(cApp, "app apps application applications integration integrations")
 	add(cPolicy, "policy policies")
 	add(cRule, "rule rules")
-	add(cLogin, "login logins logon logons signin signins authentication authentications authenticated auth sso")
+	add(cLogin, "login logins logon logons signin signins authentication authentications authenticated auth sso") //nolint:misspell // "signins" is a word people type
 	add(cSignOn, "signon signons")
 	add(cSession, "session sessions")
 	add(cToken, "token tokens")

@@ -183,7 +183,8 @@ func TestParse(t *testing.T) {
 
 		// unknown verbs
 		{"typo suggests the verb", "suspnd john@company.com", intents.Intent{Kind: intents.Unknown, Suggestions: []string{"/okta suspend"}}},
-		{"transposition", "/okta investiagte john", intents.Intent{Kind: intents.Unknown, Suggestions: []string{"/okta investigate"}}},
+		{"transposition", "/okta investiagte john", //nolint:misspell // the typo is the test
+			intents.Intent{Kind: intents.Unknown, Suggestions: []string{"/okta investigate"}}},
 		{"prefix suggests several", "deact john", intents.Intent{Kind: intents.Unknown, Suggestions: []string{"/okta deactivate-user", "/okta deactivate-app", "/okta deactivate-policy"}}},
 		{"free text without a close verb", "what happened yesterday", intents.Intent{Kind: intents.Unknown}},
 		{"prefix glued to the verb is not the prefix", "/oktausers", intents.Intent{Kind: intents.Unknown}},

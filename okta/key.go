@@ -107,10 +107,10 @@ func parseJWK(b []byte) (*signingKey, error) {
 		// go-jose does not check that "d" belongs to "x"/"y": a key that
 		// signs what its public half cannot verify would only fail at Okta.
 		d := make([]byte, 32)
-		if key.D.BitLen() > 256 {
+		if key.D.BitLen() > 256 { //nolint:staticcheck // SA1019: checking go-jose's key is what reads D
 			return nil, errors.New("okta: EC JWK \"d\" is not a P-256 private scalar")
 		}
-		key.D.FillBytes(d)
+		key.D.FillBytes(d) //nolint:staticcheck // SA1019: as above
 		derived, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), d)
 		if err != nil {
 			return nil, errors.New("okta: EC JWK \"d\" is not a valid P-256 private key")

@@ -504,7 +504,7 @@ func (c *Client) rawCall(ctx context.Context, op, scope, method, target string, 
 	if err != nil {
 		return nil, nil, c.translate(ctx, op, scope, st, nil, nil, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // the body is done with; a close error changes nothing
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return resp, nil, c.translate(ctx, op, scope, &callState{}, nil, nil, stripURLError(err))

@@ -250,7 +250,7 @@ func startLogScanSimulator(b *testing.B) logScanSim {
 		b.Fatalf("starting the simulator process: %v", err)
 	}
 	b.Cleanup(func() {
-		in.Close() // the child serves until its stdin closes
+		_ = in.Close() // the child serves until its stdin closes
 		if err := cmd.Wait(); err != nil {
 			b.Errorf("the simulator process: %v", err)
 		}

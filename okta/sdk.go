@@ -62,7 +62,7 @@ func (c *Client) sdkCall(ctx context.Context, op, scope string, fn func(ctx cont
 			c.log.Debug("okta: okta-sdk-golang could not decode the answer; decoding the raw body", "op", op, "err", err)
 		}
 		body, rerr := io.ReadAll(hr.Body)
-		hr.Body.Close()
+		_ = hr.Body.Close() // the body is done with; a close error changes nothing
 		if rerr != nil {
 			return hr, nil, c.translate(ctx, op, scope, st, hr, nil, rerr)
 		}
@@ -71,7 +71,7 @@ func (c *Client) sdkCall(ctx context.Context, op, scope string, fn func(ctx cont
 	var body []byte
 	if hr != nil && hr.Body != nil {
 		body, _ = io.ReadAll(io.LimitReader(hr.Body, 1<<20))
-		hr.Body.Close()
+		_ = hr.Body.Close() // the body is done with; a close error changes nothing
 	}
 	return hr, nil, c.translate(ctx, op, scope, st, hr, body, err)
 }

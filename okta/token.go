@@ -223,7 +223,7 @@ func (ts *tokenSource) post(ctx context.Context, now time.Time) (int, http.Heade
 	if err != nil {
 		return 0, nil, ans, stripURLError(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // the body is done with; a close error changes nothing
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
 		return 0, nil, ans, err

@@ -110,7 +110,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	var body []byte
 	if req.Body != nil && req.Body != http.NoBody {
 		b, err := io.ReadAll(req.Body)
-		req.Body.Close()
+		_ = req.Body.Close() // the body is done with; a close error changes nothing
 		if err != nil {
 			return nil, fmt.Errorf("okta: read request body: %w", err)
 		}
@@ -291,7 +291,7 @@ func (t *transport) authorize(r *http.Request, tok *token, body []byte, nonce st
 // connection can be reused, and closes it.
 func drain(b io.ReadCloser) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(b, 64<<10))
-	b.Close()
+	_ = b.Close() // the body is discarded: a close error changes nothing
 }
 
 // cancelBody releases an attempt's timeout when its body is closed.

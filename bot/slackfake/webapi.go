@@ -90,15 +90,6 @@ func (r *apiRequest) arg(name string) string {
 	return string(raw)
 }
 
-// has reports whether an argument was sent at all.
-func (r *apiRequest) has(name string) bool {
-	if _, ok := r.form[name]; ok {
-		return true
-	}
-	_, ok := r.json[name]
-	return ok
-}
-
 // raw returns a JSON-valued argument: the raw JSON of a JSON body field, or
 // the text of a form field (slack-go sends blocks and files JSON-encoded).
 func (r *apiRequest) raw(name string) json.RawMessage {

@@ -66,7 +66,7 @@ func cmdApprovals(ctx context.Context, args []string, io stdio, e env) error {
 		}
 		return fmt.Errorf("OKTABOT_DB %s: %w", bc.DB, err)
 	}
-	defer store.Close()
+	defer func() { _ = store.Close() }() // each write committed in its own transaction: a close error loses nothing
 	for _, p := range store.Recovered() {
 		fmt.Fprintf(io.err, "warning: proposal %s was executing when oktabot stopped; it is now unknown and was not re-run: check %s in Okta\n", p.ID, p.Preview.Summary)
 	}

@@ -39,7 +39,7 @@ func newCLIStore(t *testing.T) cliStore {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { sim.Close() })
+	t.Cleanup(func() { _ = sim.Close() }) // teardown; a close error here decides nothing the test checks
 	dir, err := okta.New(sim.Client)
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +57,7 @@ func newCLIStore(t *testing.T) cliStore {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.Close()
+	_ = st.Close() // teardown; a close error here decides nothing the test checks
 	return cliStore{db: db, sim: sim, pv: pv, p: p, vars: map[string]string{
 		"OKTABOT_DB": db, "OKTABOT_APPROVERS": "U0APPROVER",
 		"OKTA_ORG_URL": sim.OrgURL, "OKTA_CLIENT_ID": sim.Client.ClientID, "OKTA_PRIVATE_KEY": string(sim.Client.PrivateKey),
@@ -200,7 +200,7 @@ func editAudit(t *testing.T, path string, fn func(*bolt.Bucket)) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }() // teardown; a close error here decides nothing the test checks
 	if err := db.Update(func(tx *bolt.Tx) error {
 		fn(tx.Bucket([]byte("audit")))
 		return nil

@@ -128,15 +128,15 @@ func connect(ctx context.Context, e env, useSim bool, orgFile string, log *slog.
 		}
 		sim.Client.Detect = detectConfig(countries, tc)
 		if sim.Client.Detect.TorExits, err = startTor(ctx, tor, true, log); err != nil {
-			sim.Close()
+			_ = sim.Close() // already failing: the first error is the one to report
 			return nil, nil, err
 		}
 		c, err := okta.New(sim.Client)
 		if err != nil {
-			sim.Close()
+			_ = sim.Close() // already failing: the first error is the one to report
 			return nil, nil, err
 		}
-		return c, func() { sim.Close() }, nil
+		return c, func() { _ = sim.Close() }, nil // the in-process simulator: nothing to report at exit
 	}
 	cfg, err := loadOkta(e)
 	if err != nil {

@@ -81,17 +81,17 @@ func TestChatFormsAsSlackSendsThem(t *testing.T) {
 			case evt := <-sm.Events:
 				switch data := evt.Data.(type) {
 				case slack.SlashCommand:
-					sm.Ack(*evt.Request)
+					_ = sm.Ack(*evt.Request) // a lost ack fails the test further on
 					triggers <- data.TriggerID
 				case slack.InteractionCallback:
 					if data.Type == slack.InteractionTypeViewSubmission {
 						if submissions++; submissions == 1 {
-							sm.Ack(*evt.Request, slack.NewErrorsViewSubmissionResponse(map[string]string{"app": "Only Zoom is under review."}))
+							_ = sm.Ack(*evt.Request, slack.NewErrorsViewSubmissionResponse(map[string]string{"app": "Only Zoom is under review."}))
 							interactions <- data
 							continue
 						}
 					}
-					sm.Ack(*evt.Request)
+					_ = sm.Ack(*evt.Request) // a lost ack fails the test further on
 					interactions <- data
 				}
 			}
@@ -203,7 +203,7 @@ func TestChatFormsAsSlackSendsThem(t *testing.T) {
 		t.Errorf("after cancel the app got %s for %s, want view_closed for %s", cb.Type, cb.View.ID, id)
 	}
 	waitFor("you> ")
-	typed.Close()
+	_ = typed.Close() // teardown; a close error here decides nothing the test checks
 	if err := <-done; err != nil {
 		t.Errorf("chat ended with %v", err)
 	}

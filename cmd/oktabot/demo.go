@@ -43,12 +43,12 @@ func cmdDemo(ctx context.Context, args []string, io stdio, e env) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	defer func() { _ = os.RemoveAll(tmp) }() // best effort: a leftover temporary directory is harmless
 	store, err := approvals.Open(filepath.Join(tmp, "oktabot.db"), approvals.Options{Logger: log})
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer func() { _ = store.Close() }() // each write committed in its own transaction: a close error loses nothing
 
 	tc, err := loadTime(e)
 	if err != nil {
@@ -58,7 +58,7 @@ func cmdDemo(ctx context.Context, args []string, io stdio, e env) error {
 	if err != nil {
 		return err
 	}
-	defer sim.Close()
+	defer func() { _ = sim.Close() }() // the in-process simulator: nothing to report at exit
 	sim.Client.Detect = detectConfig(nil, tc)
 	tor, err := loadTor(e)
 	if err != nil {
@@ -84,7 +84,7 @@ func cmdDemo(ctx context.Context, args []string, io stdio, e env) error {
 			return err
 		}
 		bc.DB = filepath.Join(tmp, "oktabot.db")
-		store.Close()
+		_ = store.Close() // each write committed in its own transaction: a close error loses nothing
 		fmt.Fprintf(io.out, "oktabot demo: the Okta simulator (demo org) at %s, serving your Slack workspace. Ctrl-C stops.\n", sim.OrgURL)
 		cl, err := loadClassifier(e, log)
 		if err != nil {
@@ -125,7 +125,7 @@ func cmdDemo(ctx context.Context, args []string, io stdio, e env) error {
 	go func() { done <- b.Run(botCtx) }()
 	defer func() {
 		stopBot()
-		<-done
+		_ = <-done // the bot ends because it was stopped: its error says only that
 	}()
 	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()

@@ -16,7 +16,7 @@ func readKeyFile(file string) ([]byte, error) {
 	if err != nil {
 		return nil, badf("OKTA_PRIVATE_KEY_FILE %s cannot be read (%v): point it at the JWK or PEM file you saved from Okta", file, pathErr(err))
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // opened read-only: a close error loses nothing
 	info, err := f.Stat()
 	if err != nil {
 		return nil, badf("OKTA_PRIVATE_KEY_FILE %s cannot be read (%v)", file, pathErr(err))

@@ -21,7 +21,7 @@ func settingsOf(t *testing.T) func(vars map[string]string) (bot.Config, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { sim.Close() })
+	t.Cleanup(func() { _ = sim.Close() }) // teardown; a close error here decides nothing the test checks
 	dir, err := okta.New(sim.Client)
 	if err != nil {
 		t.Fatal(err)
@@ -30,7 +30,7 @@ func settingsOf(t *testing.T) func(vars map[string]string) (bot.Config, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
+	t.Cleanup(func() { _ = store.Close() }) // teardown; a close error here decides nothing the test checks
 	return func(vars map[string]string) (bot.Config, error) {
 		bc, err := loadBot(mapEnv(vars))
 		if err != nil {

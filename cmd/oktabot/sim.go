@@ -60,7 +60,7 @@ func cmdSim(ctx context.Context, args []string, io stdio, e env) error {
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }() // on the way out: nothing left to report it to
 	key, pub, err := oktasim.NewServiceAppKey(*clientID + "-key")
 	if err != nil {
 		return err

@@ -45,7 +45,7 @@ func runSetup(t *testing.T, opts slackfake.Options) (*slackfake.Server, map[stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { sim.Close() })
+	t.Cleanup(func() { _ = sim.Close() }) // teardown; a close error here decides nothing the test checks
 	return fake, map[string]string{
 		"SLACK_BOT_TOKEN": slackfake.DefaultBotToken, "SLACK_APP_TOKEN": slackfake.DefaultAppToken, "SLACK_API_URL": fake.APIURL(),
 		"OKTA_ORG_URL": sim.OrgURL, "OKTA_CLIENT_ID": sim.Client.ClientID, "OKTA_PRIVATE_KEY": string(sim.Client.PrivateKey),

@@ -89,7 +89,7 @@ func (f *torFeed) load(ctx context.Context) error {
 			return fmt.Errorf("Tor exit list %s: %w", f.cfg.Source, err)
 		}
 		if resp.StatusCode != http.StatusOK {
-			resp.Body.Close()
+			_ = resp.Body.Close() // the body is done with; a close error changes nothing
 			return fmt.Errorf("Tor exit list %s: HTTP %d", f.cfg.Source, resp.StatusCode)
 		}
 		r = resp.Body
@@ -100,7 +100,7 @@ func (f *torFeed) load(ctx context.Context) error {
 		}
 		r = file
 	}
-	defer r.Close()
+	defer func() { _ = r.Close() }() // read-only: a close error loses nothing
 	return f.parse(io.LimitReader(r, torMaxBytes), f.cfg.Source)
 }
 

@@ -50,7 +50,7 @@ func TestTorFeedRefresh(t *testing.T) {
 	var body atomic.Value
 	body.Store("185.220.101.1\n185.220.101.2\n")
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, body.Load().(string))
+		_, _ = io.WriteString(w, body.Load().(string)) // a failed write shows as a failed fetch
 	}))
 	defer srv.Close()
 	f := newTorFeed(torConfig{Source: srv.URL, URL: true}, srv.Client(), slog.New(slog.DiscardHandler))

@@ -207,9 +207,9 @@ func TestDemoInTheTeamsZone(t *testing.T) {
 	if grant == nil || grant[1] != "03:12 CST" && grant[1] != "03:12 CDT" {
 		t.Errorf("the grant is at %v, want 03:12 Central:\n%s", grant, answer)
 	}
-	typed.Close()
+	_ = typed.Close() // teardown; a close error here decides nothing the test checks
 	select {
-	case <-done:
+	case _ = <-done: // how the demo ended is not what this test checks
 	case <-time.After(15 * time.Second):
 		t.Error("demo did not end on end of input")
 	}

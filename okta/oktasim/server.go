@@ -177,6 +177,7 @@ func (s *Server) RevokeTokens() {
 	s.mu.Unlock()
 }
 
+// SetAdminRole sets whether the service app has an admin role.
 // SetAdminRole(false) simulates a service app without an admin role: list
 // endpoints return [] (or 403, see SetNoRoleLists), object reads and
 // writes 403 E0000006.
