@@ -186,3 +186,31 @@ func hasArg(in intents.Intent, a intents.Arg) bool {
 	}
 	return false
 }
+
+// TestCatalogueTitles checks that every action names itself for a proposal
+// (a verb and a target, a link exactly when there is a second target) and
+// that no other kind has a title.
+func TestCatalogueTitles(t *testing.T) {
+	targets := []intents.Arg{intents.ArgUser, intents.ArgGroup, intents.ArgApp, intents.ArgPolicy, intents.ArgRule}
+	for _, info := range intents.Catalogue {
+		ti := info.Title
+		if !info.Action {
+			if ti != (intents.Title{}) {
+				t.Errorf("%s is no action but has a title %+v", info.Kind, ti)
+			}
+			continue
+		}
+		if strings.TrimSpace(ti.Verb) == "" {
+			t.Errorf("action %s has no title verb", info.Kind)
+		}
+		if !slices.Contains(targets, ti.Target) {
+			t.Errorf("action %s: title target %q is not one of %v", info.Kind, ti.Target, targets)
+		}
+		if (ti.Link == "") != (ti.Second == "") {
+			t.Errorf("action %s: title link %q and second target %q go together", info.Kind, ti.Link, ti.Second)
+		}
+		if ti.Second != "" && !slices.Contains(targets, ti.Second) {
+			t.Errorf("action %s: title second target %q is not one of %v", info.Kind, ti.Second, targets)
+		}
+	}
+}
