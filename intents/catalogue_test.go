@@ -214,3 +214,16 @@ func TestCatalogueTitles(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogueForms checks that every action states whether its bare verb
+// opens a form, and that no other kind does.
+func TestCatalogueForms(t *testing.T) {
+	for _, info := range intents.Catalogue {
+		switch {
+		case !info.Action && info.Form != "":
+			t.Errorf("%s is no action but has form decision %q", info.Kind, info.Form)
+		case info.Action && info.Form != intents.FormNone && info.Form != intents.FormOpen:
+			t.Errorf("action %s states no form decision (Form = %q)", info.Kind, info.Form)
+		}
+	}
+}
