@@ -227,3 +227,34 @@ func TestCatalogueForms(t *testing.T) {
 		}
 	}
 }
+
+// TestEnumsAreWhatParseTakes checks that every outcome and status the
+// model's tools offer is what the parser accepts, and that a refusal names
+// each of them.
+func TestEnumsAreWhatParseTakes(t *testing.T) {
+	for _, c := range []struct {
+		cmd  string
+		vals []string
+		got  func(intents.Intent) string
+	}{
+		{"/okta logs outcome:", intents.Outcomes(), func(in intents.Intent) string { return in.Outcome }},
+		{"/okta users status:", intents.Statuses(intents.ListUsers), func(in intents.Intent) string { return in.Status }},
+		{"/okta apps status:", intents.Statuses(intents.ListApps), func(in intents.Intent) string { return in.Status }},
+	} {
+		if len(c.vals) == 0 {
+			t.Errorf("%s: no values", c.cmd)
+		}
+		for _, v := range c.vals {
+			in, err := intents.Parse(c.cmd + strings.ToLower(v))
+			if err != nil || c.got(in) != v {
+				t.Errorf("Parse(%q) = %q, %v; want %q", c.cmd+strings.ToLower(v), c.got(in), err, v)
+			}
+		}
+		_, err := intents.Parse(c.cmd + "bogus")
+		for _, v := range c.vals {
+			if err == nil || !strings.Contains(err.Error(), v) {
+				t.Errorf("Parse(%q) error %v does not name %s", c.cmd+"bogus", err, v)
+			}
+		}
+	}
+}
