@@ -33,63 +33,17 @@ func actionTitle(a intents.Action, show func(name, id string) string) string {
 	}
 	u, g, app := name(a.User, "user"), name(a.Group, "group"), name(a.App, "app")
 	pol, rule := name(a.Policy, "policy"), name(a.Rule, "rule")
-	two := func(verb, x, link, y string) string {
+	target := map[intents.Arg]string{intents.ArgUser: u, intents.ArgGroup: g, intents.ArgApp: app, intents.ArgPolicy: pol, intents.ArgRule: rule}
+	if t := a.Kind.Info().Title; t.Verb != "" {
+		x, y := target[t.Target], target[t.Second]
 		if y == "" {
-			return joinNonEmpty(" ", verb, x)
+			return joinNonEmpty(" ", t.Verb, x)
 		}
-		return joinNonEmpty(" ", verb, x, link, y)
-	}
-	switch a.Kind {
-	case intents.SuspendUser:
-		return two("Suspend", u, "", "")
-	case intents.UnsuspendUser:
-		return two("Unsuspend", u, "", "")
-	case intents.ClearSessions:
-		return two("Clear the sessions of", u, "", "")
-	case intents.CreateUser:
-		return two("Create user", u, "", "")
-	case intents.UpdateUser:
-		return two("Update user", u, "", "")
-	case intents.ActivateUser:
-		return two("Activate user", u, "", "")
-	case intents.DeactivateUser:
-		return two("Deactivate user", u, "", "")
-	case intents.UnlockUser:
-		return two("Unlock", u, "", "")
-	case intents.ResetFactors:
-		return two("Reset the MFA factors of", u, "", "")
-	case intents.ExpirePassword:
-		return two("Expire the password of", u, "", "")
-	case intents.ResetPassword:
-		return two("Reset the password of", u, "", "")
-	case intents.CreateGroup:
-		return two("Create group", g, "", "")
-	case intents.UpdateGroup:
-		return two("Update group", g, "", "")
-	case intents.DeleteGroup:
-		return two("Delete group", g, "", "")
-	case intents.AddGroupMember:
-		return two("Add", u, "to", g)
-	case intents.RemoveGroupMember:
-		return two("Remove", u, "from", g)
-	case intents.CreateApp, intents.UpdateApp, intents.ActivateApp, intents.DeactivateApp:
-		return two(verbOf(a.Kind)+" app", app, "", "")
-	case intents.CreatePolicy, intents.UpdatePolicy, intents.ActivatePolicy, intents.DeactivatePolicy:
-		return two(verbOf(a.Kind)+" policy", pol, "", "")
-	case intents.CreatePolicyRule:
-		return two("Create rule", rule, "in policy", pol)
-	case intents.UpdatePolicyRule, intents.ActivatePolicyRule, intents.DeactivatePolicyRule:
-		return two(verbOf(a.Kind)+" rule", rule, "of policy", pol)
+		return joinNonEmpty(" ", t.Verb, x, t.Link, y)
 	}
 	words := strings.ReplaceAll(string(a.Kind), "_", " ")
 	if a.Kind == "" {
 		words = "change"
 	}
 	return joinNonEmpty(" ", titleCase(plainText(words, 40)), joinNonEmpty(", ", u, g, app, pol, rule))
-}
-
-// verbOf is the first word of a kind, capitalized: "Create", "Activate".
-func verbOf(k intents.Kind) string {
-	verb, _, _ := strings.Cut(string(k), "_")
-	return titleCase(verb)
 }

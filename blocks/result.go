@@ -65,33 +65,110 @@ func Result(r intents.Result, opts Options) Message {
 }
 
 func (rc *rctx) render() Message {
-	switch rc.r.Intent.Kind {
-	case intents.Status:
-		if rc.r.Status != nil {
-			return rc.status()
+	if layout := resultLayouts[rc.r.Intent.Kind]; layout != nil {
+		if m, ok := layout(rc); ok {
+			return m
 		}
-	case intents.UserDetails:
-		if rc.r.Profile != nil || len(rc.r.Users) == 1 {
-			return rc.profile()
-		}
-	case intents.AppDetails:
-		if len(rc.r.Apps) == 1 {
-			return rc.app()
-		}
-	case intents.Investigate:
-		return rc.investigation()
-	case intents.Threats:
-		return rc.threatSweep()
-	case intents.FailedLogins:
-		return rc.failedLogins()
-	case intents.SuspiciousLogins:
-		return rc.suspiciousLogins()
-	case intents.LoginHistory:
-		return rc.loginHistory()
-	case intents.MFAStatus:
-		return rc.mfaStatus()
 	}
 	return rc.listing()
+}
+
+// resultLayouts are the reads whose result has a layout of its own; ok
+// false shows the listing instead. A test checks that every read has a
+// layout or a listing view.
+var resultLayouts = map[intents.Kind]func(rc *rctx) (m Message, ok bool){
+	intents.Status: func(rc *rctx) (Message, bool) {
+		if rc.r.Status == nil {
+			return Message{}, false
+		}
+		return rc.status(), true
+	},
+	intents.UserDetails: func(rc *rctx) (Message, bool) {
+		if rc.r.Profile == nil && len(rc.r.Users) != 1 {
+			return Message{}, false
+		}
+		return rc.profile(), true
+	},
+	intents.AppDetails: func(rc *rctx) (Message, bool) {
+		if len(rc.r.Apps) != 1 {
+			return Message{}, false
+		}
+		return rc.app(), true
+	},
+	intents.Investigate:      always((*rctx).investigation),
+	intents.Threats:          always((*rctx).threatSweep),
+	intents.FailedLogins:     always((*rctx).failedLogins),
+	intents.SuspiciousLogins: always((*rctx).suspiciousLogins),
+	intents.LoginHistory:     always((*rctx).loginHistory),
+	intents.MFAStatus:        always((*rctx).mfaStatus),
+}
+
+// always is a layout that every result of its kind takes.
+func always(layout func(rc *rctx) Message) func(rc *rctx) (Message, bool) {
+	return func(rc *rctx) (Message, bool) { return layout(rc), true }
+}
+
+// listingView is how the listing shows a result of one read kind.
+type listingView struct {
+	// title is the header; without one the catalogue's summary is.
+	title func(rc *rctx) string
+	// list is the list shown; without one, the first list the result
+	// holds.
+	list func(rc *rctx) list
+}
+
+// listingViews is how the listing shows each read kind of the catalogue.
+var listingViews = map[intents.Kind]listingView{
+	intents.ListUsers: {title: fixed(":bust_in_silhouette: Users"), list: (*rctx).users},
+	intents.UserDetails: {
+		title: func(rc *rctx) string { return ":bust_in_silhouette: User " + rc.subject(rc.r.Intent.User) },
+	},
+	intents.ListGroups: {title: fixed(":busts_in_silhouette: Groups"), list: (*rctx).groups},
+	intents.GroupMembers: {
+		title: func(rc *rctx) string { return ":busts_in_silhouette: Members of " + rc.subject(rc.r.Intent.Group) },
+		list:  (*rctx).users,
+	},
+	intents.GroupApps: {
+		title: func(rc *rctx) string { return ":package: Applications of " + rc.subject(rc.r.Intent.Group) },
+		list:  (*rctx).apps,
+	},
+	intents.ListApps: {title: fixed(":package: Applications"), list: (*rctx).apps},
+	intents.AppDetails: {
+		title: func(rc *rctx) string { return ":package: Application " + rc.subject(rc.r.Intent.App) },
+	},
+	intents.AppAssignments: {
+		title: func(rc *rctx) string { return ":link: Assigned to " + rc.subject(rc.r.Intent.App) },
+		list:  (*rctx).assignments,
+	},
+	intents.ListPolicies: {
+		title: func(rc *rctx) string {
+			return joinNonEmpty(" · ", ":shield: Policies", plainText(rc.r.Intent.PolicyType, 40))
+		},
+		list: (*rctx).policies,
+	},
+	intents.PolicyRules: {
+		title: func(rc *rctx) string { return ":scroll: Rules of " + rc.subject(rc.r.Intent.Policy) },
+		list:  (*rctx).rules,
+	},
+	intents.Logs:             {title: fixed(":scroll: System Log"), list: (*rctx).events},
+	intents.AdminActions:     {title: fixed(":hammer_and_wrench: Admin actions"), list: (*rctx).events},
+	intents.SecurityEvents:   {title: fixed(":rotating_light: Security events"), list: (*rctx).events},
+	intents.FailedLogins:     {title: fixed(":x: Failed sign-ins")},
+	intents.SuspiciousLogins: {title: fixed(":warning: Suspicious sign-ins")},
+	intents.LoginHistory: {
+		title: func(rc *rctx) string { return ":bust_in_silhouette: Sign-ins of " + rc.subject(rc.r.Intent.User) },
+		list:  (*rctx).events,
+	},
+	intents.Investigate: {
+		title: func(rc *rctx) string { return ":mag: Investigation of " + rc.subject(rc.r.Intent.User) },
+	},
+	intents.Threats:   {title: fixed(":rotating_light: Threat sweep")},
+	intents.MFAStatus: {title: fixed(":closed_lock_with_key: Users without strong MFA"), list: (*rctx).users},
+}
+
+// fixed is a title that does not depend on the result.
+func fixed(title string) func(rc *rctx) string {
+	return func(*rctx) string { return title }
 }
 
 // listing is the layout of every list kind and of the generic fallback:
@@ -138,56 +215,22 @@ func (rc *rctx) listing() Message {
 // title is the header of a listing: what this is.
 func (rc *rctx) title() string {
 	in := rc.r.Intent
-	subject := func(arg string) string {
-		if rc.r.Subject != "" {
-			return plainText(rc.r.Subject, 100)
-		}
-		return plainText(arg, 100)
-	}
-	switch in.Kind {
-	case intents.ListUsers:
-		return ":bust_in_silhouette: Users"
-	case intents.GroupMembers:
-		return ":busts_in_silhouette: Members of " + subject(in.Group)
-	case intents.ListGroups:
-		return ":busts_in_silhouette: Groups"
-	case intents.GroupApps:
-		return ":package: Applications of " + subject(in.Group)
-	case intents.ListApps:
-		return ":package: Applications"
-	case intents.AppDetails:
-		return ":package: Application " + subject(in.App)
-	case intents.AppAssignments:
-		return ":link: Assigned to " + subject(in.App)
-	case intents.ListPolicies:
-		return joinNonEmpty(" · ", ":shield: Policies", plainText(in.PolicyType, 40))
-	case intents.PolicyRules:
-		return ":scroll: Rules of " + subject(in.Policy)
-	case intents.Logs:
-		return ":scroll: System Log"
-	case intents.AdminActions:
-		return ":hammer_and_wrench: Admin actions"
-	case intents.SecurityEvents:
-		return ":rotating_light: Security events"
-	case intents.UserDetails:
-		return ":bust_in_silhouette: User " + subject(in.User)
-	case intents.FailedLogins:
-		return ":x: Failed sign-ins"
-	case intents.SuspiciousLogins:
-		return ":warning: Suspicious sign-ins"
-	case intents.LoginHistory:
-		return ":bust_in_silhouette: Sign-ins of " + subject(in.User)
-	case intents.Investigate:
-		return ":mag: Investigation of " + subject(in.User)
-	case intents.Threats:
-		return ":rotating_light: Threat sweep"
-	case intents.MFAStatus:
-		return ":closed_lock_with_key: Users without strong MFA"
+	if v := listingViews[in.Kind]; v.title != nil {
+		return v.title(rc)
 	}
 	if info, ok := intents.Lookup(in.Kind); ok && in.Kind != intents.Unknown {
 		return areaEmoji(info.Area) + " " + info.Summary
 	}
 	return ":mag: Result"
+}
+
+// subject names what a listing is about: the result's Subject (the name
+// Okta resolved), else the argument as asked.
+func (rc *rctx) subject(arg string) string {
+	if rc.r.Subject != "" {
+		return plainText(rc.r.Subject, 100)
+	}
+	return plainText(arg, 100)
 }
 
 // filters says what a listing that does not read the System Log was
@@ -243,21 +286,8 @@ func bold(s string) string {
 // first list the result holds.
 func (rc *rctx) primary() (list, bool) {
 	r := rc.r
-	switch r.Intent.Kind {
-	case intents.ListUsers, intents.GroupMembers, intents.MFAStatus:
-		return rc.users(), true
-	case intents.ListGroups:
-		return rc.groups(), true
-	case intents.ListApps, intents.GroupApps:
-		return rc.apps(), true
-	case intents.AppAssignments:
-		return rc.assignments(), true
-	case intents.ListPolicies:
-		return rc.policies(), true
-	case intents.PolicyRules:
-		return rc.rules(), true
-	case intents.Logs, intents.AdminActions, intents.SecurityEvents, intents.LoginHistory:
-		return rc.events(), true
+	if v := listingViews[r.Intent.Kind]; v.list != nil {
+		return v.list(rc), true
 	}
 	switch {
 	case len(r.Events) > 0:

@@ -11,15 +11,6 @@ import (
 	"github.com/oktabot/oktabot/intents"
 )
 
-// formKinds are the actions whose bare verb opens a form (design: creating
-// and updating users and groups is a form; apps, policies and rules take
-// Okta's JSON in a modal).
-var formKinds = []intents.Kind{
-	intents.CreateUser, intents.UpdateUser, intents.CreateGroup, intents.UpdateGroup,
-	intents.CreateApp, intents.UpdateApp, intents.CreatePolicy, intents.UpdatePolicy,
-	intents.CreatePolicyRule, intents.UpdatePolicyRule,
-}
-
 // formVerb reports whether text is only the verb of a form kind
 // ("/okta create-user").
 func formVerb(text string) (intents.Kind, bool) {
@@ -28,8 +19,11 @@ func formVerb(text string) (intents.Kind, bool) {
 		return "", false
 	}
 	v := strings.ToLower(f[0])
-	for _, k := range formKinds {
-		info := k.Info()
+	for _, info := range intents.Catalogue {
+		if info.Form != intents.FormOpen {
+			continue
+		}
+		k := info.Kind
 		if v == string(k) || v == strings.ReplaceAll(string(k), "_", "-") {
 			return k, true
 		}

@@ -186,3 +186,75 @@ func hasArg(in intents.Intent, a intents.Arg) bool {
 	}
 	return false
 }
+
+// TestCatalogueTitles checks that every action names itself for a proposal
+// (a verb and a target, a link exactly when there is a second target) and
+// that no other kind has a title.
+func TestCatalogueTitles(t *testing.T) {
+	targets := []intents.Arg{intents.ArgUser, intents.ArgGroup, intents.ArgApp, intents.ArgPolicy, intents.ArgRule}
+	for _, info := range intents.Catalogue {
+		ti := info.Title
+		if !info.Action {
+			if ti != (intents.Title{}) {
+				t.Errorf("%s is no action but has a title %+v", info.Kind, ti)
+			}
+			continue
+		}
+		if strings.TrimSpace(ti.Verb) == "" {
+			t.Errorf("action %s has no title verb", info.Kind)
+		}
+		if !slices.Contains(targets, ti.Target) {
+			t.Errorf("action %s: title target %q is not one of %v", info.Kind, ti.Target, targets)
+		}
+		if (ti.Link == "") != (ti.Second == "") {
+			t.Errorf("action %s: title link %q and second target %q go together", info.Kind, ti.Link, ti.Second)
+		}
+		if ti.Second != "" && !slices.Contains(targets, ti.Second) {
+			t.Errorf("action %s: title second target %q is not one of %v", info.Kind, ti.Second, targets)
+		}
+	}
+}
+
+// TestCatalogueForms checks that every action states whether its bare verb
+// opens a form, and that no other kind does.
+func TestCatalogueForms(t *testing.T) {
+	for _, info := range intents.Catalogue {
+		switch {
+		case !info.Action && info.Form != "":
+			t.Errorf("%s is no action but has form decision %q", info.Kind, info.Form)
+		case info.Action && info.Form != intents.FormNone && info.Form != intents.FormOpen:
+			t.Errorf("action %s states no form decision (Form = %q)", info.Kind, info.Form)
+		}
+	}
+}
+
+// TestEnumsAreWhatParseTakes checks that every outcome and status the
+// model's tools offer is what the parser accepts, and that a refusal names
+// each of them.
+func TestEnumsAreWhatParseTakes(t *testing.T) {
+	for _, c := range []struct {
+		cmd  string
+		vals []string
+		got  func(intents.Intent) string
+	}{
+		{"/okta logs outcome:", intents.Outcomes(), func(in intents.Intent) string { return in.Outcome }},
+		{"/okta users status:", intents.Statuses(intents.ListUsers), func(in intents.Intent) string { return in.Status }},
+		{"/okta apps status:", intents.Statuses(intents.ListApps), func(in intents.Intent) string { return in.Status }},
+	} {
+		if len(c.vals) == 0 {
+			t.Errorf("%s: no values", c.cmd)
+		}
+		for _, v := range c.vals {
+			in, err := intents.Parse(c.cmd + strings.ToLower(v))
+			if err != nil || c.got(in) != v {
+				t.Errorf("Parse(%q) = %q, %v; want %q", c.cmd+strings.ToLower(v), c.got(in), err, v)
+			}
+		}
+		_, err := intents.Parse(c.cmd + "bogus")
+		for _, v := range c.vals {
+			if err == nil || !strings.Contains(err.Error(), v) {
+				t.Errorf("Parse(%q) error %v does not name %s", c.cmd+"bogus", err, v)
+			}
+		}
+	}
+}

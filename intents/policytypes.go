@@ -72,5 +72,10 @@ func policyTypeList() string {
 		}
 		parts = append(parts, s)
 	}
+	return orList(parts)
+}
+
+// orList words choices for people: "A, B or C".
+func orList(parts []string) string {
 	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
 }

@@ -164,16 +164,37 @@ func validEventType(s string) (string, error) {
 	return s, nil
 }
 
+// The values the outcome and status arguments take, in their canonical
+// forms. The parser and the model's tool schemas both read them.
+var (
+	outcomes     = []string{"SUCCESS", "FAILURE", "SKIPPED", "ALLOW", "DENY", "CHALLENGE", "UNKNOWN"}
+	userStatuses = []string{"STAGED", "PROVISIONED", "ACTIVE", "RECOVERY", "PASSWORD_EXPIRED", "LOCKED_OUT", "SUSPENDED", "DEPROVISIONED"}
+	appStatuses  = []string{"ACTIVE", "INACTIVE"}
+)
+
+// Outcomes lists the System Log outcome.result values the outcome argument
+// takes.
+func Outcomes() []string { return slices.Clone(outcomes) }
+
+// Statuses lists the values the status argument of kind k takes: ACTIVE or
+// INACTIVE for list_apps, Okta's user statuses otherwise.
+func Statuses(k Kind) []string {
+	if k == ListApps {
+		return slices.Clone(appStatuses)
+	}
+	return slices.Clone(userStatuses)
+}
+
 // validOutcome accepts the System Log's outcome.result values.
 func validOutcome(s string) (string, error) {
 	u := strings.ToUpper(s)
-	switch u {
-	case "SUCCESS", "FAILURE", "SKIPPED", "ALLOW", "DENY", "CHALLENGE", "UNKNOWN":
+	switch {
+	case slices.Contains(outcomes, u):
 		return u, nil
-	case "FAILED", "FAIL":
+	case u == "FAILED" || u == "FAIL":
 		return "FAILURE", nil
 	}
-	return "", invalid("%q is not an outcome: use SUCCESS, FAILURE, SKIPPED, ALLOW, DENY, CHALLENGE or UNKNOWN", excerpt(s))
+	return "", invalid("%q is not an outcome: use %s", excerpt(s), orList(outcomes))
 }
 
 // validStatus accepts the statuses of the kind's objects: Okta's user
@@ -181,23 +202,23 @@ func validOutcome(s string) (string, error) {
 func validStatus(k Kind, s string) (string, error) {
 	u := strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToUpper(s))
 	if k == ListApps {
-		switch u {
-		case "ACTIVE", "INACTIVE":
+		switch {
+		case slices.Contains(appStatuses, u):
 			return u, nil
-		case "DEACTIVATED":
+		case u == "DEACTIVATED":
 			return "INACTIVE", nil
 		}
-		return "", invalid("%q is not an application status: use ACTIVE or INACTIVE", excerpt(s))
+		return "", invalid("%q is not an application status: use %s", excerpt(s), orList(appStatuses))
 	}
-	switch u {
-	case "STAGED", "PROVISIONED", "ACTIVE", "RECOVERY", "PASSWORD_EXPIRED", "LOCKED_OUT", "SUSPENDED", "DEPROVISIONED":
+	switch {
+	case slices.Contains(userStatuses, u):
 		return u, nil
-	case "LOCKED":
+	case u == "LOCKED":
 		return "LOCKED_OUT", nil
-	case "DEACTIVATED":
+	case u == "DEACTIVATED":
 		return "DEPROVISIONED", nil
 	}
-	return "", invalid("%q is not a user status: use STAGED, PROVISIONED, ACTIVE, RECOVERY, PASSWORD_EXPIRED, LOCKED_OUT, SUSPENDED or DEPROVISIONED", excerpt(s))
+	return "", invalid("%q is not a user status: use %s", excerpt(s), orList(userStatuses))
 }
 
 // validCountries reads a comma-separated list of country names or codes into

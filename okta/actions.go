@@ -29,50 +29,43 @@ type applied struct {
 	after     string // the state reached, when it differs from Preview.After
 }
 
+// actionSpecs is how each action kind of the catalogue is previewed and
+// executed; a test checks that every action has an entry.
+var actionSpecs = map[intents.Kind]actionSpec{
+	intents.SuspendUser:          userLifecycleSpec(intents.SuspendUser),
+	intents.UnsuspendUser:        userLifecycleSpec(intents.UnsuspendUser),
+	intents.UnlockUser:           userLifecycleSpec(intents.UnlockUser),
+	intents.DeactivateUser:       userLifecycleSpec(intents.DeactivateUser),
+	intents.ExpirePassword:       userLifecycleSpec(intents.ExpirePassword),
+	intents.ResetPassword:        userLifecycleSpec(intents.ResetPassword),
+	intents.ActivateUser:         activateUserSpec(),
+	intents.ClearSessions:        clearSessionsSpec(),
+	intents.ResetFactors:         resetFactorsSpec(),
+	intents.CreateUser:           createUserSpec(),
+	intents.UpdateUser:           updateUserSpec(),
+	intents.CreateGroup:          createGroupSpec(),
+	intents.UpdateGroup:          updateGroupSpec(),
+	intents.DeleteGroup:          deleteGroupSpec(),
+	intents.AddGroupMember:       memberSpec(true),
+	intents.RemoveGroupMember:    memberSpec(false),
+	intents.CreateApp:            createAppSpec(),
+	intents.UpdateApp:            updateAppSpec(),
+	intents.ActivateApp:          appLifecycleSpec(true),
+	intents.DeactivateApp:        appLifecycleSpec(false),
+	intents.CreatePolicy:         createPolicySpec(),
+	intents.UpdatePolicy:         updatePolicySpec(),
+	intents.ActivatePolicy:       policyLifecycleSpec(true),
+	intents.DeactivatePolicy:     policyLifecycleSpec(false),
+	intents.CreatePolicyRule:     createRuleSpec(),
+	intents.UpdatePolicyRule:     updateRuleSpec(),
+	intents.ActivatePolicyRule:   ruleLifecycleSpec(true),
+	intents.DeactivatePolicyRule: ruleLifecycleSpec(false),
+}
+
 // specFor returns the spec of an action kind.
 func specFor(k intents.Kind) (actionSpec, bool) {
-	switch k {
-	case intents.SuspendUser, intents.UnsuspendUser, intents.UnlockUser, intents.DeactivateUser,
-		intents.ExpirePassword, intents.ResetPassword:
-		return userLifecycleSpec(k), true
-	case intents.ActivateUser:
-		return activateUserSpec(), true
-	case intents.ClearSessions:
-		return clearSessionsSpec(), true
-	case intents.ResetFactors:
-		return resetFactorsSpec(), true
-	case intents.CreateUser:
-		return createUserSpec(), true
-	case intents.UpdateUser:
-		return updateUserSpec(), true
-	case intents.CreateGroup:
-		return createGroupSpec(), true
-	case intents.UpdateGroup:
-		return updateGroupSpec(), true
-	case intents.DeleteGroup:
-		return deleteGroupSpec(), true
-	case intents.AddGroupMember, intents.RemoveGroupMember:
-		return memberSpec(k == intents.AddGroupMember), true
-	case intents.CreateApp:
-		return createAppSpec(), true
-	case intents.UpdateApp:
-		return updateAppSpec(), true
-	case intents.ActivateApp, intents.DeactivateApp:
-		return appLifecycleSpec(k == intents.ActivateApp), true
-	case intents.CreatePolicy:
-		return createPolicySpec(), true
-	case intents.UpdatePolicy:
-		return updatePolicySpec(), true
-	case intents.ActivatePolicy, intents.DeactivatePolicy:
-		return policyLifecycleSpec(k == intents.ActivatePolicy), true
-	case intents.CreatePolicyRule:
-		return createRuleSpec(), true
-	case intents.UpdatePolicyRule:
-		return updateRuleSpec(), true
-	case intents.ActivatePolicyRule, intents.DeactivatePolicyRule:
-		return ruleLifecycleSpec(k == intents.ActivatePolicyRule), true
-	}
-	return actionSpec{}, false
+	spec, ok := actionSpecs[k]
+	return spec, ok
 }
 
 // Preview computes what an action intent will do, from Okta's current

@@ -38,77 +38,116 @@ func (c *Client) Query(ctx context.Context, in intents.Intent) (intents.Result, 
 	if err != nil {
 		return res, err
 	}
-	switch in.Kind {
-	case intents.Status:
+	query, ok := queries[in.Kind]
+	if !ok {
+		return res, invalid("query", fmt.Sprintf("%q is not a read this adapter answers", in.Kind))
+	}
+	err = query(c, ctx, in, &res, from, limit)
+	if err == nil && windowed(in.Kind) && !res.Since.IsZero() {
+		res.Window = cursor{since: res.Since, until: res.Until}.String()
+	}
+	return res, err
+}
+
+// queryFunc answers one read kind into res; from and limit are the
+// intent's cursor and cap. It has the shape of a method expression such as
+// (*Client).queryLogs.
+type queryFunc func(c *Client, ctx context.Context, in intents.Intent, res *intents.Result, from cursor, limit int) error
+
+// queries is how Query answers each read kind of the catalogue; a test
+// checks that every read (but those the bot answers itself) has an entry.
+var queries = map[intents.Kind]queryFunc{
+	intents.Status: func(c *Client, ctx context.Context, _ intents.Intent, res *intents.Result, _ cursor, _ int) error {
 		st, err := c.Status(ctx)
 		if err != nil {
-			return res, err
+			return err
 		}
 		res.Status = &st
-	case intents.ListUsers:
+		return nil
+	},
+	intents.ListUsers: func(c *Client, ctx context.Context, in intents.Intent, res *intents.Result, from cursor, limit int) error {
+		var err error
 		q := UserQuery{Text: in.Query, Status: in.Status, After: from.page, PageSize: limit}
 		res.Users, res.Next, res.Truncated, err = collect(c.userPages(ctx, q), from, limit)
 		if err == nil && len(res.Users) == 0 && from.page == "" {
 			err = c.checkAdminRole(ctx, "list users")
 		}
-	case intents.UserDetails:
+		return err
+	},
+	intents.UserDetails: func(c *Client, ctx context.Context, in intents.Intent, res *intents.Result, _ cursor, _ int) error {
+		var err error
 		res.Profile, err = c.userProfile(ctx, in.User)
 		if err == nil {
 			res.Subject = res.Profile.User.Login
 		}
-	case intents.ListGroups:
+		return err
+	},
+	intents.ListGroups: func(c *Client, ctx context.Context, in intents.Intent, res *intents.Result, from cursor, limit int) error {
+		var err error
 		res.Groups, res.Next, res.Truncated, err = collect(c.groupPages(ctx, strings.TrimSpace(in.Query), from, limit), from, limit)
 		if err == nil && len(res.Groups) == 0 && from.page == "" {
 			err = c.checkAdminRole(ctx, "list groups")
 		}
-	case intents.GroupMembers, intents.GroupApps:
-		g, gerr := c.resolveGroup(ctx, in.Group)
-		if gerr != nil {
-			return res, gerr
-		}
-		res.Subject = g.Name
-		if in.Kind == intents.GroupMembers {
-			res.Users, res.Next, res.Truncated, err = collect(c.memberPages(ctx, g.ID, from, limit), from, limit)
-		} else {
-			res.Apps, res.Next, res.Truncated, err = collect(c.groupAppPages(ctx, g.ID, from, limit), from, limit)
-		}
-	case intents.ListApps:
+		return err
+	},
+	intents.GroupMembers: (*Client).queryGroup,
+	intents.GroupApps:    (*Client).queryGroup,
+	intents.ListApps: func(c *Client, ctx context.Context, in intents.Intent, res *intents.Result, from cursor, limit int) error {
+		var err error
 		res.Apps, res.Next, res.Truncated, err = collect(c.appPages(ctx, strings.TrimSpace(in.Query), in.Status, from, limit), from, limit)
 		if err == nil && len(res.Apps) == 0 && from.page == "" {
 			err = c.checkAdminRole(ctx, "list apps")
 		}
-	case intents.AppDetails:
-		a, aerr := c.resolveApp(ctx, in.App)
-		if aerr != nil {
-			return res, aerr
+		return err
+	},
+	intents.AppDetails: func(c *Client, ctx context.Context, in intents.Intent, res *intents.Result, _ cursor, _ int) error {
+		a, err := c.resolveApp(ctx, in.App)
+		if err != nil {
+			return err
 		}
 		res.Apps, res.Subject = []intents.App{a}, a.Label
-	case intents.AppAssignments:
-		err = c.queryAssignments(ctx, in, &res, from, limit)
-	case intents.ListPolicies:
-		err = c.queryPolicies(ctx, in, &res, limit)
-	case intents.PolicyRules:
-		p, perr := c.resolvePolicy(ctx, in.Policy, in.PolicyType)
-		if perr != nil {
-			return res, perr
+		return nil
+	},
+	intents.AppAssignments: (*Client).queryAssignments,
+	intents.ListPolicies: func(c *Client, ctx context.Context, in intents.Intent, res *intents.Result, _ cursor, limit int) error {
+		return c.queryPolicies(ctx, in, res, limit)
+	},
+	intents.PolicyRules: func(c *Client, ctx context.Context, in intents.Intent, res *intents.Result, _ cursor, limit int) error {
+		p, err := c.resolvePolicy(ctx, in.Policy, in.PolicyType)
+		if err != nil {
+			return err
 		}
 		res.Subject = p.Name
 		res.Rules, err = c.rules(ctx, p.ID)
 		if len(res.Rules) > limit {
 			res.Rules, res.Truncated = res.Rules[:limit], true
 		}
-	case intents.Logs, intents.AdminActions, intents.SecurityEvents:
-		err = c.queryLogs(ctx, in, &res, from, limit)
-	case intents.FailedLogins, intents.SuspiciousLogins, intents.LoginHistory,
-		intents.Investigate, intents.Threats, intents.MFAStatus:
-		err = c.queryInvestigation(ctx, in, &res, from, limit)
-	default:
-		return res, invalid("query", fmt.Sprintf("%q is not a read this adapter answers", in.Kind))
+		return err
+	},
+	intents.Logs:             (*Client).queryLogs,
+	intents.AdminActions:     (*Client).queryLogs,
+	intents.SecurityEvents:   (*Client).queryLogs,
+	intents.FailedLogins:     (*Client).queryInvestigation,
+	intents.SuspiciousLogins: (*Client).queryInvestigation,
+	intents.LoginHistory:     (*Client).queryInvestigation,
+	intents.Investigate:      (*Client).queryInvestigation,
+	intents.Threats:          (*Client).queryInvestigation,
+	intents.MFAStatus:        (*Client).queryInvestigation,
+}
+
+// queryGroup lists a group's members or its applications.
+func (c *Client) queryGroup(ctx context.Context, in intents.Intent, res *intents.Result, from cursor, limit int) error {
+	g, err := c.resolveGroup(ctx, in.Group)
+	if err != nil {
+		return err
 	}
-	if err == nil && windowed(in.Kind) && !res.Since.IsZero() {
-		res.Window = cursor{since: res.Since, until: res.Until}.String()
+	res.Subject = g.Name
+	if in.Kind == intents.GroupMembers {
+		res.Users, res.Next, res.Truncated, err = collect(c.memberPages(ctx, g.ID, from, limit), from, limit)
+	} else {
+		res.Apps, res.Next, res.Truncated, err = collect(c.groupAppPages(ctx, g.ID, from, limit), from, limit)
 	}
-	return res, err
+	return err
 }
 
 // windowed reports the listings of a System Log window, which a cursor

@@ -106,10 +106,8 @@ func paramsOf(info intents.KindInfo) parameters {
 
 // Enumerations the validators accept (their canonical forms).
 var (
-	policyTypes  = intents.PolicyTypes()
-	outcomes     = []string{"SUCCESS", "FAILURE", "SKIPPED", "ALLOW", "DENY", "CHALLENGE", "UNKNOWN"}
-	userStatuses = []string{"STAGED", "PROVISIONED", "ACTIVE", "RECOVERY", "PASSWORD_EXPIRED", "LOCKED_OUT", "SUSPENDED", "DEPROVISIONED"}
-	appStatuses  = []string{"ACTIVE", "INACTIVE"}
+	policyTypes = intents.PolicyTypes()
+	outcomes    = intents.Outcomes()
 )
 
 // argSchema is the schema of one argument of kind k.
@@ -141,9 +139,9 @@ func argSchema(k intents.Kind, a intents.Arg) *schema {
 		return &schema{Type: "string", Enum: outcomes, Description: "The System Log outcome."}
 	case intents.ArgStatus:
 		if k == intents.ListApps {
-			return &schema{Type: "string", Enum: appStatuses, Description: "The application status."}
+			return &schema{Type: "string", Enum: intents.Statuses(k), Description: "The application status."}
 		}
-		return &schema{Type: "string", Enum: userStatuses, Description: "The Okta user status."}
+		return &schema{Type: "string", Enum: intents.Statuses(k), Description: "The Okta user status."}
 	case intents.ArgQuery:
 		return &schema{Type: "string", MinLength: 1, MaxLength: 255, Description: "Text to search for, as the request writes it."}
 	case intents.ArgCountries:
