@@ -108,9 +108,15 @@ func validateModal(t *testing.T, name string, v slack.ModalViewRequest) {
 	}
 }
 
+// formKinds are the kinds the catalogue says open a form.
 func formKinds() []intents.Kind {
-	return []intents.Kind{intents.CreateUser, intents.UpdateUser, intents.CreateGroup, intents.UpdateGroup, intents.CreateApp,
-		intents.UpdateApp, intents.CreatePolicy, intents.UpdatePolicy, intents.CreatePolicyRule, intents.UpdatePolicyRule}
+	var out []intents.Kind
+	for _, k := range intents.Catalogue {
+		if k.Form == intents.FormOpen {
+			out = append(out, k.Kind)
+		}
+	}
+	return out
 }
 
 func mustForm(t *testing.T, kind intents.Kind, prefill intents.Intent) slack.ModalViewRequest {
