@@ -7,7 +7,8 @@
 //
 //	cmd                    -> everything
 //	bot                    -> intents, blocks, blocks/charts (+ slack-go)
-//	okta                   -> intents, okta/detect (+ okta-sdk-golang, go-jose)
+//	okta                   -> intents, okta/detect, okta/oauth (+ okta-sdk-golang)
+//	okta/oauth             -> intents (+ go-jose)
 //	approvals, blocks, intents/llm -> intents (+ their one SDK)
 //	blocks/charts          -> intents (+ gonum.org/v1/plot, imported nowhere else)
 //	okta/detect            -> intents

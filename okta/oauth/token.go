@@ -1,4 +1,4 @@
-package okta
+package oauth
 
 import (
 	"context"
@@ -25,8 +25,8 @@ const (
 	maxRefreshMargin = time.Minute
 )
 
-// token is one access token.
-type token struct {
+// Token is one access token.
+type Token struct {
 	value     string
 	typ       string    // "Bearer" or "DPoP"
 	expires   time.Time // Okta's expiry, measured from when the request was sent
@@ -34,33 +34,73 @@ type token struct {
 	scopes    []string  // granted
 }
 
-// tokenSource gets, caches and refreshes access tokens: client
+// Source gets, caches and refreshes access tokens: client
 // credentials with a private_key_jwt assertion signed for every request.
-type tokenSource struct {
-	s    *settings
+type Source struct {
+	s    Config
 	url  string // {org}/oauth2/v1/token
-	dpop *dpopState
+	dpop *DPoP
 	now  func() time.Time // clock for assertions and expiry
 
 	mu       sync.Mutex
-	cur      *token
+	cur      *Token
 	inflight *tokenFlight
 }
 
 // tokenFlight is one token request that concurrent callers share.
 type tokenFlight struct {
 	done chan struct{}
-	tok  *token
+	tok  *Token
 	err  error
 }
 
-func newTokenSource(s *settings, d *dpopState) *tokenSource {
-	return &tokenSource{s: s, url: s.org.String() + "/oauth2/v1/token", dpop: d, now: time.Now}
+// Config is what a Source needs to sign in as one service app.
+type Config struct {
+	Org      string   // the org URL, scheme://host[:port], no path
+	ClientID string   // the service app's client id
+	Key      *Key     // the service app's private key
+	Scopes   []string // requested with every token
+	// HTTP sends the token requests.
+	HTTP *http.Client
+	// Timeout bounds each token request.
+	Timeout time.Duration
+	// MaxRetries bounds retries after 429, 5xx and network errors.
+	MaxRetries int
+	// UserAgent names the caller in every token request.
+	UserAgent string
+	// Log receives operational logs (never secrets).
+	Log *slog.Logger
+	// Retry is the caller's retry policy, shared with its API calls.
+	Retry Retry
 }
+
+// Retry is how a Source waits before retrying a token request: the same
+// back-off and rate-limit waits as the caller's API calls.
+type Retry struct {
+	// Backoff is the wait before retry n (from 0) after a 5xx or a
+	// network error.
+	Backoff func(n int) time.Duration
+	// ResetWait is the wait a 429 answer asks for.
+	ResetWait func(h http.Header, now time.Time) time.Duration
+	// RateLimited is the error for a 429 that cannot be waited out.
+	RateLimited func(op string, h http.Header, status int) error
+	// Sleep waits d or until ctx is done.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// NewSource makes a Source that signs in as cfg's service app, with d's
+// DPoP key pair and nonces.
+func NewSource(cfg Config, d *DPoP) *Source {
+	return &Source{s: cfg, url: cfg.Org + "/oauth2/v1/token", dpop: d, now: time.Now}
+}
+
+// SetClock replaces the clock the Source signs assertions and measures
+// expiry with (time.Now). Tests use it before the first Token call.
+func (ts *Source) SetClock(now func() time.Time) { ts.now = now }
 
 // Token returns a valid token, requesting one when there is none or the
 // current one is close to expiry. Concurrent callers share one request.
-func (ts *tokenSource) Token(ctx context.Context) (*token, error) {
+func (ts *Source) Token(ctx context.Context) (*Token, error) {
 	ts.mu.Lock()
 	if t := ts.cur; t != nil && ts.now().Before(t.refreshAt) {
 		ts.mu.Unlock()
@@ -83,7 +123,7 @@ func (ts *tokenSource) Token(ctx context.Context) (*token, error) {
 	}
 }
 
-func (ts *tokenSource) run(ctx context.Context, f *tokenFlight) {
+func (ts *Source) run(ctx context.Context, f *tokenFlight) {
 	tok, err := ts.fetch(ctx)
 	ts.mu.Lock()
 	if err == nil {
@@ -98,7 +138,7 @@ func (ts *tokenSource) run(ctx context.Context, f *tokenFlight) {
 // Invalidate drops t if it is still the current token, so that the next
 // Token call requests a new one. Callers pass the token Okta refused, so
 // that many callers refusing the same token cause one refresh.
-func (ts *tokenSource) Invalidate(t *token) {
+func (ts *Source) Invalidate(t *Token) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	if ts.cur == t {
@@ -120,8 +160,8 @@ type tokenAnswer struct {
 // switching to DPoP when Okta demands it, waiting out 429s and retrying
 // 5xx and network errors. Every attempt signs a new assertion (Okta refuses
 // a replayed jti) and a new proof.
-func (ts *tokenSource) fetch(ctx context.Context) (*token, error) {
-	attempts, nonceRounds, switched := 0, 0, false
+func (ts *Source) fetch(ctx context.Context) (*Token, error) {
+	attempts, NonceRounds, switched := 0, 0, false
 	for {
 		sent := ts.now()
 		status, header, ans, err := ts.post(ctx, sent)
@@ -135,8 +175,8 @@ func (ts *tokenSource) fetch(ctx context.Context) (*token, error) {
 		}
 		switch {
 		case err != nil:
-			if ctx.Err() == nil && attempts < ts.s.maxRetries {
-				if err := sleep(ctx, backoff(attempts)); err != nil {
+			if ctx.Err() == nil && attempts < ts.s.MaxRetries {
+				if err := ts.s.Retry.Sleep(ctx, ts.s.Retry.Backoff(attempts)); err != nil {
 					return nil, err
 				}
 				attempts++
@@ -145,13 +185,13 @@ func (ts *tokenSource) fetch(ctx context.Context) (*token, error) {
 			return nil, &intents.Error{Err: intents.ErrUnavailable, Op: "okta: token", Detail: "the token endpoint did not answer: " + err.Error()}
 		case status == http.StatusOK:
 			return ts.accept(ans, sent)
-		case ans.Error == "use_dpop_nonce" && header.Get("DPoP-Nonce") != "" && nonceRounds < maxNonceRounds:
+		case ans.Error == "use_dpop_nonce" && header.Get("DPoP-Nonce") != "" && NonceRounds < maxNonceRounds:
 			if !ts.dpop.on() {
 				if err := ts.switchToDPoP(); err != nil {
 					return nil, err
 				}
 			}
-			nonceRounds++
+			NonceRounds++
 			continue
 		case ans.Error == "invalid_dpop_proof" && !ts.dpop.on() && !switched:
 			// The app requires DPoP but Config.DPoP is off: Okta has
@@ -160,20 +200,20 @@ func (ts *tokenSource) fetch(ctx context.Context) (*token, error) {
 				return nil, err
 			}
 			switched = true
-			ts.s.log.Warn("okta: the service app requires DPoP; switched to DPoP-bound tokens. Set OKTA_DPOP=true so the first token request carries a proof and Okta logs no failed grant", "client_id", ts.s.clientID)
+			ts.s.Log.Warn("okta: the service app requires DPoP; switched to DPoP-bound tokens. Set OKTA_DPOP=true so the first token request carries a proof and Okta logs no failed grant", "client_id", ts.s.ClientID)
 			continue
-		case status == http.StatusTooManyRequests && attempts < ts.s.maxRetries:
-			wait := resetWait(header, time.Now())
+		case status == http.StatusTooManyRequests && attempts < ts.s.MaxRetries:
+			wait := ts.s.Retry.ResetWait(header, time.Now())
 			if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
-				return nil, rateLimitError("okta: token", header, status)
+				return nil, ts.s.Retry.RateLimited("okta: token", header, status)
 			}
-			if err := sleep(ctx, wait); err != nil {
+			if err := ts.s.Retry.Sleep(ctx, wait); err != nil {
 				return nil, err
 			}
 			attempts++
 			continue
-		case status >= 500 && attempts < ts.s.maxRetries:
-			if err := sleep(ctx, backoff(attempts)); err != nil {
+		case status >= 500 && attempts < ts.s.MaxRetries:
+			if err := ts.s.Retry.Sleep(ctx, ts.s.Retry.Backoff(attempts)); err != nil {
 				return nil, err
 			}
 			attempts++
@@ -183,7 +223,7 @@ func (ts *tokenSource) fetch(ctx context.Context) (*token, error) {
 	}
 }
 
-func (ts *tokenSource) switchToDPoP() error {
+func (ts *Source) switchToDPoP() error {
 	if err := ts.dpop.enable(); err != nil {
 		return fmt.Errorf("okta: token: %w", err)
 	}
@@ -191,19 +231,19 @@ func (ts *tokenSource) switchToDPoP() error {
 }
 
 // post sends one token request and reads the answer.
-func (ts *tokenSource) post(ctx context.Context, now time.Time) (int, http.Header, tokenAnswer, error) {
+func (ts *Source) post(ctx context.Context, now time.Time) (int, http.Header, tokenAnswer, error) {
 	var ans tokenAnswer
-	assertion, err := clientAssertion(ts.s.key, ts.s.clientID, ts.url, now)
+	assertion, err := clientAssertion(ts.s.Key, ts.s.ClientID, ts.url, now)
 	if err != nil {
 		return 0, nil, ans, err
 	}
 	form := url.Values{
 		"grant_type":            {"client_credentials"},
-		"scope":                 {strings.Join(ts.s.scopes, " ")},
+		"scope":                 {strings.Join(ts.s.Scopes, " ")},
 		"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
 		"client_assertion":      {assertion},
 	}
-	ctx, cancel := context.WithTimeout(ctx, ts.s.timeout)
+	ctx, cancel := context.WithTimeout(ctx, ts.s.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ts.url, strings.NewReader(form.Encode()))
 	if err != nil {
@@ -211,7 +251,7 @@ func (ts *tokenSource) post(ctx context.Context, now time.Time) (int, http.Heade
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", userAgent)
+	req.Header.Set("User-Agent", ts.s.UserAgent)
 	if ts.dpop.on() {
 		proof, err := ts.dpop.proof(http.MethodPost, ts.url, "", false, now)
 		if err != nil {
@@ -219,7 +259,7 @@ func (ts *tokenSource) post(ctx context.Context, now time.Time) (int, http.Heade
 		}
 		req.Header.Set("DPoP", proof)
 	}
-	resp, err := ts.s.base.Do(req)
+	resp, err := ts.s.HTTP.Do(req)
 	if err != nil {
 		return 0, nil, ans, stripURLError(err)
 	}
@@ -238,7 +278,7 @@ func (ts *tokenSource) post(ctx context.Context, now time.Time) (int, http.Heade
 // authentication failure (the SDK's "Empty access token"); an expires_in
 // that is missing, not a number or ≤ 0 counts as unknownTokenTTL, and a
 // tiny one is honoured as it is: never cached forever.
-func (ts *tokenSource) accept(ans tokenAnswer, sent time.Time) (*token, error) {
+func (ts *Source) accept(ans tokenAnswer, sent time.Time) (*Token, error) {
 	if ans.AccessToken == "" {
 		return nil, ts.refused(http.StatusOK, nil, tokenAnswer{Error: "no access_token", Description: "Okta answered 200 without an access token"})
 	}
@@ -256,7 +296,7 @@ func (ts *tokenSource) accept(ans tokenAnswer, sent time.Time) (*token, error) {
 		ttl = time.Duration(n * float64(time.Second))
 	}
 	margin := min(ttl/4, maxRefreshMargin)
-	t := &token{
+	t := &Token{
 		value:     ans.AccessToken,
 		typ:       typ,
 		expires:   sent.Add(ttl),
@@ -264,16 +304,16 @@ func (ts *tokenSource) accept(ans tokenAnswer, sent time.Time) (*token, error) {
 		scopes:    strings.Fields(ans.Scope),
 	}
 	if t.scopes == nil {
-		t.scopes = ts.s.scopes // Okta omits scope only when it granted what was asked
+		t.scopes = ts.s.Scopes // Okta omits scope only when it granted what was asked
 	}
-	ts.s.log.Debug("okta: new access token", "type", typ, "ttl", ttl, "scopes", len(t.scopes))
+	ts.s.Log.Debug("okta: new access token", "type", typ, "ttl", ttl, "scopes", len(t.scopes))
 	return t, nil
 }
 
 // refused turns a failed token answer into an *intents.Error: a missing
 // scope is ErrForbidden naming the scopes, anything else ErrAuth with the
 // setup guide's three checks.
-func (ts *tokenSource) refused(status int, header http.Header, ans tokenAnswer) error {
+func (ts *Source) refused(status int, header http.Header, ans tokenAnswer) error {
 	what := ans.Error
 	if ans.Description != "" {
 		what += ": " + ans.Description
@@ -287,20 +327,20 @@ func (ts *tokenSource) refused(status int, header http.Header, ans tokenAnswer) 
 	}
 	if ans.Error == "invalid_scope" {
 		e.Err = intents.ErrForbidden
-		e.Scope = strings.Join(ts.s.scopes, " ")
+		e.Scope = strings.Join(ts.s.Scopes, " ")
 		e.Detail = "Okta refused the requested scopes (" + what + "): grant them to the service app on its Okta API Scopes tab, or request fewer"
 		return e
 	}
 	kid := ""
-	if ts.s.key.kid != "" {
-		kid = " (key id " + ts.s.key.kid + ")"
+	if ts.s.Key.kid != "" {
+		kid = " (key id " + ts.s.Key.kid + ")"
 	}
 	e.Err = intents.ErrAuth
-	e.Detail = fmt.Sprintf("Okta refused the token request (%s). Check: 1) the client id %s is the service app's; 2) the private key%s pairs with a public key registered for that app; 3) the app is active", what, ts.s.clientID, kid)
+	e.Detail = fmt.Sprintf("Okta refused the token request (%s). Check: 1) the client id %s is the service app's; 2) the private key%s pairs with a public key registered for that app; 3) the app is active", what, ts.s.ClientID, kid)
 	if ans.Error == "invalid_dpop_proof" && ts.dpop.on() {
 		e.Detail += "; and that the app's DPoP setting matches OKTA_DPOP; and " + clockHint
 	}
-	ts.s.log.Debug("okta: token request refused", "status", status, "error", ans.Error)
+	ts.s.Log.Debug("okta: token request refused", "status", status, "error", ans.Error)
 	return e
 }
 
@@ -314,7 +354,21 @@ func stripURLError(err error) error {
 	return err
 }
 
+// Type is the token's type: "Bearer" or "DPoP".
+func (t *Token) Type() string { return t.typ }
+
+// Value is the access token itself: it goes in the Authorization header
+// and nowhere else.
+func (t *Token) Value() string { return t.value }
+
+// Expires is when Okta's expiry falls, measured from when the request
+// was sent.
+func (t *Token) Expires() time.Time { return t.expires }
+
+// Scopes are the scopes Okta granted with the token.
+func (t *Token) Scopes() []string { return t.scopes }
+
 // LogValue keeps the token's value out of logs if one is ever logged.
-func (t *token) LogValue() slog.Value {
+func (t *Token) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("type", t.typ), slog.Time("expires", t.expires))
 }

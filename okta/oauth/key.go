@@ -1,4 +1,4 @@
-package okta
+package oauth
 
 import (
 	"bytes"
@@ -17,9 +17,9 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 )
 
-// signingKey is the service app's private key (or the DPoP key pair),
+// Key is the service app's private key (or the DPoP key pair),
 // ready to sign JWTs with go-jose.
-type signingKey struct {
+type Key struct {
 	alg  string        // RS256 or ES256
 	kid  string        // "" when the key has none
 	priv crypto.Signer // *rsa.PrivateKey or *ecdsa.PrivateKey (P-256)
@@ -28,13 +28,13 @@ type signingKey struct {
 // minRSABits is the smallest RSA key Okta accepts for private_key_jwt.
 const minRSABits = 2048
 
-// parsePrivateKey reads a JWK (as Okta's Admin Console generates it, or a
+// ParseKey reads a JWK (as Okta's Admin Console generates it, or a
 // JWK Set holding one key) or a PEM private key. kid, when not empty,
 // overrides the JWK's own. Errors never quote key material.
-func parsePrivateKey(b []byte, kid string) (*signingKey, error) {
+func ParseKey(b []byte, kid string) (*Key, error) {
 	b = bytes.TrimSpace(b)
 	var (
-		k   *signingKey
+		k   *Key
 		err error
 	)
 	switch {
@@ -57,7 +57,7 @@ func parsePrivateKey(b []byte, kid string) (*signingKey, error) {
 // parseJWK reads a private JWK with go-jose. A few fields are looked at
 // first only to give errors that say what to do; go-jose decodes and checks
 // the key itself.
-func parseJWK(b []byte) (*signingKey, error) {
+func parseJWK(b []byte) (*Key, error) {
 	var set struct {
 		Keys []json.RawMessage `json:"keys"`
 	}
@@ -129,14 +129,14 @@ func parseJWK(b []byte) (*signingKey, error) {
 	}
 }
 
-func newRSAKey(key *rsa.PrivateKey, kid string) (*signingKey, error) {
+func newRSAKey(key *rsa.PrivateKey, kid string) (*Key, error) {
 	if key.N.BitLen() < minRSABits {
 		return nil, fmt.Errorf("okta: RSA key has %d bits: Okta needs at least %d", key.N.BitLen(), minRSABits)
 	}
-	return &signingKey{alg: string(jose.RS256), kid: kid, priv: key}, nil
+	return &Key{alg: string(jose.RS256), kid: kid, priv: key}, nil
 }
 
-func parsePEM(b []byte) (*signingKey, error) {
+func parsePEM(b []byte) (*Key, error) {
 	block, _ := pem.Decode(b)
 	if block == nil {
 		return nil, errors.New("okta: private key PEM does not decode: paste the whole block, BEGIN and END lines included")
@@ -179,28 +179,31 @@ func parsePEM(b []byte) (*signingKey, error) {
 	}
 }
 
-func ecKey(key *ecdsa.PrivateKey) (*signingKey, error) {
+func ecKey(key *ecdsa.PrivateKey) (*Key, error) {
 	if key.Curve != elliptic.P256() {
 		return nil, fmt.Errorf("okta: EC key curve %s is not supported: use P-256 (ES256)", key.Curve.Params().Name)
 	}
-	return &signingKey{alg: string(jose.ES256), priv: key}, nil
+	return &Key{alg: string(jose.ES256), priv: key}, nil
 }
 
+// KeyID is the key's kid, "" when it has none.
+func (k *Key) KeyID() string { return k.kid }
+
 // public returns the key's public half.
-func (k *signingKey) public() crypto.PublicKey { return k.priv.Public() }
+func (k *Key) public() crypto.PublicKey { return k.priv.Public() }
 
 // publicJWK returns the public half as a JWK, as the DPoP proof header
 // carries it.
-func (k *signingKey) publicJWK() jose.JSONWebKey {
+func (k *Key) publicJWK() jose.JSONWebKey {
 	return jose.JSONWebKey{Key: k.public()}
 }
 
 // newDPoPKey makes the key pair a client binds its DPoP tokens to: P-256,
 // cheap to make and to sign with.
-func newDPoPKey() (*signingKey, error) {
+func newDPoPKey() (*Key, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("okta: dpop key: %w", err)
 	}
-	return &signingKey{alg: string(jose.ES256), priv: key}, nil
+	return &Key{alg: string(jose.ES256), priv: key}, nil
 }

@@ -1,4 +1,4 @@
-package okta
+package oauth
 
 import (
 	"crypto"
@@ -73,18 +73,18 @@ func claimInt(t *testing.T, claims map[string]any, k string) int64 {
 func TestClientAssertion(t *testing.T) {
 	for _, tt := range []struct {
 		name string
-		key  func(t *testing.T) *signingKey
+		key  func(t *testing.T) *Key
 		alg  string
 	}{
-		{"rsa", func(t *testing.T) *signingKey {
-			k, err := parsePrivateKey(rsaJWK(t, testRSA(), "kid-rsa"), "")
+		{"rsa", func(t *testing.T) *Key {
+			k, err := ParseKey(rsaJWK(t, testRSA(), "kid-rsa"), "")
 			if err != nil {
 				t.Fatal(err)
 			}
 			return k
 		}, "RS256"},
-		{"ec", func(t *testing.T) *signingKey {
-			k, err := parsePrivateKey(ecJWK(t, ecKeyP256(t), "kid-ec"), "")
+		{"ec", func(t *testing.T) *Key {
+			k, err := ParseKey(ecJWK(t, ecKeyP256(t), "kid-ec"), "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,7 +125,7 @@ func TestClientAssertion(t *testing.T) {
 }
 
 func TestDPoPProof(t *testing.T) {
-	d, err := newDPoPState(true)
+	d, err := NewDPoP(true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package okta
+package oauth
 
 import (
 	"crypto/rand"
@@ -17,7 +17,7 @@ const assertionLifetime = 5 * time.Minute
 // signJWT returns the compact JWS of claims signed with k. typ is the JOSE
 // typ header; embedJWK puts k's public half in the header (a DPoP proof),
 // else k's kid, if any, goes in the header.
-func signJWT(k *signingKey, typ string, embedJWK bool, claims ...any) (string, error) {
+func signJWT(k *Key, typ string, embedJWK bool, claims ...any) (string, error) {
 	key := jose.SigningKey{Algorithm: jose.SignatureAlgorithm(k.alg), Key: k.priv}
 	if !embedJWK && k.kid != "" {
 		key.Key = jose.JSONWebKey{Key: k.priv, KeyID: k.kid}
@@ -43,7 +43,7 @@ func newJTI() string {
 
 // clientAssertion is the private_key_jwt assertion for one token request:
 // iss = sub = the client id, aud = the org's token endpoint, a fresh jti.
-func clientAssertion(k *signingKey, clientID, tokenURL string, now time.Time) (string, error) {
+func clientAssertion(k *Key, clientID, tokenURL string, now time.Time) (string, error) {
 	s, err := signJWT(k, "JWT", false, jwt.Claims{
 		Issuer:   clientID,
 		Subject:  clientID,

@@ -1,4 +1,4 @@
-package okta
+package oauth
 
 import (
 	"crypto/sha256"
@@ -22,21 +22,21 @@ const maxNonceRounds = 3
 // proof whose iat Okta finds too far from its own time.
 const clockHint = "check this machine's clock (NTP): Okta refuses a DPoP proof issued too far from its own time"
 
-// dpopState is the client's DPoP key pair, kept for the client's life, and
+// DPoP is the client's DPoP key pair, kept for the client's life, and
 // the nonces Okta handed out: one for the token endpoint, one for the
 // resource server.
-type dpopState struct {
+type DPoP struct {
 	mu         sync.Mutex
 	enabled    bool
-	key        *signingKey
+	key        *Key
 	tokenNonce string
 	apiNonce   string
 }
 
-// newDPoPState makes the state; with enabled, the key pair is made now so
+// NewDPoP makes the state; with enabled, the key pair is made now so
 // that the very first token request carries a proof.
-func newDPoPState(enabled bool) (*dpopState, error) {
-	d := &dpopState{}
+func NewDPoP(enabled bool) (*DPoP, error) {
+	d := &DPoP{}
 	if enabled {
 		if err := d.enable(); err != nil {
 			return nil, err
@@ -46,7 +46,7 @@ func newDPoPState(enabled bool) (*dpopState, error) {
 }
 
 // enable switches DPoP on, making the key pair if there is none yet.
-func (d *dpopState) enable() error {
+func (d *DPoP) enable() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.key == nil {
@@ -60,13 +60,13 @@ func (d *dpopState) enable() error {
 	return nil
 }
 
-func (d *dpopState) on() bool {
+func (d *DPoP) on() bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.enabled
 }
 
-func (d *dpopState) setNonce(api bool, nonce string) {
+func (d *DPoP) setNonce(api bool, nonce string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if api {
@@ -78,7 +78,7 @@ func (d *dpopState) setNonce(api bool, nonce string) {
 
 // keepNonce stores the DPoP-Nonce of any response, success or error, so
 // that the next proof carries the newest nonce Okta handed out.
-func (d *dpopState) keepNonce(api bool, h http.Header) {
+func (d *DPoP) keepNonce(api bool, h http.Header) {
 	if n := h.Get("DPoP-Nonce"); n != "" {
 		d.setNonce(api, n)
 	}
@@ -96,15 +96,15 @@ type dpopClaims struct {
 
 // proof returns a DPoP proof JWT for one request. accessToken is empty for
 // token requests; for API calls its hash goes in ath.
-func (d *dpopState) proof(method, target, accessToken string, api bool, now time.Time) (string, error) {
-	return d.proofWith(method, target, accessToken, api, now, "")
+func (d *DPoP) proof(method, target, accessToken string, api bool, now time.Time) (string, error) {
+	return d.ProofWith(method, target, accessToken, api, now, "")
 }
 
-// proofWith is proof with the nonce a challenge to this very call handed
+// ProofWith is proof with the nonce a challenge to this very call handed
 // out (RFC 9449: the retry carries the nonce of the error response), so
 // that concurrent calls answering their own challenges never trade each
 // other's newer nonces. An empty nonce means the newest one stored.
-func (d *dpopState) proofWith(method, target, accessToken string, api bool, now time.Time, nonce string) (string, error) {
+func (d *DPoP) ProofWith(method, target, accessToken string, api bool, now time.Time, nonce string) (string, error) {
 	d.mu.Lock()
 	key := d.key
 	if nonce == "" {
@@ -157,7 +157,7 @@ func dpopError(h http.Header) (code, description string) {
 		if !strings.EqualFold(scheme, "DPoP") {
 			continue
 		}
-		p := authParams(v)
+		p := AuthParams(v)
 		if p["error"] != "" {
 			return p["error"], p["error_description"]
 		}
@@ -165,21 +165,21 @@ func dpopError(h http.Header) (code, description string) {
 	return "", ""
 }
 
-// nonceRounds is one call's answers to use_dpop_nonce challenges: how many
+// NonceRounds is one call's answers to use_dpop_nonce challenges: how many
 // so far, and the nonce the last challenge handed out, which the retry's
 // proof carries.
-type nonceRounds struct {
+type NonceRounds struct {
 	n     int
-	nonce string
+	Nonce string // the nonce of the last challenge; "" before any
 }
 
-// onAPIResponse is the DPoP side of one API answer: it stores the answer's
+// OnAPIResponse is the DPoP side of one API answer: it stores the answer's
 // DPoP-Nonce, says whether to send the call again with a fresh proof for a
 // use_dpop_nonce challenge (400 or 401; at most maxNonceRounds per call,
 // counted in rounds, which also keeps the challenge's nonce), and turns a
 // refused proof into an error. tokenType is the type of the token the call
 // carried.
-func (d *dpopState) onAPIResponse(resp *http.Response, tokenType string, rounds *nonceRounds) (retry bool, err error) {
+func (d *DPoP) OnAPIResponse(resp *http.Response, tokenType string, rounds *NonceRounds) (retry bool, err error) {
 	d.keepNonce(true, resp.Header)
 	if tokenType != "DPoP" || resp.StatusCode != http.StatusBadRequest && resp.StatusCode != http.StatusUnauthorized {
 		return false, nil
@@ -192,7 +192,7 @@ func (d *dpopState) onAPIResponse(resp *http.Response, tokenType string, rounds 
 		}
 		if rounds.n < maxNonceRounds {
 			rounds.n++
-			rounds.nonce = resp.Header.Get("DPoP-Nonce")
+			rounds.Nonce = resp.Header.Get("DPoP-Nonce")
 			return true, nil
 		}
 		return false, &intents.Error{Err: intents.ErrUnavailable, Status: resp.StatusCode,

@@ -1,4 +1,4 @@
-package okta
+package oauth
 
 import (
 	"crypto/ecdsa"
@@ -69,21 +69,21 @@ func TestParsePrivateKey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			k, err := parsePrivateKey(tt.key, tt.kid)
+			k, err := ParseKey(tt.key, tt.kid)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("parsePrivateKey() error = %v, want one containing %q", err, tt.wantErr)
+					t.Fatalf("ParseKey() error = %v, want one containing %q", err, tt.wantErr)
 				}
 				if strings.Contains(err.Error(), b64u(rk.D.Bytes())[:16]) {
-					t.Fatalf("parsePrivateKey() error quotes key material: %v", err)
+					t.Fatalf("ParseKey() error quotes key material: %v", err)
 				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("parsePrivateKey() error = %v", err)
+				t.Fatalf("ParseKey() error = %v", err)
 			}
 			if k.alg != tt.wantAlg || k.kid != tt.wantKid {
-				t.Fatalf("parsePrivateKey() = alg %q kid %q, want %q %q", k.alg, k.kid, tt.wantAlg, tt.wantKid)
+				t.Fatalf("ParseKey() = alg %q kid %q, want %q %q", k.alg, k.kid, tt.wantAlg, tt.wantKid)
 			}
 			// The parsed key signs what its public half verifies.
 			s, err := signJWT(k, "JWT", false, map[string]any{"msg": "signing input"})
