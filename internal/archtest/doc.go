@@ -12,6 +12,7 @@
 //	approvals, blocks, intents/llm -> intents (+ their one SDK)
 //	blocks/charts          -> intents (+ gonum.org/v1/plot, imported nowhere else)
 //	okta/detect            -> intents
+//	okta/oktasim/demo      -> okta/oktasim
 //	intents                -> standard library only
 //
 // Nothing imports bot or cmd; adapters never import each other.

@@ -1,4 +1,4 @@
-package oktasim
+package demo
 
 import (
 	"encoding/json"
@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
 func TestDemoOrg(t *testing.T) {
@@ -23,7 +25,7 @@ func TestDemoOrg(t *testing.T) {
 		statuses[demoStr(u, "status")]++
 		for _, k := range []string{"login", "email", "firstName", "lastName", "displayName", "department", "title"} {
 			if demoStr(u, "profile", k) == "" {
-				t.Errorf("Demo(): user %s has no profile.%s", demoStr(u, "id"), k)
+				t.Errorf("Org(): user %s has no profile.%s", demoStr(u, "id"), k)
 			}
 		}
 	}
@@ -78,12 +80,12 @@ func TestDemoOrg(t *testing.T) {
 		{"Everyone is BUILT_IN", o.groupNamed("Everyone") != nil && demoStr(o.groupNamed("Everyone"), "type") == "BUILT_IN", o.groupNamed("Everyone")},
 		{"admin groups", o.groupNamed("Okta Admins") != nil && o.groupNamed("Break Glass") != nil, len(o.fx.Groups)},
 		{"at least 5,000 events", len(o.fx.Logs) >= 5000, len(o.fx.Logs)},
-		{"Now is DemoNow", o.fx.Now.Equal(DemoNow), o.fx.Now},
+		{"Now is Now", o.fx.Now.Equal(Now), o.fx.Now},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if !tt.ok {
-				t.Errorf("Demo(): %s: got %v", tt.name, tt.got)
+				t.Errorf("Org(): %s: got %v", tt.name, tt.got)
 			}
 		})
 	}
@@ -103,17 +105,17 @@ func testDemoLogShape(t *testing.T, o *demoOrg) {
 		id := demoStr(e, "uuid")
 		at := o.at(e)
 		if seen[id] {
-			t.Errorf("Demo(): event %d: uuid %s is not unique", i, id)
+			t.Errorf("Org(): event %d: uuid %s is not unique", i, id)
 		}
 		seen[id] = true
 		if !demoUUID.MatchString(id) {
-			t.Errorf("Demo(): event %d: uuid %q is not a UUID", i, id)
+			t.Errorf("Org(): event %d: uuid %q is not a UUID", i, id)
 		}
 		if !at.After(start) && !o.storyEvents[id] || !at.Before(o.now) {
-			t.Errorf("Demo(): event %s at %s: outside the 7 days before %s", id, at, o.now)
+			t.Errorf("Org(): event %s at %s: outside the 7 days before %s", id, at, o.now)
 		}
 		if at.Before(prev) {
-			t.Errorf("Demo(): event %s at %s comes after one at %s", id, at, prev)
+			t.Errorf("Org(): event %s at %s comes after one at %s", id, at, prev)
 		}
 		prev = at
 		for _, path := range [][]string{
@@ -127,29 +129,29 @@ func testDemoLogShape(t *testing.T, o *demoOrg) {
 			{"debugContext", "debugData", "requestUri"},
 		} {
 			if demoStr(e, path...) == "" {
-				t.Errorf("Demo(): event %s (%s) has no %s", id, demoStr(e, "eventType"), strings.Join(path, "."))
+				t.Errorf("Org(): event %s (%s) has no %s", id, demoStr(e, "eventType"), strings.Join(path, "."))
 			}
 		}
 		for _, path := range [][]string{{"client", "geographicalContext", "geolocation", "lat"}, {"securityContext", "asNumber"}} {
 			if _, ok := demoVal(e, path...).(float64); !ok {
-				t.Errorf("Demo(): event %s: %s is %T, want a number", id, strings.Join(path, "."), demoVal(e, path...))
+				t.Errorf("Org(): event %s: %s is %T, want a number", id, strings.Join(path, "."), demoVal(e, path...))
 			}
 		}
 		if _, ok := demoVal(e, "securityContext", "isProxy").(bool); !ok {
-			t.Errorf("Demo(): event %s: securityContext.isProxy missing", id)
+			t.Errorf("Org(): event %s: securityContext.isProxy missing", id)
 		}
 		if chain, _ := demoVal(e, "request", "ipChain").([]any); len(chain) == 0 || demoStr(chain[0], "ip") != demoStr(e, "client", "ipAddress") {
-			t.Errorf("Demo(): event %s: request.ipChain %v does not start with the client's address", id, chain)
+			t.Errorf("Org(): event %s: request.ipChain %v does not start with the client's address", id, chain)
 		}
-		for k, v := range demoVal(e, "debugContext", "debugData").(Object) {
+		for k, v := range demoVal(e, "debugContext", "debugData").(oktasim.Object) {
 			if _, ok := v.(string); !ok {
-				t.Errorf("Demo(): event %s: debugData.%s is %T, want a string as Okta writes it", id, k, v)
+				t.Errorf("Org(): event %s: debugData.%s is %T, want a string as Okta writes it", id, k, v)
 			}
 		}
 		if demoStr(e, "eventType") == "user.authentication.sso" {
 			targets, _ := demoVal(e, "target").([]any)
 			if len(targets) == 0 || demoStr(targets[0], "type") != "AppInstance" || o.apps[demoStr(targets[0], "id")] == nil {
-				t.Errorf("Demo(): SSO event %s: target %v is not an app of the org", id, targets)
+				t.Errorf("Org(): SSO event %s: target %v is not an app of the org", id, targets)
 			}
 		}
 	}
@@ -160,29 +162,29 @@ func TestDemoReferences(t *testing.T) {
 	ids := map[string]bool{}
 	unique := func(kind, id string) {
 		if ids[id] {
-			t.Errorf("Demo(): %s id %s is used twice", kind, id)
+			t.Errorf("Org(): %s id %s is used twice", kind, id)
 		}
 		ids[id] = true
 	}
 	for _, u := range o.fx.Users {
 		unique("user", demoStr(u, "id"))
 		if m := demoStr(u, "profile", "managerId"); m != "" && o.users[m] == nil {
-			t.Errorf("Demo(): user %s: managerId %s is no user", demoStr(u, "id"), m)
+			t.Errorf("Org(): user %s: managerId %s is no user", demoStr(u, "id"), m)
 		}
 	}
 	if len(o.logins) != len(o.fx.Users) {
-		t.Errorf("Demo(): %d users but %d distinct logins", len(o.fx.Users), len(o.logins))
+		t.Errorf("Org(): %d users but %d distinct logins", len(o.fx.Users), len(o.logins))
 	}
 	for _, g := range o.fx.Groups {
 		unique("group", demoStr(g, "id"))
 		for _, m := range demoVal(g, "members").([]any) {
 			if o.users[m.(string)] == nil {
-				t.Errorf("Demo(): group %s: member %v is no user", demoStr(g, "profile", "name"), m)
+				t.Errorf("Org(): group %s: member %v is no user", demoStr(g, "profile", "name"), m)
 			}
 		}
 		for _, a := range demoVal(g, "apps").([]any) {
 			if o.apps[a.(string)] == nil || !slices.Contains(demoVal(o.apps[a.(string)], "groups").([]any), any(demoStr(g, "id"))) {
-				t.Errorf("Demo(): group %s: app %v is no app, or the app does not list the group", demoStr(g, "profile", "name"), a)
+				t.Errorf("Org(): group %s: app %v is no app, or the app does not list the group", demoStr(g, "profile", "name"), a)
 			}
 		}
 	}
@@ -190,18 +192,18 @@ func TestDemoReferences(t *testing.T) {
 		unique("app", demoStr(a, "id"))
 		for _, u := range demoVal(a, "users").([]any) {
 			if o.users[u.(string)] == nil {
-				t.Errorf("Demo(): app %s: user %v is no user", demoStr(a, "label"), u)
+				t.Errorf("Org(): app %s: user %v is no user", demoStr(a, "label"), u)
 			}
 		}
 		for _, g := range demoVal(a, "groups").([]any) {
 			if o.groups[g.(string)] == nil || !slices.Contains(demoVal(o.groups[g.(string)], "apps").([]any), any(demoStr(a, "id"))) {
-				t.Errorf("Demo(): app %s: group %v is no group, or the group does not list the app", demoStr(a, "label"), g)
+				t.Errorf("Org(): app %s: group %v is no group, or the group does not list the app", demoStr(a, "label"), g)
 			}
 		}
 	}
 	for ref, list := range o.fx.Factors {
 		if o.users[ref] == nil && o.logins[ref] == nil {
-			t.Errorf("Demo(): factors of %q: no such user", ref)
+			t.Errorf("Org(): factors of %q: no such user", ref)
 		}
 		for _, f := range list {
 			unique("factor", demoStr(f, "id"))
@@ -220,15 +222,15 @@ func TestDemoReferences(t *testing.T) {
 			case "User":
 				u := o.users[demoStr(p, "id")]
 				if u == nil || demoStr(u, "profile", "login") != demoStr(p, "alternateId") {
-					t.Errorf("Demo(): event %s: user %s (%s) is not in the org", demoStr(e, "uuid"), demoStr(p, "id"), demoStr(p, "alternateId"))
+					t.Errorf("Org(): event %s: user %s (%s) is not in the org", demoStr(e, "uuid"), demoStr(p, "id"), demoStr(p, "alternateId"))
 				}
 			case "AppInstance":
 				if o.apps[demoStr(p, "id")] == nil {
-					t.Errorf("Demo(): event %s: app %s is not in the org", demoStr(e, "uuid"), demoStr(p, "id"))
+					t.Errorf("Org(): event %s: app %s is not in the org", demoStr(e, "uuid"), demoStr(p, "id"))
 				}
 			case "UserGroup":
 				if o.groups[demoStr(p, "id")] == nil {
-					t.Errorf("Demo(): event %s: group %s is not in the org", demoStr(e, "uuid"), demoStr(p, "id"))
+					t.Errorf("Org(): event %s: group %s is not in the org", demoStr(e, "uuid"), demoStr(p, "id"))
 				}
 			}
 		}
@@ -250,22 +252,22 @@ func testDemoConsistency(t *testing.T, o *demoOrg) {
 		case "user.authentication.sso":
 			app := demoStr(demoVal(e, "target").([]any)[0], "id")
 			if u := o.logins[login]; !o.assigned(demoStr(u, "id"))[app] {
-				t.Errorf("Demo(): %s signs on to %s, which is not assigned to them", login, demoStr(o.apps[app], "label"))
+				t.Errorf("Org(): %s signs on to %s, which is not assigned to them", login, demoStr(o.apps[app], "label"))
 			}
 		}
 	}
 	for _, u := range o.fx.Users {
 		login, status := demoStr(u, "profile", "login"), demoStr(u, "status")
 		if last, ok := lastLogin[login]; ok && demoStr(u, "lastLogin") != last.Format(demoTime) {
-			t.Errorf("Demo(): %s lastLogin %s, but their last sign-in in the log is at %s", login, demoStr(u, "lastLogin"), last.Format(demoTime))
+			t.Errorf("Org(): %s lastLogin %s, but their last sign-in in the log is at %s", login, demoStr(u, "lastLogin"), last.Format(demoTime))
 		}
 		changed, _ := time.Parse(time.RFC3339Nano, demoStr(u, "statusChanged"))
 		if status != "ACTIVE" && status != "PASSWORD_EXPIRED" && lastLogin[login].After(changed) {
-			t.Errorf("Demo(): %s is %s since %s but signed in at %s", login, status, changed, lastLogin[login])
+			t.Errorf("Org(): %s is %s since %s but signed in at %s", login, status, changed, lastLogin[login])
 		}
 		if status == "STAGED" || status == "PROVISIONED" {
 			if demoVal(u, "lastLogin") != nil || len(o.fx.Factors[demoStr(u, "id")]) > 0 {
-				t.Errorf("Demo(): %s is %s but has signed in or enrolled factors", login, status)
+				t.Errorf("Org(): %s is %s but has signed in or enrolled factors", login, status)
 			}
 		}
 	}
@@ -287,17 +289,17 @@ func testDemoOrdinary(t *testing.T, o *demoOrg) {
 		}
 		for _, prefix := range storyOnly {
 			if strings.HasPrefix(typ, prefix) {
-				t.Errorf("Demo(): %s event %s is in no story", typ, id)
+				t.Errorf("Org(): %s event %s is in no story", typ, id)
 			}
 		}
 		if demoFailedSignIn(e) {
 			ip := demoStr(e, "client", "ipAddress")
 			ipFailures[ip] = append(ipFailures[ip], o.at(e))
 		}
-		debug := demoVal(e, "debugContext", "debugData").(Object)
+		debug := demoVal(e, "debugContext", "debugData").(oktasim.Object)
 		if strings.Contains(fmt.Sprint(debug["behaviors"]), "POSITIVE") || strings.Contains(fmt.Sprint(debug["risk"]), "HIGH") ||
 			debug["threatSuspected"] != "false" {
-			t.Errorf("Demo(): event %s outside the stories has behaviors %v, risk %v", id, debug["behaviors"], debug["risk"])
+			t.Errorf("Org(): event %s outside the stories has behaviors %v, risk %v", id, debug["behaviors"], debug["risk"])
 		}
 		for _, prefix := range []string{"user.lifecycle.", "group.user_membership.", "application.user_membership.", "user.account.reset_password"} {
 			if !strings.HasPrefix(typ, prefix) {
@@ -306,16 +308,16 @@ func testDemoOrdinary(t *testing.T, o *demoOrg) {
 			admin := o.logins[demoStr(e, "actor", "alternateId")]
 			loc, err := time.LoadLocation(demoStr(admin, "profile", "timezone"))
 			if err != nil {
-				t.Fatalf("Demo(): %s's timezone: %v", demoStr(admin, "profile", "login"), err)
+				t.Fatalf("Org(): %s's timezone: %v", demoStr(admin, "profile", "login"), err)
 			}
 			if local := o.at(e).In(loc); local.Weekday() == time.Saturday || local.Weekday() == time.Sunday || local.Hour() < 8 || local.Hour() >= 18 {
-				t.Errorf("Demo(): admin work %s (%s) at %s local, outside office hours", id, typ, local.Format(time.RFC1123))
+				t.Errorf("Org(): admin work %s (%s) at %s local, outside office hours", id, typ, local.Format(time.RFC1123))
 			}
 		}
 	}
 	for ip, times := range ipFailures {
 		if n := demoMaxInWindow(times, time.Hour); n >= 3 {
-			t.Errorf("Demo(): %d failed sign-ins from %s within an hour outside the stories", n, ip)
+			t.Errorf("Org(): %d failed sign-ins from %s within an hour outside the stories", n, ip)
 		}
 	}
 	for _, u := range o.fx.Users {
@@ -324,17 +326,17 @@ func testDemoOrdinary(t *testing.T, o *demoOrg) {
 			continue
 		}
 		var failures, signIns []time.Time
-		var places []Object
+		var places []oktasim.Object
 		cities := map[string]bool{}
 		denies := 0
 		for _, e := range o.actorEvents(login) {
 			geo := demoVal(e, "client", "geographicalContext")
 			cities[demoStr(geo, "city")+", "+demoStr(geo, "country")] = true
 			if slices.Contains(watch, demoStr(geo, "country")) {
-				t.Errorf("Demo(): %s signs in from %s", login, demoStr(geo, "country"))
+				t.Errorf("Org(): %s signs in from %s", login, demoStr(geo, "country"))
 			}
 			if demoVal(e, "securityContext", "isProxy") != false {
-				t.Errorf("Demo(): %s uses a proxy (event %s)", login, demoStr(e, "uuid"))
+				t.Errorf("Org(): %s uses a proxy (event %s)", login, demoStr(e, "uuid"))
 			}
 			if demoFailedSignIn(e) {
 				failures = append(failures, o.at(e))
@@ -344,23 +346,23 @@ func testDemoOrdinary(t *testing.T, o *demoOrg) {
 			}
 			if demoStr(e, "eventType") == "user.session.start" && demoStr(e, "outcome", "result") == "SUCCESS" {
 				signIns = append(signIns, o.at(e))
-				places = append(places, geo.(Object))
+				places = append(places, geo.(oktasim.Object))
 			}
 		}
 		if n := demoMaxInWindow(failures, time.Hour); n >= 3 {
-			t.Errorf("Demo(): %s has %d failed sign-ins within an hour", login, n)
+			t.Errorf("Org(): %s has %d failed sign-ins within an hour", login, n)
 		}
 		if denies > 1 {
-			t.Errorf("Demo(): %s denied %d pushes", login, denies)
+			t.Errorf("Org(): %s denied %d pushes", login, denies)
 		}
 		home := demoStr(u, "profile", "city")
 		if len(cities) > 1 || len(cities) == 1 && !cities[home+", "+demoCountry(demoStr(u, "profile", "countryCode"))] {
-			t.Errorf("Demo(): %s (of %s) is seen in %v", login, home, cities)
+			t.Errorf("Org(): %s (of %s) is seen in %v", login, home, cities)
 		}
 		for i := 1; i < len(signIns); i++ {
 			km := demoKm(places[i-1], places[i])
 			if h := signIns[i].Sub(signIns[i-1]).Hours(); km > 50 && km/h > 900 {
-				t.Errorf("Demo(): %s travels %.0f km in %.1f h", login, km, h)
+				t.Errorf("Org(): %s travels %.0f km in %.1f h", login, km, h)
 			}
 		}
 	}
@@ -368,7 +370,7 @@ func testDemoOrdinary(t *testing.T, o *demoOrg) {
 
 // demoDiff is cmp.Diff, run only when the much faster demoSame finds a
 // difference: the fixture is large.
-func demoDiff(x, y *Fixture) string {
+func demoDiff(x, y *oktasim.Fixture) string {
 	if demoSame(x, y) {
 		return ""
 	}
@@ -379,11 +381,11 @@ func demoDiff(x, y *Fixture) string {
 // (Object, []any, string, float64, bool, nil): any other type is a
 // difference, so a fixture is the same as its JSON round trip only when
 // it holds what LoadFixture would.
-func demoSame(x, y *Fixture) bool {
+func demoSame(x, y *oktasim.Fixture) bool {
 	if !x.Now.Equal(y.Now) || !reflect.DeepEqual(x.AdminRole, y.AdminRole) || len(x.Factors) != len(y.Factors) {
 		return false
 	}
-	for _, pair := range [][2][]Object{{x.Users, y.Users}, {x.Groups, y.Groups}, {x.Apps, y.Apps}, {x.Policies, y.Policies}, {x.Logs, y.Logs}} {
+	for _, pair := range [][2][]oktasim.Object{{x.Users, y.Users}, {x.Groups, y.Groups}, {x.Apps, y.Apps}, {x.Policies, y.Policies}, {x.Logs, y.Logs}} {
 		if !demoSameList(pair[0], pair[1]) {
 			return false
 		}
@@ -396,7 +398,7 @@ func demoSame(x, y *Fixture) bool {
 	return true
 }
 
-func demoSameList(x, y []Object) bool {
+func demoSameList(x, y []oktasim.Object) bool {
 	if len(x) != len(y) {
 		return false
 	}
@@ -410,8 +412,8 @@ func demoSameList(x, y []Object) bool {
 
 func demoSameValue(x, y any) bool {
 	switch x := x.(type) {
-	case Object:
-		y, ok := y.(Object)
+	case oktasim.Object:
+		y, ok := y.(oktasim.Object)
 		if !ok || len(x) != len(y) {
 			return false
 		}
@@ -442,30 +444,30 @@ func demoSameValue(x, y any) bool {
 // TestDemoDeterministic checks that every call returns the same org, and
 // a copy of its own: changing one result leaves the next unchanged.
 func TestDemoDeterministic(t *testing.T) {
-	first, second := Demo(), Demo()
+	first, second := Org(), Org()
 	if diff := demoDiff(first, second); diff != "" {
-		t.Fatalf("Demo() differs between calls (-first +second):\n%s", diff)
+		t.Fatalf("Org() differs between calls (-first +second):\n%s", diff)
 	}
-	second.Users[0]["profile"].(Object)["login"] = "changed@example.com"
+	second.Users[0]["profile"].(oktasim.Object)["login"] = "changed@example.com"
 	second.Groups[0]["members"] = append(second.Groups[0]["members"].([]any)[:0], "00uchanged")
-	second.Apps[3]["settings"].(Object)["app"].(Object)["changed"] = true
-	second.Policies[0]["rules"].([]any)[0].(Object)["actions"].(Object)["signon"].(Object)["requireFactor"] = false
+	second.Apps[3]["settings"].(oktasim.Object)["app"].(oktasim.Object)["changed"] = true
+	second.Policies[0]["rules"].([]any)[0].(oktasim.Object)["actions"].(oktasim.Object)["signon"].(oktasim.Object)["requireFactor"] = false
 	for _, list := range second.Factors {
 		list[0]["status"] = "INACTIVE"
 	}
-	second.Logs[0]["client"].(Object)["geographicalContext"].(Object)["country"] = "Changed"
+	second.Logs[0]["client"].(oktasim.Object)["geographicalContext"].(oktasim.Object)["country"] = "Changed"
 	second.Logs[len(second.Logs)-1]["target"] = nil
-	if diff := demoDiff(first, Demo()); diff != "" {
-		t.Errorf("Demo() after changing an earlier result (-want +got):\n%s", diff)
+	if diff := demoDiff(first, Org()); diff != "" {
+		t.Errorf("Org() after changing an earlier result (-want +got):\n%s", diff)
 	}
 
-	stories, again := DemoStories(), DemoStories()
+	stories, again := Stories(), Stories()
 	if diff := cmp.Diff(stories, again); diff != "" {
-		t.Fatalf("DemoStories() differs between calls (-first +second):\n%s", diff)
+		t.Fatalf("Stories() differs between calls (-first +second):\n%s", diff)
 	}
 	again[0].Events[0], again[0].Users[0], again[0].Detections[0] = "x", "x", "x"
-	if diff := cmp.Diff(stories, DemoStories()); diff != "" {
-		t.Errorf("DemoStories() after changing an earlier result (-want +got):\n%s", diff)
+	if diff := cmp.Diff(stories, Stories()); diff != "" {
+		t.Errorf("Stories() after changing an earlier result (-want +got):\n%s", diff)
 	}
 }
 
@@ -475,12 +477,12 @@ func TestDemoSame(t *testing.T) {
 		x, y any
 		want bool
 	}{
-		{"equal objects", Object{"a": []any{"x", 1.0, true, nil}}, Object{"a": []any{"x", 1.0, true, nil}}, true},
-		{"another value", Object{"a": "x"}, Object{"a": "y"}, false},
-		{"a missing key", Object{"a": nil}, Object{"b": nil}, false},
-		{"[]string is not JSON's []any", Object{"a": []string{"x"}}, Object{"a": []any{"x"}}, false},
+		{"equal objects", oktasim.Object{"a": []any{"x", 1.0, true, nil}}, oktasim.Object{"a": []any{"x", 1.0, true, nil}}, true},
+		{"another value", oktasim.Object{"a": "x"}, oktasim.Object{"a": "y"}, false},
+		{"a missing key", oktasim.Object{"a": nil}, oktasim.Object{"b": nil}, false},
+		{"[]string is not JSON's []any", oktasim.Object{"a": []string{"x"}}, oktasim.Object{"a": []any{"x"}}, false},
 		{"int is not JSON's float64", 1, 1.0, false},
-		{"map[string]string is not an Object", map[string]string{}, Object{}, false},
+		{"map[string]string is not an Object", map[string]string{}, oktasim.Object{}, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := demoSameValue(tt.x, tt.y); got != tt.want {
@@ -493,33 +495,33 @@ func TestDemoSame(t *testing.T) {
 // TestDemoJSON checks that the fixture survives encoding/json unchanged: its
 // values are what LoadFixture would produce from the same JSON.
 func TestDemoJSON(t *testing.T) {
-	fx := Demo()
+	fx := Org()
 	b, err := json.Marshal(fx)
 	if err != nil {
-		t.Fatalf("json.Marshal(Demo()): %v", err)
+		t.Fatalf("json.Marshal(Org()): %v", err)
 	}
 	path := filepath.Join(t.TempDir(), "demo.json")
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	back, err := LoadFixture(path)
+	back, err := oktasim.LoadFixture(path)
 	if err != nil {
-		t.Fatalf("LoadFixture(Demo() as JSON): %v", err)
+		t.Fatalf("LoadFixture(Org() as JSON): %v", err)
 	}
 	if diff := demoDiff(fx, back); diff != "" {
-		t.Errorf("LoadFixture(json.Marshal(Demo())) differs (-Demo +loaded):\n%s", diff)
+		t.Errorf("LoadFixture(json.Marshal(Org())) differs (-Demo +loaded):\n%s", diff)
 	}
 }
 
 func TestDemoSimulator(t *testing.T) {
-	fx := Demo()
-	sim, err := New(fx)
+	fx := Org()
+	sim, err := oktasim.New(fx)
 	if err != nil {
-		t.Fatalf("New(Demo()): %v", err)
+		t.Fatalf("New(Org()): %v", err)
 	}
 	snap := sim.Snapshot()
 	if len(snap.Users) != len(fx.Users) || len(snap.Logs) != len(fx.Logs) || len(snap.Apps) != len(fx.Apps) {
-		t.Errorf("New(Demo()).Snapshot() has %d users, %d apps, %d events; want %d, %d, %d (none made up)",
+		t.Errorf("New(Org()).Snapshot() has %d users, %d apps, %d events; want %d, %d, %d (none made up)",
 			len(snap.Users), len(snap.Apps), len(snap.Logs), len(fx.Users), len(fx.Apps), len(fx.Logs))
 	}
 	for _, tt := range []struct {
@@ -527,13 +529,13 @@ func TestDemoSimulator(t *testing.T) {
 		want  int
 	}{{"john@company.com", 2}, {"sarah.johnson@company.com", 0}} {
 		if got := sim.Sessions(tt.login); got != tt.want {
-			t.Errorf("New(Demo()).Sessions(%q) = %d, want %d", tt.login, got, tt.want)
+			t.Errorf("New(Org()).Sessions(%q) = %d, want %d", tt.login, got, tt.want)
 		}
 	}
 }
 
 func BenchmarkDemo(b *testing.B) {
 	for b.Loop() {
-		Demo()
+		Org()
 	}
 }

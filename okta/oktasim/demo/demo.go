@@ -1,4 +1,4 @@
-package oktasim
+package demo
 
 import (
 	"fmt"
@@ -6,18 +6,20 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
-// DemoNow is the present of Demo and DemoIn: their System Log covers the
+// Now is the present of Org and OrgIn: their System Log covers the
 // seven days before it and ends just before it. They set Fixture.Now to it,
 // so the simulator moves every event (and every object timestamp) onto the
 // real present by the same offset. It is a Friday, 17:00 UTC (10:00 in San
 // Francisco, 18:00 in London), in a week without daylight-saving changes.
-// DemoAt builds the org for another present instead, with the stories on
+// OrgAt builds the org for another present instead, with the stories on
 // their weekdays and hours.
-var DemoNow = demoNow()
+var Now = demoNow()
 
-// demoNow is DemoNow, for the builder (which must not depend on a variable
+// demoNow is Now, for the builder (which must not depend on a variable
 // someone could change).
 func demoNow() time.Time { return time.Date(2026, time.October, 16, 17, 0, 0, 0, time.UTC) }
 
@@ -41,21 +43,21 @@ type Story struct {
 	Events     []string `json:"events"`     // uuids of the story's events
 }
 
-// Demo builds the demo org: over 200 people in eleven departments and
+// Org builds the demo org: over 200 people in eleven departments and
 // twelve cities (US, Canada, UK, Germany), their groups, 16 business apps
 // and Okta's own three, the four kinds of policies with their rules,
 // factors, and a seven-day System Log of ordinary work (some 8,000
-// events) with the seven DemoStories in it.
+// events) with the seven Stories in it.
 // It is deterministic, and every call returns a fresh copy that the caller
 // may change. Every value is what encoding/json would decode (Objects,
 // []any, float64, string, bool, nil), as if read by LoadFixture.
-// It is an Identity Engine org whose team works in UTC, as of DemoNow:
-// DemoAt(DialectOIE, DemoNow, time.UTC).
-func Demo() *Fixture {
-	return DemoIn(DialectOIE)
+// It is an Identity Engine org whose team works in UTC, as of Now:
+// OrgAt(DialectOIE, Now, time.UTC).
+func Org() *oktasim.Fixture {
+	return OrgIn(oktasim.DialectOIE)
 }
 
-// DemoIn builds the demo org as an org of dialect (DialectOIE or
+// OrgIn builds the demo org as an org of dialect (DialectOIE or
 // DialectClassic; anything else panics) and writes its System Log the way
 // that kind of org does. Identity Engine logs every password check as
 // user.authentication.auth_via_mfa (factor PASSWORD_AS_FACTOR), a wrong
@@ -66,38 +68,38 @@ func Demo() *Fixture {
 // user.mfa.okta_verify.deny_push with an auth_via_mfa FAILURE, and a
 // factor type turned off as system.mfa.factor.deactivate. The people, apps
 // and stories are the same in both.
-// It is as of DemoNow, its team in UTC: DemoAt(dialect, DemoNow, time.UTC).
-func DemoIn(dialect string) *Fixture {
-	return DemoAt(dialect, DemoNow, time.UTC)
+// It is as of Now, its team in UTC: OrgAt(dialect, Now, time.UTC).
+func OrgIn(dialect string) *oktasim.Fixture {
+	return OrgAt(dialect, Now, time.UTC)
 }
 
-// DemoAt builds the demo org of dialect as of now, for a team whose time
+// OrgAt builds the demo org of dialect as of now, for a team whose time
 // zone is zone (nil: UTC): the System Log covers the seven days before now,
 // ordinary work follows the real calendar of that week in each person's
 // own zone, and the stories keep their weekdays and hours in zone (see
-// demo_time.go): the Super Administrator grant is the last Saturday 03:12
+// time.go): the Super Administrator grant is the last Saturday 03:12
 // before now, the Tor takeover a few hours old. Fixture.Now is now, so the
 // simulator serving it moves it only by the time between building and
 // loading. The same dialect, now and zone give the same org.
-func DemoAt(dialect string, now time.Time, zone *time.Location) *Fixture {
+func OrgAt(dialect string, now time.Time, zone *time.Location) *oktasim.Fixture {
 	return newDemoBuilder(dialect, now, zone).build().fixture()
 }
 
-// DemoStories lists the stories in the demo org's System Log, in the order
+// Stories lists the stories in the demo org's System Log, in the order
 // they are listed in the design (a to f, then g), with the uuids of their
 // events.
-func DemoStories() []Story {
-	return DemoStoriesIn(DialectOIE)
+func Stories() []Story {
+	return StoriesIn(oktasim.DialectOIE)
 }
 
-// DemoStoriesIn is DemoStories for the demo org of DemoIn(dialect).
-func DemoStoriesIn(dialect string) []Story {
-	return DemoStoriesAt(dialect, DemoNow, time.UTC)
+// StoriesIn is Stories for the demo org of OrgIn(dialect).
+func StoriesIn(dialect string) []Story {
+	return StoriesAt(dialect, Now, time.UTC)
 }
 
-// DemoStoriesAt is DemoStories for the demo org of DemoAt(dialect, now,
+// StoriesAt is Stories for the demo org of OrgAt(dialect, now,
 // zone). A story's events that would lie after now are not in it.
-func DemoStoriesAt(dialect string, now time.Time, zone *time.Location) []Story {
+func StoriesAt(dialect string, now time.Time, zone *time.Location) []Story {
 	b := newDemoBuilder(dialect, now, zone).build()
 	out := make([]Story, len(b.stories))
 	for i, s := range b.stories {
@@ -122,7 +124,7 @@ type demoBuilder struct {
 
 	now, start time.Time      // the window: (start, now)
 	zone       *time.Location // the team's: the stories' weekdays and hours are in it
-	times      demoTimes      // where the stories land (demo_time.go)
+	times      demoTimes      // where the stories land (time.go)
 	taken      map[string]bool
 
 	cities   []*demoCity
@@ -147,12 +149,12 @@ type demoBuilder struct {
 type demoEvent struct {
 	at  time.Time
 	n   int // emission order, to keep a sequence stable within a millisecond
-	obj Object
+	obj oktasim.Object
 }
 
 func newDemoBuilder(dialect string, now time.Time, zone *time.Location) *demoBuilder {
-	if dialect != DialectOIE && dialect != DialectClassic {
-		panic("oktasim: demo: dialect " + dialect + ": want " + DialectOIE + " or " + DialectClassic)
+	if dialect != oktasim.DialectOIE && dialect != oktasim.DialectClassic {
+		panic("oktasim: demo: dialect " + dialect + ": want " + oktasim.DialectOIE + " or " + oktasim.DialectClassic)
 	}
 	if zone == nil {
 		zone = time.UTC
@@ -194,21 +196,21 @@ func (b *demoBuilder) build() *demoBuilder {
 }
 
 // fixture renders the org in Okta's JSON shapes.
-func (b *demoBuilder) fixture() *Fixture {
-	fx := &Fixture{
+func (b *demoBuilder) fixture() *oktasim.Fixture {
+	fx := &oktasim.Fixture{
 		Dialect:  b.dialect,
 		Now:      b.now,
-		Users:    make([]Object, 0, len(b.users)),
-		Groups:   make([]Object, 0, len(b.groups)),
-		Apps:     make([]Object, 0, len(b.apps)),
-		Policies: make([]Object, 0, len(b.policies)),
-		Factors:  map[string][]Object{},
-		Logs:     make([]Object, 0, len(b.events)),
+		Users:    make([]oktasim.Object, 0, len(b.users)),
+		Groups:   make([]oktasim.Object, 0, len(b.groups)),
+		Apps:     make([]oktasim.Object, 0, len(b.apps)),
+		Policies: make([]oktasim.Object, 0, len(b.policies)),
+		Factors:  map[string][]oktasim.Object{},
+		Logs:     make([]oktasim.Object, 0, len(b.events)),
 	}
 	for _, u := range b.users {
 		fx.Users = append(fx.Users, u.object())
 		if len(u.factors) > 0 {
-			list := make([]Object, 0, len(u.factors))
+			list := make([]oktasim.Object, 0, len(u.factors))
 			for _, f := range u.factors {
 				list = append(list, f.object(u))
 			}
@@ -221,7 +223,7 @@ func (b *demoBuilder) fixture() *Fixture {
 	for _, a := range b.apps {
 		obj := a.object()
 		if b.classic() { // Classic has no authentication policies
-			delete(obj["_links"].(Object), "accessPolicy")
+			delete(obj["_links"].(oktasim.Object), "accessPolicy")
 		}
 		fx.Apps = append(fx.Apps, obj)
 	}
@@ -251,10 +253,10 @@ func (b *demoBuilder) finish() {
 		if e.obj["eventType"] != "user.session.start" {
 			continue
 		}
-		if out, _ := e.obj["outcome"].(Object); out["result"] != "SUCCESS" {
+		if out, _ := e.obj["outcome"].(oktasim.Object); out["result"] != "SUCCESS" {
 			continue
 		}
-		actor, _ := e.obj["actor"].(Object)
+		actor, _ := e.obj["actor"].(oktasim.Object)
 		login, _ := actor["alternateId"].(string)
 		if u := b.byLogin[login]; u != nil && e.at.After(u.lastLogin) {
 			u.lastLogin = e.at
@@ -338,7 +340,7 @@ func demoTSOrNil(t time.Time) any {
 }
 
 // classic reports whether the demo org is a Classic Engine org.
-func (b *demoBuilder) classic() bool { return b.dialect == DialectClassic }
+func (b *demoBuilder) classic() bool { return b.dialect == oktasim.DialectClassic }
 
 // inWindow reports whether t is inside the log's seven days.
 func (b *demoBuilder) inWindow(t time.Time) bool { return t.After(b.start) && t.Before(b.now) }

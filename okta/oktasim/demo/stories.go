@@ -1,8 +1,10 @@
-package oktasim
+package demo
 
 import (
 	"slices"
 	"time"
+
+	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
 // The seven stories, in the design's order (a to f), then g. Their events carry
@@ -18,7 +20,7 @@ const (
 	demoTorExitNodeIP = "185.220.101.1"
 )
 
-// demoUTC is a time of the reference week (demo_time.go), written as UTC.
+// demoUTC is a time of the reference week (time.go), written as UTC.
 func demoUTC(month time.Month, day, hour, minute, sec, ms int) time.Time {
 	return time.Date(2026, month, day, hour, minute, sec, ms*1e6, time.UTC)
 }
@@ -104,7 +106,7 @@ func (b *demoBuilder) storyTor() {
 	start := p.at(demoRefTor)
 	for _, s := range []int{0, 61, 118, 183, 240, 301, 367, 425, 488, 549, 612, 679} { // 12 tries, under the lockout's 15
 		b.wrongPassword(demoLog{at: start.Add(time.Duration(s) * time.Second), actor: john, from: tor,
-			agent: agent, uri: "/idp/idx/challenge/answer", debug: risk.debug(Object{"dtHash": dt})})
+			agent: agent, uri: "/idp/idx/challenge/answer", debug: risk.debug(oktasim.Object{"dtHash": dt})})
 	}
 	sid, _ := b.signIn(demoSignIn{u: john, at: p.at(demoRefTorIn), from: tor, agent: agent, dtHash: dt, risk: risk})
 	apps := []string{"GitHub", "AWS", "Slack", "Google Workspace", "Box", "1Password", "Confluence"}
@@ -132,16 +134,16 @@ func (b *demoBuilder) storyPushFatigue() {
 	log := func(typ string, at time.Time, result string) demoLog {
 		return demoLog{typ: typ, at: at, actor: emily, from: vps, agent: agent, session: sid, result: result,
 			targets: []any{emily.target(), emily.authenticator(push)},
-			debug:   Object{"factor": "OKTA_VERIFY_PUSH", "dtHash": dt}, uri: "/idp/idx/challenge"}
+			debug:   oktasim.Object{"factor": "OKTA_VERIFY_PUSH", "dtHash": dt}, uri: "/idp/idx/challenge"}
 	}
 	t := p.at(demoUTC(time.October, 15, 2, 38, 12, 207))
 	clock := func(c string) time.Time { return p.at(demoClock(demoRefPush, c)) }
 	b.emit(demoLog{typ: "policy.evaluate_sign_on", at: t, actor: emily, from: vps, agent: agent, session: sid,
 		result: "CHALLENGE", reason: "Sign-on policy evaluation resulted in CHALLENGE",
-		targets: []any{b.app("Okta Dashboard").target(), rule.target()}, debug: risk.debug(Object{"dtHash": dt}),
+		targets: []any{b.app("Okta Dashboard").target(), rule.target()}, debug: risk.debug(oktasim.Object{"dtHash": dt}),
 		uri: "/idp/idx/identify"})
 	if !b.classic() {
-		b.emit(b.passwordCheck(log("", t.Add(7*time.Second), "SUCCESS"), Object{"dtHash": dt}))
+		b.emit(b.passwordCheck(log("", t.Add(7*time.Second), "SUCCESS"), oktasim.Object{"dtHash": dt}))
 	}
 	// two pushes go unanswered, seven are rejected (all in 02:40–02:50), the tenth is accepted
 	for _, try := range []struct{ sent, denied string }{
@@ -158,7 +160,7 @@ func (b *demoBuilder) storyPushFatigue() {
 	ok.uri = "/idp/idx/authenticators/poll"
 	b.emit(ok)
 	b.emit(demoLog{typ: "user.session.start", at: clock("02:49:53"), actor: emily, from: vps, agent: agent,
-		session: sid, result: "SUCCESS", debug: risk.debug(Object{"dtHash": dt}), uri: "/idp/idx/authenticators/poll"})
+		session: sid, result: "SUCCESS", debug: risk.debug(oktasim.Object{"dtHash": dt}), uri: "/idp/idx/authenticators/poll"})
 	for _, x := range []struct{ app, at string }{{"Google Workspace", "02:51:40"}, {"Box", "02:55:02"}, {"Salesforce", "02:58:31"}} {
 		b.sso(emily, sid, vps, agent, b.app(x.app), clock(x.at))
 	}
@@ -214,7 +216,7 @@ func (b *demoBuilder) storyGrant() {
 	b.emit(demoLog{typ: "user.account.privilege.grant", at: p.at(demoRefGrant), actor: derek,
 		from: derek.home, agent: derek.agent, session: sid, result: "SUCCESS", targets: []any{ryan.target()},
 		uri:   "/api/internal/administrators/" + ryan.id,
-		debug: Object{"privilegeGranted": "Super administrator", "dtHash": derek.dtHash}})
+		debug: oktasim.Object{"privilegeGranted": "Super administrator", "dtHash": derek.dtHash}})
 	b.sessionEnd(derek, sid, derek.home, derek.agent, p.at(demoUTC(time.October, 10, 3, 19, 50, 733)))
 }
 
@@ -235,30 +237,30 @@ func (b *demoBuilder) storyPolicy() {
 		dtHash: lisa.dtHash})
 	b.adminConsole(lisa, sid, from, lisa.agent, t.Add(41*time.Second))
 	rule := b.signOn.engineering
-	policyType := Object{"policyType": "OKTA_SIGN_ON"}
-	ruleTarget := Object{"id": rule.id, "type": "PolicyRule", "alternateId": "unknown", "displayName": rule.name,
-		"detailEntry": Object{"policyType": "OKTA_SIGN_ON"},
-		"changeDetails": Object{
-			"from": Object{"actions": Object{"signon": Object{"requireFactor": true, "factorPromptMode": "SESSION"}}},
-			"to":   Object{"actions": Object{"signon": Object{"requireFactor": false}}},
+	policyType := oktasim.Object{"policyType": "OKTA_SIGN_ON"}
+	ruleTarget := oktasim.Object{"id": rule.id, "type": "PolicyRule", "alternateId": "unknown", "displayName": rule.name,
+		"detailEntry": oktasim.Object{"policyType": "OKTA_SIGN_ON"},
+		"changeDetails": oktasim.Object{
+			"from": oktasim.Object{"actions": oktasim.Object{"signon": oktasim.Object{"requireFactor": true, "factorPromptMode": "SESSION"}}},
+			"to":   oktasim.Object{"actions": oktasim.Object{"signon": oktasim.Object{"requireFactor": false}}},
 		}}
-	policyTarget := Object{"id": rule.policy.id, "type": "PolicyEntity", "alternateId": "unknown",
+	policyTarget := oktasim.Object{"id": rule.policy.id, "type": "PolicyEntity", "alternateId": "unknown",
 		"displayName": rule.policy.name, "detailEntry": policyType}
 	b.emit(demoLog{typ: "policy.rule.update", at: b.signOn.weakened, actor: lisa, from: from, agent: lisa.agent, session: sid,
 		result: "SUCCESS", targets: []any{ruleTarget, policyTarget},
-		uri: "/api/v1/policies/" + rule.policy.id + "/rules/" + rule.id, debug: Object{"dtHash": lisa.dtHash}})
+		uri: "/api/v1/policies/" + rule.policy.id + "/rules/" + rule.id, debug: oktasim.Object{"dtHash": lisa.dtHash}})
 	b.signOn.weaken()
 	// and the security question, which nobody has enrolled, is turned off
 	// for the whole org
 	off := demoLog{at: p.at(demoUTC(time.October, 16, 13, 46, 38, 905)), actor: lisa, from: from, agent: lisa.agent, session: sid,
-		result: "SUCCESS", debug: Object{"dtHash": lisa.dtHash}}
+		result: "SUCCESS", debug: oktasim.Object{"dtHash": lisa.dtHash}}
 	if b.classic() {
 		off.typ, off.uri = "system.mfa.factor.deactivate", "/api/v1/org/factors/question/lifecycle/deactivate"
 		off.debug["factor"] = "QUESTION"
 	} else {
 		id := b.newID("aut")
 		off.typ, off.uri = "security.authenticator.lifecycle.deactivate", "/api/v1/authenticators/"+id+"/lifecycle/deactivate"
-		off.targets = []any{Object{"id": id, "type": "Authenticator", "alternateId": "security_question",
+		off.targets = []any{oktasim.Object{"id": id, "type": "Authenticator", "alternateId": "security_question",
 			"displayName": "Security Question", "detailEntry": nil}}
 	}
 	b.emit(off)
@@ -274,7 +276,7 @@ func (b *demoBuilder) storyLockout() {
 		"account_lockout", "failed_login_burst")
 	log := func(typ string, at time.Time, reason string) demoLog {
 		return demoLog{typ: typ, at: at, actor: sarah, from: sarah.home, agent: sarah.agent, result: "FAILURE",
-			reason: reason, uri: "/idp/idx/challenge/answer", debug: demoRisk{}.debug(Object{"dtHash": sarah.dtHash})}
+			reason: reason, uri: "/idp/idx/challenge/answer", debug: demoRisk{}.debug(oktasim.Object{"dtHash": sarah.dtHash})}
 	}
 	start := b.times.lockout.at(demoRefLockout)
 	offsets := []int{0, 27, 61, 88, 124, 151, 190, 219, 248, 271, 305, 333, 367, 402, 431} // the policy's 15 attempts
@@ -309,10 +311,10 @@ func (b *demoBuilder) storyBlocked() {
 			at = at.Add(time.Duration(11*60+b.ids.IntN(120)) * time.Second)
 		}
 		b.wrongPassword(demoLog{at: at, actor: u, from: u.home, agent: tablet, uri: "/idp/idx/challenge/answer",
-			debug: risk.debug(Object{"dtHash": dt})})
+			debug: risk.debug(oktasim.Object{"dtHash": dt})})
 	}
 	b.emit(demoLog{typ: "user.account.lock", at: at.Add(389 * time.Millisecond), actor: u, from: u.home, agent: tablet,
-		result: "FAILURE", message: NewDeviceLockMessage, uri: "/idp/idx/challenge/answer", debug: risk.debug(Object{"dtHash": dt})})
+		result: "FAILURE", message: oktasim.NewDeviceLockMessage, uri: "/idp/idx/challenge/answer", debug: risk.debug(oktasim.Object{"dtHash": dt})})
 	u.blockedNew = true
 }
 

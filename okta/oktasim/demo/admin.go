@@ -1,7 +1,9 @@
-package oktasim
+package demo
 
 import (
 	"time"
+
+	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
 // demoTask is one piece of ordinary admin work: onboarding, offboarding,
@@ -180,7 +182,7 @@ func (b *demoBuilder) adminTask(admin *demoUser, day *demoDay, task *demoTask, t
 	u := task.target
 	log := func(typ string, at time.Time, txn, uri string, targets ...any) {
 		b.emit(demoLog{typ: typ, at: at, actor: admin, from: day.from, agent: admin.agent, session: day.sid,
-			result: "SUCCESS", targets: targets, txn: txn, uri: uri, debug: Object{"dtHash": admin.dtHash}})
+			result: "SUCCESS", targets: targets, txn: txn, uri: uri, debug: oktasim.Object{"dtHash": admin.dtHash}})
 	}
 	users := "/api/v1/users/" + u.id
 	touch := func(at time.Time) {
@@ -260,6 +262,6 @@ func (b *demoBuilder) appMemberships(log func(string, time.Time, string, string,
 }
 
 func (b *demoBuilder) appMembership(log func(string, time.Time, string, string, ...any), u *demoUser, a *demoApp, at time.Time, txn, uri string) {
-	appUser := Object{"id": b.appUser(u, a), "type": "AppUser", "alternateId": u.login, "displayName": u.name(), "detailEntry": nil}
+	appUser := oktasim.Object{"id": b.appUser(u, a), "type": "AppUser", "alternateId": u.login, "displayName": u.name(), "detailEntry": nil}
 	log("application.user_membership.add", at, txn, uri, appUser, a.target(), u.target())
 }

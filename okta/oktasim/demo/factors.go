@@ -1,8 +1,10 @@
-package oktasim
+package demo
 
 import (
 	"strings"
 	"time"
+
+	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
 // demoFactor is an enrolled factor. kind is a short name: push,
@@ -155,33 +157,33 @@ func (u *demoUser) factor(kind string) *demoFactor {
 }
 
 // object renders the factor as GET /api/v1/users/{id}/factors does.
-func (f *demoFactor) object(u *demoUser) Object {
+func (f *demoFactor) object(u *demoUser) oktasim.Object {
 	k := demoFactorKinds(f.kind)
 	self := demoOrgURL + "/api/v1/users/" + u.id + "/factors/" + f.id
-	var profile Object
+	var profile oktasim.Object
 	switch f.kind {
 	case "push":
-		profile = Object{"credentialId": u.login, "deviceType": "SmartPhone_" + map[string]string{"IOS": "IPhone", "ANDROID": "Android"}[f.platform],
+		profile = oktasim.Object{"credentialId": u.login, "deviceType": "SmartPhone_" + map[string]string{"IOS": "IPhone", "ANDROID": "Android"}[f.platform],
 			"name": f.device, "platform": f.platform, "version": map[string]string{"IOS": "18.1", "ANDROID": "15"}[f.platform]}
 	case "signed_nonce":
-		profile = Object{"credentialId": u.login, "deviceType": "Desktop", "name": f.device, "platform": f.platform}
+		profile = oktasim.Object{"credentialId": u.login, "deviceType": "Desktop", "name": f.device, "platform": f.platform}
 	case "webauthn":
-		profile = Object{"credentialId": strings.ToLower(f.id) + "-" + u.dtHash[:22], "authenticatorName": f.device}
+		profile = oktasim.Object{"credentialId": strings.ToLower(f.id) + "-" + u.dtHash[:22], "authenticatorName": f.device}
 	case "totp":
-		profile = Object{"credentialId": u.login}
+		profile = oktasim.Object{"credentialId": u.login}
 	case "sms":
-		profile = Object{"phoneNumber": strings.ReplaceAll(u.phone(), " ", "")}
+		profile = oktasim.Object{"phoneNumber": strings.ReplaceAll(u.phone(), " ", "")}
 	case "email":
-		profile = Object{"email": u.login}
+		profile = oktasim.Object{"email": u.login}
 	}
-	links := Object{
-		"self": Object{"href": self, "hints": Object{"allow": demoStrs("GET", "DELETE")}},
-		"user": Object{"href": demoOrgURL + "/api/v1/users/" + u.id, "hints": Object{"allow": demoStrs("GET")}},
+	links := oktasim.Object{
+		"self": oktasim.Object{"href": self, "hints": oktasim.Object{"allow": demoStrs("GET", "DELETE")}},
+		"user": oktasim.Object{"href": demoOrgURL + "/api/v1/users/" + u.id, "hints": oktasim.Object{"allow": demoStrs("GET")}},
 	}
 	if f.kind != "signed_nonce" {
-		links["verify"] = Object{"href": self + "/verify", "hints": Object{"allow": demoStrs("POST")}}
+		links["verify"] = oktasim.Object{"href": self + "/verify", "hints": oktasim.Object{"allow": demoStrs("POST")}}
 	}
-	return Object{
+	return oktasim.Object{
 		"id": f.id, "factorType": k.factorType, "provider": k.provider, "vendorName": k.provider,
 		"status": "ACTIVE", "created": demoTS(f.created), "lastUpdated": demoTS(f.created),
 		"profile": profile, "_links": links,

@@ -1,4 +1,4 @@
-package oktasim
+package demo
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
 // demoOrg indexes a demo fixture for the tests.
@@ -14,19 +16,19 @@ type demoOrg struct {
 	dialect     string
 	now         time.Time      // the present it was built for
 	zone        *time.Location // the team's zone it was built for
-	fx          *Fixture
+	fx          *oktasim.Fixture
 	stories     []Story
-	users       map[string]Object // by id
-	logins      map[string]Object // by login
-	groups      map[string]Object
-	apps        map[string]Object
-	rules       map[string]Object // rule id → rule
-	ruleType    map[string]string // rule id → its policy's type
-	events      map[string]Object // by uuid
+	users       map[string]oktasim.Object // by id
+	logins      map[string]oktasim.Object // by login
+	groups      map[string]oktasim.Object
+	apps        map[string]oktasim.Object
+	rules       map[string]oktasim.Object // rule id → rule
+	ruleType    map[string]string         // rule id → its policy's type
+	events      map[string]oktasim.Object // by uuid
 	times       map[string]time.Time
 	storyUsers  map[string]bool // logins
 	storyEvents map[string]bool // uuids
-	byActor     map[string][]Object
+	byActor     map[string][]oktasim.Object
 	err         error
 }
 
@@ -34,7 +36,7 @@ type demoOrg struct {
 // the tests only read it.
 func newDemoOrg(t *testing.T) *demoOrg {
 	t.Helper()
-	return newDemoOrgIn(t, DialectOIE)
+	return newDemoOrgIn(t, oktasim.DialectOIE)
 }
 
 // newDemoOrgIn is the demo org of a dialect, indexed, built once.
@@ -48,18 +50,18 @@ func newDemoOrgIn(t *testing.T, dialect string) *demoOrg {
 }
 
 var demoOrgs = map[string]func() *demoOrg{
-	DialectOIE:     sync.OnceValue(func() *demoOrg { return indexDemo(DialectOIE) }),
-	DialectClassic: sync.OnceValue(func() *demoOrg { return indexDemo(DialectClassic) }),
+	oktasim.DialectOIE:     sync.OnceValue(func() *demoOrg { return indexDemo(oktasim.DialectOIE) }),
+	oktasim.DialectClassic: sync.OnceValue(func() *demoOrg { return indexDemo(oktasim.DialectClassic) }),
 }
 
 func indexDemo(dialect string) *demoOrg {
-	return indexDemoAt(dialect, DemoNow, time.UTC)
+	return indexDemoAt(dialect, Now, time.UTC)
 }
 
-// indexDemoAt indexes DemoAt(dialect, now, zone).
+// indexDemoAt indexes OrgAt(dialect, now, zone).
 func indexDemoAt(dialect string, now time.Time, zone *time.Location) *demoOrg {
-	o := &demoOrg{dialect: dialect, now: now, zone: zone, fx: DemoAt(dialect, now, zone), byActor: map[string][]Object{}, users: map[string]Object{}, logins: map[string]Object{}, groups: map[string]Object{},
-		apps: map[string]Object{}, rules: map[string]Object{}, ruleType: map[string]string{}, events: map[string]Object{},
+	o := &demoOrg{dialect: dialect, now: now, zone: zone, fx: OrgAt(dialect, now, zone), byActor: map[string][]oktasim.Object{}, users: map[string]oktasim.Object{}, logins: map[string]oktasim.Object{}, groups: map[string]oktasim.Object{},
+		apps: map[string]oktasim.Object{}, rules: map[string]oktasim.Object{}, ruleType: map[string]string{}, events: map[string]oktasim.Object{},
 		times: map[string]time.Time{}, storyUsers: map[string]bool{}, storyEvents: map[string]bool{}}
 	for _, u := range o.fx.Users {
 		o.users[demoStr(u, "id")] = u
@@ -73,7 +75,7 @@ func indexDemoAt(dialect string, now time.Time, zone *time.Location) *demoOrg {
 	}
 	for _, p := range o.fx.Policies {
 		for _, r := range demoVal(p, "rules").([]any) {
-			o.rules[demoStr(r, "id")] = r.(Object)
+			o.rules[demoStr(r, "id")] = r.(oktasim.Object)
 			o.ruleType[demoStr(r, "id")] = demoStr(p, "type")
 		}
 	}
@@ -82,13 +84,13 @@ func indexDemoAt(dialect string, now time.Time, zone *time.Location) *demoOrg {
 		o.events[id] = e
 		at, err := time.Parse(time.RFC3339Nano, demoStr(e, "published"))
 		if err != nil {
-			o.err = fmt.Errorf("Demo(): event %s: published %q: %v", id, demoStr(e, "published"), err)
+			o.err = fmt.Errorf("Org(): event %s: published %q: %v", id, demoStr(e, "published"), err)
 		}
 		o.times[id] = at
 		login := demoStr(e, "actor", "alternateId")
 		o.byActor[login] = append(o.byActor[login], e)
 	}
-	o.stories = DemoStoriesAt(dialect, now, zone)
+	o.stories = StoriesAt(dialect, now, zone)
 	for _, s := range o.stories {
 		for _, l := range s.Users {
 			o.storyUsers[l] = true
@@ -103,7 +105,7 @@ func indexDemoAt(dialect string, now time.Time, zone *time.Location) *demoOrg {
 // demoVal follows a path of keys through nested objects; nil when absent.
 func demoVal(v any, path ...string) any {
 	for _, k := range path {
-		m, ok := v.(Object)
+		m, ok := v.(oktasim.Object)
 		if !ok {
 			return nil
 		}
@@ -147,11 +149,11 @@ func (o *demoOrg) assigned(userID string) map[string]bool {
 }
 
 // actorEvents lists the events a login is the actor of, in time order.
-func (o *demoOrg) actorEvents(login string) []Object { return o.byActor[login] }
+func (o *demoOrg) actorEvents(login string) []oktasim.Object { return o.byActor[login] }
 
-func (o *demoOrg) at(e Object) time.Time { return o.times[demoStr(e, "uuid")] }
+func (o *demoOrg) at(e oktasim.Object) time.Time { return o.times[demoStr(e, "uuid")] }
 
-func demoFailedSignIn(e Object) bool {
+func demoFailedSignIn(e oktasim.Object) bool {
 	switch demoStr(e, "eventType") {
 	case "user.session.start", "user.authentication.verify":
 		return demoStr(e, "outcome", "result") == "FAILURE"
@@ -163,7 +165,7 @@ func demoFailedSignIn(e Object) bool {
 
 // demoDeniedPush reports a push the user denied: Classic's deny_push, or
 // Identity Engine's failed Okta Verify push check.
-func demoDeniedPush(e Object) bool {
+func demoDeniedPush(e oktasim.Object) bool {
 	switch demoStr(e, "eventType") {
 	case "user.mfa.okta_verify.deny_push":
 		return true
@@ -192,13 +194,13 @@ func demoMaxInWindow(times []time.Time, window time.Duration) int {
 // maxAttempts is the lockout threshold of the password policy that applies
 // to a user: the first by priority that includes one of their groups.
 func (o *demoOrg) maxAttempts(userID string) int {
-	var policies []Object
+	var policies []oktasim.Object
 	for _, p := range o.fx.Policies {
 		if demoStr(p, "type") == "PASSWORD" {
 			policies = append(policies, p)
 		}
 	}
-	slices.SortFunc(policies, func(x, y Object) int {
+	slices.SortFunc(policies, func(x, y oktasim.Object) int {
 		return int(demoVal(x, "priority").(float64) - demoVal(y, "priority").(float64))
 	})
 	for _, p := range policies {
@@ -211,7 +213,7 @@ func (o *demoOrg) maxAttempts(userID string) int {
 	return 0
 }
 
-func (o *demoOrg) groupNamed(name string) Object {
+func (o *demoOrg) groupNamed(name string) oktasim.Object {
 	for _, g := range o.fx.Groups {
 		if demoStr(g, "profile", "name") == name {
 			return g
@@ -225,8 +227,10 @@ func demoCountry(code string) string {
 }
 
 // demoKm is the great-circle distance between two geographicalContexts.
-func demoKm(a, b Object) float64 {
-	rad := func(g Object, k string) float64 { return demoVal(g, "geolocation", k).(float64) * math.Pi / 180 }
+func demoKm(a, b oktasim.Object) float64 {
+	rad := func(g oktasim.Object, k string) float64 {
+		return demoVal(g, "geolocation", k).(float64) * math.Pi / 180
+	}
 	lat1, lon1, lat2, lon2 := rad(a, "lat"), rad(a, "lon"), rad(b, "lat"), rad(b, "lon")
 	h := math.Pow(math.Sin((lat2-lat1)/2), 2) + math.Cos(lat1)*math.Cos(lat2)*math.Pow(math.Sin((lon2-lon1)/2), 2)
 	return 2 * 6371 * math.Asin(math.Sqrt(h))

@@ -1,8 +1,10 @@
-package oktasim
+package demo
 
 import (
 	"strings"
 	"time"
+
+	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
 // demoLog is one System Log event to write: who, from where, what, how it
@@ -17,11 +19,11 @@ type demoLog struct {
 	result, reason string
 	severity       string // "": from the type and result
 	targets        []any
-	debug          Object // more debugData (strings)
-	auth           Object // more authenticationContext
-	uri            string // debugData.requestUri
-	txn            string // "": a request of its own
-	message        string // "": the type's usual displayMessage
+	debug          oktasim.Object // more debugData (strings)
+	auth           oktasim.Object // more authenticationContext
+	uri            string         // debugData.requestUri
+	txn            string         // "": a request of its own
+	message        string         // "": the type's usual displayMessage
 }
 
 // demoMessages are the displayMessages and legacy event types Okta writes.
@@ -115,14 +117,14 @@ func (b *demoBuilder) emit(l demoLog) string {
 	if !hasQuery {
 		url += "?"
 	}
-	debug := Object{"requestId": txn, "requestUri": path, "url": url, "threatSuspected": "false"}
+	debug := oktasim.Object{"requestId": txn, "requestUri": path, "url": url, "threatSuspected": "false"}
 	if n.tunnel != "" {
 		debug["tunnels"] = n.tunnel
 	}
 	for k, v := range l.debug {
 		debug[k] = v
 	}
-	auth := Object{"authenticationProvider": nil, "credentialProvider": nil, "credentialType": nil,
+	auth := oktasim.Object{"authenticationProvider": nil, "credentialProvider": nil, "credentialType": nil,
 		"issuer": nil, "interface": nil, "authenticationStep": float64(0), "externalSessionId": session}
 	for k, v := range l.auth {
 		auth[k] = v
@@ -131,22 +133,22 @@ func (b *demoBuilder) emit(l demoLog) string {
 	if l.reason != "" {
 		reason = l.reason
 	}
-	ev := Object{
+	ev := oktasim.Object{
 		"uuid": uuid, "published": demoTS(at), "eventType": l.typ, "version": "0",
 		"severity": severity, "displayMessage": message, "legacyEventType": nil,
 		"actor":   l.actor.actorObject(),
-		"client":  Object{"userAgent": Object{"rawUserAgent": l.agent.raw, "os": l.agent.os, "browser": l.agent.browser}, "zone": "null", "device": "Computer", "id": nil, "ipAddress": n.ip, "geographicalContext": n.geo()},
-		"outcome": Object{"result": l.result, "reason": reason},
+		"client":  oktasim.Object{"userAgent": oktasim.Object{"rawUserAgent": l.agent.raw, "os": l.agent.os, "browser": l.agent.browser}, "zone": "null", "device": "Computer", "id": nil, "ipAddress": n.ip, "geographicalContext": n.geo()},
+		"outcome": oktasim.Object{"result": l.result, "reason": reason},
 		"target":  nil,
-		"securityContext": Object{"asNumber": float64(n.asn), "asOrg": n.asOrg, "isp": n.isp, "domain": n.domain,
+		"securityContext": oktasim.Object{"asNumber": float64(n.asn), "asOrg": n.asOrg, "isp": n.isp, "domain": n.domain,
 			"isProxy": n.proxy},
 		"authenticationContext": auth,
-		"debugContext":          Object{"debugData": debug},
-		"transaction":           Object{"type": "WEB", "id": txn, "detail": Object{}},
-		"request":               Object{"ipChain": []any{Object{"ip": n.ip, "geographicalContext": n.geo(), "version": "V4", "source": nil}}},
+		"debugContext":          oktasim.Object{"debugData": debug},
+		"transaction":           oktasim.Object{"type": "WEB", "id": txn, "detail": oktasim.Object{}},
+		"request":               oktasim.Object{"ipChain": []any{oktasim.Object{"ip": n.ip, "geographicalContext": n.geo(), "version": "V4", "source": nil}}},
 	}
 	if n.domain == "" {
-		ev["securityContext"].(Object)["domain"] = nil
+		ev["securityContext"].(oktasim.Object)["domain"] = nil
 	}
 	if legacy != "" {
 		ev["legacyEventType"] = legacy
@@ -161,26 +163,26 @@ func (b *demoBuilder) emit(l demoLog) string {
 	return uuid
 }
 
-func (u *demoUser) actorObject() Object {
-	return Object{"id": u.id, "type": "User", "alternateId": u.login, "displayName": u.name(), "detailEntry": nil}
+func (u *demoUser) actorObject() oktasim.Object {
+	return oktasim.Object{"id": u.id, "type": "User", "alternateId": u.login, "displayName": u.name(), "detailEntry": nil}
 }
 
 // target is the user as an event's target.
-func (u *demoUser) target() Object {
-	return Object{"id": u.id, "type": "User", "alternateId": u.login, "displayName": u.name(), "detailEntry": nil}
+func (u *demoUser) target() oktasim.Object {
+	return oktasim.Object{"id": u.id, "type": "User", "alternateId": u.login, "displayName": u.name(), "detailEntry": nil}
 }
 
-func (a *demoApp) target() Object {
-	return Object{"id": a.id, "type": "AppInstance", "alternateId": a.label, "displayName": a.display,
-		"detailEntry": Object{"signOnModeType": a.mode}}
+func (a *demoApp) target() oktasim.Object {
+	return oktasim.Object{"id": a.id, "type": "AppInstance", "alternateId": a.label, "displayName": a.display,
+		"detailEntry": oktasim.Object{"signOnModeType": a.mode}}
 }
 
-func (g *demoGroup) target() Object {
-	return Object{"id": g.id, "type": "UserGroup", "alternateId": "unknown", "displayName": g.name, "detailEntry": nil}
+func (g *demoGroup) target() oktasim.Object {
+	return oktasim.Object{"id": g.id, "type": "UserGroup", "alternateId": "unknown", "displayName": g.name, "detailEntry": nil}
 }
 
-func (r *demoRule) target() Object {
-	return Object{"id": r.id, "type": "Rule", "alternateId": "unknown", "displayName": r.name, "detailEntry": nil}
+func (r *demoRule) target() oktasim.Object {
+	return oktasim.Object{"id": r.id, "type": "Rule", "alternateId": "unknown", "displayName": r.name, "detailEntry": nil}
 }
 
 // demoRisk is what Okta's behavior detection and risk scoring said about a
@@ -197,9 +199,9 @@ func demoBehaviors() []string {
 }
 
 // debug adds the risk and behavior fields to an event's debugData.
-func (r demoRisk) debug(d Object) Object {
+func (r demoRisk) debug(d oktasim.Object) oktasim.Object {
 	if d == nil {
-		d = Object{}
+		d = oktasim.Object{}
 	}
 	level := r.level
 	if level == "" {
@@ -228,12 +230,12 @@ func (r demoRisk) debug(d Object) Object {
 }
 
 // authenticator is the AuthenticatorEnrollment target of an MFA event.
-func (u *demoUser) authenticator(f *demoFactor) Object {
+func (u *demoUser) authenticator(f *demoFactor) oktasim.Object {
 	k := demoFactorKinds("password")
 	id := u.passwordEnrollm
 	if f != nil {
 		k, id = demoFactorKinds(f.kind), f.id
 	}
-	return Object{"id": id, "type": "AuthenticatorEnrollment", "alternateId": "unknown", "displayName": k.authenticator,
-		"detailEntry": Object{"methodTypeUsed": k.method}}
+	return oktasim.Object{"id": id, "type": "AuthenticatorEnrollment", "alternateId": "unknown", "displayName": k.authenticator,
+		"detailEntry": oktasim.Object{"methodTypeUsed": k.method}}
 }

@@ -1,4 +1,4 @@
-package oktasim
+package demo
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
 // demoNows are presents to build the demo org for, in the team's zone:
@@ -38,7 +40,7 @@ func demoNows(loc *time.Location) []struct {
 // zones: the stories keep their weekday and clock time in the team's zone,
 // all of them lie in the seven days `threats 7d` reads (and what each
 // detection looks for lies there), the Tor takeover in the last 24 hours,
-// and the org is as sound as the one of DemoNow.
+// and the org is as sound as the one of Now.
 func TestDemoStoriesAnyDay(t *testing.T) {
 	for _, zone := range []string{"UTC", "America/Chicago"} {
 		loc, err := time.LoadLocation(zone)
@@ -48,12 +50,12 @@ func TestDemoStoriesAnyDay(t *testing.T) {
 		for _, tc := range demoNows(loc) {
 			t.Run(zone+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
-				o := indexDemoAt(DialectOIE, tc.now, loc)
+				o := indexDemoAt(oktasim.DialectOIE, tc.now, loc)
 				if o.err != nil {
 					t.Fatal(o.err)
 				}
 				if !o.fx.Now.Equal(tc.now) {
-					t.Errorf("DemoAt(%s).Now = %s", tc.now, o.fx.Now)
+					t.Errorf("OrgAt(%s).Now = %s", tc.now, o.fx.Now)
 				}
 				testDemoStoriesInWindow(t, o)
 				t.Run("stories", func(t *testing.T) { testDemoStories(t, o) })
@@ -75,7 +77,7 @@ func testDemoStoriesInWindow(t *testing.T, o *demoOrg) {
 	t.Helper()
 	week, day := o.now.Add(-7*24*time.Hour), o.now.Add(-24*time.Hour)
 	for _, s := range o.stories {
-		var inWeek []Object
+		var inWeek []oktasim.Object
 		for _, id := range s.Events {
 			e := o.events[id]
 			at := o.at(e)
@@ -91,7 +93,7 @@ func testDemoStoriesInWindow(t *testing.T, o *demoOrg) {
 				t.Errorf("story %s: event %s at %s, more than 24 hours before %s", s.ID, id, at, o.now)
 			}
 		}
-		slices.SortStableFunc(inWeek, func(x, y Object) int { return o.at(x).Compare(o.at(y)) })
+		slices.SortStableFunc(inWeek, func(x, y oktasim.Object) int { return o.at(x).Compare(o.at(y)) })
 		for _, d := range s.Detections {
 			if why := demoDetectionChecks()[d](o, s, inWeek); why != "" {
 				t.Errorf("story %s within threats 7d would not trigger %s: %s", s.ID, d, why)
@@ -185,11 +187,11 @@ func TestDemoAtDeterministic(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, time.November, 16, 9, 15, 0, 0, chicago)
-	first, second := DemoAt(DialectOIE, now, chicago), DemoAt(DialectOIE, now.UTC(), chicago)
+	first, second := OrgAt(oktasim.DialectOIE, now, chicago), OrgAt(oktasim.DialectOIE, now.UTC(), chicago)
 	if diff := demoDiff(first, second); diff != "" {
-		t.Fatalf("DemoAt(%s) differs between calls (-first +second):\n%s", now, diff)
+		t.Fatalf("OrgAt(%s) differs between calls (-first +second):\n%s", now, diff)
 	}
-	grant := func(fx *Fixture) string {
+	grant := func(fx *oktasim.Fixture) string {
 		for _, e := range fx.Logs {
 			if demoStr(e, "eventType") == "user.account.privilege.grant" {
 				return demoStr(e, "published")
@@ -197,11 +199,11 @@ func TestDemoAtDeterministic(t *testing.T) {
 		}
 		return ""
 	}
-	if utc := DemoAt(DialectOIE, now, time.UTC); grant(utc) == grant(first) {
+	if utc := OrgAt(oktasim.DialectOIE, now, time.UTC); grant(utc) == grant(first) {
 		t.Errorf("the grant is at %s for a team in UTC and in Chicago alike", grant(utc))
 	}
-	if s := fmt.Sprint(DemoStoriesAt(DialectOIE, now, chicago)); s != fmt.Sprint(DemoStoriesAt(DialectOIE, now, chicago)) ||
+	if s := fmt.Sprint(StoriesAt(oktasim.DialectOIE, now, chicago)); s != fmt.Sprint(StoriesAt(oktasim.DialectOIE, now, chicago)) ||
 		!strings.Contains(s, demoStoryGrant) {
-		t.Errorf("DemoStoriesAt differs between calls")
+		t.Errorf("StoriesAt differs between calls")
 	}
 }

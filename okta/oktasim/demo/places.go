@@ -1,9 +1,11 @@
-package oktasim
+package demo
 
 import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
 // demoCity is where people work from: an office city (with its office's
@@ -176,10 +178,10 @@ func (b *demoBuilder) homeNet(c *demoCity) *demoNet {
 }
 
 // geo is the geographicalContext of an address.
-func (n *demoNet) geo() Object {
-	g := Object{
+func (n *demoNet) geo() oktasim.Object {
+	g := oktasim.Object{
 		"city": n.city, "state": n.state, "country": n.country, "postalCode": n.postal,
-		"geolocation": Object{"lat": n.lat, "lon": n.lon},
+		"geolocation": oktasim.Object{"lat": n.lat, "lon": n.lon},
 	}
 	if n.state == "" {
 		g["state"] = nil

@@ -1,7 +1,9 @@
-package oktasim
+package demo
 
 import (
 	"time"
+
+	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
 // demoSignIn is one sign-in to Okta (Identity Engine): the sign-on policy
@@ -39,19 +41,19 @@ func (b *demoBuilder) signIn(s demoSignIn) (string, time.Time) {
 	e := log("policy.evaluate_sign_on", t, decision)
 	e.reason = "Sign-on policy evaluation resulted in " + decision
 	e.targets = []any{b.app("Okta Dashboard").target(), rule.target()}
-	e.debug = s.risk.debug(Object{"dtHash": s.dtHash})
+	e.debug = s.risk.debug(oktasim.Object{"dtHash": s.dtHash})
 	e.uri = "/idp/idx/identify"
 	b.emit(e)
 	t = t.Add(b.jitter(4, 12))
 	if s.typo {
 		e = log("", t, "")
 		e.uri = "/idp/idx/challenge/answer"
-		e.debug = s.risk.debug(Object{"dtHash": s.dtHash})
+		e.debug = s.risk.debug(oktasim.Object{"dtHash": s.dtHash})
 		b.wrongPassword(e)
 		t = t.Add(b.jitter(6, 15))
 	}
 	if !b.classic() {
-		b.emit(b.passwordCheck(log("", t, "SUCCESS"), Object{"dtHash": s.dtHash}))
+		b.emit(b.passwordCheck(log("", t, "SUCCESS"), oktasim.Object{"dtHash": s.dtHash}))
 	}
 	uri := "/idp/idx/challenge/answer"
 	if needMFA {
@@ -62,8 +64,8 @@ func (b *demoBuilder) signIn(s demoSignIn) (string, time.Time) {
 	}
 	t = t.Add(time.Duration(300+b.act.IntN(1200)) * time.Millisecond)
 	e = log("user.session.start", t, "SUCCESS")
-	e.debug = s.risk.debug(Object{"dtHash": s.dtHash})
-	e.auth = Object{"authenticationProvider": "OKTA_AUTHENTICATION_PROVIDER", "credentialProvider": "OKTA_CREDENTIAL_PROVIDER", "credentialType": "PASSWORD"}
+	e.debug = s.risk.debug(oktasim.Object{"dtHash": s.dtHash})
+	e.auth = oktasim.Object{"authenticationProvider": "OKTA_AUTHENTICATION_PROVIDER", "credentialProvider": "OKTA_CREDENTIAL_PROVIDER", "credentialType": "PASSWORD"}
 	e.uri = uri
 	b.emit(e)
 	return sid, t
@@ -76,7 +78,7 @@ func (b *demoBuilder) secondFactor(s demoSignIn, f *demoFactor, sid string, t ti
 	k := demoFactorKinds(f.kind)
 	log := func(typ string, at time.Time, result string) demoLog {
 		return demoLog{typ: typ, at: at, actor: u, from: s.from, agent: s.agent, session: sid, result: result,
-			targets: []any{u.target(), u.authenticator(f)}, debug: Object{"factor": k.logName, "dtHash": s.dtHash},
+			targets: []any{u.target(), u.authenticator(f)}, debug: oktasim.Object{"factor": k.logName, "dtHash": s.dtHash},
 			uri: "/idp/idx/challenge"}
 	}
 	t = t.Add(b.jitter(1, 3))
@@ -107,7 +109,7 @@ func (b *demoBuilder) secondFactor(s demoSignIn, f *demoFactor, sid string, t ti
 	if k.provider != "OKTA" {
 		provider = k.provider
 	}
-	e.auth = Object{"authenticationProvider": "FACTOR_PROVIDER", "credentialProvider": provider}
+	e.auth = oktasim.Object{"authenticationProvider": "FACTOR_PROVIDER", "credentialProvider": provider}
 	b.emit(e)
 	return t
 }
@@ -116,14 +118,14 @@ func (b *demoBuilder) secondFactor(s demoSignIn, f *demoFactor, sid string, t ti
 // password is an authenticator, checked by user.authentication.auth_via_mfa
 // with debugData.factor PASSWORD_AS_FACTOR; debug is the rest of its
 // debugData.
-func (b *demoBuilder) passwordCheck(l demoLog, debug Object) demoLog {
+func (b *demoBuilder) passwordCheck(l demoLog, debug oktasim.Object) demoLog {
 	l.typ = "user.authentication.auth_via_mfa"
 	l.targets = []any{l.actor.target(), l.actor.authenticator(nil)}
-	l.debug = Object{"factor": "PASSWORD_AS_FACTOR", "factorIntent": "AUTHENTICATION"}
+	l.debug = oktasim.Object{"factor": "PASSWORD_AS_FACTOR", "factorIntent": "AUTHENTICATION"}
 	for k, v := range debug {
 		l.debug[k] = v
 	}
-	l.auth = Object{"authenticationProvider": "FACTOR_PROVIDER", "credentialProvider": "OKTA_CREDENTIAL_PROVIDER", "credentialType": "PASSWORD"}
+	l.auth = oktasim.Object{"authenticationProvider": "FACTOR_PROVIDER", "credentialProvider": "OKTA_CREDENTIAL_PROVIDER", "credentialType": "PASSWORD"}
 	l.uri = "/idp/idx/challenge/answer"
 	return l
 }
@@ -151,7 +153,7 @@ func (b *demoBuilder) denyPush(log func(string, time.Time, string) demoLog, t ti
 		e := log("user.authentication.auth_via_mfa", t, "FAILURE")
 		e.reason, e.uri = "INVALID_CREDENTIALS", "/idp/idx/authenticators/poll"
 		e.debug["pushOnlyResponseType"] = "OV_RESPONSE_DENY"
-		e.auth = Object{"authenticationProvider": "FACTOR_PROVIDER", "credentialProvider": "OKTA_CREDENTIAL_PROVIDER"}
+		e.auth = oktasim.Object{"authenticationProvider": "FACTOR_PROVIDER", "credentialProvider": "OKTA_CREDENTIAL_PROVIDER"}
 		b.emit(e)
 		return
 	}
@@ -160,16 +162,16 @@ func (b *demoBuilder) denyPush(log func(string, time.Time, string) demoLog, t ti
 	b.emit(e)
 	e = log("user.authentication.auth_via_mfa", t.Add(40*time.Millisecond), "FAILURE")
 	e.reason, e.uri = "User rejected Okta push verify", "/idp/idx/authenticators/poll"
-	e.auth = Object{"authenticationProvider": "FACTOR_PROVIDER", "credentialProvider": "OKTA_CREDENTIAL_PROVIDER"}
+	e.auth = oktasim.Object{"authenticationProvider": "FACTOR_PROVIDER", "credentialProvider": "OKTA_CREDENTIAL_PROVIDER"}
 	b.emit(e)
 }
 
 // sso writes a sign-on into an app from the Okta session sid.
 func (b *demoBuilder) sso(u *demoUser, sid string, from *demoNet, agent demoAgent, a *demoApp, at time.Time) string {
-	appUser := Object{"id": b.appUser(u, a), "type": "AppUser", "alternateId": u.login, "displayName": u.name(), "detailEntry": nil}
+	appUser := oktasim.Object{"id": b.appUser(u, a), "type": "AppUser", "alternateId": u.login, "displayName": u.name(), "detailEntry": nil}
 	return b.emit(demoLog{typ: "user.authentication.sso", at: at, actor: u, from: from, agent: agent, session: sid,
 		result: "SUCCESS", targets: []any{a.target(), appUser}, uri: a.ssoURI(),
-		debug: Object{"initiationType": "IDP_INITIATED", "signOnMode": a.modeName()}})
+		debug: oktasim.Object{"initiationType": "IDP_INITIATED", "signOnMode": a.modeName()}})
 }
 
 // adminConsole writes an administrator opening the Admin Console: its
@@ -179,18 +181,18 @@ func (b *demoBuilder) adminConsole(u *demoUser, sid string, from *demoNet, agent
 	e := demoLog{typ: "policy.evaluate_sign_on", at: at, actor: u, from: from, agent: agent, session: sid,
 		result: "CHALLENGE", reason: "Sign-on policy evaluation resulted in CHALLENGE",
 		targets: []any{console.target(), b.signOn.adminConsole.target()},
-		debug:   demoRisk{}.debug(Object{"dtHash": u.dtHash}), uri: "/app/" + console.name + "/" + console.id + "/sso/oidc"}
+		debug:   demoRisk{}.debug(oktasim.Object{"dtHash": u.dtHash}), uri: "/app/" + console.name + "/" + console.id + "/sso/oidc"}
 	b.emit(e)
 	f := u.factor("webauthn")
 	t := at.Add(b.jitter(4, 10))
 	b.emit(demoLog{typ: "user.authentication.auth_via_mfa", at: t, actor: u, from: from, agent: agent, session: sid,
 		result: "SUCCESS", targets: []any{u.target(), u.authenticator(f)},
-		debug: Object{"factor": demoFactorKinds(f.kind).logName, "dtHash": u.dtHash},
-		auth:  Object{"authenticationProvider": "FACTOR_PROVIDER"},
+		debug: oktasim.Object{"factor": demoFactorKinds(f.kind).logName, "dtHash": u.dtHash},
+		auth:  oktasim.Object{"authenticationProvider": "FACTOR_PROVIDER"},
 		uri:   "/idp/idx/challenge/answer"})
 	t = t.Add(b.jitter(1, 3))
 	b.emit(demoLog{typ: "user.session.access_admin_app", at: t, actor: u, from: from, agent: agent, session: sid,
-		result: "SUCCESS", uri: "/admin/sso/callback", debug: Object{"dtHash": u.dtHash}})
+		result: "SUCCESS", uri: "/admin/sso/callback", debug: oktasim.Object{"dtHash": u.dtHash}})
 	return t
 }
 

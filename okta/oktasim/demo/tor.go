@@ -1,13 +1,13 @@
-package oktasim
+package demo
 
 import _ "embed"
 
 // demoTorExits is a small Tor exit list that names the demo org's
 // brute-force IP; its source and licence are in its header.
 //
-//go:embed demo_tor_exits.txt
+//go:embed tor_exits.txt
 var demoTorExits string
 
-// DemoTorExits is the demo's Tor exit list in the Tor Project's bulk
+// TorExits is the demo's Tor exit list in the Tor Project's bulk
 // format, for OKTABOT_TOR_EXITS when none is configured.
-func DemoTorExits() string { return demoTorExits }
+func TorExits() string { return demoTorExits }

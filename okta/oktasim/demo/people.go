@@ -1,9 +1,11 @@
-package oktasim
+package demo
 
 import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
 // demoUser is one person (or service account) of the demo org, with where
@@ -318,9 +320,9 @@ func (b *demoBuilder) assignStatuses() {
 }
 
 // object renders the user as Okta's API does.
-func (u *demoUser) object() Object {
+func (u *demoUser) object() oktasim.Object {
 	self := demoOrgURL + "/api/v1/users/" + u.id
-	profile := Object{
+	profile := oktasim.Object{
 		"login": u.login, "email": u.login, "firstName": u.first, "lastName": u.last,
 		"displayName": u.name(), "title": u.title, "department": u.dept, "userType": u.userType,
 		"organization": "Company, Inc.", "employeeNumber": u.employeeNumber,
@@ -335,16 +337,16 @@ func (u *demoUser) object() Object {
 	if u.manager != nil {
 		profile["manager"], profile["managerId"] = u.manager.name(), u.manager.id
 	}
-	creds := Object{
-		"emails":   []any{Object{"value": u.login, "status": "VERIFIED", "type": "PRIMARY"}},
-		"provider": Object{"type": "OKTA", "name": "OKTA"},
+	creds := oktasim.Object{
+		"emails":   []any{oktasim.Object{"value": u.login, "status": "VERIFIED", "type": "PRIMARY"}},
+		"provider": oktasim.Object{"type": "OKTA", "name": "OKTA"},
 	}
 	if !u.passwordCh.IsZero() {
-		creds["password"] = Object{}
+		creds["password"] = oktasim.Object{}
 	}
-	links := Object{
-		"self": Object{"href": self},
-		"type": Object{"href": demoOrgURL + "/api/v1/meta/types/user/" + demoUserTypeID},
+	links := oktasim.Object{
+		"self": oktasim.Object{"href": self},
+		"type": oktasim.Object{"href": demoOrgURL + "/api/v1/meta/types/user/" + demoUserTypeID},
 	}
 	lifecycle := map[string][]string{
 		"ACTIVE":           {"suspend", "deactivate", "resetPassword", "expirePassword", "resetFactors"},
@@ -357,21 +359,21 @@ func (u *demoUser) object() Object {
 		"DEPROVISIONED":    {"activate"},
 	}[u.status]
 	for _, op := range lifecycle {
-		links[op] = Object{"href": self + "/lifecycle/" + demoLifecyclePath(op), "method": "POST"}
+		links[op] = oktasim.Object{"href": self + "/lifecycle/" + demoLifecyclePath(op), "method": "POST"}
 	}
-	obj := Object{
+	obj := oktasim.Object{
 		"id": u.id, "status": u.status,
 		"created": demoTS(u.created), "activated": demoTSOrNil(u.activated),
 		"statusChanged": demoTSOrNil(u.statusChanged), "lastLogin": demoTSOrNil(u.lastLogin),
 		"lastUpdated": demoTS(u.lastUpdated), "passwordChanged": demoTSOrNil(u.passwordCh),
-		"type":    Object{"id": demoUserTypeID},
+		"type":    oktasim.Object{"id": demoUserTypeID},
 		"profile": profile, "credentials": creds, "_links": links,
 	}
 	if u.sessions >= 0 {
 		obj["_sessions"] = float64(u.sessions)
 	}
 	if u.blockedNew {
-		obj["_blocks"] = []any{Object{"type": blockDeviceBased, "appliesTo": blockUnknownDevices}}
+		obj["_blocks"] = []any{oktasim.Object{"type": "DEVICE_BASED", "appliesTo": "UNKNOWN_DEVICES"}}
 	}
 	return obj
 }

@@ -1,7 +1,9 @@
-package oktasim
+package demo
 
 import (
 	"time"
+
+	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
 // demoPolicy is a policy of one of the four types the demo has, with its
@@ -11,7 +13,7 @@ type demoPolicy struct {
 	priority             int
 	system               bool
 	created, lastUpdated time.Time
-	conditions, settings Object
+	conditions, settings oktasim.Object
 	rules                []*demoRule
 }
 
@@ -21,7 +23,7 @@ type demoRule struct {
 	priority             int
 	system               bool
 	created, lastUpdated time.Time
-	conditions, actions  Object
+	conditions, actions  oktasim.Object
 	policy               *demoPolicy
 }
 
@@ -65,7 +67,7 @@ func (b *demoBuilder) newPolicy(typ, name, desc string, priority int, system boo
 	return p
 }
 
-func (b *demoBuilder) newRule(p *demoPolicy, name string, system bool, conditions, actions Object) *demoRule {
+func (b *demoBuilder) newRule(p *demoPolicy, name string, system bool, conditions, actions oktasim.Object) *demoRule {
 	prefix, typ := "0pr", p.typ
 	switch p.typ {
 	case "ACCESS_POLICY":
@@ -83,27 +85,27 @@ func (b *demoBuilder) newRule(p *demoPolicy, name string, system bool, condition
 }
 
 // demoSignOnActions is a global session rule's actions.
-func demoSignOnActions(requireFactor bool, prompt string, idle int) Object {
-	signon := Object{"access": "ALLOW", "requireFactor": requireFactor, "primaryFactor": "PASSWORD_IDP_ANY_FACTOR",
+func demoSignOnActions(requireFactor bool, prompt string, idle int) oktasim.Object {
+	signon := oktasim.Object{"access": "ALLOW", "requireFactor": requireFactor, "primaryFactor": "PASSWORD_IDP_ANY_FACTOR",
 		"rememberDeviceByDefault": false,
-		"session": Object{"usePersistentCookie": false, "maxSessionIdleMinutes": float64(idle),
+		"session": oktasim.Object{"usePersistentCookie": false, "maxSessionIdleMinutes": float64(idle),
 			"maxSessionLifetimeMinutes": float64(0)}}
 	if requireFactor {
 		signon["factorPromptMode"] = prompt
 	}
-	return Object{"signon": signon}
+	return oktasim.Object{"signon": signon}
 }
 
-func demoAnywhere(extra Object) Object {
-	c := Object{"people": Object{"users": Object{"exclude": []any{}}}, "network": Object{"connection": "ANYWHERE"}}
+func demoAnywhere(extra oktasim.Object) oktasim.Object {
+	c := oktasim.Object{"people": oktasim.Object{"users": oktasim.Object{"exclude": []any{}}}, "network": oktasim.Object{"connection": "ANYWHERE"}}
 	for k, v := range extra {
 		c[k] = v
 	}
 	return c
 }
 
-func demoIncludeGroups(ids ...string) Object {
-	return Object{"people": Object{"groups": Object{"include": demoStrs(ids...)}}}
+func demoIncludeGroups(ids ...string) oktasim.Object {
+	return oktasim.Object{"people": oktasim.Object{"groups": oktasim.Object{"include": demoStrs(ids...)}}}
 }
 
 // makePolicies creates the org's policies: global session (OKTA_SIGN_ON),
@@ -112,9 +114,9 @@ func demoIncludeGroups(ids ...string) Object {
 func (b *demoBuilder) makePolicies() {
 	org := demoOrgCreated()
 	everyone, admins, glass, eng := b.group("Everyone").id, b.group("Okta Admins").id, b.group("Break Glass").id, b.group("Engineering").id
-	signOnCond := func() Object {
-		return demoAnywhere(Object{"authContext": Object{"authType": "ANY"}, "risk": Object{"behaviors": []any{}},
-			"riskScore": Object{"level": "ANY"}, "identityProvider": Object{"provider": "ANY"}})
+	signOnCond := func() oktasim.Object {
+		return demoAnywhere(oktasim.Object{"authContext": oktasim.Object{"authType": "ANY"}, "risk": oktasim.Object{"behaviors": []any{}},
+			"riskScore": oktasim.Object{"level": "ANY"}, "identityProvider": oktasim.Object{"provider": "ANY"}})
 	}
 	sso := &demoSSOPolicies{weakened: b.times.policy.at(demoRefWeakened)}
 
@@ -129,49 +131,49 @@ func (b *demoBuilder) makePolicies() {
 	sso.everyone = b.newRule(p, "Require MFA", false, signOnCond(), demoSignOnActions(true, "SESSION", 120))
 	b.newRule(p, "Default Rule", true, signOnCond(), demoSignOnActions(false, "", 120))
 
-	password := func(minLength, maxAge, attempts int) Object {
-		return Object{
-			"password": Object{
-				"complexity": Object{"minLength": float64(minLength), "minLowerCase": float64(1), "minUpperCase": float64(1),
+	password := func(minLength, maxAge, attempts int) oktasim.Object {
+		return oktasim.Object{
+			"password": oktasim.Object{
+				"complexity": oktasim.Object{"minLength": float64(minLength), "minLowerCase": float64(1), "minUpperCase": float64(1),
 					"minNumber": float64(1), "minSymbol": float64(0), "excludeUsername": true,
-					"excludeAttributes": demoStrs("firstName", "lastName"), "dictionary": Object{"common": Object{"exclude": true}}},
-				"age": Object{"maxAgeDays": float64(maxAge), "expireWarnDays": float64(14), "minAgeMinutes": float64(0),
+					"excludeAttributes": demoStrs("firstName", "lastName"), "dictionary": oktasim.Object{"common": oktasim.Object{"exclude": true}}},
+				"age": oktasim.Object{"maxAgeDays": float64(maxAge), "expireWarnDays": float64(14), "minAgeMinutes": float64(0),
 					"historyCount": float64(4)},
-				"lockout": Object{"maxAttempts": float64(attempts), "autoUnlockMinutes": float64(0),
+				"lockout": oktasim.Object{"maxAttempts": float64(attempts), "autoUnlockMinutes": float64(0),
 					"userLockoutNotificationChannels": demoStrs("EMAIL"), "showLockoutFailures": false},
 			},
-			"recovery": Object{"factors": Object{
-				"recovery_question": Object{"status": "INACTIVE", "properties": Object{"complexity": Object{"minLength": float64(4)}}},
-				"okta_email":        Object{"status": "ACTIVE", "properties": Object{"recoveryToken": Object{"tokenLifetimeMinutes": float64(60)}}},
-				"okta_sms":          Object{"status": "INACTIVE"},
-				"okta_call":         Object{"status": "INACTIVE"},
+			"recovery": oktasim.Object{"factors": oktasim.Object{
+				"recovery_question": oktasim.Object{"status": "INACTIVE", "properties": oktasim.Object{"complexity": oktasim.Object{"minLength": float64(4)}}},
+				"okta_email":        oktasim.Object{"status": "ACTIVE", "properties": oktasim.Object{"recoveryToken": oktasim.Object{"tokenLifetimeMinutes": float64(60)}}},
+				"okta_sms":          oktasim.Object{"status": "INACTIVE"},
+				"okta_call":         oktasim.Object{"status": "INACTIVE"},
 			}},
-			"delegation": Object{"options": Object{"skipUnlock": false}},
+			"delegation": oktasim.Object{"options": oktasim.Object{"skipUnlock": false}},
 		}
 	}
-	pwRule := func() Object {
-		return Object{"passwordChange": Object{"access": "ALLOW"}, "selfServicePasswordReset": Object{"access": "ALLOW"},
-			"selfServiceUnlock": Object{"access": "DENY"}}
+	pwRule := func() oktasim.Object {
+		return oktasim.Object{"passwordChange": oktasim.Object{"access": "ALLOW"}, "selfServicePasswordReset": oktasim.Object{"access": "ALLOW"},
+			"selfServiceUnlock": oktasim.Object{"access": "DENY"}}
 	}
 	p = b.newPolicy("PASSWORD", "Okta Admins", "Longer passwords for administrators", 1, false, org.AddDate(0, 1, 2))
 	p.conditions = demoIncludeGroups(admins, glass)
-	p.conditions["authProvider"] = Object{"provider": "OKTA"}
+	p.conditions["authProvider"] = oktasim.Object{"provider": "OKTA"}
 	p.settings = password(16, 90, 5)
 	b.newRule(p, "Admins", false, demoAnywhere(nil), pwRule())
 	p = b.newPolicy("PASSWORD", "Default Policy", "The default policy applies in all situations if no other policy applies.", 2, true, org)
 	p.conditions = demoIncludeGroups(everyone)
-	p.conditions["authProvider"] = Object{"provider": "OKTA"}
+	p.conditions["authProvider"] = oktasim.Object{"provider": "OKTA"}
 	p.settings = password(12, 180, 15)
 	b.newRule(p, "Default Rule", true, demoAnywhere(nil), pwRule())
 
-	enroll := func(keys ...string) Object {
+	enroll := func(keys ...string) oktasim.Object {
 		list := make([]any, 0, len(keys)/2)
 		for i := 0; i < len(keys); i += 2 {
-			list = append(list, Object{"key": keys[i], "enroll": Object{"self": keys[i+1]}})
+			list = append(list, oktasim.Object{"key": keys[i], "enroll": oktasim.Object{"self": keys[i+1]}})
 		}
-		return Object{"type": "AUTHENTICATORS", "authenticators": list}
+		return oktasim.Object{"type": "AUTHENTICATORS", "authenticators": list}
 	}
-	enrollRule := func() Object { return Object{"enroll": Object{"self": "CHALLENGE"}} }
+	enrollRule := func() oktasim.Object { return oktasim.Object{"enroll": oktasim.Object{"self": "CHALLENGE"}} }
 	p = b.newPolicy("MFA_ENROLL", "Okta Admins", "Administrators enrol Okta Verify and a security key; no phone factors", 1, false, org.AddDate(0, 1, 2))
 	p.conditions = demoIncludeGroups(admins, glass)
 	p.settings = enroll("okta_verify", "REQUIRED", "webauthn", "REQUIRED", "okta_password", "REQUIRED",
@@ -183,24 +185,26 @@ func (b *demoBuilder) makePolicies() {
 		"okta_email", "OPTIONAL", "phone_number", "OPTIONAL", "google_otp", "OPTIONAL")
 	b.newRule(p, "Default Rule", true, demoAnywhere(nil), enrollRule())
 
-	appSignOn := func(access, mode, reauth string, constraints ...any) Object {
-		return Object{"appSignOn": Object{"access": access, "verificationMethod": Object{
+	appSignOn := func(access, mode, reauth string, constraints ...any) oktasim.Object {
+		return oktasim.Object{"appSignOn": oktasim.Object{"access": access, "verificationMethod": oktasim.Object{
 			"factorMode": mode, "type": "ASSURANCE", "reauthenticateIn": reauth, "constraints": append([]any{}, constraints...)}}}
 	}
-	accessCond := func(groups ...string) Object {
-		c := Object{"network": Object{"connection": "ANYWHERE"}, "riskScore": Object{"level": "ANY"},
-			"userType": Object{"include": []any{}, "exclude": []any{}}}
+	accessCond := func(groups ...string) oktasim.Object {
+		c := oktasim.Object{"network": oktasim.Object{"connection": "ANYWHERE"}, "riskScore": oktasim.Object{"level": "ANY"},
+			"userType": oktasim.Object{"include": []any{}, "exclude": []any{}}}
 		if len(groups) > 0 {
-			c["people"] = Object{"groups": Object{"include": demoStrs(groups...)}}
+			c["people"] = oktasim.Object{"groups": oktasim.Object{"include": demoStrs(groups...)}}
 		}
 		return c
 	}
-	password1 := func() Object { return Object{"knowledge": Object{"types": demoStrs("password")}} }
+	password1 := func() oktasim.Object {
+		return oktasim.Object{"knowledge": oktasim.Object{"types": demoStrs("password")}}
+	}
 	defaultAccess := b.newPolicy("ACCESS_POLICY", "Default Policy", "The default app sign-on policy", 1, true, org)
 	b.newRule(defaultAccess, "Catch-all Rule", true, nil, appSignOn("ALLOW", "1FA", "PT12H", password1()))
 	p = b.newPolicy("ACCESS_POLICY", "Okta Admin Console", "Okta Admin Console: phishing-resistant MFA", 2, false, org)
 	sso.adminConsole = b.newRule(p, "Admins: phishing-resistant MFA", false, accessCond(admins, glass),
-		appSignOn("ALLOW", "2FA", "PT2H", Object{"possession": Object{"phishingResistant": "REQUIRED", "deviceBound": "REQUIRED"}}))
+		appSignOn("ALLOW", "2FA", "PT2H", oktasim.Object{"possession": oktasim.Object{"phishingResistant": "REQUIRED", "deviceBound": "REQUIRED"}}))
 	b.newRule(p, "Catch-all Rule", true, nil, appSignOn("DENY", "2FA", "PT2H"))
 	b.app("Okta Admin Console").policyID = p.id
 	p = b.newPolicy("ACCESS_POLICY", "Okta Dashboard", "Okta Dashboard", 3, false, org)
@@ -226,27 +230,27 @@ func (p *demoSSOPolicies) weaken() {
 
 // object renders the policy as GET /api/v1/policies/{id} does, plus the
 // fixture's "rules".
-func (p *demoPolicy) object() Object {
+func (p *demoPolicy) object() oktasim.Object {
 	self := demoOrgURL + "/api/v1/policies/" + p.id
 	allow := demoStrs("GET", "PUT", "DELETE")
 	if p.system {
 		allow = demoStrs("GET", "PUT")
 	}
-	links := Object{
-		"self":  Object{"href": self, "hints": Object{"allow": allow}},
-		"rules": Object{"href": self + "/rules", "hints": Object{"allow": demoStrs("GET", "POST")}},
+	links := oktasim.Object{
+		"self":  oktasim.Object{"href": self, "hints": oktasim.Object{"allow": allow}},
+		"rules": oktasim.Object{"href": self + "/rules", "hints": oktasim.Object{"allow": demoStrs("GET", "POST")}},
 	}
 	if !p.system {
-		links["deactivate"] = Object{"href": self + "/lifecycle/deactivate", "hints": Object{"allow": demoStrs("POST")}}
+		links["deactivate"] = oktasim.Object{"href": self + "/lifecycle/deactivate", "hints": oktasim.Object{"allow": demoStrs("POST")}}
 	}
 	if p.typ == "ACCESS_POLICY" {
-		links["mappings"] = Object{"href": self + "/mappings", "hints": Object{"allow": demoStrs("GET", "POST")}}
+		links["mappings"] = oktasim.Object{"href": self + "/mappings", "hints": oktasim.Object{"allow": demoStrs("GET", "POST")}}
 	}
 	rules := make([]any, 0, len(p.rules))
 	for _, r := range p.rules {
 		rules = append(rules, r.object())
 	}
-	obj := Object{
+	obj := oktasim.Object{
 		"id": p.id, "type": p.typ, "status": "ACTIVE", "name": p.name, "description": p.desc,
 		"priority": float64(p.priority), "system": p.system, "conditions": nil,
 		"created": demoTS(p.created), "lastUpdated": demoTS(p.lastUpdated),
@@ -261,15 +265,15 @@ func (p *demoPolicy) object() Object {
 	return obj
 }
 
-func (r *demoRule) object() Object {
+func (r *demoRule) object() oktasim.Object {
 	self := demoOrgURL + "/api/v1/policies/" + r.policy.id + "/rules/" + r.id
-	links := Object{"self": Object{"href": self, "hints": Object{"allow": demoStrs("GET", "PUT", "DELETE")}}}
+	links := oktasim.Object{"self": oktasim.Object{"href": self, "hints": oktasim.Object{"allow": demoStrs("GET", "PUT", "DELETE")}}}
 	if r.system {
-		links["self"] = Object{"href": self, "hints": Object{"allow": demoStrs("GET", "PUT")}}
+		links["self"] = oktasim.Object{"href": self, "hints": oktasim.Object{"allow": demoStrs("GET", "PUT")}}
 	} else {
-		links["deactivate"] = Object{"href": self + "/lifecycle/deactivate", "hints": Object{"allow": demoStrs("POST")}}
+		links["deactivate"] = oktasim.Object{"href": self + "/lifecycle/deactivate", "hints": oktasim.Object{"allow": demoStrs("POST")}}
 	}
-	obj := Object{
+	obj := oktasim.Object{
 		"id": r.id, "type": r.typ, "status": "ACTIVE", "name": r.name, "priority": float64(r.priority),
 		"system": r.system, "created": demoTS(r.created), "lastUpdated": demoTS(r.lastUpdated),
 		"conditions": nil, "actions": r.actions, "_links": links,

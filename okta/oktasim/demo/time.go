@@ -1,4 +1,4 @@
-package oktasim
+package demo
 
 import (
 	"slices"
@@ -9,7 +9,7 @@ import (
 // When the demo's stories happen.
 //
 // The stories are written as times of a reference week, the seven days
-// before DemoNow (Saturday 10 to Friday 16 October 2026), read as clock
+// before Now (Saturday 10 to Friday 16 October 2026), read as clock
 // times in the org's zone. The builder moves each story onto the real week
 // before its present:
 //

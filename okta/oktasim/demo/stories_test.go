@@ -1,4 +1,4 @@
-package oktasim
+package demo
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 	_ "time/tzdata" // the stories' local times, wherever the tests run
+
+	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
 // demoCatalogue is okta/detect's list of detections, written out.
@@ -18,25 +20,25 @@ func demoCatalogue() []string {
 }
 
 func TestDemoStories(t *testing.T) {
-	for _, d := range []string{DialectOIE, DialectClassic} {
+	for _, d := range []string{oktasim.DialectOIE, oktasim.DialectClassic} {
 		t.Run(d, func(t *testing.T) { testDemoStories(t, newDemoOrgIn(t, d)) })
 	}
 }
 
 func testDemoStories(t *testing.T, o *demoOrg) {
 	stories := o.stories
-	checks := map[string]func(t *testing.T, o *demoOrg, s Story, evs []Object){
+	checks := map[string]func(t *testing.T, o *demoOrg, s Story, evs []oktasim.Object){
 		"a": demoCheckTor, "b": demoCheckPushFatigue, "c": demoCheckCountries,
 		"d": demoCheckGrant, "e": demoCheckPolicy, "f": demoCheckLockout, "g": demoCheckBlocked,
 	}
 	if len(stories) != len(checks) {
-		t.Fatalf("DemoStories() = %d stories, want %d", len(stories), len(checks))
+		t.Fatalf("Stories() = %d stories, want %d", len(stories), len(checks))
 	}
 	for i, s := range stories {
 		letter := string(rune('a' + i))
 		t.Run(letter+"_"+s.ID, func(t *testing.T) {
 			if s.ID == "" || s.Title == "" || len(s.Users) == 0 || len(s.Detections) == 0 || len(s.Events) == 0 {
-				t.Fatalf("DemoStories()[%d] = %+v: incomplete", i, s)
+				t.Fatalf("Stories()[%d] = %+v: incomplete", i, s)
 			}
 			for _, d := range s.Detections {
 				if !slices.Contains(demoCatalogue(), d) {
@@ -48,7 +50,7 @@ func testDemoStories(t *testing.T, o *demoOrg) {
 					t.Errorf("story %s: user %s is not in the org", s.ID, l)
 				}
 			}
-			var evs []Object
+			var evs []oktasim.Object
 			for _, id := range s.Events {
 				e := o.events[id]
 				if e == nil {
@@ -62,7 +64,7 @@ func testDemoStories(t *testing.T, o *demoOrg) {
 				}
 				evs = append(evs, e)
 			}
-			slices.SortStableFunc(evs, func(x, y Object) int { return o.at(x).Compare(o.at(y)) })
+			slices.SortStableFunc(evs, func(x, y oktasim.Object) int { return o.at(x).Compare(o.at(y)) })
 			checks[letter](t, o, s, evs)
 			for _, d := range s.Detections {
 				check, ok := demoDetectionChecks()[d]
@@ -81,11 +83,11 @@ func testDemoStories(t *testing.T, o *demoOrg) {
 // demoDetectionChecks tell whether a story's events hold what a detection
 // looks for, with okta/detect's default thresholds (the strictest source's
 // where the public sources differ); "" when they do.
-func demoDetectionChecks() map[string]func(o *demoOrg, s Story, evs []Object) string {
-	is := func(e Object, typ, result string) bool {
+func demoDetectionChecks() map[string]func(o *demoOrg, s Story, evs []oktasim.Object) string {
+	is := func(e oktasim.Object, typ, result string) bool {
 		return demoStr(e, "eventType") == typ && (result == "" || demoStr(e, "outcome", "result") == result)
 	}
-	count := func(o *demoOrg, evs []Object, ok func(Object) bool, window time.Duration) int {
+	count := func(o *demoOrg, evs []oktasim.Object, ok func(oktasim.Object) bool, window time.Duration) int {
 		var times []time.Time
 		for _, e := range evs {
 			if ok(e) {
@@ -94,15 +96,15 @@ func demoDetectionChecks() map[string]func(o *demoOrg, s Story, evs []Object) st
 		}
 		return demoMaxInWindow(times, window)
 	}
-	has := func(evs []Object, ok func(Object) bool) bool { return slices.ContainsFunc(evs, ok) }
-	return map[string]func(o *demoOrg, s Story, evs []Object) string{
-		"failed_login_burst": func(o *demoOrg, s Story, evs []Object) string {
+	has := func(evs []oktasim.Object, ok func(oktasim.Object) bool) bool { return slices.ContainsFunc(evs, ok) }
+	return map[string]func(o *demoOrg, s Story, evs []oktasim.Object) string{
+		"failed_login_burst": func(o *demoOrg, s Story, evs []oktasim.Object) string {
 			if n := count(o, evs, demoFailedSignIn, 30*time.Minute); n < 10 {
 				return fmt.Sprintf("%d failed sign-ins in 30 min, Elastic wants 10", n)
 			}
 			return ""
 		},
-		"success_after_failures": func(o *demoOrg, s Story, evs []Object) string {
+		"success_after_failures": func(o *demoOrg, s Story, evs []oktasim.Object) string {
 			for i, e := range evs {
 				if is(e, "user.session.start", "SUCCESS") && count(o, evs[:i], demoFailedSignIn, 3*time.Hour) >= 5 {
 					return ""
@@ -110,22 +112,22 @@ func demoDetectionChecks() map[string]func(o *demoOrg, s Story, evs []Object) st
 			}
 			return "no success after 5 failures within 3 h"
 		},
-		"anonymizing_proxy_login": func(o *demoOrg, s Story, evs []Object) string {
-			if has(evs, func(e Object) bool { return demoVal(e, "securityContext", "isProxy") == true }) {
+		"anonymizing_proxy_login": func(o *demoOrg, s Story, evs []oktasim.Object) string {
+			if has(evs, func(e oktasim.Object) bool { return demoVal(e, "securityContext", "isProxy") == true }) {
 				return ""
 			}
 			return "no sign-in through a proxy"
 		},
-		"threat_detected": func(o *demoOrg, s Story, evs []Object) string {
-			if has(evs, func(e Object) bool {
+		"threat_detected": func(o *demoOrg, s Story, evs []oktasim.Object) string {
+			if has(evs, func(e oktasim.Object) bool {
 				return strings.Contains(demoStr(e, "debugContext", "debugData", "risk"), "level=HIGH")
 			}) {
 				return ""
 			}
 			return "no event with risk HIGH"
 		},
-		"suspicious_country_login": func(o *demoOrg, s Story, evs []Object) string {
-			if has(evs, func(e Object) bool {
+		"suspicious_country_login": func(o *demoOrg, s Story, evs []oktasim.Object) string {
+			if has(evs, func(e oktasim.Object) bool {
 				return is(e, "user.session.start", "SUCCESS") &&
 					slices.Contains([]string{"Russia", "China", "North Korea", "Iran"}, demoStr(e, "client", "geographicalContext", "country"))
 			}) {
@@ -133,15 +135,15 @@ func demoDetectionChecks() map[string]func(o *demoOrg, s Story, evs []Object) st
 			}
 			return "no sign-in from a watch-listed country"
 		},
-		"impossible_travel": func(o *demoOrg, s Story, evs []Object) string {
+		"impossible_travel": func(o *demoOrg, s Story, evs []oktasim.Object) string {
 			for _, l := range s.Users {
-				var prev Object
+				var prev oktasim.Object
 				for _, e := range o.actorEvents(l) {
 					if !is(e, "user.session.start", "SUCCESS") {
 						continue
 					}
 					if prev != nil && (o.storyEvents[demoStr(e, "uuid")] || o.storyEvents[demoStr(prev, "uuid")]) {
-						km := demoKm(demoVal(prev, "client", "geographicalContext").(Object), demoVal(e, "client", "geographicalContext").(Object))
+						km := demoKm(demoVal(prev, "client", "geographicalContext").(oktasim.Object), demoVal(e, "client", "geographicalContext").(oktasim.Object))
 						if h := o.at(e).Sub(o.at(prev)).Hours(); km > 50 && km/h > 900 {
 							return ""
 						}
@@ -151,34 +153,34 @@ func demoDetectionChecks() map[string]func(o *demoOrg, s Story, evs []Object) st
 			}
 			return "no consecutive sign-ins faster than 900 km/h"
 		},
-		"mfa_push_fatigue": func(o *demoOrg, s Story, evs []Object) string {
+		"mfa_push_fatigue": func(o *demoOrg, s Story, evs []oktasim.Object) string {
 			if n := count(o, evs, demoDeniedPush, 10*time.Minute); n < 5 {
 				return fmt.Sprintf("%d denied pushes in 10 min, want 5", n)
 			}
 			return ""
 		},
-		"account_lockout": func(o *demoOrg, s Story, evs []Object) string {
-			if has(evs, func(e Object) bool { return is(e, "user.account.lock", "") }) {
+		"account_lockout": func(o *demoOrg, s Story, evs []oktasim.Object) string {
+			if has(evs, func(e oktasim.Object) bool { return is(e, "user.account.lock", "") }) {
 				return ""
 			}
 			return "no user.account.lock"
 		},
-		"privilege_grant": func(o *demoOrg, s Story, evs []Object) string {
-			if has(evs, func(e Object) bool { return is(e, "user.account.privilege.grant", "SUCCESS") }) {
+		"privilege_grant": func(o *demoOrg, s Story, evs []oktasim.Object) string {
+			if has(evs, func(e oktasim.Object) bool { return is(e, "user.account.privilege.grant", "SUCCESS") }) {
 				return ""
 			}
 			return "no user.account.privilege.grant"
 		},
-		"mfa_factor_reset": func(o *demoOrg, s Story, evs []Object) string {
-			if has(evs, func(e Object) bool {
+		"mfa_factor_reset": func(o *demoOrg, s Story, evs []oktasim.Object) string {
+			if has(evs, func(e oktasim.Object) bool {
 				return is(e, "system.mfa.factor.deactivate", "SUCCESS") || is(e, "security.authenticator.lifecycle.deactivate", "SUCCESS")
 			}) {
 				return ""
 			}
 			return "no factor type or authenticator deactivated for the org"
 		},
-		"security_config_change": func(o *demoOrg, s Story, evs []Object) string {
-			if has(evs, func(e Object) bool { return strings.HasPrefix(demoStr(e, "eventType"), "policy.rule.") }) {
+		"security_config_change": func(o *demoOrg, s Story, evs []oktasim.Object) string {
+			if has(evs, func(e oktasim.Object) bool { return strings.HasPrefix(demoStr(e, "eventType"), "policy.rule.") }) {
 				return ""
 			}
 			return "no policy rule change"
@@ -188,7 +190,7 @@ func demoDetectionChecks() map[string]func(o *demoOrg, s Story, evs []Object) st
 
 // demoCheckTor: ≥ 5 failures from the Tor exit node, then a success from
 // it, then SSO from it into 7 distinct apps assigned to the user.
-func demoCheckTor(t *testing.T, o *demoOrg, s Story, evs []Object) {
+func demoCheckTor(t *testing.T, o *demoOrg, s Story, evs []oktasim.Object) {
 	const tor = "185.220.101.1"
 	user := o.logins[s.Users[0]]
 	var failures []time.Time
@@ -232,7 +234,7 @@ func demoCheckTor(t *testing.T, o *demoOrg, s Story, evs []Object) {
 
 // demoCheckPushFatigue: ≥ 5 denied pushes in 10 minutes, then an accepted
 // push and a session within 15 minutes.
-func demoCheckPushFatigue(t *testing.T, o *demoOrg, s Story, evs []Object) {
+func demoCheckPushFatigue(t *testing.T, o *demoOrg, s Story, evs []oktasim.Object) {
 	user := o.logins[s.Users[0]]
 	var denies []time.Time
 	var sent int
@@ -270,7 +272,7 @@ func demoCheckPushFatigue(t *testing.T, o *demoOrg, s Story, evs []Object) {
 
 // demoCheckCountries: successful sign-ins from Russia and North Korea, new
 // countries to Okta's behavior detection.
-func demoCheckCountries(t *testing.T, o *demoOrg, s Story, evs []Object) {
+func demoCheckCountries(t *testing.T, o *demoOrg, s Story, evs []oktasim.Object) {
 	for _, country := range []string{"Russia", "North Korea"} {
 		found := false
 		for _, e := range evs {
@@ -289,7 +291,7 @@ func demoCheckCountries(t *testing.T, o *demoOrg, s Story, evs []Object) {
 
 // demoCheckGrant: Super administrator granted by an admin to a member of
 // Okta Admins, on a Saturday at 03:12 in the team's zone.
-func demoCheckGrant(t *testing.T, o *demoOrg, s Story, evs []Object) {
+func demoCheckGrant(t *testing.T, o *demoOrg, s Story, evs []oktasim.Object) {
 	found := false
 	for _, e := range evs {
 		if demoStr(e, "eventType") != "user.account.privilege.grant" {
@@ -318,7 +320,7 @@ func demoCheckGrant(t *testing.T, o *demoOrg, s Story, evs []Object) {
 
 // demoCheckPolicy: a global session rule loses its MFA requirement, and
 // the fixture's rule says so.
-func demoCheckPolicy(t *testing.T, o *demoOrg, s Story, evs []Object) {
+func demoCheckPolicy(t *testing.T, o *demoOrg, s Story, evs []oktasim.Object) {
 	found := false
 	for _, e := range evs {
 		if demoStr(e, "eventType") != "policy.rule.update" {
@@ -352,7 +354,7 @@ func demoCheckPolicy(t *testing.T, o *demoOrg, s Story, evs []Object) {
 
 // demoCheckLockout: failures, then the lock, the user LOCKED_OUT since then
 // and never signed in again.
-func demoCheckLockout(t *testing.T, o *demoOrg, s Story, evs []Object) {
+func demoCheckLockout(t *testing.T, o *demoOrg, s Story, evs []oktasim.Object) {
 	user := o.logins[s.Users[0]]
 	_, locked := demoLockAfterFailures(t, o, s, evs, "Max sign in attempts exceeded")
 	if demoStr(user, "status") != "LOCKED_OUT" || demoStr(user, "statusChanged") != locked.Format(demoTime) {
@@ -369,7 +371,7 @@ func demoCheckLockout(t *testing.T, o *demoOrg, s Story, evs []Object) {
 // TestDemoDialects: each dialect writes its own shapes and only those;
 // the org and its stories are the same in both.
 func TestDemoDialects(t *testing.T) {
-	oie, classic := newDemoOrgIn(t, DialectOIE), newDemoOrgIn(t, DialectClassic)
+	oie, classic := newDemoOrgIn(t, oktasim.DialectOIE), newDemoOrgIn(t, oktasim.DialectClassic)
 	type shapes struct{ wrongSession, wrongPasswordCheck, passwordCheck, denyPush, pushCheckDenied, factorOff, authenticatorOff int }
 	count := func(o *demoOrg) shapes {
 		var n shapes
@@ -398,20 +400,20 @@ func TestDemoDialects(t *testing.T) {
 	o, c := count(oie), count(classic)
 	if o.wrongSession != 0 || o.denyPush != 0 || o.factorOff != 0 || o.wrongPasswordCheck < 27 || o.pushCheckDenied < 7 ||
 		o.authenticatorOff != 1 || o.passwordCheck == 0 {
-		t.Errorf("DemoIn(oie) writes %+v: want wrong passwords, denied pushes and the authenticator off in Identity Engine's shapes only", o)
+		t.Errorf("OrgIn(oie) writes %+v: want wrong passwords, denied pushes and the authenticator off in Identity Engine's shapes only", o)
 	}
 	if c.wrongPasswordCheck != 0 || c.passwordCheck != 0 || c.pushCheckDenied != 0 || c.authenticatorOff != 0 ||
 		c.wrongSession != o.wrongPasswordCheck || c.denyPush != o.pushCheckDenied || c.factorOff != 1 {
-		t.Errorf("DemoIn(classic) writes %+v (Identity Engine: %+v): want Classic's shapes only, as many as Identity Engine's", c, o)
+		t.Errorf("OrgIn(classic) writes %+v (Identity Engine: %+v): want Classic's shapes only, as many as Identity Engine's", c, o)
 	}
 	hasAccess := func(o *demoOrg) bool {
-		return slices.ContainsFunc(o.fx.Policies, func(p Object) bool { return demoStr(p, "type") == "ACCESS_POLICY" })
+		return slices.ContainsFunc(o.fx.Policies, func(p oktasim.Object) bool { return demoStr(p, "type") == "ACCESS_POLICY" })
 	}
 	if !hasAccess(oie) || hasAccess(classic) {
 		t.Errorf("ACCESS_POLICY policies: Identity Engine %v, Classic %v; want them only on Identity Engine", hasAccess(oie), hasAccess(classic))
 	}
-	if oie.fx.Dialect != DialectOIE || classic.fx.Dialect != DialectClassic {
-		t.Errorf("DemoIn() fixtures say dialect %q and %q", oie.fx.Dialect, classic.fx.Dialect)
+	if oie.fx.Dialect != oktasim.DialectOIE || classic.fx.Dialect != oktasim.DialectClassic {
+		t.Errorf("OrgIn() fixtures say dialect %q and %q", oie.fx.Dialect, classic.fx.Dialect)
 	}
 	if len(oie.fx.Users) != len(classic.fx.Users) || len(oie.stories) != len(classic.stories) {
 		t.Fatalf("the dialects differ in people (%d, %d) or stories (%d, %d)", len(oie.fx.Users), len(classic.fx.Users), len(oie.stories), len(classic.stories))
@@ -433,9 +435,9 @@ func TestDemoDialects(t *testing.T) {
 // burst, then Okta's lock from new devices; the user stays ACTIVE with the
 // block, and no sign-in follows within 3 hours (the lock is the story's
 // only signal).
-func demoCheckBlocked(t *testing.T, o *demoOrg, s Story, evs []Object) {
+func demoCheckBlocked(t *testing.T, o *demoOrg, s Story, evs []oktasim.Object) {
 	user := o.logins[s.Users[0]]
-	failures, locked := demoLockAfterFailures(t, o, s, evs, NewDeviceLockMessage)
+	failures, locked := demoLockAfterFailures(t, o, s, evs, oktasim.NewDeviceLockMessage)
 	for _, e := range evs {
 		if demoFailedSignIn(e) && !strings.Contains(demoStr(e, "debugContext", "debugData", "behaviors"), "New Device=POSITIVE") {
 			t.Errorf("story %s: failure %s from a device Okta knows", s.ID, demoStr(e, "uuid"))
@@ -459,7 +461,7 @@ func demoCheckBlocked(t *testing.T, o *demoOrg, s Story, evs []Object) {
 // demoLockAfterFailures reads a lockout story: the failed sign-ins before
 // the lock and the lock's time. The lock (a failed user.account.lock) must
 // say message and come after the password policy's number of attempts.
-func demoLockAfterFailures(t *testing.T, o *demoOrg, s Story, evs []Object, message string) (failures []time.Time, locked time.Time) {
+func demoLockAfterFailures(t *testing.T, o *demoOrg, s Story, evs []oktasim.Object, message string) (failures []time.Time, locked time.Time) {
 	t.Helper()
 	for _, e := range evs {
 		switch {

@@ -1,4 +1,6 @@
-package oktasim
+package demo
+
+import "github.com/oktabot/oktabot/okta/oktasim"
 
 // makeDefaultPolicies adds the policies every Okta org is created with
 // beyond the demo's own: the IdP discovery policy (every org, one
@@ -9,12 +11,12 @@ func (b *demoBuilder) makeDefaultPolicies() {
 	org := demoOrgCreated()
 	p := b.newPolicy("IDP_DISCOVERY", "Idp Discovery Policy", "The default IdP discovery policy", 1, true, org)
 	b.newRule(p, "Default Rule", true, demoAnywhere(nil),
-		Object{"idp": Object{"providers": []any{Object{"type": "OKTA"}}, "idpSelectionType": "SPECIFIC"}})
+		oktasim.Object{"idp": oktasim.Object{"providers": []any{oktasim.Object{"type": "OKTA"}}, "idpSelectionType": "SPECIFIC"}})
 	if b.classic() {
 		return
 	}
 	p = b.newPolicy("PROFILE_ENROLLMENT", "Default Policy", "The default profile enrollment policy", 1, true, org)
-	b.newRule(p, "Catch-all Rule", true, nil, Object{"profileEnrollment": Object{
+	b.newRule(p, "Catch-all Rule", true, nil, oktasim.Object{"profileEnrollment": oktasim.Object{
 		"access": "DENY", "preRegistrationInlineHooks": nil, "profileAttributes": []any{},
-		"targetGroupIds": nil, "unknownUserAction": "DENY", "activationRequirements": Object{"emailVerification": true}}})
+		"targetGroupIds": nil, "unknownUserAction": "DENY", "activationRequirements": oktasim.Object{"emailVerification": true}}})
 }

@@ -1,4 +1,6 @@
-package oktasim
+package demo
+
+import "github.com/oktabot/oktabot/okta/oktasim"
 
 // The demo org's administrators. Derek Wilson (IT Manager) holds Super
 // Administrator himself, and so does Ryan Patel since Derek granted it to
@@ -13,7 +15,7 @@ var (
 
 // assignRoles adds the demo's admin roles to the fixture's users and
 // groups as "_roles".
-func (b *demoBuilder) assignRoles(fx *Fixture) {
+func (b *demoBuilder) assignRoles(fx *oktasim.Fixture) {
 	ids := map[string][]string{}
 	for role, types := range demoUserRoles {
 		ids[b.role(role).id] = types
@@ -21,7 +23,7 @@ func (b *demoBuilder) assignRoles(fx *Fixture) {
 	for name, types := range demoGroupRoles {
 		ids[b.group(name).id] = types
 	}
-	for _, list := range [][]Object{fx.Users, fx.Groups} {
+	for _, list := range [][]oktasim.Object{fx.Users, fx.Groups} {
 		for _, obj := range list {
 			id, _ := obj["id"].(string)
 			if types := ids[id]; types != nil {

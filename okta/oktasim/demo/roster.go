@@ -1,4 +1,4 @@
-package oktasim
+package demo
 
 import (
 	"strings"

@@ -1,8 +1,10 @@
-package oktasim
+package demo
 
 import (
 	"strings"
 	"time"
+
+	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
 // demoGroup is a group with its members and the apps assigned to it.
@@ -155,7 +157,7 @@ func (b *demoBuilder) makeGroups() {
 
 // object renders the group as GET /api/v1/groups/{id} does, plus the
 // fixture's "members" and "apps".
-func (g *demoGroup) object() Object {
+func (g *demoGroup) object() oktasim.Object {
 	self := demoOrgURL + "/api/v1/groups/" + g.id
 	logo := "https://op1static.oktacdn.com/assets/img/logos/groups/odyssey/okta-"
 	members := make([]any, 0, len(g.members))
@@ -166,18 +168,18 @@ func (g *demoGroup) object() Object {
 	for _, a := range g.apps {
 		apps = append(apps, a.id)
 	}
-	return Object{
+	return oktasim.Object{
 		"id": g.id, "created": demoTS(g.created), "lastUpdated": demoTS(g.lastUpdated),
 		"lastMembershipUpdated": demoTS(g.lastMembership),
 		"objectClass":           demoStrs("okta:user_group"), "type": g.kind,
-		"profile": Object{"name": g.name, "description": g.desc},
-		"_links": Object{
+		"profile": oktasim.Object{"name": g.name, "description": g.desc},
+		"_links": oktasim.Object{
 			"logo": []any{
-				Object{"name": "medium", "href": logo + "medium.30ce6d4085dff29412984e4c191bc874.png", "type": "image/png"},
-				Object{"name": "large", "href": logo + "large.c3cb8cda8ae0add1b4fe928f5844dbe3.png", "type": "image/png"},
+				oktasim.Object{"name": "medium", "href": logo + "medium.30ce6d4085dff29412984e4c191bc874.png", "type": "image/png"},
+				oktasim.Object{"name": "large", "href": logo + "large.c3cb8cda8ae0add1b4fe928f5844dbe3.png", "type": "image/png"},
 			},
-			"users": Object{"href": self + "/users"},
-			"apps":  Object{"href": self + "/apps"},
+			"users": oktasim.Object{"href": self + "/users"},
+			"apps":  oktasim.Object{"href": self + "/apps"},
 		},
 		"members": members, "apps": apps,
 	}

@@ -1,4 +1,4 @@
-package oktasim_test
+package demo_test
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 	oktasdk "github.com/okta/okta-sdk-golang/v5/okta"
 
 	"github.com/oktabot/oktabot/okta/oktasim"
+	"github.com/oktabot/oktabot/okta/oktasim/demo"
 )
 
 // TestDemoDecodesWithSDK checks that every object of the demo org is JSON
@@ -15,7 +16,7 @@ import (
 // real org's answers (without the fixture's own keys: members, apps,
 // users, groups, rules, _sessions).
 func TestDemoDecodesWithSDK(t *testing.T) {
-	fx := oktasim.Demo()
+	fx := demo.Org()
 	strip := func(o oktasim.Object, keys ...string) oktasim.Object {
 		c := oktasim.Object{}
 		for k, v := range o {
@@ -68,7 +69,7 @@ func TestDemoDecodesWithSDK(t *testing.T) {
 		}
 	}
 	story := map[any]bool{}
-	for _, st := range oktasim.DemoStories() {
+	for _, st := range demo.Stories() {
 		for _, id := range st.Events {
 			story[id] = true
 		}
