@@ -9,7 +9,7 @@ import (
 )
 
 // Fixtures of the investigation layouts, modelled on what the okta adapter
-// answers on the demo org (oktasim.Demo): the Tor takeover of john, the
+// answers on the demo org (demo.Org): the Tor takeover of john, the
 // threat sweep over the six stories, the sign-in listings and the MFA scan.
 
 // at is a time on a day of November 2026, UTC.

@@ -13,6 +13,7 @@ import (
 	"github.com/oktabot/oktabot/bot/slackfake"
 	"github.com/oktabot/oktabot/okta"
 	"github.com/oktabot/oktabot/okta/oktasim"
+	"github.com/oktabot/oktabot/okta/oktasim/demo"
 )
 
 const (
@@ -99,7 +100,7 @@ func answers(fake *slackfake.Server) int {
 // set.
 func benchBot(b *testing.B, cfg bot.Config, wrap func(bot.Directory) bot.Directory) (*slackfake.Server, *oktasim.Server) {
 	b.Helper()
-	sim, err := oktasim.New(oktasim.Demo())
+	sim, err := oktasim.New(demo.Org())
 	if err != nil {
 		b.Fatalf("oktasim.New: %v", err)
 	}

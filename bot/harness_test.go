@@ -20,12 +20,13 @@ import (
 	"github.com/oktabot/oktabot/okta"
 	"github.com/oktabot/oktabot/okta/detect"
 	"github.com/oktabot/oktabot/okta/oktasim"
+	"github.com/oktabot/oktabot/okta/oktasim/demo"
 )
 
 // demoTorExits is the Tor exit list the demo ships, as the demo loads it.
 func demoTorExits(t testing.TB) *detect.ExitList {
 	t.Helper()
-	addrs, err := detect.ParseExitList(strings.NewReader(oktasim.DemoTorExits()))
+	addrs, err := detect.ParseExitList(strings.NewReader(demo.TorExits()))
 	if err != nil {
 		t.Fatalf("the demo's Tor exit list: %v", err)
 	}
@@ -86,7 +87,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Helper()
 	fx := o.fixture
 	if fx == nil && o.reuse == nil {
-		fx = oktasim.Demo()
+		fx = demo.Org()
 	}
 	var sim *oktasim.Server
 	var err error

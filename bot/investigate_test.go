@@ -7,7 +7,7 @@ import (
 	"github.com/oktabot/oktabot/blocks"
 	"github.com/oktabot/oktabot/bot/slackfake"
 	"github.com/oktabot/oktabot/intents"
-	"github.com/oktabot/oktabot/okta/oktasim"
+	"github.com/oktabot/oktabot/okta/oktasim/demo"
 )
 
 // investigate answers with the findings and posts john's fixes together
@@ -108,7 +108,7 @@ func TestMFAScanShowsProgress(t *testing.T) {
 // proposes the unlock, and approving it clears the block.
 func TestInvestigateBlockedUserApproveUnlocks(t *testing.T) {
 	h := approvalHarness(t, nil)
-	stories := oktasim.DemoStories()
+	stories := demo.Stories()
 	login := stories[len(stories)-1].Users[0]
 	if !h.sim.BlockedFromNewDevices(login) {
 		t.Fatalf("the demo org's %s is not blocked from new devices", login)

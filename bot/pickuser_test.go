@@ -8,6 +8,7 @@ import (
 	"github.com/oktabot/oktabot/blocks"
 	"github.com/oktabot/oktabot/bot/slackfake"
 	"github.com/oktabot/oktabot/okta/oktasim"
+	"github.com/oktabot/oktabot/okta/oktasim/demo"
 )
 
 // `/okta failed-logins 3d user:john` answers about john@company.com (the
@@ -40,7 +41,7 @@ func TestFailedLoginsOfFirstNameInWords(t *testing.T) {
 
 // twoJohns is the demo org with a second John (john.baker@).
 func twoJohns() *oktasim.Fixture {
-	fx := oktasim.Demo()
+	fx := demo.Org()
 	fx.Users = append(fx.Users, oktasim.Object{"id": "00uJOHNB", "status": "ACTIVE", "created": "2026-01-05T10:00:00.000Z",
 		"profile": oktasim.Object{"login": "john.baker@company.com", "email": "john.baker@company.com", "firstName": "John", "lastName": "Baker"}})
 	return fx

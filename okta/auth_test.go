@@ -82,7 +82,7 @@ func TestSignInRefused(t *testing.T) {
 		{name: "wrong key", app: oktasim.ServiceApp{PublicKey: otherPub, KeyID: "kid-test"}},
 		{name: "wrong client id", cfg: Config{ClientID: "0oaSOMEONEELSE"}},
 		{name: "expired assertion", edit: func(c *Client) {
-			c.tokens.now = func() time.Time { return time.Now().Add(-2 * time.Hour) }
+			c.tokens.SetClock(func() time.Time { return time.Now().Add(-2 * time.Hour) })
 		}},
 		{name: "inactive app", app: oktasim.ServiceApp{Inactive: true}},
 	}

@@ -10,14 +10,16 @@ import (
 	"time"
 
 	oktasdk "github.com/okta/okta-sdk-golang/v5/okta"
+
+	"github.com/oktabot/oktabot/okta/oauth"
 )
 
 // Client is a connection to one Okta org as one service app. It is safe
 // for concurrent use.
 type Client struct {
 	s      *settings
-	tokens *tokenSource
-	dpop   *dpopState
+	tokens *oauth.Source
+	dpop   *oauth.DPoP
 	limits *rateLimits
 	http   *http.Client // carries the transport: auth, retries, pacing
 	api    *oktasdk.APIClient
@@ -38,11 +40,11 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := newDPoPState(s.dpop)
+	d, err := oauth.NewDPoP(s.dpop)
 	if err != nil {
 		return nil, err
 	}
-	if s.key.kid == "" {
+	if s.key.KeyID() == "" {
 		s.log.Warn("okta: the private key has no key id; Okta can match it only while the service app has a single public key (set the key id)")
 	}
 	c := &Client{
@@ -51,7 +53,25 @@ func New(cfg Config) (*Client, error) {
 		limits: newRateLimits(),
 		log:    s.log,
 	}
-	c.tokens = newTokenSource(s, d)
+	c.tokens = oauth.NewSource(oauth.Config{
+		Org:        s.org.String(),
+		ClientID:   s.clientID,
+		Key:        s.key,
+		Scopes:     s.scopes,
+		HTTP:       s.base,
+		Timeout:    s.timeout,
+		MaxRetries: s.maxRetries,
+		UserAgent:  userAgent,
+		Log:        s.log,
+		Retry: oauth.Retry{
+			Backoff:   backoff,
+			ResetWait: resetWait,
+			RateLimited: func(op string, h http.Header, status int) error {
+				return rateLimitError(op, h, status)
+			},
+			Sleep: sleep,
+		},
+	}, d)
 	base := s.base.Transport
 	if base == nil {
 		base = http.DefaultTransport
@@ -94,7 +114,7 @@ func (c *Client) granted(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return t.scopes, nil
+	return t.Scopes(), nil
 }
 
 // hasScope reports whether the token was granted scope, or the manage

@@ -12,6 +12,7 @@ import (
 
 	"github.com/oktabot/oktabot/intents"
 	"github.com/oktabot/oktabot/okta/detect"
+	"github.com/oktabot/oktabot/okta/oauth"
 )
 
 // Config configures a Client. Only OrgURL, ClientID and PrivateKey are
@@ -79,7 +80,7 @@ const (
 type settings struct {
 	org        *url.URL // scheme://host[:port], no path
 	clientID   string
-	key        *signingKey
+	key        *oauth.Key
 	scopes     []string
 	dpop       bool
 	base       *http.Client
@@ -112,7 +113,7 @@ func (cfg Config) validate() (*settings, error) {
 	if len(cfg.PrivateKey) == 0 {
 		return nil, fmt.Errorf("okta: private key is empty: give the JWK or PEM private key whose public key is registered for the service app")
 	}
-	key, err := parsePrivateKey(cfg.PrivateKey, strings.TrimSpace(cfg.KeyID))
+	key, err := oauth.ParseKey(cfg.PrivateKey, strings.TrimSpace(cfg.KeyID))
 	if err != nil {
 		return nil, err
 	}

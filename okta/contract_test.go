@@ -22,6 +22,7 @@ import (
 
 	"github.com/oktabot/oktabot/intents"
 	"github.com/oktabot/oktabot/okta/oktasim"
+	"github.com/oktabot/oktabot/okta/oktasim/demo"
 )
 
 // This file holds the simulator, and the adapter's requests, to Okta's
@@ -665,7 +666,7 @@ func TestContract(t *testing.T) {
 		name    string
 		fixture func(t *testing.T) *oktasim.Fixture
 	}{
-		{"demo", func(*testing.T) *oktasim.Fixture { return oktasim.Demo() }},
+		{"demo", func(*testing.T) *oktasim.Fixture { return demo.Org() }},
 		{"oie", func(t *testing.T) *oktasim.Fixture { return loadFixture(t, "testdata/contract_oie.json") }},
 		{"classic", func(t *testing.T) *oktasim.Fixture { return loadFixture(t, "testdata/contract_classic.json") }},
 	}

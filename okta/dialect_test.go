@@ -11,6 +11,7 @@ import (
 	"github.com/oktabot/oktabot/intents"
 	"github.com/oktabot/oktabot/okta/detect"
 	"github.com/oktabot/oktabot/okta/oktasim"
+	"github.com/oktabot/oktabot/okta/oktasim/demo"
 )
 
 // TestThreatsInBothDialects sweeps the demo org written as an Identity
@@ -21,12 +22,12 @@ func TestThreatsInBothDialects(t *testing.T) {
 	found := map[string][]string{}
 	for _, d := range []string{oktasim.DialectOIE, oktasim.DialectClassic} {
 		t.Run(d, func(t *testing.T) {
-			h := newHarness(t, setup{fixture: oktasim.DemoIn(d)})
+			h := newHarness(t, setup{fixture: demo.OrgIn(d)})
 			res, err := h.client.Query(ctx, intents.Intent{Kind: intents.Threats, Window: intents.Duration(168 * time.Hour)})
 			if err != nil {
 				t.Fatalf("Query(threats 168h) error = %v", err)
 			}
-			for _, s := range oktasim.DemoStoriesIn(d) {
+			for _, s := range demo.StoriesIn(d) {
 				for _, det := range s.Detections {
 					if !slices.ContainsFunc(res.Findings, func(f intents.Finding) bool {
 						return f.Detection == det && slices.Contains(s.Users, f.User) &&
@@ -61,8 +62,8 @@ func TestThreatsInBothDialects(t *testing.T) {
 func TestSecurityEventsShowPushDenials(t *testing.T) {
 	for _, d := range []string{oktasim.DialectOIE, oktasim.DialectClassic} {
 		t.Run(d, func(t *testing.T) {
-			h := newHarness(t, setup{fixture: oktasim.DemoIn(d)})
-			story := oktasim.DemoStoriesIn(d)[1]
+			h := newHarness(t, setup{fixture: demo.OrgIn(d)})
+			story := demo.StoriesIn(d)[1]
 			// "/okta logs type:user.mfa.okta_verify.deny_push" (free text:
 			// "push denials") finds them in either dialect too.
 			logs, err := h.client.Query(t.Context(), intents.Intent{Kind: intents.Logs, User: "emily.chen@company.com",
@@ -105,8 +106,8 @@ func TestUnlockBlockedUserThroughAProposal(t *testing.T) {
 	for _, d := range []string{oktasim.DialectOIE, oktasim.DialectClassic} {
 		t.Run(d, func(t *testing.T) {
 			ctx := t.Context()
-			h := newHarness(t, setup{fixture: oktasim.DemoIn(d), cfg: Config{Scopes: allScopes()}})
-			stories := oktasim.DemoStoriesIn(d)
+			h := newHarness(t, setup{fixture: demo.OrgIn(d), cfg: Config{Scopes: allScopes()}})
+			stories := demo.StoriesIn(d)
 			story := stories[len(stories)-1]
 			login := story.Users[0]
 			res, err := h.client.Query(ctx, intents.Intent{Kind: intents.Threats, Window: intents.Duration(168 * time.Hour)})
@@ -141,7 +142,7 @@ func TestUnlockBlockedUserThroughAProposal(t *testing.T) {
 // but blocked from new devices, proposes the unlock.
 func TestInvestigateBlockedUser(t *testing.T) {
 	h := demoHarness(t, Config{})
-	stories := oktasim.DemoStories()
+	stories := demo.Stories()
 	login := stories[len(stories)-1].Users[0]
 	res, err := h.client.Query(t.Context(), intents.Intent{Kind: intents.Investigate, User: login, Window: intents.Duration(168 * time.Hour)})
 	if err != nil {

@@ -7,7 +7,7 @@
 // # Connection
 //
 // New validates a Config without touching the network. The client keeps its
-// own token source (token.go): it signs a fresh client assertion for every
+// own token source (package okta/oauth): it signs a fresh client assertion for every
 // token request, refreshes the token before it expires and once after a
 // 401, and binds tokens to a DPoP key kept for the client's life when the
 // service app requires DPoP. JOSE (keys, the assertion, DPoP proofs) is

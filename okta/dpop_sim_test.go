@@ -3,7 +3,6 @@ package okta
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -121,72 +120,4 @@ func userHasStatus(fx *oktasim.Fixture, id, status string) bool {
 		}
 	}
 	return false
-}
-
-// TestDPoPNonceFromEveryAnswer: a DPoP-Nonce Okta sends on a successful
-// answer (token endpoint or API) is the nonce of the next proof.
-func TestDPoPNonceFromEveryAnswer(t *testing.T) {
-	t.Run("token endpoint", func(t *testing.T) {
-		var nonces []string
-		var c *Client
-		srv, _ := fakeTokenServer(t, func(n int32, w http.ResponseWriter, r *http.Request) {
-			_, claims := decodeJWT(t, r.Header.Get("DPoP"), c.dpop.key.public())
-			got, _ := claims["nonce"].(string)
-			nonces = append(nonces, got)
-			w.Header().Set("DPoP-Nonce", fmt.Sprint("nonce-", n))
-			jsonAnswer(w, 200, map[string]any{"token_type": "DPoP", "access_token": "t", "expires_in": 3600})
-		})
-		c = newTestClient(t, srv.URL, func(cfg *Config) { cfg.DPoP = true })
-		for range 2 {
-			tok, err := c.tokens.Token(t.Context())
-			if err != nil {
-				t.Fatal(err)
-			}
-			c.tokens.Invalidate(tok)
-		}
-		if len(nonces) != 2 || nonces[0] != "" || nonces[1] != "nonce-1" {
-			t.Errorf("proof nonces = %q, want [\"\" \"nonce-1\"]: the nonce of a 200 answer was not used", nonces)
-		}
-	})
-	t.Run("API", func(t *testing.T) {
-		d, err := newDPoPState(true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var rounds nonceRounds
-		ok := &http.Response{StatusCode: 200, Header: http.Header{"Dpop-Nonce": {"n-ok"}}}
-		if retry, err := d.onAPIResponse(ok, "DPoP", &rounds); retry || err != nil {
-			t.Fatalf("onAPIResponse(200) = %v, %v; want no retry, no error", retry, err)
-		}
-		p, err := d.proof("GET", "https://company.okta.com/api/v1/users", "tok", true, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, claims := decodeJWT(t, p, d.key.public()); claims["nonce"] != "n-ok" {
-			t.Errorf("next API proof nonce = %v, want n-ok", claims["nonce"])
-		}
-	})
-}
-
-// TestTokenDPoPRefusalWithoutBody: a token endpoint that refuses the proof
-// with an empty body and the reason in WWW-Authenticate gives ErrAuth with
-// that reason and the clock hint.
-func TestTokenDPoPRefusalWithoutBody(t *testing.T) {
-	srv, n := fakeTokenServer(t, func(_ int32, w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("WWW-Authenticate", `DPoP algs="ES256", error="invalid_dpop_proof", error_description="The DPoP proof JWT was issued too far in the past."`)
-		w.WriteHeader(http.StatusBadRequest)
-	})
-	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.DPoP = true })
-	_, err := c.tokens.Token(t.Context())
-	if !errors.Is(err, intents.ErrAuth) {
-		t.Fatalf("Token() error = %v, want ErrAuth", err)
-	}
-	for _, want := range []string{"issued too far in the past", "check this machine's clock"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("Token() error %q lacks %q", err, want)
-		}
-	}
-	if got := n.Load(); got != 1 {
-		t.Errorf("token requests = %d, want 1", got)
-	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/oktabot/oktabot/intents"
 	"github.com/oktabot/oktabot/okta/oktasim"
+	"github.com/oktabot/oktabot/okta/oktasim/demo"
 )
 
 // investigateLatency is the simulator's latency per call (SetLatency):
@@ -39,7 +40,7 @@ const investigateLatency = 50 * time.Millisecond
 //
 // ns/op covers both versions at 50 ms.
 func BenchmarkInvestigate(b *testing.B) {
-	c, sim := investigateBenchClient(b, oktasim.Demo())
+	c, sim := investigateBenchClient(b, demo.Org())
 	ctx := context.Background()
 	in := intents.Intent{Kind: intents.Investigate, User: "john@company.com"}
 	investigate := func() {

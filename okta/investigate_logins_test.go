@@ -19,7 +19,7 @@ func hasFinding(fs []intents.Finding, detection, user string) bool {
 	return slices.ContainsFunc(fs, func(f intents.Finding) bool { return f.Detection == detection && f.User == user })
 }
 
-// The demo's stories relative to its present (oktasim.DemoNow, Friday
+// The demo's stories relative to its present (demo.Now, Friday
 // 17:00 UTC): the Tor takeover of john (a) is 3 hours old and the policy
 // change before it (e) 3.3 hours; Emily's push fatigue (b, 38 h) and
 // Sarah's lockout (f, 27 h) fall within 48 hours; the Moscow (c, 4.6

@@ -17,14 +17,14 @@ import (
 
 	"github.com/oktabot/oktabot/intents"
 	"github.com/oktabot/oktabot/okta/detect"
-	"github.com/oktabot/oktabot/okta/oktasim"
+	"github.com/oktabot/oktabot/okta/oktasim/demo"
 )
 
 // demoHarness is a harness on the demo org, whose System Log the
-// simulator moves so that oktasim.DemoNow is now.
+// simulator moves so that demo.Now is now.
 func demoHarness(t *testing.T, cfg Config) *harness {
 	t.Helper()
-	return newHarness(t, setup{fixture: oktasim.Demo(), cfg: cfg})
+	return newHarness(t, setup{fixture: demo.Org(), cfg: cfg})
 }
 
 // sentFilters lists the decoded `filter` parameters of the requests to
@@ -74,7 +74,7 @@ func passes(seen []string, path string) int {
 }
 
 // storyUsers is every login the stories involve.
-func storyUsers(stories []oktasim.Story) map[string]bool {
+func storyUsers(stories []demo.Story) map[string]bool {
 	out := map[string]bool{}
 	for _, s := range stories {
 		for _, u := range s.Users {
@@ -90,7 +90,7 @@ func since(h *harness, n int) []string { return h.seen.all()[n:] }
 func TestThreatsOnTheDemoOrg(t *testing.T) {
 	h := demoHarness(t, Config{})
 	ctx := context.Background()
-	stories := oktasim.DemoStories()
+	stories := demo.Stories()
 	mark := len(h.seen.all())
 	res, err := h.client.Query(ctx, intents.Intent{Kind: intents.Threats, Window: intents.Duration(168 * time.Hour)})
 	if err != nil {
@@ -282,7 +282,7 @@ func TestInvestigateJohn(t *testing.T) {
 		}
 	})
 	t.Run("findings name the story", func(t *testing.T) {
-		tor := oktasim.DemoStories()[0]
+		tor := demo.Stories()[0]
 		for _, det := range tor.Detections {
 			if !slices.ContainsFunc(res.Findings, func(f intents.Finding) bool { return f.Detection == det && len(f.Events) > 0 }) {
 				t.Errorf("Query(investigate john) has no %s finding: %v", det, summaries(res.Findings))

@@ -10,12 +10,13 @@ import (
 
 	"github.com/oktabot/oktabot/intents"
 	"github.com/oktabot/oktabot/okta/oktasim"
+	"github.com/oktabot/oktabot/okta/oktasim/demo"
 )
 
 // withSecondJohn is the demo org with another John (john.baker@), so that
 // "john" names two people.
 func withSecondJohn() *oktasim.Fixture {
-	fx := oktasim.Demo()
+	fx := demo.Org()
 	fx.Users = append(fx.Users, oktasim.Object{"id": "00uJOHNB", "status": "ACTIVE", "created": "2026-01-05T10:00:00.000Z",
 		"profile": oktasim.Object{"login": "john.baker@company.com", "email": "john.baker@company.com", "firstName": "John", "lastName": "Baker"}})
 	return fx
@@ -180,7 +181,7 @@ func TestInvestigateByFirstName(t *testing.T) {
 // Without okta.users.read the name cannot be checked: the log query uses
 // it as typed and says so, instead of a silent empty answer.
 func TestPersonArgumentWithoutUsersRead(t *testing.T) {
-	h := newHarness(t, setup{fixture: oktasim.Demo(), cfg: Config{Scopes: []string{intents.ScopeLogsRead}}})
+	h := newHarness(t, setup{fixture: demo.Org(), cfg: Config{Scopes: []string{intents.ScopeLogsRead}}})
 	res, err := h.client.Query(context.Background(), intents.Intent{Kind: intents.FailedLogins, User: "john", Window: intents.Week})
 	if err != nil {
 		t.Fatal(err)

@@ -21,11 +21,11 @@ func (c *Client) Status(ctx context.Context) (intents.OrgStatus, error) {
 	if err != nil {
 		return st, err
 	}
-	st.TokenType = tok.typ
-	st.TokenExpires = tok.expires
-	st.Granted = slices.Clone(tok.scopes)
+	st.TokenType = tok.Type()
+	st.TokenExpires = tok.Expires()
+	st.Granted = slices.Clone(tok.Scopes())
 	for _, s := range c.s.scopes {
-		if !hasScope(tok.scopes, s) {
+		if !hasScope(tok.Scopes(), s) {
 			st.Missing = append(st.Missing, s)
 		}
 	}

@@ -10,10 +10,11 @@ import (
 	"github.com/oktabot/oktabot/intents"
 	"github.com/oktabot/oktabot/okta/detect"
 	"github.com/oktabot/oktabot/okta/oktasim"
+	"github.com/oktabot/oktabot/okta/oktasim/demo"
 )
 
 // demoStory finds a story of the demo org by id.
-func demoStory(t *testing.T, stories []oktasim.Story, id string) oktasim.Story {
+func demoStory(t *testing.T, stories []demo.Story, id string) demo.Story {
 	t.Helper()
 	for _, s := range stories {
 		if s.ID == id {
@@ -21,12 +22,12 @@ func demoStory(t *testing.T, stories []oktasim.Story, id string) oktasim.Story {
 		}
 	}
 	t.Fatalf("no story %s among %d", id, len(stories))
-	return oktasim.Story{}
+	return demo.Story{}
 }
 
 // torSignIn is story a's successful sign-in from the Tor exit node among
 // events.
-func torSignIn(t *testing.T, events []intents.Event, tor oktasim.Story) intents.Event {
+func torSignIn(t *testing.T, events []intents.Event, tor demo.Story) intents.Event {
 	t.Helper()
 	for _, e := range events {
 		if e.EventType == "user.session.start" && e.Outcome.Result == "SUCCESS" && slices.Contains(tor.Events, e.UUID) {
@@ -40,7 +41,7 @@ func torSignIn(t *testing.T, events []intents.Event, tor oktasim.Story) intents.
 // checkWeakenedRule checks the threat sweep's finding on story e: the
 // rule's change before → after, rated as a weakening, and the sign-in that
 // used the weakened rule first (story a's, from Tor) with its time and IP.
-func checkWeakenedRule(t *testing.T, res intents.Result, stories []oktasim.Story) {
+func checkWeakenedRule(t *testing.T, res intents.Result, stories []demo.Story) {
 	t.Helper()
 	policy, tor := demoStory(t, stories, "mfa-removed"), demoStory(t, stories, "tor-takeover")
 	i := slices.IndexFunc(res.Findings, func(f intents.Finding) bool {
@@ -83,7 +84,7 @@ func checkWeakenedRule(t *testing.T, res intents.Result, stories []oktasim.Story
 func TestPolicyWeakeningStory(t *testing.T) {
 	h := demoHarness(t, Config{})
 	ctx := t.Context()
-	stories := oktasim.DemoStories()
+	stories := demo.Stories()
 
 	res, err := h.client.Query(ctx, intents.Intent{Kind: intents.Threats, Window: intents.Duration(168 * time.Hour)})
 	if err != nil {
@@ -129,13 +130,13 @@ func TestThreatsOnTheDemoOrgAnyDay(t *testing.T) {
 		{"Tuesday noon UTC", time.Date(2026, time.November, 17, 12, 0, 0, 0, time.UTC), time.UTC},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newHarness(t, setup{fixture: oktasim.DemoAt(oktasim.DialectOIE, tc.now, tc.zone)})
-			stories := oktasim.DemoStoriesAt(oktasim.DialectOIE, tc.now, tc.zone)
+			h := newHarness(t, setup{fixture: demo.OrgAt(oktasim.DialectOIE, tc.now, tc.zone)})
+			stories := demo.StoriesAt(oktasim.DialectOIE, tc.now, tc.zone)
 			week, err := h.client.Query(t.Context(), intents.Intent{Kind: intents.Threats, Window: intents.Duration(168 * time.Hour)})
 			if err != nil {
 				t.Fatalf("Query(threats 168h) error = %v", err)
 			}
-			found := func(res intents.Result, s oktasim.Story, det string) bool {
+			found := func(res intents.Result, s demo.Story, det string) bool {
 				return slices.ContainsFunc(res.Findings, func(f intents.Finding) bool {
 					return f.Detection == det && slices.Contains(s.Users, f.User) &&
 						slices.ContainsFunc(f.Events, func(id string) bool { return slices.Contains(s.Events, id) })

@@ -8,10 +8,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
 	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/okta/oauth"
 )
 
 // userAgent names oktabot in every request.
@@ -26,8 +28,8 @@ const userAgent = "oktabot okta-sdk-golang/5.0.6"
 // request's context and the per-call timeout.
 type transport struct {
 	base       http.RoundTripper
-	tokens     *tokenSource
-	dpop       *dpopState
+	tokens     *oauth.Source
+	dpop       *oauth.DPoP
 	limits     *rateLimits
 	conc       *inflightCap
 	timeout    time.Duration
@@ -118,7 +120,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	fam := bucket(req.Method, req.URL.Path)
 	attempts, refreshed := 0, false
-	var nonces nonceRounds
+	var nonces oauth.NonceRounds
 	concRetries := 0 // retries after concurrency 429s, counted apart
 	for {
 		paceStart := time.Now()
@@ -144,7 +146,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		timeout := t.callTimeout(req.URL.Path)
 		actx, cancel := context.WithTimeout(ctx, timeout)
-		out, err := t.authorize(req.Clone(actx), tok, body, nonces.nonce)
+		out, err := t.authorize(req.Clone(actx), tok, body, nonces.Nonce)
 		if err != nil {
 			cancel()
 			free(false)
@@ -190,7 +192,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			cancel()
 			free(false)
 		}
-		if again, err := t.dpop.onAPIResponse(resp, tok.typ, &nonces); again || err != nil {
+		if again, err := t.dpop.OnAPIResponse(resp, tok.Type(), &nonces); again || err != nil {
 			retry()
 			if err != nil {
 				st.fail(err)
@@ -267,7 +269,7 @@ const maxConcurrencyRetries = 10
 // placeholder Authorization is always replaced.
 //
 // nonce is the DPoP nonce of a challenge to this call ("": the newest stored).
-func (t *transport) authorize(r *http.Request, tok *token, body []byte, nonce string) (*http.Request, error) {
+func (t *transport) authorize(r *http.Request, tok *oauth.Token, body []byte, nonce string) (*http.Request, error) {
 	if body != nil {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
@@ -276,9 +278,9 @@ func (t *transport) authorize(r *http.Request, tok *token, body []byte, nonce st
 	r.Header.Del("Authorization")
 	r.Header.Del("Dpop")
 	r.Header.Set("User-Agent", userAgent)
-	r.Header.Set("Authorization", tok.typ+" "+tok.value)
-	if tok.typ == "DPoP" {
-		proof, err := t.dpop.proofWith(r.Method, r.URL.String(), tok.value, true, time.Now(), nonce)
+	r.Header.Set("Authorization", tok.Type()+" "+tok.Value())
+	if tok.Type() == "DPoP" {
+		proof, err := t.dpop.ProofWith(r.Method, r.URL.String(), tok.Value(), true, time.Now(), nonce)
 		if err != nil {
 			return nil, err
 		}
@@ -313,5 +315,15 @@ func (b *cancelBody) Read(p []byte) (int, error) {
 func (b *cancelBody) Close() error {
 	err := b.ReadCloser.Close()
 	b.cancel()
+	return err
+}
+
+// stripURLError removes *url.Error's URL (it may carry a query) while
+// keeping the cause.
+func stripURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
 	return err
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -17,8 +16,6 @@ import (
 
 	"github.com/oktabot/oktabot/intents"
 )
-
-func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 // fakeOkta is a minimal Okta: a token endpoint and one API handler.
 func fakeOkta(t *testing.T, api http.HandlerFunc) *httptest.Server {

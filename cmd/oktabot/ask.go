@@ -15,6 +15,7 @@ import (
 	"github.com/oktabot/oktabot/intents"
 	"github.com/oktabot/oktabot/okta"
 	"github.com/oktabot/oktabot/okta/oktasim"
+	"github.com/oktabot/oktabot/okta/oktasim/demo"
 )
 
 // cmdIntent prints how oktabot understands TEXT, and which path decided:
@@ -115,7 +116,7 @@ func connect(ctx context.Context, e env, useSim bool, orgFile string, log *slog.
 		return nil, nil, err
 	}
 	if useSim || orgFile != "" {
-		fx := oktasim.DemoAt(oktasim.DialectOIE, time.Now(), tc.Zone)
+		fx := demo.OrgAt(oktasim.DialectOIE, time.Now(), tc.Zone)
 		if orgFile != "" {
 			var err error
 			if fx, err = oktasim.LoadFixture(orgFile); err != nil {

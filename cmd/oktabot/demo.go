@@ -12,7 +12,7 @@ import (
 	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/bot/slackfake"
 	"github.com/oktabot/oktabot/okta"
-	"github.com/oktabot/oktabot/okta/oktasim"
+	"github.com/oktabot/oktabot/okta/oktasim/demo"
 )
 
 const (
@@ -54,7 +54,7 @@ func cmdDemo(ctx context.Context, args []string, io stdio, e env) error {
 	if err != nil {
 		return err
 	}
-	sim, err := startSim(oktasim.DemoAt(*dialect, time.Now(), tc.Zone), "", log)
+	sim, err := startSim(demo.OrgAt(*dialect, time.Now(), tc.Zone), "", log)
 	if err != nil {
 		return err
 	}

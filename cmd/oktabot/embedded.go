@@ -11,6 +11,7 @@ import (
 
 	"github.com/oktabot/oktabot/okta"
 	"github.com/oktabot/oktabot/okta/oktasim"
+	"github.com/oktabot/oktabot/okta/oktasim/demo"
 )
 
 // embeddedSim is the Okta simulator served on a loopback port inside this
@@ -29,7 +30,7 @@ const embeddedClientID = "0oaoktabotdemo000001"
 // port).
 func startSim(fx *oktasim.Fixture, addr string, log *slog.Logger) (*embeddedSim, error) {
 	if fx == nil {
-		fx = oktasim.Demo()
+		fx = demo.Org()
 	}
 	sim, err := oktasim.New(fx)
 	if err != nil {

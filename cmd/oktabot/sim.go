@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/oktabot/oktabot/okta/oktasim"
+	"github.com/oktabot/oktabot/okta/oktasim/demo"
 )
 
 // cmdSim serves the Okta simulator for other processes: it registers a
@@ -43,7 +44,7 @@ func cmdSim(ctx context.Context, args []string, io stdio, e env) error {
 	if err != nil {
 		return err
 	}
-	fx := oktasim.DemoAt(*dialect, time.Now(), tc.Zone)
+	fx := demo.OrgAt(*dialect, time.Now(), tc.Zone)
 	if *orgFile != "" {
 		var err error
 		if fx, err = oktasim.LoadFixture(*orgFile); err != nil {

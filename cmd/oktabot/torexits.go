@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/oktabot/oktabot/okta/detect"
-	"github.com/oktabot/oktabot/okta/oktasim"
+	"github.com/oktabot/oktabot/okta/oktasim/demo"
 )
 
 // torConfig is OKTABOT_TOR_EXITS: a file path or an https URL of the Tor
@@ -138,14 +138,14 @@ func (f *torFeed) run(ctx context.Context, wait time.Duration) {
 
 // startTor loads cfg's list and keeps it fresh until ctx ends. A file that
 // does not parse stops start-up; a URL that fails is retried hourly, the
-// detections running without Tor names until it loads. demo uses the
+// detections running without Tor names until it loads. inDemo uses the
 // list the demo ships when cfg names none. It returns nil when there is
 // no list.
-func startTor(ctx context.Context, cfg torConfig, demo bool, log *slog.Logger) (*detect.ExitList, error) {
+func startTor(ctx context.Context, cfg torConfig, inDemo bool, log *slog.Logger) (*detect.ExitList, error) {
 	f := newTorFeed(cfg, nil, log)
 	switch {
-	case cfg.Source == "" && demo:
-		if err := f.parse(strings.NewReader(oktasim.DemoTorExits()), "the demo's list"); err != nil {
+	case cfg.Source == "" && inDemo:
+		if err := f.parse(strings.NewReader(demo.TorExits()), "the demo's list"); err != nil {
 			return nil, err
 		}
 		return f.list, nil

@@ -7,10 +7,12 @@
 //
 //	cmd                    -> everything
 //	bot                    -> intents, blocks, blocks/charts (+ slack-go)
-//	okta                   -> intents, okta/detect (+ okta-sdk-golang, go-jose)
+//	okta                   -> intents, okta/detect, okta/oauth (+ okta-sdk-golang)
+//	okta/oauth             -> intents (+ go-jose)
 //	approvals, blocks, intents/llm -> intents (+ their one SDK)
 //	blocks/charts          -> intents (+ gonum.org/v1/plot, imported nowhere else)
 //	okta/detect            -> intents
+//	okta/oktasim/demo      -> okta/oktasim
 //	intents                -> standard library only
 //
 // Nothing imports bot or cmd; adapters never import each other.

@@ -8,6 +8,7 @@ import (
 	oktasdk "github.com/okta/okta-sdk-golang/v5/okta"
 
 	"github.com/oktabot/oktabot/okta/oktasim"
+	"github.com/oktabot/oktabot/okta/oktasim/demo"
 )
 
 func rolesFixture() *oktasim.Fixture {
@@ -159,7 +160,7 @@ func TestSetRolesAndSnapshot(t *testing.T) {
 // Administrator, and Okta Admins and Break Glass grant a role to their
 // members.
 func TestDemoAdmins(t *testing.T) {
-	sim, err := oktasim.New(oktasim.Demo())
+	sim, err := oktasim.New(demo.Org())
 	if err != nil {
 		t.Fatal(err)
 	}
