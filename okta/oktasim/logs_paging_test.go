@@ -74,7 +74,7 @@ func TestLogsCraftedCursor(t *testing.T) {
 	for name, q := range map[string]string{
 		"made up":         "sortOrder=DESCENDING&after=e09",
 		"readable":        "sortOrder=DESCENDING&after=" + url.QueryEscape(logCursor{at: logNow.Add(-2 * time.Hour), seq: 9}.String()),
-		"tampered":        "sortOrder=DESCENDING&filter=" + url.QueryEscape(`outcome.result eq "FAILURE"`) + "&after=" + flipLast(cursor),
+		"tampered":        "sortOrder=DESCENDING&filter=" + url.QueryEscape(`outcome.result eq "FAILURE"`) + "&after=" + flipFirst(cursor),
 		"another filter":  "sortOrder=DESCENDING&filter=" + url.QueryEscape(`outcome.result eq "SUCCESS"`) + "&after=" + cursor,
 		"another order":   "filter=" + url.QueryEscape(`outcome.result eq "FAILURE"`) + "&after=" + cursor,
 		"a list's cursor": "sortOrder=DESCENDING&after=" + sealCursor([]byte("00u1"), listBind),
@@ -99,18 +99,20 @@ func (c logCursor) String() string {
 	return strconv.FormatInt(c.at.UnixNano(), 10) + "_" + strconv.FormatInt(c.seq, 10)
 }
 
-// flipLast changes the last character of a cursor.
-func flipLast(s string) string {
+// flipFirst changes the first character of a cursor. (Not the last: in
+// unpadded base64 the last character may carry only padding bits, which a
+// lenient decoder ignores, so the "tampered" cursor would read the same.)
+func flipFirst(s string) string {
 	if s == "" {
 		return "x"
 	}
-	c := s[len(s)-1]
+	c := s[0]
 	if c == 'A' {
 		c = 'B'
 	} else {
 		c = 'A'
 	}
-	return s[:len(s)-1] + string(c)
+	return string(c) + s[1:]
 }
 
 // Okta's limits: q takes 10 keywords of at most 40 characters; published
