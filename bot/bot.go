@@ -14,6 +14,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/intents/freetext"
 )
 
 // Directory is what the bot needs from Okta.
@@ -94,7 +95,7 @@ type Config struct {
 	// ExportLimit caps the rows of a CSV export (default 10,000).
 	ExportLimit int
 
-	// Classifier understands free text; nil: the rules (intents.Rules).
+	// Classifier understands free text; nil: the rules (freetext.Rules).
 	Classifier Classifier
 
 	// Proposals stores proposals; nil: actions are refused.
@@ -186,7 +187,7 @@ func (c *Config) defaults() {
 		c.ExportLimit = 10000
 	}
 	if c.Classifier == nil {
-		c.Classifier = intents.Rules{Now: c.Now, Location: c.Location}
+		c.Classifier = freetext.Rules{Now: c.Now, Location: c.Location}
 	}
 	if c.SweepEvery <= 0 {
 		c.SweepEvery = time.Minute

@@ -39,9 +39,9 @@ func (ps *parser) setBound(a Arg, val string) error {
 	now := ps.clock()
 	if a == ArgSince {
 		if ps.set[ArgWindow] {
-			return invalid("give the window once: either its length or since:")
+			return Invalid("give the window once: either its length or since:")
 		}
-		if durationShaped(val) {
+		if DurationShaped(val) {
 			d, err := validWindow(val)
 			if err != nil {
 				return err
@@ -76,10 +76,10 @@ func readTime(a Arg, val string, now time.Time) (time.Time, error) {
 	case "yesterday":
 		return day.AddDate(0, 0, -1), nil
 	}
-	if durationShaped(val) {
+	if DurationShaped(val) {
 		d, err := ParseWindow(val)
 		if err != nil {
-			return time.Time{}, invalid("%s: %s", a, strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": "))
+			return time.Time{}, Invalid("%s: %s", a, strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": "))
 		}
 		return now.Add(-time.Duration(d)), nil
 	}
@@ -91,8 +91,8 @@ func readTime(a Arg, val string, now time.Time) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, invalid("%s:%s is not a time: give a date (2026-11-30), a date and time (2026-11-30T14:00, in %s, or ending in Z or an offset such as -06:00) or how long ago (2h, 3d)",
-		a, excerpt(val), loc)
+	return time.Time{}, Invalid("%s:%s is not a time: give a date (2026-11-30), a date and time (2026-11-30T14:00, in %s, or ending in Z or an offset such as -06:00) or how long ago (2h, 3d)",
+		a, Excerpt(val), loc)
 }
 
 // checkWindow checks the window the arguments give against the clock, once
@@ -111,25 +111,25 @@ func (ps *parser) checkWindow() error {
 	oldest := now.Add(-time.Duration(MaxWindow))
 	switch {
 	case !in.Since.IsZero() && in.Since.After(now):
-		return invalid("since: %s is in the future; give a start in the last 90 days", at(in.Since))
+		return Invalid("since: %s is in the future; give a start in the last 90 days", at(in.Since))
 	case !in.Until.IsZero() && in.Until.After(now.Add(clockSlack)):
-		return invalid("until: %s is in the future; give an end up to now, or leave until: out to read up to now", at(in.Until))
+		return Invalid("until: %s is in the future; give an end up to now, or leave until: out to read up to now", at(in.Until))
 	case !in.Until.IsZero() && in.Until.Before(oldest):
-		return invalid("until: %s is more than 90 days ago: Okta keeps the System Log for 90 days", at(in.Until))
+		return Invalid("until: %s is more than 90 days ago: Okta keeps the System Log for 90 days", at(in.Until))
 	}
 	since, until := in.Span(now)
 	switch {
 	case !until.After(since):
-		return invalid("until: %s is not after the window's start, %s: give an end after the start", at(until), at(since))
+		return Invalid("until: %s is not after the window's start, %s: give an end after the start", at(until), at(since))
 	case since.Before(oldest):
-		return invalid("the window starts %s, more than 90 days ago: Okta keeps the System Log for 90 days; give a later since: or a shorter window", at(since))
+		return Invalid("the window starts %s, more than 90 days ago: Okta keeps the System Log for 90 days; give a later since: or a shorter window", at(since))
 	}
 	return nil
 }
 
-// boundText writes a window's start or end for since: and until: (and a
+// BoundText writes a window's start or end for since: and until: (and a
 // draft's arguments): RFC 3339 in UTC, which Parse reads back exactly.
-func boundText(t time.Time) string {
+func BoundText(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}

@@ -168,3 +168,9 @@ func TestIntentSpan(t *testing.T) {
 		}
 	}
 }
+
+// I is short for intents.Intent in test tables.
+type I = intents.Intent
+
+// hrs is n hours as a window.
+func hrs(n int) intents.Duration { return intents.Duration(time.Duration(n) * time.Hour) }

@@ -23,7 +23,7 @@ func (in Intent) Validate() error {
 func (in Intent) Normalize() (Intent, error) {
 	info, ok := Lookup(in.Kind)
 	if !ok {
-		return Intent{}, invalid("%q is not something oktabot does; type /okta help", excerpt(string(in.Kind)))
+		return Intent{}, Invalid("%q is not something oktabot does; type /okta help", Excerpt(string(in.Kind)))
 	}
 	ps := &parser{info: info, in: Intent{Kind: in.Kind}, set: map[Arg]bool{}}
 	set := func(a Arg, val string) error {
@@ -43,7 +43,7 @@ func (in Intent) Normalize() (Intent, error) {
 		{ArgRule, in.Rule}, {ArgPolicyType, in.PolicyType}, {ArgEventType, in.EventType},
 		{ArgOutcome, in.Outcome}, {ArgStatus, in.Status}, {ArgQuery, in.Query},
 		{ArgCountries, strings.Join(in.Countries, ",")}, {ArgID, in.ID},
-		{ArgSince, boundText(in.Since)}, {ArgUntil, boundText(in.Until)},
+		{ArgSince, BoundText(in.Since)}, {ArgUntil, BoundText(in.Until)},
 	}
 	if in.Window != 0 {
 		steps = append(steps, struct {
@@ -69,7 +69,7 @@ func (in Intent) Normalize() (Intent, error) {
 	}
 	if len(in.Fields) > 0 {
 		if !info.Accepts(ArgFields) {
-			return Intent{}, invalid("%s takes no profile attributes", info.Verbs[0])
+			return Intent{}, Invalid("%s takes no profile attributes", info.Verbs[0])
 		}
 		for _, k := range slices.Sorted(maps.Keys(in.Fields)) {
 			if err := ps.setField(k, in.Fields[k]); err != nil {
@@ -79,11 +79,11 @@ func (in Intent) Normalize() (Intent, error) {
 	}
 	if len(in.Body) > 0 {
 		if !info.Accepts(ArgBody) {
-			return Intent{}, invalid("%s takes no JSON body", info.Verbs[0])
+			return Intent{}, Invalid("%s takes no JSON body", info.Verbs[0])
 		}
 		var obj map[string]any
 		if len(in.Body) > maxBody || json.Unmarshal(in.Body, &obj) != nil || obj == nil {
-			return Intent{}, invalid("the body must be one JSON object of at most %d KB", maxBody/1024)
+			return Intent{}, Invalid("the body must be one JSON object of at most %d KB", maxBody/1024)
 		}
 		ps.setBody(in.Body)
 	}

@@ -1,19 +1,14 @@
 package intents_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/oktabot/oktabot/intents"
 )
-
-// The free-text rules and the model share this one Classifier interface.
-var _ intents.Classifier = intents.Rules{}
 
 // TestFromArgs checks named arguments, as a model's tool call gives them,
 // against the validators of the slash grammar.
@@ -46,7 +41,7 @@ func TestFromArgs(t *testing.T) {
 			if err != nil {
 				t.Fatalf("FromArgs(%s, %s) error: %v", tt.kind, tt.args, err)
 			}
-			if diff := cmp.Diff(tt.want, got, ftJSON()); diff != "" {
+			if diff := cmp.Diff(tt.want, got, sameJSON()); diff != "" {
 				t.Errorf("FromArgs(%s, %s) (-want +got):\n%s", tt.kind, tt.args, diff)
 			}
 		})
@@ -97,32 +92,9 @@ func TestFromArgsRejects(t *testing.T) {
 			if !errors.Is(err, intents.ErrInvalid) {
 				t.Fatalf("FromArgs(%s, %s) = %+v, %v; want ErrInvalid", tt.kind, tt.args, got, err)
 			}
-			if diff := cmp.Diff(I{}, got, ftJSON()); diff != "" {
+			if diff := cmp.Diff(I{}, got, sameJSON()); diff != "" {
 				t.Errorf("FromArgs(%s, %s) returned a half-built intent with its error:\n%s", tt.kind, tt.args, diff)
 			}
 		})
-	}
-}
-
-func TestRules(t *testing.T) {
-	r := intents.Rules{Now: func() time.Time { return ftNow }}
-	in, by, err := r.ClassifyBy(context.Background(), "failed logins today")
-	if err != nil {
-		t.Fatalf("Rules.ClassifyBy error: %v", err)
-	}
-	if want := (I{Kind: intents.FailedLogins, Since: ftToday}); !cmp.Equal(want, in) || by != intents.ByRules {
-		t.Errorf("Rules.ClassifyBy(failed logins today) = %+v, %q; want %+v, rules", in, by, want)
-	}
-	in2, err := r.Classify(context.Background(), "failed logins today")
-	if err != nil || !cmp.Equal(in, in2) {
-		t.Errorf("Rules.Classify = %+v, %v; want ClassifyBy's %+v", in2, err, in)
-	}
-	if in, err := (intents.Rules{}).Classify(context.Background(), "logs today"); err != nil || in.Kind != intents.Logs || in.Since.IsZero() || time.Since(in.Since) > 24*time.Hour {
-		t.Errorf("zero Rules.Classify(logs today) = %+v, %v; want logs with a window from the real clock", in, err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if in, err := r.Classify(ctx, "help"); !errors.Is(err, context.Canceled) || in.Kind != "" {
-		t.Errorf("Rules.Classify(canceled) = %+v, %v; want context.Canceled", in, err)
 	}
 }

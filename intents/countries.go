@@ -16,14 +16,14 @@ import (
 // so that Okta's own variants ("The Netherlands" / "Netherlands") compare
 // equal.
 func CountryName(s string) (string, bool) {
-	key := normCountry(s)
+	key := NormCountry(s)
 	if key == "" || len(key) > maxCountryName {
 		return "", false
 	}
-	for _, row := range countryTable() {
+	for _, row := range CountryTable() {
 		names := strings.Split(row, "|")
 		for _, n := range names {
-			if normCountry(n) == key {
+			if NormCountry(n) == key {
 				return names[2], true
 			}
 		}
@@ -31,9 +31,9 @@ func CountryName(s string) (string, bool) {
 	return "", false
 }
 
-// normCountry lower-cases s, drops dots and a leading "the", and turns
+// NormCountry lower-cases s, drops dots and a leading "the", and turns
 // hyphens, underscores and runs of space into single spaces.
-func normCountry(s string) string {
+func NormCountry(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -57,9 +57,9 @@ func normCountry(s string) string {
 // maxCountryName is longer than any name or alias in the table.
 const maxCountryName = 60
 
-// countryTable lists countries as "alpha-2|alpha-3|System Log name|aliases…".
+// CountryTable lists countries as "alpha-2|alpha-3|System Log name|aliases…".
 // The name is what Okta's System Log writes (MaxMind's English names).
-func countryTable() []string {
+func CountryTable() []string {
 	return []string{
 		// Countries security teams watch most.
 		"RU|RUS|Russia|Russian Federation",

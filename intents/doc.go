@@ -14,15 +14,19 @@
 // optional). It validates every argument and never guesses: text it does not
 // understand becomes Kind Unknown with suggestions.
 //
-// # Free text
+// # Input that was not typed
 //
-// Understand (and Rules, a Classifier) maps free text from mentions and
-// direct messages to the same kinds: time windows, users, Slack mentions,
-// groups, apps, countries, reasons. Ambiguous text becomes Kind Unknown
-// with suggested slash commands; a change is returned only for an explicit
-// verb, and changes are only ever proposals. Validate and FromArgs check
-// input that did not come from typing (buttons, modals, a model's tool
-// call) with the parser's own rules.
+// Validate and FromArgs check input that did not come from typing
+// (buttons, modals, a model's tool call) with the parser's own rules.
+//
+// # The seam for free text
+//
+// intents/freetext, built on this package, maps free text to the same
+// kinds. It fills a Draft (arguments as text) and hands it to Build (or
+// BuildWindow), which validates it with the parser's own setters; the few
+// lexing and validation helpers it shares with the slash grammar
+// (Unslack, IsQuote, NormKey, ParseAt, …) are exported for it. SlashCommand
+// writes an Intent back as the slash command Parse reads.
 //
 // # Approvals
 //
@@ -32,7 +36,7 @@
 //
 // # What this package must not do
 //
-// It imports only the standard library, performs no I/O and writes no text
+// It imports only the standard library (never intents/freetext), performs no I/O and writes no text
 // for people beyond the catalogue's own help lines; the bot package words
 // messages.
 package intents

@@ -13,9 +13,9 @@ import (
 func Usage(k Kind) string {
 	info, ok := Lookup(k)
 	if !ok || len(info.Verbs) == 0 {
-		return prefix + " help"
+		return SlashPrefix + " help"
 	}
-	parts := []string{prefix, info.Verbs[0]}
+	parts := []string{SlashPrefix, info.Verbs[0]}
 	required := func(a Arg) bool { return slices.Contains(info.Required, a) }
 	for _, a := range info.Positional {
 		if required(a) {

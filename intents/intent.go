@@ -150,7 +150,7 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 func ParseWindow(s string) (Duration, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	var d time.Duration
-	if n, unit, ok := splitCount(s); ok && (unit == "d" || unit == "w") {
+	if n, unit, ok := SplitCount(s); ok && (unit == "d" || unit == "w") {
 		days := n
 		if unit == "w" {
 			days = n * 7
@@ -175,8 +175,8 @@ func ParseWindow(s string) (Duration, error) {
 	return Duration(d), nil
 }
 
-// splitCount splits "12d" into 12 and "d".
-func splitCount(s string) (int64, string, bool) {
+// SplitCount splits "12d" into 12 and "d".
+func SplitCount(s string) (int64, string, bool) {
 	i := 0
 	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
 		i++

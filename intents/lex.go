@@ -31,13 +31,13 @@ type lexed struct {
 	body      json.RawMessage
 }
 
-// unslack undoes Slack's formatting of message text: <mailto:a@b|a@b> and
+// Unslack undoes Slack's formatting of message text: <mailto:a@b|a@b> and
 // <http://x|x> links become what the person typed, <@U123|name> mentions
 // become <@U123>, channel and group mentions their label, and &amp; &lt;
 // &gt; their characters. Zero-width characters some clients insert are
 // dropped. Markup is unwrapped before entities are decoded, so an escaped
 // "&lt;" never becomes markup.
-func unslack(s string) string {
+func Unslack(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
@@ -120,14 +120,16 @@ func ignorable(r rune) bool {
 	return r == '\u200b' || r == '\u2060' || r == '\ufeff'
 }
 
-// isQuote reports whether r opens or closes a quoted string: the straight
+// IsQuote reports whether r opens or closes a quoted string: the straight
 // double quote and the curly ones Slack clients substitute.
-func isQuote(r rune) bool { return r == '"' || r == '“' || r == '”' }
+func IsQuote(r rune) bool { return r == '"' || r == '“' || r == '”' }
 
-// isKeyStart and isKeyByte describe option keys and profile attribute
-// names: [A-Za-z][A-Za-z0-9_-]*.
-func isKeyStart(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
-func isKeyByte(c byte) bool  { return isKeyStart(c) || '0' <= c && c <= '9' || c == '_' || c == '-' }
+// IsKeyStart and IsKeyByte describe option keys and profile attribute
+// names: [A-Za-z][A-Za-z0-9_-]*. IsKeyStart is the first byte.
+func IsKeyStart(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// IsKeyByte is a byte after the first.
+func IsKeyByte(c byte) bool { return IsKeyStart(c) || '0' <= c && c <= '9' || c == '_' || c == '-' }
 
 // lexer splits the text after the verb.
 type lexer struct {
@@ -153,14 +155,14 @@ func lex(s string, bodies bool, isReason func(key string) bool) (lexed, error) {
 		start := lx.pos
 		key := lx.key()
 		if key != "" && lx.isReason(key) {
-			out.reason, out.hasReason = reasonText(lx.s[lx.pos:]), true
+			out.reason, out.hasReason = ReasonText(lx.s[lx.pos:]), true
 			return out, nil
 		}
 		if key != "" && lx.atSpace() {
 			// "key: value": the value is the next word.
 			lx.skipSpace()
 			if lx.pos >= len(lx.s) {
-				return lexed{}, invalid("%s: needs a value, as in %s:value", key, key)
+				return lexed{}, Invalid("%s: needs a value, as in %s:value", key, key)
 			}
 		}
 		val, quoted, err := lx.value()
@@ -184,9 +186,9 @@ func (lx *lexer) rest(out lexed) (lexed, error) {
 		return out, nil
 	}
 	if k := lx.key(); k == "" || !lx.isReason(k) {
-		return lexed{}, invalid("only reason: may follow the JSON body (got %q); put the other arguments before the {", excerpt(lx.s[lx.pos:]))
+		return lexed{}, Invalid("only reason: may follow the JSON body (got %q); put the other arguments before the {", Excerpt(lx.s[lx.pos:]))
 	}
-	out.reason, out.hasReason = reasonText(lx.s[lx.pos:]), true
+	out.reason, out.hasReason = ReasonText(lx.s[lx.pos:]), true
 	return out, nil
 }
 
@@ -212,11 +214,11 @@ func (lx *lexer) skipSpace() {
 // leaves the cursor alone. "https://…" is a value, not a key.
 func (lx *lexer) key() string {
 	s := lx.s[lx.pos:]
-	if s == "" || !isKeyStart(s[0]) {
+	if s == "" || !IsKeyStart(s[0]) {
 		return ""
 	}
 	i := 1
-	for i < len(s) && isKeyByte(s[i]) {
+	for i < len(s) && IsKeyByte(s[i]) {
 		i++
 	}
 	if i >= len(s) || s[i] != ':' || strings.HasPrefix(s[i+1:], "//") {
@@ -239,7 +241,7 @@ func (lx *lexer) value() (string, bool, error) {
 			return b.String(), quoted, nil
 		case r == '{' && lx.bodies:
 			return b.String(), quoted, nil
-		case isQuote(r):
+		case IsQuote(r):
 			open := lx.pos
 			lx.pos += size
 			if err := lx.quoted(&b, open); err != nil {
@@ -262,14 +264,14 @@ func (lx *lexer) quoted(b *strings.Builder, open int) error {
 		switch {
 		case r == '\\' && lx.pos+size < len(lx.s):
 			next, nsize := utf8.DecodeRuneInString(lx.s[lx.pos+size:])
-			if isQuote(next) || next == '\\' {
+			if IsQuote(next) || next == '\\' {
 				b.WriteRune(next)
 				lx.pos += size + nsize
 				continue
 			}
 			b.WriteRune(r)
 			lx.pos += size
-		case isQuote(r):
+		case IsQuote(r):
 			lx.pos += size
 			return nil
 		default:
@@ -277,21 +279,21 @@ func (lx *lexer) quoted(b *strings.Builder, open int) error {
 			lx.pos += size
 		}
 	}
-	return invalid("a quote is not closed: %s", excerpt(lx.s[open:]))
+	return Invalid("a quote is not closed: %s", Excerpt(lx.s[open:]))
 }
 
 // body reads Okta's JSON object at the cursor. Curly quotes a Slack client
 // substituted for straight ones are straightened when the JSON does not
 // parse as typed.
 func (lx *lexer) body() (json.RawMessage, error) {
-	raw, n, err := decodeObject(lx.s[lx.pos:])
+	raw, n, err := DecodeObject(lx.s[lx.pos:])
 	if err != nil {
 		straight := strings.NewReplacer("“", `"`, "”", `"`).Replace(lx.s[lx.pos:])
 		if straight == lx.s[lx.pos:] {
 			return nil, err
 		}
 		var err2 error
-		if raw, n, err2 = decodeObject(straight); err2 != nil {
+		if raw, n, err2 = DecodeObject(straight); err2 != nil {
 			return nil, err
 		}
 		lx.s = lx.s[:lx.pos] + straight
@@ -300,21 +302,21 @@ func (lx *lexer) body() (json.RawMessage, error) {
 	return raw, nil
 }
 
-// decodeObject reads one JSON object at the start of s and returns it,
+// DecodeObject reads one JSON object at the start of s and returns it,
 // compacted, with the number of bytes it took.
-func decodeObject(s string) (json.RawMessage, int, error) {
+func DecodeObject(s string) (json.RawMessage, int, error) {
 	dec := json.NewDecoder(strings.NewReader(s))
 	var raw json.RawMessage
 	if err := dec.Decode(&raw); err != nil {
-		return nil, 0, invalid("the JSON body does not parse (%s); give one JSON object, e.g. {\"name\":\"value\"}", jsonProblem(err))
+		return nil, 0, Invalid("the JSON body does not parse (%s); give one JSON object, e.g. {\"name\":\"value\"}", jsonProblem(err))
 	}
 	n := int(dec.InputOffset())
 	if n > maxBody {
-		return nil, 0, invalid("the JSON body is %d bytes; the limit is %d", n, maxBody)
+		return nil, 0, Invalid("the JSON body is %d bytes; the limit is %d", n, maxBody)
 	}
 	var b bytes.Buffer
 	if err := json.Compact(&b, raw); err != nil {
-		return nil, 0, invalid("the JSON body does not parse (%s)", jsonProblem(err))
+		return nil, 0, Invalid("the JSON body does not parse (%s)", jsonProblem(err))
 	}
 	return json.RawMessage(b.Bytes()), n, nil
 }
@@ -328,23 +330,23 @@ func jsonProblem(err error) string {
 	return msg
 }
 
-// reasonText is the rest of the command after "reason:": white space
+// ReasonText is the rest of the command after "reason:": white space
 // collapsed, and one quoted string unquoted.
-func reasonText(s string) string {
+func ReasonText(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	r, size := utf8.DecodeRuneInString(s)
 	last, lsize := utf8.DecodeLastRuneInString(s)
-	if len(s) >= size+lsize && isQuote(r) && isQuote(last) {
+	if len(s) >= size+lsize && IsQuote(r) && IsQuote(last) {
 		inner := s[size : len(s)-lsize]
-		if !strings.ContainsFunc(inner, isQuote) {
+		if !strings.ContainsFunc(inner, IsQuote) {
 			return strings.TrimSpace(inner)
 		}
 	}
 	return s
 }
 
-// excerpt quotes the start of s for an error message.
-func excerpt(s string) string {
+// Excerpt quotes the start of s for an error message.
+func Excerpt(s string) string {
 	const max = 40
 	if utf8.RuneCountInString(s) <= max {
 		return s

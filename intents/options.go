@@ -9,14 +9,14 @@ import (
 // This file maps option keys to arguments and stores validated values in
 // the intent being parsed.
 
-// normKey is the form option keys are compared in.
-func normKey(k string) string {
+// NormKey is the form option keys are compared in.
+func NormKey(k string) string {
 	return strings.ReplaceAll(strings.ToLower(k), "-", "_")
 }
 
-// argsForKey maps a normalized option key to the arguments it may mean, in
+// ArgsForKey maps a normalized option key to the arguments it may mean, in
 // order of preference: an Arg's own name, or an alias.
-func argsForKey(k string) []Arg {
+func ArgsForKey(k string) []Arg {
 	switch k {
 	case "type":
 		return []Arg{ArgEventType, ArgPolicyType}
@@ -81,11 +81,11 @@ func argNoun(a Arg) string {
 // setArg validates one argument and stores it in the intent.
 func (ps *parser) setArg(a Arg, val string) error {
 	if ps.set[a] {
-		return invalid("%s is given twice; give it once", optionKey(a))
+		return Invalid("%s is given twice; give it once", optionKey(a))
 	}
 	val = strings.TrimSpace(val)
 	if val == "" {
-		return invalid("%s: is empty; give %s", optionKey(a), argNoun(a))
+		return Invalid("%s: is empty; give %s", optionKey(a), argNoun(a))
 	}
 	in := &ps.in
 	var err error
@@ -98,16 +98,16 @@ func (ps *parser) setArg(a Arg, val string) error {
 			*nameField(in, a) = name
 		}
 	case ArgPolicyType:
-		in.PolicyType, err = validPolicyType(val)
+		in.PolicyType, err = ValidPolicyType(val)
 	case ArgWindow:
 		if ps.set[ArgSince] {
-			return invalid("give the window once: either its length (%s) or since:", excerpt(val))
+			return Invalid("give the window once: either its length (%s) or since:", Excerpt(val))
 		}
 		in.Window, err = validWindow(val)
 	case ArgSince, ArgUntil:
 		err = ps.setBound(a, val)
 	case ArgEventType:
-		in.EventType, err = validEventType(val)
+		in.EventType, err = ValidEventType(val)
 	case ArgOutcome:
 		in.Outcome, err = validOutcome(val)
 	case ArgStatus:
@@ -121,7 +121,7 @@ func (ps *parser) setArg(a Arg, val string) error {
 	case ArgID:
 		in.ID, err = validID(val)
 	default:
-		return invalid("%s: cannot be given as an option", optionKey(a))
+		return Invalid("%s: cannot be given as an option", optionKey(a))
 	}
 	if err != nil {
 		return err
@@ -150,7 +150,7 @@ func (ps *parser) setReason(val string) error {
 	}
 	val = strings.Join(strings.Fields(val), " ")
 	if val == "" {
-		return invalid("reason: is empty; write the reason after it, e.g. reason: stolen laptop")
+		return Invalid("reason: is empty; write the reason after it, e.g. reason: stolen laptop")
 	}
 	r, err := validText("reason", val, maxReason)
 	if err != nil {
@@ -164,16 +164,16 @@ func (ps *parser) setReason(val string) error {
 // setField validates and stores one profile attribute.
 func (ps *parser) setField(key, val string) error {
 	if !validFieldKey(key) {
-		return invalid("%q is not an Okta attribute name: use letters, digits and _ (starting with a letter, at most %d)", excerpt(key), maxFieldKey)
+		return Invalid("%q is not an Okta attribute name: use letters, digits and _ (starting with a letter, at most %d)", Excerpt(key), maxFieldKey)
 	}
 	if _, dup := ps.in.Fields[key]; dup {
-		return invalid("%s is given twice; give it once", key)
+		return Invalid("%s is given twice; give it once", key)
 	}
 	if len(ps.in.Fields) >= maxFields {
-		return invalid("too many attributes (at most %d)", maxFields)
+		return Invalid("too many attributes (at most %d)", maxFields)
 	}
 	if utf8.RuneCountInString(val) > maxFieldVal || hasControl(val) {
-		return invalid("the value of %s must be at most %d characters without control characters", key, maxFieldVal)
+		return Invalid("the value of %s must be at most %d characters without control characters", key, maxFieldVal)
 	}
 	if ps.in.Fields == nil {
 		ps.in.Fields = map[string]string{}

@@ -10,8 +10,8 @@ import (
 // slash-command text at about this length.
 const MaxText = 4000
 
-// prefix is the slash command; it is optional in front of the verb.
-const prefix = "/okta"
+// SlashPrefix is the slash command; it is optional in front of the verb.
+const SlashPrefix = "/okta"
 
 // Parse reads one slash command, `/okta <verb> [args]` (the /okta is
 // optional), into a validated Intent. It derives everything from Catalogue:
@@ -39,31 +39,31 @@ const prefix = "/okta"
 // wrapping ErrInvalid whose Detail says what to do, with the zero Intent.
 // Parse never panics and never fills in defaults (see EffectiveWindow).
 func Parse(text string) (Intent, error) {
-	return parseAt(text, time.Time{})
+	return ParseAt(text, time.Time{})
 }
 
 // ParseIn is Parse with the clock and zone of o: since:2026-11-30 starts
 // at midnight in o.Location, until:2h ends two hours before o.Now.
 func ParseIn(text string, o ReadOptions) (Intent, error) {
-	return parseAt(text, o.now())
+	return ParseAt(text, o.Present())
 }
 
-// parseAt is Parse at now (zero: the real clock, in UTC).
-func parseAt(text string, now time.Time) (Intent, error) {
+// ParseAt is Parse at now (zero: the real clock, in UTC).
+func ParseAt(text string, now time.Time) (Intent, error) {
 	if len(text) > MaxText && utf8.RuneCountInString(text) > MaxText {
-		return Intent{}, invalid("the command is longer than %d characters (Slack's limit); shorten it", MaxText)
+		return Intent{}, Invalid("the command is longer than %d characters (Slack's limit); shorten it", MaxText)
 	}
 	if !utf8.ValidString(text) {
-		return Intent{}, invalid("the command is not valid UTF-8 text")
+		return Intent{}, Invalid("the command is not valid UTF-8 text")
 	}
-	s := trimPrefix(strings.TrimSpace(unslack(text)))
+	s := TrimPrefix(strings.TrimSpace(Unslack(text)))
 	if s == "" {
 		return Intent{Kind: Help}, nil
 	}
-	verb, rest := splitWord(s)
-	info, ok := lookupVerb(verb)
+	verb, rest := SplitWord(s)
+	info, ok := LookupVerb(verb)
 	if !ok {
-		return Intent{Kind: Unknown, Suggestions: suggest(verb)}, nil
+		return Intent{Kind: Unknown, Suggestions: Suggest(verb)}, nil
 	}
 	in, err := parseArgs(info, rest, now)
 	if err != nil {
@@ -72,20 +72,20 @@ func parseAt(text string, now time.Time) (Intent, error) {
 	return in, nil
 }
 
-// trimPrefix removes a leading "/okta" (any case).
-func trimPrefix(s string) string {
-	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+// TrimPrefix removes a leading "/okta" (any case).
+func TrimPrefix(s string) string {
+	if len(s) < len(SlashPrefix) || !strings.EqualFold(s[:len(SlashPrefix)], SlashPrefix) {
 		return s
 	}
-	rest := s[len(prefix):]
+	rest := s[len(SlashPrefix):]
 	if rest != "" && strings.TrimLeftFunc(rest, isSpace) == rest {
 		return s // "/oktaxyz" is not the prefix
 	}
 	return strings.TrimSpace(rest)
 }
 
-// splitWord splits s at its first white space.
-func splitWord(s string) (word, rest string) {
+// SplitWord splits s at its first white space.
+func SplitWord(s string) (word, rest string) {
 	if i := strings.IndexFunc(s, isSpace); i >= 0 {
 		return s[:i], s[i:]
 	}
@@ -106,8 +106,8 @@ func verbsOf(info KindInfo) []string {
 	return append(out, normVerb(string(info.Kind)))
 }
 
-// lookupVerb finds the kind a verb names.
-func lookupVerb(verb string) (KindInfo, bool) {
+// LookupVerb finds the kind a verb names.
+func LookupVerb(verb string) (KindInfo, bool) {
 	v := normVerb(verb)
 	for _, info := range Catalogue {
 		for _, cand := range verbsOf(info) {
@@ -141,7 +141,7 @@ func parseArgs(info KindInfo, rest string, now time.Time) (Intent, error) {
 		slots: make([][]string, len(info.Positional)),
 		now:   now,
 	}
-	isReason := func(key string) bool { return normKey(key) == string(ArgReason) }
+	isReason := func(key string) bool { return NormKey(key) == string(ArgReason) }
 	lx, err := lex(rest, info.Accepts(ArgBody), isReason)
 	if err != nil {
 		return Intent{}, err
@@ -209,7 +209,7 @@ func (ps *parser) option(toks []token) (int, error) {
 // resolveKey maps an option key (or alias) to the first of its arguments the
 // kind accepts, or to its first argument.
 func (ps *parser) resolveKey(key string) (Arg, bool) {
-	args := argsForKey(normKey(key))
+	args := ArgsForKey(NormKey(key))
 	if len(args) == 0 {
 		return "", false
 	}
@@ -225,11 +225,11 @@ func (ps *parser) resolveKey(key string) (Arg, bool) {
 func (ps *parser) bare(toks []token) error {
 	tok := toks[0]
 	window := ps.info.Accepts(ArgWindow)
-	if window && !tok.quoted && durationShaped(tok.val) {
+	if window && !tok.quoted && DurationShaped(tok.val) {
 		return ps.setArg(ArgWindow, tok.val)
 	}
 	following := len(toks) > 1 && toks[1].key == ""
-	if window && !tok.quoted && following && !ps.set[ArgWindow] && isWindowWord(tok.val) && durationShaped(toks[1].val) {
+	if window && !tok.quoted && following && !ps.set[ArgWindow] && isWindowWord(tok.val) && DurationShaped(toks[1].val) {
 		return nil // "last 48h"
 	}
 	for ps.next < len(ps.slots) && len(ps.slots[ps.next]) == 0 && ps.set[ps.info.Positional[ps.next]] {
@@ -279,7 +279,7 @@ func (ps *parser) checkRequired() error {
 		if ps.set[a] {
 			continue
 		}
-		return invalid("%s needs %s. Usage: %s (e.g. %s)", ps.info.Verbs[0], argNoun(a), Usage(ps.info.Kind), ps.info.Example)
+		return Invalid("%s needs %s. Usage: %s (e.g. %s)", ps.info.Verbs[0], argNoun(a), Usage(ps.info.Kind), ps.info.Example)
 	}
 	return nil
 }
@@ -288,9 +288,9 @@ func (ps *parser) checkRequired() error {
 func (ps *parser) unexpected(word string) error {
 	v := ps.info.Verbs[0]
 	if len(ps.info.Positional) == 0 && len(ps.info.Optional) == 0 {
-		return invalid("%s takes no arguments (got %q). Usage: %s", v, excerpt(word), Usage(ps.info.Kind))
+		return Invalid("%s takes no arguments (got %q). Usage: %s", v, Excerpt(word), Usage(ps.info.Kind))
 	}
-	return invalid("%s does not understand %q; quote names with spaces. Usage: %s (e.g. %s)", v, excerpt(word), Usage(ps.info.Kind), ps.info.Example)
+	return Invalid("%s does not understand %q; quote names with spaces. Usage: %s (e.g. %s)", v, Excerpt(word), Usage(ps.info.Kind), ps.info.Example)
 }
 
 // notAccepted reports an option the kind does not take, naming those it does.
@@ -298,9 +298,9 @@ func (ps *parser) notAccepted(key string) error {
 	v := ps.info.Verbs[0]
 	keys := acceptedKeys(ps.info)
 	if len(keys) == 0 {
-		return invalid("%s takes no options (got %s:). Usage: %s", v, excerpt(key), Usage(ps.info.Kind))
+		return Invalid("%s takes no options (got %s:). Usage: %s", v, Excerpt(key), Usage(ps.info.Kind))
 	}
-	return invalid("%s does not take %s:; it takes %s. Usage: %s", v, excerpt(key), strings.Join(keys, " "), Usage(ps.info.Kind))
+	return Invalid("%s does not take %s:; it takes %s. Usage: %s", v, Excerpt(key), strings.Join(keys, " "), Usage(ps.info.Kind))
 }
 
 // acceptedKeys lists the option keys a kind takes, as "key:".
@@ -366,8 +366,8 @@ func withUsage(err error, k Kind) error {
 	return err
 }
 
-// invalid is an ErrInvalid from the parser, with a message for people.
-func invalid(format string, a ...any) error {
+// Invalid is an ErrInvalid from the parser, with a message for people.
+func Invalid(format string, a ...any) error {
 	err := Invalidf(format, a...)
 	if e, ok := err.(*Error); ok {
 		e.Op = "intents: parse"

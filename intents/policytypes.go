@@ -50,15 +50,15 @@ func PolicyTypeInfo(typ string) (PolicyType, bool) {
 	return policyTypeTable[i], true
 }
 
-// validPolicyType accepts Okta's policy types and their aliases.
-func validPolicyType(s string) (string, error) {
+// ValidPolicyType accepts Okta's policy types and their aliases.
+func ValidPolicyType(s string) (string, error) {
 	w := strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToUpper(strings.TrimSpace(s)))
 	for _, p := range policyTypeTable {
 		if w == p.Type || slices.Contains(p.Aliases, w) {
 			return p.Type, nil
 		}
 	}
-	return "", invalid("%q is not a policy type: use %s", excerpt(s), policyTypeList())
+	return "", Invalid("%q is not a policy type: use %s", Excerpt(s), policyTypeList())
 }
 
 // policyTypeList words the types for people: "OKTA_SIGN_ON (sign-on),

@@ -10,12 +10,12 @@ import (
 func TestPolicyTypeTable(t *testing.T) {
 	for _, p := range policyTypeTable {
 		for _, s := range append([]string{p.Type, strings.ToLower(p.Type)}, p.Aliases...) {
-			if got, err := validPolicyType(s); got != p.Type || err != nil {
+			if got, err := ValidPolicyType(s); got != p.Type || err != nil {
 				t.Errorf("validPolicyType(%q) = %q, %v; want %s", s, got, err, p.Type)
 			}
 		}
 		if p.Short != "" {
-			if got, _ := validPolicyType(p.Short); got != p.Type {
+			if got, _ := ValidPolicyType(p.Short); got != p.Type {
 				t.Errorf("validPolicyType(%q) = %q, want %s", p.Short, got, p.Type)
 			}
 		}
@@ -29,7 +29,7 @@ func TestPolicyTypeTable(t *testing.T) {
 			t.Errorf("Parse(policies %s) = %+v, %v", typ, in, err)
 		}
 	}
-	_, err := validPolicyType("ROLES")
+	_, err := ValidPolicyType("ROLES")
 	if err == nil || !strings.Contains(err.Error(), "ENTITY_RISK (risk)") || !strings.Contains(err.Error(), "OKTA_SIGN_ON (sign-on)") {
 		t.Errorf("validPolicyType(ROLES) error = %v, want the list of types", err)
 	}

@@ -16,8 +16,8 @@ type ReadOptions struct {
 	Location *time.Location
 }
 
-// now is the present in the reader's zone.
-func (o ReadOptions) now() time.Time {
+// Present is the present in the reader's zone.
+func (o ReadOptions) Present() time.Time {
 	now := o.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -26,16 +26,6 @@ func (o ReadOptions) now() time.Time {
 		return now.UTC()
 	}
 	return now.In(o.Location)
-}
-
-// UnderstandIn is Understand with the clock and zone of o.
-func UnderstandIn(text string, o ReadOptions) (Intent, error) {
-	return understand(text, o.now())
-}
-
-// GroundedIn is Grounded with the clock and zone of o.
-func GroundedIn(text string, in Intent, o ReadOptions) (Intent, error) {
-	return grounded(text, in, o.now())
 }
 
 type locationKey struct{}

@@ -16,9 +16,9 @@ import (
 func SlashCommand(in Intent) string {
 	info, ok := Lookup(in.Kind)
 	if !ok || in.Kind == Unknown || len(info.Verbs) == 0 {
-		return prefix + " help"
+		return SlashPrefix + " help"
 	}
-	parts := []string{prefix, info.Verbs[0]}
+	parts := []string{SlashPrefix, info.Verbs[0]}
 	done := map[Arg]bool{}
 	for _, a := range info.Positional {
 		v := argValue(in, a)
@@ -73,9 +73,9 @@ func argValue(in Intent, a Arg) string {
 			return in.Window.String()
 		}
 	case ArgSince:
-		return boundText(in.Since)
+		return BoundText(in.Since)
 	case ArgUntil:
-		return boundText(in.Until)
+		return BoundText(in.Until)
 	case ArgEventType:
 		return in.EventType
 	case ArgOutcome:
@@ -98,10 +98,10 @@ func argValue(in Intent, a Arg) string {
 
 // slashValue writes one value so that the lexer reads it back whole.
 func slashValue(a Arg, v string) string {
-	if a == ArgUser && isSlackMention(v) {
+	if a == ArgUser && IsSlackMention(v) {
 		return v
 	}
-	plain := !durationShaped(v) && !isConnective(v) && !isWindowWord(v) && !strings.HasPrefix(v, "{")
+	plain := !DurationShaped(v) && !isConnective(v) && !isWindowWord(v) && !strings.HasPrefix(v, "{")
 	for _, r := range v {
 		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("@._-+*\\", r)) {
 			plain = false
@@ -109,10 +109,10 @@ func slashValue(a Arg, v string) string {
 		}
 	}
 	if a == ArgUser || a == ArgWindow || a == ArgLimit || a == ArgEventType || a == ArgID {
-		plain = plain || !strings.ContainsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || isQuote(r) || r == ':' })
+		plain = plain || !strings.ContainsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || IsQuote(r) || r == ':' })
 	}
 	if a == ArgSince || a == ArgUntil {
-		plain = !strings.ContainsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || isQuote(r) }) // 2026-11-30T06:00:00Z
+		plain = !strings.ContainsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || IsQuote(r) }) // 2026-11-30T06:00:00Z
 	}
 	if plain {
 		return entities(v)
@@ -120,7 +120,7 @@ func slashValue(a Arg, v string) string {
 	var b strings.Builder
 	b.WriteByte('"')
 	for _, r := range v {
-		if isQuote(r) || r == '\\' {
+		if IsQuote(r) || r == '\\' {
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)

@@ -6,16 +6,16 @@ import (
 	"unicode/utf8"
 )
 
-// maxSuggestions is how many commands an unknown verb suggests.
-const maxSuggestions = 3
+// MaxSuggestions is how many commands an unknown verb suggests.
+const MaxSuggestions = 3
 
 // maxSuggestLen bounds the verbs compared by edit distance.
 const maxSuggestLen = 40
 
-// suggest returns up to three slash commands whose verb is close to verb:
+// Suggest returns up to three slash commands whose verb is close to verb:
 // verbs it is a prefix of (or that are a prefix of it), then verbs within a
 // small edit distance, best first and one per kind.
-func suggest(verb string) []string {
+func Suggest(verb string) []string {
 	v := normVerb(verb)
 	if v == "" || utf8.RuneCountInString(v) > maxSuggestLen {
 		return nil
@@ -45,10 +45,10 @@ func suggest(verb string) []string {
 	})
 	var out []string
 	for _, c := range cands {
-		if len(out) == maxSuggestions {
+		if len(out) == MaxSuggestions {
 			break
 		}
-		out = append(out, prefix+" "+c.info.Verbs[0])
+		out = append(out, SlashPrefix+" "+c.info.Verbs[0])
 	}
 	return out
 }

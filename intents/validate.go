@@ -10,7 +10,7 @@ import (
 
 // Limits on argument values.
 const (
-	maxLogin     = 100
+	MaxLogin     = 100
 	maxName      = 255
 	maxQuery     = 255
 	maxEventType = 100
@@ -19,18 +19,18 @@ const (
 	maxFieldKey  = 50
 	maxFieldVal  = 1024
 	maxFields    = 50
-	maxCountries = 50
+	MaxCountries = 50
 	maxID        = 64
 )
 
 // validFieldKey reports whether k is an Okta profile attribute name:
 // [A-Za-z][A-Za-z0-9_]*, at most 50 characters.
 func validFieldKey(k string) bool {
-	if k == "" || len(k) > maxFieldKey || !isKeyStart(k[0]) {
+	if k == "" || len(k) > maxFieldKey || !IsKeyStart(k[0]) {
 		return false
 	}
 	for i := 1; i < len(k); i++ {
-		if !isKeyByte(k[i]) || k[i] == '-' {
+		if !IsKeyByte(k[i]) || k[i] == '-' {
 			return false
 		}
 	}
@@ -40,28 +40,28 @@ func validFieldKey(k string) bool {
 // validUser accepts an Okta user id, a login or email, or a Slack mention.
 func validUser(s string) (string, error) {
 	switch {
-	case isSlackMention(s), isOktaUserID(s):
+	case IsSlackMention(s), IsOktaUserID(s):
 		return s, nil
 	case strings.HasPrefix(s, "<"):
-		return "", invalid("%q is not a user: mention them with @ or give their login", excerpt(s))
-	case utf8.RuneCountInString(s) > maxLogin:
-		return "", invalid("a login has at most %d characters; %q is longer", maxLogin, excerpt(s))
+		return "", Invalid("%q is not a user: mention them with @ or give their login", Excerpt(s))
+	case utf8.RuneCountInString(s) > MaxLogin:
+		return "", Invalid("a login has at most %d characters; %q is longer", MaxLogin, Excerpt(s))
 	case hasControl(s) || strings.ContainsFunc(s, isSpace):
-		return "", invalid("%q is not a login: give one login or email without spaces (quote group names, not users)", excerpt(s))
+		return "", Invalid("%q is not a login: give one login or email without spaces (quote group names, not users)", Excerpt(s))
 	}
 	return s, nil
 }
 
-// isOktaUserID reports an Okta user id: 00u and 17 letters or digits.
-func isOktaUserID(s string) bool {
+// IsOktaUserID reports an Okta user id: 00u and 17 letters or digits.
+func IsOktaUserID(s string) bool {
 	if len(s) != 20 || !strings.HasPrefix(s, "00u") {
 		return false
 	}
-	return isAlnum(s[3:])
+	return IsAlnum(s[3:])
 }
 
-// isSlackMention reports <@U123> (or W for Enterprise Grid users).
-func isSlackMention(s string) bool {
+// IsSlackMention reports <@U123> (or W for Enterprise Grid users).
+func IsSlackMention(s string) bool {
 	id, ok := strings.CutPrefix(s, "<@")
 	if !ok {
 		return false
@@ -81,10 +81,10 @@ func isSlackMention(s string) bool {
 // validName checks a group, app, policy or rule name.
 func validName(a Arg, s string) (string, error) {
 	if utf8.RuneCountInString(s) > maxName {
-		return "", invalid("a %s name has at most %d characters", a, maxName)
+		return "", Invalid("a %s name has at most %d characters", a, maxName)
 	}
 	if hasControl(s) {
-		return "", invalid("a %s name cannot contain control characters", a)
+		return "", Invalid("a %s name cannot contain control characters", a)
 	}
 	return s, nil
 }
@@ -92,10 +92,10 @@ func validName(a Arg, s string) (string, error) {
 // validText checks free text.
 func validText(what, s string, max int) (string, error) {
 	if utf8.RuneCountInString(s) > max {
-		return "", invalid("the %s is %d characters; the limit is %d", what, utf8.RuneCountInString(s), max)
+		return "", Invalid("the %s is %d characters; the limit is %d", what, utf8.RuneCountInString(s), max)
 	}
 	if hasControl(s) {
-		return "", invalid("the %s cannot contain control characters", what)
+		return "", Invalid("the %s cannot contain control characters", what)
 	}
 	return s, nil
 }
@@ -104,14 +104,14 @@ func validText(what, s string, max int) (string, error) {
 func validWindow(s string) (Duration, error) {
 	d, err := ParseWindow(s)
 	if err != nil {
-		return 0, invalid("%s", strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": "))
+		return 0, Invalid("%s", strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": "))
 	}
 	return d, nil
 }
 
-// durationShaped reports whether s looks like a window (digits and units,
+// DurationShaped reports whether s looks like a window (digits and units,
 // e.g. 48h, 7d, 1h30m, 2w) rather than a name.
-func durationShaped(s string) bool {
+func DurationShaped(s string) bool {
 	if s == "" || len(s) > 20 {
 		return false
 	}
@@ -138,13 +138,13 @@ func durationShaped(s string) bool {
 	return true
 }
 
-// validEventType accepts a System Log event type or a pattern:
+// ValidEventType accepts a System Log event type or a pattern:
 // segments of letters, digits and _ separated by dots; later segments may
 // use * (user.authentication.*). Okta's types are lower case apart from a
 // few such as user.authentication.auth_via_IDP, so case is kept.
-func validEventType(s string) (string, error) {
+func ValidEventType(s string) (string, error) {
 	bad := func() (string, error) {
-		return "", invalid("%q is not an event type: use Okta's dotted names, e.g. user.session.start or user.authentication.*", excerpt(s))
+		return "", Invalid("%q is not an event type: use Okta's dotted names, e.g. user.session.start or user.authentication.*", Excerpt(s))
 	}
 	if len(s) > maxEventType {
 		return bad()
@@ -194,7 +194,7 @@ func validOutcome(s string) (string, error) {
 	case u == "FAILED" || u == "FAIL":
 		return "FAILURE", nil
 	}
-	return "", invalid("%q is not an outcome: use %s", excerpt(s), orList(outcomes))
+	return "", Invalid("%q is not an outcome: use %s", Excerpt(s), orList(outcomes))
 }
 
 // validStatus accepts the statuses of the kind's objects: Okta's user
@@ -208,7 +208,7 @@ func validStatus(k Kind, s string) (string, error) {
 		case u == "DEACTIVATED":
 			return "INACTIVE", nil
 		}
-		return "", invalid("%q is not an application status: use %s", excerpt(s), orList(appStatuses))
+		return "", Invalid("%q is not an application status: use %s", Excerpt(s), orList(appStatuses))
 	}
 	switch {
 	case slices.Contains(userStatuses, u):
@@ -218,15 +218,15 @@ func validStatus(k Kind, s string) (string, error) {
 	case u == "DEACTIVATED":
 		return "DEPROVISIONED", nil
 	}
-	return "", invalid("%q is not a user status: use %s", excerpt(s), orList(userStatuses))
+	return "", Invalid("%q is not a user status: use %s", Excerpt(s), orList(userStatuses))
 }
 
 // validCountries reads a comma-separated list of country names or codes into
 // the System Log's English names, without repeats.
 func validCountries(s string) ([]string, error) {
 	parts := strings.Split(s, ",")
-	if len(parts) > maxCountries {
-		return nil, invalid("too many countries (at most %d)", maxCountries)
+	if len(parts) > MaxCountries {
+		return nil, Invalid("too many countries (at most %d)", MaxCountries)
 	}
 	var out []string
 	for _, part := range parts {
@@ -236,14 +236,14 @@ func validCountries(s string) ([]string, error) {
 		}
 		name, ok := CountryName(part)
 		if !ok {
-			return nil, invalid("%q is not a country oktabot knows: use an ISO code such as RU or a name such as Russia", excerpt(part))
+			return nil, Invalid("%q is not a country oktabot knows: use an ISO code such as RU or a name such as Russia", Excerpt(part))
 		}
 		if !slices.Contains(out, name) {
 			out = append(out, name)
 		}
 	}
 	if len(out) == 0 {
-		return nil, invalid("countries: is empty; give codes or names, e.g. countries:RU,KP")
+		return nil, Invalid("countries: is empty; give codes or names, e.g. countries:RU,KP")
 	}
 	return out, nil
 }
@@ -252,7 +252,7 @@ func validCountries(s string) ([]string, error) {
 func validLimit(s string) (int, error) {
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 || n > maxLimit {
-		return 0, invalid("limit must be a whole number from 1 to %d (got %q)", maxLimit, excerpt(s))
+		return 0, Invalid("limit must be a whole number from 1 to %d (got %q)", maxLimit, Excerpt(s))
 	}
 	return n, nil
 }
@@ -265,7 +265,7 @@ func validID(s string) (string, error) {
 		ok = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_'
 	}
 	if !ok {
-		return "", invalid("%q is not a proposal id: ids look like p-7Q2M (see /okta pending)", excerpt(s))
+		return "", Invalid("%q is not a proposal id: ids look like p-7Q2M (see /okta pending)", Excerpt(s))
 	}
 	return s, nil
 }
@@ -274,7 +274,8 @@ func hasControl(s string) bool { return strings.ContainsFunc(s, unicode.IsContro
 
 func isSpace(r rune) bool { return unicode.IsSpace(r) }
 
-func isAlnum(s string) bool {
+// IsAlnum reports whether s holds only ASCII letters and digits.
+func IsAlnum(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
 			return false

@@ -64,7 +64,7 @@ func TestCountryName(t *testing.T) {
 func TestCountryTable(t *testing.T) {
 	names := map[string]bool{}
 	owner := map[string]string{}
-	for _, row := range countryTable() {
+	for _, row := range CountryTable() {
 		f := strings.Split(row, "|")
 		if len(f) < 3 || len(f[0]) != 2 || len(f[1]) != 3 || f[0] != strings.ToUpper(f[0]) || f[1] != strings.ToUpper(f[1]) {
 			t.Errorf("countryTable row %q: want CC|CCC|Name|aliases…", row)
@@ -72,7 +72,7 @@ func TestCountryTable(t *testing.T) {
 		}
 		names[f[2]] = true
 		for _, alias := range f {
-			k := normCountry(alias)
+			k := NormCountry(alias)
 			if other, dup := owner[k]; dup && other != f[2] {
 				t.Errorf("%q names both %s and %s", alias, other, f[2])
 			}
@@ -111,14 +111,14 @@ func TestUnslack(t *testing.T) {
 		{"&nbsp;", "&nbsp;"},
 	}
 	for _, tt := range tests {
-		if got := unslack(tt.in); got != tt.want {
+		if got := Unslack(tt.in); got != tt.want {
 			t.Errorf("unslack(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
 
 func TestLex(t *testing.T) {
-	isReason := func(k string) bool { return normKey(k) == "reason" }
+	isReason := func(k string) bool { return NormKey(k) == "reason" }
 	tests := []struct {
 		name   string
 		in     string
@@ -154,11 +154,11 @@ func TestLex(t *testing.T) {
 
 func TestDecodeObjectLimit(t *testing.T) {
 	big := `{"a":"` + strings.Repeat("x", maxBody) + `"}`
-	if _, _, err := decodeObject(big); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "limit") {
+	if _, _, err := DecodeObject(big); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "limit") {
 		t.Errorf("decodeObject(%d bytes) error = %v, want the size limit", len(big), err)
 	}
 	ok := `{"a":"` + strings.Repeat("x", maxBody-20) + `"} reason: x`
-	raw, n, err := decodeObject(ok)
+	raw, n, err := DecodeObject(ok)
 	if err != nil || n != strings.Index(ok, " reason") || len(raw) != n {
 		t.Errorf("decodeObject(%d bytes) = %d bytes, %d, %v; want the object and its length", len(ok), len(raw), n, err)
 	}
@@ -170,7 +170,7 @@ func TestDurationShaped(t *testing.T) {
 		"": false, "48": false, "h": false, "eng": false, "7days": false, "-5h": false, "2x": false,
 		"a1h": false, "1h2": false,
 	} {
-		if got := durationShaped(s); got != want {
+		if got := DurationShaped(s); got != want {
 			t.Errorf("durationShaped(%q) = %v, want %v", s, got, want)
 		}
 	}
@@ -196,7 +196,7 @@ func TestValidUserForms(t *testing.T) {
 			t.Errorf("validUser(%q) error = %v, want ok=%v", s, err, want)
 		}
 	}
-	if !isOktaUserID("00u1abcdefghijklmnop") || isOktaUserID("00g1abcdefghijklmnop") || isOktaUserID("00u1abcdefghijklmno") {
+	if !IsOktaUserID("00u1abcdefghijklmnop") || IsOktaUserID("00g1abcdefghijklmnop") || IsOktaUserID("00u1abcdefghijklmno") {
 		t.Errorf("isOktaUserID accepts the wrong ids")
 	}
 }
@@ -245,7 +245,7 @@ func TestSuggest(t *testing.T) {
 		{strings.Repeat("a", 100), nil},
 	}
 	for _, tt := range tests {
-		if diff := cmp.Diff(tt.want, suggest(tt.verb)); diff != "" {
+		if diff := cmp.Diff(tt.want, Suggest(tt.verb)); diff != "" {
 			t.Errorf("suggest(%q) (-want +got):\n%s", tt.verb, diff)
 		}
 	}
@@ -260,7 +260,7 @@ func TestEveryArgHasAKey(t *testing.T) {
 				if a == ArgFields || a == ArgBody {
 					continue
 				}
-				if args := argsForKey(normKey(optionKey(a))); len(args) == 0 || args[0] != a {
+				if args := ArgsForKey(NormKey(optionKey(a))); len(args) == 0 || args[0] != a {
 					t.Errorf("%s: argument %s has no option key (argsForKey(%q) = %v)", info.Kind, a, optionKey(a), args)
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/intents/freetext"
 	"github.com/oktabot/oktabot/intents/llm"
 )
 
@@ -24,7 +25,7 @@ func loadClassifier(e env, log *slog.Logger) (classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	rules := intents.Rules{Location: tc.Zone}
+	rules := freetext.Rules{Location: tc.Zone}
 	model, key, base := e.get("OPENAI_MODEL"), e.get("OPENAI_API_KEY"), e.get("OPENAI_BASE_URL")
 	if model == "" && key == "" {
 		return rules, nil

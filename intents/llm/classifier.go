@@ -14,6 +14,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/intents/freetext"
 )
 
 // DefaultTimeout bounds one request to the model when Config.Timeout is 0.
@@ -55,7 +56,7 @@ type Config struct {
 	HTTPClient *http.Client
 	// Logger receives debug lines on why the rules decided; nil discards.
 	Logger *slog.Logger
-	// Fallback answers when the model does not; nil means intents.Rules
+	// Fallback answers when the model does not; nil means freetext.Rules
 	// with Now.
 	Fallback intents.Classifier
 	// Now is the clock for windows such as "yesterday"; nil means time.Now.
@@ -136,7 +137,7 @@ func New(cfg Config) (*Classifier, error) {
 		c.now = time.Now
 	}
 	if c.fallback == nil {
-		c.fallback = intents.Rules{Now: c.now, Location: c.loc}
+		c.fallback = freetext.Rules{Now: c.now, Location: c.loc}
 	}
 	return c, nil
 }
@@ -162,16 +163,16 @@ func (c *Classifier) Classify(ctx context.Context, text string) (intents.Intent,
 // ClassifyBy classifies text and says which path decided: intents.ByModel
 // when the model's answer stood, intents.ByRules otherwise.
 func (c *Classifier) ClassifyBy(ctx context.Context, text string) (intents.Intent, intents.By, error) {
-	if intents.IsSlash(text) {
+	if freetext.IsSlash(text) {
 		return c.rules(ctx, text, "slash command")
 	}
-	plain := intents.PlainText(text)
-	if plain == "" || len(plain) > intents.MaxFreeText {
+	plain := freetext.PlainText(text)
+	if plain == "" || len(plain) > freetext.MaxFreeText {
 		return c.rules(ctx, text, "no text for the model")
 	}
 	in, err := c.ask(ctx, plain)
 	if err == nil {
-		in, err = intents.GroundedIn(text, in, intents.ReadOptions{Now: c.now(), Location: intents.LocationFrom(ctx, c.loc)})
+		in, err = freetext.GroundedIn(text, in, intents.ReadOptions{Now: c.now(), Location: intents.LocationFrom(ctx, c.loc)})
 	}
 	if err != nil {
 		return c.rules(ctx, text, redact(err.Error(), c.secret))

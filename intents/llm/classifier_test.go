@@ -18,6 +18,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/intents/freetext"
 	"github.com/oktabot/oktabot/intents/llm"
 )
 
@@ -224,7 +225,7 @@ func jsonEqual(t *testing.T, a, b []byte) bool {
 }
 
 // TestRulesDecide: every failure of the model falls back to the rules,
-// which give exactly what intents.Understand gives.
+// which give exactly what freetext.Understand gives.
 func TestRulesDecide(t *testing.T) {
 	const text = "Investigate john@company.com for suspicious activity"
 	tests := []struct {
@@ -266,7 +267,7 @@ func TestRulesDecide(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f, c, logs := serve(t, tt.reply, nil)
 			got, by, err := c.ClassifyBy(context.Background(), tt.text)
-			want, wantErr := intents.Understand(tt.text, now)
+			want, wantErr := freetext.Understand(tt.text, now)
 			if (err != nil) != (wantErr != nil) {
 				t.Fatalf("ClassifyBy(%q) error %v, rules error %v", tt.text, err, wantErr)
 			}
@@ -319,7 +320,7 @@ func TestSlashCommandsSkipTheModel(t *testing.T) {
 	f, c, _ := serve(t, toolCalls(call("threats", `{}`)), nil)
 	for _, text := range []string{"/okta logs 48h", "investigate john@company.com 7d", "/okta suspnd john", ""} {
 		got, by, err := c.ClassifyBy(context.Background(), text)
-		want, wantErr := intents.Understand(text, now)
+		want, wantErr := freetext.Understand(text, now)
 		if by != intents.ByRules || !cmp.Equal(want, got) || (err == nil) != (wantErr == nil) {
 			t.Errorf("ClassifyBy(%q) = %+v, %s, %v; want the rules' %+v, %v", text, got, by, err, want, wantErr)
 		}

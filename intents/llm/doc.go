@@ -9,7 +9,7 @@
 // function tool per catalogue kind (plus "unknown"), whose JSON schemas
 // Tools derives from intents.Catalogue. It must call exactly one tool. The
 // call's arguments go through intents.FromArgs — the slash grammar's own
-// validators, which reject unknown properties — and intents.Grounded, which
+// validators, which reject unknown properties — and freetext.Grounded, which
 // refuses users and names that are not in the message and action kinds the
 // message does not ask for with an explicit verb.
 //
@@ -19,7 +19,7 @@
 // Timeout (10s by default), no tool call or several, a tool that is no
 // kind, "unknown", arguments that are not JSON or do not validate — is
 // logged at debug level with its reason and answered by Config.Fallback
-// (intents.Rules by default). ClassifyBy says which path decided.
+// (freetext.Rules by default). ClassifyBy says which path decided.
 //
 // # What it must not do
 //

@@ -61,17 +61,42 @@ func CheckOnly(t testing.TB, pkg string, allowed ...string) {
 	}
 }
 
+// ImportedOnlyBy fails t when a package of the build graph of pattern
+// (such as "github.com/oktabot/oktabot/...") imports pkg directly but is
+// neither pkg, one of importers nor below one.
+func ImportedOnlyBy(t testing.TB, pattern, pkg string, importers ...string) {
+	t.Helper()
+	deps, ok := loadAll(t, pattern)
+	if !ok {
+		return
+	}
+	for _, v := range Importers(pkg, deps, importers) {
+		t.Errorf("%s", v)
+	}
+}
+
 // load runs go list and reports its failure on t.
 func load(t testing.TB, pkg string) (string, []Package, bool) {
+	t.Helper()
+	deps, ok := loadAll(t, pkg)
+	if !ok {
+		return "", nil, false
+	}
+	root := deps[len(deps)-1] // go list -deps prints the package itself last
+	return root.ImportPath, deps, true
+}
+
+// loadAll runs go list for pkg (an import path, directory or pattern) and
+// reports its failure, or a package it cannot load, on t.
+func loadAll(t testing.TB, pkg string) ([]Package, bool) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), listTimeout)
 	defer cancel()
 	deps, err := Deps(ctx, pkg)
 	if err != nil {
 		t.Fatalf("archtest: %v", err)
-		return "", nil, false
+		return nil, false
 	}
-	root := deps[len(deps)-1] // go list -deps prints the package itself last
 	var broken []string
 	for _, p := range deps {
 		if p.Error != nil {
@@ -80,9 +105,9 @@ func load(t testing.TB, pkg string) (string, []Package, bool) {
 	}
 	if len(broken) > 0 {
 		t.Fatalf("archtest: go list %s cannot load every package, so its imports cannot be checked:\n\t%s", pkg, strings.Join(broken, "\n\t"))
-		return "", nil, false
+		return nil, false
 	}
-	return root.ImportPath, deps, true
+	return deps, true
 }
 
 // Deps runs `go list -e -deps -json` for pkg and returns every package of
@@ -155,6 +180,27 @@ func NotAllowed(root string, deps []Package, allowed []string) []string {
 			what = "only the standard library and " + strings.Join(allowed, ", ")
 		}
 		out = append(out, fmt.Sprintf("%s may depend on %s, not %s (import chain: %s)", root, what, p.ImportPath, chain(root, p.ImportPath, deps)))
+	}
+	return out
+}
+
+// Importers lists, one message each, the packages of deps that import pkg
+// directly although they are neither pkg, one of allowed nor below one.
+func Importers(pkg string, deps []Package, allowed []string) []string {
+	var out []string
+	for _, p := range deps {
+		if p.ImportPath == pkg || under(p.ImportPath, allowed) {
+			continue
+		}
+		for _, imp := range p.Imports {
+			if imp == pkg {
+				what := "no package"
+				if len(allowed) > 0 {
+					what = "only " + strings.Join(allowed, ", ")
+				}
+				out = append(out, fmt.Sprintf("%s may be imported by %s, not by %s", pkg, what, p.ImportPath))
+			}
+		}
 	}
 	return out
 }

@@ -77,6 +77,33 @@ func TestNotAllowed(t *testing.T) {
 	}
 }
 
+func TestImporters(t *testing.T) {
+	tests := []struct {
+		name    string
+		pkg     string
+		allowed []string
+		want    []string
+	}{
+		{"no importer allowed", "example.com/svc", nil, []string{
+			"example.com/svc may be imported by no package, not by example.com/app",
+		}},
+		{"the importer allowed", "example.com/svc", []string{"example.com/app"}, nil},
+		{"a prefix allows what is below it", "example.com/svc", []string{"example.com/..."}, nil},
+		{"another importer allowed", "github.com/slack-go/slack", []string{"example.com/app"}, []string{
+			"github.com/slack-go/slack may be imported by only example.com/app, not by github.com/slack-go/slack/socketmode",
+		}},
+		{"only direct imports count", "github.com/slack-go/slack/socketmode", []string{"example.com/svc"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Importers(tt.pkg, graph(), tt.allowed)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Importers(%s, %v) (-want +got):\n%s", tt.pkg, tt.allowed, diff)
+			}
+		})
+	}
+}
+
 // recorder is a testing.TB that records failures instead of failing.
 type recorder struct {
 	testing.TB
@@ -129,5 +156,17 @@ func TestCheckRunsGoList(t *testing.T) {
 	Check(r, "github.com/oktabot/oktabot/no/such/package")
 	if !r.fatal {
 		t.Errorf("Check(missing package) did not fail: %q", r.errors)
+	}
+}
+
+// TestImportedOnlyByRunsGoList checks ImportedOnlyBy against go list: in
+// go-cmp, cmp imports cmp/internal/diff, and nothing else does.
+func TestImportedOnlyByRunsGoList(t *testing.T) {
+	const diff = "github.com/google/go-cmp/cmp/internal/diff"
+	ImportedOnlyBy(t, "github.com/google/go-cmp/...", diff, "github.com/google/go-cmp/cmp")
+	r := &recorder{TB: t}
+	ImportedOnlyBy(r, "github.com/google/go-cmp/...", diff)
+	if len(r.errors) != 1 || !strings.Contains(r.errors[0], "not by github.com/google/go-cmp/cmp") {
+		t.Errorf("ImportedOnlyBy(go-cmp, diff) reported %q, want one violation naming cmp", r.errors)
 	}
 }

@@ -6,13 +6,15 @@
 // # Rules (docs/architecture.md)
 //
 //	cmd                    -> everything
-//	bot                    -> intents, blocks, blocks/charts (+ slack-go)
+//	bot                    -> intents, intents/freetext, blocks, blocks/charts (+ slack-go)
 //	okta                   -> intents, okta/detect, okta/oauth (+ okta-sdk-golang)
 //	okta/oauth             -> intents (+ go-jose)
 //	approvals, blocks, intents/llm -> intents (+ their one SDK)
 //	blocks/charts          -> intents (+ gonum.org/v1/plot, imported nowhere else)
 //	okta/detect            -> intents
 //	okta/oktasim/demo      -> okta/oktasim
+//	intents/llm            -> intents/freetext too
+//	intents/freetext       -> intents (imported only by intents/llm, bot, cmd)
 //	intents                -> standard library only
 //
 // Nothing imports bot or cmd; adapters never import each other.

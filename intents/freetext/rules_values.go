@@ -1,8 +1,10 @@
-package intents
+package freetext
 
 import (
 	"strings"
 	"unicode"
+
+	"github.com/oktabot/oktabot/intents"
 )
 
 // This file reads the enumerated values of free text: user and app
@@ -53,7 +55,7 @@ func (sc *scan) appStatus() string {
 func (sc *scan) policyType() string {
 	for i, t := range sc.toks {
 		if strings.Contains(t.raw, "_") && strings.ToUpper(t.raw) == t.raw {
-			if pt, err := validPolicyType(t.raw); err == nil {
+			if pt, err := intents.ValidPolicyType(t.raw); err == nil {
 				return pt
 			}
 		}
@@ -95,10 +97,10 @@ var countryCodeNoise = map[string]bool{
 // (not the codes) to the System Log's name.
 var countryIndex = func() map[string]bool {
 	m := map[string]bool{}
-	for _, row := range countryTable() {
+	for _, row := range intents.CountryTable() {
 		names := strings.Split(row, "|")
 		for _, n := range names[2:] {
-			m[normCountry(n)] = true
+			m[intents.NormCountry(n)] = true
 		}
 	}
 	return m
@@ -126,7 +128,7 @@ func (sc *scan) countries() ([]string, bool) {
 			sc.used[k] = true
 		}
 		i += n - 1
-		if len(out) > maxCountries {
+		if len(out) > intents.MaxCountries {
 			break
 		}
 	}
@@ -151,7 +153,7 @@ func (sc *scan) countryAt(i int) (int, bool) {
 		if !ok {
 			continue
 		}
-		key := normCountry(sc.s[sc.toks[i].start:sc.toks[i+n-1].end])
+		key := intents.NormCountry(sc.s[sc.toks[i].start:sc.toks[i+n-1].end])
 		if n == 1 && len(key) <= 3 {
 			if sc.countryCode(i) {
 				return 1, true
@@ -171,7 +173,7 @@ func (sc *scan) countryCode(i int) bool {
 	if len(raw) < 2 || len(raw) > 4 || raw != strings.ToUpper(raw) || countryCodeNoise[raw] || strings.ContainsFunc(raw, unicode.IsDigit) {
 		return false
 	}
-	if _, ok := CountryName(raw); !ok {
+	if _, ok := intents.CountryName(raw); !ok {
 		return false
 	}
 	if i == 0 {
@@ -182,7 +184,7 @@ func (sc *scan) countryCode(i int) bool {
 	case "from", "in", "the", "countries", "country", "or", "and", "via", "like":
 		return true
 	}
-	_, isCountry := CountryName(prev.raw)
+	_, isCountry := intents.CountryName(prev.raw)
 	return prev.sep && isCountry
 }
 
@@ -308,7 +310,7 @@ func (sc *scan) attrAt(i int) (string, int, bool) {
 func (sc *scan) options() map[string]string {
 	var out map[string]string
 	for i, t := range sc.toks {
-		if t.shape != shapeOption || argsForKey(normKey(t.key)) != nil {
+		if t.shape != shapeOption || intents.ArgsForKey(intents.NormKey(t.key)) != nil {
 			continue
 		}
 		if out == nil {

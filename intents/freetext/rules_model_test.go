@@ -1,4 +1,4 @@
-package intents_test
+package freetext_test
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/intents/freetext"
 )
 
 // TestGrounded checks a model's answers against the request they answer.
@@ -38,7 +39,7 @@ func TestGrounded(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := intents.Grounded(tt.text, tt.in, ftNow)
+			got, err := freetext.Grounded(tt.text, tt.in, ftNow)
 			if tt.want.Kind == "" {
 				if !errors.Is(err, intents.ErrInvalid) || !cmp.Equal(I{}, got) {
 					t.Errorf("Grounded(%q, %+v) = %+v, %v; want it rejected", tt.text, tt.in, got, err)
@@ -69,12 +70,12 @@ func TestIsSlashAndPlainText(t *testing.T) {
 		{"add john@company.com to the Finance Team group", false},
 		{"show me admin actions in the last 48 hours", false},
 	} {
-		if got := intents.IsSlash(tt.text); got != tt.slash {
+		if got := freetext.IsSlash(tt.text); got != tt.slash {
 			t.Errorf("IsSlash(%q) = %v, want %v", tt.text, got, tt.slash)
 		}
 	}
 	const in = "  @oktabot hey, who is <mailto:a@b.co|a@b.co> &amp; <@U1|x>?"
-	if got, want := intents.PlainText(in), "who is a@b.co & <@U1>?"; got != want {
+	if got, want := freetext.PlainText(in), "who is a@b.co & <@U1>?"; got != want {
 		t.Errorf("PlainText(%q) = %q, want %q", in, got, want)
 	}
 }

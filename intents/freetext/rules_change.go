@@ -1,7 +1,9 @@
-package intents
+package freetext
 
 import (
 	"strings"
+
+	"github.com/oktabot/oktabot/intents"
 )
 
 // This file decides requests to change Okta. A change is read only from an
@@ -151,7 +153,7 @@ func (sc *scan) change() (draft, bool) {
 	if len(imperative) == 0 && len(advised) == 0 {
 		if len(negated) > 0 {
 			if tg := sc.targetOf(negated[0]); tg.user != "" {
-				return ask(with(UserDetails, ArgUser, tg.user), with(Investigate, ArgUser, tg.user)), true
+				return ask(with(intents.UserDetails, intents.ArgUser, tg.user), with(intents.Investigate, intents.ArgUser, tg.user)), true
 			}
 		}
 		return draft{}, false
@@ -170,13 +172,13 @@ func (sc *scan) change() (draft, bool) {
 	}
 	var asks []draft
 	if tg := sc.targetOf(append(imperative, advised...)[0]); tg.user != "" {
-		asks = append(asks, with(Investigate, ArgUser, tg.user))
+		asks = append(asks, with(intents.Investigate, intents.ArgUser, tg.user))
 	}
 	for _, d := range drafts {
 		if len(d.ask) > 0 {
 			asks = append(asks, d.ask...)
 		} else {
-			d.args.reason = "" // a question back offers the plain commands
+			d.args.Reason = "" // a question back offers the plain commands
 			asks = append(asks, d)
 		}
 	}
@@ -184,9 +186,9 @@ func (sc *scan) change() (draft, bool) {
 }
 
 // passiveKinds are the actions named by "needs to be suspended".
-var passiveKinds = map[cue]Kind{
-	cSuspended: SuspendUser, cUnsuspended: UnsuspendUser, cUnlocked: UnlockUser,
-	cDeactivated: DeactivateUser, cActivated: ActivateUser,
+var passiveKinds = map[cue]intents.Kind{
+	cSuspended: intents.SuspendUser, cUnsuspended: intents.UnsuspendUser, cUnlocked: intents.UnlockUser,
+	cDeactivated: intents.DeactivateUser, cActivated: intents.ActivateUser,
 }
 
 // passive reads "john@company.com needs to be suspended" or "get jdoe
@@ -216,7 +218,7 @@ func (sc *scan) passive() (draft, bool) {
 		if user == "" {
 			return ask(), true
 		}
-		return ask(with(Investigate, ArgUser, user), with(k, ArgUser, user)), true
+		return ask(with(intents.Investigate, intents.ArgUser, user), with(k, intents.ArgUser, user)), true
 	}
 	return draft{}, false
 }
@@ -290,22 +292,22 @@ func (sc *scan) targetOf(i int) target {
 }
 
 // userAction is a draft of an action on one user.
-func (sc *scan) userAction(k Kind, tg target, verb int) draft {
+func (sc *scan) userAction(k intents.Kind, tg target, verb int) draft {
 	switch {
 	case tg.person != "":
-		return ask(with(ListUsers, ArgQuery, tg.person))
+		return ask(with(intents.ListUsers, intents.ArgQuery, tg.person))
 	case len(tg.many) > 0:
 		var asks []draft
 		for _, u := range tg.many {
-			asks = append(asks, with(k, ArgUser, u))
+			asks = append(asks, with(k, intents.ArgUser, u))
 		}
 		return ask(asks...)
 	}
 	d := draft{kind: k}
 	if tg.user != "" {
-		d.args.set(ArgUser, tg.user)
+		d.args.Set(intents.ArgUser, tg.user)
 	}
-	d.args.reason = sc.reason(tg.at, verb)
+	d.args.Reason = sc.reason(tg.at, verb)
 	return d
 }
 
@@ -318,42 +320,42 @@ func (sc *scan) resolve(i int) (draft, bool) {
 	}
 	switch c := sc.cue[i]; c {
 	case vSuspend:
-		return sc.userAction(SuspendUser, tg, i), true
+		return sc.userAction(intents.SuspendUser, tg, i), true
 	case vUnsuspend:
-		return sc.userAction(UnsuspendUser, tg, i), true
+		return sc.userAction(intents.UnsuspendUser, tg, i), true
 	case vUnlock:
-		return sc.userAction(UnlockUser, tg, i), true
+		return sc.userAction(intents.UnlockUser, tg, i), true
 	case vLogout, vClear:
 		if c == vClear && sc.has(cPassword) && !sc.has(cSession, cToken) {
 			return sc.password(tg, i), true
 		}
-		return sc.userAction(ClearSessions, tg, i), true
+		return sc.userAction(intents.ClearSessions, tg, i), true
 	case vReset:
 		switch {
 		case sc.has(cPassword) && !sc.has(cMFA):
 			return sc.password(tg, i), true
 		case sc.has(cMFA):
-			return sc.userAction(ResetFactors, tg, i), true
+			return sc.userAction(intents.ResetFactors, tg, i), true
 		case tg.user != "":
-			return ask(with(UnlockUser, ArgUser, tg.user), with(ResetFactors, ArgUser, tg.user), with(UserDetails, ArgUser, tg.user)), true
+			return ask(with(intents.UnlockUser, intents.ArgUser, tg.user), with(intents.ResetFactors, intents.ArgUser, tg.user), with(intents.UserDetails, intents.ArgUser, tg.user)), true
 		}
 		return ask(), true
 	case vAdd:
-		return sc.membership(AddGroupMember, tg, i, "to", "into", "in"), true
+		return sc.membership(intents.AddGroupMember, tg, i, "to", "into", "in"), true
 	case vRemove:
 		switch {
 		case sc.has(cMFA):
-			return sc.userAction(ResetFactors, tg, i), true
+			return sc.userAction(intents.ResetFactors, tg, i), true
 		case sc.has(cSession, cToken):
-			return sc.userAction(ClearSessions, tg, i), true
+			return sc.userAction(intents.ClearSessions, tg, i), true
 		case sc.hasWord("from"):
-			d := sc.membership(RemoveGroupMember, tg, i, "from")
-			if g := strings.ToLower(d.args.vals[ArgGroup]); (g == "okta" || g == "the org" || g == "the company") && tg.user != "" {
-				return ask(with(DeactivateUser, ArgUser, tg.user), with(UserDetails, ArgUser, tg.user)), true
+			d := sc.membership(intents.RemoveGroupMember, tg, i, "from")
+			if g := strings.ToLower(d.args.Vals[intents.ArgGroup]); (g == "okta" || g == "the org" || g == "the company") && tg.user != "" {
+				return ask(with(intents.DeactivateUser, intents.ArgUser, tg.user), with(intents.UserDetails, intents.ArgUser, tg.user)), true
 			}
 			return d, true
 		case tg.user != "":
-			return ask(with(DeactivateUser, ArgUser, tg.user), with(UserDetails, ArgUser, tg.user)), true
+			return ask(with(intents.DeactivateUser, intents.ArgUser, tg.user), with(intents.UserDetails, intents.ArgUser, tg.user)), true
 		}
 		return ask(), true
 	case vActivate, vDeactivate, vEnable, vDisable:
@@ -372,13 +374,13 @@ func (sc *scan) resolve(i int) (draft, bool) {
 
 // membership is adding a user to a group or removing them from it: the
 // group follows one of the connective words after the user.
-func (sc *scan) membership(k Kind, tg target, verb int, connectives ...string) draft {
+func (sc *scan) membership(k intents.Kind, tg target, verb int, connectives ...string) draft {
 	if tg.person != "" || len(tg.many) > 0 {
 		return sc.userAction(k, tg, verb)
 	}
 	d := draft{kind: k}
 	if tg.user != "" {
-		d.args.set(ArgUser, tg.user)
+		d.args.Set(intents.ArgUser, tg.user)
 	}
 	last := tg.at
 	found := false
@@ -386,7 +388,7 @@ func (sc *scan) membership(k Kind, tg target, verb int, connectives ...string) d
 		for _, w := range connectives {
 			if sc.toks[j].norm == w && !sc.toks[j].sep && !sc.toks[j].quoted {
 				if name, end := sc.nameRun(j+1, true); name != "" {
-					d.args.set(ArgGroup, name)
+					d.args.Set(intents.ArgGroup, name)
 					last, found = end-1, true
 					break
 				}
@@ -395,10 +397,10 @@ func (sc *scan) membership(k Kind, tg target, verb int, connectives ...string) d
 	}
 	if !found {
 		if name, end, ok := sc.objectSpan(cGroup); ok {
-			d.args.set(ArgGroup, name)
+			d.args.Set(intents.ArgGroup, name)
 			last = end
 		}
 	}
-	d.args.reason = sc.reason(last, verb)
+	d.args.Reason = sc.reason(last, verb)
 	return d
 }

@@ -1,11 +1,15 @@
-package intents
+package freetext
 
 import (
+	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/oktabot/oktabot/intents"
 )
 
 // MaxFreeText is the longest message Understand reads, in characters:
@@ -50,17 +54,17 @@ const MaxFreeText = 40000
 // Values are checked by the validators Parse uses; an invalid one is an
 // error wrapping ErrInvalid, with the zero Intent. Understand never panics,
 // and reads a message of MaxFreeText characters in milliseconds.
-func Understand(text string, now time.Time) (Intent, error) {
+func Understand(text string, now time.Time) (intents.Intent, error) {
 	return understand(text, now.UTC())
 }
 
 // understand is Understand with days starting at midnight in now's location.
-func understand(text string, now time.Time) (Intent, error) {
+func understand(text string, now time.Time) (intents.Intent, error) {
 	if len(text) > MaxFreeText && utf8.RuneCountInString(text) > MaxFreeText {
-		return Intent{}, invalid("the message is longer than %d characters; shorten it", MaxFreeText)
+		return intents.Intent{}, intents.Invalid("the message is longer than %d characters; shorten it", MaxFreeText)
 	}
 	if !utf8.ValidString(text) {
-		return Intent{}, invalid("the message is not valid UTF-8 text")
+		return intents.Intent{}, intents.Invalid("the message is not valid UTF-8 text")
 	}
 	raw := stripLead(text)
 	in, isSlash, err := slashFirst(raw, now)
@@ -68,9 +72,9 @@ func understand(text string, now time.Time) (Intent, error) {
 		return in, err
 	}
 	slashErr := err
-	in, err = understandRules(strings.TrimSpace(unslack(raw)), now)
-	if err == nil && slashErr != nil && in.Kind == Unknown && len(in.Suggestions) <= 1 && slices.Equal(in.Suggestions, helpOnly) {
-		return Intent{}, slashErr // the slash parser says best what is wrong
+	in, err = understandRules(strings.TrimSpace(intents.Unslack(raw)), now)
+	if err == nil && slashErr != nil && in.Kind == intents.Unknown && len(in.Suggestions) <= 1 && slices.Equal(in.Suggestions, helpOnly) {
+		return intents.Intent{}, slashErr // the slash parser says best what is wrong
 	}
 	return in, err
 }
@@ -80,30 +84,30 @@ func understand(text string, now time.Time) (Intent, error) {
 // text that starts with a slash verb and that Parse reads without
 // swallowing words of a sentence. Otherwise isSlash is false and err is
 // Parse's complaint, if it tried.
-func slashFirst(raw string, now time.Time) (in Intent, isSlash bool, err error) {
+func slashFirst(raw string, now time.Time) (in intents.Intent, isSlash bool, err error) {
 	t := strings.TrimSpace(raw)
 	if t == "" {
-		return Intent{Kind: Help}, true, nil
+		return intents.Intent{Kind: intents.Help}, true, nil
 	}
-	if trimPrefix(t) != t {
-		in, err := parseAt(raw, now)
+	if intents.TrimPrefix(t) != t {
+		in, err := intents.ParseAt(raw, now)
 		return in, true, err
 	}
-	verb, _ := splitWord(strings.TrimSpace(unslack(t)))
-	if _, ok := lookupVerb(verb); !ok {
-		return Intent{}, false, nil
+	verb, _ := intents.SplitWord(strings.TrimSpace(intents.Unslack(t)))
+	if _, ok := intents.LookupVerb(verb); !ok {
+		return intents.Intent{}, false, nil
 	}
-	in, err = parseAt(raw, now)
-	if err == nil && in.Kind != Unknown && !swallowed(raw, in) {
+	in, err = intents.ParseAt(raw, now)
+	if err == nil && in.Kind != intents.Unknown && !swallowed(raw, in) {
 		return in, true, nil
 	}
-	return Intent{}, false, err
+	return intents.Intent{}, false, err
 }
 
 // IsSlash reports whether text is the slash grammar that Understand hands
 // to Parse as it is: a model has nothing to add to it.
 func IsSlash(text string) bool {
-	if len(text) > MaxText || !utf8.ValidString(text) {
+	if len(text) > intents.MaxText || !utf8.ValidString(text) {
 		return false
 	}
 	_, isSlash, _ := slashFirst(stripLead(text), time.Time{})
@@ -114,14 +118,14 @@ func IsSlash(text string) bool {
 // markup unwrapped (<mailto:a@b|a@b> is a@b, &amp; is &; user mentions stay
 // <@U123>), greetings and an "@oktabot" at the start removed.
 func PlainText(text string) string {
-	return strings.TrimSpace(unslack(stripLead(text)))
+	return strings.TrimSpace(intents.Unslack(stripLead(text)))
 }
 
 // helpOnly is the suggestion of a request the rules made nothing of.
-var helpOnly = []string{prefix + " help"}
+var helpOnly = []string{intents.SlashPrefix + " help"}
 
 // understandRules applies the free-text rules to unwrapped text.
-func understandRules(s string, now time.Time) (Intent, error) {
+func understandRules(s string, now time.Time) (intents.Intent, error) {
 	sc := newScan(s, now)
 	return sc.decide().intent(now)
 }
@@ -164,7 +168,7 @@ func stripLead(text string) string {
 // swallowed reports a Parse result whose free-form values took in words of
 // a sentence — "me", "the", "who", a trailing comma, or words the rules
 // know — rather than a name or query. Quoted text is trusted.
-func swallowed(raw string, in Intent) bool {
+func swallowed(raw string, in intents.Intent) bool {
 	quoted := quotedParts(raw)
 	grammar := func(c cue) bool {
 		switch c {
@@ -196,7 +200,7 @@ func swallowed(raw string, in Intent) bool {
 	if in.User != "" && check(in.User, anyWord) {
 		return true
 	}
-	if in.Kind == Help {
+	if in.Kind == intents.Help {
 		return check(in.Query, grammar)
 	}
 	if strings.EqualFold(in.Group, "okta") && !slices.Contains(quoted, in.Group) {
@@ -215,14 +219,14 @@ func quotedParts(s string) []string {
 	var out []string
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if !isQuote(r) {
+		if !intents.IsQuote(r) {
 			i += size
 			continue
 		}
 		j := i + size
 		for j < len(s) {
 			q, qsize := utf8.DecodeRuneInString(s[j:])
-			if isQuote(q) {
+			if intents.IsQuote(q) {
 				break
 			}
 			j += qsize
@@ -253,7 +257,7 @@ type scan struct {
 func newScan(s string, now time.Time) *scan {
 	sc := &scan{s: s, now: now}
 	if k := strings.IndexByte(s, '{'); k >= 0 {
-		if raw, n, err := decodeObject(s[k:]); err == nil {
+		if raw, n, err := intents.DecodeObject(s[k:]); err == nil {
 			sc.body = string(raw)
 			sc.toks = append(tokenizeAt(s[:k], 0), tokenizeAt(s[k+n:], k+n)...)
 		}
@@ -282,4 +286,41 @@ func tokenizeAt(s string, off int) []tok {
 		toks[i].end += off
 	}
 	return toks
+}
+
+// Rules is the Classifier that needs no model and no network: Understand
+// with the clock Now (time.Now when nil), reading days in the zone the
+// context carries (WithLocation), else in Location (nil: UTC).
+type Rules struct {
+	Now      func() time.Time
+	Location *time.Location
+}
+
+// Classify implements Classifier.
+func (r Rules) Classify(ctx context.Context, text string) (intents.Intent, error) {
+	in, _, err := r.ClassifyBy(ctx, text)
+	return in, err
+}
+
+// ClassifyBy is Classify that also says which path decided: always ByRules.
+func (r Rules) ClassifyBy(ctx context.Context, text string) (intents.Intent, intents.By, error) {
+	if err := ctx.Err(); err != nil {
+		return intents.Intent{}, intents.ByRules, fmt.Errorf("intents: classify: %w", err)
+	}
+	now := time.Now
+	if r.Now != nil {
+		now = r.Now
+	}
+	in, err := UnderstandIn(text, intents.ReadOptions{Now: now(), Location: intents.LocationFrom(ctx, r.Location)})
+	return in, intents.ByRules, err
+}
+
+// UnderstandIn is Understand with the clock and zone of o.
+func UnderstandIn(text string, o intents.ReadOptions) (intents.Intent, error) {
+	return understand(text, o.Present())
+}
+
+// GroundedIn is Grounded with the clock and zone of o.
+func GroundedIn(text string, in intents.Intent, o intents.ReadOptions) (intents.Intent, error) {
+	return grounded(text, in, o.Present())
 }

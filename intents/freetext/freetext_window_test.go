@@ -1,4 +1,4 @@
-package intents_test
+package freetext_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/intents/freetext"
 )
 
 // TestUnderstandWindows checks the time windows of free text against
@@ -80,9 +81,9 @@ func TestUnderstandWindows(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := intents.Understand(tt.text, tt.now)
+			got, err := freetext.Understand(tt.text, tt.now)
 			if strings.HasPrefix(tt.name, "another zone") {
-				got, err = intents.UnderstandIn(tt.text, intents.ReadOptions{Now: tt.now, Location: tt.now.Location()})
+				got, err = freetext.UnderstandIn(tt.text, intents.ReadOptions{Now: tt.now, Location: tt.now.Location()})
 			}
 			if err != nil {
 				t.Fatalf("Understand(%q, %v) error: %v", tt.text, tt.now, err)
@@ -129,7 +130,7 @@ func TestUnderstandWindowsInZone(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := intents.UnderstandIn(tt.text, intents.ReadOptions{Now: tt.now.UTC(), Location: chicago})
+			got, err := freetext.UnderstandIn(tt.text, intents.ReadOptions{Now: tt.now.UTC(), Location: chicago})
 			if err != nil {
 				t.Fatalf("UnderstandIn(%q, %v) error: %v", tt.text, tt.now, err)
 			}
@@ -159,13 +160,13 @@ func TestRulesZone(t *testing.T) {
 	now := time.Date(2026, 11, 25, 16, 30, 0, 0, time.UTC) // 10:30 in Chicago
 	tests := []struct {
 		name string
-		r    intents.Rules
+		r    freetext.Rules
 		ctx  context.Context
 		want time.Time
 	}{
-		{"utc by default", intents.Rules{Now: func() time.Time { return now }}, context.Background(), time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)},
-		{"own location", intents.Rules{Now: func() time.Time { return now }, Location: chicago}, context.Background(), time.Date(2026, 11, 25, 0, 0, 0, 0, chicago)},
-		{"the person's zone wins", intents.Rules{Now: func() time.Time { return now }, Location: time.UTC},
+		{"utc by default", freetext.Rules{Now: func() time.Time { return now }}, context.Background(), time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)},
+		{"own location", freetext.Rules{Now: func() time.Time { return now }, Location: chicago}, context.Background(), time.Date(2026, 11, 25, 0, 0, 0, 0, chicago)},
+		{"the person's zone wins", freetext.Rules{Now: func() time.Time { return now }, Location: time.UTC},
 			intents.WithLocation(context.Background(), chicago), time.Date(2026, 11, 25, 0, 0, 0, 0, chicago)},
 	}
 	for _, tt := range tests {

@@ -1,4 +1,4 @@
-package intents_test
+package freetext_test
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/intents/freetext"
 )
 
 // FuzzUnderstand checks that Understand never panics and that what it
@@ -29,7 +30,7 @@ func FuzzUnderstand(f *testing.F) {
 		f.Add(info.Example)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		in, err := intents.Understand(text, ftNow)
+		in, err := freetext.Understand(text, ftNow)
 		if err != nil {
 			if !errors.Is(err, intents.ErrInvalid) {
 				t.Fatalf("Understand(%q) error %v is not ErrInvalid", text, err)
@@ -43,7 +44,7 @@ func FuzzUnderstand(f *testing.F) {
 			return
 		}
 		checkWhole(t, text, in)
-		again, err := intents.Understand(text, ftNow)
+		again, err := freetext.Understand(text, ftNow)
 		if err != nil || !cmp.Equal(in, again, ftJSON()) {
 			t.Fatalf("Understand(%q) is not deterministic: %+v then %+v, %v", text, in, again, err)
 		}
@@ -57,7 +58,7 @@ func checkWhole(t *testing.T, text string, in intents.Intent) {
 		if len(in.Suggestions) > 3 {
 			t.Fatalf("Understand(%q) suggests %d commands, want at most 3", text, len(in.Suggestions))
 		}
-		if intents.IsSlash(text) {
+		if freetext.IsSlash(text) {
 			return // Parse's own answer to an unknown verb: the closest verbs, maybe none
 		}
 		if len(in.Suggestions) == 0 {
@@ -111,8 +112,8 @@ func checkWhole(t *testing.T, text string, in intents.Intent) {
 // There is no timing assertion; the time is logged.
 func TestUnderstandLongMessages(t *testing.T) {
 	fill := func(unit string) string {
-		s := strings.Repeat(unit, intents.MaxFreeText/utf8.RuneCountInString(unit)+1)
-		return string([]rune(s)[:intents.MaxFreeText])
+		s := strings.Repeat(unit, freetext.MaxFreeText/utf8.RuneCountInString(unit)+1)
+		return string([]rune(s)[:freetext.MaxFreeText])
 	}
 	for _, tt := range []struct{ name, text string }{
 		{"repeated request", fill("show me failed logins from russia in the last 24 hours for john@company.com, ")},
@@ -125,14 +126,14 @@ func TestUnderstandLongMessages(t *testing.T) {
 		{"many countries", fill("logins from Russia, ")},
 		{"many windows", fill("last 24 hours ")},
 		{"angle brackets", fill("<")},
-		{"suspend with a long reason", "suspend john@company.com, " + fill("he clicked a phishing link ")[:intents.MaxFreeText-30]},
+		{"suspend with a long reason", "suspend john@company.com, " + fill("he clicked a phishing link ")[:freetext.MaxFreeText-30]},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if n := utf8.RuneCountInString(tt.text); n > intents.MaxFreeText {
+			if n := utf8.RuneCountInString(tt.text); n > freetext.MaxFreeText {
 				t.Fatalf("test text has %d characters, more than MaxFreeText", n)
 			}
 			start := time.Now()
-			in, err := intents.Understand(tt.text, ftNow)
+			in, err := freetext.Understand(tt.text, ftNow)
 			t.Logf("Understand(%d characters) took %v: %s, %v", utf8.RuneCountInString(tt.text), time.Since(start), in.Kind, err)
 			if err != nil {
 				if !errors.Is(err, intents.ErrInvalid) {

@@ -1,4 +1,6 @@
-package intents
+package freetext
+
+import "github.com/oktabot/oktabot/intents"
 
 // This file decides the queries that read the System Log: event types and
 // the phrases that name them, investigations and sweeps, failed and
@@ -23,25 +25,25 @@ func (sc *scan) outcome() string {
 func (sc *scan) eventQuery(user string, many []string) (draft, bool) {
 	for i, t := range sc.toks {
 		if t.shape == shapeEventType && !sc.used[i] {
-			d := sc.request(Logs, user, many)
-			d.args.set(ArgEventType, t.raw)
+			d := sc.request(intents.Logs, user, many)
+			d.args.Set(intents.ArgEventType, t.raw)
 			if o := sc.outcome(); o != "" {
-				d.args.set(ArgOutcome, o)
+				d.args.Set(intents.ArgOutcome, o)
 			}
 			return d, true
 		}
 	}
 	if p, ok := sc.eventPhrase(); ok && !sc.has(cInvestigate) {
-		d := sc.request(Logs, user, many)
-		d.args.set(ArgEventType, p.eventType)
+		d := sc.request(intents.Logs, user, many)
+		d.args.Set(intents.ArgEventType, p.eventType)
 		if p.outcome != "" {
-			d.args.set(ArgOutcome, p.outcome)
+			d.args.Set(intents.ArgOutcome, p.outcome)
 		}
 		return d, true
 	}
 	if c, _ := sc.statusCue(); sc.hasWin && lifecycleEvent[c] != "" && !sc.has(cLogin, cMember, cGroup, cApp) {
-		d := sc.request(Logs, user, many)
-		d.args.set(ArgEventType, lifecycleEvent[c])
+		d := sc.request(intents.Logs, user, many)
+		d.args.Set(intents.ArgEventType, lifecycleEvent[c])
 		return d, true
 	}
 	return draft{}, false
@@ -53,20 +55,20 @@ func (sc *scan) investigation(user string, many []string) (draft, bool) {
 	hasUser := user != "" || len(many) > 0
 	switch {
 	case sc.has(cInvestigate) && hasUser:
-		return sc.request(Investigate, user, many), true
+		return sc.request(intents.Investigate, user, many), true
 	case sc.has(cLogin, cSignOn, cSession, cLog, cLockout, cFailed, cCountry, cProxy, cAdmin, cMFA):
 		return draft{}, false
 	case hasUser && (sc.has(cCompromised, cSuspicious, cThreat, cActivity)):
-		return sc.request(Investigate, user, many), true
+		return sc.request(intents.Investigate, user, many), true
 	case sc.has(cSecurity):
 		return draft{}, false
 	case sc.has(cThreat, cCompromised) || (sc.has(cSuspicious) && !sc.has(cGroup, cApp, cPolicy, cUser)):
-		return sc.request(Threats, "", nil), true
+		return sc.request(intents.Threats, "", nil), true
 	case sc.has(cInvestigate):
 		if name, _, ok := sc.personAt(sc.find(cInvestigate) + 1); ok {
-			return ask(with(ListUsers, ArgQuery, name)), true
+			return ask(with(intents.ListUsers, intents.ArgQuery, name)), true
 		}
-		return sc.request(Investigate, "", nil), true
+		return sc.request(intents.Investigate, "", nil), true
 	}
 	return draft{}, false
 }
@@ -76,7 +78,7 @@ func (sc *scan) signIns(user string, many []string) (draft, bool) {
 	signIn := sc.has(cLogin, cSignOn, cSession) && !sc.has(cPolicy)
 	switch {
 	case sc.has(cBrute), signIn && sc.has(cFailed, cDenied), sc.has(cFailed) && sc.has(cPassword):
-		return sc.request(FailedLogins, user, many), true
+		return sc.request(intents.FailedLogins, user, many), true
 	case !signIn && !sc.has(cCountry, cProxy):
 		return draft{}, false
 	}
@@ -88,17 +90,17 @@ func (sc *scan) signIns(user string, many []string) (draft, bool) {
 		return draft{}, false
 	}
 	if excluded {
-		logs := with(Logs, ArgEventType, "user.session.start")
-		susp := draft{kind: SuspiciousLogins}
+		logs := with(intents.Logs, intents.ArgEventType, "user.session.start")
+		susp := draft{kind: intents.SuspiciousLogins}
 		if sc.hasWin {
 			sc.win.setArgs(&logs.args)
 			sc.win.setArgs(&susp.args)
 		}
 		return ask(susp, logs), true
 	}
-	d := sc.request(SuspiciousLogins, user, many)
+	d := sc.request(intents.SuspiciousLogins, user, many)
 	if len(countries) > 0 {
-		d.args.countries = countries
+		d.args.Countries = countries
 	}
 	return d, true
 }
@@ -107,7 +109,7 @@ func (sc *scan) signIns(user string, many []string) (draft, bool) {
 func (sc *scan) securityQuery(user string, many []string) (draft, bool) {
 	if sc.has(cLockout) || (sc.has(cSecurity) && sc.has(cLog, cThreat, cActivity)) ||
 		(sc.has(cThreat) && sc.has(cLog)) || (sc.has(cSecurity) && !sc.has(cGroup, cApp, cPolicy, cMFA)) {
-		return sc.request(SecurityEvents, user, many), true
+		return sc.request(intents.SecurityEvents, user, many), true
 	}
 	return draft{}, false
 }
@@ -119,7 +121,7 @@ func (sc *scan) adminQuery(user string, many []string) (draft, bool) {
 	asked := sc.has(cWho, cWhat) && (past || sc.pastVerb())
 	if sc.has(cAdmin) && sc.has(cChange, cActivity, cLog, cUpdated) || (sc.has(cAdmin) && sc.hasWord("did", "do", "done")) ||
 		(asked && !sc.has(cMember, cAssigned, cAccess, cUser)) || (sc.has(cChange) && sc.has(cWho, cWhat) && !sc.has(cPassword)) {
-		return sc.request(AdminActions, user, many), true
+		return sc.request(intents.AdminActions, user, many), true
 	}
 	return draft{}, false
 }
@@ -141,7 +143,7 @@ func (sc *scan) mfaQuery(user string, many []string) (draft, bool) {
 		return draft{}, false
 	}
 	if sc.has(cWithout, cNegation, cEnroll, cWeak, cStatus, cUser, cCount, cWho, cWhat, cList) || sc.onlyWith(cMFA) {
-		return sc.request(MFAStatus, "", nil), true
+		return sc.request(intents.MFAStatus, "", nil), true
 	}
 	return draft{}, false
 }
@@ -151,14 +153,14 @@ func (sc *scan) logQuery(user string, many []string) (draft, bool) {
 	if !sc.has(cLog) {
 		return draft{}, false
 	}
-	d := sc.request(Logs, user, many).withArg(ArgOutcome, sc.outcome())
+	d := sc.request(intents.Logs, user, many).withArg(intents.ArgOutcome, sc.outcome())
 	for i, t := range sc.toks {
 		if t.shape == shapeIP && !sc.used[i] {
-			return d.withArg(ArgQuery, t.raw), true
+			return d.withArg(intents.ArgQuery, t.raw), true
 		}
 	}
 	if q, _, ok := sc.afterWord(true, "mentioning", "containing", "matching"); ok {
-		d = d.withArg(ArgQuery, q)
+		d = d.withArg(intents.ArgQuery, q)
 	}
 	return d, true
 }
@@ -170,9 +172,9 @@ func (sc *scan) loginQuery(user string, many []string) (draft, bool) {
 		return draft{}, false
 	}
 	if user != "" || len(many) > 0 {
-		return sc.request(LoginHistory, user, many), true
+		return sc.request(intents.LoginHistory, user, many), true
 	}
-	d := sc.request(Logs, "", nil)
-	d.args.set(ArgEventType, "user.session.start")
-	return d.withArg(ArgOutcome, sc.outcome()), true
+	d := sc.request(intents.Logs, "", nil)
+	d.args.Set(intents.ArgEventType, "user.session.start")
+	return d.withArg(intents.ArgOutcome, sc.outcome()), true
 }

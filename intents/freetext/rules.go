@@ -1,7 +1,9 @@
-package intents
+package freetext
 
 import (
 	"strings"
+
+	"github.com/oktabot/oktabot/intents"
 )
 
 // This file decides the kind of a free-text request. The order of the
@@ -47,32 +49,32 @@ func (sc *scan) help() (draft, bool) {
 		}
 	}
 	if first < 0 {
-		return draft{kind: Help}, true
+		return draft{kind: intents.Help}, true
 	}
 	switch sc.cue[first] {
 	case cHelp:
 		if sc.toks[first].norm != "help" {
-			return draft{kind: Help}, true
+			return draft{kind: intents.Help}, true
 		}
 		rest := first + 1
 		for rest < len(sc.toks) && !sc.content(rest) {
 			rest++
 		}
 		if rest >= len(sc.toks) {
-			return draft{kind: Help}, true
+			return draft{kind: intents.Help}, true
 		}
-		return with(Help, ArgQuery, strings.TrimSpace(sc.s[sc.toks[rest].start:])), true
+		return with(intents.Help, intents.ArgQuery, strings.TrimSpace(sc.s[sc.toks[rest].start:])), true
 	case cHow:
 		if v := sc.find(vSuspend, vUnsuspend, vDeactivate, vActivate, vEnable, vDisable, vUnlock, vReset, vClear, vLogout,
 			vAdd, vRemove, vCreate, vDelete, vUpdate, vSet, vRename, cInvestigate); v > first {
-			return with(Help, ArgQuery, sc.toks[v].norm), true
+			return with(intents.Help, intents.ArgQuery, sc.toks[v].norm), true
 		}
 	}
 	if sc.has(cHelp) && sc.find(cHelp) <= first+1 {
-		return draft{kind: Help}, true
+		return draft{kind: intents.Help}, true
 	}
 	if sc.onlyWith(cWhat, cWho) && sc.hasWord("oktabot", "you", "this") {
-		return draft{kind: Help}, true // "what is oktabot?", "who are you?"
+		return draft{kind: intents.Help}, true // "what is oktabot?", "who are you?"
 	}
 	return draft{}, false
 }
@@ -81,14 +83,14 @@ func (sc *scan) help() (draft, bool) {
 func (sc *scan) approvals() (draft, bool) {
 	for _, t := range sc.toks {
 		if t.shape == shapeProposalID {
-			return with(ShowProposal, ArgID, t.raw), true
+			return with(intents.ShowProposal, intents.ArgID, t.raw), true
 		}
 	}
 	if !sc.has(cPending, cProposal) || len(sc.strongUsers()) > 0 || sc.has(cUser, cGroup, cApp, cLogin, cPolicy) {
 		return draft{}, false
 	}
 	if sc.has(cProposal) || sc.onlyWith(cPending) {
-		return draft{kind: Pending}, true
+		return draft{kind: intents.Pending}, true
 	}
 	return draft{}, false
 }
@@ -159,9 +161,9 @@ func (sc *scan) subject() (user string, many []string) {
 // request is a draft of kind k for the subject, with the window, limit and
 // key:value options the text gives when k takes them. Several users ask
 // which one.
-func (sc *scan) request(k Kind, user string, many []string) draft {
-	info, _ := Lookup(k)
-	if user == "" && len(many) > 1 && info.Accepts(ArgUser) {
+func (sc *scan) request(k intents.Kind, user string, many []string) draft {
+	info, _ := intents.Lookup(k)
+	if user == "" && len(many) > 1 && info.Accepts(intents.ArgUser) {
 		var asks []draft
 		for _, u := range many {
 			asks = append(asks, sc.request(k, u, nil))
@@ -169,29 +171,29 @@ func (sc *scan) request(k Kind, user string, many []string) draft {
 		return ask(asks...)
 	}
 	d := draft{kind: k}
-	if user != "" && info.Accepts(ArgUser) {
-		d.args.set(ArgUser, user)
+	if user != "" && info.Accepts(intents.ArgUser) {
+		d.args.Set(intents.ArgUser, user)
 	}
-	if sc.hasWin && info.Accepts(ArgWindow) {
+	if sc.hasWin && info.Accepts(intents.ArgWindow) {
 		sc.win.setArgs(&d.args)
 	}
-	if n := sc.limit(); n != "" && info.Accepts(ArgLimit) {
-		d.args.set(ArgLimit, n)
+	if n := sc.limit(); n != "" && info.Accepts(intents.ArgLimit) {
+		d.args.Set(intents.ArgLimit, n)
 	}
 	for i, t := range sc.toks {
 		if t.shape != shapeOption {
 			continue
 		}
-		args := argsForKey(normKey(t.key))
+		args := intents.ArgsForKey(intents.NormKey(t.key))
 		for _, a := range args {
-			if !info.Accepts(a) || a == ArgReason {
+			if !info.Accepts(a) || a == intents.ArgReason {
 				continue
 			}
 			sc.used[i] = true
-			if a == ArgCountries {
-				d.args.countries = strings.Split(t.val, ",")
+			if a == intents.ArgCountries {
+				d.args.Countries = strings.Split(t.val, ",")
 			} else {
-				d.args.set(a, t.val)
+				d.args.Set(a, t.val)
 			}
 			break
 		}

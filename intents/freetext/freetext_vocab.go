@@ -1,10 +1,12 @@
-package intents
+package freetext
 
 import (
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/oktabot/oktabot/intents"
 )
 
 // This file is the vocabulary of the free-text rules: the words (and short
@@ -347,7 +349,7 @@ func correct(w string) string {
 		if d := len(cand) - n; d > limit || -d > limit || (limit == 2 && len(cand) < 6) {
 			continue
 		}
-		d := editDistance(w, cand)
+		d := intents.EditDistance(w, cand)
 		switch {
 		case d < bestD:
 			best, bestD, tie = cand, d, false

@@ -1,6 +1,10 @@
-package intents
+package freetext
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/oktabot/oktabot/intents"
+)
 
 // This file decides queries about one user, groups, applications, lists of
 // users and oktabot's own status, and what to ask when nothing fits.
@@ -14,17 +18,17 @@ func (sc *scan) userQuery(user string, many []string) draft {
 	if len(many) > 0 {
 		var asks []draft
 		for _, u := range many {
-			asks = append(asks, with(UserDetails, ArgUser, u))
+			asks = append(asks, with(intents.UserDetails, intents.ArgUser, u))
 		}
 		return ask(asks...)
 	}
-	if sc.hasWord("find", "search") && sc.cue[sc.find(cList)] == cList && !strings.ContainsAny(user, "@<") && !isOktaUserID(user) {
-		return with(ListUsers, ArgQuery, user) // "find user smith" searches
+	if sc.hasWord("find", "search") && sc.cue[sc.find(cList)] == cList && !strings.ContainsAny(user, "@<") && !intents.IsOktaUserID(user) {
+		return with(intents.ListUsers, intents.ArgQuery, user) // "find user smith" searches
 	}
 	if details {
-		return with(UserDetails, ArgUser, user)
+		return with(intents.UserDetails, intents.ArgUser, user)
 	}
-	return ask(with(UserDetails, ArgUser, user), with(Investigate, ArgUser, user), with(LoginHistory, ArgUser, user))
+	return ask(with(intents.UserDetails, intents.ArgUser, user), with(intents.Investigate, intents.ArgUser, user), with(intents.LoginHistory, intents.ArgUser, user))
 }
 
 // groupName finds the group a request names: "the Engineering group",
@@ -46,16 +50,16 @@ func (sc *scan) groupName() (string, bool) {
 func (sc *scan) groupQuery() (draft, bool) {
 	if sc.has(cGroup) && sc.has(cApp, cAssigned) {
 		if name, ok := sc.groupName(); ok {
-			return sc.request(GroupApps, "", nil).withArg(ArgGroup, name), true
+			return sc.request(intents.GroupApps, "", nil).withArg(intents.ArgGroup, name), true
 		}
 	}
 	inWho := sc.has(cWho, cUser) && sc.hasWord("in")
 	if sc.has(cMember) || inWho {
 		if name, ok := sc.groupName(); ok {
-			return sc.request(GroupMembers, "", nil).withArg(ArgGroup, name), true
+			return sc.request(intents.GroupMembers, "", nil).withArg(intents.ArgGroup, name), true
 		}
 		if sc.has(cMember) && !sc.has(cApp) {
-			return sc.request(GroupMembers, "", nil), true
+			return sc.request(intents.GroupMembers, "", nil), true
 		}
 	}
 	k := sc.find(cGroup)
@@ -64,11 +68,11 @@ func (sc *scan) groupQuery() (draft, bool) {
 	}
 	if !plural(sc.toks[k].low) {
 		if name, ok := sc.objectName(cGroup); ok {
-			return ask(with(GroupMembers, ArgGroup, name), with(GroupApps, ArgGroup, name)), true
+			return ask(with(intents.GroupMembers, intents.ArgGroup, name), with(intents.GroupApps, intents.ArgGroup, name)), true
 		}
 	}
 	q, _ := sc.searchText()
-	return sc.request(ListGroups, "", nil).withArg(ArgQuery, q), true
+	return sc.request(intents.ListGroups, "", nil).withArg(intents.ArgQuery, q), true
 }
 
 // searchText is what a list is filtered by: "named smith", "matching eng",
@@ -91,7 +95,7 @@ func (sc *scan) appQuery() (draft, bool) {
 			name, _, ok = sc.afterWord(true, "to", "access", "for", "of", "on", "use", "uses", "using")
 		}
 		if ok {
-			return sc.request(AppAssignments, "", nil).withArg(ArgApp, name), true
+			return sc.request(intents.AppAssignments, "", nil).withArg(intents.ArgApp, name), true
 		}
 	}
 	k := sc.find(cApp)
@@ -101,14 +105,14 @@ func (sc *scan) appQuery() (draft, bool) {
 	if !plural(sc.toks[k].low) {
 		if name, ok := sc.objectName(cApp); ok {
 			if sc.has(cUser, cWho, cMember) {
-				return sc.request(AppAssignments, "", nil).withArg(ArgApp, name), true
+				return sc.request(intents.AppAssignments, "", nil).withArg(intents.ArgApp, name), true
 			}
-			return with(AppDetails, ArgApp, name), true
+			return with(intents.AppDetails, intents.ArgApp, name), true
 		}
 	}
 	q, _ := sc.searchText()
-	d := sc.request(ListApps, "", nil).withArg(ArgQuery, q)
-	return d.withArg(ArgStatus, sc.appStatus()), true
+	d := sc.request(intents.ListApps, "", nil).withArg(intents.ArgQuery, q)
+	return d.withArg(intents.ArgStatus, sc.appStatus()), true
 }
 
 // usersQuery answers lists of users: by status, by name, counts.
@@ -130,15 +134,15 @@ func (sc *scan) usersQuery() (draft, bool) {
 	if search == "" {
 		search = person
 	}
-	d := sc.request(ListUsers, "", nil).withArg(ArgStatus, status)
-	return d.withArg(ArgQuery, search), true
+	d := sc.request(intents.ListUsers, "", nil).withArg(intents.ArgStatus, status)
+	return d.withArg(intents.ArgQuery, search), true
 }
 
 // statusQuery answers checks of oktabot itself: "ping", "are you working?",
 // "status".
 func (sc *scan) statusQuery() (draft, bool) {
 	if sc.has(cHealth) || (sc.has(cStatus) && sc.onlyWith(cStatus, cOkta)) {
-		return draft{kind: Status}, true
+		return draft{kind: intents.Status}, true
 	}
 	return draft{}, false
 }
@@ -148,12 +152,12 @@ func (sc *scan) statusQuery() (draft, bool) {
 func (sc *scan) unclear() draft {
 	for i := range sc.toks {
 		if name, _, ok := sc.personAt(i); ok {
-			return ask(with(ListUsers, ArgQuery, name))
+			return ask(with(intents.ListUsers, intents.ArgQuery, name))
 		}
 	}
 	for i := range sc.toks {
 		if name, _ := sc.nameRun(i, false); name != "" {
-			return ask(with(ListGroups, ArgQuery, name), with(ListApps, ArgQuery, name), with(ListUsers, ArgQuery, name))
+			return ask(with(intents.ListGroups, intents.ArgQuery, name), with(intents.ListApps, intents.ArgQuery, name), with(intents.ListUsers, intents.ArgQuery, name))
 		}
 	}
 	for i := range sc.toks {
@@ -161,8 +165,8 @@ func (sc *scan) unclear() draft {
 			continue
 		}
 		var asks []draft
-		for _, cmd := range suggest(sc.toks[i].low) {
-			if in, err := Parse(cmd); err == nil {
+		for _, cmd := range intents.Suggest(sc.toks[i].low) {
+			if in, err := intents.Parse(cmd); err == nil {
 				asks = append(asks, draft{kind: in.Kind})
 			}
 		}
@@ -191,9 +195,9 @@ func (sc *scan) policyQuery(string, []string) (draft, bool) {
 	}
 	switch {
 	case ok:
-		return with(PolicyRules, ArgPolicy, name), true
+		return with(intents.PolicyRules, intents.ArgPolicy, name), true
 	case sc.has(cPolicy):
-		return sc.request(ListPolicies, "", nil).withArg(ArgPolicyType, pt), true
+		return sc.request(intents.ListPolicies, "", nil).withArg(intents.ArgPolicyType, pt), true
 	}
 	return draft{}, false
 }
@@ -211,9 +215,9 @@ func (sc *scan) onlyCues(name string) bool {
 }
 
 // withArg sets a when v is not empty.
-func (d draft) withArg(a Arg, v string) draft {
+func (d draft) withArg(a intents.Arg, v string) draft {
 	if v != "" {
-		d.args.set(a, v)
+		d.args.Set(a, v)
 	}
 	return d
 }

@@ -1,9 +1,11 @@
-package intents
+package freetext
 
 import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/oktabot/oktabot/intents"
 )
 
 // This file reads time windows from free text. A window is either a
@@ -38,33 +40,22 @@ type window struct {
 
 // setArgs puts the window in a draft's arguments: its length, or its
 // bounds as since: and until:.
-func (w window) setArgs(a *draftArgs) {
+func (w window) setArgs(a *intents.Draft) {
 	if w.text != "" {
-		a.set(ArgWindow, w.text)
+		a.Set(intents.ArgWindow, w.text)
 		return
 	}
-	a.set(ArgSince, boundText(w.since))
+	a.Set(intents.ArgSince, intents.BoundText(w.since))
 	if !w.until.IsZero() {
-		a.set(ArgUntil, boundText(w.until))
+		a.Set(intents.ArgUntil, intents.BoundText(w.until))
 	}
 }
 
 // read is the window alone as kind k's arguments, checked at now.
-func (w window) read(k Kind, now time.Time) (Intent, error) {
-	var a draftArgs
+func (w window) read(k intents.Kind, now time.Time) (intents.Intent, error) {
+	var a intents.Draft
 	w.setArgs(&a)
-	ps := &parser{info: k.Info(), in: Intent{Kind: k}, set: map[Arg]bool{}, now: now}
-	for _, arg := range []Arg{ArgWindow, ArgSince, ArgUntil} {
-		if v, ok := a.vals[arg]; ok {
-			if err := ps.setArg(arg, v); err != nil {
-				return Intent{}, err
-			}
-		}
-	}
-	if err := ps.checkWindow(); err != nil {
-		return Intent{}, err
-	}
-	return ps.in, nil
+	return intents.BuildWindow(k, a, now)
 }
 
 // timeUnits maps unit words to a ParseWindow unit and a multiplier.
@@ -147,7 +138,7 @@ func windowAt(toks []tok, i int, now time.Time) (window, bool) {
 	}
 	w := window{from: i, to: i + 1}
 	switch {
-	case t.shape == shapeWord && durationShaped(t.low):
+	case t.shape == shapeWord && intents.DurationShaped(t.low):
 		w.text = t.low
 		return w, true
 	case t.shape == shapeWord:
@@ -253,7 +244,7 @@ func windowAt(toks []tok, i int, now time.Time) (window, bool) {
 	if prev == "since" || prev == "on" || prev == "from" {
 		if start, to, ok := dateAt(toks, i, now); ok {
 			if start.After(now) {
-				w.err = invalid("%s is in the future; give a day in the last 90 days", start.Format("2006-01-02"))
+				w.err = intents.Invalid("%s is in the future; give a day in the last 90 days", start.Format("2006-01-02"))
 				w.to = to
 				return w, true
 			}
@@ -282,7 +273,7 @@ func countAt(toks []tok, i int) (int64, bool) {
 
 // gluedCount splits "24hrs" or "3days" into 24 and h.
 func gluedCount(w string) (int64, string, bool) {
-	n, unit, ok := splitCount(w)
+	n, unit, ok := intents.SplitCount(w)
 	if !ok {
 		return 0, "", false
 	}

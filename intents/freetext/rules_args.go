@@ -1,9 +1,11 @@
-package intents
+package freetext
 
 import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/oktabot/oktabot/intents"
 )
 
 // This file finds the arguments of a request in free text: users, object
@@ -47,7 +49,7 @@ func (sc *scan) loginAt(i int) bool {
 	if _, _, ok := sc.personAt(i); ok {
 		return false
 	}
-	return utf8.RuneCountInString(t.raw) <= maxLogin
+	return utf8.RuneCountInString(t.raw) <= intents.MaxLogin
 }
 
 // personAt reads a person's name at toks[i]: two or three capitalized

@@ -1,8 +1,10 @@
-package intents
+package freetext
 
 import (
 	"slices"
 	"time"
+
+	"github.com/oktabot/oktabot/intents"
 )
 
 // This file turns what the rules decided into an Intent, and a request that
@@ -11,22 +13,22 @@ import (
 // draft is what the rules decided, before validation: a kind and its
 // arguments, or the meanings to ask about, or an error to report.
 type draft struct {
-	kind Kind
-	args draftArgs
+	kind intents.Kind
+	args intents.Draft
 	ask  []draft
 	err  error
 }
 
 // intent validates the draft at now: an Intent, or Unknown with
 // suggestions.
-func (d draft) intent(now time.Time) (Intent, error) {
+func (d draft) intent(now time.Time) (intents.Intent, error) {
 	if d.err != nil {
-		return Intent{}, d.err
+		return intents.Intent{}, d.err
 	}
-	if d.kind == Unknown || len(d.ask) > 0 {
-		return Intent{Kind: Unknown, Suggestions: suggestions(d.ask, now)}, nil
+	if d.kind == intents.Unknown || len(d.ask) > 0 {
+		return intents.Intent{Kind: intents.Unknown, Suggestions: suggestions(d.ask, now)}, nil
 	}
-	return build(d.kind, d.args, now)
+	return intents.Build(d.kind, d.args, now)
 }
 
 // suggestions are the slash commands of the drafts that validate, at most
@@ -34,36 +36,36 @@ func (d draft) intent(now time.Time) (Intent, error) {
 func suggestions(asks []draft, now time.Time) []string {
 	var out []string
 	for _, a := range asks {
-		if len(out) == maxSuggestions {
+		if len(out) == intents.MaxSuggestions {
 			break
 		}
-		if a.kind == Unknown || a.err != nil || len(a.ask) > 0 {
+		if a.kind == intents.Unknown || a.err != nil || len(a.ask) > 0 {
 			continue
 		}
-		in, err := build(a.kind, a.args, now)
+		in, err := intents.Build(a.kind, a.args, now)
 		if err != nil {
 			continue
 		}
-		if cmd := SlashCommand(in); !slices.Contains(out, cmd) {
+		if cmd := intents.SlashCommand(in); !slices.Contains(out, cmd) {
 			out = append(out, cmd)
 		}
 	}
 	if len(out) == 0 {
-		out = []string{prefix + " help"}
+		out = []string{intents.SlashPrefix + " help"}
 	}
 	return out
 }
 
 // ask is a draft that asks which of the meanings was meant.
 func ask(meanings ...draft) draft {
-	return draft{kind: Unknown, ask: meanings}
+	return draft{kind: intents.Unknown, ask: meanings}
 }
 
 // with is a draft of kind k with one argument.
-func with(k Kind, a Arg, v string) draft {
+func with(k intents.Kind, a intents.Arg, v string) draft {
 	d := draft{kind: k}
 	if v != "" {
-		d.args.set(a, v)
+		d.args.Set(a, v)
 	}
 	return d
 }

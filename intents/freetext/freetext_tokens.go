@@ -1,4 +1,4 @@
-package intents
+package freetext
 
 import (
 	"net/netip"
@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/oktabot/oktabot/intents"
 )
 
 // This file splits free text into tokens: words, quoted names, and the
@@ -77,7 +79,7 @@ func tokenize(s string) []tok {
 			if unicode.IsSpace(r) {
 				break
 			}
-			if j > i && s[j-1] == ':' && isQuote(r) {
+			if j > i && s[j-1] == ':' && intents.IsQuote(r) {
 				if _, next, ok := qs.token(s, j); ok {
 					j = next // key:"a value with spaces"
 					continue
@@ -224,7 +226,7 @@ func appendWord(out []tok, s string, i, j int) []tok {
 		if r == '*' && strings.HasSuffix(s[i:j], ".*") {
 			break // user.authentication.*
 		}
-		if isQuote(r) && strings.Contains(s[i:j], ":") && j-size > i && !strings.ContainsRune(clausePunc, rune(s[j-size-1])) {
+		if intents.IsQuote(r) && strings.Contains(s[i:j], ":") && j-size > i && !strings.ContainsRune(clausePunc, rune(s[j-size-1])) {
 			break // key:"a quoted value"
 		}
 		if !strings.ContainsRune(trailPunct, r) {
@@ -289,7 +291,7 @@ func cutPossessive(w string) (string, bool) {
 func unquoteValue(v string) string {
 	r, size := utf8.DecodeRuneInString(v)
 	last, lsize := utf8.DecodeLastRuneInString(v)
-	if len(v) >= size+lsize && isQuote(r) && isQuote(last) {
+	if len(v) >= size+lsize && intents.IsQuote(r) && intents.IsQuote(last) {
 		return v[size : len(v)-lsize]
 	}
 	return v
@@ -298,9 +300,9 @@ func unquoteValue(v string) string {
 // shapeOf classifies a word by its form alone.
 func shapeOf(w string) shape {
 	switch {
-	case isSlackMention(w):
+	case intents.IsSlackMention(w):
 		return shapeMention
-	case isOktaUserID(w):
+	case intents.IsOktaUserID(w):
 		return shapeOktaID
 	case isEmail(w):
 		return shapeEmail
@@ -323,7 +325,7 @@ func shapeOf(w string) shape {
 // isEmail reports local@domain.tld without spaces or markup.
 func isEmail(w string) bool {
 	at := strings.LastIndexByte(w, '@')
-	if at <= 0 || at == len(w)-1 || strings.ContainsAny(w, "<>\"(),;:") || len(w) > maxLogin {
+	if at <= 0 || at == len(w)-1 || strings.ContainsAny(w, "<>\"(),;:") || len(w) > intents.MaxLogin {
 		return false
 	}
 	domain := w[at+1:]
@@ -337,7 +339,7 @@ func isProposalID(w string) bool {
 	if !ok {
 		rest, ok = strings.CutPrefix(w, "P-")
 	}
-	if !ok || len(rest) < 4 || len(rest) > 12 || !isAlnum(rest) {
+	if !ok || len(rest) < 4 || len(rest) > 12 || !intents.IsAlnum(rest) {
 		return false
 	}
 	return strings.ContainsAny(rest, "0123456789") || rest == strings.ToUpper(rest)
@@ -362,7 +364,7 @@ func isEventTypeWord(w string) bool {
 	if !known {
 		return false
 	}
-	_, err := validEventType(w)
+	_, err := intents.ValidEventType(w)
 	return err == nil
 }
 
@@ -394,11 +396,11 @@ func isDigits(w string) bool {
 // isOptionWord reports key:value with a slash-grammar key.
 func isOptionWord(w string) bool {
 	k, v, ok := strings.Cut(w, ":")
-	if !ok || k == "" || v == "" || strings.HasPrefix(v, "//") || !isKeyStart(k[0]) {
+	if !ok || k == "" || v == "" || strings.HasPrefix(v, "//") || !intents.IsKeyStart(k[0]) {
 		return false
 	}
 	for i := 1; i < len(k); i++ {
-		if !isKeyByte(k[i]) {
+		if !intents.IsKeyByte(k[i]) {
 			return false
 		}
 	}

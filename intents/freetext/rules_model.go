@@ -1,9 +1,11 @@
-package intents
+package freetext
 
 import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/oktabot/oktabot/intents"
 )
 
 // This file holds the rules a model's answer must also obey: it may only
@@ -25,27 +27,27 @@ import (
 //
 // It returns the Intent, completed, or an error wrapping ErrInvalid that
 // says why the model's answer does not stand.
-func Grounded(text string, in Intent, now time.Time) (Intent, error) {
+func Grounded(text string, in intents.Intent, now time.Time) (intents.Intent, error) {
 	return grounded(text, in, now.UTC())
 }
 
 // grounded is Grounded with days starting at midnight in now's location.
-func grounded(text string, in Intent, now time.Time) (Intent, error) {
+func grounded(text string, in intents.Intent, now time.Time) (intents.Intent, error) {
 	plain := PlainText(text)
 	low := strings.ToLower(plain)
 	for _, v := range []struct {
-		arg Arg
+		arg intents.Arg
 		val string
-	}{{ArgUser, in.User}, {ArgGroup, in.Group}, {ArgApp, in.App}, {ArgPolicy, in.Policy}, {ArgRule, in.Rule}, {ArgID, in.ID}} {
+	}{{intents.ArgUser, in.User}, {intents.ArgGroup, in.Group}, {intents.ArgApp, in.App}, {intents.ArgPolicy, in.Policy}, {intents.ArgRule, in.Rule}, {intents.ArgID, in.ID}} {
 		if v.val != "" && !strings.Contains(low, strings.ToLower(v.val)) {
-			return Intent{}, invalid("the %s %q is not in the request", v.arg, excerpt(v.val))
+			return intents.Intent{}, intents.Invalid("the %s %q is not in the request", v.arg, intents.Excerpt(v.val))
 		}
 	}
 	sc := newScan(plain, now)
 	if in.Kind.IsAction() && !sc.explicitAction(in.Kind) {
-		return Intent{}, invalid("%s changes Okta, and the request does not ask for it with an explicit verb", in.Kind)
+		return intents.Intent{}, intents.Invalid("%s changes Okta, and the request does not ask for it with an explicit verb", in.Kind)
 	}
-	if in.Window == 0 && !in.Bounded() && in.Kind.Info().Accepts(ArgWindow) && sc.hasWin && sc.win.err == nil {
+	if in.Window == 0 && !in.Bounded() && in.Kind.Info().Accepts(intents.ArgWindow) && sc.hasWin && sc.win.err == nil {
 		if w, err := sc.win.read(in.Kind, now); err == nil {
 			in.Window, in.Since, in.Until = w.Window, w.Since, w.Until
 		}
@@ -54,29 +56,29 @@ func grounded(text string, in Intent, now time.Time) (Intent, error) {
 }
 
 // verbKinds are the action kinds each change verb can make.
-var verbKinds = map[cue][]Kind{
-	vSuspend:    {SuspendUser},
-	vUnsuspend:  {UnsuspendUser},
-	vUnlock:     {UnlockUser},
-	vLogout:     {ClearSessions},
-	vClear:      {ClearSessions, ExpirePassword},
-	vReset:      {ResetFactors, ResetPassword},
-	vAdd:        {AddGroupMember},
-	vRemove:     {RemoveGroupMember, ResetFactors, ClearSessions},
-	vActivate:   {ActivateUser, ActivateApp, ActivatePolicy, ActivatePolicyRule},
-	vEnable:     {ActivateApp, ActivatePolicy, ActivatePolicyRule},
-	vDeactivate: {DeactivateUser, DeactivateApp, DeactivatePolicy, DeactivatePolicyRule},
-	vDisable:    {DeactivateApp, DeactivatePolicy, DeactivatePolicyRule},
-	vCreate:     {CreateUser, CreateGroup, CreateApp, CreatePolicy, CreatePolicyRule},
-	vDelete:     {DeleteGroup},
-	vUpdate:     {UpdateUser, UpdateGroup, UpdateApp, UpdatePolicy, UpdatePolicyRule},
-	vSet:        {UpdateUser, UpdateGroup},
-	vRename:     {UpdateGroup},
+var verbKinds = map[cue][]intents.Kind{
+	vSuspend:    {intents.SuspendUser},
+	vUnsuspend:  {intents.UnsuspendUser},
+	vUnlock:     {intents.UnlockUser},
+	vLogout:     {intents.ClearSessions},
+	vClear:      {intents.ClearSessions, intents.ExpirePassword},
+	vReset:      {intents.ResetFactors, intents.ResetPassword},
+	vAdd:        {intents.AddGroupMember},
+	vRemove:     {intents.RemoveGroupMember, intents.ResetFactors, intents.ClearSessions},
+	vActivate:   {intents.ActivateUser, intents.ActivateApp, intents.ActivatePolicy, intents.ActivatePolicyRule},
+	vEnable:     {intents.ActivateApp, intents.ActivatePolicy, intents.ActivatePolicyRule},
+	vDeactivate: {intents.DeactivateUser, intents.DeactivateApp, intents.DeactivatePolicy, intents.DeactivatePolicyRule},
+	vDisable:    {intents.DeactivateApp, intents.DeactivatePolicy, intents.DeactivatePolicyRule},
+	vCreate:     {intents.CreateUser, intents.CreateGroup, intents.CreateApp, intents.CreatePolicy, intents.CreatePolicyRule},
+	vDelete:     {intents.DeleteGroup},
+	vUpdate:     {intents.UpdateUser, intents.UpdateGroup, intents.UpdateApp, intents.UpdatePolicy, intents.UpdatePolicyRule},
+	vSet:        {intents.UpdateUser, intents.UpdateGroup},
+	vRename:     {intents.UpdateGroup},
 }
 
 // explicitAction reports whether the text gives exactly one imperative
 // change verb, and that verb can make k.
-func (sc *scan) explicitAction(k Kind) bool {
+func (sc *scan) explicitAction(k intents.Kind) bool {
 	if sc.has(cIf) {
 		return false
 	}

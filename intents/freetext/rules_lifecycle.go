@@ -1,7 +1,9 @@
-package intents
+package freetext
 
 import (
 	"strings"
+
+	"github.com/oktabot/oktabot/intents"
 )
 
 // This file reads the actions on objects — activate, deactivate, create,
@@ -12,13 +14,13 @@ import (
 // two actions each, and so ask.
 func (sc *scan) lifecycle(c cue, tg target, verb int) (draft, bool) {
 	on := c == vActivate || c == vEnable
-	pick := func(activate, deactivate Kind) Kind {
+	pick := func(activate, deactivate intents.Kind) intents.Kind {
 		if on {
 			return activate
 		}
 		return deactivate
 	}
-	named := func(noun cue, k Kind, a Arg) draft {
+	named := func(noun cue, k intents.Kind, a intents.Arg) draft {
 		d := draft{kind: k}
 		name, last, ok := sc.objectSpan(noun)
 		if !ok {
@@ -26,43 +28,43 @@ func (sc *scan) lifecycle(c cue, tg target, verb int) (draft, bool) {
 			last--
 		}
 		if name != "" {
-			d.args.set(a, name)
+			d.args.Set(a, name)
 		}
-		d.args.reason = sc.reason(max(last, verb), verb)
+		d.args.Reason = sc.reason(max(last, verb), verb)
 		return d
 	}
 	switch {
 	case sc.has(cApp):
-		return named(cApp, pick(ActivateApp, DeactivateApp), ArgApp), true
+		return named(cApp, pick(intents.ActivateApp, intents.DeactivateApp), intents.ArgApp), true
 	case sc.has(cRule):
-		d := named(cRule, pick(ActivatePolicyRule, DeactivatePolicyRule), ArgRule)
+		d := named(cRule, pick(intents.ActivatePolicyRule, intents.DeactivatePolicyRule), intents.ArgRule)
 		name, last, ok := sc.objectSpan(cPolicy)
 		if !ok {
 			name, last, ok = sc.afterWord(true, "in", "of", "from", "on")
 			last--
 		}
 		if ok {
-			d.args.set(ArgPolicy, name)
-			d.args.reason = sc.reason(last, verb)
+			d.args.Set(intents.ArgPolicy, name)
+			d.args.Reason = sc.reason(last, verb)
 		}
 		return d, true
 	case sc.has(cPolicy):
-		return named(cPolicy, pick(ActivatePolicy, DeactivatePolicy), ArgPolicy), true
+		return named(cPolicy, pick(intents.ActivatePolicy, intents.DeactivatePolicy), intents.ArgPolicy), true
 	case tg.user != "" && (c == vEnable || c == vDisable):
 		if on {
-			return ask(with(UnsuspendUser, ArgUser, tg.user), with(ActivateUser, ArgUser, tg.user)), true
+			return ask(with(intents.UnsuspendUser, intents.ArgUser, tg.user), with(intents.ActivateUser, intents.ArgUser, tg.user)), true
 		}
-		return ask(with(SuspendUser, ArgUser, tg.user), with(DeactivateUser, ArgUser, tg.user), with(ClearSessions, ArgUser, tg.user)), true
+		return ask(with(intents.SuspendUser, intents.ArgUser, tg.user), with(intents.DeactivateUser, intents.ArgUser, tg.user), with(intents.ClearSessions, intents.ArgUser, tg.user)), true
 	case tg.user != "" || tg.person != "" || len(tg.many) > 0 || sc.has(cUser):
-		return sc.userAction(pick(ActivateUser, DeactivateUser), tg, verb), true
+		return sc.userAction(pick(intents.ActivateUser, intents.DeactivateUser), tg, verb), true
 	}
 	if name, _ := sc.nameRun(verb+1, true); name != "" {
-		return ask(with(pick(ActivateApp, DeactivateApp), ArgApp, name), with(pick(ActivatePolicy, DeactivatePolicy), ArgPolicy, name)), true
+		return ask(with(pick(intents.ActivateApp, intents.DeactivateApp), intents.ArgApp, name), with(pick(intents.ActivatePolicy, intents.DeactivatePolicy), intents.ArgPolicy, name)), true
 	}
 	if c == vEnable || c == vDisable {
 		return ask(), true
 	}
-	return draft{kind: pick(ActivateUser, DeactivateUser)}, true
+	return draft{kind: pick(intents.ActivateUser, intents.DeactivateUser)}, true
 }
 
 // password reads "expire john's password" (expire_password) and "reset
@@ -75,14 +77,14 @@ func (sc *scan) password(tg target, verb int) draft {
 	}
 	switch sc.toks[verb].norm {
 	case "expire":
-		return sc.userAction(ExpirePassword, tg, verb)
+		return sc.userAction(intents.ExpirePassword, tg, verb)
 	case "reset":
-		return sc.userAction(ResetPassword, tg, verb)
+		return sc.userAction(intents.ResetPassword, tg, verb)
 	}
 	if tg.user == "" {
 		return ask()
 	}
-	return ask(with(ResetPassword, ArgUser, tg.user), with(ExpirePassword, ArgUser, tg.user))
+	return ask(with(intents.ResetPassword, intents.ArgUser, tg.user), with(intents.ExpirePassword, intents.ArgUser, tg.user))
 }
 
 // create reads "create a group called X", "create user jane@company.com
@@ -91,43 +93,43 @@ func (sc *scan) create(tg target, verb int) (draft, bool) {
 	var d draft
 	switch {
 	case sc.has(cGroup):
-		d.kind = CreateGroup
+		d.kind = intents.CreateGroup
 		name, last, ok := sc.objectSpan(cGroup)
 		if !ok {
 			name, last, ok = sc.afterWord(true, "called", "named")
 			last--
 		}
 		if ok {
-			d.args.set(ArgGroup, name)
+			d.args.Set(intents.ArgGroup, name)
 		}
 		sc.fieldsInto(&d, verb)
-		d.args.reason = sc.reason(max(last, verb), verb)
+		d.args.Reason = sc.reason(max(last, verb), verb)
 		return d, true
 	case sc.has(cRule):
-		d.kind = CreatePolicyRule
+		d.kind = intents.CreatePolicyRule
 		if name, ok := sc.objectName(cPolicy); ok {
-			d.args.set(ArgPolicy, name)
+			d.args.Set(intents.ArgPolicy, name)
 		} else if name, _, ok := sc.afterWord(true, "in", "for", "on", "to"); ok {
-			d.args.set(ArgPolicy, name)
+			d.args.Set(intents.ArgPolicy, name)
 		}
 	case sc.has(cPolicy):
-		d.kind = CreatePolicy
+		d.kind = intents.CreatePolicy
 	case sc.has(cApp):
-		d.kind = CreateApp
+		d.kind = intents.CreateApp
 	case tg.user != "" || tg.person != "" || sc.has(cUser):
 		if tg.person != "" || len(tg.many) > 0 {
-			return sc.userAction(CreateUser, tg, verb), true
+			return sc.userAction(intents.CreateUser, tg, verb), true
 		}
-		d = draft{kind: CreateUser}
+		d = draft{kind: intents.CreateUser}
 		if tg.user != "" {
-			d.args.set(ArgUser, tg.user)
+			d.args.Set(intents.ArgUser, tg.user)
 		}
 		sc.fieldsInto(&d, verb)
 		return d, true
 	default:
 		return draft{}, false
 	}
-	d.args.body = sc.body
+	d.args.Body = sc.body
 	return d, true
 }
 
@@ -136,21 +138,21 @@ func (sc *scan) create(tg target, verb int) (draft, bool) {
 func (sc *scan) remove(tg target, verb int) (draft, bool) {
 	switch {
 	case sc.has(cGroup):
-		d := draft{kind: DeleteGroup}
+		d := draft{kind: intents.DeleteGroup}
 		name, last, ok := sc.objectSpan(cGroup)
 		if ok {
-			d.args.set(ArgGroup, name)
+			d.args.Set(intents.ArgGroup, name)
 		}
-		d.args.reason = sc.reason(max(last, verb), verb)
+		d.args.Reason = sc.reason(max(last, verb), verb)
 		return d, true
 	case sc.has(cApp):
 		name, _ := sc.objectName(cApp)
-		return ask(with(DeactivateApp, ArgApp, name)), true
+		return ask(with(intents.DeactivateApp, intents.ArgApp, name)), true
 	case sc.has(cPolicy):
 		name, _ := sc.objectName(cPolicy)
-		return ask(with(DeactivatePolicy, ArgPolicy, name)), true
+		return ask(with(intents.DeactivatePolicy, intents.ArgPolicy, name)), true
 	case tg.user != "":
-		return ask(with(DeactivateUser, ArgUser, tg.user), with(UserDetails, ArgUser, tg.user)), true
+		return ask(with(intents.DeactivateUser, intents.ArgUser, tg.user), with(intents.UserDetails, intents.ArgUser, tg.user)), true
 	}
 	return draft{}, false
 }
@@ -162,49 +164,49 @@ func (sc *scan) update(tg target, verb int) (draft, bool) {
 	var d draft
 	switch {
 	case sc.body != "" && sc.has(cRule):
-		d.kind = UpdatePolicyRule
+		d.kind = intents.UpdatePolicyRule
 		if name, ok := sc.objectName(cRule); ok {
-			d.args.set(ArgRule, name)
+			d.args.Set(intents.ArgRule, name)
 		}
 		if name, ok := sc.objectName(cPolicy); ok {
-			d.args.set(ArgPolicy, name)
+			d.args.Set(intents.ArgPolicy, name)
 		} else if name, _, ok := sc.afterWord(true, "in", "of", "on"); ok {
-			d.args.set(ArgPolicy, name)
+			d.args.Set(intents.ArgPolicy, name)
 		}
 	case sc.body != "" && sc.has(cPolicy):
-		d.kind = UpdatePolicy
+		d.kind = intents.UpdatePolicy
 		if name, ok := sc.objectName(cPolicy); ok {
-			d.args.set(ArgPolicy, name)
+			d.args.Set(intents.ArgPolicy, name)
 		}
 	case sc.body != "" && sc.has(cApp):
-		d.kind = UpdateApp
+		d.kind = intents.UpdateApp
 		if name, ok := sc.objectName(cApp); ok {
-			d.args.set(ArgApp, name)
+			d.args.Set(intents.ArgApp, name)
 		}
 	case sc.has(cGroup):
-		d.kind = UpdateGroup
+		d.kind = intents.UpdateGroup
 		if name, ok := sc.objectName(cGroup); ok {
-			d.args.set(ArgGroup, name)
+			d.args.Set(intents.ArgGroup, name)
 		}
 		if sc.cue[verb] == vRename {
 			if to, ok := sc.valueAfterTo(verb); ok {
-				d.args.setField("name", to)
+				d.args.SetField("name", to)
 			}
 		}
 		sc.fieldsInto(&d, verb)
 		return d, true
 	case tg.user != "" || len(tg.many) > 0 || tg.person != "":
 		if tg.person != "" || len(tg.many) > 0 {
-			return sc.userAction(UpdateUser, tg, verb), true
+			return sc.userAction(intents.UpdateUser, tg, verb), true
 		}
-		d = draft{kind: UpdateUser}
-		d.args.set(ArgUser, tg.user)
+		d = draft{kind: intents.UpdateUser}
+		d.args.Set(intents.ArgUser, tg.user)
 		sc.fieldsInto(&d, verb)
 		return d, true
 	default:
 		return draft{}, false
 	}
-	d.args.body = sc.body
+	d.args.Body = sc.body
 	return d, true
 }
 
@@ -212,25 +214,25 @@ func (sc *scan) update(tg target, verb int) (draft, bool) {
 // "ATTR to VALUE" after the verb, and "first name Jane".
 func (sc *scan) fieldsInto(d *draft, verb int) {
 	for k, v := range sc.options() {
-		d.args.setField(k, v)
+		d.args.SetField(k, v)
 	}
 	for i := verb + 1; i < len(sc.toks); i++ {
 		attr, next, ok := sc.attrAt(i)
 		if !ok || sc.toks[i].shape != shapeWord {
 			continue
 		}
-		if attr == "name" && d.kind != UpdateGroup && d.kind != CreateGroup {
+		if attr == "name" && d.kind != intents.UpdateGroup && d.kind != intents.CreateGroup {
 			continue
 		}
 		if to := sc.toInClause(next); to >= 0 {
 			if v, ok := sc.valueAfterTo(to - 1); ok {
-				d.args.setField(attr, v)
+				d.args.SetField(attr, v)
 			}
 			i = to
 			continue
 		}
 		if next < len(sc.toks) && !sc.toks[next-1].sep && (sc.toks[next].quoted || sc.cue[next] == cNone) {
-			d.args.setField(attr, sc.toks[next].raw)
+			d.args.SetField(attr, sc.toks[next].raw)
 		}
 		i = next - 1
 	}
@@ -286,14 +288,14 @@ func (sc *scan) valueAfterTo(i int) (string, bool) {
 func (sc *scan) vague(tg target) draft {
 	switch {
 	case tg.person != "":
-		return ask(with(ListUsers, ArgQuery, tg.person))
+		return ask(with(intents.ListUsers, intents.ArgQuery, tg.person))
 	case tg.user != "":
-		return ask(with(SuspendUser, ArgUser, tg.user), with(ClearSessions, ArgUser, tg.user), with(DeactivateUser, ArgUser, tg.user))
+		return ask(with(intents.SuspendUser, intents.ArgUser, tg.user), with(intents.ClearSessions, intents.ArgUser, tg.user), with(intents.DeactivateUser, intents.ArgUser, tg.user))
 	case sc.has(cApp):
 		name, _ := sc.objectName(cApp)
-		return ask(with(DeactivateApp, ArgApp, name))
+		return ask(with(intents.DeactivateApp, intents.ArgApp, name))
 	}
-	if q := sc.query(); q.kind != Unknown && q.err == nil {
+	if q := sc.query(); q.kind != intents.Unknown && q.err == nil {
 		return ask(q)
 	}
 	return ask()
@@ -328,7 +330,7 @@ func (sc *scan) reason(at, verb int) string {
 		if t.low == "reason" && t.colon {
 			return reasonAfterColon(sc.s[t.end:])
 		}
-		if t.shape == shapeOption && normKey(t.key) == string(ArgReason) {
+		if t.shape == shapeOption && intents.NormKey(t.key) == string(intents.ArgReason) {
 			return reasonAfterColon(sc.s[t.start+len(t.key):])
 		}
 	}
@@ -402,5 +404,5 @@ func (sc *scan) reasonFiller(a, at int) bool {
 // reasonAfterColon is the text after "reason:", as reasonText reads it.
 func reasonAfterColon(s string) string {
 	s = strings.TrimLeft(s, ": \t")
-	return reasonText(s)
+	return intents.ReasonText(s)
 }

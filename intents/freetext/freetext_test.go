@@ -1,6 +1,7 @@
-package intents_test
+package freetext_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/intents/freetext"
 )
 
 // ftNow is the clock of the free-text tests: a Wednesday afternoon.
@@ -369,7 +371,7 @@ func TestUnderstandPhrasings(t *testing.T) {
 		}
 		seen[tt.name] = true
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := intents.Understand(tt.text, ftNow)
+			got, err := freetext.Understand(tt.text, ftNow)
 			if err != nil {
 				t.Fatalf("Understand(%q) error: %v", tt.text, err)
 			}
@@ -422,7 +424,7 @@ func TestUnderstandAsksBack(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := intents.Understand(tt.text, ftNow)
+			got, err := freetext.Understand(tt.text, ftNow)
 			if err != nil {
 				t.Fatalf("Understand(%q) error: %v", tt.text, err)
 			}
@@ -472,7 +474,7 @@ func TestUnderstandNeverGuessesActions(t *testing.T) {
 		"nuke the Contractors group",
 	} {
 		t.Run(text, func(t *testing.T) {
-			got, err := intents.Understand(text, ftNow)
+			got, err := freetext.Understand(text, ftNow)
 			if err != nil {
 				return // an error never acts either
 			}
@@ -493,7 +495,7 @@ func TestUnderstandMention(t *testing.T) {
 		"  @oktabot: suspend john@company.com because he clicked a phishing link.",
 		"hey oktabot, please suspend john@company.com — he clicked a phishing link, thanks",
 	} {
-		got, err := intents.Understand(text, ftNow)
+		got, err := freetext.Understand(text, ftNow)
 		if err != nil {
 			t.Fatalf("Understand(%q) error: %v", text, err)
 		}
@@ -517,10 +519,10 @@ func TestUnderstandErrors(t *testing.T) {
 		{"group membership without a group", "add jdoe", "needs a group"},
 		{"slash verb with a bad option", "logs limit:5000", "limit"},
 		{"not UTF-8", "logs \xff\xfe", "UTF-8"},
-		{"too long", strings.Repeat("a", intents.MaxFreeText+1), "longer than"},
+		{"too long", strings.Repeat("a", freetext.MaxFreeText+1), "longer than"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := intents.Understand(tt.text, ftNow)
+			got, err := freetext.Understand(tt.text, ftNow)
 			if !errors.Is(err, intents.ErrInvalid) {
 				t.Fatalf("Understand(%.60q) = %+v, %v; want an ErrInvalid", tt.text, got, err)
 			}
@@ -543,7 +545,7 @@ func TestUnderstandSlashExamples(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Parse(%q) error: %v", text, err)
 			}
-			got, err := intents.Understand(text, ftNow)
+			got, err := freetext.Understand(text, ftNow)
 			if err != nil {
 				t.Fatalf("Understand(%q) error: %v", text, err)
 			}
@@ -590,5 +592,31 @@ func TestSlashCommandRoundTrip(t *testing.T) {
 	}
 	if got := intents.SlashCommand(I{Kind: intents.Unknown}); got != "/okta help" {
 		t.Errorf("SlashCommand(unknown) = %q, want /okta help", got)
+	}
+}
+
+// The free-text rules and the model share this one Classifier interface.
+var _ intents.Classifier = freetext.Rules{}
+
+func TestRules(t *testing.T) {
+	r := freetext.Rules{Now: func() time.Time { return ftNow }}
+	in, by, err := r.ClassifyBy(context.Background(), "failed logins today")
+	if err != nil {
+		t.Fatalf("Rules.ClassifyBy error: %v", err)
+	}
+	if want := (I{Kind: intents.FailedLogins, Since: ftToday}); !cmp.Equal(want, in) || by != intents.ByRules {
+		t.Errorf("Rules.ClassifyBy(failed logins today) = %+v, %q; want %+v, rules", in, by, want)
+	}
+	in2, err := r.Classify(context.Background(), "failed logins today")
+	if err != nil || !cmp.Equal(in, in2) {
+		t.Errorf("Rules.Classify = %+v, %v; want ClassifyBy's %+v", in2, err, in)
+	}
+	if in, err := (freetext.Rules{}).Classify(context.Background(), "logs today"); err != nil || in.Kind != intents.Logs || in.Since.IsZero() || time.Since(in.Since) > 24*time.Hour {
+		t.Errorf("zero Rules.Classify(logs today) = %+v, %v; want logs with a window from the real clock", in, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if in, err := r.Classify(ctx, "help"); !errors.Is(err, context.Canceled) || in.Kind != "" {
+		t.Errorf("Rules.Classify(canceled) = %+v, %v; want context.Canceled", in, err)
 	}
 }
