@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/okta/oauth"
 )
 
 const (
@@ -507,7 +508,7 @@ func (c *Client) rawCall(ctx context.Context, op, scope, method, target string, 
 	defer func() { _ = resp.Body.Close() }() // the body is done with; a close error changes nothing
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return resp, nil, c.translate(ctx, op, scope, &callState{}, nil, nil, stripURLError(err))
+		return resp, nil, c.translate(ctx, op, scope, &callState{}, nil, nil, oauth.StripURLError(err))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
 		return resp, nil, c.translate(ctx, op, scope, st, resp, b, nil)

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"sync"
 	"time"
 
@@ -315,15 +314,5 @@ func (b *cancelBody) Read(p []byte) (int, error) {
 func (b *cancelBody) Close() error {
 	err := b.ReadCloser.Close()
 	b.cancel()
-	return err
-}
-
-// stripURLError removes *url.Error's URL (it may carry a query) while
-// keeping the cause.
-func stripURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
 	return err
 }

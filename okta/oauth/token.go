@@ -261,7 +261,7 @@ func (ts *Source) post(ctx context.Context, now time.Time) (int, http.Header, to
 	}
 	resp, err := ts.s.HTTP.Do(req)
 	if err != nil {
-		return 0, nil, ans, stripURLError(err)
+		return 0, nil, ans, StripURLError(err)
 	}
 	defer func() { _ = resp.Body.Close() }() // the body is done with; a close error changes nothing
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
@@ -344,9 +344,9 @@ func (ts *Source) refused(status int, header http.Header, ans tokenAnswer) error
 	return e
 }
 
-// stripURLError removes *url.Error's URL (it may carry a query) while
-// keeping the cause.
-func stripURLError(err error) error {
+// StripURLError is err without the *url.Error wrapping, which repeats
+// the request's URL (and so any secret in its query) in the message.
+func StripURLError(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		return ue.Err
