@@ -124,6 +124,10 @@ type Finding struct {
 	// ("12 failed sign-ins from 185.220.101.1 (Tor exit node)"); Evidence
 	// keeps the full point breakdown.
 	Facts []string `json:"facts,omitempty"`
+	// IPs are the client IPs of its events, and Last the newest event's
+	// time (the watcher's suppressions and alert latency use them).
+	IPs  []string  `json:"ips,omitempty"`
+	Last time.Time `json:"last,omitzero"`
 }
 
 // Evidence is one scored reason behind a finding.
