@@ -219,3 +219,20 @@ func (s Suppression) Matches(f Finding, now time.Time) bool {
 	}
 	return s.User != "" || s.IP != ""
 }
+
+// WatchBatch is what the watcher read and found in one page of the System
+// Log; the store commits it in one transaction.
+type WatchBatch struct {
+	Cursor   string            // the System Log cursor after these events
+	Windows  map[string][]byte // detection windows changed (nil: drop the key)
+	Findings []Finding         // findings these events created or grew
+	Events   int               // events read
+	Newest   time.Time         // the newest event's published, zero when none
+	Now      time.Time
+}
+
+// WatchOptions is how the store turns findings into incidents.
+type WatchOptions struct {
+	Window  time.Duration // the incident window (0: DefaultIncidentWindow)
+	Combine Combine       // nil: the worst finding's score
+}
