@@ -159,6 +159,10 @@ type KindInfo struct {
 	// Action is true for kinds that change Okta; they only ever become
 	// proposals.
 	Action bool
+	// BotAnswers is true for the reads the bot answers itself, without
+	// Okta: its help text and the proposals in its own store. They have no
+	// Okta query and are laid out by blocks of their own.
+	BotAnswers bool
 	// Scope is the OAuth scope Okta requires for the kind.
 	Scope string
 	// DefaultWindow applies to kinds that read the System Log.
@@ -206,7 +210,7 @@ func (k KindInfo) Accepts(a Arg) bool {
 
 // Catalogue is every kind oktabot knows, in help order.
 var Catalogue = []KindInfo{
-	{Kind: Help, Area: AreaHelp, Verbs: []string{"help", "?"}, Summary: "Show what oktabot can do", Positional: []Arg{ArgQuery}, Optional: []Arg{ArgQuery}, Example: "/okta help"},
+	{Kind: Help, Area: AreaHelp, Verbs: []string{"help", "?"}, Summary: "Show what oktabot can do", Positional: []Arg{ArgQuery}, Optional: []Arg{ArgQuery}, Example: "/okta help", BotAnswers: true},
 	{Kind: Status, Area: AreaHelp, Verbs: []string{"status", "doctor", "ping"}, Summary: "Check the Okta connection, granted scopes and admin role", Example: "/okta status"},
 
 	{Kind: ListUsers, Area: AreaUsers, Verbs: []string{"users", "list-users", "find-users"}, Summary: "List users, optionally matching a name or with a status", Positional: []Arg{ArgQuery}, Optional: []Arg{ArgQuery, ArgStatus, ArgLimit}, Example: "/okta users status:SUSPENDED", Scope: ScopeUsersRead},
@@ -266,8 +270,8 @@ var Catalogue = []KindInfo{
 	{Kind: ActivatePolicyRule, Area: AreaPolicyActions, Verbs: []string{"activate-rule"}, Said: []string{"activate", "enable"}, Summary: "Activate a policy rule", Positional: []Arg{ArgPolicy, ArgRule}, Required: []Arg{ArgPolicy, ArgRule}, Optional: []Arg{ArgReason}, Example: `/okta activate-rule Contractors "Require MFA"`, Action: true, Scope: ScopePoliciesManage, Undo: DeactivatePolicyRule, Title: Title{Verb: "Activate rule", Target: ArgRule, Link: "of policy", Second: ArgPolicy}, Form: FormNone},
 	{Kind: DeactivatePolicyRule, Area: AreaPolicyActions, Verbs: []string{"deactivate-rule"}, Said: []string{"deactivate", "disable"}, Summary: "Deactivate a policy rule", Positional: []Arg{ArgPolicy, ArgRule}, Required: []Arg{ArgPolicy, ArgRule}, Optional: []Arg{ArgReason}, Example: `/okta deactivate-rule Contractors "Require MFA"`, Action: true, Scope: ScopePoliciesManage, Undo: ActivatePolicyRule, Title: Title{Verb: "Deactivate rule", Target: ArgRule, Link: "of policy", Second: ArgPolicy}, Form: FormNone},
 
-	{Kind: Pending, Area: AreaApprovals, Verbs: []string{"pending", "proposals"}, Summary: "Open proposals waiting for a decision", Example: "/okta pending"},
-	{Kind: ShowProposal, Area: AreaApprovals, Verbs: []string{"proposal"}, Summary: "One proposal and its history", Positional: []Arg{ArgID}, Required: []Arg{ArgID}, Example: "/okta proposal p-7Q2M"},
+	{Kind: Pending, Area: AreaApprovals, Verbs: []string{"pending", "proposals"}, Summary: "Open proposals waiting for a decision", Example: "/okta pending", BotAnswers: true},
+	{Kind: ShowProposal, Area: AreaApprovals, Verbs: []string{"proposal"}, Summary: "One proposal and its history", Positional: []Arg{ArgID}, Required: []Arg{ArgID}, Example: "/okta proposal p-7Q2M", BotAnswers: true},
 }
 
 // The OAuth scopes oktabot asks for.
