@@ -67,9 +67,6 @@ func (s *Store) Decide(d Decision, pol Policy) (intents.Proposal, error) {
 			event, p.State, p.Reason = EventRejected, intents.StateRejected, d.Reason
 		}
 		p.DecidedBy, p.DecidedAt, p.Updated = d.By, now, now
-		if err := t.save(&p, prev); err != nil {
-			return err
-		}
 		rec := record(p, event, now)
 		rec.Approver = d.By
 		origin(&rec, d)
@@ -77,7 +74,7 @@ func (s *Store) Decide(d Decision, pol Policy) (intents.Proposal, error) {
 		if d.Channel != "" {
 			rec.Result = "in " + d.Channel
 		}
-		return t.audit(rec)
+		return t.commit(&p, prev, rec)
 	})
 	switch {
 	case err != nil && errors.Is(err, intents.ErrNotFound):

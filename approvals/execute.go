@@ -3,6 +3,7 @@ package approvals
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/oktabot/oktabot/intents"
 )
@@ -13,33 +14,19 @@ import (
 // one proposal exactly one succeeds; the others get a *StateError with
 // ErrStarted (already begun) or ErrNotApproved (never approved).
 func (s *Store) BeginExecute(id string) (intents.Proposal, error) {
-	id = canonicalID(id)
-	var p intents.Proposal
-	err := s.update(func(t *txn) error {
-		var err error
-		if p, err = t.load(id); err != nil {
-			return err
-		}
+	return s.transition("begin", id, func(p *intents.Proposal, now time.Time) (intents.AuditRecord, error) {
 		switch p.State {
 		case intents.StateApproved:
 		case intents.StatePending, intents.StateRejected, intents.StateExpired:
-			return stateError(ErrNotApproved, p)
+			return intents.AuditRecord{}, stateError(ErrNotApproved, *p)
 		default:
-			return stateError(intents.ErrStarted, p)
+			return intents.AuditRecord{}, stateError(intents.ErrStarted, *p)
 		}
-		now := s.now()
 		p.State, p.Updated = intents.StateExecuting, now
-		if err := t.save(&p, intents.StateApproved); err != nil {
-			return err
-		}
-		rec := record(p, EventExecuting, now)
+		rec := record(*p, EventExecuting, now)
 		rec.Approver = p.DecidedBy
-		return t.audit(rec)
+		return rec, nil
 	})
-	if err != nil {
-		return intents.Proposal{}, fmt.Errorf("approvals: begin %s: %w", id, err)
-	}
-	return p, nil
 }
 
 // Finish records how an executing proposal's action ended: with execErr
@@ -49,20 +36,13 @@ func (s *Store) BeginExecute(id string) (intents.Proposal, error) {
 // its request id. Finish on a proposal that is not executing returns a
 // *StateError with ErrNotExecuting and changes nothing.
 func (s *Store) Finish(id string, out *intents.ActionOutcome, execErr error) (intents.Proposal, error) {
-	id = canonicalID(id)
 	if out == nil && execErr == nil {
-		return intents.Proposal{}, fmt.Errorf("approvals: finish %s: %w", id, intents.Invalidf("neither an outcome nor an error"))
+		return intents.Proposal{}, fmt.Errorf("approvals: finish %s: %w", canonicalID(id), intents.Invalidf("neither an outcome nor an error"))
 	}
-	var p intents.Proposal
-	err := s.update(func(t *txn) error {
-		var err error
-		if p, err = t.load(id); err != nil {
-			return err
-		}
+	return s.transition("finish", id, func(p *intents.Proposal, now time.Time) (intents.AuditRecord, error) {
 		if p.State != intents.StateExecuting {
-			return stateError(ErrNotExecuting, p)
+			return intents.AuditRecord{}, stateError(ErrNotExecuting, *p)
 		}
-		now := s.now()
 		p.Updated = now
 		if out != nil {
 			o := *out
@@ -71,12 +51,12 @@ func (s *Store) Finish(id string, out *intents.ActionOutcome, execErr error) (in
 		var rec intents.AuditRecord
 		if execErr == nil {
 			p.State = intents.StateExecuted
-			rec = record(p, EventExecuted, now)
+			rec = record(*p, EventExecuted, now)
 			rec.Result = out.Summary
 		} else {
 			p.State = intents.StateFailed
 			p.Error = execErr.Error()
-			rec = record(p, EventFailed, now)
+			rec = record(*p, EventFailed, now)
 			rec.Result = "failed"
 			rec.Detail = p.Error
 			if e, ok := intents.AsError(execErr); ok {
@@ -93,15 +73,8 @@ func (s *Store) Finish(id string, out *intents.ActionOutcome, execErr error) (in
 				rec.Detail = joinDetail(rec.Detail, "created "+refName(*out.Created))
 			}
 		}
-		if err := t.save(&p, intents.StateExecuting); err != nil {
-			return err
-		}
-		return t.audit(rec)
+		return rec, nil
 	})
-	if err != nil {
-		return intents.Proposal{}, fmt.Errorf("approvals: finish %s: %w", id, err)
-	}
-	return p, nil
 }
 
 func joinDetail(a, b string) string {

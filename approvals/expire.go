@@ -49,12 +49,9 @@ func (s *Store) ExpireDue(now time.Time) ([]intents.Proposal, error) {
 // expire moves pending p to expired with its audit record.
 func (t *txn) expire(p *intents.Proposal, now time.Time) error {
 	p.State, p.Updated = intents.StateExpired, now
-	if err := t.save(p, intents.StatePending); err != nil {
-		return err
-	}
 	rec := record(*p, EventExpired, now)
 	rec.Detail = "no decision before " + p.Expires.Format(time.RFC3339)
-	return t.audit(rec)
+	return t.commit(p, intents.StatePending, rec)
 }
 
 // Sweep runs ExpireDue with the store's clock at once and then every

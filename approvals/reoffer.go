@@ -99,10 +99,7 @@ func (t *txn) reoffer(p *intents.Proposal, now time.Time) error {
 		rec.Detail = "reoffered after a restart: " + what + "; nothing was changed, it waits for an approver again"
 	}
 	rec.Approver = approver
-	if err := t.save(p, intents.StateApproved); err != nil {
-		return err
-	}
-	return t.audit(rec)
+	return t.commit(p, intents.StateApproved, rec)
 }
 
 // Withdraw expires a pending proposal now, with why (e.g. "its message
@@ -110,31 +107,17 @@ func (t *txn) reoffer(p *intents.Proposal, now time.Time) error {
 // proposal that is not pending is left as it is: the error is a
 // *StateError with ErrDecided (or ErrExpired).
 func (s *Store) Withdraw(id, why string) (intents.Proposal, error) {
-	id = canonicalID(id)
-	var p intents.Proposal
-	err := s.update(func(t *txn) error {
-		var err error
-		if p, err = t.load(id); err != nil {
-			return err
-		}
+	return s.transition("withdraw", id, func(p *intents.Proposal, now time.Time) (intents.AuditRecord, error) {
 		switch p.State {
 		case intents.StatePending:
 		case intents.StateExpired:
-			return stateError(intents.ErrExpired, p)
+			return intents.AuditRecord{}, stateError(intents.ErrExpired, *p)
 		default:
-			return stateError(intents.ErrDecided, p)
+			return intents.AuditRecord{}, stateError(intents.ErrDecided, *p)
 		}
-		now := s.now()
 		p.State, p.Updated = intents.StateExpired, now
-		if err := t.save(&p, intents.StatePending); err != nil {
-			return err
-		}
-		rec := record(p, EventExpired, now)
+		rec := record(*p, EventExpired, now)
 		rec.Detail = "withdrawn: " + orNone(why)
-		return t.audit(rec)
+		return rec, nil
 	})
-	if err != nil {
-		return intents.Proposal{}, fmt.Errorf("approvals: withdraw %s: %w", id, err)
-	}
-	return p, nil
 }

@@ -110,6 +110,40 @@ func (t *txn) save(p *intents.Proposal, prev intents.State) error {
 	return nil
 }
 
+// commit saves p, whose state was prev, and writes its audit record rec:
+// the end of every transition.
+func (t *txn) commit(p *intents.Proposal, prev intents.State, rec intents.AuditRecord) error {
+	if err := t.save(p, prev); err != nil {
+		return err
+	}
+	return t.audit(rec)
+}
+
+// transition changes one proposal in one write transaction: it loads id,
+// lets step check the proposal and change it (step's error changes
+// nothing), and commits it with the audit record step returns. It returns
+// the proposal as it now stands; an error says "approvals: op id: …".
+func (s *Store) transition(op, id string, step func(p *intents.Proposal, now time.Time) (intents.AuditRecord, error)) (intents.Proposal, error) {
+	id = canonicalID(id)
+	var p intents.Proposal
+	err := s.update(func(t *txn) error {
+		var err error
+		if p, err = t.load(id); err != nil {
+			return err
+		}
+		prev := p.State
+		rec, err := step(&p, s.now())
+		if err != nil {
+			return err
+		}
+		return t.commit(&p, prev, rec)
+	})
+	if err != nil {
+		return intents.Proposal{}, fmt.Errorf("approvals: %s %s: %w", op, id, err)
+	}
+	return p, nil
+}
+
 // pendingKey orders the pending index by creation time, then id.
 func pendingKey(p intents.Proposal) []byte {
 	k := make([]byte, 8, 8+len(p.ID))

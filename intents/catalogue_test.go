@@ -109,6 +109,12 @@ func TestCatalogueEntries(t *testing.T) {
 		if !info.Action && strings.HasSuffix(info.Scope, ".manage") {
 			t.Errorf("%s: query with manage scope %q", k, info.Scope)
 		}
+		if !info.Action && len(info.Said) > 0 {
+			t.Errorf("%s: a query with change verbs (Said) %v", k, info.Said)
+		}
+		if info.BotAnswers && (info.Action || info.Scope != "") {
+			t.Errorf("%s: answered by the bot without Okta, but an action or with a Scope %q", k, info.Scope)
+		}
 		if info.Undo != "" {
 			undo, ok := intents.Lookup(info.Undo)
 			switch {

@@ -445,3 +445,21 @@ func matchPhrase(toks []tok, i int) (phrase, bool) {
 	}
 	return phrase{}, false
 }
+
+// wordCue is the cue of a word or phrase of the vocabulary ("suspend",
+// "log out"), as the rules read it in a request; cNone if it has none.
+func wordCue(w string) cue {
+	words := strings.Fields(strings.ToLower(w))
+	if len(words) == 0 {
+		return cNone
+	}
+	for _, p := range phrases[words[0]] {
+		if slices.Equal(p.words, words) {
+			return p.cue
+		}
+	}
+	if len(words) > 1 {
+		return cNone
+	}
+	return vocabulary[words[0]]
+}

@@ -55,26 +55,19 @@ func grounded(text string, in intents.Intent, now time.Time) (intents.Intent, er
 	return in, nil
 }
 
-// verbKinds are the action kinds each change verb can make.
-var verbKinds = map[cue][]intents.Kind{
-	vSuspend:    {intents.SuspendUser},
-	vUnsuspend:  {intents.UnsuspendUser},
-	vUnlock:     {intents.UnlockUser},
-	vLogout:     {intents.ClearSessions},
-	vClear:      {intents.ClearSessions, intents.ExpirePassword},
-	vReset:      {intents.ResetFactors, intents.ResetPassword},
-	vAdd:        {intents.AddGroupMember},
-	vRemove:     {intents.RemoveGroupMember, intents.ResetFactors, intents.ClearSessions},
-	vActivate:   {intents.ActivateUser, intents.ActivateApp, intents.ActivatePolicy, intents.ActivatePolicyRule},
-	vEnable:     {intents.ActivateApp, intents.ActivatePolicy, intents.ActivatePolicyRule},
-	vDeactivate: {intents.DeactivateUser, intents.DeactivateApp, intents.DeactivatePolicy, intents.DeactivatePolicyRule},
-	vDisable:    {intents.DeactivateApp, intents.DeactivatePolicy, intents.DeactivatePolicyRule},
-	vCreate:     {intents.CreateUser, intents.CreateGroup, intents.CreateApp, intents.CreatePolicy, intents.CreatePolicyRule},
-	vDelete:     {intents.DeleteGroup},
-	vUpdate:     {intents.UpdateUser, intents.UpdateGroup, intents.UpdateApp, intents.UpdatePolicy, intents.UpdatePolicyRule},
-	vSet:        {intents.UpdateUser, intents.UpdateGroup},
-	vRename:     {intents.UpdateGroup},
-}
+// verbKinds are the action kinds each change verb can make: the words the
+// catalogue says ask for each action (KindInfo.Said), each read as its cue.
+var verbKinds = func() map[cue][]intents.Kind {
+	m := map[cue][]intents.Kind{}
+	for _, info := range intents.Catalogue {
+		for _, w := range info.Said {
+			if c := wordCue(w); c.isVerb() {
+				m[c] = append(m[c], info.Kind)
+			}
+		}
+	}
+	return m
+}()
 
 // explicitAction reports whether the text gives exactly one imperative
 // change verb, and that verb can make k.
