@@ -20,6 +20,15 @@ const (
 	EventFailed    = "failed"
 	EventUnknown   = "unknown"
 	EventRefused   = "refused"
+
+	// Incidents and suppressions (incidents.go): ProposalID holds the
+	// incident's or the suppression's id, Approver who pressed the button,
+	// Target the subject ("user john@company.com", "IP 1.2.3.4") and
+	// Detail the rest (the detection, until when, why).
+	EventAcknowledged = "acknowledged"
+	EventClosed       = "closed"
+	EventSuppressed   = "suppressed"
+	EventUnsuppressed = "unsuppressed"
 )
 
 // record starts an audit record about p.
