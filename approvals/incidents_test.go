@@ -63,6 +63,22 @@ func (ts *TestStore) mustChain() {
 	}
 }
 
+// short describes changes in a line: "[i-ABC234 new v1 john@company.com …]".
+func short(chs []intents.IncidentChange) string {
+	var out []string
+	for _, ch := range chs {
+		s := fmt.Sprintf("%s v%d %s %s", ch.Incident.ID, ch.Incident.Version, ch.Incident.Severity, ch.Incident.Subject)
+		if ch.New {
+			s += " new"
+		}
+		if ch.Rose {
+			s += " rose"
+		}
+		out = append(out, s)
+	}
+	return "[" + strings.Join(out, "; ") + "]"
+}
+
 func incidentIDs(incs []intents.Incident) []string {
 	var out []string
 	for _, inc := range incs {
@@ -77,14 +93,14 @@ func TestIncidentOnePerSubjectWithinWindow(t *testing.T) {
 	ts := MustOpen(t)
 	chs, _ := ts.commit("c1", finding("failed_login_burst", john, 40, "e1", "e2"))
 	if len(chs) != 1 || !chs[0].New || !strings.HasPrefix(chs[0].Incident.ID, "i-") || chs[0].Incident.Subject != john {
-		t.Fatalf("first finding: changes %+v, want one new incident about %s", chs, john)
+		t.Fatalf("first finding: changes %s, want one new incident about %s", short(chs), john)
 	}
 	first := chs[0].Incident.ID
 
 	ts.Clock.Advance(time.Hour)
 	chs, _ = ts.commit("c2", finding("success_after_failures", "John@Company.com", 60, "e3"), finding("mfa_failures", mary, 30, "e4"))
 	if len(chs) != 2 || chs[0].New || chs[0].Incident.ID != first || !chs[1].New || chs[1].Incident.ID == first {
-		t.Fatalf("second batch: changes %+v, want %s grown and a new incident for %s", chs, first, mary)
+		t.Fatalf("second batch: changes %s, want %s grown and a new incident for %s", short(chs), first, mary)
 	}
 	if inc := ts.incident(first); inc.Version != 2 || len(inc.Findings) != 2 || inc.Score != 60 || inc.Severity != intents.SeverityHigh {
 		t.Errorf("incident %s = version %d, %d findings, score %d %s; want version 2, 2 findings, 60 high", first, inc.Version, len(inc.Findings), inc.Score, inc.Severity)
@@ -94,7 +110,7 @@ func TestIncidentOnePerSubjectWithinWindow(t *testing.T) {
 	ts.Clock.Advance(intents.DefaultIncidentWindow + time.Second)
 	chs, _ = ts.commit("c3", finding("impossible_travel", john, 50, "e5"))
 	if len(chs) != 1 || !chs[0].New || chs[0].Incident.ID == first {
-		t.Fatalf("after the window: changes %+v, want a new incident", chs)
+		t.Fatalf("after the window: changes %s, want a new incident", short(chs))
 	}
 	second := chs[0].Incident.ID
 	if got := incidentIDs(ts.incidents(true)); len(got) != 3 || got[0] != second {
@@ -115,11 +131,11 @@ func TestIncidentSameFindingsTwice(t *testing.T) {
 	// The same findings, one of them seen through only part of its events.
 	again := []intents.Finding{fs[1], finding("failed_login_burst", john, 40, "e2")}
 	if chs, _ := ts.commit("c2", again...); len(chs) != 0 {
-		t.Errorf("same findings again: changes %+v, want none", chs)
+		t.Errorf("same findings again: changes %s, want none", short(chs))
 	}
 	ts.Reopen()
 	if chs, _ := ts.commit("c3", fs...); len(chs) != 0 {
-		t.Errorf("same findings after reopening: changes %+v, want none", chs)
+		t.Errorf("same findings after reopening: changes %s, want none", short(chs))
 	}
 	if after := ts.incidents(false); !slices.EqualFunc(before, after, func(a, b intents.Incident) bool {
 		return a.ID == b.ID && a.Version == b.Version && a.Updated.Equal(b.Updated)
@@ -250,7 +266,7 @@ func TestIncidentSuppression(t *testing.T) {
 		finding("mfa_failures", john, 30, "e2"),
 		finding("impossible_travel", mary, 60, "e3"))
 	if dropped != 1 || len(chs) != 2 {
-		t.Fatalf("with a suppression: %d dropped, changes %+v; want 1 dropped, john's and mary's incidents", dropped, chs)
+		t.Fatalf("with a suppression: %d dropped, changes %s; want 1 dropped, john's and mary's incidents", dropped, short(chs))
 	}
 	for _, f := range chs[0].Incident.Findings {
 		if f.Detection == "impossible_travel" {
@@ -294,7 +310,7 @@ func TestIncidentRemoveSuppression(t *testing.T) {
 		t.Errorf("RemoveSuppression(again) = %v, want ErrNotFound", err)
 	}
 	if chs, dropped := ts.commit("c2", spray); dropped != 0 || len(chs) != 1 || chs[0].Incident.Key != "org:password_spray" {
-		t.Errorf("after removal: %d dropped, changes %+v; want an org incident", dropped, chs)
+		t.Errorf("after removal: %d dropped, changes %s; want an org incident", dropped, short(chs))
 	}
 	if got := ts.Events(sp.ID); !slices.Equal(got, []string{approvals.EventSuppressed, approvals.EventUnsuppressed}) {
 		t.Errorf("History(%s) = %v, want suppressed, unsuppressed", sp.ID, got)
@@ -326,7 +342,7 @@ func TestIncidentAcknowledgeAndClose(t *testing.T) {
 		t.Errorf("Acknowledge(again) = %+v, %v; want the first acknowledgement kept", inc, err)
 	}
 	if chs, _ := ts.commit("c2", finding("mfa_failures", john, 30, "e3")); len(chs) != 1 || chs[0].Incident.ID != id || chs[0].Incident.Status != intents.IncidentAcknowledged {
-		t.Errorf("an acknowledged incident did not take a finding: %+v", chs)
+		t.Errorf("an acknowledged incident did not take a finding: %s", short(chs))
 	}
 
 	inc, err = ts.CloseIncident(id, "U_B", "false positive")
@@ -351,11 +367,11 @@ func TestIncidentAcknowledgeAndClose(t *testing.T) {
 	// The closed incident's finding again opens nothing; a new one, within
 	// the window, opens a new incident.
 	if chs, _ := ts.commit("c3", burst); len(chs) != 0 {
-		t.Errorf("the closed incident's own finding opened %+v", chs)
+		t.Errorf("the closed incident's own finding opened %s", short(chs))
 	}
 	chs, _ = ts.commit("c4", finding("impossible_travel", john, 60, "e9"))
 	if len(chs) != 1 || !chs[0].New || chs[0].Incident.ID == id {
-		t.Fatalf("a finding after close: %+v, want a new incident", chs)
+		t.Fatalf("a finding after close: %s, want a new incident", short(chs))
 	}
 	if inc := ts.incident(id); inc.Version != 2 || inc.Status != intents.IncidentClosed {
 		t.Errorf("the closed incident moved: %+v", inc)
@@ -398,7 +414,7 @@ func TestIncidentOutbox(t *testing.T) {
 	// It grows to critical: above what the channel was told.
 	chs, _ = ts.commit("c2", finding("success_after_failures", john, 80, "e2"))
 	if len(chs) != 1 || !chs[0].Rose || chs[0].Incident.Version != 2 {
-		t.Fatalf("growth: %+v, want version 2 and Rose", chs)
+		t.Fatalf("growth: %s, want version 2 and Rose", short(chs))
 	}
 	if got := unposted(); !slices.Equal(got, []string{id}) {
 		t.Errorf("Unposted() after growth = %v, want [%s]", got, id)
@@ -411,7 +427,14 @@ func TestIncidentOutbox(t *testing.T) {
 	}
 	inc := ts.incident(id)
 	if inc.Posted != 2 || inc.Notified != intents.SeverityCritical || inc.Channel != channel || inc.TS != "1.1" || len(unposted()) != 0 {
-		t.Errorf("after posting version 2: %+v", inc)
+		t.Errorf("after posting version 2: posted %d notified %s message %s/%s, unposted %v", inc.Posted, inc.Notified, inc.Channel, inc.TS, unposted())
+	}
+	// A slow post of version 1 finishing now moves nothing back.
+	if err := ts.SetIncidentMessage(id, channel, "1.1", 1, intents.SeverityHigh); err != nil {
+		t.Fatal(err)
+	}
+	if inc := ts.incident(id); inc.Posted != 2 || inc.Notified != intents.SeverityCritical || len(unposted()) != 0 {
+		t.Errorf("after a stale post: posted %d notified %s, unposted %v; want 2, critical, none", inc.Posted, inc.Notified, unposted())
 	}
 	if err := ts.SetIncidentProposals(id, []string{"p-abc234"}); err != nil {
 		t.Fatal(err)
@@ -449,10 +472,10 @@ func TestIncidentAnswer(t *testing.T) {
 // lands once, each user has one incident, and the audit chain holds.
 func TestIncidentConcurrent(t *testing.T) {
 	ts := MustOpen(t)
-	const users, rounds = 4, 10
-	var wg sync.WaitGroup
+	const users, rounds = 4, 20
+	var watchers, buttons sync.WaitGroup
 	for w := range 2 {
-		wg.Go(func() {
+		watchers.Go(func() {
 			for r := range rounds {
 				var fs []intents.Finding
 				for u := range users {
@@ -464,31 +487,55 @@ func TestIncidentConcurrent(t *testing.T) {
 			}
 		})
 	}
+	done := make(chan struct{})
+	// Press the buttons and record posts while the watchers commit, and
+	// once more after they finished.
+	press := func() bool {
+		incs, err := ts.Incidents(true)
+		if err != nil {
+			t.Errorf("Incidents() = %v", err)
+			return false
+		}
+		for _, inc := range incs {
+			if _, err := ts.Acknowledge(inc.ID, "U_A"); err != nil {
+				t.Errorf("Acknowledge(%s) = %v", inc.ID, err)
+			}
+			if err := ts.SetIncidentMessage(inc.ID, channel, "1.1", inc.Version, inc.Severity); err != nil {
+				t.Errorf("SetIncidentMessage(%s) = %v", inc.ID, err)
+			}
+		}
+		return true
+	}
 	for range 2 {
-		wg.Go(func() {
-			for range rounds {
-				incs, err := ts.Incidents(true)
-				if err != nil {
-					t.Errorf("Incidents() = %v", err)
+		buttons.Go(func() {
+			for {
+				select {
+				case <-done:
+					press()
 					return
-				}
-				for _, inc := range incs {
-					if _, err := ts.Acknowledge(inc.ID, "U_A"); err != nil {
-						t.Errorf("Acknowledge(%s) = %v", inc.ID, err)
+				default:
+					if !press() {
+						return
 					}
 				}
 			}
 		})
 	}
-	wg.Wait()
+	watchers.Wait()
+	close(done)
+	buttons.Wait()
 	incs := ts.incidents(false)
 	if len(incs) != users {
 		t.Fatalf("%d incidents, want %d", len(incs), users)
 	}
 	for _, inc := range incs {
-		if len(inc.Findings) != 2*rounds || inc.Version != 2*rounds {
-			t.Errorf("%s: %d findings at version %d, want %d and %d", inc.ID, len(inc.Findings), inc.Version, 2*rounds, 2*rounds)
+		if len(inc.Findings) != 2*rounds || inc.Version != 2*rounds || inc.Status != intents.IncidentAcknowledged || inc.Posted != inc.Version {
+			t.Errorf("%s: %d findings at version %d (posted %d), %s; want %d findings at version %d, posted, acknowledged",
+				inc.ID, len(inc.Findings), inc.Version, inc.Posted, inc.Status, 2*rounds, 2*rounds)
 		}
+	}
+	if got := len(ts.Events(incs[0].ID)); got != 1 {
+		t.Errorf("%s has %d audit records, want one acknowledgement", incs[0].ID, got)
 	}
 	ts.mustChain()
 }
@@ -518,7 +565,7 @@ func TestIncidentBucketsAddedToOldFile(t *testing.T) {
 	}
 	ts.open()
 	if chs, _ := ts.commit("c1", finding("failed_login_burst", john, 40, "e1")); len(chs) != 1 {
-		t.Fatalf("CommitWatch on an upgraded file: %+v", chs)
+		t.Fatalf("CommitWatch on an upgraded file: %s", short(chs))
 	}
 	if _, err := ts.Suppress(intents.Suppression{Detection: "x", User: john, Until: ts.Clock.Now().Add(time.Hour), By: approver}); err != nil {
 		t.Fatal(err)
