@@ -103,8 +103,10 @@ func (s *Store) Audit(fn func(intents.AuditRecord) error) error {
 }
 
 // History returns one proposal's audit records, oldest first: its request,
-// refused clicks, decision, execution and result. An id with no records
-// (unknown or never stored) gives an empty list.
+// refused clicks, decision, execution and result; given an incident's or a
+// suppression's id, its acknowledgement and closing, or its making and
+// removal. An id with no records (unknown or never stored) gives an empty
+// list.
 func (s *Store) History(id string) ([]intents.AuditRecord, error) {
 	id = canonicalID(id)
 	var out []intents.AuditRecord

@@ -46,7 +46,7 @@ var errUnchanged = errors.New("unchanged")
 
 // WatchBatch is one poll's outcome, committed in one transaction.
 type WatchBatch struct {
-	Cursor   string            // the System Log cursor after these events
+	Cursor   string            // the System Log cursor after these events, written as given
 	Windows  map[string][]byte // detection window keys changed (nil value: delete the key)
 	Findings []intents.Finding // findings these events created or grew
 	Now      time.Time         // zero: the store's clock
