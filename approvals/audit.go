@@ -20,6 +20,15 @@ const (
 	EventFailed    = "failed"
 	EventUnknown   = "unknown"
 	EventRefused   = "refused"
+
+	// Incidents and suppressions (incidents.go): ProposalID holds the
+	// incident's or the suppression's id, Approver who pressed the button,
+	// Target the subject ("user john@company.com", "IP 1.2.3.4") and
+	// Detail the rest (the detection, until when, why).
+	EventAcknowledged = "acknowledged"
+	EventClosed       = "closed"
+	EventSuppressed   = "suppressed"
+	EventUnsuppressed = "unsuppressed"
 )
 
 // record starts an audit record about p.
@@ -94,8 +103,10 @@ func (s *Store) Audit(fn func(intents.AuditRecord) error) error {
 }
 
 // History returns one proposal's audit records, oldest first: its request,
-// refused clicks, decision, execution and result. An id with no records
-// (unknown or never stored) gives an empty list.
+// refused clicks, decision, execution and result; given an incident's or a
+// suppression's id, its acknowledgement and closing, or its making and
+// removal. An id with no records (unknown or never stored) gives an empty
+// list.
 func (s *Store) History(id string) ([]intents.AuditRecord, error) {
 	id = canonicalID(id)
 	var out []intents.AuditRecord

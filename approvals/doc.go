@@ -68,6 +68,17 @@
 // records. "meta" holds the application name, the schema version and the
 // audit chain's head and start.
 //
+// # Incidents
+//
+// The watcher's findings become intents.Incidents here (incidents.go):
+// CommitWatch writes a poll's System Log cursor, its detection windows and
+// the incidents its findings open or grow in one transaction, so that a
+// crash neither loses nor repeats an alert; Unposted is the outbox of
+// incidents whose Slack message is behind. Acknowledge, CloseIncident,
+// Suppress and RemoveSuppression write audit records into the same chain,
+// with the incident's or suppression's id where a proposal's would be.
+// Their buckets are listed in watchstate.go.
+//
 // # What this package must not do
 //
 // It never calls Okta or Slack and never executes an action: the caller

@@ -20,11 +20,15 @@ const (
 )
 
 // newID returns "p-" and six random characters from crypto/rand.
-func newID() string {
+func newID() string { return randomID(idPrefix) }
+
+// randomID returns prefix and six random characters from crypto/rand
+// (incidents and suppressions have their own prefixes).
+func randomID(prefix string) string {
 	var b [idLen]byte
 	_, _ = rand.Read(b[:]) // never fails (crypto/rand crashes the program instead)
-	out := make([]byte, 0, len(idPrefix)+idLen)
-	out = append(out, idPrefix...)
+	out := make([]byte, 0, len(prefix)+idLen)
+	out = append(out, prefix...)
 	for _, c := range b {
 		out = append(out, idAlphabet[c&31]) // 256 is a multiple of 32: unbiased
 	}
@@ -32,10 +36,13 @@ func newID() string {
 }
 
 // canonicalID accepts an id as a person types it: any case, spaces around.
+// It knows the proposals' prefix and those of incidents and suppressions.
 func canonicalID(id string) string {
 	id = strings.TrimSpace(id)
-	if len(id) > len(idPrefix) && strings.EqualFold(id[:len(idPrefix)], idPrefix) {
-		return idPrefix + strings.ToUpper(id[len(idPrefix):])
+	for _, prefix := range []string{idPrefix, incidentPrefix, suppressionPrefix} {
+		if len(id) > len(prefix) && strings.EqualFold(id[:len(prefix)], prefix) {
+			return prefix + strings.ToUpper(id[len(prefix):])
+		}
 	}
 	return id
 }

@@ -312,7 +312,7 @@ func (t *txn) initSchema() (uint64, error) {
 		if _, err := t.startChain(); err != nil {
 			return 0, err
 		}
-		return 0, t.initSame()
+		return 0, t.initLater()
 	}
 	if app := string(meta.Get(keyApp)); app != appName {
 		return 0, fmt.Errorf("%w: not an oktabot approvals file (application %q)", ErrIncompatible, app)
@@ -346,7 +346,21 @@ func (t *txn) initSchema() (uint64, error) {
 			return 0, err
 		}
 	}
-	return sealed, t.initSame()
+	return sealed, t.initLater()
+}
+
+// initLater creates the buckets added after schema 2 (the "same" index and
+// the watcher's buckets) when the file lacks them. They are additions an
+// older oktabot ignores, not a change to what it reads or writes, so they
+// need no schema bump: an older oktabot opening such a file checks only the
+// buckets it knows, and its audit appends still chain (the watcher's
+// records are ordinary AuditRecords). Raise schemaVersion only for a change
+// an older oktabot would break or misread.
+func (t *txn) initLater() error {
+	if err := t.initSame(); err != nil {
+		return err
+	}
+	return t.initWatch()
 }
 
 // recover moves every executing proposal to unknown, with its audit record.

@@ -65,10 +65,12 @@ type Incident struct {
 
 	// Answer is the affected person's answer to "was this you?": "yes",
 	// "no", or "" (not asked, or no answer yet); AskedAt when they were
-	// asked, NoSlack when they have no Slack account to ask.
-	Answer  string    `json:"answer,omitempty"`
-	AskedAt time.Time `json:"askedAt,omitzero"`
-	NoSlack bool      `json:"noSlack,omitempty"`
+	// asked, AnsweredAt when they answered, NoSlack when they have no Slack
+	// account to ask.
+	Answer     string    `json:"answer,omitempty"`
+	AskedAt    time.Time `json:"askedAt,omitzero"`
+	AnsweredAt time.Time `json:"answeredAt,omitzero"`
+	NoSlack    bool      `json:"noSlack,omitempty"`
 }
 
 // IncidentChange is what one batch of findings did to one incident.
@@ -120,7 +122,7 @@ func (inc *Incident) Absorb(fs []Finding, now time.Time, combine Combine) (Incid
 	ch := IncidentChange{New: inc.Version == 0}
 	changed := false
 	for _, f := range fs {
-		i := slices.IndexFunc(inc.Findings, func(g Finding) bool { return g.Detection == f.Detection && overlap(g.Events, f.Events) })
+		i := inc.same(f)
 		switch {
 		case i < 0:
 			inc.Findings = append(inc.Findings, f)
@@ -156,6 +158,21 @@ func (inc *Incident) Absorb(fs []Finding, now time.Time, combine Combine) (Incid
 	ch.Rose = inc.Notified != "" && inc.Severity.Rank() > inc.Notified.Rank()
 	ch.Incident = *inc
 	return ch, true
+}
+
+// Holds reports whether inc already holds everything f says: a finding of
+// f's detection that shares an event with it and lacks none of its events.
+// Absorb changes nothing for such a finding; the store also uses it so that
+// a finding a closed incident already showed does not open a new one.
+func (inc *Incident) Holds(f Finding) bool {
+	i := inc.same(f)
+	return i >= 0 && subset(f.Events, inc.Findings[i].Events)
+}
+
+// same is the index of the finding held of f's detection that shares an
+// event with f, or -1.
+func (inc *Incident) same(f Finding) int {
+	return slices.IndexFunc(inc.Findings, func(g Finding) bool { return g.Detection == f.Detection && overlap(g.Events, f.Events) })
 }
 
 // Takes reports whether inc still takes findings at now: open or
