@@ -44,22 +44,14 @@ var ErrIncidentClosed = errors.New("the incident is closed")
 // is and is no error for the caller.
 var errUnchanged = errors.New("unchanged")
 
-// WatchBatch is one poll's outcome, committed in one transaction.
-type WatchBatch struct {
-	Cursor   string            // the System Log cursor after these events, written as given
-	Windows  map[string][]byte // detection window keys changed (nil value: delete the key)
-	Findings []intents.Finding // findings these events created or grew
-	Now      time.Time         // zero: the store's clock
-}
+// WatchBatch is one poll's outcome (intents.WatchBatch); a zero Now is
+// the store's clock.
+type WatchBatch = intents.WatchBatch
 
-// WatchOptions are the incident rules.
-type WatchOptions struct {
-	// Window is how long after its last change an incident takes new
-	// findings; zero means intents.DefaultIncidentWindow.
-	Window time.Duration
-	// Combine scores an incident's findings; nil takes the highest score.
-	Combine intents.Combine
-}
+// WatchOptions are the incident rules (intents.WatchOptions): a zero
+// Window is intents.DefaultIncidentWindow, a nil Combine takes the highest
+// score.
+type WatchOptions = intents.WatchOptions
 
 // CommitWatch writes the cursor, the windows and the incidents the
 // findings make or change in one transaction, so that a crash loses and
