@@ -66,7 +66,7 @@ func TestReplyBroadcast(t *testing.T) {
 func TestPostToUser(t *testing.T) {
 	users := testUsers()
 	users["W7"] = User{Name: "grid", Email: "grid@example.com"}
-	fake := New(Options{Users: users, Channels: map[string]Channel{"C1": {}}})
+	fake := New(Options{Users: users}) // no Channels: any channel id exists, but not any user
 	defer fake.Close()
 	api := slack.New(fake.Options().BotToken, slack.OptionAPIURL(fake.APIURL()))
 	ctx := t.Context()
@@ -198,7 +198,7 @@ func postForm(t *testing.T, fake *Server, method string, form url.Values, out an
 	if err != nil {
 		t.Fatalf("%s: %v", method, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
 		t.Fatalf("%s: decode answer: %v", method, err)
 	}
