@@ -22,6 +22,13 @@ type Message struct {
 	ResponseType    string // response_url and ack: as sent ("" means ephemeral)
 	ReplaceOriginal bool
 	DeleteOriginal  bool
+	// Broadcast marks a thread reply also sent to the channel
+	// (reply_broadcast), which Slack shows in the channel as a
+	// thread_broadcast message.
+	Broadcast bool
+	// Metadata is the message's metadata as compact JSON
+	// {"event_payload":{…},"event_type":"…"}, nil if none.
+	Metadata json.RawMessage
 }
 
 // stored is a message as it currently stands in a channel.
@@ -101,6 +108,9 @@ func (s *Server) botMessage(m Message) map[string]any {
 	if m.ThreadTS != "" {
 		out["thread_ts"] = m.ThreadTS
 	}
+	if m.Broadcast {
+		out["subtype"] = "thread_broadcast"
+	}
 	return out
 }
 
@@ -128,15 +138,25 @@ func (s *Server) chatPostMessage(req *apiRequest) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	md, err := s.checkedMetadata(req, channel)
+	if err != nil {
+		return nil, err
+	}
+	threadTS := req.arg("thread_ts")
 	s.mu.Lock()
 	m := Message{
-		Method: req.method, Channel: channel, TS: s.nextTSLocked(), ThreadTS: req.arg("thread_ts"),
-		Text: text, Blocks: blocks,
+		Method: req.method, Channel: channel, TS: s.nextTSLocked(), ThreadTS: threadTS,
+		Text: text, Blocks: blocks, Metadata: md.value,
+		// Without thread_ts, reply_broadcast means nothing: a plain message.
+		Broadcast: threadTS != "" && isTrue(req.arg("reply_broadcast")),
 	}
 	s.recordLocked(m)
 	s.mu.Unlock()
-	return map[string]any{"channel": channel, "ts": m.TS, "message": s.botMessage(m)}, nil
+	return md.withWarning(map[string]any{"channel": channel, "ts": m.TS, "message": s.botMessage(m)}), nil
 }
+
+// isTrue reads a boolean argument as Slack does: true or 1.
+func isTrue(v string) bool { return v == "true" || v == "1" }
 
 func (s *Server) chatUpdate(req *apiRequest) (map[string]any, error) {
 	channel, _, code := s.opts.channel(req.arg("channel"))
@@ -151,15 +171,29 @@ func (s *Server) chatUpdate(req *apiRequest) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	md, err := s.checkedMetadata(req, channel)
+	if err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, ok := s.store[storeKey(channel, ts)]
 	if !ok || st.deleted { // deleted meanwhile
 		return nil, fail("message_not_found")
 	}
-	m := Message{Method: req.method, Channel: channel, TS: ts, ThreadTS: st.msg.ThreadTS, Text: text, Blocks: blocks}
+	// An update without (valid) metadata leaves the message's metadata as
+	// it was;
+	// reply_broadcast can broadcast a reply afterwards, never un-broadcast it.
+	m := Message{
+		Method: req.method, Channel: channel, TS: ts, ThreadTS: st.msg.ThreadTS, Text: text, Blocks: blocks,
+		Metadata:  st.msg.Metadata,
+		Broadcast: st.msg.Broadcast || (st.msg.ThreadTS != "" && st.msg.ThreadTS != ts && isTrue(req.arg("reply_broadcast"))),
+	}
+	if md.value != nil {
+		m.Metadata = md.value
+	}
 	s.recordLocked(m)
-	return map[string]any{"channel": channel, "ts": ts, "text": text, "message": s.botMessage(m)}, nil
+	return md.withWarning(map[string]any{"channel": channel, "ts": ts, "text": text, "message": s.botMessage(m)}), nil
 }
 
 // updatable reports whether chat.update and chat.delete can act on a

@@ -4,7 +4,7 @@ package slackfake
 // token (see botConversation). The answer itself (is_private, is_member,
 // …) is conversationsInfo's.
 func (s *Server) conversationsInfoAsBot(req *apiRequest) (map[string]any, error) {
-	if _, _, err := s.botConversation(req.arg("channel")); err != nil {
+	if _, _, err := s.botConversation(req.arg("channel"), "read"); err != nil {
 		return nil, err
 	}
 	return s.conversationsInfo(req)
@@ -15,21 +15,22 @@ func (s *Server) conversationsInfoAsBot(req *apiRequest) (map[string]any, error)
 // does not exist for it (channel_not_found, the same answer as for a wrong
 // id), and reading a channel takes the scope of its type: channels:read
 // for a public channel, groups:read for a private one, im:read for a
-// direct message.
-func (s *Server) botConversation(channel string) (string, Channel, error) {
+// direct message (access "read"); channels:history, groups:history and
+// im:history for reading its messages (access "history").
+func (s *Server) botConversation(channel, access string) (string, Channel, error) {
 	id, ch, code := s.opts.channel(channel)
 	if code != "" {
 		return "", Channel{}, fail(code)
 	}
-	scope := "channels:read"
+	scope := "channels:" + access
 	switch {
 	case ch.IM:
-		scope = "im:read"
+		scope = "im:" + access
 	case ch.Private:
 		if ch.NotMember {
 			return "", Channel{}, fail("channel_not_found")
 		}
-		scope = "groups:read"
+		scope = "groups:" + access
 	}
 	if err := s.needScope(scope); err != nil {
 		return "", Channel{}, err

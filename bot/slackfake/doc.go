@@ -50,7 +50,9 @@
 // files.completeUploadExternal, users.info (guests, bots and Slack Connect
 // users of another team as User says), users.lookupByEmail,
 // conversations.info, conversations.members (Options.Members, paged),
-// usergroups.users.list, views.open, views.push and views.update. Any other method answers unknown_method and is recorded in
+// usergroups.users.list, views.open, views.push, views.update,
+// views.publish and conversations.history. Any other method answers
+// unknown_method and is recorded in
 // UnknownCalls. FailNext injects an error (ratelimited answers HTTP 429).
 //
 // The bot token has the scopes in Options.Scopes (DefaultScopes: those of
@@ -65,6 +67,37 @@
 // (replace_original, delete_original, response_type); a trigger_id opens
 // one view within TriggerTTL (expired_trigger_id, exchanged_trigger_id),
 // measured on Options.Now.
+//
+// # Threads, direct messages, metadata and history
+//
+// A reply (thread_ts) with reply_broadcast is recorded with Broadcast and
+// shows in the channel as a thread_broadcast message; reply_broadcast
+// without thread_ts is a plain message. chat.postMessage to a user id ("U…",
+// "W…") posts into the bot's DM with them and answers with its "D…" id,
+// a deactivated user's DM too (Slack posts to it without error); an
+// unknown user id is channel_not_found, as Slack answers. chat.postMessage
+// and chat.update take metadata {event_type, event_payload}: stored in
+// Message.Metadata (an update without it keeps it), refused with
+// invalid_metadata_format unless event_payload is an object, and ignored
+// with Slack's invalid_metadata_schema warning (in the answer and in
+// Rejections) when event_type is not letters, digits, _ and -.
+// conversations.history returns what the bot posted in a channel as it
+// stands (not deleted, not ephemeral, thread replies only if broadcast,
+// parents with reply_count), newest first, paged by limit (100, at most
+// 999) and cursor with has_more and response_metadata.next_cursor, bounded
+// by oldest and latest (inclusive includes them), with metadata only when
+// include_all_metadata is set. It takes channels:history, groups:history
+// or im:history by the channel's type, and answers not_in_channel where
+// the bot is not. People's messages are not kept, so they are not in it.
+//
+// # App Home
+//
+// views.publish (user_id of a known user, a view of type home checked like
+// other views, at most 100 blocks, hash optional and hash_conflict when
+// stale) sets a user's Home tab: same view id, new hash each time. Home
+// and WaitHome return it; OpenHome sends an app_home_opened events_api
+// envelope (user, channel: their DM, tab home, event_ts, and the view
+// published last, if any).
 //
 // # Block Kit limits
 //

@@ -250,7 +250,7 @@ type DirectMessage struct {
 func (s *Server) DirectMessage(ctx context.Context, d DirectMessage) (string, error) {
 	s.mu.Lock()
 	if d.ChannelID == "" {
-		d.ChannelID, _, _ = s.opts.channel(d.UserID)
+		d.ChannelID = dmOf(d.UserID)
 	}
 	if d.TS == "" {
 		d.TS = s.nextTSLocked()

@@ -19,19 +19,13 @@ const (
 // for the rest. The channel is resolved, and its scope needed, as
 // botConversation says.
 func (s *Server) conversationsMembers(req *apiRequest) (map[string]any, error) {
-	id, ch, err := s.botConversation(req.arg("channel"))
+	id, ch, err := s.botConversation(req.arg("channel"), "read")
 	if err != nil {
 		return nil, err
 	}
-	limit := membersDefaultLimit
-	if l := req.arg("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 0 {
-			return nil, fail("invalid_limit")
-		}
-		if n > 0 {
-			limit = min(n, membersMaxLimit)
-		}
+	limit, err := parseLimit(req.arg("limit"), membersDefaultLimit, membersMaxLimit)
+	if err != nil {
+		return nil, err
 	}
 	start := 0
 	if c := req.arg("cursor"); c != "" {
@@ -83,4 +77,20 @@ func (o Options) imUser(dm string) string {
 		}
 	}
 	return ""
+}
+
+// parseLimit reads a paged method's limit argument: empty or 0 is def,
+// more than max is max, anything but a number is invalid_limit.
+func parseLimit(arg string, def, max int) (int, error) {
+	if arg == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(arg)
+	if err != nil || n < 0 {
+		return 0, fail("invalid_limit")
+	}
+	if n == 0 {
+		return def, nil
+	}
+	return min(n, max), nil
 }

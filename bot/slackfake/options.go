@@ -163,14 +163,22 @@ func (o Options) withDefaults() Options {
 }
 
 // channel resolves a conversation id the way Slack does for the bot: a user
-// id opens (or reuses) the direct message with that user.
+// id opens (or reuses) the direct message with that user (dmOf), a
+// deactivated user's too (Slack posts to a deactivated user's DM without
+// error), and an unknown user id answers channel_not_found.
 func (o Options) channel(id string) (string, Channel, string) {
 	if id == "" {
 		return "", Channel{}, "channel_not_found"
 	}
 	if _, ok := o.Users[id]; ok {
-		dm := "D" + strings.TrimLeft(id, "UW")
+		dm := dmOf(id)
 		return dm, Channel{Name: dm, IM: true}, ""
+	}
+	if _, ok := o.Channels[id]; !ok && isUserID(id) {
+		// An unknown user is no conversation: Slack answers
+		// channel_not_found (user_not_found is not among
+		// chat.postMessage's errors).
+		return "", Channel{}, "channel_not_found"
 	}
 	if o.imUser(id) != "" {
 		return id, Channel{Name: id, IM: true}, ""
@@ -187,3 +195,21 @@ func (o Options) channel(id string) (string, Channel, string) {
 	}
 	return id, c, ""
 }
+
+// isUserID reports whether id has the shape of a user id: U or W and
+// upper-case letters and digits.
+func isUserID(id string) bool {
+	if len(id) < 2 || (id[0] != 'U' && id[0] != 'W') {
+		return false
+	}
+	for _, r := range id[1:] {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// dmOf is a user's direct message with the bot: "D" and the user id
+// without its U or W.
+func dmOf(user string) string { return "D" + strings.TrimLeft(user, "UW") }

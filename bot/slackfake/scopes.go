@@ -29,7 +29,8 @@ func DefaultScopes() []string {
 // methodScopes are the bot scopes Slack's method reference gives for each
 // bot-token method the fake serves; a call needs one of them. An empty
 // list: the method needs no scope. conversations.info needs the one of the
-// channel's type (conversationsInfoAsBot); the list here is every type's.
+// channel's type (conversationsInfoAsBot), and conversations.history the
+// history scope of it; the list here is every type's.
 // TestMethodScopes fails on a bot-token method missing here.
 var methodScopes = map[string][]string{
 	"auth.test":                    nil,
@@ -47,6 +48,8 @@ var methodScopes = map[string][]string{
 	"views.open":                   nil,
 	"views.push":                   nil,
 	"views.update":                 nil,
+	"views.publish":                nil,
+	"conversations.history":        {"channels:history", "groups:history", "im:history", "mpim:history"},
 }
 
 // MethodScopes reports the bot scopes a Web API method needs (one of

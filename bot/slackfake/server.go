@@ -61,6 +61,7 @@ type Server struct {
 	triggers map[string]*trigger
 	views    map[string]*storedView
 	viewLog  []View
+	homes    map[string]*storedView // user id → their Home tab (home.go)
 	files    map[string]*pendingFile
 	uploads  []Upload
 
@@ -83,6 +84,7 @@ func New(opts Options) *Server {
 		responses: map[string]*responseURL{},
 		triggers:  map[string]*trigger{},
 		views:     map[string]*storedView{},
+		homes:     map[string]*storedView{},
 		files:     map[string]*pendingFile{},
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())

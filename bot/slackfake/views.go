@@ -7,9 +7,10 @@ import (
 	"unicode/utf8"
 )
 
-// View is one views.open, views.push or views.update call that succeeded.
+// View is one views.open, views.push, views.update or views.publish call
+// that succeeded.
 type View struct {
-	Method          string // views.open, views.push, views.update
+	Method          string // views.open, views.push, views.update, views.publish
 	ID              string // the view id ("V…")
 	TriggerID       string // open and push
 	UserID          string // who sees the view
@@ -27,8 +28,8 @@ type storedView struct {
 	closed                         bool // the user closed it (CloseView)
 }
 
-// Views lists every successful views.open, views.push and views.update, in
-// order.
+// Views lists every successful views.open, views.push, views.update and
+// views.publish, in order.
 func (s *Server) Views() []View {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -46,7 +47,7 @@ func (s *Server) viewsPush(req *apiRequest) (map[string]any, error) {
 // openView serves views.open and views.push: a fresh trigger_id and a valid
 // modal.
 func (s *Server) openView(req *apiRequest, mode string) (map[string]any, error) {
-	view, raw, err := s.checkedView(req)
+	view, raw, err := s.checkedView(req, "modal")
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +76,7 @@ func (s *Server) openView(req *apiRequest, mode string) (map[string]any, error) 
 }
 
 func (s *Server) viewsUpdate(req *apiRequest) (map[string]any, error) {
-	view, raw, err := s.checkedView(req)
+	view, raw, err := s.checkedView(req, "modal")
 	if err != nil {
 		return nil, err
 	}
@@ -146,10 +147,11 @@ func (s *Server) viewObjectLocked(sv *storedView) map[string]any {
 	return out
 }
 
-// checkedView decodes and validates the view argument like Slack:
-// problems answer invalid_arguments with response_metadata.messages, and
-// are recorded as rejections.
-func (s *Server) checkedView(req *apiRequest) (map[string]any, json.RawMessage, error) {
+// checkedView decodes and validates the view argument like Slack, a view
+// of type kind (modal, or home for views.publish): problems answer
+// invalid_arguments with response_metadata.messages, and are recorded as
+// rejections. Modals and home tabs both take up to 100 blocks.
+func (s *Server) checkedView(req *apiRequest, kind string) (map[string]any, json.RawMessage, error) {
 	raw := req.raw("view")
 	var view map[string]any
 	if len(raw) == 0 || json.Unmarshal(raw, &view) != nil || view == nil {
@@ -158,13 +160,15 @@ func (s *Server) checkedView(req *apiRequest) (map[string]any, json.RawMessage, 
 		return nil, nil, err
 	}
 	c := newChecker()
-	if view["type"] != "modal" {
-		c.bad("/view/type", "must be modal")
+	if view["type"] != kind {
+		c.bad("/view/type", "must be %s", kind)
 	}
-	c.text(view["title"], "/view/title", MaxModalTitle, true)
-	for _, k := range []string{"submit", "close"} {
-		if v, ok := view[k]; ok && v != nil {
-			c.text(v, "/view/"+k, MaxModalTitle, true)
+	if kind == "modal" {
+		c.text(view["title"], "/view/title", MaxModalTitle, true)
+		for _, k := range []string{"submit", "close"} {
+			if v, ok := view[k]; ok && v != nil {
+				c.text(v, "/view/"+k, MaxModalTitle, true)
+			}
 		}
 	}
 	for _, f := range []struct {

@@ -44,6 +44,8 @@ func apiMethods() map[string]apiMethod {
 		"views.open":                   {botToken, (*Server).viewsOpen},
 		"views.push":                   {botToken, (*Server).viewsPush},
 		"views.update":                 {botToken, (*Server).viewsUpdate},
+		"views.publish":                {botToken, (*Server).viewsPublish},
+		"conversations.history":        {botToken, (*Server).conversationsHistory},
 	}
 }
 

@@ -64,11 +64,11 @@ func TestUnknownMethodAndFailNext(t *testing.T) {
 	api := slack.New(fake.Options().BotToken, slack.OptionAPIURL(fake.APIURL()))
 	ctx := t.Context()
 
-	_, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C1"})
+	_, _, _, err := api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: "C1", Timestamp: "1.2"})
 	if got := slackErr(err); got != "unknown_method" {
-		t.Errorf("GetConversationHistory = %v, want unknown_method", err)
+		t.Errorf("GetConversationReplies = %v, want unknown_method", err)
 	}
-	if diff := cmp.Diff([]string{"conversations.history"}, fake.UnknownCalls()); diff != "" {
+	if diff := cmp.Diff([]string{"conversations.replies"}, fake.UnknownCalls()); diff != "" {
 		t.Errorf("UnknownCalls() (-want +got):\n%s", diff)
 	}
 
