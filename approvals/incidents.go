@@ -64,6 +64,18 @@ type WatchOptions = intents.WatchOptions
 // detection or events is refused (intents.ErrInvalid) and nothing of the
 // batch is written.
 func (s *Store) CommitWatch(b WatchBatch, o WatchOptions) ([]intents.IncidentChange, int, error) {
+	return s.commitFindings(b, o, true)
+}
+
+// AddFindings joins findings that come from elsewhere than the System Log
+// (a person's answer to "was this you?") to their incidents by the rules
+// of CommitWatch, leaving the cursor and windows as they are.
+func (s *Store) AddFindings(fs []intents.Finding, now time.Time, o WatchOptions) ([]intents.IncidentChange, error) {
+	changes, _, err := s.commitFindings(WatchBatch{Findings: fs, Now: now}, o, false)
+	return changes, err
+}
+
+func (s *Store) commitFindings(b WatchBatch, o WatchOptions, state bool) ([]intents.IncidentChange, int, error) {
 	now := b.Now.UTC().Round(0)
 	if b.Now.IsZero() {
 		now = s.now()
@@ -78,8 +90,10 @@ func (s *Store) CommitWatch(b WatchBatch, o WatchOptions) ([]intents.IncidentCha
 	var dropped int
 	err := s.update(func(t *txn) error {
 		changes, dropped = nil, 0
-		if err := t.putWatchState(b.Cursor, b.Windows); err != nil {
-			return err
+		if state {
+			if err := t.putWatchState(b.Cursor, b.Windows); err != nil {
+				return err
+			}
 		}
 		sups, err := t.suppressions(now)
 		if err != nil {

@@ -573,3 +573,24 @@ func TestIncidentBucketsAddedToOldFile(t *testing.T) {
 	ts.MustState(p.ID, intents.StatePending)
 	ts.mustChain()
 }
+
+// TestIncidentAddFindings joins a finding to its incident without moving
+// the committed cursor or windows.
+func TestIncidentAddFindings(t *testing.T) {
+	s := MustOpen(t)
+	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	f := intents.Finding{Detection: "impossible_travel", User: "john@company.com", Score: 50, Events: []string{"e1"}, Summary: "travel"}
+	chs, _, err := s.CommitWatch(approvals.WatchBatch{Cursor: "c1", Windows: map[string][]byte{"user:john": []byte("w")}, Findings: []intents.Finding{f}, Now: now}, approvals.WatchOptions{})
+	if err != nil || len(chs) != 1 {
+		t.Fatalf("CommitWatch: %v, %d changes", err, len(chs))
+	}
+	no := intents.Finding{Detection: "user_denied_activity", User: "john@company.com", Score: 80, Events: []string{"answer:" + chs[0].Incident.ID}, Summary: "john said it was not them"}
+	got, err := s.AddFindings([]intents.Finding{no}, now.Add(time.Minute), approvals.WatchOptions{})
+	if err != nil || len(got) != 1 || got[0].Incident.ID != chs[0].Incident.ID || got[0].Incident.Score != 80 {
+		t.Fatalf("AddFindings: %v, %+v", err, got)
+	}
+	cursor, windows, err := s.WatchState()
+	if err != nil || cursor != "c1" || string(windows["user:john"]) != "w" {
+		t.Fatalf("the watch state moved: %q %v %v", cursor, windows, err)
+	}
+}
