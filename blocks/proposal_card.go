@@ -172,19 +172,7 @@ func (g *groupRender) why() string {
 	if len(facts) == 0 {
 		facts = strongest(a.Evidence)
 	}
-	var bullets []string
-	for _, f := range facts {
-		if len(bullets) == min(r.c.evid, maxCardFacts) {
-			break
-		}
-		if strings.EqualFold(strings.TrimSpace(f), reason) {
-			continue
-		}
-		if t := md(upperFirst(clipWords(trimDetectionIDs(f), r.c.item)), r.c.item+20); t != "" {
-			bullets = append(bullets, "• "+t)
-		}
-	}
-	if len(bullets) > 0 {
+	if bullets := factBullets(facts, reason, min(r.c.evid, maxCardFacts), r.c.item); len(bullets) > 0 {
 		lines = append(lines, "*Evidence:*")
 		lines = append(lines, bullets...)
 	}
