@@ -76,6 +76,18 @@ func incidentMessage(inc intents.Incident) Message {
 	return Message{Text: IncidentText(inc, false), Blocks: IncidentMessage(inc, IncidentOptions{Location: cet})}
 }
 
+// goldenMessage checks m against Slack's limits and against
+// testdata/name.json and name.txt.
+func goldenMessage(t *testing.T, name string, m Message) {
+	t.Helper()
+	if err := Validate(m); err != nil {
+		t.Fatalf("Validate(%s) = %v", name, err)
+	}
+	golden(t, name+".json", messageJSON(t, m))
+	text, _ := Plain(m)
+	golden(t, name+".txt", []byte(text+"\n"))
+}
+
 func TestIncidentGolden(t *testing.T) {
 	answered := takeover()
 	answered.Answer, answered.AskedAt = AnswerNo, ago(20*time.Minute)
@@ -94,13 +106,7 @@ func TestIncidentGolden(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m := incidentMessage(tc.inc)
-			if err := Validate(m); err != nil {
-				t.Fatalf("Validate = %v", err)
-			}
-			golden(t, tc.name+".json", messageJSON(t, m))
-			text, _ := Plain(m)
-			golden(t, tc.name+".txt", []byte(text+"\n"))
+			goldenMessage(t, tc.name, incidentMessage(tc.inc))
 		})
 	}
 }
@@ -291,12 +297,7 @@ func TestWasThisYouGolden(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := Validate(tc.m); err != nil {
-				t.Fatalf("Validate = %v", err)
-			}
-			golden(t, tc.name+".json", messageJSON(t, tc.m))
-			text, _ := Plain(tc.m)
-			golden(t, tc.name+".txt", []byte(text+"\n"))
+			goldenMessage(t, tc.name, tc.m)
 		})
 	}
 }

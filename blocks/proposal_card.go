@@ -266,11 +266,12 @@ func (r *proposalView) rowActions(i int) []slack.Block {
 	return bs
 }
 
-// BaseAction is the action id a numbered button of a proposal group
-// stands for: "proposal_approve_2" is ActionApprove. Other ids are
-// returned as they are.
+// BaseAction is the action id a numbered button of a proposal group or
+// of a suppression list stands for: "proposal_approve_2" is
+// ActionApprove, "suppression_remove_3" ActionSuppressionRemove. Other
+// ids are returned as they are.
 func BaseAction(id string) string {
-	for _, base := range []string{ActionApprove, ActionReject, ActionUndo, ActionDetails} {
+	for _, base := range []string{ActionApprove, ActionReject, ActionUndo, ActionDetails, ActionSuppressionRemove} {
 		if rest, ok := strings.CutPrefix(id, base+"_"); ok && rest != "" && strings.Trim(rest, "0123456789") == "" {
 			return base
 		}
