@@ -71,7 +71,12 @@ func FalsePositiveModal(inc intents.Incident) slack.ModalViewRequest {
 	if len(scopes) > 0 {
 		radio.InitialOption = scopes[0]
 	}
-	blocks := []slack.Block{section("fp_intro", intro), detection}
+	blocks := []slack.Block{section("fp_intro", intro)}
+	if len(opts) > 0 {
+		blocks = append(blocks, detection)
+	} else {
+		blocks = append(blocks, section("fp_no_detection", ":warning: This incident holds no finding to suppress."))
+	}
 	if len(scopes) > 0 {
 		blocks = append(blocks, slack.NewInputBlock(BlockFPScope, plain("For"), nil, radio))
 	} else {

@@ -70,6 +70,16 @@ func TestFalsePositiveModalOptions(t *testing.T) {
 	}
 }
 
+// TestFalsePositiveModalEmpty: an incident without findings or IPs gets
+// no select or radio input without options (Slack refuses those).
+func TestFalsePositiveModalEmpty(t *testing.T) {
+	for _, b := range FalsePositiveModal(intents.Incident{ID: "inc-0"}).Blocks.BlockSet {
+		if in, ok := b.(*slack.InputBlock); ok && (in.BlockID == BlockFPDetection || in.BlockID == BlockFPScope) {
+			t.Errorf("input %s shown with nothing to choose", in.BlockID)
+		}
+	}
+}
+
 func TestParseFalsePositive(t *testing.T) {
 	inc := takeover()
 	got, err := ParseFalsePositive(inc, fpState("impossible_travel", "ip:203.0.113.9", " 30 ", "VPN exit\nin Frankfurt"), "U0ANA1", testNow)
