@@ -200,6 +200,8 @@ func shortcodeUnicode(name string) (string, bool) {
 		return "🧵", true
 	case "lock_with_ink_pen":
 		return "🔏", true
+	case "eyes":
+		return "👀", true
 	}
 	return "", false
 }

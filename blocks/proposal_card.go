@@ -172,19 +172,7 @@ func (g *groupRender) why() string {
 	if len(facts) == 0 {
 		facts = strongest(a.Evidence)
 	}
-	var bullets []string
-	for _, f := range facts {
-		if len(bullets) == min(r.c.evid, maxCardFacts) {
-			break
-		}
-		if strings.EqualFold(strings.TrimSpace(f), reason) {
-			continue
-		}
-		if t := md(upperFirst(clipWords(trimDetectionIDs(f), r.c.item)), r.c.item+20); t != "" {
-			bullets = append(bullets, "• "+t)
-		}
-	}
-	if len(bullets) > 0 {
+	if bullets := factBullets(facts, reason, min(r.c.evid, maxCardFacts), r.c.item); len(bullets) > 0 {
 		lines = append(lines, "*Evidence:*")
 		lines = append(lines, bullets...)
 	}
@@ -278,11 +266,12 @@ func (r *proposalView) rowActions(i int) []slack.Block {
 	return bs
 }
 
-// BaseAction is the action id a numbered button of a proposal group
-// stands for: "proposal_approve_2" is ActionApprove. Other ids are
-// returned as they are.
+// BaseAction is the action id a numbered button of a proposal group or
+// of a suppression list stands for: "proposal_approve_2" is
+// ActionApprove, "suppression_remove_3" ActionSuppressionRemove. Other
+// ids are returned as they are.
 func BaseAction(id string) string {
-	for _, base := range []string{ActionApprove, ActionReject, ActionUndo, ActionDetails} {
+	for _, base := range []string{ActionApprove, ActionReject, ActionUndo, ActionDetails, ActionSuppressionRemove} {
 		if rest, ok := strings.CutPrefix(id, base+"_"); ok && rest != "" && strings.Trim(rest, "0123456789") == "" {
 			return base
 		}
