@@ -29,14 +29,6 @@ const (
 // MaxSuppression is the longest a false-positive mark may last.
 const MaxSuppression = 90 * 24 * time.Hour
 
-// Answers to "was this you?" (SetAnswer).
-const (
-	AnswerYes     = "yes"
-	AnswerNo      = "no"
-	AnswerAsked   = "asked"   // the person was sent the question
-	AnswerNoSlack = "noslack" // the person has no Slack account to ask
-)
-
 // ErrIncidentClosed is a change refused because the incident is closed.
 var ErrIncidentClosed = errors.New("the incident is closed")
 
@@ -331,16 +323,20 @@ func (s *Store) changeIncident(op, id string, fn func(t *txn, inc *intents.Incid
 // SetIncidentMessage records what Slack shows of incident id: the message
 // (channel, ts), the version it shows and the severity the channel was
 // told of. A version older than the one recorded (a slow post overtaken
-// by a newer one) moves nothing but the message.
+// by a newer one) moves nothing but the message. An empty channel and ts
+// record a version that is not shown (below the alert severity): it
+// leaves the outbox without a message.
 func (s *Store) SetIncidentMessage(id, channel, ts string, version int, notified intents.Severity) error {
 	_, err := s.changeIncident("set message of", id, func(_ *txn, inc *intents.Incident) error {
-		if channel == "" || ts == "" {
+		if (channel == "") != (ts == "") {
 			return intents.Invalidf("an incident message needs a channel and a ts")
 		}
 		if version < 1 || version > inc.Version {
 			return intents.Invalidf("version %d: incident %s is at version %d", version, inc.ID, inc.Version)
 		}
-		inc.Channel, inc.TS = channel, ts
+		if channel != "" {
+			inc.Channel, inc.TS = channel, ts
+		}
 		if version >= inc.Posted {
 			inc.Posted = version
 			if notified != "" {
@@ -413,21 +409,21 @@ func closedError(inc intents.Incident) error {
 }
 
 // SetAnswer records the affected person's side of "was this you?":
-// AnswerYes or AnswerNo and when (a later answer replaces an earlier one),
-// AnswerAsked and when they were asked, or AnswerNoSlack. A closed
+// intents.AnswerYes or intents.AnswerNo and when (a later answer replaces an earlier one),
+// intents.AnswerAsked and when they were asked, or intents.AnswerNoSlack. A closed
 // incident records it too: a late "no" still matters.
 func (s *Store) SetAnswer(id, answer string, at time.Time) (intents.Incident, error) {
 	at = at.UTC().Round(0)
 	return s.changeIncident("answer", id, func(_ *txn, inc *intents.Incident) error {
 		switch answer {
-		case AnswerYes, AnswerNo:
+		case intents.AnswerYes, intents.AnswerNo:
 			inc.Answer, inc.AnsweredAt = answer, at
-		case AnswerAsked:
+		case intents.AnswerAsked:
 			inc.AskedAt = at
-		case AnswerNoSlack:
+		case intents.AnswerNoSlack:
 			inc.NoSlack = true
 		default:
-			return intents.Invalidf("answer %q: want %s, %s, %s or %s", answer, AnswerYes, AnswerNo, AnswerAsked, AnswerNoSlack)
+			return intents.Invalidf("answer %q: want %s, %s, %s or %s", answer, intents.AnswerYes, intents.AnswerNo, intents.AnswerAsked, intents.AnswerNoSlack)
 		}
 		return nil
 	})

@@ -450,7 +450,7 @@ func TestIncidentAnswer(t *testing.T) {
 	chs, _ := ts.commit("c1", finding("impossible_travel", john, 60, "e1"))
 	id := chs[0].Incident.ID
 	at := ts.Clock.Now().Add(time.Minute)
-	if _, err := ts.SetAnswer(id, approvals.AnswerAsked, at); err != nil {
+	if _, err := ts.SetAnswer(id, intents.AnswerAsked, at); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ts.SetAnswer(id, "maybe", at); !errors.Is(err, intents.ErrInvalid) {
@@ -459,11 +459,11 @@ func TestIncidentAnswer(t *testing.T) {
 	if _, err := ts.CloseIncident(id, "U_A", ""); err != nil {
 		t.Fatal(err)
 	}
-	inc, err := ts.SetAnswer(id, approvals.AnswerNo, at.Add(time.Minute))
+	inc, err := ts.SetAnswer(id, intents.AnswerNo, at.Add(time.Minute))
 	if err != nil || inc.Answer != "no" || !inc.AskedAt.Equal(at) || !inc.AnsweredAt.Equal(at.Add(time.Minute)) || inc.NoSlack {
 		t.Errorf("SetAnswer(no) = %+v, %v", inc, err)
 	}
-	if inc, _ := ts.SetAnswer(id, approvals.AnswerNoSlack, at); !inc.NoSlack {
+	if inc, _ := ts.SetAnswer(id, intents.AnswerNoSlack, at); !inc.NoSlack {
 		t.Errorf("SetAnswer(noslack) = %+v", inc)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/oktabot/oktabot/intents"
 )
 
 // "Was this you?": the DM to the person a sign-in incident is about. It
@@ -15,12 +17,6 @@ import (
 const (
 	ActionWasThisYouYes = "was_this_you_yes"
 	ActionWasThisYouNo  = "was_this_you_no"
-)
-
-// The answers, as Incident.Answer holds them.
-const (
-	AnswerYes = "yes"
-	AnswerNo  = "no"
 )
 
 // WasThisYouEvent is the one sign-in the person is asked about.
@@ -66,9 +62,9 @@ func WasThisYouText(ev WasThisYouEvent) string { return wasThisYouQuestion(ev) }
 func WasThisYouAnswered(ev WasThisYouEvent, answer string) []slack.Block {
 	var reply string
 	switch strings.ToLower(answer) {
-	case AnswerYes:
+	case intents.AnswerYes:
 		reply = ":white_check_mark: *You said it was you.* Thank you, nothing more to do."
-	case AnswerNo:
+	case intents.AnswerNo:
 		reply = ":rotating_light: *You said it wasn't you.* Your security team has been told and will follow up. Change your password if they ask you to."
 	default:
 		reply = "Thank you for answering."
@@ -87,9 +83,9 @@ func AnswerLine(login, answer string) string {
 		who = "The person"
 	}
 	switch strings.ToLower(answer) {
-	case AnswerYes:
+	case intents.AnswerYes:
 		return ":bust_in_silhouette: " + who + " answered \"was this you?\" *Yes*: the sign-in was theirs."
-	case AnswerNo:
+	case intents.AnswerNo:
 		return ":rotating_light: " + who + " answered \"was this you?\" *No*: the sign-in was not theirs."
 	}
 	return ":bust_in_silhouette: " + who + " answered \"was this you?\": " + md(answer, 20)

@@ -90,7 +90,7 @@ func goldenMessage(t *testing.T, name string, m Message) {
 
 func TestIncidentGolden(t *testing.T) {
 	answered := takeover()
-	answered.Answer, answered.AskedAt = AnswerNo, ago(20*time.Minute)
+	answered.Answer, answered.AskedAt = intents.AnswerNo, ago(20*time.Minute)
 	noSlack := orgSpray()
 	noSlack.Subject, noSlack.NoSlack = "contractor@partner.example", true
 	tests := []struct {
@@ -292,8 +292,8 @@ func TestWasThisYouGolden(t *testing.T) {
 		m    Message
 	}{
 		{"incident_ask", Message{Text: WasThisYouText(frankfurt()), Blocks: WasThisYou(frankfurt())}},
-		{"incident_ask_yes", Message{Text: "answered", Blocks: WasThisYouAnswered(frankfurt(), AnswerYes)}},
-		{"incident_ask_no", Message{Text: "answered", Blocks: WasThisYouAnswered(frankfurt(), AnswerNo)}},
+		{"incident_ask_yes", Message{Text: "answered", Blocks: WasThisYouAnswered(frankfurt(), intents.AnswerYes)}},
+		{"incident_ask_no", Message{Text: "answered", Blocks: WasThisYouAnswered(frankfurt(), intents.AnswerNo)}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -311,15 +311,15 @@ func TestWasThisYou(t *testing.T) {
 	if got, want := buttonsOf(m), []string{ActionWasThisYouYes + "=inc-4F7K", ActionWasThisYouNo + "=inc-4F7K"}; !slices.Equal(got, want) {
 		t.Errorf("buttons = %q, want %q", got, want)
 	}
-	for _, a := range []string{AnswerYes, AnswerNo} {
+	for _, a := range []string{intents.AnswerYes, intents.AnswerNo} {
 		if got := buttonsOf(Message{Text: "x", Blocks: WasThisYouAnswered(frankfurt(), a)}); len(got) != 0 {
 			t.Errorf("answered %s still has buttons %q", a, got)
 		}
 	}
-	if got := AnswerLine(johnLogin, AnswerNo); !strings.Contains(got, "*No*") || !strings.Contains(got, johnLogin) {
+	if got := AnswerLine(johnLogin, intents.AnswerNo); !strings.Contains(got, "*No*") || !strings.Contains(got, johnLogin) {
 		t.Errorf("AnswerLine(no) = %q", got)
 	}
-	if got := AnswerLine(johnLogin, AnswerYes); !strings.Contains(got, "*Yes*") {
+	if got := AnswerLine(johnLogin, intents.AnswerYes); !strings.Contains(got, "*Yes*") {
 		t.Errorf("AnswerLine(yes) = %q", got)
 	}
 	unknown := WasThisYouEvent{Incident: "inc-1"}
@@ -328,7 +328,7 @@ func TestWasThisYou(t *testing.T) {
 	}
 	for vname, v := range hostileValues() {
 		ev := WasThisYouEvent{Incident: "inc-1", City: v, Country: v, IP: v, Client: v, Time: testNow}
-		for _, bs := range [][]slack.Block{WasThisYou(ev), WasThisYouAnswered(ev, AnswerNo)} {
+		for _, bs := range [][]slack.Block{WasThisYou(ev), WasThisYouAnswered(ev, intents.AnswerNo)} {
 			m := Message{Text: WasThisYouText(ev), Blocks: bs}
 			if err := Validate(m); err != nil {
 				t.Errorf("%s: Validate = %v", vname, err)

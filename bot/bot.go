@@ -136,6 +136,31 @@ type Config struct {
 	// (users.info tz), falling back to Location when Slack says none.
 	LocationPerUser bool
 
+	// Watch and Incidents turn the watcher on (watch.go): Run polls the
+	// System Log every WatchEvery and brings each incident at or above
+	// AlertMin to AlertChannel. nil: off.
+	Watch     Watcher
+	Incidents Incidents
+	// WatchEvery is the interval between polls (default
+	// DefaultWatchEvery, at least MinWatchEvery).
+	WatchEvery time.Duration
+	// AlertChannel is the channel id incidents are posted in.
+	AlertChannel string
+	// AlertMin is the lowest severity posted (default high).
+	AlertMin intents.Severity
+	// HereOnCritical mentions @here when an incident is, or becomes,
+	// critical.
+	HereOnCritical bool
+	// IncidentWindow is how long after its last change an incident takes
+	// new findings (default intents.DefaultIncidentWindow).
+	IncidentWindow time.Duration
+	// AskUser asks the person a sign-in incident is about, in a DM,
+	// whether it was them (users.lookupByEmail with their Okta email).
+	AskUser bool
+	// DigestAt is the time of day, after midnight in Location, of the
+	// daily digest in AlertChannel (0: 09:00; negative: no digest).
+	DigestAt time.Duration
+
 	// Charts attaches a chart to the thread of an investigation, a threat
 	// sweep and an MFA scan (blocks/charts); false: none.
 	Charts bool
@@ -189,6 +214,18 @@ func (c *Config) defaults() {
 	if c.Classifier == nil {
 		c.Classifier = freetext.Rules{Now: c.Now, Location: c.Location}
 	}
+	if c.WatchEvery <= 0 {
+		c.WatchEvery = DefaultWatchEvery
+	}
+	if c.DigestAt == 0 {
+		c.DigestAt = 9 * time.Hour
+	}
+	if c.AlertMin == "" {
+		c.AlertMin = intents.SeverityHigh
+	}
+	if c.IncidentWindow <= 0 {
+		c.IncidentWindow = intents.DefaultIncidentWindow
+	}
 	if c.SweepEvery <= 0 {
 		c.SweepEvery = time.Minute
 	}
@@ -223,6 +260,9 @@ type Bot struct {
 	// msgLocks serialize redraws of one proposal message (striped by
 	// channel and ts, so their number stays fixed).
 	msgLocks [64]sync.Mutex
+
+	// watching is the watcher's health (watch.go).
+	watching watchState
 
 	// set by Run
 	sms       []*socketmode.Client
@@ -304,6 +344,14 @@ func (b *Bot) Run(ctx context.Context) error {
 			b.spawn("recovered", func(ctx context.Context) { b.reportUnknown(ctx, p) })
 		}
 		b.spawn("reoffer", func(ctx context.Context) { b.reofferApproved(ctx, started) })
+	}
+	if b.watchOn() {
+		b.wg.Add(1)
+		go func() { defer b.wg.Done(); b.watch(ctx) }()
+		if b.cfg.DigestAt >= 0 {
+			b.wg.Add(1)
+			go func() { defer b.wg.Done(); b.digests(ctx) }()
+		}
 	}
 
 	for {

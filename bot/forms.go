@@ -89,6 +89,8 @@ func (b *Bot) onViewSubmission(evt socketmode.Event, cb slack.InteractionCallbac
 			}
 			b.request(o, "form", 0, func(ctx context.Context) { b.propose(ctx, o, in, "") })
 		})
+	case blocks.CallbackFalsePositive:
+		b.onFalsePositive(evt, cb, o, meta)
 	default:
 		b.ack(evt.Request, nil)
 		b.log.Warn("unknown modal submitted", "callback_id", cb.View.CallbackID, "user", cb.User.ID)

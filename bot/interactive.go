@@ -31,6 +31,16 @@ func (b *Bot) onInteractive(evt socketmode.Event) {
 	o := origin{via: "click", channel: channel, user: cb.User.ID, responseURL: cb.ResponseURL,
 		messageTS: cb.Container.MessageTs, threadTS: cb.Container.ThreadTs, ephemeral: cb.Container.IsEphemeral}
 	act := cb.ActionCallback.BlockActions[0]
+	if a := blocks.BaseAction(act.ActionID); a == blocks.ActionWasThisYouYes || a == blocks.ActionWasThisYouNo {
+		// The person asked answers in their DM; answered checks it is
+		// them, whether or not they may read Okta.
+		answer := intents.AnswerYes
+		if a == blocks.ActionWasThisYouNo {
+			answer = intents.AnswerNo
+		}
+		b.openNow(o, "was_this_you", func(ctx context.Context) { b.answered(ctx, o, act.Value, answer) })
+		return
+	}
 	b.admit(o, func() { b.click(o, cb, act) })
 }
 
@@ -60,6 +70,9 @@ func (b *Bot) click(o origin, cb slack.InteractionCallback, act *slack.BlockActi
 	}
 	if strings.HasPrefix(act.ActionID, blocks.ActionUserAct) {
 		b.userAction(o, act.Value)
+		return
+	}
+	if b.incidentClick(o, cb, act) {
 		return
 	}
 	switch blocks.BaseAction(act.ActionID) {

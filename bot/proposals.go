@@ -22,9 +22,10 @@ func (b *Bot) propose(ctx context.Context, o origin, in intents.Intent, undoOf s
 // proposeFindings posts the fixes an investigation proposed: the fixes for
 // one person together in one message, each with its own Approve and
 // Reject, with the score as confidence and the strongest evidence listed.
-func (b *Bot) proposeFindings(ctx context.Context, o origin, res intents.Result) {
+// It returns the ids of the proposals posted.
+func (b *Bot) proposeFindings(ctx context.Context, o origin, res intents.Result) []string {
 	if b.cfg.Proposals == nil {
-		return
+		return nil
 	}
 	var order []string
 	byUser := map[string][]intents.Proposal{}
@@ -49,9 +50,16 @@ func (b *Bot) proposeFindings(ctx context.Context, o origin, res intents.Result)
 		}
 		byUser[a.User.ID] = append(byUser[a.User.ID], p)
 	}
+	var ids []string
 	for _, u := range order {
-		b.post(ctx, o, b.withCompanions(ctx, o, byUser[u]))
+		ps := b.withCompanions(ctx, o, byUser[u])
+		if b.post(ctx, o, ps) {
+			for _, p := range ps {
+				ids = append(ids, p.ID)
+			}
+		}
 	}
+	return ids
 }
 
 // withCompanions adds to proposals for one person the companion actions
@@ -143,8 +151,9 @@ func (b *Bot) create(ctx context.Context, o origin, in intents.Intent, undoOf st
 }
 
 // post shows proposals created together in one message and records where
-// it is.
-func (b *Bot) post(ctx context.Context, o origin, ps []intents.Proposal) {
+// it is; false when Slack refused the message (the proposals are
+// withdrawn).
+func (b *Bot) post(ctx context.Context, o origin, ps []intents.Proposal) bool {
 	m := blocks.ProposalGroup(ps, blocks.ProposalOptions{TZ: b.orgZone(), Now: b.cfg.Now()})
 	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
 	if o.threadTS != "" {
@@ -164,7 +173,7 @@ func (b *Bot) post(ctx context.Context, o origin, ps []intents.Proposal) {
 	_, ts, err := b.postMessage(ctx, o.channel, opts...)
 	if err != nil {
 		b.withdraw(ctx, o, ids, err)
-		return
+		return false
 	}
 	if err := b.cfg.Proposals.SetGroupMessage(ids, o.channel, ts); err != nil {
 		b.log.Error("cannot record the proposal message; it will not be updated", "proposals", ids, "err", err)
@@ -172,6 +181,7 @@ func (b *Bot) post(ctx context.Context, o origin, ps []intents.Proposal) {
 	for _, p := range ps {
 		b.log.Info("proposal created", "proposal", p.ID, "kind", p.Preview.Action.Kind, "requester", o.user, "channel", o.channel)
 	}
+	return true
 }
 
 // withdrawnWhy is the reason a proposal whose message never reached

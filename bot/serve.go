@@ -37,6 +37,9 @@ func (b *Bot) serve(ctx context.Context, o origin, in intents.Intent) {
 	case in.Kind == intents.ShowProposal:
 		b.showProposal(ctx, o, in)
 		return
+	case in.Kind == intents.Suppressions:
+		b.showSuppressions(ctx, o)
+		return
 	case in.Kind == intents.MFAStatus:
 		if s, ok := b.dir.(MFAScanner); ok {
 			b.scanMFA(ctx, o, s, false)

@@ -73,6 +73,14 @@ type Incident struct {
 	NoSlack    bool      `json:"noSlack,omitempty"`
 }
 
+// Answers to "was this you?" (Incident.Answer holds yes or no).
+const (
+	AnswerYes     = "yes"
+	AnswerNo      = "no"
+	AnswerAsked   = "asked"   // the person was sent the question
+	AnswerNoSlack = "noslack" // the person has no Slack account to ask
+)
+
 // IncidentChange is what one batch of findings did to one incident.
 type IncidentChange struct {
 	Incident Incident

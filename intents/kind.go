@@ -76,6 +76,7 @@ const (
 
 	Pending      Kind = "pending"
 	ShowProposal Kind = "proposal"
+	Suppressions Kind = "suppressions"
 )
 
 // Area groups kinds for help text and for choosing the adapter that serves
@@ -272,6 +273,7 @@ var Catalogue = []KindInfo{
 
 	{Kind: Pending, Area: AreaApprovals, Verbs: []string{"pending", "proposals"}, Summary: "Open proposals waiting for a decision", Example: "/okta pending", BotAnswers: true},
 	{Kind: ShowProposal, Area: AreaApprovals, Verbs: []string{"proposal"}, Summary: "One proposal and its history", Positional: []Arg{ArgID}, Required: []Arg{ArgID}, Example: "/okta proposal p-7Q2M", BotAnswers: true},
+	{Kind: Suppressions, Area: AreaApprovals, Verbs: []string{"suppressions", "false-positives"}, Summary: "The watcher's false-positive marks, each with Remove", Example: "/okta suppressions", BotAnswers: true},
 }
 
 // The OAuth scopes oktabot asks for.
