@@ -80,18 +80,22 @@ func TestPostEvents(t *testing.T) {
 	if !uuidRE.MatchString(made) {
 		t.Errorf("generated uuid %q, want a random (version 4) UUID", made)
 	}
-	again := postEventsBody(t, ts, `[{"eventType":"user.session.start"}]`)
-	if again.status != http.StatusOK {
-		t.Fatalf("second POST = %d %s", again.status, again.body)
+	// The same event twice: each gets its own uuid.
+	var twice []string
+	for range 2 {
+		again := postEventsBody(t, ts, `[{"eventType":"user.session.start"}]`)
+		if again.status != http.StatusOK {
+			t.Fatalf("POST of one event = %d %s", again.status, again.body)
+		}
+		twice = append(twice, again.object(t)["uuids"].([]any)[0].(string))
 	}
-	other := again.object(t)["uuids"].([]any)[0].(string)
-	if other == made {
-		t.Errorf("two posted events both got uuid %q", made)
+	if twice[0] == twice[1] || twice[0] == made {
+		t.Errorf("posted events got uuids %q, %q and %q; want each its own", made, twice[0], twice[1])
 	}
 
 	res = call(t, ts, tok, "GET", next, nil)
 	list := res.list(t)
-	if diff := cmp.Diff([]string{"live1", made, "live3", other}, uuids(list)); diff != "" {
+	if diff := cmp.Diff([]string{"live1", made, "live3", twice[0], twice[1]}, uuids(list)); diff != "" {
 		t.Fatalf("poll after the POST (-want +got):\n%s", diff)
 	}
 	for _, e := range list {
