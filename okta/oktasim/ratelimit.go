@@ -126,6 +126,57 @@ func (s *Server) SetRateLimit(bucket string, limit int, per time.Duration) {
 	s.mu.Unlock()
 }
 
+// Throttle makes the next n calls counted in a bucket (BucketLogs, …) or
+// in any bucket of a family (FamilyLogs, …) answer 429 E0000047, as Okta
+// answers a full window: X-Rate-Limit-Remaining 0 and X-Rate-Limit-Reset
+// at the next whole second. A negative n refuses every call until
+// Throttle(bucket, 0) ends the storm. The buckets' windows are not
+// touched: a refused call does not count in them.
+func (s *Server) Throttle(bucket string, n int) {
+	names, ok := families[bucket]
+	if !ok {
+		names = []string{bucket}
+	}
+	s.mu.Lock()
+	for _, b := range names {
+		if n == 0 {
+			delete(s.throttled, b)
+		} else {
+			s.throttled[b] = n
+		}
+	}
+	s.mu.Unlock()
+}
+
+// Throttled counts the calls refused by Throttle.
+func (s *Server) Throttled() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.throttles
+}
+
+// takeThrottle reports whether Throttle refuses this call to bucket, and
+// the bucket's limit to answer with.
+func (s *Server) takeThrottle(bucket string) (int, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := s.throttled[bucket]
+	switch {
+	case n == 0:
+		return 0, false
+	case n == 1:
+		delete(s.throttled, bucket)
+	case n > 1:
+		s.throttled[bucket] = n - 1
+	}
+	s.throttles++
+	limit := defaultLimits[bucket]
+	if win, ok := s.limits[bucket]; ok && win.limit > 0 {
+		limit = win.limit
+	}
+	return max(limit, 1), true
+}
+
 // SetConcurrencyLimit sets the org-wide limit on requests in flight
 // (default DefaultConcurrency; 0: none). A request over it is answered 429
 // with X-Rate-Limit-Limit: 0, as Okta answers a concurrency violation.
@@ -192,6 +243,14 @@ func (s *Server) leave() {
 func (s *Server) rateLimit(w http.ResponseWriter, r *http.Request) bool {
 	bucket := bucketOf(r.Method, r.URL.Path)
 	now := s.now()
+	if limit, refused := s.takeThrottle(bucket); refused {
+		h := w.Header()
+		h.Set("X-Rate-Limit-Limit", strconv.Itoa(limit))
+		h.Set("X-Rate-Limit-Remaining", "0")
+		h.Set("X-Rate-Limit-Reset", strconv.FormatInt(now.Unix()+1, 10))
+		writeAPIError(w, &apiError{status: http.StatusTooManyRequests, code: codeRateLimit, summary: summaryRateLimit})
+		return false
+	}
 	s.mu.Lock()
 	win, ok := s.limits[bucket]
 	if !ok {

@@ -44,7 +44,9 @@ type Server struct {
 	failN       int
 	failCode    int
 	limits      map[string]*window
-	concLimit   int // org-wide requests in flight (ratelimit.go)
+	throttled   map[string]int // bucket → calls still to refuse with 429; <0: until Throttle(bucket, 0) (ratelimit.go)
+	throttles   int            // calls Throttle refused
+	concLimit   int            // org-wide requests in flight (ratelimit.go)
 	inflight    int
 	peak        int
 	concRefused int
@@ -75,6 +77,7 @@ func newServer(fx *Fixture, now func() time.Time) (*Server, error) {
 		nonces:    map[string]time.Time{},
 		tokenTTL:  time.Hour,
 		limits:    map[string]*window{},
+		throttled: map[string]int{},
 		calls:     map[string]int{},
 		adminRole: true,
 		concLimit: DefaultConcurrency,
@@ -95,6 +98,7 @@ func newServer(fx *Fixture, now func() time.Time) (*Server, error) {
 	}
 	s.org = o
 	s.routes()
+	s.controlRoutes()
 	return s, nil
 }
 
