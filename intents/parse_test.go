@@ -173,6 +173,8 @@ func TestParse(t *testing.T) {
 
 		// approvals
 		{"pending", "pending", intents.Intent{Kind: intents.Pending}},
+		{"suppressions", "suppressions", intents.Intent{Kind: intents.Suppressions}},
+		{"false-positives", "false-positives", intents.Intent{Kind: intents.Suppressions}},
 		{"proposals alias", "/okta proposals", intents.Intent{Kind: intents.Pending}},
 		{"proposal", "proposal p-7Q2M", intents.Intent{Kind: intents.ShowProposal, ID: "p-7Q2M"}},
 		{"proposal by id key", "proposal id:p-7Q2M", intents.Intent{Kind: intents.ShowProposal, ID: "p-7Q2M"}},
