@@ -85,7 +85,6 @@ type Engine struct {
 	lim     Limits
 	in      *interner
 	windows map[string]*window
-	byKey   map[eventKey]*held // every held event with a uuid, for de-duplication
 	queue   []*held            // held events by arrival (ascending time), for expiry
 	now     int64              // the newest event's time, Unix ns
 	started bool
@@ -104,7 +103,6 @@ func NewEngine(cfg Config, lim Limits) *Engine {
 		lim:     lim.withDefaults(),
 		in:      newInterner(),
 		windows: map[string]*window{},
-		byKey:   map[eventKey]*held{},
 		dirty:   map[string]bool{},
 		pinned:  map[string]*held{},
 	}
@@ -178,16 +176,16 @@ func ruleNames(prefix string, targets []intents.Actor) []string {
 // change brings the evaluations naming the rule.
 func (e *Engine) lookups(h *held) []string {
 	switch {
-	case h.typ == "policy.evaluate_sign_on":
-		ks := ruleNames("o:", h.targets)
+	case h.typ() == "policy.evaluate_sign_on":
+		ks := ruleNames("o:", h.targetList())
 		ks = slices.DeleteFunc(ks, func(k string) bool { return e.windows[k] == nil })
 		if len(ks) > 0 && h.actor.AlternateID != "" {
 			ks = append(ks, "u:"+h.actor.AlternateID)
 		}
 		return ks
-	case isConfigChange(h.typ):
+	case isConfigChange(h.typ()):
 		var ks []string
-		for _, t := range h.targets {
+		for _, t := range h.targetList() {
 			ty := strings.ToLower(t.Type)
 			if t.ID != "" && strings.Contains(ty, "rule") && strings.Contains(ty, "policy") {
 				ks = append(ks, "use:"+t.ID)
@@ -221,15 +219,12 @@ func (e *Engine) Feed(events []intents.Event) []intents.Finding {
 		if at < e.horizon() {
 			continue
 		}
-		k := eventKey{ev.UUID, at, ev.EventType}
-		if ev.UUID != "" && e.byKey[k] != nil {
+		keys := keysOf(ev)
+		if ev.UUID != "" && e.holds(keys[0], ev.UUID, at, ev.EventType) {
 			continue
 		}
-		h := e.in.compact(ev)
-		if h.uuid != "" {
-			e.byKey[eventKey{h.uuid, at, h.typ}] = h
-		}
-		for _, key := range keysOf(ev) {
+		h := e.in.compact(ev, e.last(keys[0]))
+		for _, key := range keys {
 			e.hold(key, h)
 			touched[key] = true
 		}
@@ -244,6 +239,30 @@ func (e *Engine) Feed(events []intents.Event) []intents.Finding {
 	out := e.run(touched, fresh)
 	e.expire()
 	return out
+}
+
+// holds reports whether key's window holds the event of uuid at at of
+// type typ: an event fed again. Its first window holds an event fed
+// before unless more than PerKey newer events came since.
+func (e *Engine) holds(key, uuid string, at int64, typ string) bool {
+	w := e.windows[key]
+	if w == nil {
+		return false
+	}
+	for i := len(w.evs) - 1; i >= 0 && w.evs[i].at >= at; i-- {
+		if h := w.evs[i]; h.at == at && h.uuid == uuid && h.kind.typ == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// last is the newest event of key's window, or nil.
+func (e *Engine) last(key string) *held {
+	if w := e.windows[key]; w != nil && len(w.evs) > 0 {
+		return w.evs[len(w.evs)-1]
+	}
+	return nil
 }
 
 // horizon is the oldest time the windows reach.
@@ -300,9 +319,6 @@ func (e *Engine) release(h *held) {
 	}
 	e.events--
 	e.bytes -= h.size()
-	if k := (eventKey{h.uuid, h.at, h.typ}); h.uuid != "" && e.byKey[k] == h {
-		delete(e.byKey, k)
-	}
 }
 
 // expire drops the events older than the horizon from every window.
@@ -346,7 +362,7 @@ func (h *held) locator() string {
 	if h.uuid != "" {
 		return h.uuid
 	}
-	return noUUID + h.typ + "@" + h.published().Format(time.RFC3339Nano)
+	return noUUID + h.typ() + "@" + h.published().Format(time.RFC3339Nano)
 }
 
 // run runs the catalogue over the windows of touched and reports the
@@ -409,7 +425,7 @@ func (e *Engine) run(touched map[string]bool, fresh []*held) []intents.Finding {
 			if h == nil {
 				continue
 			}
-			if ip := h.client.IP; ip != "" && !slices.Contains(f.IPs, ip) {
+			if ip := h.ip; ip != "" && !slices.Contains(f.IPs, ip) {
 				f.IPs = append(f.IPs, ip)
 			}
 			if t := h.published(); t.After(f.Last) {
@@ -484,7 +500,7 @@ func (e *Engine) FindingEvents() []intents.Event {
 
 // Stats says what the engine holds.
 func (e *Engine) Stats() EngineStats {
-	return EngineStats{Keys: len(e.windows), Events: e.events, Bytes: e.bytes + 80*len(e.byKey) + 8*len(e.queue)}
+	return EngineStats{Keys: len(e.windows), Events: e.events, Bytes: e.bytes + 8*len(e.queue)}
 }
 
 // TakeDirty returns the windows changed since the last call, each encoded
@@ -530,17 +546,16 @@ func (e *Engine) Restore(state map[string][]byte) error {
 		}
 		decoded[key] = evs
 	}
+	shared := map[eventKey]*held{}
 	for _, key := range sortedKeys(decoded) {
 		for i := range decoded[key] {
 			ev := &decoded[key][i]
 			at := ev.Published.UnixNano()
 			k := eventKey{ev.UUID, at, ev.EventType}
-			h := e.byKey[k]
+			h := shared[k]
 			if h == nil || ev.UUID == "" {
-				h = e.in.compact(ev)
-				if h.uuid != "" {
-					e.byKey[k] = h
-				}
+				h = e.in.compact(ev, e.last(key))
+				shared[k] = h
 			}
 			if !e.started || at > e.now {
 				e.now, e.started = at, true
