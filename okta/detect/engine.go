@@ -85,8 +85,8 @@ type Engine struct {
 	lim     Limits
 	in      *interner
 	windows map[string]*window
-	queue   []*held            // held events by arrival (ascending time), for expiry
-	now     int64              // the newest event's time, Unix ns
+	queue   []*held // held events by arrival (ascending time), for expiry
+	now     int64   // the newest event's time, Unix ns
 	started bool
 	dirty   map[string]bool
 	events  int // distinct held events
