@@ -3,6 +3,7 @@ package okta
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/oktabot/oktabot/intents"
 	"github.com/oktabot/oktabot/okta/detect"
+	"github.com/oktabot/oktabot/okta/oktasim"
 	"github.com/oktabot/oktabot/okta/oktasim/demo"
 )
 
@@ -85,5 +87,29 @@ func TestThreatEngineOnTheDemoStories(t *testing.T) {
 		if diff := cmp.Diff(got, feedPages(all, n)); diff != "" {
 			t.Errorf("pages of %d give another analysis than pages of 1,000 (-1000 +%d):\n%s", n, n, diff)
 		}
+	}
+}
+
+// TestThreatsStoppedByOkta: a sweep that Okta's rate limit stops after its
+// first page (oldest first) answers with what it read, never an
+// all-clear: it says it stopped and that the newer events were not read.
+func TestThreatsStoppedByOkta(t *testing.T) {
+	h := newHarness(t, setup{fixture: testOrg()})
+	signInBurst(t, h, 1500) // two pages of 1,000
+	h.sim.SetRateLimit(oktasim.FamilyLogs, 1, time.Hour)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second) // shorter than the wait for the reset
+	defer cancel()
+	res, err := h.client.Query(ctx, intents.Intent{Kind: intents.Threats, Window: intents.Duration(48 * time.Hour)})
+	if err != nil {
+		t.Fatalf("Query(threats 48h) error = %v; want the first page, marked incomplete", err)
+	}
+	if res.Stopped != intents.StopRateLimit || res.Read != logPageMax {
+		t.Errorf("Query(threats 48h) stopped %q after %d events, want %q after the first page of %d", res.Stopped, res.Read, intents.StopRateLimit, logPageMax)
+	}
+	if !slices.ContainsFunc(res.Notes, func(n string) bool { return strings.Contains(n, "events after it were not read") }) {
+		t.Errorf("Query(threats 48h) notes %q, want where the read stopped", res.Notes)
+	}
+	if len(res.Findings) == 0 {
+		t.Error("Query(threats 48h) found nothing in the 1,000 failed sign-ins it read")
 	}
 }

@@ -61,8 +61,8 @@ func ordinary(i, users int, start time.Time, step time.Duration) intents.Event {
 }
 
 // attacks is a takeover of john (failures from a Tor exit, then a
-// success and SSO), a push storm on alice, and a password spray over many
-// users from one IP, from t0 on.
+// success and SSO), a push storm on alice, a password spray over many
+// users from one IP and six accounts locked out at once, from t0 on.
 func attacks() []intents.Event {
 	var l orgLog
 	repeat(&l, 12, 0, time.Minute, signIn, from(torIP, frankfurt), proxied, failure("INVALID_CREDENTIALS"))
@@ -76,6 +76,10 @@ func attacks() []intents.Event {
 	for i := range 12 {
 		l.add(signIn, 40*time.Minute+time.Duration(i)*30*time.Second, as(fmt.Sprintf("user%05d@company.com", i%6)),
 			from("203.0.113.9", moscow), failure("INVALID_CREDENTIALS"))
+	}
+	for i := range 6 { // many accounts locked out at once
+		l.add("user.account.lock", 50*time.Minute+time.Duration(i)*30*time.Second, as(fmt.Sprintf("user%05d@company.com", 10+i)),
+			from("203.0.113.9", moscow), message("Max sign in attempts exceeded"))
 	}
 	for i := range l.events {
 		l.events[i].UUID = fmt.Sprintf("attack-%03d", i)
