@@ -204,9 +204,11 @@ func (e *Engine) lookups(h *held) []string {
 
 // Feed takes the next events in ascending published order (a page) and
 // returns the findings these events created or grew: each whole, as far
-// as the windows hold it, with IPs and Last filled. An event already fed
-// (the same uuid, time and type) counts once; an event older than every
-// window is left out.
+// as the windows hold it, with IPs and Last filled. A finding grows by a
+// new event of its own, or — a weakened rule used again — by what the new
+// events say of its events (restated). An event already fed (the same
+// uuid, time and type) counts once; an event older than every window is
+// left out.
 func (e *Engine) Feed(events []intents.Event) []intents.Finding {
 	touched := map[string]bool{}
 	var fresh []*held
