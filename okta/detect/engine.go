@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -498,6 +499,20 @@ func (e *Engine) FindingEvents() []intents.Event {
 	}
 	slices.SortFunc(out, func(a, b intents.Event) int { return compareEvents(&a, &b) })
 	return out
+}
+
+// Forget drops the findings whose newest event is before before, and the
+// events only they named, so that a long-running engine's Analysis keeps
+// what is recent (a watcher forgets what its incidents no longer need).
+func (e *Engine) Forget(before time.Time) {
+	e.found = slices.DeleteFunc(e.found, func(f finding) bool { return f.Last.Before(before) })
+	named := map[string]bool{}
+	for _, f := range e.found {
+		for _, u := range f.Events {
+			named[u] = true
+		}
+	}
+	maps.DeleteFunc(e.pinned, func(u string, _ *held) bool { return !named[u] })
 }
 
 // Stats says what the engine holds.

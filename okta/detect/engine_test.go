@@ -294,3 +294,40 @@ func BenchmarkEngineHeap(b *testing.B) {
 		runtime.KeepAlive(e)
 	}
 }
+
+// TestEngineForget: Forget drops the findings last seen before a time and
+// the events only they name; later findings stay.
+func TestEngineForget(t *testing.T) {
+	e := NewEngine(testConfig(), Limits{})
+	evs := orgDay(2000)
+	feedAll(e, evs, 100)
+	all := e.Analysis().Findings
+	if len(all) < 4 {
+		t.Fatalf("the attacks give %d findings, want at least 4", len(all))
+	}
+	cut := t0.Add(48 * time.Minute) // after the takeover, the push storm and the spray; before the lockouts
+	e.Forget(cut)
+	left := e.Analysis().Findings
+	if len(left) == 0 || len(left) >= len(all) {
+		t.Fatalf("Forget(%v) kept %d of %d findings, want the later ones only", cut, len(left), len(all))
+	}
+	for _, f := range left {
+		if f.Detection != AccountLockout {
+			t.Errorf("Forget kept %s on %q, last at %v", f.Detection, f.User, f.Last)
+		}
+	}
+	named := map[string]bool{}
+	for _, f := range left {
+		for _, u := range f.Events {
+			named[u] = true
+		}
+	}
+	for _, ev := range e.FindingEvents() {
+		if !named[ev.UUID] {
+			t.Errorf("FindingEvents() after Forget lists %s, which no finding left names", ev.UUID)
+		}
+	}
+	if len(e.pinned) != len(named) {
+		t.Errorf("the engine keeps %d findings' events, want the %d the findings left name", len(e.pinned), len(named))
+	}
+}
