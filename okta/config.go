@@ -61,7 +61,7 @@ type Config struct {
 	// MaxEventsRead bounds the System Log events one investigation or
 	// sign-in listing reads and analyses (memory); 0: 200,000. A window
 	// with more is analysed on its newest events and the answer says the
-	// read was incomplete.
+	// read was incomplete. threats streams its window and is not bound.
 	MaxEventsRead int
 	// AllowAdminTargets lets actions target users who hold an admin role
 	// and groups that grant one. False (the default): Preview and Execute

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -27,7 +28,7 @@ import (
 // maxAnalyzed is the default bound on the events one investigation holds
 // for the detections (Config.MaxEventsRead). A window with more is
 // analysed on its newest events and the result says where the read
-// stopped (Result.Stopped).
+// stopped (Result.Stopped). threats streams instead and has no bound.
 const maxAnalyzed = 200_000
 
 // queryInvestigation answers the investigation kinds.
@@ -109,28 +110,91 @@ func (c *Client) investigate(ctx context.Context, in intents.Intent, res *intent
 	return nil
 }
 
-// threats answers `threats [window]`: one read of the whole org's window,
-// restricted to the event types the detections read, every detection run
-// over it, the findings grouped by user worst first, the fixes proposed
-// and the events behind the findings.
+// threats answers `threats [window]`: the whole org's window, restricted
+// to the event types the detections read, read oldest first page by page
+// into detect's streaming engine (windows per user, IP and rule reaching
+// a day back, or further when a detection spans more), which holds a
+// compact form of the recent events only; the findings grouped by user
+// worst first, the fixes proposed and the events behind the findings. It
+// reads the whole window however many events it holds; a read Okta stops
+// early answers with what it read and says where it stopped.
 func (c *Client) threats(ctx context.Context, in intents.Intent, res *intents.Result, limit int) error {
 	since, until := window(in)
 	res.Since, res.Until = since, until
 	q := logQuery{since: since, until: until, filter: anyOf(typeTerms(detectionEventTypes())...)}
-	g, err := c.gather(c.descending(ctx, q, nil), 0)
+	e := detect.NewEngine(c.s.detect, detect.Limits{Window: max(detect.DefaultWindow, detect.Span(c.s.detect))})
+	known := map[string]string{}
+	s, err := c.stream(c.ascending(ctx, q), func(evs []intents.Event) {
+		e.Feed(evs)
+		maps.Copy(known, knownUsers(evs))
+	})
 	if err != nil {
 		return err
 	}
-	g.tell(res)
-	a := detect.Analyze(c.s.detect, g.events)
+	s.tell(res)
+	a := e.Analysis()
 	res.Findings = byUser(a.Users)
-	if res.Proposals, err = c.resolveTargets(ctx, a.Proposals, knownUsers(g.events)); err != nil {
+	if res.Proposals, err = c.resolveTargets(ctx, a.Proposals, known); err != nil {
 		return err
 	}
-	named := namedEvents(res.Findings)
-	behind := slices.DeleteFunc(g.events, func(e intents.Event) bool { return !named[e.UUID] })
+	behind := e.FindingEvents()
+	slices.Reverse(behind) // newest first, as the other answers list events
 	res.Events, res.Truncated = firstN(behind, limit)
 	return nil
+}
+
+// streamed is what a streaming read (stream) covered.
+type streamed struct {
+	read    int
+	stopped intents.Stop // why it ended before the end of the window; "" read it all
+	last    time.Time    // the newest event it read
+}
+
+// tell puts what the read covered in the result. A read stopped early
+// read the window from its start up to last: the note says that the
+// newer events were not read.
+func (s streamed) tell(res *intents.Result) {
+	res.Read, res.Stopped = s.read, s.stopped
+	if s.stopped == "" {
+		return
+	}
+	at := "its start"
+	if !s.last.IsZero() {
+		at = s.last.UTC().Format(time.RFC3339)
+	}
+	res.Notes = append(res.Notes, "The read went oldest first and stopped at "+at+" ("+string(s.stopped)+
+		"): the window's events after it were not read.")
+}
+
+// stream hands each page of a page stream (oldest first) to each and
+// keeps none of it. A read that Okta stops after its first page — a rate
+// limit not waited out, a query cut off after 30 seconds even on the
+// narrowest part of the window — ends with what it read and says why, as
+// gather does; before any page it is an error.
+func (c *Client) stream(pages iter.Seq2[page[intents.Event], error], each func([]intents.Event)) (streamed, error) {
+	var s streamed
+	got := false
+	for p, err := range pages {
+		if err != nil {
+			stop, partial := stoppedBy(err)
+			if !got || !partial {
+				return s, err
+			}
+			c.log.Warn("okta: a System Log read stopped early; answering with what it read", "reason", stop, "read", s.read, "err", err)
+			s.stopped = stop
+			return s, nil
+		}
+		got = true
+		for i := range p.items {
+			p.items[i].Raw = nil // the detections read the decoded fields
+		}
+		each(p.items)
+		s.read += len(p.items)
+		if n := len(p.items); n > 0 {
+			s.last = p.items[n-1].Published
+		}
+	}
+	return s, nil
 }
 
 // detectionEventTypes are the event types (a trailing "." is a prefix)

@@ -123,6 +123,17 @@ func (c *Client) logPages(ctx context.Context, q logQuery, at string) iter.Seq2[
 	return c.readLog(ctx, q, cursor{page: at})
 }
 
+// ascending streams the events of q oldest first, page by page as Okta
+// lists them (no slicing): the read threats feeds to the streaming
+// detections.
+func (c *Client) ascending(ctx context.Context, q logQuery) iter.Seq2[page[intents.Event], error] {
+	q.descending = false
+	if q.pageSize == 0 {
+		q.pageSize = logPageMax
+	}
+	return c.readLog(ctx, q, cursor{})
+}
+
 // readLog streams pages of q's events from cursor from (zero: the start),
 // prefetching: a goroutine fetches the next page while the consumer
 // decodes and handles the current one, at most one page ahead. The

@@ -229,14 +229,21 @@ type logScanSim struct {
 // startLogScanSimulator starts the child process that serves the
 // simulator with the benchmark's events, and stops it when b ends.
 func startLogScanSimulator(b *testing.B) logScanSim {
+	return startSimProcess(b, "TestLogScanSimulatorProcess", fmt.Sprintf("%s=%d", logScanEventEnv, logScanEvents))
+}
+
+// startSimProcess starts this test binary again as the simulator process
+// that test (a TestXxxSimulatorProcess) serves, with env added, and waits
+// for it to serve.
+func startSimProcess(b *testing.B, test string, env ...string) logScanSim {
 	b.Helper()
 	der, err := x509.MarshalPKIXPublicKey(testRSA().Public())
 	if err != nil {
 		b.Fatal(err)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestLogScanSimulatorProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), logScanRoleEnv+"=1", logScanKeyEnv+"="+base64.StdEncoding.EncodeToString(der),
-		fmt.Sprintf("%s=%d", logScanEventEnv, logScanEvents), "GORACE=atexit_sleep_ms=0")
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), logScanRoleEnv+"=1", logScanKeyEnv+"="+base64.StdEncoding.EncodeToString(der), "GORACE=atexit_sleep_ms=0")
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -291,9 +298,32 @@ func startLogScanSimulator(b *testing.B) logScanSim {
 // loopback port, prints "serving URL since UNIXNANO" and serves until its
 // stdin closes.
 func TestLogScanSimulatorProcess(t *testing.T) {
-	if os.Getenv(logScanRoleEnv) == "" {
+	if os.Getenv(logScanRoleEnv) == "" || os.Getenv(logScanEventEnv) == "" {
 		return
 	}
+	var n int
+	if _, err := fmt.Sscan(os.Getenv(logScanEventEnv), &n); err != nil || n <= 0 {
+		t.Fatalf("%s = %q: want a number of events", logScanEventEnv, os.Getenv(logScanEventEnv))
+	}
+	serveSimProcess(t, func(sim *oktasim.Server, now time.Time) time.Time {
+		first := now.Add(-6 * 24 * time.Hour)
+		gen := newScanEvents(first, now.Add(-time.Minute), n)
+		const chunk = 10_000
+		for i := 0; i < n; i += chunk {
+			if err := sim.AddLogs(gen.next(min(chunk, n-i))...); err != nil {
+				t.Fatalf("AddLogs(events %d…): %v", i, err)
+			}
+		}
+		return first
+	})
+}
+
+// serveSimProcess is the body of a simulator process: load fills the
+// simulator with events as of now and returns the oldest event's time; it
+// then serves them with the service app of the parent's key and no log
+// rate limit, prints "serving URL since UNIXNANO" and serves until its
+// stdin closes.
+func serveSimProcess(t *testing.T, load func(sim *oktasim.Server, now time.Time) time.Time) {
 	der, err := base64.StdEncoding.DecodeString(os.Getenv(logScanKeyEnv))
 	if err != nil {
 		t.Fatalf("%s: %v", logScanKeyEnv, err)
@@ -302,23 +332,11 @@ func TestLogScanSimulatorProcess(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%s: %v", logScanKeyEnv, err)
 	}
-	var n int
-	if _, err := fmt.Sscan(os.Getenv(logScanEventEnv), &n); err != nil || n <= 0 {
-		t.Fatalf("%s = %q: want a number of events", logScanEventEnv, os.Getenv(logScanEventEnv))
-	}
 	sim, err := oktasim.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now().UTC()
-	first := now.Add(-6 * 24 * time.Hour)
-	gen := newScanEvents(first, now.Add(-time.Minute), n)
-	const chunk = 10_000
-	for i := 0; i < n; i += chunk {
-		if err := sim.AddLogs(gen.next(min(chunk, n-i))...); err != nil {
-			t.Fatalf("AddLogs(events %d…): %v", i, err)
-		}
-	}
+	first := load(sim, time.Now().UTC())
 	sim.AddServiceApp(oktasim.ServiceApp{ClientID: testClientID, PublicKey: pub, KeyID: logScanKeyID})
 	sim.SetRateLimit(oktasim.FamilyLogs, 0, 0)
 	srv := httptest.NewServer(sim)

@@ -43,6 +43,24 @@
 // score as confidence and its evidence. Analyze does all of it in one call
 // and fills in the Okta user ids the events name.
 //
+// # Streaming
+//
+// Engine runs the same detections over a log read page by page, oldest
+// first (the watcher, and the threats sweep over a week of a busy org), in
+// bounded memory. It keeps windows of recent events per user, per client
+// IP (spraying, a success from an IP that tried many users), for account
+// lockouts and per policy rule, each reaching Limits.Window back from the
+// newest event and holding at most Limits.PerKey events, in a compact
+// form that keeps only what the detections (and an answer listing the
+// events) read. Feed re-runs the catalogue, unchanged, over the windows
+// its events touched and returns the findings that include one of them,
+// whole as far as the windows hold them; Analysis merges every finding
+// since the start (a grown finding replaces its earlier form) as Analyze
+// would. TakeDirty and Restore carry the windows across a restart.
+// Findings that span more than a window (the same country day after day)
+// are cut at the window, and who is an administrator is learned from the
+// windows only.
+//
 // # Configuration
 //
 // Config holds the watch-listed countries, known proxy and Tor exit addresses,

@@ -94,7 +94,12 @@ type Analysis struct {
 // Analyze runs every detection, combines the findings per user with their
 // Okta ids, and proposes the remedies.
 func Analyze(cfg Config, events []intents.Event) Analysis {
-	fs := runAll(cfg, events)
+	return analysis(runAll(cfg, events))
+}
+
+// analysis combines findings, worst first, per user and proposes the
+// remedies.
+func analysis(fs []finding) Analysis {
 	a := Analysis{Findings: plain(fs), Proposals: []intents.Action{}}
 	a.Users = ByUser(a.Findings)
 	for i := range a.Users {

@@ -51,6 +51,11 @@ func issueGoals() []goal {
 		{"BenchmarkLookupsBehindSweeps/lanes", "sweeps-ms", "", 0},
 		{"BenchmarkLookupsBehindSweeps/one-pool", "lookups-ms", "", 0},
 		{"BenchmarkLookupsBehindSweeps/one-pool", "sweeps-ms", "", 0},
+		// Issue 14: the streaming detections' windows for 50,000 active
+		// users, and `threats 7d` over a million events, in 256 MiB.
+		{"BenchmarkEngineHeap", "watch-heap-MiB", "<=", 256},
+		{"BenchmarkSweepMillion", "sweep-heap-MiB", "<=", 256},
+		{"BenchmarkSweepMillion", "events/s", "", 0},
 	}
 }
 
