@@ -157,6 +157,9 @@ type Config struct {
 	// AskUser asks the person a sign-in incident is about, in a DM,
 	// whether it was them (users.lookupByEmail with their Okta email).
 	AskUser bool
+	// WatchObserve, when set, is told the watcher's health after every
+	// poll (metrics).
+	WatchObserve func(WatchHealth)
 	// DigestAt is the time of day, after midnight in Location, of the
 	// daily digest in AlertChannel (0: 09:00; negative: no digest).
 	DigestAt time.Duration

@@ -78,6 +78,12 @@ type harnessOpts struct {
 	slack func(*slackfake.Options)
 	// now, when set, is the approvals store's clock.
 	now func() time.Time
+	// watch turns the watcher on (with a store): incidents go to
+	// secChannel; watchCfg adjusts the Okta side, polled tells the test
+	// about each poll.
+	watch    bool
+	watchCfg func(*okta.WatchConfig)
+	polled   func(bot.WatchHealth)
 	// reuse, when set, is a stopped harness whose simulator and fake
 	// Slack serve this one: a restart of the bot (fixture is ignored).
 	reuse *harness
@@ -152,6 +158,20 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		cfg.Proposals = store
 		cfg.Recovered = store.Recovered()
 		cfg.Protection.ServiceAppID = serviceAppID
+	}
+	if o.watch {
+		if store == nil {
+			t.Fatal("the watcher needs a store: set store")
+		}
+		wc := okta.WatchConfig{Load: store.WatchState}
+		if o.watchCfg != nil {
+			o.watchCfg(&wc)
+		}
+		cfg.Watch, cfg.Incidents, cfg.AlertChannel = dir.NewWatcher(wc), store, secChannel
+		if cfg.WatchEvery == 0 {
+			cfg.WatchEvery = 20 * time.Millisecond
+		}
+		cfg.WatchObserve = o.polled
 	}
 	var bdir bot.Directory = dir
 	if o.wrap != nil {

@@ -190,6 +190,9 @@ func (b *Bot) pollOnce(ctx context.Context) {
 		b.log.Warn("watcher: the System Log read stopped; the next poll resumes from the last committed page", "err", err)
 	}
 	b.watching.polled(b.cfg.Now(), err)
+	if b.cfg.WatchObserve != nil {
+		b.cfg.WatchObserve(b.WatchHealth())
+	}
 }
 
 // alerted reports whether inc is severe enough to be in the channel.

@@ -128,6 +128,9 @@ type Finding struct {
 	// time (the watcher's suppressions and alert latency use them).
 	IPs  []string  `json:"ips,omitempty"`
 	Last time.Time `json:"last,omitzero"`
+	// Reversals undo the configuration change the finding is about
+	// (re-activate a deactivated policy rule …).
+	Reversals []Action `json:"reversals,omitempty"`
 }
 
 // Evidence is one scored reason behind a finding.

@@ -154,6 +154,7 @@ func plain(fs []finding) []intents.Finding {
 	out := make([]intents.Finding, len(fs))
 	for i, f := range fs {
 		out[i] = f.Finding
+		out[i].Reversals = f.reversal
 	}
 	return out
 }

@@ -37,6 +37,15 @@ type UserSummary struct {
 	Reversals []intents.Action `json:"reversals,omitempty"`
 }
 
+// Combine scores findings about one subject together by ByUser's rule.
+func Combine(fs []intents.Finding) (int, intents.Severity) {
+	if len(fs) == 0 {
+		return 0, intents.Band(0)
+	}
+	s := ByUser(fs)[0]
+	return s.Score, s.Severity
+}
+
 // ByUser groups findings by user and combines each group's scores: the
 // worst detection in full plus half of every other detection's worst score,
 // clamped to 0–100. Summaries come worst first, then by login.
@@ -64,6 +73,9 @@ func ByUser(findings []intents.Finding) []UserSummary {
 				Text:   f.Summary + " (" + f.Detection + ", half of " + itoa(f.Score) + ")",
 				Points: f.Score / combineShare,
 			})
+		}
+		for _, f := range fs {
+			s.Reversals = append(s.Reversals, f.Reversals...)
 		}
 		s.Score, s.Severity = Score(s.Evidence)
 		out = append(out, s)
@@ -111,7 +123,6 @@ func analysis(fs []finding) Analysis {
 			if u.UserID == "" {
 				u.UserID = f.userID
 			}
-			u.Reversals = append(u.Reversals, f.reversal...)
 		}
 		a.Proposals = append(a.Proposals, Remedies(*u)...)
 	}
