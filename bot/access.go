@@ -104,6 +104,12 @@ func (b *Bot) mayRead(ctx context.Context, user, channel string) (bool, reason) 
 	if !b.openIn(channel) {
 		return false, notHereRead
 	}
+	return b.personMayRead(ctx, user, isDM(channel))
+}
+
+// personMayRead is mayRead without the place: a person of this team, not a
+// guest; outside a channel (a DM, App Home) also a reader.
+func (b *Bot) personMayRead(ctx context.Context, user string, private bool) (bool, reason) {
 	if user == "" {
 		return false, notPerson
 	}
@@ -120,7 +126,7 @@ func (b *Bot) mayRead(ctx context.Context, user, channel string) (bool, reason) 
 	case !p.sameTeam(b.teamID):
 		return false, otherTeam
 	}
-	if !isDM(channel) {
+	if !private {
 		return true, mayReadHere
 	}
 	return b.reader(ctx, user)

@@ -41,6 +41,11 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 		}
 		o := origin{via: "mention", channel: e.Channel, user: e.User, threadTS: thread}
 		b.onText(o, e.Text)
+	case *slackevents.AppHomeOpenedEvent:
+		if e.Tab == "home" {
+			o := origin{via: "home", channel: e.Channel, user: e.User}
+			b.openNow(o, "home", func(ctx context.Context) { b.publishHome(ctx, e.User) })
+		}
 	case *slackevents.MessageEvent:
 		if e.ChannelType != "im" || !b.cfg.DirectMessages || e.SubType != "" || b.fromMe(e.User, e.BotID) {
 			return

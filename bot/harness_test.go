@@ -52,6 +52,7 @@ type harness struct {
 	sim   *oktasim.Server
 	slack *slackfake.Server
 	store *approvals.Store
+	dir   *okta.Client // the bot's Okta adapter
 	ctx   context.Context
 	done  chan error
 	// cancel stops the bot (see stop).
@@ -179,7 +180,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	}
 	b := bot.New(api, bdir, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &harness{t: t, sim: sim, slack: fake, store: store, ctx: ctx, done: make(chan error, 1), cancel: cancel}
+	h := &harness{t: t, sim: sim, slack: fake, store: store, dir: dir, ctx: ctx, done: make(chan error, 1), cancel: cancel}
 	go func() { h.done <- b.Run(ctx) }()
 	t.Cleanup(h.stop)
 	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)

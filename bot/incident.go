@@ -165,6 +165,7 @@ func (b *Bot) proposeForIncident(ctx context.Context, inc intents.Incident) {
 			done = append(done, p.Preview.Action.Kind)
 		}
 	}
+	b.log.Debug("watcher: fixes for an incident", "incident", inc.ID, "fixes", len(acts))
 	acts = slices.DeleteFunc(acts, func(a intents.Action) bool { return slices.Contains(done, a.Kind) })
 	if len(acts) == 0 {
 		return

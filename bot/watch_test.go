@@ -1,0 +1,416 @@
+package bot_test
+
+import (
+	"encoding/json"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oktabot/oktabot/bot"
+	"github.com/oktabot/oktabot/bot/slackfake"
+	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/okta"
+	"github.com/oktabot/oktabot/okta/oktasim"
+	"github.com/oktabot/oktabot/okta/oktasim/demo"
+)
+
+// liveDemo is the demo org as of now with its System Log taken out, to be
+// posted to the simulator while the bot watches; stories are its stories.
+type liveDemo struct {
+	fx      *oktasim.Fixture
+	logs    []oktasim.Object // in time order
+	stories []demo.Story
+}
+
+func newLiveDemo(t *testing.T) liveDemo {
+	t.Helper()
+	now := time.Now().UTC()
+	fx := demo.OrgAt(oktasim.DialectOIE, now, time.UTC)
+	logs := fx.Logs
+	fx.Logs = nil
+	sort.SliceStable(logs, func(i, j int) bool { return published(logs[i]).Before(published(logs[j])) })
+	return liveDemo{fx: fx, logs: logs, stories: demo.StoriesAt(oktasim.DialectOIE, now, time.UTC)}
+}
+
+func published(o oktasim.Object) time.Time {
+	s, _ := o["published"].(string)
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+// polls follows the watcher: after marks a time, and caughtUp waits until
+// two polls have ended well after it (the second began after it).
+type polls struct {
+	mu   sync.Mutex
+	ok   []time.Time
+	wake chan struct{}
+}
+
+func newPolls() *polls { return &polls{wake: make(chan struct{}, 1)} }
+
+func (p *polls) observe(h bot.WatchHealth) {
+	p.mu.Lock()
+	if h.LastErr == "" && !h.LastOK.IsZero() {
+		p.ok = append(p.ok, h.LastOK)
+	}
+	p.mu.Unlock()
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (p *polls) caughtUp(t *testing.T, h *harness, since time.Time, d time.Duration) {
+	t.Helper()
+	ctx := h.waitCtx(d)
+	for {
+		p.mu.Lock()
+		n := 0
+		for _, at := range p.ok {
+			if at.After(since) {
+				n++
+			}
+		}
+		p.mu.Unlock()
+		if n >= 2 {
+			return
+		}
+		select {
+		case <-p.wake:
+		case <-ctx.Done():
+			t.Fatalf("the watcher did not catch up: %v", ctx.Err())
+		}
+	}
+}
+
+// post adds events to the simulator as Okta would log them.
+func post(t *testing.T, h *harness, evs []oktasim.Object) {
+	t.Helper()
+	if _, err := h.sim.AddEvents(evs); err != nil {
+		t.Fatalf("AddEvents: %v", err)
+	}
+}
+
+// incidentMessages are the incident messages the bot posted, by incident
+// id (each posting counted).
+func incidentMessages(h *harness) map[string]int {
+	out := map[string]int{}
+	for id, ms := range incidentPosts(h) {
+		out[id] = len(ms)
+	}
+	return out
+}
+
+// incidentPosts are the incident messages the bot posted, by incident id.
+func incidentPosts(h *harness) map[string][]slackfake.Message {
+	out := map[string][]slackfake.Message{}
+	for _, m := range h.slack.Messages() {
+		if m.Method != "chat.postMessage" || len(m.Metadata) == 0 {
+			continue
+		}
+		var md struct {
+			EventType    string         `json:"event_type"`
+			EventPayload map[string]any `json:"event_payload"`
+		}
+		if json.Unmarshal(m.Metadata, &md) == nil && md.EventType == "oktabot_incident" {
+			id, _ := md.EventPayload["incident"].(string)
+			out[id] = append(out[id], m)
+		}
+	}
+	return out
+}
+
+// storiesOf are the stories whose events an incident's findings name.
+func storiesOf(inc intents.Incident, stories []demo.Story) []demo.Story {
+	var out []demo.Story
+	for _, s := range stories {
+		for _, f := range inc.Findings {
+			if slices.ContainsFunc(f.Events, func(id string) bool { return slices.Contains(s.Events, id) }) {
+				out = append(out, s)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func detectionsOf(inc intents.Incident) []string {
+	var out []string
+	for _, f := range inc.Findings {
+		if !slices.Contains(out, f.Detection) {
+			out = append(out, f.Detection)
+		}
+	}
+	return out
+}
+
+// watchStories posts the demo's log in daily chunks while the bot watches
+// and waits until it has read all of it.
+func watchStories(t *testing.T, h *harness, p *polls, ld liveDemo) {
+	t.Helper()
+	day := published(ld.logs[0]).Truncate(24 * time.Hour)
+	for len(ld.logs) > 0 {
+		day = day.Add(24 * time.Hour)
+		n := sort.Search(len(ld.logs), func(i int) bool { return !published(ld.logs[i]).Before(day) })
+		post(t, h, ld.logs[:n])
+		ld.logs = ld.logs[n:]
+	}
+	p.caughtUp(t, h, time.Now(), 60*time.Second)
+}
+
+// TestWatchStoriesLive is the watcher end to end: the demo org's week of
+// System Log, stories and ordinary work, posted to the simulator day by
+// day while the bot watches it over HTTP. Every story at or above the
+// alert severity is one incident with one message in the channel, holding
+// the story's detections, with its fixes proposed in the thread; nothing
+// about a person with only ordinary activity reaches the channel; and
+// every incident the store holds names each event once.
+func TestWatchStoriesLive(t *testing.T) {
+	ld := newLiveDemo(t)
+	p := newPolls()
+	h := newHarness(t, harnessOpts{fixture: ld.fx, store: true, watch: true, polled: p.observe,
+		cfg:      bot.Config{HereOnCritical: true},
+		watchCfg: func(c *okta.WatchConfig) { c.Backfill = 8 * 24 * time.Hour }})
+	watchStories(t, h, p, ld)
+
+	incs, err := h.store.Incidents(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := incidentMessages(h)
+	// The sweep over the same week, through the same adapter: what the
+	// watcher must have found and proposed, person by person.
+	sweep, err := h.dir.Query(h.waitCtx(60*time.Second), intents.Intent{Kind: intents.Threats, Window: intents.Duration(8 * 24 * time.Hour)})
+	if err != nil {
+		t.Fatalf("threats: %v", err)
+	}
+	swept := map[string][]intents.Kind{}
+	for _, a := range sweep.Proposals {
+		if a.User != nil {
+			swept[strings.ToLower(a.User.Name)] = append(swept[strings.ToLower(a.User.Name)], a.Kind)
+		}
+	}
+	keys := map[string]string{}
+	covered := map[string][]string{} // story id → detections of its incidents
+	alerted := 0
+	for _, inc := range incs {
+		if prev, dup := keys[inc.Key]; dup {
+			t.Errorf("two incidents about %s within the window: %s and %s", inc.Key, prev, inc.ID)
+		}
+		keys[inc.Key] = inc.ID
+		for _, f := range inc.Findings {
+			seen := map[string]bool{}
+			for _, id := range f.Events {
+				if seen[id] {
+					t.Errorf("incident %s: finding %s names event %s twice", inc.ID, f.Detection, id)
+				}
+				seen[id] = true
+			}
+		}
+		posted := inc.Severity.Rank() >= intents.SeverityHigh.Rank()
+		if got := msgs[inc.ID]; posted != (got == 1) || got > 1 {
+			t.Errorf("incident %s (%s, %s): %d messages, want %v", inc.ID, inc.Subject, inc.Severity, got, posted)
+		}
+		for _, m := range incidentPosts(h)[inc.ID] {
+			if here := strings.HasPrefix(m.Text, "<!here>"); here != (inc.Severity == intents.SeverityCritical) {
+				t.Errorf("incident %s (%s): @here %v in %q", inc.ID, inc.Severity, here, m.Text)
+			}
+		}
+		ss := storiesOf(inc, ld.stories)
+		if len(ss) == 0 {
+			if posted {
+				t.Errorf("incident %s (%s, %s) about ordinary activity reached the channel: %s", inc.ID, inc.Subject, inc.Severity, inc.Summary)
+			}
+			continue
+		}
+		for _, s := range ss {
+			covered[s.ID] = append(covered[s.ID], detectionsOf(inc)...)
+		}
+		if !posted {
+			continue
+		}
+		alerted++
+		var kinds []intents.Kind
+		for _, pid := range inc.Proposals {
+			pr, err := h.store.Get(pid)
+			if err != nil {
+				t.Errorf("incident %s: proposal %s: %v", inc.ID, pid, err)
+				continue
+			}
+			kinds = append(kinds, pr.Preview.Action.Kind)
+			if pr.ThreadTS != inc.TS || pr.Channel != secChannel {
+				t.Errorf("proposal %s is in %s/%s, not the incident's thread %s", pid, pr.Channel, pr.ThreadTS, inc.TS)
+			}
+			if u := pr.Preview.Action.User; u != nil && !strings.EqualFold(u.Name, inc.Subject) {
+				t.Errorf("incident %s about %s proposes a fix for %s", inc.ID, inc.Subject, u.Name)
+			}
+		}
+		want := swept[strings.ToLower(inc.Subject)]
+		for _, k := range want {
+			if !slices.Contains(kinds, k) {
+				t.Errorf("incident %s about %s: the sweep proposes %s, the incident %v", inc.ID, inc.Subject, k, kinds)
+			}
+		}
+		for _, k := range kinds {
+			if !slices.Contains(want, k) && k != intents.ResetPassword { // reset_password comes with reset_factors
+				t.Errorf("incident %s about %s proposes %s, which the sweep does not (%v)", inc.ID, inc.Subject, k, want)
+			}
+		}
+	}
+	for _, s := range ld.stories {
+		for _, d := range s.Detections {
+			if !slices.Contains(covered[s.ID], d) {
+				t.Errorf("story %s: detection %s is in none of its incidents (%v)", s.ID, d, covered[s.ID])
+			}
+		}
+	}
+	if alerted < 5 {
+		t.Errorf("only %d incidents reached the channel", alerted)
+	}
+	t.Logf("incidents: %d, alerted: %d", len(incs), alerted)
+}
+
+// storyEvents are the log events of one story, in time order, and the
+// rest of the log.
+func (ld liveDemo) storyEvents(t *testing.T, id string) (story, rest []oktasim.Object) {
+	t.Helper()
+	var s *demo.Story
+	for i := range ld.stories {
+		if ld.stories[i].ID == id {
+			s = &ld.stories[i]
+		}
+	}
+	if s == nil {
+		t.Fatalf("no story %s", id)
+	}
+	for _, o := range ld.logs {
+		if id, _ := o["uuid"].(string); slices.Contains(s.Events, id) {
+			story = append(story, o)
+		} else {
+			rest = append(rest, o)
+		}
+	}
+	return story, rest
+}
+
+// outcome is an event's outcome.result.
+func outcome(o oktasim.Object) string {
+	if m, ok := o["outcome"].(map[string]any); ok {
+		s, _ := m["result"].(string)
+		return s
+	}
+	return ""
+}
+
+// TestWatchIncidentGrows posts the lockout story in two steps: the failed
+// sign-ins (a medium incident, posted with the alert severity at medium),
+// then the lockout. The second step updates the one incident message, adds
+// one thread line and — the severity having risen to high — sends that
+// line to the channel too, without @here (kept for critical). No second
+// incident message is posted.
+func TestWatchIncidentGrows(t *testing.T) {
+	ld := newLiveDemo(t)
+	tor, _ := ld.storyEvents(t, "lockout")
+	first := slices.IndexFunc(tor, func(o oktasim.Object) bool {
+		typ, _ := o["eventType"].(string)
+		return typ == "user.account.lock"
+	})
+	if first < 1 {
+		t.Fatalf("the lockout story has no lockout after failures (%d)", first)
+	}
+	p := newPolls()
+	h := newHarness(t, harnessOpts{fixture: ld.fx, store: true, watch: true, polled: p.observe,
+		cfg:      bot.Config{AlertMin: intents.SeverityMedium, HereOnCritical: true},
+		watchCfg: func(c *okta.WatchConfig) { c.Backfill = 8 * 24 * time.Hour }})
+	post(t, h, tor[:first])
+	p.caughtUp(t, h, time.Now(), 30*time.Second)
+	msgs := incidentMessages(h)
+	incs, err := h.store.Incidents(true)
+	if err != nil || len(incs) == 0 {
+		t.Fatalf("no incident after the failures: %v\n%s", err, dump(h.slack.Messages()))
+	}
+	var inc intents.Incident
+	for _, x := range incs {
+		if x.Subject == "sarah.johnson@company.com" {
+			inc = x
+		}
+	}
+	if inc.ID == "" || msgs[inc.ID] != 1 || inc.Severity != intents.SeverityMedium {
+		t.Fatalf("after the failures: incident %+v, %d messages", inc, msgs[inc.ID])
+	}
+	before := len(h.slack.Messages())
+	post(t, h, tor[first:])
+	p.caughtUp(t, h, time.Now(), 30*time.Second)
+	grown, err := h.store.Incident(inc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if grown.Severity != intents.SeverityHigh || grown.Version <= inc.Version || grown.Posted != grown.Version || grown.Notified != intents.SeverityHigh {
+		t.Fatalf("after the lockout: %s v%d posted v%d notified %s, want high, posted and notified", grown.Severity, grown.Version, grown.Posted, grown.Notified)
+	}
+	if n := incidentMessages(h)[inc.ID]; n != 1 {
+		t.Errorf("%d incident messages for %s, want 1", n, inc.ID)
+	}
+	var updated, lines, broadcast int
+	for _, m := range h.slack.Messages()[before:] {
+		switch {
+		case m.Method == "chat.update" && m.TS == inc.TS:
+			updated++
+		case m.Method == "chat.postMessage" && m.ThreadTS == inc.TS && strings.Contains(m.Text, "Severity"):
+			lines++
+			if m.Broadcast && !strings.Contains(m.Text, "<!here>") {
+				broadcast++
+			}
+		}
+	}
+	if updated == 0 || lines != 1 || broadcast != 1 {
+		t.Errorf("after the rise: %d updates, %d severity lines, %d broadcast without @here; want ≥1, 1, 1\n%s", updated, lines, broadcast, dump(h.slack.Messages()[before:]))
+	}
+}
+
+// TestWatchRateLimitStorm throttles every System Log call while the
+// stories are posted: nothing is alerted during the storm, and once it
+// ends every story is alerted once, as without it.
+func TestWatchRateLimitStorm(t *testing.T) {
+	ld := newLiveDemo(t)
+	p := newPolls()
+	h := newHarness(t, harnessOpts{fixture: ld.fx, store: true, watch: true, polled: p.observe,
+		okta:     func(c *okta.Config) { c.MaxRetries = -1 },
+		watchCfg: func(c *okta.WatchConfig) { c.Backfill = 8 * 24 * time.Hour }})
+	p.caughtUp(t, h, time.Now(), 30*time.Second)
+	h.sim.Throttle(oktasim.BucketLogs, -1)
+	post(t, h, ld.logs)
+	failed := h.sim.Throttled()
+	for h.sim.Throttled() < failed+3 { // three polls refused
+		select {
+		case <-p.wake:
+		case <-h.waitCtx(30 * time.Second).Done():
+			t.Fatal("the watcher did not poll during the storm")
+		}
+	}
+	if n := len(incidentMessages(h)); n != 0 {
+		t.Fatalf("%d incidents alerted while every System Log call was refused", n)
+	}
+	h.sim.Throttle(oktasim.BucketLogs, 0)
+	p.caughtUp(t, h, time.Now(), 60*time.Second)
+	msgs := incidentMessages(h)
+	incs, err := h.store.Incidents(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alerted := 0
+	for _, inc := range incs {
+		if inc.Severity.Rank() >= intents.SeverityHigh.Rank() {
+			alerted++
+			if msgs[inc.ID] != 1 {
+				t.Errorf("incident %s: %d messages after the storm, want 1", inc.ID, msgs[inc.ID])
+			}
+		}
+	}
+	if alerted != 7 {
+		t.Errorf("%d incidents alerted after the storm, want the 7 of the calm run", alerted)
+	}
+}
