@@ -127,3 +127,16 @@ func signInDetail(ev WasThisYouEvent) string {
 	}
 	return strings.Join(parts, " · ")
 }
+
+// AnswerMessage is the incident thread's message about the person's
+// answer (AnswerLine); after a Yes it offers Close, since the person
+// vouched for the sign-in.
+func AnswerMessage(inc intents.Incident, answer string) []slack.Block {
+	line := AnswerLine(inc.Subject, answer)
+	out := []slack.Block{section("answer_line", line)}
+	if answer == intents.AnswerYes && inc.Status != intents.IncidentClosed && inc.ID != "" && chars(inc.ID) <= MaxButtonValue {
+		out = append(out, section("answer_offer", "If nothing else in this incident looks wrong, close it."),
+			slack.NewActionBlock("answer_actions", button(ActionIncidentClose, "Close", inc.ID)))
+	}
+	return out
+}

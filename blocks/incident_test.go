@@ -339,3 +339,31 @@ func TestWasThisYou(t *testing.T) {
 		checkOnlyOurTokens(t, vname+" not asked", NotAskedLine(v))
 	}
 }
+
+// TestAnswerMessage offers Close after a Yes only, and never on a closed
+// incident.
+func TestAnswerMessage(t *testing.T) {
+	inc := intents.Incident{ID: "i-ABC234", Subject: johnLogin, Status: intents.IncidentOpen}
+	has := func(bs []slack.Block) bool {
+		for _, b := range bs {
+			if a, ok := b.(*slack.ActionBlock); ok {
+				for _, el := range a.Elements.ElementSet {
+					if bt, ok := el.(*slack.ButtonBlockElement); ok && bt.ActionID == ActionIncidentClose && bt.Value == inc.ID {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+	if !has(AnswerMessage(inc, intents.AnswerYes)) {
+		t.Error("a Yes does not offer Close")
+	}
+	if has(AnswerMessage(inc, intents.AnswerNo)) {
+		t.Error("a No offers Close")
+	}
+	inc.Status = intents.IncidentClosed
+	if has(AnswerMessage(inc, intents.AnswerYes)) {
+		t.Error("a closed incident offers Close")
+	}
+}

@@ -53,6 +53,7 @@ type harness struct {
 	slack *slackfake.Server
 	store *approvals.Store
 	dir   *okta.Client // the bot's Okta adapter
+	polls *polls       // the watcher's polls (watchOne)
 	ctx   context.Context
 	done  chan error
 	// cancel stops the bot (see stop).

@@ -142,12 +142,13 @@ func (b *Bot) answered(ctx context.Context, o origin, id, answer string) {
 		f.Detection, f.Score, f.Summary = answerDenied, deniedPoints, inc.Subject+" said the sign-in was not them"
 		f.Facts = []string{f.Summary}
 	}
+	f.Severity, f.Evidence = intents.Band(max(f.Score, 0)), []intents.Evidence{{Text: f.Summary + ` (answer to "was this you?")`, Points: f.Score}}
 	opts := intents.WatchOptions{Window: b.cfg.IncidentWindow, Combine: b.cfg.Watch.Combine}
 	changes, err := b.cfg.Incidents.AddFindings([]intents.Finding{f}, b.cfg.Now(), opts)
 	if err != nil && !errors.Is(err, intents.ErrInvalid) {
 		b.log.Error("watcher: cannot add the answer to the incident", "incident", id, "err", err)
 	}
-	b.threadLine(ctx, inc, blocks.AnswerLine(inc.Subject, answer))
+	b.threadLine(ctx, inc, blocks.AnswerLine(inc.Subject, answer), slack.MsgOptionBlocks(blocks.AnswerMessage(inc, answer)...))
 	unlock := b.lockMessage("incident:" + inc.ID)
 	defer unlock()
 	for _, ch := range changes {

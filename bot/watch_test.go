@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktabot/oktabot/approvals"
+	"github.com/oktabot/oktabot/blocks"
 	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/bot/slackfake"
 	"github.com/oktabot/oktabot/intents"
@@ -412,5 +414,218 @@ func TestWatchRateLimitStorm(t *testing.T) {
 	}
 	if alerted != 7 {
 		t.Errorf("%d incidents alerted after the storm, want the 7 of the calm run", alerted)
+	}
+}
+
+// watchOne starts a watching bot on the demo org and posts the stories
+// named, waiting until they are read; it returns the incident about each
+// subject.
+func watchOne(t *testing.T, o harnessOpts, ids ...string) (*harness, liveDemo, map[string]intents.Incident) {
+	t.Helper()
+	ld := newLiveDemo(t)
+	p := newPolls()
+	o.fixture, o.store, o.watch, o.polled = ld.fx, true, true, p.observe
+	o.watchCfg = func(c *okta.WatchConfig) { c.Backfill = 8 * 24 * time.Hour }
+	h := newHarness(t, o)
+	for _, id := range ids {
+		evs, _ := ld.storyEvents(t, id)
+		post(t, h, evs)
+	}
+	p.caughtUp(t, h, time.Now(), 30*time.Second)
+	incs, err := h.store.Incidents(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]intents.Incident{}
+	for _, inc := range incs {
+		out[inc.Subject] = inc
+	}
+	h.polls = p
+	return h, ld, out
+}
+
+// incidentMessage is the message of inc as Slack shows it now.
+func incidentMessage(t *testing.T, h *harness, inc intents.Incident) slackfake.Message {
+	t.Helper()
+	m, ok := h.slack.Current(inc.Channel, inc.TS)
+	if !ok {
+		t.Fatalf("incident %s has no message at %s/%s", inc.ID, inc.Channel, inc.TS)
+	}
+	return m
+}
+
+// TestWatchFalsePositive: Mark false positive on the lockout incident
+// opens the form; a submission with a bad field goes back to it; a good
+// one stores the suppression (audited), closes the incident, and the next
+// lockout of the same person raises no alert.
+// A guest cannot press the incident's buttons.
+func TestWatchFalsePositive(t *testing.T) {
+	h, ld, incs := watchOne(t, harnessOpts{}, "lockout")
+	inc, ok := incs["sarah.johnson@company.com"]
+	if !ok || inc.TS == "" {
+		t.Fatalf("no lockout incident in the channel: %v", incs)
+	}
+	msg := incidentMessage(t, h, inc)
+
+	h.clickValue(guest, msg, blocks.ActionIncidentAck, inc.ID)
+	waitUntil(t, h, 10*time.Second, "the guest told no", func() bool {
+		for _, m := range h.slack.Messages() {
+			if m.Ephemeral && m.User == guest {
+				return true
+			}
+		}
+		return false
+	})
+	if got, _ := h.store.Incident(inc.ID); got.AckBy != "" {
+		t.Fatalf("a guest acknowledged the incident: %+v", got)
+	}
+
+	views := len(h.slack.Views())
+	h.clickValue(analyst, msg, blocks.ActionIncidentFalsePositive, inc.ID)
+	view := waitView(t, h, views)
+	state := func(days string) json.RawMessage {
+		return json.RawMessage(`{` +
+			`"fp_detection":{"fp_detection":{"type":"static_select","selected_option":{"value":"account_lockout"}}},` +
+			`"fp_scope":{"fp_scope":{"type":"radio_buttons","selected_option":{"value":"user"}}},` +
+			`"fp_days":{"fp_days":{"type":"plain_text_input","value":"` + days + `"}},` +
+			`"fp_reason":{"fp_reason":{"type":"plain_text_input","value":"a scheduled password rotation"}}}`)
+	}
+	env, err := h.slack.SubmitView(h.waitCtx(5*time.Second), slackfake.ViewSubmission{UserID: analyst, ViewID: view.ID, State: state("400")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ack, err := h.slack.WaitAck(h.waitCtx(5*time.Second), env); err != nil || !strings.Contains(string(ack.Payload), "fp_days") || strings.Contains(string(ack.Payload), "fp_reason") {
+		t.Fatalf("400 days: ack %s, %v; want the form's error on fp_days alone", ack.Payload, err)
+	}
+	if sps, _ := h.store.Suppressions(); len(sps) != 0 {
+		t.Fatalf("a bad form stored a suppression: %v", sps)
+	}
+	env, err = h.slack.SubmitView(h.waitCtx(5*time.Second), slackfake.ViewSubmission{UserID: analyst, ViewID: view.ID, State: state("7")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ack, err := h.slack.WaitAck(h.waitCtx(5*time.Second), env); err != nil || len(ack.Payload) > 0 && string(ack.Payload) != "null" {
+		t.Fatalf("7 days: ack %s, %v; want a plain ack", ack.Payload, err)
+	}
+	waitUntil(t, h, 10*time.Second, "the incident closed", func() bool {
+		got, _ := h.store.Incident(inc.ID)
+		return got.Status == intents.IncidentClosed
+	})
+	sps, err := h.store.Suppressions()
+	if err != nil || len(sps) != 1 || sps[0].Detection != "account_lockout" || !strings.EqualFold(sps[0].User, inc.Subject) || sps[0].By != analyst {
+		t.Fatalf("suppressions = %+v, %v", sps, err)
+	}
+	events := map[string]bool{}
+	if err := h.store.Audit(func(r intents.AuditRecord) error { events[r.Event+" "+r.ProposalID] = true; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !events[approvals.EventSuppressed+" "+sps[0].ID] || !events[approvals.EventClosed+" "+inc.ID] {
+		t.Errorf("the audit log lacks the suppression or the close: %v", events)
+	}
+
+	// Sarah is locked out again.
+	lock, _ := ld.storyEvents(t, "lockout")
+	var again oktasim.Object
+	for _, o := range lock {
+		if typ, _ := o["eventType"].(string); typ == "user.account.lock" {
+			again = o
+		}
+	}
+	now := time.Now().UTC()
+	sarah := relive(again, "11111111-0000-4000-8000-000000000001", now)
+	before := len(incidentMessages(h))
+	post(t, h, []oktasim.Object{sarah})
+	h.polls.caughtUp(t, h, time.Now(), 30*time.Second)
+	all, _ := h.store.Incidents(false)
+	for _, x := range all {
+		if x.ID != inc.ID && strings.EqualFold(x.Subject, inc.Subject) {
+			t.Errorf("a suppressed lockout opened incident %s: %+v", x.ID, x.Findings)
+		}
+	}
+	if n := len(incidentMessages(h)); n != before {
+		t.Errorf("%d incident messages after a suppressed lockout, want %d", n, before)
+	}
+}
+
+// relive copies a log event as a new one at at.
+func relive(o oktasim.Object, uuid string, at time.Time) oktasim.Object {
+	b, _ := json.Marshal(o)
+	var c oktasim.Object
+	_ = json.Unmarshal(b, &c)
+	c["uuid"] = uuid
+	c["published"] = at.Format("2006-01-02T15:04:05.000Z")
+	return c
+}
+
+// TestWatchWasThisYou asks the people of sign-in incidents in a DM about
+// their own sign-in: Emily answers No (the incident's confidence rises,
+// with her answer as evidence), Rachel answers Yes (it falls, and Close
+// is offered); Chris has no Slack account: nobody is messaged, and the
+// thread says so. Someone else pressing Emily's buttons changes nothing.
+func TestWatchWasThisYou(t *testing.T) {
+	h, _, incs := watchOne(t, harnessOpts{
+		cfg: bot.Config{AskUser: true, AlertMin: intents.SeverityHigh},
+		slack: func(o *slackfake.Options) {
+			o.Users = slackUsers()
+			o.Users["U0EMILY"] = slackfake.User{Name: "emily", RealName: "Emily Chen", Email: "emily.chen@company.com"}
+			o.Users["U0RACHEL"] = slackfake.User{Name: "rachel", RealName: "Rachel Adams", Email: "rachel.adams@company.com"}
+		},
+	}, "push-fatigue", "watchlist-countries")
+	emily, rachel, chris := incs["emily.chen@company.com"], incs["rachel.adams@company.com"], incs["chris.morgan@company.com"]
+	if emily.TS == "" || rachel.TS == "" || chris.TS == "" {
+		t.Fatalf("incidents: %v", incs)
+	}
+	dm := func(user string) slackfake.Message {
+		return h.answer("the DM to "+user, func(m slackfake.Message) bool {
+			return m.Method == "chat.postMessage" && m.Channel == "D"+strings.TrimPrefix(user, "U") && strings.Contains(m.Text, "was this you")
+		})
+	}
+	em, ra := dm("U0EMILY"), dm("U0RACHEL")
+	waitUntil(t, h, 10*time.Second, "Chris's thread says he was not asked", func() bool {
+		for _, m := range h.slack.Messages() {
+			if m.ThreadTS == chris.TS && strings.Contains(m.Text, "no Slack account") {
+				return true
+			}
+		}
+		return false
+	})
+	for _, m := range h.slack.Messages() {
+		if strings.HasPrefix(m.Channel, "D") && !slices.Contains([]string{"D0EMILY", "D0RACHEL"}, m.Channel) {
+			t.Errorf("a DM to someone not asked: %s %q", m.Channel, m.Text)
+		}
+		if strings.HasPrefix(m.Channel, "D") && (strings.Contains(m.Text, "Pyongyang") || strings.Contains(m.Text, "chris")) && m.Channel == "D0EMILY" {
+			t.Errorf("Emily's DM shows another person's event: %q", m.Text)
+		}
+	}
+
+	h.clickValue(analyst, em, blocks.ActionWasThisYouYes, emily.ID) // not Emily: ignored
+	h.clickValue("U0EMILY", em, blocks.ActionWasThisYouNo, emily.ID)
+	waitUntil(t, h, 10*time.Second, "Emily's No in the incident", func() bool {
+		got, _ := h.store.Incident(emily.ID)
+		return got.Answer == intents.AnswerNo && got.Score > emily.Score
+	})
+	got, _ := h.store.Incident(emily.ID)
+	if !slices.ContainsFunc(got.Findings, func(f intents.Finding) bool { return strings.Contains(f.Summary, "not them") }) {
+		t.Errorf("Emily's No is not evidence: %+v", got.Findings)
+	}
+	if slices.ContainsFunc(got.Findings, func(f intents.Finding) bool { return strings.Contains(f.Summary, "was them") }) {
+		t.Errorf("someone else answered for Emily: %+v", got.Findings)
+	}
+
+	h.clickValue("U0RACHEL", ra, blocks.ActionWasThisYouYes, rachel.ID)
+	waitUntil(t, h, 10*time.Second, "Rachel's Yes offers Close", func() bool {
+		for _, m := range h.slack.Messages() {
+			if m.ThreadTS == rachel.TS && strings.Contains(m.Text, "*Yes*") {
+				for id, v := range buttons(t, m) {
+					if blocks.BaseAction(id) == blocks.ActionIncidentClose && v == rachel.ID {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	})
+	if got, _ := h.store.Incident(rachel.ID); got.Answer != intents.AnswerYes || got.Score >= rachel.Score {
+		t.Errorf("after Rachel's Yes: answer %q, score %d (was %d)", got.Answer, got.Score, rachel.Score)
 	}
 }
