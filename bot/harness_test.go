@@ -48,14 +48,16 @@ const (
 // real okta-sdk-golang) against the simulator over HTTP, and the real
 // slack-go Socket Mode client against the fake Slack over a websocket.
 type harness struct {
-	t     *testing.T
-	sim   *oktasim.Server
-	slack *slackfake.Server
-	store *approvals.Store
-	dir   *okta.Client // the bot's Okta adapter
-	polls *polls       // the watcher's polls (watchOne)
-	ctx   context.Context
-	done  chan error
+	t   *testing.T
+	sim *oktasim.Server
+	// oktaSrv serves sim over HTTP.
+	oktaSrv *httptest.Server
+	slack   *slackfake.Server
+	store   *approvals.Store
+	dir     *okta.Client // the bot's Okta adapter
+	polls   *polls       // the watcher's polls (watchOne)
+	ctx     context.Context
+	done    chan error
 	// cancel stops the bot (see stop).
 	cancel   context.CancelFunc
 	stopOnce sync.Once
@@ -83,9 +85,10 @@ type harnessOpts struct {
 	// watch turns the watcher on (with a store): incidents go to
 	// secChannel; watchCfg adjusts the Okta side, polled tells the test
 	// about each poll.
-	watch    bool
-	watchCfg func(*okta.WatchConfig)
-	polled   func(bot.WatchHealth)
+	watch     bool
+	watchCfg  func(*okta.WatchConfig)
+	incidents func(bot.Incidents) bot.Incidents // wraps the incident store
+	polled    func(bot.WatchHealth)
 	// reuse, when set, is a stopped harness whose simulator and fake
 	// Slack serve this one: a restart of the bot (fixture is ignored).
 	reuse *harness
@@ -111,8 +114,13 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	// The org lists the service app under an app id of its own, not its
 	// client id (start-up finds it by the client id: okta.ServiceApp).
 	sim.AddServiceApp(oktasim.ServiceApp{ClientID: "0oabot", PublicKey: pub, KeyID: "k1", OrgAppID: serviceAppID})
-	oktaSrv := httptest.NewServer(sim)
-	t.Cleanup(oktaSrv.Close)
+	var oktaSrv *httptest.Server
+	if o.reuse != nil {
+		oktaSrv = o.reuse.oktaSrv // the same org URL, as after a restart
+	} else {
+		oktaSrv = httptest.NewServer(sim)
+		t.Cleanup(oktaSrv.Close)
+	}
 	log := testLogger(t)
 	dc := detect.DefaultConfig()
 	dc.TorExits = demoTorExits(t)
@@ -170,6 +178,9 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 			o.watchCfg(&wc)
 		}
 		cfg.Watch, cfg.Incidents, cfg.AlertChannel = dir.NewWatcher(wc), store, secChannel
+		if o.incidents != nil {
+			cfg.Incidents = o.incidents(store)
+		}
 		if cfg.WatchEvery == 0 {
 			cfg.WatchEvery = 20 * time.Millisecond
 		}
@@ -181,7 +192,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	}
 	b := bot.New(api, bdir, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &harness{t: t, sim: sim, slack: fake, store: store, dir: dir, ctx: ctx, done: make(chan error, 1), cancel: cancel}
+	h := &harness{t: t, sim: sim, oktaSrv: oktaSrv, slack: fake, store: store, dir: dir, ctx: ctx, done: make(chan error, 1), cancel: cancel}
 	go func() { h.done <- b.Run(ctx) }()
 	t.Cleanup(h.stop)
 	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)

@@ -3,8 +3,6 @@ package bot
 import (
 	"context"
 	"slices"
-	"strconv"
-	"time"
 
 	"github.com/slack-go/slack"
 
@@ -20,6 +18,10 @@ import (
 // that after a crash between posting it and recording it, the message is
 // found again instead of posted twice.
 const incidentEventType = "oktabot_incident"
+
+// historyPages bounds the pages of 200 messages read to find an incident's
+// message after a crash.
+const historyPages = 5
 
 // alert brings one changed incident to the channel.
 func (b *Bot) alert(ctx context.Context, ch intents.IncidentChange) {
@@ -87,14 +89,12 @@ func (b *Bot) openIncident(ctx context.Context, inc intents.Incident, fresh bool
 	}
 }
 
-// findIncidentMessage looks in the channel's history, back to the
-// incident's opening, for its message (by metadata); "" when there is
-// none or Slack cannot say.
+// findIncidentMessage looks in the channel's newest messages (the
+// incident was opened shortly before the crash) for its message, by its
+// metadata; "" when there is none or Slack cannot say.
 func (b *Bot) findIncidentMessage(ctx context.Context, channel string, inc intents.Incident) string {
-	oldest := inc.Opened.Add(-time.Minute)
-	p := &slack.GetConversationHistoryParameters{ChannelID: channel, IncludeAllMetadata: true, Limit: 200,
-		Oldest: strconv.FormatInt(oldest.Unix(), 10) + ".000000"}
-	for range 20 {
+	p := &slack.GetConversationHistoryParameters{ChannelID: channel, IncludeAllMetadata: true, Limit: 200}
+	for range historyPages {
 		h, err := b.api.GetConversationHistoryContext(ctx, p)
 		if err != nil {
 			b.log.Warn("watcher: cannot read the channel's history to find an incident's message; posting it", "incident", inc.ID, "err", err)

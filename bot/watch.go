@@ -208,6 +208,6 @@ func (b *Bot) flushIncidents(ctx context.Context) {
 		return
 	}
 	for _, inc := range incs {
-		b.alert(ctx, intents.IncidentChange{Incident: inc, New: inc.TS == ""})
+		b.alert(ctx, intents.IncidentChange{Incident: inc}) // not New: its message may be in Slack already
 	}
 }

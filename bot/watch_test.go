@@ -2,6 +2,8 @@ package bot_test
 
 import (
 	"encoding/json"
+	"errors"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -627,5 +629,69 @@ func TestWatchWasThisYou(t *testing.T) {
 	})
 	if got, _ := h.store.Incident(rachel.ID); got.Answer != intents.AnswerYes || got.Score >= rachel.Score {
 		t.Errorf("after Rachel's Yes: answer %q, score %d (was %d)", got.Answer, got.Score, rachel.Score)
+	}
+}
+
+// failingIncidents is the store with SetIncidentMessage failing: the
+// message is in Slack, the store does not know it (a crash between the
+// two, or a full disk).
+// incidentStore is bot.Incidents, embeddable under another name.
+type incidentStore = bot.Incidents
+
+type failingIncidentsBase struct{ incidentStore }
+
+func (failingIncidentsBase) SetIncidentMessage(id, channel, ts string, version int, notified intents.Severity) error {
+	return errors.New("disk full")
+}
+
+// TestWatchRestartPostsOnce covers the two gaps of a crash around an
+// incident's message. A bot that posted messages without recording them
+// is stopped; the next finds them again in the channel's history by their
+// metadata and records them instead of posting twice. A message Slack
+// refused once is posted at the next poll, once.
+func TestWatchRestartPostsOnce(t *testing.T) {
+	ld := newLiveDemo(t)
+	lock, _ := ld.storyEvents(t, "lockout")
+	tor, _ := ld.storyEvents(t, "tor-takeover")
+	p := newPolls()
+	path := filepath.Join(t.TempDir(), "oktabot.db")
+	history := func(o *slackfake.Options) {
+		o.Users = slackUsers()
+		o.Scopes = append(slackfake.DefaultScopes(), "channels:history", "groups:history")
+	}
+	wc := func(c *okta.WatchConfig) { c.Backfill = 8 * 24 * time.Hour }
+	a := newHarness(t, harnessOpts{fixture: ld.fx, storePath: path, watch: true, polled: p.observe, watchCfg: wc, slack: history,
+		incidents: func(s bot.Incidents) bot.Incidents { return failingIncidentsBase{s} }})
+	post(t, a, lock)
+	p.caughtUp(t, a, time.Now(), 30*time.Second)
+	if n := len(incidentMessages(a)); n != 1 {
+		t.Fatalf("%d incident messages before the restart, want 1", n)
+	}
+	a.stop()
+	a.store.Close()
+
+	p = newPolls()
+	b := newHarness(t, harnessOpts{reuse: a, storePath: path, watch: true, polled: p.observe, watchCfg: wc})
+	b.slack.FailNext("chat.postMessage", "internal_error") // the takeover's message, refused once
+	post(t, b, tor)
+	p.caughtUp(t, b, time.Now(), 30*time.Second)
+	p.caughtUp(t, b, time.Now(), 30*time.Second)
+	incs, err := b.store.Incidents(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := incidentMessages(b)
+	posted := 0
+	for _, inc := range incs {
+		if inc.Severity.Rank() < intents.SeverityHigh.Rank() {
+			continue
+		}
+		posted++
+		if msgs[inc.ID] != 1 || inc.TS == "" || inc.Posted != inc.Version {
+			t.Errorf("incident %s (%s): %d messages, ts %q, posted v%d of v%d; want one, recorded", inc.ID, inc.Subject, msgs[inc.ID], inc.TS, inc.Posted, inc.Version)
+		}
+	}
+	if posted < 2 {
+		t.Errorf("%d incidents posted across the restart, want the lockout and the takeover", posted)
 	}
 }

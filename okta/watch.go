@@ -2,6 +2,7 @@ package okta
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -82,10 +83,21 @@ func (w *Watcher) Poll(ctx context.Context, commit func(intents.WatchBatch) erro
 		}
 	}
 	since := w.cfg.Now().Add(-w.cfg.Backfill)
+	read := false
 	for p, err := range w.c.Poll(ctx, w.cursor, since) {
+		if err != nil && !read && w.cursor != "" && errors.Is(err, intents.ErrInvalid) {
+			// A cursor this org refuses (its URL changed) would stop the
+			// watcher for good: start again from the backfill, saying
+			// what may be missed.
+			w.c.log.Warn("okta: watcher: the stored System Log cursor is refused; reading again from the backfill window, events older than it and not yet read are not watched",
+				"backfill", w.cfg.Backfill, "err", err)
+			w.cursor = ""
+			return w.Poll(ctx, commit)
+		}
 		if err != nil {
 			return err
 		}
+		read = true
 		b := intents.WatchBatch{
 			Cursor:   p.Cursor,
 			Findings: w.eng.Feed(p.Events),
