@@ -115,7 +115,7 @@ func (b *Bot) findIncidentMessage(ctx context.Context, channel string, inc inten
 
 // growIncident updates an incident's message and adds one thread line
 // saying what changed; a rise in severity sends the line to the channel
-// too, and proposes the fixes the new severity calls for.
+// too. Fixes the grown findings call for are proposed in the thread.
 func (b *Bot) growIncident(ctx context.Context, ch intents.IncidentChange) {
 	inc := ch.Incident
 	if _, _, _, err := b.api.UpdateMessageContext(ctx, inc.Channel, inc.TS,
@@ -143,9 +143,9 @@ func (b *Bot) growIncident(ctx context.Context, ch intents.IncidentChange) {
 	if err := b.cfg.Incidents.SetIncidentMessage(inc.ID, inc.Channel, inc.TS, inc.Version, notified); err != nil {
 		b.log.Error("watcher: cannot record the incident's update", "incident", inc.ID, "err", err)
 	}
-	if ch.Rose {
-		b.proposeForIncident(ctx, inc)
-	}
+	// New evidence may call for a fix the first findings did not (a
+	// success after the failures): proposed in the thread, once.
+	b.proposeForIncident(ctx, inc)
 }
 
 // proposeForIncident posts the fixes for an incident's findings in its

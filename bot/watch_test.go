@@ -695,3 +695,61 @@ func TestWatchRestartPostsOnce(t *testing.T) {
 		t.Errorf("%d incidents posted across the restart, want the lockout and the takeover", posted)
 	}
 }
+
+// TestWatchGrowthProposes posts the Tor takeover in two steps: the
+// failures through Tor are critical already but do not call for a
+// suspension; the success that follows does, and it is proposed in the
+// incident's thread although the severity stays critical, without
+// proposing again what is already waiting.
+func TestWatchGrowthProposes(t *testing.T) {
+	ld := newLiveDemo(t)
+	tor, _ := ld.storyEvents(t, "tor-takeover")
+	first := slices.IndexFunc(tor, func(o oktasim.Object) bool {
+		typ, _ := o["eventType"].(string)
+		return outcome(o) == "SUCCESS" && strings.HasPrefix(typ, "user.authentication")
+	})
+	if first < 1 {
+		t.Fatalf("no success after the failures in the Tor story (%d)", first)
+	}
+	p := newPolls()
+	h := newHarness(t, harnessOpts{fixture: ld.fx, store: true, watch: true, polled: p.observe,
+		watchCfg: func(c *okta.WatchConfig) { c.Backfill = 8 * 24 * time.Hour }})
+	kinds := func(inc intents.Incident) []intents.Kind {
+		var out []intents.Kind
+		for _, id := range inc.Proposals {
+			if pr, err := h.store.Get(id); err == nil && pr.ThreadTS == inc.TS {
+				out = append(out, pr.Preview.Action.Kind)
+			}
+		}
+		return out
+	}
+	post(t, h, tor[:first])
+	p.caughtUp(t, h, time.Now(), 30*time.Second)
+	incs, _ := h.store.Incidents(true)
+	var inc intents.Incident
+	for _, x := range incs {
+		if x.Subject == "john@company.com" {
+			inc = x
+		}
+	}
+	if inc.TS == "" || inc.Severity != intents.SeverityCritical || slices.Contains(kinds(inc), intents.SuspendUser) {
+		t.Fatalf("after the failures: %s %s, proposals %v; want a critical incident in the channel, no suspension yet", inc.ID, inc.Severity, kinds(inc))
+	}
+	post(t, h, tor[first:])
+	p.caughtUp(t, h, time.Now(), 30*time.Second)
+	got, err := h.store.Incident(inc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ks := kinds(got)
+	if !slices.Contains(ks, intents.SuspendUser) {
+		t.Errorf("after the success: proposals %v in the thread, want suspend_user among them", ks)
+	}
+	seen := map[intents.Kind]bool{}
+	for _, k := range ks {
+		if seen[k] {
+			t.Errorf("%s proposed twice in the thread: %v", k, ks)
+		}
+		seen[k] = true
+	}
+}

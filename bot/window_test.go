@@ -150,9 +150,11 @@ func TestBadUntilChangesNothing(t *testing.T) {
 }
 
 // TestCappedReadIsIncompleteInSlack: an answer whose window holds more
-// events than one answer reads — a sweep that found nothing in what it
-// read, a listing of failed sign-ins — says the read was incomplete and
-// why, and shows no check mark.
+// events than one answer reads — a listing of failed sign-ins — says the
+// read was incomplete and why, and shows no check mark. The threat sweep,
+// which streams its window through the detections instead of holding it,
+// reads past that bound and finds the failures behind the newest 30
+// sign-ins.
 func TestCappedReadIsIncompleteInSlack(t *testing.T) {
 	h := newHarness(t, harnessOpts{fixture: johnOrg(), okta: func(c *okta.Config) { c.MaxEventsRead = 10 }})
 	now := time.Now()
@@ -166,7 +168,13 @@ func TestCappedReadIsIncompleteInSlack(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, text := range []string{"threats 24h", "failed-logins 24h"} {
+	n := len(h.slack.Messages())
+	send(t, h, analyst, secChannel, "threats 24h")
+	m := waitAfter(t, h, n, "the sweep", func(m slackfake.Message) bool { return !m.Ephemeral && has(m, "read") })
+	if plain := plainOf(t, m); strings.Contains(plain, "incomplete") || !strings.Contains(plain, "failed sign-ins") {
+		t.Errorf("threats 24h: the sweep stopped at the bound or missed the failures behind the newest sign-ins:\n%s", plain)
+	}
+	for _, text := range []string{"failed-logins 24h"} {
 		n := len(h.slack.Messages())
 		send(t, h, analyst, secChannel, text)
 		m := waitAfter(t, h, n, "the answer to "+text, func(m slackfake.Message) bool { return !m.Ephemeral && has(m, "read") })
