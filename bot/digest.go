@@ -18,11 +18,10 @@ import (
 func nextDigest(now time.Time, at time.Duration, zone *time.Location) time.Time {
 	now = now.In(zone)
 	at %= 24 * time.Hour
-	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, zone)
-	t := day.Add(at)
-	for !t.After(now) {
-		day = day.AddDate(0, 0, 1)
-		t = day.Add(at)
+	h, m := int(at/time.Hour), int(at%time.Hour/time.Minute)
+	t := time.Date(now.Year(), now.Month(), now.Day(), h, m, 0, 0, zone) // wall clock, across DST
+	if !t.After(now) {
+		t = time.Date(now.Year(), now.Month(), now.Day()+1, h, m, 0, 0, zone)
 	}
 	return t
 }

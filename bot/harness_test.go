@@ -313,18 +313,23 @@ func has(m slackfake.Message, s string) bool {
 // buttons lists the action_id → value of every button in a message.
 func buttons(t *testing.T, m slackfake.Message) map[string]string {
 	t.Helper()
+	type element struct {
+		Type     string `json:"type"`
+		ActionID string `json:"action_id"`
+		Value    string `json:"value"`
+	}
 	var bs []struct {
-		Elements []struct {
-			Type     string `json:"type"`
-			ActionID string `json:"action_id"`
-			Value    string `json:"value"`
-		} `json:"elements"`
+		Elements  []element `json:"elements"`
+		Accessory *element  `json:"accessory"`
 	}
 	if err := json.Unmarshal(m.Blocks, &bs); err != nil {
 		t.Fatalf("blocks: %v", err)
 	}
 	out := map[string]string{}
 	for _, b := range bs {
+		if b.Accessory != nil {
+			b.Elements = append(b.Elements, *b.Accessory)
+		}
 		for _, e := range b.Elements {
 			if e.Type == "button" {
 				out[e.ActionID] = e.Value

@@ -41,7 +41,9 @@ func (b *Bot) incidentClick(o origin, cb slack.InteractionCallback, act *slack.B
 				b.threadLine(ctx, inc, "This incident is about the org, not one person: try `/okta threats 24h`.")
 				return
 			}
-			o.via, o.threadTS = "mention", inc.TS // answered in the incident's thread
+			// Answered in the incident's thread, as a mention is; the
+			// incident message itself is left as it is.
+			o.via, o.threadTS, o.messageTS, o.responseURL = "mention", inc.TS, "", ""
 			b.serve(ctx, o, intents.Intent{Kind: intents.Investigate, User: inc.Subject})
 		})
 	case blocks.ActionIncidentFalsePositive:

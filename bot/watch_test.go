@@ -753,3 +753,86 @@ func TestWatchGrowthProposes(t *testing.T) {
 		seen[k] = true
 	}
 }
+
+// TestWatchIncidentButtons: Acknowledge records who and redraws the
+// message without the button; Investigate answers in the incident's
+// thread; Close closes it (no buttons left) and is audited;
+// /okta suppressions lists a mark with Remove, which removes it (audited).
+// App Home shows a reader the open incidents and the watcher's health,
+// and a guest nothing of the org.
+func TestWatchIncidentButtons(t *testing.T) {
+	h, _, incs := watchOne(t, harnessOpts{cfg: bot.Config{Readers: []string{reader}}}, "lockout", "tor-takeover")
+	sarah, john := incs["sarah.johnson@company.com"], incs["john@company.com"]
+	if sarah.TS == "" || john.TS == "" {
+		t.Fatalf("incidents: %v", incs)
+	}
+
+	if _, err := h.slack.OpenHome(h.waitCtx(5*time.Second), reader); err != nil {
+		t.Fatal(err)
+	}
+	home, err := h.slack.WaitHome(h.waitCtx(10*time.Second), reader, func(v slackfake.View) bool { return true })
+	if err != nil || !strings.Contains(string(home.View), "sarah.johnson@company.com") || !strings.Contains(string(home.View), "john@company.com") {
+		t.Errorf("the reader's App Home lacks the open incidents: %v\n%s", err, home.View)
+	}
+	if _, err := h.slack.OpenHome(h.waitCtx(5*time.Second), guest); err != nil {
+		t.Fatal(err)
+	}
+	gh, err := h.slack.WaitHome(h.waitCtx(10*time.Second), guest, func(v slackfake.View) bool { return true })
+	if err != nil || strings.Contains(string(gh.View), "company.com") {
+		t.Errorf("a guest's App Home shows the org: %v\n%s", err, gh.View)
+	}
+
+	h.clickValue(analyst, incidentMessage(t, h, sarah), blocks.ActionIncidentAck, sarah.ID)
+	waitUntil(t, h, 10*time.Second, "the acknowledgement", func() bool {
+		m := incidentMessage(t, h, sarah)
+		_, still := buttons(t, m)[blocks.ActionIncidentAck]
+		return strings.Contains(plainOf(t, m), analyst) && !still
+	})
+	if got, _ := h.store.Incident(sarah.ID); got.AckBy != analyst || got.Status != intents.IncidentAcknowledged {
+		t.Errorf("after Acknowledge: %s by %q", got.Status, got.AckBy)
+	}
+
+	h.clickValue(analyst, incidentMessage(t, h, john), blocks.ActionIncidentInvestigate, john.ID)
+	h.answer("the investigation in the thread", func(m slackfake.Message) bool {
+		return m.ThreadTS == john.TS && m.Method == "chat.postMessage" && strings.HasPrefix(m.Text, "Investigation:") && strings.Contains(m.Text, "john@company.com")
+	})
+
+	h.clickValue(analyst, incidentMessage(t, h, john), blocks.ActionIncidentClose, john.ID)
+	waitUntil(t, h, 10*time.Second, "the incident closed", func() bool {
+		got, _ := h.store.Incident(john.ID)
+		return got.Status == intents.IncidentClosed
+	})
+	waitUntil(t, h, 10*time.Second, "the closed incident's message", func() bool {
+		m := incidentMessage(t, h, john)
+		return strings.HasPrefix(m.Text, "Closed") && len(buttons(t, m)) == 0
+	})
+	if got, _ := h.store.Incident(john.ID); got.Status != intents.IncidentClosed || got.ClosedBy != analyst {
+		t.Errorf("after Close: %s by %q", got.Status, got.ClosedBy)
+	}
+
+	sp, err := h.store.Suppress(intents.Suppression{Detection: "account_lockout", User: sarah.Subject, Until: time.Now().Add(24 * time.Hour), By: analyst, At: time.Now(), Reason: "rotation"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(h.slack.Messages())
+	// Another person: the analyst's investigation may still be proposing,
+	// and one person's requests at once are bounded.
+	send(t, h, approver, secChannel, "suppressions")
+	list := waitAfter(t, h, n, "the suppressions", func(m slackfake.Message) bool {
+		return !m.Ephemeral && len(m.Blocks) > 0 && strings.Contains(plainOf(t, m), "account_lockout")
+	})
+	h.clickValue(approver, list, blocks.ActionSuppressionRemove, sp.ID)
+	waitUntil(t, h, 10*time.Second, "the suppression removed", func() bool {
+		sps, _ := h.store.Suppressions()
+		return len(sps) == 0
+	})
+	events := map[string]bool{}
+	if err := h.store.Audit(func(r intents.AuditRecord) error { events[r.Event+" "+r.ProposalID] = true; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{approvals.EventAcknowledged + " " + sarah.ID, approvals.EventClosed + " " + john.ID, approvals.EventUnsuppressed + " " + sp.ID} {
+		if !events[want] {
+			t.Errorf("the audit log lacks %q", want)
+		}
+	}
+}
