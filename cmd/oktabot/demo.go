@@ -90,7 +90,7 @@ func cmdDemo(ctx context.Context, args []string, io stdio, e env) error {
 		if err != nil {
 			return err
 		}
-		return serve(ctx, sc, dir, bc, cl, met, log)
+		return serve(ctx, sc, dir, bc, watchConfig{}, cl, met, log)
 	}
 
 	fake := slackfake.New(slackfake.Options{
