@@ -152,3 +152,45 @@ func metricValue(page, name string) float64 {
 	}
 	return -1
 }
+
+// Read-only oktabot watches too: the demo org's week (read back in full)
+// brings an incident to the channel with no proposal. With
+// OKTABOT_WATCH=off nothing reads the System Log by itself.
+func TestRunWatchesReadOnly(t *testing.T) {
+	t.Run("read-only", func(t *testing.T) {
+		fake, _, vars := runSetupSim(t, slackfake.Options{})
+		ctx := startRun(t, fake, with(vars, map[string]string{
+			"OKTABOT_APPROVERS": "", "OKTABOT_READ_ONLY": "true",
+			"OKTABOT_WATCH_BACKFILL": "168h", "OKTABOT_TEST_WATCH_INTERVAL": "100ms",
+		}))
+		m, err := fake.WaitMessage(ctx, func(m slackfake.Message) bool { return incidentMessage(m) != "" })
+		if err != nil {
+			t.Fatalf("no incident message from a read-only oktabot watching the demo week: %v", err)
+		}
+		if m.Channel != secChannel {
+			t.Errorf("incident posted in %s, want the alert channel %s", m.Channel, secChannel)
+		}
+		for _, m := range fake.Messages() {
+			if strings.Contains(m.Text+string(m.Blocks), "Approve") {
+				t.Errorf("read-only oktabot proposed a change: %q", m.Text)
+			}
+		}
+	})
+	t.Run("off", func(t *testing.T) {
+		fake, sim, vars := runSetupSim(t, slackfake.Options{})
+		ctx := startRun(t, fake, with(vars, map[string]string{"OKTABOT_WATCH": "off", "OKTABOT_TEST_WATCH_INTERVAL": "100ms"}))
+		// A command's answer shows the bot at work; by then a watcher
+		// would have polled several times.
+		slash(t, ctx, fake, "user john@company.com", func(m slackfake.Message) bool {
+			return m.Method == "chat.postMessage" && strings.Contains(m.Text, "john@company.com")
+		})
+		if n := sim.Sim.Calls("GET", "/api/v1/logs"); n != 0 {
+			t.Errorf("with OKTABOT_WATCH=off oktabot read the System Log %d times by itself", n)
+		}
+		for _, m := range fake.Messages() {
+			if incidentMessage(m) != "" {
+				t.Errorf("with OKTABOT_WATCH=off oktabot posted an incident: %q", m.Text)
+			}
+		}
+	})
+}
