@@ -21,8 +21,8 @@ import (
 // equal.
 func DefaultScopes() []string {
 	return []string{
-		"app_mentions:read", "channels:read", "chat:write", "commands", "files:write",
-		"groups:read", "im:history", "usergroups:read", "users:read", "users:read.email",
+		"app_mentions:read", "channels:history", "channels:read", "chat:write", "commands", "files:write",
+		"groups:history", "groups:read", "im:history", "usergroups:read", "users:read", "users:read.email",
 	}
 }
 

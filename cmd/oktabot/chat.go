@@ -38,6 +38,9 @@ type chat struct {
 	// pictures is the directory uploaded pictures are saved in; "" makes a
 	// temporary one on the first picture (kept after the demo ends).
 	pictures string
+	// notes are lines to show between messages (the live demo's story
+	// titles); nil: none.
+	notes <-chan string
 
 	seen, files, views int // entries of the fake's logs already shown
 	msgs               []*chatMessage
@@ -98,6 +101,11 @@ func (c *chat) loop(ctx context.Context, in io.Reader) error {
 		case <-ctx.Done():
 			return nil
 		case <-changed:
+		case n := <-c.notes:
+			if c.prompted {
+				fmt.Fprintln(c.out)
+			}
+			c.say("%s", n)
 		case <-c.timer.C:
 			if c.waiting {
 				c.waiting = false

@@ -38,7 +38,7 @@ type terminal struct {
 	pos   int // the next wait looks from here
 }
 
-func startDemo(t *testing.T) *terminal {
+func startDemo(t *testing.T, args ...string) *terminal {
 	t.Helper()
 	in, typed := io.Pipe()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
@@ -51,7 +51,7 @@ func startDemo(t *testing.T) *terminal {
 		return ""
 	}
 	go func() {
-		d.done <- run(ctx, []string{"demo"}, stdio{in: in, out: d.out, err: io.Discard}, env)
+		d.done <- run(ctx, append([]string{"demo"}, args...), stdio{in: in, out: d.out, err: io.Discard}, env)
 	}()
 	t.Cleanup(func() {
 		_ = typed.Close() // teardown; a close error here decides nothing the test checks
@@ -115,5 +115,18 @@ func TestDemoTerminalChat(t *testing.T) {
 	d.waitFor("the next prompt", "you> ")
 	d.step("/okta frobnicate", "I don't know")
 	d.waitFor("the next prompt", "you> ")
+	d.quit()
+}
+
+// `oktabot demo --live` plays the stories through the simulator's
+// POST /_sim/events while the watcher polls: an incident arrives in the
+// terminal by itself, with its fixes waiting for Approve, and plain
+// `demo` (above) has none.
+func TestDemoLive(t *testing.T) {
+	d := startDemo(t, "--live", "--play", "3s")
+	d.waitFor("the first story", "▶ live: ")
+	d.waitFor("an incident posted by the watcher", " incident: ")
+	d.waitFor("its fixes in the thread", "Approve")
+	d.waitFor("the end of the play", "every story has been played")
 	d.quit()
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
+	"github.com/oktabot/oktabot/intents"
 	"github.com/oktabot/oktabot/okta"
 )
 
@@ -26,6 +28,8 @@ func cmdDoctor(ctx context.Context, _ []string, io stdio, e env) error {
 	p.add(err)
 	_, err = loadClassifier(e, log)
 	p.add(err)
+	wc, err := loadWatch(e, bc.Channels)
+	p.add(err)
 	slackSet := e.get("SLACK_BOT_TOKEN") != "" || e.get("SLACK_APP_TOKEN") != ""
 	var sc *slackConfig
 	if slackSet {
@@ -42,7 +46,7 @@ func cmdDoctor(ctx context.Context, _ []string, io stdio, e env) error {
 	}
 	n := printProblems(io.out, "configuration", p.err())
 	if c != nil {
-		n += doctorOkta(ctx, io.out, c)
+		n += doctorOkta(ctx, io.out, c, wc.On)
 	}
 	switch {
 	case sc != nil:
@@ -74,9 +78,10 @@ func printProblems(w io.Writer, what string, err error) int {
 	return len(errs)
 }
 
-// doctorOkta checks the token, the granted scopes and the admin role, and
-// counts the problems it printed.
-func doctorOkta(ctx context.Context, w io.Writer, c *okta.Client) int {
+// doctorOkta checks the token, the granted scopes (with watch, the
+// watcher's okta.logs.read) and the admin role, and counts the problems
+// it printed.
+func doctorOkta(ctx context.Context, w io.Writer, c *okta.Client, watch bool) int {
 	st, err := c.Status(ctx)
 	if err != nil {
 		fmt.Fprintf(w, "✗ token: cannot get a token from %s: %v\n", c.OrgURL(), err)
@@ -89,6 +94,15 @@ func doctorOkta(ctx context.Context, w io.Writer, c *okta.Client) int {
 		fmt.Fprintf(w, "✗ scopes: not granted: %s — grant them in the app's Okta API Scopes tab\n", strings.Join(st.Missing, " "))
 	} else {
 		fmt.Fprintf(w, "✓ scopes: %s\n", strings.Join(st.Granted, " "))
+	}
+	logs := slices.Contains(st.Granted, intents.ScopeLogsRead) || slices.Contains(st.Granted, "okta.logs.manage")
+	switch {
+	case !watch:
+	case !logs && !slices.Contains(st.Missing, intents.ScopeLogsRead): // a missing one is named above
+		n++
+		fmt.Fprintf(w, "✗ watcher: the token lacks %s, which the watcher reads the System Log with: grant it in the app's Okta API Scopes tab and add it to OKTA_SCOPES, or set OKTABOT_WATCH=off\n", intents.ScopeLogsRead)
+	case logs:
+		fmt.Fprintf(w, "✓ watcher: %s is granted, so the watcher can read the System Log\n", intents.ScopeLogsRead)
 	}
 	if st.AdminRole {
 		fmt.Fprintln(w, "✓ admin role: the service app can read the org")

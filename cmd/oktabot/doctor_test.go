@@ -120,3 +120,27 @@ func TestDoctorChecksSlack(t *testing.T) {
 		t.Errorf("doctor without Slack tokens = %v, want Okta checked and Slack said to be unchecked:\n%s", err, out)
 	}
 }
+
+// With the watcher on (the default), doctor checks that the token has
+// okta.logs.read and says what to grant when it lacks it; with
+// OKTABOT_WATCH=off it does not ask for it.
+func TestDoctorWatcherNeedsLogsRead(t *testing.T) {
+	_, vars := runSetup(t, slackfake.Options{})
+	delete(vars, "SLACK_BOT_TOKEN")
+	delete(vars, "SLACK_APP_TOKEN")
+	out, _, err := runCmd(t, context.Background(), vars, "doctor")
+	if err != nil || !strings.Contains(out, "✓ watcher: okta.logs.read is granted") {
+		t.Errorf("doctor with every scope = %v, want the watcher's scope confirmed:\n%s", err, out)
+	}
+	vars["OKTA_SCOPES"] = "okta.users.read okta.groups.read"
+	out, stderr, err := runCmd(t, context.Background(), vars, "doctor")
+	const want = "✗ watcher: the token lacks okta.logs.read"
+	if err == nil || strings.Count(out, want) != 1 || !strings.Contains(out, "Okta API Scopes tab") || !strings.Contains(out, "OKTABOT_WATCH=off") {
+		t.Errorf("doctor without okta.logs.read = %v, want %q once with what to grant:\n%s%s", err, want, out, stderr)
+	}
+	vars["OKTABOT_WATCH"] = "off"
+	out, _, err = runCmd(t, context.Background(), vars, "doctor")
+	if err != nil || strings.Contains(out, "watcher") {
+		t.Errorf("doctor with OKTABOT_WATCH=off = %v, want no watcher check:\n%s", err, out)
+	}
+}

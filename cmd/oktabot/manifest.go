@@ -47,8 +47,13 @@ type appManifest struct {
 	} `yaml:"settings"`
 }
 
-// appHome is the manifest's App Home: the Messages tab direct messages need.
+// appHome is the manifest's App Home: the Home tab (open incidents,
+// pending proposals, the watcher's health) and the Messages tab, where
+// "was this you?" arrives and, with direct messages, people ask oktabot.
+// Without direct messages the Messages tab is read-only: oktabot would
+// not answer there.
 type appHome struct {
+	HomeTabEnabled             bool `yaml:"home_tab_enabled"`
 	MessagesTabEnabled         bool `yaml:"messages_tab_enabled"`
 	MessagesTabReadOnlyEnabled bool `yaml:"messages_tab_read_only_enabled"`
 }
@@ -97,11 +102,28 @@ var slackCalls = map[string]slackCall{
 	// A direct message is answered for the members of OKTABOT_CHANNELS
 	// (bot/access.go), public or private.
 	"GetUsersInConversationContext": {[]string{"conversations.members"}, []string{"channels:read", "groups:read"}},
+	// After a crash between posting an incident and recording its
+	// message, the watcher finds the message in the alert channel's
+	// history by its metadata instead of posting it twice.
+	"GetConversationHistoryContext": {[]string{"conversations.history"}, []string{"channels:history", "groups:history"}},
+	// "Was this you?" finds the person an incident is about by their
+	// Okta email (OKTABOT_ASK_USER), then posts them a direct message
+	// (chat.postMessage to the user: chat:write).
+	"GetUserByEmailContext": {[]string{"users.lookupByEmail"}, []string{"users:read.email"}},
+}
+
+// scopeWhy says, for the scopes whose lack start-up names, what oktabot
+// does with them; the rest speak for themselves.
+var scopeWhy = map[string]string{
+	"channels:history": "to find an incident's message after a restart instead of posting it twice",
+	"groups:history":   "to find an incident's message after a restart instead of posting it twice",
+	"users:read.email": "to map Slack people to Okta logins and find whom to ask \"was this you?\"",
 }
 
 // slackFeatures are the scopes of what Slack sends oktabot rather than what
 // it calls: the /okta command, app_mention events, and with direct
-// messages the message.im event.
+// messages the message.im event. app_home_opened (the Home tab) needs no
+// scope.
 var slackFeatures = struct{ all, dm []string }{
 	all: []string{"commands", "app_mentions:read"},
 	dm:  []string{"im:history"},
@@ -122,8 +144,8 @@ func botScopes(dm bool) []string {
 	return slices.Compact(out)
 }
 
-// newManifest builds the manifest; dm adds what direct messages need (the
-// Messages tab, im:history and the message.im event).
+// newManifest builds the manifest; dm adds what direct messages need (a
+// Messages tab people can write in, im:history and the message.im event).
 func newManifest(dm bool) appManifest {
 	var m appManifest
 	m.DisplayInformation.Name = "oktabot"
@@ -138,11 +160,11 @@ func newManifest(dm bool) appManifest {
 		ShouldEscape: true,
 	}}
 	m.OAuthConfig.Scopes.Bot = botScopes(dm)
-	m.Settings.EventSubscriptions.BotEvents = []string{"app_mention"}
+	m.Settings.EventSubscriptions.BotEvents = []string{"app_home_opened", "app_mention"}
 	m.Settings.Interactivity.IsEnabled = true
 	m.Settings.SocketModeEnabled = true
+	m.Features.AppHome = &appHome{HomeTabEnabled: true, MessagesTabEnabled: true, MessagesTabReadOnlyEnabled: !dm}
 	if dm {
-		m.Features.AppHome = &appHome{MessagesTabEnabled: true}
 		m.Settings.EventSubscriptions.BotEvents = append(m.Settings.EventSubscriptions.BotEvents, "message.im")
 	}
 	return m
@@ -153,7 +175,7 @@ func newManifest(dm bool) appManifest {
 func cmdManifest(_ context.Context, args []string, io stdio, _ env) error {
 	fs := flag.NewFlagSet("manifest", flag.ContinueOnError)
 	fs.SetOutput(io.err)
-	dm := fs.Bool("dm", false, "add the Messages tab, im:history and message.im (for OKTABOT_DIRECT_MESSAGES=true)")
+	dm := fs.Bool("dm", false, "let people write in the Messages tab: im:history and message.im (for OKTABOT_DIRECT_MESSAGES=true)")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		fmt.Fprintln(io.err, "usage: oktabot manifest [--dm]")
 		return errUsage

@@ -26,7 +26,9 @@ type parsedManifest struct {
 	} `yaml:"display_information"`
 	Features struct {
 		AppHome *struct {
-			MessagesTabEnabled bool `yaml:"messages_tab_enabled"`
+			HomeTabEnabled             bool `yaml:"home_tab_enabled"`
+			MessagesTabEnabled         bool `yaml:"messages_tab_enabled"`
+			MessagesTabReadOnlyEnabled bool `yaml:"messages_tab_read_only_enabled"`
 		} `yaml:"app_home"`
 		SlashCommands []struct {
 			Command      string `yaml:"command"`
@@ -53,8 +55,9 @@ type parsedManifest struct {
 }
 
 // `oktabot manifest` prints YAML Slack accepts: Socket Mode, /okta with
-// no URL, interactivity on, and the scopes of the methods oktabot calls
-// (plus, with --dm, the Messages tab, im:history and message.im).
+// no URL, interactivity on, the scopes of the methods oktabot calls, the
+// Home tab with app_home_opened, and the Messages tab for "was this you?"
+// (read-only unless --dm, which adds im:history and message.im).
 func TestManifest(t *testing.T) {
 	for _, dm := range []bool{false, true} {
 		args := []string{"manifest"}
@@ -83,15 +86,15 @@ func TestManifest(t *testing.T) {
 		if diff := cmp.Diff(want, m.OAuthConfig.Scopes.Bot); diff != "" {
 			t.Errorf("manifest (dm=%v) scopes, want those of the methods called (-want +got):\n%s", dm, diff)
 		}
-		events := []string{"app_mention"}
+		events := []string{"app_home_opened", "app_mention"}
 		if dm {
 			events = append(events, "message.im")
 		}
 		if diff := cmp.Diff(events, s.EventSubscriptions.BotEvents); diff != "" {
 			t.Errorf("manifest (dm=%v) bot events (-want +got):\n%s", dm, diff)
 		}
-		if (m.Features.AppHome != nil && m.Features.AppHome.MessagesTabEnabled) != dm {
-			t.Errorf("manifest (dm=%v) app_home = %+v", dm, m.Features.AppHome)
+		if h := m.Features.AppHome; h == nil || !h.HomeTabEnabled || !h.MessagesTabEnabled || h.MessagesTabReadOnlyEnabled == dm {
+			t.Errorf("manifest (dm=%v) app_home = %+v, want the Home tab and the Messages tab on, read-only unless --dm", dm, h)
 		}
 	}
 }

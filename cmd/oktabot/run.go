@@ -37,6 +37,9 @@ func cmdRun(ctx context.Context, _ []string, io stdio, e env) error {
 	log := newLogger(io.err, e)
 	cl, err := loadClassifier(e, log)
 	p.add(err)
+	wc, err := loadWatch(e, bc.Channels)
+	p.add(err)
+	wc.Every = testWatchEvery(e, wc.Every)
 	oc.Logger = log
 	met := newMetrics()
 	oc.Observer = met
@@ -60,12 +63,13 @@ func cmdRun(ctx context.Context, _ []string, io stdio, e env) error {
 	if dir, err = okta.New(oc); err != nil {
 		return err
 	}
-	return serve(ctx, sc, dir, bc, cl, met, log)
+	return serve(ctx, sc, dir, bc, wc, cl, met, log)
 }
 
-// serve checks both connections, then runs the bot until ctx ends. The
-// demo uses it too, with the simulator as Okta.
-func serve(ctx context.Context, sc slackConfig, dir *okta.Client, bc botConfig, cl classifier, met *metrics, log *slog.Logger) error {
+// serve checks both connections, then runs the bot until ctx ends, with
+// the watcher when wc is on. The demo uses it too, with the simulator as
+// Okta.
+func serve(ctx context.Context, sc slackConfig, dir *okta.Client, bc botConfig, wc watchConfig, cl classifier, met *metrics, log *slog.Logger) error {
 	if len(bc.Channels) == 0 {
 		return errNoChannels // never the bot library's "every channel"
 	}
@@ -77,8 +81,20 @@ func serve(ctx context.Context, sc slackConfig, dir *okta.Client, bc botConfig, 
 	if err != nil {
 		return err
 	}
+	// The ops server asks the bot for the watcher's health once it exists.
+	var health func() bot.WatchHealth
+	var b *bot.Bot
+	ready := make(chan struct{})
 	if bc.HTTPAddr != "" {
-		stop, err := serveOps(bc.HTTPAddr, met, log)
+		health = func() bot.WatchHealth {
+			select {
+			case <-ready:
+				return b.WatchHealth()
+			default: // still starting: no poll is due yet
+				return bot.WatchHealth{}
+			}
+		}
+		stop, err := serveOps(bc.HTTPAddr, met, health, log)
 		if err != nil {
 			return err
 		}
@@ -106,7 +122,10 @@ func serve(ctx context.Context, sc slackConfig, dir *okta.Client, bc botConfig, 
 			log.Warn("a proposal was executing when oktabot stopped; it is unknown and was not re-run: check it in Okta", "proposal", p.ID, "summary", p.Preview.Summary)
 		}
 	}
-	b := bot.New(api, dir, cfg)
+	wc.apply(&cfg, dir, store, log)
+	cfg.WatchObserve = met.watched
+	b = bot.New(api, dir, cfg)
+	close(ready)
 	log.Info("oktabot running", "okta", dir.OrgURL(), "channels", bc.Channels, "db", bc.DB)
 	return b.Run(ctx)
 }
@@ -191,7 +210,7 @@ func checkSlack(ctx context.Context, sc slackConfig, bc botConfig, log *slog.Log
 		if bc.DirectMessages {
 			dm = " --dm"
 		}
-		p.add(badf("the Slack app behind SLACK_BOT_TOKEN lacks the scopes %s: update the app's manifest with `oktabot manifest%s` (App Manifest), then reinstall it to the workspace (OAuth & Permissions → Reinstall)", strings.Join(missing, " "), dm))
+		p.add(badf("the Slack app behind SLACK_BOT_TOKEN lacks the scopes %s%s: update the app's manifest with `oktabot manifest%s` (App Manifest), then reinstall it to the workspace (OAuth & Permissions → Reinstall)", strings.Join(missing, " "), scopeReasons(missing), dm))
 	}
 	me := "@oktabot"
 	if auth.User != "" {
@@ -203,6 +222,29 @@ func checkSlack(ctx context.Context, sc slackConfig, bc botConfig, log *slog.Log
 		}
 	}
 	return p.err()
+}
+
+// scopeReasons says what oktabot needs the missing scopes for, where
+// scopeWhy knows, as " (…; …)", each reason once with its scopes.
+func scopeReasons(missing []string) string {
+	var reasons []string
+	byReason := map[string][]string{}
+	for _, s := range missing {
+		if why, ok := scopeWhy[s]; ok {
+			if byReason[why] == nil {
+				reasons = append(reasons, why)
+			}
+			byReason[why] = append(byReason[why], s)
+		}
+	}
+	if len(reasons) == 0 {
+		return ""
+	}
+	parts := make([]string, len(reasons))
+	for i, why := range reasons {
+		parts[i] = strings.Join(byReason[why], " and ") + " " + why
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
 }
 
 // checkChannel checks one channel of OKTABOT_CHANNELS. missing are scopes
@@ -258,15 +300,25 @@ func checkOkta(ctx context.Context, dir *okta.Client) error {
 	return nil
 }
 
-// serveOps serves /healthz and /metrics on addr.
-func serveOps(addr string, met *metrics, log *slog.Logger) (func(), error) {
+// serveOps serves /healthz and /metrics on addr. /healthz fails (503,
+// with the reason on one line) while the watcher is on and has not polled
+// successfully for five intervals; health is the bot's (nil: no watcher).
+func serveOps(addr string, met *metrics, health func() bot.WatchHealth, log *slog.Logger) (func(), error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, badf("OKTABOT_HTTP_ADDR %s: %v", addr, err)
 	}
+	started := time.Now()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
+		if health != nil {
+			if why := unhealthy(health(), started, time.Now()); why != "" {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				fmt.Fprintln(w, why)
+				return
+			}
+		}
 		fmt.Fprintln(w, "ok")
 	})
 	mux.Handle("GET /metrics", met.handler())
@@ -282,4 +334,25 @@ func serveOps(addr string, met *metrics, log *slog.Logger) (func(), error) {
 		defer cancel()
 		_ = srv.Shutdown(ctx) // on the way out: a client still connected is cut off either way
 	}, nil
+}
+
+// unhealthy says in one line why the watcher is unhealthy at now, or ""
+// when it is healthy (or off). A watcher that has not caught up once yet
+// counts from started, when the bot started: the first poll reads the
+// backfill and may take a while.
+func unhealthy(h bot.WatchHealth, started, now time.Time) string {
+	since := "since it started at " + started.UTC().Format(time.RFC3339)
+	if h.LastOK.IsZero() {
+		h.LastOK = started
+	} else {
+		since = "since " + h.LastOK.UTC().Format(time.RFC3339)
+	}
+	if h.Healthy(now) {
+		return ""
+	}
+	why := fmt.Sprintf("the watcher has not read the System Log successfully %s (five intervals of %s)", since, h.Every)
+	if h.LastErr != "" {
+		why += ": " + strings.Join(strings.Fields(h.LastErr), " ")
+	}
+	return why
 }

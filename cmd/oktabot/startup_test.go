@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,13 @@ const (
 // under t.TempDir().
 func runSetup(t *testing.T, opts slackfake.Options) (*slackfake.Server, map[string]string) {
 	t.Helper()
+	fake, _, vars := runSetupSim(t, opts)
+	return fake, vars
+}
+
+// runSetupSim is runSetup that also returns the simulator.
+func runSetupSim(t *testing.T, opts slackfake.Options) (*slackfake.Server, *embeddedSim, map[string]string) {
+	t.Helper()
 	if opts.Channels == nil {
 		opts.Channels = map[string]slackfake.Channel{
 			secChannel:     {Name: "security", Private: true},
@@ -46,7 +54,7 @@ func runSetup(t *testing.T, opts slackfake.Options) (*slackfake.Server, map[stri
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sim.Close() }) // teardown; a close error here decides nothing the test checks
-	return fake, map[string]string{
+	return fake, sim, map[string]string{
 		"SLACK_BOT_TOKEN": slackfake.DefaultBotToken, "SLACK_APP_TOKEN": slackfake.DefaultAppToken, "SLACK_API_URL": fake.APIURL(),
 		"OKTA_ORG_URL": sim.OrgURL, "OKTA_CLIENT_ID": sim.Client.ClientID, "OKTA_PRIVATE_KEY": string(sim.Client.PrivateKey),
 		"OKTABOT_CHANNELS": secChannel, "OKTABOT_APPROVERS": "U0LEAD",
@@ -226,20 +234,34 @@ func TestRunChecksChannels(t *testing.T) {
 
 // A Slack app installed without a scope oktabot needs stops start-up,
 // naming the scope once (conversations.info's missing_scope on a private
-// channel is the same problem) and how to update the app.
+// channel is the same problem), what it is for where that is not plain
+// (an app installed before the watcher lacks the history scopes), and
+// how to update the app.
 func TestRunChecksSlackScopes(t *testing.T) {
-	var scopes []string
-	for _, s := range slackfake.DefaultScopes() {
-		if s != "files:write" && s != "groups:read" {
-			scopes = append(scopes, s)
-		}
+	for _, tt := range []struct {
+		name    string
+		without []string
+		want    string
+	}{
+		{"files and groups", []string{"files:write", "groups:read"}, "lacks the scopes files:write groups:read"},
+		{"history", []string{"channels:history", "groups:history"},
+			"lacks the scopes channels:history groups:history (channels:history and groups:history to find an incident's message after a restart"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var scopes []string
+			for _, s := range slackfake.DefaultScopes() {
+				if !slices.Contains(tt.without, s) {
+					scopes = append(scopes, s)
+				}
+			}
+			fake, vars := runSetup(t, slackfake.Options{Scopes: scopes})
+			lines := runRefused(t, fake, vars)
+			if len(lines) != 1 {
+				t.Errorf("oktabot run named %d problems, want 1:\n%s", len(lines), strings.Join(lines, "\n"))
+			}
+			wantLine(t, lines, tt.want, "oktabot manifest", "reinstall")
+		})
 	}
-	fake, vars := runSetup(t, slackfake.Options{Scopes: scopes})
-	lines := runRefused(t, fake, vars)
-	if len(lines) != 1 {
-		t.Errorf("oktabot run named %d problems, want 1:\n%s", len(lines), strings.Join(lines, "\n"))
-	}
-	wantLine(t, lines, "lacks the scopes files:write groups:read", "oktabot manifest", "reinstall")
 }
 
 // Every problem of a configuration is listed in one run, each on its own
@@ -257,6 +279,8 @@ func TestRunListsEveryProblem(t *testing.T) {
 		"OKTABOT_PROPOSAL_TTL":         "forever",
 		"OKTABOT_SUSPICIOUS_COUNTRIES": "Atlantis",
 		"OKTABOT_READ_ONLY":            "sometimes",
+		"OKTABOT_WATCH_INTERVAL":       "1s",
+		"OKTABOT_ALERT_MIN_SEVERITY":   "urgent",
 	})
 	lines := runRefused(t, fake, bad)
 	want := [][]string{
@@ -270,8 +294,10 @@ func TestRunListsEveryProblem(t *testing.T) {
 		{"OKTABOT_PROPOSAL_TTL", "forever"},
 		{"OKTABOT_SUSPICIOUS_COUNTRIES", "Atlantis"},
 		{"OKTABOT_READ_ONLY", "true or false"},
+		{"OKTABOT_WATCH_INTERVAL", "1s", "from 10s"},
+		{"OKTABOT_ALERT_MIN_SEVERITY", "urgent"},
 	}
-	if len(lines) != len(want)+1 || lines[0] != "10 problems to fix:" {
+	if len(lines) != len(want)+1 || lines[0] != "12 problems to fix:" {
 		t.Errorf("oktabot run printed %d lines, want a count and %d problems:\n%s", len(lines), len(want), strings.Join(lines, "\n"))
 	}
 	for _, parts := range want {

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
+	"github.com/oktabot/oktabot/approvals"
 	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/okta"
 )
 
 // watchConfig is the watcher's part of `oktabot run` (OKTABOT_WATCH…).
@@ -117,4 +121,50 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// apply turns the watcher on in cfg when c is: a poller of dir's System Log
+// whose cursor and windows are those store last committed, incidents in
+// store, and c's channel, interval, severity and options. Read-only mode
+// watches too (cfg.Proposals is nil then: incidents carry no proposals).
+func (c watchConfig) apply(cfg *bot.Config, dir *okta.Client, store *approvals.Store, log *slog.Logger) {
+	if !c.On {
+		log.Info("the watcher is off (OKTABOT_WATCH=off): oktabot answers only when asked")
+		return
+	}
+	cfg.Watch = dir.NewWatcher(okta.WatchConfig{Backfill: c.Backfill, Load: store.WatchState})
+	cfg.Incidents = store
+	cfg.WatchEvery = c.Every
+	cfg.AlertChannel = c.Channel
+	cfg.AlertMin = c.Min
+	cfg.HereOnCritical = c.Here
+	cfg.IncidentWindow = c.Window
+	cfg.AskUser = c.AskUser
+	cfg.DigestAt = c.DigestAt
+	digest := "off"
+	if c.DigestAt > 0 {
+		digest = time.Time{}.Add(c.DigestAt % (24 * time.Hour)).Format("15:04")
+	}
+	log.Info("watching the System Log: incidents go to the alert channel",
+		"channel", c.Channel, "interval", c.Every, "min_severity", string(c.Min), "first_backfill", c.Backfill,
+		"here_on_critical", c.Here, "incident_window", c.Window, "ask_user", c.AskUser, "digest", digest)
+}
+
+// testWatchEvery is the interval of OKTABOT_TEST_WATCH_INTERVAL, for tests
+// only: people get at least bot.MinWatchEvery (10s), but a test that runs
+// `oktabot run` as a process, and the live demo, cannot wait that long per
+// poll. It is honoured only when OKTA_ORG_URL is plain http on a loopback
+// address, which only the simulator can be, so that no real org is ever
+// polled faster than OKTABOT_WATCH_INTERVAL allows; otherwise every is
+// returned unchanged.
+func testWatchEvery(e env, every time.Duration) time.Duration {
+	d, err := time.ParseDuration(e.get("OKTABOT_TEST_WATCH_INTERVAL"))
+	if err != nil || d <= 0 {
+		return every
+	}
+	u, err := url.Parse(e.get("OKTA_ORG_URL"))
+	if err != nil || u.Scheme != "http" || !isLoopback(u.Hostname()) {
+		return every
+	}
+	return d
 }
