@@ -110,6 +110,9 @@ var slackCalls = map[string]slackCall{
 	// Okta email (OKTABOT_ASK_USER), then posts them a direct message
 	// (chat.postMessage to the user: chat:write).
 	"GetUserByEmailContext": {[]string{"users.lookupByEmail"}, []string{"users:read.email"}},
+	// App Home (app_home_opened): open incidents, pending proposals and
+	// the watcher's health. Slack asks no scope for it.
+	"PublishViewContext": {[]string{"views.publish"}, nil},
 }
 
 // scopeWhy says, for the scopes whose lack start-up names, what oktabot
