@@ -668,7 +668,9 @@ func TestWatchRestartPostsOnce(t *testing.T) {
 		t.Fatalf("%d incident messages before the restart, want 1", n)
 	}
 	a.stop()
-	a.store.Close()
+	if err := a.store.Close(); err != nil {
+		t.Fatal(err)
+	}
 
 	p = newPolls()
 	b := newHarness(t, harnessOpts{reuse: a, storePath: path, watch: true, polled: p.observe, watchCfg: wc})
