@@ -18,10 +18,10 @@ import (
 func nextDigest(now time.Time, at time.Duration, zone *time.Location) time.Time {
 	now = now.In(zone)
 	at %= 24 * time.Hour
-	h, m := int(at/time.Hour), int(at%time.Hour/time.Minute)
-	t := time.Date(now.Year(), now.Month(), now.Day(), h, m, 0, 0, zone) // wall clock, across DST
+	h, m, sec := int(at/time.Hour), int(at%time.Hour/time.Minute), int(at%time.Minute/time.Second)
+	t := time.Date(now.Year(), now.Month(), now.Day(), h, m, sec, 0, zone) // wall clock, across DST
 	if !t.After(now) {
-		t = time.Date(now.Year(), now.Month(), now.Day()+1, h, m, 0, 0, zone)
+		t = time.Date(now.Year(), now.Month(), now.Day()+1, h, m, sec, 0, zone)
 	}
 	return t
 }
@@ -64,12 +64,22 @@ func (b *Bot) digestData(from, to time.Time) (blocks.DigestData, error) {
 			return d, err
 		}
 	}
+	// What this process did not watch: before it started, and since
+	// its polls stopped succeeding (never shown as a quiet day).
 	h := b.WatchHealth()
+	b.watching.mu.Lock()
+	started := b.watching.started
+	b.watching.mu.Unlock()
 	switch {
 	case h.LastOK.IsZero():
 		d.Gaps = append(d.Gaps, blocks.Gap{From: from, To: to})
-	case h.LastOK.Before(to.Add(-5 * h.Every)):
-		d.Gaps = append(d.Gaps, blocks.Gap{From: later(h.LastOK, from), To: to})
+	default:
+		if started.After(from) {
+			d.Gaps = append(d.Gaps, blocks.Gap{From: from, To: started})
+		}
+		if h.LastOK.Before(to.Add(-5 * h.Every)) {
+			d.Gaps = append(d.Gaps, blocks.Gap{From: later(h.LastOK, from), To: to})
+		}
 	}
 	return d, nil
 }

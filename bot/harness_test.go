@@ -48,7 +48,7 @@ const (
 // real okta-sdk-golang) against the simulator over HTTP, and the real
 // slack-go Socket Mode client against the fake Slack over a websocket.
 type harness struct {
-	t   *testing.T
+	t   testing.TB
 	sim *oktasim.Server
 	// oktaSrv serves sim over HTTP.
 	oktaSrv *httptest.Server
@@ -94,7 +94,7 @@ type harnessOpts struct {
 	reuse *harness
 }
 
-func newHarness(t *testing.T, o harnessOpts) *harness {
+func newHarness(t testing.TB, o harnessOpts) *harness {
 	t.Helper()
 	fx := o.fixture
 	if fx == nil && o.reuse == nil {
@@ -218,7 +218,7 @@ func (h *harness) stop() {
 	})
 }
 
-func testLogger(t *testing.T) *slog.Logger {
+func testLogger(t testing.TB) *slog.Logger {
 	if os.Getenv("OKTABOT_TEST_LOG") != "" {
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
@@ -311,7 +311,7 @@ func has(m slackfake.Message, s string) bool {
 }
 
 // buttons lists the action_id → value of every button in a message.
-func buttons(t *testing.T, m slackfake.Message) map[string]string {
+func buttons(t testing.TB, m slackfake.Message) map[string]string {
 	t.Helper()
 	type element struct {
 		Type     string `json:"type"`

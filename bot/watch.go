@@ -90,8 +90,9 @@ func (h WatchHealth) Healthy(now time.Time) bool {
 
 // watchState holds the health figures; it is safe for concurrent use.
 type watchState struct {
-	mu     sync.Mutex
-	h      WatchHealth
+	mu      sync.Mutex
+	h       WatchHealth
+	started time.Time // when this process began watching
 	minute time.Time // the start of the minute being counted
 	count  int64     // events read in it
 }
@@ -148,6 +149,9 @@ func (b *Bot) WatchHealth() WatchHealth {
 
 // watch runs the watcher until ctx ends.
 func (b *Bot) watch(ctx context.Context) {
+	b.watching.mu.Lock()
+	b.watching.started = b.cfg.Now()
+	b.watching.mu.Unlock()
 	t := time.NewTimer(0)
 	defer t.Stop()
 	for {

@@ -29,7 +29,7 @@ type liveDemo struct {
 	stories []demo.Story
 }
 
-func newLiveDemo(t *testing.T) liveDemo {
+func newLiveDemo(t testing.TB) liveDemo {
 	t.Helper()
 	now := time.Now().UTC()
 	fx := demo.OrgAt(oktasim.DialectOIE, now, time.UTC)
@@ -67,7 +67,7 @@ func (p *polls) observe(h bot.WatchHealth) {
 	}
 }
 
-func (p *polls) caughtUp(t *testing.T, h *harness, since time.Time, d time.Duration) {
+func (p *polls) caughtUp(t testing.TB, h *harness, since time.Time, d time.Duration) {
 	t.Helper()
 	ctx := h.waitCtx(d)
 	for {
@@ -279,7 +279,7 @@ func TestWatchStoriesLive(t *testing.T) {
 
 // storyEvents are the log events of one story, in time order, and the
 // rest of the log.
-func (ld liveDemo) storyEvents(t *testing.T, id string) (story, rest []oktasim.Object) {
+func (ld liveDemo) storyEvents(t testing.TB, id string) (story, rest []oktasim.Object) {
 	t.Helper()
 	var s *demo.Story
 	for i := range ld.stories {
@@ -836,5 +836,27 @@ func TestWatchIncidentButtons(t *testing.T) {
 		if !events[want] {
 			t.Errorf("the audit log lacks %q", want)
 		}
+	}
+}
+
+// TestWatchDigest posts the daily digest at its time of day: the lockout
+// incident opened, and — the watcher having started minutes ago — a day
+// it did not watch whole, never a quiet one.
+func TestWatchDigest(t *testing.T) {
+	at := time.Now().UTC().Add(2 * time.Second)
+	if at.Hour() == 0 && at.Minute() == 0 && at.Second() < 5 {
+		t.Skip("too close to midnight UTC for a time of day two seconds ahead")
+	}
+	tod := time.Duration(at.Hour())*time.Hour + time.Duration(at.Minute())*time.Minute + time.Duration(at.Second())*time.Second
+	h, _, incs := watchOne(t, harnessOpts{cfg: bot.Config{DigestAt: tod}}, "lockout")
+	if incs["sarah.johnson@company.com"].ID == "" {
+		t.Fatalf("no lockout incident: %v", incs)
+	}
+	m := h.answer("the digest", func(m slackfake.Message) bool {
+		return m.Channel == secChannel && strings.HasPrefix(m.Text, "Daily digest")
+	})
+	plain := plainOf(t, m)
+	if !strings.Contains(m.Text, "did not cover the whole day") || strings.Contains(plain, "No incidents") || !strings.Contains(plain, "sarah.johnson@company.com") {
+		t.Errorf("the digest:\n%s\n%s", m.Text, plain)
 	}
 }
