@@ -93,8 +93,8 @@ type watchState struct {
 	mu      sync.Mutex
 	h       WatchHealth
 	started time.Time // when this process began watching
-	minute time.Time // the start of the minute being counted
-	count  int64     // events read in it
+	minute  time.Time // the start of the minute being counted
+	count   int64     // events read in it
 }
 
 func (s *watchState) snapshot() WatchHealth {
