@@ -133,6 +133,14 @@ func (rc *rctx) gaps() []string {
 	if r.Reached.IsZero() {
 		before = "older events of the window were not read"
 	}
+	if r.Intent.Kind == intents.Threats {
+		// The sweep reads its window oldest first: what it missed is
+		// newer than where it stopped.
+		before = "the window's events after " + rc.when(r.Reached) + " were not read"
+		if r.Reached.IsZero() {
+			before = "newer events of the window were not read"
+		}
+	}
 	switch r.Stopped {
 	case "":
 	case intents.StopCap:
