@@ -28,6 +28,7 @@ const (
 	EventAcknowledged = "acknowledged"
 	EventClosed       = "closed"
 	EventSuppressed   = "suppressed"
+	EventAnswered     = "answered" // "was this you?": the person's yes or no
 	EventUnsuppressed = "unsuppressed"
 )
 

@@ -414,10 +414,13 @@ func closedError(inc intents.Incident) error {
 // incident records it too: a late "no" still matters.
 func (s *Store) SetAnswer(id, answer string, at time.Time) (intents.Incident, error) {
 	at = at.UTC().Round(0)
-	return s.changeIncident("answer", id, func(_ *txn, inc *intents.Incident) error {
+	return s.changeIncident("answer", id, func(t *txn, inc *intents.Incident) error {
 		switch answer {
 		case intents.AnswerYes, intents.AnswerNo:
 			inc.Answer, inc.AnsweredAt = answer, at
+			// The person's word changes the incident's confidence: it is
+			// on the record like the buttons.
+			return t.audit(incidentRecord(*inc, EventAnswered, "", at, "was this you? "+answer))
 		case intents.AnswerAsked:
 			inc.AskedAt = at
 		case intents.AnswerNoSlack:

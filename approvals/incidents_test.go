@@ -466,6 +466,19 @@ func TestIncidentAnswer(t *testing.T) {
 	if inc, _ := ts.SetAnswer(id, intents.AnswerNoSlack, at); !inc.NoSlack {
 		t.Errorf("SetAnswer(noslack) = %+v", inc)
 	}
+	var answered []string
+	if err := ts.Audit(func(r intents.AuditRecord) error {
+		if r.Event == approvals.EventAnswered && r.ProposalID == id {
+			answered = append(answered, r.Detail)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(answered) != 1 || !strings.Contains(answered[0], "no") {
+		t.Errorf("the audit log's answers = %q, want the one no", answered)
+	}
+	ts.mustChain()
 }
 
 // Watch commits and button presses from many goroutines: every finding

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -13,15 +14,13 @@ import (
 
 // "Was this you?": the person a sign-in incident is about is found in
 // Slack by their Okta email and asked in a DM about their own sign-in
-// only. The answer goes into the incident's thread and its confidence: a
-// "no" is evidence (answerDenied), a "yes" lowers the score
-// (answerConfirmed) and the thread offers Close.
+// only. The answer goes into the incident's thread and its confidence as
+// a finding of its own (answerDetection): a "no" is evidence, a "yes"
+// lowers the score and the thread offers Close. A later answer replaces
+// the earlier one.
 
-// The detections of the answers, joined to the incident as findings.
-const (
-	answerDenied    = "user_denied_activity"
-	answerConfirmed = "user_confirmed_activity"
-)
+// answerDetection is the finding an answer joins to its incident.
+const answerDetection = "user_answer"
 
 // Points of the answers: a "no" is strong evidence of a takeover; a
 // "yes" takes off about what one more detection adds.
@@ -136,10 +135,12 @@ func (b *Bot) answered(ctx context.Context, o origin, id, answer string) {
 		slack.MsgOptionBlocks(blocks.WasThisYouAnswered(q, answer)...)); err != nil {
 		b.log.Warn("watcher: cannot update the question", "incident", id, "err", err)
 	}
-	f := intents.Finding{Detection: answerConfirmed, User: inc.Subject, Score: confirmedPoints,
-		Summary: inc.Subject + " said the sign-in was them", Events: []string{"answer:" + id + ":" + answer}}
+	// The events name the question, shared by every answer (so a later
+	// answer replaces an earlier one), and this answer.
+	f := intents.Finding{Detection: answerDetection, User: inc.Subject, Score: confirmedPoints,
+		Summary: inc.Subject + " said the sign-in was them", Events: []string{"answer:" + id, "answer:" + id + ":" + answer + ":" + b.cfg.Now().UTC().Format(time.RFC3339Nano)}}
 	if answer == intents.AnswerNo {
-		f.Detection, f.Score, f.Summary = answerDenied, deniedPoints, inc.Subject+" said the sign-in was not them"
+		f.Score, f.Summary = deniedPoints, inc.Subject+" said the sign-in was not them"
 		f.Facts = []string{f.Summary}
 	}
 	f.Severity, f.Evidence = intents.Band(max(f.Score, 0)), []intents.Evidence{{Text: f.Summary + ` (answer to "was this you?")`, Points: f.Score}}

@@ -30,7 +30,7 @@ The store is OKTABOT_DB (default oktabot.db). Stop the bot first: the file
 is locked while oktabot run holds it. Decisions obey the bot's policy:
 OKTABOT_APPROVERS, OKTABOT_ALLOW_SELF_APPROVAL, OKTABOT_PROTECTED, and are
 recorded with via cli, your OS user and this host. audit prints one JSON
-line per record; for the watcher's records (acknowledged, closed,
+line per record; for the watcher's records (acknowledged, answered, closed,
 suppressed, unsuppressed) "proposal" holds the incident (i-…) or
 suppression (s-…) id and "approver" who pressed the button. verify checks
 the audit log's hash chain and names the first record altered, removed or
