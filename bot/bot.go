@@ -157,6 +157,9 @@ type Config struct {
 	// AskUser asks the person a sign-in incident is about, in a DM,
 	// whether it was them (users.lookupByEmail with their Okta email).
 	AskUser bool
+	// Leadership, when set, decides which of several replicas runs the
+	// singletons (leader.go); nil: this one always does.
+	Leadership Leadership
 	// WatchObserve, when set, is told the watcher's health after every
 	// poll (metrics).
 	WatchObserve func(WatchHealth)
@@ -264,8 +267,10 @@ type Bot struct {
 	// channel and ts, so their number stays fixed).
 	msgLocks [64]sync.Mutex
 
-	// watching is the watcher's health (watch.go).
+	// watching is the watcher's health (watch.go); leader whether this
+	// replica runs the singletons (leader.go).
 	watching watchState
+	leader   leading
 
 	// set by Run
 	sms       []*socketmode.Client
@@ -339,23 +344,8 @@ func (b *Bot) Run(ctx context.Context) error {
 		}()
 	}
 	b.appr.start(ctx)
-	if b.cfg.Proposals != nil {
-		go b.cfg.Proposals.Sweep(ctx, b.cfg.SweepEvery, func(p intents.Proposal) {
-			b.spawn("expired", func(ctx context.Context) { b.redraw(ctx, p, "") })
-		})
-		for _, p := range b.cfg.Recovered {
-			b.spawn("recovered", func(ctx context.Context) { b.reportUnknown(ctx, p) })
-		}
-		b.spawn("reoffer", func(ctx context.Context) { b.reofferApproved(ctx, started) })
-	}
-	if b.watchOn() {
-		b.wg.Add(1)
-		go func() { defer b.wg.Done(); b.watch(ctx) }()
-		if b.cfg.DigestAt >= 0 {
-			b.wg.Add(1)
-			go func() { defer b.wg.Done(); b.digests(ctx) }()
-		}
-	}
+	b.wg.Add(1)
+	go func() { defer b.wg.Done(); b.lead(ctx, started) }()
 
 	for {
 		select {

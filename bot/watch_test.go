@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"path/filepath"
@@ -862,5 +863,71 @@ func TestWatchDigest(t *testing.T) {
 	plain := plainOf(t, m)
 	if !strings.Contains(m.Text, "did not cover the whole day") || strings.Contains(plain, "No incidents") || !strings.Contains(plain, "sarah.johnson@company.com") {
 		t.Errorf("the digest:\n%s\n%s", m.Text, plain)
+	}
+}
+
+// fakeLeadership is an election the test decides: Campaign says it was
+// called, then waits for the test to grant leadership; revoke ends it.
+type fakeLeadership struct {
+	campaigning chan struct{}
+	grant       chan struct{}
+	mu          sync.Mutex
+	revoke      context.CancelFunc
+}
+
+func (f *fakeLeadership) Campaign(ctx context.Context) (context.Context, error) {
+	select {
+	case f.campaigning <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	select {
+	case <-f.grant:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	lctx, cancel := context.WithCancel(ctx)
+	f.mu.Lock()
+	f.revoke = cancel
+	f.mu.Unlock()
+	return lctx, nil
+}
+
+// TestWatchOnlyWhileLeading: a replica that does not lead reads no System
+// Log; once it leads it watches and alerts; when it loses the lead it
+// stops watching before it campaigns again, and keeps answering Slack.
+func TestWatchOnlyWhileLeading(t *testing.T) {
+	ld := newLiveDemo(t)
+	lock, _ := ld.storyEvents(t, "lockout")
+	fl := &fakeLeadership{campaigning: make(chan struct{}), grant: make(chan struct{})}
+	p := newPolls()
+	h := newHarness(t, harnessOpts{fixture: ld.fx, store: true, watch: true, polled: p.observe,
+		cfg:      bot.Config{Leadership: fl},
+		watchCfg: func(c *okta.WatchConfig) { c.Backfill = 8 * 24 * time.Hour }})
+	post(t, h, lock)
+	<-fl.campaigning
+	if n := h.sim.Calls("GET", "/api/v1/logs"); n != 0 {
+		t.Fatalf("%d System Log reads before this replica leads", n)
+	}
+	fl.grant <- struct{}{}
+	p.caughtUp(t, h, time.Now(), 30*time.Second)
+	if len(incidentMessages(h)) != 1 {
+		t.Fatalf("the leader did not alert the lockout: %v", incidentMessages(h))
+	}
+	fl.mu.Lock()
+	fl.revoke()
+	fl.mu.Unlock()
+	<-fl.campaigning // the singletons have stopped
+	reads := h.sim.Calls("GET", "/api/v1/logs")
+	if reads == 0 {
+		t.Fatal("the simulator counted no System Log read while this replica led")
+	}
+	tor, _ := ld.storyEvents(t, "tor-takeover")
+	post(t, h, tor)
+	n := len(h.slack.Messages())
+	send(t, h, analyst, secChannel, "user john@company.com")
+	waitAfter(t, h, n, "an answer while not leading", func(m slackfake.Message) bool { return !m.Ephemeral && strings.Contains(m.Text, "john") })
+	if got := h.sim.Calls("GET", "/api/v1/logs"); got != reads {
+		t.Errorf("%d System Log reads after the lead was lost, want none", got-reads)
 	}
 }
