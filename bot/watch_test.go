@@ -631,7 +631,6 @@ func TestWatchWasThisYou(t *testing.T) {
 	if got, _ := h.store.Incident(rachel.ID); got.Answer != intents.AnswerYes || got.Score >= rachel.Score {
 		t.Errorf("after Rachel's Yes: answer %q, score %d (was %d)", got.Answer, got.Score, rachel.Score)
 	}
-
 }
 
 // failingIncidents is the store with SetIncidentMessage failing: the
