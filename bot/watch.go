@@ -64,7 +64,11 @@ const MinWatchEvery = 10 * time.Second
 // WatchHealth is how the watcher is doing, for /healthz, metrics and App
 // Home.
 type WatchHealth struct {
-	On       bool
+	On bool
+	// Leading is whether this replica runs the watcher now (always, with
+	// no Config.Leadership), and since when.
+	Leading      bool
+	LeadingSince time.Time
 	Every    time.Duration
 	LastPoll time.Time // the last poll that ended, well or not
 	LastOK   time.Time // the last poll that caught up
@@ -80,12 +84,17 @@ type WatchHealth struct {
 }
 
 // Healthy reports whether the watcher polled successfully within five
-// intervals of now (or is off).
+// intervals of now, counted from when this replica began to lead if it
+// has not polled since (or it is off, or another replica leads).
 func (h WatchHealth) Healthy(now time.Time) bool {
-	if !h.On {
+	if !h.On || !h.Leading {
 		return true
 	}
-	return !h.LastOK.IsZero() && now.Sub(h.LastOK) <= 5*h.Every
+	last := h.LastOK
+	if last.Before(h.LeadingSince) {
+		last = h.LeadingSince
+	}
+	return !last.IsZero() && now.Sub(last) <= 5*h.Every
 }
 
 // watchState holds the health figures; it is safe for concurrent use.
@@ -144,6 +153,7 @@ func (b *Bot) watchOn() bool {
 func (b *Bot) WatchHealth() WatchHealth {
 	h := b.watching.snapshot()
 	h.On, h.Every = b.watchOn(), b.cfg.WatchEvery
+	h.Leading, h.LeadingSince = b.Leading()
 	return h
 }
 
