@@ -69,10 +69,10 @@ type WatchHealth struct {
 	// no Config.Leadership), and since when.
 	Leading      bool
 	LeadingSince time.Time
-	Every    time.Duration
-	LastPoll time.Time // the last poll that ended, well or not
-	LastOK   time.Time // the last poll that caught up
-	LastErr  string    // why the last poll failed; "" when it caught up
+	Every        time.Duration
+	LastPoll     time.Time // the last poll that ended, well or not
+	LastOK       time.Time // the last poll that caught up
+	LastErr      string    // why the last poll failed; "" when it caught up
 	// Lag is how far the newest event read is behind the time it was
 	// read at.
 	Lag             time.Duration
