@@ -157,6 +157,10 @@ type Config struct {
 	// AskUser asks the person a sign-in incident is about, in a DM,
 	// whether it was them (users.lookupByEmail with their Okta email).
 	AskUser bool
+	// Seen, when set, de-duplicates Slack's retries across replicas
+	// (after this replica's own memory of the event ids); nil: this
+	// replica's memory alone.
+	Seen Seen
 	// Leadership, when set, decides which of several replicas runs the
 	// singletons (leader.go); nil: this one always does.
 	Leadership Leadership
@@ -293,7 +297,7 @@ func New(api *slack.Client, dir Directory, cfg Config) *Bot {
 		api:     api,
 		dir:     dir,
 		log:     cfg.Logger,
-		seen:    newDedupe(15*time.Minute, 10000),
+		seen:    newDedupe(seenTTL, 10000),
 		lanes:   newLanes(cfg),
 		instant: make(chan struct{}, instantMax),
 		appr:    newApprovers(api, cfg.Approvers, cfg.Logger),

@@ -379,3 +379,55 @@ func TestClickInThreadAnswersInThread(t *testing.T) {
 		t.Errorf("the export went to thread %q, want the listing's thread %q", up.ThreadTS, thread)
 	}
 }
+
+// sharedSeen is one memory of event ids for two replicas (the etcd store
+// is the real one; here the bot's use of it is tested).
+type sharedSeen struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+func (s *sharedSeen) First(key string, _ time.Duration) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.seen[key] {
+		return false, nil
+	}
+	s.seen[key] = true
+	return true, nil
+}
+
+// TestRetryToOtherReplicaAnsweredOnce: an event one replica answered and
+// Slack retried to the other replica's connection is answered once when
+// the replicas share Config.Seen.
+func TestRetryToOtherReplicaAnsweredOnce(t *testing.T) {
+	seen := &sharedSeen{seen: map[string]bool{}}
+	a := newHarness(t, harnessOpts{cfg: bot.Config{Seen: seen}})
+	env, err := a.slack.Mention(a.waitCtx(5*time.Second), slackfake.Mention{UserID: analyst, ChannelID: secChannel, Text: "user john@company.com", EventID: "Ev0OTHER"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.answer("the first answer", func(m slackfake.Message) bool { return m.Method == "chat.postMessage" })
+	b := newHarness(t, harnessOpts{reuse: a, cfg: bot.Config{Seen: seen}}) // the newest connections: the retry goes to b
+	if err := b.slack.WaitReady(b.waitCtx(10*time.Second), 4); err != nil {
+		t.Fatalf("the second replica's connections: %v", err)
+	}
+	ack, err := b.slack.RedeliverEvent(b.waitCtx(5*time.Second), env, "timeout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.slack.WaitAck(b.waitCtx(5*time.Second), ack); err != nil {
+		t.Fatal(err)
+	}
+	b.stop()
+	a.stop()
+	n := 0
+	for _, m := range a.slack.Messages() {
+		if m.Method == "chat.postMessage" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("an event retried to the other replica was answered %d times, want once", n)
+	}
+}

@@ -5,6 +5,20 @@ import (
 	"time"
 )
 
+// Seen tells, across replicas, whether a Slack event was already taken:
+// Slack delivers an event to one connection, but retries it (to any
+// connection, so to any replica) when the ack is late.
+type Seen interface {
+	// First reports whether this replica is the first to take key, and
+	// records it for ttl; an error means it cannot tell (the event is
+	// then answered: a rare double answer beats a lost one).
+	First(key string, ttl time.Duration) (bool, error)
+}
+
+// seenTTL is how long an event id is remembered: Slack retries an event
+// three times within about five minutes.
+const seenTTL = 15 * time.Minute
+
 // dedupe remembers keys (Events API event ids) for a while, so a retried
 // delivery is answered once. It is bounded: the oldest keys go first.
 type dedupe struct {

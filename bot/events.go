@@ -25,6 +25,16 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 			b.log.Debug("retried event ignored", "event_id", cb.EventID)
 			return
 		}
+		if b.cfg.Seen != nil && cb.EventID != "" {
+			first, err := b.cfg.Seen.First("event/"+cb.EventID, seenTTL)
+			switch {
+			case err != nil:
+				b.log.Warn("cannot tell whether another replica took this event; answering it", "event_id", cb.EventID, "err", err)
+			case !first:
+				b.log.Debug("event taken by another replica", "event_id", cb.EventID)
+				return
+			}
+		}
 		if by, ok := fromBot(cb); ok {
 			b.log.Debug("event from a bot, a workflow or a message subtype ignored", "event_id", cb.EventID, "by", by)
 			return
