@@ -36,7 +36,7 @@ type Policy = intents.ApprovalPolicy
 // success and on a refusal alike Decide returns the proposal as it now
 // stands, so that the caller can redraw its message.
 func (s *Store) Decide(d Decision, pol Policy) (intents.Proposal, error) {
-	id := canonicalID(d.ProposalID)
+	id := CanonicalID(d.ProposalID)
 	var (
 		p       intents.Proposal
 		refusal error
@@ -47,34 +47,14 @@ func (s *Store) Decide(d Decision, pol Policy) (intents.Proposal, error) {
 		if p, err = t.load(id); err != nil {
 			return err
 		}
-		if refusal = vet(p, d, pol, now); refusal != nil {
-			if errors.Is(refusal, intents.ErrExpired) && p.State == intents.StatePending {
-				if err := t.expire(&p, now); err != nil {
-					return err
-				}
-			}
-			rec := record(p, EventRefused, now)
-			rec.Approver = d.By
-			origin(&rec, d)
-			rec.Result = decisionWord(d)
-			rec.Detail = refusal.Error()
-			return t.audit(rec)
-		}
 		prev := p.State
-		event := EventApproved
-		p.State = intents.StateApproved
-		if !d.Approve {
-			event, p.State, p.Reason = EventRejected, intents.StateRejected, d.Reason
+		var recs []intents.AuditRecord
+		recs, refusal = ApplyDecision(&p, d, pol, now)
+		if refusal != nil && p.State == prev {
+			// Only the refusal's record: the proposal stays as it was.
+			return t.audit(recs[0])
 		}
-		p.DecidedBy, p.DecidedAt, p.Updated = d.By, now, now
-		rec := record(p, event, now)
-		rec.Approver = d.By
-		origin(&rec, d)
-		rec.Detail = d.Reason
-		if d.Channel != "" {
-			rec.Result = "in " + d.Channel
-		}
-		return t.commit(&p, prev, rec)
+		return t.commit(&p, prev, recs...)
 	})
 	switch {
 	case err != nil && errors.Is(err, intents.ErrNotFound):

@@ -220,7 +220,7 @@ func mark(b *bolt.Bucket, id []byte, on bool) error {
 
 // Incident returns one incident; an unknown id wraps intents.ErrNotFound.
 func (s *Store) Incident(id string) (intents.Incident, error) {
-	id = canonicalID(id)
+	id = CanonicalID(id)
 	var inc intents.Incident
 	err := s.view(func(t *txn) (err error) {
 		inc, err = t.loadIncident(id)
@@ -297,7 +297,7 @@ func (s *Store) incidentsIn(index []byte) ([]intents.Incident, error) {
 // When fn fails nothing is written and the incident as stored is returned
 // with the error; errUnchanged returns it with none.
 func (s *Store) changeIncident(op, id string, fn func(t *txn, inc *intents.Incident) error) (intents.Incident, error) {
-	id = canonicalID(id)
+	id = CanonicalID(id)
 	var out intents.Incident
 	err := s.update(func(t *txn) error {
 		inc, err := t.loadIncident(id)
@@ -353,7 +353,7 @@ func (s *Store) SetIncidentMessage(id, channel, ts string, version int, notified
 func (s *Store) SetIncidentProposals(id string, proposalIDs []string) error {
 	ids := make([]string, len(proposalIDs))
 	for i, p := range proposalIDs {
-		ids[i] = canonicalID(p)
+		ids[i] = CanonicalID(p)
 	}
 	_, err := s.changeIncident("set proposals of", id, func(_ *txn, inc *intents.Incident) error {
 		inc.Proposals = ids
@@ -450,7 +450,7 @@ func details(parts ...string) string {
 func (s *Store) Suppress(sp intents.Suppression) (intents.Suppression, error) {
 	now := s.now()
 	sp.Detection, sp.User, sp.IP, sp.By = strings.TrimSpace(sp.Detection), strings.TrimSpace(sp.User), strings.TrimSpace(sp.IP), strings.TrimSpace(sp.By)
-	sp.Until, sp.At, sp.Incident = sp.Until.UTC().Round(0), now, canonicalID(sp.Incident)
+	sp.Until, sp.At, sp.Incident = sp.Until.UTC().Round(0), now, CanonicalID(sp.Incident)
 	if err := checkSuppression(sp, now); err != nil {
 		return intents.Suppression{}, fmt.Errorf("approvals: suppress: %w", err)
 	}
@@ -533,7 +533,7 @@ func (s *Store) Suppressions() ([]intents.Suppression, error) {
 // RemoveSuppression deletes suppression id, by a Slack user id, and
 // audits it; an unknown id wraps intents.ErrNotFound.
 func (s *Store) RemoveSuppression(id, by string) error {
-	id = canonicalID(id)
+	id = CanonicalID(id)
 	now := s.now()
 	if strings.TrimSpace(by) == "" {
 		return fmt.Errorf("approvals: remove suppression %s: %w", id, intents.Invalidf("removing a suppression needs who removes it"))

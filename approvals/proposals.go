@@ -35,9 +35,9 @@ func randomID(prefix string) string {
 	return string(out)
 }
 
-// canonicalID accepts an id as a person types it: any case, spaces around.
+// CanonicalID accepts an id as a person types it: any case, spaces around.
 // It knows the proposals' prefix and those of incidents and suppressions.
-func canonicalID(id string) string {
+func CanonicalID(id string) string {
 	id = strings.TrimSpace(id)
 	for _, prefix := range []string{idPrefix, incidentPrefix, suppressionPrefix} {
 		if len(id) > len(prefix) && strings.EqualFold(id[:len(prefix)], prefix) {
@@ -58,27 +58,13 @@ func canonicalID(id string) string {
 // *StateError wrapping intents.ErrAlreadyPending. The check and the insert
 // are one transaction, so of concurrent identical requests one wins.
 func (s *Store) Create(p intents.Proposal) (intents.Proposal, error) {
-	if strings.TrimSpace(p.Requester) == "" {
-		return intents.Proposal{}, fmt.Errorf("approvals: create: %w", intents.Invalidf("a proposal needs a requester"))
-	}
-	if !p.Preview.Action.Kind.IsAction() {
-		return intents.Proposal{}, fmt.Errorf("approvals: create: %w", intents.Invalidf("%q is not an action", p.Preview.Action.Kind))
-	}
 	now := s.now()
-	out := intents.Proposal{
-		Preview:   p.Preview,
-		State:     intents.StatePending,
-		Requester: p.Requester,
-		Channel:   p.Channel,
-		MessageTS: p.MessageTS,
-		ThreadTS:  p.ThreadTS,
-		Created:   now,
-		Expires:   now.Add(s.ttl),
-		Updated:   now,
-		UndoOf:    p.UndoOf,
+	out, err := NewPending(p, now, s.ttl)
+	if err != nil {
+		return intents.Proposal{}, fmt.Errorf("approvals: create: %w", err)
 	}
 	var dup intents.Proposal
-	err := s.update(func(t *txn) error {
+	err = s.update(func(t *txn) error {
 		old, found, err := t.pendingSame(out.Preview.Action, now)
 		if err != nil || found {
 			dup = old
@@ -105,22 +91,13 @@ func (t *txn) create(p *intents.Proposal) error {
 	if t.exists(p.ID) {
 		return errors.New("no free id")
 	}
-	if err := t.save(p, ""); err != nil {
-		return err
-	}
-	rec := record(*p, EventRequested, p.Created)
-	rec.Before, rec.After = p.Preview.Before, p.Preview.After
-	rec.Detail = p.Preview.Summary
-	if p.Preview.Action.Reason != "" {
-		rec.Detail = joinDetail(rec.Detail, "reason: "+p.Preview.Action.Reason)
-	}
-	return t.audit(rec)
+	return t.commit(p, "", Requested(*p))
 }
 
 // Get returns one proposal; an unknown id wraps intents.ErrNotFound. The id
 // may be typed in any case.
 func (s *Store) Get(id string) (intents.Proposal, error) {
-	id = canonicalID(id)
+	id = CanonicalID(id)
 	var p intents.Proposal
 	err := s.view(func(t *txn) (err error) {
 		p, err = t.load(id)
@@ -144,7 +121,7 @@ func (s *Store) SetMessage(id, channel, ts string) error {
 func (s *Store) SetGroupMessage(ids []string, channel, ts string) error {
 	canon := make([]string, len(ids))
 	for i, id := range ids {
-		canon[i] = canonicalID(id)
+		canon[i] = CanonicalID(id)
 	}
 	var group []string
 	if len(canon) > 1 {

@@ -110,13 +110,18 @@ func (t *txn) save(p *intents.Proposal, prev intents.State) error {
 	return nil
 }
 
-// commit saves p, whose state was prev, and writes its audit record rec:
-// the end of every transition.
-func (t *txn) commit(p *intents.Proposal, prev intents.State, rec intents.AuditRecord) error {
+// commit saves p, whose state was prev, and writes its audit records: the
+// end of every transition.
+func (t *txn) commit(p *intents.Proposal, prev intents.State, recs ...intents.AuditRecord) error {
 	if err := t.save(p, prev); err != nil {
 		return err
 	}
-	return t.audit(rec)
+	for _, rec := range recs {
+		if err := t.audit(rec); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // transition changes one proposal in one write transaction: it loads id,
@@ -124,7 +129,7 @@ func (t *txn) commit(p *intents.Proposal, prev intents.State, rec intents.AuditR
 // nothing), and commits it with the audit record step returns. It returns
 // the proposal as it now stands; an error says "approvals: op id: …".
 func (s *Store) transition(op, id string, step func(p *intents.Proposal, now time.Time) (intents.AuditRecord, error)) (intents.Proposal, error) {
-	id = canonicalID(id)
+	id = CanonicalID(id)
 	var p intents.Proposal
 	err := s.update(func(t *txn) error {
 		var err error
