@@ -1,7 +1,6 @@
 package approvals
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -36,39 +35,7 @@ type Policy = intents.ApprovalPolicy
 // success and on a refusal alike Decide returns the proposal as it now
 // stands, so that the caller can redraw its message.
 func (s *Store) Decide(d Decision, pol Policy) (intents.Proposal, error) {
-	id := CanonicalID(d.ProposalID)
-	var (
-		p       intents.Proposal
-		refusal error
-	)
-	err := s.update(func(t *txn) error {
-		now := s.now()
-		var err error
-		if p, err = t.load(id); err != nil {
-			return err
-		}
-		prev := p.State
-		var recs []intents.AuditRecord
-		recs, refusal = ApplyDecision(&p, d, pol, now)
-		if refusal != nil && p.State == prev {
-			// Only the refusal's record: the proposal stays as it was.
-			return t.audit(recs[0])
-		}
-		return t.commit(&p, prev, recs...)
-	})
-	switch {
-	case err != nil && errors.Is(err, intents.ErrNotFound):
-		return intents.Proposal{}, fmt.Errorf("approvals: decide %s: %w", id, err)
-	case err != nil && refusal != nil:
-		// The refusal stands; only its audit record (and an expiry) was lost.
-		s.log.Error("approvals: refused decision not audited", "proposal", id, "by", d.By, "refusal", refusal, "err", err)
-		return intents.Proposal{}, fmt.Errorf("approvals: decide %s: %w", id, refusal)
-	case err != nil:
-		return intents.Proposal{}, fmt.Errorf("approvals: decide %s: %w", id, err)
-	case refusal != nil:
-		return p, fmt.Errorf("approvals: decide %s: %w", id, refusal)
-	}
-	return p, nil
+	return DecideIn(s.updater, s.now, s.log, d, pol)
 }
 
 // vet returns why d may not be applied to p, or nil.

@@ -378,7 +378,7 @@ func (s *Store) Acknowledge(id, by string) (intents.Incident, error) {
 			return errUnchanged
 		}
 		inc.Status, inc.AckBy, inc.AckAt = intents.IncidentAcknowledged, by, now
-		return t.audit(incidentRecord(*inc, EventAcknowledged, by, now, inc.Summary))
+		return t.Audit(incidentRecord(*inc, EventAcknowledged, by, now, inc.Summary))
 	})
 }
 
@@ -400,7 +400,7 @@ func (s *Store) CloseIncident(id, by, why string) (intents.Incident, error) {
 			return closedError(*inc)
 		}
 		inc.Status, inc.ClosedBy, inc.ClosedAt, inc.Closing = intents.IncidentClosed, by, now, why
-		return t.audit(incidentRecord(*inc, EventClosed, by, now, details(inc.Summary, "why: "+why)))
+		return t.Audit(incidentRecord(*inc, EventClosed, by, now, details(inc.Summary, "why: "+why)))
 	})
 }
 
@@ -462,7 +462,7 @@ func (s *Store) Suppress(sp intents.Suppression) (intents.Suppression, error) {
 		if err := t.putSuppression(sp); err != nil {
 			return err
 		}
-		return t.audit(suppressionRecord(sp, EventSuppressed, sp.By, now))
+		return t.Audit(suppressionRecord(sp, EventSuppressed, sp.By, now))
 	})
 	if err != nil {
 		return intents.Suppression{}, fmt.Errorf("approvals: suppress %s: %w", sp.Detection, err)
@@ -551,7 +551,7 @@ func (s *Store) RemoveSuppression(id, by string) error {
 		if err := b.Delete([]byte(id)); err != nil {
 			return err
 		}
-		return t.audit(suppressionRecord(sp, EventUnsuppressed, by, now))
+		return t.Audit(suppressionRecord(sp, EventUnsuppressed, by, now))
 	})
 	if err != nil {
 		return fmt.Errorf("approvals: remove suppression %s: %w", id, err)

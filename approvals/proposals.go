@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -19,8 +18,9 @@ const (
 	idLen      = 6 // 30 random bits
 )
 
-// newID returns "p-" and six random characters from crypto/rand.
-func newID() string { return randomID(idPrefix) }
+// NewID returns a new proposal id: "p-" and six random characters from
+// crypto/rand. The store checks it is free.
+func NewID() string { return randomID(idPrefix) }
 
 // randomID returns prefix and six random characters from crypto/rand
 // (incidents and suppressions have their own prefixes).
@@ -84,29 +84,20 @@ func (s *Store) Create(p intents.Proposal) (intents.Proposal, error) {
 // create gives p a free id and stores it with its "requested" record.
 func (t *txn) create(p *intents.Proposal) error {
 	for range 20 {
-		if p.ID = newID(); !t.exists(p.ID) {
+		if p.ID = NewID(); !t.exists(p.ID) {
 			break
 		}
 	}
 	if t.exists(p.ID) {
 		return errors.New("no free id")
 	}
-	return t.commit(p, "", Requested(*p))
+	return Commit(t, p, "", Requested(*p))
 }
 
 // Get returns one proposal; an unknown id wraps intents.ErrNotFound. The id
 // may be typed in any case.
 func (s *Store) Get(id string) (intents.Proposal, error) {
-	id = CanonicalID(id)
-	var p intents.Proposal
-	err := s.view(func(t *txn) (err error) {
-		p, err = t.load(id)
-		return err
-	})
-	if err != nil {
-		return intents.Proposal{}, fmt.Errorf("approvals: get %s: %w", id, err)
-	}
-	return p, nil
+	return GetIn(func(fn func(Tx) error) error { return s.view(func(t *txn) error { return fn(t) }) }, id)
 }
 
 // SetMessage records where the proposal's message lives, so that later
@@ -119,31 +110,7 @@ func (s *Store) SetMessage(id, channel, ts string) error {
 // that order, so that a transition of any of them redraws them all. It
 // changes all of them or, when one is unknown, none.
 func (s *Store) SetGroupMessage(ids []string, channel, ts string) error {
-	canon := make([]string, len(ids))
-	for i, id := range ids {
-		canon[i] = CanonicalID(id)
-	}
-	var group []string
-	if len(canon) > 1 {
-		group = canon
-	}
-	err := s.update(func(t *txn) error {
-		for _, id := range canon {
-			p, err := t.load(id)
-			if err != nil {
-				return err
-			}
-			p.Channel, p.MessageTS, p.Group = channel, ts, slices.Clone(group)
-			if err := t.save(&p, p.State); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("approvals: set message of %s: %w", strings.Join(canon, ", "), err)
-	}
-	return nil
+	return SetGroupMessageIn(s.updater, ids, channel, ts)
 }
 
 // Pending returns the proposals waiting for a decision, oldest first. It
@@ -158,7 +125,7 @@ func (s *Store) Pending() ([]intents.Proposal, error) {
 			if !now.Before(bytesTime(v)) {
 				continue
 			}
-			p, err := t.load(pendingID(k))
+			p, err := t.Load(pendingID(k))
 			if err != nil {
 				return err
 			}
@@ -182,7 +149,7 @@ func (s *Store) Approved() ([]intents.Proposal, error) {
 			if intents.State(v) != intents.StateApproved {
 				return nil
 			}
-			p, err := t.load(string(k))
+			p, err := t.Load(string(k))
 			if err != nil {
 				return err
 			}

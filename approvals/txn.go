@@ -54,8 +54,8 @@ func (t *txn) bind() {
 	t.same = t.tx.Bucket(bucketSame)
 }
 
-// load reads one proposal; an unknown id wraps intents.ErrNotFound.
-func (t *txn) load(id string) (intents.Proposal, error) {
+// Load reads one proposal; an unknown id wraps intents.ErrNotFound.
+func (t *txn) Load(id string) (intents.Proposal, error) {
 	var p intents.Proposal
 	data := t.proposals.Get([]byte(id))
 	if data == nil {
@@ -72,9 +72,9 @@ func (t *txn) exists(id string) bool {
 	return t.proposals.Get([]byte(id)) != nil
 }
 
-// save writes p and moves it between the indexes as its state changed from
+// Save writes p and moves it between the indexes as its state changed from
 // prev ("" for a new proposal).
-func (t *txn) save(p *intents.Proposal, prev intents.State) error {
+func (t *txn) Save(p *intents.Proposal, prev intents.State) error {
 	data, err := json.Marshal(p)
 	if err != nil {
 		return fmt.Errorf("encode proposal %s: %w", p.ID, err)
@@ -110,43 +110,15 @@ func (t *txn) save(p *intents.Proposal, prev intents.State) error {
 	return nil
 }
 
-// commit saves p, whose state was prev, and writes its audit records: the
-// end of every transition.
-func (t *txn) commit(p *intents.Proposal, prev intents.State, recs ...intents.AuditRecord) error {
-	if err := t.save(p, prev); err != nil {
-		return err
-	}
-	for _, rec := range recs {
-		if err := t.audit(rec); err != nil {
-			return err
-		}
-	}
-	return nil
+// transition changes one proposal in one write transaction (see
+// Transition).
+func (s *Store) transition(op, id string, step func(p *intents.Proposal, now time.Time) (intents.AuditRecord, error)) (intents.Proposal, error) {
+	return Transition(s.updater, s.now, op, id, step)
 }
 
-// transition changes one proposal in one write transaction: it loads id,
-// lets step check the proposal and change it (step's error changes
-// nothing), and commits it with the audit record step returns. It returns
-// the proposal as it now stands; an error says "approvals: op id: …".
-func (s *Store) transition(op, id string, step func(p *intents.Proposal, now time.Time) (intents.AuditRecord, error)) (intents.Proposal, error) {
-	id = CanonicalID(id)
-	var p intents.Proposal
-	err := s.update(func(t *txn) error {
-		var err error
-		if p, err = t.load(id); err != nil {
-			return err
-		}
-		prev := p.State
-		rec, err := step(&p, s.now())
-		if err != nil {
-			return err
-		}
-		return t.commit(&p, prev, rec)
-	})
-	if err != nil {
-		return intents.Proposal{}, fmt.Errorf("approvals: %s %s: %w", op, id, err)
-	}
-	return p, nil
+// updater is update for the operations shared by every store.
+func (s *Store) updater(fn func(Tx) error) error {
+	return s.update(func(t *txn) error { return fn(t) })
 }
 
 // pendingKey orders the pending index by creation time, then id.
