@@ -389,6 +389,48 @@ func testConcurrentAppends(t *testing.T, f Factory) {
 	e.intact(2 * n)
 }
 
+// testConcurrentExpiry: two sweepers (replicas) expiring at once expire
+// each proposal once between them.
+func testConcurrentExpiry(t *testing.T, f Factory) {
+	const n = 10
+	e := open(t, f, 2)
+	for i := range n {
+		e.create(suspendUser(i))
+	}
+	e.clock.Advance(time.Hour)
+	var (
+		wg  sync.WaitGroup
+		got = make([][]intents.Proposal, len(e.stores))
+	)
+	for i, s := range e.stores {
+		wg.Go(func() {
+			var err error
+			if got[i], err = s.ExpireDue(e.clock.Now()); err != nil {
+				t.Errorf("store %d: ExpireDue() = %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	seen := map[string]int{}
+	for _, ps := range got {
+		for _, p := range ps {
+			seen[p.ID]++
+		}
+	}
+	if len(seen) != n {
+		t.Errorf("the sweepers expired %d proposals, want %d", len(seen), n)
+	}
+	for id, k := range seen {
+		if k != 1 {
+			t.Errorf("%s was expired %d times, want once", id, k)
+		}
+		if events := e.events(id); count(events, approvals.EventExpired) != 1 {
+			t.Errorf("History(%s) = %v, want one expired record", id, events)
+		}
+	}
+	e.intact(2 * n)
+}
+
 func ids(ps []intents.Proposal) []string {
 	out := make([]string, 0, len(ps))
 	for _, p := range ps {

@@ -193,6 +193,7 @@ func Run(t *testing.T, f Factory) {
 		{"AuditChain", testAuditChain},
 		{"ConcurrentClicks", testConcurrentClicks},
 		{"ConcurrentAppends", testConcurrentAppends},
+		{"ConcurrentExpiry", testConcurrentExpiry},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, f) })
