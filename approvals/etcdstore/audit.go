@@ -116,12 +116,12 @@ func (s *Store) Audit(fn func(intents.AuditRecord) error) error {
 // no records gives an empty list.
 func (s *Store) History(id string) ([]intents.AuditRecord, error) {
 	id = approvals.CanonicalID(id)
-	keys, _, err := s.scan(s.historyPrefix(id))
+	keys, _, rev, err := s.scan(s.historyPrefix(id))
 	if err != nil {
 		return nil, fmt.Errorf("approvals: history %s: %w", id, err)
 	}
 	var out []intents.AuditRecord
-	err = s.view(func(t *txn) error {
+	err = s.view(rev, func(t *txn) error {
 		for _, k := range keys {
 			seq, err := lastNumber(k)
 			if err != nil {

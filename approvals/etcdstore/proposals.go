@@ -72,7 +72,7 @@ func (t *txn) pendingSame(a intents.Action, now time.Time) (intents.Proposal, bo
 
 // Get returns one proposal; an unknown id wraps intents.ErrNotFound.
 func (s *Store) Get(id string) (intents.Proposal, error) {
-	return approvals.GetIn(func(fn func(approvals.Tx) error) error { return s.view(func(t *txn) error { return fn(t) }) }, id)
+	return approvals.GetIn(func(fn func(approvals.Tx) error) error { return s.view(0, func(t *txn) error { return fn(t) }) }, id)
 }
 
 // SetMessage records where the proposal's message lives.
@@ -112,12 +112,12 @@ func (s *Store) Approved() ([]intents.Proposal, error) {
 // indexed loads the proposals of the index under prefix (whose keys end
 // in the id) whose index value keep accepts, in key order.
 func (s *Store) indexed(prefix string, keep func(v []byte) bool) ([]intents.Proposal, error) {
-	keys, vals, err := s.scan(prefix)
+	keys, vals, rev, err := s.scan(prefix)
 	if err != nil {
 		return nil, err
 	}
 	var out []intents.Proposal
-	err = s.view(func(t *txn) error {
+	err = s.view(rev, func(t *txn) error {
 		for i, k := range keys {
 			if !keep(vals[i]) {
 				continue
@@ -176,7 +176,7 @@ func (s *Store) Withdraw(id, why string) (intents.Proposal, error) {
 // sweeping at once, each proposal is expired by one.
 func (s *Store) ExpireDue(now time.Time) ([]intents.Proposal, error) {
 	now = now.UTC().Round(0)
-	keys, vals, err := s.scan(s.pendingPrefix())
+	keys, vals, _, err := s.scan(s.pendingPrefix())
 	if err != nil {
 		return nil, fmt.Errorf("approvals: expire due: %w", err)
 	}
@@ -230,40 +230,70 @@ func (s *Store) Sweep(ctx context.Context, every time.Duration, onExpired func(i
 	approvals.SweepEvery(ctx, every, func() ([]intents.Proposal, error) { return s.ExpireDue(s.now()) }, s.log, onExpired)
 }
 
-// ReofferApproved moves every proposal approved before before and never
-// begun back to pending, or to expired (approvals.ApplyReoffer), each in
-// its own Txn, and returns those it moved in id order.
-func (s *Store) ReofferApproved(before time.Time) ([]intents.Proposal, error) {
-	keys, vals, err := s.scan(s.activePrefix())
+// Recover moves every proposal found executing to unknown
+// (approvals.ApplyUnknown), each in its own Txn with its "unknown" audit
+// record, and returns those it moved in id order: a person checks them in
+// Okta; they are never re-run. Call it only when no process can still be
+// running them: with one replica, at start-up, as the bbolt store does
+// when opened; with several, once the replica that began them is known to
+// be gone.
+func (s *Store) Recover() ([]intents.Proposal, error) {
+	out, err := s.moveActive(intents.StateExecuting, func(_ *txn, p *intents.Proposal) (intents.AuditRecord, bool, error) {
+		if p.State != intents.StateExecuting {
+			return intents.AuditRecord{}, false, nil
+		}
+		return approvals.ApplyUnknown(p, s.now()), true, nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("approvals: reoffer approved: %w", err)
+		return out, fmt.Errorf("approvals: recover: %w", err)
+	}
+	return out, nil
+}
+
+// moveActive runs step (see moveIf) on every proposal the active index
+// lists in state, each in its own Txn, and returns those it moved.
+func (s *Store) moveActive(state intents.State, step func(t *txn, p *intents.Proposal) (intents.AuditRecord, bool, error)) ([]intents.Proposal, error) {
+	keys, vals, _, err := s.scan(s.activePrefix())
+	if err != nil {
+		return nil, err
 	}
 	var out []intents.Proposal
 	for i, k := range keys {
-		if intents.State(vals[i]) != intents.StateApproved {
+		if intents.State(vals[i]) != state {
 			continue
 		}
-		p, moved, err := s.moveIf(lastPart(k), func(t *txn, p *intents.Proposal) (intents.AuditRecord, bool, error) {
-			if p.State != intents.StateApproved || !p.DecidedAt.Before(before) {
-				return intents.AuditRecord{}, false, nil
-			}
-			now := s.now()
-			same, dup, err := t.pendingSame(p.Preview.Action, now)
-			if err != nil {
-				return intents.AuditRecord{}, false, err
-			}
-			var other *intents.Proposal
-			if dup {
-				other = &same
-			}
-			return approvals.ApplyReoffer(p, other, now), true, nil
-		})
+		p, moved, err := s.moveIf(lastPart(k), step)
 		if err != nil {
-			return out, fmt.Errorf("approvals: reoffer approved: %w", err)
+			return out, err
 		}
 		if moved {
 			out = append(out, p)
 		}
+	}
+	return out, nil
+}
+
+// ReofferApproved moves every proposal approved before before and never
+// begun back to pending, or to expired (approvals.ApplyReoffer), each in
+// its own Txn, and returns those it moved in id order.
+func (s *Store) ReofferApproved(before time.Time) ([]intents.Proposal, error) {
+	out, err := s.moveActive(intents.StateApproved, func(t *txn, p *intents.Proposal) (intents.AuditRecord, bool, error) {
+		if p.State != intents.StateApproved || !p.DecidedAt.Before(before) {
+			return intents.AuditRecord{}, false, nil
+		}
+		now := s.now()
+		same, dup, err := t.pendingSame(p.Preview.Action, now)
+		if err != nil {
+			return intents.AuditRecord{}, false, err
+		}
+		var other *intents.Proposal
+		if dup {
+			other = &same
+		}
+		return approvals.ApplyReoffer(p, other, now), true, nil
+	})
+	if err != nil {
+		return out, fmt.Errorf("approvals: reoffer approved: %w", err)
 	}
 	return out, nil
 }

@@ -27,8 +27,9 @@ const (
 // Options configures New. The zero value is usable.
 type Options struct {
 	// Prefix is put before every key (OKTABOT_ETCD_PREFIX); "" means
-	// DefaultPrefix. Two stores share state exactly when they share etcd
-	// and Prefix.
+	// DefaultPrefix, and a slash is added to one that does not end in
+	// one. Two stores share state exactly when they share etcd and
+	// Prefix.
 	Prefix string
 	// Timeout bounds each call, retries included; zero means
 	// DefaultTimeout.
@@ -60,6 +61,9 @@ type Store struct {
 func New(cli *clientv3.Client, opts Options) *Store {
 	if opts.Prefix == "" {
 		opts.Prefix = DefaultPrefix
+	}
+	if !strings.HasSuffix(opts.Prefix, "/") {
+		opts.Prefix += "/"
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
@@ -141,6 +145,7 @@ func (s *Store) context() (context.Context, context.CancelFunc, error) {
 type txn struct {
 	s      *Store
 	ctx    context.Context
+	rev    int64 // a view's revision; 0: the latest
 	read   map[string]int64
 	writes map[string]*string // nil: delete
 	order  []string
@@ -154,7 +159,11 @@ func (t *txn) get(key string) ([]byte, error) {
 		}
 		return []byte(*v), nil
 	}
-	resp, err := t.s.kv.Get(t.ctx, key)
+	var opts []clientv3.OpOption
+	if t.rev > 0 {
+		opts = append(opts, clientv3.WithRev(t.rev))
+	}
+	resp, err := t.s.kv.Get(t.ctx, key, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -239,14 +248,15 @@ func (s *Store) update(fn func(t *txn) error) error {
 	}
 }
 
-// view runs fn reading (no writes are kept).
-func (s *Store) view(fn func(t *txn) error) error {
+// view runs fn reading at revision rev (0: the latest); no writes are
+// kept.
+func (s *Store) view(rev int64, fn func(t *txn) error) error {
 	ctx, cancel, err := s.context()
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	return fn(&txn{s: s, ctx: ctx, read: map[string]int64{}, writes: map[string]*string{}})
+	return fn(&txn{s: s, ctx: ctx, rev: rev, read: map[string]int64{}, writes: map[string]*string{}})
 }
 
 // Load reads one proposal; an unknown id wraps intents.ErrNotFound.
@@ -312,20 +322,20 @@ func (s *Store) updater(fn func(approvals.Tx) error) error {
 }
 
 // scan lists the keys and values under prefix, in key order, at one
-// revision.
-func (s *Store) scan(prefix string) ([]string, [][]byte, error) {
+// revision, which it returns.
+func (s *Store) scan(prefix string) ([]string, [][]byte, int64, error) {
 	ctx, cancel, err := s.context()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	defer cancel()
 	resp, err := s.kv.Get(ctx, prefix, clientv3.WithPrefix(), clientv3.WithSort(clientv3.SortByKey, clientv3.SortAscend))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	keys, vals := make([]string, len(resp.Kvs)), make([][]byte, len(resp.Kvs))
 	for i, kv := range resp.Kvs {
 		keys[i], vals[i] = string(kv.Key), kv.Value
 	}
-	return keys, vals, nil
+	return keys, vals, resp.Header.Revision, nil
 }

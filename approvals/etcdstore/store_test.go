@@ -38,7 +38,8 @@ func mustCreate(t *testing.T, s *etcdstore.Store, p intents.Proposal) intents.Pr
 }
 
 // TestDefaultPrefix: with the zero Options every key lies under
-// /oktabot/, and a store under another prefix sees none of it.
+// /oktabot/, which "/oktabot" names too, and a store under another prefix
+// sees none of it.
 func TestDefaultPrefix(t *testing.T) {
 	srv := etcdtest.Start(t)
 	cli := srv.Client(t)
@@ -55,6 +56,9 @@ func TestDefaultPrefix(t *testing.T) {
 		if !strings.HasPrefix(string(kv.Key), etcdstore.DefaultPrefix) {
 			t.Errorf("key %q is not under %s", kv.Key, etcdstore.DefaultPrefix)
 		}
+	}
+	if got, err := etcdstore.New(srv.Client(t), etcdstore.Options{Prefix: "/oktabot"}).Get(p.ID); err != nil || got.ID != p.ID {
+		t.Errorf("Get(%s) under /oktabot (no slash) = %v; want the proposal under /oktabot/", p.ID, err)
 	}
 	other := etcdstore.New(srv.Client(t), etcdstore.Options{Prefix: "/elsewhere/"})
 	if _, err := other.Get(p.ID); !errors.Is(err, intents.ErrNotFound) {
@@ -131,4 +135,43 @@ func TestClosed(t *testing.T) {
 		close(done)
 	}()
 	<-done // a Sweep that did not stop would hang the test
+}
+
+// TestRecover: a proposal left executing becomes unknown once, with its
+// record, and is never handed out for execution again; an approved one is
+// left alone.
+func TestRecover(t *testing.T) {
+	s := etcdstore.New(etcdtest.Start(t).Client(t), etcdstore.Options{Prefix: "/t"})
+	pol := approvals.Policy{IsApprover: func(string) bool { return true }}
+	var ids []string
+	for _, login := range []string{"john@company.com", "mary@company.com"} {
+		p := mustCreate(t, s, suspend(login))
+		if _, err := s.Decide(approvals.Decision{ProposalID: p.ID, By: "U_APPROVER", Approve: true}, pol); err != nil {
+			t.Fatalf("Decide() = %v", err)
+		}
+		ids = append(ids, p.ID)
+	}
+	if _, err := s.BeginExecute(ids[0]); err != nil {
+		t.Fatalf("BeginExecute() = %v", err)
+	}
+	got, err := s.Recover()
+	if err != nil || len(got) != 1 || got[0].ID != ids[0] || got[0].State != intents.StateUnknown {
+		t.Fatalf("Recover() = %+v, %v; want %s unknown", got, err, ids[0])
+	}
+	if again, err := s.Recover(); err != nil || len(again) != 0 {
+		t.Errorf("second Recover() = %d proposals, %v; want none", len(again), err)
+	}
+	if _, err := s.BeginExecute(ids[0]); !errors.Is(err, intents.ErrStarted) {
+		t.Errorf("BeginExecute(unknown) = %v, want ErrStarted", err)
+	}
+	if p, err := s.Get(ids[1]); err != nil || p.State != intents.StateApproved {
+		t.Errorf("Get(approved) = %s, %v; want approved", p.State, err)
+	}
+	h, err := s.History(ids[0])
+	if err != nil || len(h) == 0 || h[len(h)-1].Event != approvals.EventUnknown {
+		t.Errorf("History() = %+v, %v; want it to end with unknown", h, err)
+	}
+	if rep, err := s.Verify(); err != nil || rep.Break != nil {
+		t.Errorf("Verify() = %v, %v", rep.Break, err)
+	}
 }
