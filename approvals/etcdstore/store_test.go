@@ -86,11 +86,12 @@ func TestVerifyFindsTampering(t *testing.T) {
 			return err
 		}, approvals.BrokenMissing},
 	}
+	srv := etcdtest.Start(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := etcdtest.Start(t)
 			cli := srv.Client(t)
-			s := etcdstore.New(cli, etcdstore.Options{Prefix: "/t/"})
+			prefix := "/" + tt.name + "/"
+			s := etcdstore.New(cli, etcdstore.Options{Prefix: prefix})
 			p := mustCreate(t, s, suspend("john@company.com"))
 			pol := approvals.Policy{IsApprover: func(string) bool { return true }}
 			if _, err := s.Decide(approvals.Decision{ProposalID: p.ID, By: "U_APPROVER", Approve: true, Channel: "C_SEC"}, pol); err != nil {
@@ -99,7 +100,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 			if rep, err := s.Verify(); err != nil || rep.Break != nil || rep.Records != 2 {
 				t.Fatalf("Verify() before = %+v, %v; want 2 records intact", rep, err)
 			}
-			key := "/t/audit/00000000000000000002"
+			key := prefix + "audit/00000000000000000002"
 			resp, err := cli.Get(context.Background(), key)
 			if err != nil || len(resp.Kvs) != 1 {
 				t.Fatalf("Get(%s) = %v, %v", key, resp, err)
