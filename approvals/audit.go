@@ -108,7 +108,7 @@ func (s *Store) Audit(fn func(intents.AuditRecord) error) error {
 // removal. An id with no records (unknown or never stored) gives an empty
 // list.
 func (s *Store) History(id string) ([]intents.AuditRecord, error) {
-	id = CanonicalID(id)
+	id = canonicalID(id)
 	var out []intents.AuditRecord
 	err := s.view(func(t *txn) error {
 		prefix := historyPrefix(id)

@@ -73,9 +73,9 @@ func legacyLink(prev string, raw []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Audit appends rec under the next sequence number, chained to the record
+// audit appends rec under the next sequence number, chained to the record
 // before it, and indexes it under its proposal.
-func (t *txn) Audit(rec intents.AuditRecord) error {
+func (t *txn) audit(rec intents.AuditRecord) error {
 	head, err := t.head()
 	if err != nil {
 		return err

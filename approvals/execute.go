@@ -25,7 +25,7 @@ func (s *Store) BeginExecute(id string) (intents.Proposal, error) {
 // *StateError with ErrNotExecuting and changes nothing.
 func (s *Store) Finish(id string, out *intents.ActionOutcome, execErr error) (intents.Proposal, error) {
 	if out == nil && execErr == nil {
-		return intents.Proposal{}, fmt.Errorf("approvals: finish %s: %w", CanonicalID(id), intents.Invalidf("neither an outcome nor an error"))
+		return intents.Proposal{}, fmt.Errorf("approvals: finish %s: %w", canonicalID(id), intents.Invalidf("neither an outcome nor an error"))
 	}
 	return s.transition("finish", id, func(p *intents.Proposal, now time.Time) (intents.AuditRecord, error) {
 		return ApplyFinish(p, out, execErr, now)

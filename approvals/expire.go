@@ -28,7 +28,7 @@ func (s *Store) ExpireDue(now time.Time) ([]intents.Proposal, error) {
 			}
 		}
 		for _, id := range due {
-			p, err := t.Load(id)
+			p, err := t.load(id)
 			if err != nil {
 				return err
 			}
@@ -47,7 +47,7 @@ func (s *Store) ExpireDue(now time.Time) ([]intents.Proposal, error) {
 
 // expire moves pending p to expired with its audit record.
 func (t *txn) expire(p *intents.Proposal, now time.Time) error {
-	return Commit(t, p, intents.StatePending, ApplyExpire(p, now))
+	return t.commit(p, intents.StatePending, ApplyExpire(p, now))
 }
 
 // Sweep runs ExpireDue with the store's clock at once and then every

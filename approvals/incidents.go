@@ -220,7 +220,7 @@ func mark(b *bolt.Bucket, id []byte, on bool) error {
 
 // Incident returns one incident; an unknown id wraps intents.ErrNotFound.
 func (s *Store) Incident(id string) (intents.Incident, error) {
-	id = CanonicalID(id)
+	id = canonicalID(id)
 	var inc intents.Incident
 	err := s.view(func(t *txn) (err error) {
 		inc, err = t.loadIncident(id)
@@ -297,7 +297,7 @@ func (s *Store) incidentsIn(index []byte) ([]intents.Incident, error) {
 // When fn fails nothing is written and the incident as stored is returned
 // with the error; errUnchanged returns it with none.
 func (s *Store) changeIncident(op, id string, fn func(t *txn, inc *intents.Incident) error) (intents.Incident, error) {
-	id = CanonicalID(id)
+	id = canonicalID(id)
 	var out intents.Incident
 	err := s.update(func(t *txn) error {
 		inc, err := t.loadIncident(id)
@@ -353,7 +353,7 @@ func (s *Store) SetIncidentMessage(id, channel, ts string, version int, notified
 func (s *Store) SetIncidentProposals(id string, proposalIDs []string) error {
 	ids := make([]string, len(proposalIDs))
 	for i, p := range proposalIDs {
-		ids[i] = CanonicalID(p)
+		ids[i] = canonicalID(p)
 	}
 	_, err := s.changeIncident("set proposals of", id, func(_ *txn, inc *intents.Incident) error {
 		inc.Proposals = ids
@@ -378,7 +378,7 @@ func (s *Store) Acknowledge(id, by string) (intents.Incident, error) {
 			return errUnchanged
 		}
 		inc.Status, inc.AckBy, inc.AckAt = intents.IncidentAcknowledged, by, now
-		return t.Audit(incidentRecord(*inc, EventAcknowledged, by, now, inc.Summary))
+		return t.audit(incidentRecord(*inc, EventAcknowledged, by, now, inc.Summary))
 	})
 }
 
@@ -400,7 +400,7 @@ func (s *Store) CloseIncident(id, by, why string) (intents.Incident, error) {
 			return closedError(*inc)
 		}
 		inc.Status, inc.ClosedBy, inc.ClosedAt, inc.Closing = intents.IncidentClosed, by, now, why
-		return t.Audit(incidentRecord(*inc, EventClosed, by, now, details(inc.Summary, "why: "+why)))
+		return t.audit(incidentRecord(*inc, EventClosed, by, now, details(inc.Summary, "why: "+why)))
 	})
 }
 
@@ -450,7 +450,7 @@ func details(parts ...string) string {
 func (s *Store) Suppress(sp intents.Suppression) (intents.Suppression, error) {
 	now := s.now()
 	sp.Detection, sp.User, sp.IP, sp.By = strings.TrimSpace(sp.Detection), strings.TrimSpace(sp.User), strings.TrimSpace(sp.IP), strings.TrimSpace(sp.By)
-	sp.Until, sp.At, sp.Incident = sp.Until.UTC().Round(0), now, CanonicalID(sp.Incident)
+	sp.Until, sp.At, sp.Incident = sp.Until.UTC().Round(0), now, canonicalID(sp.Incident)
 	if err := checkSuppression(sp, now); err != nil {
 		return intents.Suppression{}, fmt.Errorf("approvals: suppress: %w", err)
 	}
@@ -462,7 +462,7 @@ func (s *Store) Suppress(sp intents.Suppression) (intents.Suppression, error) {
 		if err := t.putSuppression(sp); err != nil {
 			return err
 		}
-		return t.Audit(suppressionRecord(sp, EventSuppressed, sp.By, now))
+		return t.audit(suppressionRecord(sp, EventSuppressed, sp.By, now))
 	})
 	if err != nil {
 		return intents.Suppression{}, fmt.Errorf("approvals: suppress %s: %w", sp.Detection, err)
@@ -533,7 +533,7 @@ func (s *Store) Suppressions() ([]intents.Suppression, error) {
 // RemoveSuppression deletes suppression id, by a Slack user id, and
 // audits it; an unknown id wraps intents.ErrNotFound.
 func (s *Store) RemoveSuppression(id, by string) error {
-	id = CanonicalID(id)
+	id = canonicalID(id)
 	now := s.now()
 	if strings.TrimSpace(by) == "" {
 		return fmt.Errorf("approvals: remove suppression %s: %w", id, intents.Invalidf("removing a suppression needs who removes it"))
@@ -551,7 +551,7 @@ func (s *Store) RemoveSuppression(id, by string) error {
 		if err := b.Delete([]byte(id)); err != nil {
 			return err
 		}
-		return t.Audit(suppressionRecord(sp, EventUnsuppressed, by, now))
+		return t.audit(suppressionRecord(sp, EventUnsuppressed, by, now))
 	})
 	if err != nil {
 		return fmt.Errorf("approvals: remove suppression %s: %w", id, err)

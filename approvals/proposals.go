@@ -35,9 +35,13 @@ func randomID(prefix string) string {
 	return string(out)
 }
 
-// CanonicalID accepts an id as a person types it: any case, spaces around.
+// CanonicalID is an id as stored, from one as a person types it (see
+// canonicalID).
+func CanonicalID(id string) string { return canonicalID(id) }
+
+// canonicalID accepts an id as a person types it: any case, spaces around.
 // It knows the proposals' prefix and those of incidents and suppressions.
-func CanonicalID(id string) string {
+func canonicalID(id string) string {
 	id = strings.TrimSpace(id)
 	for _, prefix := range []string{idPrefix, incidentPrefix, suppressionPrefix} {
 		if len(id) > len(prefix) && strings.EqualFold(id[:len(prefix)], prefix) {
@@ -91,7 +95,7 @@ func (t *txn) create(p *intents.Proposal) error {
 	if t.exists(p.ID) {
 		return errors.New("no free id")
 	}
-	return Commit(t, p, "", Requested(*p))
+	return t.commit(p, "", Requested(*p))
 }
 
 // Get returns one proposal; an unknown id wraps intents.ErrNotFound. The id
@@ -125,7 +129,7 @@ func (s *Store) Pending() ([]intents.Proposal, error) {
 			if !now.Before(bytesTime(v)) {
 				continue
 			}
-			p, err := t.Load(pendingID(k))
+			p, err := t.load(pendingID(k))
 			if err != nil {
 				return err
 			}
@@ -149,7 +153,7 @@ func (s *Store) Approved() ([]intents.Proposal, error) {
 			if intents.State(v) != intents.StateApproved {
 				return nil
 			}
-			p, err := t.Load(string(k))
+			p, err := t.load(string(k))
 			if err != nil {
 				return err
 			}

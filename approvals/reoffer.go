@@ -52,7 +52,7 @@ func (s *Store) ReofferApproved(before time.Time) ([]intents.Proposal, error) {
 			return err
 		}
 		for _, id := range ids {
-			p, err := t.Load(id)
+			p, err := t.load(id)
 			if err != nil {
 				return err
 			}
@@ -83,7 +83,7 @@ func (t *txn) reoffer(p *intents.Proposal, now time.Time) error {
 	if dup {
 		other = &same
 	}
-	return Commit(t, p, intents.StateApproved, ApplyReoffer(p, other, now))
+	return t.commit(p, intents.StateApproved, ApplyReoffer(p, other, now))
 }
 
 // Withdraw expires a pending proposal now, with why (e.g. "its message

@@ -58,7 +58,7 @@ func (t *txn) pendingSame(a intents.Action, now time.Time) (intents.Proposal, bo
 	if id == nil {
 		return intents.Proposal{}, false, nil
 	}
-	p, err := t.Load(string(id))
+	p, err := t.load(string(id))
 	if err != nil {
 		return intents.Proposal{}, false, err
 	}
@@ -101,7 +101,7 @@ func (t *txn) initSame() error {
 	t.bind()
 	c := t.pending.Cursor()
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		p, err := t.Load(pendingID(k))
+		p, err := t.load(pendingID(k))
 		if err != nil {
 			return err
 		}

@@ -377,12 +377,12 @@ func (t *txn) recover(now time.Time) ([]intents.Proposal, error) {
 	}
 	var out []intents.Proposal
 	for _, id := range ids {
-		p, err := t.Load(id)
+		p, err := t.load(id)
 		if err != nil {
 			return nil, err
 		}
 		prev := p.State
-		if err := Commit(t, &p, prev, ApplyUnknown(&p, now)); err != nil {
+		if err := t.commit(&p, prev, ApplyUnknown(&p, now)); err != nil {
 			return nil, err
 		}
 		out = append(out, p)

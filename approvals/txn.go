@@ -54,8 +54,8 @@ func (t *txn) bind() {
 	t.same = t.tx.Bucket(bucketSame)
 }
 
-// Load reads one proposal; an unknown id wraps intents.ErrNotFound.
-func (t *txn) Load(id string) (intents.Proposal, error) {
+// load reads one proposal; an unknown id wraps intents.ErrNotFound.
+func (t *txn) load(id string) (intents.Proposal, error) {
 	var p intents.Proposal
 	data := t.proposals.Get([]byte(id))
 	if data == nil {
@@ -72,9 +72,9 @@ func (t *txn) exists(id string) bool {
 	return t.proposals.Get([]byte(id)) != nil
 }
 
-// Save writes p and moves it between the indexes as its state changed from
+// save writes p and moves it between the indexes as its state changed from
 // prev ("" for a new proposal).
-func (t *txn) Save(p *intents.Proposal, prev intents.State) error {
+func (t *txn) save(p *intents.Proposal, prev intents.State) error {
 	data, err := json.Marshal(p)
 	if err != nil {
 		return fmt.Errorf("encode proposal %s: %w", p.ID, err)
@@ -109,6 +109,18 @@ func (t *txn) Save(p *intents.Proposal, prev intents.State) error {
 	}
 	return nil
 }
+
+// commit saves p, whose state was prev, and writes its audit records
+// (Commit): the end of every transition.
+func (t *txn) commit(p *intents.Proposal, prev intents.State, recs ...intents.AuditRecord) error {
+	return Commit(t, p, prev, recs...)
+}
+
+// Load, Save and Audit make a txn the Tx of the operations shared with
+// the other stores (apply.go).
+func (t *txn) Load(id string) (intents.Proposal, error)           { return t.load(id) }
+func (t *txn) Save(p *intents.Proposal, prev intents.State) error { return t.save(p, prev) }
+func (t *txn) Audit(rec intents.AuditRecord) error                { return t.audit(rec) }
 
 // transition changes one proposal in one write transaction (see
 // Transition).
