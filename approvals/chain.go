@@ -87,8 +87,7 @@ func (t *txn) audit(rec intents.AuditRecord) error {
 	if seq != head.seq+1 {
 		return fmt.Errorf("%w: the audit chain head is record %d, the log's last is %d", ErrCorrupt, head.seq, seq-1)
 	}
-	rec.Seq, rec.PrevHash = seq, head.hash
-	data, hash, err := sealRecord(rec)
+	data, hash, err := SealRecord(rec, seq, head.hash)
 	if err != nil {
 		return fmt.Errorf("encode audit record: %w", err)
 	}
@@ -101,12 +100,15 @@ func (t *txn) audit(rec intents.AuditRecord) error {
 	return t.history.Put(historyKey(rec.ProposalID, seq), nil)
 }
 
-// sealRecord returns rec as stored, with its Hash, and the hash. The
-// record is first put through one JSON round trip (which, for one,
-// replaces invalid UTF-8), so that what is hashed is exactly what Verify
-// re-encodes from the stored bytes.
-func sealRecord(rec intents.AuditRecord) ([]byte, string, error) {
-	rec.Hash = ""
+// SealRecord returns rec as stored under sequence number seq after the
+// record whose hash is prev (Genesis for the first): with its Seq,
+// PrevHash and Hash; and the hash, the chain's new head. The record is
+// first put through one JSON round trip (which, for one, replaces invalid
+// UTF-8), so that what is hashed is exactly what Verify re-encodes from
+// the stored bytes. Every store appends through it, so that their chains
+// are the same and verified alike (ChainCheck).
+func SealRecord(rec intents.AuditRecord, seq uint64, prev string) ([]byte, string, error) {
+	rec.Seq, rec.PrevHash, rec.Hash = seq, prev, ""
 	raw, err := json.Marshal(rec)
 	if err != nil {
 		return nil, "", err
@@ -249,7 +251,11 @@ func (v *verifier) check(k, raw []byte) {
 		v.fail(v.next, "", BrokenForm, "the log holds a key (%x) that is not a sequence number", k)
 		return
 	}
-	seq := binary.BigEndian.Uint64(k)
+	v.checkSeq(binary.BigEndian.Uint64(k), raw)
+}
+
+// checkSeq checks the record stored under sequence number seq.
+func (v *verifier) checkSeq(seq uint64, raw []byte) {
 	if seq != v.next {
 		v.fail(v.next, "", BrokenMissing, "there is no record %d: the log goes from %d to %d", v.next, v.next-1, seq)
 		return
@@ -330,4 +336,35 @@ func (t *txn) historyOwner(seq uint64) string {
 		}
 	}
 	return ""
+}
+
+// ChainCheck verifies an audit log that is not in a bbolt Store (etcd's),
+// by the same rules as Verify: fed every stored record in sequence order,
+// with End at the chain head, it reports the first break.
+type ChainCheck struct{ v verifier }
+
+// NewChainCheck starts a check of a log whose first chained record is
+// from (1 unless records predate the chain).
+func NewChainCheck(from uint64) *ChainCheck {
+	return &ChainCheck{v: verifier{from: from, prev: Genesis, next: 1}}
+}
+
+// Record checks the record stored under sequence number seq, as its raw
+// bytes, and reports whether the chain still holds; after the first false
+// the rest is not read.
+func (c *ChainCheck) Record(seq uint64, raw []byte) bool {
+	if c.v.broken == nil {
+		c.v.checkSeq(seq, raw)
+	}
+	return c.v.broken == nil
+}
+
+// End checks the last record read against the chain head kept by the
+// store, the last sequence number and hash it wrote, and returns the
+// report.
+func (c *ChainCheck) End(headSeq uint64, headHash string) ChainReport {
+	if c.v.broken == nil {
+		c.v.end(chainHead{seq: headSeq, hash: headHash})
+	}
+	return ChainReport{Records: c.v.read, Legacy: c.v.from - 1, Head: c.v.prev, Break: c.v.broken}
 }

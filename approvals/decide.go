@@ -1,7 +1,6 @@
 package approvals
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -36,59 +35,7 @@ type Policy = intents.ApprovalPolicy
 // success and on a refusal alike Decide returns the proposal as it now
 // stands, so that the caller can redraw its message.
 func (s *Store) Decide(d Decision, pol Policy) (intents.Proposal, error) {
-	id := canonicalID(d.ProposalID)
-	var (
-		p       intents.Proposal
-		refusal error
-	)
-	err := s.update(func(t *txn) error {
-		now := s.now()
-		var err error
-		if p, err = t.load(id); err != nil {
-			return err
-		}
-		if refusal = vet(p, d, pol, now); refusal != nil {
-			if errors.Is(refusal, intents.ErrExpired) && p.State == intents.StatePending {
-				if err := t.expire(&p, now); err != nil {
-					return err
-				}
-			}
-			rec := record(p, EventRefused, now)
-			rec.Approver = d.By
-			origin(&rec, d)
-			rec.Result = decisionWord(d)
-			rec.Detail = refusal.Error()
-			return t.audit(rec)
-		}
-		prev := p.State
-		event := EventApproved
-		p.State = intents.StateApproved
-		if !d.Approve {
-			event, p.State, p.Reason = EventRejected, intents.StateRejected, d.Reason
-		}
-		p.DecidedBy, p.DecidedAt, p.Updated = d.By, now, now
-		rec := record(p, event, now)
-		rec.Approver = d.By
-		origin(&rec, d)
-		rec.Detail = d.Reason
-		if d.Channel != "" {
-			rec.Result = "in " + d.Channel
-		}
-		return t.commit(&p, prev, rec)
-	})
-	switch {
-	case err != nil && errors.Is(err, intents.ErrNotFound):
-		return intents.Proposal{}, fmt.Errorf("approvals: decide %s: %w", id, err)
-	case err != nil && refusal != nil:
-		// The refusal stands; only its audit record (and an expiry) was lost.
-		s.log.Error("approvals: refused decision not audited", "proposal", id, "by", d.By, "refusal", refusal, "err", err)
-		return intents.Proposal{}, fmt.Errorf("approvals: decide %s: %w", id, refusal)
-	case err != nil:
-		return intents.Proposal{}, fmt.Errorf("approvals: decide %s: %w", id, err)
-	case refusal != nil:
-		return p, fmt.Errorf("approvals: decide %s: %w", id, refusal)
-	}
-	return p, nil
+	return DecideIn(s.updater, s.now, s.log, d, pol)
 }
 
 // vet returns why d may not be applied to p, or nil.

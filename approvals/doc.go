@@ -46,6 +46,17 @@
 // rewrite the whole chain from a record on: Verify detects edits, not a
 // consistent forgery.
 //
+// # One state machine, two stores
+//
+// The transitions are pure functions (machine.go: NewPending, Requested,
+// ApplyDecision, ApplyBegin, ApplyFinish, ApplyWithdraw, ApplyExpire,
+// ApplyReoffer, ApplyUnknown) and the operations that load, apply and
+// write back go through the small Tx and Updater (apply.go), so that the
+// bbolt Store here and the etcd store in approvals/etcdstore apply the
+// same rules and differ only in how a transaction is made atomic. Both
+// seal audit records with SealRecord and verify them with the same
+// checks (ChainCheck). approvals/storetest is the contract both keep.
+//
 // # Opening
 //
 // Options.Timeout bounds the wait for the file lock (bbolt's zero would wait

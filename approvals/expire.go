@@ -2,7 +2,6 @@ package approvals
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -48,10 +47,7 @@ func (s *Store) ExpireDue(now time.Time) ([]intents.Proposal, error) {
 
 // expire moves pending p to expired with its audit record.
 func (t *txn) expire(p *intents.Proposal, now time.Time) error {
-	p.State, p.Updated = intents.StateExpired, now
-	rec := record(*p, EventExpired, now)
-	rec.Detail = "no decision before " + p.Expires.Format(time.RFC3339)
-	return t.commit(p, intents.StatePending, rec)
+	return t.commit(p, intents.StatePending, ApplyExpire(p, now))
 }
 
 // Sweep runs ExpireDue with the store's clock at once and then every
@@ -59,27 +55,5 @@ func (t *txn) expire(p *intents.Proposal, now time.Time) error {
 // closed, calling onExpired (if not nil) for each proposal it expired.
 // Errors are logged and the next tick tries again.
 func (s *Store) Sweep(ctx context.Context, every time.Duration, onExpired func(intents.Proposal)) {
-	if every <= 0 {
-		every = DefaultSweepEvery
-	}
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for ctx.Err() == nil {
-		expired, err := s.ExpireDue(s.now())
-		if errors.Is(err, ErrClosed) {
-			return
-		}
-		if err != nil {
-			s.log.Error("approvals: sweep", "err", err)
-		}
-		for _, p := range expired {
-			if onExpired != nil {
-				onExpired(p)
-			}
-		}
-		select {
-		case <-ctx.Done():
-		case <-tick.C:
-		}
-	}
+	SweepEvery(ctx, every, func() ([]intents.Proposal, error) { return s.ExpireDue(s.now()) }, s.log, onExpired)
 }

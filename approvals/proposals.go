@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -19,8 +18,9 @@ const (
 	idLen      = 6 // 30 random bits
 )
 
-// newID returns "p-" and six random characters from crypto/rand.
-func newID() string { return randomID(idPrefix) }
+// NewID returns a new proposal id: "p-" and six random characters from
+// crypto/rand. The store checks it is free.
+func NewID() string { return randomID(idPrefix) }
 
 // randomID returns prefix and six random characters from crypto/rand
 // (incidents and suppressions have their own prefixes).
@@ -34,6 +34,10 @@ func randomID(prefix string) string {
 	}
 	return string(out)
 }
+
+// CanonicalID is an id as stored, from one as a person types it (see
+// canonicalID).
+func CanonicalID(id string) string { return canonicalID(id) }
 
 // canonicalID accepts an id as a person types it: any case, spaces around.
 // It knows the proposals' prefix and those of incidents and suppressions.
@@ -58,27 +62,13 @@ func canonicalID(id string) string {
 // *StateError wrapping intents.ErrAlreadyPending. The check and the insert
 // are one transaction, so of concurrent identical requests one wins.
 func (s *Store) Create(p intents.Proposal) (intents.Proposal, error) {
-	if strings.TrimSpace(p.Requester) == "" {
-		return intents.Proposal{}, fmt.Errorf("approvals: create: %w", intents.Invalidf("a proposal needs a requester"))
-	}
-	if !p.Preview.Action.Kind.IsAction() {
-		return intents.Proposal{}, fmt.Errorf("approvals: create: %w", intents.Invalidf("%q is not an action", p.Preview.Action.Kind))
-	}
 	now := s.now()
-	out := intents.Proposal{
-		Preview:   p.Preview,
-		State:     intents.StatePending,
-		Requester: p.Requester,
-		Channel:   p.Channel,
-		MessageTS: p.MessageTS,
-		ThreadTS:  p.ThreadTS,
-		Created:   now,
-		Expires:   now.Add(s.ttl),
-		Updated:   now,
-		UndoOf:    p.UndoOf,
+	out, err := NewPending(p, now, s.ttl)
+	if err != nil {
+		return intents.Proposal{}, fmt.Errorf("approvals: create: %w", err)
 	}
 	var dup intents.Proposal
-	err := s.update(func(t *txn) error {
+	err = s.update(func(t *txn) error {
 		old, found, err := t.pendingSame(out.Preview.Action, now)
 		if err != nil || found {
 			dup = old
@@ -98,38 +88,20 @@ func (s *Store) Create(p intents.Proposal) (intents.Proposal, error) {
 // create gives p a free id and stores it with its "requested" record.
 func (t *txn) create(p *intents.Proposal) error {
 	for range 20 {
-		if p.ID = newID(); !t.exists(p.ID) {
+		if p.ID = NewID(); !t.exists(p.ID) {
 			break
 		}
 	}
 	if t.exists(p.ID) {
 		return errors.New("no free id")
 	}
-	if err := t.save(p, ""); err != nil {
-		return err
-	}
-	rec := record(*p, EventRequested, p.Created)
-	rec.Before, rec.After = p.Preview.Before, p.Preview.After
-	rec.Detail = p.Preview.Summary
-	if p.Preview.Action.Reason != "" {
-		rec.Detail = joinDetail(rec.Detail, "reason: "+p.Preview.Action.Reason)
-	}
-	return t.audit(rec)
+	return t.commit(p, "", Requested(*p))
 }
 
 // Get returns one proposal; an unknown id wraps intents.ErrNotFound. The id
 // may be typed in any case.
 func (s *Store) Get(id string) (intents.Proposal, error) {
-	id = canonicalID(id)
-	var p intents.Proposal
-	err := s.view(func(t *txn) (err error) {
-		p, err = t.load(id)
-		return err
-	})
-	if err != nil {
-		return intents.Proposal{}, fmt.Errorf("approvals: get %s: %w", id, err)
-	}
-	return p, nil
+	return GetIn(func(fn func(Tx) error) error { return s.view(func(t *txn) error { return fn(t) }) }, id)
 }
 
 // SetMessage records where the proposal's message lives, so that later
@@ -142,31 +114,7 @@ func (s *Store) SetMessage(id, channel, ts string) error {
 // that order, so that a transition of any of them redraws them all. It
 // changes all of them or, when one is unknown, none.
 func (s *Store) SetGroupMessage(ids []string, channel, ts string) error {
-	canon := make([]string, len(ids))
-	for i, id := range ids {
-		canon[i] = canonicalID(id)
-	}
-	var group []string
-	if len(canon) > 1 {
-		group = canon
-	}
-	err := s.update(func(t *txn) error {
-		for _, id := range canon {
-			p, err := t.load(id)
-			if err != nil {
-				return err
-			}
-			p.Channel, p.MessageTS, p.Group = channel, ts, slices.Clone(group)
-			if err := t.save(&p, p.State); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("approvals: set message of %s: %w", strings.Join(canon, ", "), err)
-	}
-	return nil
+	return SetGroupMessageIn(s.updater, ids, channel, ts)
 }
 
 // Pending returns the proposals waiting for a decision, oldest first. It

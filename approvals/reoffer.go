@@ -75,31 +75,15 @@ func (s *Store) ReofferApproved(before time.Time) ([]intents.Proposal, error) {
 // reoffer moves approved p back to pending, or to expired, with its audit
 // record.
 func (t *txn) reoffer(p *intents.Proposal, now time.Time) error {
-	approver, at := p.DecidedBy, p.DecidedAt
-	what := fmt.Sprintf("approved by %s at %s but never executed: oktabot stopped in between", orNone(approver), at.Format(time.RFC3339))
 	same, dup, err := t.pendingSame(p.Preview.Action, now)
 	if err != nil {
 		return err
 	}
-	p.Updated = now
-	var rec intents.AuditRecord
-	switch {
-	case expired(*p, now):
-		p.State = intents.StateExpired
-		rec = record(*p, EventExpired, now)
-		rec.Detail = what + "; expired at the restart, its time being up (" + p.Expires.Format(time.RFC3339) + "); nothing was changed"
-	case dup:
-		p.State = intents.StateExpired
-		rec = record(*p, EventExpired, now)
-		rec.Detail = what + "; expired at the restart: " + same.ID + " makes the same change and is waiting; nothing was changed"
-	default:
-		p.State = intents.StatePending
-		p.DecidedBy, p.DecidedAt = "", time.Time{}
-		rec = record(*p, EventReoffered, now)
-		rec.Detail = "reoffered after a restart: " + what + "; nothing was changed, it waits for an approver again"
+	var other *intents.Proposal
+	if dup {
+		other = &same
 	}
-	rec.Approver = approver
-	return t.commit(p, intents.StateApproved, rec)
+	return t.commit(p, intents.StateApproved, ApplyReoffer(p, other, now))
 }
 
 // Withdraw expires a pending proposal now, with why (e.g. "its message
@@ -108,16 +92,6 @@ func (t *txn) reoffer(p *intents.Proposal, now time.Time) error {
 // *StateError with ErrDecided (or ErrExpired).
 func (s *Store) Withdraw(id, why string) (intents.Proposal, error) {
 	return s.transition("withdraw", id, func(p *intents.Proposal, now time.Time) (intents.AuditRecord, error) {
-		switch p.State {
-		case intents.StatePending:
-		case intents.StateExpired:
-			return intents.AuditRecord{}, stateError(intents.ErrExpired, *p)
-		default:
-			return intents.AuditRecord{}, stateError(intents.ErrDecided, *p)
-		}
-		p.State, p.Updated = intents.StateExpired, now
-		rec := record(*p, EventExpired, now)
-		rec.Detail = "withdrawn: " + orNone(why)
-		return rec, nil
+		return ApplyWithdraw(p, why, now)
 	})
 }

@@ -11,16 +11,16 @@ import (
 	"github.com/oktabot/oktabot/intents"
 )
 
-// bucketSame indexes pending proposals by what they do: sameKey → id. It
+// bucketSame indexes pending proposals by what they do: SameKey → id. It
 // is not in allBuckets so that files written before it open; initSchema
 // creates and fills it.
 var bucketSame = []byte("same")
 
-// sameKey names the change an action makes: its kind, its resolved objects
+// SameKey names the change an action makes: its kind, its resolved objects
 // (the user, and the group of a membership change, …) by Okta id, or by
 // name for one not created yet (create_user), and its fields and body.
 // Two actions with the same key are the same request.
-func sameKey(a intents.Action) []byte {
+func SameKey(a intents.Action) []byte {
 	refs := make([]string, 0, 5)
 	for _, r := range a.Targets() {
 		k := r.Type + ":" + r.ID
@@ -54,7 +54,7 @@ func (t *txn) pendingSame(a intents.Action, now time.Time) (intents.Proposal, bo
 	if t.same == nil {
 		return intents.Proposal{}, false, nil
 	}
-	id := t.same.Get(sameKey(a))
+	id := t.same.Get(SameKey(a))
 	if id == nil {
 		return intents.Proposal{}, false, nil
 	}
@@ -62,8 +62,7 @@ func (t *txn) pendingSame(a intents.Action, now time.Time) (intents.Proposal, bo
 	if err != nil {
 		return intents.Proposal{}, false, err
 	}
-	// Past Expires it waits for ExpireDue and blocks nothing.
-	if p.State != intents.StatePending || expired(p, now) {
+	if !BlocksSame(p, now) {
 		return intents.Proposal{}, false, nil
 	}
 	return p, true, nil
@@ -74,7 +73,7 @@ func (t *txn) indexSame(p *intents.Proposal) error {
 	if t.same == nil {
 		return nil
 	}
-	return t.same.Put(sameKey(p.Preview.Action), []byte(p.ID))
+	return t.same.Put(SameKey(p.Preview.Action), []byte(p.ID))
 }
 
 // unindexSame forgets p, no longer pending, unless a newer proposal for the
@@ -83,7 +82,7 @@ func (t *txn) unindexSame(p *intents.Proposal) error {
 	if t.same == nil {
 		return nil
 	}
-	k := sameKey(p.Preview.Action)
+	k := SameKey(p.Preview.Action)
 	if string(t.same.Get(k)) != p.ID {
 		return nil
 	}

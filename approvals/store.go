@@ -382,14 +382,7 @@ func (t *txn) recover(now time.Time) ([]intents.Proposal, error) {
 			return nil, err
 		}
 		prev := p.State
-		p.State, p.Updated = intents.StateUnknown, now
-		if err := t.save(&p, prev); err != nil {
-			return nil, err
-		}
-		rec := record(p, EventUnknown, now)
-		rec.Approver = p.DecidedBy
-		rec.Detail = "oktabot stopped while the action was running; it was not re-run: check Okta"
-		if err := t.audit(rec); err != nil {
+		if err := t.commit(&p, prev, ApplyUnknown(&p, now)); err != nil {
 			return nil, err
 		}
 		out = append(out, p)

@@ -110,38 +110,27 @@ func (t *txn) save(p *intents.Proposal, prev intents.State) error {
 	return nil
 }
 
-// commit saves p, whose state was prev, and writes its audit record rec:
-// the end of every transition.
-func (t *txn) commit(p *intents.Proposal, prev intents.State, rec intents.AuditRecord) error {
-	if err := t.save(p, prev); err != nil {
-		return err
-	}
-	return t.audit(rec)
+// commit saves p, whose state was prev, and writes its audit records
+// (Commit): the end of every transition.
+func (t *txn) commit(p *intents.Proposal, prev intents.State, recs ...intents.AuditRecord) error {
+	return Commit(t, p, prev, recs...)
 }
 
-// transition changes one proposal in one write transaction: it loads id,
-// lets step check the proposal and change it (step's error changes
-// nothing), and commits it with the audit record step returns. It returns
-// the proposal as it now stands; an error says "approvals: op id: …".
+// Load, Save and Audit make a txn the Tx of the operations shared with
+// the other stores (apply.go).
+func (t *txn) Load(id string) (intents.Proposal, error)           { return t.load(id) }
+func (t *txn) Save(p *intents.Proposal, prev intents.State) error { return t.save(p, prev) }
+func (t *txn) Audit(rec intents.AuditRecord) error                { return t.audit(rec) }
+
+// transition changes one proposal in one write transaction (see
+// Transition).
 func (s *Store) transition(op, id string, step func(p *intents.Proposal, now time.Time) (intents.AuditRecord, error)) (intents.Proposal, error) {
-	id = canonicalID(id)
-	var p intents.Proposal
-	err := s.update(func(t *txn) error {
-		var err error
-		if p, err = t.load(id); err != nil {
-			return err
-		}
-		prev := p.State
-		rec, err := step(&p, s.now())
-		if err != nil {
-			return err
-		}
-		return t.commit(&p, prev, rec)
-	})
-	if err != nil {
-		return intents.Proposal{}, fmt.Errorf("approvals: %s %s: %w", op, id, err)
-	}
-	return p, nil
+	return Transition(s.updater, s.now, op, id, step)
+}
+
+// updater is update for the operations shared by every store.
+func (s *Store) updater(fn func(Tx) error) error {
+	return s.update(func(t *txn) error { return fn(t) })
 }
 
 // pendingKey orders the pending index by creation time, then id.

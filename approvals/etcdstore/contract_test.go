@@ -1,0 +1,55 @@
+package etcdstore_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/oktabot/oktabot/approvals"
+	"github.com/oktabot/oktabot/approvals/etcdstore"
+	"github.com/oktabot/oktabot/approvals/etcdstore/etcdtest"
+	"github.com/oktabot/oktabot/approvals/storetest"
+)
+
+// TestContract runs the store contract over both stores: bbolt under
+// t.TempDir() and etcd started in the test, each handle of an etcd state
+// on its own client, as separate oktabot processes would be.
+func TestContract(t *testing.T) {
+	for _, f := range []storetest.Factory{bboltFactory(), etcdFactory(t)} {
+		t.Run(f.Name, func(t *testing.T) { storetest.Run(t, f) })
+	}
+}
+
+func bboltFactory() storetest.Factory {
+	return storetest.Factory{Name: "bbolt", Open: func(t *testing.T, now func() time.Time, n int) []storetest.Store {
+		s, err := approvals.Open(filepath.Join(t.TempDir(), "oktabot.db"), approvals.Options{TTL: time.Hour, Now: now})
+		if err != nil {
+			t.Fatalf("approvals.Open() = %v", err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		out := make([]storetest.Store, n)
+		for i := range out {
+			out[i] = s
+		}
+		return out
+	}}
+}
+
+// etcdFactory shares one etcd member among the tests: each state lives
+// under its own prefix.
+func etcdFactory(t *testing.T) storetest.Factory {
+	srv := etcdtest.Start(t)
+	var states atomic.Int32
+	return storetest.Factory{Name: "etcd", Open: func(t *testing.T, now func() time.Time, n int) []storetest.Store {
+		prefix := fmt.Sprintf("/oktabot-test-%d/", states.Add(1))
+		out := make([]storetest.Store, n)
+		for i := range out {
+			s := etcdstore.New(srv.Client(t), etcdstore.Options{Prefix: prefix, TTL: time.Hour, Now: now})
+			t.Cleanup(func() { _ = s.Close() })
+			out[i] = s
+		}
+		return out
+	}}
+}

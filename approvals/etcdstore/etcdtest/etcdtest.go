@@ -1,0 +1,74 @@
+// Package etcdtest starts a real etcd server inside a test: a single
+// member from go.etcd.io/etcd/server/v3/embed, on loopback with ports the
+// kernel picks, its data under t.TempDir(), logging nothing. It is for
+// tests only and must not be imported by a program.
+package etcdtest
+
+import (
+	"net/url"
+	"testing"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.etcd.io/etcd/server/v3/embed"
+	"go.uber.org/zap"
+)
+
+// startTimeout bounds the wait for the member to be ready.
+const startTimeout = 30 * time.Second
+
+// Server is one running etcd member.
+type Server struct {
+	// Endpoints are its client URLs.
+	Endpoints []string
+	etcd      *embed.Etcd
+}
+
+// Start starts a single-member etcd for t and stops it when t ends.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	cfg := embed.NewConfig()
+	cfg.Name = "test"
+	cfg.Dir = t.TempDir()
+	loopback := url.URL{Scheme: "http", Host: "127.0.0.1:0"}
+	cfg.ListenClientUrls, cfg.AdvertiseClientUrls = []url.URL{loopback}, []url.URL{loopback}
+	cfg.ListenPeerUrls, cfg.AdvertisePeerUrls = []url.URL{loopback}, []url.URL{loopback}
+	cfg.InitialCluster = cfg.InitialClusterFromName(cfg.Name)
+	cfg.ListenMetricsUrls = nil
+	cfg.SnapshotCount = 1000
+	cfg.UnsafeNoFsync = true // the data dir is thrown away
+	cfg.ZapLoggerBuilder = embed.NewZapLoggerBuilder(zap.NewNop())
+	e, err := embed.StartEtcd(cfg)
+	if err != nil {
+		t.Fatalf("etcdtest: start: %v", err)
+	}
+	t.Cleanup(e.Close)
+	select {
+	case <-e.Server.ReadyNotify():
+	case err := <-e.Err():
+		t.Fatalf("etcdtest: start: %v", err)
+	case <-time.After(startTimeout):
+		t.Fatalf("etcdtest: not ready after %s", startTimeout)
+	}
+	s := &Server{etcd: e}
+	for _, l := range e.Clients {
+		s.Endpoints = append(s.Endpoints, "http://"+l.Addr().String())
+	}
+	return s
+}
+
+// Client is a new client of s, as a separate oktabot process would hold,
+// closed when t ends.
+func (s *Server) Client(t testing.TB) *clientv3.Client {
+	t.Helper()
+	cli, err := clientv3.New(clientv3.Config{
+		Endpoints:   s.Endpoints,
+		DialTimeout: 5 * time.Second,
+		Logger:      zap.NewNop(),
+	})
+	if err != nil {
+		t.Fatalf("etcdtest: client: %v", err)
+	}
+	t.Cleanup(func() { _ = cli.Close() })
+	return cli
+}
