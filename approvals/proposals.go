@@ -124,7 +124,7 @@ func (s *Store) Get(id string) (intents.Proposal, error) {
 	var p intents.Proposal
 	err := s.view(func(t *txn) (err error) {
 		p, err = t.load(id)
-		return err
+		return t.archivedErr(id, err) // archive.go
 	})
 	if err != nil {
 		return intents.Proposal{}, fmt.Errorf("approvals: get %s: %w", id, err)
