@@ -485,3 +485,33 @@ func TestArchiveVerifyCutOff(t *testing.T) {
 		t.Errorf("VerifyArchive(cut) = break %v, cut-off line %d; want the last line (%d) cut off", check.Break, check.CutOff, bytes.Count(cut, []byte("\n"))+1)
 	}
 }
+
+// Only a prefix of the log leaves the store: a record older than the
+// cut-off that follows a newer one (the clock was set back) stays, and so
+// does everything after the first newer record.
+func TestArchiveStopsAtFirstNewRecord(t *testing.T) {
+	ts, _, _, _ := agedStore(t)
+	now := ts.Clock.Now()
+	firstNew := uint64(0)
+	for _, r := range ts.AllRecords() {
+		if firstNew == 0 && !r.At.Before(now.Add(-retention)) {
+			firstNew = r.Seq
+		}
+	}
+	ts.Clock.Set(t0.Add(3 * time.Hour))
+	late := ts.MustCreate(suspendUser(50)).ID
+	ts.Clock.Set(now)
+	rep, _, err := archiveTo(t, ts, "a.jsonl")
+	if err != nil {
+		t.Fatalf("Archive() = %v", err)
+	}
+	if rep.Anchor.Seq != firstNew-1 {
+		t.Errorf("Archive() moved records up to %d, want up to %d, before the first newer one", rep.Anchor.Seq, firstNew-1)
+	}
+	if got := ts.Events(late); !slices.Equal(got, []string{approvals.EventRequested}) {
+		t.Errorf("History(%s) = %v, want its request, still in the store", late, got)
+	}
+	if v := mustVerify(t, ts); v.Break != nil {
+		t.Errorf("Verify() = %v", v.Break)
+	}
+}
