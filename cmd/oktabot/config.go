@@ -256,9 +256,6 @@ type botConfig struct {
 	DirectMessages    bool
 	DB                string
 	ProposalTTL       time.Duration
-	// Retention is when decided proposals leave DB for archive files
-	// (OKTABOT_RETENTION, OKTABOT_ARCHIVE_DIR; retention.go).
-	Retention retentionConfig
 	Countries         []string
 	HTTPAddr          string
 	// Charts attaches pictures to investigations, sweeps and MFA scans
@@ -271,6 +268,9 @@ type botConfig struct {
 	Tor torConfig
 	// Limits is fair use (OKTABOT_MAX_PER_USER, limits.go).
 	Limits limitsConfig
+	// Retention is when decided proposals leave DB for archive files
+	// (OKTABOT_RETENTION, OKTABOT_ARCHIVE_DIR; retention.go).
+	Retention retentionConfig
 }
 
 var (
