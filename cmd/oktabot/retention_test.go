@@ -3,13 +3,16 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/oktabot/oktabot/approvals"
+	"github.com/oktabot/oktabot/bot/slackfake"
 	"github.com/oktabot/oktabot/intents"
 )
 
@@ -183,5 +186,66 @@ func TestHousekeeping(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "proposals=2 records=5") {
 		t.Errorf("housekeeping logged %s, want what it moved", logs.String())
+	}
+}
+
+// logWatch is a log destination that says when a line containing want
+// was written.
+type logWatch struct {
+	syncBuffer
+	want string
+	once sync.Once
+	seen chan struct{}
+}
+
+func newLogWatch(want string) *logWatch { return &logWatch{want: want, seen: make(chan struct{})} }
+
+func (l *logWatch) Write(p []byte) (int, error) {
+	n, err := l.syncBuffer.Write(p)
+	if strings.Contains(l.String(), l.want) {
+		l.once.Do(func() { close(l.seen) })
+	}
+	return n, err
+}
+
+// wait fails the test unless the line comes before ctx ends.
+func (l *logWatch) wait(t *testing.T, ctx context.Context) {
+	t.Helper()
+	select {
+	case <-l.seen:
+	case <-ctx.Done():
+		t.Fatalf("no log line %q came; the log:\n%s", l.want, l.String())
+	}
+}
+
+// oktabot run archives at start what is older than OKTABOT_RETENTION, then
+// daily, into OKTABOT_ARCHIVE_DIR.
+func TestRunArchivesAtStart(t *testing.T) {
+	_, vars := runSetup(t, slackfake.Options{})
+	dir := filepath.Join(t.TempDir(), "archive")
+	vars = with(vars, map[string]string{"OKTABOT_ARCHIVE_DIR": dir})
+	ids := oldStore(t, vars["OKTABOT_DB"])
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	logs := newLogWatch("archived decided proposals")
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"run"}, stdio{in: strings.NewReader(""), out: io.Discard, err: logs}, func(k string) string { return vars[k] })
+	}()
+	logs.wait(t, ctx)
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("oktabot run stopped with %v, want a clean stop", err)
+	}
+	st, err := approvals.Open(vars["OKTABOT_DB"], approvals.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = st.Close() }() // teardown
+	if _, err := st.Get(ids[0]); !errors.Is(err, approvals.ErrArchived) {
+		t.Errorf("Get(%s) after run = %v, want archived", ids[0], err)
+	}
+	if files, _ := filepath.Glob(filepath.Join(dir, "oktabot-archive-*.jsonl")); len(files) != 1 {
+		t.Errorf("archive files %v, want one", files)
 	}
 }
