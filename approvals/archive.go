@@ -519,9 +519,19 @@ func (s *Store) ContinuesArchive(a ArchiveCheck) (Continuity, error) {
 		case a.Last.Seq < anchor.Seq:
 			out = Earlier
 		default:
-			raw := t.audits.Get(seqBytes(a.Last.Seq))
-			var rec intents.AuditRecord
-			if raw == nil || json.Unmarshal(raw, &rec) != nil || rec.Hash != a.Last.Hash {
+			// Walk the store's chain from its anchor to the archive's last
+			// record (one batch, after an interrupted run): its hash there,
+			// chained or sealed, must be the archive's.
+			from, err := t.chainFrom()
+			if err != nil {
+				return err
+			}
+			v := verifier{from: from, anchor: anchor.Seq, next: anchor.Seq + 1, prev: anchor.Hash}
+			c := t.audits.Cursor()
+			for k, raw := c.Seek(seqBytes(anchor.Seq + 1)); k != nil && v.next <= a.Last.Seq && v.broken == nil; k, raw = c.Next() {
+				v.check(k, raw)
+			}
+			if v.broken != nil || v.next <= a.Last.Seq || v.prev != a.Last.Hash {
 				brk = &ChainBreak{Seq: a.Last.Seq, Problem: BrokenLink,
 					Detail: fmt.Sprintf("the archive ends at record %d, after the store's anchor (record %d), and the store does not hold that record as archived", a.Last.Seq, anchor.Seq)}
 				return nil
@@ -537,4 +547,16 @@ func (s *Store) ContinuesArchive(a ArchiveCheck) (Continuity, error) {
 		return 0, brk
 	}
 	return out, nil
+}
+
+func (c Continuity) String() string {
+	switch c {
+	case Continues:
+		return "continues"
+	case Overlaps:
+		return "overlaps"
+	case Earlier:
+		return "earlier"
+	}
+	return "unknown"
 }
