@@ -485,14 +485,14 @@ func VerifyArchive(r io.Reader) (ArchiveCheck, error) {
 type Continuity int
 
 const (
-	// Continues: the archive's last record is the store's anchor, so the
+	// Continues means the archive's last record is the store's anchor, so the
 	// store's first record follows it.
 	Continues Continuity = iota + 1
-	// Overlaps: the store still holds the archive's last records, the
+	// Overlaps means the store still holds the archive's last records, the
 	// same ones (a run stopped after writing them, before removing them);
 	// the next run archives them again.
 	Overlaps
-	// Earlier: the archive ends before the store's anchor; a later
+	// Earlier means the archive ends before the store's anchor; a later
 	// archive continues it.
 	Earlier
 )
