@@ -515,3 +515,40 @@ func TestArchiveStopsAtFirstNewRecord(t *testing.T) {
 		t.Errorf("Verify() = %v", v.Break)
 	}
 }
+
+// A store written before the chain archives too: its sealed records go
+// first (two runs, stopping among them), and the store and the archives
+// verify, the second archive from the first's last seal.
+func TestArchiveLegacyStore(t *testing.T) {
+	defer approvals.SetArchiveBatchForTest(2, 4)()
+	ts, _ := legacyStore(t)
+	ts.open()
+	ts.MustCreate(suspendUser(3)) // record 4, chained
+	ts.Clock.Advance(retention + time.Hour)
+	dir := t.TempDir()
+	f1, err := os.Create(filepath.Join(dir, "1.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The header and one batch (records 1 and 2, sealed) go through.
+	_, err = ts.Archive(ts.Clock.Now(), &failingWriter{f: f1, writes: 2})
+	_ = f1.Close()
+	if err == nil {
+		t.Fatal("Archive() with a failing writer = nil error")
+	}
+	check1 := verifyFile(t, f1.Name())
+	if v := mustVerify(t, ts); v.Break != nil || v.Anchor != check1.Last || check1.Break != nil || check1.Last.Seq != 2 {
+		t.Fatalf("after the first run: store %+v (break %v), archive %+v (break %v); want both intact at record 2", v, v.Break, check1, check1.Break)
+	}
+	rep, path, err := archiveTo(t, ts, "2.jsonl")
+	if err != nil || rep.Anchor.Seq != 4 || rep.From != check1.Last {
+		t.Fatalf("second Archive() = %+v, %v; want records 3-4 from %+v", rep, err, check1.Last)
+	}
+	check2 := verifyFile(t, path)
+	if c, err := ts.ContinuesArchive(check2); check2.Break != nil || err != nil || c != approvals.Continues {
+		t.Errorf("second archive %+v (break %v), ContinuesArchive = %v, %v", check2, check2.Break, c, err)
+	}
+	if v := mustVerify(t, ts); v.Break != nil || v.Records != 0 {
+		t.Errorf("Verify() = %+v (break %v), want an intact empty log", v, v.Break)
+	}
+}
