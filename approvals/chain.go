@@ -182,6 +182,10 @@ type ChainReport struct {
 	Legacy uint64
 	// Head is the last record's hash.
 	Head string
+	// Anchor is the last record Archive moved out of the store (sequence
+	// 0 and Genesis when none): the chain is checked from it, and an
+	// archive's last record must be it (ContinuesArchive).
+	Anchor ChainPoint
 	// Break is the first problem; nil when the chain holds.
 	Break *ChainBreak
 }
@@ -204,8 +208,12 @@ func (s *Store) Verify() (ChainReport, error) {
 		if err != nil {
 			return err
 		}
-		rep.Legacy = from - 1
-		v := verifier{from: from, prev: Genesis, next: 1}
+		anchor, err := t.anchor()
+		if err != nil {
+			return err
+		}
+		rep.Legacy, rep.Anchor = from-1, anchor
+		v := verifier{from: from, anchor: anchor.Seq, prev: anchor.Hash, next: anchor.Seq + 1}
 		c := t.audits.Cursor()
 		for k, val := c.First(); k != nil && v.broken == nil; k, val = c.Next() {
 			v.check(k, val)
@@ -234,6 +242,7 @@ func (s *Store) Verify() (ChainReport, error) {
 // verifier walks the audit bucket in key order.
 type verifier struct {
 	from   uint64 // first chained sequence
+	anchor uint64 // the last archived sequence: the walk starts after it
 	next   uint64 // the sequence the next key must have
 	prev   string // hash of the record before next
 	read   uint64
@@ -256,6 +265,10 @@ func (v *verifier) check(k, raw []byte) {
 
 // checkSeq checks the record stored under sequence number seq.
 func (v *verifier) checkSeq(seq uint64, raw []byte) {
+	if seq < v.next && v.anchor > 0 && seq <= v.anchor {
+		v.fail(seq, "", BrokenForm, "record %d was archived (the store's log starts after record %d), yet the store holds it", seq, v.anchor)
+		return
+	}
 	if seq != v.next {
 		v.fail(v.next, "", BrokenMissing, "there is no record %d: the log goes from %d to %d", v.next, v.next-1, seq)
 		return
@@ -298,6 +311,8 @@ func (v *verifier) checkSeq(seq uint64, raw []byte) {
 	}
 	if rec.PrevHash != v.prev {
 		switch {
+		case v.anchor > 0 && seq == v.anchor+1:
+			v.fail(seq, rec.ProposalID, BrokenLink, "it does not chain from the last archived record %d (whose hash is %.12s…, this record keeps %.12s…): it, or the anchor, was changed", v.anchor, v.prev, rec.PrevHash)
 		case seq == v.from && v.from > 1:
 			v.fail(seq-1, "", BrokenLink, "records 1–%d, written before the chain, were changed since it began (they no longer match its seal)", v.from-1)
 		case seq == 1:

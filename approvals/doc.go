@@ -77,7 +77,8 @@
 // Create points to it instead of storing a duplicate. "audit" holds records under
 // NextSequence keys; "history" (id + sequence) finds one proposal's
 // records. "meta" holds the application name, the schema version and the
-// audit chain's head and start.
+// audit chain's head and start, and, once Archive (archive.go) moved old
+// records out, its anchor; "archived" lists the ids of archived proposals.
 //
 // # Incidents
 //
@@ -95,5 +96,6 @@
 // It never calls Okta or Slack and never executes an action: the caller
 // does, between BeginExecute and Finish. It imports only intents, bbolt and
 // the standard library, writes no text for people beyond error strings, and
-// offers no way to edit or delete an audit record.
+// offers no way to edit or delete an audit record (Archive moves only a
+// whole prefix of the log out, to a file whose chain still verifies).
 package approvals

@@ -101,7 +101,9 @@ func (t *txn) create(p *intents.Proposal) error {
 // Get returns one proposal; an unknown id wraps intents.ErrNotFound. The id
 // may be typed in any case.
 func (s *Store) Get(id string) (intents.Proposal, error) {
-	return GetIn(func(fn func(Tx) error) error { return s.view(func(t *txn) error { return fn(t) }) }, id)
+	return GetIn(func(fn func(Tx) error) error {
+		return s.view(func(t *txn) error { return t.archivedErr(CanonicalID(id), fn(t)) }) // archive.go
+	}, id)
 }
 
 // SetMessage records where the proposal's message lives, so that later

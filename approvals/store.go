@@ -31,9 +31,15 @@ const (
 // chains the audit log; a version 1 file is upgraded when opened (see
 // startChain), after which an older oktabot, which would append records
 // without a hash, refuses it.
+//
+// schemaArchived is a version 2 file from which Archive moved audit
+// records: its log starts after the anchor, which an older oktabot's
+// verify would report as records removed, so the first run that moves one
+// raises the file to it and an older oktabot refuses the file.
 const (
-	schemaVersion = 2
-	appName       = "oktabot-approvals"
+	schemaVersion  = 2
+	schemaArchived = 3
+	appName        = "oktabot-approvals"
 )
 
 // Options configures Open. The zero value is usable.
@@ -321,8 +327,8 @@ func (t *txn) initSchema() (uint64, error) {
 	if err != nil || v < 1 {
 		return 0, fmt.Errorf("%w: bad schema version %q", ErrCorrupt, meta.Get(keySchema))
 	}
-	if v > schemaVersion {
-		return 0, fmt.Errorf("%w: written by a newer oktabot (schema %d; this one reads up to %d)", ErrIncompatible, v, schemaVersion)
+	if v > schemaArchived {
+		return 0, fmt.Errorf("%w: written by a newer oktabot (schema %d; this one reads up to %d)", ErrIncompatible, v, schemaArchived)
 	}
 	for _, name := range allBuckets {
 		if t.tx.Bucket(name) == nil {
@@ -358,6 +364,9 @@ func (t *txn) initSchema() (uint64, error) {
 // an older oktabot would break or misread.
 func (t *txn) initLater() error {
 	if err := t.initSame(); err != nil {
+		return err
+	}
+	if _, err := t.tx.CreateBucketIfNotExists(bucketArchived); err != nil {
 		return err
 	}
 	return t.initWatch()

@@ -113,7 +113,7 @@ func TestOpenErrors(t *testing.T) {
 		{"last used page cut off", write("trunc4", real[:used-pageSize]), approvals.ErrCorrupt, "truncated"},
 		{"pages scribbled", write("scribbled", scribble(real, pageSize, garbage)), approvals.ErrCorrupt, "damaged"},
 		{"another program's bbolt file", foreignFile(t, dir), approvals.ErrIncompatible, `not an oktabot approvals file (it holds buckets "widgets")`},
-		{"a newer oktabot's file", newerFile(t), approvals.ErrIncompatible, "written by a newer oktabot (schema 3; this one reads up to 2)"},
+		{"a newer oktabot's file", newerFile(t), approvals.ErrIncompatible, "written by a newer oktabot (schema 4; this one reads up to 3)"},
 		{"missing directory", filepath.Join(dir, "nope", "oktabot.db"), os.ErrNotExist, "approvals: open " + filepath.Join(dir, "nope", "oktabot.db") + ": no such file or directory"},
 		{"a directory", dir, nil, "approvals: open " + dir},
 	}
@@ -238,7 +238,7 @@ func newerFile(t *testing.T) string {
 	}
 	defer func() { _ = db.Close() }() // teardown; a close error here decides nothing the test checks
 	if err := db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte("3"))
+		return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte("4"))
 	}); err != nil {
 		t.Fatal(err)
 	}

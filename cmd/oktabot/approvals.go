@@ -25,7 +25,8 @@ const approvalsUsage = `usage: oktabot approvals list
        oktabot approvals approve ID --as SLACK_USER_ID
        oktabot approvals reject ID --as SLACK_USER_ID [--reason R]
        oktabot approvals audit
-       oktabot approvals verify
+       oktabot approvals verify [--archive FILE]
+       oktabot approvals archive [--before DATE]
 The store is OKTABOT_DB (default oktabot.db). Stop the bot first: the file
 is locked while oktabot run holds it. Decisions obey the bot's policy:
 OKTABOT_APPROVERS, OKTABOT_ALLOW_SELF_APPROVAL, OKTABOT_PROTECTED, and are
@@ -34,7 +35,10 @@ line per record; for the watcher's records (acknowledged, answered, closed,
 suppressed, unsuppressed) "proposal" holds the incident (i-…) or
 suppression (s-…) id and "approver" who pressed the button. verify checks
 the audit log's hash chain and names the first record altered, removed or
-moved.`
+moved; with --archive it checks an archive file's chain instead, and that
+the store's log continues it. archive moves decided proposals and the audit
+records older than DATE (default: OKTABOT_RETENTION ago) to a new file in
+OKTABOT_ARCHIVE_DIR, as the bot does once a day.`
 
 // cmdApprovals is the approvals command line, for a person at a terminal
 // when Slack is down.
@@ -48,6 +52,8 @@ func cmdApprovals(ctx context.Context, args []string, io stdio, e env) error {
 	fs.SetOutput(io.err)
 	as := fs.String("as", "", "your Slack user id (U…): the decision is recorded under it")
 	reason := fs.String("reason", "", "why you reject")
+	before := fs.String("before", "", "archive what was decided before this date (2025-01-31)")
+	archive := fs.String("archive", "", "an archive file to verify")
 	// Flags may come after the id.
 	var pos []string
 	for len(rest) > 0 {
@@ -63,12 +69,12 @@ func cmdApprovals(ctx context.Context, args []string, io stdio, e env) error {
 	if err != nil {
 		return err
 	}
-	store, err := approvals.Open(bc.DB, approvals.Options{TTL: bc.ProposalTTL, Timeout: 2 * time.Second, Logger: newLogger(io.err, e)})
+	if sub == "verify" && *archive != "" {
+		return approvalsVerifyArchive(bc, *archive, io, e)
+	}
+	store, err := openCLIStore(bc, io, e)
 	if err != nil {
-		if errors.Is(err, approvals.ErrInUse) {
-			return fmt.Errorf("OKTABOT_DB %s is in use by a running oktabot: stop it (or decide in Slack)", bc.DB)
-		}
-		return fmt.Errorf("OKTABOT_DB %s: %w", bc.DB, err)
+		return err
 	}
 	defer func() { _ = store.Close() }() // each write committed in its own transaction: a close error loses nothing
 	for _, p := range store.Recovered() {
@@ -114,10 +120,25 @@ func cmdApprovals(ctx context.Context, args []string, io stdio, e env) error {
 		return approvalsAudit(store, io)
 	case "verify":
 		return approvalsVerify(store, io)
+	case "archive":
+		return approvalsArchive(ctx, store, bc, *before, io)
 	default:
 		fmt.Fprintln(io.err, approvalsUsage)
 		return errUsage
 	}
+}
+
+// openCLIStore opens OKTABOT_DB for the command line, saying so when the
+// bot holds it.
+func openCLIStore(bc botConfig, io stdio, e env) (*approvals.Store, error) {
+	store, err := approvals.Open(bc.DB, approvals.Options{TTL: bc.ProposalTTL, Timeout: 2 * time.Second, Logger: newLogger(io.err, e)})
+	if err != nil {
+		if errors.Is(err, approvals.ErrInUse) {
+			return nil, fmt.Errorf("OKTABOT_DB %s is in use by a running oktabot: stop it (or decide in Slack)", bc.DB)
+		}
+		return nil, fmt.Errorf("OKTABOT_DB %s: %w", bc.DB, err)
+	}
+	return store, nil
 }
 
 func approvalsList(store *approvals.Store, io stdio) error {
@@ -258,6 +279,9 @@ func approvalsVerify(store *approvals.Store, io stdio) error {
 	}
 	if b := rep.Break; b != nil {
 		return fmt.Errorf("the audit log is broken: %v", b)
+	}
+	if rep.Anchor.Seq > 0 {
+		fmt.Fprintf(io.out, "Records 1–%d were archived: the log is checked from the last of them (hash %s); approvals verify --archive FILE checks an archive.\n", rep.Anchor.Seq, rep.Anchor.Hash)
 	}
 	if rep.Legacy > 0 {
 		fmt.Fprintf(io.out, "Records 1–%d predate the chain (written before oktabot kept one): they were sealed as found when it began, so only a change since then shows.\n", rep.Legacy)

@@ -268,6 +268,9 @@ type botConfig struct {
 	Tor torConfig
 	// Limits is fair use (OKTABOT_MAX_PER_USER, limits.go).
 	Limits limitsConfig
+	// Retention is when decided proposals leave DB for archive files
+	// (OKTABOT_RETENTION, OKTABOT_ARCHIVE_DIR; retention.go).
+	Retention retentionConfig
 }
 
 var (
@@ -308,6 +311,8 @@ func loadBot(e env) (botConfig, error) {
 	if c.DB == "" {
 		c.DB = "oktabot.db"
 	}
+	c.Retention, err = loadRetention(e, c.DB)
+	p.add(err)
 	c.ProposalTTL = time.Hour
 	if s := e.get("OKTABOT_PROPOSAL_TTL"); s != "" {
 		d, err := time.ParseDuration(s)

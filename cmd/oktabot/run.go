@@ -105,6 +105,10 @@ func serve(ctx context.Context, sc slackConfig, dir *okta.Client, bc botConfig, 
 		return fmt.Errorf("OKTABOT_DB %s: %w", bc.DB, err)
 	}
 	defer func() { _ = store.Close() }() // each write committed in its own transaction: a close error loses nothing
+	// Daily housekeeping archives what is older than OKTABOT_RETENTION
+	// (retention.go); it stops, at the end of a batch, before the store
+	// closes.
+	defer housekeeping(ctx, store, bc.Retention, log)()
 	// Background jobs (the MFA scan) keep their progress in the store and
 	// resume after a restart.
 	if resumed, err := dir.StartJobs(ctx, store); err != nil {
