@@ -89,7 +89,11 @@
 // incidents whose Slack message is behind. Acknowledge, CloseIncident,
 // Suppress and RemoveSuppression write audit records into the same chain,
 // with the incident's or suppression's id where a proposal's would be.
-// Their buckets are listed in watchstate.go.
+// Their buckets are listed in watchstate.go. The rules (grouping findings
+// by subject, the incident that takes them, suppressions, the outbox's
+// version rule, the buttons and their records) are IncidentOps over an
+// IncidentTx (incidentops.go), shared with approvals/etcdstore as the
+// proposals' state machine is; storetest.RunIncidents is their contract.
 //
 // # What this package must not do
 //

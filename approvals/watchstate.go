@@ -46,9 +46,9 @@ func (t *txn) bucket(name []byte) *bolt.Bucket {
 	return t.tx.Bucket(name)
 }
 
-// putWatchState writes the cursor and the changed windows (a nil value
+// PutWatchState writes the cursor and the changed windows (a nil value
 // deletes its key).
-func (t *txn) putWatchState(cursor string, windows map[string][]byte) error {
+func (t *txn) PutWatchState(cursor string, windows map[string][]byte) error {
 	if err := t.bucket(bucketWatch).Put(keyCursor, []byte(cursor)); err != nil {
 		return fmt.Errorf("cursor: %w", err)
 	}

@@ -53,3 +53,16 @@ func etcdFactory(t *testing.T) storetest.Factory {
 		return out
 	}}
 }
+
+var (
+	_ storetest.Store     = (*etcdstore.Store)(nil)
+	_ storetest.Incidents = (*etcdstore.Store)(nil)
+)
+
+// TestIncidentContract runs the watcher's side of the contract over both
+// stores.
+func TestIncidentContract(t *testing.T) {
+	for _, f := range []storetest.Factory{bboltFactory(), etcdFactory(t)} {
+		t.Run(f.Name, func(t *testing.T) { storetest.RunIncidents(t, f) })
+	}
+}

@@ -1,7 +1,9 @@
-// Package etcdstore is oktabot's proposal store on etcd, for running more
-// than one oktabot against shared state. It keeps the proposals and the
-// audit log as package approvals' bbolt Store does, with the same state
-// machine (approvals.Apply…), the same refusals and the same hash-chained
+// Package etcdstore is oktabot's store on etcd, for running more than one
+// oktabot against shared state. It keeps the proposals, the audit log and
+// the watcher's state (cursor, detection windows, incidents,
+// suppressions) as package approvals' bbolt Store does, with the same
+// state machine (approvals.Apply…), the same incident rules
+// (approvals.IncidentOps), the same refusals and the same hash-chained
 // audit records; only the storage differs.
 //
 // # Transactions
@@ -24,6 +26,45 @@
 // cannot fork the chain: one commits, the other re-reads the head and
 // chains after it. Verify checks it with approvals.ChainCheck.
 //
+// # The watcher's state
+//
+// CommitWatch is one Txn holding the cursor, the detection windows the
+// page changed and the incidents its findings make or grow. It compares
+// the mod revision of each subject's newest-incident key and incident it
+// read, and that no suppression was added meanwhile, and starts again
+// from the read when another writer got there first; so two replicas
+// committing findings about one subject at once make one incident. The
+// buttons (acknowledge, close, answers, suppressions) append their audit
+// records to the proposals' chain, comparing its head like them.
+//
+// Fencing: a replica that wins the watcher's election (a
+// client/v3/concurrency Election on a lease) calls SetFence with the
+// leader key and its create revision. Every CommitWatch Txn then also
+// compares that the key still exists with that revision; once the lease
+// ends or the next leader holds the key, the old leader's CommitWatch is
+// refused with ErrFenced and writes nothing, so it cannot move the
+// cursor back after the new leader started. Only CommitWatch is fenced:
+// any replica serves the buttons and AddFindings.
+//
+// Detection windows: etcd takes at most 128 operations per Txn (its
+// --max-txn-ops) and about 1.5 MiB per request, and a busy page may
+// change thousands of windows. The windows are therefore not one key
+// each: they are spread by a hash of their key over 16 values, each the
+// gzipped JSON of its windows. A page rewrites only the values holding
+// windows it changed, so the windows cost at most 16 operations however
+// busy the page, and the cursor and windows stay exact: WatchState reads
+// them at one revision, and after a restart or a failover the next
+// leader resumes from exactly the last committed page: no alert is lost
+// or repeated (and a page read again all the same, as after a crash
+// before its commit, makes no news: intents.Incident.Absorb). The limit
+// left is size: all windows together, compressed, must stay well under
+// the request limit (they hold minutes of events per subject, so
+// kilobytes to a few hundred kilobytes). A page whose incidents need more
+// operations than the server takes (about 30 new incidents on one page;
+// a grown one costs one or two writes) is refused as a whole with
+// ErrTxnTooLarge, naming the limit, and the next poll reads it again;
+// raise --max-txn-ops and Options.MaxTxnOps together for such orgs.
+//
 // # Layout
 //
 // Keys under Options.Prefix (default "/oktabot/"):
@@ -34,7 +75,14 @@
 //	same/<hex SameKey>           the pending proposal making that change
 //	audit/<seq>                  the audit record, JSON, as sealed
 //	meta/auditHead               {"seq":…,"hash":…}
-//	history/<id>/<seq>           one proposal's records
+//	history/<id>/<seq>           one proposal's or incident's records
+//	watch/cursor                 the System Log cursor of the last page
+//	watch/windows/<shard>        gzipped JSON {window key: state}, 00–15
+//	incidents/<id>               the incident, JSON
+//	incidentKeys/<escaped key>   the id of the subject's newest incident
+//	incidentOpen/<id>            each incident not closed
+//	incidentOutbox/<id>          each incident whose Version > Posted
+//	suppressions/<id>            the suppression, JSON
 //
 // Numbers are 20 decimal digits, so that keys sort in order.
 //

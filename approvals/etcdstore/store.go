@@ -22,6 +22,8 @@ import (
 const (
 	DefaultPrefix  = "/oktabot/"
 	DefaultTimeout = 10 * time.Second
+	// DefaultMaxTxnOps is etcd's default --max-txn-ops.
+	DefaultMaxTxnOps = 128
 )
 
 // Options configures New. The zero value is usable.
@@ -41,6 +43,11 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives Sweep errors; nil discards.
 	Logger *slog.Logger
+	// MaxTxnOps is the most operations (compares, or writes) the etcd
+	// server takes in one Txn (its --max-txn-ops); zero means
+	// DefaultMaxTxnOps. A change needing more is refused, writing
+	// nothing, with an error wrapping ErrTxnTooLarge.
+	MaxTxnOps int
 }
 
 // Store is the proposal store on etcd. Its methods are safe for
@@ -53,7 +60,9 @@ type Store struct {
 	ttl     time.Duration
 	clock   func() time.Time
 	log     *slog.Logger
+	maxOps  int
 	closed  atomic.Bool
+	fence   atomic.Pointer[Fence]
 }
 
 // New returns a store on the etcd that cli talks to. The caller keeps
@@ -77,9 +86,12 @@ func New(cli *clientv3.Client, opts Options) *Store {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.MaxTxnOps <= 0 {
+		opts.MaxTxnOps = DefaultMaxTxnOps
+	}
 	return &Store{
 		kv: cli.KV, prefix: opts.Prefix, timeout: opts.Timeout, ttl: opts.TTL,
-		clock: opts.Now, log: opts.Logger,
+		clock: opts.Now, log: opts.Logger, maxOps: opts.MaxTxnOps,
 	}
 }
 
@@ -147,8 +159,18 @@ type txn struct {
 	ctx    context.Context
 	rev    int64 // a view's revision; 0: the latest
 	read   map[string]int64
+	vals   map[string][]byte  // what was read, by key
 	writes map[string]*string // nil: delete
 	order  []string
+	// ranges are the prefixes read whole, each with the revision it was
+	// read at: at commit no key under them may be newer.
+	ranges map[string]int64
+	fence  *Fence // compared at commit when not nil
+}
+
+func (s *Store) newTxn(ctx context.Context, rev int64) *txn {
+	return &txn{s: s, ctx: ctx, rev: rev, read: map[string]int64{}, vals: map[string][]byte{},
+		writes: map[string]*string{}, ranges: map[string]int64{}}
 }
 
 // get reads key; nil when absent.
@@ -158,6 +180,9 @@ func (t *txn) get(key string) ([]byte, error) {
 			return nil, nil
 		}
 		return []byte(*v), nil
+	}
+	if v, ok := t.vals[key]; ok {
+		return v, nil
 	}
 	var opts []clientv3.OpOption
 	if t.rev > 0 {
@@ -174,10 +199,30 @@ func (t *txn) get(key string) ([]byte, error) {
 	if len(resp.Kvs) > 0 {
 		rev, val = resp.Kvs[0].ModRevision, resp.Kvs[0].Value
 	}
-	if _, seen := t.read[key]; !seen {
-		t.read[key] = rev
-	}
+	t.read[key], t.vals[key] = rev, val
 	return val, nil
+}
+
+// getPrefix reads every key under prefix, in key order, and has the
+// commit check that none was added or changed since (a deletion is not
+// seen). It does not see this attempt's writes.
+func (t *txn) getPrefix(prefix string) ([]string, [][]byte, error) {
+	opts := []clientv3.OpOption{clientv3.WithPrefix(), clientv3.WithSort(clientv3.SortByKey, clientv3.SortAscend)}
+	if t.rev > 0 {
+		opts = append(opts, clientv3.WithRev(t.rev))
+	}
+	resp, err := t.s.kv.Get(t.ctx, prefix, opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, seen := t.ranges[prefix]; !seen {
+		t.ranges[prefix] = resp.Header.Revision
+	}
+	keys, vals := make([]string, len(resp.Kvs)), make([][]byte, len(resp.Kvs))
+	for i, kv := range resp.Kvs {
+		keys[i], vals[i] = string(kv.Key), kv.Value
+	}
+	return keys, vals, nil
 }
 
 func (t *txn) set(key string, v *string) {
@@ -200,9 +245,15 @@ func (t *txn) apply() (bool, error) {
 	if len(t.order) == 0 {
 		return true, nil
 	}
-	cmps := make([]clientv3.Cmp, 0, len(t.read))
+	cmps := make([]clientv3.Cmp, 0, len(t.read)+len(t.ranges)+1)
 	for k, rev := range t.read {
 		cmps = append(cmps, clientv3.Compare(clientv3.ModRevision(k), "=", rev))
+	}
+	for prefix, rev := range t.ranges {
+		cmps = append(cmps, clientv3.Compare(clientv3.ModRevision(prefix), "<", rev+1).WithPrefix())
+	}
+	if t.fence != nil {
+		cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(t.fence.Key), "=", t.fence.Rev))
 	}
 	ops := make([]clientv3.Op, 0, len(t.order))
 	for _, k := range t.order {
@@ -212,9 +263,21 @@ func (t *txn) apply() (bool, error) {
 			ops = append(ops, clientv3.OpDelete(k))
 		}
 	}
-	resp, err := t.s.kv.Txn(t.ctx).If(cmps...).Then(ops...).Commit()
+	if n := max(len(cmps), len(ops)); n > t.s.maxOps {
+		return false, fmt.Errorf("%w: it needs %d operations, etcd takes %d", ErrTxnTooLarge, n, t.s.maxOps)
+	}
+	tx := t.s.kv.Txn(t.ctx).If(cmps...).Then(ops...)
+	if t.fence != nil {
+		tx = tx.Else(clientv3.OpGet(t.fence.Key))
+	}
+	resp, err := tx.Commit()
 	if err != nil {
 		return false, err
+	}
+	if !resp.Succeeded && t.fence != nil {
+		if r := resp.Responses[0].GetResponseRange(); len(r.Kvs) == 0 || r.Kvs[0].CreateRevision != t.fence.Rev {
+			return false, t.fence.lost()
+		}
 	}
 	return resp.Succeeded, nil
 }
@@ -223,13 +286,21 @@ func (t *txn) apply() (bool, error) {
 // whenever another writer changed what it read, until it commits. fn may
 // run more than once and must reset what it reports.
 func (s *Store) update(fn func(t *txn) error) error {
+	return s.updateFenced(nil, fn)
+}
+
+// updateFenced is update whose commit also needs fence (nil: none) to
+// hold; when it no longer does, it stops with an error wrapping
+// ErrFenced.
+func (s *Store) updateFenced(fence *Fence, fn func(t *txn) error) error {
 	ctx, cancel, err := s.context()
 	if err != nil {
 		return err
 	}
 	defer cancel()
 	for attempt := 0; ; attempt++ {
-		t := &txn{s: s, ctx: ctx, read: map[string]int64{}, writes: map[string]*string{}}
+		t := s.newTxn(ctx, 0)
+		t.fence = fence
 		if err := fn(t); err != nil {
 			return err
 		}
@@ -256,7 +327,7 @@ func (s *Store) view(rev int64, fn func(t *txn) error) error {
 		return err
 	}
 	defer cancel()
-	return fn(&txn{s: s, ctx: ctx, rev: rev, read: map[string]int64{}, writes: map[string]*string{}})
+	return fn(s.newTxn(ctx, rev))
 }
 
 // Load reads one proposal; an unknown id wraps intents.ErrNotFound.

@@ -2,7 +2,8 @@
 // Store of package approvals and the etcd one of approvals/etcdstore. Run
 // checks a store through a Factory: the state machine's edges and
 // refusals, the exactly-once gate under concurrent clicks from several
-// handles (processes) on one state, and the audit chain. It is for tests
+// handles (processes) on one state, and the audit chain; RunIncidents the
+// watcher's state: incidents, suppressions, the outbox and the cursor. It is for tests
 // only and must not be imported by a program.
 package storetest
 
@@ -15,8 +16,31 @@ import (
 	"github.com/oktabot/oktabot/intents"
 )
 
-// Store is what the contract checks: the proposal side of a store.
+// Incidents is what the bot needs of a store for the watcher (a copy of
+// bot.Incidents, which this package must not import).
+type Incidents interface {
+	CommitWatch(b intents.WatchBatch, o intents.WatchOptions) ([]intents.IncidentChange, int, error)
+	AddFindings(fs []intents.Finding, now time.Time, o intents.WatchOptions) ([]intents.IncidentChange, error)
+	Incident(id string) (intents.Incident, error)
+	Incidents(open bool) ([]intents.Incident, error)
+	Unposted() ([]intents.Incident, error)
+	SetIncidentMessage(id, channel, ts string, version int, notified intents.Severity) error
+	SetIncidentProposals(id string, proposalIDs []string) error
+	Acknowledge(id, by string) (intents.Incident, error)
+	CloseIncident(id, by, why string) (intents.Incident, error)
+	Suppress(sp intents.Suppression) (intents.Suppression, error)
+	Suppressions() ([]intents.Suppression, error)
+	RemoveSuppression(id, by string) error
+	SetAnswer(id, answer string, at time.Time) (intents.Incident, error)
+}
+
+// Store is what the contract checks: the proposals, the audit log and the
+// watcher's state of a store.
 type Store interface {
+	Incidents
+	// WatchState is what the watcher resumes from (okta.WatchConfig.Load).
+	WatchState() (cursor string, windows map[string][]byte, err error)
+
 	Create(p intents.Proposal) (intents.Proposal, error)
 	Get(id string) (intents.Proposal, error)
 	SetMessage(id, channel, ts string) error
