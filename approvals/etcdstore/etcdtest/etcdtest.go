@@ -6,6 +6,7 @@ package etcdtest
 
 import (
 	"net/url"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +23,7 @@ type Server struct {
 	// Endpoints are its client URLs.
 	Endpoints []string
 	etcd      *embed.Etcd
+	once      sync.Once
 }
 
 // Start starts a single-member etcd for t and stops it when t ends.
@@ -42,7 +44,8 @@ func Start(t testing.TB) *Server {
 	if err != nil {
 		t.Fatalf("etcdtest: start: %v", err)
 	}
-	t.Cleanup(e.Close)
+	s := &Server{etcd: e}
+	t.Cleanup(s.close)
 	select {
 	case <-e.Server.ReadyNotify():
 	case err := <-e.Err():
@@ -50,7 +53,6 @@ func Start(t testing.TB) *Server {
 	case <-time.After(startTimeout):
 		t.Fatalf("etcdtest: not ready after %s", startTimeout)
 	}
-	s := &Server{etcd: e}
 	for _, l := range e.Clients {
 		s.Endpoints = append(s.Endpoints, "http://"+l.Addr().String())
 	}
