@@ -76,8 +76,9 @@ type termRecord struct {
 // one that runs the singletons (the watcher, the digest, the sweeps). It
 // has the method set of the bot's Leadership.
 //
-// Each Campaign grants a lease and campaigns in an etcd election
-// (client/v3/concurrency) on it. The term it wins ends, and the context
+// Each Campaign grants a lease, keeps it alive in a concurrency.Session
+// and campaigns on it as concurrency.Election does (same keys, same
+// order). The term it wins ends, and the context
 // Campaign returned is cancelled, at the first of: the parent context
 // ending; etcd reporting the lease gone; the election key deleted (by
 // etcd or anyone); the watch on it failing, which happens when the etcd
@@ -115,8 +116,10 @@ type Leader struct {
 	name   string
 	log    *slog.Logger
 
-	mu  sync.Mutex
-	cur *Term // nil: not leading
+	mu    sync.Mutex
+	cur   *Term         // nil: not leading
+	end   func()        // ends the current term
+	ended chan struct{} // closed when the last term has resigned
 }
 
 // NewLeader returns a Leader on the etcd cli talks to. The caller keeps
@@ -133,7 +136,7 @@ func NewLeader(cli *clientv3.Client, opts LeaderOptions) *Leader {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Leader{
-		cli: cli, prefix: prefix + "leader", term: prefix + "meta/leaderTerm",
+		cli: cli, prefix: prefix + "leader/", term: prefix + "meta/leaderTerm",
 		ttl: opts.TTL, name: opts.Name, log: opts.Logger,
 	}
 }
@@ -178,7 +181,9 @@ func (l *Leader) Campaign(ctx context.Context) (context.Context, error) {
 	// context of its own, ended with the term.
 	sctx, scancel := context.WithCancel(context.WithoutCancel(ctx))
 	sent := time.Now()
-	grant, err := l.cli.Grant(ctx, int64(math.Ceil(l.ttl.Seconds())))
+	gctx, gcancel := context.WithTimeout(ctx, l.ttl)
+	grant, err := l.cli.Grant(gctx, int64(math.Ceil(l.ttl.Seconds())))
+	gcancel()
 	if err != nil {
 		scancel()
 		return nil, fmt.Errorf("etcdstore: campaign: lease: %w", err)
@@ -187,14 +192,17 @@ func (l *Leader) Campaign(ctx context.Context) (context.Context, error) {
 	session, err := concurrency.NewSession(l.cli, concurrency.WithLease(grant.ID), concurrency.WithContext(sctx))
 	if err != nil {
 		scancel()
-		l.revoke(grant.ID)
+		go l.revoke(grant.ID, ttl)
 		return nil, fmt.Errorf("etcdstore: campaign: session: %w", err)
 	}
 	lost := make(chan struct{})
 	go l.renew(sctx, grant.ID, ttl, sent.Add(ttl), lost)
 	quit := func() {
-		_ = session.Close() // revokes the lease
+		session.Orphan()
 		scancel()
+		// Revoking deletes the keys on the lease at once rather than at
+		// its lapse; it waits at most the lease, in the background.
+		go l.revoke(grant.ID, ttl)
 	}
 
 	// A lease lost while campaigning ends the campaign: the key it
@@ -209,29 +217,28 @@ func (l *Leader) Campaign(ctx context.Context) (context.Context, error) {
 		}
 		ccancel()
 	}()
-	election := concurrency.NewElection(session, l.prefix)
-	if err := election.Campaign(cctx, l.name); err != nil {
-		quit()
+	f, err := l.elect(cctx, session)
+	if err != nil {
+		quit() // the revoke deletes the campaign key
 		if ctx.Err() == nil {
 			err = fmt.Errorf("the lease was lost while campaigning: %w", err)
 		}
 		return nil, fmt.Errorf("etcdstore: campaign: %w", err)
 	}
-	term, err := l.begin(ctx, Fence{Key: election.Key(), Rev: election.Rev()})
+	term, err := l.begin(ctx, f)
 	if err != nil {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ttl)
-		_ = election.Resign(rctx)
-		cancel()
 		quit()
 		return nil, fmt.Errorf("etcdstore: campaign: %w", err)
 	}
 
 	lctx, lcancel := context.WithCancel(context.WithValue(ctx, termKey{}, term))
 	deleted := l.cli.Watch(clientv3.WithRequireLeader(lctx), term.Key, clientv3.WithRev(term.Rev+1))
+	ended := make(chan struct{})
 	l.mu.Lock()
-	l.cur = &term
+	l.cur, l.end, l.ended = &term, lcancel, ended
 	l.mu.Unlock()
 	go func() {
+		defer close(ended)
 		why := l.hold(lctx, session, lost, deleted)
 		l.mu.Lock()
 		l.cur = nil
@@ -246,6 +253,76 @@ func (l *Leader) Campaign(ctx context.Context) (context.Context, error) {
 		quit()
 	}()
 	return lctx, nil
+}
+
+// elect campaigns as concurrency.Election does, with the same keys, and
+// returns when this campaigner's key is the oldest. (Election.Campaign,
+// cancelled, resigns on the client's own context, which blocks for as
+// long as etcd is out of reach.) The key is put on the session's lease
+// and named by it; campaigners take turns by the key's create revision.
+func (l *Leader) elect(ctx context.Context, session *concurrency.Session) (Fence, error) {
+	key := fmt.Sprintf("%s%x", l.prefix, session.Lease())
+	resp, err := l.cli.Txn(ctx).
+		If(clientv3.Compare(clientv3.CreateRevision(key), "=", 0)).
+		Then(clientv3.OpPut(key, l.name, clientv3.WithLease(session.Lease()))).
+		Else(clientv3.OpGet(key)).
+		Commit()
+	if err != nil {
+		return Fence{}, err
+	}
+	f := Fence{Key: key, Rev: resp.Header.Revision}
+	if !resp.Succeeded {
+		f.Rev = resp.Responses[0].GetResponseRange().Kvs[0].CreateRevision
+	}
+	for {
+		// The campaigner just before this one, if any: wait for its key
+		// to go, then look again (it may have been behind another).
+		prev, err := l.cli.Get(ctx, l.prefix, append(clientv3.WithLastCreate(), clientv3.WithMaxCreateRev(f.Rev-1))...)
+		if err != nil {
+			return Fence{}, err
+		}
+		if len(prev.Kvs) == 0 {
+			return f, nil
+		}
+		if err := l.waitDelete(ctx, string(prev.Kvs[0].Key), prev.Header.Revision); err != nil {
+			return Fence{}, err
+		}
+	}
+}
+
+// waitDelete waits for key to be deleted after revision rev.
+func (l *Leader) waitDelete(ctx context.Context, key string, rev int64) error {
+	wctx, cancel := context.WithCancel(clientv3.WithRequireLeader(ctx))
+	defer cancel()
+	for wr := range l.cli.Watch(wctx, key, clientv3.WithRev(rev+1)) {
+		if err := wr.Err(); err != nil {
+			return err
+		}
+		for _, ev := range wr.Events {
+			if ev.Type == mvccpb.DELETE {
+				return nil
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return errors.New("the watch on the campaigner before this one ended")
+}
+
+// Close ends the current term, if any, and returns when it has
+// resigned (or failed to, within the lease): call it before closing the
+// client on a clean shutdown, so that the next leader finds the term
+// resigned rather than lapsed. Campaign may still be called after.
+func (l *Leader) Close() error {
+	l.mu.Lock()
+	end, ended := l.end, l.ended
+	l.mu.Unlock()
+	if end != nil {
+		end()
+		<-ended
+	}
+	return nil
 }
 
 // begin records the new term, if its election key still stands (the
@@ -313,8 +390,8 @@ func (l *Leader) resign(f Fence, wait time.Duration) {
 	}
 }
 
-func (l *Leader) revoke(id clientv3.LeaseID) {
-	ctx, cancel := context.WithTimeout(context.Background(), l.ttl)
+func (l *Leader) revoke(id clientv3.LeaseID, wait time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	_, _ = l.cli.Revoke(ctx, id)
 }

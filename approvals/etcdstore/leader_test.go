@@ -99,11 +99,15 @@ func TestLeaderHandover(t *testing.T) {
 	t.Parallel()
 	ends := []struct {
 		name   string
-		end    func(cancel context.CancelFunc, cli *clientv3.Client)
+		end    func(cancel context.CancelFunc, l *etcdstore.Leader, cli *clientv3.Client)
 		lapsed bool
 	}{
-		{"parent cancelled", func(cancel context.CancelFunc, _ *clientv3.Client) { cancel() }, false},
-		{"client closed", func(_ context.CancelFunc, cli *clientv3.Client) { _ = cli.Close() }, true},
+		{"parent cancelled", func(cancel context.CancelFunc, _ *etcdstore.Leader, _ *clientv3.Client) { cancel() }, false},
+		{"closed, then its client", func(_ context.CancelFunc, l *etcdstore.Leader, cli *clientv3.Client) {
+			_ = l.Close()
+			_ = cli.Close()
+		}, false},
+		{"client closed", func(_ context.CancelFunc, _ *etcdstore.Leader, cli *clientv3.Client) { _ = cli.Close() }, true},
 	}
 	srv := etcdtest.Start(t)
 	for i, tc := range ends {
@@ -139,7 +143,7 @@ func TestLeaderHandover(t *testing.T) {
 				t.Error("b: Fence() reports a term while a leads")
 			}
 
-			tc.end(cancelA, clis[0])
+			tc.end(cancelA, leaders[0], clis[0])
 			mustEnd(t, "a", first, testTTL+margin)
 			second := mustWin(t, "b", chB, testTTL+margin)
 			select {
@@ -217,4 +221,74 @@ func TestLeaderCutOff(t *testing.T) {
 		t.Error("Fence() reports a term after it ended")
 	}
 	t.Logf("the lease lapsed in etcd %s after the cut (lease %s); the term had ended", lapsed.Round(time.Millisecond), testTTL)
+}
+
+// TestLeaderCampaignCutOff: a campaign cut off from etcd while another
+// leads fails once its lease could have lapsed, rather than waiting on a
+// dead connection for a term it could no longer hold; so does one that
+// cannot reach etcd at all.
+func TestLeaderCampaignCutOff(t *testing.T) {
+	t.Parallel()
+	srv := etcdtest.Start(t)
+	cli := srv.Client(t)
+	mustWin(t, "a", campaign(t.Context(), newLeader(t, cli, "a")), testTTL+margin)
+	proxy := srv.Proxy(t)
+	b := newLeader(t, proxy.Client(t), "b")
+	keys := cli.Watch(t.Context(), "/leader-test/leader/", clientv3.WithPrefix())
+	ch := campaign(t.Context(), b)
+	select { // b campaigns: its key is put
+	case wr := <-keys:
+		if wr.Err() != nil {
+			t.Fatalf("watch = %v", wr.Err())
+		}
+	case <-time.After(margin):
+		t.Fatalf("b: no campaign key within %s", margin)
+	}
+	proxy.Cut()
+	select {
+	case w := <-ch:
+		if w.err == nil {
+			t.Fatal("b: Campaign() cut off = a term, nil; want an error")
+		}
+	case <-time.After(testTTL + margin):
+		t.Fatalf("b: Campaign() cut off did not return within %s", testTTL+margin)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), testTTL+margin)
+	defer cancel()
+	if _, err := b.Campaign(ctx); err == nil || ctx.Err() != nil {
+		t.Fatalf("b: Campaign() out of reach = %v, context %v; want an error before the context ends", err, ctx.Err())
+	}
+}
+
+// TestLeaderCampaignLeaseRevoked: a campaign whose lease is revoked
+// behind its back fails, rather than waiting for a term whose key is
+// gone.
+func TestLeaderCampaignLeaseRevoked(t *testing.T) {
+	t.Parallel()
+	srv := etcdtest.Start(t)
+	cli := srv.Client(t)
+	mustWin(t, "a", campaign(t.Context(), newLeader(t, cli, "a")), testTTL+margin)
+	keys := cli.Watch(t.Context(), "/leader-test/leader/", clientv3.WithPrefix())
+	ch := campaign(t.Context(), newLeader(t, srv.Client(t), "b"))
+	var lease clientv3.LeaseID
+	select { // b campaigns: its key is put
+	case wr := <-keys:
+		if wr.Err() != nil || len(wr.Events) == 0 {
+			t.Fatalf("watch = %v, %v", wr.Events, wr.Err())
+		}
+		lease = clientv3.LeaseID(wr.Events[0].Kv.Lease)
+	case <-time.After(margin):
+		t.Fatalf("b: no campaign key within %s", margin)
+	}
+	if _, err := cli.Revoke(t.Context(), lease); err != nil {
+		t.Fatalf("Revoke(%x) = %v", lease, err)
+	}
+	select {
+	case w := <-ch:
+		if w.err == nil {
+			t.Fatal("b: Campaign() with its lease revoked = a term, nil; want an error")
+		}
+	case <-time.After(testTTL + margin):
+		t.Fatalf("b: Campaign() with its lease revoked did not return within %s", testTTL+margin)
+	}
 }
