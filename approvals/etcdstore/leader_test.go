@@ -236,23 +236,9 @@ func TestLeaderCampaignCutOff(t *testing.T) {
 	b := newLeader(t, proxy.Client(t), "b")
 	keys := cli.Watch(t.Context(), "/leader-test/leader/", clientv3.WithPrefix())
 	ch := campaign(t.Context(), b)
-	select { // b campaigns: its key is put
-	case wr := <-keys:
-		if wr.Err() != nil {
-			t.Fatalf("watch = %v", wr.Err())
-		}
-	case <-time.After(margin):
-		t.Fatalf("b: no campaign key within %s", margin)
-	}
+	campaignKey(t, "b", keys)
 	proxy.Cut()
-	select {
-	case w := <-ch:
-		if w.err == nil {
-			t.Fatal("b: Campaign() cut off = a term, nil; want an error")
-		}
-	case <-time.After(testTTL + margin):
-		t.Fatalf("b: Campaign() cut off did not return within %s", testTTL+margin)
-	}
+	mustFail(t, "b cut off", ch, testTTL+margin)
 	ctx, cancel := context.WithTimeout(t.Context(), testTTL+margin)
 	defer cancel()
 	if _, err := b.Campaign(ctx); err == nil || ctx.Err() != nil {
@@ -270,25 +256,38 @@ func TestLeaderCampaignLeaseRevoked(t *testing.T) {
 	mustWin(t, "a", campaign(t.Context(), newLeader(t, cli, "a")), testTTL+margin)
 	keys := cli.Watch(t.Context(), "/leader-test/leader/", clientv3.WithPrefix())
 	ch := campaign(t.Context(), newLeader(t, srv.Client(t), "b"))
-	var lease clientv3.LeaseID
-	select { // b campaigns: its key is put
+	lease := campaignKey(t, "b", keys)
+	if _, err := cli.Revoke(t.Context(), lease); err != nil {
+		t.Fatalf("Revoke(%x) = %v", lease, err)
+	}
+	mustFail(t, "b with its lease revoked", ch, testTTL+margin)
+}
+
+// campaignKey waits for a campaigner's key on the election's watch, and
+// returns its lease.
+func campaignKey(t *testing.T, name string, keys clientv3.WatchChan) clientv3.LeaseID {
+	t.Helper()
+	select {
 	case wr := <-keys:
 		if wr.Err() != nil || len(wr.Events) == 0 {
 			t.Fatalf("watch = %v, %v", wr.Events, wr.Err())
 		}
-		lease = clientv3.LeaseID(wr.Events[0].Kv.Lease)
+		return clientv3.LeaseID(wr.Events[0].Kv.Lease)
 	case <-time.After(margin):
-		t.Fatalf("b: no campaign key within %s", margin)
+		t.Fatalf("%s: no campaign key within %s", name, margin)
+		return 0
 	}
-	if _, err := cli.Revoke(t.Context(), lease); err != nil {
-		t.Fatalf("Revoke(%x) = %v", lease, err)
-	}
+}
+
+// mustFail waits for a campaign to fail within d.
+func mustFail(t *testing.T, name string, ch <-chan won, d time.Duration) {
+	t.Helper()
 	select {
 	case w := <-ch:
 		if w.err == nil {
-			t.Fatal("b: Campaign() with its lease revoked = a term, nil; want an error")
+			t.Fatalf("%s: Campaign() = a term, nil; want an error", name)
 		}
-	case <-time.After(testTTL + margin):
-		t.Fatalf("b: Campaign() with its lease revoked did not return within %s", testTTL+margin)
+	case <-time.After(d):
+		t.Fatalf("%s: Campaign() did not return within %s", name, d)
 	}
 }

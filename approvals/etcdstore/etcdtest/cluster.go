@@ -10,7 +10,6 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.etcd.io/etcd/server/v3/embed"
-	"go.uber.org/zap"
 )
 
 // Kill stops member i at once, as a crash would: it leaves the raft
@@ -62,21 +61,12 @@ func Cluster(t testing.TB, n int) *Members {
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		cfg := embed.NewConfig()
-		cfg.Name = fmt.Sprintf("m%d", i)
-		cfg.Dir = t.TempDir()
-		client := url.URL{Scheme: "http", Host: "127.0.0.1:0"}
-		cfg.ListenClientUrls, cfg.AdvertiseClientUrls = []url.URL{client}, []url.URL{client}
-		cfg.ListenPeerUrls, cfg.AdvertisePeerUrls = []url.URL{peers[i]}, []url.URL{peers[i]}
+		cfg := config(t, fmt.Sprintf("m%d", i), peers[i])
 		cfg.InitialCluster = initial
 		cfg.InitialClusterToken = "etcdtest"
 		// Half etcd's default timing: a member lost is noticed, and a
 		// new raft leader elected, within about a second.
 		cfg.TickMs, cfg.ElectionMs = 50, 500
-		cfg.ListenMetricsUrls = nil
-		cfg.SnapshotCount = 1000
-		cfg.UnsafeNoFsync = true
-		cfg.ZapLoggerBuilder = embed.NewZapLoggerBuilder(zap.NewNop())
 		wg.Go(func() {
 			e, err := embed.StartEtcd(cfg)
 			if err != nil {
