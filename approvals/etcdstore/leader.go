@@ -78,17 +78,19 @@ type termRecord struct {
 //
 // Each Campaign grants a lease, keeps it alive in a concurrency.Session
 // and campaigns on it as concurrency.Election does (same keys, same
-// order). The term it wins ends, and the context
-// Campaign returned is cancelled, at the first of: the parent context
-// ending; etcd reporting the lease gone; the election key deleted (by
-// etcd or anyone); the watch on it failing, which happens when the etcd
-// member it talks to has lost quorum; and the lease's earliest possible
-// expiry coming near without a renewal. That last is counted by this
-// process from the moment it sent the last renewal that etcd answered,
-// not from when the answer came, so a replica cut off from etcd stops
-// before etcd lets another lead (barring clocks that run at different
-// rates by more than the guard, a tenth of the lease). On the end of a
-// term the leader resigns, if etcd still answers, and revokes its lease.
+// order). The term it wins ends, and the context Campaign returned is
+// cancelled, at the first of: the parent context ending; etcd reporting
+// the lease gone; the election key deleted (by etcd or anyone); the
+// watch on it failing, which happens when the etcd member it talks to
+// has lost quorum; and the lease's earliest possible expiry coming near
+// without a renewal. That last is counted by this process from the
+// moment it sent the last renewal that etcd answered, not from when the
+// answer came, so a replica cut off from etcd stops before etcd lets
+// another lead (barring clocks that run at different rates by more than
+// the guard, a tenth of the lease). At the end of a term the leader
+// resigns, if etcd still answers, and revokes its lease; on a clean
+// shutdown call Close before closing the client, so that the resignation
+// is written.
 //
 // # Recovering proposals left executing
 //

@@ -25,8 +25,8 @@ type SeenOptions struct {
 	// Prefix is the store's prefix (Options.Prefix); keys lie under
 	// <prefix>seen/.
 	Prefix string
-	// Timeout bounds each First call; zero means DefaultSeenTimeout. A
-	// member without quorum fails at once rather than at the timeout.
+	// Timeout bounds each First call, which tries again until then;
+	// zero means DefaultSeenTimeout.
 	Timeout time.Duration
 }
 
@@ -43,7 +43,9 @@ type SeenOptions struct {
 // minute), and all the keys of one bucket and ttl share one lease, granted
 // by the bucket's first key with a ttl of ttl plus the width. So a key
 // lives at least ttl and less than ttl plus the width, and etcd holds
-// about nine live leases per ttl in use, however many events arrive.
+// (ttl+width)/width live leases per ttl in use (nine while the width is
+// ttl/8; sixteen for the bot's fifteen minutes), however many events
+// arrive.
 type Seen struct {
 	cli     *clientv3.Client
 	prefix  string
