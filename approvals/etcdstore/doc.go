@@ -86,6 +86,17 @@
 //
 // Numbers are 20 decimal digits, so that keys sort in order.
 //
+// # Several replicas
+//
+// Leader elects the replica that runs the singletons, on a lease, and
+// gives each term a Fence that writes only the leader may make compare
+// in their Txn; Seen de-duplicates Slack events across replicas. Their
+// keys, under the same prefix:
+//
+//	leader/<lease id hex>        a campaigner, on its lease (concurrency.Election)
+//	meta/leaderTerm              the last term's fence, and whether it was resigned
+//	seen/<event id>              a Slack event taken, on a lease shared by its bucket
+//
 // # What this package must not do
 //
 // It never calls Okta or Slack and never executes an action (the caller

@@ -68,12 +68,7 @@ type Store struct {
 // New returns a store on the etcd that cli talks to. The caller keeps
 // cli and closes it after the store.
 func New(cli *clientv3.Client, opts Options) *Store {
-	if opts.Prefix == "" {
-		opts.Prefix = DefaultPrefix
-	}
-	if !strings.HasSuffix(opts.Prefix, "/") {
-		opts.Prefix += "/"
-	}
+	opts.Prefix = storePrefix(opts.Prefix)
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
 	}

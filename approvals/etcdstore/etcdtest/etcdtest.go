@@ -6,6 +6,7 @@ package etcdtest
 
 import (
 	"net/url"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,27 +23,20 @@ type Server struct {
 	// Endpoints are its client URLs.
 	Endpoints []string
 	etcd      *embed.Etcd
+	once      sync.Once
 }
 
 // Start starts a single-member etcd for t and stops it when t ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	cfg := embed.NewConfig()
-	cfg.Name = "test"
-	cfg.Dir = t.TempDir()
-	loopback := url.URL{Scheme: "http", Host: "127.0.0.1:0"}
-	cfg.ListenClientUrls, cfg.AdvertiseClientUrls = []url.URL{loopback}, []url.URL{loopback}
-	cfg.ListenPeerUrls, cfg.AdvertisePeerUrls = []url.URL{loopback}, []url.URL{loopback}
+	cfg := config(t, "test", url.URL{Scheme: "http", Host: "127.0.0.1:0"})
 	cfg.InitialCluster = cfg.InitialClusterFromName(cfg.Name)
-	cfg.ListenMetricsUrls = nil
-	cfg.SnapshotCount = 1000
-	cfg.UnsafeNoFsync = true // the data dir is thrown away
-	cfg.ZapLoggerBuilder = embed.NewZapLoggerBuilder(zap.NewNop())
 	e, err := embed.StartEtcd(cfg)
 	if err != nil {
 		t.Fatalf("etcdtest: start: %v", err)
 	}
-	t.Cleanup(e.Close)
+	s := &Server{etcd: e}
+	t.Cleanup(s.close)
 	select {
 	case <-e.Server.ReadyNotify():
 	case err := <-e.Err():
@@ -50,11 +44,26 @@ func Start(t testing.TB) *Server {
 	case <-time.After(startTimeout):
 		t.Fatalf("etcdtest: not ready after %s", startTimeout)
 	}
-	s := &Server{etcd: e}
 	for _, l := range e.Clients {
 		s.Endpoints = append(s.Endpoints, "http://"+l.Addr().String())
 	}
 	return s
+}
+
+// config is a member's: on loopback, client port picked by the kernel,
+// data under t.TempDir(), no metrics, no logs.
+func config(t testing.TB, name string, peer url.URL) *embed.Config {
+	cfg := embed.NewConfig()
+	cfg.Name = name
+	cfg.Dir = t.TempDir()
+	client := url.URL{Scheme: "http", Host: "127.0.0.1:0"}
+	cfg.ListenClientUrls, cfg.AdvertiseClientUrls = []url.URL{client}, []url.URL{client}
+	cfg.ListenPeerUrls, cfg.AdvertisePeerUrls = []url.URL{peer}, []url.URL{peer}
+	cfg.ListenMetricsUrls = nil
+	cfg.SnapshotCount = 1000
+	cfg.UnsafeNoFsync = true // the data dir is thrown away
+	cfg.ZapLoggerBuilder = embed.NewZapLoggerBuilder(zap.NewNop())
+	return cfg
 }
 
 // Client is a new client of s, as a separate oktabot process would hold,
