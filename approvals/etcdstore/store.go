@@ -248,7 +248,7 @@ func (t *txn) apply() (bool, error) {
 		cmps = append(cmps, clientv3.Compare(clientv3.ModRevision(prefix), "<", rev+1).WithPrefix())
 	}
 	if t.fence != nil {
-		cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(t.fence.Key), "=", t.fence.Rev))
+		cmps = append(cmps, t.fence.Cmp())
 	}
 	ops := make([]clientv3.Op, 0, len(t.order))
 	for _, k := range t.order {

@@ -22,18 +22,6 @@ import (
 // windowShards is how many values hold the detection windows.
 const windowShards = 16
 
-// Fence is the watcher leader's key in etcd (from a
-// go.etcd.io/etcd/client/v3/concurrency Election: Key() and Rev()), with
-// the revision that created it. Set on a Store, every CommitWatch commits
-// only if that key still exists with that create revision: a replica
-// that lost leadership (its lease ended, the key is gone or made again by
-// the next leader) cannot move the cursor back after the new leader
-// started.
-type Fence struct {
-	Key string
-	Rev int64
-}
-
 // ErrFenced is a CommitWatch refused because the Store's Fence no longer
 // holds: this replica does not lead the watcher any more. Nothing of the
 // batch is written.
