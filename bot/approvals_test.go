@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/oktabot/oktabot/approvals"
+	"github.com/oktabot/oktabot/approvals/etcdstore/etcdtest"
 	"github.com/oktabot/oktabot/blocks"
 	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/bot/slackfake"
@@ -520,4 +521,82 @@ func TestMentionAskBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.answer("the card", func(m slackfake.Message) bool { return m.Method == "chat.postMessage" && has(m, "John Smith") })
+}
+
+// TestTwoReplicasApproveOnce: two bots share one etcd, the fake Slack
+// spreads envelopes over both bots' connections, and 50 approvers click
+// Approve at once: Okta is called once, the audit log has one executing
+// record, and the proposal message ends showing it done.
+func TestTwoReplicasApproveOnce(t *testing.T) {
+	approvers := make([]string, 50)
+	for i := range approvers {
+		approvers[i] = fmt.Sprintf("U0APP%02d", i)
+	}
+	srv := etcdtest.Start(t)
+	opts := harnessOpts{etcd: srv, scopes: allScopes, cfg: bot.Config{Approvers: approvers, DecideWorkers: 64}}
+	a := newHarness(t, opts)
+	opts.reuse = a
+	b := newHarness(t, opts)
+	if err := b.slack.WaitReady(b.waitCtx(10*time.Second), 4); err != nil {
+		t.Fatalf("the second replica's connections: %v", err)
+	}
+	m := a.propose("suspend john@company.com")
+	block, value := blockOf(t, m, blocks.ActionApprove), proposalID(t, m)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var envs []string
+	for _, ap := range approvers {
+		wg.Go(func() {
+			env, err := a.slack.Click(a.waitCtx(5*time.Second), slackfake.Click{UserID: ap, ChannelID: m.Channel, MessageTS: m.TS, ActionID: blocks.ActionApprove, BlockID: block, Value: value})
+			if err != nil {
+				t.Errorf("click by %s: %v", ap, err)
+			}
+			mu.Lock()
+			envs = append(envs, env)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	a.settled(m, "Done")
+	// The clicks went to both replicas: the first's connections were
+	// opened first (1 and 2), the second's after (3 and 4).
+	first, second := 0, 0
+	for _, env := range envs {
+		ack, err := a.slack.WaitAck(a.waitCtx(5*time.Second), env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ack.EnvConn <= 2 {
+			first++
+		} else {
+			second++
+		}
+	}
+	if first == 0 || second == 0 {
+		t.Fatalf("the clicks did not reach both replicas: %d and %d", first, second)
+	}
+	a.stop()
+	b.stop() // every click's work is done, on both
+	id := fmt.Sprint(a.user("john@company.com")["id"])
+	if n := a.sim.Calls("POST", "/api/v1/users/"+id+"/lifecycle/suspend"); n != 1 {
+		t.Errorf("50 Approve clicks across two replicas caused %d suspend calls, want 1", n)
+	}
+	executing := 0
+	if err := a.etcd.Audit(func(r intents.AuditRecord) error {
+		if r.Event == "executing" {
+			executing++
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if executing != 1 {
+		t.Errorf("%d executing audit records, want 1", executing)
+	}
+	if cur, ok := a.slack.Current(m.Channel, m.TS); !ok || !has(cur, "Done") || has(cur, blocks.ActionApprove) {
+		t.Errorf("the proposal message does not end showing it done: %s", cur.Text)
+	}
+	if rep, err := a.etcd.Verify(); err != nil || rep.Break != nil {
+		t.Errorf("the audit chain: %+v, %v", rep, err)
+	}
 }

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/oktabot/oktabot/approvals"
+	"github.com/oktabot/oktabot/approvals/etcdstore"
+	"github.com/oktabot/oktabot/approvals/etcdstore/etcdtest"
 	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/bot/slackfake"
 	"github.com/oktabot/oktabot/okta"
@@ -54,8 +56,10 @@ type harness struct {
 	oktaSrv *httptest.Server
 	slack   *slackfake.Server
 	store   *approvals.Store
-	dir     *okta.Client // the bot's Okta adapter
-	polls   *polls       // the watcher's polls (watchOne)
+	etcd    *etcdstore.Store // the proposals, with harnessOpts.etcd
+	key     []byte           // the service app's private key
+	dir     *okta.Client     // the bot's Okta adapter
+	polls   *polls           // the watcher's polls (watchOne)
 	ctx     context.Context
 	done    chan error
 	// cancel stops the bot (see stop).
@@ -89,6 +93,10 @@ type harnessOpts struct {
 	watchCfg  func(*okta.WatchConfig)
 	incidents func(bot.Incidents) bot.Incidents // wraps the incident store
 	polled    func(bot.WatchHealth)
+	// etcd, when set, keeps the proposals on this etcd (etcdstore), as
+	// replicas do, instead of a bbolt file; each harness on it is one
+	// replica.
+	etcd *etcdtest.Server
 	// reuse, when set, is a stopped harness whose simulator and fake
 	// Slack serve this one: a restart of the bot (fixture is ignored).
 	reuse *harness
@@ -107,13 +115,20 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 	} else if sim, err = oktasim.New(fx); err != nil {
 		t.Fatalf("oktasim.New: %v", err)
 	}
-	key, pub, err := oktasim.NewServiceAppKey("k1")
-	if err != nil {
-		t.Fatal(err)
+	var key []byte
+	if o.reuse != nil {
+		key = o.reuse.key // one service app, as replicas share one
+	} else {
+		k, pub, err := oktasim.NewServiceAppKey("k1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		key = k
+		// The org lists the service app under an app id of its own, not
+		// its client id (start-up finds it by the client id:
+		// okta.ServiceApp).
+		sim.AddServiceApp(oktasim.ServiceApp{ClientID: "0oabot", PublicKey: pub, KeyID: "k1", OrgAppID: serviceAppID})
 	}
-	// The org lists the service app under an app id of its own, not its
-	// client id (start-up finds it by the client id: okta.ServiceApp).
-	sim.AddServiceApp(oktasim.ServiceApp{ClientID: "0oabot", PublicKey: pub, KeyID: "k1", OrgAppID: serviceAppID})
 	var oktaSrv *httptest.Server
 	if o.reuse != nil {
 		oktaSrv = o.reuse.oktaSrv // the same org URL, as after a restart
@@ -186,13 +201,21 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 		}
 		cfg.WatchObserve = o.polled
 	}
+	var etcdStore *etcdstore.Store
+	if o.etcd != nil {
+		es := etcdstore.New(o.etcd.Client(t), etcdstore.Options{TTL: o.ttl, Now: o.now})
+		t.Cleanup(func() { _ = es.Close() })
+		cfg.Proposals = es
+		cfg.Protection.ServiceAppID = serviceAppID
+		etcdStore = es
+	}
 	var bdir bot.Directory = dir
 	if o.wrap != nil {
 		bdir = o.wrap(dir)
 	}
 	b := bot.New(api, bdir, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &harness{t: t, sim: sim, oktaSrv: oktaSrv, slack: fake, store: store, dir: dir, ctx: ctx, done: make(chan error, 1), cancel: cancel}
+	h := &harness{t: t, sim: sim, key: key, oktaSrv: oktaSrv, slack: fake, store: store, etcd: etcdStore, dir: dir, ctx: ctx, done: make(chan error, 1), cancel: cancel}
 	go func() { h.done <- b.Run(ctx) }()
 	t.Cleanup(h.stop)
 	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)

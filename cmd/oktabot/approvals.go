@@ -15,6 +15,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/oktabot/oktabot/approvals"
+	"github.com/oktabot/oktabot/approvals/etcdstore"
 	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/intents"
 	"github.com/oktabot/oktabot/okta"
@@ -72,12 +73,17 @@ func cmdApprovals(ctx context.Context, args []string, io stdio, e env) error {
 	if sub == "verify" && *archive != "" {
 		return approvalsVerifyArchive(bc, *archive, io, e)
 	}
-	store, err := openCLIStore(bc, io, e)
+	stc, err := loadStore(e)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = store.Close() }() // each write committed in its own transaction: a close error loses nothing
-	for _, p := range store.Recovered() {
+	st, err := openCLIStores(ctx, stc, bc, io, e)
+	if err != nil {
+		return err
+	}
+	defer st.close()
+	store := st.cli
+	for _, p := range st.recovered {
 		fmt.Fprintf(io.err, "warning: proposal %s was executing when oktabot stopped; it is now unknown and was not re-run: check %s in Okta\n", p.ID, p.Preview.Summary)
 	}
 	needID := func() (string, error) {
@@ -121,27 +127,60 @@ func cmdApprovals(ctx context.Context, args []string, io stdio, e env) error {
 	case "verify":
 		return approvalsVerify(store, io)
 	case "archive":
-		return approvalsArchive(ctx, store, bc, *before, io)
+		if st.bolt == nil {
+			return fmt.Errorf("approvals archive works on the bbolt store (OKTABOT_DB); with OKTABOT_STORE=etcd the proposals stay in etcd")
+		}
+		return approvalsArchive(ctx, st.bolt, bc, *before, io)
 	default:
 		fmt.Fprintln(io.err, approvalsUsage)
 		return errUsage
 	}
 }
 
-// openCLIStore opens OKTABOT_DB for the command line, saying so when the
-// bot holds it.
-func openCLIStore(bc botConfig, io stdio, e env) (*approvals.Store, error) {
+// approvalsStore is what the command line does with a store: bbolt's or
+// etcd's, which the bot may be using at the same time.
+type approvalsStore interface {
+	Pending() ([]intents.Proposal, error)
+	Get(id string) (intents.Proposal, error)
+	History(id string) ([]intents.AuditRecord, error)
+	Decide(d intents.Decision, pol intents.ApprovalPolicy) (intents.Proposal, error)
+	Execute(ctx context.Context, id string, act func(context.Context, intents.Preview) (intents.ActionOutcome, error)) (intents.Proposal, error)
+	Audit(fn func(intents.AuditRecord) error) error
+	Verify() (approvals.ChainReport, error)
+}
+
+// cliStores is the store the command line works on.
+type cliStores struct {
+	cli       approvalsStore
+	bolt      *approvals.Store // nil on etcd
+	recovered []intents.Proposal
+	close     func()
+}
+
+// openCLIStores opens OKTABOT_STORE for the command line: OKTABOT_DB,
+// saying so when the bot holds it, or etcd, which the bot shares.
+func openCLIStores(ctx context.Context, stc storeConfig, bc botConfig, io stdio, e env) (*cliStores, error) {
+	if stc.Kind == storeEtcd {
+		cli, err := dialEtcd(ctx, stc)
+		if err != nil {
+			return nil, err
+		}
+		st := etcdstore.New(cli, etcdstore.Options{Prefix: stc.Prefix, TTL: bc.ProposalTTL, Logger: newLogger(io.err, e)})
+		return &cliStores{cli: st, close: func() { _ = st.Close(); _ = cli.Close() }}, nil
+	}
 	store, err := approvals.Open(bc.DB, approvals.Options{TTL: bc.ProposalTTL, Timeout: 2 * time.Second, Logger: newLogger(io.err, e)})
 	if err != nil {
 		if errors.Is(err, approvals.ErrInUse) {
-			return nil, fmt.Errorf("OKTABOT_DB %s is in use by a running oktabot: stop it (or decide in Slack)", bc.DB)
+			return nil, fmt.Errorf("OKTABOT_DB %s is in use by a running oktabot: stop it (or decide in Slack), or run both on etcd (OKTABOT_STORE=etcd)", bc.DB)
 		}
 		return nil, fmt.Errorf("OKTABOT_DB %s: %w", bc.DB, err)
 	}
-	return store, nil
+	// each write is committed in its own transaction: a close error
+	// loses nothing
+	return &cliStores{cli: store, bolt: store, recovered: store.Recovered(), close: func() { _ = store.Close() }}, nil
 }
 
-func approvalsList(store *approvals.Store, io stdio) error {
+func approvalsList(store approvalsStore, io stdio) error {
 	ps, err := store.Pending()
 	if err != nil {
 		return err
@@ -160,7 +199,7 @@ func approvalsList(store *approvals.Store, io stdio) error {
 
 // approvalsDecide decides under the same policy as the bot; an approval is
 // executed at once through the same exactly-once gate.
-func approvalsDecide(ctx context.Context, store *approvals.Store, e env, bc botConfig, id, by string, approve bool, reason string, io stdio) error {
+func approvalsDecide(ctx context.Context, store approvalsStore, e env, bc botConfig, id, by string, approve bool, reason string, io stdio) error {
 	members, err := approverSet(ctx, e, bc.Approvers)
 	if err != nil {
 		return err
@@ -257,7 +296,7 @@ type auditLine struct {
 	Hash      string    `json:"hash"`
 }
 
-func approvalsAudit(store *approvals.Store, io stdio) error {
+func approvalsAudit(store approvalsStore, io stdio) error {
 	enc := json.NewEncoder(io.out)
 	enc.SetEscapeHTML(false)
 	return store.Audit(func(r intents.AuditRecord) error {
@@ -272,7 +311,7 @@ func approvalsAudit(store *approvals.Store, io stdio) error {
 
 // approvalsVerify checks the audit chain: one line when it holds, an error
 // naming the first broken record when not.
-func approvalsVerify(store *approvals.Store, io stdio) error {
+func approvalsVerify(store approvalsStore, io stdio) error {
 	rep, err := store.Verify()
 	if err != nil {
 		return err

@@ -113,7 +113,7 @@ func cmdDemo(ctx context.Context, args []string, io stdio, e env) error {
 			wc = liveWatch(bc.Channels[0])
 			go playLive(ctx, script, sim.OrgURL, *playFor, func(s string) { fmt.Fprintln(io.out, s) }, log)
 		}
-		return serve(ctx, sc, dir, bc, wc, cl, met, log)
+		return serve(ctx, sc, dir, bc, wc, storeConfig{Kind: storeBbolt}, cl, met, log)
 	}
 
 	fake := slackfake.New(slackfake.Options{
@@ -139,12 +139,12 @@ func cmdDemo(ctx context.Context, args []string, io stdio, e env) error {
 		Protected:         []string{"Break Glass", "Okta Admins"},
 		Time:              tc,
 		Charts:            charts,
-	}, store, dir, log)
+	}, boltStores(store, "demo"), dir, log)
 	cfg.Classifier = cl
 	cfg.Observe = met.observe
 	var notes chan string
 	if *liveMode {
-		liveWatch(demoChannel).apply(&cfg, dir, store, log)
+		liveWatch(demoChannel).apply(&cfg, dir, boltStores(store, "demo"), log)
 		notes = make(chan string)
 	}
 	b := bot.New(api, dir, cfg)

@@ -36,7 +36,7 @@ func settingsOf(t *testing.T) func(vars map[string]string) (bot.Config, error) {
 		if err != nil {
 			return bot.Config{}, err
 		}
-		return botSettings(bc, store, dir, log), nil
+		return botSettings(bc, boltStores(store, "test"), dir, log), nil
 	}
 }
 

@@ -197,11 +197,12 @@ func approvalsVerifyArchive(bc botConfig, file string, io stdio, e env) error {
 	if check.CutOff > 0 {
 		fmt.Fprintf(io.out, "Its line %d is cut off: the run that wrote it stopped while writing; the records of that line were not removed from the store.\n", check.CutOff)
 	}
-	store, err := openCLIStore(bc, io, e)
+	st, err := openCLIStores(context.Background(), storeConfig{Kind: storeBbolt}, bc, io, e)
 	if err != nil {
 		return fmt.Errorf("the archive verifies, but whether OKTABOT_DB continues it was not checked: %w", err)
 	}
-	defer func() { _ = store.Close() }() // read only
+	defer st.close() // read only
+	store := st.bolt
 	cont, err := store.ContinuesArchive(check)
 	if err != nil {
 		return fmt.Errorf("OKTABOT_DB %s does not continue the archive %s: %w", bc.DB, file, err)

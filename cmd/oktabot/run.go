@@ -14,6 +14,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/oktabot/oktabot/approvals"
+	"github.com/oktabot/oktabot/approvals/etcdstore"
 	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/intents"
 	"github.com/oktabot/oktabot/okta"
@@ -40,6 +41,8 @@ func cmdRun(ctx context.Context, _ []string, io stdio, e env) error {
 	wc, err := loadWatch(e, bc.Channels)
 	p.add(err)
 	wc.Every = testWatchEvery(e, wc.Every)
+	stc, err := loadStore(e) // stores.go
+	p.add(err)
 	oc.Logger = log
 	met := newMetrics()
 	oc.Observer = met
@@ -63,13 +66,13 @@ func cmdRun(ctx context.Context, _ []string, io stdio, e env) error {
 	if dir, err = okta.New(oc); err != nil {
 		return err
 	}
-	return serve(ctx, sc, dir, bc, wc, cl, met, log)
+	return serve(ctx, sc, dir, bc, wc, stc, cl, met, log)
 }
 
 // serve checks both connections, then runs the bot until ctx ends, with
 // the watcher when wc is on. The demo uses it too, with the simulator as
 // Okta.
-func serve(ctx context.Context, sc slackConfig, dir *okta.Client, bc botConfig, wc watchConfig, cl classifier, met *metrics, log *slog.Logger) error {
+func serve(ctx context.Context, sc slackConfig, dir *okta.Client, bc botConfig, wc watchConfig, stc storeConfig, cl classifier, met *metrics, log *slog.Logger) error {
 	if len(bc.Channels) == 0 {
 		return errNoChannels // never the bot library's "every channel"
 	}
@@ -83,6 +86,7 @@ func serve(ctx context.Context, sc slackConfig, dir *okta.Client, bc botConfig, 
 	}
 	// The ops server asks the bot for the watcher's health once it exists.
 	var health func() bot.WatchHealth
+	storeHealth := func(context.Context) string { return "" } // set once the store opens
 	var b *bot.Bot
 	ready := make(chan struct{})
 	if bc.HTTPAddr != "" {
@@ -94,29 +98,32 @@ func serve(ctx context.Context, sc slackConfig, dir *okta.Client, bc botConfig, 
 				return bot.WatchHealth{}
 			}
 		}
-		stop, err := serveOps(bc.HTTPAddr, met, health, log)
+		stop, err := serveOps(bc.HTTPAddr, met, health, func(ctx context.Context) string { return storeHealth(ctx) }, log)
 		if err != nil {
 			return err
 		}
 		defer stop()
 	}
-	store, err := approvals.Open(bc.DB, approvals.Options{TTL: bc.ProposalTTL, Logger: log})
+	st, err := openStores(ctx, stc, bc, log) // stores.go
 	if err != nil {
-		return fmt.Errorf("OKTABOT_DB %s: %w", bc.DB, err)
+		return err
 	}
-	defer func() { _ = store.Close() }() // each write committed in its own transaction: a close error loses nothing
-	// Daily housekeeping archives what is older than OKTABOT_RETENTION
-	// (retention.go); it stops, at the end of a batch, before the store
-	// closes.
-	defer housekeeping(ctx, store, bc.Retention, log)()
+	defer st.close()
+	storeHealth = st.health
+	if st.bolt != nil {
+		// Daily housekeeping archives what is older than
+		// OKTABOT_RETENTION (retention.go); it stops, at the end of a
+		// batch, before the store closes.
+		defer housekeeping(ctx, st.bolt, bc.Retention, log)()
+	}
 	// Background jobs (the MFA scan) keep their progress in the store and
 	// resume after a restart.
-	if resumed, err := dir.StartJobs(ctx, store); err != nil {
+	if resumed, err := dir.StartJobs(ctx, st.scans); err != nil {
 		log.Warn("cannot read the MFA scan's saved progress; the next scan starts afresh", "err", err)
 	} else if resumed {
 		log.Info("resumed the MFA scan an earlier run left unfinished")
 	}
-	cfg := botSettings(bc, store, dir, log)
+	cfg := botSettings(bc, st, dir, log)
 	cfg.Protection = prot
 	cfg.Observe = met.observe
 	cfg.Classifier = cl
@@ -126,16 +133,17 @@ func serve(ctx context.Context, sc slackConfig, dir *okta.Client, bc botConfig, 
 			log.Warn("a proposal was executing when oktabot stopped; it is unknown and was not re-run: check it in Okta", "proposal", p.ID, "summary", p.Preview.Summary)
 		}
 	}
-	wc.apply(&cfg, dir, store, log)
+	wc.apply(&cfg, dir, st, log)
 	cfg.WatchObserve = met.watched
+	cfg.Leadership, cfg.Seen = st.leadership, st.seen
 	b = bot.New(api, dir, cfg)
 	close(ready)
-	log.Info("oktabot running", "okta", dir.OrgURL(), "channels", bc.Channels, "db", bc.DB)
+	log.Info("oktabot running", "okta", dir.OrgURL(), "channels", bc.Channels, "store", st.where)
 	return b.Run(ctx)
 }
 
 // botSettings turns the configuration into the bot's.
-func botSettings(bc botConfig, store *approvals.Store, dir *okta.Client, log *slog.Logger) bot.Config {
+func botSettings(bc botConfig, st *stores, dir *okta.Client, log *slog.Logger) bot.Config {
 	cfg := bot.Config{
 		Channels:          bc.Channels,
 		DirectMessages:    bc.DirectMessages,
@@ -145,14 +153,14 @@ func botSettings(bc botConfig, store *approvals.Store, dir *okta.Client, log *sl
 		Readers:           bc.Readers,
 		AllowSelfApproval: bc.AllowSelfApproval,
 		Protection:        intents.Protection{Names: bc.Protected, ServiceAppID: dir.ClientID()},
-		Recovered:         store.Recovered(),
+		Recovered:         st.recovered,
 		Location:          bc.Time.Zone,
 		LocationPerUser:   bc.Time.PerUser,
 		Charts:            bc.Charts,
 		MaxPerUser:        bc.Limits.MaxPerUser,
 	}
 	if !bc.ReadOnly {
-		cfg.Proposals = store
+		cfg.Proposals = st.proposals
 	}
 	return cfg
 }
@@ -160,6 +168,10 @@ func botSettings(bc botConfig, store *approvals.Store, dir *okta.Client, log *sl
 var (
 	_ bot.Proposals  = (*approvals.Store)(nil)
 	_ okta.ScanStore = (*approvals.Store)(nil)
+	_ bot.Proposals  = (*etcdstore.Store)(nil)
+	_ bot.Incidents  = (*etcdstore.Store)(nil)
+	_ okta.ScanStore = (*etcdstore.Store)(nil)
+	_ bot.Leadership = fencedLeader{}
 )
 
 // preflight checks the two connections with the configuration and returns
@@ -305,17 +317,25 @@ func checkOkta(ctx context.Context, dir *okta.Client) error {
 }
 
 // serveOps serves /healthz and /metrics on addr. /healthz fails (503,
-// with the reason on one line) while the watcher is on and has not polled
-// successfully for five intervals; health is the bot's (nil: no watcher).
-func serveOps(addr string, met *metrics, health func() bot.WatchHealth, log *slog.Logger) (func(), error) {
+// with the reason on one line) while the store cannot be used (store:
+// etcd cut off), or the watcher is on and has not polled successfully for
+// five intervals; health is the bot's (nil: no watcher).
+func serveOps(addr string, met *metrics, health func() bot.WatchHealth, store func(context.Context) string, log *slog.Logger) (func(), error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, badf("OKTABOT_HTTP_ADDR %s: %v", addr, err)
 	}
 	started := time.Now()
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
+		if store != nil {
+			if why := store(r.Context()); why != "" {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				fmt.Fprintln(w, why)
+				return
+			}
+		}
 		if health != nil {
 			if why := unhealthy(health(), started, time.Now()); why != "" {
 				w.WriteHeader(http.StatusServiceUnavailable)

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/oktabot/oktabot/approvals"
 	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/intents"
 	"github.com/oktabot/oktabot/okta"
@@ -127,13 +126,13 @@ func containsFold(list []string, s string) bool {
 // whose cursor and windows are those store last committed, incidents in
 // store, and c's channel, interval, severity and options. Read-only mode
 // watches too (cfg.Proposals is nil then: incidents carry no proposals).
-func (c watchConfig) apply(cfg *bot.Config, dir *okta.Client, store *approvals.Store, log *slog.Logger) {
+func (c watchConfig) apply(cfg *bot.Config, dir *okta.Client, st *stores, log *slog.Logger) {
 	if !c.On {
 		log.Info("the watcher is off (OKTABOT_WATCH=off): oktabot answers only when asked")
 		return
 	}
-	cfg.Watch = dir.NewWatcher(okta.WatchConfig{Backfill: c.Backfill, Load: store.WatchState})
-	cfg.Incidents = store
+	cfg.Watch = dir.NewWatcher(okta.WatchConfig{Backfill: c.Backfill, Load: st.watchState})
+	cfg.Incidents = st.incidents
 	cfg.WatchEvery = c.Every
 	cfg.AlertChannel = c.Channel
 	cfg.AlertMin = c.Min
