@@ -26,11 +26,25 @@ type Server struct {
 	once      sync.Once
 }
 
-// Start starts a single-member etcd for t and stops it when t ends.
+// Start starts a single-member etcd for t and stops it when t ends. It
+// does not fsync (its data is thrown away).
 func Start(t testing.TB) *Server {
+	t.Helper()
+	return start(t, false)
+}
+
+// StartDurable is Start with every commit fsynced, as a production etcd
+// does: for benchmarks that compare with bbolt's fsynced commits.
+func StartDurable(t testing.TB) *Server {
+	t.Helper()
+	return start(t, true)
+}
+
+func start(t testing.TB, durable bool) *Server {
 	t.Helper()
 	cfg := config(t, "test", url.URL{Scheme: "http", Host: "127.0.0.1:0"})
 	cfg.InitialCluster = cfg.InitialClusterFromName(cfg.Name)
+	cfg.UnsafeNoFsync = !durable
 	e, err := embed.StartEtcd(cfg)
 	if err != nil {
 		t.Fatalf("etcdtest: start: %v", err)
