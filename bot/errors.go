@@ -101,7 +101,7 @@ func explain(err error, in intents.Intent, id string) problem {
 		p.Hint = "Okta did not answer in time. Try a shorter time window or a narrower query."
 	case errors.As(err, new(*storeError)):
 		p.Title = "oktabot could not record that"
-		p.Hint = "Nothing was changed in Okta. oktabot could not write its approvals file (a full disk or a damaged file?); the error is in its log. Try again once that is fixed."
+		p.Hint = "Nothing was changed in Okta. oktabot could not reach or write its approvals store (on etcd: etcd unreachable or without quorum; in a file: a full disk or a damaged file); the error is in its log. Try again once that is fixed."
 	default:
 		p.Title = "Something went wrong"
 		p.Hint = "The error is in oktabot's log."
