@@ -2,6 +2,7 @@ package etcdstore
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -49,8 +50,64 @@ func (s *Store) incidents() approvals.IncidentOps {
 // (and, with a Fence, the leader key), again from the read when another
 // writer got there first. Refused, it writes nothing.
 func (s *Store) CommitWatch(b approvals.WatchBatch, o approvals.WatchOptions) ([]intents.IncidentChange, int, error) {
-	return s.incidents().CommitWatch(b, o)
+	changes, suppressed, err := s.incidents().CommitWatch(b, o)
+	if !errors.Is(err, ErrTxnTooLarge) || len(b.Findings) < 2 {
+		return changes, suppressed, err
+	}
+	return s.commitInParts(b, o)
 }
+
+// commitInParts commits a page whose incidents are too many for one Txn:
+// the findings first, a subject's together, in parts that fit (not
+// fenced, like AddFindings: they are true whoever writes them), then the
+// cursor and windows with no findings, fenced. A crash between the parts
+// re-reads the page, and the findings already held are no news, so
+// nothing is lost or alerted twice; the watcher never stays stuck on a
+// busy page.
+func (s *Store) commitInParts(b approvals.WatchBatch, o approvals.WatchOptions) ([]intents.IncidentChange, int, error) {
+	var keys []string
+	bySubject := map[string][]intents.Finding{}
+	for _, f := range b.Findings {
+		k := intents.IncidentKey(f)
+		if _, ok := bySubject[k]; !ok {
+			keys = append(keys, k)
+		}
+		bySubject[k] = append(bySubject[k], f)
+	}
+	var changes []intents.IncidentChange
+	flush := func(part []intents.Finding) error {
+		if len(part) == 0 {
+			return nil
+		}
+		chs, err := s.incidents().AddFindings(part, b.Now, o)
+		changes = append(changes, chs...)
+		return err
+	}
+	var part []intents.Finding
+	subjects, perPart := 0, max(1, s.maxOps/opsPerSubject)
+	for _, k := range keys {
+		if subjects == perPart {
+			if err := flush(part); err != nil {
+				return changes, 0, err
+			}
+			part, subjects = nil, 0
+		}
+		part = append(part, bySubject[k]...)
+		subjects++
+	}
+	if err := flush(part); err != nil {
+		return changes, 0, err
+	}
+	rest := b
+	rest.Findings = nil
+	_, _, err := s.incidents().CommitWatch(rest, o)
+	return changes, 0, err
+}
+
+// opsPerSubject is the share of a Txn's operations one subject's incident
+// is given in a part of a busy page: a new incident costs four writes and
+// its reads' compares, with room for the audit chain's head.
+const opsPerSubject = 8
 
 // AddFindings joins findings from elsewhere than the System Log to their
 // incidents (approvals.Store.AddFindings), leaving the cursor and windows

@@ -100,18 +100,34 @@ func TestCommitWatchTooLarge(t *testing.T) {
 	for _, u := range []string{"a", "b", "c", "d"} {
 		fs = append(fs, storetest.Finding("mfa_failures", u+"@company.com", 30, "e-"+u))
 	}
-	_, _, err := s.CommitWatch(intents.WatchBatch{Cursor: "c1", Findings: fs}, intents.WatchOptions{})
-	if !errors.Is(err, etcdstore.ErrTxnTooLarge) || !strings.Contains(err.Error(), "12") {
-		t.Fatalf("CommitWatch(4 new incidents, 17 writes) = %v, want ErrTxnTooLarge naming 12", err)
+	// Four new incidents need 17 writes: more than one Txn of 12 takes.
+	// The page is committed in parts, the cursor last, never refused.
+	chs, _, err := s.CommitWatch(intents.WatchBatch{Cursor: "c1", Findings: fs}, intents.WatchOptions{})
+	if err != nil || len(chs) != 4 {
+		t.Fatalf("CommitWatch(4 new incidents, 17 writes) = %d changes, %v; want 4 in parts", len(chs), err)
 	}
-	if cursor, _, err := s.WatchState(); err != nil || cursor != "" {
-		t.Errorf("WatchState() = %q, %v; want nothing committed", cursor, err)
+	for _, ch := range chs {
+		if !ch.New {
+			t.Errorf("change %s is not a new incident", ch.Incident.ID)
+		}
 	}
-	if incs, err := s.Incidents(false); err != nil || len(incs) != 0 {
-		t.Errorf("Incidents() = %d, %v; want none", len(incs), err)
+	if cursor, _, err := s.WatchState(); err != nil || cursor != "c1" {
+		t.Errorf("WatchState() = %q, %v; want c1", cursor, err)
 	}
-	if _, _, err := s.CommitWatch(intents.WatchBatch{Cursor: "c1", Findings: fs[:2]}, intents.WatchOptions{}); err != nil {
-		t.Errorf("CommitWatch(2 new incidents) = %v", err)
+	if incs, err := s.Incidents(false); err != nil || len(incs) != 4 {
+		t.Errorf("Incidents() = %d, %v; want 4", len(incs), err)
+	}
+	// The same page read again (a crash before the cursor) is no news.
+	if chs, _, err := s.CommitWatch(intents.WatchBatch{Cursor: "c1", Findings: fs}, intents.WatchOptions{}); err != nil || len(chs) != 0 {
+		t.Errorf("the page again = %d changes, %v; want none", len(chs), err)
+	}
+	// One subject's change alone too large for a Txn is refused whole.
+	tiny := etcdstore.New(etcdtest.Start(t).Client(t), etcdstore.Options{Prefix: "/tiny", MaxTxnOps: 2})
+	if _, _, err := tiny.CommitWatch(intents.WatchBatch{Cursor: "c1", Findings: fs[:1]}, intents.WatchOptions{}); !errors.Is(err, etcdstore.ErrTxnTooLarge) || !strings.Contains(err.Error(), "2") {
+		t.Errorf("CommitWatch(one incident, Txn of 2) = %v, want ErrTxnTooLarge", err)
+	}
+	if cursor, _, err := tiny.WatchState(); err != nil || cursor != "" {
+		t.Errorf("WatchState() after a refusal = %q, %v; want nothing committed", cursor, err)
 	}
 }
 
