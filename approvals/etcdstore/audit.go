@@ -156,18 +156,16 @@ func (s *Store) Verify() (approvals.ChainReport, error) {
 	if err != nil {
 		return approvals.ChainReport{}, fmt.Errorf("approvals: verify: %w", err)
 	}
-	resp, err := s.kv.Get(ctx, s.headKey())
+	resp, err := s.kv.Get(ctx, s.prefix+"meta/", clientv3.WithPrefix())
 	cancel()
 	if err != nil {
 		return approvals.ChainReport{}, fmt.Errorf("approvals: verify: %w", err)
 	}
-	h := head{Hash: approvals.Genesis}
-	if len(resp.Kvs) > 0 {
-		if err := json.Unmarshal(resp.Kvs[0].Value, &h); err != nil {
-			return approvals.ChainReport{}, fmt.Errorf("approvals: verify: %w: the audit chain head is damaged", approvals.ErrCorrupt)
-		}
+	h, anchor, from, err := s.chainMeta(resp.Kvs)
+	if err != nil {
+		return approvals.ChainReport{}, fmt.Errorf("approvals: verify: %w", err)
 	}
-	check := approvals.NewChainCheck(1)
+	check := approvals.NewChainCheckAfter(from, anchor)
 	err = s.records(1, resp.Header.Revision, func(seq uint64, raw []byte) error {
 		if !check.Record(seq, raw) {
 			return errStop
@@ -177,7 +175,9 @@ func (s *Store) Verify() (approvals.ChainReport, error) {
 	if err != nil && err != errStop {
 		return approvals.ChainReport{}, fmt.Errorf("approvals: verify: %w", err)
 	}
-	return check.End(h.Seq, h.Hash), nil
+	rep := check.End(h.Seq, h.Hash)
+	rep.Anchor = anchor
+	return rep, nil
 }
 
 // errStop ends a walk early.
