@@ -56,6 +56,8 @@ Usage:
   oktabot manifest                  print the Slack app manifest
   oktabot approvals list|show|approve|reject|audit|verify
                                     proposals from the terminal, under the same policy
+  oktabot store migrate --from bbolt:FILE --to etcd
+                                    copy a bbolt file's state to etcd and verify the copy
 
 Configuration is read from the environment; see the README.
 `
@@ -85,6 +87,8 @@ func run(ctx context.Context, args []string, io stdio, getenv func(string) strin
 		return cmdApprovals(ctx, rest, io, e)
 	case "manifest":
 		return cmdManifest(ctx, rest, io, e)
+	case "store":
+		return cmdStore(ctx, rest, io, e)
 	case "help", "-h", "--help":
 		fmt.Fprint(io.out, usage)
 		return nil
