@@ -196,7 +196,7 @@ func TestImportTamperedRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer src.Close()
+	defer func() { _ = src.Close() }() // teardown
 	dst := etcdstore.New(etcdtest.Start(t).Client(t), etcdstore.Options{})
 	if _, err := dst.Import(src.Export); err != nil {
 		t.Fatal(err)

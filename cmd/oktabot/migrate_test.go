@@ -25,7 +25,7 @@ func migrateSource(t *testing.T) (string, approvals.ChainReport) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }() // teardown; Verify below read the file
 	var ids []string
 	for _, login := range []string{"john@company.com", "mary@company.com"} {
 		p, err := st.Create(intents.Proposal{Requester: "U0ANALYST", Channel: "C0SEC", Preview: intents.Preview{
@@ -153,7 +153,7 @@ func TestCheckMigrated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer src.Close()
+	defer func() { _ = src.Close() }() // teardown
 	srv := etcdtest.Start(t)
 	cli := srv.Client(t)
 	ctx := context.Background()
