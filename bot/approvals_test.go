@@ -600,3 +600,43 @@ func TestTwoReplicasApproveOnce(t *testing.T) {
 		t.Errorf("the audit chain: %+v, %v", rep, err)
 	}
 }
+
+// TestDecisionsAcrossEtcdFailures runs the bot on a three-member etcd.
+// Losing one member (the raft leader) fails no decision. Losing quorum:
+// questions are still answered from Okta, an Approve is refused with a
+// clear message and nothing is executed.
+func TestDecisionsAcrossEtcdFailures(t *testing.T) {
+	if testing.Short() {
+		t.Skip("three etcd members")
+	}
+	members := etcdtest.Cluster(t, 3)
+	h := newHarness(t, harnessOpts{etcdCluster: members, etcdTimeout: 3 * time.Second, scopes: allScopes, cfg: bot.Config{Approvers: []string{approver}}})
+	first := h.propose("suspend john@company.com")
+	second := h.propose("clear-sessions john@company.com")
+
+	gone := members.Leader(t)
+	members.Kill(t, gone)
+	h.click(approver, first, blocks.ActionApprove)
+	h.settled(first, "Done")
+
+	other := -1
+	for i := range members.Servers {
+		if i != gone && i != members.Leader(t) {
+			other = i
+		}
+	}
+	members.Kill(t, other) // one of three left: no quorum
+	n := len(h.slack.Messages())
+	h.click(approver, second, blocks.ActionApprove)
+	refused := waitAfter(t, h, n, "the refused Approve", func(m slackfake.Message) bool { return strings.Contains(m.Text, "could not record") })
+	if !strings.Contains(plainOf(t, refused), "Nothing was changed in Okta") {
+		t.Errorf("the refusal does not say nothing changed:\n%s", plainOf(t, refused))
+	}
+	id := fmt.Sprint(h.user("john@company.com")["id"])
+	if n := h.sim.Calls("DELETE", "/api/v1/users/"+id+"/sessions"); n != 0 {
+		t.Errorf("%d session clears without quorum, want none", n)
+	}
+	n = len(h.slack.Messages())
+	h.slash(analyst, secChannel, "user john@company.com")
+	waitAfter(t, h, n, "a question answered without quorum", func(m slackfake.Message) bool { return isAnswer(m) && has(m, "john@company.com") })
+}

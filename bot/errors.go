@@ -96,12 +96,13 @@ func explain(err error, in intents.Intent, id string) problem {
 	case errors.Is(err, intents.ErrUnavailable):
 		p.Title = "Okta is not answering"
 		p.Hint = "Okta returned errors or timed out several times. Try again shortly; status.okta.com shows incidents."
-	case errors.Is(err, context.DeadlineExceeded):
-		p.Title = "That took too long"
-		p.Hint = "Okta did not answer in time. Try a shorter time window or a narrower query."
+	// The store's own time-outs are the store's, not Okta's.
 	case errors.As(err, new(*storeError)):
 		p.Title = "oktabot could not record that"
 		p.Hint = "Nothing was changed in Okta. oktabot could not reach or write its approvals store (on etcd: etcd unreachable or without quorum; in a file: a full disk or a damaged file); the error is in its log. Try again once that is fixed."
+	case errors.Is(err, context.DeadlineExceeded):
+		p.Title = "That took too long"
+		p.Hint = "Okta did not answer in time. Try a shorter time window or a narrower query."
 	default:
 		p.Title = "Something went wrong"
 		p.Hint = "The error is in oktabot's log."

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	clientv3 "go.etcd.io/etcd/client/v3"
+
 	"github.com/oktabot/oktabot/approvals"
 	"github.com/oktabot/oktabot/approvals/etcdstore"
 	"github.com/oktabot/oktabot/approvals/etcdstore/etcdtest"
@@ -97,6 +99,10 @@ type harnessOpts struct {
 	// replicas do, instead of a bbolt file; each harness on it is one
 	// replica.
 	etcd *etcdtest.Server
+	// etcdCluster is etcd as several members (instead of etcd);
+	// etcdTimeout bounds each store call (0: the store's default).
+	etcdCluster *etcdtest.Members
+	etcdTimeout time.Duration
 	// reuse, when set, is a stopped harness whose simulator and fake
 	// Slack serve this one: a restart of the bot (fixture is ignored).
 	reuse *harness
@@ -202,8 +208,14 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 		cfg.WatchObserve = o.polled
 	}
 	var etcdStore *etcdstore.Store
-	if o.etcd != nil {
-		es := etcdstore.New(o.etcd.Client(t), etcdstore.Options{TTL: o.ttl, Now: o.now})
+	if o.etcd != nil || o.etcdCluster != nil {
+		var cli *clientv3.Client
+		if o.etcd != nil {
+			cli = o.etcd.Client(t)
+		} else {
+			cli = o.etcdCluster.Client(t)
+		}
+		es := etcdstore.New(cli, etcdstore.Options{TTL: o.ttl, Now: o.now, Timeout: o.etcdTimeout})
 		t.Cleanup(func() { _ = es.Close() })
 		cfg.Proposals = es
 		cfg.Protection.ServiceAppID = serviceAppID
