@@ -29,6 +29,8 @@ type logReads struct {
 	sim     http.Handler
 	mu      sync.Mutex
 	started int
+	ok      int // the start number of the newest read answered 200
+	fresh   int // the start number of the newest read from a time (no after)
 	empty   int // the start number of the newest empty read
 	changed chan struct{}
 }
@@ -45,13 +47,19 @@ func (l *logReads) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	l.mu.Lock()
 	l.started++
 	n := l.started
+	if !r.URL.Query().Has("after") {
+		l.fresh = n
+	}
 	l.mu.Unlock()
 	rec := &bodyPeek{ResponseWriter: w, status: http.StatusOK}
 	l.sim.ServeHTTP(rec, r)
 
-	if rec.status == http.StatusOK && bytes.Equal(bytes.TrimSpace(rec.body), []byte("[]")) {
+	if rec.status == http.StatusOK {
 		l.mu.Lock()
-		l.empty = max(l.empty, n)
+		l.ok = max(l.ok, n)
+		if bytes.Equal(bytes.TrimSpace(rec.body), []byte("[]")) {
+			l.empty = max(l.empty, n)
+		}
 		close(l.changed)
 		l.changed = make(chan struct{})
 		l.mu.Unlock()
@@ -74,9 +82,27 @@ func (l *logReads) mark() int {
 
 // caughtUp waits for an empty read that started after mark.
 func (l *logReads) caughtUp(ctx context.Context, mark int) error {
+	return l.wait(ctx, func() bool { return l.empty > mark })
+}
+
+// polled waits for a read answered 200 that started after mark.
+func (l *logReads) polled(ctx context.Context, mark int) error {
+	return l.wait(ctx, func() bool { return l.ok > mark })
+}
+
+// fromTime is the start number of the newest read that started from a
+// time rather than from a cursor (Okta's next link has after), or 0.
+func (l *logReads) fromTime() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.fresh
+}
+
+// wait waits for cond, called with l.mu held, to hold.
+func (l *logReads) wait(ctx context.Context, cond func() bool) error {
 	for {
 		l.mu.Lock()
-		done, changed := l.empty > mark, l.changed
+		done, changed := cond(), l.changed
 		l.mu.Unlock()
 		if done {
 			return nil
@@ -193,9 +219,9 @@ func newLiveWeek(t *testing.T) *liveWeek {
 // play posts the week in chunks, in time order, while watching runs.
 // After each chunk it waits for the watcher to catch up or for the first
 // incident message, and kills watching (SIGKILL) as soon as that appears,
-// whatever it is doing then; the rest is posted at once after. It returns
-// when the kill was sent, and fails the test if no incident message came.
-func (w *liveWeek) play(ctx context.Context, t *testing.T, watching *child) time.Time {
+// whatever it is doing then (calling atKill, unless nil, just before);
+// the rest is posted at once after. It returns when the kill was sent, and fails the test if no incident message came.
+func (w *liveWeek) play(ctx context.Context, t *testing.T, watching *child, atKill func()) time.Time {
 	t.Helper()
 	const chunks = 25
 	size := (len(w.logs) + chunks - 1) / chunks
@@ -216,6 +242,9 @@ func (w *liveWeek) play(ctx context.Context, t *testing.T, watching *child) time
 		_, err := w.fake.WaitMessage(wctx, func(m slackfake.Message) bool { return incidentMessage(m) != "" })
 		wcancel()
 		if err == nil {
+			if atKill != nil {
+				atKill()
+			}
 			killed = time.Now()
 			watching.kill()
 			t.Logf("killed oktabot after the first incident message, with %d of %d events posted", min(at+size, len(w.logs)), len(w.logs))
@@ -308,7 +337,7 @@ func TestWatchSurvivesSIGKILL(t *testing.T) {
 		t.Fatalf("the first oktabot did not connect: %v", err)
 	}
 	ccancel()
-	w.play(ctx, t, first)
+	w.play(ctx, t, first, nil)
 
 	// Everything is posted: once the second oktabot has read the log to
 	// its end, every alert is in the channel.
