@@ -3,8 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"maps"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -126,4 +130,132 @@ func TestFailoverSIGKILL(t *testing.T) {
 	if _, err := store.Verify(); err != nil {
 		t.Errorf("the audit chain in etcd: %v", err)
 	}
+}
+
+// polls counts the System Log polls that start through it.
+type polls struct {
+	next http.Handler
+	n    atomic.Int64
+}
+
+func (p *polls) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if isPoll(r) {
+		p.n.Add(1)
+	}
+	p.next.ServeHTTP(w, r)
+}
+
+// Done when, issue 15: a replica cut off from etcd stops polling and
+// deciding within its lease and says so in /healthz; the other replica
+// takes over the watcher.
+func TestCutOffFromEtcd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs two oktabot processes on one etcd and cuts one off")
+	}
+	w := newLiveWeek(t)
+	etcd := etcdtest.Start(t)
+	proxy := etcd.Proxy(t)
+	const prefix = "/cutoff/"
+	const lease = 5 * time.Second
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	addr := freeAddr(t)
+	// a reaches Okta through a URL of its own, to tell its polls apart.
+	// (The System Log stays empty: b, which cannot follow a cursor of
+	// another URL, loses nothing by reading from the backfill.)
+	aPolls := &polls{next: w.reads}
+	aOkta := httptest.NewServer(aPolls)
+	t.Cleanup(aOkta.Close)
+	replica := func(endpoints []string, okta, httpAddr string) *child {
+		vars := maps.Clone(w.vars)
+		vars["OKTA_ORG_URL"] = okta
+		vars["OKTABOT_STORE"] = "etcd"
+		vars["OKTABOT_ETCD_ENDPOINTS"] = strings.Join(endpoints, ",")
+		vars["OKTABOT_ETCD_PREFIX"] = prefix
+		vars["OKTABOT_ETCD_LEASE_TTL"] = lease.String()
+		if httpAddr != "" {
+			vars["OKTABOT_HTTP_ADDR"] = httpAddr
+		}
+		return startChild(t, vars, "run")
+	}
+	// a talks to etcd through the proxy and leads; b then starts and waits.
+	a := replica(proxy.Endpoints, aOkta.URL, addr)
+	lctx, lcancel := context.WithTimeout(ctx, 30*time.Second)
+	defer lcancel()
+	if _, err := firstToLog(lctx, leads, map[string]*child{"a": a}); err != nil {
+		t.Fatalf("replica a does not lead: %v", err)
+	}
+	if err := w.reads.polled(lctx, 0); err != nil {
+		t.Fatalf("replica a does not poll: %v", err)
+	}
+	b := replica(etcd.Endpoints, w.oktaURL, "")
+	if err := w.fake.WaitReady(lctx, 2); err != nil {
+		t.Fatalf("the two replicas did not both connect to Slack: %v", err)
+	}
+	healthz := func() (int, string) {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err != nil {
+			t.Fatalf("GET /healthz: %v", err)
+		}
+		defer func() { _ = resp.Body.Close() }() // the body is done with; a close error changes nothing
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, strings.TrimSpace(string(body))
+	}
+	if code, h := healthz(); code != http.StatusOK {
+		t.Fatalf("/healthz of the leader before the cut = %d %q, want 200", code, h)
+	}
+
+	proxy.Cut()
+	cut := time.Now()
+	// Within the lease (and a margin for a probe's own timeout), /healthz
+	// fails naming etcd, and a's term has ended.
+	deadline := cut.Add(lease + 3*time.Second)
+	for {
+		code, h := healthz()
+		if code == http.StatusServiceUnavailable {
+			if !strings.Contains(h, "etcd") || strings.Contains(h, "\n") {
+				t.Errorf("/healthz cut off from etcd = %q, want one line naming etcd", h)
+			}
+			t.Logf("/healthz %s after the cut: %d %s", time.Since(cut).Round(time.Millisecond), code, h)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/healthz = %d %q %s after the cut from etcd, want 503 naming etcd", code, h, time.Since(cut).Round(time.Millisecond))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	dctx, dcancel := context.WithDeadline(ctx, deadline)
+	defer dcancel()
+	if _, err := firstToLog(dctx, "etcdstore: leadership ended", map[string]*child{"a": a}); err != nil {
+		t.Fatalf("replica a still leads %s after the cut from etcd: %v", deadline.Sub(cut), err)
+	}
+	t.Logf("replica a's term ended %s after the cut", time.Since(cut).Round(time.Millisecond))
+	aPolled := aPolls.n.Load()
+
+	// b takes over (a no longer polls: a poll that starts now is b's)
+	// and polls; a has started no poll since its term ended.
+	mark := w.reads.mark()
+	tctx, tcancel := context.WithDeadline(ctx, cut.Add(takeover))
+	defer tcancel()
+	if err := w.reads.polled(tctx, mark); err != nil {
+		t.Fatalf("replica b did not poll within %s of the cut: %v", takeover, err)
+	}
+	if !strings.Contains(b.stderr.String(), leads) {
+		t.Errorf("replica b polls but does not say it leads")
+	}
+	t.Logf("replica b polled %s after the cut", time.Since(cut).Round(time.Millisecond))
+	// a's bot says it stopped once its watcher has returned: today that
+	// is when the store call it was in when cut off gives up (the etcd
+	// store's timeout, 10 s: its calls take no context), after the lease.
+	sctx, scancel := context.WithDeadline(ctx, cut.Add(lease+etcdstore.DefaultTimeout+3*time.Second))
+	defer scancel()
+	if _, err := firstToLog(sctx, "leadership: lost", map[string]*child{"a": a}); err != nil {
+		t.Fatalf("replica a's bot does not say it stopped leading: %v", err)
+	}
+	t.Logf("replica a's bot stopped leading %s after the cut", time.Since(cut).Round(time.Millisecond))
+	if n := aPolls.n.Load() - aPolled; n > 0 {
+		t.Errorf("replica a started %d polls after its term ended", n)
+	}
+	b.stop()
+	a.stop()
 }
