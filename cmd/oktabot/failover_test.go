@@ -43,22 +43,29 @@ func firstToLog(ctx context.Context, want string, children map[string]*child) (s
 	}
 }
 
+// leaseTTL is the replicas' lease (OKTABOT_ETCD_LEASE_TTL): the
+// shortest oktabot takes.
+const leaseTTL = 5 * time.Second
+
+// replicaVars are the settings of a replica of the week's bot on the etcd
+// at endpoints, under prefix.
+func replicaVars(w *liveWeek, endpoints []string, prefix string) map[string]string {
+	vars := maps.Clone(w.vars)
+	vars["OKTABOT_STORE"] = "etcd"
+	vars["OKTABOT_ETCD_ENDPOINTS"] = strings.Join(endpoints, ",")
+	vars["OKTABOT_ETCD_PREFIX"] = prefix
+	vars["OKTABOT_ETCD_LEASE_TTL"] = leaseTTL.String()
+	return vars
+}
+
 // startReplicas starts two `oktabot run` on one etcd prefix, the same
 // Slack app and the same Okta org and service app, and waits for both to
 // take Slack envelopes.
-func startReplicas(ctx context.Context, t *testing.T, w *liveWeek, etcd *etcdtest.Server, prefix string, extra func(name string, vars map[string]string)) map[string]*child {
+func startReplicas(ctx context.Context, t *testing.T, w *liveWeek, etcd *etcdtest.Server, prefix string) map[string]*child {
 	t.Helper()
 	replicas := map[string]*child{}
 	for _, name := range []string{"a", "b"} {
-		vars := maps.Clone(w.vars)
-		vars["OKTABOT_STORE"] = "etcd"
-		vars["OKTABOT_ETCD_ENDPOINTS"] = strings.Join(etcd.Endpoints, ",")
-		vars["OKTABOT_ETCD_PREFIX"] = prefix
-		vars["OKTABOT_ETCD_LEASE_TTL"] = "5s"
-		if extra != nil {
-			extra(name, vars)
-		}
-		replicas[name] = startChild(t, vars, "run")
+		replicas[name] = startChild(t, replicaVars(w, etcd.Endpoints, prefix), "run")
 	}
 	if err := w.fake.WaitReady(ctx, 2); err != nil {
 		t.Fatalf("the two replicas did not both connect to Slack: %v", err)
@@ -79,7 +86,7 @@ func TestFailoverSIGKILL(t *testing.T) {
 	const prefix = "/failover/"
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	replicas := startReplicas(ctx, t, w, etcd, prefix, nil)
+	replicas := startReplicas(ctx, t, w, etcd, prefix)
 	lctx, lcancel := context.WithTimeout(ctx, 30*time.Second)
 	lead, err := firstToLog(lctx, leads, replicas)
 	lcancel()
@@ -156,7 +163,6 @@ func TestCutOffFromEtcd(t *testing.T) {
 	etcd := etcdtest.Start(t)
 	proxy := etcd.Proxy(t)
 	const prefix = "/cutoff/"
-	const lease = 5 * time.Second
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	addr := freeAddr(t)
@@ -167,12 +173,8 @@ func TestCutOffFromEtcd(t *testing.T) {
 	aOkta := httptest.NewServer(aPolls)
 	t.Cleanup(aOkta.Close)
 	replica := func(endpoints []string, okta, httpAddr string) *child {
-		vars := maps.Clone(w.vars)
+		vars := replicaVars(w, endpoints, prefix)
 		vars["OKTA_ORG_URL"] = okta
-		vars["OKTABOT_STORE"] = "etcd"
-		vars["OKTABOT_ETCD_ENDPOINTS"] = strings.Join(endpoints, ",")
-		vars["OKTABOT_ETCD_PREFIX"] = prefix
-		vars["OKTABOT_ETCD_LEASE_TTL"] = lease.String()
 		if httpAddr != "" {
 			vars["OKTABOT_HTTP_ADDR"] = httpAddr
 		}
@@ -209,7 +211,7 @@ func TestCutOffFromEtcd(t *testing.T) {
 	cut := time.Now()
 	// Within the lease (and a margin for a probe's own timeout), /healthz
 	// fails naming etcd, and a's term has ended.
-	deadline := cut.Add(lease + 3*time.Second)
+	deadline := cut.Add(leaseTTL + 3*time.Second)
 	for {
 		code, h := healthz()
 		if code == http.StatusServiceUnavailable {
@@ -247,7 +249,7 @@ func TestCutOffFromEtcd(t *testing.T) {
 	// a's bot says it stopped once its watcher has returned: today that
 	// is when the store call it was in when cut off gives up (the etcd
 	// store's timeout, 10 s: its calls take no context), after the lease.
-	sctx, scancel := context.WithDeadline(ctx, cut.Add(lease+etcdstore.DefaultTimeout+3*time.Second))
+	sctx, scancel := context.WithDeadline(ctx, cut.Add(leaseTTL+etcdstore.DefaultTimeout+3*time.Second))
 	defer scancel()
 	if _, err := firstToLog(sctx, "leadership: lost", map[string]*child{"a": a}); err != nil {
 		t.Fatalf("replica a's bot does not say it stopped leading: %v", err)
