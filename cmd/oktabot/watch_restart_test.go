@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -28,6 +29,8 @@ type logReads struct {
 	sim     http.Handler
 	mu      sync.Mutex
 	started int
+	ok      int // the start number of the newest read answered 200
+	fresh   int // the start number of the newest read from a time (no after)
 	empty   int // the start number of the newest empty read
 	changed chan struct{}
 }
@@ -37,24 +40,37 @@ func newLogReads(sim http.Handler) *logReads {
 }
 
 func (l *logReads) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if q := r.URL.Query(); r.Method != http.MethodGet || r.URL.Path != "/api/v1/logs" || q.Has("until") || q.Get("sortOrder") == "DESCENDING" {
+	if !isPoll(r) {
 		l.sim.ServeHTTP(w, r)
 		return
 	}
 	l.mu.Lock()
 	l.started++
 	n := l.started
+	if !r.URL.Query().Has("after") {
+		l.fresh = n
+	}
 	l.mu.Unlock()
 	rec := &bodyPeek{ResponseWriter: w, status: http.StatusOK}
 	l.sim.ServeHTTP(rec, r)
 
-	if rec.status == http.StatusOK && bytes.Equal(bytes.TrimSpace(rec.body), []byte("[]")) {
+	if rec.status == http.StatusOK {
 		l.mu.Lock()
-		l.empty = max(l.empty, n)
+		l.ok = max(l.ok, n)
+		if bytes.Equal(bytes.TrimSpace(rec.body), []byte("[]")) {
+			l.empty = max(l.empty, n)
+		}
 		close(l.changed)
 		l.changed = make(chan struct{})
 		l.mu.Unlock()
 	}
+}
+
+// isPoll is whether r is a polling read of the System Log: ascending,
+// with no until.
+func isPoll(r *http.Request) bool {
+	q := r.URL.Query()
+	return r.Method == http.MethodGet && r.URL.Path == "/api/v1/logs" && !q.Has("until") && q.Get("sortOrder") != "DESCENDING"
 }
 
 // mark is the number of reads started so far.
@@ -66,9 +82,27 @@ func (l *logReads) mark() int {
 
 // caughtUp waits for an empty read that started after mark.
 func (l *logReads) caughtUp(ctx context.Context, mark int) error {
+	return l.wait(ctx, func() bool { return l.empty > mark })
+}
+
+// polled waits for a read answered 200 that started after mark.
+func (l *logReads) polled(ctx context.Context, mark int) error {
+	return l.wait(ctx, func() bool { return l.ok > mark })
+}
+
+// fromTime is the start number of the newest read that started from a
+// time rather than from a cursor (Okta's next link has after), or 0.
+func (l *logReads) fromTime() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.fresh
+}
+
+// wait waits for cond, called with l.mu held, to hold.
+func (l *logReads) wait(ctx context.Context, cond func() bool) error {
 	for {
 		l.mu.Lock()
-		done, changed := l.empty > mark, l.changed
+		done, changed := cond(), l.changed
 		l.mu.Unlock()
 		if done {
 			return nil
@@ -117,125 +151,121 @@ func incidentMessage(m slackfake.Message) string {
 	return id
 }
 
-// Done when, issue 14: oktabot is killed with SIGKILL in the middle of the
-// demo's stories, posted live, and started again on the same store: every
-// story is alerted exactly once across the restart, no event is read twice
-// into a finding, and each story's people have one incident each.
-func TestWatchSurvivesSIGKILL(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs oktabot twice as a process over the demo's week of events")
-	}
+// liveWeek is the demo's week of events, to be posted live to a
+// simulator, with the Slack and Okta around it and the settings an
+// `oktabot run` watching it takes (no store set).
+type liveWeek struct {
+	stories []demo.Story
+	logs    []oktasim.Object // in time order
+	sim     *oktasim.Server
+	reads   *logReads // in front of sim
+	oktaURL string    // reads, served
+	fake    *slackfake.Server
+	vars    map[string]string
+}
+
+// newLiveWeek builds the week: an empty System Log to post logs to.
+func newLiveWeek(t *testing.T) *liveWeek {
+	t.Helper()
 	now := time.Now()
 	fx := demo.OrgAt(oktasim.DialectOIE, now, time.UTC)
-	stories := demo.StoriesAt(oktasim.DialectOIE, now, time.UTC)
+	w := &liveWeek{stories: demo.StoriesAt(oktasim.DialectOIE, now, time.UTC)}
 	// The week of events is posted live; the first start reads back
 	// OKTABOT_WATCH_BACKFILL (at most a week), so the oldest hour, plain
 	// traffic, is left out.
 	from := now.Add(-167 * time.Hour).UTC().Format(time.RFC3339Nano)
-	var logs []oktasim.Object
 	for _, ev := range fx.Logs {
 		if ev["published"].(string) > from {
-			logs = append(logs, ev)
+			w.logs = append(w.logs, ev)
 		}
 	}
 	fx.Logs = nil
-	sort.SliceStable(logs, func(i, j int) bool { return logs[i]["published"].(string) < logs[j]["published"].(string) })
-	for _, s := range stories {
+	sort.SliceStable(w.logs, func(i, j int) bool { return w.logs[i]["published"].(string) < w.logs[j]["published"].(string) })
+	for _, s := range w.stories {
 		for _, id := range s.Events {
-			if !slices.ContainsFunc(logs, func(ev oktasim.Object) bool { return ev["uuid"] == id }) {
+			if !slices.ContainsFunc(w.logs, func(ev oktasim.Object) bool { return ev["uuid"] == id }) {
 				t.Fatalf("story %s: event %s is not among the events posted", s.ID, id)
 			}
 		}
 	}
 
-	sim, err := oktasim.New(fx)
-	if err != nil {
+	var err error
+	if w.sim, err = oktasim.New(fx); err != nil {
 		t.Fatal(err)
 	}
 	key, pub, err := oktasim.NewServiceAppKey("k-watch")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim.AddServiceApp(oktasim.ServiceApp{ClientID: "0oawatch", PublicKey: pub, KeyID: "k-watch"})
-	reads := newLogReads(sim)
-	oktaSrv := httptest.NewServer(reads)
+	w.sim.AddServiceApp(oktasim.ServiceApp{ClientID: "0oawatch", PublicKey: pub, KeyID: "k-watch"})
+	w.reads = newLogReads(w.sim)
+	oktaSrv := httptest.NewServer(w.reads)
 	t.Cleanup(oktaSrv.Close)
-	fake := slackfake.New(slackfake.Options{
+	w.oktaURL = oktaSrv.URL
+	w.fake = slackfake.New(slackfake.Options{
 		Channels: map[string]slackfake.Channel{secChannel: {Name: "security", Private: true}},
 		Users:    map[string]slackfake.User{"U0LEAD": {Name: "lead", Email: "lead@company.com"}},
 	})
-	t.Cleanup(fake.Close)
-	db := filepath.Join(t.TempDir(), "oktabot.db")
-	vars := map[string]string{
-		"SLACK_BOT_TOKEN": slackfake.DefaultBotToken, "SLACK_APP_TOKEN": slackfake.DefaultAppToken, "SLACK_API_URL": fake.APIURL(),
-		"OKTA_ORG_URL": oktaSrv.URL, "OKTA_CLIENT_ID": "0oawatch", "OKTA_PRIVATE_KEY": string(key),
-		"OKTABOT_CHANNELS": secChannel, "OKTABOT_APPROVERS": "U0LEAD", "OKTABOT_DB": db,
+	t.Cleanup(w.fake.Close)
+	w.vars = map[string]string{
+		"SLACK_BOT_TOKEN": slackfake.DefaultBotToken, "SLACK_APP_TOKEN": slackfake.DefaultAppToken, "SLACK_API_URL": w.fake.APIURL(),
+		"OKTA_ORG_URL": w.oktaURL, "OKTA_CLIENT_ID": "0oawatch", "OKTA_PRIVATE_KEY": string(key),
+		"OKTABOT_CHANNELS": secChannel, "OKTABOT_APPROVERS": "U0LEAD",
 		"OKTABOT_WATCH_BACKFILL": "168h", "OKTABOT_TEST_WATCH_INTERVAL": "50ms", "OKTABOT_DIGEST": "off",
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
+	return w
+}
 
-	first := startChild(t, vars, "run")
-	cctx, ccancel := first.context(ctx)
-	if err := fake.WaitConnections(cctx, 1); err != nil {
-		t.Fatalf("the first oktabot did not connect: %v", err)
-	}
-	ccancel()
-	// Post the week in chunks, in time order; after each, wait for the
-	// watcher to catch up or for the first incident message, and kill
-	// oktabot as soon as that appears, whatever it is doing then.
+// play posts the week in chunks, in time order, while watching runs.
+// After each chunk it waits for the watcher to catch up or for the first
+// incident message, and kills watching (SIGKILL) as soon as that appears,
+// whatever it is doing then (calling atKill, unless nil, just before);
+// the rest is posted at once after. It returns when the kill was sent, and fails the test if no incident message came.
+func (w *liveWeek) play(ctx context.Context, t *testing.T, watching *child, atKill func()) time.Time {
+	t.Helper()
 	const chunks = 25
-	size := (len(logs) + chunks - 1) / chunks
-	killed := false
-	for at := 0; at < len(logs); at += size {
-		if _, err := sim.AddEvents(logs[at:min(at+size, len(logs))]); err != nil {
+	size := (len(w.logs) + chunks - 1) / chunks
+	var killed time.Time
+	for at := 0; at < len(w.logs); at += size {
+		if _, err := w.sim.AddEvents(w.logs[at:min(at+size, len(w.logs))]); err != nil {
 			t.Fatal(err)
 		}
-		if killed {
+		if !killed.IsZero() {
 			continue
 		}
-		mark := reads.mark()
-		wctx, wcancel := first.context(ctx)
+		mark := w.reads.mark()
+		wctx, wcancel := watching.context(ctx)
 		go func() {
-			_ = reads.caughtUp(wctx, mark) // ends the wait below either way
+			_ = w.reads.caughtUp(wctx, mark) // ends the wait below either way
 			wcancel()
 		}()
-		_, err := fake.WaitMessage(wctx, func(m slackfake.Message) bool { return incidentMessage(m) != "" })
+		_, err := w.fake.WaitMessage(wctx, func(m slackfake.Message) bool { return incidentMessage(m) != "" })
 		wcancel()
 		if err == nil {
-			first.kill()
-			killed = true
-			t.Logf("killed oktabot after the first incident message, with %d of %d events posted", min(at+size, len(logs)), len(logs))
-		} else if ctx.Err() != nil || isDone(first.done) {
-			t.Fatalf("waiting for the first oktabot to read events %d…: %v (exited: %v)", at, ctx.Err(), first.err)
+			if atKill != nil {
+				atKill()
+			}
+			killed = time.Now()
+			watching.kill()
+			t.Logf("killed oktabot after the first incident message, with %d of %d events posted", min(at+size, len(w.logs)), len(w.logs))
+		} else if ctx.Err() != nil || isDone(watching.done) {
+			t.Fatalf("waiting for oktabot to read events %d…: %v (exited: %v)", at, ctx.Err(), watching.err)
 		}
 	}
-	if !killed {
+	if killed.IsZero() {
 		t.Fatal("no incident message while the events were posted: nothing to kill oktabot in the middle of")
 	}
+	return killed
+}
 
-	// Everything is posted: once the second oktabot has read the log to
-	// its end, every alert is in the channel.
-	mark := reads.mark()
-	second := startChild(t, vars, "run")
-	sctx, scancel := second.context(ctx)
-	if err := reads.caughtUp(sctx, mark); err != nil {
-		t.Fatalf("the second oktabot did not catch up: %v", err)
-	}
-	scancel()
-	second.stop()
-
-	store, err := approvals.Open(db, approvals.Options{Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = store.Close() }() // read only; a close error decides nothing the test checks
-	incidents, err := store.Incidents(false)
-	if err != nil {
-		t.Fatal(err)
-	}
+// checkAlertedOnce checks the incidents a store holds after the week was
+// played against the incident messages posted: each message once, each
+// High or Critical incident posted, no event twice in a finding, and one
+// incident per story subject.
+func (w *liveWeek) checkAlertedOnce(t *testing.T, incidents []intents.Incident) {
+	t.Helper()
 	posted := map[string]int{}
-	for _, m := range fake.Messages() {
+	for _, m := range w.fake.Messages() {
 		if id := incidentMessage(m); id != "" {
 			posted[id]++
 		}
@@ -260,7 +290,7 @@ func TestWatchSurvivesSIGKILL(t *testing.T) {
 			t.Errorf("incident %s (%s, %s) was posted %d times, want once", inc.ID, inc.Subject, inc.Severity, posted[inc.ID])
 		}
 	}
-	for _, s := range stories {
+	for _, s := range w.stories {
 		bySubject := map[string][]string{}
 		alerted := 0
 		for _, inc := range incidents {
@@ -284,6 +314,52 @@ func TestWatchSurvivesSIGKILL(t *testing.T) {
 		}
 		t.Logf("story %s: incidents %v, %d alerted", s.ID, bySubject, alerted)
 	}
+}
+
+// Done when, issue 14: oktabot is killed with SIGKILL in the middle of the
+// demo's stories, posted live, and started again on the same store: every
+// story is alerted exactly once across the restart, no event is read twice
+// into a finding, and each story's people have one incident each.
+func TestWatchSurvivesSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs oktabot twice as a process over the demo's week of events")
+	}
+	w := newLiveWeek(t)
+	vars := maps.Clone(w.vars)
+	db := filepath.Join(t.TempDir(), "oktabot.db")
+	vars["OKTABOT_DB"] = db
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+
+	first := startChild(t, vars, "run")
+	cctx, ccancel := first.context(ctx)
+	if err := w.fake.WaitConnections(cctx, 1); err != nil {
+		t.Fatalf("the first oktabot did not connect: %v", err)
+	}
+	ccancel()
+	w.play(ctx, t, first, nil)
+
+	// Everything is posted: once the second oktabot has read the log to
+	// its end, every alert is in the channel.
+	mark := w.reads.mark()
+	second := startChild(t, vars, "run")
+	sctx, scancel := second.context(ctx)
+	if err := w.reads.caughtUp(sctx, mark); err != nil {
+		t.Fatalf("the second oktabot did not catch up: %v", err)
+	}
+	scancel()
+	second.stop()
+
+	store, err := approvals.Open(db, approvals.Options{Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = store.Close() }() // read only; a close error decides nothing the test checks
+	incidents, err := store.Incidents(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.checkAlertedOnce(t, incidents)
 }
 
 // isDone reports whether ch is closed.
