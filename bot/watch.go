@@ -179,6 +179,9 @@ func (b *Bot) watch(ctx context.Context) {
 // page by page.
 func (b *Bot) pollOnce(ctx context.Context) {
 	b.flushIncidents(ctx) // what an earlier poll could not post
+	if ctx.Err() != nil {
+		return // the lead was lost (or the bot stops) meanwhile
+	}
 	opts := intents.WatchOptions{Window: b.cfg.IncidentWindow, Combine: b.cfg.Watch.Combine}
 	err := b.cfg.Watch.Poll(ctx, func(batch intents.WatchBatch) error {
 		changes, suppressed, err := b.cfg.Incidents.CommitWatch(batch, opts)
