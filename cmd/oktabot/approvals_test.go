@@ -16,6 +16,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/oktabot/oktabot/approvals"
+	"github.com/oktabot/oktabot/approvals/etcdstore"
+	"github.com/oktabot/oktabot/approvals/etcdstore/etcdtest"
 	"github.com/oktabot/oktabot/blocks"
 	"github.com/oktabot/oktabot/bot/slackfake"
 	"github.com/oktabot/oktabot/intents"
@@ -246,5 +248,42 @@ func TestRunRecordsSlackDecisions(t *testing.T) {
 	}
 	if out, _, err := runCmd(t, context.Background(), vars, "approvals", "verify"); err != nil {
 		t.Errorf("approvals verify on the log oktabot run wrote = %q, %v", out, err)
+	}
+}
+
+// TestApprovalsCommandLineOnEtcd: with OKTABOT_STORE=etcd the command line
+// lists, approves (Okta called once) and verifies while another process
+// (a running bot, here a second store) uses the same etcd.
+func TestApprovalsCommandLineOnEtcd(t *testing.T) {
+	ctx := context.Background()
+	cs := newCLIStore(t)
+	srv := etcdtest.Start(t)
+	bot := etcdstore.New(srv.Client(t), etcdstore.Options{}) // the bot's handle, kept open
+	p, err := bot.Create(intents.Proposal{Preview: cs.pv, Requester: "U0ANALYST", Channel: "C0SEC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := cs.vars
+	delete(vars, "OKTABOT_DB")
+	vars["OKTABOT_STORE"], vars["OKTABOT_ETCD_ENDPOINTS"] = "etcd", strings.Join(srv.Endpoints, ",")
+	out, _, err := runCmd(t, ctx, vars, "approvals", "list")
+	if err != nil || !strings.Contains(out, p.ID) {
+		t.Fatalf("approvals list on etcd = %q, %v; want %s listed", out, err, p.ID)
+	}
+	out, _, err = runCmd(t, ctx, vars, "approvals", "approve", p.ID, "--as", "U0APPROVER")
+	if err != nil || !strings.Contains(out, "done") {
+		t.Fatalf("approve on etcd = %q, %v", out, err)
+	}
+	if n := cs.sim.Sim.Calls("POST", "/api/v1/users/"+cs.pv.Action.User.ID+"/lifecycle/suspend"); n != 1 {
+		t.Errorf("%d suspend calls, want 1", n)
+	}
+	if got, err := bot.Get(p.ID); err != nil || got.State != intents.StateExecuted {
+		t.Errorf("the bot's store sees %s, %v; want executed", got.State, err)
+	}
+	if out, _, err = runCmd(t, ctx, vars, "approvals", "verify"); err != nil {
+		t.Errorf("approvals verify on etcd = %q, %v", out, err)
+	}
+	if _, _, err := runCmd(t, ctx, vars, "approvals", "archive"); err == nil || !strings.Contains(err.Error(), "bbolt") {
+		t.Errorf("approvals archive on etcd = %v, want a refusal naming the bbolt store", err)
 	}
 }
