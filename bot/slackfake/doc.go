@@ -24,7 +24,8 @@
 //
 // apps.connections.open (app token only) returns a single-use ws:// URL.
 // On connect the fake sends hello, then pings every Options.PingInterval.
-// Envelopes go to the newest open socket; a driving call waits for one.
+// Envelopes are spread over the open sockets in turn, as Slack spreads
+// them over an app's connections; a driving call waits for one.
 // slash_commands carry accepts_response_payload true, a response_url and a
 // trigger_id; events_api carry retry_attempt and retry_reason; interactive
 // carry block_actions or view_submission. Acks are recorded with the time
