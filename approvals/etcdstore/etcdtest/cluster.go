@@ -23,16 +23,56 @@ func (m *Members) Kill(t testing.TB, i int) {
 	m.killed[i] = true
 	s.etcd.Server.HardStop()
 	m.proxies[i].Cut()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		s.close()
-	}()
-	t.Cleanup(func() { <-done })
+	go s.close()
+	t.Cleanup(func() { <-s.closed })
+}
+
+// Restart starts killed member i again from its data, as a crashed
+// member comes back: with its name and peer address, a new client port
+// behind the same proxy, and the raft log it had. It returns when the
+// member has rejoined and serves its clients again.
+func (m *Members) Restart(t testing.TB, i int) {
+	t.Helper()
+	old := m.Servers[i]
+	if !m.killed[i] {
+		t.Fatalf("etcdtest: Restart(%d): the member is running", i)
+	}
+	<-old.closed // its data and peer port are free
+	e, err := embed.StartEtcd(old.cfg)
+	if err != nil {
+		t.Fatalf("etcdtest: restart member %d: %v", i, err)
+	}
+	s := &Server{etcd: e, cfg: old.cfg, closed: make(chan struct{})}
+	t.Cleanup(s.close)
+	ready(t, i, s)
+	m.Servers[i] = s
+	delete(m.killed, i)
+	m.proxies[i].mend(s.clientAddr())
+}
+
+// ready waits for member i to serve, and notes its client URLs.
+func ready(t testing.TB, i int, s *Server) {
+	t.Helper()
+	select {
+	case <-s.etcd.Server.ReadyNotify():
+	case err := <-s.etcd.Err():
+		t.Fatalf("etcdtest: member %d: %v", i, err)
+	case <-time.After(startTimeout):
+		t.Fatalf("etcdtest: member %d not ready after %s", i, startTimeout)
+	}
+	s.Endpoints = nil
+	for _, l := range s.etcd.Clients {
+		s.Endpoints = append(s.Endpoints, "http://"+l.Addr().String())
+	}
 }
 
 // close closes the member once, however many times it is called.
-func (s *Server) close() { s.once.Do(s.etcd.Close) }
+func (s *Server) close() {
+	s.once.Do(func() {
+		s.etcd.Close()
+		close(s.closed)
+	})
+}
 
 // Members is a cluster of etcd members on loopback.
 type Members struct {
@@ -73,7 +113,7 @@ func Cluster(t testing.TB, n int) *Members {
 				errs[i] = err
 				return
 			}
-			m.Servers[i] = &Server{etcd: e}
+			m.Servers[i] = &Server{etcd: e, cfg: cfg, closed: make(chan struct{})}
 		})
 	}
 	wg.Wait()
@@ -85,16 +125,7 @@ func Cluster(t testing.TB, n int) *Members {
 		}
 	}
 	for i, s := range m.Servers {
-		select {
-		case <-s.etcd.Server.ReadyNotify():
-		case err := <-s.etcd.Err():
-			t.Fatalf("etcdtest: member %d: %v", i, err)
-		case <-time.After(startTimeout):
-			t.Fatalf("etcdtest: member %d not ready after %s", i, startTimeout)
-		}
-		for _, l := range s.etcd.Clients {
-			s.Endpoints = append(s.Endpoints, "http://"+l.Addr().String())
-		}
+		ready(t, i, s)
 		m.proxies = append(m.proxies, s.Proxy(t))
 	}
 	return m

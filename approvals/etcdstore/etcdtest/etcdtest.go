@@ -23,8 +23,13 @@ type Server struct {
 	// Endpoints are its client URLs.
 	Endpoints []string
 	etcd      *embed.Etcd
+	cfg       *embed.Config // what it was started with, to restart it
 	once      sync.Once
+	closed    chan struct{} // closed when close has returned
 }
+
+// clientAddr is the member's client listener's address.
+func (s *Server) clientAddr() string { return s.etcd.Clients[0].Addr().String() }
 
 // Start starts a single-member etcd for t and stops it when t ends. It
 // does not fsync (its data is thrown away).
@@ -49,18 +54,9 @@ func start(t testing.TB, durable bool) *Server {
 	if err != nil {
 		t.Fatalf("etcdtest: start: %v", err)
 	}
-	s := &Server{etcd: e}
+	s := &Server{etcd: e, cfg: cfg, closed: make(chan struct{})}
 	t.Cleanup(s.close)
-	select {
-	case <-e.Server.ReadyNotify():
-	case err := <-e.Err():
-		t.Fatalf("etcdtest: start: %v", err)
-	case <-time.After(startTimeout):
-		t.Fatalf("etcdtest: not ready after %s", startTimeout)
-	}
-	for _, l := range e.Clients {
-		s.Endpoints = append(s.Endpoints, "http://"+l.Addr().String())
-	}
+	ready(t, 0, s)
 	return s
 }
 

@@ -3,6 +3,7 @@ package etcdtest_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/oktabot/oktabot/approvals/etcdstore/etcdtest"
 )
@@ -17,5 +18,34 @@ func TestStart(t *testing.T) {
 	resp, err := cli.Get(context.WithoutCancel(ctx), "k")
 	if err != nil || len(resp.Kvs) != 1 || string(resp.Kvs[0].Value) != "v" {
 		t.Fatalf("Get(k) = %v, %v; want v", resp, err)
+	}
+}
+
+// TestRestart: a cluster that lost quorum takes writes again once a
+// killed member is restarted, with what was written before, through the
+// same client.
+func TestRestart(t *testing.T) {
+	m := etcdtest.Cluster(t, 3)
+	cli := m.Client(t)
+	if _, err := cli.Put(t.Context(), "k", "before"); err != nil {
+		t.Fatalf("Put() = %v", err)
+	}
+	m.Kill(t, 0)
+	m.Kill(t, 1)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+	_, err := cli.Put(ctx, "k", "lost")
+	cancel()
+	if err == nil {
+		t.Fatal("Put() with one member of three succeeded")
+	}
+	m.Restart(t, 1)
+	ctx, cancel = context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	if _, err := cli.Put(ctx, "k", "after"); err != nil {
+		t.Fatalf("Put() after the restart = %v", err)
+	}
+	resp, err := cli.Get(ctx, "k")
+	if err != nil || len(resp.Kvs) != 1 || string(resp.Kvs[0].Value) != "after" || resp.Kvs[0].Version != 2 {
+		t.Fatalf("Get(k) = %v, %v; want the second write of k", resp, err)
 	}
 }

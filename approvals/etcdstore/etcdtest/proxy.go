@@ -12,15 +12,19 @@ import (
 // Proxy passes TCP connections through to a member until Cut, which
 // drops them all and refuses new ones: a network partition between the
 // clients of the proxy and etcd, which keeps running for the others.
+// Mend ends the partition; the proxy's address stays the same throughout,
+// as a client's configured endpoint does.
 type Proxy struct {
 	// Endpoints is the proxy's client URL.
 	Endpoints []string
 
-	ln    net.Listener
-	mu    sync.Mutex
-	cut   bool
-	conns []net.Conn
-	wg    sync.WaitGroup
+	ln     net.Listener
+	mu     sync.Mutex
+	target string // the member's client address
+	cut    bool
+	closed bool
+	conns  []net.Conn
+	wg     sync.WaitGroup
 }
 
 // Proxy starts a proxy to s for t, cut when t ends.
@@ -30,13 +34,17 @@ func (s *Server) Proxy(t testing.TB) *Proxy {
 	if err != nil {
 		t.Fatalf("etcdtest: proxy: %v", err)
 	}
-	target := s.etcd.Clients[0].Addr().String()
-	p := &Proxy{Endpoints: []string{"http://" + ln.Addr().String()}, ln: ln}
+	p := &Proxy{Endpoints: []string{"http://" + ln.Addr().String()}, ln: ln, target: s.clientAddr()}
 	p.wg.Go(func() {
 		for {
 			c, err := ln.Accept()
 			if err != nil {
 				return
+			}
+			target, ok := p.open()
+			if !ok {
+				_ = c.Close() // refused while cut
+				continue
 			}
 			up, err := net.Dial("tcp", target)
 			if err != nil || !p.track(c, up) {
@@ -51,10 +59,21 @@ func (s *Server) Proxy(t testing.TB) *Proxy {
 		}
 	})
 	t.Cleanup(func() {
+		p.mu.Lock()
+		p.closed = true
+		p.mu.Unlock()
 		p.Cut()
+		_ = ln.Close()
 		p.wg.Wait()
 	})
 	return p
+}
+
+// open is the member's address, and false while the proxy is cut.
+func (p *Proxy) open() (string, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.target, !p.cut
 }
 
 // track keeps a pair of connections for Cut, unless already cut.
@@ -75,16 +94,32 @@ func pipe(dst, src net.Conn) {
 	_ = src.Close()
 }
 
-// Cut drops every connection through the proxy and refuses new ones.
+// Cut drops every connection through the proxy and refuses new ones:
+// each is closed as soon as it is accepted.
 func (p *Proxy) Cut() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.cut = true
-	_ = p.ln.Close()
 	for _, c := range p.conns {
 		_ = c.Close()
 	}
 	p.conns = nil
+}
+
+// Mend ends a Cut: new connections go through to the member again, at
+// its address now (a restarted member listens on a new port).
+func (p *Proxy) mend(target string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.closed {
+		p.cut, p.target = false, target
+	}
+}
+
+// Mend ends a Cut: the proxy's clients reach the member again.
+func (p *Proxy) Mend() {
+	target, _ := p.open()
+	p.mend(target)
 }
 
 // Client is a new client through the proxy, closed when t ends.
