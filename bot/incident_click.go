@@ -90,7 +90,7 @@ func (b *Bot) changeIncident(ctx context.Context, o origin, id string, change fu
 	inc, err := change()
 	if err != nil {
 		if errors.Is(err, intents.ErrNotFound) || strings.Contains(err.Error(), "closed") {
-			b.tellf(ctx, o, "change", id, err)
+			b.tellProblem(ctx, o, "Could not change incident "+id, "It is closed or no longer kept: its message shows how it ended.", id, err)
 			return
 		}
 		b.fail(ctx, o, intents.Intent{}, &storeError{err})

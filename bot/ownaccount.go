@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/oktabot/oktabot/intents"
@@ -26,6 +27,10 @@ type ownAccounts interface {
 type ownCheck struct {
 	why  string // set: it would; says how, to the approver
 	hint string // set: it could not be checked; what to do
+	// unread is the approvals store failing to read the proposal: the
+	// decision could not be recorded either, so the click is answered
+	// at once rather than after a second time-out.
+	unread error
 }
 
 func (c ownCheck) set() bool { return c.why != "" || c.hint != "" }
@@ -62,6 +67,9 @@ func (b *Bot) ownAccount(ctx context.Context, o origin, id string) ownCheck {
 	}
 	user := o.user
 	p, err := b.cfg.Proposals.Get(id)
+	if err != nil && !errors.Is(err, intents.ErrNotFound) {
+		return ownCheck{unread: err}
+	}
 	if err != nil || p.State != intents.StatePending || p.Channel != o.channel || !b.cfg.Now().Before(p.Expires) ||
 		(p.Requester == user && !b.cfg.AllowSelfApproval) {
 		return ownCheck{}

@@ -223,7 +223,10 @@ func (b *Bot) decide(ctx context.Context, o origin, id string, approve bool, rea
 	}
 	var own ownCheck
 	if approve && isApprover {
-		own = b.ownAccount(ctx, o, id)
+		if own = b.ownAccount(ctx, o, id); own.unread != nil {
+			b.fail(ctx, o, intents.Intent{}, &storeError{own.unread})
+			return
+		}
 	}
 	pol := intents.ApprovalPolicy{
 		IsApprover:        func(u string) bool { return u == o.user && isApprover },
@@ -268,7 +271,7 @@ func (b *Bot) decide(ctx context.Context, o origin, id string, approve bool, rea
 			return // someone else's click is executing it
 		}
 		b.log.Error("proposal execution could not be recorded", "proposal", id, "err", err)
-		b.tellf(ctx, o, "Could not record the result of %s", id, err)
+		b.tellProblem(ctx, o, "Could not record the result of "+id, "Check the proposal with /okta proposal "+id+".", id, err)
 		return
 	}
 	b.log.Info("proposal executed", "proposal", p.ID, "state", p.State)
@@ -456,10 +459,11 @@ func (b *Bot) undo(ctx context.Context, o origin, id string) {
 	b.propose(ctx, o, in, p.ID)
 }
 
-// tellf tells the asker about an internal problem with a correlation id.
-func (b *Bot) tellf(ctx context.Context, o origin, what, id string, err error) {
+// tellProblem logs err about id (a proposal or incident) and tells the person
+// title and what to do, with the log line's correlation id.
+func (b *Bot) tellProblem(ctx context.Context, o origin, title, whatToDo, id string, err error) {
 	cid := newCorrelationID()
-	b.log.Error(what, "proposal", id, "correlation_id", cid, "err", err)
-	m := blocks.Error(blocks.ErrorInfo{Title: fmt.Sprintf(what+" %s", id), WhatToDo: "Check the proposal with /okta proposal " + id + ".", CorrelationID: cid})
+	b.log.Error(title, "id", id, "correlation_id", cid, "err", err)
+	m := blocks.Error(blocks.ErrorInfo{Title: title, WhatToDo: whatToDo, CorrelationID: cid})
 	_ = b.tell(ctx, o, m)
 }
