@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oktabot/oktabot/approvals/etcdstore/etcdtest"
 	"github.com/oktabot/oktabot/blocks"
 	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/bot/slackfake"
@@ -109,5 +110,39 @@ func TestProposalNotPostedIsWithdrawn(t *testing.T) {
 	}
 	if got := h.oktaWrites() - w; got != 0 {
 		t.Errorf("%d writes to Okta", got)
+	}
+}
+
+// With replicas on etcd, one can stop between Approve and execution while
+// the others run on (or an approval the click was told had failed can be
+// committed late, once etcd has quorum again). The leader's sweep offers
+// such a proposal again once it has been approved and not begun for far
+// longer than that step takes; approved again, it runs once.
+func TestStaleApprovalIsOfferedAgain(t *testing.T) {
+	clk := &virtualClock{now: time.Now().UTC()}
+	h := newHarness(t, harnessOpts{etcd: etcdtest.Start(t), now: clk.Now, ttl: 24 * time.Hour, scopes: allScopes,
+		cfg: bot.Config{Approvers: []string{approver}, SweepEvery: 20 * time.Millisecond, Now: clk.Now}})
+	m := h.propose("suspend john@company.com")
+	id := proposalID(t, m)
+	// Another replica records the approval and stops before it begins.
+	if _, err := h.etcd.Decide(intents.Decision{ProposalID: id, By: approver, Approve: true, Channel: secChannel},
+		intents.ApprovalPolicy{IsApprover: func(u string) bool { return u == approver }}); err != nil {
+		t.Fatal(err)
+	}
+	clk.advance(6 * time.Minute)
+	redrawn := h.answer("the proposal redrawn as offered again", func(u slackfake.Message) bool {
+		return u.Method == "chat.update" && u.TS == m.TS && has(u, "oktabot was interrupted after <@"+approver+"> approved this") && hasButton(t, u, blocks.ActionApprove, id)
+	})
+	h.answer("the approver told in the thread", func(u slackfake.Message) bool {
+		return u.Method == "chat.postMessage" && u.ThreadTS == m.TS && has(u, "<@"+approver+">") && has(u, "Approve it again")
+	})
+	john := "/api/v1/users/" + h.user("john@company.com")["id"].(string) + "/lifecycle/suspend"
+	if n := h.sim.Calls("POST", john); n != 0 {
+		t.Errorf("Okta was changed before the new approval: %d suspend calls", n)
+	}
+	h.click(approver, redrawn, blocks.ActionApprove)
+	h.settled(m, "Done")
+	if n := h.sim.Calls("POST", john); n != 1 {
+		t.Errorf("%d suspend calls, want 1", n)
 	}
 }
