@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -11,11 +12,13 @@ import (
 	"time"
 
 	"github.com/oktabot/oktabot/approvals"
+	"github.com/oktabot/oktabot/approvals/etcdstore"
 	"github.com/oktabot/oktabot/approvals/etcdstore/etcdtest"
 	"github.com/oktabot/oktabot/blocks"
 	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/bot/slackfake"
 	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/okta"
 	"github.com/oktabot/oktabot/okta/oktasim"
 )
 
@@ -601,16 +604,27 @@ func TestTwoReplicasApproveOnce(t *testing.T) {
 	}
 }
 
-// TestDecisionsAcrossEtcdFailures runs the bot on a three-member etcd.
-// Losing one member (the raft leader) fails no decision. Losing quorum:
-// questions are still answered from Okta, an Approve is refused with a
-// clear message and nothing is executed.
+// TestDecisionsAcrossEtcdFailures runs the bot, its watcher and its
+// election on a three-member etcd. Losing one member (the raft leader)
+// fails no decision. Losing quorum: questions are still answered from
+// Okta, an Approve is refused with a clear message, nothing is executed,
+// and the watcher's term ends. When quorum returns, everything resumes:
+// the same Approve executes once, the replica leads again and the next
+// story is alerted once.
 func TestDecisionsAcrossEtcdFailures(t *testing.T) {
 	if testing.Short() {
 		t.Skip("three etcd members")
 	}
 	members := etcdtest.Cluster(t, 3)
-	h := newHarness(t, harnessOpts{etcdCluster: members, etcdTimeout: 3 * time.Second, scopes: allScopes, cfg: bot.Config{Approvers: []string{approver}}})
+	ld := newLiveDemo(t)
+	leader := etcdstore.NewLeader(members.Client(t), etcdstore.LeaderOptions{TTL: 2 * time.Second})
+	t.Cleanup(func() { _ = leader.Close() })
+	terms := &termLog{Leadership: leader, won: make(chan struct{}, 8), ended: make(chan struct{}, 8)}
+	p := newPolls()
+	h := newHarness(t, harnessOpts{fixture: ld.fx, etcdCluster: members, etcdTimeout: 3 * time.Second, scopes: allScopes,
+		watch: true, polled: p.observe, watchCfg: func(c *okta.WatchConfig) { c.Backfill = 8 * 24 * time.Hour },
+		cfg: bot.Config{Approvers: []string{approver}, Leadership: terms}})
+	terms.wait(t, terms.won, "the first term")
 	first := h.propose("suspend john@company.com")
 	second := h.propose("clear-sessions john@company.com")
 
@@ -639,4 +653,53 @@ func TestDecisionsAcrossEtcdFailures(t *testing.T) {
 	n = len(h.slack.Messages())
 	h.slash(analyst, secChannel, "user john@company.com")
 	waitAfter(t, h, n, "a question answered without quorum", func(m slackfake.Message) bool { return isAnswer(m) && has(m, "john@company.com") })
+	terms.wait(t, terms.ended, "the term to end without quorum")
+
+	members.Restart(t, other)
+	terms.wait(t, terms.won, "a term once quorum returned")
+	h.click(approver, second, blocks.ActionApprove)
+	h.settled(second, "Done")
+	if n := h.sim.Calls("DELETE", "/api/v1/users/"+id+"/sessions"); n != 1 {
+		t.Errorf("%d session clears once quorum returned, want 1", n)
+	}
+	lock, _ := ld.storyEvents(t, "lockout")
+	post(t, h, lock)
+	waitUntil(t, h, 30*time.Second, "the lockout alerted once quorum returned", func() bool { return len(incidentMessages(h)) > 0 })
+	p.caughtUp(t, h, time.Now(), 30*time.Second)
+	for inc, n := range incidentMessages(h) {
+		if n != 1 {
+			t.Errorf("incident %s posted %d times, want once", inc, n)
+		}
+	}
+	if rep, err := h.etcd.Verify(); err != nil || rep.Break != nil {
+		t.Errorf("the audit chain: %+v, %v", rep, err)
+	}
+}
+
+// termLog is a Leadership that tells a test each term won and ended.
+type termLog struct {
+	bot.Leadership
+	won, ended chan struct{}
+}
+
+func (l *termLog) Campaign(ctx context.Context) (context.Context, error) {
+	lctx, err := l.Leadership.Campaign(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l.won <- struct{}{}
+	go func() {
+		<-lctx.Done()
+		l.ended <- struct{}{}
+	}()
+	return lctx, nil
+}
+
+func (l *termLog) wait(t *testing.T, c <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-c:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("waiting for %s", what)
+	}
 }

@@ -190,23 +190,6 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 		cfg.Recovered = store.Recovered()
 		cfg.Protection.ServiceAppID = serviceAppID
 	}
-	if o.watch {
-		if store == nil {
-			t.Fatal("the watcher needs a store: set store")
-		}
-		wc := okta.WatchConfig{Load: store.WatchState}
-		if o.watchCfg != nil {
-			o.watchCfg(&wc)
-		}
-		cfg.Watch, cfg.Incidents, cfg.AlertChannel = dir.NewWatcher(wc), store, secChannel
-		if o.incidents != nil {
-			cfg.Incidents = o.incidents(store)
-		}
-		if cfg.WatchEvery == 0 {
-			cfg.WatchEvery = 20 * time.Millisecond
-		}
-		cfg.WatchObserve = o.polled
-	}
 	var etcdStore *etcdstore.Store
 	if o.etcd != nil || o.etcdCluster != nil {
 		var cli *clientv3.Client
@@ -220,6 +203,32 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 		cfg.Proposals = es
 		cfg.Protection.ServiceAppID = serviceAppID
 		etcdStore = es
+	}
+	if o.watch {
+		var ws interface {
+			bot.Incidents
+			WatchState() (string, map[string][]byte, error)
+		}
+		switch {
+		case etcdStore != nil:
+			ws = etcdStore
+		case store != nil:
+			ws = store
+		default:
+			t.Fatal("the watcher needs a store: set store or etcd")
+		}
+		wc := okta.WatchConfig{Load: ws.WatchState}
+		if o.watchCfg != nil {
+			o.watchCfg(&wc)
+		}
+		cfg.Watch, cfg.Incidents, cfg.AlertChannel = dir.NewWatcher(wc), ws, secChannel
+		if o.incidents != nil {
+			cfg.Incidents = o.incidents(ws)
+		}
+		if cfg.WatchEvery == 0 {
+			cfg.WatchEvery = 20 * time.Millisecond
+		}
+		cfg.WatchObserve = o.polled
 	}
 	var bdir bot.Directory = dir
 	if o.wrap != nil {
