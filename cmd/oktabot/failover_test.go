@@ -58,16 +58,21 @@ func replicaVars(w *liveWeek, endpoints []string, prefix string) map[string]stri
 	return vars
 }
 
+// socketsPerReplica is how many Socket Mode connections an `oktabot run`
+// keeps open (bot.Config.Connections' default, which run keeps).
+const socketsPerReplica = 2
+
 // startReplicas starts two `oktabot run` on one etcd prefix, the same
 // Slack app and the same Okta org and service app, and waits for both to
-// take Slack envelopes.
+// take Slack envelopes: for all their sockets to be ready, since one
+// replica's sockets alone could make up any smaller number.
 func startReplicas(ctx context.Context, t *testing.T, w *liveWeek, etcd *etcdtest.Server, prefix string) map[string]*child {
 	t.Helper()
 	replicas := map[string]*child{}
 	for _, name := range []string{"a", "b"} {
 		replicas[name] = startChild(t, replicaVars(w, etcd.Endpoints, prefix), "run")
 	}
-	if err := w.fake.WaitReady(ctx, 2); err != nil {
+	if err := w.fake.WaitReady(ctx, len(replicas)*socketsPerReplica); err != nil {
 		t.Fatalf("the two replicas did not both connect to Slack: %v", err)
 	}
 	return replicas
@@ -191,7 +196,7 @@ func TestCutOffFromEtcd(t *testing.T) {
 		t.Fatalf("replica a does not poll: %v", err)
 	}
 	b := replica(etcd.Endpoints, w.oktaURL, "")
-	if err := w.fake.WaitReady(lctx, 2); err != nil {
+	if err := w.fake.WaitReady(lctx, 2*socketsPerReplica); err != nil {
 		t.Fatalf("the two replicas did not both connect to Slack: %v", err)
 	}
 	healthz := func() (int, string) {

@@ -204,7 +204,8 @@ func newLiveWeek(t *testing.T) *liveWeek {
 	w.oktaURL = oktaSrv.URL
 	w.fake = slackfake.New(slackfake.Options{
 		Channels: map[string]slackfake.Channel{secChannel: {Name: "security", Private: true}},
-		Users:    map[string]slackfake.User{"U0LEAD": {Name: "lead", Email: "lead@company.com"}},
+		// The analyst who asks (the slash helper's U0A) and the approver.
+		Users: map[string]slackfake.User{"U0A": {Name: "ana"}, "U0LEAD": {Name: "lead", Email: "lead@company.com"}},
 	})
 	t.Cleanup(w.fake.Close)
 	w.vars = map[string]string{
