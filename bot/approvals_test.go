@@ -118,7 +118,8 @@ func proposalID(t *testing.T, m slackfake.Message) string {
 }
 
 // The whole loop for each kind the issue names: request, proposal
-// message, Approve by an approver, Okta changed, message updated, audit.
+// message, Approve by an approver, Okta changed, message updated, audit;
+// on each approvals store.
 func TestApprovalLoop(t *testing.T) {
 	t.Parallel() // waits on Okta latency, rate limits or Slack retries
 	groupMembers := func(h *harness, name string) []any {
@@ -196,43 +197,45 @@ func TestApprovalLoop(t *testing.T) {
 			return want(policyStatus(h, "OKTA_SIGN_ON", "Engineering"), "INACTIVE")
 		}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			h := approvalHarness(t, nil)
-			writes := func() int {
-				return h.sim.Calls("POST", "/api/v1/") + h.sim.Calls("PUT", "/api/v1/") + h.sim.Calls("DELETE", "/api/v1/")
-			}
-			before := writes()
-			m := h.propose(tt.command)
-			if after := writes(); after != before {
-				t.Fatalf("making the proposal sent %d writes to Okta, want 0", after-before)
-			}
-			id := proposalID(t, m)
-			h.click(approver, m, blocks.ActionApprove)
-			done := h.settled(m, "Done")
-			if bs := buttons(t, done); bs[blocks.ActionApprove] != "" || bs[blocks.ActionReject] != "" {
-				t.Errorf("the decided message still has Approve/Reject: %v", bs)
-			}
-			if !has(done, approver) {
-				t.Errorf("the decided message does not say who approved")
-			}
-			if err := tt.check(h); err != nil {
-				t.Errorf("Okta after approval: %v", err)
-			}
-			var executed *intents.AuditRecord
-			for _, r := range h.audit() {
-				if r.ProposalID == id && r.Event == "executed" {
-					executed = &r
+	eachStore(t, func(t *testing.T, backed func(*harnessOpts)) {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				h := approvalHarness(t, backed)
+				writes := func() int {
+					return h.sim.Calls("POST", "/api/v1/") + h.sim.Calls("PUT", "/api/v1/") + h.sim.Calls("DELETE", "/api/v1/")
 				}
-			}
-			if executed == nil {
-				t.Fatalf("no executed audit record for %s: %+v", id, h.audit())
-			}
-			if executed.Requester != analyst || executed.Approver != approver || executed.RequestID == "" || executed.Target == "" || executed.Result == "" {
-				t.Errorf("audit record %+v lacks requester, approver, target, result or Okta request id", *executed)
-			}
-		})
-	}
+				before := writes()
+				m := h.propose(tt.command)
+				if after := writes(); after != before {
+					t.Fatalf("making the proposal sent %d writes to Okta, want 0", after-before)
+				}
+				id := proposalID(t, m)
+				h.click(approver, m, blocks.ActionApprove)
+				done := h.settled(m, "Done")
+				if bs := buttons(t, done); bs[blocks.ActionApprove] != "" || bs[blocks.ActionReject] != "" {
+					t.Errorf("the decided message still has Approve/Reject: %v", bs)
+				}
+				if !has(done, approver) {
+					t.Errorf("the decided message does not say who approved")
+				}
+				if err := tt.check(h); err != nil {
+					t.Errorf("Okta after approval: %v", err)
+				}
+				var executed *intents.AuditRecord
+				for _, r := range h.audit() {
+					if r.ProposalID == id && r.Event == "executed" {
+						executed = &r
+					}
+				}
+				if executed == nil {
+					t.Fatalf("no executed audit record for %s: %+v", id, h.audit())
+				}
+				if executed.Requester != analyst || executed.Approver != approver || executed.RequestID == "" || executed.Target == "" || executed.Result == "" {
+					t.Errorf("audit record %+v lacks requester, approver, target, result or Okta request id", *executed)
+				}
+			})
+		}
+	})
 }
 
 func want[T comparable](got, want T) error {
@@ -284,66 +287,76 @@ func TestRefusedClicks(t *testing.T) {
 			return m.Ephemeral && m.User == user && has(m, wantText)
 		})
 	}
-	t.Run("not an approver", func(t *testing.T) {
-		h := approvalHarness(t, nil)
-		m := h.propose("suspend john@company.com")
-		h.click("U0INTRUDER", m, blocks.ActionApprove)
-		expectRefusal(t, h, "U0INTRUDER", "Only approvers")
-		if n := suspendCalls(h); n != 0 {
-			t.Errorf("%d suspend calls after a non-approver's click", n)
+	eachStore(t, func(t *testing.T, backed func(*harnessOpts)) {
+		open := func(t *testing.T, mod func(*harnessOpts)) *harness {
+			return approvalHarness(t, func(o *harnessOpts) {
+				backed(o)
+				if mod != nil {
+					mod(o)
+				}
+			})
 		}
-	})
-	t.Run("requester's own click", func(t *testing.T) {
-		h := approvalHarness(t, func(o *harnessOpts) { o.cfg.Approvers = []string{analyst} })
-		m := h.propose("suspend john@company.com")
-		h.click(analyst, m, blocks.ActionApprove)
-		expectRefusal(t, h, analyst, "your own proposal")
-		if n := suspendCalls(h); n != 0 {
-			t.Errorf("%d suspend calls after self-approval", n)
-		}
-	})
-	t.Run("after expiry", func(t *testing.T) {
-		var clock atomic.Int64 // nanoseconds added to the real time
-		now := func() time.Time { return time.Now().Add(time.Duration(clock.Load())) }
-		h := approvalHarness(t, func(o *harnessOpts) { o.ttl, o.now, o.cfg.Now = time.Minute, now, now })
-		m := h.propose("suspend john@company.com")
-		clock.Store(int64(2 * time.Minute)) // past the proposal's expiry
-		h.click(approver, m, blocks.ActionApprove)
-		expectRefusal(t, h, approver, "expired")
-		if n := suspendCalls(h); n != 0 {
-			t.Errorf("%d suspend calls after expiry", n)
-		}
-	})
-	t.Run("decided already", func(t *testing.T) {
-		h := approvalHarness(t, nil)
-		m := h.propose("suspend john@company.com")
-		id := proposalID(t, m)
-		h.click(approver, m, blocks.ActionApprove)
-		h.settled(m, "Done")
-		// A second click on the stale button (the message no longer has it).
-		if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: approver, ChannelID: secChannel, MessageTS: m.TS, ActionID: blocks.ActionApprove, BlockID: "x", Value: id}); err != nil {
-			t.Fatal(err)
-		}
-		expectRefusal(t, h, approver, "Already decided")
-		if n := suspendCalls(h); n != 1 {
-			t.Errorf("%d suspend calls, want exactly 1", n)
-		}
-	})
-	t.Run("forged id and other channel", func(t *testing.T) {
-		h := approvalHarness(t, func(o *harnessOpts) { o.cfg.Channels = []string{secChannel, otherChannel} })
-		m := h.propose("suspend john@company.com")
-		id := proposalID(t, m)
-		if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: approver, ChannelID: secChannel, MessageTS: m.TS, ActionID: blocks.ActionApprove, BlockID: "x", Value: "p-NOSUCH"}); err != nil {
-			t.Fatal(err)
-		}
-		expectRefusal(t, h, approver, "No such proposal")
-		if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: approver, ChannelID: otherChannel, MessageTS: "1.1", ActionID: blocks.ActionApprove, BlockID: "x", Value: id}); err != nil {
-			t.Fatal(err)
-		}
-		expectRefusal(t, h, approver, "Not from here")
-		if n := suspendCalls(h); n != 0 {
-			t.Errorf("%d suspend calls after forged clicks", n)
-		}
+		t.Run("not an approver", func(t *testing.T) {
+			h := open(t, nil)
+			m := h.propose("suspend john@company.com")
+			h.click("U0INTRUDER", m, blocks.ActionApprove)
+			expectRefusal(t, h, "U0INTRUDER", "Only approvers")
+			if n := suspendCalls(h); n != 0 {
+				t.Errorf("%d suspend calls after a non-approver's click", n)
+			}
+		})
+		t.Run("requester's own click", func(t *testing.T) {
+			h := open(t, func(o *harnessOpts) { o.cfg.Approvers = []string{analyst} })
+			m := h.propose("suspend john@company.com")
+			h.click(analyst, m, blocks.ActionApprove)
+			expectRefusal(t, h, analyst, "your own proposal")
+			if n := suspendCalls(h); n != 0 {
+				t.Errorf("%d suspend calls after self-approval", n)
+			}
+		})
+		t.Run("after expiry", func(t *testing.T) {
+			var clock atomic.Int64 // nanoseconds added to the real time
+			now := func() time.Time { return time.Now().Add(time.Duration(clock.Load())) }
+			h := open(t, func(o *harnessOpts) { o.ttl, o.now, o.cfg.Now = time.Minute, now, now })
+			m := h.propose("suspend john@company.com")
+			clock.Store(int64(2 * time.Minute)) // past the proposal's expiry
+			h.click(approver, m, blocks.ActionApprove)
+			expectRefusal(t, h, approver, "expired")
+			if n := suspendCalls(h); n != 0 {
+				t.Errorf("%d suspend calls after expiry", n)
+			}
+		})
+		t.Run("decided already", func(t *testing.T) {
+			h := open(t, nil)
+			m := h.propose("suspend john@company.com")
+			id := proposalID(t, m)
+			h.click(approver, m, blocks.ActionApprove)
+			h.settled(m, "Done")
+			// A second click on the stale button (the message no longer has it).
+			if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: approver, ChannelID: secChannel, MessageTS: m.TS, ActionID: blocks.ActionApprove, BlockID: "x", Value: id}); err != nil {
+				t.Fatal(err)
+			}
+			expectRefusal(t, h, approver, "Already decided")
+			if n := suspendCalls(h); n != 1 {
+				t.Errorf("%d suspend calls, want exactly 1", n)
+			}
+		})
+		t.Run("forged id and other channel", func(t *testing.T) {
+			h := open(t, func(o *harnessOpts) { o.cfg.Channels = []string{secChannel, otherChannel} })
+			m := h.propose("suspend john@company.com")
+			id := proposalID(t, m)
+			if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: approver, ChannelID: secChannel, MessageTS: m.TS, ActionID: blocks.ActionApprove, BlockID: "x", Value: "p-NOSUCH"}); err != nil {
+				t.Fatal(err)
+			}
+			expectRefusal(t, h, approver, "No such proposal")
+			if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: approver, ChannelID: otherChannel, MessageTS: "1.1", ActionID: blocks.ActionApprove, BlockID: "x", Value: id}); err != nil {
+				t.Fatal(err)
+			}
+			expectRefusal(t, h, approver, "Not from here")
+			if n := suspendCalls(h); n != 0 {
+				t.Errorf("%d suspend calls after forged clicks", n)
+			}
+		})
 	})
 }
 

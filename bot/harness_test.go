@@ -21,6 +21,7 @@ import (
 	"github.com/oktabot/oktabot/approvals/etcdstore/etcdtest"
 	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/bot/slackfake"
+	"github.com/oktabot/oktabot/intents"
 	"github.com/oktabot/oktabot/okta"
 	"github.com/oktabot/oktabot/okta/detect"
 	"github.com/oktabot/oktabot/okta/oktasim"
@@ -57,7 +58,7 @@ type harness struct {
 	// oktaSrv serves sim over HTTP.
 	oktaSrv *httptest.Server
 	slack   *slackfake.Server
-	store   *approvals.Store
+	store   testStore        // the approvals store, bbolt or etcd (nil: none)
 	etcd    *etcdstore.Store // the proposals, with harnessOpts.etcd
 	key     []byte           // the service app's private key
 	dir     *okta.Client     // the bot's Okta adapter
@@ -103,6 +104,8 @@ type harnessOpts struct {
 	// etcdTimeout bounds each store call (0: the store's default).
 	etcdCluster *etcdtest.Members
 	etcdTimeout time.Duration
+	// etcdPrefix is the store's key prefix on etcd ("": the default).
+	etcdPrefix string
 	// reuse, when set, is a stopped harness whose simulator and fake
 	// Slack serve this one: a restart of the bot (fixture is ignored).
 	reuse *harness
@@ -198,7 +201,7 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 		} else {
 			cli = o.etcdCluster.Client(t)
 		}
-		es := etcdstore.New(cli, etcdstore.Options{TTL: o.ttl, Now: o.now, Timeout: o.etcdTimeout})
+		es := etcdstore.New(cli, etcdstore.Options{TTL: o.ttl, Now: o.now, Timeout: o.etcdTimeout, Prefix: o.etcdPrefix})
 		t.Cleanup(func() { _ = es.Close() })
 		cfg.Proposals = es
 		cfg.Protection.ServiceAppID = serviceAppID
@@ -236,7 +239,13 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 	}
 	b := bot.New(api, bdir, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &harness{t: t, sim: sim, key: key, oktaSrv: oktaSrv, slack: fake, store: store, etcd: etcdStore, dir: dir, ctx: ctx, done: make(chan error, 1), cancel: cancel}
+	h := &harness{t: t, sim: sim, key: key, oktaSrv: oktaSrv, slack: fake, etcd: etcdStore, dir: dir, ctx: ctx, done: make(chan error, 1), cancel: cancel}
+	switch {
+	case etcdStore != nil:
+		h.store = etcdStore
+	case store != nil:
+		h.store = store
+	}
 	go func() { h.done <- b.Run(ctx) }()
 	t.Cleanup(h.stop)
 	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
@@ -245,6 +254,35 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 		t.Fatalf("bot never opened its two connections: %v", err)
 	}
 	return h
+}
+
+// testStore is what a test reads of the approvals store, whichever of the
+// two backs the bot.
+type testStore interface {
+	bot.Proposals
+	bot.Incidents
+	Audit(fn func(intents.AuditRecord) error) error
+	Verify() (approvals.ChainReport, error)
+	Close() error
+}
+
+// eachStore runs test once on each approvals store, as parallel subtests: bbolt
+// in a file under t.TempDir(), and etcd in a member started for it.
+// backed sets the harness's store.
+func eachStore(t *testing.T, test func(t *testing.T, backed func(*harnessOpts))) {
+	t.Run("bbolt", func(t *testing.T) {
+		t.Parallel()
+		test(t, func(o *harnessOpts) { o.store = true })
+	})
+	t.Run("etcd", func(t *testing.T) {
+		t.Parallel()
+		srv := etcdtest.Start(t)
+		n := 0 // each harness on its own prefix, as a separate deployment
+		test(t, func(o *harnessOpts) {
+			n++
+			o.store, o.etcd, o.etcdPrefix = false, srv, fmt.Sprintf("/oktabot-%d/", n)
+		})
+	})
 }
 
 // stop stops the bot (once) and waits for it.

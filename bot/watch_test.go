@@ -174,108 +174,112 @@ func watchStories(t *testing.T, h *harness, p *polls, ld liveDemo) {
 // about a person with only ordinary activity reaches the channel; and
 // every incident the store holds names each event once.
 func TestWatchStoriesLive(t *testing.T) {
-	ld := newLiveDemo(t)
-	p := newPolls()
-	h := newHarness(t, harnessOpts{fixture: ld.fx, store: true, watch: true, polled: p.observe,
-		cfg:      bot.Config{HereOnCritical: true},
-		watchCfg: func(c *okta.WatchConfig) { c.Backfill = 8 * 24 * time.Hour }})
-	watchStories(t, h, p, ld)
+	eachStore(t, func(t *testing.T, backed func(*harnessOpts)) {
+		ld := newLiveDemo(t)
+		p := newPolls()
+		o := harnessOpts{fixture: ld.fx, watch: true, polled: p.observe,
+			cfg:      bot.Config{HereOnCritical: true},
+			watchCfg: func(c *okta.WatchConfig) { c.Backfill = 8 * 24 * time.Hour }}
+		backed(&o)
+		h := newHarness(t, o)
+		watchStories(t, h, p, ld)
 
-	incs, err := h.store.Incidents(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	msgs := incidentMessages(h)
-	// The sweep over the same week, through the same adapter: what the
-	// watcher must have found and proposed, person by person.
-	sweep, err := h.dir.Query(h.waitCtx(60*time.Second), intents.Intent{Kind: intents.Threats, Window: intents.Duration(8 * 24 * time.Hour)})
-	if err != nil {
-		t.Fatalf("threats: %v", err)
-	}
-	swept := map[string][]intents.Kind{}
-	for _, a := range sweep.Proposals {
-		if a.User != nil {
-			swept[strings.ToLower(a.User.Name)] = append(swept[strings.ToLower(a.User.Name)], a.Kind)
+		incs, err := h.store.Incidents(false)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	keys := map[string]string{}
-	covered := map[string][]string{} // story id → detections of its incidents
-	alerted := 0
-	for _, inc := range incs {
-		if prev, dup := keys[inc.Key]; dup {
-			t.Errorf("two incidents about %s within the window: %s and %s", inc.Key, prev, inc.ID)
+		msgs := incidentMessages(h)
+		// The sweep over the same week, through the same adapter: what the
+		// watcher must have found and proposed, person by person.
+		sweep, err := h.dir.Query(h.waitCtx(60*time.Second), intents.Intent{Kind: intents.Threats, Window: intents.Duration(8 * 24 * time.Hour)})
+		if err != nil {
+			t.Fatalf("threats: %v", err)
 		}
-		keys[inc.Key] = inc.ID
-		for _, f := range inc.Findings {
-			seen := map[string]bool{}
-			for _, id := range f.Events {
-				if seen[id] {
-					t.Errorf("incident %s: finding %s names event %s twice", inc.ID, f.Detection, id)
+		swept := map[string][]intents.Kind{}
+		for _, a := range sweep.Proposals {
+			if a.User != nil {
+				swept[strings.ToLower(a.User.Name)] = append(swept[strings.ToLower(a.User.Name)], a.Kind)
+			}
+		}
+		keys := map[string]string{}
+		covered := map[string][]string{} // story id → detections of its incidents
+		alerted := 0
+		for _, inc := range incs {
+			if prev, dup := keys[inc.Key]; dup {
+				t.Errorf("two incidents about %s within the window: %s and %s", inc.Key, prev, inc.ID)
+			}
+			keys[inc.Key] = inc.ID
+			for _, f := range inc.Findings {
+				seen := map[string]bool{}
+				for _, id := range f.Events {
+					if seen[id] {
+						t.Errorf("incident %s: finding %s names event %s twice", inc.ID, f.Detection, id)
+					}
+					seen[id] = true
 				}
-				seen[id] = true
 			}
-		}
-		posted := inc.Severity.Rank() >= intents.SeverityHigh.Rank()
-		if got := msgs[inc.ID]; posted != (got == 1) || got > 1 {
-			t.Errorf("incident %s (%s, %s): %d messages, want %v", inc.ID, inc.Subject, inc.Severity, got, posted)
-		}
-		for _, m := range incidentPosts(h)[inc.ID] {
-			if here := strings.HasPrefix(m.Text, "<!here>"); here != (inc.Severity == intents.SeverityCritical) {
-				t.Errorf("incident %s (%s): @here %v in %q", inc.ID, inc.Severity, here, m.Text)
+			posted := inc.Severity.Rank() >= intents.SeverityHigh.Rank()
+			if got := msgs[inc.ID]; posted != (got == 1) || got > 1 {
+				t.Errorf("incident %s (%s, %s): %d messages, want %v", inc.ID, inc.Subject, inc.Severity, got, posted)
 			}
-		}
-		ss := storiesOf(inc, ld.stories)
-		if len(ss) == 0 {
-			if posted {
-				t.Errorf("incident %s (%s, %s) about ordinary activity reached the channel: %s", inc.ID, inc.Subject, inc.Severity, inc.Summary)
+			for _, m := range incidentPosts(h)[inc.ID] {
+				if here := strings.HasPrefix(m.Text, "<!here>"); here != (inc.Severity == intents.SeverityCritical) {
+					t.Errorf("incident %s (%s): @here %v in %q", inc.ID, inc.Severity, here, m.Text)
+				}
 			}
-			continue
-		}
-		for _, s := range ss {
-			covered[s.ID] = append(covered[s.ID], detectionsOf(inc)...)
-		}
-		if !posted {
-			continue
-		}
-		alerted++
-		var kinds []intents.Kind
-		for _, pid := range inc.Proposals {
-			pr, err := h.store.Get(pid)
-			if err != nil {
-				t.Errorf("incident %s: proposal %s: %v", inc.ID, pid, err)
+			ss := storiesOf(inc, ld.stories)
+			if len(ss) == 0 {
+				if posted {
+					t.Errorf("incident %s (%s, %s) about ordinary activity reached the channel: %s", inc.ID, inc.Subject, inc.Severity, inc.Summary)
+				}
 				continue
 			}
-			kinds = append(kinds, pr.Preview.Action.Kind)
-			if pr.ThreadTS != inc.TS || pr.Channel != secChannel {
-				t.Errorf("proposal %s is in %s/%s, not the incident's thread %s", pid, pr.Channel, pr.ThreadTS, inc.TS)
+			for _, s := range ss {
+				covered[s.ID] = append(covered[s.ID], detectionsOf(inc)...)
 			}
-			if u := pr.Preview.Action.User; u != nil && !strings.EqualFold(u.Name, inc.Subject) {
-				t.Errorf("incident %s about %s proposes a fix for %s", inc.ID, inc.Subject, u.Name)
+			if !posted {
+				continue
+			}
+			alerted++
+			var kinds []intents.Kind
+			for _, pid := range inc.Proposals {
+				pr, err := h.store.Get(pid)
+				if err != nil {
+					t.Errorf("incident %s: proposal %s: %v", inc.ID, pid, err)
+					continue
+				}
+				kinds = append(kinds, pr.Preview.Action.Kind)
+				if pr.ThreadTS != inc.TS || pr.Channel != secChannel {
+					t.Errorf("proposal %s is in %s/%s, not the incident's thread %s", pid, pr.Channel, pr.ThreadTS, inc.TS)
+				}
+				if u := pr.Preview.Action.User; u != nil && !strings.EqualFold(u.Name, inc.Subject) {
+					t.Errorf("incident %s about %s proposes a fix for %s", inc.ID, inc.Subject, u.Name)
+				}
+			}
+			want := swept[strings.ToLower(inc.Subject)]
+			for _, k := range want {
+				if !slices.Contains(kinds, k) {
+					t.Errorf("incident %s about %s: the sweep proposes %s, the incident %v", inc.ID, inc.Subject, k, kinds)
+				}
+			}
+			for _, k := range kinds {
+				if !slices.Contains(want, k) && k != intents.ResetPassword { // reset_password comes with reset_factors
+					t.Errorf("incident %s about %s proposes %s, which the sweep does not (%v)", inc.ID, inc.Subject, k, want)
+				}
 			}
 		}
-		want := swept[strings.ToLower(inc.Subject)]
-		for _, k := range want {
-			if !slices.Contains(kinds, k) {
-				t.Errorf("incident %s about %s: the sweep proposes %s, the incident %v", inc.ID, inc.Subject, k, kinds)
+		for _, s := range ld.stories {
+			for _, d := range s.Detections {
+				if !slices.Contains(covered[s.ID], d) {
+					t.Errorf("story %s: detection %s is in none of its incidents (%v)", s.ID, d, covered[s.ID])
+				}
 			}
 		}
-		for _, k := range kinds {
-			if !slices.Contains(want, k) && k != intents.ResetPassword { // reset_password comes with reset_factors
-				t.Errorf("incident %s about %s proposes %s, which the sweep does not (%v)", inc.ID, inc.Subject, k, want)
-			}
+		if alerted < 5 {
+			t.Errorf("only %d incidents reached the channel", alerted)
 		}
-	}
-	for _, s := range ld.stories {
-		for _, d := range s.Detections {
-			if !slices.Contains(covered[s.ID], d) {
-				t.Errorf("story %s: detection %s is in none of its incidents (%v)", s.ID, d, covered[s.ID])
-			}
-		}
-	}
-	if alerted < 5 {
-		t.Errorf("only %d incidents reached the channel", alerted)
-	}
-	t.Logf("incidents: %d, alerted: %d", len(incs), alerted)
+		t.Logf("incidents: %d, alerted: %d", len(incs), alerted)
+	})
 }
 
 // storyEvents are the log events of one story, in time order, and the
@@ -427,7 +431,10 @@ func watchOne(t *testing.T, o harnessOpts, ids ...string) (*harness, liveDemo, m
 	t.Helper()
 	ld := newLiveDemo(t)
 	p := newPolls()
-	o.fixture, o.store, o.watch, o.polled = ld.fx, true, true, p.observe
+	o.fixture, o.watch, o.polled = ld.fx, true, p.observe
+	if o.etcd == nil {
+		o.store = true
+	}
 	o.watchCfg = func(c *okta.WatchConfig) { c.Backfill = 8 * 24 * time.Hour }
 	h := newHarness(t, o)
 	for _, id := range ids {
@@ -463,91 +470,95 @@ func incidentMessage(t *testing.T, h *harness, inc intents.Incident) slackfake.M
 // lockout of the same person raises no alert.
 // A guest cannot press the incident's buttons.
 func TestWatchFalsePositive(t *testing.T) {
-	h, ld, incs := watchOne(t, harnessOpts{}, "lockout")
-	inc, ok := incs["sarah.johnson@company.com"]
-	if !ok || inc.TS == "" {
-		t.Fatalf("no lockout incident in the channel: %v", incs)
-	}
-	msg := incidentMessage(t, h, inc)
+	eachStore(t, func(t *testing.T, backed func(*harnessOpts)) {
+		var o harnessOpts
+		backed(&o)
+		h, ld, incs := watchOne(t, o, "lockout")
+		inc, ok := incs["sarah.johnson@company.com"]
+		if !ok || inc.TS == "" {
+			t.Fatalf("no lockout incident in the channel: %v", incs)
+		}
+		msg := incidentMessage(t, h, inc)
 
-	h.clickValue(guest, msg, blocks.ActionIncidentAck, inc.ID)
-	waitUntil(t, h, 10*time.Second, "the guest told no", func() bool {
-		for _, m := range h.slack.Messages() {
-			if m.Ephemeral && m.User == guest {
-				return true
+		h.clickValue(guest, msg, blocks.ActionIncidentAck, inc.ID)
+		waitUntil(t, h, 10*time.Second, "the guest told no", func() bool {
+			for _, m := range h.slack.Messages() {
+				if m.Ephemeral && m.User == guest {
+					return true
+				}
+			}
+			return false
+		})
+		if got, _ := h.store.Incident(inc.ID); got.AckBy != "" {
+			t.Fatalf("a guest acknowledged the incident: %+v", got)
+		}
+
+		views := len(h.slack.Views())
+		h.clickValue(analyst, msg, blocks.ActionIncidentFalsePositive, inc.ID)
+		view := waitView(t, h, views)
+		state := func(days string) json.RawMessage {
+			return json.RawMessage(`{` +
+				`"fp_detection":{"fp_detection":{"type":"static_select","selected_option":{"value":"account_lockout"}}},` +
+				`"fp_scope":{"fp_scope":{"type":"radio_buttons","selected_option":{"value":"user"}}},` +
+				`"fp_days":{"fp_days":{"type":"plain_text_input","value":"` + days + `"}},` +
+				`"fp_reason":{"fp_reason":{"type":"plain_text_input","value":"a scheduled password rotation"}}}`)
+		}
+		env, err := h.slack.SubmitView(h.waitCtx(5*time.Second), slackfake.ViewSubmission{UserID: analyst, ViewID: view.ID, State: state("400")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ack, err := h.slack.WaitAck(h.waitCtx(5*time.Second), env); err != nil || !strings.Contains(string(ack.Payload), "fp_days") || strings.Contains(string(ack.Payload), "fp_reason") {
+			t.Fatalf("400 days: ack %s, %v; want the form's error on fp_days alone", ack.Payload, err)
+		}
+		if sps, _ := h.store.Suppressions(); len(sps) != 0 {
+			t.Fatalf("a bad form stored a suppression: %v", sps)
+		}
+		env, err = h.slack.SubmitView(h.waitCtx(5*time.Second), slackfake.ViewSubmission{UserID: analyst, ViewID: view.ID, State: state("7")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ack, err := h.slack.WaitAck(h.waitCtx(5*time.Second), env); err != nil || len(ack.Payload) > 0 && string(ack.Payload) != "null" {
+			t.Fatalf("7 days: ack %s, %v; want a plain ack", ack.Payload, err)
+		}
+		waitUntil(t, h, 10*time.Second, "the incident closed", func() bool {
+			got, _ := h.store.Incident(inc.ID)
+			return got.Status == intents.IncidentClosed
+		})
+		sps, err := h.store.Suppressions()
+		if err != nil || len(sps) != 1 || sps[0].Detection != "account_lockout" || !strings.EqualFold(sps[0].User, inc.Subject) || sps[0].By != analyst {
+			t.Fatalf("suppressions = %+v, %v", sps, err)
+		}
+		events := map[string]bool{}
+		if err := h.store.Audit(func(r intents.AuditRecord) error { events[r.Event+" "+r.ProposalID] = true; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if !events[approvals.EventSuppressed+" "+sps[0].ID] || !events[approvals.EventClosed+" "+inc.ID] {
+			t.Errorf("the audit log lacks the suppression or the close: %v", events)
+		}
+
+		// Sarah is locked out again.
+		lock, _ := ld.storyEvents(t, "lockout")
+		var again oktasim.Object
+		for _, o := range lock {
+			if typ, _ := o["eventType"].(string); typ == "user.account.lock" {
+				again = o
 			}
 		}
-		return false
-	})
-	if got, _ := h.store.Incident(inc.ID); got.AckBy != "" {
-		t.Fatalf("a guest acknowledged the incident: %+v", got)
-	}
-
-	views := len(h.slack.Views())
-	h.clickValue(analyst, msg, blocks.ActionIncidentFalsePositive, inc.ID)
-	view := waitView(t, h, views)
-	state := func(days string) json.RawMessage {
-		return json.RawMessage(`{` +
-			`"fp_detection":{"fp_detection":{"type":"static_select","selected_option":{"value":"account_lockout"}}},` +
-			`"fp_scope":{"fp_scope":{"type":"radio_buttons","selected_option":{"value":"user"}}},` +
-			`"fp_days":{"fp_days":{"type":"plain_text_input","value":"` + days + `"}},` +
-			`"fp_reason":{"fp_reason":{"type":"plain_text_input","value":"a scheduled password rotation"}}}`)
-	}
-	env, err := h.slack.SubmitView(h.waitCtx(5*time.Second), slackfake.ViewSubmission{UserID: analyst, ViewID: view.ID, State: state("400")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ack, err := h.slack.WaitAck(h.waitCtx(5*time.Second), env); err != nil || !strings.Contains(string(ack.Payload), "fp_days") || strings.Contains(string(ack.Payload), "fp_reason") {
-		t.Fatalf("400 days: ack %s, %v; want the form's error on fp_days alone", ack.Payload, err)
-	}
-	if sps, _ := h.store.Suppressions(); len(sps) != 0 {
-		t.Fatalf("a bad form stored a suppression: %v", sps)
-	}
-	env, err = h.slack.SubmitView(h.waitCtx(5*time.Second), slackfake.ViewSubmission{UserID: analyst, ViewID: view.ID, State: state("7")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ack, err := h.slack.WaitAck(h.waitCtx(5*time.Second), env); err != nil || len(ack.Payload) > 0 && string(ack.Payload) != "null" {
-		t.Fatalf("7 days: ack %s, %v; want a plain ack", ack.Payload, err)
-	}
-	waitUntil(t, h, 10*time.Second, "the incident closed", func() bool {
-		got, _ := h.store.Incident(inc.ID)
-		return got.Status == intents.IncidentClosed
-	})
-	sps, err := h.store.Suppressions()
-	if err != nil || len(sps) != 1 || sps[0].Detection != "account_lockout" || !strings.EqualFold(sps[0].User, inc.Subject) || sps[0].By != analyst {
-		t.Fatalf("suppressions = %+v, %v", sps, err)
-	}
-	events := map[string]bool{}
-	if err := h.store.Audit(func(r intents.AuditRecord) error { events[r.Event+" "+r.ProposalID] = true; return nil }); err != nil {
-		t.Fatal(err)
-	}
-	if !events[approvals.EventSuppressed+" "+sps[0].ID] || !events[approvals.EventClosed+" "+inc.ID] {
-		t.Errorf("the audit log lacks the suppression or the close: %v", events)
-	}
-
-	// Sarah is locked out again.
-	lock, _ := ld.storyEvents(t, "lockout")
-	var again oktasim.Object
-	for _, o := range lock {
-		if typ, _ := o["eventType"].(string); typ == "user.account.lock" {
-			again = o
+		now := time.Now().UTC()
+		sarah := relive(again, "11111111-0000-4000-8000-000000000001", now)
+		before := len(incidentMessages(h))
+		post(t, h, []oktasim.Object{sarah})
+		h.polls.caughtUp(t, h, time.Now(), 30*time.Second)
+		all, _ := h.store.Incidents(false)
+		for _, x := range all {
+			if x.ID != inc.ID && strings.EqualFold(x.Subject, inc.Subject) {
+				t.Errorf("a suppressed lockout opened incident %s: %+v", x.ID, x.Findings)
+			}
 		}
-	}
-	now := time.Now().UTC()
-	sarah := relive(again, "11111111-0000-4000-8000-000000000001", now)
-	before := len(incidentMessages(h))
-	post(t, h, []oktasim.Object{sarah})
-	h.polls.caughtUp(t, h, time.Now(), 30*time.Second)
-	all, _ := h.store.Incidents(false)
-	for _, x := range all {
-		if x.ID != inc.ID && strings.EqualFold(x.Subject, inc.Subject) {
-			t.Errorf("a suppressed lockout opened incident %s: %+v", x.ID, x.Findings)
+		if n := len(incidentMessages(h)); n != before {
+			t.Errorf("%d incident messages after a suppressed lockout, want %d", n, before)
 		}
-	}
-	if n := len(incidentMessages(h)); n != before {
-		t.Errorf("%d incident messages after a suppressed lockout, want %d", n, before)
-	}
+	})
 }
 
 // relive copies a log event as a new one at at.
@@ -764,80 +775,84 @@ func TestWatchGrowthProposes(t *testing.T) {
 // App Home shows a reader the open incidents and the watcher's health,
 // and a guest nothing of the org.
 func TestWatchIncidentButtons(t *testing.T) {
-	h, _, incs := watchOne(t, harnessOpts{cfg: bot.Config{Readers: []string{reader}}}, "lockout", "tor-takeover")
-	sarah, john := incs["sarah.johnson@company.com"], incs["john@company.com"]
-	if sarah.TS == "" || john.TS == "" {
-		t.Fatalf("incidents: %v", incs)
-	}
-
-	if _, err := h.slack.OpenHome(h.waitCtx(5*time.Second), reader); err != nil {
-		t.Fatal(err)
-	}
-	home, err := h.slack.WaitHome(h.waitCtx(10*time.Second), reader, func(v slackfake.View) bool { return true })
-	if err != nil || !strings.Contains(string(home.View), "sarah.johnson@company.com") || !strings.Contains(string(home.View), "john@company.com") {
-		t.Errorf("the reader's App Home lacks the open incidents: %v\n%s", err, home.View)
-	}
-	if _, err := h.slack.OpenHome(h.waitCtx(5*time.Second), guest); err != nil {
-		t.Fatal(err)
-	}
-	gh, err := h.slack.WaitHome(h.waitCtx(10*time.Second), guest, func(v slackfake.View) bool { return true })
-	if err != nil || strings.Contains(string(gh.View), "company.com") {
-		t.Errorf("a guest's App Home shows the org: %v\n%s", err, gh.View)
-	}
-
-	h.clickValue(analyst, incidentMessage(t, h, sarah), blocks.ActionIncidentAck, sarah.ID)
-	waitUntil(t, h, 10*time.Second, "the acknowledgement", func() bool {
-		m := incidentMessage(t, h, sarah)
-		_, still := buttons(t, m)[blocks.ActionIncidentAck]
-		return strings.Contains(plainOf(t, m), analyst) && !still
-	})
-	if got, _ := h.store.Incident(sarah.ID); got.AckBy != analyst || got.Status != intents.IncidentAcknowledged {
-		t.Errorf("after Acknowledge: %s by %q", got.Status, got.AckBy)
-	}
-
-	h.clickValue(analyst, incidentMessage(t, h, john), blocks.ActionIncidentInvestigate, john.ID)
-	h.answer("the investigation in the thread", func(m slackfake.Message) bool {
-		return m.ThreadTS == john.TS && m.Method == "chat.postMessage" && strings.HasPrefix(m.Text, "Investigation:") && strings.Contains(m.Text, "john@company.com")
-	})
-
-	h.clickValue(analyst, incidentMessage(t, h, john), blocks.ActionIncidentClose, john.ID)
-	waitUntil(t, h, 10*time.Second, "the incident closed", func() bool {
-		got, _ := h.store.Incident(john.ID)
-		return got.Status == intents.IncidentClosed
-	})
-	waitUntil(t, h, 10*time.Second, "the closed incident's message", func() bool {
-		m := incidentMessage(t, h, john)
-		return strings.HasPrefix(m.Text, "Closed") && len(buttons(t, m)) == 0
-	})
-	if got, _ := h.store.Incident(john.ID); got.Status != intents.IncidentClosed || got.ClosedBy != analyst {
-		t.Errorf("after Close: %s by %q", got.Status, got.ClosedBy)
-	}
-
-	sp, err := h.store.Suppress(intents.Suppression{Detection: "account_lockout", User: sarah.Subject, Until: time.Now().Add(24 * time.Hour), By: analyst, At: time.Now(), Reason: "rotation"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := len(h.slack.Messages())
-	// Another person: the analyst's investigation may still be proposing,
-	// and one person's requests at once are bounded.
-	send(t, h, approver, secChannel, "suppressions")
-	list := waitAfter(t, h, n, "the suppressions", func(m slackfake.Message) bool {
-		return !m.Ephemeral && len(m.Blocks) > 0 && strings.Contains(plainOf(t, m), "account_lockout")
-	})
-	h.clickValue(approver, list, blocks.ActionSuppressionRemove, sp.ID)
-	waitUntil(t, h, 10*time.Second, "the suppression removed", func() bool {
-		sps, _ := h.store.Suppressions()
-		return len(sps) == 0
-	})
-	events := map[string]bool{}
-	if err := h.store.Audit(func(r intents.AuditRecord) error { events[r.Event+" "+r.ProposalID] = true; return nil }); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{approvals.EventAcknowledged + " " + sarah.ID, approvals.EventClosed + " " + john.ID, approvals.EventUnsuppressed + " " + sp.ID} {
-		if !events[want] {
-			t.Errorf("the audit log lacks %q", want)
+	eachStore(t, func(t *testing.T, backed func(*harnessOpts)) {
+		o := harnessOpts{cfg: bot.Config{Readers: []string{reader}}}
+		backed(&o)
+		h, _, incs := watchOne(t, o, "lockout", "tor-takeover")
+		sarah, john := incs["sarah.johnson@company.com"], incs["john@company.com"]
+		if sarah.TS == "" || john.TS == "" {
+			t.Fatalf("incidents: %v", incs)
 		}
-	}
+
+		if _, err := h.slack.OpenHome(h.waitCtx(5*time.Second), reader); err != nil {
+			t.Fatal(err)
+		}
+		home, err := h.slack.WaitHome(h.waitCtx(10*time.Second), reader, func(v slackfake.View) bool { return true })
+		if err != nil || !strings.Contains(string(home.View), "sarah.johnson@company.com") || !strings.Contains(string(home.View), "john@company.com") {
+			t.Errorf("the reader's App Home lacks the open incidents: %v\n%s", err, home.View)
+		}
+		if _, err := h.slack.OpenHome(h.waitCtx(5*time.Second), guest); err != nil {
+			t.Fatal(err)
+		}
+		gh, err := h.slack.WaitHome(h.waitCtx(10*time.Second), guest, func(v slackfake.View) bool { return true })
+		if err != nil || strings.Contains(string(gh.View), "company.com") {
+			t.Errorf("a guest's App Home shows the org: %v\n%s", err, gh.View)
+		}
+
+		h.clickValue(analyst, incidentMessage(t, h, sarah), blocks.ActionIncidentAck, sarah.ID)
+		waitUntil(t, h, 10*time.Second, "the acknowledgement", func() bool {
+			m := incidentMessage(t, h, sarah)
+			_, still := buttons(t, m)[blocks.ActionIncidentAck]
+			return strings.Contains(plainOf(t, m), analyst) && !still
+		})
+		if got, _ := h.store.Incident(sarah.ID); got.AckBy != analyst || got.Status != intents.IncidentAcknowledged {
+			t.Errorf("after Acknowledge: %s by %q", got.Status, got.AckBy)
+		}
+
+		h.clickValue(analyst, incidentMessage(t, h, john), blocks.ActionIncidentInvestigate, john.ID)
+		h.answer("the investigation in the thread", func(m slackfake.Message) bool {
+			return m.ThreadTS == john.TS && m.Method == "chat.postMessage" && strings.HasPrefix(m.Text, "Investigation:") && strings.Contains(m.Text, "john@company.com")
+		})
+
+		h.clickValue(analyst, incidentMessage(t, h, john), blocks.ActionIncidentClose, john.ID)
+		waitUntil(t, h, 10*time.Second, "the incident closed", func() bool {
+			got, _ := h.store.Incident(john.ID)
+			return got.Status == intents.IncidentClosed
+		})
+		waitUntil(t, h, 10*time.Second, "the closed incident's message", func() bool {
+			m := incidentMessage(t, h, john)
+			return strings.HasPrefix(m.Text, "Closed") && len(buttons(t, m)) == 0
+		})
+		if got, _ := h.store.Incident(john.ID); got.Status != intents.IncidentClosed || got.ClosedBy != analyst {
+			t.Errorf("after Close: %s by %q", got.Status, got.ClosedBy)
+		}
+
+		sp, err := h.store.Suppress(intents.Suppression{Detection: "account_lockout", User: sarah.Subject, Until: time.Now().Add(24 * time.Hour), By: analyst, At: time.Now(), Reason: "rotation"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := len(h.slack.Messages())
+		// Another person: the analyst's investigation may still be proposing,
+		// and one person's requests at once are bounded.
+		send(t, h, approver, secChannel, "suppressions")
+		list := waitAfter(t, h, n, "the suppressions", func(m slackfake.Message) bool {
+			return !m.Ephemeral && len(m.Blocks) > 0 && strings.Contains(plainOf(t, m), "account_lockout")
+		})
+		h.clickValue(approver, list, blocks.ActionSuppressionRemove, sp.ID)
+		waitUntil(t, h, 10*time.Second, "the suppression removed", func() bool {
+			sps, _ := h.store.Suppressions()
+			return len(sps) == 0
+		})
+		events := map[string]bool{}
+		if err := h.store.Audit(func(r intents.AuditRecord) error { events[r.Event+" "+r.ProposalID] = true; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{approvals.EventAcknowledged + " " + sarah.ID, approvals.EventClosed + " " + john.ID, approvals.EventUnsuppressed + " " + sp.ID} {
+			if !events[want] {
+				t.Errorf("the audit log lacks %q", want)
+			}
+		}
+	})
 }
 
 // TestWatchDigest posts the daily digest at its time of day: the lockout
