@@ -194,17 +194,17 @@ func (l *Leader) Campaign(ctx context.Context) (context.Context, error) {
 	session, err := concurrency.NewSession(l.cli, concurrency.WithLease(grant.ID), concurrency.WithContext(sctx))
 	if err != nil {
 		scancel()
-		go l.revoke(grant.ID, ttl)
+		go revoke(l.cli, grant.ID, ttl)
 		return nil, fmt.Errorf("etcdstore: campaign: session: %w", err)
 	}
 	lost := make(chan struct{})
-	go l.renew(sctx, grant.ID, ttl, sent.Add(ttl), lost)
+	go renew(sctx, l.cli, grant.ID, ttl, sent.Add(ttl), lost)
 	quit := func() {
 		session.Orphan()
 		scancel()
 		// Revoking deletes the keys on the lease at once rather than at
 		// its lapse; it waits at most the lease, in the background.
-		go l.revoke(grant.ID, ttl)
+		go revoke(l.cli, grant.ID, ttl)
 	}
 
 	// A lease lost while campaigning ends the campaign: the key it
@@ -392,10 +392,11 @@ func (l *Leader) resign(f Fence, wait time.Duration) {
 	}
 }
 
-func (l *Leader) revoke(id clientv3.LeaseID, wait time.Duration) {
+// revoke ends lease id now, deleting its keys; it waits at most wait.
+func revoke(cli *clientv3.Client, id clientv3.LeaseID, wait time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
-	_, _ = l.cli.Revoke(ctx, id)
+	_, _ = cli.Revoke(ctx, id)
 }
 
 // renew keeps lease id alive, a renewal every third of its ttl, and
@@ -404,7 +405,7 @@ func (l *Leader) revoke(id clientv3.LeaseID, wait time.Duration) {
 // guard away. (etcd renews a lease only on a raft leader that a quorum
 // still confirms, so a member cut off from quorum renews nothing.) It
 // ends with ctx.
-func (l *Leader) renew(ctx context.Context, id clientv3.LeaseID, ttl time.Duration, expires time.Time, lost chan<- struct{}) {
+func renew(ctx context.Context, cli *clientv3.Client, id clientv3.LeaseID, ttl time.Duration, expires time.Time, lost chan<- struct{}) {
 	defer close(lost)
 	guard := ttl / 10
 	next := time.Now().Add(ttl / 3)
@@ -424,7 +425,7 @@ func (l *Leader) renew(ctx context.Context, id clientv3.LeaseID, ttl time.Durati
 		// A renewal may hang for good (sent to a raft leader that just
 		// died): each try has a sixth of the lease.
 		kctx, cancel := context.WithTimeout(clientv3.WithRequireLeader(ctx), min(time.Until(stop), ttl/6))
-		resp, err := l.cli.KeepAliveOnce(kctx, id)
+		resp, err := cli.KeepAliveOnce(kctx, id)
 		cancel()
 		switch {
 		case errors.Is(err, rpctypes.ErrLeaseNotFound):
