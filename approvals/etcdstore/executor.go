@@ -104,15 +104,16 @@ func (r *replica) drop(id clientv3.LeaseID) {
 	go revoke(r.cli, id, r.ttl)
 }
 
-// close revokes the lease, waiting at most wait, and grants no other.
-func (r *replica) close(wait time.Duration) {
+// close revokes the lease, waiting at most its ttl (after which it
+// lapses anyway), and grants no other.
+func (r *replica) close() {
 	r.mu.Lock()
 	id, stop := r.id, r.stop
 	r.id, r.closed = 0, true
 	r.mu.Unlock()
 	if id != 0 {
 		stop()
-		revoke(r.cli, id, wait)
+		revoke(r.cli, id, r.ttl)
 	}
 }
 

@@ -61,7 +61,9 @@ type Term struct {
 	// Lapsed is true when the term before this one did not end by its
 	// leader resigning: its lease lapsed (a crash, a replica cut off)
 	// or there is no record of one (the first leader on this prefix).
-	// Only then may the new leader call (*Store).Recover; see Leader.
+	// Only then may the new leader call (*Store).Recover, which also
+	// takes the proposals that record no executor; otherwise
+	// (*Store).RecoverGone. See Leader.
 	Lapsed bool
 }
 
@@ -94,22 +96,30 @@ type termRecord struct {
 //
 // # Recovering proposals left executing
 //
-// A proposal found executing is evidence of a crash only when the
-// process that began it is gone. When a term begins, Term.Lapsed says
-// whether the one before ended by a lapsed lease rather than a
-// resignation; only then may the new leader call (*Store).Recover, as
-// its first singleton:
+// A proposal found executing is evidence of a crash only when the process
+// that began it is gone. A store opened with Options.Replica records, as
+// it begins a proposal, its own liveness lease as the executor (see
+// (*Store).RecoverGone); the leader moves to unknown those whose
+// executor's lease is gone, at the start of each term and then about
+// every lease TTL while it leads. So a replica that crashes while another
+// leads is recovered too, and a surviving replica's execution is not
+// (unless that replica is itself cut off from etcd past its lease: then
+// what it runs is reported unknown, and its Finish is refused):
 //
 //	lctx, err := leader.Campaign(ctx)
 //	if t, ok := etcdstore.TermOf(lctx); ok && t.Lapsed {
 //		recovered, err := store.Recover()
 //		…
 //	}
+//	go store.RecoverEvery(lctx, ttl, report) // RecoverGone, now and every ttl
 //
-// Proposals do not record which process began them, and every replica
-// executes the approvals it is clicked; so a proposal that a surviving
-// replica is executing at that moment would be reported unknown too. It
-// is never run twice either way: unknown is final and checked by a person.
+// Proposals that record no executor (begun by a store without a Replica,
+// or before executors were recorded) keep the older rule: Term.Lapsed
+// says whether the term before ended by a lapsed lease rather than a
+// resignation, and only then does the new leader move them, with
+// (*Store).Recover. Among those, one that a surviving replica is
+// executing at that moment is reported unknown too. It is never run
+// twice either way: unknown is final and checked by a person.
 type Leader struct {
 	cli    *clientv3.Client
 	prefix string // the election's, with its slash

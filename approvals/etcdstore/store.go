@@ -114,7 +114,7 @@ func New(cli *clientv3.Client, opts Options) *Store {
 func (s *Store) Close() error {
 	s.closed.Store(true)
 	if s.replica != nil {
-		s.replica.close(s.timeout)
+		s.replica.close()
 	}
 	return nil
 }
