@@ -71,7 +71,7 @@
 //
 //	proposals/<id>               the proposal, JSON
 //	pending/<created ns>/<id>    expires (ns): Pending, ExpireDue
-//	active/<id>                  approved or executing: Approved, ReofferApproved
+//	active/<id>                  "approved", "executing", or "executing <lease hex>" (its executor): Approved, ReofferApproved, Recover
 //	same/<hex SameKey>           the pending proposal making that change
 //	audit/<seq>                  the audit record, JSON, as sealed
 //	meta/auditHead               {"seq":…,"hash":…}
@@ -92,12 +92,15 @@
 //
 // Leader elects the replica that runs the singletons, on a lease, and
 // gives each term a Fence that writes only the leader may make compare
-// in their Txn; Seen de-duplicates Slack events across replicas. Their
-// keys, under the same prefix:
+// in their Txn; Seen de-duplicates Slack events across replicas; with
+// Options.Replica each store records itself as the executor of what it
+// begins, so that the leader's RecoverGone takes only what a replica that
+// is gone left executing. Their keys, under the same prefix:
 //
 //	leader/<lease id hex>        a campaigner, on its lease (concurrency.Election)
 //	meta/leaderTerm              the last term's fence, and whether it was resigned
 //	seen/<event id>              a Slack event taken, on a lease shared by its bucket
+//	replicas/<lease id hex>      a replica's name, on its liveness lease (Options.Replica)
 //
 // # What this package must not do
 //

@@ -61,7 +61,9 @@ type Term struct {
 	// Lapsed is true when the term before this one did not end by its
 	// leader resigning: its lease lapsed (a crash, a replica cut off)
 	// or there is no record of one (the first leader on this prefix).
-	// Only then may the new leader call (*Store).Recover; see Leader.
+	// Only then may the new leader call (*Store).Recover, which also
+	// takes the proposals that record no executor; otherwise
+	// (*Store).RecoverGone. See Leader.
 	Lapsed bool
 }
 
@@ -94,22 +96,30 @@ type termRecord struct {
 //
 // # Recovering proposals left executing
 //
-// A proposal found executing is evidence of a crash only when the
-// process that began it is gone. When a term begins, Term.Lapsed says
-// whether the one before ended by a lapsed lease rather than a
-// resignation; only then may the new leader call (*Store).Recover, as
-// its first singleton:
+// A proposal found executing is evidence of a crash only when the process
+// that began it is gone. A store opened with Options.Replica records, as
+// it begins a proposal, its own liveness lease as the executor (see
+// (*Store).RecoverGone); the leader moves to unknown those whose
+// executor's lease is gone, at the start of each term and then about
+// every lease TTL while it leads. So a replica that crashes while another
+// leads is recovered too, and a surviving replica's execution is not
+// (unless that replica is itself cut off from etcd past its lease: then
+// what it runs is reported unknown, and its Finish is refused):
 //
 //	lctx, err := leader.Campaign(ctx)
 //	if t, ok := etcdstore.TermOf(lctx); ok && t.Lapsed {
 //		recovered, err := store.Recover()
 //		…
 //	}
+//	go store.RecoverEvery(lctx, ttl, report) // RecoverGone, now and every ttl
 //
-// Proposals do not record which process began them, and every replica
-// executes the approvals it is clicked; so a proposal that a surviving
-// replica is executing at that moment would be reported unknown too. It
-// is never run twice either way: unknown is final and checked by a person.
+// Proposals that record no executor (begun by a store without a Replica,
+// or before executors were recorded) keep the older rule: Term.Lapsed
+// says whether the term before ended by a lapsed lease rather than a
+// resignation, and only then does the new leader move them, with
+// (*Store).Recover. Among those, one that a surviving replica is
+// executing at that moment is reported unknown too. It is never run
+// twice either way: unknown is final and checked by a person.
 type Leader struct {
 	cli    *clientv3.Client
 	prefix string // the election's, with its slash
@@ -194,17 +204,17 @@ func (l *Leader) Campaign(ctx context.Context) (context.Context, error) {
 	session, err := concurrency.NewSession(l.cli, concurrency.WithLease(grant.ID), concurrency.WithContext(sctx))
 	if err != nil {
 		scancel()
-		go l.revoke(grant.ID, ttl)
+		go revoke(l.cli, grant.ID, ttl)
 		return nil, fmt.Errorf("etcdstore: campaign: session: %w", err)
 	}
 	lost := make(chan struct{})
-	go l.renew(sctx, grant.ID, ttl, sent.Add(ttl), lost)
+	go renew(sctx, l.cli, grant.ID, ttl, sent.Add(ttl), lost)
 	quit := func() {
 		session.Orphan()
 		scancel()
 		// Revoking deletes the keys on the lease at once rather than at
 		// its lapse; it waits at most the lease, in the background.
-		go l.revoke(grant.ID, ttl)
+		go revoke(l.cli, grant.ID, ttl)
 	}
 
 	// A lease lost while campaigning ends the campaign: the key it
@@ -392,10 +402,11 @@ func (l *Leader) resign(f Fence, wait time.Duration) {
 	}
 }
 
-func (l *Leader) revoke(id clientv3.LeaseID, wait time.Duration) {
+// revoke ends lease id now, deleting its keys; it waits at most wait.
+func revoke(cli *clientv3.Client, id clientv3.LeaseID, wait time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
-	_, _ = l.cli.Revoke(ctx, id)
+	_, _ = cli.Revoke(ctx, id)
 }
 
 // renew keeps lease id alive, a renewal every third of its ttl, and
@@ -404,7 +415,7 @@ func (l *Leader) revoke(id clientv3.LeaseID, wait time.Duration) {
 // guard away. (etcd renews a lease only on a raft leader that a quorum
 // still confirms, so a member cut off from quorum renews nothing.) It
 // ends with ctx.
-func (l *Leader) renew(ctx context.Context, id clientv3.LeaseID, ttl time.Duration, expires time.Time, lost chan<- struct{}) {
+func renew(ctx context.Context, cli *clientv3.Client, id clientv3.LeaseID, ttl time.Duration, expires time.Time, lost chan<- struct{}) {
 	defer close(lost)
 	guard := ttl / 10
 	next := time.Now().Add(ttl / 3)
@@ -424,7 +435,7 @@ func (l *Leader) renew(ctx context.Context, id clientv3.LeaseID, ttl time.Durati
 		// A renewal may hang for good (sent to a raft leader that just
 		// died): each try has a sixth of the lease.
 		kctx, cancel := context.WithTimeout(clientv3.WithRequireLeader(ctx), min(time.Until(stop), ttl/6))
-		resp, err := l.cli.KeepAliveOnce(kctx, id)
+		resp, err := cli.KeepAliveOnce(kctx, id)
 		cancel()
 		switch {
 		case errors.Is(err, rpctypes.ErrLeaseNotFound):

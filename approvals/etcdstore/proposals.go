@@ -102,7 +102,10 @@ func (s *Store) Pending() ([]intents.Proposal, error) {
 
 // Approved returns the proposals approved but not yet begun, in id order.
 func (s *Store) Approved() ([]intents.Proposal, error) {
-	out, err := s.indexed(s.activePrefix(), func(v []byte) bool { return intents.State(v) == intents.StateApproved })
+	out, err := s.indexed(s.activePrefix(), func(v []byte) bool {
+		st, _, _ := activeEntry(v)
+		return st == intents.StateApproved
+	})
 	if err != nil {
 		return nil, fmt.Errorf("approvals: approved: %w", err)
 	}
@@ -144,8 +147,13 @@ func (s *Store) Decide(d approvals.Decision, pol approvals.Policy) (intents.Prop
 // BeginExecute is the exactly-once gate (approvals.ApplyBegin) in one Txn
 // that compares the proposal's mod revision: of any number of concurrent
 // callers, in any number of processes, exactly one moves an approved
-// proposal to executing.
+// proposal to executing. With Options.Replica the same Txn records this
+// process as the executor (its liveness lease), and commits only while
+// that lease stands (see RecoverGone).
 func (s *Store) BeginExecute(id string) (intents.Proposal, error) {
+	if s.replica != nil {
+		return s.beginOn(s.replica, id)
+	}
 	return s.transition("begin", id, approvals.ApplyBegin)
 }
 
@@ -230,24 +238,21 @@ func (s *Store) Sweep(ctx context.Context, every time.Duration, onExpired func(i
 	approvals.SweepEvery(ctx, every, func() ([]intents.Proposal, error) { return s.ExpireDue(s.now()) }, s.log, onExpired)
 }
 
-// Recover moves every proposal found executing to unknown
-// (approvals.ApplyUnknown), each in its own Txn with its "unknown" audit
-// record, and returns those it moved in id order: a person checks them in
-// Okta; they are never re-run. Call it only when no process can still be
-// running them: with one replica, at start-up, as the bbolt store does
-// when opened; with several, once the replica that began them is known to
-// be gone.
+// Recover moves to unknown (approvals.ApplyUnknown) every executing
+// proposal whose executor is gone, each in its own Txn with its "unknown"
+// audit record, and returns those it moved in id order: a person checks
+// them in Okta; they are never re-run. Gone means either that the
+// proposal records an executor whose liveness lease is gone, as
+// RecoverGone finds, or that it records none: begun by a store without
+// Options.Replica, or before executors were recorded. For those, nothing
+// tells a crash from a replica still running them, so call Recover only
+// when no process can still be running them: with one replica, at
+// start-up, as the bbolt store does when opened; with several, when a
+// term begins after one whose lease lapsed (Term.Lapsed), and otherwise
+// RecoverGone. A proposal whose executor is alive is left executing
+// either way.
 func (s *Store) Recover() ([]intents.Proposal, error) {
-	out, err := s.moveActive(intents.StateExecuting, func(_ *txn, p *intents.Proposal) (intents.AuditRecord, bool, error) {
-		if p.State != intents.StateExecuting {
-			return intents.AuditRecord{}, false, nil
-		}
-		return approvals.ApplyUnknown(p, s.now()), true, nil
-	})
-	if err != nil {
-		return out, fmt.Errorf("approvals: recover: %w", err)
-	}
-	return out, nil
+	return s.recover(true)
 }
 
 // moveActive runs step (see moveIf) on every proposal the active index
@@ -259,7 +264,7 @@ func (s *Store) moveActive(state intents.State, step func(t *txn, p *intents.Pro
 	}
 	var out []intents.Proposal
 	for i, k := range keys {
-		if intents.State(vals[i]) != state {
+		if st, _, _ := activeEntry(vals[i]); st != state {
 			continue
 		}
 		p, moved, err := s.moveIf(lastPart(k), step)

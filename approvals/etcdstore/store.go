@@ -48,6 +48,18 @@ type Options struct {
 	// DefaultMaxTxnOps. A change needing more is refused, writing
 	// nothing, with an error wrapping ErrTxnTooLarge.
 	MaxTxnOps int
+	// Replica names this process among those sharing the store (a host
+	// name, say), for people reading etcd. When set, the store keeps a
+	// liveness lease in etcd while it is open, and BeginExecute records
+	// it as the executor of the proposal it begins, so that Recover and
+	// RecoverGone know whether the process running a proposal is gone
+	// (see Recover). "" records no executor.
+	Replica string
+	// ReplicaTTL is the liveness lease: how long after this process
+	// stops (or is cut off from etcd) the proposals it left executing
+	// can be recovered. Zero means DefaultLeaderTTL; etcd raises one
+	// below its minimum.
+	ReplicaTTL time.Duration
 }
 
 // Store is the proposal store on etcd. Its methods are safe for
@@ -63,6 +75,7 @@ type Store struct {
 	maxOps  int
 	closed  atomic.Bool
 	fence   atomic.Pointer[Fence]
+	replica *replica // nil: BeginExecute records no executor
 }
 
 // New returns a store on the etcd that cli talks to. The caller keeps
@@ -84,16 +97,25 @@ func New(cli *clientv3.Client, opts Options) *Store {
 	if opts.MaxTxnOps <= 0 {
 		opts.MaxTxnOps = DefaultMaxTxnOps
 	}
-	return &Store{
+	s := &Store{
 		kv: cli.KV, prefix: opts.Prefix, timeout: opts.Timeout, ttl: opts.TTL,
 		clock: opts.Now, log: opts.Logger, maxOps: opts.MaxTxnOps,
 	}
+	if opts.Replica != "" {
+		s.replica = newReplica(cli, s.replicaPrefix(), opts.Replica, opts.ReplicaTTL, opts.Logger)
+	}
+	return s
 }
 
 // Close ends the store: later calls return approvals.ErrClosed and Sweep
-// stops. It does not close the client.
+// stops. With Options.Replica it revokes the liveness lease, so that the
+// proposals this process began and did not finish can be recovered at
+// once. It does not close the client.
 func (s *Store) Close() error {
 	s.closed.Store(true)
+	if s.replica != nil {
+		s.replica.close()
+	}
 	return nil
 }
 
@@ -114,6 +136,8 @@ func (s *Store) pendingKey(p intents.Proposal) string {
 func (s *Store) activePrefix() string { return s.prefix + "active/" }
 
 func (s *Store) activeKey(id string) string { return s.activePrefix() + id }
+
+func (s *Store) replicaPrefix() string { return s.prefix + "replicas/" }
 
 func (s *Store) sameKey(a intents.Action) string {
 	return s.prefix + "same/" + hex.EncodeToString(approvals.SameKey(a))

@@ -165,7 +165,10 @@ func openCLIStores(ctx context.Context, stc storeConfig, bc botConfig, io stdio,
 		if err != nil {
 			return nil, err
 		}
-		st := etcdstore.New(cli, etcdstore.Options{Prefix: stc.Prefix, TTL: bc.ProposalTTL, Logger: newLogger(io.err, e)})
+		// Replica: an approval this command executes records it, so that
+		// the bot's leader recovers it should the command be killed.
+		host, _ := os.Hostname()
+		st := etcdstore.New(cli, etcdstore.Options{Prefix: stc.Prefix, TTL: bc.ProposalTTL, Logger: newLogger(io.err, e), Replica: host, ReplicaTTL: stc.LeaseTTL})
 		return &cliStores{cli: st, close: func() { _ = st.Close(); _ = cli.Close() }}, nil
 	}
 	store, err := approvals.Open(bc.DB, approvals.Options{TTL: bc.ProposalTTL, Timeout: 2 * time.Second, Logger: newLogger(io.err, e)})

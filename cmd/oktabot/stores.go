@@ -66,12 +66,12 @@ func openStores(ctx context.Context, sc storeConfig, bc botConfig, log *slog.Log
 	if err != nil {
 		return nil, err
 	}
-	st := etcdstore.New(cli, etcdstore.Options{Prefix: sc.Prefix, TTL: bc.ProposalTTL, Logger: log})
 	host, _ := os.Hostname()
+	st := etcdstore.New(cli, etcdstore.Options{Prefix: sc.Prefix, TTL: bc.ProposalTTL, Logger: log, Replica: host, ReplicaTTL: sc.LeaseTTL})
 	leader := etcdstore.NewLeader(cli, etcdstore.LeaderOptions{Prefix: sc.Prefix, TTL: sc.LeaseTTL, Name: host, Logger: log})
 	return &stores{
 		proposals: st, incidents: st, scans: st, watchState: st.WatchState,
-		leadership: fencedLeader{leader: leader, store: st, log: log},
+		leadership: fencedLeader{leader: leader, store: st, log: log, every: sc.LeaseTTL},
 		seen:       etcdstore.NewSeen(cli, etcdstore.SeenOptions{Prefix: sc.Prefix}),
 		where:      fmt.Sprintf("etcd %v %s", sc.Endpoints, sc.Prefix),
 		health: func(ctx context.Context) string {
@@ -121,13 +121,18 @@ func dialEtcd(ctx context.Context, sc storeConfig) (*clientv3.Client, error) {
 }
 
 // fencedLeader is the etcd election as the bot's Leadership: each term
-// fences the watcher's writes with its election key, and a term that
-// follows one whose lease lapsed (a crashed replica) moves the proposals
-// it left executing to unknown, for a person to check.
+// fences the watcher's writes with its election key and, while it lasts,
+// moves to unknown, for a person to check, the proposals left executing
+// by a replica that is gone: at its start, and then every lease TTL
+// (etcdstore.Store.RecoverGone), so that a replica that crashes while
+// another leads is recovered too. A term that follows one whose lease
+// lapsed also takes the proposals that record no executor
+// (etcdstore.Store.Recover).
 type fencedLeader struct {
 	leader *etcdstore.Leader
 	store  *etcdstore.Store
 	log    *slog.Logger
+	every  time.Duration // between recovery sweeps
 }
 
 func (f fencedLeader) Campaign(ctx context.Context) (context.Context, error) {
@@ -143,8 +148,14 @@ func (f fencedLeader) Campaign(ctx context.Context) (context.Context, error) {
 			f.log.Error("leadership: cannot check for proposals a crashed replica left executing", "err", err)
 		}
 		for _, p := range unknown {
-			f.log.Warn("a proposal was executing when the replica running it stopped; it is unknown and was not re-run: check it in Okta", "proposal", p.ID, "summary", p.Preview.Summary)
+			f.unknown(p)
 		}
 	}
+	go f.store.RecoverEvery(lctx, f.every, f.unknown)
 	return lctx, nil
+}
+
+// unknown says that p was moved to unknown.
+func (f fencedLeader) unknown(p intents.Proposal) {
+	f.log.Warn("a proposal was executing when the replica running it stopped; it is unknown and was not re-run: check it in Okta", "proposal", p.ID, "summary", p.Preview.Summary)
 }
