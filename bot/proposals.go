@@ -239,6 +239,7 @@ func (b *Bot) decide(ctx context.Context, o origin, id string, approve bool, rea
 		},
 	}
 	p, err := b.cfg.Proposals.Decide(intents.Decision{ProposalID: id, By: o.user, Approve: approve, Reason: reason, Channel: o.channel, Via: intents.ViaSlack}, pol)
+	resumed := false
 	switch {
 	case err != nil && apprErr != nil && errors.Is(err, intents.ErrNotApprover):
 		b.refusedWith(ctx, o, id, err, "Could not confirm you are an approver",
@@ -248,11 +249,19 @@ func (b *Bot) decide(ctx context.Context, o origin, id string, approve bool, rea
 		title, hint := own.words()
 		b.refusedWith(ctx, o, id, err, title, hint)
 		return
+	case err != nil && approve && resumable(p, o.user, err):
+		// This approver's earlier approval was recorded but never began:
+		// its store write was answered as failed and committed later (on
+		// etcd, once quorum returned), or the replica that made it stopped.
+		// Approving again runs it, through the same exactly-once gate.
+		b.log.Info("an approval recorded earlier never ran; running it at the approver's new click", "proposal", p.ID, "by", o.user)
+		resumed = true
 	case err != nil:
 		b.refused(ctx, o, id, p, err)
 		return
+	default:
+		b.log.Info("proposal decided", "proposal", p.ID, "state", p.State, "by", o.user)
 	}
-	b.log.Info("proposal decided", "proposal", p.ID, "state", p.State, "by", o.user)
 	// A click can beat the recording of the message's ts: the click names
 	// the message it came from (Decide checked its channel).
 	msgTS := p.MessageTS
@@ -264,11 +273,21 @@ func (b *Bot) decide(ctx context.Context, o origin, id string, approve bool, rea
 		b.redraw(ctx, p, "")
 		return
 	}
-	b.redraw(ctx, p, fmt.Sprintf("⏳ Executing… approved by <@%s>", o.user))
+	if !resumed {
+		b.redraw(ctx, p, fmt.Sprintf("⏳ Executing… approved by <@%s>", o.user))
+	}
 	p, err = b.cfg.Proposals.Execute(ctx, p.ID, b.execute)
 	if err != nil {
 		if errors.Is(err, intents.ErrStarted) {
-			return // someone else's click is executing it
+			// Another click is executing it, and draws its end; unless it
+			// has ended already, before this click's "Executing…".
+			if cur, gerr := b.cfg.Proposals.Get(id); gerr == nil && cur.State != intents.StateExecuting {
+				if cur.MessageTS == "" {
+					cur.MessageTS = msgTS
+				}
+				b.redraw(ctx, cur, "")
+			}
+			return
 		}
 		b.log.Error("proposal execution could not be recorded", "proposal", id, "err", err)
 		b.tellProblem(ctx, o, "Could not record the result of "+id, "Check the proposal with /okta proposal "+id+".", id, err)
@@ -279,6 +298,12 @@ func (b *Bot) decide(ctx context.Context, o origin, id string, approve bool, rea
 		p.MessageTS = msgTS
 	}
 	b.redraw(ctx, p, "")
+}
+
+// resumable is whether Decide's refusal err is of user's Approve of a
+// proposal that user approved and that never began executing.
+func resumable(p intents.Proposal, user string, err error) bool {
+	return errors.Is(err, intents.ErrDecided) && p.State == intents.StateApproved && p.DecidedBy == user
 }
 
 // execute runs the approved action and words a failure for people, keeping

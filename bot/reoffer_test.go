@@ -146,3 +146,38 @@ func TestStaleApprovalIsOfferedAgain(t *testing.T) {
 		t.Errorf("%d suspend calls, want 1", n)
 	}
 }
+
+// An approval that the store recorded after the click was told it had
+// failed (on etcd, a write committed once quorum returned) leaves the
+// proposal approved and never begun. The same approver's next Approve
+// runs it, once; another approver's is refused as already decided.
+func TestApproveAgainRunsLateRecordedApproval(t *testing.T) {
+	const second = "U0APP07"
+	h := approvalHarness(t, func(o *harnessOpts) { o.cfg.Approvers = []string{approver, second} })
+	m := h.propose("suspend john@company.com")
+	id := proposalID(t, m)
+	if _, err := h.store.Decide(intents.Decision{ProposalID: id, By: approver, Approve: true, Channel: secChannel},
+		intents.ApprovalPolicy{IsApprover: func(u string) bool { return u == approver }}); err != nil {
+		t.Fatal(err)
+	}
+	john := "/api/v1/users/" + h.user("john@company.com")["id"].(string) + "/lifecycle/suspend"
+	h.click(second, m, blocks.ActionApprove)
+	h.answer("the other approver refused", func(u slackfake.Message) bool {
+		return u.Ephemeral && u.User == second && has(u, "Already decided")
+	})
+	if n := h.sim.Calls("POST", john); n != 0 {
+		t.Fatalf("another approver's click ran it: %d suspend calls", n)
+	}
+	h.click(approver, m, blocks.ActionApprove)
+	h.settled(m, "Done")
+	// A second click on the stale button (the message no longer has it).
+	if _, err := h.slack.Click(h.waitCtx(5*time.Second), slackfake.Click{UserID: approver, ChannelID: secChannel, MessageTS: m.TS, ActionID: blocks.ActionApprove, BlockID: "x", Value: id}); err != nil {
+		t.Fatal(err)
+	}
+	h.answer("a click after it ran refused", func(u slackfake.Message) bool {
+		return u.Ephemeral && u.User == approver && has(u, "Already decided")
+	})
+	if n := h.sim.Calls("POST", john); n != 1 {
+		t.Errorf("%d suspend calls, want 1", n)
+	}
+}
