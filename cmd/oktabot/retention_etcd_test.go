@@ -278,17 +278,19 @@ func TestRunArchivesOnEtcd(t *testing.T) {
 }
 
 // runUntilArchived runs oktabot run with vars until it logs that it
-// archived, then stops it, cleanly.
+// archived and that it reached Slack (on bbolt the archive may come
+// first; stopped before, the bot's start fails), then stops it, cleanly.
 func runUntilArchived(t *testing.T, vars map[string]string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	logs := newLogWatch("archived decided proposals")
+	archived, connected := newLogWatch("archived decided proposals"), newLogWatch("connected to Slack")
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"run"}, stdio{in: strings.NewReader(""), out: io.Discard, err: logs}, func(k string) string { return vars[k] })
+		done <- run(ctx, []string{"run"}, stdio{in: strings.NewReader(""), out: io.Discard, err: io.MultiWriter(archived, connected)}, func(k string) string { return vars[k] })
 	}()
-	logs.wait(t, ctx)
+	archived.wait(t, ctx)
+	connected.wait(t, ctx)
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("oktabot run stopped with %v, want a clean stop", err)
