@@ -104,7 +104,7 @@ func (s *Store) archiveAudit(before time.Time, chainFrom uint64, from approvals.
 	}
 	// Each record deletes its key and its history entry; the anchor is
 	// one more write.
-	limit := (s.maxOps - 1) / 2
+	limit := max(1, (s.maxOps-1)/2)
 	recs, err := s.kv.Get(ctx, s.auditKey(start.Seq+1), clientv3.WithRange(clientv3.GetPrefixRangeEnd(s.auditPrefix())),
 		clientv3.WithLimit(int64(limit)), clientv3.WithSort(clientv3.SortByKey, clientv3.SortAscend), clientv3.WithRev(rev))
 	if err != nil {
@@ -180,7 +180,7 @@ func (s *Store) archiveProposals(before time.Time, after string, w io.Writer) (i
 		return 0, "", err
 	}
 	// Each proposal is one compare, one delete and one put.
-	limit := s.maxOps / 2
+	limit := max(1, s.maxOps/2)
 	var (
 		batch approvals.ArchiveBatch
 		keys  []string
