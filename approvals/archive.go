@@ -128,23 +128,72 @@ func (s *Store) Archive(before time.Time, w io.Writer) (ArchiveReport, error) {
 
 // ArchiveContext is Archive that stops between batches when ctx ends.
 func (s *Store) ArchiveContext(ctx context.Context, before time.Time, w io.Writer) (ArchiveReport, error) {
+	return ArchiveWith(ctx, ArchiveSteps{
+		Now: s.now,
+		Start: func() (from ChainPoint, chainFrom uint64, err error) {
+			err = s.view(func(t *txn) error {
+				if from, err = t.anchor(); err != nil {
+					return err
+				}
+				chainFrom, err = t.chainFrom()
+				return err
+			})
+			return from, chainFrom, err
+		},
+		Audit:     s.archiveAudit,
+		Proposals: s.archiveProposals,
+	}, before, w)
+}
+
+// ArchiveSteps are the store-specific steps of an archive run, which
+// ArchiveWith drives: every store archives alike, in the same format.
+type ArchiveSteps struct {
+	// Now is the store's clock, for the header.
+	Now func() time.Time
+	// Start reads the anchor (Genesis at 0 when nothing was archived) and
+	// the first chained sequence.
+	Start func() (from ChainPoint, chainFrom uint64, err error)
+	// Audit moves one batch of the audit prefix older than before: it
+	// checks the batch chains from the anchor, writes it to w
+	// (ArchiveBatch) and only then removes it from the store, moving the
+	// anchor; it returns how many records it moved (0: the prefix is done)
+	// and the new anchor. from is where w's records end: a store whose
+	// anchor is elsewhere, or moves before the batch is removed, was
+	// archived by another run meanwhile, and Audit returns an error
+	// wrapping ErrArchiveRace.
+	Audit func(before time.Time, chainFrom uint64, from ChainPoint, w io.Writer) (int, ChainPoint, error)
+	// Proposals moves one batch of the proposals that Archivable accepts
+	// among those with ids after after ("": from the first): it writes
+	// them to w, then removes those unchanged since they were read and
+	// remembers their ids as archived. It returns how many it moved and
+	// the id to go on after, "" when all were looked at.
+	Proposals func(before time.Time, after string, w io.Writer) (int, string, error)
+}
+
+// ErrArchiveRace is an archive run that found the audit anchor moved by
+// another run between reading a batch and removing it: the batch it wrote
+// last is in that run's archive too, identical, and nothing was lost.
+var ErrArchiveRace = errors.New("another archive run moved the audit anchor")
+
+// AnchorMoved is the error of a run that found the anchor at now, where
+// its archive ends at was: it wraps ErrArchiveRace.
+func AnchorMoved(was, now ChainPoint) error {
+	return fmt.Errorf("%w from record %d to %d: the archive this run wrote ends at record %d, and another run's archive continues the store", ErrArchiveRace, was.Seq, now.Seq, was.Seq)
+}
+
+// ArchiveWith runs an archive (see Store.Archive) through a store's steps:
+// the header, the audit prefix batch by batch, then the proposals, and
+// stops between batches when ctx ends.
+func ArchiveWith(ctx context.Context, st ArchiveSteps, before time.Time, w io.Writer) (ArchiveReport, error) {
 	before = before.UTC().Round(0)
 	rep := ArchiveReport{Before: before}
-	var hdr archiveHeader
-	err := s.view(func(t *txn) error {
-		a, err := t.anchor()
-		if err != nil {
-			return err
-		}
-		from, err := t.chainFrom()
-		hdr = archiveHeader{Type: lineHeader, Version: ArchiveVersion, App: appName, Created: s.now(),
-			Before: before, From: a, ChainFrom: from}
-		return err
-	})
+	from, chainFrom, err := st.Start()
 	if err != nil {
 		return rep, fmt.Errorf("approvals: archive: %w", err)
 	}
-	rep.From, rep.Anchor = hdr.From, hdr.From
+	rep.From, rep.Anchor = from, from
+	hdr := archiveHeader{Type: lineHeader, Version: ArchiveVersion, App: appName, Created: st.Now().UTC().Round(0),
+		Before: before, From: from, ChainFrom: chainFrom}
 	if err := writeBatch(w, []any{hdr}); err != nil {
 		return rep, fmt.Errorf("approvals: archive: write the header: %w", err)
 	}
@@ -152,7 +201,7 @@ func (s *Store) ArchiveContext(ctx context.Context, before time.Time, w io.Write
 		if err := ctx.Err(); err != nil {
 			return rep, fmt.Errorf("approvals: archive: stopped: %w", err)
 		}
-		n, last, err := s.archiveAudit(before, hdr.ChainFrom, w)
+		n, last, err := st.Audit(before, chainFrom, rep.Anchor, w)
 		if err != nil {
 			return rep, fmt.Errorf("approvals: archive: %w", err)
 		}
@@ -163,12 +212,12 @@ func (s *Store) ArchiveContext(ctx context.Context, before time.Time, w io.Write
 		rep.Anchor = last
 		rep.Batches++
 	}
-	var after []byte
+	after := ""
 	for {
 		if err := ctx.Err(); err != nil {
 			return rep, fmt.Errorf("approvals: archive: stopped: %w", err)
 		}
-		n, next, err := s.archiveProposals(before, after, w)
+		n, next, err := st.Proposals(before, after, w)
 		if err != nil {
 			return rep, fmt.Errorf("approvals: archive: %w", err)
 		}
@@ -176,12 +225,33 @@ func (s *Store) ArchiveContext(ctx context.Context, before time.Time, w io.Write
 			rep.Proposals += n
 			rep.Batches++
 		}
-		if next == nil {
+		if next == "" {
 			return rep, nil
 		}
 		after = next
 	}
 }
+
+// ArchiveBatch is lines of an archive file (audit records and proposals,
+// as stored), written with one Write (Flush).
+type ArchiveBatch struct{ lines []any }
+
+// Record adds the audit record stored under seq, its stored bytes.
+func (b *ArchiveBatch) Record(seq uint64, raw []byte) {
+	b.lines = append(b.lines, archiveLine{Type: lineAudit, Seq: seq, Record: bytes.Clone(raw)})
+}
+
+// Proposal adds proposal id, its stored bytes.
+func (b *ArchiveBatch) Proposal(id string, raw []byte) {
+	b.lines = append(b.lines, archiveLine{Type: lineProposal, ID: id, Proposal: bytes.Clone(raw)})
+}
+
+// Len is how many lines the batch holds.
+func (b *ArchiveBatch) Len() int { return len(b.lines) }
+
+// Flush writes the batch to w in one Write and fsyncs w when it has a Sync
+// method (an *os.File does).
+func (b *ArchiveBatch) Flush(w io.Writer) error { return writeBatch(w, b.lines) }
 
 // writeBatch writes lines to w in one Write and fsyncs w if it can.
 func writeBatch(w io.Writer, lines []any) error {
@@ -202,11 +272,12 @@ func writeBatch(w io.Writer, lines []any) error {
 	return nil
 }
 
-// archiveAudit moves one batch of the audit prefix older than before. It
-// returns how many records it moved and the new anchor.
-func (s *Store) archiveAudit(before time.Time, chainFrom uint64, w io.Writer) (int, ChainPoint, error) {
+// archiveAudit moves one batch of the audit prefix older than before,
+// after from (ArchiveSteps.Audit). It returns how many records it moved
+// and the new anchor.
+func (s *Store) archiveAudit(before time.Time, chainFrom uint64, from ChainPoint, w io.Writer) (int, ChainPoint, error) {
 	var start ChainPoint
-	var lines []any
+	var batch ArchiveBatch
 	var raws [][]byte
 	var owners []string
 	var last ChainPoint
@@ -215,9 +286,12 @@ func (s *Store) archiveAudit(before time.Time, chainFrom uint64, w io.Writer) (i
 		if start, err = t.anchor(); err != nil {
 			return err
 		}
+		if start != from {
+			return AnchorMoved(from, start)
+		}
 		v := verifier{from: chainFrom, anchor: start.Seq, next: start.Seq + 1, prev: start.Hash}
 		c := t.audits.Cursor()
-		for k, raw := c.Seek(seqBytes(start.Seq + 1)); k != nil && len(lines) < archiveBatch; k, raw = c.Next() {
+		for k, raw := c.Seek(seqBytes(start.Seq + 1)); k != nil && batch.Len() < archiveBatch; k, raw = c.Next() {
 			var rec intents.AuditRecord
 			if err := json.Unmarshal(raw, &rec); err != nil {
 				return fmt.Errorf("%w: audit record %x: %v", ErrCorrupt, k, err)
@@ -229,17 +303,17 @@ func (s *Store) archiveAudit(before time.Time, chainFrom uint64, w io.Writer) (i
 				return fmt.Errorf("the audit chain is broken, so nothing more was archived (run approvals verify): %w", v.broken)
 			}
 			seq := binary.BigEndian.Uint64(k)
-			lines = append(lines, archiveLine{Type: lineAudit, Seq: seq, Record: bytes.Clone(raw)})
+			batch.Record(seq, raw)
 			raws = append(raws, bytes.Clone(raw))
 			owners = append(owners, rec.ProposalID)
 			last = ChainPoint{Seq: seq, Hash: v.prev}
 		}
 		return nil
 	})
-	if err != nil || len(lines) == 0 {
+	if err != nil || batch.Len() == 0 {
 		return 0, start, err
 	}
-	if err := writeBatch(w, lines); err != nil {
+	if err := batch.Flush(w); err != nil {
 		return 0, start, fmt.Errorf("write audit records %d–%d: %w", start.Seq+1, last.Seq, err)
 	}
 	err = s.update(func(t *txn) error {
@@ -248,7 +322,7 @@ func (s *Store) archiveAudit(before time.Time, chainFrom uint64, w io.Writer) (i
 			return err
 		}
 		if now != start {
-			return fmt.Errorf("another archive run moved the anchor from record %d to %d", start.Seq, now.Seq)
+			return AnchorMoved(start, now)
 		}
 		for i, raw := range raws {
 			seq := start.Seq + 1 + uint64(i)
@@ -270,49 +344,51 @@ func (s *Store) archiveAudit(before time.Time, chainFrom uint64, w io.Writer) (i
 	if err != nil {
 		return 0, start, fmt.Errorf("remove audit records %d–%d (they are in the archive and still in the store): %w", start.Seq+1, last.Seq, err)
 	}
-	return len(lines), last, nil
+	return batch.Len(), last, nil
 }
 
 // archiveProposals moves one batch of decided proposals, looking at ids
-// after after (nil: from the first). It returns how many it moved and the
-// id to continue after, nil when the bucket is done.
-func (s *Store) archiveProposals(before time.Time, after []byte, w io.Writer) (int, []byte, error) {
-	var lines []any
+// after after ("": from the first). It returns how many it moved and the
+// id to continue after, "" when the bucket is done.
+func (s *Store) archiveProposals(before time.Time, after string, w io.Writer) (int, string, error) {
+	var batch ArchiveBatch
+	var ids []string
 	var raws [][]byte
-	var next []byte
+	var next string
 	err := s.view(func(t *txn) error {
 		c := t.proposals.Cursor()
 		k, raw := c.First()
-		if after != nil {
+		if after != "" {
 			// after may have been archived since: Seek lands on the next id.
-			if k, raw = c.Seek(after); bytes.Equal(k, after) {
+			if k, raw = c.Seek([]byte(after)); string(k) == after {
 				k, raw = c.Next()
 			}
 		}
 		for scanned := 0; k != nil; k, raw = c.Next() {
-			if len(lines) == archiveBatch || scanned == archiveScan {
+			if batch.Len() == archiveBatch || scanned == archiveScan {
 				return nil
 			}
 			scanned++
-			next = bytes.Clone(k)
+			next = string(k)
 			var p intents.Proposal
 			if err := json.Unmarshal(raw, &p); err != nil {
 				return fmt.Errorf("%w: proposal %s: %v", ErrCorrupt, k, err)
 			}
-			if !archivable(p, before) {
+			if !Archivable(p, before) {
 				continue
 			}
-			lines = append(lines, archiveLine{Type: lineProposal, ID: p.ID, Proposal: bytes.Clone(raw)})
+			batch.Proposal(p.ID, raw)
+			ids = append(ids, p.ID)
 			raws = append(raws, bytes.Clone(raw))
 		}
-		next = nil // the bucket is done
+		next = "" // the bucket is done
 		return nil
 	})
-	if err != nil || len(lines) == 0 {
+	if err != nil || batch.Len() == 0 {
 		return 0, next, err
 	}
-	if err := writeBatch(w, lines); err != nil {
-		return 0, nil, fmt.Errorf("write %d proposals: %w", len(lines), err)
+	if err := batch.Flush(w); err != nil {
+		return 0, "", fmt.Errorf("write %d proposals: %w", batch.Len(), err)
 	}
 	at := timeBytes(s.now())
 	moved := 0
@@ -321,8 +397,8 @@ func (s *Store) archiveProposals(before time.Time, after []byte, w io.Writer) (i
 		if err != nil {
 			return err
 		}
-		for i, l := range lines {
-			id := []byte(l.(archiveLine).ID)
+		for i, sid := range ids {
+			id := []byte(sid)
 			// A proposal changed since it was read stays, and the next run
 			// archives it again, as it now is.
 			if !bytes.Equal(t.proposals.Get(id), raws[i]) {
@@ -339,14 +415,14 @@ func (s *Store) archiveProposals(before time.Time, after []byte, w io.Writer) (i
 		return nil
 	})
 	if err != nil {
-		return 0, nil, fmt.Errorf("remove %d proposals (they are in the archive and still in the store): %w", len(lines), err)
+		return 0, "", fmt.Errorf("remove %d proposals (they are in the archive and still in the store): %w", batch.Len(), err)
 	}
 	return moved, next, nil
 }
 
-// archivable reports whether p is decided, in a final state, and reached it
-// before before.
-func archivable(p intents.Proposal, before time.Time) bool {
+// Archivable reports whether p is decided, in a final state, and reached
+// it before before: what Archive moves.
+func Archivable(p intents.Proposal, before time.Time) bool {
 	switch p.State {
 	case intents.StateExecuted, intents.StateFailed, intents.StateRejected, intents.StateExpired, intents.StateUnknown:
 		return p.Updated.Before(before)
@@ -381,8 +457,14 @@ func (t *txn) archivedErr(id string, err error) error {
 	if v == nil {
 		return err
 	}
+	return ArchivedError(id, bytesTime(v))
+}
+
+// ArchivedError is Get's answer for proposal id, which an archive run at
+// at moved out of the store: it wraps ErrArchived and intents.ErrNotFound.
+func ArchivedError(id string, at time.Time) error {
 	return fmt.Errorf("proposal %s was %w on %s (decided before the retention cut-off): it is in the archive files, no longer in this store: %w",
-		id, ErrArchived, bytesTime(v).Format("2006-01-02"), intents.ErrNotFound)
+		id, ErrArchived, at.UTC().Format("2006-01-02"), intents.ErrNotFound)
 }
 
 // ArchiveCheck is what VerifyArchive found in one archive file.
@@ -465,7 +547,7 @@ func VerifyArchive(r io.Reader) (ArchiveCheck, error) {
 				fail(v.next, BrokenForm, "proposal %s is not a readable proposal", l.ID)
 				break
 			}
-			if !archivable(p, rep.Before) {
+			if !Archivable(p, rep.Before) {
 				fail(v.next, BrokenForm, "proposal %s is %s since %s: the archive holds only proposals decided before %s", p.ID, p.State,
 					p.Updated.Format(time.RFC3339), rep.Before.Format(time.RFC3339))
 				break
@@ -504,49 +586,66 @@ const (
 // gives a *ChainBreak.
 func (s *Store) ContinuesArchive(a ArchiveCheck) (Continuity, error) {
 	var out Continuity
-	var brk *ChainBreak
 	err := s.view(func(t *txn) error {
 		anchor, err := t.anchor()
 		if err != nil {
 			return err
 		}
-		switch {
-		case a.Last.Seq == anchor.Seq && a.Last.Hash == anchor.Hash:
-			out = Continues
-		case a.Last.Seq == anchor.Seq:
-			brk = &ChainBreak{Seq: anchor.Seq, Problem: BrokenLink,
-				Detail: fmt.Sprintf("the store's anchor keeps hash %.12s… for record %d, the archive's record has %.12s…: not the archive this store continues, or one of them was changed", anchor.Hash, anchor.Seq, a.Last.Hash)}
-		case a.Last.Seq < anchor.Seq:
-			out = Earlier
-		default:
-			// Walk the store's chain from its anchor to the archive's last
-			// record (one batch, after an interrupted run): its hash there,
-			// chained or sealed, must be the archive's.
-			from, err := t.chainFrom()
-			if err != nil {
-				return err
-			}
-			v := verifier{from: from, anchor: anchor.Seq, next: anchor.Seq + 1, prev: anchor.Hash}
-			c := t.audits.Cursor()
-			for k, raw := c.Seek(seqBytes(anchor.Seq + 1)); k != nil && v.next <= a.Last.Seq && v.broken == nil; k, raw = c.Next() {
-				v.check(k, raw)
-			}
-			if v.broken != nil || v.next <= a.Last.Seq || v.prev != a.Last.Hash {
-				brk = &ChainBreak{Seq: a.Last.Seq, Problem: BrokenLink,
-					Detail: fmt.Sprintf("the archive ends at record %d, after the store's anchor (record %d), and the store does not hold that record as archived", a.Last.Seq, anchor.Seq)}
-				return nil
-			}
-			out = Overlaps
+		from, err := t.chainFrom()
+		if err != nil {
+			return err
 		}
-		return nil
+		out, err = ContinuesFrom(a, anchor, from, func(fn func(seq uint64, raw []byte) bool) error {
+			c := t.audits.Cursor()
+			for k, raw := c.Seek(seqBytes(anchor.Seq + 1)); k != nil; k, raw = c.Next() {
+				if len(k) != 8 || !fn(binary.BigEndian.Uint64(k), raw) {
+					return nil
+				}
+			}
+			return nil
+		})
+		return err
 	})
+	var brk *ChainBreak
+	if errors.As(err, &brk) {
+		return 0, brk
+	}
 	if err != nil {
 		return 0, fmt.Errorf("approvals: check archive: %w", err)
 	}
-	if brk != nil {
-		return 0, brk
-	}
 	return out, nil
+}
+
+// ContinuesFrom is ContinuesArchive on any store: anchor and chainFrom are
+// the store's, and records calls fn with the store's records after the
+// anchor, in order, until fn returns false, all read at one point in time.
+// A store that contradicts the archive gives a *ChainBreak.
+func ContinuesFrom(a ArchiveCheck, anchor ChainPoint, chainFrom uint64, records func(fn func(seq uint64, raw []byte) bool) error) (Continuity, error) {
+	switch {
+	case a.Last.Seq == anchor.Seq && a.Last.Hash == anchor.Hash:
+		return Continues, nil
+	case a.Last.Seq == anchor.Seq:
+		return 0, &ChainBreak{Seq: anchor.Seq, Problem: BrokenLink,
+			Detail: fmt.Sprintf("the store's anchor keeps hash %.12s… for record %d, the archive's record has %.12s…: not the archive this store continues, or one of them was changed", anchor.Hash, anchor.Seq, a.Last.Hash)}
+	case a.Last.Seq < anchor.Seq:
+		return Earlier, nil
+	}
+	// Walk the store's chain from its anchor to the archive's last record
+	// (one batch, after an interrupted run): its hash there, chained or
+	// sealed, must be the archive's.
+	v := verifier{from: chainFrom, anchor: anchor.Seq, next: anchor.Seq + 1, prev: anchor.Hash}
+	err := records(func(seq uint64, raw []byte) bool {
+		v.checkSeq(seq, raw)
+		return v.broken == nil && v.next <= a.Last.Seq
+	})
+	if err != nil {
+		return 0, err
+	}
+	if v.broken != nil || v.next <= a.Last.Seq || v.prev != a.Last.Hash {
+		return 0, &ChainBreak{Seq: a.Last.Seq, Problem: BrokenLink,
+			Detail: fmt.Sprintf("the archive ends at record %d, after the store's anchor (record %d), and the store does not hold that record as archived", a.Last.Seq, anchor.Seq)}
+	}
+	return Overlaps, nil
 }
 
 func (c Continuity) String() string {
@@ -560,3 +659,10 @@ func (c Continuity) String() string {
 	}
 	return "unknown"
 }
+
+// Point is the last record the check accepted, its sequence and hash (the
+// anchor, or sequence 0 and Genesis, before the first).
+func (c *ChainCheck) Point() ChainPoint { return ChainPoint{Seq: c.v.next - 1, Hash: c.v.prev} }
+
+// Broken is the first problem the check found; nil while the chain holds.
+func (c *ChainCheck) Broken() *ChainBreak { return c.v.broken }

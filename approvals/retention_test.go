@@ -16,6 +16,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/oktabot/oktabot/approvals"
+	"github.com/oktabot/oktabot/approvals/storetest"
 	"github.com/oktabot/oktabot/intents"
 )
 
@@ -551,4 +552,12 @@ func TestArchiveLegacyStore(t *testing.T) {
 	if v := mustVerify(t, ts); v.Break != nil || v.Records != 0 {
 		t.Errorf("Verify() = %+v (break %v), want an intact empty log", v, v.Break)
 	}
+}
+
+// TestArchiveContract runs the retention contract (storetest.RunArchive,
+// which etcdstore runs too) on bbolt with small batches: the contract's
+// 85 records take several, its 41 proposals several reads.
+func TestArchiveContract(t *testing.T) {
+	defer approvals.SetArchiveBatchForTest(7, 11)()
+	storetest.RunArchive(t, storetest.Bbolt())
 }

@@ -2,12 +2,10 @@ package etcdstore_test
 
 import (
 	"fmt"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/oktabot/oktabot/approvals"
 	"github.com/oktabot/oktabot/approvals/etcdstore"
 	"github.com/oktabot/oktabot/approvals/etcdstore/etcdtest"
 	"github.com/oktabot/oktabot/approvals/storetest"
@@ -22,20 +20,7 @@ func TestContract(t *testing.T) {
 	}
 }
 
-func bboltFactory() storetest.Factory {
-	return storetest.Factory{Name: "bbolt", Open: func(t *testing.T, now func() time.Time, n int) []storetest.Store {
-		s, err := approvals.Open(filepath.Join(t.TempDir(), "oktabot.db"), approvals.Options{TTL: time.Hour, Now: now})
-		if err != nil {
-			t.Fatalf("approvals.Open() = %v", err)
-		}
-		t.Cleanup(func() { _ = s.Close() })
-		out := make([]storetest.Store, n)
-		for i := range out {
-			out[i] = s
-		}
-		return out
-	}}
-}
+func bboltFactory() storetest.Factory { return storetest.Bbolt() }
 
 // etcdFactory shares one etcd member among the tests: each state lives
 // under its own prefix.

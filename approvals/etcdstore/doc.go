@@ -75,9 +75,10 @@
 //	same/<hex SameKey>           the pending proposal making that change
 //	audit/<seq>                  the audit record, JSON, as sealed
 //	meta/auditHead               {"seq":…,"hash":…}
-//	meta/auditAnchor             the last archived record, {"seq":…,"hash":…}; only when imported so
+//	meta/auditAnchor             the last archived record, {"seq":…,"hash":…}; once Archive (archive.go) ran, or imported so
 //	meta/auditChainFrom          the first chained record; only when imported from a file with older ones
 //	history/<id>/<seq>           one proposal's or incident's records
+//	archived/<id>                when Archive moved the proposal out (RFC 3339), for Get
 //	watch/cursor                 the System Log cursor of the last page
 //	watch/windows/<shard>        gzipped JSON {window key: state}, 00–15
 //	incidents/<id>               the incident, JSON

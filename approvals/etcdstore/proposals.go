@@ -70,9 +70,12 @@ func (t *txn) pendingSame(a intents.Action, now time.Time) (intents.Proposal, bo
 	return p, true, nil
 }
 
-// Get returns one proposal; an unknown id wraps intents.ErrNotFound.
+// Get returns one proposal; an unknown id wraps intents.ErrNotFound, and
+// one Archive moved out also approvals.ErrArchived.
 func (s *Store) Get(id string) (intents.Proposal, error) {
-	return approvals.GetIn(func(fn func(approvals.Tx) error) error { return s.view(0, func(t *txn) error { return fn(t) }) }, id)
+	return approvals.GetIn(func(fn func(approvals.Tx) error) error {
+		return s.view(0, func(t *txn) error { return t.archivedErr(approvals.CanonicalID(id), fn(t)) }) // archive.go
+	}, id)
 }
 
 // SetMessage records where the proposal's message lives.

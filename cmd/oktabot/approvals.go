@@ -39,7 +39,8 @@ the audit log's hash chain and names the first record altered, removed or
 moved; with --archive it checks an archive file's chain instead, and that
 the store's log continues it. archive moves decided proposals and the audit
 records older than DATE (default: OKTABOT_RETENTION ago) to a new file in
-OKTABOT_ARCHIVE_DIR, as the bot does once a day.`
+OKTABOT_ARCHIVE_DIR, as the bot does once a day (on etcd, the replica that
+leads).`
 
 // cmdApprovals is the approvals command line, for a person at a terminal
 // when Slack is down.
@@ -70,12 +71,12 @@ func cmdApprovals(ctx context.Context, args []string, io stdio, e env) error {
 	if err != nil {
 		return err
 	}
-	if sub == "verify" && *archive != "" {
-		return approvalsVerifyArchive(bc, *archive, io, e)
-	}
 	stc, err := loadStore(e)
 	if err != nil {
 		return err
+	}
+	if sub == "verify" && *archive != "" {
+		return approvalsVerifyArchive(ctx, bc, stc, *archive, io, e)
 	}
 	st, err := openCLIStores(ctx, stc, bc, io, e)
 	if err != nil {
@@ -127,10 +128,7 @@ func cmdApprovals(ctx context.Context, args []string, io stdio, e env) error {
 	case "verify":
 		return approvalsVerify(store, io)
 	case "archive":
-		if st.bolt == nil {
-			return fmt.Errorf("approvals archive works on the bbolt store (OKTABOT_DB); with OKTABOT_STORE=etcd the proposals stay in etcd")
-		}
-		return approvalsArchive(ctx, st.bolt, bc, *before, io)
+		return approvalsArchive(ctx, store, bc, *before, io)
 	default:
 		fmt.Fprintln(io.err, approvalsUsage)
 		return errUsage
@@ -147,12 +145,18 @@ type approvalsStore interface {
 	Execute(ctx context.Context, id string, act func(context.Context, intents.Preview) (intents.ActionOutcome, error)) (intents.Proposal, error)
 	Audit(fn func(intents.AuditRecord) error) error
 	Verify() (approvals.ChainReport, error)
+	archiver
+	ContinuesArchive(a approvals.ArchiveCheck) (approvals.Continuity, error)
 }
+
+var (
+	_ approvalsStore = (*approvals.Store)(nil)
+	_ approvalsStore = (*etcdstore.Store)(nil)
+)
 
 // cliStores is the store the command line works on.
 type cliStores struct {
 	cli       approvalsStore
-	bolt      *approvals.Store // nil on etcd
 	recovered []intents.Proposal
 	close     func()
 }
@@ -180,7 +184,7 @@ func openCLIStores(ctx context.Context, stc storeConfig, bc botConfig, io stdio,
 	}
 	// each write is committed in its own transaction: a close error
 	// loses nothing
-	return &cliStores{cli: store, bolt: store, recovered: store.Recovered(), close: func() { _ = store.Close() }}, nil
+	return &cliStores{cli: store, recovered: store.Recovered(), close: func() { _ = store.Close() }}, nil
 }
 
 func approvalsList(store approvalsStore, io stdio) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/oktabot/oktabot/approvals"
+	"github.com/oktabot/oktabot/approvals/etcdstore"
+	"github.com/oktabot/oktabot/bot"
 )
 
 // defaultRetention is how long decided proposals and audit records stay in
@@ -53,11 +56,21 @@ func loadRetention(e env, db string) (retentionConfig, error) {
 	return c, p.err()
 }
 
+// archiver is a store with retention: bbolt's or etcd's.
+type archiver interface {
+	ArchiveContext(ctx context.Context, before time.Time, w io.Writer) (approvals.ArchiveReport, error)
+}
+
+var (
+	_ archiver = (*approvals.Store)(nil)
+	_ archiver = (*etcdstore.Store)(nil)
+)
+
 // archiveFile archives, into a new file in dir, what is older than
 // before. A run that moves nothing, even one that fails, leaves no file. It returns the file's
 // path ("" when none) and what moved; after an error the file keeps the
 // batches that were written, and says so in the error.
-func archiveFile(ctx context.Context, store *approvals.Store, dir string, before, now time.Time) (string, approvals.ArchiveReport, error) {
+func archiveFile(ctx context.Context, store archiver, dir string, before, now time.Time) (string, approvals.ArchiveReport, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", approvals.ArchiveReport{}, fmt.Errorf("OKTABOT_ARCHIVE_DIR: %w", err)
 	}
@@ -90,9 +103,9 @@ func archiveFile(ctx context.Context, store *approvals.Store, dir string, before
 // rc.Keep, until ctx ends. It does nothing when retention is off. The
 // function it returns stops it and waits for a run in progress to reach
 // the end of its batch.
-func housekeeping(ctx context.Context, store *approvals.Store, rc retentionConfig, log *slog.Logger) (stop func()) {
+func housekeeping(ctx context.Context, store archiver, rc retentionConfig, log *slog.Logger) (stop func()) {
 	if rc.Keep == 0 {
-		log.Info("retention is off (OKTABOT_RETENTION=off): OKTABOT_DB keeps every decided proposal")
+		log.Info("retention is off (OKTABOT_RETENTION=off): the store keeps every decided proposal")
 		return func() {}
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -115,8 +128,56 @@ func housekeeping(ctx context.Context, store *approvals.Store, rc retentionConfi
 	}
 }
 
+// leaderHousekeeping is the etcd election with housekeeping: each term
+// this replica leads, it archives (housekeeping) until the term ends, so
+// that of several replicas one archives at a time, into its own
+// OKTABOT_ARCHIVE_DIR.
+type leaderHousekeeping struct {
+	bot.Leadership
+	start func(term context.Context)
+}
+
+func (l leaderHousekeeping) Campaign(ctx context.Context) (context.Context, error) {
+	term, err := l.Leadership.Campaign(ctx)
+	if err == nil {
+		l.start(term)
+	}
+	return term, err
+}
+
+// withHousekeeping runs housekeeping on store in every term of lead. The
+// function it returns stops a run in progress, at the end of its batch,
+// and waits for it.
+func withHousekeeping(lead bot.Leadership, store archiver, rc retentionConfig, log *slog.Logger) (bot.Leadership, func()) {
+	if rc.Keep == 0 {
+		return lead, housekeeping(context.Background(), store, rc, log) // says retention is off
+	}
+	var (
+		mu      sync.Mutex
+		stops   []func()
+		stopped bool
+	)
+	start := func(term context.Context) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !stopped {
+			log.Info("leading: archiving what is older than the retention, now and daily while this replica leads", "dir", rc.Dir)
+			stops = append(stops, housekeeping(term, store, rc, log))
+		}
+	}
+	return leaderHousekeeping{Leadership: lead, start: start}, func() {
+		mu.Lock()
+		stopped = true
+		all := stops
+		mu.Unlock()
+		for _, stop := range all {
+			stop()
+		}
+	}
+}
+
 // housekeepOnce is one daily run.
-func housekeepOnce(ctx context.Context, store *approvals.Store, rc retentionConfig, log *slog.Logger) {
+func housekeepOnce(ctx context.Context, store archiver, rc retentionConfig, log *slog.Logger) {
 	now := time.Now()
 	path, rep, err := archiveFile(ctx, store, rc.Dir, now.Add(-rc.Keep), now)
 	switch {
@@ -146,7 +207,7 @@ func parseBefore(s string, now time.Time) (time.Time, error) {
 }
 
 // approvalsArchive is `oktabot approvals archive [--before DATE]`.
-func approvalsArchive(ctx context.Context, store *approvals.Store, bc botConfig, beforeFlag string, io stdio) error {
+func approvalsArchive(ctx context.Context, store archiver, bc botConfig, beforeFlag string, io stdio) error {
 	now := time.Now()
 	var before time.Time
 	switch {
@@ -178,8 +239,8 @@ func approvalsArchive(ctx context.Context, store *approvals.Store, bc botConfig,
 }
 
 // approvalsVerifyArchive is `oktabot approvals verify --archive FILE`: the
-// file's chain, then whether OKTABOT_DB continues it.
-func approvalsVerifyArchive(bc botConfig, file string, io stdio, e env) error {
+// file's chain, then whether the store (OKTABOT_DB, or etcd) continues it.
+func approvalsVerifyArchive(ctx context.Context, bc botConfig, stc storeConfig, file string, io stdio, e env) error {
 	f, err := os.Open(file)
 	if err != nil {
 		return fmt.Errorf("--archive: %w", err)
@@ -197,23 +258,26 @@ func approvalsVerifyArchive(bc botConfig, file string, io stdio, e env) error {
 	if check.CutOff > 0 {
 		fmt.Fprintf(io.out, "Its line %d is cut off: the run that wrote it stopped while writing; the records of that line were not removed from the store.\n", check.CutOff)
 	}
-	st, err := openCLIStores(context.Background(), storeConfig{Kind: storeBbolt}, bc, io, e)
+	name, where := "OKTABOT_DB", "OKTABOT_DB "+bc.DB
+	if stc.Kind == storeEtcd {
+		name, where = "The etcd store", fmt.Sprintf("the etcd store %v %s", stc.Endpoints, stc.Prefix)
+	}
+	st, err := openCLIStores(ctx, stc, bc, io, e)
 	if err != nil {
-		return fmt.Errorf("the archive verifies, but whether OKTABOT_DB continues it was not checked: %w", err)
+		return fmt.Errorf("the archive verifies, but whether %s continues it was not checked: %w", where, err)
 	}
 	defer st.close() // read only
-	store := st.bolt
-	cont, err := store.ContinuesArchive(check)
+	cont, err := st.cli.ContinuesArchive(check)
 	if err != nil {
-		return fmt.Errorf("OKTABOT_DB %s does not continue the archive %s: %w", bc.DB, file, err)
+		return fmt.Errorf("%s does not continue the archive %s: %w", where, file, err)
 	}
 	switch cont {
 	case approvals.Continues:
-		fmt.Fprintf(io.out, "OKTABOT_DB continues it: the store's log starts after record %d, the archive's last.\n", check.Last.Seq)
+		fmt.Fprintf(io.out, "%s continues it: the store's log starts after record %d, the archive's last.\n", name, check.Last.Seq)
 	case approvals.Overlaps:
-		fmt.Fprintf(io.out, "OKTABOT_DB still holds the archive's last records, up to %d, identical (a run stopped after writing them, before removing them): the next archive run moves them, and its file repeats them.\n", check.Last.Seq)
+		fmt.Fprintf(io.out, "%s still holds the archive's last records, up to %d, identical (a run stopped after writing them, before removing them): the next archive run moves them, and its file repeats them.\n", name, check.Last.Seq)
 	case approvals.Earlier:
-		fmt.Fprintf(io.out, "OKTABOT_DB does not start right after this archive: its log continues from a later record, so a later archive file holds the records after %d: verify that one too.\n", check.Last.Seq)
+		fmt.Fprintf(io.out, "%s does not start right after this archive: its log continues from a later record, so a later archive file holds the records after %d: verify that one too.\n", name, check.Last.Seq)
 	}
 	return nil
 }

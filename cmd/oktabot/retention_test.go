@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/oktabot/oktabot/approvals"
 	"github.com/oktabot/oktabot/bot/slackfake"
-	"github.com/oktabot/oktabot/intents"
 )
 
 func TestRetentionConfig(t *testing.T) {
@@ -60,33 +58,13 @@ func TestRetentionConfig(t *testing.T) {
 // ids, old first.
 func oldStore(t *testing.T, db string) []string {
 	t.Helper()
-	now := time.Now()
-	at := now.Add(-500 * 24 * time.Hour)
+	at := time.Now().Add(-500 * 24 * time.Hour)
 	st, err := approvals.Open(db, approvals.Options{Timeout: time.Second, Now: func() time.Time { return at }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = st.Close() }() // teardown; each write is committed
-	pol := intents.ApprovalPolicy{IsApprover: func(string) bool { return true }, AllowSelfApproval: true}
-	var ids []string
-	for i, user := range []string{"a@company.com", "b@company.com", "c@company.com", "d@company.com"} {
-		if i == 3 {
-			at = now
-		}
-		p, err := st.Create(intents.Proposal{Requester: "U0ANALYST", Preview: intents.Preview{
-			Action: intents.Action{Kind: intents.SuspendUser, User: &intents.Ref{Type: "user", ID: "00u" + user[:1], Name: user}}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, p.ID)
-		if i == 2 {
-			continue // pending
-		}
-		if _, err := st.Decide(intents.Decision{ProposalID: p.ID, By: "U0LEAD", Reason: "no"}, pol); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return ids
+	return writeAged(t, st, &at, fourUsers)
 }
 
 // approvals archive moves the old decided proposals to a file in
@@ -115,39 +93,9 @@ func TestApprovalsArchiveCommand(t *testing.T) {
 		t.Fatalf("refused archive runs made %s (%v)", dir, err)
 	}
 
-	out, _, err := runCmd(t, ctx, vars, "approvals", "archive")
-	if err != nil || !strings.Contains(out, "Archived 2 decided proposals and 5 audit records") {
-		t.Fatalf("approvals archive = %q, %v; want 2 proposals and 5 records", out, err)
-	}
-	files, err := filepath.Glob(filepath.Join(dir, "oktabot-archive-*.jsonl"))
-	if err != nil || len(files) != 1 {
-		t.Fatalf("archive files %v, %v; want one", files, err)
-	}
-	out, _, err = runCmd(t, ctx, vars, "approvals", "verify", "--archive", files[0])
-	if err != nil || !strings.Contains(out, "2 proposals and 5 audit records") || !strings.Contains(out, "OKTABOT_DB continues it") {
-		t.Errorf("verify --archive = %q, %v; want it intact and continued", out, err)
-	}
-	out, _, err = runCmd(t, ctx, vars, "approvals", "verify")
-	if err != nil || !strings.Contains(out, "Records 1–5 were archived") {
-		t.Errorf("verify = %q, %v; want the anchor named", out, err)
-	}
-	if _, _, err := runCmd(t, ctx, vars, "approvals", "show", ids[0]); err == nil || !strings.Contains(err.Error(), "archived") {
-		t.Errorf("show %s = %v, want it archived", ids[0], err)
-	}
-	for _, id := range ids[2:] {
-		if _, _, err := runCmd(t, ctx, vars, "approvals", "show", id); err != nil {
-			t.Errorf("show %s = %v, want it still in the store", id, err)
-		}
-	}
-	// A run with nothing to move writes no file.
-	if out, _, err := runCmd(t, ctx, vars, "approvals", "archive"); err != nil || !strings.Contains(out, "Nothing to archive") {
-		t.Errorf("second archive = %q, %v", out, err)
-	}
-	if again, _ := filepath.Glob(filepath.Join(dir, "*")); len(again) != 1 {
-		t.Errorf("archive dir holds %v, want the one file", again)
-	}
+	file := archiveCommand(t, ctx, vars, dir, ids, "OKTABOT_DB")
 
-	data, err := os.ReadFile(files[0])
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,18 +173,7 @@ func TestRunArchivesAtStart(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "archive")
 	vars = with(vars, map[string]string{"OKTABOT_ARCHIVE_DIR": dir})
 	ids := oldStore(t, vars["OKTABOT_DB"])
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	logs := newLogWatch("archived decided proposals")
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"run"}, stdio{in: strings.NewReader(""), out: io.Discard, err: logs}, func(k string) string { return vars[k] })
-	}()
-	logs.wait(t, ctx)
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("oktabot run stopped with %v, want a clean stop", err)
-	}
+	runUntilArchived(t, vars)
 	st, err := approvals.Open(vars["OKTABOT_DB"], approvals.Options{Timeout: time.Second})
 	if err != nil {
 		t.Fatal(err)

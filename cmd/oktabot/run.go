@@ -110,11 +110,15 @@ func serve(ctx context.Context, sc slackConfig, dir *okta.Client, bc botConfig, 
 	}
 	defer st.close()
 	storeHealth = st.health
+	// Daily housekeeping archives what is older than OKTABOT_RETENTION
+	// (retention.go), on etcd only while this replica leads; it stops, at
+	// the end of a batch, before the store closes.
 	if st.bolt != nil {
-		// Daily housekeeping archives what is older than
-		// OKTABOT_RETENTION (retention.go); it stops, at the end of a
-		// batch, before the store closes.
 		defer housekeeping(ctx, st.bolt, bc.Retention, log)()
+	} else if a, ok := st.proposals.(archiver); ok && st.leadership != nil {
+		var stop func()
+		st.leadership, stop = withHousekeeping(st.leadership, a, bc.Retention, log)
+		defer stop()
 	}
 	// Background jobs (the MFA scan) keep their progress in the store and
 	// resume after a restart.
