@@ -634,9 +634,11 @@ func TestDecisionsAcrossEtcdFailures(t *testing.T) {
 	t.Cleanup(func() { _ = leader.Close() })
 	terms := &termLog{Leadership: leader, won: make(chan struct{}, 8), ended: make(chan struct{}, 8)}
 	p := newPolls()
+	var ahead atomic.Int64 // nanoseconds the bot's and the store's clocks are ahead of real time
+	now := func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
 	h := newHarness(t, harnessOpts{fixture: ld.fx, etcdCluster: members, etcdTimeout: 3 * time.Second, scopes: allScopes,
 		watch: true, polled: p.observe, watchCfg: func(c *okta.WatchConfig) { c.Backfill = 8 * 24 * time.Hour },
-		cfg: bot.Config{Approvers: []string{approver}, Leadership: terms}})
+		now: now, cfg: bot.Config{Approvers: []string{approver}, Leadership: terms, Now: now}})
 	terms.wait(t, terms.won, "the first term")
 	first := h.propose("suspend john@company.com")
 	second := h.propose("clear-sessions john@company.com")
@@ -670,6 +672,10 @@ func TestDecisionsAcrossEtcdFailures(t *testing.T) {
 
 	members.Restart(t, other)
 	terms.wait(t, terms.won, "a term once quorum returned")
+	// The refused approval may have been committed once quorum returned
+	// (a time-out is not a refusal): the approver's new click, made well
+	// after it, runs it either way.
+	ahead.Add(int64(time.Minute))
 	h.click(approver, second, blocks.ActionApprove)
 	h.settled(second, "Done")
 	if n := h.sim.Calls("DELETE", "/api/v1/users/"+id+"/sessions"); n != 1 {

@@ -239,7 +239,7 @@ func (b *Bot) decide(ctx context.Context, o origin, id string, approve bool, rea
 		},
 	}
 	p, err := b.cfg.Proposals.Decide(intents.Decision{ProposalID: id, By: o.user, Approve: approve, Reason: reason, Channel: o.channel, Via: intents.ViaSlack}, pol)
-	resumed := false
+	var resumed error // the refusal of an approval that is run all the same
 	switch {
 	case err != nil && apprErr != nil && errors.Is(err, intents.ErrNotApprover):
 		b.refusedWith(ctx, o, id, err, "Could not confirm you are an approver",
@@ -249,13 +249,13 @@ func (b *Bot) decide(ctx context.Context, o origin, id string, approve bool, rea
 		title, hint := own.words()
 		b.refusedWith(ctx, o, id, err, title, hint)
 		return
-	case err != nil && approve && resumable(p, o.user, err):
+	case err != nil && approve && resumable(p, o.user, err, b.cfg.Now()):
 		// This approver's earlier approval was recorded but never began:
 		// its store write was answered as failed and committed later (on
 		// etcd, once quorum returned), or the replica that made it stopped.
 		// Approving again runs it, through the same exactly-once gate.
 		b.log.Info("an approval recorded earlier never ran; running it at the approver's new click", "proposal", p.ID, "by", o.user)
-		resumed = true
+		resumed = err
 	case err != nil:
 		b.refused(ctx, o, id, p, err)
 		return
@@ -273,11 +273,15 @@ func (b *Bot) decide(ctx context.Context, o origin, id string, approve bool, rea
 		b.redraw(ctx, p, "")
 		return
 	}
-	if !resumed {
+	if resumed == nil {
 		b.redraw(ctx, p, fmt.Sprintf("⏳ Executing… approved by <@%s>", o.user))
 	}
 	p, err = b.cfg.Proposals.Execute(ctx, p.ID, b.execute)
 	if err != nil {
+		if errors.Is(err, intents.ErrStarted) && resumed != nil {
+			b.refused(ctx, o, id, p, resumed) // it began meanwhile
+			return
+		}
 		if errors.Is(err, intents.ErrStarted) {
 			// Another click is executing it, and draws its end; unless it
 			// has ended already, before this click's "Executing…".
@@ -300,10 +304,18 @@ func (b *Bot) decide(ctx context.Context, o origin, id string, approve bool, rea
 	b.redraw(ctx, p, "")
 }
 
+// resumeAfter is how long ago an approval that never began must have been
+// recorded for the approver's new click to run it: longer than the step
+// from Approve to execution takes, so that a double click while that step
+// is under way is answered "already decided", as any other.
+const resumeAfter = 5 * time.Second
+
 // resumable is whether Decide's refusal err is of user's Approve of a
-// proposal that user approved and that never began executing.
-func resumable(p intents.Proposal, user string, err error) bool {
-	return errors.Is(err, intents.ErrDecided) && p.State == intents.StateApproved && p.DecidedBy == user
+// proposal that user approved at least resumeAfter before now and that
+// never began executing.
+func resumable(p intents.Proposal, user string, err error, now time.Time) bool {
+	return errors.Is(err, intents.ErrDecided) && p.State == intents.StateApproved && p.DecidedBy == user &&
+		now.Sub(p.DecidedAt) >= resumeAfter
 }
 
 // execute runs the approved action and words a failure for people, keeping

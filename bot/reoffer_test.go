@@ -150,10 +150,15 @@ func TestStaleApprovalIsOfferedAgain(t *testing.T) {
 // An approval that the store recorded after the click was told it had
 // failed (on etcd, a write committed once quorum returned) leaves the
 // proposal approved and never begun. The same approver's next Approve
-// runs it, once; another approver's is refused as already decided.
+// runs it, once, unless it comes so soon after the approval that this
+// may still be on its way to execution; another approver's is refused as
+// already decided.
 func TestApproveAgainRunsLateRecordedApproval(t *testing.T) {
 	const second = "U0APP07"
-	h := approvalHarness(t, func(o *harnessOpts) { o.cfg.Approvers = []string{approver, second} })
+	clk := &virtualClock{now: time.Now().UTC()}
+	h := approvalHarness(t, func(o *harnessOpts) {
+		o.cfg.Approvers, o.now, o.cfg.Now, o.ttl = []string{approver, second}, clk.Now, clk.Now, time.Hour
+	})
 	m := h.propose("suspend john@company.com")
 	id := proposalID(t, m)
 	if _, err := h.store.Decide(intents.Decision{ProposalID: id, By: approver, Approve: true, Channel: secChannel},
@@ -161,13 +166,24 @@ func TestApproveAgainRunsLateRecordedApproval(t *testing.T) {
 		t.Fatal(err)
 	}
 	john := "/api/v1/users/" + h.user("john@company.com")["id"].(string) + "/lifecycle/suspend"
-	h.click(second, m, blocks.ActionApprove)
-	h.answer("the other approver refused", func(u slackfake.Message) bool {
-		return u.Ephemeral && u.User == second && has(u, "Already decided")
-	})
-	if n := h.sim.Calls("POST", john); n != 0 {
-		t.Fatalf("another approver's click ran it: %d suspend calls", n)
+	refusedTo := func(user string, n int) {
+		t.Helper()
+		waitAfter(t, h, n, "the click of "+user+" refused", func(u slackfake.Message) bool {
+			return u.Ephemeral && u.User == user && has(u, "Already decided")
+		})
+		if n := h.sim.Calls("POST", john); n != 0 {
+			t.Fatalf("the click of %s ran it: %d suspend calls", user, n)
+		}
 	}
+	// A click just after the approval: the approval may be on its way to
+	// execution.
+	n := len(h.slack.Messages())
+	h.click(approver, m, blocks.ActionApprove)
+	refusedTo(approver, n)
+	clk.advance(10 * time.Second)
+	n = len(h.slack.Messages())
+	h.click(second, m, blocks.ActionApprove)
+	refusedTo(second, n)
 	h.click(approver, m, blocks.ActionApprove)
 	h.settled(m, "Done")
 	// A second click on the stale button (the message no longer has it).
