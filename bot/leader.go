@@ -89,7 +89,7 @@ func (b *Bot) singletons(ctx context.Context, started time.Time) {
 			})
 		})
 		for _, p := range b.cfg.Recovered {
-			b.spawn("recovered", func(ctx context.Context) { b.reportUnknown(ctx, p) })
+			b.ReportUnknown(p)
 		}
 		b.spawn("reoffer", func(ctx context.Context) { b.reofferApproved(ctx, started, afterRestart) })
 		wg.Go(func() { b.reofferStale(ctx) })

@@ -439,6 +439,14 @@ func (b *Bot) lockMessage(key string) func() {
 	return mu.Unlock
 }
 
+// ReportUnknown tells p's channel, in the background, that p was found
+// executing after the process running it stopped and was moved to
+// unknown: a person checks it in Okta. With several replicas, the leader
+// calls it for each proposal its recovery moves.
+func (b *Bot) ReportUnknown(p intents.Proposal) {
+	b.spawn("recovered", func(ctx context.Context) { b.reportUnknown(ctx, p) })
+}
+
 // reportUnknown posts a proposal that was executing when oktabot stopped.
 func (b *Bot) reportUnknown(ctx context.Context, p intents.Proposal) {
 	if p.Channel == "" {

@@ -14,23 +14,6 @@ import (
 	"github.com/oktabot/oktabot/intents"
 )
 
-// reported is a log handler that passes on the proposal each record
-// names: fencedLeader logs one for each proposal it moves to unknown.
-type reported chan string
-
-func (h reported) Enabled(context.Context, slog.Level) bool { return true }
-func (h reported) WithAttrs([]slog.Attr) slog.Handler       { return h }
-func (h reported) WithGroup(string) slog.Handler            { return h }
-func (h reported) Handle(_ context.Context, r slog.Record) error {
-	r.Attrs(func(a slog.Attr) bool {
-		if a.Key == "proposal" {
-			h <- a.Value.String()
-		}
-		return true
-	})
-	return nil
-}
-
 // TestLeaderKilledSparesSurvivorsExecution: replica a executes an
 // approval while b leads and executes another; b is killed (its client
 // closed: its leases lapse). a takes over after a lapsed term and reports
@@ -45,16 +28,17 @@ func TestLeaderKilledSparesSurvivorsExecution(t *testing.T) {
 		leader fencedLeader
 		store  *etcdstore.Store
 		cli    *clientv3.Client
-		logged reported
+		logged chan string // the proposals it reports unknown to the bot
 	}
 	start := func(name string) replica {
 		cli := srv.Client(t)
 		st := etcdstore.New(cli, etcdstore.Options{Prefix: prefix, Replica: name, ReplicaTTL: ttl})
-		logged := make(reported, 16)
+		logged := make(chan string, 16)
 		return replica{
 			leader: fencedLeader{
 				leader: etcdstore.NewLeader(cli, etcdstore.LeaderOptions{Prefix: prefix, TTL: ttl, Name: name}),
-				store:  st, log: slog.New(logged), every: ttl,
+				store:  st, log: slog.New(slog.DiscardHandler), every: ttl,
+				report: func(p intents.Proposal) { logged <- p.ID },
 			},
 			store: st, cli: cli, logged: logged,
 		}

@@ -141,6 +141,9 @@ func serve(ctx context.Context, sc slackConfig, dir *okta.Client, bc botConfig, 
 	cfg.WatchObserve = met.watched
 	cfg.Leadership, cfg.Seen = st.leadership, st.seen
 	b = bot.New(api, dir, cfg)
+	if st.fenced != nil {
+		st.fenced.report = b.ReportUnknown
+	}
 	close(ready)
 	log.Info("oktabot running", "okta", dir.OrgURL(), "channels", bc.Channels, "store", st.where)
 	return b.Run(ctx)
@@ -175,7 +178,7 @@ var (
 	_ bot.Proposals  = (*etcdstore.Store)(nil)
 	_ bot.Incidents  = (*etcdstore.Store)(nil)
 	_ okta.ScanStore = (*etcdstore.Store)(nil)
-	_ bot.Leadership = fencedLeader{}
+	_ bot.Leadership = (*fencedLeader)(nil)
 )
 
 // preflight checks the two connections with the configuration and returns

@@ -29,7 +29,10 @@ type stores struct {
 	watchState func() (string, map[string][]byte, error)
 	recovered  []intents.Proposal
 	leadership bot.Leadership // nil: this replica leads (bbolt)
-	seen       bot.Seen       // nil: this replica's memory
+	// fenced is the etcd election under leadership, to tell the bot of the
+	// proposals it finds unknown; nil on bbolt.
+	fenced *fencedLeader
+	seen   bot.Seen // nil: this replica's memory
 	// bolt is the bbolt store (retention works on it); nil on etcd.
 	bolt *approvals.Store
 	// health says why the store cannot be used now, or "".
@@ -69,11 +72,12 @@ func openStores(ctx context.Context, sc storeConfig, bc botConfig, log *slog.Log
 	host, _ := os.Hostname()
 	st := etcdstore.New(cli, etcdstore.Options{Prefix: sc.Prefix, TTL: bc.ProposalTTL, Logger: log, Replica: host, ReplicaTTL: sc.LeaseTTL})
 	leader := etcdstore.NewLeader(cli, etcdstore.LeaderOptions{Prefix: sc.Prefix, TTL: sc.LeaseTTL, Name: host, Logger: log})
+	fenced := &fencedLeader{leader: leader, store: st, log: log, every: sc.LeaseTTL}
 	return &stores{
 		proposals: st, incidents: st, scans: st, watchState: st.WatchState,
-		leadership: fencedLeader{leader: leader, store: st, log: log, every: sc.LeaseTTL},
-		seen:       etcdstore.NewSeen(cli, etcdstore.SeenOptions{Prefix: sc.Prefix}),
-		where:      fmt.Sprintf("etcd %v %s", sc.Endpoints, sc.Prefix),
+		leadership: fenced, fenced: fenced,
+		seen:  etcdstore.NewSeen(cli, etcdstore.SeenOptions{Prefix: sc.Prefix}),
+		where: fmt.Sprintf("etcd %v %s", sc.Endpoints, sc.Prefix),
 		health: func(ctx context.Context) string {
 			ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 			defer cancel()
@@ -133,9 +137,12 @@ type fencedLeader struct {
 	store  *etcdstore.Store
 	log    *slog.Logger
 	every  time.Duration // between recovery sweeps
+	// report tells the channel of a proposal found unknown (the bot's
+	// ReportUnknown); set before the first Campaign, nil: only logged.
+	report func(intents.Proposal)
 }
 
-func (f fencedLeader) Campaign(ctx context.Context) (context.Context, error) {
+func (f *fencedLeader) Campaign(ctx context.Context) (context.Context, error) {
 	lctx, err := f.leader.Campaign(ctx)
 	if err != nil {
 		return nil, err
@@ -156,6 +163,9 @@ func (f fencedLeader) Campaign(ctx context.Context) (context.Context, error) {
 }
 
 // unknown says that p was moved to unknown.
-func (f fencedLeader) unknown(p intents.Proposal) {
+func (f *fencedLeader) unknown(p intents.Proposal) {
 	f.log.Warn("a proposal was executing when the replica running it stopped; it is unknown and was not re-run: check it in Okta", "proposal", p.ID, "summary", p.Preview.Summary)
+	if f.report != nil {
+		f.report(p)
+	}
 }
