@@ -60,9 +60,10 @@ type harness struct {
 	slack   *slackfake.Server
 	store   testStore        // the approvals store, bbolt or etcd (nil: none)
 	etcd    *etcdstore.Store // the proposals, with harnessOpts.etcd
-	key     []byte           // the service app's private key
-	dir     *okta.Client     // the bot's Okta adapter
-	polls   *polls           // the watcher's polls (watchOne)
+	bot     *bot.Bot
+	key     []byte       // the service app's private key
+	dir     *okta.Client // the bot's Okta adapter
+	polls   *polls       // the watcher's polls (watchOne)
 	ctx     context.Context
 	done    chan error
 	// cancel stops the bot (see stop).
@@ -239,7 +240,7 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 	}
 	b := bot.New(api, bdir, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &harness{t: t, sim: sim, key: key, oktaSrv: oktaSrv, slack: fake, etcd: etcdStore, dir: dir, ctx: ctx, done: make(chan error, 1), cancel: cancel}
+	h := &harness{t: t, sim: sim, key: key, oktaSrv: oktaSrv, slack: fake, etcd: etcdStore, bot: b, dir: dir, ctx: ctx, done: make(chan error, 1), cancel: cancel}
 	switch {
 	case etcdStore != nil:
 		h.store = etcdStore

@@ -71,8 +71,16 @@ func (b *Bot) lead(ctx context.Context, started time.Time) {
 		}
 		b.log.Info("leadership: this replica leads: it watches the System Log and runs the sweeps")
 		b.leader.set(true, b.cfg.Now())
+		// The lead is lost the moment the term ends, however long the
+		// singletons take to return (a store call cut off from etcd
+		// waits for its time-out); the next campaign waits for them.
+		lost := make(chan struct{})
+		context.AfterFunc(lctx, func() {
+			b.leader.set(false, b.cfg.Now())
+			close(lost)
+		})
 		b.singletons(lctx, started)
-		b.leader.set(false, b.cfg.Now())
+		<-lost
 		if ctx.Err() == nil {
 			b.log.Warn("leadership: lost; this replica stops watching and sweeping, and keeps answering Slack")
 		}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -943,5 +944,66 @@ func TestWatchOnlyWhileLeading(t *testing.T) {
 	waitAfter(t, h, n, "an answer while not leading", func(m slackfake.Message) bool { return !m.Ephemeral && strings.Contains(m.Text, "john") })
 	if got := h.sim.Calls("GET", "/api/v1/logs"); got != reads {
 		t.Errorf("%d System Log reads after the lead was lost, want none", got-reads)
+	}
+}
+
+// stuckIncidents is an incident store whose CommitWatch, once armed,
+// hangs until released: a store cut off from etcd, waiting for its
+// time-out.
+type stuckIncidents struct {
+	incidentStore
+	armed    atomic.Bool
+	entered  chan struct{}
+	released chan struct{}
+}
+
+func (s *stuckIncidents) CommitWatch(b intents.WatchBatch, o intents.WatchOptions) ([]intents.IncidentChange, int, error) {
+	if s.armed.CompareAndSwap(true, false) {
+		close(s.entered)
+		<-s.released
+	}
+	return s.incidentStore.CommitWatch(b, o)
+}
+
+// TestLeadLostAtOnce: the replica stops saying it leads the moment its
+// term ends, though the watcher is stuck in a store call; it campaigns
+// again only once that call has returned.
+func TestLeadLostAtOnce(t *testing.T) {
+	fl := &fakeLeadership{campaigning: make(chan struct{}), grant: make(chan struct{})}
+	stuck := &stuckIncidents{entered: make(chan struct{}), released: make(chan struct{})}
+	p := newPolls()
+	h := newHarness(t, harnessOpts{store: true, watch: true, polled: p.observe, cfg: bot.Config{Leadership: fl},
+		incidents: func(s bot.Incidents) bot.Incidents { stuck.incidentStore = s; return stuck }})
+	var release sync.Once
+	t.Cleanup(func() { release.Do(func() { close(stuck.released) }) }) // runs before the bot is stopped
+	<-fl.campaigning
+	fl.grant <- struct{}{}
+	p.caughtUp(t, h, time.Now(), 30*time.Second)
+	stuck.armed.Store(true)
+	select {
+	case <-stuck.entered:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the watcher never committed a poll")
+	}
+	fl.mu.Lock()
+	fl.revoke()
+	fl.mu.Unlock()
+	deadline := time.Now().Add(10 * time.Second)
+	for leading, _ := h.bot.Leading(); leading; leading, _ = h.bot.Leading() {
+		if time.Now().After(deadline) {
+			t.Fatal("the replica still says it leads after its term ended")
+		}
+		time.Sleep(5 * time.Millisecond) // the flag has no event to wait on
+	}
+	select {
+	case <-fl.campaigning:
+		t.Fatal("campaigned again while the last term's watcher was still in the store")
+	default:
+	}
+	release.Do(func() { close(stuck.released) })
+	select {
+	case <-fl.campaigning:
+	case <-time.After(30 * time.Second):
+		t.Fatal("never campaigned again once the store call returned")
 	}
 }
