@@ -132,7 +132,8 @@ type fencedLeader struct {
 	leader *etcdstore.Leader
 	store  *etcdstore.Store
 	log    *slog.Logger
-	every  time.Duration // between recovery sweeps
+	every  time.Duration              // between recovery sweeps
+	onTerm func(lctx context.Context) // at the start of each term, if set (run.go: resume the MFA scan)
 }
 
 func (f fencedLeader) Campaign(ctx context.Context) (context.Context, error) {
@@ -152,6 +153,9 @@ func (f fencedLeader) Campaign(ctx context.Context) (context.Context, error) {
 		}
 	}
 	go f.store.RecoverEvery(lctx, f.every, f.unknown)
+	if f.onTerm != nil {
+		f.onTerm(lctx)
+	}
 	return lctx, nil
 }
 
