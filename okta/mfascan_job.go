@@ -62,6 +62,9 @@ type ScanOwners interface {
 	// ReleaseScan ends run's ownership of job, and when finished forgets
 	// the job, in one transaction that checks that run owns it.
 	ReleaseScan(job, run string, finished bool) error
+	// WaitScanFree returns once no run owns job (at once when none
+	// does), or when ctx ends.
+	WaitScanFree(ctx context.Context, job string) error
 }
 
 // ErrScanElsewhere is the error of a full MFA scan asked for while
@@ -270,11 +273,30 @@ func (c *Client) SetupJobs(ctx context.Context, st ScanStore) {
 }
 
 // ResumeJobs resumes, in the background, a scan that an earlier run left
-// unfinished in the store, unless one runs (here, or on another replica
-// sharing the store); it reports whether it did. ctx bounds only the
-// wait for a scan starting here. With replicas sharing a store, one of
-// them (the leader) calls it.
+// unfinished in the store, unless one runs here; it reports whether it
+// did. With replicas sharing a store (ScanOwners) one of them, the
+// leader, calls it: while another replica runs the scan it waits,
+// bounded by ctx, and resumes the scan if that run ends unfinished (its
+// replica crashed), or returns false when it finishes or ctx ends.
 func (c *Client) ResumeJobs(ctx context.Context) (resumed bool, err error) {
+	for {
+		resumed, err := c.resumeJob(ctx)
+		own, shared := c.mfa.scanStore().(ScanOwners)
+		if !shared || !errors.Is(err, ErrScanElsewhere) {
+			return resumed, err
+		}
+		if err := own.WaitScanFree(ctx, mfaJobName); err != nil {
+			if ctx.Err() != nil {
+				return false, nil // no longer asked to
+			}
+			return false, fmt.Errorf("okta: wait for the MFA scan on another replica: %w", err)
+		}
+	}
+}
+
+// resumeJob is one try of ResumeJobs; its error wraps ErrScanElsewhere
+// when another process runs the scan.
+func (c *Client) resumeJob(ctx context.Context) (resumed bool, err error) {
 	st := c.mfa.scanStore()
 	state, _, err := st.LoadScan(mfaJobName)
 	if err != nil || state == nil {
@@ -289,9 +311,6 @@ func (c *Client) ResumeJobs(ctx context.Context) (resumed bool, err error) {
 		return false, nil
 	}
 	cl, err := c.claimJob()
-	if errors.Is(err, ErrScanElsewhere) {
-		return false, nil // its owner goes on with it
-	}
 	if err != nil {
 		return false, err
 	}

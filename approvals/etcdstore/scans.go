@@ -10,6 +10,8 @@ import (
 	"go.etcd.io/etcd/api/v3/mvccpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.etcd.io/etcd/client/v3/concurrency"
+
+	"github.com/oktabot/oktabot/approvals"
 )
 
 // Background jobs (the MFA scan, okta.ScanStore) keep their progress
@@ -182,6 +184,40 @@ func (s *Store) ReleaseScan(job, run string, finished bool) error {
 	}
 	s.revoke(clientv3.LeaseID(got.Kvs[0].Lease))
 	return nil
+}
+
+// WaitScanFree returns once no run owns job: at once when none does,
+// else when its owner releases it or its lease ends; or when ctx ends.
+func (s *Store) WaitScanFree(ctx context.Context, job string) error {
+	if s.closed.Load() {
+		return approvals.ErrClosed
+	}
+	key := s.scanOwnerKey(job)
+	gctx, cancel := context.WithTimeout(ctx, s.timeout)
+	got, err := s.kv.Get(gctx, key)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("etcdstore: wait for scan %s: %w", job, err)
+	}
+	if len(got.Kvs) == 0 {
+		return nil
+	}
+	wctx, wcancel := context.WithCancel(ctx)
+	defer wcancel()
+	for wr := range s.cli.Watch(wctx, key, clientv3.WithRev(got.Header.Revision+1)) {
+		if err := wr.Err(); err != nil {
+			return fmt.Errorf("etcdstore: wait for scan %s: %w", job, err)
+		}
+		for _, ev := range wr.Events {
+			if ev.Type == mvccpb.DELETE {
+				return nil
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return fmt.Errorf("etcdstore: wait for scan %s: the watch ended", job)
 }
 
 // revoke ends a scan claim's lease, if etcd answers soon.

@@ -58,8 +58,9 @@ func TestScanProgress(t *testing.T) {
 // TestScanOwners: while one run owns a job, another replica can neither
 // claim it nor save to it (nor can a save without a run), so two runs'
 // chunks never interleave; when the owner's lease ends (a crash), its
-// claim is lost and its saves refused, and a run that takes over reads
-// exactly the chunks the first run saved and goes on after them.
+// claim is lost and its saves refused, a replica waiting for the job
+// (WaitScanFree) wakes, and a run that takes over reads exactly the
+// chunks the first run saved and goes on after them.
 func TestScanOwners(t *testing.T) {
 	srv := etcdtest.Start(t)
 	cli := srv.Client(t)
@@ -84,8 +85,18 @@ func TestScanOwners(t *testing.T) {
 	if err := b.ReleaseScan("mfa", "run-b", true); !errors.Is(err, etcdstore.ErrNotScanOwner) {
 		t.Errorf("ReleaseScan(run-b, finished) of run-a's job: error = %v, want ErrNotScanOwner", err)
 	}
+	if err := b.WaitScanFree(t.Context(), "free"); err != nil {
+		t.Fatalf("WaitScanFree() of a job none owns = %v", err)
+	}
+	free := make(chan error, 1)
+	go func() { free <- b.WaitScanFree(t.Context(), "mfa") }()
 	if err := a.SaveScanAs("mfa", "run-a", []byte("a2"), []byte("chunk-a2")); err != nil {
 		t.Fatal(err)
+	}
+	select {
+	case err := <-free:
+		t.Fatalf("WaitScanFree() returned %v while run-a owns the job", err)
+	default:
 	}
 
 	// run-a's replica crashes: its lease ends.
@@ -97,6 +108,9 @@ func TestScanOwners(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-aLost
+	if err := <-free; err != nil {
+		t.Fatalf("WaitScanFree() after run-a's lease ended = %v", err)
+	}
 	bLost, ok, err := b.ClaimScan("mfa", "run-b")
 	if err != nil || !ok {
 		t.Fatalf("ClaimScan(run-b) after run-a's lease ended = %v, %v", ok, err)
