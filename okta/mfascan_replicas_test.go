@@ -3,6 +3,7 @@ package okta
 import (
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -31,7 +32,8 @@ func TestMFAScanTwoReplicasOneScan(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New() error = %v", err)
 	}
-	a.SetupJobs(t.Context(), etcdstore.New(srv.Client(t), etcdstore.Options{}))
+	storeA := &chunkSaved{Store: etcdstore.New(srv.Client(t), etcdstore.Options{}), saved: make(chan struct{})}
+	a.SetupJobs(t.Context(), storeA)
 	b.SetupJobs(t.Context(), etcdstore.New(srv.Client(t), etcdstore.Options{}))
 
 	var (
@@ -54,7 +56,8 @@ func TestMFAScanTwoReplicasOneScan(t *testing.T) {
 				resumedB <- resumed{ok, err}
 			}()
 		case users / 2:
-			// A's replica crashes: its lease ends.
+			// A's replica crashes, once it saved results: its lease ends.
+			<-storeA.saved
 			owner, err := cli.Get(t.Context(), etcdstore.DefaultPrefix+"scanOwners/"+mfaJobName)
 			if err != nil || len(owner.Kvs) != 1 {
 				revokeErr = errors.Join(err, errors.New("no owner key"))
@@ -100,4 +103,19 @@ func TestMFAScanTwoReplicasOneScan(t *testing.T) {
 	if state, chunks, _ := etcdstore.New(cli, etcdstore.Options{}).LoadScan(mfaJobName); state != nil || chunks != nil {
 		t.Errorf("the finished scan's progress is still in etcd")
 	}
+}
+
+// chunkSaved is an etcd store that tells when a run first saved results.
+type chunkSaved struct {
+	*etcdstore.Store
+	once  sync.Once
+	saved chan struct{}
+}
+
+func (s *chunkSaved) SaveScanAs(job, run string, state, chunk []byte) error {
+	err := s.Store.SaveScanAs(job, run, state, chunk)
+	if err == nil && chunk != nil {
+		s.once.Do(func() { close(s.saved) })
+	}
+	return err
 }
