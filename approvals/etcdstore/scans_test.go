@@ -88,15 +88,21 @@ func TestScanOwners(t *testing.T) {
 	if err := b.WaitScanFree(t.Context(), "free"); err != nil {
 		t.Fatalf("WaitScanFree() of a job none owns = %v", err)
 	}
+	// A waiter checks, as soon as it is woken, that nobody owns the job.
 	free := make(chan error, 1)
-	go func() { free <- b.WaitScanFree(t.Context(), "mfa") }()
+	go func() {
+		if err := b.WaitScanFree(t.Context(), "mfa"); err != nil {
+			free <- err
+			return
+		}
+		owner, err := cli.Get(t.Context(), etcdstore.DefaultPrefix+"scanOwners/mfa")
+		if err == nil && len(owner.Kvs) > 0 {
+			err = fmt.Errorf("it returned while %s owns the job", owner.Kvs[0].Value)
+		}
+		free <- err
+	}()
 	if err := a.SaveScanAs("mfa", "run-a", []byte("a2"), []byte("chunk-a2")); err != nil {
 		t.Fatal(err)
-	}
-	select {
-	case err := <-free:
-		t.Fatalf("WaitScanFree() returned %v while run-a owns the job", err)
-	default:
 	}
 
 	// run-a's replica crashes: its lease ends.
@@ -109,7 +115,7 @@ func TestScanOwners(t *testing.T) {
 	}
 	<-aLost
 	if err := <-free; err != nil {
-		t.Fatalf("WaitScanFree() after run-a's lease ended = %v", err)
+		t.Fatalf("WaitScanFree() while run-a owned the job: %v", err)
 	}
 	bLost, ok, err := b.ClaimScan("mfa", "run-b")
 	if err != nil || !ok {
