@@ -295,7 +295,12 @@ func (c *Client) scanMFA(ctx context.Context, opts MFAScanOptions) (MFAReport, e
 		}
 		c.log.Info("okta: a factor type was deactivated for the whole org; the MFA refresh scans everyone")
 	}
-	j, unsubscribe := c.startJob(opts.Progress)
+	cl, err := c.claimJob()
+	if err != nil {
+		unlock()
+		return MFAReport{}, err
+	}
+	j, unsubscribe := c.startJob(cl, opts.Progress)
 	unlock()
 	defer unsubscribe()
 	return c.waitJob(ctx, j, nil)

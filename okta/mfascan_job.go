@@ -2,7 +2,9 @@ package okta
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -23,6 +25,15 @@ import (
 // so far) in a ScanStore; a scan that stopped (a restart, a failure, the
 // jobs' context ended) resumes from there and reads no user's factors
 // twice.
+//
+// Several oktabot replicas may share one store (etcd): then the store is
+// also ScanOwners, and one run at a time owns the scan. A run claims it
+// before it reads the progress and saves only while it owns it, so two
+// runs never add to one scan and its results never mix two runs; a run
+// that loses the scan (its replica cut off from etcd long enough for its
+// lease to end) stops. A replica asked while another runs the scan says
+// so (ErrScanElsewhere), with the progress saved so far, and never offers
+// a partial result.
 
 // ScanStore keeps a background job's progress so that it survives a
 // restart. The approvals store is one; without one it is kept in memory.
@@ -36,6 +47,29 @@ type ScanStore interface {
 	// DeleteScan forgets a job.
 	DeleteScan(job string) error
 }
+
+// ScanOwners is a ScanStore that several processes share: one run owns a
+// job at a time, on a lease of its process, so that a crashed process's
+// job can be taken over after its lease ends.
+type ScanOwners interface {
+	// ClaimScan makes run the owner of job unless another run owns it
+	// (ok false). lost is closed when the ownership ends: released, or
+	// lost (the lease ended); the run must then stop.
+	ClaimScan(job, run string) (lost <-chan struct{}, ok bool, err error)
+	// SaveScanAs is SaveScan in a transaction that also checks that run
+	// owns job, and otherwise writes nothing and fails.
+	SaveScanAs(job, run string, state, chunk []byte) error
+	// ReleaseScan ends run's ownership of job, and when finished forgets
+	// the job, in one transaction that checks that run owns it.
+	ReleaseScan(job, run string, finished bool) error
+	// WaitScanFree returns once no run owns job (at once when none
+	// does), or when ctx ends.
+	WaitScanFree(ctx context.Context, job string) error
+}
+
+// ErrScanElsewhere is the error of a full MFA scan asked for while
+// another process sharing the ScanStore runs it.
+var ErrScanElsewhere = errors.New("okta: the MFA scan is running on another oktabot replica")
 
 // mfaJobName names the MFA scan in the ScanStore.
 const mfaJobName = "mfa-scan"
@@ -69,6 +103,7 @@ type scanState struct {
 	Started time.Time `json:"started"` // when the scan (its first run) started
 	Cursor  string    `json:"cursor"`  // the request of the first page not fully checked (Okta's next link); "": the first
 	Limit   int       `json:"limit"`   // the factors bucket's X-Rate-Limit-Limit, once seen
+	Listed  int       `json:"listed"`  // users listed so far, with those of earlier runs (for another replica's answer)
 }
 
 // savedUser is one result as the store keeps it.
@@ -218,18 +253,52 @@ func (c *Client) MFAScanEstimate() (left time.Duration, running bool) {
 	return p.Left, ok
 }
 
-// StartJobs runs background jobs (the full MFA scan) under ctx from now
-// on, with their progress kept in st (nil: in memory), and resumes a scan
-// that an earlier run left unfinished in st. It reports whether it resumed
-// one. Call it once, before the Client's first scan.
+// StartJobs is SetupJobs then ResumeJobs: it reports whether it resumed
+// a scan. Call it once, before the Client's first scan.
 func (c *Client) StartJobs(ctx context.Context, st ScanStore) (resumed bool, err error) {
+	c.SetupJobs(ctx, st)
+	return c.ResumeJobs(ctx)
+}
+
+// SetupJobs runs background jobs (the full MFA scan) under ctx from now
+// on, with their progress kept in st (nil: in memory). Call it once,
+// before the Client's first scan.
+func (c *Client) SetupJobs(ctx context.Context, st ScanStore) {
 	c.mfa.mu.Lock()
+	defer c.mfa.mu.Unlock()
 	c.mfa.bg = ctx
 	if st != nil {
 		c.mfa.store = st
 	}
-	c.mfa.mu.Unlock()
-	state, _, err := c.mfa.scanStore().LoadScan(mfaJobName)
+}
+
+// ResumeJobs resumes, in the background, a scan that an earlier run left
+// unfinished in the store, unless one runs here; it reports whether it
+// did. With replicas sharing a store (ScanOwners) one of them, the
+// leader, calls it: while another replica runs the scan it waits,
+// bounded by ctx, and resumes the scan if that run ends unfinished (its
+// replica crashed), or returns false when it finishes or ctx ends.
+func (c *Client) ResumeJobs(ctx context.Context) (resumed bool, err error) {
+	for {
+		resumed, err := c.resumeJob(ctx)
+		own, shared := c.mfa.scanStore().(ScanOwners)
+		if !shared || !errors.Is(err, ErrScanElsewhere) {
+			return resumed, err
+		}
+		if err := own.WaitScanFree(ctx, mfaJobName); err != nil {
+			if ctx.Err() != nil {
+				return false, nil // no longer asked to
+			}
+			return false, fmt.Errorf("okta: wait for the MFA scan on another replica: %w", err)
+		}
+	}
+}
+
+// resumeJob is one try of ResumeJobs; its error wraps ErrScanElsewhere
+// when another process runs the scan.
+func (c *Client) resumeJob(ctx context.Context) (resumed bool, err error) {
+	st := c.mfa.scanStore()
+	state, _, err := st.LoadScan(mfaJobName)
 	if err != nil || state == nil {
 		return false, err
 	}
@@ -241,15 +310,94 @@ func (c *Client) StartJobs(ctx context.Context, st ScanStore) (resumed bool, err
 	if c.mfa.running() != nil {
 		return false, nil
 	}
-	c.startJob(nil)
+	cl, err := c.claimJob()
+	if err != nil {
+		return false, err
+	}
+	if state, _, err = st.LoadScan(mfaJobName); err != nil || state == nil {
+		// Finished (or unreadable) since: nothing to resume.
+		if rerr := cl.release(false); rerr != nil {
+			c.log.Warn("okta: cannot release the MFA scan", "err", rerr)
+		}
+		return false, err
+	}
+	c.startJob(cl, nil)
 	c.log.Info("okta: resuming the MFA scan an earlier run left unfinished")
 	return true, nil
 }
 
-// startJob starts a full scan in the background, with progress as its
-// first listener until the returned func removes it. The caller holds the
-// scan lock.
-func (c *Client) startJob(progress func(scanned, total int)) (*mfaJob, func()) {
+// jobClaim is a run's hold on its job's progress in the store.
+type jobClaim struct {
+	st   ScanStore
+	own  ScanOwners // nil: st is this process's alone, and the scan lock suffices
+	run  string
+	lost <-chan struct{} // closed when the ownership ends; nil: never
+}
+
+// claimJob claims the MFA scan for a new run. While another process runs
+// it, the error wraps ErrScanElsewhere and says how far it got.
+func (c *Client) claimJob() (*jobClaim, error) {
+	st := c.mfa.scanStore()
+	own, ok := st.(ScanOwners)
+	if !ok {
+		return &jobClaim{st: st}, nil
+	}
+	run := rand.Text()
+	lost, ok, err := own.ClaimScan(mfaJobName, run)
+	if err != nil {
+		return nil, fmt.Errorf("okta: claim the MFA scan: %w", err)
+	}
+	if !ok {
+		return nil, c.elsewhere(st)
+	}
+	return &jobClaim{st: st, own: own, run: run, lost: lost}, nil
+}
+
+// elsewhere is ErrScanElsewhere with the progress the other run saved.
+func (c *Client) elsewhere(st ScanStore) error {
+	raw, chunks, err := st.LoadScan(mfaJobName)
+	var state scanState
+	if err != nil || raw == nil || json.Unmarshal(raw, &state) != nil {
+		return fmt.Errorf("%w; ask again when it ends", ErrScanElsewhere)
+	}
+	checked := map[string]bool{}
+	for _, ch := range chunks {
+		var batch []savedUser
+		if json.Unmarshal(ch, &batch) == nil {
+			for _, u := range batch {
+				checked[u.User.ID] = true
+			}
+		}
+	}
+	return fmt.Errorf("%w (%d of %d users listed so far checked); ask again when it ends", ErrScanElsewhere, len(checked), max(state.Listed, len(checked)))
+}
+
+// save is SaveScan for this run.
+func (cl *jobClaim) save(state, chunk []byte) error {
+	if cl.own != nil {
+		return cl.own.SaveScanAs(mfaJobName, cl.run, state, chunk)
+	}
+	return cl.st.SaveScan(mfaJobName, state, chunk)
+}
+
+// release ends the run's hold; finished, it also forgets the job.
+func (cl *jobClaim) release(finished bool) error {
+	switch {
+	case cl.own != nil:
+		return cl.own.ReleaseScan(mfaJobName, cl.run, finished)
+	case finished:
+		return cl.st.DeleteScan(mfaJobName)
+	}
+	return nil
+}
+
+// errClaimLost stops a run that no longer owns its scan.
+var errClaimLost = errors.New("okta: this replica lost its hold on the MFA scan (its lease in the store ended); it stopped, and the scan's saved progress is resumed by whoever claims it next")
+
+// startJob starts a full scan in the background, as the run cl, with
+// progress as its first listener until the returned func removes it. The
+// caller holds the scan lock.
+func (c *Client) startJob(cl *jobClaim, progress func(scanned, total int)) (*mfaJob, func()) {
 	j := &mfaJob{done: make(chan struct{}), subs: map[int]func(int, int){}, share: c.s.rateShare}
 	unsubscribe := j.subscribe(progress)
 	c.mfa.mu.Lock()
@@ -260,7 +408,7 @@ func (c *Client) startJob(progress func(scanned, total int)) (*mfaJob, func()) {
 		bg = context.Background()
 	}
 	go func() {
-		s, rep, err := c.fullScan(bg, j)
+		s, rep, err := c.fullScan(bg, j, cl)
 		if err != nil {
 			c.log.Warn("okta: the MFA scan stopped; its progress is kept and the next scan resumes it", "err", err)
 		}
@@ -311,7 +459,8 @@ func (c *Client) loadScan(st ScanStore) (*scanState, map[string]savedUser, error
 // saver writes a scan's progress in the background, in order, so that the
 // scan never waits for the disk.
 type saver struct {
-	st   ScanStore
+	cl   *jobClaim
+	fail func(error) // told of the first failure
 	in   chan saveReq
 	done chan struct{}
 	err  error // the first failure
@@ -322,8 +471,8 @@ type saveReq struct {
 	chunk []savedUser
 }
 
-func newSaver(st ScanStore) *saver {
-	s := &saver{st: st, in: make(chan saveReq, 64), done: make(chan struct{})}
+func newSaver(cl *jobClaim, fail func(error)) *saver {
+	s := &saver{cl: cl, fail: fail, in: make(chan saveReq, 64), done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
 		for r := range s.in {
@@ -342,7 +491,9 @@ func newSaver(st ScanStore) *saver {
 					continue
 				}
 			}
-			s.err = s.st.SaveScan(mfaJobName, state, chunk)
+			if s.err = s.cl.save(state, chunk); s.err != nil {
+				s.fail(s.err)
+			}
 		}
 	}()
 	return s
@@ -361,9 +512,24 @@ const flushEvery = 200
 
 // fullScan scans every user who can sign in, resuming saved progress, and
 // keeps the result.
-func (c *Client) fullScan(ctx context.Context, j *mfaJob) (*mfaState, MFAReport, error) {
-	st := c.mfa.scanStore()
-	state, done, err := c.loadScan(st)
+func (c *Client) fullScan(ctx context.Context, j *mfaJob, cl *jobClaim) (s *mfaState, r MFAReport, err error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	if cl.lost != nil {
+		go func() {
+			select {
+			case <-cl.lost:
+				cancel(errClaimLost)
+			case <-ctx.Done():
+			}
+		}()
+	}
+	defer func() {
+		if rerr := cl.release(err == nil); rerr != nil {
+			c.log.Warn("okta: cannot release the MFA scan's progress", "err", rerr)
+		}
+	}()
+	state, done, err := c.loadScan(cl.st)
 	if err != nil {
 		return nil, MFAReport{}, fmt.Errorf("okta: read the MFA scan's progress: %w", err)
 	}
@@ -373,9 +539,14 @@ func (c *Client) fullScan(ctx context.Context, j *mfaJob) (*mfaState, MFAReport,
 	if state.Limit > 0 {
 		j.setLimit(state.Limit)
 	}
-	sv := newSaver(st)
+	sv := newSaver(cl, func(err error) {
+		cancel(fmt.Errorf("okta: save the MFA scan's progress: %w", err))
+	})
 	var pending []savedUser
 	flush := func() {
+		j.mu.Lock()
+		state.Listed = j.total
+		j.mu.Unlock()
 		sv.in <- saveReq{state: *state, chunk: pending}
 		pending = nil
 	}
@@ -417,6 +588,9 @@ func (c *Client) fullScan(ctx context.Context, j *mfaJob) (*mfaState, MFAReport,
 		},
 	}
 	_, scanErr := c.checkFactors(ctx, scan)
+	if cause := context.Cause(ctx); scanErr != nil && cause != nil {
+		scanErr = cause // why it stopped: lost, or a save failed
+	}
 	if len(pending) > 0 || scanErr != nil {
 		flush()
 	}
@@ -426,16 +600,13 @@ func (c *Client) fullScan(ctx context.Context, j *mfaJob) (*mfaState, MFAReport,
 	if scanErr != nil {
 		return nil, MFAReport{}, scanErr
 	}
-	s := &mfaState{at: state.Started, took: time.Since(state.Started), users: map[string]scannedUser{}}
+	s = &mfaState{at: state.Started, took: time.Since(state.Started), users: map[string]scannedUser{}}
 	for id, u := range done {
 		if !u.Gone {
 			s.users[id] = scannedUser{user: u.User, class: u.Class}
 		}
 	}
-	if err := st.DeleteScan(mfaJobName); err != nil {
-		c.log.Warn("okta: cannot forget the finished MFA scan's progress", "err", err)
-	}
-	r := s.report()
+	r = s.report()
 	r.Checked = len(done) - before
 	return s, r, nil
 }

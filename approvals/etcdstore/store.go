@@ -67,6 +67,7 @@ type Options struct {
 // may share one etcd and Prefix.
 type Store struct {
 	kv      clientv3.KV
+	cli     *clientv3.Client // for the leases of scan claims (scans.go)
 	prefix  string
 	timeout time.Duration
 	ttl     time.Duration
@@ -98,7 +99,7 @@ func New(cli *clientv3.Client, opts Options) *Store {
 		opts.MaxTxnOps = DefaultMaxTxnOps
 	}
 	s := &Store{
-		kv: cli.KV, prefix: opts.Prefix, timeout: opts.Timeout, ttl: opts.TTL,
+		kv: cli.KV, cli: cli, prefix: opts.Prefix, timeout: opts.Timeout, ttl: opts.TTL,
 		clock: opts.Now, log: opts.Logger, maxOps: opts.MaxTxnOps,
 	}
 	if opts.Replica != "" {

@@ -121,11 +121,20 @@ func serve(ctx context.Context, sc slackConfig, dir *okta.Client, bc botConfig, 
 		defer stop()
 	}
 	// Background jobs (the MFA scan) keep their progress in the store and
-	// resume after a restart.
-	if resumed, err := dir.StartJobs(ctx, st.scans); err != nil {
-		log.Warn("cannot read the MFA scan's saved progress; the next scan starts afresh", "err", err)
-	} else if resumed {
-		log.Info("resumed the MFA scan an earlier run left unfinished")
+	// resume after a restart: on one replica, the leader, when several
+	// share the store.
+	dir.SetupJobs(ctx, st.scans)
+	resume := func(ctx context.Context) {
+		if resumed, err := dir.ResumeJobs(ctx); err != nil {
+			log.Warn("cannot resume the MFA scan from its saved progress; the next scan resumes or starts it", "err", err)
+		} else if resumed {
+			log.Info("resumed the MFA scan an earlier run left unfinished")
+		}
+	}
+	if st.fenced != nil {
+		st.fenced.onTerm = func(lctx context.Context) { go resume(lctx) }
+	} else {
+		resume(ctx)
 	}
 	cfg := botSettings(bc, st, dir, log)
 	cfg.Protection = prot

@@ -140,6 +140,9 @@ type fencedLeader struct {
 	// report tells the channel of a proposal found unknown (the bot's
 	// ReportUnknown); set before the first Campaign, nil: only logged.
 	report func(intents.Proposal)
+	// onTerm runs at the start of each term, if set (run.go: resume the
+	// MFA scan).
+	onTerm func(lctx context.Context)
 }
 
 func (f *fencedLeader) Campaign(ctx context.Context) (context.Context, error) {
@@ -159,6 +162,9 @@ func (f *fencedLeader) Campaign(ctx context.Context) (context.Context, error) {
 		}
 	}
 	go f.store.RecoverEvery(lctx, f.every, f.unknown)
+	if f.onTerm != nil {
+		f.onTerm(lctx)
+	}
 	return lctx, nil
 }
 
