@@ -240,6 +240,9 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 	}
 	b := bot.New(api, bdir, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
+	if etcdStore != nil {
+		dir.SetupJobs(ctx, etcdStore) // the MFA scan keeps its progress in etcd, as `oktabot run` does
+	}
 	h := &harness{t: t, sim: sim, key: key, oktaSrv: oktaSrv, slack: fake, etcd: etcdStore, bot: b, dir: dir, ctx: ctx, done: make(chan error, 1), cancel: cancel}
 	switch {
 	case etcdStore != nil:

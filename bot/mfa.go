@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"time"
@@ -105,6 +106,13 @@ func (b *Bot) scanMFA(ctx context.Context, o origin, s MFAScanner, refresh bool)
 			}
 			update(blocks.Error(blocks.ErrorInfo{Title: "The MFA scan is still running in the background", Detail: detail,
 				WhatToDo: "Ask again later (or click Refresh then) for the result."}))
+			return
+		}
+		if errors.Is(err, intents.ErrElsewhere) {
+			// Not a failure either: another replica runs the scan, and
+			// this one offers no partial result.
+			update(blocks.Error(blocks.ErrorInfo{Title: "The MFA scan is running on another oktabot replica",
+				Detail: upperFirst(err.Error()) + ". Its result is not shown here until it is whole.", WhatToDo: "Ask again when it ends (or click Refresh then)."}))
 			return
 		}
 		update(blocks.Error(blocks.ErrorInfo{Title: "The MFA scan stopped", Detail: "Its progress is kept: the next scan resumes it.", WhatToDo: "Click Refresh or ask again."}))

@@ -1,13 +1,18 @@
 package bot_test
 
 import (
+	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/oktabot/oktabot/approvals/etcdstore"
+	"github.com/oktabot/oktabot/approvals/etcdstore/etcdtest"
 	"github.com/oktabot/oktabot/blocks"
 	"github.com/oktabot/oktabot/bot"
 	"github.com/oktabot/oktabot/bot/slackfake"
+	"github.com/oktabot/oktabot/okta"
 )
 
 // A full MFA scan outlasting the request's time goes on in the
@@ -59,5 +64,44 @@ func TestMFAScanGoesOnInTheBackground(t *testing.T) {
 	}
 	if read != users {
 		t.Errorf("the scan read the factors of %d users, want the %d who can sign in", read, users)
+	}
+}
+
+// Two replicas on one etcd: while another replica runs the full MFA
+// scan, this one, asked, says so and shows no partial result.
+func TestMFAScanOnAnotherReplica(t *testing.T) {
+	t.Parallel() // waits on Okta's rate limit
+	srv := etcdtest.Start(t)
+	h := newHarness(t, harnessOpts{etcd: srv, cfg: bot.Config{ProgressEvery: 100 * time.Millisecond, LongTimeout: time.Second}})
+	h.sim.SetRateLimit("factors", 100, time.Second) // the scan takes seconds
+	other, err := okta.New(okta.Config{OrgURL: h.oktaSrv.URL, ClientID: "0oabot", PrivateKey: h.key, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	store := etcdstore.New(srv.Client(t), etcdstore.Options{})
+	t.Cleanup(func() { _ = store.Close() })
+	other.SetupJobs(ctx, store)
+	started := make(chan struct{})
+	var once sync.Once
+	go func() {
+		_, _ = other.MFAStatus(ctx, false, func(scanned, _ int) {
+			if scanned > 0 {
+				once.Do(func() { close(started) })
+			}
+		})
+	}()
+	select {
+	case <-started:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the other replica's scan did not start")
+	}
+	h.slash(analyst, secChannel, "mfa-status")
+	m := h.answer("the answer", func(m slackfake.Message) bool {
+		return m.Method == "chat.update" && (has(m, "running on another oktabot replica") || has(m, blocks.ActionMFARefresh) || has(m, "The MFA scan"))
+	})
+	if !has(m, "running on another oktabot replica") || has(m, blocks.ActionMFARefresh) {
+		t.Errorf("the answer while another replica scans:\n%s", plainOf(t, m))
 	}
 }

@@ -30,6 +30,9 @@ var (
 	ErrUnavailable = errors.New("okta unavailable")
 	// ErrAmbiguous is a name that several Okta objects answer to.
 	ErrAmbiguous = errors.New("ambiguous")
+	// ErrElsewhere is work that another oktabot replica sharing the store
+	// is doing now (the full MFA scan): ask again when it ends.
+	ErrElsewhere = errors.New("running on another oktabot replica")
 )
 
 // Error is an adapter's error with what the bot needs to word it: the

@@ -69,7 +69,8 @@ type ScanOwners interface {
 
 // ErrScanElsewhere is the error of a full MFA scan asked for while
 // another process sharing the ScanStore runs it.
-var ErrScanElsewhere = errors.New("okta: the MFA scan is running on another oktabot replica")
+// It wraps intents.ErrElsewhere.
+var ErrScanElsewhere = fmt.Errorf("the MFA scan is %w", intents.ErrElsewhere)
 
 // mfaJobName names the MFA scan in the ScanStore.
 const mfaJobName = "mfa-scan"
