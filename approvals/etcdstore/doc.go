@@ -86,6 +86,9 @@
 //	incidentOpen/<id>            each incident not closed
 //	incidentOutbox/<id>          each incident whose Version > Posted
 //	suppressions/<id>            the suppression, JSON
+//	scans/<job>/state            a background job's progress (the MFA scan): SaveScan, LoadScan
+//	scans/<job>/count, chunks/<n>  its results so far, in order
+//	scanOwners/<job>             the run that owns the job, on its lease: ClaimScan
 //
 // Numbers are 20 decimal digits, so that keys sort in order.
 //
