@@ -45,7 +45,7 @@ func weakenedFinding() intents.Finding {
 			{Text: "first sign-in through it without MFA: john@company.com at 09:38 UTC Nov 28 from 185.220.101.1 (Tor exit node / anonymizing proxy) in Frankfurt am Main, Germany", Points: 15},
 			{Text: "that sign-in came through an anonymizing proxy", Points: 10},
 		},
-		Events: []string{"e-rule", "e-ok"}}
+		Events: []string{"e-rule", "e-ok"}, Attack: []string{"T1556.006", "T1562.007"}}
 }
 
 // TestChangesGolden: an admin action and a finding show what a policy

@@ -169,7 +169,7 @@ func points(n int) string {
 
 // findingBlock is one finding in full: title, severity and score, the
 // detection id, whom it is about (when that is not the subject), its
-// summary and each scored item.
+// summary, each scored item and its ATT&CK techniques.
 func (rc *rctx) findingBlock(id string, f intents.Finding, subject string) slack.Block {
 	c := rc.c
 	sev := severityOf(f)
@@ -191,6 +191,9 @@ func (rc *rctx) findingBlock(id string, f intents.Finding, subject string) slack
 		if t := md(trimDetectionIDs(ev.Text), c.long); t != "" {
 			text += "\n• " + t + points(ev.Points)
 		}
+	}
+	if a := md(strings.Join(f.Attack, ", "), c.long); a != "" {
+		text += "\n_ATT&amp;CK " + a + "_"
 	}
 	return section(id, text)
 }

@@ -148,7 +148,7 @@ const (
 // johnFindings are what detect.Analyze finds in johnEvents, worst first.
 func johnFindings(evs []intents.Event) []intents.Finding {
 	return []intents.Finding{
-		{Detection: "success_after_failures", Severity: intents.SeverityCritical, Score: 100, User: "john@company.com", Summary: johnTakeover,
+		{Detection: "success_after_failures", Attack: []string{"T1110", "T1078.004"}, Severity: intents.SeverityCritical, Score: 100, User: "john@company.com", Summary: johnTakeover,
 			Evidence: []intents.Evidence{
 				{Text: "12 failed sign-ins, then a successful sign-in at 08:15 UTC Nov 28", Points: 30},
 				{Text: "the success came from the IP that failed: 185.220.101.1", Points: 10},
@@ -157,7 +157,7 @@ func johnFindings(evs []intents.Event) []intents.Finding {
 				{Text: riskHigh, Points: 15},
 				{Text: ssoSeven, Points: 20},
 			}, Events: uuids(evs, "tor-fail-", "tor-ok", "tor-sso-")},
-		{Detection: "anonymizing_proxy_login", Severity: intents.SeverityCritical, Score: 100, User: "john@company.com", Summary: johnProxy,
+		{Detection: "anonymizing_proxy_login", Attack: []string{"T1078.004"}, Severity: intents.SeverityCritical, Score: 100, User: "john@company.com", Summary: johnProxy,
 			Evidence: []intents.Evidence{
 				{Text: "22 sign-in attempts through an anonymizing proxy: 185.220.101.1, network stiftung erneuerbare freiheit", Points: 40},
 				{Text: "a sign-in through it succeeded at 08:15 UTC Nov 28", Points: 10},
@@ -165,15 +165,15 @@ func johnFindings(evs []intents.Event) []intents.Finding {
 				{Text: riskHigh, Points: 15},
 				{Text: ssoSeven, Points: 20},
 			}, Events: uuids(evs, "tor-")},
-		{Detection: "failed_login_burst", Severity: intents.SeverityHigh, Score: 51, User: "john@company.com", Summary: johnBurst,
+		{Detection: "failed_login_burst", Attack: []string{"T1110.001"}, Severity: intents.SeverityHigh, Score: 51, User: "john@company.com", Summary: johnBurst,
 			Evidence: []intents.Evidence{
 				{Text: "12 failed sign-ins in 11 min (threshold 10 in 30 min)", Points: 30},
 				{Text: "2 more than the threshold", Points: 1},
 				{Text: "failures from " + torNetwork, Points: 20},
 			}, Events: uuids(evs, "tor-fail-")},
-		{Detection: "threat_detected", Severity: intents.SeverityHigh, Score: 50, User: "john@company.com", Summary: johnRisk,
+		{Detection: "threat_detected", Attack: []string{"T1078.004"}, Severity: intents.SeverityHigh, Score: 50, User: "john@company.com", Summary: johnRisk,
 			Evidence: []intents.Evidence{{Text: "risk HIGH on 14 events (Anomalous Device, Anonymizing Proxy, New Geo-Location)", Points: 50}}, Events: uuids(evs, "tor-")},
-		{Detection: "impossible_travel", Severity: intents.SeverityMedium, Score: 40, User: "john@company.com", Summary: johnTravel,
+		{Detection: "impossible_travel", Attack: []string{"T1078.004"}, Severity: intents.SeverityMedium, Score: 40, User: "john@company.com", Summary: johnTravel,
 			Evidence: []intents.Evidence{
 				{Text: "9,128 km in 1 h 12 min: 7,584 km/h (threshold 900 km/h)", Points: 50},
 				{Text: "from Germany to United States", Points: 10},

@@ -128,6 +128,9 @@ type Finding struct {
 	// time (the watcher's suppressions and alert latency use them).
 	IPs  []string  `json:"ips,omitempty"`
 	Last time.Time `json:"last,omitzero"`
+	// Attack are the MITRE ATT&CK technique ids the finding shows
+	// ("T1110.003", "T1621"), chosen for it by its detection.
+	Attack []string `json:"attack,omitempty"`
 	// Reversals undo the configuration change the finding is about
 	// (re-activate a deactivated policy rule …).
 	Reversals []Action `json:"reversals,omitempty"`

@@ -80,7 +80,7 @@ func TestOutsideDocsFound(t *testing.T) {
 		t.Errorf("citesInComments = %q, want lines 3 and 6 only", got)
 	}
 	md := filepath.Join(dir, "a.md")
-	if err := os.WriteFile(md, []byte("fine\nsee "+outsideDocs[5]+"\n"), 0o600); err != nil {
+	if err := os.WriteFile(md, []byte("fine\nsee "+outsideDocs[5]+"\nand "+repoDocs[0]+", the repository's own\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if got := citesInText(md); len(got) != 1 || !strings.HasPrefix(got[0], "2:") {
@@ -156,8 +156,15 @@ func citesInText(path string) []string {
 	return hits
 }
 
+// repoDocs are documents of the repository that share a name with an
+// outside one: cited by their path in the repository, they resolve.
+var repoDocs = []string{"docs/" + "detections" + ".md"}
+
 // cited returns the outside document a line names, or "".
 func cited(line string) string {
+	for _, d := range repoDocs {
+		line = strings.ReplaceAll(line, d, "")
+	}
 	for _, n := range outsideDocs {
 		if strings.Contains(line, n) {
 			return n

@@ -237,6 +237,7 @@ func checkFindings(t *testing.T, events []intents.Event, fs []intents.Finding) {
 		if f.Summary == "" || strings.Contains(f.Summary, "\n") {
 			t.Errorf("finding %s: summary %q is not one line", f.Detection, f.Summary)
 		}
+		checkAttack(t, f)
 		if i > 0 && fs[i-1].Score < f.Score {
 			t.Errorf("findings not worst first: %d before %d", fs[i-1].Score, f.Score)
 		}

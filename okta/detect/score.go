@@ -59,8 +59,10 @@ func (tl *timeline) newFinding(id, user, summary string, ev evidence, idx []int)
 	slices.Sort(idx)
 	idx = slices.Compact(idx)
 	var uuids []string
+	var evs []intents.Event
 	seen := map[string]bool{}
 	for _, i := range idx {
+		evs = append(evs, tl.events[i])
 		u := tl.events[i].UUID
 		if u != "" && !seen[u] {
 			seen[u] = true
@@ -76,6 +78,7 @@ func (tl *timeline) newFinding(id, user, summary string, ev evidence, idx []int)
 			Summary:   summary,
 			Evidence:  []intents.Evidence(ev),
 			Events:    uuids,
+			Attack:    attackOf(id, user, evs),
 		},
 		userID: tl.userID(user),
 	}
