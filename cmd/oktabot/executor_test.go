@@ -75,12 +75,11 @@ func TestLeaderKilledSparesSurvivorsExecution(t *testing.T) {
 
 	won := make(chan error, 1)
 	go func() {
-		lctx, err := a.leader.Campaign(ctx)
-		if err == nil {
-			if tm, _ := etcdstore.TermOf(lctx); !tm.Lapsed {
-				t.Errorf("a's term: Lapsed = false; want true (b was killed)")
-			}
-		}
+		// a's term is usually Lapsed (b was killed), but not always: on a
+		// loaded machine b's 2 s term can end, resigned, before the kill,
+		// when a renewal comes too late. Either way b's proposal must be
+		// found, by the term's start or by its sweep.
+		_, err := a.leader.Campaign(ctx)
 		won <- err
 	}()
 	select {
