@@ -250,7 +250,8 @@ type scan struct {
 	used   []bool // taken by the window, an option or a country
 	win    window
 	hasWin bool
-	body   string // a JSON object in the text
+	body   string         // a JSON object in the text
+	idioms map[int]*idiom // the action idioms, by the token of their verb (vIdiom)
 }
 
 // newScan tokenizes s, finds its cues and its time window.
@@ -269,6 +270,7 @@ func newScan(s string, now time.Time) *scan {
 	sc.cue = cues(sc.toks)
 	sc.used = make([]bool, len(sc.toks))
 	sc.markSplitVerbs()
+	sc.markIdioms()
 	if w, ok := findWindow(sc.toks, now); ok {
 		sc.win, sc.hasWin = w, true
 		for i := w.from; i < w.to; i++ {

@@ -405,7 +405,6 @@ func TestUnderstandAsksBack(t *testing.T) {
 		{"advice on mfa", "should I reset john@company.com's mfa?", []string{"/okta investigate john@company.com", "/okta reset-factors john@company.com"}},
 		{"disable a user", "disable john@company.com", []string{"/okta suspend john@company.com", "/okta deactivate-user john@company.com", "/okta clear-sessions john@company.com"}},
 		{"enable a user", "enable jdoe", []string{"/okta unsuspend jdoe", "/okta activate-user jdoe"}},
-		{"block", "block john@company.com", []string{"/okta suspend john@company.com", "/okta clear-sessions john@company.com", "/okta deactivate-user john@company.com"}},
 		{"get rid of", "get rid of john@company.com", []string{"/okta suspend john@company.com", "/okta clear-sessions john@company.com", "/okta deactivate-user john@company.com"}},
 		{"lock out", "lock john@company.com out", []string{"/okta suspend john@company.com", "/okta clear-sessions john@company.com", "/okta deactivate-user john@company.com"}},
 		{"remove from okta", "remove john@company.com from okta", []string{"/okta deactivate-user john@company.com", "/okta user john@company.com"}},
