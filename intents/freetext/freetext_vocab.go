@@ -150,7 +150,8 @@ var vocabulary = func() map[string]cue {
 	add(cJoin, "and then also plus")
 	add(cTime, `last past previous prior recent recently latest today yesterday tonight morning
 		week weeks day days hour hours hr hrs minute minutes min mins month months year years fortnight
-		weekend monday tuesday wednesday thursday friday saturday sunday`)
+		weekend monday tuesday wednesday thursday friday saturday sunday night overnight noon midday midnight
+		afternoon evening`)
 
 	add(cUser, "user users account accounts person people employee employees username usernames identity identities")
 	add(cGroup, "group groups")
