@@ -38,11 +38,13 @@ const MaxFreeText = 40000
 // name days: "today" and "since Monday" start at 00:00 (UTC; UnderstandIn
 // reads days in another zone) and run to now; "yesterday", "on Monday",
 // "last Monday" and "over the weekend" are those whole days, from midnight
-// to midnight (freetext_window.go lists them all).
+// to midnight; "last night" is 18:00 to 06:00, and "since Monday 9am"
+// starts at that time of day (freetext_window.go lists them all).
 //
 // An action kind is returned only for an explicit verb in the imperative
 // ("suspend", "unlock", "reset … mfa", "clear … sessions", "log … out",
-// "add … to …", "remove … from …"), never for vague or negated text ("get
+// "add … to …", "remove … from …") or an idiom the catalogue lists for the
+// action (KindInfo.Idioms: "freeze", "let … back in", "take … out of"), never for vague or negated text ("get
 // rid of john", "don't suspend john") or advice ("should we suspend
 // john?"): those, and any request that could mean several things, are Kind
 // Unknown with up to three Suggestions — complete slash commands that Parse

@@ -8,11 +8,12 @@ import (
 
 // This file decides requests to change Okta. A change is read only from an
 // explicit verb in the imperative — "suspend john@company.com", "please
-// unlock jdoe", "can you add john@company.com to Engineering" — and never
-// from a negated verb, advice ("should we suspend john?"), a condition ("if
-// he is compromised, suspend him"), several changes at once, or a vague verb
-// ("disable", "block", "get rid of"): those ask back with the likely
-// meanings as suggestions.
+// unlock jdoe", "can you add john@company.com to Engineering", or an idiom
+// the catalogue gives the action ("freeze jdoe", rules_idioms.go) — and
+// never from a negated verb, advice ("should we suspend john?"), a
+// condition ("if he is compromised, suspend him"), several changes at once,
+// or a vague verb ("disable" a user, "get rid of", an idiom without its
+// target): those ask back with the likely meanings as suggestions.
 
 // mood is how a verb is used.
 type mood uint8
