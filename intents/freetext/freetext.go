@@ -38,11 +38,13 @@ const MaxFreeText = 40000
 // name days: "today" and "since Monday" start at 00:00 (UTC; UnderstandIn
 // reads days in another zone) and run to now; "yesterday", "on Monday",
 // "last Monday" and "over the weekend" are those whole days, from midnight
-// to midnight (freetext_window.go lists them all).
+// to midnight; "last night" is 18:00 to 06:00, and "since Monday 9am"
+// starts at that time of day (freetext_window.go lists them all).
 //
 // An action kind is returned only for an explicit verb in the imperative
 // ("suspend", "unlock", "reset … mfa", "clear … sessions", "log … out",
-// "add … to …", "remove … from …"), never for vague or negated text ("get
+// "add … to …", "remove … from …") or an idiom the catalogue lists for the
+// action (KindInfo.Idioms: "freeze", "let … back in", "take … out of"), never for vague or negated text ("get
 // rid of john", "don't suspend john") or advice ("should we suspend
 // john?"): those, and any request that could mean several things, are Kind
 // Unknown with up to three Suggestions — complete slash commands that Parse
@@ -250,7 +252,8 @@ type scan struct {
 	used   []bool // taken by the window, an option or a country
 	win    window
 	hasWin bool
-	body   string // a JSON object in the text
+	body   string         // a JSON object in the text
+	idioms map[int]*idiom // the action idioms, by the token of their verb (vIdiom)
 }
 
 // newScan tokenizes s, finds its cues and its time window.
@@ -269,6 +272,7 @@ func newScan(s string, now time.Time) *scan {
 	sc.cue = cues(sc.toks)
 	sc.used = make([]bool, len(sc.toks))
 	sc.markSplitVerbs()
+	sc.markIdioms()
 	if w, ok := findWindow(sc.toks, now); ok {
 		sc.win, sc.hasWin = w, true
 		for i := w.from; i < w.to; i++ {

@@ -171,6 +171,8 @@ var phrasings = []struct {
 	{"logins 24hrs", "logins in the last 24hrs", I{Kind: intents.Logs, EventType: "user.session.start", Window: hrs(24)}},
 	{"logins 48 hrs", "show logins for the past 48 hrs", I{Kind: intents.Logs, EventType: "user.session.start", Window: hrs(48)}},
 	{"logins since monday", "logins since Monday", I{Kind: intents.Logs, EventType: "user.session.start", Since: ftMonday}},
+	{"logins last night", "logins last night", I{Kind: intents.Logs, EventType: "user.session.start", Since: ftYesterday.Add(18 * time.Hour), Until: ftToday.Add(6 * time.Hour)}},
+	{"logs since monday 9am", "logs since Monday 9am", I{Kind: intents.Logs, Since: ftMonday.Add(9 * time.Hour)}},
 
 	// admin actions
 	{"admin typo", "admn actions past week", I{Kind: intents.AdminActions, Window: hrs(168)}},
@@ -328,6 +330,21 @@ var phrasings = []struct {
 	{"force logout", "force logout john@company.com", I{Kind: intents.ClearSessions, User: "john@company.com"}},
 	{"end sessions", "end all sessions of john@company.com", I{Kind: intents.ClearSessions, User: "john@company.com"}},
 
+	// idioms of the catalogue (KindInfo.Idioms)
+	{"freeze", "freeze john@company.com, he clicked a phishing link", I{Kind: intents.SuspendUser, User: "john@company.com", Reason: "he clicked a phishing link"}},
+	{"lock down", "please lock down jdoe", I{Kind: intents.SuspendUser, User: "jdoe"}},
+	{"block", "block john@company.com", I{Kind: intents.SuspendUser, User: "john@company.com"}},
+	{"let back in", "let jdoe back in, false alarm", I{Kind: intents.UnsuspendUser, User: "jdoe", Reason: "false alarm"}},
+	{"re-enable a user", "re-enable john@company.com", I{Kind: intents.UnsuspendUser, User: "john@company.com"}},
+	{"re-enable an app", "re-enable the Zoom app", I{Kind: intents.ActivateApp, App: "Zoom"}},
+	{"take out of", "take jdoe out of the Okta Admins group, no longer on call", I{Kind: intents.RemoveGroupMember, User: "jdoe", Group: "Okta Admins", Reason: "no longer on call"}},
+	{"turn off an app", "turn off the Zoom app, vendor breach", I{Kind: intents.DeactivateApp, App: "Zoom", Reason: "vendor breach"}},
+	{"who has an app", "who has Salesforce?", I{Kind: intents.AppAssignments, App: "Salesforce"}},
+	{"who can get into", "who can get into Google Workspace", I{Kind: intents.AppAssignments, App: "Google Workspace"}},
+	{"wipe mfa", "wipe MFA for jdoe, new phone", I{Kind: intents.ResetFactors, User: "jdoe", Reason: "new phone"}},
+	{"clear okta verify", "clear john@company.com's okta verify", I{Kind: intents.ResetFactors, User: "john@company.com"}},
+	{"who's suspended", "who's suspended?", I{Kind: intents.ListUsers, Status: "SUSPENDED"}},
+
 	// group and app actions
 	{"add to group", "add jdoe to Engineering", I{Kind: intents.AddGroupMember, User: "jdoe", Group: "Engineering"}},
 	{"add to group with words", "add john@company.com to the Finance Team group", I{Kind: intents.AddGroupMember, User: "john@company.com", Group: "Finance Team"}},
@@ -405,8 +422,8 @@ func TestUnderstandAsksBack(t *testing.T) {
 		{"advice on mfa", "should I reset john@company.com's mfa?", []string{"/okta investigate john@company.com", "/okta reset-factors john@company.com"}},
 		{"disable a user", "disable john@company.com", []string{"/okta suspend john@company.com", "/okta deactivate-user john@company.com", "/okta clear-sessions john@company.com"}},
 		{"enable a user", "enable jdoe", []string{"/okta unsuspend jdoe", "/okta activate-user jdoe"}},
-		{"block", "block john@company.com", []string{"/okta suspend john@company.com", "/okta clear-sessions john@company.com", "/okta deactivate-user john@company.com"}},
 		{"get rid of", "get rid of john@company.com", []string{"/okta suspend john@company.com", "/okta clear-sessions john@company.com", "/okta deactivate-user john@company.com"}},
+		{"an app's idiom on a user", "turn off jdoe", []string{"/okta suspend jdoe", "/okta clear-sessions jdoe", "/okta deactivate-user jdoe"}},
 		{"lock out", "lock john@company.com out", []string{"/okta suspend john@company.com", "/okta clear-sessions john@company.com", "/okta deactivate-user john@company.com"}},
 		{"remove from okta", "remove john@company.com from okta", []string{"/okta deactivate-user john@company.com", "/okta user john@company.com"}},
 		{"remove alone", "remove john@company.com", []string{"/okta deactivate-user john@company.com", "/okta user john@company.com"}},
@@ -472,6 +489,11 @@ func TestUnderstandNeverGuessesActions(t *testing.T) {
 		"kill it",
 		"block logins from russia",
 		"nuke the Contractors group",
+		"don't freeze jdoe",
+		"should we lock down john@company.com?",
+		"freeze logins from russia",
+		"turn off jdoe",
+		"who froze jdoe?",
 	} {
 		t.Run(text, func(t *testing.T) {
 			got, err := freetext.Understand(text, ftNow)

@@ -120,6 +120,7 @@ const (
 	vUpdate
 	vSet
 	vRename
+	vIdiom // an idiom of the catalogue (rules_idioms.go) decides
 	vVague
 )
 
@@ -149,7 +150,8 @@ var vocabulary = func() map[string]cue {
 	add(cJoin, "and then also plus")
 	add(cTime, `last past previous prior recent recently latest today yesterday tonight morning
 		week weeks day days hour hours hr hrs minute minutes min mins month months year years fortnight
-		weekend monday tuesday wednesday thursday friday saturday sunday`)
+		weekend monday tuesday wednesday thursday friday saturday sunday night overnight noon midday midnight
+		afternoon evening`)
 
 	add(cUser, "user users account accounts person people employee employees username usernames identity identities")
 	add(cGroup, "group groups")
@@ -250,6 +252,18 @@ var vocabulary = func() map[string]cue {
 	add(vSet, "set")
 	add(vRename, "rename")
 	add(vVague, "block ban lock nuke quarantine freeze")
+	// A one-word idiom of an action that the vocabulary lacks ("unfreeze")
+	// is a vague verb to it, so that typos of it are corrected; the idiom
+	// gives it its meaning.
+	for _, info := range intents.Catalogue {
+		for _, text := range info.Idioms {
+			if w := strings.ReplaceAll(strings.ToLower(text), "-", ""); info.Action && isLetters(w) {
+				if _, ok := m[w]; !ok {
+					m[w] = vVague
+				}
+			}
+		}
+	}
 	return m
 }()
 

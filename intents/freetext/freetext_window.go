@@ -24,6 +24,10 @@ import (
 //	"since Monday", "from Monday", "since last Monday"          from 00:00 that Monday to now
 //	"this week", "this month"                                   from Monday, the 1st, to now
 //	"over the weekend", "last weekend"                          00:00 Saturday to 00:00 Monday (to now while it lasts)
+//	"last night", "overnight"                                   18:00 yesterday to 06:00 today (to now before 06:00)
+//	"since Monday 9am", "since yesterday at 5:30pm"             from that day at that time to now
+//	"since 8am", "since noon"                                   from that time today (yesterday if still to come)
+//	"since Monday morning", "since yesterday evening"           the day's start: a part of a day is no clock time
 //	"since 2026-11-20", "since Nov 20"                          from 00:00 that day to now
 //	"on 2026-11-20", "on Nov 20"                                that whole day
 //
@@ -172,6 +176,11 @@ func windowAt(toks []tok, i int, now time.Time) (window, bool) {
 	// start (up to now while they last).
 	open := func(start time.Time, to int) (window, bool) {
 		w.to, w.since = to, start
+		if h, m, next, ok := clockAt(toks, to); ok {
+			w.to, w.since = next, time.Date(start.Year(), start.Month(), start.Day(), h, m, 0, 0, loc)
+		} else if to < len(toks) && !toks[to-1].sep && partOfDay(toks[to].norm) {
+			w.to++ // "since Monday morning"
+		}
 		return w, true
 	}
 	days := func(start time.Time, n, to int) (window, bool) {
@@ -187,7 +196,33 @@ func windowAt(toks []tok, i int, now time.Time) (window, bool) {
 		}
 		return at(k)
 	}
+	if prev == "since" || prev == "from" {
+		if h, m, next, ok := clockAt(toks, i); ok {
+			start := time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc)
+			if start.After(now) {
+				start = start.AddDate(0, 0, -1)
+			}
+			w.to, w.since = next, start
+			return w, true
+		}
+	}
+	// night is 18:00 yesterday to 06:00 today, or to now before then.
+	night := func(to int) (window, bool) {
+		w.to, w.since = to, time.Date(day.Year(), day.Month(), day.Day()-1, 18, 0, 0, 0, loc)
+		if end := time.Date(day.Year(), day.Month(), day.Day(), 6, 0, 0, 0, loc); !end.After(now) {
+			w.until = end
+		}
+		return w, true
+	}
 	switch t.norm {
+	case "overnight":
+		return night(i + 1)
+	case "night":
+		if prev == "last" {
+			w.from = i - 1
+			return night(i + 1)
+		}
+		return window{}, false
 	case "today", "tonight":
 		return open(day, i+1)
 	case "yesterday":
@@ -340,4 +375,65 @@ func dateAt(toks []tok, i int, now time.Time) (time.Time, int, bool) {
 		year--
 	}
 	return time.Date(year, m, d, 0, 0, 0, 0, now.Location()), next, true
+}
+
+// partOfDay reports the words for a part of a day ("since Monday morning").
+func partOfDay(w string) bool {
+	switch w {
+	case "morning", "afternoon", "evening", "night":
+		return true
+	}
+	return false
+}
+
+// clockAt reads a time of day at toks[i]: "9am", "9 am", "9:30", "09:30",
+// "5:30pm", "at 9am", "noon", "midnight". It returns the hour and minute
+// and the token after the time.
+func clockAt(toks []tok, i int) (h, m, next int, ok bool) {
+	if i < len(toks) && toks[i].low == "at" && !toks[i].sep && !toks[i].quoted {
+		i++
+	}
+	if i >= len(toks) || toks[i].quoted {
+		return 0, 0, 0, false
+	}
+	switch toks[i].low {
+	case "noon", "midday":
+		return 12, 0, i + 1, true
+	case "midnight":
+		return 0, 0, i + 1, true
+	}
+	s, next := toks[i].low, i+1
+	suffix := ""
+	for _, ap := range []string{"am", "pm"} {
+		if b, ok := strings.CutSuffix(s, ap); ok && b != "" {
+			s, suffix = b, ap
+		}
+	}
+	if suffix == "" && next < len(toks) && !toks[i].sep && (toks[next].low == "am" || toks[next].low == "pm") {
+		suffix, next = toks[next].low, next+1
+	}
+	hs, ms, colon := strings.Cut(s, ":")
+	if !colon && suffix == "" {
+		return 0, 0, 0, false // "since 9" is no time
+	}
+	h, err := strconv.Atoi(hs)
+	if err != nil || len(hs) > 2 || h > 23 {
+		return 0, 0, 0, false
+	}
+	if colon {
+		if m, err = strconv.Atoi(ms); err != nil || len(ms) != 2 || m > 59 {
+			return 0, 0, 0, false
+		}
+	}
+	switch suffix {
+	case "am", "pm":
+		if h < 1 || h > 12 {
+			return 0, 0, 0, false
+		}
+		h %= 12
+		if suffix == "pm" {
+			h += 12
+		}
+	}
+	return h, m, next, true
 }

@@ -16,6 +16,7 @@ import (
 // "yesterday" ends at midnight.
 func TestUnderstandWindows(t *testing.T) {
 	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, time.UTC) }
+	at := func(m time.Month, d, h, min int) time.Time { return time.Date(2026, m, d, h, min, 0, 0, time.UTC) }
 	monday9 := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	midnight := day(11, 25)
 	sunday := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
@@ -76,6 +77,20 @@ func TestUnderstandWindows(t *testing.T) {
 		{"day month", "logs since 20 November", ftNow, 0, day(11, 20), zero},
 		{"ordinal", "logs since November 20th", ftNow, 0, day(11, 20), zero},
 		{"date of last year", "logs since Dec 30", jan2, 0, time.Date(2026, 12, 30, 0, 0, 0, 0, time.UTC), zero},
+		{"in the past fortnight", "logs in the past fortnight", ftNow, hrs(336), zero, zero},
+		{"last night", "logs last night", ftNow, 0, at(11, 24, 18, 0), at(11, 25, 6, 0)},
+		{"last night before 6am", "logs last night", at(11, 25, 3, 0), 0, at(11, 24, 18, 0), zero},
+		{"overnight", "logs overnight", ftNow, 0, at(11, 24, 18, 0), at(11, 25, 6, 0)},
+		{"since monday 9am", "logs since Monday 9am", ftNow, 0, at(11, 23, 9, 0), zero},
+		{"since monday at 9 am", "logs since monday at 9 am", ftNow, 0, at(11, 23, 9, 0), zero},
+		{"since yesterday at 5:30pm", "logs since yesterday at 5:30pm", ftNow, 0, at(11, 24, 17, 30), zero},
+		{"since a 24-hour time", "logs since yesterday 17:30", ftNow, 0, at(11, 24, 17, 30), zero},
+		{"since 8am", "logs since 8am", ftNow, 0, at(11, 25, 8, 0), zero},
+		{"since 8pm, still to come today", "logs since 8pm", ftNow, 0, at(11, 24, 20, 0), zero},
+		{"since noon", "logs since noon", ftNow, 0, at(11, 25, 12, 0), zero},
+		{"since monday morning", "logs since Monday morning", ftNow, 0, day(11, 23), zero},
+		{"since 12am", "logs since 12am", ftNow, 0, day(11, 25), zero},
+		{"since 12pm", "logs since 12pm", ftNow, 0, at(11, 25, 12, 0), zero},
 		{"clock in another zone: days in UTC", "logs yesterday", inBerlin, 0, day(11, 24), day(11, 25)},
 		{"another zone read in it", "logs yesterday", inBerlin, 0, berlinDay(24), berlinDay(25)},
 	}
@@ -127,6 +142,14 @@ func TestUnderstandWindowsInZone(t *testing.T) {
 		{"this month on the 1st evening", "logs this month", at(2026, 12, 1, 20, 0), at(2026, 12, 1, 0, 0), zero},
 		{"since a date", "logs since 2026-11-20", at(2026, 11, 21, 1, 0), at(2026, 11, 20, 0, 0), zero},
 		{"on a date", "logs on 2026-11-20", at(2026, 11, 21, 1, 0), at(2026, 11, 20, 0, 0), at(2026, 11, 21, 0, 0)},
+		{"this week", "logs this week", at(2026, 11, 25, 10, 30), at(2026, 11, 23, 0, 0), zero},
+		{"since yesterday", "logs since yesterday", at(2026, 11, 25, 10, 30), at(2026, 11, 24, 0, 0), zero},
+		{"over the weekend", "logs over the weekend", at(2026, 11, 23, 9, 0), at(2026, 11, 21, 0, 0), at(2026, 11, 23, 0, 0)},
+		{"last night", "logs last night", at(2026, 11, 25, 10, 30), at(2026, 11, 24, 18, 0), at(2026, 11, 25, 6, 0)},
+		{"last night across the DST end: 13 hours", "logs last night", at(2026, 11, 1, 10, 0), at(2026, 10, 31, 18, 0), at(2026, 11, 1, 6, 0)},
+		{"since monday 9am", "logs since Monday 9am", at(2026, 11, 25, 10, 30), at(2026, 11, 23, 9, 0), zero},
+		{"since sunday 9am across the DST end", "logs since Sunday 9am", at(2026, 11, 2, 10, 0), at(2026, 11, 1, 9, 0), zero},
+		{"since 8am, UTC already tomorrow", "logs since 8am", at(2026, 11, 24, 23, 30), at(2026, 11, 24, 8, 0), zero},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

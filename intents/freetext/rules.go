@@ -205,6 +205,11 @@ func (sc *scan) request(k intents.Kind, user string, many []string) draft {
 func (sc *scan) query() draft {
 	user, many := sc.subject()
 	hasUser := user != "" || len(many) > 0
+	if !hasUser {
+		if d, ok := sc.idiomQuery(); ok {
+			return d
+		}
+	}
 	for _, rule := range []func(user string, many []string) (draft, bool){
 		sc.eventQuery, sc.investigation, sc.signIns, sc.securityQuery, sc.adminQuery, sc.mfaQuery,
 		sc.policyQuery, sc.logQuery, sc.loginQuery,

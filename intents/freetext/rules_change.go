@@ -8,11 +8,12 @@ import (
 
 // This file decides requests to change Okta. A change is read only from an
 // explicit verb in the imperative — "suspend john@company.com", "please
-// unlock jdoe", "can you add john@company.com to Engineering" — and never
-// from a negated verb, advice ("should we suspend john?"), a condition ("if
-// he is compromised, suspend him"), several changes at once, or a vague verb
-// ("disable", "block", "get rid of"): those ask back with the likely
-// meanings as suggestions.
+// unlock jdoe", "can you add john@company.com to Engineering", or an idiom
+// the catalogue gives the action ("freeze jdoe", rules_idioms.go) — and
+// never from a negated verb, advice ("should we suspend john?"), a
+// condition ("if he is compromised, suspend him"), several changes at once,
+// or a vague verb ("disable" a user, "get rid of", an idiom without its
+// target): those ask back with the likely meanings as suggestions.
 
 // mood is how a verb is used.
 type mood uint8
@@ -133,7 +134,7 @@ func (sc *scan) change() (draft, bool) {
 		if verbs++; verbs > maxVerbs {
 			return ask(), true // a list of commands is no command
 		}
-		if c == vClear && !sc.has(cSession, cToken, cPassword) {
+		if c == vClear && !sc.has(cSession, cToken, cPassword, cMFA) {
 			switch sc.toks[i].norm {
 			case "kill", "terminate", "revoke":
 				sc.cue[i] = vVague
@@ -167,7 +168,7 @@ func (sc *scan) change() (draft, bool) {
 	if len(drafts) == 0 {
 		return draft{}, false
 	}
-	if len(drafts) == 1 && len(advised) == 0 && !sc.has(cInvestigate) {
+	if len(drafts) == 1 && len(advised) == 0 && !sc.investigateAsked() {
 		return drafts[0], true
 	}
 	var asks []draft
@@ -183,6 +184,28 @@ func (sc *scan) change() (draft, bool) {
 		}
 	}
 	return ask(asks...), true
+}
+
+// investigateAsked reports an investigation asked for besides a change: not
+// one in a clause that only says how long the change lasts ("suspend jdoe
+// while we look into it", "until we investigate").
+func (sc *scan) investigateAsked() bool {
+	for i, c := range sc.cue {
+		if c != cInvestigate {
+			continue
+		}
+		sub := false
+		for k := sc.clauseStart(i); k < i; k++ {
+			switch sc.toks[k].norm {
+			case "while", "whilst", "until", "till", "pending":
+				sub = true
+			}
+		}
+		if !sub {
+			return true
+		}
+	}
+	return false
 }
 
 // passiveKinds are the actions named by "needs to be suspended".
@@ -314,11 +337,16 @@ func (sc *scan) userAction(k intents.Kind, tg target, verb int) draft {
 // resolve reads the action of the verb at toks[i]; false when the verb
 // makes no action here ("make sure …").
 func (sc *scan) resolve(i int) (draft, bool) {
+	return sc.resolveAs(i, sc.cue[i])
+}
+
+// resolveAs is resolve with the verb at toks[i] read as cue c.
+func (sc *scan) resolveAs(i int, c cue) (draft, bool) {
 	tg := sc.targetOf(i)
-	if c := sc.cue[i]; (c == vCreate || c == vUpdate || c == vSet) && sc.has(cPassword) {
+	if (c == vCreate || c == vUpdate || c == vSet) && sc.has(cPassword) {
 		return sc.password(tg, i), true // "make john change his password": oktabot never sets one
 	}
-	switch c := sc.cue[i]; c {
+	switch c {
 	case vSuspend:
 		return sc.userAction(intents.SuspendUser, tg, i), true
 	case vUnsuspend:
@@ -328,6 +356,9 @@ func (sc *scan) resolve(i int) (draft, bool) {
 	case vLogout, vClear:
 		if c == vClear && sc.has(cPassword) && !sc.has(cSession, cToken) {
 			return sc.password(tg, i), true
+		}
+		if c == vClear && sc.has(cMFA) && !sc.has(cSession, cToken) {
+			return sc.userAction(intents.ResetFactors, tg, i), true // "clear jdoe's okta verify"
 		}
 		return sc.userAction(intents.ClearSessions, tg, i), true
 	case vReset:
@@ -366,6 +397,8 @@ func (sc *scan) resolve(i int) (draft, bool) {
 		return sc.remove(tg, i)
 	case vUpdate, vSet, vRename:
 		return sc.update(tg, i)
+	case vIdiom:
+		return sc.resolveIdiom(i, tg)
 	case vVague:
 		return sc.vague(tg), true
 	}

@@ -338,6 +338,10 @@ func (sc *scan) reason(at, verb int) string {
 	for a < len(sc.toks) && sc.reasonFiller(a, at) {
 		a++
 	}
+	if a+1 < len(sc.toks) && sc.toks[a].norm == "from" && !sc.toks[a].sep &&
+		(sc.cue[a+1] == cLogin || strings.HasSuffix(sc.toks[a+1].norm, "ing")) {
+		return "" // "block jane from signing in" says what the action does, not why
+	}
 	b := len(sc.toks) - 1
 	for k := a; k < len(sc.toks); k++ {
 		if sc.cue[k].isVerb() && k > at {
@@ -345,7 +349,7 @@ func (sc *scan) reason(at, verb int) string {
 			break
 		}
 	}
-	for b >= a && (sc.used[b] || trailingCourtesy(sc.toks[b].norm) || sc.cue[b] == cJoin || sc.cue[b] == cCourtesy) {
+	for b >= a && (sc.usedNotWindow(b) || trailingCourtesy(sc.toks[b].norm) || sc.cue[b] == cJoin || sc.cue[b] == cCourtesy) {
 		b--
 	}
 	if a <= b {
@@ -376,11 +380,17 @@ func (sc *scan) reasonFiller(a, at int) bool {
 		next = sc.toks[a+1].norm
 	}
 	switch {
-	case sc.used[a], reasonWord(t.norm), trailingCourtesy(t.norm):
+	case sc.usedNotWindow(a), reasonWord(t.norm), trailingCourtesy(t.norm):
 		return true
+	case a+1 < len(sc.toks) && !t.sep && sc.cue[a] != cNone && (sc.cue[a+1] == cSession || sc.cue[a+1] == cToken || sc.cue[a+1] == cMFA):
+		return true // "kill jdoe's active sessions": a word of the command
 	case sc.cue[a] == cGroup || sc.cue[a] == cApp || sc.cue[a] == cPolicy || sc.cue[a] == cRule:
 		return true
 	case sc.cue[a] == cMFA || sc.cue[a] == cSession || sc.cue[a] == cToken || sc.cue[a] == cUser:
+		return true
+	case sc.cue[a] == cPart: // the rest of a phrase skipped: "okta verify"
+		return true
+	case sc.cue[a] == cEnroll && (sc.cue[a-1] == cMFA || sc.cue[a-1] == cPart): // "jdoe's mfa enrollment"
 		return true
 	case t.norm == "him" || t.norm == "them":
 		return true
@@ -405,4 +415,14 @@ func (sc *scan) reasonFiller(a, at int) bool {
 func reasonAfterColon(s string) string {
 	s = strings.TrimLeft(s, ": \t")
 	return intents.ReasonText(s)
+}
+
+// usedNotWindow reports a token taken by an option or a country, not by a
+// time window: an action takes no window, so words such as "last day" in
+// its reason stay in it ("deactivate jdoe, last day was friday").
+func (sc *scan) usedNotWindow(i int) bool {
+	if sc.hasWin && i >= sc.win.from && i < sc.win.to {
+		return false
+	}
+	return sc.used[i]
 }

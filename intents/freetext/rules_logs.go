@@ -117,13 +117,32 @@ func (sc *scan) securityQuery(user string, many []string) (draft, bool) {
 // adminQuery answers admin actions and "who suspended X?".
 func (sc *scan) adminQuery(user string, many []string) (draft, bool) {
 	past := sc.has(cSuspended, cUnsuspended, cUnlocked, cDeactivated, cActivated, cAdded, cRemoved, cCleared,
-		cDeleted, cUpdated, cNew)
+		cDeleted, cUpdated, cNew) && !sc.stateAsked()
 	asked := sc.has(cWho, cWhat) && (past || sc.pastVerb())
 	if sc.has(cAdmin) && sc.has(cChange, cActivity, cLog, cUpdated) || (sc.has(cAdmin) && sc.hasWord("did", "do", "done")) ||
 		(asked && !sc.has(cMember, cAssigned, cAccess, cUser)) || (sc.has(cChange) && sc.has(cWho, cWhat) && !sc.has(cPassword)) {
 		return sc.request(intents.AdminActions, user, many), true
 	}
 	return draft{}, false
+}
+
+// stateAsked reports a question about who is in a state, not who changed
+// it: "who's suspended right now?", "who is deactivated?" — a status
+// right after "who's", "is" or "are", with no user named.
+func (sc *scan) stateAsked() bool {
+	if u, many := sc.subject(); u != "" || len(many) > 0 {
+		return false
+	}
+	for i, c := range sc.cue {
+		if _, ok := userStatus[c]; !ok || i == 0 || sc.toks[i-1].sep {
+			continue
+		}
+		switch sc.toks[i-1].norm {
+		case "who's", "is", "are", "currently":
+			return true
+		}
+	}
+	return false
 }
 
 // pastVerb reports a change verb used in a question: "who reset john's

@@ -81,11 +81,11 @@ func (sc *scan) explicitAction(k intents.Kind) bool {
 		if !c.isVerb() || sc.mood(i) != moodImperative {
 			continue
 		}
-		if c == vClear && !sc.has(cSession, cToken) {
+		if c == vClear && !sc.has(cSession, cToken, cMFA) {
 			continue
 		}
 		found++
-		makes = makes || slices.Contains(verbKinds[c], k)
+		makes = makes || slices.Contains(sc.idiomMakes(i), k)
 	}
 	return found == 1 && makes
 }

@@ -75,12 +75,16 @@ func tool(name, description string, p parameters) openai.Tool {
 	}}
 }
 
-// describe is a tool's description: the summary, and for actions that they
-// need an explicit request and become proposals.
+// describe is a tool's description: the summary, for actions that they
+// need an explicit request and become proposals, and the catalogue's
+// idioms for the kind as examples of how people ask for it.
 func describe(info intents.KindInfo) string {
 	d := info.Summary + "."
 	if info.Action {
 		d += " Changes Okta: only when the request explicitly asks for this change; it becomes a proposal that an approver must approve."
+	}
+	if len(info.Idioms) > 0 {
+		d += " People also ask for it as: " + idiomExamples(info) + "."
 	}
 	if info.DefaultWindow > 0 {
 		d += " Without a window it covers the last " + info.DefaultWindow.Human() + "."
@@ -160,4 +164,17 @@ func argSchema(k intents.Kind, a intents.Arg) *schema {
 		return &schema{Type: "string", Pattern: `^[A-Za-z0-9_-]{1,64}$`, Description: "The proposal id, such as p-7Q2MXK."}
 	}
 	return &schema{Type: "string", Description: strings.ReplaceAll(string(a), "_", " ")}
+}
+
+// idiomExamples writes the kind's idioms as requests, "…" (or the end of
+// the idiom) standing for the target: "freeze …", "let … back in".
+func idiomExamples(info intents.KindInfo) string {
+	out := make([]string, len(info.Idioms))
+	for i, id := range info.Idioms {
+		if !strings.Contains(id, "…") {
+			id += " …"
+		}
+		out[i] = `"` + id + `"`
+	}
+	return strings.Join(out, ", ")
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -61,6 +62,11 @@ func TestToolsFollowTheCatalogue(t *testing.T) {
 		}
 		if tool.Function.Description == "" {
 			t.Errorf("tool %s has no description", info.Kind)
+		}
+		for _, id := range info.Idioms {
+			if !strings.Contains(tool.Function.Description, strings.TrimSuffix(id, " …")) {
+				t.Errorf("tool %s: the description does not show the idiom %q", info.Kind, id)
+			}
 		}
 		s := parse(t, tool)
 		if s.Type != "object" || s.AdditionalProperties == nil || *s.AdditionalProperties {
