@@ -147,6 +147,11 @@ func isPrivilegeGrant(t string) bool {
 	return false
 }
 
+// isPrivilegeRevoke reports an admin role taken from a user or a group.
+func isPrivilegeRevoke(t string) bool {
+	return t == "user.account.privilege.revoke" || t == "group.privilege.revoke"
+}
+
 // isConfigChange reports the event types of security_config_change: an
 // authenticator deactivated for the whole org is mfa_factor_reset's, its
 // other lifecycle events (create, activate, update) are config changes.
