@@ -162,6 +162,7 @@ func isConfigChange(t string) bool {
 	prefixes := [...]string{
 		"policy.lifecycle.", "policy.rule.", "zone.", "system.idp.lifecycle.",
 		"application.policy.sign_on.", "system.log_stream.lifecycle.", "security.authenticator.lifecycle.",
+		"network_zone.rule.",
 	}
 	for _, p := range prefixes {
 		if strings.HasPrefix(t, p) {
