@@ -75,12 +75,21 @@ type Thresholds struct {
 	// Spray: one IP failing for ≥ 5 users with 2–8 tries each, spread over
 	// ≥ 5 min, within 1 h (password spraying, after Elastic).
 	Spray IPAttack
+	// ManyUsers: one IP failing for ≥ 10 users (more than 9) within
+	// 5 min, however few tries each (Splunk's multiple users failing to
+	// authenticate from one IP).
+	ManyUsers IPAttack
 	// SuccessFailures is how many failed sign-ins make a later success
 	// suspicious: 5 (Panther's Okta.BruteForceLogins threshold) …
 	SuccessFailures int
 	// … within SuccessWithin before it: 3 h (Elastic's "successful
 	// sign-in after an attack").
 	SuccessWithin time.Duration
+	// AttackUsers: a success is also suspicious, from any IP, when the
+	// user was among the targets of an IP that failed SuccessFailures
+	// times for at least 5 users within SuccessWithin (the attacker
+	// rotates IP; Elastic groups by user).
+	AttackUsers int
 	// AppsWithin is how long after a suspicious success SSO into apps is
 	// counted: 1 h.
 	AppsWithin time.Duration
@@ -145,7 +154,9 @@ func defaultThresholds() Thresholds {
 		FailedBurst:      Rate{Count: 10, Window: 30 * time.Minute},
 		Stuffing:         IPAttack{Users: 15, Tries: 25, MaxPerUser: 2, Window: 15 * time.Minute},
 		Spray:            IPAttack{Users: 5, Tries: 10, MinPerUser: 2, MaxPerUser: 8, MinSpan: 5 * time.Minute, Window: time.Hour},
+		ManyUsers:        IPAttack{Users: 10, Window: 5 * time.Minute},
 		SuccessFailures:  5,
+		AttackUsers:      5,
 		SuccessWithin:    3 * time.Hour,
 		AppsWithin:       time.Hour,
 		TravelSpeedKmh:   900,
@@ -194,7 +205,7 @@ func (c Config) Validate() error {
 			return fmt.Errorf("detect: %s threshold %d in %s: want a positive count and window", x.name, x.r.Count, x.r.Window)
 		}
 	}
-	if t.SuccessFailures < 0 || t.TravelSpeedKmh < 0 || t.TravelMinKm < 0 {
+	if t.SuccessFailures < 0 || t.AttackUsers < 0 || t.TravelSpeedKmh < 0 || t.TravelMinKm < 0 {
 		return fmt.Errorf("detect: thresholds: negative value")
 	}
 	o := c.OfficeHours
@@ -246,6 +257,9 @@ func (c Config) withDefaults() Config {
 	if t.Spray == (IPAttack{}) {
 		t.Spray = d.Spray
 	}
+	if t.ManyUsers == (IPAttack{}) {
+		t.ManyUsers = d.ManyUsers
+	}
 	num := func(v *int, def int) {
 		if *v <= 0 {
 			*v = def
@@ -262,6 +276,7 @@ func (c Config) withDefaults() Config {
 		}
 	}
 	num(&t.SuccessFailures, d.SuccessFailures)
+	num(&t.AttackUsers, d.AttackUsers)
 	dur(&t.SuccessWithin, d.SuccessWithin)
 	dur(&t.AppsWithin, d.AppsWithin)
 	flt(&t.TravelSpeedKmh, d.TravelSpeedKmh)
