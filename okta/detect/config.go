@@ -103,8 +103,14 @@ type Thresholds struct {
 	// switching VPN or mobile network; dampened.
 	TravelMinGap time.Duration
 	// PushFatigue: denied or unanswered Okta Verify pushes for one user, 5
-	// in 10 min (Elastic's MFA bombing rule).
+	// in 10 min (Elastic's MFA bombing rule). A push Okta logs UNANSWERED
+	// or ABANDONED counts, and so does a number challenge answered with
+	// the wrong number (Okta's customer detections).
 	PushFatigue Rate
+	// MFAAbandonIP: one IP leaving MFA unanswered or abandoned for more
+	// than 5 (so 6) users within 1 h (Okta's suspicious MFA abandonment,
+	// which it runs over an hour).
+	MFAAbandonIP IPAttack
 	// PushAcceptWithin: an approved push or a successful sign-in within
 	// 15 min after a push storm makes it critical (Chronicle).
 	PushAcceptWithin time.Duration
@@ -163,6 +169,7 @@ func defaultThresholds() Thresholds {
 		TravelMinKm:      50,
 		TravelMinGap:     10 * time.Minute,
 		PushFatigue:      Rate{Count: 5, Window: 10 * time.Minute},
+		MFAAbandonIP:     IPAttack{Users: 6, Window: time.Hour},
 		PushAcceptWithin: 15 * time.Minute,
 		MFAFailures:      Rate{Count: 10, Window: 5 * time.Minute},
 		LockoutWave:      Rate{Count: 6, Window: 5 * time.Minute},
@@ -259,6 +266,9 @@ func (c Config) withDefaults() Config {
 	}
 	if t.ManyUsers == (IPAttack{}) {
 		t.ManyUsers = d.ManyUsers
+	}
+	if t.MFAAbandonIP == (IPAttack{}) {
+		t.MFAAbandonIP = d.MFAAbandonIP
 	}
 	num := func(v *int, def int) {
 		if *v <= 0 {

@@ -23,6 +23,7 @@ func TestDefaultThresholds(t *testing.T) {
 		TravelMinKm:      50,
 		TravelMinGap:     10 * time.Minute,
 		PushFatigue:      Rate{5, 10 * time.Minute},
+		MFAAbandonIP:     IPAttack{Users: 6, Window: time.Hour},
 		PushAcceptWithin: 15 * time.Minute,
 		MFAFailures:      Rate{10, 5 * time.Minute},
 		LockoutWave:      Rate{6, 5 * time.Minute},

@@ -60,7 +60,7 @@ func (l Limits) withDefaults() Limits {
 func Span(cfg Config) time.Duration {
 	th := cfg.withDefaults().Thresholds
 	spans := []time.Duration{
-		th.FailedBurst.Window, th.Stuffing.Window, th.Spray.Window, th.ManyUsers.Window, th.SuccessWithin + th.AppsWithin,
+		th.FailedBurst.Window, th.Stuffing.Window, th.Spray.Window, th.ManyUsers.Window, th.MFAAbandonIP.Window, th.SuccessWithin + th.AppsWithin,
 		th.ResetThenSignIn, th.PushFatigue.Window + th.PushAcceptWithin, th.MFAFailures.Window + th.PushAcceptWithin,
 		th.LockoutWave.Window, th.RepeatLockouts.Window, linkWindow,
 	}
@@ -125,7 +125,7 @@ func keysOf(e *intents.Event) []string {
 			add("u:" + l)
 		}
 	}
-	if ip := e.Client.IP; ip != "" && (isFailedSignIn(*e) || isSignIn(*e)) {
+	if ip := e.Client.IP; ip != "" && (isFailedSignIn(*e) || isSignIn(*e) || mfaUnanswered(*e)) {
 		add("ip:" + ip)
 	}
 	if _, ok := classifyThreat(*e); ok && subject(*e) == "" {

@@ -63,8 +63,8 @@ func ordinary(i, users int, start time.Time, step time.Duration) intents.Event {
 // attacks is a takeover of john (failures from a Tor exit, then a
 // success and SSO), a push storm on alice, a password spray over many
 // users from one IP, six accounts locked out at once, and one IP failing
-// once each for 12 users, one of whom then signs in from another IP, from
-// t0 on.
+// once each for 12 users, one of whom then signs in from another IP, and
+// one IP abandoning MFA for 6 users, from t0 on.
 func attacks() []intents.Event {
 	var l orgLog
 	repeat(&l, 12, 0, time.Minute, signIn, from(torIP, frankfurt), proxied, failure("INVALID_CREDENTIALS"))
@@ -89,6 +89,10 @@ func attacks() []intents.Event {
 	}
 	// … then one of them signs in from another IP
 	l.add(signIn, 70*time.Minute, as("staff3@company.com"), from("203.0.113.71", frankfurt))
+	for i := range 6 { // one IP abandoning MFA for 6 users
+		l.add(viaMFA, 75*time.Minute+time.Duration(i)*5*time.Minute, as(fmt.Sprintf("staff%d@company.com", 20+i)),
+			from("203.0.113.72", frankfurt), outcome("ABANDONED", ""))
+	}
 	for i := range l.events {
 		l.events[i].UUID = fmt.Sprintf("attack-%03d", i)
 	}
