@@ -29,6 +29,7 @@ type rawEvent struct {
 	Security       *rawSecurity `json:"securityContext"`
 	AuthContext    *struct {
 		ExternalSessionID string `json:"externalSessionId"`
+		RootSessionID     string `json:"rootSessionId"`
 	} `json:"authenticationContext"`
 	Transaction *struct {
 		ID string `json:"id"`
@@ -128,7 +129,7 @@ func decodeEvent(raw json.RawMessage) (intents.Event, error) {
 		e.Security = intents.Security{ASNumber: int(number(s.ASNumber)), ASOrg: s.ASOrg, ISP: s.ISP, Domain: s.Domain, IsProxy: boolean(s.IsProxy)}
 	}
 	if a := r.AuthContext; a != nil {
-		e.SessionID = a.ExternalSessionID
+		e.SessionID, e.RootSessionID = a.ExternalSessionID, a.RootSessionID
 	}
 	if t := r.Transaction; t != nil {
 		e.TransactionID = t.ID

@@ -62,6 +62,12 @@ type IPAttack struct {
 	Window     time.Duration
 }
 
+// Churn is how many distinct device tokens and IPs one session shows.
+type Churn struct {
+	Tokens int
+	IPs    int
+}
+
 // Thresholds are the detections' numbers, each a configurable default taken
 // from public detection content (Elastic, Panther, Splunk, Chronicle), named
 // beside it. A zero field takes DefaultConfig's value.
@@ -123,6 +129,11 @@ type Thresholds struct {
 	// RepeatLockouts: one user locked out 3 times in 3 h (Elastic's brute
 	// force against an Okta user account).
 	RepeatLockouts Rate
+	// TokenChurn: one session (externalSessionId) presenting at least 4
+	// device tokens (debugData.dtHash) from at least 2 IPs is a session
+	// cookie carried between devices (after Elastic's many device token
+	// hashes in one Okta session).
+	TokenChurn Churn
 	// ResetThenSignIn: a sign-in within 12 h after a factor reset is the
 	// account-takeover pattern (Elastic).
 	ResetThenSignIn time.Duration
@@ -174,6 +185,7 @@ func defaultThresholds() Thresholds {
 		MFAFailures:      Rate{Count: 10, Window: 5 * time.Minute},
 		LockoutWave:      Rate{Count: 6, Window: 5 * time.Minute},
 		RepeatLockouts:   Rate{Count: 3, Window: 3 * time.Hour},
+		TokenChurn:       Churn{Tokens: 4, IPs: 2},
 		ResetThenSignIn:  12 * time.Hour,
 	}
 }
@@ -212,7 +224,7 @@ func (c Config) Validate() error {
 			return fmt.Errorf("detect: %s threshold %d in %s: want a positive count and window", x.name, x.r.Count, x.r.Window)
 		}
 	}
-	if t.SuccessFailures < 0 || t.AttackUsers < 0 || t.TravelSpeedKmh < 0 || t.TravelMinKm < 0 {
+	if t.SuccessFailures < 0 || t.AttackUsers < 0 || t.TokenChurn.Tokens < 0 || t.TokenChurn.IPs < 0 || t.TravelSpeedKmh < 0 || t.TravelMinKm < 0 {
 		return fmt.Errorf("detect: thresholds: negative value")
 	}
 	o := c.OfficeHours
@@ -287,6 +299,8 @@ func (c Config) withDefaults() Config {
 	}
 	num(&t.SuccessFailures, d.SuccessFailures)
 	num(&t.AttackUsers, d.AttackUsers)
+	num(&t.TokenChurn.Tokens, d.TokenChurn.Tokens)
+	num(&t.TokenChurn.IPs, d.TokenChurn.IPs)
 	dur(&t.SuccessWithin, d.SuccessWithin)
 	dur(&t.AppsWithin, d.AppsWithin)
 	flt(&t.TravelSpeedKmh, d.TravelSpeedKmh)

@@ -28,6 +28,7 @@ func TestDefaultThresholds(t *testing.T) {
 		MFAFailures:      Rate{10, 5 * time.Minute},
 		LockoutWave:      Rate{6, 5 * time.Minute},
 		RepeatLockouts:   Rate{3, 3 * time.Hour},
+		TokenChurn:       Churn{Tokens: 4, IPs: 2},
 		ResetThenSignIn:  12 * time.Hour,
 	}
 	c := DefaultConfig()

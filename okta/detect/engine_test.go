@@ -64,7 +64,8 @@ func ordinary(i, users int, start time.Time, step time.Duration) intents.Event {
 // success and SSO), a push storm on alice, a password spray over many
 // users from one IP, six accounts locked out at once, and one IP failing
 // once each for 12 users, one of whom then signs in from another IP, and
-// one IP abandoning MFA for 6 users, from t0 on.
+// one IP abandoning MFA for 6 users, a session churning device tokens and
+// a root session replayed, from t0 on.
 func attacks() []intents.Event {
 	var l orgLog
 	repeat(&l, 12, 0, time.Minute, signIn, from(torIP, frankfurt), proxied, failure("INVALID_CREDENTIALS"))
@@ -93,6 +94,14 @@ func attacks() []intents.Event {
 		l.add(viaMFA, 75*time.Minute+time.Duration(i)*5*time.Minute, as(fmt.Sprintf("staff%d@company.com", 20+i)),
 			from("203.0.113.72", frankfurt), outcome("ABANDONED", ""))
 	}
+	for i := range 4 { // one session presenting 4 device tokens from 2 IPs
+		l.add("user.authentication.sso", 110*time.Minute+time.Duration(i)*time.Minute, as("staff40@company.com"), session("102churn"),
+			debug("dtHash", fmt.Sprintf("dt%d", i)), from([]string{home, "198.51.100.60"}[i%2], sanFrancisco))
+	}
+	// a root session's cookie replayed from abroad with another browser
+	l.add(signIn, 120*time.Minute, as("staff41@company.com"), session("102orig"), rootSession("idxROOT1"))
+	l.add("user.authentication.sso", 125*time.Minute, as("staff41@company.com"), session("102copy"), rootSession("idxROOT1"),
+		from("203.0.113.5", frankfurt), agent("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0", "FIREFOX", "Windows 10"))
 	for i := range l.events {
 		l.events[i].UUID = fmt.Sprintf("attack-%03d", i)
 	}
