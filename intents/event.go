@@ -20,6 +20,7 @@ type Event struct {
 	Client         EventClient       `json:"client"`
 	Security       Security          `json:"securityContext"`
 	SessionID      string            `json:"sessionId,omitempty"`     // authenticationContext.externalSessionId
+	RootSessionID  string            `json:"rootSessionId,omitempty"` // authenticationContext.rootSessionId: the session the others were spawned from
 	TransactionID  string            `json:"transactionId,omitempty"` // transaction.id
 	Debug          map[string]string `json:"debugData,omitempty"`     // debugContext.debugData, stringified
 	Raw            json.RawMessage   `json:"-"`

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/oktabot/oktabot/intents"
@@ -28,6 +29,7 @@ type rawEvent struct {
 	Security       *rawSecurity `json:"securityContext"`
 	AuthContext    *struct {
 		ExternalSessionID string `json:"externalSessionId"`
+		RootSessionID     string `json:"rootSessionId"`
 	} `json:"authenticationContext"`
 	Transaction *struct {
 		ID string `json:"id"`
@@ -127,7 +129,7 @@ func decodeEvent(raw json.RawMessage) (intents.Event, error) {
 		e.Security = intents.Security{ASNumber: int(number(s.ASNumber)), ASOrg: s.ASOrg, ISP: s.ISP, Domain: s.Domain, IsProxy: boolean(s.IsProxy)}
 	}
 	if a := r.AuthContext; a != nil {
-		e.SessionID = a.ExternalSessionID
+		e.SessionID, e.RootSessionID = a.ExternalSessionID, a.RootSessionID
 	}
 	if t := r.Transaction; t != nil {
 		e.TransactionID = t.ID
@@ -152,7 +154,8 @@ func (a rawActor) actor() intents.Actor {
 
 // changes reads a target's changeDetails: the from and to objects hold
 // the changed fields of the target, nested as in the object itself
-// ({"actions":{"signon":{"requireFactor":true}}}). Each leaf that differs
+// ({"actions":{"signon":{"requireFactor":true}}}), or as an object in a
+// JSON string ({"policyRuleActionJson":"{\"appSignOn\":…}"}). Each leaf that differs
 // between them is one change, by path, in path order. A side that is not
 // an object (absent, null, or a bare value) holds no fields.
 func changes(from, to json.RawMessage) []intents.Change {
@@ -175,6 +178,21 @@ func changes(from, to json.RawMessage) []intents.Change {
 	return out
 }
 
+// jsonObjectString is the object a JSON string holds, or nil: Okta writes
+// some changed fields as a JSON object in a string (an authentication
+// policy rule's policyRuleActionJson), and their fields change one by one.
+func jsonObjectString(raw json.RawMessage) json.RawMessage {
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return nil
+	}
+	s = strings.TrimSpace(s)
+	if !strings.HasPrefix(s, "{") || !json.Valid([]byte(s)) {
+		return nil
+	}
+	return json.RawMessage(s)
+}
+
 // flatten adds the leaves of a JSON object to out by dotted path, as
 // compact JSON; nulls are left out (a field set to null is a field
 // without a value).
@@ -193,6 +211,8 @@ func flatten(prefix string, v json.RawMessage, out map[string]json.RawMessage) {
 		case len(raw) == 0 || bytes.Equal(raw, []byte("null")):
 		case raw[0] == '{':
 			flatten(path, raw, out)
+		case jsonObjectString(raw) != nil:
+			flatten(path, jsonObjectString(raw), out)
 		default:
 			var buf bytes.Buffer
 			if json.Compact(&buf, raw) == nil {

@@ -2,12 +2,14 @@ package okta
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	oktasdk "github.com/okta/okta-sdk-golang/v5/okta"
 
 	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/okta/detect"
 )
 
 // TestDecodeChangeDetails: a target's changeDetails (the SDK's
@@ -67,5 +69,52 @@ func TestDecodeChangeDetailsOdd(t *testing.T) {
 		if c := e.Targets[0].Changes; len(c) != 0 {
 			t.Errorf("decodeEvent(%s) changes = %+v, want none", cd, c)
 		}
+	}
+}
+
+// TestPolicyActionJSON: Okta writes an authentication policy rule's
+// actions in changeDetails as policyRuleActionJson, a JSON object in a
+// string (the field Okta's "Authentication Policy MFA Downgrade" reads).
+// Its fields are changes like any other, so a rule moving from two
+// factors to one scores far above a rename.
+func TestPolicyActionJSON(t *testing.T) {
+	action := func(mode string) string {
+		j, _ := json.Marshal(`{"appSignOn":{"access":"ALLOW","verificationMethod":{"factorMode":"` + mode +
+			`","type":"ASSURANCE","reauthenticateIn":"PT2H","constraints":[{"knowledge":{"types":["password"]}}]}}}`)
+		return string(j)
+	}
+	event := func(uuid, changes string) json.RawMessage {
+		return json.RawMessage(`{"uuid":"` + uuid + `","published":"2026-11-24T14:00:00.000Z","eventType":"policy.rule.update",
+			"actor":{"id":"00u1","type":"User","alternateId":"lisa@company.com","displayName":"Lisa"},
+			"outcome":{"result":"SUCCESS"},"client":{"ipAddress":"198.51.100.7"},
+			"target":[{"id":"0pr2","type":"PolicyRule","alternateId":"unknown","displayName":"Password manager",
+				"detailEntry":{"policyType":"ACCESS_POLICY"},"changeDetails":` + changes + `},
+				{"id":"rst2","type":"PolicyEntity","alternateId":"unknown","displayName":"Password manager policy",
+				"detailEntry":{"policyType":"ACCESS_POLICY"}}]}`)
+	}
+	run := func(raw json.RawMessage) intents.Finding {
+		t.Helper()
+		var sdk oktasdk.LogEvent
+		if err := json.Unmarshal(raw, &sdk); err != nil {
+			t.Fatalf("oktasdk.LogEvent does not read the event: %v", err)
+		}
+		e, err := decodeEvent(raw)
+		if err != nil {
+			t.Fatalf("decodeEvent() error = %v", err)
+		}
+		fs := detect.Run(detect.DefaultConfig(), []intents.Event{e})
+		if len(fs) != 1 {
+			t.Fatalf("detect.Run() = %+v, want one finding", fs)
+		}
+		return fs[0]
+	}
+	down := run(event("down", `{"from":{"policyRuleActionJson":`+action("2FA")+`},"to":{"policyRuleActionJson":`+action("1FA")+`}}`))
+	rename := run(event("rename", `{"from":{"name":"Password manager"},"to":{"name":"Password manager (all)"}}`))
+	if down.Score < rename.Score+20 || down.Severity != intents.SeverityHigh {
+		t.Errorf("2FA → 1FA scores %d (%s), a rename %d; want High and at least 20 above: %+v", down.Score, down.Severity,
+			rename.Score, down.Evidence)
+	}
+	if !strings.Contains(down.Summary, "weakened") || !strings.Contains(down.Summary, "factorMode: 2FA → 1FA") {
+		t.Errorf("downgrade summary %q: want it weakened, naming factorMode", down.Summary)
 	}
 }

@@ -207,6 +207,7 @@ func detectionEventTypes() []string {
 		"user.account.", "group.privilege.", "iam.resourceset.bindings.", "system.mfa.factor.", "security.",
 		"user.risk.", "system.api_token.", "policy.lifecycle.", "policy.rule.", "zone.", "system.idp.lifecycle.",
 		"application.policy.sign_on.", "system.log_stream.lifecycle.",
+		"network_zone.rule.",
 	}
 }
 

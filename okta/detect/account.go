@@ -20,6 +20,8 @@ const (
 	baseRiskHigh       = 50 // Okta rated the risk HIGH: High
 	baseRiskMedium     = 25 // user.risk.detect at MEDIUM
 	baseThreatSuspect  = 35 // debugData.threatSuspected
+	baseSessionHijack  = 55 // Okta suspects a session was hijacked: High at any risk level (Okta)
+	baseThreatIntel    = 50 // Okta Threat Intelligence matched: High at any risk level (Okta)
 	wOtherThreatSignal = 10 // each further kind of threat signal
 	baseUserReport     = 50 // the user reported it: High
 )
@@ -125,7 +127,9 @@ func (tl *timeline) timesOf(idx []int) []time.Time {
 type threatKind int
 
 const (
-	threatRiskHigh threatKind = iota
+	threatHijack threatKind = iota
+	threatRiskHigh
+	threatIntel
 	threatInsight
 	threatSuspect
 	threatRiskMedium
@@ -135,6 +139,10 @@ const (
 func classifyThreat(e intents.Event) (threatKind, bool) {
 	level, _ := risk(e)
 	switch {
+	case strings.HasPrefix(e.EventType, "user.risk.") && sessionHijack(e):
+		return threatHijack, true
+	case strings.HasPrefix(e.EventType, "user.risk.") && threatIntelligence(e):
+		return threatIntel, true
 	case e.EventType == "security.threat.detected":
 		return threatInsight, true
 	case level == "HIGH":
@@ -236,6 +244,22 @@ func (tl *timeline) threatItem(k threatKind, idx []int) (text string, base int, 
 			extra = "ThreatInsight rated a detection HIGH"
 		}
 		return text, baseThreatInsight, extra
+	case threatHijack:
+		text = evSessionHijack
+		if n := len(idx); n > 1 {
+			text += " (" + itoa(n) + " detections)"
+		}
+		return text, baseSessionHijack, ""
+	case threatIntel:
+		level, reasons := risk(first)
+		text = "Okta Threat Intelligence matched " + plural(len(idx), "event", "events")
+		if reasons != "" {
+			text += " (" + reasons + ")"
+		}
+		if level == "HIGH" {
+			extra = "Okta rated the risk HIGH"
+		}
+		return text, baseThreatIntel, extra
 	case threatRiskHigh:
 		_, reasons := risk(first)
 		text = "risk HIGH on " + plural(len(idx), "event", "events")
@@ -248,6 +272,24 @@ func (tl *timeline) threatItem(k threatKind, idx []int) (text string, base int, 
 	default:
 		return "risk MEDIUM on " + plural(len(idx), "event", "events"), baseRiskMedium, ""
 	}
+}
+
+// evSessionHijack is the evidence of a suspected session hijack.
+const evSessionHijack = "Okta suspects the session was hijacked"
+
+// sessionHijack reports a user.risk.detect whose reasons say the session
+// is suspected to be hijacked ("Associated sessionId is suspected to be
+// hijacked"), whatever the level.
+func sessionHijack(e intents.Event) bool {
+	_, reasons := risk(e)
+	r := strings.ToLower(reasons)
+	return strings.Contains(r, "session") && strings.Contains(r, "hijack")
+}
+
+// threatIntelligence reports a risk detection by Okta Threat Intelligence
+// (debugData.risk detectionName), whatever the level.
+func threatIntelligence(e intents.Event) bool {
+	return strings.Contains(strings.ToLower(riskDetection(e)), "threat intelligence")
 }
 
 // threatIP is the IP a threat came from: the client's, or an IP actor's.

@@ -78,3 +78,31 @@ func TestUserReportedSuspicious(t *testing.T) {
 		{name: "a password change", events: other.events},
 	})
 }
+
+// TestThreatDetectedRiskDetections: user.risk.detect names the detection
+// that raised the risk (debugData.risk detectionName and reasons, as Okta
+// Identity Threat Protection writes them). Okta Threat Intelligence counts
+// at any level; a suspected session hijack is its own evidence, High even
+// at MEDIUM risk (Okta's customer detections "ITP Okta Threat Intelligence
+// Detection" and "ITP Suspected Session Hijacking").
+func TestThreatDetectedRiskDetections(t *testing.T) {
+	var intel, hijack, other orgLog
+	system := func(e *intents.Event) {
+		e.Actor = intents.Actor{ID: "0oa1okta", Type: "PublicClientApp", AlternateID: "unknown", DisplayName: "Okta Identity Threat Protection"}
+	}
+	intel.add("user.risk.detect", 0, system, targetUserOpt(john),
+		debug("risk", "{previousLevel=LOW, level=LOW, detectionName=Okta Threat Intelligence, reasons=Sign-in from an IP address known for malicious activity, issuer=OKTA}"))
+	hijack.add("user.risk.detect", 0, system, targetUserOpt(john),
+		debug("risk", "{previousLevel=LOW, level=MEDIUM, detectionName=Session Influenced User Risk, reasons=Associated sessionId is suspected to be hijacked, issuer=OKTA}"))
+	other.add("user.risk.detect", 0, system, targetUserOpt(john),
+		debug("risk", "{previousLevel=MEDIUM, level=LOW, detectionName=Entity Critical Event, reasons=Admin reset the risk, issuer=OKTA}"))
+	runCases(t, ThreatDetected, []detCase{
+		{name: "Okta Threat Intelligence at LOW", events: intel.events, want: []got{{john, intents.SeverityHigh, 1}}},
+		{name: "session hijack at MEDIUM", events: hijack.events, want: []got{{john, intents.SeverityHigh, 1}}},
+		{name: "another detection at LOW", events: other.events},
+	})
+	fs := Run(testConfig(), hijack.events)
+	if len(fs) == 0 || !has(fs[0].Evidence, "Okta suspects the session was hijacked") {
+		t.Errorf("a hijack's finding does not name it: %s", dump(fs))
+	}
+}

@@ -14,6 +14,8 @@ const (
 	wSuperAdmin        = 30 // Super administrator: High (Panther, Okta)
 	wOrgAdmin          = 20 // Organization administrator
 	wGroupGrant        = 20 // to a group: every member becomes an admin (Okta)
+	baseRevoke         = 35 // Super or Organization administrator taken away: the responders may be locked out (Okta)
+	wAPITokenAnywhere  = 20 // a token usable from any network (Okta)
 	baseAPIToken       = 35 // an API token: Medium, High from a proxy or new country
 	baseSupportGrant   = 50 // Okta support access granted: High (Panther)
 	baseSupportSession = 55 // Okta support started a session
@@ -22,10 +24,17 @@ const (
 	wNewDeviceAndIP    = 10 // … both new device and new IP (Panther requires both)
 )
 
-// privilegeGrant finds admin roles granted to a user or a group.
+// privilegeGrant finds admin roles granted to a user or a group, and
+// Super or Organization administrator revoked.
 func privilegeGrant(tl *timeline) []finding {
 	var out []finding
 	for i, e := range tl.events {
+		if isPrivilegeRevoke(e.EventType) {
+			if f, ok := tl.privilegeRevoke(i); ok {
+				out = append(out, f)
+			}
+			continue
+		}
 		if !isPrivilegeGrant(e.EventType) {
 			continue
 		}
@@ -37,26 +46,75 @@ func privilegeGrant(tl *timeline) []finding {
 		to, group := grantee(e)
 		var ev evidence
 		ev.add(baseGrant, "%s granted to %s", priv, to)
-		lp := strings.ToLower(priv)
-		switch {
-		case strings.Contains(lp, "super admin"):
-			ev.add(wSuperAdmin, "Super administrator: full control of the org")
-		case strings.Contains(lp, "organization admin") || strings.Contains(lp, "org admin"):
-			ev.add(wOrgAdmin, "Organization administrator: manages users, groups and apps")
-		}
+		topRoleEvidence(&ev, priv)
 		if group {
 			ev.add(wGroupGrant, "granted to a group: every member becomes an administrator")
 		}
-		tl.offHoursEvidence(&ev, e.Published)
-		tl.origin(&ev, e, "the grant")
-		blockedEvidence(&ev, e, "the grant")
-		summary := orName(actor, e.Actor) + " granted " + priv + " to " + to + " at " + tl.clock(e.Published)
-		if blocked(e) {
-			summary += " (it failed)"
-		}
+		summary := orName(actor, e.Actor) + " granted " + priv + " to " + to + " at " + tl.clock(e.Published) +
+			tl.adminContext(&ev, e, "the grant")
 		out = append(out, tl.newFinding(PrivilegeGrant, actor, summary, ev, []int{i}))
 	}
 	return out
+}
+
+// adminContext weighs an administrative action's hour, origin and outcome,
+// and returns the summary's tail: " (it failed)" when Okta refused it.
+func (tl *timeline) adminContext(ev *evidence, e intents.Event, what string) string {
+	tl.offHoursEvidence(ev, e.Published)
+	tl.origin(ev, e, what)
+	if blockedEvidence(ev, e, what) {
+		return " (it failed)"
+	}
+	return ""
+}
+
+// topRoleEvidence weighs Super and Organization administrator among the
+// roles privs names.
+func topRoleEvidence(ev *evidence, privs string) bool {
+	switch topRole(privs) {
+	case "super":
+		ev.add(wSuperAdmin, "Super administrator: full control of the org")
+	case "org":
+		ev.add(wOrgAdmin, "Organization administrator: manages users, groups and apps")
+	default:
+		return false
+	}
+	return true
+}
+
+// topRole is "super" or "org" when privs names Super or Organization
+// administrator, else "".
+func topRole(privs string) string {
+	lp := strings.ToLower(privs)
+	switch {
+	case strings.Contains(lp, "super admin"):
+		return "super"
+	case strings.Contains(lp, "organization admin") || strings.Contains(lp, "org admin"):
+		return "org"
+	}
+	return ""
+}
+
+// privilegeRevoke is the finding of Super or Organization administrator
+// revoked: an intruder taking the other administrators' rights away so that
+// they cannot respond (Okta's customer detections). Other roles revoked
+// take access away and are not findings.
+func (tl *timeline) privilegeRevoke(i int) (finding, bool) {
+	e := tl.events[i]
+	priv := e.Debug["privilegeRevoked"]
+	if topRole(priv) == "" {
+		return finding{}, false
+	}
+	actor := actorLogin(e)
+	from, _ := grantee(e)
+	var ev evidence
+	ev.add(baseRevoke, "%s revoked from %s: fewer administrators can respond", priv, from)
+	topRoleEvidence(&ev, priv)
+	summary := orName(actor, e.Actor) + " revoked " + priv + " from " + from + " at " + tl.clock(e.Published) +
+		tl.adminContext(&ev, e, "the revocation")
+	f := tl.newFinding(PrivilegeGrant, actor, summary, ev, []int{i})
+	f.Reason = "An administrator role was revoked: " + priv
+	return f, true
 }
 
 // grantee names who received a role, and whether it is a group.
@@ -85,11 +143,19 @@ func name(a intents.Actor) string {
 	return "unnamed"
 }
 
-// apiTokenCreated finds API tokens created.
+// apiTokenCreated finds API tokens created, and tokens changed to be
+// usable from any network (debugData.networkConnection ANYWHERE, after
+// Okta's customer detections).
 func apiTokenCreated(tl *timeline) []finding {
 	var out []finding
 	for i, e := range tl.events {
-		if e.EventType != "system.api_token.create" {
+		anywhere := strings.EqualFold(e.Debug["networkConnection"], "ANYWHERE")
+		verb, what := "created", "the creation"
+		switch {
+		case e.EventType == "system.api_token.create":
+		case e.EventType == "system.api_token.update" && anywhere:
+			verb, what = "changed", "the change"
+		default:
 			continue
 		}
 		actor := actorLogin(e)
@@ -100,15 +166,25 @@ func apiTokenCreated(tl *timeline) []finding {
 			}
 		}
 		var ev evidence
-		ev.add(baseAPIToken, "%s created: it acts with its creator's admin rights until revoked", token)
+		ev.add(baseAPIToken, "%s %s: it acts with its creator's admin rights until revoked", token, verb)
+		if anywhere {
+			ev.add(wAPITokenAnywhere, "usable from any network (networkConnection ANYWHERE), not only from a network zone")
+		}
 		tl.offHoursEvidence(&ev, e.Published)
-		tl.origin(&ev, e, "the creation")
-		blockedEvidence(&ev, e, "the creation")
-		summary := capitalize(token) + " created by " + orName(actor, e.Actor) + " at " + tl.clock(e.Published)
+		tl.origin(&ev, e, what)
+		blockedEvidence(&ev, e, what)
+		summary := capitalize(token) + " " + verb + " by " + orName(actor, e.Actor) + " at " + tl.clock(e.Published)
+		if anywhere {
+			summary += ", usable from anywhere"
+		}
 		if e.Client.IP != "" {
 			summary += " from " + tl.ipLabel(e)
 		}
-		out = append(out, tl.newFinding(APITokenCreated, actor, summary, ev, []int{i}))
+		f := tl.newFinding(APITokenCreated, actor, summary, ev, []int{i})
+		if verb == "changed" {
+			f.Reason = "An API token was changed to be usable from any network"
+		}
+		out = append(out, f)
 	}
 	return out
 }

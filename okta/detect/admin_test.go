@@ -12,13 +12,17 @@ import (
 const sundayNight = -(2*24*time.Hour + 11*time.Hour)
 
 func TestPrivilegeGrant(t *testing.T) {
-	var super, group, readOnly, failedGrant, night, revoke orgLog
+	var super, group, readOnly, failedGrant, night, revoke, revokeOrg, revokeRO orgLog
 	super.add("user.account.privilege.grant", 0, as(admin), targetUserOpt(alice), debug("privilegeGranted", "Super administrator, Read only admin"))
 	group.add("group.privilege.grant", 0, as(admin), target("UserGroup", "00g1", "Engineering"), debug("privilegeGranted", "Help Desk administrator"))
 	readOnly.add("user.account.privilege.grant", 0, as(admin), targetUserOpt(alice), debug("privilegeGranted", "Read only admin"))
 	failedGrant.add("user.account.privilege.grant", 0, as(admin), targetUserOpt(alice), failure(""), debug("privilegeGranted", "Read only admin"))
 	night.add("user.account.privilege.grant", sundayNight, as(admin), targetUserOpt(alice), debug("privilegeGranted", "Super administrator"))
+	// Taking Super administrator away can lock the responders out (Okta's
+	// "New Okta Super or Organization Admin Created or Removed").
 	revoke.add("user.account.privilege.revoke", 0, as(admin), targetUserOpt(alice), debug("privilegeRevoked", "Super administrator"))
+	revokeOrg.add("group.privilege.revoke", 0, as(admin), target("UserGroup", "00g2", "IT Admins"), debug("privilegeRevoked", "Organization administrator"))
+	revokeRO.add("user.account.privilege.revoke", 0, as(admin), targetUserOpt(alice), debug("privilegeRevoked", "Read only admin"))
 
 	runCases(t, PrivilegeGrant, []detCase{
 		{name: "Super administrator granted", events: super.events, want: []got{{admin, intents.SeverityHigh, 1}}},
@@ -26,19 +30,30 @@ func TestPrivilegeGrant(t *testing.T) {
 		{name: "Read only admin granted", events: readOnly.events, want: []got{{admin, intents.SeverityMedium, 1}}},
 		{name: "a grant that failed", events: failedGrant.events, want: []got{{admin, intents.SeverityLow, 1}}},
 		{name: "Super administrator on Sunday night", events: night.events, want: []got{{admin, intents.SeverityCritical, 1}}},
-		{name: "a role revoked", events: revoke.events},
+		{name: "Super administrator revoked", events: revoke.events, want: []got{{admin, intents.SeverityHigh, 1}}},
+		{name: "Organization administrator revoked from a group", events: revokeOrg.events, want: []got{{admin, intents.SeverityHigh, 1}}},
+		{name: "Read only admin revoked", events: revokeRO.events},
 	})
 }
 
 func TestAPITokenCreated(t *testing.T) {
-	var plain, viaProxy, revoke orgLog
+	var plain, viaProxy, revoke, anywhere, updAnywhere, updZone orgLog
 	plain.add("system.api_token.create", 0, as(admin), target("Token", "00T1", "terraform"))
+	// debugData.networkConnection is the token's network restriction:
+	// ANYWHERE, or a zone condition (Okta's "API Token Excessive Network
+	// Access").
+	anywhere.add("system.api_token.create", 0, as(admin), target("Token", "00T1", "terraform"), debug("networkConnection", "ANYWHERE"))
+	updAnywhere.add("system.api_token.update", 0, as(admin), target("Token", "00T1", "terraform"), debug("networkConnection", "ANYWHERE"))
+	updZone.add("system.api_token.update", 0, as(admin), target("Token", "00T1", "terraform"), debug("networkConnection", "ZONE"))
 	viaProxy.add("system.api_token.create", 0, as(admin), target("Token", "00T1", "terraform"), from("203.0.113.30", frankfurt), proxied)
 	revoke.add("system.api_token.revoke", 0, as(admin), target("Token", "00T1", "terraform"))
 	runCases(t, APITokenCreated, []detCase{
 		{name: "a token created", events: plain.events, want: []got{{admin, intents.SeverityMedium, 1}}},
 		{name: "a token created through a proxy", events: viaProxy.events, want: []got{{admin, intents.SeverityHigh, 1}}},
 		{name: "a token revoked", events: revoke.events},
+		{name: "a token created usable from anywhere", events: anywhere.events, want: []got{{admin, intents.SeverityHigh, 1}}},
+		{name: "a token changed to be usable from anywhere", events: updAnywhere.events, want: []got{{admin, intents.SeverityHigh, 1}}},
+		{name: "a token changed, still restricted to a zone", events: updZone.events},
 	})
 }
 

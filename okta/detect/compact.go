@@ -26,6 +26,7 @@ type held struct {
 	net       *netPart
 	ip        string
 	session   string
+	root      string // authenticationContext.rootSessionId
 	tx        string // only for a failed sign-in (failedSignIns groups by it)
 	debug     *debugRead
 	dtHash    string // debugData.dtHash, one per device
@@ -275,6 +276,7 @@ func (in *interner) compact(e *intents.Event, prev *held) *held {
 		prev = &held{actor: &intents.Actor{}}
 	}
 	h.ip, h.session, h.dtHash = same(prev.ip, c.IP), same(prev.session, e.SessionID), same(prev.dtHash, e.Debug["dtHash"])
+	h.root = same(prev.root, e.RootSessionID)
 	switch a := e.Actor; {
 	case len(a.Detail) == 0 && len(a.Changes) == 0 && len(prev.actor.Detail) == 0 && len(prev.actor.Changes) == 0 &&
 		plainActor{a.ID, a.Type, a.AlternateID, a.DisplayName} == plainActor{prev.actor.ID, prev.actor.Type, prev.actor.AlternateID, prev.actor.DisplayName}:
@@ -303,7 +305,7 @@ func (h *held) event() intents.Event {
 	e := intents.Event{
 		UUID: h.uuid, Published: h.published(), EventType: h.kind.typ, DisplayMessage: h.kind.msg, Severity: h.kind.severity,
 		Actor: *h.actor, Outcome: h.kind.outcome, Client: h.net.client, Security: h.net.security,
-		SessionID: h.session, TransactionID: h.tx,
+		SessionID: h.session, RootSessionID: h.root, TransactionID: h.tx,
 	}
 	e.Client.IP = h.ip
 	if h.targets != nil {

@@ -62,6 +62,12 @@ type IPAttack struct {
 	Window     time.Duration
 }
 
+// Churn is how many distinct device tokens and IPs one session shows.
+type Churn struct {
+	Tokens int
+	IPs    int
+}
+
 // Thresholds are the detections' numbers, each a configurable default taken
 // from public detection content (Elastic, Panther, Splunk, Chronicle), named
 // beside it. A zero field takes DefaultConfig's value.
@@ -75,12 +81,21 @@ type Thresholds struct {
 	// Spray: one IP failing for ≥ 5 users with 2–8 tries each, spread over
 	// ≥ 5 min, within 1 h (password spraying, after Elastic).
 	Spray IPAttack
+	// ManyUsers: one IP failing for ≥ 10 users (more than 9) within
+	// 5 min, however few tries each (Splunk's multiple users failing to
+	// authenticate from one IP).
+	ManyUsers IPAttack
 	// SuccessFailures is how many failed sign-ins make a later success
 	// suspicious: 5 (Panther's Okta.BruteForceLogins threshold) …
 	SuccessFailures int
 	// … within SuccessWithin before it: 3 h (Elastic's "successful
 	// sign-in after an attack").
 	SuccessWithin time.Duration
+	// AttackUsers: a success is also suspicious, from any IP, when the
+	// user was among the targets of an IP that failed SuccessFailures
+	// times for at least 5 users within SuccessWithin (the attacker
+	// rotates IP; Elastic groups by user).
+	AttackUsers int
 	// AppsWithin is how long after a suspicious success SSO into apps is
 	// counted: 1 h.
 	AppsWithin time.Duration
@@ -94,8 +109,14 @@ type Thresholds struct {
 	// switching VPN or mobile network; dampened.
 	TravelMinGap time.Duration
 	// PushFatigue: denied or unanswered Okta Verify pushes for one user, 5
-	// in 10 min (Elastic's MFA bombing rule).
+	// in 10 min (Elastic's MFA bombing rule). A push Okta logs UNANSWERED
+	// or ABANDONED counts, and so does a number challenge answered with
+	// the wrong number (Okta's customer detections).
 	PushFatigue Rate
+	// MFAAbandonIP: one IP leaving MFA unanswered or abandoned for more
+	// than 5 (so 6) users within 1 h (Okta's suspicious MFA abandonment,
+	// which it runs over an hour).
+	MFAAbandonIP IPAttack
 	// PushAcceptWithin: an approved push or a successful sign-in within
 	// 15 min after a push storm makes it critical (Chronicle).
 	PushAcceptWithin time.Duration
@@ -108,6 +129,11 @@ type Thresholds struct {
 	// RepeatLockouts: one user locked out 3 times in 3 h (Elastic's brute
 	// force against an Okta user account).
 	RepeatLockouts Rate
+	// TokenChurn: one session (externalSessionId) presenting at least 4
+	// device tokens (debugData.dtHash) from at least 2 IPs is a session
+	// cookie carried between devices (after Elastic's many device token
+	// hashes in one Okta session).
+	TokenChurn Churn
 	// ResetThenSignIn: a sign-in within 12 h after a factor reset is the
 	// account-takeover pattern (Elastic).
 	ResetThenSignIn time.Duration
@@ -145,17 +171,21 @@ func defaultThresholds() Thresholds {
 		FailedBurst:      Rate{Count: 10, Window: 30 * time.Minute},
 		Stuffing:         IPAttack{Users: 15, Tries: 25, MaxPerUser: 2, Window: 15 * time.Minute},
 		Spray:            IPAttack{Users: 5, Tries: 10, MinPerUser: 2, MaxPerUser: 8, MinSpan: 5 * time.Minute, Window: time.Hour},
+		ManyUsers:        IPAttack{Users: 10, Window: 5 * time.Minute},
 		SuccessFailures:  5,
+		AttackUsers:      5,
 		SuccessWithin:    3 * time.Hour,
 		AppsWithin:       time.Hour,
 		TravelSpeedKmh:   900,
 		TravelMinKm:      50,
 		TravelMinGap:     10 * time.Minute,
 		PushFatigue:      Rate{Count: 5, Window: 10 * time.Minute},
+		MFAAbandonIP:     IPAttack{Users: 6, Window: time.Hour},
 		PushAcceptWithin: 15 * time.Minute,
 		MFAFailures:      Rate{Count: 10, Window: 5 * time.Minute},
 		LockoutWave:      Rate{Count: 6, Window: 5 * time.Minute},
 		RepeatLockouts:   Rate{Count: 3, Window: 3 * time.Hour},
+		TokenChurn:       Churn{Tokens: 4, IPs: 2},
 		ResetThenSignIn:  12 * time.Hour,
 	}
 }
@@ -194,7 +224,7 @@ func (c Config) Validate() error {
 			return fmt.Errorf("detect: %s threshold %d in %s: want a positive count and window", x.name, x.r.Count, x.r.Window)
 		}
 	}
-	if t.SuccessFailures < 0 || t.TravelSpeedKmh < 0 || t.TravelMinKm < 0 {
+	if t.SuccessFailures < 0 || t.AttackUsers < 0 || t.TokenChurn.Tokens < 0 || t.TokenChurn.IPs < 0 || t.TravelSpeedKmh < 0 || t.TravelMinKm < 0 {
 		return fmt.Errorf("detect: thresholds: negative value")
 	}
 	o := c.OfficeHours
@@ -246,6 +276,12 @@ func (c Config) withDefaults() Config {
 	if t.Spray == (IPAttack{}) {
 		t.Spray = d.Spray
 	}
+	if t.ManyUsers == (IPAttack{}) {
+		t.ManyUsers = d.ManyUsers
+	}
+	if t.MFAAbandonIP == (IPAttack{}) {
+		t.MFAAbandonIP = d.MFAAbandonIP
+	}
 	num := func(v *int, def int) {
 		if *v <= 0 {
 			*v = def
@@ -262,6 +298,9 @@ func (c Config) withDefaults() Config {
 		}
 	}
 	num(&t.SuccessFailures, d.SuccessFailures)
+	num(&t.AttackUsers, d.AttackUsers)
+	num(&t.TokenChurn.Tokens, d.TokenChurn.Tokens)
+	num(&t.TokenChurn.IPs, d.TokenChurn.IPs)
 	dur(&t.SuccessWithin, d.SuccessWithin)
 	dur(&t.AppsWithin, d.AppsWithin)
 	flt(&t.TravelSpeedKmh, d.TravelSpeedKmh)

@@ -26,6 +26,8 @@ func configObject(t string) string {
 		return "policy"
 	case strings.HasPrefix(t, "zone."):
 		return "network zone"
+	case strings.HasPrefix(t, "network_zone.rule."):
+		return "network zone rule"
 	case strings.HasPrefix(t, "system.idp.lifecycle."):
 		return "identity provider"
 	case strings.HasPrefix(t, "application.policy.sign_on."):
@@ -45,6 +47,8 @@ func pastTense(t string) (verb, word string) {
 	switch verb {
 	case "add", "create", "update", "activate", "deactivate", "delete", "remove":
 		word = strings.TrimSuffix(verb, "e") + "ed"
+	case "disabled", "enabled":
+		word = verb
 	case "make_blacklist":
 		word = "made a block list"
 	case "remove_blacklist":
@@ -70,7 +74,7 @@ func securityConfigChange(tl *timeline) []finding {
 		var ev evidence
 		ev.add(baseConfigChange, "%s %s%s", object, word, names)
 		strongest := changeEvidence(&ev, targetChanges(e))
-		off := verb == "deactivate" || verb == "delete" || verb == "remove_blacklist"
+		off := verb == "deactivate" || verb == "delete" || verb == "remove_blacklist" || verb == "disabled"
 		switch {
 		case object == "log stream" && off:
 			ev.add(wLogStreamOff, "log streaming stopped: events no longer reach the SIEM")

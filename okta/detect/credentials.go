@@ -14,6 +14,8 @@ const (
 	baseFailedBurst    = 30 // many failures for one user: Medium (Elastic's typical 21–47 band)
 	baseStuffing       = 55 // one IP against many users: High
 	baseSpray          = 50 // many users, a few tries each: High
+	baseManyUsers      = 45 // more than 9 users failing from one IP in 5 min: Medium, High with one more signal
+	wRotatedIP         = 20 // the success came from another IP than the attack's: the attacker rotated
 	baseSuccessAfter   = 30 // failures, then a success: Medium (often a forgotten password)
 	wSameIP            = 10 // the success came from an IP that failed
 	wSprayIP           = 20 // … an IP that failed for other users too
@@ -102,22 +104,28 @@ func (tl *timeline) userBurst(user string, as []attempt) finding {
 func (tl *timeline) ipAttacks(as []attempt) []finding {
 	var out []finding
 	th := tl.cfg.Thresholds
-	stuffed := map[int]bool{}
-	for _, run := range bursts(times(as), Rate{Count: th.Stuffing.Tries, Window: th.Stuffing.Window}) {
-		part := as[run[0] : run[1]+1]
-		if f, ok := tl.ipAttack(part, th.Stuffing, baseStuffing, "Credential stuffing"); ok {
-			out = append(out, f)
-			for k := run[0]; k <= run[1]; k++ {
-				stuffed[k] = true
-			}
-		}
+	covered := map[int]bool{} // attempts a stronger shape's finding holds
+	shapes := []struct {
+		shape IPAttack
+		count int // the attempts a run needs
+		base  int
+		name  string
+	}{
+		{th.Stuffing, th.Stuffing.Tries, baseStuffing, "Credential stuffing"},
+		{th.Spray, th.Spray.Tries, baseSpray, "Password spray"},
+		{th.ManyUsers, max(th.ManyUsers.Users, th.ManyUsers.Tries), baseManyUsers, "Many accounts tried"},
 	}
-	for _, run := range bursts(times(as), Rate{Count: th.Spray.Tries, Window: th.Spray.Window}) {
-		if stuffed[run[0]] || stuffed[run[1]] {
-			continue
-		}
-		if f, ok := tl.ipAttack(as[run[0]:run[1]+1], th.Spray, baseSpray, "Password spray"); ok {
-			out = append(out, f)
+	for _, s := range shapes {
+		for _, run := range bursts(times(as), Rate{Count: s.count, Window: s.shape.Window}) {
+			if covered[run[0]] || covered[run[1]] {
+				continue
+			}
+			if f, ok := tl.ipAttack(as[run[0]:run[1]+1], s.shape, s.base, s.name); ok {
+				out = append(out, f)
+				for k := run[0]; k <= run[1]; k++ {
+					covered[k] = true
+				}
+			}
 		}
 	}
 	return out
@@ -179,20 +187,58 @@ func successAfterFailures(tl *timeline) []finding {
 		own := within(byUser[user], later(from, consumed[user]), e.Published)
 		if len(own) >= th.SuccessFailures {
 			consumed[user] = e.Published
-			out = append(out, tl.successAfter(i, own, false))
+			out = append(out, tl.successAfter(i, own, ownFailures))
 			continue
 		}
 		key := user + "\x00" + e.Client.IP
 		ipFails := within(byIP[e.Client.IP], later(from, consumed[key]), e.Published)
 		if len(ipFails) >= th.SuccessFailures && distinctUsers(ipFails) >= 2 {
 			consumed[key] = e.Published
-			out = append(out, tl.successAfter(i, ipFails, true))
+			out = append(out, tl.successAfter(i, ipFails, fromAttackIP))
+			continue
+		}
+		if ipFails, ok := tl.attackedFrom(byIP, within(byUser[user], from, e.Published), e, from, consumed); ok {
+			out = append(out, tl.successAfter(i, ipFails, fromRotatedIP))
 		}
 	}
 	return out
 }
 
-func (tl *timeline) successAfter(i int, fails []attempt, byIP bool) finding {
+// attackedFrom finds, for a success e, the failures of another IP that
+// tried the user among at least AttackUsers users, SuccessFailures times
+// or more, since from: the attacker sprayed from one IP and signed in from
+// another. It spends them for the user (consumed).
+func (tl *timeline) attackedFrom(byIP map[string][]attempt, own []attempt, e intents.Event, from time.Time, consumed map[string]time.Time) ([]attempt, bool) {
+	th := tl.cfg.Thresholds
+	user := actorLogin(e)
+	var tried []string
+	for _, a := range own {
+		if a.ip != "" && a.ip != e.Client.IP && !slices.Contains(tried, a.ip) {
+			tried = append(tried, a.ip)
+		}
+	}
+	slices.Sort(tried)
+	for _, ip := range tried {
+		key := user + "\x00rotated\x00" + ip
+		fails := within(byIP[ip], later(from, consumed[key]), e.Published)
+		if len(fails) >= th.SuccessFailures && distinctUsers(fails) >= th.AttackUsers {
+			consumed[key] = e.Published
+			return fails, true
+		}
+	}
+	return nil, false
+}
+
+// successKind is what makes a success after failures suspicious.
+type successKind int
+
+const (
+	ownFailures   successKind = iota // the user's own failures
+	fromAttackIP                     // the success came from an IP that tried many users
+	fromRotatedIP                    // the user was tried by such an IP; the success came from another
+)
+
+func (tl *timeline) successAfter(i int, fails []attempt, kind successKind) finding {
 	e := tl.events[i]
 	user := actorLogin(e)
 	idx := append(indices(fails), i)
@@ -207,7 +253,8 @@ func (tl *timeline) successAfter(i int, fails []attempt, byIP bool) finding {
 	var ev evidence
 	var fs facts
 	var summary, reason string
-	if byIP {
+	switch kind {
+	case fromAttackIP:
 		users := distinctUsers(fails)
 		ev.add(baseSuccessAfter, "a successful sign-in from %s, which failed %d sign-ins for %d users in the %s before",
 			e.Client.IP, len(fails), users, span(tl.cfg.Thresholds.SuccessWithin))
@@ -217,7 +264,20 @@ func (tl *timeline) successAfter(i int, fails []attempt, byIP bool) finding {
 		reason = "Successful sign-in from an IP that was trying many accounts"
 		fs.add(plural(len(fails), "failed sign-in", "failed sign-ins") + " for " + plural(users, "user", "users") + " from " + tl.ipLabel(e))
 		fs.add("successful sign-in as " + user + " from the same IP at " + tl.clock(e.Published))
-	} else {
+	case fromRotatedIP:
+		users := distinctUsers(fails)
+		attacker := tl.events[fails[0].evs[0]]
+		ev.add(baseSuccessAfter, "a successful sign-in as %s, who was among %d users %s failed %d sign-ins for in the %s before",
+			user, users, attacker.Client.IP, len(fails), span(tl.cfg.Thresholds.SuccessWithin))
+		ev.add(wSprayIP, "that IP was trying many accounts")
+		ev.add(wRotatedIP, "the success came from another IP, %s: the attacker may have rotated", e.Client.IP)
+		attempts := plural(len(fails), "failed sign-in", "failed sign-ins") + " for " + plural(users, "user", "users") +
+			" (" + user + " among them) from " + tl.ipLabel(attacker)
+		summary = attempts + ", then a successful sign-in as " + user + " from another IP, " + tl.ipLabel(e) + ", at " + tl.clock(e.Published)
+		reason = "Successful sign-in after an attack on many accounts, from another IP"
+		fs.add(attempts)
+		fs.add("successful sign-in as " + user + " from " + tl.ipLabel(e) + " at " + tl.clock(e.Published))
+	default:
 		ev.add(baseSuccessAfter, "%d failed sign-ins, then a successful sign-in at %s", len(fails), tl.clock(e.Published))
 		from := "from " + tl.ipLabel(tl.events[fails[0].evs[0]])
 		if len(ips) > 1 {

@@ -39,7 +39,22 @@ func TestFailedLoginBurst(t *testing.T) {
 		u := fmt.Sprintf("victim%d@company.com", i%16)
 		stuffing.add(signIn, time.Duration(i)*15*time.Second, as(u), from("203.0.113.60", frankfurt), failure("INVALID_CREDENTIALS"))
 	}
+	// One IP failing once each for more than 9 users within 5 minutes
+	// (Splunk's "multiple users failing to authenticate from an IP"):
+	// neither stuffing (25 tries) nor spraying (2+ tries a user).
+	var manyUsers, nineUsers, manySlow orgLog
+	for i := range 12 {
+		u := fmt.Sprintf("staff%d@company.com", i)
+		manyUsers.add(signIn, time.Duration(i)*20*time.Second, as(u), from("203.0.113.70", frankfurt), failure("INVALID_CREDENTIALS"))
+		if i < 9 {
+			nineUsers.add(signIn, time.Duration(i)*20*time.Second, as(u), from("203.0.113.70", frankfurt), failure("INVALID_CREDENTIALS"))
+		}
+		manySlow.add(signIn, time.Duration(i)*2*time.Minute, as(u), from("203.0.113.70", frankfurt), failure("INVALID_CREDENTIALS"))
+	}
 	runCases(t, FailedLoginBurst, []detCase{
+		{name: "12 users failing once from one IP in 4 min", events: manyUsers.events, want: []got{{"", intents.SeverityMedium, 12}}},
+		{name: "9 users failing once from one IP", events: nineUsers.events},
+		{name: "12 users failing once over 22 min", events: manySlow.events},
 		{name: "12 failures in 11 min from a Tor exit", events: torBurst.events, want: []got{{john, intents.SeverityHigh, 12}}},
 		{name: "10 failures from 4 IPs in 3 countries", events: spread.events, want: []got{{john, intents.SeverityMedium, 10}}},
 		{name: "one try logged twice counts once", events: doubled.events, want: []got{{john, intents.SeverityMedium, 20}}},
@@ -83,7 +98,27 @@ func TestSuccessAfterFailures(t *testing.T) {
 	twice.add(signIn, 10*time.Minute)
 	twice.add(signIn, 20*time.Minute)
 
+	// The attacker sprays from one IP, then signs in as a victim from
+	// another (group by user, after Elastic's sign-in after a credential
+	// attack): john failed once, from the spraying IP.
+	var rotated, rotatedFew orgLog
+	for i := range 6 {
+		u := fmt.Sprintf("user%d@company.com", i)
+		if i == 0 {
+			u = john
+		}
+		rotated.add(signIn, time.Duration(i)*30*time.Second, as(u), from("203.0.113.80", frankfurt), failure("INVALID_CREDENTIALS"))
+	}
+	rotated.add(signIn, 20*time.Minute, from("203.0.113.81", frankfurt))
+	for i := range 6 { // an IP failing for two people, 3 times each, is not an attack
+		u := []string{john, alice}[i%2]
+		rotatedFew.add(signIn, time.Duration(i)*30*time.Second, as(u), from("203.0.113.80", frankfurt), failure("INVALID_CREDENTIALS"))
+	}
+	rotatedFew.add(signIn, 20*time.Minute, from("203.0.113.81", frankfurt))
+
 	runCases(t, SuccessAfterFailures, []detCase{
+		{name: "the attacker rotates IP after spraying", events: rotated.events, want: []got{{john, intents.SeverityHigh, 7}}},
+		{name: "an IP that failed for two users, then a success elsewhere", events: rotatedFew.events},
 		{name: "Tor failures, success from the same IP, SSO into 7 apps", events: tor.events, want: []got{{john, intents.SeverityCritical, 14}}},
 		{name: "failures from elsewhere, success from home", events: otherIP.events, want: []got{{john, intents.SeverityMedium, 6}}},
 		{name: "success from an IP that sprayed other users", events: sprayIP.events, want: []got{{john, intents.SeverityHigh, 9}}},

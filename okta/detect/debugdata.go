@@ -137,6 +137,19 @@ func risk(e intents.Event) (level, reasons string) {
 	return "", ""
 }
 
+// riskDetection is the detection that raised a risk (debugData.risk
+// detectionName on user.risk.detect: "Okta Threat Intelligence",
+// "Session Influenced User Risk"), or "".
+func riskDetection(e intents.Event) string {
+	if s := e.Debug["risk"]; s != "" {
+		return keyValues(s)["detectionName"]
+	}
+	if d, ok := logOnly(e); ok && d.Risk != nil {
+		return text(d.Risk["detectionName"])
+	}
+	return ""
+}
+
 // text formats a decoded JSON value: strings as they are, lists joined.
 func text(v any) string {
 	switch v := v.(type) {

@@ -20,7 +20,13 @@
 // INVALID_CREDENTIALS, and authenticators changed for the whole org as
 // security.authenticator.lifecycle.*; Classic logs user.session.start,
 // user.mfa.okta_verify.deny_push and system.mfa.factor.*. The same attack
-// gives the same findings in either.
+// gives the same findings in either. Identity Engine also names a push by
+// its enrolment's method in target[] and its answer in debugData
+// (pushOnlyResponseType, pushWithNumberChallengeResponseType: a wrong
+// number is a denial), logs a push left alone as auth_via_mfa UNANSWERED or
+// ABANDONED, and writes an authentication rule's actions in changeDetails
+// as policyRuleActionJson, a JSON object in a string, which the okta
+// decoder reads field by field.
 //
 // # Scoring
 //
@@ -48,12 +54,13 @@
 // Engine runs the same detections over a log read page by page, oldest
 // first (the watcher, and the threats sweep over a week of a busy org), in
 // bounded memory. It keeps windows of recent events per user, per client
-// IP (spraying, a success from an IP that tried many users), for account
-// lockouts and per policy rule, each reaching Limits.Window back from the
+// IP (spraying, a success from an IP that tried many users, MFA abandoned
+// for many users), for account lockouts and per policy rule, each reaching Limits.Window back from the
 // newest event and holding at most Limits.PerKey events, in a compact
 // form that keeps only what the detections (and an answer listing the
 // events) read. Feed re-runs the catalogue, unchanged, over the windows
-// its events touched and returns the findings that include one of them,
+// its events touched (a failed sign-in brings its IP's window along, so a
+// success after an attack is found when the attacker rotated IP) and returns the findings that include one of them,
 // whole as far as the windows hold them; Analysis merges every finding
 // since the start (a grown finding replaces its earlier form) as Analyze
 // would. TakeDirty and Restore carry the windows across a restart.

@@ -60,7 +60,7 @@ func (l Limits) withDefaults() Limits {
 func Span(cfg Config) time.Duration {
 	th := cfg.withDefaults().Thresholds
 	spans := []time.Duration{
-		th.FailedBurst.Window, th.Stuffing.Window, th.Spray.Window, th.SuccessWithin + th.AppsWithin,
+		th.FailedBurst.Window, th.Stuffing.Window, th.Spray.Window, th.ManyUsers.Window, th.MFAAbandonIP.Window, th.SuccessWithin + th.AppsWithin,
 		th.ResetThenSignIn, th.PushFatigue.Window + th.PushAcceptWithin, th.MFAFailures.Window + th.PushAcceptWithin,
 		th.LockoutWave.Window, th.RepeatLockouts.Window, linkWindow,
 	}
@@ -125,7 +125,7 @@ func keysOf(e *intents.Event) []string {
 			add("u:" + l)
 		}
 	}
-	if ip := e.Client.IP; ip != "" && (isFailedSignIn(*e) || isSignIn(*e)) {
+	if ip := e.Client.IP; ip != "" && (isFailedSignIn(*e) || isSignIn(*e) || mfaUnanswered(*e)) {
 		add("ip:" + ip)
 	}
 	if _, ok := classifyThreat(*e); ok && subject(*e) == "" {
@@ -171,12 +171,20 @@ func ruleNames(prefix string, targets []intents.Actor) []string {
 }
 
 // lookups are the windows a detection reads besides h's own when h is in
-// a run: security_config_change follows a weakened rule to its first use
+// a run: a failed sign-in brings its IP's window (success_after_failures
+// counts what that IP tried); security_config_change follows a weakened rule to its first use
 // without MFA, so a policy evaluation brings the changes of the rules it
 // names and its user's events (the sign-in it led to), and a rule's
 // change brings the evaluations naming the rule.
 func (e *Engine) lookups(h *held) []string {
 	switch {
+	case h.ip != "" && failed(intents.Event{Outcome: h.kind.outcome}) && isFailedSignIn(h.event()):
+		// success_after_failures follows a user's failures to the IP that
+		// tried them and many others (the attacker rotated IP)
+		if e.windows["ip:"+h.ip] != nil {
+			return []string{"ip:" + h.ip}
+		}
+		return nil
 	case h.typ() == "policy.evaluate_sign_on":
 		ks := ruleNames("o:", h.targetList())
 		ks = slices.DeleteFunc(ks, func(k string) bool { return e.windows[k] == nil })

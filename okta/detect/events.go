@@ -147,6 +147,11 @@ func isPrivilegeGrant(t string) bool {
 	return false
 }
 
+// isPrivilegeRevoke reports an admin role taken from a user or a group.
+func isPrivilegeRevoke(t string) bool {
+	return t == "user.account.privilege.revoke" || t == "group.privilege.revoke"
+}
+
 // isConfigChange reports the event types of security_config_change: an
 // authenticator deactivated for the whole org is mfa_factor_reset's, its
 // other lifecycle events (create, activate, update) are config changes.
@@ -157,6 +162,7 @@ func isConfigChange(t string) bool {
 	prefixes := [...]string{
 		"policy.lifecycle.", "policy.rule.", "zone.", "system.idp.lifecycle.",
 		"application.policy.sign_on.", "system.log_stream.lifecycle.", "security.authenticator.lifecycle.",
+		"network_zone.rule.",
 	}
 	for _, p := range prefixes {
 		if strings.HasPrefix(t, p) {

@@ -272,3 +272,5 @@ func exitList(ips ...string) *ExitList {
 	l.Set(set, "test", time.Time{})
 	return l
 }
+
+func rootSession(id string) opt { return func(e *intents.Event) { e.RootSessionID = id } }

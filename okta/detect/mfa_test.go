@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -112,5 +113,63 @@ func TestFastPassPhishing(t *testing.T) {
 		{name: "FastPass declined phishing", events: once.events, want: []got{{john, intents.SeverityHigh, 1}}},
 		{name: "three times", events: thrice.events, want: []got{{john, intents.SeverityHigh, 3}}},
 		{name: "a wrong code", events: other.events},
+	})
+}
+
+// okVerify is the Identity Engine's Okta Verify enrolment a push answers,
+// as auth_via_mfa names it in target[] (no debugData.factor).
+func okVerify(e *intents.Event) {
+	e.Targets = append(e.Targets, userActor(e.Actor.AlternateID), intents.Actor{ID: "pfd1", Type: "AuthenticatorEnrollment",
+		AlternateID: "unknown", DisplayName: "Okta Verify", Detail: map[string]string{"methodTypeUsed": "Get a push notification"}})
+}
+
+// TestPushFatigueUnansweredAndNumberChallenge: pushes Okta logs as
+// auth_via_mfa UNANSWERED or ABANDONED (Okta's MFA abandonment), and number
+// challenges answered with the wrong number
+// (pushWithNumberChallengeResponseType OV_WITH_CHALLENGE_RESPONSE_INVALID,
+// Okta's "Hunt on Failed Number Challenge"), count toward push fatigue.
+func TestPushFatigueUnansweredAndNumberChallenge(t *testing.T) {
+	var unanswered, abandoned, wrongNumber, withSend, fourWrong orgLog
+	for i := range 5 {
+		at := time.Duration(i) * time.Minute
+		unanswered.add(viaMFA, at, pushFactor, outcome("UNANSWERED", ""), from(torIP, frankfurt))
+		abandoned.add(viaMFA, at, okVerify, outcome("ABANDONED", ""))
+		wrongNumber.add(viaMFA, at, okVerify, failure("INVALID_CREDENTIALS"),
+			debug("pushWithNumberChallengeResponseType", "OV_WITH_CHALLENGE_RESPONSE_INVALID"))
+		// a push sent, then logged unanswered when it expires: one push
+		withSend.add(sendPush, at*2)
+		withSend.add(viaMFA, at*2+pushExpiry+time.Second, okVerify, outcome("UNANSWERED", ""))
+		if i < 4 {
+			fourWrong.add(viaMFA, at, okVerify, failure("INVALID_CREDENTIALS"),
+				debug("pushWithNumberChallengeResponseType", "OV_WITH_CHALLENGE_RESPONSE_INVALID"))
+		}
+	}
+	wrongNumber.add(viaMFA, 6*time.Minute, okVerify, debug("pushWithNumberChallengeResponseType", "OV_WITH_CHALLENGE_RESPONSE_VALID"))
+	runCases(t, MFAPushFatigue, []detCase{
+		{name: "5 pushes unanswered", events: unanswered.events, want: []got{{john, intents.SeverityHigh, 5}}},
+		{name: "5 pushes abandoned", events: abandoned.events, want: []got{{john, intents.SeverityMedium, 5}}},
+		{name: "5 wrong numbers, then the right one", events: wrongNumber.events, want: []got{{john, intents.SeverityCritical, 6}}},
+		{name: "5 pushes sent and logged unanswered count 5", events: withSend.events, want: []got{{john, intents.SeverityMedium, 10}}},
+		{name: "4 wrong numbers", events: fourWrong.events},
+	})
+	runCases(t, MFAFailures, []detCase{{name: "wrong numbers are push denials, not MFA failures", events: wrongNumber.events}})
+}
+
+// TestMFAAbandonmentAcrossUsers: one IP leaving MFA unanswered for more
+// than 5 users within an hour (Okta's "Suspicious MFA Abandonment") is an
+// org-wide finding.
+func TestMFAAbandonmentAcrossUsers(t *testing.T) {
+	var six, five orgLog
+	for i := range 6 {
+		u := fmt.Sprintf("staff%d@company.com", i)
+		at := time.Duration(i) * 7 * time.Minute
+		six.add(viaMFA, at, as(u), okVerify, outcome("ABANDONED", ""), from("203.0.113.90", frankfurt))
+		if i < 5 {
+			five.add(viaMFA, at, as(u), okVerify, outcome("ABANDONED", ""), from("203.0.113.90", frankfurt))
+		}
+	}
+	runCases(t, MFAPushFatigue, []detCase{
+		{name: "6 users' MFA abandoned from one IP in 35 min", events: six.events, want: []got{{"", intents.SeverityMedium, 6}}},
+		{name: "5 users' MFA abandoned", events: five.events},
 	})
 }

@@ -211,3 +211,16 @@ func TestWeakenedRuleFirstUse(t *testing.T) {
 		t.Errorf("rule update without changeDetails: %s; want the change alone", dump(bf))
 	}
 }
+
+// TestNetworkZoneRuleDisabled: network_zone.rule.disabled (a zone's rule
+// turned off; Elastic's "Attempt to Modify an Okta Network Zone") is a
+// security configuration change whose protection no longer applies.
+func TestNetworkZoneRuleDisabled(t *testing.T) {
+	var off orgLog
+	off.add("network_zone.rule.disabled", 0, as(admin), target("NetworkZone", "nzo1", "BlockedIpZone"))
+	fs := detection(t, SecurityConfigChange).Run(testConfig(), off.events)
+	checkFindings(t, off.events, fs)
+	if len(fs) != 1 || !has(fs[0].Evidence, "the protection it gave no longer applies") {
+		t.Fatalf("network_zone.rule.disabled: %s; want one finding, its protection off", dump(fs))
+	}
+}

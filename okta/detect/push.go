@@ -29,6 +29,7 @@ const (
 	noPush pushKind = iota
 	pushSent
 	pushDenied
+	pushUnanswered
 	pushAccepted
 )
 
@@ -42,19 +43,51 @@ func pushEvent(e intents.Event) pushKind {
 		if passwordCheck(e) || !isPush(e) {
 			return noPush
 		}
-		if failed(e) {
+		switch {
+		case wrongNumber(e), failed(e):
 			return pushDenied
-		}
-		if succeeded(e) {
+		case mfaUnanswered(e):
+			return pushUnanswered
+		case succeeded(e):
 			return pushAccepted
 		}
 	}
 	return noPush
 }
 
+// isPush reports an Okta Verify push: Classic names the factor
+// (OKTA_VERIFY_PUSH), Identity Engine the enrolment's method in target[]
+// and the push's answer in debugData.
 func isPush(e intents.Event) bool {
 	s := strings.ToLower(e.Debug["factor"] + " " + e.DisplayMessage + " " + e.Outcome.Reason)
-	return strings.Contains(s, "push")
+	if strings.Contains(s, "push") || e.Debug["pushOnlyResponseType"] != "" || e.Debug["pushWithNumberChallengeResponseType"] != "" {
+		return true
+	}
+	for _, t := range e.Targets {
+		if strings.Contains(strings.ToLower(t.Detail["methodTypeUsed"]), "push") {
+			return true
+		}
+	}
+	return false
+}
+
+// wrongNumber reports an Okta Verify number challenge answered with the
+// wrong number.
+func wrongNumber(e intents.Event) bool {
+	return strings.EqualFold(e.Debug["pushWithNumberChallengeResponseType"], "OV_WITH_CHALLENGE_RESPONSE_INVALID")
+}
+
+// mfaUnanswered reports an MFA challenge Okta logged as left unanswered or
+// abandoned (outcome UNANSWERED or ABANDONED), whatever the factor.
+func mfaUnanswered(e intents.Event) bool {
+	if e.EventType != "user.authentication.auth_via_mfa" {
+		return false
+	}
+	switch strings.ToUpper(e.Outcome.Result) {
+	case "UNANSWERED", "ABANDONED":
+		return true
+	}
+	return false
 }
 
 // push is one push challenge and what became of it.
@@ -63,6 +96,7 @@ type push struct {
 	evs     []int
 	denied  bool
 	decided time.Time
+	logged  bool // an event says what became of it (not only its expiry)
 }
 
 // mfaPushFatigue finds storms of denied or unanswered pushes for one user,
@@ -98,6 +132,22 @@ func mfaPushFatigue(tl *timeline) []finding {
 				settle(s, s.pending, false, e.Published)
 			}
 			s.pending = &push{at: e.Published, evs: []int{i}}
+		case pushUnanswered:
+			last := len(s.failed) - 1
+			switch {
+			case s.pending != nil:
+				s.pending.evs = append(s.pending.evs, i)
+				s.pending.logged = true
+				settle(s, s.pending, false, e.Published)
+				s.pending = nil
+			case last >= 0 && !s.failed[last].denied && !s.failed[last].logged &&
+				e.Published.Sub(s.failed[last].at) <= 2*pushExpiry:
+				// the push that expired, logged unanswered late
+				s.failed[last].evs = append(s.failed[last].evs, i)
+				s.failed[last].logged = true
+			default:
+				settle(s, &push{at: e.Published, evs: []int{i}, logged: true}, false, e.Published)
+			}
 		case pushDenied:
 			switch {
 			case s.pending != nil:
@@ -130,6 +180,50 @@ func mfaPushFatigue(tl *timeline) []finding {
 		}
 		for _, run := range bursts(ts, r) {
 			out = append(out, tl.pushStorm(u, s.failed[run[0]:run[1]+1]))
+		}
+	}
+	return append(out, tl.mfaAbandonment()...)
+}
+
+// mfaAbandonment finds one IP leaving MFA unanswered or abandoned for
+// many users (Okta's suspicious MFA abandonment): someone holding their
+// passwords, trying whose MFA gives in. Org-wide findings (no user).
+func (tl *timeline) mfaAbandonment() []finding {
+	byIP := map[string][]int{}
+	for i, e := range tl.events {
+		if mfaUnanswered(e) && e.Client.IP != "" && subject(e) != "" {
+			byIP[e.Client.IP] = append(byIP[e.Client.IP], i)
+		}
+	}
+	shape := tl.cfg.Thresholds.MFAAbandonIP
+	var out []finding
+	for _, ip := range sortedKeys(byIP) {
+		idx := byIP[ip]
+		for _, run := range bursts(tl.timesOf(idx), Rate{Count: shape.Users, Window: shape.Window}) {
+			part := idx[run[0] : run[1]+1]
+			users := map[string]bool{}
+			for _, i := range part {
+				users[subject(tl.events[i])] = true
+			}
+			if len(users) < shape.Users {
+				continue
+			}
+			first := tl.events[part[0]]
+			d := tl.events[part[len(part)-1]].Published.Sub(first.Published)
+			var ev evidence
+			ev.add(basePushFatigue, "MFA left unanswered or abandoned %d times for %d users from one IP in %s (threshold %d users in %s)",
+				len(part), len(users), span(d), shape.Users, span(shape.Window))
+			tl.proxyEvidence(&ev, first, "challenges")
+			tl.watchEvidence(&ev, first, "challenges")
+			where := tl.ipLabel(first)
+			if p := first.Client.Place(); p != "" {
+				where += " in " + p
+			}
+			summary := "MFA abandoned for " + plural(len(users), "user", "users") + " from " + where + " in " + span(d) +
+				", starting " + tl.clock(first.Published)
+			f := tl.newFinding(MFAPushFatigue, "", summary, ev, slices.Clone(part))
+			f.Reason = "One IP left MFA unanswered for many users"
+			out = append(out, f)
 		}
 	}
 	return out

@@ -1,13 +1,16 @@
 package detect
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/oktabot/oktabot/intents"
 )
 
-// session_roaming: one session, or one device token, used from a new IP
-// with another client — a stolen session cookie replayed elsewhere.
+// session_roaming: one session, one root session (rootSessionId), or one
+// device token, used from a new IP with another client — a stolen session
+// cookie replayed elsewhere; and one session presenting many device
+// tokens from more than one IP.
 
 const (
 	baseRoaming      = 50 // High (Splunk, Okta, Panther)
@@ -46,6 +49,12 @@ func sessionRoaming(tl *timeline) []finding {
 			}
 			return e.SessionID
 		}},
+		{"root session", func(e intents.Event) string {
+			if e.RootSessionID == "unknown" {
+				return ""
+			}
+			return e.RootSessionID
+		}},
 		{"device token", func(e intents.Event) string { return e.Debug["dtHash"] }},
 	}
 	for _, k := range keys {
@@ -66,8 +75,61 @@ func sessionRoaming(tl *timeline) []finding {
 				out = append(out, f)
 			}
 		}
+		if k.what == "session" {
+			for _, id := range order {
+				if f, ok := tl.tokenChurn(groups[id], reported); ok {
+					out = append(out, f)
+				}
+			}
+		}
 	}
 	return out
+}
+
+// tokenChurn checks one session's events for many device tokens from more
+// than one IP: the session cookie carried to other browsers or devices,
+// even ones that look alike. A session already found roaming is not
+// reported again.
+func (tl *timeline) tokenChurn(idx []int, reported map[int]bool) (finding, bool) {
+	th := tl.cfg.Thresholds.TokenChurn
+	var tokens, ips []string
+	var with []int
+	for _, i := range idx {
+		e := tl.events[i]
+		dt := e.Debug["dtHash"]
+		if dt == "" {
+			continue
+		}
+		with = append(with, i)
+		if !slices.Contains(tokens, dt) {
+			tokens = append(tokens, dt)
+		}
+		if !slices.Contains(ips, e.Client.IP) {
+			ips = append(ips, e.Client.IP)
+		}
+	}
+	if len(tokens) < th.Tokens || len(ips) < th.IPs || slices.ContainsFunc(with, func(i int) bool { return reported[i] }) {
+		return finding{}, false
+	}
+	for _, i := range with {
+		reported[i] = true
+	}
+	first, last := tl.events[with[0]], tl.events[with[len(with)-1]]
+	u := subject(first)
+	slices.Sort(ips)
+	var ev evidence
+	ev.add(baseRoaming, "one session presented %d device tokens from %d IPs (%s; threshold %d tokens and %d IPs)",
+		len(tokens), len(ips), strings.Join(ips, ", "), th.Tokens, th.IPs)
+	if p, ok := tl.firstProxied(with); ok {
+		tl.proxyEvidence(&ev, p, "the session's requests")
+	}
+	if w, ok := tl.firstWatched(with); ok {
+		tl.watchEvidence(&ev, w, "the session's requests")
+	}
+	tl.adminEvidence(&ev, u)
+	summary := "One session of " + u + " presented " + itoa(len(tokens)) + " device tokens from " + plural(len(ips), "IP", "IPs") +
+		" between " + tl.clock(first.Published) + " and " + tl.clock(last.Published)
+	return tl.newFinding(SessionRoaming, u, summary, ev, with), true
 }
 
 // roaming checks one session's events: the first is where it started;

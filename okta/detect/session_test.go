@@ -65,3 +65,36 @@ func TestOtherClient(t *testing.T) {
 		})
 	}
 }
+
+// TestSessionTokenChurnAndRootSession: one session presenting many device
+// tokens from more than one IP is a cookie carried between devices, even
+// with the same browser; and sessions that share a rootSessionId
+// (authenticationContext.rootSessionId, which groups the sessions an
+// original one spawned) are one session when a cookie is replayed.
+func TestSessionTokenChurnAndRootSession(t *testing.T) {
+	sso := "user.authentication.sso"
+	app := target("AppInstance", "0oa1", "Salesforce")
+	firefox := agent("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0", "FIREFOX", "Windows 10")
+	var churn, churnOneIP, threeTokens, replay, otherRoot orgLog
+	for i, dt := range []string{"dt01", "dt02", "dt03", "dt04"} {
+		ip := []string{home, "198.51.100.60"}[i%2]
+		at := time.Duration(i) * 10 * time.Minute
+		churn.add(sso, at, session("102churn"), app, debug("dtHash", dt), from(ip, sanFrancisco))
+		churnOneIP.add(sso, at, session("102churn"), app, debug("dtHash", dt))
+		if i < 3 {
+			threeTokens.add(sso, at, session("102churn"), app, debug("dtHash", dt), from(ip, sanFrancisco))
+		}
+	}
+	replay.add(signIn, 0, session("102orig"), rootSession("idxROOT1"))
+	replay.add(sso, 30*time.Minute, session("102copy"), rootSession("idxROOT1"), app, from("203.0.113.5", frankfurt), firefox)
+	otherRoot.add(signIn, 0, session("102orig"), rootSession("idxROOT1"))
+	otherRoot.add(sso, 30*time.Minute, session("102copy"), rootSession("idxROOT2"), app, from("203.0.113.5", frankfurt), firefox)
+
+	runCases(t, SessionRoaming, []detCase{
+		{name: "4 device tokens from 2 IPs in one session", events: churn.events, want: []got{{john, intents.SeverityHigh, 4}}},
+		{name: "4 device tokens from one IP", events: churnOneIP.events},
+		{name: "3 device tokens from 2 IPs", events: threeTokens.events},
+		{name: "a root session replayed abroad on another browser", events: replay.events, want: []got{{john, intents.SeverityHigh, 2}}},
+		{name: "other root sessions", events: otherRoot.events},
+	})
+}
