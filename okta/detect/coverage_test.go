@@ -138,6 +138,20 @@ func TestCoverageTables(t *testing.T) {
 			}
 		}
 	}
+	// Every threshold is some detection's: a new one is listed where it
+	// is used, or the table says less than the code does.
+	used := map[string]bool{}
+	for _, ss := range detectionSettings {
+		for _, s := range ss {
+			used[s] = true
+		}
+	}
+	th := reflect.TypeFor[Thresholds]()
+	for i := range th.NumField() {
+		if sel := "Thresholds." + th.Field(i).Name; !used[sel] {
+			t.Errorf("%s is no detection's setting in detectionSettings (coverage.go)", sel)
+		}
+	}
 	for _, table := range []map[string][]string{detectionEvents, detectionSettings} {
 		for id := range table {
 			if rank(id) == len(Catalogue()) {
