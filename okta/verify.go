@@ -212,7 +212,8 @@ func (c *Client) StartPushVerify(ctx context.Context, userID string) (PushTxn, e
 // any; its Result is set only when Okta gave a final one. A poll refused
 // 429 is waited out (until the reset, a few times in a row at most); a
 // poll that otherwise failed (after the transport's retries) or a result
-// Okta does not document for a push is an error: not confirmed.
+// Okta does not document for a push is an error: not confirmed, and so
+// is a transaction still WAITING a minute after txn.Expires.
 func (c *Client) WaitPush(ctx context.Context, txn PushTxn, w PushWait) (PushOutcome, error) {
 	out := PushOutcome{TxnID: txn.ID, Challenge: txn.Challenge}
 	op := "wait for push " + txn.ID
@@ -267,11 +268,19 @@ func (c *Client) WaitPush(ctx context.Context, txn PushTxn, w PushWait) (PushOut
 			out.Result = r
 			return out, nil
 		case "WAITING":
+			if !txn.Expires.IsZero() && time.Now().After(txn.Expires.Add(expiryGrace)) {
+				return out, unavailable(op, "Okta still answers WAITING for a push that expired at "+txn.Expires.UTC().Format(time.RFC3339))
+			}
 		default:
 			return out, unavailable(op, "Okta answered factorResult "+quote(ans.result)+" for a push transaction")
 		}
 	}
 }
+
+// expiryGrace is how long after a push's expiresAt WaitPush still polls
+// a transaction Okta reports WAITING (clock differences), before it stops
+// with an error: a caller without a deadline never waits forever.
+const expiryGrace = time.Minute
 
 // maxLimitedPolls is how many polls in a row may be refused 429 (after
 // the transport's own waits) before WaitPush gives up.

@@ -61,6 +61,17 @@ func (h *harness) onlyTxn() oktasim.VerifyTransaction {
 	return txns[0]
 }
 
+// pushAnn programs the simulator with v and starts a push to ann.
+func (h *harness) pushAnn(v oktasim.VerifyOutcome) PushTxn {
+	h.t.Helper()
+	h.setOutcome(v)
+	txn, err := h.client.StartPushVerify(h.t.Context(), "00uann")
+	if err != nil {
+		h.t.Fatalf("StartPushVerify(00uann) = %v", err)
+	}
+	return txn
+}
+
 const annVerify = "/api/v1/users/00uann/factors/opfann/verify"
 
 // Each programmed outcome reaches WaitPush through the real SDK, and only
@@ -112,11 +123,7 @@ func TestPushVerifyOutcomes(t *testing.T) {
 // OnChallenge; one that first shows in a poll is reported from there.
 func TestPushChallenge(t *testing.T) {
 	h := newVerifyHarness(t)
-	h.setOutcome(oktasim.VerifyOutcome{Outcome: oktasim.OutcomeSuccess, Delay: 20 * time.Millisecond, Challenge: true})
-	txn, err := h.client.StartPushVerify(t.Context(), "00uann")
-	if err != nil {
-		t.Fatal(err)
-	}
+	txn := h.pushAnn(oktasim.VerifyOutcome{Outcome: oktasim.OutcomeSuccess, Delay: 20 * time.Millisecond, Challenge: true})
 	want := h.onlyTxn().CorrectAnswer
 	if want == 0 || txn.Challenge != want {
 		t.Fatalf("StartPushVerify challenge = %d, want the simulator's %d", txn.Challenge, want)
@@ -130,11 +137,7 @@ func TestPushChallenge(t *testing.T) {
 		t.Fatalf("OnChallenge calls (-want +got):\n%s; outcome %+v", diff, out)
 	}
 	// A challenge first seen in a WAITING poll is reported from there.
-	h.setOutcome(oktasim.VerifyOutcome{Outcome: oktasim.OutcomeReject, Delay: time.Hour, Challenge: true})
-	txn2, err := h.client.StartPushVerify(t.Context(), "00uann")
-	if err != nil {
-		t.Fatal(err)
-	}
+	txn2 := h.pushAnn(oktasim.VerifyOutcome{Outcome: oktasim.OutcomeReject, Delay: time.Hour, Challenge: true})
 	want2 := txn2.Challenge
 	txn2.Challenge = 0
 	ctx, cancel := context.WithCancel(t.Context())
@@ -179,11 +182,7 @@ func TestNoPushFactor(t *testing.T) {
 func TestPushPollPaced(t *testing.T) {
 	h := newVerifyHarness(t)
 	h.sim.SetRateLimit(oktasim.BucketOther, 20, time.Minute)
-	h.setOutcome(oktasim.VerifyOutcome{Outcome: oktasim.OutcomeSuccess, Delay: time.Hour})
-	txn, err := h.client.StartPushVerify(t.Context(), "00uann")
-	if err != nil {
-		t.Fatal(err)
-	}
+	txn := h.pushAnn(oktasim.VerifyOutcome{Outcome: oktasim.OutcomeSuccess, Delay: time.Hour})
 	const interval = time.Millisecond
 	stop := errors.New("paced")
 	var long time.Duration
@@ -191,7 +190,7 @@ func TestPushPollPaced(t *testing.T) {
 	// the deadline only bounds that failure.
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	_, err = h.client.WaitPush(ctx, txn, PushWait{Interval: interval, sleep: func(ctx context.Context, d time.Duration) error {
+	_, err := h.client.WaitPush(ctx, txn, PushWait{Interval: interval, sleep: func(ctx context.Context, d time.Duration) error {
 		if d > interval {
 			long = d
 			return stop
@@ -217,11 +216,7 @@ func TestPushPollPaced(t *testing.T) {
 // transaction id and no result.
 func TestWaitPushCancelled(t *testing.T) {
 	h := newVerifyHarness(t)
-	h.setOutcome(oktasim.VerifyOutcome{Outcome: oktasim.OutcomeSuccess, Delay: time.Hour})
-	txn, err := h.client.StartPushVerify(t.Context(), "00uann")
-	if err != nil {
-		t.Fatal(err)
-	}
+	txn := h.pushAnn(oktasim.VerifyOutcome{Outcome: oktasim.OutcomeSuccess, Delay: time.Hour})
 	ctx, cancel := context.WithCancel(t.Context())
 	var mu sync.Mutex
 	waits := 0
@@ -300,10 +295,7 @@ func TestPushPollRateLimited(t *testing.T) {
 		{maxLimitedPolls + 1, intents.ErrRateLimited},
 	} {
 		h := newHarness(t, setup{fixture: approverOrg(), cfg: Config{Scopes: allScopes(), MaxRetries: -1}})
-		txn, err := h.client.StartPushVerify(t.Context(), "00uann")
-		if err != nil {
-			t.Fatal(err)
-		}
+		txn := h.pushAnn(oktasim.VerifyOutcome{Outcome: oktasim.OutcomeSuccess})
 		h.sim.Throttle(oktasim.BucketOther, tc.refused)
 		var resets int
 		out, err := h.client.WaitPush(t.Context(), txn, PushWait{Interval: time.Millisecond, sleep: func(ctx context.Context, d time.Duration) error {
@@ -318,5 +310,43 @@ func TestPushPollRateLimited(t *testing.T) {
 		if got := h.answered("/api/v1/users/00uann/factors/opfann/transactions/", 429); got != tc.refused || resets < min(tc.refused, maxLimitedPolls) {
 			t.Fatalf("%d polls refused: %d answered 429, %d waits for a reset", tc.refused, got, resets)
 		}
+	}
+}
+
+// With a DPoP-bound token and a resource server that challenges for its
+// nonce, the push is still sent exactly once: the challenged attempts
+// never reach the verify handler, and the poll works the same way.
+func TestPushVerifyDPoP(t *testing.T) {
+	h := newHarness(t, setup{fixture: approverOrg(), app: oktasim.ServiceApp{RequireDPoP: true}, cfg: Config{DPoP: true, Scopes: allScopes()}})
+	h.sim.SetDPoPBehaviour(oktasim.DPoPBehaviour{NonceStatus: 401, Rotations: 2})
+	txn := h.pushAnn(oktasim.VerifyOutcome{Outcome: oktasim.OutcomeSuccess, Delay: 10 * time.Millisecond})
+	out, err := h.client.WaitPush(t.Context(), txn, PushWait{Interval: time.Millisecond})
+	if err != nil || !out.Confirmed() {
+		t.Fatalf("WaitPush = %+v, %v", out, err)
+	}
+	if n := len(h.writes("POST", annVerify)); n != 1 || len(h.sim.VerifyTransactions()) != 1 {
+		t.Fatalf("verify answered 2xx %d times, %d transactions; want one push (%q)", n, len(h.sim.VerifyTransactions()), h.seen.all())
+	}
+	if h.answered("/api/", 401) == 0 {
+		t.Fatal("no DPoP nonce challenge was answered: the test tests nothing")
+	}
+}
+
+// A transaction still WAITING well after the push expired ends the wait
+// with an error, not confirmed, even for a context without a deadline.
+func TestWaitPushExpired(t *testing.T) {
+	h := newVerifyHarness(t)
+	txn := h.pushAnn(oktasim.VerifyOutcome{Outcome: oktasim.OutcomeSuccess, Delay: time.Hour})
+	txn.Expires = time.Now().Add(-expiryGrace - time.Second) // as if restored long after
+	// The deadline only bounds the failure: without the expiry check the
+	// wait would go on for the programmed hour.
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	out, err := h.client.WaitPush(ctx, txn, PushWait{Interval: time.Millisecond})
+	if !errors.Is(err, intents.ErrUnavailable) || out.Confirmed() || !strings.Contains(err.Error(), "expired") {
+		t.Fatalf("WaitPush of an expired push = %+v, %v; want ErrUnavailable saying it expired", out, err)
+	}
+	if polls := h.onlyTxn().Polls; polls != 1 {
+		t.Fatalf("polls = %d, want 1", polls)
 	}
 }
