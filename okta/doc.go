@@ -55,10 +55,11 @@
 // # Okta Verify step-up
 //
 // UserByEmail finds an approver's Okta user; StartPushVerify sends a push
-// to their ACTIVE Okta Verify factor (a *NoPushFactorError when there is
-// none) and WaitPush polls the transaction, paced by the rate-limit
-// headers, until SUCCESS, REJECTED or TIMEOUT, reporting a number
-// challenge as soon as Okta shows it (verify.go). Only SUCCESS confirms.
+// to their ACTIVE Okta Verify factor (an *intents.NoPushFactorError when
+// there is none) and WaitPush polls the transaction every
+// Config.PushInterval, longer when the rate-limit bucket runs low, until
+// SUCCESS, REJECTED or TIMEOUT, reporting a number challenge as soon as
+// Okta shows it (verify.go). Only SUCCESS confirms.
 //
 // # What this package must not do
 //

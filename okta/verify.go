@@ -20,17 +20,16 @@ import (
 // active Okta Verify factor (POST /api/v1/users/{id}/factors/{fid}/verify,
 // okta.users.manage) and WaitPush polls the transaction Okta answers with
 // (GET …/factors/{fid}/transactions/{tid}, okta.users.read) until Okta
-// says SUCCESS, REJECTED or TIMEOUT. Only PushSuccess means the approver
-// confirmed; anything else, an error included, must be treated as "not
-// confirmed".
+// says SUCCESS, REJECTED or TIMEOUT. Only intents.PushSuccess means the
+// approver confirmed; anything else, an error included, must be treated
+// as "not confirmed". The types are the domain's (intents/stepup.go), so
+// the bot declares its own interface over these three methods.
 //
 // A typical caller:
 //
-//	u, err := c.UserByEmail(ctx, approverEmail)        // the approver's Okta user
-//	txn, err := c.StartPushVerify(ctx, u.ID)           // *NoPushFactorError: cannot step up
-//	out, err := c.WaitPush(ctx, txn, okta.PushWait{
-//		OnChallenge: func(n int) { /* tell the approver n, privately */ },
-//	})
+//	u, err := c.UserByEmail(ctx, approverEmail) // the approver's Okta user
+//	txn, err := c.StartPushVerify(ctx, u.ID)    // *intents.NoPushFactorError: cannot step up
+//	out, err := c.WaitPush(ctx, txn, func(n int) { /* tell the approver n, privately */ })
 //	if err == nil && out.Confirmed() { /* execute */ }
 //
 // StartPushVerify sends one push per call and is never retried (a retry
@@ -38,84 +37,9 @@ import (
 // for the same transaction, e.g. after a restart, while Okta keeps it.
 
 // DefaultPushInterval is how long WaitPush waits before each poll unless
-// PushWait.Interval says otherwise. Okta's push lives five minutes: about
-// a hundred polls at most.
+// Config.PushInterval says otherwise. Okta's push lives five minutes:
+// about a hundred polls at most.
 const DefaultPushInterval = 3 * time.Second
-
-// PushResult is Okta's final factorResult of a push verification.
-type PushResult string
-
-// The final results of a push transaction, as Okta names them.
-const (
-	PushSuccess  PushResult = "SUCCESS"  // the approver approved on their phone
-	PushRejected PushResult = "REJECTED" // the approver answered "No, it's not me"
-	PushTimeout  PushResult = "TIMEOUT"  // nobody answered before the push expired
-)
-
-// PushTxn is a push verification Okta started: what WaitPush follows and
-// what an audit log records. It is plain data and may be stored (JSON).
-type PushTxn struct {
-	ID       string `json:"id"` // Okta's transaction id (v2mst.…)
-	UserID   string `json:"userId"`
-	FactorID string `json:"factorId"`
-	// Expires is when Okta stops waiting for an answer (zero: Okta did
-	// not say).
-	Expires time.Time `json:"expiresAt,omitzero"`
-	// Challenge is the number Okta shows with the push, which the
-	// approver must pick in Okta Verify; 0 when Okta showed none (yet).
-	Challenge int `json:"challenge,omitempty"`
-}
-
-// PushOutcome is how a wait for a push ended.
-type PushOutcome struct {
-	TxnID string
-	// Result is Okta's final result; "" when the wait ended without one
-	// (the context ended, or an error).
-	Result PushResult
-	// Challenge is the number challenge Okta showed, 0 if none.
-	Challenge int
-}
-
-// Confirmed reports whether the approver confirmed in Okta Verify: Okta
-// said SUCCESS. Nothing else confirms.
-func (o PushOutcome) Confirmed() bool { return o.Result == PushSuccess }
-
-// PushWait says how WaitPush waits. The zero value polls every
-// DefaultPushInterval and reports no challenge.
-type PushWait struct {
-	// Interval is the wait before each poll; 0: DefaultPushInterval. The
-	// wait is longer when the rate-limit bucket runs low (see WaitPush).
-	Interval time.Duration
-	// OnChallenge, when set, is called once with the number challenge as
-	// soon as Okta shows one (at once when the PushTxn already holds it),
-	// so the approver can be told the number privately. It runs in
-	// WaitPush's goroutine and should return quickly.
-	OnChallenge func(number int)
-
-	sleep func(ctx context.Context, d time.Duration) error // tests: sees each wait; nil: sleep
-}
-
-// NoPushFactorError is the answer of StartPushVerify for a user without
-// an ACTIVE Okta Verify push factor: nothing was sent. It unwraps to an
-// *intents.Error of kind intents.ErrNotFound.
-type NoPushFactorError struct {
-	UserID string
-	// Inactive lists the statuses of the user's Okta Verify push factors
-	// that are not ACTIVE (e.g. PENDING_ACTIVATION: enrolment not
-	// finished); empty when there is none at all.
-	Inactive []string
-}
-
-func (e *NoPushFactorError) Error() string { return e.Unwrap().Error() }
-
-// Unwrap is the *intents.Error this is.
-func (e *NoPushFactorError) Unwrap() error {
-	detail := "no active Okta Verify push factor"
-	if len(e.Inactive) > 0 {
-		detail += " (an Okta Verify push factor is " + strings.Join(e.Inactive, ", ") + ")"
-	}
-	return &intents.Error{Err: intents.ErrNotFound, Op: "okta: start push verification for " + e.UserID, Detail: detail}
-}
 
 // UserByEmail finds the one Okta user whose login or email is email (an
 // approver, by the email of their Slack profile), without regard to case.
@@ -158,24 +82,25 @@ func pushFactor(userID string, fs []intents.Factor) (intents.Factor, error) {
 		}
 		inactive = append(inactive, f.Status)
 	}
-	return intents.Factor{}, &NoPushFactorError{UserID: userID, Inactive: inactive}
+	return intents.Factor{}, &intents.NoPushFactorError{Op: "okta: start push verification for " + userID, UserID: userID, Inactive: inactive}
 }
 
 // StartPushVerify sends an Okta Verify push to the user (by Okta id) and
 // returns the transaction to wait on. A user without an ACTIVE Okta Verify
-// push factor is a *NoPushFactorError and nothing is sent. The push is
+// push factor is an *intents.NoPushFactorError (an intents.ErrNotFound)
+// and nothing is sent. The push is
 // sent at most once: the verify request is never retried.
-func (c *Client) StartPushVerify(ctx context.Context, userID string) (PushTxn, error) {
+func (c *Client) StartPushVerify(ctx context.Context, userID string) (intents.PushTxn, error) {
 	if strings.TrimSpace(userID) == "" || strings.Contains(userID, "/") {
-		return PushTxn{}, invalid("start push verification", "no Okta user id to verify")
+		return intents.PushTxn{}, invalid("start push verification", "no Okta user id to verify")
 	}
 	fs, err := c.Factors(ctx, userID)
 	if err != nil {
-		return PushTxn{}, err
+		return intents.PushTxn{}, err
 	}
 	f, err := pushFactor(userID, fs)
 	if err != nil {
-		return PushTxn{}, err
+		return intents.PushTxn{}, err
 	}
 	op := "start push verification for " + userID
 	_, body, err := c.sdkCall(ctx, op, intents.ScopeUsersManage, func(ctx context.Context) (*oktasdk.APIResponse, error) {
@@ -185,28 +110,31 @@ func (c *Client) StartPushVerify(ctx context.Context, userID string) (PushTxn, e
 		return resp, err
 	})
 	if err != nil {
-		return PushTxn{}, err
+		return intents.PushTxn{}, err
 	}
 	ans, err := decodePushAnswer(body)
 	if err != nil {
-		return PushTxn{}, unavailable(op, err.Error())
+		return intents.PushTxn{}, unavailable(op, err.Error())
 	}
 	if ans.result != "WAITING" {
-		return PushTxn{}, unavailable(op, "Okta answered factorResult "+quote(ans.result)+" to a push, not WAITING")
+		return intents.PushTxn{}, unavailable(op, "Okta answered factorResult "+quote(ans.result)+" to a push, not WAITING")
 	}
 	uid, fid, tid, ok := transactionOf(ans.poll)
 	if !ok || fid != f.ID {
-		return PushTxn{}, unavailable(op, "Okta's answer has no poll link for the factor's transaction")
+		return intents.PushTxn{}, unavailable(op, "Okta's answer has no poll link for the factor's transaction")
 	}
-	return PushTxn{ID: tid, UserID: uid, FactorID: fid, Expires: ans.expires, Challenge: ans.challenge}, nil
+	return intents.PushTxn{ID: tid, UserID: uid, FactorID: fid, Expires: ans.expires, Challenge: ans.challenge}, nil
 }
 
 // WaitPush polls txn until Okta reports SUCCESS, REJECTED or TIMEOUT, or
-// ctx ends. It waits w.Interval before each poll, and longer when the
+// ctx ends. It waits Config.PushInterval before each poll, and longer when the
 // poll's rate-limit bucket (/api/v1, which it shares with the factor reads
 // and policy calls) is down to its last tenth: then until the bucket's
 // window resets, leaving that tenth to the rest of oktabot. The number
-// challenge is reported to w.OnChallenge once, as soon as it is known.
+// challenge is reported to onChallenge (when not nil) once, as soon as it
+// is known (at once when txn already holds it), so the approver can be
+// told the number privately; it runs in WaitPush's goroutine and should
+// return quickly.
 //
 // The outcome always carries the transaction id and the challenge, if
 // any; its Result is set only when Okta gave a final one. A poll refused
@@ -214,26 +142,24 @@ func (c *Client) StartPushVerify(ctx context.Context, userID string) (PushTxn, e
 // poll that otherwise failed (after the transport's retries) or a result
 // Okta does not document for a push is an error: not confirmed, and so
 // is a transaction still WAITING a minute after txn.Expires.
-func (c *Client) WaitPush(ctx context.Context, txn PushTxn, w PushWait) (PushOutcome, error) {
-	out := PushOutcome{TxnID: txn.ID, Challenge: txn.Challenge}
+func (c *Client) WaitPush(ctx context.Context, txn intents.PushTxn, onChallenge func(number int)) (intents.PushOutcome, error) {
+	return c.waitPush(ctx, txn, onChallenge, sleep)
+}
+
+// waitPush is WaitPush with the pause between polls (tests watch it).
+func (c *Client) waitPush(ctx context.Context, txn intents.PushTxn, onChallenge func(int), pause func(context.Context, time.Duration) error) (intents.PushOutcome, error) {
+	out := intents.PushOutcome{TxnID: txn.ID, Challenge: txn.Challenge}
 	op := "wait for push " + txn.ID
 	if txn.ID == "" || txn.UserID == "" || txn.FactorID == "" {
 		return out, invalid(op, "the push transaction is incomplete (id, user id and factor id are needed)")
 	}
-	interval := w.Interval
-	if interval <= 0 {
-		interval = DefaultPushInterval
-	}
-	pause := w.sleep
-	if pause == nil {
-		pause = sleep
-	}
+	interval := c.s.pushInterval
 	shown := false
 	show := func(n int) {
 		if n > 0 && !shown {
 			shown, out.Challenge = true, n
-			if w.OnChallenge != nil {
-				w.OnChallenge(n)
+			if onChallenge != nil {
+				onChallenge(n)
 			}
 		}
 	}
@@ -263,8 +189,8 @@ func (c *Client) WaitPush(ctx context.Context, txn PushTxn, w PushWait) (PushOut
 			return out, unavailable(op, err.Error())
 		}
 		show(ans.challenge)
-		switch r := PushResult(ans.result); r {
-		case PushSuccess, PushRejected, PushTimeout:
+		switch r := intents.PushResult(ans.result); r {
+		case intents.PushSuccess, intents.PushRejected, intents.PushTimeout:
 			out.Result = r
 			return out, nil
 		case "WAITING":

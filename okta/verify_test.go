@@ -40,7 +40,7 @@ func approverOrg() *oktasim.Fixture {
 
 func newVerifyHarness(t *testing.T) *harness {
 	t.Helper()
-	return newHarness(t, setup{fixture: approverOrg(), cfg: Config{Scopes: allScopes()}})
+	return newHarness(t, setup{fixture: approverOrg(), cfg: Config{Scopes: allScopes(), PushInterval: time.Millisecond}})
 }
 
 // setOutcome programs the simulator's next verifications.
@@ -62,7 +62,7 @@ func (h *harness) onlyTxn() oktasim.VerifyTransaction {
 }
 
 // pushAnn programs the simulator with v and starts a push to ann.
-func (h *harness) pushAnn(v oktasim.VerifyOutcome) PushTxn {
+func (h *harness) pushAnn(v oktasim.VerifyOutcome) intents.PushTxn {
 	h.t.Helper()
 	h.setOutcome(v)
 	txn, err := h.client.StartPushVerify(h.t.Context(), "00uann")
@@ -79,11 +79,11 @@ const annVerify = "/api/v1/users/00uann/factors/opfann/verify"
 func TestPushVerifyOutcomes(t *testing.T) {
 	tests := []struct {
 		outcome string
-		want    PushResult
+		want    intents.PushResult
 	}{
-		{oktasim.OutcomeSuccess, PushSuccess},
-		{oktasim.OutcomeReject, PushRejected},
-		{oktasim.OutcomeTimeout, PushTimeout},
+		{oktasim.OutcomeSuccess, intents.PushSuccess},
+		{oktasim.OutcomeReject, intents.PushRejected},
+		{oktasim.OutcomeTimeout, intents.PushTimeout},
 	}
 	for _, tt := range tests {
 		t.Run(tt.outcome, func(t *testing.T) {
@@ -98,15 +98,15 @@ func TestPushVerifyOutcomes(t *testing.T) {
 				t.Fatalf("StartPushVerify(%s) = %v", u.ID, err)
 			}
 			sim := h.onlyTxn()
-			want := PushTxn{ID: sim.ID, UserID: "00uann", FactorID: "opfann", Expires: sim.Started.Add(oktasim.PushLifetime).Truncate(time.Millisecond)}
+			want := intents.PushTxn{ID: sim.ID, UserID: "00uann", FactorID: "opfann", Expires: sim.Started.Add(oktasim.PushLifetime).Truncate(time.Millisecond)}
 			if diff := cmp.Diff(want, txn, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
 				t.Fatalf("StartPushVerify (-want +got):\n%s", diff)
 			}
-			out, err := h.client.WaitPush(t.Context(), txn, PushWait{Interval: time.Millisecond})
+			out, err := h.client.WaitPush(t.Context(), txn, nil)
 			if err != nil {
 				t.Fatalf("WaitPush = %v", err)
 			}
-			if out.Result != tt.want || out.TxnID != sim.ID || out.Confirmed() != (tt.want == PushSuccess) {
+			if out.Result != tt.want || out.TxnID != sim.ID || out.Confirmed() != (tt.want == intents.PushSuccess) {
 				t.Fatalf("WaitPush = %+v, want %s for %s", out, tt.want, sim.ID)
 			}
 			if n := h.sim.CallCount("POST", annVerify); n != 1 {
@@ -129,7 +129,7 @@ func TestPushChallenge(t *testing.T) {
 		t.Fatalf("StartPushVerify challenge = %d, want the simulator's %d", txn.Challenge, want)
 	}
 	var seen []int
-	out, err := h.client.WaitPush(t.Context(), txn, PushWait{Interval: time.Millisecond, OnChallenge: func(n int) { seen = append(seen, n) }})
+	out, err := h.client.WaitPush(t.Context(), txn, func(n int) { seen = append(seen, n) })
 	if err != nil || !out.Confirmed() {
 		t.Fatalf("WaitPush = %+v, %v", out, err)
 	}
@@ -142,7 +142,7 @@ func TestPushChallenge(t *testing.T) {
 	txn2.Challenge = 0
 	ctx, cancel := context.WithCancel(t.Context())
 	seen = nil
-	_, err = h.client.WaitPush(ctx, txn2, PushWait{Interval: time.Millisecond, OnChallenge: func(n int) { seen = append(seen, n); cancel() }})
+	_, err = h.client.WaitPush(ctx, txn2, func(n int) { seen = append(seen, n); cancel() })
 	if !errors.Is(err, context.Canceled) || len(seen) != 1 || seen[0] != want2 {
 		t.Fatalf("WaitPush of a waiting push = %v, challenges %v, want %d from the poll", err, seen, want2)
 	}
@@ -161,12 +161,11 @@ func TestNoPushFactor(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, err := h.client.StartPushVerify(t.Context(), tt.user)
-		var np *NoPushFactorError
+		var np *intents.NoPushFactorError
 		if !errors.As(err, &np) || np.UserID != tt.user || !cmp.Equal(np.Inactive, tt.inactive) {
-			t.Fatalf("StartPushVerify(%s) = %v, want a NoPushFactorError with inactive %v", tt.user, err, tt.inactive)
+			t.Fatalf("StartPushVerify(%s) = %v, want an intents.NoPushFactorError with inactive %v", tt.user, err, tt.inactive)
 		}
-		ie, ok := intents.AsError(err)
-		if !errors.Is(err, intents.ErrNotFound) || !ok || !strings.Contains(ie.Detail, "no active Okta Verify push factor") {
+		if !errors.Is(err, intents.ErrNotFound) || !strings.Contains(err.Error(), "no active Okta Verify push factor") {
 			t.Fatalf("StartPushVerify(%s) = %v, want an intents ErrNotFound saying so", tt.user, err)
 		}
 	}
@@ -190,13 +189,13 @@ func TestPushPollPaced(t *testing.T) {
 	// the deadline only bounds that failure.
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	_, err := h.client.WaitPush(ctx, txn, PushWait{Interval: interval, sleep: func(ctx context.Context, d time.Duration) error {
+	_, err := h.client.waitPush(ctx, txn, nil, func(ctx context.Context, d time.Duration) error {
 		if d > interval {
 			long = d
 			return stop
 		}
 		return sleep(ctx, d)
-	}})
+	})
 	if !errors.Is(err, stop) {
 		t.Fatalf("WaitPush = %v, want it to wait for the reset (%+v)", err, h.client.RateLimits()[bucketOther])
 	}
@@ -220,7 +219,7 @@ func TestWaitPushCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	var mu sync.Mutex
 	waits := 0
-	out, err := h.client.WaitPush(ctx, txn, PushWait{Interval: time.Millisecond, sleep: func(ctx context.Context, d time.Duration) error {
+	out, err := h.client.waitPush(ctx, txn, nil, func(ctx context.Context, d time.Duration) error {
 		mu.Lock()
 		waits++
 		if waits == 3 {
@@ -228,7 +227,7 @@ func TestWaitPushCancelled(t *testing.T) {
 		}
 		mu.Unlock()
 		return sleep(ctx, d)
-	}})
+	})
 	if !errors.Is(err, context.Canceled) || out.Result != "" || out.Confirmed() || out.TxnID != txn.ID {
 		t.Fatalf("WaitPush cancelled = %+v, %v; want no result, %s and context.Canceled", out, err, txn.ID)
 	}
@@ -294,16 +293,16 @@ func TestPushPollRateLimited(t *testing.T) {
 		{1, nil},
 		{maxLimitedPolls + 1, intents.ErrRateLimited},
 	} {
-		h := newHarness(t, setup{fixture: approverOrg(), cfg: Config{Scopes: allScopes(), MaxRetries: -1}})
+		h := newHarness(t, setup{fixture: approverOrg(), cfg: Config{Scopes: allScopes(), MaxRetries: -1, PushInterval: time.Millisecond}})
 		txn := h.pushAnn(oktasim.VerifyOutcome{Outcome: oktasim.OutcomeSuccess})
 		h.sim.Throttle(oktasim.BucketOther, tc.refused)
 		var resets int
-		out, err := h.client.WaitPush(t.Context(), txn, PushWait{Interval: time.Millisecond, sleep: func(ctx context.Context, d time.Duration) error {
+		out, err := h.client.waitPush(t.Context(), txn, nil, func(ctx context.Context, d time.Duration) error {
 			if d > time.Millisecond {
 				resets++ // a wait for the reset: skipped, the throttle counts calls
 			}
 			return nil
-		}})
+		})
 		if !errors.Is(err, tc.want) || (tc.want == nil) != out.Confirmed() {
 			t.Fatalf("%d polls refused: WaitPush = %+v, %v; want %v", tc.refused, out, err, tc.want)
 		}
@@ -317,10 +316,10 @@ func TestPushPollRateLimited(t *testing.T) {
 // nonce, the push is still sent exactly once: the challenged attempts
 // never reach the verify handler, and the poll works the same way.
 func TestPushVerifyDPoP(t *testing.T) {
-	h := newHarness(t, setup{fixture: approverOrg(), app: oktasim.ServiceApp{RequireDPoP: true}, cfg: Config{DPoP: true, Scopes: allScopes()}})
+	h := newHarness(t, setup{fixture: approverOrg(), app: oktasim.ServiceApp{RequireDPoP: true}, cfg: Config{DPoP: true, Scopes: allScopes(), PushInterval: time.Millisecond}})
 	h.sim.SetDPoPBehaviour(oktasim.DPoPBehaviour{NonceStatus: 401, Rotations: 2})
 	txn := h.pushAnn(oktasim.VerifyOutcome{Outcome: oktasim.OutcomeSuccess, Delay: 10 * time.Millisecond})
-	out, err := h.client.WaitPush(t.Context(), txn, PushWait{Interval: time.Millisecond})
+	out, err := h.client.WaitPush(t.Context(), txn, nil)
 	if err != nil || !out.Confirmed() {
 		t.Fatalf("WaitPush = %+v, %v", out, err)
 	}
@@ -342,7 +341,7 @@ func TestWaitPushExpired(t *testing.T) {
 	// wait would go on for the programmed hour.
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	out, err := h.client.WaitPush(ctx, txn, PushWait{Interval: time.Millisecond})
+	out, err := h.client.WaitPush(ctx, txn, nil)
 	if !errors.Is(err, intents.ErrUnavailable) || out.Confirmed() || !strings.Contains(err.Error(), "expired") {
 		t.Fatalf("WaitPush of an expired push = %+v, %v; want ErrUnavailable saying it expired", out, err)
 	}
