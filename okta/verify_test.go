@@ -211,23 +211,27 @@ func TestPushPollPaced(t *testing.T) {
 	}
 }
 
-// A context that ends mid-wait ends WaitPush at once with its error, the
-// transaction id and no result.
+// WaitPush pauses Config.PushInterval before each poll, and a context
+// that ends mid-wait ends it at once with its error, the transaction id
+// and no result.
 func TestWaitPushCancelled(t *testing.T) {
 	h := newVerifyHarness(t)
 	txn := h.pushAnn(oktasim.VerifyOutcome{Outcome: oktasim.OutcomeSuccess, Delay: time.Hour})
 	ctx, cancel := context.WithCancel(t.Context())
 	var mu sync.Mutex
-	waits := 0
+	var pauses []time.Duration
 	out, err := h.client.waitPush(ctx, txn, nil, func(ctx context.Context, d time.Duration) error {
 		mu.Lock()
-		waits++
-		if waits == 3 {
+		pauses = append(pauses, d)
+		if len(pauses) == 3 {
 			cancel()
 		}
 		mu.Unlock()
 		return sleep(ctx, d)
 	})
+	if want := []time.Duration{time.Millisecond, time.Millisecond, time.Millisecond}; !cmp.Equal(pauses, want) {
+		t.Errorf("pauses = %v, want Config.PushInterval before each poll: %v", pauses, want)
+	}
 	if !errors.Is(err, context.Canceled) || out.Result != "" || out.Confirmed() || out.TxnID != txn.ID {
 		t.Fatalf("WaitPush cancelled = %+v, %v; want no result, %s and context.Canceled", out, err, txn.ID)
 	}
