@@ -88,8 +88,9 @@ func pushFactor(userID string, fs []intents.Factor) (intents.Factor, error) {
 // StartPushVerify sends an Okta Verify push to the user (by Okta id) and
 // returns the transaction to wait on. A user without an ACTIVE Okta Verify
 // push factor is an *intents.NoPushFactorError (an intents.ErrNotFound)
-// and nothing is sent. The push is
-// sent at most once: the verify request is never retried.
+// and nothing is sent. The push is sent at most once: the verify request
+// is never retried (only a DPoP nonce challenge, which Okta answers before
+// it acts, is answered again).
 func (c *Client) StartPushVerify(ctx context.Context, userID string) (intents.PushTxn, error) {
 	if strings.TrimSpace(userID) == "" || strings.Contains(userID, "/") {
 		return intents.PushTxn{}, invalid("start push verification", "no Okta user id to verify")
