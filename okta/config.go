@@ -63,6 +63,9 @@ type Config struct {
 	// with more is analysed on its newest events and the answer says the
 	// read was incomplete. threats streams its window and is not bound.
 	MaxEventsRead int
+	// PushInterval is the wait before each poll of an Okta Verify push
+	// (WaitPush); 0: DefaultPushInterval (3s).
+	PushInterval time.Duration
 	// AllowAdminTargets lets actions target users who hold an admin role
 	// and groups that grant one. False (the default): Preview and Execute
 	// refuse them with intents.ErrProtected, reading the roles with
@@ -94,6 +97,8 @@ type settings struct {
 	maxRead    int // events one answer reads at most (Config.MaxEventsRead)
 	// allowAdmins is Config.AllowAdminTargets.
 	allowAdmins bool
+	// pushInterval is Config.PushInterval, defaulted.
+	pushInterval time.Duration
 }
 
 // validate checks cfg and fills in defaults. Its errors say what to fix and
@@ -166,6 +171,10 @@ func (cfg Config) validate() (*settings, error) {
 	}
 	if s.maxConc == 0 {
 		s.maxConc = defaultMaxConcurrency
+	}
+	s.pushInterval = cfg.PushInterval
+	if s.pushInterval <= 0 {
+		s.pushInterval = DefaultPushInterval
 	}
 	if s.rateShare == 0 {
 		s.rateShare = defaultRateShare

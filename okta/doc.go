@@ -52,6 +52,15 @@
 // run concurrently, and the MFA scan is paced by the factors family's
 // rate-limit headers, kept, and refreshed from the System Log.
 //
+// # Okta Verify step-up
+//
+// UserByEmail finds an approver's Okta user; StartPushVerify sends a push
+// to their ACTIVE Okta Verify factor (an *intents.NoPushFactorError when
+// there is none) and WaitPush polls the transaction every
+// Config.PushInterval, longer when the rate-limit bucket runs low, until
+// SUCCESS, REJECTED or TIMEOUT, reporting a number challenge as soon as
+// Okta shows it (verify.go). Only SUCCESS confirms.
+//
 // # What this package must not do
 //
 // It must not write text for people beyond error details and action

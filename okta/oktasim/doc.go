@@ -27,7 +27,11 @@
 //     API calls with them need a fresh proof, and SetDPoPBehaviour adds
 //     resource-server nonces (400 or 401 challenges, rotated on the retry)
 //     and body-less 400s for stale proofs.
-//   - Users and their lifecycle, sessions and factors; groups and membership;
+//   - Users and their lifecycle, sessions and factors, and Okta Verify push
+//     verification transactions (verify, then poll the transaction until
+//     SUCCESS, REJECTED or TIMEOUT, with an optional number challenge)
+//     whose outcome is programmed by SetVerifyOutcome, POST
+//     /_sim/factor-verify-outcome or the fixture (verify.go); groups and membership;
 //     applications and their assignments; policies and rules; the System Log
 //     with its filter and poll cursor. Every write appends the System Log
 //     event Okta would.

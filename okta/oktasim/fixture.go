@@ -50,6 +50,11 @@ type Fixture struct {
 	// MissingPolicyTypes is how the org answers a list of a policy type
 	// whose feature it lacks: MissingRefused (the default) or MissingEmpty.
 	MissingPolicyTypes string `json:"missing_policy_types,omitempty"`
+	// FactorVerify is what push verifications do until
+	// SetVerifyOutcome (or POST /_sim/factor-verify-outcome) changes it,
+	// e.g. {"outcome":"reject","delay":"2s","challenge":true} (verify.go).
+	// nil: an immediate success without a number challenge.
+	FactorVerify *VerifyOutcome `json:"factor_verify,omitempty"`
 }
 
 // The two kinds of Okta org.

@@ -132,6 +132,13 @@ func newSim(t testing.TB, fx *Fixture) (*Server, *httptest.Server) {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	return s, serveSim(t, s)
+}
+
+// serveSim registers the test service app and serves s on httptest; the
+// test fails at the end if a request found no route.
+func serveSim(t testing.TB, s *Server) *httptest.Server {
+	t.Helper()
 	s.AddServiceApp(ServiceApp{ClientID: testClient, PublicKey: &testRSAKey().PublicKey, KeyID: testKid})
 	ts := httptest.NewServer(s)
 	t.Cleanup(func() {
@@ -140,7 +147,7 @@ func newSim(t testing.TB, fx *Fixture) (*Server, *httptest.Server) {
 			t.Errorf("unhandled requests: %v", u)
 		}
 	})
-	return s, ts
+	return ts
 }
 
 // bearer gets a Bearer token with scopes.

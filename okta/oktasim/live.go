@@ -98,4 +98,5 @@ func decodeEvents(body []byte) ([]Object, error) {
 // controlRoutes adds the control plane's routes to the mux.
 func (s *Server) controlRoutes() {
 	s.mux.HandleFunc("POST /_sim/events", s.postEvents)
+	s.mux.HandleFunc("POST /_sim/factor-verify-outcome", s.postVerifyOutcome)
 }

@@ -17,14 +17,20 @@ import (
 // postEventsBody sends POST /_sim/events, without a token.
 func postEventsBody(t *testing.T, ts *httptest.Server, body string) apiResult {
 	t.Helper()
-	resp, err := ts.Client().Post(ts.URL+"/_sim/events", "application/json", strings.NewReader(body))
+	return postControl(t, ts, "/_sim/events", body)
+}
+
+// postControl sends a POST to a control-plane path, without a token.
+func postControl(t *testing.T, ts *httptest.Server, path, body string) apiResult {
+	t.Helper()
+	resp, err := ts.Client().Post(ts.URL+path, "application/json", strings.NewReader(body))
 	if err != nil {
-		t.Fatalf("POST /_sim/events: %v", err)
+		t.Fatalf("POST %s: %v", path, err)
 	}
 	defer func() { _ = resp.Body.Close() }() // the body is done with; a close error changes nothing
 	buf, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatalf("POST /_sim/events: %v", err)
+		t.Fatalf("POST %s: %v", path, err)
 	}
 	return apiResult{status: resp.StatusCode, header: resp.Header, body: buf}
 }

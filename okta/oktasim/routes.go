@@ -45,6 +45,8 @@ func (s *Server) routes() {
 	api("GET /api/v1/users/{user}/factors", FamilyFactors, u, kindList, s.listFactors)
 	api("GET /api/v1/users/{user}/factors/{factor}", FamilyFactors, u, kindRead, s.getFactor)
 	api("DELETE /api/v1/users/{user}/factors/{factor}", FamilyFactors, u, kindWrite, s.deleteFactor)
+	api("POST /api/v1/users/{user}/factors/{factor}/verify", FamilyFactors, u, kindWrite, s.verifyFactor)
+	api("GET /api/v1/users/{user}/factors/{factor}/transactions/{txn}", FamilyFactors, u, kindRead, s.factorTransaction)
 
 	api("GET /api/v1/groups", FamilyGroups, g, kindList, s.listGroups)
 	api("POST /api/v1/groups", FamilyGroups, g, kindWrite, s.createGroup)

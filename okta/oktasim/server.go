@@ -58,6 +58,8 @@ type Server struct {
 	adminRole   bool
 	dpopRS      dpopResource // the resource server's DPoP options and nonces (dpop_resource.go)
 	noRole      string       // lists without an admin role: NoRoleEmpty or NoRoleForbidden
+
+	verify verifier // push verifications and their programmed outcome (verify.go)
 }
 
 // New builds a simulator from a fixture (nil: an empty org). It copies what
@@ -91,6 +93,11 @@ func newServer(fx *Fixture, now func() time.Time) (*Server, error) {
 	}
 	if err := s.SetNoRoleLists(fx.NoRoleLists); err != nil {
 		return nil, err
+	}
+	if fx.FactorVerify != nil {
+		if err := s.SetVerifyOutcome(*fx.FactorVerify); err != nil {
+			return nil, err
+		}
 	}
 	o, err := loadOrg(fx, s.now())
 	if err != nil {
@@ -280,7 +287,8 @@ func (s *Server) AddLogs(events ...Object) error {
 
 // Snapshot is a deep copy of the current state in fixture shape: users with
 // their status, groups with "members" and "apps", apps with "users" and
-// "groups", policies with "rules", factors by user id and the System Log.
+// "groups", policies with "rules", factors by user id, the programmed push
+// verification outcome (FactorVerify) and the System Log.
 // Sessions are not part of it: use Sessions.
 func (s *Server) Snapshot() *Fixture {
 	fx := s.org.snapshot()
@@ -290,6 +298,10 @@ func (s *Server) Snapshot() *Fixture {
 	s.mu.Unlock()
 	fx.AdminRole = &admin
 	fx.Now = s.now().UTC()
+	s.verify.mu.Lock()
+	next := s.verify.next
+	s.verify.mu.Unlock()
+	fx.FactorVerify = &next
 	return fx
 }
 
