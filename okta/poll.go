@@ -52,7 +52,7 @@ func (c *Client) Poll(ctx context.Context, cursor string, since time.Time) iter.
 // poll is Poll with a page size.
 func (c *Client) poll(ctx context.Context, cursor string, since time.Time, pageSize int) iter.Seq2[LogPage, error] {
 	return func(yield func(LogPage, error) bool) {
-		q := logQuery{filter: anyOf(typeTerms(detectionEventTypes())...), pageSize: pageSize}
+		q := logQuery{filter: c.detectionFilter(), pageSize: pageSize}
 		at, err := c.pollStart(q, cursor, since)
 		if err != nil {
 			yield(LogPage{}, err)

@@ -23,6 +23,22 @@ type Rules interface {
 	EventTypes() (types []string, all bool)
 }
 
+// OfType reports whether an event of type t is one of types (as
+// Rules.EventTypes gives them: a trailing "*" is a prefix), without regard
+// to case.
+func OfType(t string, types []string) bool {
+	for _, w := range types {
+		if p, ok := strings.CutSuffix(w, "*"); ok {
+			if len(t) >= len(p) && strings.EqualFold(t[:len(p)], p) {
+				return true
+			}
+		} else if strings.EqualFold(t, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // Rule is what a finding shows of a team's rule.
 type Rule struct {
 	ID     string   // the rule's id (Sigma's uuid, or its file name without one)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/oktabot/oktabot/intents"
+	"github.com/oktabot/oktabot/okta/detect"
 	"github.com/oktabot/oktabot/okta/detect/rules"
 )
 
@@ -56,7 +57,7 @@ func FuzzParse(f *testing.F) {
 		set := rules.NewSet(r)
 		for _, e := range events {
 			hit := r.Matches(e)
-			if hit && !all && !within(e.EventType, types) {
+			if hit && !all && !detect.OfType(e.EventType, types) {
 				t.Fatalf("the rule matches a %s event outside its event types %v", e.EventType, types)
 			}
 			if got := len(set.Match(e)) > 0; got != hit {
@@ -64,18 +65,4 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
-}
-
-// within reports whether t is one of types (a trailing "*" a prefix),
-// without regard to case.
-func within(t string, types []string) bool {
-	for _, w := range types {
-		if p, ok := strings.CutSuffix(w, "*"); ok && strings.HasPrefix(strings.ToLower(t), strings.ToLower(p)) {
-			return true
-		}
-		if strings.EqualFold(t, w) {
-			return true
-		}
-	}
-	return false
 }

@@ -116,21 +116,7 @@ func (s *Set) EventTypes() ([]string, bool) {
 func (r *Rule) EventTypes() ([]string, bool) { return slices.Clone(r.types), r.any }
 
 // wants reports whether r may match an event of type t.
-func (r *Rule) wants(t string) bool {
-	if r.any {
-		return true
-	}
-	for _, w := range r.types {
-		if p, ok := strings.CutSuffix(w, "*"); ok {
-			if len(t) >= len(p) && strings.EqualFold(t[:len(p)], p) {
-				return true
-			}
-		} else if strings.EqualFold(t, w) {
-			return true
-		}
-	}
-	return false
-}
+func (r *Rule) wants(t string) bool { return r.any || detect.OfType(t, r.types) }
 
 // Load reads every rule file (*.yml, *.yaml) under dir, its
 // subdirectories included, in lexical order. The first file that is not
