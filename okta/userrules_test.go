@@ -157,3 +157,36 @@ func TestRulesInAnInvestigation(t *testing.T) {
 		t.Errorf("Query(investigate ada.admin): no finding of the rule; findings: %v", summaries(res.Findings))
 	}
 }
+
+// TestWatcherCursorFromBeforeTheRules: a watcher's stored cursor made
+// before a rule was added keeps the old filter (Okta binds a cursor to its
+// filter), so it is not followed: the watcher reads again from the
+// backfill with the new filter and the rule sees its event.
+func TestWatcherCursorFromBeforeTheRules(t *testing.T) {
+	const rule, id = "okta_application_modified_or_deleted.yml", "7899144b-e416-4c28-b0b5-ab8f9e0a541d"
+	h, _ := rulesHarness(t, nil, rule)
+	uuids, err := h.sim.AddEvents([]oktasim.Object{sigmaEvent(t, rule)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	before, err := New(Config{OrgURL: h.srv.URL, ClientID: testClientID, PrivateKey: rsaJWK(t, testRSA(), "kid-test")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := runPoll(before.Poll(ctx, "", time.Now().Add(-time.Minute)), nil)
+	if old.err != nil || old.last() == "" || len(old.uuids) != 0 {
+		t.Fatalf("a poll without the rule: %+v", old)
+	}
+	var found []intents.Finding
+	w := h.client.NewWatcher(WatchConfig{Load: func() (string, map[string][]byte, error) { return old.last(), nil, nil }})
+	if err := w.Poll(ctx, func(b intents.WatchBatch) error { found = append(found, b.Findings...); return nil }); err != nil {
+		t.Fatalf("Watcher.Poll from the old cursor: %v", err)
+	}
+	if ruleFinding(found, id, uuids[0]) == nil {
+		t.Errorf("Watcher.Poll from a cursor made before the rule: no finding of the rule; findings: %v", summaries(found))
+	}
+	if !strings.Contains(h.logs.String(), "reading again from the backfill window") {
+		t.Errorf("the watcher did not say it read again from the backfill:\n%s", h.logs.String())
+	}
+}
