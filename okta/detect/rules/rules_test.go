@@ -132,6 +132,8 @@ func TestParseErrors(t *testing.T) {
 		name, text, want string
 	}{
 		{"yaml syntax", "title: x\nlogsource:\n    product: okta\ndetection:\n    sel:\n        eventType: [a, b\n    condition: sel\n", "bad.yml:6: not valid YAML: did not find expected ',' or ']'"},
+		{"yaml tab", "title: x\nlogsource:\n\tproduct: okta\ndetection:\n    sel:\n        eventType: x\n    condition: sel\n", "bad.yml:3: not valid YAML"},
+		{"yaml key without value", ruleWith("    sel:\n        eventType x\n        outcome.result: FAILURE\n    condition: sel\n"), "bad.yml:8: not valid YAML"},
 		{"unknown modifier", ruleWith("    sel:\n        eventType|base64: x\n    condition: sel\n"), `bad.yml:7: selection sel: "eventType|base64": modifier "base64" is not supported`},
 		{"unknown selection", ruleWith("    sel:\n        eventType: x\n    condition: sel and filter\n"), `bad.yml:8: condition "sel and filter": "filter" is not a selection`},
 		{"aggregation", ruleWith("    sel:\n        eventType: x\n    condition: sel | count() > 5\n"), "bad.yml:8: condition \"sel | count() > 5\": aggregations"},
