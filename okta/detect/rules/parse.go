@@ -124,8 +124,8 @@ func (p *parser) rule(root *yaml.Node) (*Rule, error) {
 			var l string
 			if l, err = p.text(v, "level"); err == nil {
 				r.Level = strings.ToLower(strings.TrimSpace(l))
-				if !slices.Contains(Levels, r.Level) {
-					err = p.errf(v.Line, "level %q: want one of %s", l, strings.Join(Levels, ", "))
+				if !slices.Contains(levels, r.Level) {
+					err = p.errf(v.Line, "level %q: want one of %s", l, strings.Join(levels, ", "))
 				}
 			}
 		case "tags":

@@ -46,8 +46,8 @@ type Rule struct {
 	any   bool     // it may match any event type
 }
 
-// Levels are the rule levels, lowest first.
-var Levels = []string{"informational", "low", "medium", "high", "critical"}
+// levels are the rule levels, lowest first.
+var levels = []string{"informational", "low", "medium", "high", "critical"}
 
 // Set is the rules of a directory. It implements detect.Rules.
 type Set struct {
