@@ -59,6 +59,9 @@ func detectionTitle(id string) string {
 	case "security_config_change":
 		return "Security configuration changed"
 	}
+	if strings.HasPrefix(id, "rule:") { // a team rule (OKTABOT_RULES_DIR): its title is the finding's summary
+		return "Team rule"
+	}
 	words := strings.TrimSpace(strings.ReplaceAll(id, "_", " "))
 	if words == "" {
 		return "Finding"

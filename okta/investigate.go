@@ -121,7 +121,7 @@ func (c *Client) investigate(ctx context.Context, in intents.Intent, res *intent
 func (c *Client) threats(ctx context.Context, in intents.Intent, res *intents.Result, limit int) error {
 	since, until := window(in)
 	res.Since, res.Until = since, until
-	q := logQuery{since: since, until: until, filter: anyOf(typeTerms(detectionEventTypes())...)}
+	q := logQuery{since: since, until: until, filter: c.detectionFilter()}
 	e := detect.NewEngine(c.s.detect, detect.Limits{Window: max(detect.DefaultWindow, detect.Span(c.s.detect))})
 	known := map[string]string{}
 	s, err := c.stream(c.ascending(ctx, q), func(evs []intents.Event) {
@@ -174,6 +174,7 @@ func (s streamed) tell(res *intents.Result) {
 func (c *Client) stream(pages iter.Seq2[page[intents.Event], error], each func([]intents.Event)) (streamed, error) {
 	var s streamed
 	got := false
+	keepRaw := c.rawKeeper()
 	for p, err := range pages {
 		if err != nil {
 			stop, partial := stoppedBy(err)
@@ -186,7 +187,9 @@ func (c *Client) stream(pages iter.Seq2[page[intents.Event], error], each func([
 		}
 		got = true
 		for i := range p.items {
-			p.items[i].Raw = nil // the detections read the decoded fields
+			if !keepRaw(p.items[i]) {
+				p.items[i].Raw = nil // the detections read the decoded fields (a team rule may read the raw JSON)
+			}
 		}
 		each(p.items)
 		s.read += len(p.items)
@@ -304,6 +307,7 @@ func kept(pages iter.Seq2[page[intents.Event], error], keep func(intents.Event) 
 func (c *Client) gather(pages iter.Seq2[page[intents.Event], error], limit int) (gathered, error) {
 	var g gathered
 	read := false // a page came
+	keepRaw := c.rawKeeper()
 	for p, err := range pages {
 		if err != nil {
 			stop, partial := stoppedBy(err)
@@ -326,7 +330,9 @@ func (c *Client) gather(pages iter.Seq2[page[intents.Event], error], limit int) 
 				c.log.Warn("okta: a window holds more events than one answer reads; the oldest are left out", "read", c.s.maxRead)
 				return g, nil
 			}
-			ev.Raw = nil // detections read the decoded fields; the raw JSON would double the memory
+			if !keepRaw(ev) {
+				ev.Raw = nil // detections read the decoded fields; the raw JSON would double the memory
+			}
 			g.events = append(g.events, ev)
 			g.reached = ev.Published
 		}

@@ -52,7 +52,7 @@ func (c *Client) Poll(ctx context.Context, cursor string, since time.Time) iter.
 // poll is Poll with a page size.
 func (c *Client) poll(ctx context.Context, cursor string, since time.Time, pageSize int) iter.Seq2[LogPage, error] {
 	return func(yield func(LogPage, error) bool) {
-		q := logQuery{filter: anyOf(typeTerms(detectionEventTypes())...), pageSize: pageSize}
+		q := logQuery{filter: c.detectionFilter(), pageSize: pageSize}
 		at, err := c.pollStart(q, cursor, since)
 		if err != nil {
 			yield(LogPage{}, err)
@@ -83,7 +83,16 @@ func (c *Client) poll(ctx context.Context, cursor string, since time.Time, pageS
 // or a fresh polling query from since.
 func (c *Client) pollStart(q logQuery, cursor string, since time.Time) (string, error) {
 	if cursor != "" {
-		return c.checkPollCursor(cursor)
+		req, err := c.checkPollCursor(cursor)
+		if err != nil {
+			return "", err
+		}
+		if u, err := url.Parse(req); err != nil || u.Query().Get("filter") != q.filter {
+			// Okta binds a cursor to its filter: one made before the team's
+			// rules changed would never read the event types they now need.
+			return "", invalid(pollOp, "the stored poll cursor reads other event types than the detections and the team's rules need now; it was not followed (start again from a time)")
+		}
+		return req, nil
 	}
 	if since.IsZero() {
 		return "", invalid(pollOp, "a poll starts from a stored cursor or from a time; neither was given")

@@ -115,6 +115,10 @@ func connect(ctx context.Context, e env, useSim bool, orgFile string, log *slog.
 	if err != nil {
 		return nil, nil, err
 	}
+	teamRules, err := loadRules(e, log) // rulesconfig.go
+	if err != nil {
+		return nil, nil, err
+	}
 	if useSim || orgFile != "" {
 		fx := demo.OrgAt(oktasim.DialectOIE, time.Now(), tc.Zone)
 		if orgFile != "" {
@@ -128,6 +132,7 @@ func connect(ctx context.Context, e env, useSim bool, orgFile string, log *slog.
 			return nil, nil, err
 		}
 		sim.Client.Detect = detectConfig(countries, tc)
+		sim.Client.Detect.Rules = teamRules
 		if sim.Client.Detect.TorExits, err = startTor(ctx, tor, true, log); err != nil {
 			_ = sim.Close() // already failing: the first error is the one to report
 			return nil, nil, err
@@ -145,6 +150,7 @@ func connect(ctx context.Context, e env, useSim bool, orgFile string, log *slog.
 	}
 	cfg.Logger = log
 	cfg.Detect = detectConfig(countries, tc)
+	cfg.Detect.Rules = teamRules
 	if cfg.Detect.TorExits, err = startTor(ctx, tor, false, log); err != nil {
 		return nil, nil, err
 	}

@@ -75,6 +75,9 @@ func cmdDemo(ctx context.Context, args []string, io stdio, e env) error {
 	}
 	defer func() { _ = sim.Close() }() // the in-process simulator: nothing to report at exit
 	sim.Client.Detect = detectConfig(nil, tc)
+	if sim.Client.Detect.Rules, err = loadRules(e, log); err != nil { // rulesconfig.go
+		return err
+	}
 	tor, err := loadTor(e)
 	if err != nil {
 		return err

@@ -47,6 +47,8 @@ func cmdRun(ctx context.Context, _ []string, io stdio, e env) error {
 	met := newMetrics()
 	oc.Observer = met
 	oc.Detect = detectConfig(bc.Countries, bc.Time)
+	oc.Detect.Rules, err = loadRules(e, log) // rulesconfig.go
+	p.add(err)
 	var dir *okta.Client
 	if oktaOK {
 		// okta.New checks the key and the settings together; the client

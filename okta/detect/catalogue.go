@@ -142,6 +142,7 @@ func runAll(cfg Config, events []intents.Event) []finding {
 	for _, d := range Catalogue() {
 		out = append(out, d.run(tl)...)
 	}
+	out = append(out, tl.ruleFindings(cfg.Rules)...)
 	return sorted(out)
 }
 

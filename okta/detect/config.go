@@ -41,6 +41,9 @@ type Config struct {
 	// OfficeHours bound normal working time; administrative changes outside
 	// them weigh more. Times in summaries use its Location.
 	OfficeHours OfficeHours
+	// Rules are the team's own rules (OKTABOT_RULES_DIR), run after the
+	// catalogue on every event; nil has none.
+	Rules Rules
 }
 
 // Rate is a count within a sliding window: Count events within any Window.

@@ -221,6 +221,7 @@ func (e *Engine) lookups(h *held) []string {
 func (e *Engine) Feed(events []intents.Event) []intents.Finding {
 	touched := map[string]bool{}
 	var fresh []*held
+	var matched []intents.Event // fresh events a team rule matches
 	for i := range events {
 		ev := &events[i]
 		at := ev.Published.UnixNano()
@@ -241,13 +242,20 @@ func (e *Engine) Feed(events []intents.Event) []intents.Finding {
 		}
 		e.sequence(h)
 		fresh = append(fresh, h)
+		if e.cfg.Rules != nil && len(e.cfg.Rules.Match(*ev)) > 0 {
+			matched = append(matched, *ev) // whole: a rule may read what held drops
+		}
 	}
 	if len(fresh) == 0 {
 		e.expire()
 		return nil
 	}
 	// The page's findings first: a page may span more than a window.
-	out := e.run(touched, fresh)
+	var rules []finding
+	if len(matched) > 0 {
+		rules = newTimeline(e.cfg, matched).ruleFindings(e.cfg.Rules)
+	}
+	out := e.run(touched, fresh, rules)
 	e.expire()
 	return out
 }
@@ -377,8 +385,9 @@ func (h *held) locator() string {
 }
 
 // run runs the catalogue over the windows of touched and reports the
-// findings that include one of fresh.
-func (e *Engine) run(touched map[string]bool, fresh []*held) []intents.Finding {
+// findings that include one of fresh, and the team rules' findings on
+// them (rules).
+func (e *Engine) run(touched map[string]bool, fresh []*held, rules []finding) []intents.Finding {
 	in := map[*held]bool{}
 	var evs []*held
 	added := map[string]bool{}
@@ -426,6 +435,7 @@ func (e *Engine) run(touched map[string]bool, fresh []*held) []intents.Finding {
 			}
 		}
 	}
+	fs = append(fs, rules...)
 	fs = sorted(fs)
 	out := make([]intents.Finding, len(fs))
 	for i := range fs {
