@@ -134,9 +134,6 @@ type Finding struct {
 	// Reversals undo the configuration change the finding is about
 	// (re-activate a deactivated policy rule …).
 	Reversals []Action `json:"reversals,omitempty"`
-	// Attack are the MITRE ATT&CK technique ids the finding is evidence
-	// of ("T1098.003").
-	Attack []string `json:"attack,omitempty"`
 }
 
 // Evidence is one scored reason behind a finding.
