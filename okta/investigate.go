@@ -208,6 +208,7 @@ func detectionEventTypes() []string {
 		"user.risk.", "system.api_token.", "policy.lifecycle.", "policy.rule.", "zone.", "system.idp.lifecycle.",
 		"application.policy.sign_on.", "system.log_stream.lifecycle.",
 		"network_zone.rule.",
+		"app.generic.unauth_app_access_attempt",
 	}
 }
 

@@ -27,6 +27,7 @@ const (
 	SupportImpersonation    = "support_impersonation"
 	UserReportedSuspicious  = "user_reported_suspicious"
 	SecurityConfigChange    = "security_config_change"
+	UnauthorizedAppAccess   = "unauthorized_app_access"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -69,8 +70,10 @@ func rank(id string) int {
 		return 16
 	case SecurityConfigChange:
 		return 17
+	case UnauthorizedAppAccess:
+		return 18
 	}
-	return 18
+	return 19
 }
 
 // Detection is one entry of the catalogue.
@@ -120,6 +123,8 @@ func Catalogue() []Detection {
 		{UserReportedSuspicious, "A user reported activity they did not do", "Panther, Splunk", userReportedSuspicious},
 		{SecurityConfigChange, "Policies, rules, network zones, identity providers or log streams changed",
 			"Sigma, Panther (IdP created), Okta customer detections", securityConfigChange},
+		{UnauthorizedAppAccess, "Users denied access to apps they are not assigned to; many apps tried in a short time",
+			"Sigma, Panther, Elastic, Splunk (app.generic.unauth_app_access_attempt); Okta (repeated app denials)", unauthorizedAppAccess},
 	}
 }
 

@@ -23,6 +23,7 @@ var designIDs = []string{
 	"mfa_factor_reset", "threat_detected", "session_roaming", "admin_console_new_behavior",
 	"fastpass_phishing", "api_token_created", "support_impersonation", "user_reported_suspicious",
 	"security_config_change",
+	"unauthorized_app_access",
 }
 
 func TestCatalogue(t *testing.T) {
@@ -65,6 +66,7 @@ func allEvents() []intents.Event {
 	for i := range 5 {
 		l.add(sendPush, 11*time.Hour+time.Duration(i)*time.Minute, as(alice))
 	}
+	l.add(unauthAccessEvent, 12*time.Hour, as(alice), target("AppInstance", "0oa7", "Workday"), failure(""))
 	return l.events
 }
 

@@ -137,6 +137,11 @@ type Thresholds struct {
 	// ResetThenSignIn: a sign-in within 12 h after a factor reset is the
 	// account-takeover pattern (Elastic).
 	ResetThenSignIn time.Duration
+	// UnauthAppAccess: denied attempts to open unassigned apps for one
+	// user, 3 in 1 h, make a probe of what the account can reach (one
+	// attempt alone stays Low, as Panther rates it). A gap longer than
+	// the window starts a new finding.
+	UnauthAppAccess Rate
 }
 
 // OfficeHours are normal working hours: [Start, End) o'clock on Days, in
@@ -187,6 +192,7 @@ func defaultThresholds() Thresholds {
 		RepeatLockouts:   Rate{Count: 3, Window: 3 * time.Hour},
 		TokenChurn:       Churn{Tokens: 4, IPs: 2},
 		ResetThenSignIn:  12 * time.Hour,
+		UnauthAppAccess:  Rate{Count: 3, Window: time.Hour},
 	}
 }
 
@@ -218,6 +224,7 @@ func (c Config) Validate() error {
 	}{
 		{"failed burst", t.FailedBurst}, {"push fatigue", t.PushFatigue}, {"mfa failures", t.MFAFailures},
 		{"lockout wave", t.LockoutWave}, {"repeat lockouts", t.RepeatLockouts},
+		{"unauthorized app access", t.UnauthAppAccess},
 	}
 	for _, x := range rates {
 		if x.r.Count < 0 || x.r.Window < 0 {
@@ -270,6 +277,7 @@ func (c Config) withDefaults() Config {
 	rate(&t.MFAFailures, d.MFAFailures)
 	rate(&t.LockoutWave, d.LockoutWave)
 	rate(&t.RepeatLockouts, d.RepeatLockouts)
+	rate(&t.UnauthAppAccess, d.UnauthAppAccess)
 	if t.Stuffing == (IPAttack{}) {
 		t.Stuffing = d.Stuffing
 	}

@@ -51,6 +51,12 @@ func suggest(f intents.Finding) []intents.Kind {
 		return sessions
 	case AccountLockout:
 		return []intents.Kind{intents.UnlockUser}
+	case UnauthorizedAppAccess:
+		// One denial is a stale link; repeated ones are a session being
+		// used to probe, and clearing it ends the probe.
+		if has(f.Evidence, evUnauthRepeated) {
+			return sessions
+		}
 	}
 	return nil
 }
