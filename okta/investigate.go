@@ -209,6 +209,8 @@ func detectionEventTypes() []string {
 		"application.policy.sign_on.", "system.log_stream.lifecycle.",
 		"network_zone.rule.",
 		"app.generic.unauth_app_access_attempt",
+		"app.oauth2.as.token.detect_reuse", "app.oauth2.token.detect_reuse", "app.oauth2.as.token.grant", "app.oauth2.token.grant",
+		"app.oauth2.client.read_client_secret",
 	}
 }
 

@@ -28,6 +28,7 @@ const (
 	UserReportedSuspicious  = "user_reported_suspicious"
 	SecurityConfigChange    = "security_config_change"
 	UnauthorizedAppAccess   = "unauthorized_app_access"
+	OAuthTokenAbuse         = "oauth_token_abuse"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -72,8 +73,10 @@ func rank(id string) int {
 		return 17
 	case UnauthorizedAppAccess:
 		return 18
+	case OAuthTokenAbuse:
+		return 19
 	}
-	return 19
+	return 20
 }
 
 // Detection is one entry of the catalogue.
@@ -125,6 +128,8 @@ func Catalogue() []Detection {
 			"Sigma, Panther (IdP created), Okta customer detections", securityConfigChange},
 		{UnauthorizedAppAccess, "Users denied access to apps they are not assigned to; many apps tried in a short time",
 			"Sigma, Panther, Elastic, Splunk (app.generic.unauth_app_access_attempt); Okta (repeated app denials)", unauthorizedAppAccess},
+		{OAuthTokenAbuse, "OAuth tokens replayed, a public client reaching for scopes, a client secret read, an unlisted redirect URI",
+			"Panther (refresh token reuse), Elastic (public client credentials, no_matching_scope), Okta (client secret read, mismatched redirect URI)", oauthTokenAbuse},
 	}
 }
 

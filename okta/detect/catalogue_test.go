@@ -23,7 +23,7 @@ var designIDs = []string{
 	"mfa_factor_reset", "threat_detected", "session_roaming", "admin_console_new_behavior",
 	"fastpass_phishing", "api_token_created", "support_impersonation", "user_reported_suspicious",
 	"security_config_change",
-	"unauthorized_app_access",
+	"unauthorized_app_access", "oauth_token_abuse",
 }
 
 func TestCatalogue(t *testing.T) {
@@ -67,6 +67,7 @@ func allEvents() []intents.Event {
 		l.add(sendPush, 11*time.Hour+time.Duration(i)*time.Minute, as(alice))
 	}
 	l.add(unauthAccessEvent, 12*time.Hour, as(alice), target("AppInstance", "0oa7", "Workday"), failure(""))
+	l.add("app.oauth2.client.read_client_secret", 12*time.Hour, as(admin), target("AppInstance", "0oa8", "CI deploy"))
 	return l.events
 }
 

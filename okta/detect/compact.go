@@ -59,6 +59,7 @@ type debugRead struct {
 // dropped.
 var readDebug = [...]string{
 	"behaviors", "factor", "logOnlySecurityData", "privilegeGranted", "risk",
+	"grantType", "requestedScopes", "redirectUri", // oauth_token_abuse
 	"suspiciousActivityEventCity", "suspiciousActivityEventCountry", "suspiciousActivityEventId",
 	"suspiciousActivityEventIp", "suspiciousActivityEventType", "threatDetections", "threatSuspected",
 }

@@ -57,6 +57,12 @@ func suggest(f intents.Finding) []intents.Kind {
 		if has(f.Evidence, evUnauthRepeated) {
 			return sessions
 		}
+	case OAuthTokenAbuse:
+		// Clearing a user's sessions also revokes their OAuth tokens,
+		// the replayed refresh token among them.
+		if has(f.Evidence, evTokenReuse) {
+			return sessions
+		}
 	}
 	return nil
 }
