@@ -29,6 +29,7 @@ const (
 	SecurityConfigChange    = "security_config_change"
 	UnauthorizedAppAccess   = "unauthorized_app_access"
 	OAuthTokenAbuse         = "oauth_token_abuse"
+	IdPSignIn               = "idp_sign_in"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -75,8 +76,10 @@ func rank(id string) int {
 		return 18
 	case OAuthTokenAbuse:
 		return 19
+	case IdPSignIn:
+		return 20
 	}
-	return 20
+	return 21
 }
 
 // Detection is one entry of the catalogue.
@@ -130,6 +133,8 @@ func Catalogue() []Detection {
 			"Sigma, Panther, Elastic, Splunk (app.generic.unauth_app_access_attempt); Okta (repeated app denials)", unauthorizedAppAccess},
 		{OAuthTokenAbuse, "OAuth tokens replayed, a public client reaching for scopes, a client secret read, an unlisted redirect URI",
 			"Panther (refresh token reuse), Elastic (public client credentials, no_matching_scope), Okta (client secret read, mismatched redirect URI)", oauthTokenAbuse},
+		{IdPSignIn, "A sign-in through another identity provider (SAML, OIDC, social) whose issuer is new in 5 days",
+			"Elastic (new issuer in 5 days), Panther (IdP sign-in, cross-tenant impersonation)", idpSignIn},
 	}
 }
 

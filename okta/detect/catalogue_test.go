@@ -23,7 +23,7 @@ var designIDs = []string{
 	"mfa_factor_reset", "threat_detected", "session_roaming", "admin_console_new_behavior",
 	"fastpass_phishing", "api_token_created", "support_impersonation", "user_reported_suspicious",
 	"security_config_change",
-	"unauthorized_app_access", "oauth_token_abuse",
+	"unauthorized_app_access", "oauth_token_abuse", "idp_sign_in",
 }
 
 func TestCatalogue(t *testing.T) {
@@ -68,6 +68,9 @@ func allEvents() []intents.Event {
 	}
 	l.add(unauthAccessEvent, 12*time.Hour, as(alice), target("AppInstance", "0oa7", "Workday"), failure(""))
 	l.add("app.oauth2.client.read_client_secret", 12*time.Hour, as(admin), target("AppInstance", "0oa8", "CI deploy"))
+	l.add("user.authentication.auth_via_IDP", 12*time.Hour, as(alice), func(e *intents.Event) {
+		e.Issuer = intents.Issuer{ID: "http://www.okta.com/exkpartner", Type: "SAML2"}
+	})
 	return l.events
 }
 

@@ -142,6 +142,13 @@ type Thresholds struct {
 	// attempt alone stays Low, as Panther rates it). A gap longer than
 	// the window starts a new finding.
 	UnauthAppAccess Rate
+	// NewIssuerWithin: a sign-in through another identity provider is
+	// found when no sign-in came through its issuer for 5 days before it
+	// (Elastic's new-terms history). Whether an issuer is new is claimed
+	// only when the events read reach this far back; the streaming
+	// engine's windows (24 h by default) do not, so it reports a first
+	// sign-in in its windows without the weight of a new issuer.
+	NewIssuerWithin time.Duration
 }
 
 // OfficeHours are normal working hours: [Start, End) o'clock on Days, in
@@ -193,6 +200,7 @@ func defaultThresholds() Thresholds {
 		TokenChurn:       Churn{Tokens: 4, IPs: 2},
 		ResetThenSignIn:  12 * time.Hour,
 		UnauthAppAccess:  Rate{Count: 3, Window: time.Hour},
+		NewIssuerWithin:  5 * 24 * time.Hour,
 	}
 }
 
@@ -316,6 +324,7 @@ func (c Config) withDefaults() Config {
 	dur(&t.TravelMinGap, d.TravelMinGap)
 	dur(&t.PushAcceptWithin, d.PushAcceptWithin)
 	dur(&t.ResetThenSignIn, d.ResetThenSignIn)
+	dur(&t.NewIssuerWithin, d.NewIssuerWithin)
 	o := &c.OfficeHours
 	if !o.Disabled && o.Start == 0 && o.End == 0 && len(o.Days) == 0 {
 		loc := o.Location

@@ -20,7 +20,9 @@ import (
 // shapes that span users (failed and successful sign-ins: spraying from
 // one IP, a success from an IP that tried many users; Okta's verdicts on
 // an IP with no user), one for account lockouts (many accounts locked at
-// once), and per policy or rule for configuration changes. Each window
+// once), per policy or rule for configuration changes, per issuer for
+// sign-ins through another identity provider (is the issuer new?) and one
+// for identity providers changed. Each window
 // reaches Limits.Window back from the newest event fed (time comes from
 // the events, never the clock) and holds at most Limits.PerKey events,
 // the oldest leaving first. An event is held once, in the compact form of
@@ -134,6 +136,12 @@ func keysOf(e *intents.Event) []string {
 	if isLock(*e) {
 		add("lock")
 	}
+	if isIdPSignIn(*e) {
+		add("idp:" + issuer(*e)) // the issuer's sign-ins, every user's: is it new?
+	}
+	if isIdPChange(*e) {
+		add("idpchange")
+	}
 	if isConfigChange(e.EventType) {
 		if _, rule := policyRefs(*e); rule != nil {
 			add("o:" + rule.ID)
@@ -172,10 +180,12 @@ func ruleNames(prefix string, targets []intents.Actor) []string {
 
 // lookups are the windows a detection reads besides h's own when h is in
 // a run: a failed sign-in brings its IP's window (success_after_failures
-// counts what that IP tried); security_config_change follows a weakened rule to its first use
-// without MFA, so a policy evaluation brings the changes of the rules it
-// names and its user's events (the sign-in it led to), and a rule's
-// change brings the evaluations naming the rule.
+// counts what that IP tried); idp_sign_in weighs the identity providers
+// changed before a sign-in through one; security_config_change follows a
+// weakened rule to its first use without MFA, so a policy evaluation
+// brings the changes of the rules it names and its user's events (the
+// sign-in it led to), and a rule's change brings the evaluations naming
+// the rule.
 func (e *Engine) lookups(h *held) []string {
 	switch {
 	case h.ip != "" && failed(intents.Event{Outcome: h.kind.outcome}) && isFailedSignIn(h.event()):
@@ -185,6 +195,8 @@ func (e *Engine) lookups(h *held) []string {
 			return []string{"ip:" + h.ip}
 		}
 		return nil
+	case strings.HasPrefix(h.typ(), "user.authentication.auth_via_") && isIdPSignIn(h.event()):
+		return []string{"idpchange"} // the identity providers changed before it
 	case h.typ() == "policy.evaluate_sign_on":
 		ks := ruleNames("o:", h.targetList())
 		ks = slices.DeleteFunc(ks, func(k string) bool { return e.windows[k] == nil })

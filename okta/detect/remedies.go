@@ -57,6 +57,12 @@ func suggest(f intents.Finding) []intents.Kind {
 		if has(f.Evidence, evUnauthRepeated) {
 			return sessions
 		}
+	case IdPSignIn:
+		// A new issuer, or one just added, may be asserting a user it
+		// does not own: end what it signed in.
+		if has(f.Evidence, evIdPNew) || has(f.Evidence, evIdPChanged) {
+			return sessions
+		}
 	case OAuthTokenAbuse:
 		// Clearing a user's sessions also revokes their OAuth tokens,
 		// the replayed refresh token among them.
