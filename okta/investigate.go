@@ -210,7 +210,7 @@ func detectionEventTypes() []string {
 		"network_zone.rule.",
 		"app.generic.unauth_app_access_attempt",
 		"app.oauth2.as.token.detect_reuse", "app.oauth2.token.detect_reuse", "app.oauth2.as.token.grant", "app.oauth2.token.grant",
-		"app.oauth2.client.read_client_secret",
+		"app.oauth2.client.read_client_secret", "system.agent.ad.",
 	}
 }
 

@@ -30,6 +30,7 @@ const (
 	UnauthorizedAppAccess   = "unauthorized_app_access"
 	OAuthTokenAbuse         = "oauth_token_abuse"
 	IdPSignIn               = "idp_sign_in"
+	ADAgentActivity         = "ad_agent_activity"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -78,8 +79,10 @@ func rank(id string) int {
 		return 19
 	case IdPSignIn:
 		return 20
+	case ADAgentActivity:
+		return 21
 	}
-	return 21
+	return 22
 }
 
 // Detection is one entry of the catalogue.
@@ -135,6 +138,8 @@ func Catalogue() []Detection {
 			"Panther (refresh token reuse), Elastic (public client credentials, no_matching_scope), Okta (client secret read, mismatched redirect URI)", oauthTokenAbuse},
 		{IdPSignIn, "A sign-in through another identity provider (SAML, OIDC, social) whose issuer is new in 5 days",
 			"Elastic (new issuer in 5 days), Panther (IdP sign-in, cross-tenant impersonation)", idpSignIn},
+		{ADAgentActivity, "An Active Directory agent registered, or an agent acting from an IP or client its actor has not used",
+			"Okta (new AD agent created), Panther (AD agent activity from a new IP or user agent)", adAgentActivity},
 	}
 }
 

@@ -23,7 +23,7 @@ var designIDs = []string{
 	"mfa_factor_reset", "threat_detected", "session_roaming", "admin_console_new_behavior",
 	"fastpass_phishing", "api_token_created", "support_impersonation", "user_reported_suspicious",
 	"security_config_change",
-	"unauthorized_app_access", "oauth_token_abuse", "idp_sign_in",
+	"unauthorized_app_access", "oauth_token_abuse", "idp_sign_in", "ad_agent_activity",
 }
 
 func TestCatalogue(t *testing.T) {
@@ -71,6 +71,7 @@ func allEvents() []intents.Event {
 	l.add("user.authentication.auth_via_IDP", 12*time.Hour, as(alice), func(e *intents.Event) {
 		e.Issuer = intents.Issuer{ID: "http://www.okta.com/exkpartner", Type: "SAML2"}
 	})
+	l.add("system.agent.ad.create", 12*time.Hour, as(admin), target("Agent", "0agent", "DC01"))
 	return l.events
 }
 

@@ -63,6 +63,10 @@ func suggest(f intents.Finding) []intents.Kind {
 		if has(f.Evidence, evIdPNew) || has(f.Evidence, evIdPChanged) {
 			return sessions
 		}
+	case ADAgentActivity:
+		// No remedy here deactivates an agent or revokes its token: the
+		// finding asks a person to, in the Admin Console.
+		return nil
 	case OAuthTokenAbuse:
 		// Clearing a user's sessions also revokes their OAuth tokens,
 		// the replayed refresh token among them.
