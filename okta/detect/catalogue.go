@@ -31,6 +31,8 @@ const (
 	OAuthTokenAbuse         = "oauth_token_abuse"
 	IdPSignIn               = "idp_sign_in"
 	ADAgentActivity         = "ad_agent_activity"
+	Org2OrgAppChange        = "org2org_app_change"
+	AppPasswordExposure     = "app_password_exposure"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -81,8 +83,12 @@ func rank(id string) int {
 		return 20
 	case ADAgentActivity:
 		return 21
+	case Org2OrgAppChange:
+		return 22
+	case AppPasswordExposure:
+		return 23
 	}
-	return 22
+	return 24
 }
 
 // Detection is one entry of the catalogue.
@@ -140,6 +146,9 @@ func Catalogue() []Detection {
 			"Elastic (new issuer in 5 days), Panther (IdP sign-in, cross-tenant impersonation)", idpSignIn},
 		{ADAgentActivity, "An Active Directory agent registered, or an agent acting from an IP or client its actor has not used",
 			"Okta (new AD agent created), Panther (AD agent activity from a new IP or user agent)", adAgentActivity},
+		{Org2OrgAppChange, "An Okta Org2Org app created, activated or changed", "Panther (Org2Org created High, changed Medium)", org2orgAppChange},
+		{AppPasswordExposure, "An app set to push cleartext passwords over SCIM; app passwords revealed for another user or for many apps",
+			"Panther (passwords pushed via SCIM, another user's password accessed), Okta (password reveal hunt)", appPasswordExposure},
 	}
 }
 

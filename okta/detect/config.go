@@ -149,6 +149,10 @@ type Thresholds struct {
 	// engine's windows (24 h by default) do not, so it reports a first
 	// sign-in in its windows without the weight of a new issuer.
 	NewIssuerWithin time.Duration
+	// PasswordReveals: a user revealing their own app passwords on the
+	// dashboard for 3 apps within 1 h is a harvest (Okta's password
+	// reveal hunt); fewer are found only from an anonymizer.
+	PasswordReveals Rate
 }
 
 // OfficeHours are normal working hours: [Start, End) o'clock on Days, in
@@ -201,6 +205,7 @@ func defaultThresholds() Thresholds {
 		ResetThenSignIn:  12 * time.Hour,
 		UnauthAppAccess:  Rate{Count: 3, Window: time.Hour},
 		NewIssuerWithin:  5 * 24 * time.Hour,
+		PasswordReveals:  Rate{Count: 3, Window: time.Hour},
 	}
 }
 
@@ -232,7 +237,7 @@ func (c Config) Validate() error {
 	}{
 		{"failed burst", t.FailedBurst}, {"push fatigue", t.PushFatigue}, {"mfa failures", t.MFAFailures},
 		{"lockout wave", t.LockoutWave}, {"repeat lockouts", t.RepeatLockouts},
-		{"unauthorized app access", t.UnauthAppAccess},
+		{"unauthorized app access", t.UnauthAppAccess}, {"password reveals", t.PasswordReveals},
 	}
 	for _, x := range rates {
 		if x.r.Count < 0 || x.r.Window < 0 {
@@ -286,6 +291,7 @@ func (c Config) withDefaults() Config {
 	rate(&t.LockoutWave, d.LockoutWave)
 	rate(&t.RepeatLockouts, d.RepeatLockouts)
 	rate(&t.UnauthAppAccess, d.UnauthAppAccess)
+	rate(&t.PasswordReveals, d.PasswordReveals)
 	if t.Stuffing == (IPAttack{}) {
 		t.Stuffing = d.Stuffing
 	}

@@ -32,6 +32,7 @@ func TestDefaultThresholds(t *testing.T) {
 		ResetThenSignIn:  12 * time.Hour,
 		UnauthAppAccess:  Rate{3, time.Hour},
 		NewIssuerWithin:  5 * 24 * time.Hour,
+		PasswordReveals:  Rate{3, time.Hour},
 	}
 	c := DefaultConfig()
 	if diff := cmp.Diff(want, c.Thresholds); diff != "" {

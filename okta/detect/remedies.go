@@ -63,9 +63,16 @@ func suggest(f intents.Finding) []intents.Kind {
 		if has(f.Evidence, evIdPNew) || has(f.Evidence, evIdPChanged) {
 			return sessions
 		}
-	case ADAgentActivity:
-		// No remedy here deactivates an agent or revokes its token: the
-		// finding asks a person to, in the Admin Console.
+	case AppPasswordExposure:
+		// Whoever revealed others' passwords, or many of their own, may
+		// hold a stolen session: end it. A password push is an admin's
+		// setting, for a person to undo.
+		if has(f.Evidence, evRevealOther) || has(f.Evidence, evRevealHarvest) {
+			return sessions
+		}
+	case ADAgentActivity, Org2OrgAppChange:
+		// No remedy here deactivates an agent or an app or revokes a
+		// token: the finding asks a person to, in the Admin Console.
 		return nil
 	case OAuthTokenAbuse:
 		// Clearing a user's sessions also revokes their OAuth tokens,
