@@ -33,6 +33,7 @@ const (
 	ADAgentActivity         = "ad_agent_activity"
 	Org2OrgAppChange        = "org2org_app_change"
 	AppPasswordExposure     = "app_password_exposure"
+	DistributedSpray        = "distributed_password_spray"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -87,8 +88,10 @@ func rank(id string) int {
 		return 22
 	case AppPasswordExposure:
 		return 23
+	case DistributedSpray:
+		return 24
 	}
-	return 24
+	return 25
 }
 
 // Detection is one entry of the catalogue.
@@ -149,6 +152,8 @@ func Catalogue() []Detection {
 		{Org2OrgAppChange, "An Okta Org2Org app created, activated or changed", "Panther (Org2Org created High, changed Medium)", org2orgAppChange},
 		{AppPasswordExposure, "An app set to push cleartext passwords over SCIM; app passwords revealed for another user or for many apps",
 			"Panther (passwords pushed via SCIM, another user's password accessed), Okta (password reveal hunt)", appPasswordExposure},
+		{DistributedSpray, "A password spray spread over many IPs: many users, few tries each, within 15 minutes",
+			"Elastic (multi-source spray: 5 IPs, 8 users, 25 tries, at most 5 per user in 15 min)", distributedSpray},
 	}
 }
 

@@ -24,7 +24,7 @@ var designIDs = []string{
 	"fastpass_phishing", "api_token_created", "support_impersonation", "user_reported_suspicious",
 	"security_config_change",
 	"unauthorized_app_access", "oauth_token_abuse", "idp_sign_in", "ad_agent_activity",
-	"org2org_app_change", "app_password_exposure",
+	"org2org_app_change", "app_password_exposure", "distributed_password_spray",
 }
 
 func TestCatalogue(t *testing.T) {
@@ -75,6 +75,7 @@ func allEvents() []intents.Event {
 	l.add("system.agent.ad.create", 12*time.Hour, as(admin), target("Agent", "0agent", "DC01"))
 	l.add("application.lifecycle.create", 12*time.Hour, as(admin), target("AppInstance", "0oao2o", "Okta Org2Org"))
 	l.add("application.lifecycle.update", 12*time.Hour, as(admin), target("AppInstance", "0oascim", "SCIM app"), outcome("SUCCESS", "Pushing user passwords"))
+	l.events = append(l.events, distributedAttack(13*time.Hour, 10, 30)...)
 	return l.events
 }
 

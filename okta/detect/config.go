@@ -153,6 +153,11 @@ type Thresholds struct {
 	// dashboard for 3 apps within 1 h is a harvest (Okta's password
 	// reveal hunt); fewer are found only from an anonymizer.
 	PasswordReveals Rate
+	// DistributedSpray: failed sign-ins from ≥ 5 IPs against ≥ 8 users,
+	// ≥ 25 tries and at most 5 per user on average, within 15 min
+	// (Elastic's multi-source password spray), looking back from each
+	// attempt and, for tries per user, ahead from the window's start.
+	DistributedSpray Distributed
 }
 
 // OfficeHours are normal working hours: [Start, End) o'clock on Days, in
@@ -206,6 +211,7 @@ func defaultThresholds() Thresholds {
 		UnauthAppAccess:  Rate{Count: 3, Window: time.Hour},
 		NewIssuerWithin:  5 * 24 * time.Hour,
 		PasswordReveals:  Rate{Count: 3, Window: time.Hour},
+		DistributedSpray: Distributed{IPs: 5, Users: 8, Tries: 25, MaxPerUser: 5, Window: 15 * time.Minute},
 	}
 }
 
@@ -243,6 +249,9 @@ func (c Config) Validate() error {
 		if x.r.Count < 0 || x.r.Window < 0 {
 			return fmt.Errorf("detect: %s threshold %d in %s: want a positive count and window", x.name, x.r.Count, x.r.Window)
 		}
+	}
+	if ds := t.DistributedSpray; ds != (Distributed{}) && (ds.IPs <= 0 || ds.Users <= 0 || ds.Tries <= 0 || ds.MaxPerUser <= 0 || ds.Window <= 0) {
+		return fmt.Errorf("detect: distributed spray threshold %+v: want positive IPs, users, tries, tries per user and window", ds)
 	}
 	if t.SuccessFailures < 0 || t.AttackUsers < 0 || t.TokenChurn.Tokens < 0 || t.TokenChurn.IPs < 0 || t.TravelSpeedKmh < 0 || t.TravelMinKm < 0 {
 		return fmt.Errorf("detect: thresholds: negative value")
@@ -303,6 +312,9 @@ func (c Config) withDefaults() Config {
 	}
 	if t.MFAAbandonIP == (IPAttack{}) {
 		t.MFAAbandonIP = d.MFAAbandonIP
+	}
+	if t.DistributedSpray == (Distributed{}) {
+		t.DistributedSpray = d.DistributedSpray
 	}
 	num := func(v *int, def int) {
 		if *v <= 0 {

@@ -20,13 +20,14 @@ import (
 // shapes that span users (failed and successful sign-ins: spraying from
 // one IP, a success from an IP that tried many users; Okta's verdicts on
 // an IP with no user), one for account lockouts (many accounts locked at
-// once), per policy or rule for configuration changes, per issuer for
-// sign-ins through another identity provider (is the issuer new?) and one
-// for identity providers changed. Each window
-// reaches Limits.Window back from the newest event fed (time comes from
-// the events, never the clock) and holds at most Limits.PerKey events,
-// the oldest leaving first. An event is held once, in the compact form of
-// held, however many windows hold it.
+// once), one for failed sign-ins (a spray spread over many IPs), per
+// policy or rule for configuration changes, per issuer for sign-ins
+// through another identity provider (is the issuer new?) and one for
+// identity providers changed. Each window reaches Limits.Window back from
+// the newest event fed (time comes from the events, never the clock) and
+// holds at most Limits.PerKey events, the oldest leaving first. An event
+// is held once, in the compact form of held, however many windows hold
+// it.
 //
 // Feed runs every detection, unchanged, over the union of the windows its
 // new events touched (and the configuration changes of the rules their
@@ -64,7 +65,8 @@ func Span(cfg Config) time.Duration {
 	spans := []time.Duration{
 		th.FailedBurst.Window, th.Stuffing.Window, th.Spray.Window, th.ManyUsers.Window, th.MFAAbandonIP.Window, th.SuccessWithin + th.AppsWithin,
 		th.ResetThenSignIn, th.PushFatigue.Window + th.PushAcceptWithin, th.MFAFailures.Window + th.PushAcceptWithin,
-		th.LockoutWave.Window, th.RepeatLockouts.Window, linkWindow,
+		th.LockoutWave.Window, th.RepeatLockouts.Window, linkWindow, th.UnauthAppAccess.Window, th.DistributedSpray.Window,
+		th.PasswordReveals.Window,
 	}
 	return slices.Max(spans)
 }
@@ -135,6 +137,9 @@ func keysOf(e *intents.Event) []string {
 	}
 	if isLock(*e) {
 		add("lock")
+	}
+	if isFailedSignIn(*e) {
+		add("fail") // a spray spread over many IPs
 	}
 	if isIdPSignIn(*e) {
 		add("idp:" + issuer(*e)) // the issuer's sign-ins, every user's: is it new?

@@ -70,6 +70,10 @@ func suggest(f intents.Finding) []intents.Kind {
 		if has(f.Evidence, evRevealOther) || has(f.Evidence, evRevealHarvest) {
 			return sessions
 		}
+	case DistributedSpray:
+		// Org-wide: no one user to act on; success_after_failures finds
+		// the accounts it broke into.
+		return nil
 	case ADAgentActivity, Org2OrgAppChange:
 		// No remedy here deactivates an agent or an app or revokes a
 		// token: the finding asks a person to, in the Admin Console.
