@@ -200,7 +200,7 @@ func (e *Engine) lookups(h *held) []string {
 			return []string{"ip:" + h.ip}
 		}
 		return nil
-	case strings.HasPrefix(h.typ(), "user.authentication.auth_via_") && isIdPSignIn(h.event()):
+	case idpSignInType(h.typ()) && isIdPSignIn(h.event()):
 		return []string{"idpchange"} // the identity providers changed before it
 	case h.typ() == "policy.evaluate_sign_on":
 		ks := ruleNames("o:", h.targetList())

@@ -31,13 +31,18 @@ const (
 	evIdPChanged = "an identity provider was"
 )
 
-// isIdPSignIn reports a successful sign-in vouched for by another IdP.
-func isIdPSignIn(e intents.Event) bool {
-	switch e.EventType {
+// idpSignInType reports the event types of a sign-in through another IdP.
+func idpSignInType(t string) bool {
+	switch t {
 	case "user.authentication.auth_via_IDP", "user.authentication.auth_via_inbound_SAML", "user.authentication.auth_via_social":
-		return succeeded(e) && issuer(e) != ""
+		return true
 	}
 	return false
+}
+
+// isIdPSignIn reports a successful sign-in vouched for by another IdP.
+func isIdPSignIn(e intents.Event) bool {
+	return idpSignInType(e.EventType) && succeeded(e) && issuer(e) != ""
 }
 
 // issuer names who vouched for an IdP sign-in: the issuer's id, else the
