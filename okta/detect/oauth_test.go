@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/oktabot/oktabot/intents"
 )
 
@@ -89,5 +90,40 @@ func TestOAuthTokenAbuseHeld(t *testing.T) {
 			t.Errorf("engine finding %d = %q %d %v, batch %q %d %v", i, got[i].Summary, got[i].Score, got[i].Evidence,
 				want[i].Summary, want[i].Score, want[i].Evidence)
 		}
+	}
+}
+
+// TestOAuthAndPasswordAttack checks the techniques chosen per finding: a
+// token used is T1550.001, a token or secret stolen T1528; a password
+// push T1556, a reveal T1555 and T1552.
+func TestOAuthAndPasswordAttack(t *testing.T) {
+	mobile := client("PublicClientApp", "0oamobile", "Expense Mobile")
+	var reuse, secret, redirect, push, revealed orgLog
+	reuse.add("app.oauth2.token.detect_reuse", 0, mobile, targetUserOpt(john))
+	secret.add("app.oauth2.client.read_client_secret", 0, as(admin), target("AppInstance", "0oaci", "CI deploy"))
+	redirect.add("app.oauth2.token.grant", 0, mobile, failure("mismatched_redirect_uri"))
+	push.add("application.lifecycle.update", 0, as(admin), target("AppInstance", "0oascim", "HR SCIM"), outcome("SUCCESS", "Pushing user passwords"))
+	revealed.add("application.user_membership.show_password", 0, as(alice), reveal(john, "Netflix"))
+	tests := []struct {
+		name, id string
+		events   []intents.Event
+		want     []string
+	}{
+		{"token reuse", OAuthTokenAbuse, reuse.events, []string{"T1550.001"}},
+		{"client secret read", OAuthTokenAbuse, secret.events, []string{"T1528"}},
+		{"unlisted redirect", OAuthTokenAbuse, redirect.events, []string{"T1528"}},
+		{"password push", AppPasswordExposure, push.events, []string{"T1556"}},
+		{"password revealed", AppPasswordExposure, revealed.events, []string{"T1555", "T1552"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := detection(t, tc.id).Run(testConfig(), tc.events)
+			if len(fs) != 1 {
+				t.Fatalf("%s found %d:%s", tc.id, len(fs), dump(fs))
+			}
+			if diff := cmp.Diff(tc.want, fs[0].Attack); diff != "" {
+				t.Errorf("%s finding %q attack (-want +got):\n%s", tc.id, fs[0].Summary, diff)
+			}
+		})
 	}
 }
