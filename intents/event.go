@@ -21,9 +21,18 @@ type Event struct {
 	Security       Security          `json:"securityContext"`
 	SessionID      string            `json:"sessionId,omitempty"`     // authenticationContext.externalSessionId
 	RootSessionID  string            `json:"rootSessionId,omitempty"` // authenticationContext.rootSessionId: the session the others were spawned from
+	Issuer         Issuer            `json:"issuer,omitzero"`         // authenticationContext.issuer
 	TransactionID  string            `json:"transactionId,omitempty"` // transaction.id
 	Debug          map[string]string `json:"debugData,omitempty"`     // debugContext.debugData, stringified
 	Raw            json.RawMessage   `json:"-"`
+}
+
+// Issuer is who vouched for a sign-in through another identity provider
+// (Okta's authenticationContext.issuer): for SAML the assertion's issuer,
+// for social and OIDC sign-ins the token's. Empty for Okta's own.
+type Issuer struct {
+	ID   string `json:"id,omitempty"`
+	Type string `json:"type,omitempty"`
 }
 
 // Actor is the actor or a target of an event.

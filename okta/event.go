@@ -30,6 +30,10 @@ type rawEvent struct {
 	AuthContext    *struct {
 		ExternalSessionID string `json:"externalSessionId"`
 		RootSessionID     string `json:"rootSessionId"`
+		Issuer            *struct {
+			ID   string `json:"id"`
+			Type string `json:"type"`
+		} `json:"issuer"`
 	} `json:"authenticationContext"`
 	Transaction *struct {
 		ID string `json:"id"`
@@ -130,6 +134,9 @@ func decodeEvent(raw json.RawMessage) (intents.Event, error) {
 	}
 	if a := r.AuthContext; a != nil {
 		e.SessionID, e.RootSessionID = a.ExternalSessionID, a.RootSessionID
+		if i := a.Issuer; i != nil {
+			e.Issuer = intents.Issuer{ID: i.ID, Type: i.Type}
+		}
 	}
 	if t := r.Transaction; t != nil {
 		e.TransactionID = t.ID

@@ -211,6 +211,11 @@ func detectionEventTypes() []string {
 		"user.risk.", "system.api_token.", "policy.lifecycle.", "policy.rule.", "zone.", "system.idp.lifecycle.",
 		"application.policy.sign_on.", "system.log_stream.lifecycle.",
 		"network_zone.rule.",
+		"app.generic.unauth_app_access_attempt",
+		"app.oauth2.as.token.detect_reuse", "app.oauth2.token.detect_reuse", "app.oauth2.as.token.grant", "app.oauth2.token.grant",
+		"app.oauth2.client.read_client_secret", "system.agent.ad.",
+		"application.lifecycle.create", "application.lifecycle.activate", "application.lifecycle.update",
+		"application.user_membership.show_password",
 	}
 }
 

@@ -210,7 +210,7 @@ func TestDecodeEventLenient(t *testing.T) {
 		"securityContext":{"asNumber":"44244","isProxy":null,"isp":"x"},
 		"outcome":{"result":"FAILURE","reason":null},
 		"debugContext":{"debugData":{"threatSuspected":"true","risk":"{level=HIGH}","count":3,"list":["a"]}},
-		"authenticationContext":{"externalSessionId":"sess","rootSessionId":"idxROOT"},"transaction":{"id":"tx"}}`)
+		"authenticationContext":{"externalSessionId":"sess","rootSessionId":"idxROOT","issuer":{"id":"http://www.okta.com/exk1partner","type":"SAML2"}},"transaction":{"id":"tx"}}`)
 	e, err := decodeEvent(raw)
 	if err != nil {
 		t.Fatalf("decodeEvent() error = %v", err)
@@ -221,7 +221,7 @@ func TestDecodeEventLenient(t *testing.T) {
 		Outcome:   intents.EventOutcome{Result: "FAILURE"},
 		Client:    intents.EventClient{IP: "198.51.100.1", Device: "Mobile", Zone: "null", Country: "Iran", Lat: 35.7, Lon: 51.4},
 		Security:  intents.Security{ASNumber: 44244, ISP: "x"},
-		SessionID: "sess", RootSessionID: "idxROOT", TransactionID: "tx",
+		SessionID: "sess", RootSessionID: "idxROOT", TransactionID: "tx", Issuer: intents.Issuer{ID: "http://www.okta.com/exk1partner", Type: "SAML2"},
 		Debug: map[string]string{"threatSuspected": "true", "risk": "{level=HIGH}", "count": "3", "list": `["a"]`},
 		Raw:   raw,
 	}

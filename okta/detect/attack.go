@@ -25,9 +25,14 @@ var techniques = map[string]string{
 	"T1111":     "Multi-Factor Authentication Interception",
 	"T1199":     "Trusted Relationship",
 	"T1484.002": "Domain or Tenant Policy Modification: Trust Modification",
+	"T1528":     "Steal Application Access Token",
 	"T1531":     "Account Access Removal",
 	"T1539":     "Steal Web Session Cookie",
+	"T1550.001": "Use Alternate Authentication Material: Application Access Token",
 	"T1550.004": "Use Alternate Authentication Material: Web Session Cookie",
+	"T1552":     "Unsecured Credentials",
+	"T1555":     "Credentials from Password Stores",
+	"T1556":     "Modify Authentication Process",
 	"T1556.006": "Modify Authentication Process: Multi-Factor Authentication",
 	"T1556.007": "Modify Authentication Process: Hybrid Identity",
 	"T1556.009": "Modify Authentication Process: Conditional Access Policies",
@@ -85,6 +90,36 @@ var attackIDs = map[string][]string{
 	UserReportedSuspicious: {"T1078.004"},
 	// Chosen per event by configAttack; this is the union.
 	SecurityConfigChange: {"T1556.006", "T1556.007", "T1556.009", "T1484.002", "T1562", "T1562.007", "T1562.008"},
+	// Elastic's unauthorized access to an Okta application (Sigma tags
+	// only the impact tactic).
+	UnauthorizedAppAccess: {"T1078.004"},
+	// Chosen per finding by oauthAttack: a replayed token or a public
+	// client's grant is a stolen token used (Elastic's T1550.001); a
+	// secret read or a redirect to a phishing host steals one (Okta's
+	// T1528).
+	OAuthTokenAbuse: {"T1550.001", "T1528"},
+	// Elastic (T1199, T1078.004) and Panther (T1199).
+	IdPSignIn: {"T1199", "T1078.004"},
+	// Okta's new AD agent (T1556.007); Panther's agent token abuse (T1528).
+	ADAgentActivity: {"T1556.007", "T1528"},
+	// Panther (T1556, T1078.004).
+	Org2OrgAppChange: {"T1556", "T1078.004"},
+	// Chosen per finding: a SCIM password push modifies authentication
+	// (Panther's T1556); a reveal reads a password store (Okta's T1555,
+	// Panther's T1552).
+	AppPasswordExposure: {"T1556", "T1555", "T1552"},
+	// Elastic's multi-source spray.
+	DistributedSpray: {"T1110.003"},
+}
+
+// oauthAttack is the technique of an oauth_token_abuse finding, by the
+// kind of its first event.
+func oauthAttack(e intents.Event) []string {
+	switch oauthAbuse(e) {
+	case tokenReuse, publicClientCC:
+		return []string{"T1550.001"}
+	}
+	return []string{"T1528"}
 }
 
 // configAttack is the technique of one configuration change, by the object
@@ -135,6 +170,15 @@ func attackOf(id, user string, events []intents.Event) []string {
 			return []string{"T1110.001"}
 		}
 		return []string{"T1110.003", "T1110.004"}
+	case OAuthTokenAbuse:
+		if len(events) > 0 {
+			return oauthAttack(events[0])
+		}
+	case AppPasswordExposure:
+		if len(events) > 0 && events[0].EventType == "application.lifecycle.update" {
+			return []string{"T1556"}
+		}
+		return []string{"T1555", "T1552"}
 	}
 	return Attack(id)
 }

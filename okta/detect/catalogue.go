@@ -27,6 +27,13 @@ const (
 	SupportImpersonation    = "support_impersonation"
 	UserReportedSuspicious  = "user_reported_suspicious"
 	SecurityConfigChange    = "security_config_change"
+	UnauthorizedAppAccess   = "unauthorized_app_access"
+	OAuthTokenAbuse         = "oauth_token_abuse"
+	IdPSignIn               = "idp_sign_in"
+	ADAgentActivity         = "ad_agent_activity"
+	Org2OrgAppChange        = "org2org_app_change"
+	AppPasswordExposure     = "app_password_exposure"
+	DistributedSpray        = "distributed_password_spray"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -69,8 +76,22 @@ func rank(id string) int {
 		return 16
 	case SecurityConfigChange:
 		return 17
+	case UnauthorizedAppAccess:
+		return 18
+	case OAuthTokenAbuse:
+		return 19
+	case IdPSignIn:
+		return 20
+	case ADAgentActivity:
+		return 21
+	case Org2OrgAppChange:
+		return 22
+	case AppPasswordExposure:
+		return 23
+	case DistributedSpray:
+		return 24
 	}
-	return 18
+	return 25
 }
 
 // Detection is one entry of the catalogue.
@@ -120,6 +141,19 @@ func Catalogue() []Detection {
 		{UserReportedSuspicious, "A user reported activity they did not do", "Panther, Splunk", userReportedSuspicious},
 		{SecurityConfigChange, "Policies, rules, network zones, identity providers or log streams changed",
 			"Sigma, Panther (IdP created), Okta customer detections", securityConfigChange},
+		{UnauthorizedAppAccess, "Users denied access to apps they are not assigned to; many apps tried in a short time",
+			"Sigma, Panther, Elastic, Splunk (app.generic.unauth_app_access_attempt); Okta (repeated app denials)", unauthorizedAppAccess},
+		{OAuthTokenAbuse, "OAuth tokens replayed, a public client reaching for scopes, a client secret read, an unlisted redirect URI",
+			"Panther (refresh token reuse), Elastic (public client credentials, no_matching_scope), Okta (client secret read, mismatched redirect URI)", oauthTokenAbuse},
+		{IdPSignIn, "A sign-in through another identity provider (SAML, OIDC, social) whose issuer is new in 5 days",
+			"Elastic (new issuer in 5 days), Panther (IdP sign-in, cross-tenant impersonation)", idpSignIn},
+		{ADAgentActivity, "An Active Directory agent registered, or an agent acting from an IP or client its actor has not used",
+			"Okta (new AD agent created), Panther (AD agent activity from a new IP or user agent)", adAgentActivity},
+		{Org2OrgAppChange, "An Okta Org2Org app created, activated or changed", "Panther (Org2Org created High, changed Medium)", org2orgAppChange},
+		{AppPasswordExposure, "An app set to push cleartext passwords over SCIM; app passwords revealed for another user or for many apps",
+			"Panther (passwords pushed via SCIM, another user's password accessed), Okta (password reveal hunt)", appPasswordExposure},
+		{DistributedSpray, "A password spray spread over many IPs: many users, few tries each, within 15 minutes",
+			"Elastic (multi-source spray: 5 IPs, 8 users, 25 tries, at most 5 per user in 15 min)", distributedSpray},
 	}
 }
 

@@ -23,6 +23,8 @@ var designIDs = []string{
 	"mfa_factor_reset", "threat_detected", "session_roaming", "admin_console_new_behavior",
 	"fastpass_phishing", "api_token_created", "support_impersonation", "user_reported_suspicious",
 	"security_config_change",
+	"unauthorized_app_access", "oauth_token_abuse", "idp_sign_in", "ad_agent_activity",
+	"org2org_app_change", "app_password_exposure", "distributed_password_spray",
 }
 
 func TestCatalogue(t *testing.T) {
@@ -65,6 +67,15 @@ func allEvents() []intents.Event {
 	for i := range 5 {
 		l.add(sendPush, 11*time.Hour+time.Duration(i)*time.Minute, as(alice))
 	}
+	l.add(unauthAccessEvent, 12*time.Hour, as(alice), target("AppInstance", "0oa7", "Workday"), failure(""))
+	l.add("app.oauth2.client.read_client_secret", 12*time.Hour, as(admin), target("AppInstance", "0oa8", "CI deploy"))
+	l.add("user.authentication.auth_via_IDP", 12*time.Hour, as(alice), func(e *intents.Event) {
+		e.Issuer = intents.Issuer{ID: "http://www.okta.com/exkpartner", Type: "SAML2"}
+	})
+	l.add("system.agent.ad.create", 12*time.Hour, as(admin), target("Agent", "0agent", "DC01"))
+	l.add("application.lifecycle.create", 12*time.Hour, as(admin), target("AppInstance", "0oao2o", "Okta Org2Org"))
+	l.add("application.lifecycle.update", 12*time.Hour, as(admin), target("AppInstance", "0oascim", "SCIM app"), outcome("SUCCESS", "Pushing user passwords"))
+	l.events = append(l.events, distributedAttack(13*time.Hour, 10, 30)...)
 	return l.events
 }
 

@@ -34,10 +34,12 @@ type held struct {
 	sequenced bool   // in the engine's time queue
 }
 
-// kind is what an event is: its type, message, severity and outcome.
+// kind is what an event is: its type, message, severity and outcome, and
+// the issuer that vouched for it.
 type kind struct {
 	typ, msg, severity string
 	outcome            intents.EventOutcome
+	issuer             intents.Issuer
 }
 
 // netPart is where an event came from, but for its IP (per event):
@@ -59,6 +61,7 @@ type debugRead struct {
 // dropped.
 var readDebug = [...]string{
 	"behaviors", "factor", "logOnlySecurityData", "privilegeGranted", "risk",
+	"grantType", "requestedScopes", "redirectUri", // oauth_token_abuse
 	"suspiciousActivityEventCity", "suspiciousActivityEventCountry", "suspiciousActivityEventId",
 	"suspiciousActivityEventIp", "suspiciousActivityEventType", "threatDetections", "threatSuspected",
 }
@@ -263,7 +266,8 @@ func (in *interner) compact(e *intents.Event, prev *held) *held {
 	}
 	net.security.ASOrg, net.security.ISP, net.security.Domain = in.str(net.security.ASOrg), in.str(net.security.ISP), in.str(net.security.Domain)
 	k := kind{typ: in.str(e.EventType), msg: in.str(e.DisplayMessage), severity: in.str(e.Severity),
-		outcome: intents.EventOutcome{Result: in.str(e.Outcome.Result), Reason: in.str(e.Outcome.Reason)}}
+		outcome: intents.EventOutcome{Result: in.str(e.Outcome.Result), Reason: in.str(e.Outcome.Reason)},
+		issuer:  intents.Issuer{ID: in.str(e.Issuer.ID), Type: in.str(e.Issuer.Type)}}
 	h := &held{
 		uuid:    strings.Clone(e.UUID),
 		at:      e.Published.UnixNano(),
@@ -304,7 +308,7 @@ func (h *held) typ() string { return h.kind.typ }
 func (h *held) event() intents.Event {
 	e := intents.Event{
 		UUID: h.uuid, Published: h.published(), EventType: h.kind.typ, DisplayMessage: h.kind.msg, Severity: h.kind.severity,
-		Actor: *h.actor, Outcome: h.kind.outcome, Client: h.net.client, Security: h.net.security,
+		Actor: *h.actor, Outcome: h.kind.outcome, Issuer: h.kind.issuer, Client: h.net.client, Security: h.net.security,
 		SessionID: h.session, RootSessionID: h.root, TransactionID: h.tx,
 	}
 	e.Client.IP = h.ip

@@ -140,6 +140,27 @@ type Thresholds struct {
 	// ResetThenSignIn: a sign-in within 12 h after a factor reset is the
 	// account-takeover pattern (Elastic).
 	ResetThenSignIn time.Duration
+	// UnauthAppAccess: denied attempts to open unassigned apps for one
+	// user, 3 in 1 h, make a probe of what the account can reach (one
+	// attempt alone stays Low, as Panther rates it). A gap longer than
+	// the window starts a new finding.
+	UnauthAppAccess Rate
+	// NewIssuerWithin: a sign-in through another identity provider is
+	// found when no sign-in came through its issuer for 5 days before it
+	// (Elastic's new-terms history). Whether an issuer is new is claimed
+	// only when the events read reach this far back; the streaming
+	// engine's windows (24 h by default) do not, so it reports a first
+	// sign-in in its windows without the weight of a new issuer.
+	NewIssuerWithin time.Duration
+	// PasswordReveals: a user revealing their own app passwords on the
+	// dashboard for 3 apps within 1 h is a harvest (Okta's password
+	// reveal hunt); fewer are found only from an anonymizer.
+	PasswordReveals Rate
+	// DistributedSpray: failed sign-ins from ≥ 5 IPs against ≥ 8 users,
+	// ≥ 25 tries and at most 5 per user on average, within 15 min
+	// (Elastic's multi-source password spray), looking back from each
+	// attempt and, for tries per user, ahead from the window's start.
+	DistributedSpray Distributed
 }
 
 // OfficeHours are normal working hours: [Start, End) o'clock on Days, in
@@ -190,6 +211,10 @@ func defaultThresholds() Thresholds {
 		RepeatLockouts:   Rate{Count: 3, Window: 3 * time.Hour},
 		TokenChurn:       Churn{Tokens: 4, IPs: 2},
 		ResetThenSignIn:  12 * time.Hour,
+		UnauthAppAccess:  Rate{Count: 3, Window: time.Hour},
+		NewIssuerWithin:  5 * 24 * time.Hour,
+		PasswordReveals:  Rate{Count: 3, Window: time.Hour},
+		DistributedSpray: Distributed{IPs: 5, Users: 8, Tries: 25, MaxPerUser: 5, Window: 15 * time.Minute},
 	}
 }
 
@@ -221,11 +246,15 @@ func (c Config) Validate() error {
 	}{
 		{"failed burst", t.FailedBurst}, {"push fatigue", t.PushFatigue}, {"mfa failures", t.MFAFailures},
 		{"lockout wave", t.LockoutWave}, {"repeat lockouts", t.RepeatLockouts},
+		{"unauthorized app access", t.UnauthAppAccess}, {"password reveals", t.PasswordReveals},
 	}
 	for _, x := range rates {
 		if x.r.Count < 0 || x.r.Window < 0 {
 			return fmt.Errorf("detect: %s threshold %d in %s: want a positive count and window", x.name, x.r.Count, x.r.Window)
 		}
+	}
+	if ds := t.DistributedSpray; ds != (Distributed{}) && (ds.IPs <= 0 || ds.Users <= 0 || ds.Tries <= 0 || ds.MaxPerUser <= 0 || ds.Window <= 0) {
+		return fmt.Errorf("detect: distributed spray threshold %+v: want positive IPs, users, tries, tries per user and window", ds)
 	}
 	if t.SuccessFailures < 0 || t.AttackUsers < 0 || t.TokenChurn.Tokens < 0 || t.TokenChurn.IPs < 0 || t.TravelSpeedKmh < 0 || t.TravelMinKm < 0 {
 		return fmt.Errorf("detect: thresholds: negative value")
@@ -273,6 +302,8 @@ func (c Config) withDefaults() Config {
 	rate(&t.MFAFailures, d.MFAFailures)
 	rate(&t.LockoutWave, d.LockoutWave)
 	rate(&t.RepeatLockouts, d.RepeatLockouts)
+	rate(&t.UnauthAppAccess, d.UnauthAppAccess)
+	rate(&t.PasswordReveals, d.PasswordReveals)
 	if t.Stuffing == (IPAttack{}) {
 		t.Stuffing = d.Stuffing
 	}
@@ -284,6 +315,9 @@ func (c Config) withDefaults() Config {
 	}
 	if t.MFAAbandonIP == (IPAttack{}) {
 		t.MFAAbandonIP = d.MFAAbandonIP
+	}
+	if t.DistributedSpray == (Distributed{}) {
+		t.DistributedSpray = d.DistributedSpray
 	}
 	num := func(v *int, def int) {
 		if *v <= 0 {
@@ -311,6 +345,7 @@ func (c Config) withDefaults() Config {
 	dur(&t.TravelMinGap, d.TravelMinGap)
 	dur(&t.PushAcceptWithin, d.PushAcceptWithin)
 	dur(&t.ResetThenSignIn, d.ResetThenSignIn)
+	dur(&t.NewIssuerWithin, d.NewIssuerWithin)
 	o := &c.OfficeHours
 	if !o.Disabled && o.Start == 0 && o.End == 0 && len(o.Days) == 0 {
 		loc := o.Location

@@ -30,6 +30,10 @@ func TestDefaultThresholds(t *testing.T) {
 		RepeatLockouts:   Rate{3, 3 * time.Hour},
 		TokenChurn:       Churn{Tokens: 4, IPs: 2},
 		ResetThenSignIn:  12 * time.Hour,
+		UnauthAppAccess:  Rate{3, time.Hour},
+		NewIssuerWithin:  5 * 24 * time.Hour,
+		PasswordReveals:  Rate{3, time.Hour},
+		DistributedSpray: Distributed{IPs: 5, Users: 8, Tries: 25, MaxPerUser: 5, Window: 15 * time.Minute},
 	}
 	c := DefaultConfig()
 	if diff := cmp.Diff(want, c.Thresholds); diff != "" {

@@ -28,6 +28,18 @@ var detectionEvents = map[string][]string{
 	UserReportedSuspicious:  {"user.account.report_suspicious_activity_by_enduser"},
 	SecurityConfigChange: {"policy.lifecycle.*", "policy.rule.*", "zone.*", "system.idp.lifecycle.*", "application.policy.sign_on.*",
 		"system.log_stream.lifecycle.*", "security.authenticator.lifecycle.*", "network_zone.rule.*"},
+	UnauthorizedAppAccess: {"app.generic.unauth_app_access_attempt"},
+	OAuthTokenAbuse: {"app.oauth2.as.token.detect_reuse", "app.oauth2.token.detect_reuse",
+		"app.oauth2.as.token.grant (public client, client_credentials, FAILURE no_matching_scope)",
+		"app.oauth2.client.read_client_secret", "app.oauth2.token.grant (FAILURE mismatched_redirect_uri)"},
+	IdPSignIn: {"user.authentication.auth_via_IDP", "user.authentication.auth_via_inbound_SAML",
+		"user.authentication.auth_via_social", "system.idp.lifecycle.create", "system.idp.lifecycle.activate",
+		"system.idp.lifecycle.update"},
+	ADAgentActivity: {"system.agent.ad.*"},
+	Org2OrgAppChange: {"application.lifecycle.create (an Org2Org app)", "application.lifecycle.activate (an Org2Org app)",
+		"application.lifecycle.update (an Org2Org app)"},
+	AppPasswordExposure: {"application.lifecycle.update (Pushing user passwords)", "application.user_membership.show_password"},
+	DistributedSpray:    {"user.session.start", "user.authentication.* (FAILURE)", "user.authentication.auth_via_mfa (password check, FAILURE)"},
 }
 
 // detectionSettings are the Config fields each detection fires at or
@@ -48,4 +60,11 @@ var detectionSettings = map[string][]string{
 	APITokenCreated:        {"OfficeHours"},
 	SupportImpersonation:   {"OfficeHours"},
 	SecurityConfigChange:   {"OfficeHours"},
+	UnauthorizedAppAccess:  {"Thresholds.UnauthAppAccess"},
+	OAuthTokenAbuse:        {"OfficeHours"},
+	IdPSignIn:              {"Thresholds.NewIssuerWithin"},
+	ADAgentActivity:        {"OfficeHours"},
+	Org2OrgAppChange:       {"OfficeHours"},
+	AppPasswordExposure:    {"Thresholds.PasswordReveals", "OfficeHours"},
+	DistributedSpray:       {"Thresholds.DistributedSpray"},
 }

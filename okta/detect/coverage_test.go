@@ -366,6 +366,9 @@ func settingText(v reflect.Value) string {
 			s += ", over ≥ " + duration(x.MinSpan)
 		}
 		return s + " within " + duration(x.Window)
+	case Distributed:
+		return fmt.Sprintf("≥ %d IPs, ≥ %d users and ≥ %d tries, ≤ %d per user on average, within %s",
+			x.IPs, x.Users, x.Tries, x.MaxPerUser, duration(x.Window))
 	case time.Duration:
 		return duration(x)
 	case int:

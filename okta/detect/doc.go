@@ -55,10 +55,11 @@
 // first (the watcher, and the threats sweep over a week of a busy org), in
 // bounded memory. It keeps windows of recent events per user, per client
 // IP (spraying, a success from an IP that tried many users, MFA abandoned
-// for many users), for account lockouts and per policy rule, each reaching Limits.Window back from the
-// newest event and holding at most Limits.PerKey events, in a compact
-// form that keeps only what the detections (and an answer listing the
-// events) read. Feed re-runs the catalogue, unchanged, over the windows
+// for many users), for account lockouts, for failed sign-ins across IPs
+// (a distributed spray), per identity provider issuer and per policy
+// rule, each reaching Limits.Window back from the newest event and
+// holding at most Limits.PerKey events, in a compact form that keeps only
+// what the detections (and an answer listing the events) read. Feed re-runs the catalogue, unchanged, over the windows
 // its events touched (a failed sign-in brings its IP's window along, so a
 // success after an attack is found when the attacker rotated IP) and returns the findings that include one of them,
 // whole as far as the windows hold them; Analysis merges every finding

@@ -20,11 +20,14 @@ import (
 // shapes that span users (failed and successful sign-ins: spraying from
 // one IP, a success from an IP that tried many users; Okta's verdicts on
 // an IP with no user), one for account lockouts (many accounts locked at
-// once), and per policy or rule for configuration changes. Each window
-// reaches Limits.Window back from the newest event fed (time comes from
-// the events, never the clock) and holds at most Limits.PerKey events,
-// the oldest leaving first. An event is held once, in the compact form of
-// held, however many windows hold it.
+// once), one for failed sign-ins (a spray spread over many IPs), per
+// policy or rule for configuration changes, per issuer for sign-ins
+// through another identity provider (is the issuer new?) and one for
+// identity providers changed. Each window reaches Limits.Window back from
+// the newest event fed (time comes from the events, never the clock) and
+// holds at most Limits.PerKey events, the oldest leaving first. An event
+// is held once, in the compact form of held, however many windows hold
+// it.
 //
 // Feed runs every detection, unchanged, over the union of the windows its
 // new events touched (and the configuration changes of the rules their
@@ -62,7 +65,8 @@ func Span(cfg Config) time.Duration {
 	spans := []time.Duration{
 		th.FailedBurst.Window, th.Stuffing.Window, th.Spray.Window, th.ManyUsers.Window, th.MFAAbandonIP.Window, th.SuccessWithin + th.AppsWithin,
 		th.ResetThenSignIn, th.PushFatigue.Window + th.PushAcceptWithin, th.MFAFailures.Window + th.PushAcceptWithin,
-		th.LockoutWave.Window, th.RepeatLockouts.Window, linkWindow,
+		th.LockoutWave.Window, th.RepeatLockouts.Window, linkWindow, th.UnauthAppAccess.Window, th.DistributedSpray.Window,
+		th.PasswordReveals.Window,
 	}
 	return slices.Max(spans)
 }
@@ -134,6 +138,15 @@ func keysOf(e *intents.Event) []string {
 	if isLock(*e) {
 		add("lock")
 	}
+	if isFailedSignIn(*e) {
+		add("fail") // a spray spread over many IPs
+	}
+	if isIdPSignIn(*e) {
+		add("idp:" + issuer(*e)) // the issuer's sign-ins, every user's: is it new?
+	}
+	if isIdPChange(*e) {
+		add("idpchange")
+	}
 	if isConfigChange(e.EventType) {
 		if _, rule := policyRefs(*e); rule != nil {
 			add("o:" + rule.ID)
@@ -172,10 +185,12 @@ func ruleNames(prefix string, targets []intents.Actor) []string {
 
 // lookups are the windows a detection reads besides h's own when h is in
 // a run: a failed sign-in brings its IP's window (success_after_failures
-// counts what that IP tried); security_config_change follows a weakened rule to its first use
-// without MFA, so a policy evaluation brings the changes of the rules it
-// names and its user's events (the sign-in it led to), and a rule's
-// change brings the evaluations naming the rule.
+// counts what that IP tried); idp_sign_in weighs the identity providers
+// changed before a sign-in through one; security_config_change follows a
+// weakened rule to its first use without MFA, so a policy evaluation
+// brings the changes of the rules it names and its user's events (the
+// sign-in it led to), and a rule's change brings the evaluations naming
+// the rule.
 func (e *Engine) lookups(h *held) []string {
 	switch {
 	case h.ip != "" && failed(intents.Event{Outcome: h.kind.outcome}) && isFailedSignIn(h.event()):
@@ -185,6 +200,8 @@ func (e *Engine) lookups(h *held) []string {
 			return []string{"ip:" + h.ip}
 		}
 		return nil
+	case idpSignInType(h.typ()) && isIdPSignIn(h.event()):
+		return []string{"idpchange"} // the identity providers changed before it
 	case h.typ() == "policy.evaluate_sign_on":
 		ks := ruleNames("o:", h.targetList())
 		ks = slices.DeleteFunc(ks, func(k string) bool { return e.windows[k] == nil })

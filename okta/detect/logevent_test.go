@@ -63,6 +63,10 @@ type oktaLogEvent struct {
 	} `json:"securityContext"`
 	AuthenticationContext struct {
 		ExternalSessionID string `json:"externalSessionId"`
+		Issuer            struct {
+			ID   string `json:"id"`
+			Type string `json:"type"`
+		} `json:"issuer"`
 	} `json:"authenticationContext"`
 	Transaction struct {
 		ID string `json:"id"`
@@ -105,6 +109,7 @@ func decodeLogEvent(raw json.RawMessage) (intents.Event, error) {
 			Domain: o.SecurityContext.Domain, IsProxy: o.SecurityContext.IsProxy,
 		},
 		SessionID:     o.AuthenticationContext.ExternalSessionID,
+		Issuer:        intents.Issuer{ID: o.AuthenticationContext.Issuer.ID, Type: o.AuthenticationContext.Issuer.Type},
 		TransactionID: o.Transaction.ID,
 		Raw:           raw,
 	}

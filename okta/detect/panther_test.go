@@ -28,21 +28,21 @@ var pantherRules = map[string]string{
 	"Okta.User.MFA.Reset.Single":                  MFAFactorReset,
 	"Okta.User.MFA.Reset.All":                     MFAFactorReset,
 	"Okta.User.Reported.Suspicious.Activity":      UserReportedSuspicious,
+	"Okta.Refresh.Access.Token.Reuse":             OAuthTokenAbuse,
+	"Okta.App.Unauthorized.Access.Attempt":        UnauthorizedAppAccess,
+	"Okta.Identity.Provider.SignIn":               IdPSignIn,
+	"Okta.Org2org.Creation.Modification":          Org2OrgAppChange,
+	"Okta.PasswordAccess":                         AppPasswordExposure,
+	"Okta.Password.Extraction.via.SCIM":           AppPasswordExposure,
 }
 
 // pantherSkipped are Panther rules with no counterpart in Catalogue, and why.
 var pantherSkipped = map[string]string{
-	"Okta.APIKeyRevoked":                   "revoking a token takes access away; not a threat in our catalogue",
-	"Okta.Refresh.Access.Token.Reuse":      "OAuth refresh-token reuse is not in the detection catalogue (detect.Catalogue)",
-	"Okta.App.Unauthorized.Access.Attempt": "an unassigned user trying an app is not in the detection catalogue (detect.Catalogue)",
-	"Okta.Identity.Provider.SignIn":        "signing in through an IdP is normal; IdP changes are security_config_change",
-	"Okta.Login.Success":                   "every successful sign-in: an inventory, not a detection",
-	"Okta.Login.Without.Push.Marker":       "needs an org-specific user-agent marker",
-	"Okta.Org2org.Creation.Modification":   "app lifecycle events are outside security_config_change's event types",
-	"Okta.PasswordAccess":                  "reading an app password is not in the detection catalogue (detect.Catalogue)",
-	"Okta.Password.Extraction.via.SCIM":    "SCIM password push is not in the detection catalogue (detect.Catalogue)",
-	"Okta.Rate.Limits":                     "rate limits are operational, not in the catalogue",
-	"Okta.SSO.to.AWS":                      "an inventory of AWS access, not a threat",
+	"Okta.APIKeyRevoked":             "revoking a token takes access away; not a threat in our catalogue",
+	"Okta.Login.Success":             "every successful sign-in: an inventory, not a detection",
+	"Okta.Login.Without.Push.Marker": "needs an org-specific user-agent marker",
+	"Okta.Rate.Limits":               "rate limits are operational, not in the catalogue",
+	"Okta.SSO.to.AWS":                "an inventory of AWS access, not a threat",
 }
 
 // explained are the test events on which we knowingly disagree with

@@ -51,6 +51,39 @@ func suggest(f intents.Finding) []intents.Kind {
 		return sessions
 	case AccountLockout:
 		return []intents.Kind{intents.UnlockUser}
+	case UnauthorizedAppAccess:
+		// One denial is a stale link; repeated ones are a session being
+		// used to probe, and clearing it ends the probe.
+		if has(f.Evidence, evUnauthRepeated) {
+			return sessions
+		}
+	case IdPSignIn:
+		// A new issuer, or one just added, may be asserting a user it
+		// does not own: end what it signed in.
+		if has(f.Evidence, evIdPNew) || has(f.Evidence, evIdPChanged) {
+			return sessions
+		}
+	case AppPasswordExposure:
+		// Whoever revealed others' passwords, or many of their own, may
+		// hold a stolen session: end it. A password push is an admin's
+		// setting, for a person to undo.
+		if has(f.Evidence, evRevealOther) || has(f.Evidence, evRevealHarvest) {
+			return sessions
+		}
+	case DistributedSpray:
+		// Org-wide: no one user to act on; success_after_failures finds
+		// the accounts it broke into.
+		return nil
+	case ADAgentActivity, Org2OrgAppChange:
+		// No remedy here deactivates an agent or an app or revokes a
+		// token: the finding asks a person to, in the Admin Console.
+		return nil
+	case OAuthTokenAbuse:
+		// Clearing a user's sessions also revokes their OAuth tokens,
+		// the replayed refresh token among them.
+		if has(f.Evidence, evTokenReuse) {
+			return sessions
+		}
 	}
 	return nil
 }

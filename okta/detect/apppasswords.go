@@ -1,0 +1,179 @@
+package detect
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/oktabot/oktabot/intents"
+)
+
+// org2org_app_change: an Okta Org2Org app created or changed. Org2Org
+// pushes and matches users from this org to another: an attacker's
+// Org2Org app, or one changed to point at their tenant, lets a user they
+// create there sign in here as the user it matches (Panther: High on
+// creation, Medium on a change).
+//
+// app_password_exposure: passwords leaving Okta in clear text. An app set
+// to push users' passwords over SCIM ("Pushing user passwords", Panther)
+// hands every assigned user's password to whoever runs the endpoint; a
+// password revealed on the dashboard for someone else (Panther) or for
+// many apps in a short time (Okta's hunt) is a harvest.
+
+const (
+	baseOrg2OrgCreate  = 50 // an Org2Org app created: High
+	baseOrg2OrgChange  = 35 // … changed or activated: Medium
+	basePasswordPush   = 50 // cleartext passwords pushed to an app: High
+	baseRevealOther    = 40 // another user's app password revealed: Medium
+	baseRevealOwn      = 15 // one's own app passwords revealed
+	wRevealMany        = 20 // … for PasswordReveals apps within its window
+	evRevealHarvest    = "passwords revealed"
+	evRevealOther      = "another user's password revealed"
+	passwordPushReason = "pushing user passwords"
+)
+
+// org2orgApp is the Okta Org2Org app an event targets, if any.
+func org2orgApp(e intents.Event) (intents.Actor, bool) {
+	for _, t := range e.Targets {
+		if !strings.EqualFold(t.Type, "AppInstance") {
+			continue
+		}
+		s := strings.ToLower(t.ID + " " + t.AlternateID + " " + t.DisplayName)
+		if strings.Contains(s, "org2org") {
+			return t, true
+		}
+	}
+	return intents.Actor{}, false
+}
+
+// org2orgAppChange finds Org2Org apps created, activated or updated.
+func org2orgAppChange(tl *timeline) []finding {
+	var out []finding
+	for i, e := range tl.events {
+		verb := ""
+		switch e.EventType {
+		case "application.lifecycle.create":
+			verb = "created"
+		case "application.lifecycle.activate":
+			verb = "activated"
+		case "application.lifecycle.update":
+			verb = "changed"
+		default:
+			continue
+		}
+		app, ok := org2orgApp(e)
+		if !ok {
+			continue
+		}
+		actor := actorLogin(e)
+		var ev evidence
+		if verb == "created" {
+			ev.add(baseOrg2OrgCreate, "Org2Org app %s created: it matches users of another Okta org to users here", app.Label())
+		} else {
+			ev.add(baseOrg2OrgChange, "Org2Org app %s %s: where it points decides who can sign in as users here", app.Label(), verb)
+		}
+		tl.offHoursEvidence(&ev, e.Published)
+		tl.origin(&ev, e, "the change")
+		blockedEvidence(&ev, e, "the change")
+		summary := orName(actor, e.Actor) + " " + verb + " Org2Org app " + app.Label() + " from " + tl.ipLabel(e) +
+			" at " + tl.clock(e.Published)
+		if blocked(e) {
+			summary += " (it failed)"
+		}
+		out = append(out, tl.newFinding(Org2OrgAppChange, actor, summary, ev, []int{i}))
+	}
+	return out
+}
+
+// appPasswordExposure finds apps set to push cleartext passwords and app
+// passwords revealed on the dashboard.
+func appPasswordExposure(tl *timeline) []finding {
+	var out []finding
+	own := map[string][]int{} // revealer → reveals of their own passwords
+	for i, e := range tl.events {
+		switch e.EventType {
+		case "application.lifecycle.update":
+			if !strings.Contains(strings.ToLower(e.Outcome.Reason), passwordPushReason) || blocked(e) {
+				continue
+			}
+			actor := actorLogin(e)
+			app := appName(e)
+			if app == "" {
+				app = "an app"
+			}
+			var ev evidence
+			ev.add(basePasswordPush, "%s set to push users' passwords in clear text: whoever runs its endpoint reads them all", app)
+			tl.offHoursEvidence(&ev, e.Published)
+			tl.origin(&ev, e, "the change")
+			summary := orName(actor, e.Actor) + " set " + app + " to push cleartext user passwords at " + tl.clock(e.Published)
+			out = append(out, tl.newFinding(AppPasswordExposure, actor, summary, ev, []int{i}))
+		case "application.user_membership.show_password":
+			if blocked(e) {
+				continue
+			}
+			actor := actorLogin(e)
+			if owner := revealedFor(e); owner != "" && owner != actor {
+				out = append(out, tl.revealOther(i, actor, owner))
+			} else if actor != "" {
+				own[actor] = append(own[actor], i)
+			}
+		}
+	}
+	r := tl.cfg.Thresholds.PasswordReveals
+	for _, u := range sortedKeys(own) {
+		for _, idx := range tl.runs(own[u], r.Window) {
+			if f, ok := tl.revealOwn(u, idx, r); ok {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// revealedFor is whose password a reveal showed: its target user.
+func revealedFor(e intents.Event) string {
+	l, _ := targetUser(e)
+	return l
+}
+
+func (tl *timeline) revealOther(i int, actor, owner string) finding {
+	e := tl.events[i]
+	app := appName(e)
+	if app == "" {
+		app = "an app"
+	}
+	var ev evidence
+	ev.add(baseRevealOther, "%s: %s revealed the %s password of %s", evRevealOther, orName(actor, e.Actor), app, owner)
+	tl.origin(&ev, e, "the reveal")
+	summary := orName(actor, e.Actor) + " revealed the " + app + " password of " + owner + " from " + tl.ipLabel(e) +
+		" at " + tl.clock(e.Published)
+	return tl.newFinding(AppPasswordExposure, actor, summary, ev, []int{i})
+}
+
+// revealOwn is the finding on one run of a user's reveals of their own
+// passwords: many apps in a short time, or from an anonymizer.
+func (tl *timeline) revealOwn(user string, idx []int, r Rate) (finding, bool) {
+	var apps []string
+	var firsts []time.Time // when each app was first revealed
+	for _, i := range idx {
+		e := tl.events[i]
+		if a := appName(e); !slices.Contains(apps, a) {
+			apps = append(apps, a)
+			firsts = append(firsts, e.Published)
+		}
+	}
+	top := tl.worst(idx)
+	many := bursts(firsts, r) != nil
+	if !many && tl.proxy(top) == notProxy {
+		return finding{}, false
+	}
+	var ev evidence
+	ev.add(baseRevealOwn, "%s revealed their own passwords for %s", user, plural(len(apps), "app", "apps"))
+	if many {
+		ev.add(wRevealMany, "%s for %d or more apps within %s: a harvest", evRevealHarvest, r.Count, span(r.Window))
+	}
+	tl.origin(&ev, top, "a reveal")
+	summary := user + " revealed passwords for " + plural(len(apps), "app", "apps") + tl.fromIPs(idx) + " at " +
+		tl.clock(tl.events[idx[0]].Published)
+	return tl.newFinding(AppPasswordExposure, user, summary, ev, idx), true
+}

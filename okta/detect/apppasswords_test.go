@@ -1,0 +1,81 @@
+package detect
+
+import (
+	"testing"
+	"time"
+
+	"github.com/oktabot/oktabot/intents"
+)
+
+// o2o is an Okta Org2Org app as the System Log targets it: its label as
+// alternateId, the catalogue name as displayName.
+func o2o(label string) opt {
+	return func(e *intents.Event) {
+		e.Targets = append(e.Targets, intents.Actor{ID: "0oao2o", Type: "AppInstance", AlternateID: label, DisplayName: "Okta Org2Org"})
+	}
+}
+
+func TestOrg2OrgAppChange(t *testing.T) {
+	var created, changed, night, otherApp, failedCreate orgLog
+	created.add("application.lifecycle.create", 0, as(admin), o2o("Partner tenant"))
+	changed.add("application.lifecycle.update", 0, as(admin), o2o("Partner tenant"))
+	night.add("application.lifecycle.update", sundayNight, as(admin), o2o("Partner tenant"), from(torIP, frankfurt))
+	otherApp.add("application.lifecycle.create", 0, as(admin), target("AppInstance", "0oasf", "Salesforce"))
+	failedCreate.add("application.lifecycle.create", 0, as(admin), o2o("Partner tenant"), failure("INSUFFICIENT_PERMISSIONS"))
+	runCases(t, Org2OrgAppChange, []detCase{
+		{name: "an Org2Org app created", events: created.events, want: []got{{admin, intents.SeverityHigh, 1}}},
+		{name: "an Org2Org app changed", events: changed.events, want: []got{{admin, intents.SeverityMedium, 1}}},
+		{name: "changed on Sunday night from Tor", events: night.events, want: []got{{admin, intents.SeverityHigh, 1}}},
+		{name: "another app created", events: otherApp.events},
+		{name: "a creation refused weighs less", events: failedCreate.events, want: []got{{admin, intents.SeverityMedium, 1}}},
+	})
+}
+
+// reveal is application.user_membership.show_password: the revealer as
+// actor, the user whose password it is and the app as targets.
+func reveal(owner, app string) opt {
+	return func(e *intents.Event) {
+		e.Targets = append(e.Targets, userActor(owner),
+			intents.Actor{ID: "0oa" + app, Type: "AppInstance", AlternateID: app, DisplayName: app})
+		e.DisplayMessage = "Show user password for application"
+	}
+}
+
+func TestAppPasswordExposure(t *testing.T) {
+	var push, otherUpdate, other, own, harvest, ownTor, spread orgLog
+	push.add("application.lifecycle.update", 0, as(admin), target("AppInstance", "0oascim", "HR SCIM"),
+		outcome("SUCCESS", "Pushing user passwords"))
+	otherUpdate.add("application.lifecycle.update", 0, as(admin), target("AppInstance", "0oascim", "HR SCIM"))
+	other.add("application.user_membership.show_password", 0, as(alice), reveal(john, "Netflix"))
+	own.add("application.user_membership.show_password", 0, reveal(john, "Netflix"))
+	for i, app := range []string{"Netflix", "AWS Root", "Bank"} {
+		harvest.add("application.user_membership.show_password", time.Duration(i)*5*time.Minute, reveal(john, app))
+	}
+	ownTor.add("application.user_membership.show_password", 0, reveal(john, "Netflix"), from(torIP, frankfurt))
+	for i, app := range []string{"Netflix", "AWS Root", "Bank"} {
+		spread.add("application.user_membership.show_password", time.Duration(i)*2*time.Hour, reveal(john, app))
+	}
+	runCases(t, AppPasswordExposure, []detCase{
+		{name: "an app set to push cleartext passwords", events: push.events, want: []got{{admin, intents.SeverityHigh, 1}}},
+		{name: "an app updated otherwise", events: otherUpdate.events},
+		{name: "another user's password revealed", events: other.events, want: []got{{alice, intents.SeverityMedium, 1}}},
+		{name: "one's own password revealed", events: own.events},
+		{name: "three own passwords in 10 minutes", events: harvest.events, want: []got{{john, intents.SeverityMedium, 3}}},
+		{name: "one's own password from Tor", events: ownTor.events, want: []got{{john, intents.SeverityMedium, 1}}},
+		{name: "three own passwords hours apart", events: spread.events},
+	})
+}
+
+func TestAppPasswordExposureRemedy(t *testing.T) {
+	var other, push orgLog
+	other.add("application.user_membership.show_password", 0, as(alice), reveal(john, "Netflix"))
+	push.add("application.lifecycle.update", 0, as(admin), target("AppInstance", "0oascim", "HR SCIM"),
+		outcome("SUCCESS", "Pushing user passwords"))
+	ps := Analyze(testConfig(), other.events).Proposals
+	if len(ps) != 1 || ps[0].Kind != intents.ClearSessions || ps[0].User == nil || ps[0].User.Name != alice {
+		t.Errorf("Analyze(alice revealed john's password) proposes %+v, want clear_sessions for %s", ps, alice)
+	}
+	if ps := Analyze(testConfig(), push.events).Proposals; len(ps) != 0 {
+		t.Errorf("Analyze(password push) proposes %+v, want nothing", ps)
+	}
+}
