@@ -27,6 +27,7 @@ const (
 	SupportImpersonation    = "support_impersonation"
 	UserReportedSuspicious  = "user_reported_suspicious"
 	SecurityConfigChange    = "security_config_change"
+	PushOriginMismatch      = "push_origin_mismatch"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -69,6 +70,8 @@ func rank(id string) int {
 		return 16
 	case SecurityConfigChange:
 		return 17
+	case PushOriginMismatch:
+		return 18
 	}
 	return 18
 }
@@ -120,6 +123,8 @@ func Catalogue() []Detection {
 		{UserReportedSuspicious, "A user reported activity they did not do", "Panther, Splunk", userReportedSuspicious},
 		{SecurityConfigChange, "Policies, rules, network zones, identity providers or log streams changed",
 			"Sigma, Panther (IdP created), Okta customer detections", securityConfigChange},
+		{PushOriginMismatch, "An Okta Verify push requested from a new device or IP and answered from another IP",
+			"Okta customer detections (mismatch between source and response for Verify push), Splunk", pushOriginMismatch},
 	}
 }
 

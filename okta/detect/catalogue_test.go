@@ -23,6 +23,7 @@ var designIDs = []string{
 	"mfa_factor_reset", "threat_detected", "session_roaming", "admin_console_new_behavior",
 	"fastpass_phishing", "api_token_created", "support_impersonation", "user_reported_suspicious",
 	"security_config_change",
+	"push_origin_mismatch",
 }
 
 func TestCatalogue(t *testing.T) {
@@ -65,6 +66,8 @@ func allEvents() []intents.Event {
 	for i := range 5 {
 		l.add(sendPush, 11*time.Hour+time.Duration(i)*time.Minute, as(alice))
 	}
+	requestPush(&l, 12*time.Hour, "idxAll", as(alice), newDeviceAndIP)
+	l.add(viaMFA, 12*time.Hour+20*time.Second, as(alice), session("idxAll"), pushFactor, oktaVerifyApp)
 	return l.events
 }
 

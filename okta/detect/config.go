@@ -111,6 +111,15 @@ type Thresholds struct {
 	// ResetThenSignIn: a sign-in within 12 h after a factor reset is the
 	// account-takeover pattern (Elastic).
 	ResetThenSignIn time.Duration
+	// PushCoalesce: Okta sends a push to every enrolled device, so pushes
+	// of one session within 2 s are one push (Okta's customer detection
+	// bins them by 2 s).
+	PushCoalesce time.Duration
+	// PushSpamPushes and PushSpamRatio: a session with at least 3 pushes
+	// of which under half were approved is push spam (Okta: more than 2
+	// pushes, a success ratio under 0.5).
+	PushSpamPushes int
+	PushSpamRatio  float64
 }
 
 // OfficeHours are normal working hours: [Start, End) o'clock on Days, in
@@ -157,6 +166,9 @@ func defaultThresholds() Thresholds {
 		LockoutWave:      Rate{Count: 6, Window: 5 * time.Minute},
 		RepeatLockouts:   Rate{Count: 3, Window: 3 * time.Hour},
 		ResetThenSignIn:  12 * time.Hour,
+		PushCoalesce:     2 * time.Second,
+		PushSpamPushes:   3,
+		PushSpamRatio:    0.5,
 	}
 }
 
@@ -269,6 +281,9 @@ func (c Config) withDefaults() Config {
 	dur(&t.TravelMinGap, d.TravelMinGap)
 	dur(&t.PushAcceptWithin, d.PushAcceptWithin)
 	dur(&t.ResetThenSignIn, d.ResetThenSignIn)
+	dur(&t.PushCoalesce, d.PushCoalesce)
+	num(&t.PushSpamPushes, d.PushSpamPushes)
+	flt(&t.PushSpamRatio, d.PushSpamRatio)
 	o := &c.OfficeHours
 	if !o.Disabled && o.Start == 0 && o.End == 0 && len(o.Days) == 0 {
 		loc := o.Location

@@ -26,6 +26,9 @@ func TestDefaultThresholds(t *testing.T) {
 		LockoutWave:      Rate{6, 5 * time.Minute},
 		RepeatLockouts:   Rate{3, 3 * time.Hour},
 		ResetThenSignIn:  12 * time.Hour,
+		PushCoalesce:     2 * time.Second,
+		PushSpamPushes:   3,
+		PushSpamRatio:    0.5,
 	}
 	c := DefaultConfig()
 	if diff := cmp.Diff(want, c.Thresholds); diff != "" {

@@ -20,7 +20,8 @@ const evAllBlocked = "Okta blocked every flagged request"
 // suggest lists the remedies one finding calls for: clear sessions on any
 // sign of compromise, suspend when a credential attack succeeded or a
 // session was hijacked, reset factors when MFA was defeated or reset by
-// someone else, unlock after a lockout.
+// someone else, unlock after a lockout, expire a password someone else
+// knows.
 func suggest(f intents.Finding) []intents.Kind {
 	sessions := []intents.Kind{intents.ClearSessions}
 	takeover := []intents.Kind{intents.ClearSessions, intents.SuspendUser}
@@ -51,6 +52,14 @@ func suggest(f intents.Finding) []intents.Kind {
 		return sessions
 	case AccountLockout:
 		return []intents.Kind{intents.UnlockUser}
+	case PushOriginMismatch:
+		// Someone signed in with the password elsewhere: an approval let
+		// them in (end their session, stop the account); a refusal
+		// still means the password is theirs.
+		if has(f.Evidence, evPushOriginAccepted) {
+			return takeover
+		}
+		return []intents.Kind{intents.ExpirePassword}
 	}
 	return nil
 }
@@ -58,7 +67,8 @@ func suggest(f intents.Finding) []intents.Kind {
 // Remedies proposes the actions a user summary calls for, each with the
 // summary's score as confidence and its evidence: clear_sessions,
 // suspend_user and reset_factors on signs of compromise, unlock_user when a
-// lockout is the only signal, and the reversals of configuration changes.
+// lockout is the only signal, expire_password when a password is known to
+// someone else, and the reversals of configuration changes.
 // The target user is a Ref of Type "user" with the summary's UserID (empty
 // when unknown: resolve it by Name) and login. Org-wide summaries (no user)
 // propose only reversals.
@@ -82,7 +92,7 @@ func Remedies(s UserSummary) []intents.Action {
 	}
 	if s.User != "" {
 		ref := &intents.Ref{Type: "user", ID: s.UserID, Name: s.User}
-		for _, k := range []intents.Kind{intents.ClearSessions, intents.SuspendUser, intents.ResetFactors, intents.UnlockUser} {
+		for _, k := range []intents.Kind{intents.ClearSessions, intents.SuspendUser, intents.ResetFactors, intents.UnlockUser, intents.ExpirePassword} {
 			r, ok := reason[k]
 			if !ok {
 				continue
@@ -94,6 +104,8 @@ func Remedies(s UserSummary) []intents.Action {
 				ok = s.Score >= suspendFrom
 			case intents.UnlockUser:
 				ok = onlyLockouts && s.Score < suspendFrom
+			case intents.ExpirePassword:
+				ok = s.Score >= clearFrom
 			}
 			if ok {
 				u := *ref

@@ -1,0 +1,46 @@
+package detect
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/oktabot/oktabot/intents"
+)
+
+// checkStreaming feeds events to an Engine one at a time and in pages of
+// three, and holds the engine to the batch's findings of detection id:
+// the same findings, and at least one (a streaming run that finds nothing
+// agrees with a batch that finds nothing, and proves nothing).
+func checkStreaming(t *testing.T, id string, events []intents.Event) {
+	t.Helper()
+	cfg := testConfig()
+	sorted := slices.Clone(events)
+	slices.SortStableFunc(sorted, func(a, b intents.Event) int { return a.Published.Compare(b.Published) })
+	want := only(Analyze(cfg, sorted).Findings, id)
+	if len(want) == 0 {
+		t.Fatalf("Analyze() finds no %s: the streaming check needs a positive case", id)
+	}
+	for _, n := range []int{1, 3} {
+		e := NewEngine(cfg, Limits{})
+		fed := feedAll(e, sorted, n)
+		if diff := cmp.Diff(want, only(e.Analysis().Findings, id), cmpopts.IgnoreFields(intents.Finding{}, "IPs", "Last")); diff != "" {
+			t.Errorf("pages of %d: the engine's %s findings differ from Analyze (-batch +engine):\n%s", n, id, diff)
+		}
+		if len(only(fed, id)) == 0 {
+			t.Errorf("pages of %d: Feed() never reported a %s finding", n, id)
+		}
+	}
+}
+
+// only keeps the findings of detection id.
+func only(fs []intents.Finding, id string) []intents.Finding {
+	var out []intents.Finding
+	for _, f := range fs {
+		if f.Detection == id {
+			out = append(out, f)
+		}
+	}
+	return out
+}
