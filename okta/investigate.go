@@ -207,6 +207,8 @@ func detectionEventTypes() []string {
 		"user.account.", "group.privilege.", "iam.resourceset.bindings.", "system.mfa.factor.", "security.",
 		"user.risk.", "system.api_token.", "policy.lifecycle.", "policy.rule.", "zone.", "system.idp.lifecycle.",
 		"application.policy.sign_on.", "system.log_stream.lifecycle.",
+		"device.user.add", "device.enrollment.create", "system.sms.send_phone_verification_message",
+		"system.voice.send_phone_verification_call",
 	}
 }
 

@@ -28,6 +28,8 @@ const (
 	UserReportedSuspicious  = "user_reported_suspicious"
 	SecurityConfigChange    = "security_config_change"
 	PushOriginMismatch      = "push_origin_mismatch"
+	SharedMFADevice         = "shared_mfa_device"
+	DeviceNonstandardName   = "device_nonstandard_name"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -72,6 +74,10 @@ func rank(id string) int {
 		return 17
 	case PushOriginMismatch:
 		return 18
+	case SharedMFADevice:
+		return 19
+	case DeviceNonstandardName:
+		return 20
 	}
 	return 18
 }
@@ -125,6 +131,10 @@ func Catalogue() []Detection {
 			"Sigma, Panther (IdP created), Okta customer detections", securityConfigChange},
 		{PushOriginMismatch, "An Okta Verify push requested from a new device or IP and answered from another IP",
 			"Okta customer detections (mismatch between source and response for Verify push), Splunk", pushOriginMismatch},
+		{SharedMFADevice, "One device or phone number registered for several users; one device token signing several users in",
+			"Okta customer detections (device, phone number registered to multiple users), Elastic (one dtHash, many users)", sharedMFADevice},
+		{DeviceNonstandardName, "A device enrolled with a name outside the org's naming of its computers",
+			"Okta customer detections (device enrolled with a non-standard hostname)", deviceNonstandardName},
 	}
 }
 

@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 	"net/netip"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -36,6 +37,12 @@ type Config struct {
 	// weigh more. Users seen acting as administrators in the events (Admin
 	// Console access, role grants, policy changes) are added.
 	Admins []string
+	// DeviceNamePattern is the org's naming of its computers, a regular
+	// expression (e.g. `^(LT|WS)-[0-9]{6}$`): a computer enrolled with a
+	// name it does not match is device_nonstandard_name's (phones and
+	// tablets aside). Empty: only names no managed computer keeps are
+	// (Windows' random DESKTOP-XXXXXXX, localhost, Kali …).
+	DeviceNamePattern string
 	// Thresholds are the numbers each detection fires at.
 	Thresholds Thresholds
 	// OfficeHours bound normal working time; administrative changes outside
@@ -120,6 +127,14 @@ type Thresholds struct {
 	// pushes, a success ratio under 0.5).
 	PushSpamPushes int
 	PushSpamRatio  float64
+	// SharedDeviceUsers: one device (device.user.add) or one phone number
+	// (a phone verification SMS or call) registered for 2 or more users
+	// (Okta's customer detections).
+	SharedDeviceUsers int
+	// SharedTokenUsers: one device token (debugData.dtHash) signing 3 or
+	// more users in. Shared computers sign in two people now and then;
+	// Elastic counts more than 20 for failed sign-ins.
+	SharedTokenUsers int
 }
 
 // OfficeHours are normal working hours: [Start, End) o'clock on Days, in
@@ -151,24 +166,26 @@ func DefaultConfig() Config {
 
 func defaultThresholds() Thresholds {
 	return Thresholds{
-		FailedBurst:      Rate{Count: 10, Window: 30 * time.Minute},
-		Stuffing:         IPAttack{Users: 15, Tries: 25, MaxPerUser: 2, Window: 15 * time.Minute},
-		Spray:            IPAttack{Users: 5, Tries: 10, MinPerUser: 2, MaxPerUser: 8, MinSpan: 5 * time.Minute, Window: time.Hour},
-		SuccessFailures:  5,
-		SuccessWithin:    3 * time.Hour,
-		AppsWithin:       time.Hour,
-		TravelSpeedKmh:   900,
-		TravelMinKm:      50,
-		TravelMinGap:     10 * time.Minute,
-		PushFatigue:      Rate{Count: 5, Window: 10 * time.Minute},
-		PushAcceptWithin: 15 * time.Minute,
-		MFAFailures:      Rate{Count: 10, Window: 5 * time.Minute},
-		LockoutWave:      Rate{Count: 6, Window: 5 * time.Minute},
-		RepeatLockouts:   Rate{Count: 3, Window: 3 * time.Hour},
-		ResetThenSignIn:  12 * time.Hour,
-		PushCoalesce:     2 * time.Second,
-		PushSpamPushes:   3,
-		PushSpamRatio:    0.5,
+		FailedBurst:       Rate{Count: 10, Window: 30 * time.Minute},
+		Stuffing:          IPAttack{Users: 15, Tries: 25, MaxPerUser: 2, Window: 15 * time.Minute},
+		Spray:             IPAttack{Users: 5, Tries: 10, MinPerUser: 2, MaxPerUser: 8, MinSpan: 5 * time.Minute, Window: time.Hour},
+		SuccessFailures:   5,
+		SuccessWithin:     3 * time.Hour,
+		AppsWithin:        time.Hour,
+		TravelSpeedKmh:    900,
+		TravelMinKm:       50,
+		TravelMinGap:      10 * time.Minute,
+		PushFatigue:       Rate{Count: 5, Window: 10 * time.Minute},
+		PushAcceptWithin:  15 * time.Minute,
+		MFAFailures:       Rate{Count: 10, Window: 5 * time.Minute},
+		LockoutWave:       Rate{Count: 6, Window: 5 * time.Minute},
+		RepeatLockouts:    Rate{Count: 3, Window: 3 * time.Hour},
+		ResetThenSignIn:   12 * time.Hour,
+		PushCoalesce:      2 * time.Second,
+		PushSpamPushes:    3,
+		PushSpamRatio:     0.5,
+		SharedDeviceUsers: 2,
+		SharedTokenUsers:  3,
 	}
 }
 
@@ -208,6 +225,14 @@ func (c Config) Validate() error {
 	}
 	if t.SuccessFailures < 0 || t.TravelSpeedKmh < 0 || t.TravelMinKm < 0 {
 		return fmt.Errorf("detect: thresholds: negative value")
+	}
+	if t.PushSpamRatio < 0 || t.PushSpamRatio > 1 {
+		return fmt.Errorf("detect: push spam ratio %g: want a share between 0 and 1", t.PushSpamRatio)
+	}
+	if p := strings.TrimSpace(c.DeviceNamePattern); p != "" {
+		if _, err := regexp.Compile(p); err != nil {
+			return fmt.Errorf("detect: device name pattern %q: want a regular expression such as ^LT-[0-9]{6}$: %w", p, err)
+		}
 	}
 	o := c.OfficeHours
 	if o.Start < 0 || o.Start > 24 || o.End < 0 || o.End > 24 {
@@ -284,6 +309,8 @@ func (c Config) withDefaults() Config {
 	dur(&t.PushCoalesce, d.PushCoalesce)
 	num(&t.PushSpamPushes, d.PushSpamPushes)
 	flt(&t.PushSpamRatio, d.PushSpamRatio)
+	num(&t.SharedDeviceUsers, d.SharedDeviceUsers)
+	num(&t.SharedTokenUsers, d.SharedTokenUsers)
 	o := &c.OfficeHours
 	if !o.Disabled && o.Start == 0 && o.End == 0 && len(o.Days) == 0 {
 		loc := o.Location

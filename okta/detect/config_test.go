@@ -11,24 +11,26 @@ import (
 // TestDefaultThresholds pins every default to its source (see Thresholds).
 func TestDefaultThresholds(t *testing.T) {
 	want := Thresholds{
-		FailedBurst:      Rate{10, 30 * time.Minute},
-		Stuffing:         IPAttack{Users: 15, Tries: 25, MaxPerUser: 2, Window: 15 * time.Minute},
-		Spray:            IPAttack{Users: 5, Tries: 10, MinPerUser: 2, MaxPerUser: 8, MinSpan: 5 * time.Minute, Window: time.Hour},
-		SuccessFailures:  5,
-		SuccessWithin:    3 * time.Hour,
-		AppsWithin:       time.Hour,
-		TravelSpeedKmh:   900,
-		TravelMinKm:      50,
-		TravelMinGap:     10 * time.Minute,
-		PushFatigue:      Rate{5, 10 * time.Minute},
-		PushAcceptWithin: 15 * time.Minute,
-		MFAFailures:      Rate{10, 5 * time.Minute},
-		LockoutWave:      Rate{6, 5 * time.Minute},
-		RepeatLockouts:   Rate{3, 3 * time.Hour},
-		ResetThenSignIn:  12 * time.Hour,
-		PushCoalesce:     2 * time.Second,
-		PushSpamPushes:   3,
-		PushSpamRatio:    0.5,
+		FailedBurst:       Rate{10, 30 * time.Minute},
+		Stuffing:          IPAttack{Users: 15, Tries: 25, MaxPerUser: 2, Window: 15 * time.Minute},
+		Spray:             IPAttack{Users: 5, Tries: 10, MinPerUser: 2, MaxPerUser: 8, MinSpan: 5 * time.Minute, Window: time.Hour},
+		SuccessFailures:   5,
+		SuccessWithin:     3 * time.Hour,
+		AppsWithin:        time.Hour,
+		TravelSpeedKmh:    900,
+		TravelMinKm:       50,
+		TravelMinGap:      10 * time.Minute,
+		PushFatigue:       Rate{5, 10 * time.Minute},
+		PushAcceptWithin:  15 * time.Minute,
+		MFAFailures:       Rate{10, 5 * time.Minute},
+		LockoutWave:       Rate{6, 5 * time.Minute},
+		RepeatLockouts:    Rate{3, 3 * time.Hour},
+		ResetThenSignIn:   12 * time.Hour,
+		PushCoalesce:      2 * time.Second,
+		PushSpamPushes:    3,
+		PushSpamRatio:     0.5,
+		SharedDeviceUsers: 2,
+		SharedTokenUsers:  3,
 	}
 	c := DefaultConfig()
 	if diff := cmp.Diff(want, c.Thresholds); diff != "" {
@@ -66,6 +68,9 @@ func TestValidate(t *testing.T) {
 		{"an empty country", func(c *Config) { c.SuspiciousCountries = []string{"Russia", " "} }, "detect: suspicious countries"},
 		{"a negative burst", func(c *Config) { c.Thresholds.FailedBurst.Count = -1 }, "detect: failed burst threshold"},
 		{"office hours past 24", func(c *Config) { c.OfficeHours.End = 25 }, "detect: office hours"},
+		{"a push spam ratio past 1", func(c *Config) { c.Thresholds.PushSpamRatio = 1.5 }, "detect: push spam ratio"},
+		{"a device name pattern", func(c *Config) { c.DeviceNamePattern = `^LT-[0-9]{6}$` }, ""},
+		{"a bad device name pattern", func(c *Config) { c.DeviceNamePattern = `^LT-(` }, `detect: device name pattern "^LT-("`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

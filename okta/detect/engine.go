@@ -19,7 +19,9 @@ import (
 // actor's alternate id and every target user), per client IP for the
 // shapes that span users (failed and successful sign-ins: spraying from
 // one IP, a success from an IP that tried many users; Okta's verdicts on
-// an IP with no user), one for account lockouts (many accounts locked at
+// an IP with no user), per device, phone number and device token for the
+// shapes that span the users sharing one (moreKeys), one for account
+// lockouts (many accounts locked at
 // once), and per policy or rule for configuration changes. Each window
 // reaches Limits.Window back from the newest event fed (time comes from
 // the events, never the clock) and holds at most Limits.PerKey events,
@@ -146,6 +148,9 @@ func keysOf(e *intents.Event) []string {
 		for _, k := range ruleNames("use:", e.Targets) {
 			add(k)
 		}
+	}
+	for _, k := range moreKeys(e) {
+		add(k)
 	}
 	if len(ks) == 0 {
 		add("org")

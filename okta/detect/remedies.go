@@ -60,6 +60,11 @@ func suggest(f intents.Finding) []intents.Kind {
 			return takeover
 		}
 		return []intents.Kind{intents.ExpirePassword}
+	case SharedMFADevice:
+		// Someone else's device or phone is among the user's factors.
+		return []intents.Kind{intents.ClearSessions, intents.ResetFactors}
+	case DeviceNonstandardName:
+		return []intents.Kind{intents.ResetFactors}
 	}
 	return nil
 }
