@@ -30,6 +30,8 @@ const (
 	PushOriginMismatch      = "push_origin_mismatch"
 	SharedMFADevice         = "shared_mfa_device"
 	DeviceNonstandardName   = "device_nonstandard_name"
+	AdminConsoleDenied      = "admin_console_denied"
+	AdminConsoleWeakFactor  = "admin_console_weak_factor"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -78,6 +80,10 @@ func rank(id string) int {
 		return 19
 	case DeviceNonstandardName:
 		return 20
+	case AdminConsoleDenied:
+		return 21
+	case AdminConsoleWeakFactor:
+		return 22
 	}
 	return 18
 }
@@ -135,6 +141,10 @@ func Catalogue() []Detection {
 			"Okta customer detections (device, phone number registered to multiple users), Elastic (one dtHash, many users)", sharedMFADevice},
 		{DeviceNonstandardName, "A device enrolled with a name outside the org's naming of its computers",
 			"Okta customer detections (device enrolled with a non-standard hostname)", deviceNonstandardName},
+		{AdminConsoleDenied, "The Okta Admin Console refused a user",
+			"Okta customer detections (access to Admin Console denied)", adminConsoleDenied},
+		{AdminConsoleWeakFactor, "The Okta Admin Console reached with a password, email, SMS or security question only",
+			"Okta and Datadog customer detections (Admin Console with a weak MFA factor)", adminConsoleWeakFactor},
 	}
 }
 

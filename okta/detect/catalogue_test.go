@@ -23,7 +23,8 @@ var designIDs = []string{
 	"mfa_factor_reset", "threat_detected", "session_roaming", "admin_console_new_behavior",
 	"fastpass_phishing", "api_token_created", "support_impersonation", "user_reported_suspicious",
 	"security_config_change",
-	"push_origin_mismatch", "shared_mfa_device", "device_nonstandard_name",
+	"push_origin_mismatch", "shared_mfa_device", "device_nonstandard_name", "admin_console_denied",
+	"admin_console_weak_factor",
 }
 
 func TestCatalogue(t *testing.T) {
@@ -70,6 +71,8 @@ func allEvents() []intents.Event {
 	l.add(viaMFA, 12*time.Hour+20*time.Second, as(alice), session("idxAll"), pushFactor, oktaVerifyApp)
 	l.add(deviceAdd, 13*time.Hour, as(alice), device("guo1evil", "kali", "LINUX", false))
 	l.add(deviceAdd, 13*time.Hour+time.Minute, as(john), device("guo1evil", "kali", "LINUX", false))
+	l.add(accessAdmin, 14*time.Hour, as(admin), failure(""))
+	l.add(verify, 14*time.Hour, as(admin), session("idxAdmin"), method("Password", "Password"), consoleTarget)
 	return l.events
 }
 

@@ -135,6 +135,9 @@ type Thresholds struct {
 	// more users in. Shared computers sign in two people now and then;
 	// Elastic counts more than 20 for failed sign-ins.
 	SharedTokenUsers int
+	// ConsoleDenied: the Admin Console refusing one user 3 times within
+	// 1 h weighs more (Okta: "multiple instances from the same source").
+	ConsoleDenied Rate
 }
 
 // OfficeHours are normal working hours: [Start, End) o'clock on Days, in
@@ -186,6 +189,7 @@ func defaultThresholds() Thresholds {
 		PushSpamRatio:     0.5,
 		SharedDeviceUsers: 2,
 		SharedTokenUsers:  3,
+		ConsoleDenied:     Rate{Count: 3, Window: time.Hour},
 	}
 }
 
@@ -217,6 +221,7 @@ func (c Config) Validate() error {
 	}{
 		{"failed burst", t.FailedBurst}, {"push fatigue", t.PushFatigue}, {"mfa failures", t.MFAFailures},
 		{"lockout wave", t.LockoutWave}, {"repeat lockouts", t.RepeatLockouts},
+		{"console denied", t.ConsoleDenied},
 	}
 	for _, x := range rates {
 		if x.r.Count < 0 || x.r.Window < 0 {
@@ -277,6 +282,7 @@ func (c Config) withDefaults() Config {
 	rate(&t.MFAFailures, d.MFAFailures)
 	rate(&t.LockoutWave, d.LockoutWave)
 	rate(&t.RepeatLockouts, d.RepeatLockouts)
+	rate(&t.ConsoleDenied, d.ConsoleDenied)
 	if t.Stuffing == (IPAttack{}) {
 		t.Stuffing = d.Stuffing
 	}

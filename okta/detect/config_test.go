@@ -31,6 +31,7 @@ func TestDefaultThresholds(t *testing.T) {
 		PushSpamRatio:     0.5,
 		SharedDeviceUsers: 2,
 		SharedTokenUsers:  3,
+		ConsoleDenied:     Rate{3, time.Hour},
 	}
 	c := DefaultConfig()
 	if diff := cmp.Diff(want, c.Thresholds); diff != "" {

@@ -65,6 +65,9 @@ func suggest(f intents.Finding) []intents.Kind {
 		return []intents.Kind{intents.ClearSessions, intents.ResetFactors}
 	case DeviceNonstandardName:
 		return []intents.Kind{intents.ResetFactors}
+	case AdminConsoleDenied, AdminConsoleWeakFactor:
+		// An administrator's session may be someone else's.
+		return sessions
 	}
 	return nil
 }
