@@ -32,6 +32,7 @@ const (
 	DeviceNonstandardName   = "device_nonstandard_name"
 	AdminConsoleDenied      = "admin_console_denied"
 	AdminConsoleWeakFactor  = "admin_console_weak_factor"
+	ConcurrentSessions      = "concurrent_sessions"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -84,6 +85,8 @@ func rank(id string) int {
 		return 21
 	case AdminConsoleWeakFactor:
 		return 22
+	case ConcurrentSessions:
+		return 23
 	}
 	return 18
 }
@@ -145,6 +148,8 @@ func Catalogue() []Detection {
 			"Okta customer detections (access to Admin Console denied)", adminConsoleDenied},
 		{AdminConsoleWeakFactor, "The Okta Admin Console reached with a password, email, SMS or security question only",
 			"Okta and Datadog customer detections (Admin Console with a weak MFA factor)", adminConsoleWeakFactor},
+		{ConcurrentSessions, "Many Okta sessions alive at once for one user",
+			"Elastic (multiple sessions for a single user: 3 or more)", concurrentSessions},
 	}
 }
 

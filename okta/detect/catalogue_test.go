@@ -24,7 +24,7 @@ var designIDs = []string{
 	"fastpass_phishing", "api_token_created", "support_impersonation", "user_reported_suspicious",
 	"security_config_change",
 	"push_origin_mismatch", "shared_mfa_device", "device_nonstandard_name", "admin_console_denied",
-	"admin_console_weak_factor",
+	"admin_console_weak_factor", "concurrent_sessions",
 }
 
 func TestCatalogue(t *testing.T) {
@@ -73,6 +73,9 @@ func allEvents() []intents.Event {
 	l.add(deviceAdd, 13*time.Hour+time.Minute, as(john), device("guo1evil", "kali", "LINUX", false))
 	l.add(accessAdmin, 14*time.Hour, as(admin), failure(""))
 	l.add(verify, 14*time.Hour, as(admin), session("idxAdmin"), method("Password", "Password"), consoleTarget)
+	for i := range 3 {
+		l.add(signIn, 15*time.Hour+time.Duration(i)*time.Minute, as(admin), session("idxMany"+itoa(i)))
+	}
 	return l.events
 }
 

@@ -138,6 +138,9 @@ type Thresholds struct {
 	// ConsoleDenied: the Admin Console refusing one user 3 times within
 	// 1 h weighs more (Okta: "multiple instances from the same source").
 	ConsoleDenied Rate
+	// ConcurrentSessions: 3 Okta sessions of one user started within 1 h
+	// and none ended (Elastic: 3 or more externalSessionIds for a user).
+	ConcurrentSessions Rate
 }
 
 // OfficeHours are normal working hours: [Start, End) o'clock on Days, in
@@ -169,27 +172,28 @@ func DefaultConfig() Config {
 
 func defaultThresholds() Thresholds {
 	return Thresholds{
-		FailedBurst:       Rate{Count: 10, Window: 30 * time.Minute},
-		Stuffing:          IPAttack{Users: 15, Tries: 25, MaxPerUser: 2, Window: 15 * time.Minute},
-		Spray:             IPAttack{Users: 5, Tries: 10, MinPerUser: 2, MaxPerUser: 8, MinSpan: 5 * time.Minute, Window: time.Hour},
-		SuccessFailures:   5,
-		SuccessWithin:     3 * time.Hour,
-		AppsWithin:        time.Hour,
-		TravelSpeedKmh:    900,
-		TravelMinKm:       50,
-		TravelMinGap:      10 * time.Minute,
-		PushFatigue:       Rate{Count: 5, Window: 10 * time.Minute},
-		PushAcceptWithin:  15 * time.Minute,
-		MFAFailures:       Rate{Count: 10, Window: 5 * time.Minute},
-		LockoutWave:       Rate{Count: 6, Window: 5 * time.Minute},
-		RepeatLockouts:    Rate{Count: 3, Window: 3 * time.Hour},
-		ResetThenSignIn:   12 * time.Hour,
-		PushCoalesce:      2 * time.Second,
-		PushSpamPushes:    3,
-		PushSpamRatio:     0.5,
-		SharedDeviceUsers: 2,
-		SharedTokenUsers:  3,
-		ConsoleDenied:     Rate{Count: 3, Window: time.Hour},
+		FailedBurst:        Rate{Count: 10, Window: 30 * time.Minute},
+		Stuffing:           IPAttack{Users: 15, Tries: 25, MaxPerUser: 2, Window: 15 * time.Minute},
+		Spray:              IPAttack{Users: 5, Tries: 10, MinPerUser: 2, MaxPerUser: 8, MinSpan: 5 * time.Minute, Window: time.Hour},
+		SuccessFailures:    5,
+		SuccessWithin:      3 * time.Hour,
+		AppsWithin:         time.Hour,
+		TravelSpeedKmh:     900,
+		TravelMinKm:        50,
+		TravelMinGap:       10 * time.Minute,
+		PushFatigue:        Rate{Count: 5, Window: 10 * time.Minute},
+		PushAcceptWithin:   15 * time.Minute,
+		MFAFailures:        Rate{Count: 10, Window: 5 * time.Minute},
+		LockoutWave:        Rate{Count: 6, Window: 5 * time.Minute},
+		RepeatLockouts:     Rate{Count: 3, Window: 3 * time.Hour},
+		ResetThenSignIn:    12 * time.Hour,
+		PushCoalesce:       2 * time.Second,
+		PushSpamPushes:     3,
+		PushSpamRatio:      0.5,
+		SharedDeviceUsers:  2,
+		SharedTokenUsers:   3,
+		ConsoleDenied:      Rate{Count: 3, Window: time.Hour},
+		ConcurrentSessions: Rate{Count: 3, Window: time.Hour},
 	}
 }
 
@@ -221,7 +225,7 @@ func (c Config) Validate() error {
 	}{
 		{"failed burst", t.FailedBurst}, {"push fatigue", t.PushFatigue}, {"mfa failures", t.MFAFailures},
 		{"lockout wave", t.LockoutWave}, {"repeat lockouts", t.RepeatLockouts},
-		{"console denied", t.ConsoleDenied},
+		{"console denied", t.ConsoleDenied}, {"concurrent sessions", t.ConcurrentSessions},
 	}
 	for _, x := range rates {
 		if x.r.Count < 0 || x.r.Window < 0 {
@@ -283,6 +287,7 @@ func (c Config) withDefaults() Config {
 	rate(&t.LockoutWave, d.LockoutWave)
 	rate(&t.RepeatLockouts, d.RepeatLockouts)
 	rate(&t.ConsoleDenied, d.ConsoleDenied)
+	rate(&t.ConcurrentSessions, d.ConcurrentSessions)
 	if t.Stuffing == (IPAttack{}) {
 		t.Stuffing = d.Stuffing
 	}

@@ -65,8 +65,8 @@ func suggest(f intents.Finding) []intents.Kind {
 		return []intents.Kind{intents.ClearSessions, intents.ResetFactors}
 	case DeviceNonstandardName:
 		return []intents.Kind{intents.ResetFactors}
-	case AdminConsoleDenied, AdminConsoleWeakFactor:
-		// An administrator's session may be someone else's.
+	case AdminConsoleDenied, AdminConsoleWeakFactor, ConcurrentSessions:
+		// A session may be someone else's: end them all.
 		return sessions
 	}
 	return nil
