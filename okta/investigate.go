@@ -209,6 +209,9 @@ func detectionEventTypes() []string {
 		"application.policy.sign_on.", "system.log_stream.lifecycle.",
 		"device.user.add", "device.enrollment.create", "system.sms.send_phone_verification_message",
 		"system.voice.send_phone_verification_call",
+		"system.email.password_reset.sent_message", "system.email.account_unlock.sent_message",
+		"system.sms.send_password_reset_message", "system.sms.send_account_unlock_message",
+		"system.voice.send_password_reset_call", "system.voice.send_account_unlock_call", "user.credential.enroll",
 	}
 }
 

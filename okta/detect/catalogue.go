@@ -33,6 +33,7 @@ const (
 	AdminConsoleDenied      = "admin_console_denied"
 	AdminConsoleWeakFactor  = "admin_console_weak_factor"
 	ConcurrentSessions      = "concurrent_sessions"
+	ResetMessageFlood       = "reset_message_flood"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -87,6 +88,8 @@ func rank(id string) int {
 		return 22
 	case ConcurrentSessions:
 		return 23
+	case ResetMessageFlood:
+		return 24
 	}
 	return 18
 }
@@ -150,6 +153,8 @@ func Catalogue() []Detection {
 			"Okta and Datadog customer detections (Admin Console with a weak MFA factor)", adminConsoleWeakFactor},
 		{ConcurrentSessions, "Many Okta sessions alive at once for one user",
 			"Elastic (multiple sessions for a single user: 3 or more)", concurrentSessions},
+		{ResetMessageFlood, "Many password-reset or unlock emails, texts or calls for one user",
+			"Elastic (high number of password reset or unlock attempts: 5)", resetMessageFlood},
 	}
 }
 

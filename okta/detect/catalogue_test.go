@@ -24,7 +24,7 @@ var designIDs = []string{
 	"fastpass_phishing", "api_token_created", "support_impersonation", "user_reported_suspicious",
 	"security_config_change",
 	"push_origin_mismatch", "shared_mfa_device", "device_nonstandard_name", "admin_console_denied",
-	"admin_console_weak_factor", "concurrent_sessions",
+	"admin_console_weak_factor", "concurrent_sessions", "reset_message_flood",
 }
 
 func TestCatalogue(t *testing.T) {
@@ -76,6 +76,7 @@ func allEvents() []intents.Event {
 	for i := range 3 {
 		l.add(signIn, 15*time.Hour+time.Duration(i)*time.Minute, as(admin), session("idxMany"+itoa(i)))
 	}
+	repeat(&l, 5, 16*time.Hour, time.Minute, resetEmail, as(alice), targetUserOpt(alice))
 	return l.events
 }
 

@@ -141,6 +141,9 @@ type Thresholds struct {
 	// ConcurrentSessions: 3 Okta sessions of one user started within 1 h
 	// and none ended (Elastic: 3 or more externalSessionIds for a user).
 	ConcurrentSessions Rate
+	// ResetFlood: password-reset or unlock emails, texts or calls for one
+	// user, 5 in 1 h (Elastic's threshold over its hour).
+	ResetFlood Rate
 }
 
 // OfficeHours are normal working hours: [Start, End) o'clock on Days, in
@@ -194,6 +197,7 @@ func defaultThresholds() Thresholds {
 		SharedTokenUsers:   3,
 		ConsoleDenied:      Rate{Count: 3, Window: time.Hour},
 		ConcurrentSessions: Rate{Count: 3, Window: time.Hour},
+		ResetFlood:         Rate{Count: 5, Window: time.Hour},
 	}
 }
 
@@ -226,6 +230,7 @@ func (c Config) Validate() error {
 		{"failed burst", t.FailedBurst}, {"push fatigue", t.PushFatigue}, {"mfa failures", t.MFAFailures},
 		{"lockout wave", t.LockoutWave}, {"repeat lockouts", t.RepeatLockouts},
 		{"console denied", t.ConsoleDenied}, {"concurrent sessions", t.ConcurrentSessions},
+		{"reset flood", t.ResetFlood},
 	}
 	for _, x := range rates {
 		if x.r.Count < 0 || x.r.Window < 0 {
@@ -288,6 +293,7 @@ func (c Config) withDefaults() Config {
 	rate(&t.RepeatLockouts, d.RepeatLockouts)
 	rate(&t.ConsoleDenied, d.ConsoleDenied)
 	rate(&t.ConcurrentSessions, d.ConcurrentSessions)
+	rate(&t.ResetFlood, d.ResetFlood)
 	if t.Stuffing == (IPAttack{}) {
 		t.Stuffing = d.Stuffing
 	}

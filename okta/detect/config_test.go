@@ -33,6 +33,7 @@ func TestDefaultThresholds(t *testing.T) {
 		SharedTokenUsers:   3,
 		ConsoleDenied:      Rate{3, time.Hour},
 		ConcurrentSessions: Rate{3, time.Hour},
+		ResetFlood:         Rate{5, time.Hour},
 	}
 	c := DefaultConfig()
 	if diff := cmp.Diff(want, c.Thresholds); diff != "" {

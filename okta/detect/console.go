@@ -3,7 +3,6 @@ package detect
 import (
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/oktabot/oktabot/intents"
 )
@@ -52,27 +51,15 @@ func consoleDenied(e intents.Event) bool {
 
 // adminConsoleDenied finds users the Admin Console refused.
 func adminConsoleDenied(tl *timeline) []finding {
-	byUser := map[string][]int{}
-	for i, e := range tl.events {
-		if !consoleDenied(e) {
-			continue
-		}
-		if u := subject(e); u != "" {
-			byUser[u] = append(byUser[u], i)
-		}
-	}
+	byUser := tl.bySubject(consoleDenied)
 	r := tl.cfg.Thresholds.ConsoleDenied
 	var out []finding
 	for _, u := range sortedKeys(byUser) {
 		idx := byUser[u]
-		ts := make([]time.Time, len(idx))
-		for k, i := range idx {
-			ts[k] = tl.events[i].Published
-		}
 		top := tl.strongest(idx)
 		var ev evidence
 		ev.add(baseConsoleDenied, "the Okta Admin Console refused %s %s", u, plural(len(idx), "time", "times"))
-		if len(bursts(ts, r)) > 0 {
+		if len(bursts(tl.times(idx), r)) > 0 {
 			ev.add(wConsoleDeniedMore, "%d or more refusals within %s: someone keeps trying", r.Count, span(r.Window))
 		}
 		tl.origin(&ev, top, "the attempt")

@@ -65,6 +65,10 @@ func suggest(f intents.Finding) []intents.Kind {
 		return []intents.Kind{intents.ClearSessions, intents.ResetFactors}
 	case DeviceNonstandardName:
 		return []intents.Kind{intents.ResetFactors}
+	case ResetMessageFlood:
+		if has(f.Evidence, evResetFloodChanged) {
+			return takeover
+		}
 	case AdminConsoleDenied, AdminConsoleWeakFactor, ConcurrentSessions:
 		// A session may be someone else's: end them all.
 		return sessions

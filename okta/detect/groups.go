@@ -1,0 +1,31 @@
+package detect
+
+import (
+	"time"
+
+	"github.com/oktabot/oktabot/intents"
+)
+
+// bySubject groups the events that match by the user each is about
+// (subject), in time order; events about no user are left out.
+func (tl *timeline) bySubject(match func(intents.Event) bool) map[string][]int {
+	out := map[string][]int{}
+	for i, e := range tl.events {
+		if !match(e) {
+			continue
+		}
+		if u := subject(e); u != "" {
+			out[u] = append(out[u], i)
+		}
+	}
+	return out
+}
+
+// times are the published times of the events idx.
+func (tl *timeline) times(idx []int) []time.Time {
+	ts := make([]time.Time, len(idx))
+	for k, i := range idx {
+		ts[k] = tl.events[i].Published
+	}
+	return ts
+}
