@@ -212,6 +212,9 @@ func detectionEventTypes() []string {
 		"system.email.password_reset.sent_message", "system.email.account_unlock.sent_message",
 		"system.sms.send_password_reset_message", "system.sms.send_account_unlock_message",
 		"system.voice.send_password_reset_call", "system.voice.send_account_unlock_call", "user.credential.enroll",
+		"system.org.rate_limit.", "system.client.rate_limit.", "system.client.concurrency_rate_limit.",
+		"system.operation.rate_limit.", "core.concurrency.org.limit.violation", "application.integration.rate_limit_exceeded",
+		"app.oauth2.client_id_rate_limit_warning",
 	}
 }
 

@@ -87,30 +87,8 @@ func name(a intents.Actor) string {
 
 // apiTokenCreated finds API tokens created.
 func apiTokenCreated(tl *timeline) []finding {
-	var out []finding
-	for i, e := range tl.events {
-		if e.EventType != "system.api_token.create" {
-			continue
-		}
-		actor := actorLogin(e)
-		token := "an API token"
-		for _, t := range e.Targets {
-			if strings.EqualFold(t.Type, "Token") && t.DisplayName != "" {
-				token = "API token \"" + t.DisplayName + "\""
-			}
-		}
-		var ev evidence
-		ev.add(baseAPIToken, "%s created: it acts with its creator's admin rights until revoked", token)
-		tl.offHoursEvidence(&ev, e.Published)
-		tl.origin(&ev, e, "the creation")
-		blockedEvidence(&ev, e, "the creation")
-		summary := capitalize(token) + " created by " + orName(actor, e.Actor) + " at " + tl.clock(e.Published)
-		if e.Client.IP != "" {
-			summary += " from " + tl.ipLabel(e)
-		}
-		out = append(out, tl.newFinding(APITokenCreated, actor, summary, ev, []int{i}))
-	}
-	return out
+	return tl.tokenChanges(tokenChange{"system.api_token.create", APITokenCreated, baseAPIToken,
+		"it acts with its creator's admin rights until revoked", "created", "creation"})
 }
 
 // orName is login, or the actor's best name.

@@ -34,6 +34,8 @@ const (
 	AdminConsoleWeakFactor  = "admin_console_weak_factor"
 	ConcurrentSessions      = "concurrent_sessions"
 	ResetMessageFlood       = "reset_message_flood"
+	APITokenRevoked         = "api_token_revoked"
+	RateLimitViolation      = "rate_limit_violation"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -90,6 +92,10 @@ func rank(id string) int {
 		return 23
 	case ResetMessageFlood:
 		return 24
+	case APITokenRevoked:
+		return 25
+	case RateLimitViolation:
+		return 26
 	}
 	return 18
 }
@@ -155,6 +161,9 @@ func Catalogue() []Detection {
 			"Elastic (multiple sessions for a single user: 3 or more)", concurrentSessions},
 		{ResetMessageFlood, "Many password-reset or unlock emails, texts or calls for one user",
 			"Elastic (high number of password reset or unlock attempts: 5)", resetMessageFlood},
+		{APITokenRevoked, "An API token was revoked", "Panther (API key revoked), Elastic (attempt to revoke an API token)", apiTokenRevoked},
+		{RateLimitViolation, "Okta's rate or concurrency limits broken by one client",
+			"Panther (rate limits), Elastic (possible Okta DoS attack)", rateLimitViolation},
 	}
 }
 

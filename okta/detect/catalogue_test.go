@@ -24,7 +24,8 @@ var designIDs = []string{
 	"fastpass_phishing", "api_token_created", "support_impersonation", "user_reported_suspicious",
 	"security_config_change",
 	"push_origin_mismatch", "shared_mfa_device", "device_nonstandard_name", "admin_console_denied",
-	"admin_console_weak_factor", "concurrent_sessions", "reset_message_flood",
+	"admin_console_weak_factor", "concurrent_sessions", "reset_message_flood", "api_token_revoked",
+	"rate_limit_violation",
 }
 
 func TestCatalogue(t *testing.T) {
@@ -77,6 +78,8 @@ func allEvents() []intents.Event {
 		l.add(signIn, 15*time.Hour+time.Duration(i)*time.Minute, as(admin), session("idxMany"+itoa(i)))
 	}
 	repeat(&l, 5, 16*time.Hour, time.Minute, resetEmail, as(alice), targetUserOpt(alice))
+	l.add("system.api_token.revoke", 17*time.Hour, as(admin), target("Token", "00T1", "ci"))
+	l.add("system.org.rate_limit.violation", 17*time.Hour, appActor("0oa9", "provisioning-bot"))
 	return l.events
 }
 

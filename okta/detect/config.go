@@ -144,6 +144,10 @@ type Thresholds struct {
 	// ResetFlood: password-reset or unlock emails, texts or calls for one
 	// user, 5 in 1 h (Elastic's threshold over its hour).
 	ResetFlood Rate
+	// RateLimits: rate-limit events of one client are one finding while
+	// they come less than 1 h apart; 10 of them are sustained (our own
+	// number: Panther and Elastic fire on each).
+	RateLimits Rate
 }
 
 // OfficeHours are normal working hours: [Start, End) o'clock on Days, in
@@ -198,6 +202,7 @@ func defaultThresholds() Thresholds {
 		ConsoleDenied:      Rate{Count: 3, Window: time.Hour},
 		ConcurrentSessions: Rate{Count: 3, Window: time.Hour},
 		ResetFlood:         Rate{Count: 5, Window: time.Hour},
+		RateLimits:         Rate{Count: 10, Window: time.Hour},
 	}
 }
 
@@ -230,7 +235,7 @@ func (c Config) Validate() error {
 		{"failed burst", t.FailedBurst}, {"push fatigue", t.PushFatigue}, {"mfa failures", t.MFAFailures},
 		{"lockout wave", t.LockoutWave}, {"repeat lockouts", t.RepeatLockouts},
 		{"console denied", t.ConsoleDenied}, {"concurrent sessions", t.ConcurrentSessions},
-		{"reset flood", t.ResetFlood},
+		{"reset flood", t.ResetFlood}, {"rate limits", t.RateLimits},
 	}
 	for _, x := range rates {
 		if x.r.Count < 0 || x.r.Window < 0 {
@@ -294,6 +299,7 @@ func (c Config) withDefaults() Config {
 	rate(&t.ConsoleDenied, d.ConsoleDenied)
 	rate(&t.ConcurrentSessions, d.ConcurrentSessions)
 	rate(&t.ResetFlood, d.ResetFlood)
+	rate(&t.RateLimits, d.RateLimits)
 	if t.Stuffing == (IPAttack{}) {
 		t.Stuffing = d.Stuffing
 	}

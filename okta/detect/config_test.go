@@ -34,6 +34,7 @@ func TestDefaultThresholds(t *testing.T) {
 		ConsoleDenied:      Rate{3, time.Hour},
 		ConcurrentSessions: Rate{3, time.Hour},
 		ResetFlood:         Rate{5, time.Hour},
+		RateLimits:         Rate{10, time.Hour},
 	}
 	c := DefaultConfig()
 	if diff := cmp.Diff(want, c.Thresholds); diff != "" {
