@@ -214,7 +214,8 @@ func detectionEventTypes() []string {
 		"system.voice.send_password_reset_call", "system.voice.send_account_unlock_call", "user.credential.enroll",
 		"system.org.rate_limit.", "system.client.rate_limit.", "system.client.concurrency_rate_limit.",
 		"system.operation.rate_limit.", "core.concurrency.org.limit.violation", "application.integration.rate_limit_exceeded",
-		"app.oauth2.client_id_rate_limit_warning",
+		"app.oauth2.client_id_rate_limit_warning", "application.lifecycle.update", "application.lifecycle.deactivate",
+		"application.lifecycle.delete",
 	}
 }
 

@@ -36,6 +36,7 @@ const (
 	ResetMessageFlood       = "reset_message_flood"
 	APITokenRevoked         = "api_token_revoked"
 	RateLimitViolation      = "rate_limit_violation"
+	AppChanged              = "app_changed"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -96,6 +97,8 @@ func rank(id string) int {
 		return 25
 	case RateLimitViolation:
 		return 26
+	case AppChanged:
+		return 27
 	}
 	return 18
 }
@@ -164,6 +167,8 @@ func Catalogue() []Detection {
 		{APITokenRevoked, "An API token was revoked", "Panther (API key revoked), Elastic (attempt to revoke an API token)", apiTokenRevoked},
 		{RateLimitViolation, "Okta's rate or concurrency limits broken by one client",
 			"Panther (rate limits), Elastic (possible Okta DoS attack)", rateLimitViolation},
+		{AppChanged, "An app integration modified, deactivated or deleted",
+			"Elastic (attempts to modify, deactivate and delete an Okta application)", appChanged},
 	}
 }
 

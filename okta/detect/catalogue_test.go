@@ -25,7 +25,7 @@ var designIDs = []string{
 	"security_config_change",
 	"push_origin_mismatch", "shared_mfa_device", "device_nonstandard_name", "admin_console_denied",
 	"admin_console_weak_factor", "concurrent_sessions", "reset_message_flood", "api_token_revoked",
-	"rate_limit_violation",
+	"rate_limit_violation", "app_changed",
 }
 
 func TestCatalogue(t *testing.T) {
@@ -80,6 +80,7 @@ func allEvents() []intents.Event {
 	repeat(&l, 5, 16*time.Hour, time.Minute, resetEmail, as(alice), targetUserOpt(alice))
 	l.add("system.api_token.revoke", 17*time.Hour, as(admin), target("Token", "00T1", "ci"))
 	l.add("system.org.rate_limit.violation", 17*time.Hour, appActor("0oa9", "provisioning-bot"))
+	l.add("application.lifecycle.delete", 17*time.Hour, as(admin), target("AppInstance", "0oa1sf", "Salesforce"))
 	return l.events
 }
 

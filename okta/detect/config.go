@@ -148,6 +148,10 @@ type Thresholds struct {
 	// they come less than 1 h apart; 10 of them are sustained (our own
 	// number: Panther and Elastic fire on each).
 	RateLimits Rate
+	// AppChanges: app changes by one administrator are one finding while
+	// they come less than 1 h apart; 5 apps or more is a mass change
+	// (our own number: Elastic fires on each).
+	AppChanges Rate
 }
 
 // OfficeHours are normal working hours: [Start, End) o'clock on Days, in
@@ -203,6 +207,7 @@ func defaultThresholds() Thresholds {
 		ConcurrentSessions: Rate{Count: 3, Window: time.Hour},
 		ResetFlood:         Rate{Count: 5, Window: time.Hour},
 		RateLimits:         Rate{Count: 10, Window: time.Hour},
+		AppChanges:         Rate{Count: 5, Window: time.Hour},
 	}
 }
 
@@ -236,6 +241,7 @@ func (c Config) Validate() error {
 		{"lockout wave", t.LockoutWave}, {"repeat lockouts", t.RepeatLockouts},
 		{"console denied", t.ConsoleDenied}, {"concurrent sessions", t.ConcurrentSessions},
 		{"reset flood", t.ResetFlood}, {"rate limits", t.RateLimits},
+		{"app changes", t.AppChanges},
 	}
 	for _, x := range rates {
 		if x.r.Count < 0 || x.r.Window < 0 {
@@ -300,6 +306,7 @@ func (c Config) withDefaults() Config {
 	rate(&t.ConcurrentSessions, d.ConcurrentSessions)
 	rate(&t.ResetFlood, d.ResetFlood)
 	rate(&t.RateLimits, d.RateLimits)
+	rate(&t.AppChanges, d.AppChanges)
 	if t.Stuffing == (IPAttack{}) {
 		t.Stuffing = d.Stuffing
 	}

@@ -35,6 +35,7 @@ func TestDefaultThresholds(t *testing.T) {
 		ConcurrentSessions: Rate{3, time.Hour},
 		ResetFlood:         Rate{5, time.Hour},
 		RateLimits:         Rate{10, time.Hour},
+		AppChanges:         Rate{5, time.Hour},
 	}
 	c := DefaultConfig()
 	if diff := cmp.Diff(want, c.Thresholds); diff != "" {

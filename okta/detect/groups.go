@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"slices"
 	"time"
 
 	"github.com/oktabot/oktabot/intents"
@@ -28,4 +29,19 @@ func (tl *timeline) times(idx []int) []time.Time {
 		ts[k] = tl.events[i].Published
 	}
 	return ts
+}
+
+// episodes splits the events idx (in time order) where two neighbours are
+// more than gap apart: each part is one episode.
+func (tl *timeline) episodes(idx []int, gap time.Duration) [][]int {
+	var out [][]int
+	start := 0
+	for k := 1; k <= len(idx); k++ {
+		if k < len(idx) && tl.events[idx[k]].Published.Sub(tl.events[idx[k-1]].Published) <= gap {
+			continue
+		}
+		out = append(out, slices.Clone(idx[start:k]))
+		start = k
+	}
+	return out
 }

@@ -69,15 +69,9 @@ func rateLimitViolation(tl *timeline) []finding {
 	r := tl.cfg.Thresholds.RateLimits
 	var out []finding
 	for _, c := range sortedKeys(byClient) {
-		idx := byClient[c]
 		// one finding per window: a gap longer than it starts another
-		start := 0
-		for k := 1; k <= len(idx); k++ {
-			if k < len(idx) && tl.events[idx[k]].Published.Sub(tl.events[idx[k-1]].Published) <= r.Window {
-				continue
-			}
-			out = append(out, tl.rateLimited(c, slices.Clone(idx[start:k])))
-			start = k
+		for _, part := range tl.episodes(byClient[c], r.Window) {
+			out = append(out, tl.rateLimited(c, part))
 		}
 	}
 	return out
