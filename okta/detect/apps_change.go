@@ -109,11 +109,7 @@ func (tl *timeline) appChanges(idx []int) finding {
 	}
 	tl.offHoursEvidence(&ev, e.Published)
 	tl.origin(&ev, e, "the change")
-	all := true
-	for _, i := range idx {
-		all = all && blocked(tl.events[i])
-	}
-	if all {
+	if tl.allBlocked(idx) {
 		blockedEvidence(&ev, e, "the change")
 	}
 	summary := capitalize(app) + " " + verb + " by " + orName(actor, e.Actor) + " at " + tl.clock(e.Published)

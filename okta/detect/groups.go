@@ -45,3 +45,13 @@ func (tl *timeline) episodes(idx []int, gap time.Duration) [][]int {
 	}
 	return out
 }
+
+// allBlocked reports whether Okta refused every one of the events idx.
+func (tl *timeline) allBlocked(idx []int) bool {
+	for _, i := range idx {
+		if !blocked(tl.events[i]) {
+			return false
+		}
+	}
+	return len(idx) > 0
+}
