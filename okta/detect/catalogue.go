@@ -37,6 +37,8 @@ const (
 	APITokenRevoked         = "api_token_revoked"
 	RateLimitViolation      = "rate_limit_violation"
 	AppChanged              = "app_changed"
+	RapidAppAccess          = "rapid_app_access"
+	SSOUnknownClient        = "sso_unknown_client"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -99,6 +101,10 @@ func rank(id string) int {
 		return 26
 	case AppChanged:
 		return 27
+	case RapidAppAccess:
+		return 28
+	case SSOUnknownClient:
+		return 29
 	}
 	return 18
 }
@@ -169,6 +175,9 @@ func Catalogue() []Detection {
 			"Panther (rate limits), Elastic (possible Okta DoS attack)", rateLimitViolation},
 		{AppChanged, "An app integration modified, deactivated or deleted",
 			"Elastic (attempts to modify, deactivate and delete an Okta application)", appChanged},
+		{RapidAppAccess, "SSO into many apps within a minute", "Okta customer detections (rapid application access: 10 in 1 min)", rapidAppAccess},
+		{SSOUnknownClient, "SSO into an app from a client Okta could not identify",
+			"Elastic (successful application SSO from a rare unknown client device)", ssoUnknownClient},
 	}
 }
 

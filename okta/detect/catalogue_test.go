@@ -25,7 +25,7 @@ var designIDs = []string{
 	"security_config_change",
 	"push_origin_mismatch", "shared_mfa_device", "device_nonstandard_name", "admin_console_denied",
 	"admin_console_weak_factor", "concurrent_sessions", "reset_message_flood", "api_token_revoked",
-	"rate_limit_violation", "app_changed",
+	"rate_limit_violation", "app_changed", "rapid_app_access", "sso_unknown_client",
 }
 
 func TestCatalogue(t *testing.T) {
@@ -81,6 +81,10 @@ func allEvents() []intents.Event {
 	l.add("system.api_token.revoke", 17*time.Hour, as(admin), target("Token", "00T1", "ci"))
 	l.add("system.org.rate_limit.violation", 17*time.Hour, appActor("0oa9", "provisioning-bot"))
 	l.add("application.lifecycle.delete", 17*time.Hour, as(admin), target("AppInstance", "0oa1sf", "Salesforce"))
+	for i := range 10 {
+		l.add(sso, 18*time.Hour+time.Duration(i)*time.Second, as(admin), app(i))
+	}
+	l.add(sso, 18*time.Hour, as(alice), app(1), unidentified("python-requests/2.31.0"))
 	return l.events
 }
 

@@ -152,6 +152,9 @@ type Thresholds struct {
 	// they come less than 1 h apart; 5 apps or more is a mass change
 	// (our own number: Elastic fires on each).
 	AppChanges Rate
+	// RapidSSO: SSO into 10 distinct apps within 1 min (Okta's rapid
+	// application access).
+	RapidSSO Rate
 }
 
 // OfficeHours are normal working hours: [Start, End) o'clock on Days, in
@@ -208,6 +211,7 @@ func defaultThresholds() Thresholds {
 		ResetFlood:         Rate{Count: 5, Window: time.Hour},
 		RateLimits:         Rate{Count: 10, Window: time.Hour},
 		AppChanges:         Rate{Count: 5, Window: time.Hour},
+		RapidSSO:           Rate{Count: 10, Window: time.Minute},
 	}
 }
 
@@ -241,7 +245,7 @@ func (c Config) Validate() error {
 		{"lockout wave", t.LockoutWave}, {"repeat lockouts", t.RepeatLockouts},
 		{"console denied", t.ConsoleDenied}, {"concurrent sessions", t.ConcurrentSessions},
 		{"reset flood", t.ResetFlood}, {"rate limits", t.RateLimits},
-		{"app changes", t.AppChanges},
+		{"app changes", t.AppChanges}, {"rapid sso", t.RapidSSO},
 	}
 	for _, x := range rates {
 		if x.r.Count < 0 || x.r.Window < 0 {
@@ -307,6 +311,7 @@ func (c Config) withDefaults() Config {
 	rate(&t.ResetFlood, d.ResetFlood)
 	rate(&t.RateLimits, d.RateLimits)
 	rate(&t.AppChanges, d.AppChanges)
+	rate(&t.RapidSSO, d.RapidSSO)
 	if t.Stuffing == (IPAttack{}) {
 		t.Stuffing = d.Stuffing
 	}

@@ -36,6 +36,7 @@ func TestDefaultThresholds(t *testing.T) {
 		ResetFlood:         Rate{5, time.Hour},
 		RateLimits:         Rate{10, time.Hour},
 		AppChanges:         Rate{5, time.Hour},
+		RapidSSO:           Rate{10, time.Minute},
 	}
 	c := DefaultConfig()
 	if diff := cmp.Diff(want, c.Thresholds); diff != "" {

@@ -85,12 +85,7 @@ func (tl *timeline) resetFlood(u string, idx []int) finding {
 	if phone {
 		ev.add(wResetFloodPhone, "sent to a phone: SMS and calls cost money and a phone number is easier to hijack")
 	}
-	if p, ok := tl.firstProxied(idx); ok {
-		tl.proxyEvidence(&ev, p, "requests")
-	}
-	if w, ok := tl.firstWatched(idx); ok {
-		tl.watchEvidence(&ev, w, "requests")
-	}
+	tl.originOf(&ev, idx, "requests")
 	tl.adminEvidence(&ev, u)
 	summary := itoa(len(idx)) + " password-reset or unlock messages for " + u + " in " + span(d) + " (" +
 		strings.Join(channels, ", ") + ")" + tl.fromIPs(idx)

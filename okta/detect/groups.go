@@ -55,3 +55,15 @@ func (tl *timeline) allBlocked(idx []int) bool {
 	}
 	return len(idx) > 0
 }
+
+// originOf adds, for findings over several events, the proxy weight of the
+// first proxied one and the watch-list weight of the first from a
+// watch-listed country; what names the events ("requests").
+func (tl *timeline) originOf(ev *evidence, idx []int, what string) {
+	if p, ok := tl.firstProxied(idx); ok {
+		tl.proxyEvidence(ev, p, what)
+	}
+	if w, ok := tl.firstWatched(idx); ok {
+		tl.watchEvidence(ev, w, what)
+	}
+}

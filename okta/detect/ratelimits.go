@@ -103,12 +103,7 @@ func (tl *timeline) rateLimited(client string, idx []int) finding {
 		ev.add(wRateSustained, "%d limit events in %s (threshold %d in %s): sustained", len(idx),
 			span(last.Published.Sub(first.Published)), r.Count, span(r.Window))
 	}
-	if p, ok := tl.firstProxied(idx); ok {
-		tl.proxyEvidence(&ev, p, "requests")
-	}
-	if w, ok := tl.firstWatched(idx); ok {
-		tl.watchEvidence(&ev, w, "requests")
-	}
+	tl.originOf(&ev, idx, "requests")
 	u := actorLogin(first)
 	summary := client + " broke Okta's rate limits " + plural(violations, "time", "times")
 	if violations == 0 {

@@ -69,7 +69,7 @@ func suggest(f intents.Finding) []intents.Kind {
 		if has(f.Evidence, evResetFloodChanged) {
 			return takeover
 		}
-	case AdminConsoleDenied, AdminConsoleWeakFactor, ConcurrentSessions:
+	case AdminConsoleDenied, AdminConsoleWeakFactor, ConcurrentSessions, RapidAppAccess, SSOUnknownClient:
 		// A session may be someone else's: end them all.
 		return sessions
 	}

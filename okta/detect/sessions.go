@@ -109,12 +109,7 @@ func (tl *timeline) concurrent(u string, live []*sessionStart) finding {
 	if script != nil {
 		ev.add(wConcurrentScripted, "one from a script, not a browser: %s", shorten(script.Client.UserAgent, 60))
 	}
-	if p, ok := tl.firstProxied(idx); ok {
-		tl.proxyEvidence(&ev, p, "a session")
-	}
-	if w, ok := tl.firstWatched(idx); ok {
-		tl.watchEvidence(&ev, w, "a session")
-	}
+	tl.originOf(&ev, idx, "a session")
 	tl.adminEvidence(&ev, u)
 	summary := itoa(len(live)) + " Okta sessions of " + u + " alive at once, started between " + tl.clock(first.Published) +
 		" and " + tl.clock(last.Published) + tl.fromIPs(idx) + " (" + strings.Join(clients, "; ") + ")"
