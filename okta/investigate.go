@@ -215,7 +215,7 @@ func detectionEventTypes() []string {
 		"system.org.rate_limit.", "system.client.rate_limit.", "system.client.concurrency_rate_limit.",
 		"system.operation.rate_limit.", "core.concurrency.org.limit.violation", "application.integration.rate_limit_exceeded",
 		"app.oauth2.client_id_rate_limit_warning", "application.lifecycle.update", "application.lifecycle.deactivate",
-		"application.lifecycle.delete",
+		"application.lifecycle.delete", "user.lifecycle.create",
 	}
 }
 

@@ -39,6 +39,10 @@ const (
 	AppChanged              = "app_changed"
 	RapidAppAccess          = "rapid_app_access"
 	SSOUnknownClient        = "sso_unknown_client"
+	ProtectedActionChange   = "protected_action_change"
+	PasswordInUsername      = "password_in_username"
+	UserCreated             = "user_created"
+	SingleFactorSuccess     = "single_factor_success"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -105,6 +109,14 @@ func rank(id string) int {
 		return 28
 	case SSOUnknownClient:
 		return 29
+	case ProtectedActionChange:
+		return 30
+	case PasswordInUsername:
+		return 31
+	case UserCreated:
+		return 32
+	case SingleFactorSuccess:
+		return 33
 	}
 	return 18
 }
@@ -178,6 +190,14 @@ func Catalogue() []Detection {
 		{RapidAppAccess, "SSO into many apps within a minute", "Okta customer detections (rapid application access: 10 in 1 min)", rapidAppAccess},
 		{SSOUnknownClient, "SSO into an app from a client Okta could not identify",
 			"Elastic (successful application SSO from a rare unknown client device)", ssoUnknownClient},
+		{ProtectedActionChange, "The protected actions' settings changed",
+			"Okta customer detections (protected action settings update)", protectedActionChange},
+		{PasswordInUsername, "A password typed into the username field, now in the System Log (never shown)",
+			"Sigma (password in alternateId field), public hunts matching it to the next success", passwordInUsername},
+		{UserCreated, "A user account created, above all one made an administrator soon after",
+			"Sigma (new Okta user created), Panther (admin role assigned)", userCreated},
+		{SingleFactorSuccess, "A session got in on one factor although the sign-on policy asked for more",
+			"Splunk (successful single factor authentication), Elastic (unknown-client SSO bypassing app policies)", singleFactorSuccess},
 	}
 }
 

@@ -25,7 +25,8 @@ var designIDs = []string{
 	"security_config_change",
 	"push_origin_mismatch", "shared_mfa_device", "device_nonstandard_name", "admin_console_denied",
 	"admin_console_weak_factor", "concurrent_sessions", "reset_message_flood", "api_token_revoked",
-	"rate_limit_violation", "app_changed", "rapid_app_access", "sso_unknown_client",
+	"rate_limit_violation", "app_changed", "rapid_app_access", "sso_unknown_client", "protected_action_change",
+	"password_in_username", "user_created", "single_factor_success",
 }
 
 func TestCatalogue(t *testing.T) {
@@ -85,6 +86,11 @@ func allEvents() []intents.Event {
 		l.add(sso, 18*time.Hour+time.Duration(i)*time.Second, as(admin), app(i))
 	}
 	l.add(sso, 18*time.Hour, as(alice), app(1), unidentified("python-requests/2.31.0"))
+	l.add("security.protected_action.settings.update", 19*time.Hour, as(admin), target("ProtectedActionSettings", "pa1", "Protected actions"))
+	l.add(signIn, 19*time.Hour, typed(secret))
+	l.add("user.lifecycle.create", 19*time.Hour, as(admin), targetUserOpt("bob@company.com"))
+	l.add("policy.evaluate_sign_on", 20*time.Hour, as(alice), session("idxOne"), outcome("CHALLENGE", ""))
+	l.add(signIn, 20*time.Hour+time.Second, as(alice), session("idxOne"))
 	return l.events
 }
 

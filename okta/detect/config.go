@@ -155,6 +155,9 @@ type Thresholds struct {
 	// RapidSSO: SSO into 10 distinct apps within 1 min (Okta's rapid
 	// application access).
 	RapidSSO Rate
+	// NewUserAdminWithin: a user created and granted an admin role within
+	// 24 h is a likely backdoor account.
+	NewUserAdminWithin time.Duration
 }
 
 // OfficeHours are normal working hours: [Start, End) o'clock on Days, in
@@ -212,6 +215,7 @@ func defaultThresholds() Thresholds {
 		RateLimits:         Rate{Count: 10, Window: time.Hour},
 		AppChanges:         Rate{Count: 5, Window: time.Hour},
 		RapidSSO:           Rate{Count: 10, Window: time.Minute},
+		NewUserAdminWithin: 24 * time.Hour,
 	}
 }
 
@@ -346,6 +350,7 @@ func (c Config) withDefaults() Config {
 	flt(&t.PushSpamRatio, d.PushSpamRatio)
 	num(&t.SharedDeviceUsers, d.SharedDeviceUsers)
 	num(&t.SharedTokenUsers, d.SharedTokenUsers)
+	dur(&t.NewUserAdminWithin, d.NewUserAdminWithin)
 	o := &c.OfficeHours
 	if !o.Disabled && o.Start == 0 && o.End == 0 && len(o.Days) == 0 {
 		loc := o.Location

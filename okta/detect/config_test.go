@@ -37,6 +37,7 @@ func TestDefaultThresholds(t *testing.T) {
 		RateLimits:         Rate{10, time.Hour},
 		AppChanges:         Rate{5, time.Hour},
 		RapidSSO:           Rate{10, time.Minute},
+		NewUserAdminWithin: 24 * time.Hour,
 	}
 	c := DefaultConfig()
 	if diff := cmp.Diff(want, c.Thresholds); diff != "" {

@@ -64,7 +64,7 @@ func Span(cfg Config) time.Duration {
 	spans := []time.Duration{
 		th.FailedBurst.Window, th.Stuffing.Window, th.Spray.Window, th.SuccessWithin + th.AppsWithin,
 		th.ResetThenSignIn, th.PushFatigue.Window + th.PushAcceptWithin, th.MFAFailures.Window + th.PushAcceptWithin,
-		th.LockoutWave.Window, th.RepeatLockouts.Window, linkWindow,
+		th.LockoutWave.Window, th.RepeatLockouts.Window, linkWindow, th.NewUserAdminWithin,
 	}
 	return slices.Max(spans)
 }
@@ -465,12 +465,20 @@ func (e *Engine) restated(f finding, added map[string]bool) bool {
 
 // merge adds new findings to those found so far; a new one replaces every
 // earlier one of the same detection and user that shares an event with
-// it (the earlier form of a finding that grew).
+// it (the earlier form of a finding that grew), and an earlier one of the
+// same detection with no user whose events it holds all of (a finding
+// that learnt whose it is: a password typed as a username, then its owner
+// signing in).
 func (e *Engine) merge(fs []finding) {
 	e.found = slices.DeleteFunc(e.found, func(g finding) bool {
 		for _, f := range fs {
-			if f.Detection == g.Detection && f.User == g.User &&
-				slices.ContainsFunc(f.Events, func(u string) bool { return slices.Contains(g.Events, u) }) {
+			if f.Detection != g.Detection {
+				continue
+			}
+			if f.User == g.User && slices.ContainsFunc(f.Events, func(u string) bool { return slices.Contains(g.Events, u) }) {
+				return true
+			}
+			if g.User == "" && f.User != "" && !slices.ContainsFunc(g.Events, func(u string) bool { return !slices.Contains(f.Events, u) }) {
 				return true
 			}
 		}

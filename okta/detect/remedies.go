@@ -69,7 +69,16 @@ func suggest(f intents.Finding) []intents.Kind {
 		if has(f.Evidence, evResetFloodChanged) {
 			return takeover
 		}
-	case AdminConsoleDenied, AdminConsoleWeakFactor, ConcurrentSessions, RapidAppAccess, SSOUnknownClient:
+	case PasswordInUsername:
+		if has(f.Evidence, evPasswordOwner) {
+			return []intents.Kind{intents.ExpirePassword}
+		}
+	case UserCreated:
+		if has(f.Evidence, evNewUserAdmin) {
+			// a new account made an administrator: stop it first
+			return []intents.Kind{intents.ClearSessions, intents.SuspendUser}
+		}
+	case AdminConsoleDenied, AdminConsoleWeakFactor, ConcurrentSessions, RapidAppAccess, SSOUnknownClient, SingleFactorSuccess:
 		// A session may be someone else's: end them all.
 		return sessions
 	}
