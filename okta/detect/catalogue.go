@@ -194,7 +194,7 @@ func Catalogue() []Detection {
 			"Okta customer detections (protected action settings update)", protectedActionChange},
 		{PasswordInUsername, "A password typed into the username field, now in the System Log (never shown)",
 			"Sigma (password in alternateId field), public hunts matching it to the next success", passwordInUsername},
-		{UserCreated, "A user account created, above all one made an administrator soon after",
+		{UserCreated, "A user account created from an odd place, or made an administrator soon after",
 			"Sigma (new Okta user created), Panther (admin role assigned)", userCreated},
 		{SingleFactorSuccess, "A session got in on one factor although the sign-on policy asked for more",
 			"Splunk (successful single factor authentication), Elastic (unknown-client SSO bypassing app policies)", singleFactorSuccess},

@@ -89,6 +89,7 @@ func allEvents() []intents.Event {
 	l.add("security.protected_action.settings.update", 19*time.Hour, as(admin), target("ProtectedActionSettings", "pa1", "Protected actions"))
 	l.add(signIn, 19*time.Hour, typed(secret))
 	l.add("user.lifecycle.create", 19*time.Hour, as(admin), targetUserOpt("bob@company.com"))
+	l.add("user.account.privilege.grant", 19*time.Hour+time.Minute, as(admin), targetUserOpt("bob@company.com"))
 	l.add("policy.evaluate_sign_on", 20*time.Hour, as(alice), session("idxOne"), outcome("CHALLENGE", ""))
 	l.add(signIn, 20*time.Hour+time.Second, as(alice), session("idxOne"))
 	return l.events

@@ -1,15 +1,20 @@
 package detect
 
 import (
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/oktabot/oktabot/intents"
 )
 
-// user_created: a user account created (Panther's and Sigma's new user
-// rules; an attacker's backdoor account). Routine in an org that hires;
-// it weighs more when made outside office hours, from an odd place, by a
-// client that is no person, and above all when the new account is made an
-// administrator soon after (Thresholds.NewUserAdminWithin).
+// user_created: a user account created (Sigma's new user rule, at level
+// informational; an attacker's backdoor account). Routine in an org that
+// hires, so a creation is a finding only when it came from an odd place
+// (a proxy, a watch-listed country, Okta's new-behavior or risk verdicts)
+// or the new account was made an administrator soon after
+// (Thresholds.NewUserAdminWithin); outside office hours and by a client
+// that is no person then weigh more.
 
 const (
 	baseUserCreated   = 15 // a user created: Low
@@ -39,10 +44,16 @@ func userCreated(tl *timeline) []finding {
 			ev.add(wNewUserByNonUser, "created by %s (%s), not a person", by, e.Actor.Type)
 		}
 		tl.offHoursEvidence(&ev, e.Published)
+		before := len(ev)
 		tl.origin(&ev, e, "the creation")
+		odd := slices.ContainsFunc(ev[before:], func(x intents.Evidence) bool { return x.Points > 0 })
 		summary := "User " + u + " created by " + by + " at " + tl.clock(e.Published)
 		idx := []int{i}
-		if j, ok := tl.grantAfter(u, e.Published, within); ok {
+		j, admin := tl.grantAfter(u, e.Published, within)
+		if !admin && !odd {
+			continue // hiring: an account made from an ordinary place, never made an admin
+		}
+		if admin {
 			g := tl.events[j]
 			priv := g.Debug["privilegeGranted"]
 			if priv == "" {
