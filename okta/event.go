@@ -12,6 +12,11 @@ import (
 	"github.com/oktabot/oktabot/intents"
 )
 
+// authenticatorPrefix starts the Debug keys that hold
+// authenticationContext.authenticatorContext's fields
+// (intents.Event.Debug).
+const authenticatorPrefix = "authenticatorContext."
+
 // rawEvent is the part of Okta's LogEvent that intents.Event holds.
 // Fields whose type varies between events in the wild (numbers sent as
 // strings, objects in debugData, nulls) are read leniently.
@@ -27,7 +32,8 @@ type rawEvent struct {
 	Client         *rawClient   `json:"client"`
 	Security       *rawSecurity `json:"securityContext"`
 	AuthContext    *struct {
-		ExternalSessionID string `json:"externalSessionId"`
+		ExternalSessionID    string                     `json:"externalSessionId"`
+		AuthenticatorContext map[string]json.RawMessage `json:"authenticatorContext"`
 	} `json:"authenticationContext"`
 	Transaction *struct {
 		ID string `json:"id"`
@@ -134,6 +140,17 @@ func decodeEvent(raw json.RawMessage) (intents.Event, error) {
 	}
 	if d := r.Debug; d != nil && len(d.DebugData) > 0 {
 		e.Debug = stringMap(d.DebugData)
+	}
+	if a := r.AuthContext; a != nil && len(a.AuthenticatorContext) > 0 {
+		// Okta FastPass's caller (the binary that asked for the
+		// signature, how it reached Okta Verify, whether it was signed)
+		// is logged nowhere else; detect reads it with debugData.
+		if e.Debug == nil {
+			e.Debug = map[string]string{}
+		}
+		for k, v := range stringMap(a.AuthenticatorContext) {
+			e.Debug[authenticatorPrefix+k] = v
+		}
 	}
 	return e, nil
 }

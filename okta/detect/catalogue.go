@@ -43,6 +43,7 @@ const (
 	PasswordInUsername      = "password_in_username"
 	UserCreated             = "user_created"
 	SingleFactorSuccess     = "single_factor_success"
+	FastPassUntrustedBinary = "fastpass_untrusted_binary"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -117,6 +118,8 @@ func rank(id string) int {
 		return 32
 	case SingleFactorSuccess:
 		return 33
+	case FastPassUntrustedBinary:
+		return 34
 	}
 	return 18
 }
@@ -198,6 +201,8 @@ func Catalogue() []Detection {
 			"Sigma (new Okta user created), Panther (admin role assigned)", userCreated},
 		{SingleFactorSuccess, "A session got in on one factor although the sign-on policy asked for more",
 			"Splunk (successful single factor authentication), Elastic (unknown-client SSO bypassing app policies)", singleFactorSuccess},
+		{FastPassUntrustedBinary, "Okta FastPass signed a user in for an unsigned or unexpected program",
+			"Okta customer detections (FastPass auth via suspicious binary)", fastPassUntrustedBinary},
 	}
 }
 

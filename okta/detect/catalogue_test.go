@@ -26,7 +26,7 @@ var designIDs = []string{
 	"push_origin_mismatch", "shared_mfa_device", "device_nonstandard_name", "admin_console_denied",
 	"admin_console_weak_factor", "concurrent_sessions", "reset_message_flood", "api_token_revoked",
 	"rate_limit_violation", "app_changed", "rapid_app_access", "sso_unknown_client", "protected_action_change",
-	"password_in_username", "user_created", "single_factor_success",
+	"password_in_username", "user_created", "single_factor_success", "fastpass_untrusted_binary",
 }
 
 func TestCatalogue(t *testing.T) {
@@ -92,6 +92,7 @@ func allEvents() []intents.Event {
 	l.add("user.account.privilege.grant", 19*time.Hour+time.Minute, as(admin), targetUserOpt("bob@company.com"))
 	l.add("policy.evaluate_sign_on", 20*time.Hour, as(alice), session("idxOne"), outcome("CHALLENGE", ""))
 	l.add(signIn, 20*time.Hour+time.Second, as(alice), session("idxOne"))
+	l.add(viaMFA, 21*time.Hour, as(alice), fastPass("LOOPBACK", "NO_SIGNATURE", "/tmp/.x/agent"))
 	return l.events
 }
 

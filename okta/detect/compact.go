@@ -60,6 +60,7 @@ var readDebug = [...]string{
 	"behaviors", "factor", "logOnlySecurityData", "privilegeGranted", "risk",
 	"suspiciousActivityEventCity", "suspiciousActivityEventCountry", "suspiciousActivityEventId",
 	"suspiciousActivityEventIp", "suspiciousActivityEventType", "threatDetections", "threatSuspected",
+	"authenticatorContext.bindingMethod", "authenticatorContext.validationStatus", "authenticatorContext.binaryIdentifier",
 }
 
 // internCap bounds the interning tables: past it they start afresh (the

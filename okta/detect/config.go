@@ -43,6 +43,11 @@ type Config struct {
 	// tablets aside). Empty: only names no managed computer keeps are
 	// (Windows' random DESKTOP-XXXXXXX, localhost, Kali …).
 	DeviceNamePattern string
+	// FastPassBinaries are the programs Okta FastPass may sign users in
+	// for, matched as a part of the caller's binary identifier without
+	// regard to case; any other is fastpass_untrusted_binary's. nil:
+	// DefaultFastPassBinaries, the common browsers (Okta's list).
+	FastPassBinaries []string
 	// Thresholds are the numbers each detection fires at.
 	Thresholds Thresholds
 	// OfficeHours bound normal working time; administrative changes outside
@@ -176,12 +181,19 @@ func DefaultCountries() []string {
 	return []string{"Russia", "China", "North Korea", "Iran", "Belarus", "Syria", "Cuba", "Venezuela"}
 }
 
+// DefaultFastPassBinaries are the browsers Okta's detection expects
+// FastPass callers to be.
+func DefaultFastPassBinaries() []string {
+	return []string{"Chrome", "Edge", "Firefox", "Safari", "Brave", "Microsoft"}
+}
+
 // DefaultConfig returns the defaults: DefaultCountries, no proxy list,
 // Apple's Private Relay networks, and every threshold from its source.
 func DefaultConfig() Config {
 	return Config{
 		SuspiciousCountries: DefaultCountries(),
 		PrivateRelayASNs:    []int{714, 6185, 36183},
+		FastPassBinaries:    DefaultFastPassBinaries(),
 		Thresholds:          defaultThresholds(),
 		OfficeHours:         defaultOfficeHours(),
 	}
@@ -351,6 +363,9 @@ func (c Config) withDefaults() Config {
 	num(&t.SharedDeviceUsers, d.SharedDeviceUsers)
 	num(&t.SharedTokenUsers, d.SharedTokenUsers)
 	dur(&t.NewUserAdminWithin, d.NewUserAdminWithin)
+	if c.FastPassBinaries == nil {
+		c.FastPassBinaries = DefaultFastPassBinaries()
+	}
 	o := &c.OfficeHours
 	if !o.Disabled && o.Start == 0 && o.End == 0 && len(o.Days) == 0 {
 		loc := o.Location

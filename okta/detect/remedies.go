@@ -69,6 +69,10 @@ func suggest(f intents.Finding) []intents.Kind {
 		if has(f.Evidence, evResetFloodChanged) {
 			return takeover
 		}
+	case FastPassUntrustedBinary:
+		// Okta Verify on the device answers whoever asks: end the
+		// sessions, remove the device's enrolment.
+		return []intents.Kind{intents.ClearSessions, intents.ResetFactors}
 	case PasswordInUsername:
 		if has(f.Evidence, evPasswordOwner) {
 			return []intents.Kind{intents.ExpirePassword}
