@@ -161,7 +161,9 @@ type Thresholds struct {
 	// application access).
 	RapidSSO Rate
 	// NewUserAdminWithin: a user created and granted an admin role within
-	// 24 h is a likely backdoor account.
+	// 24 h is a likely backdoor account. (The streaming engine sees it
+	// within its own window, DefaultWindow unless Limits say more; Span
+	// leaves it out so that the watcher's look-backs stay short.)
 	NewUserAdminWithin time.Duration
 }
 

@@ -64,7 +64,7 @@ func Span(cfg Config) time.Duration {
 	spans := []time.Duration{
 		th.FailedBurst.Window, th.Stuffing.Window, th.Spray.Window, th.SuccessWithin + th.AppsWithin,
 		th.ResetThenSignIn, th.PushFatigue.Window + th.PushAcceptWithin, th.MFAFailures.Window + th.PushAcceptWithin,
-		th.LockoutWave.Window, th.RepeatLockouts.Window, linkWindow, th.NewUserAdminWithin,
+		th.LockoutWave.Window, th.RepeatLockouts.Window, linkWindow,
 	}
 	return slices.Max(spans)
 }
