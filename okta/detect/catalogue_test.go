@@ -90,8 +90,8 @@ func allEvents() []intents.Event {
 	l.add(signIn, 19*time.Hour, typed(secret))
 	l.add("user.lifecycle.create", 19*time.Hour, as(admin), targetUserOpt("bob@company.com"))
 	l.add("user.account.privilege.grant", 19*time.Hour+time.Minute, as(admin), targetUserOpt("bob@company.com"))
-	l.add("policy.evaluate_sign_on", 20*time.Hour, as(alice), session("idxOne"), outcome("CHALLENGE", ""))
-	l.add(signIn, 20*time.Hour+time.Second, as(alice), session("idxOne"))
+	l.add("policy.evaluate_sign_on", 20*time.Hour, as(admin), session("idxOne"), outcome("CHALLENGE", ""))
+	l.add(signIn, 20*time.Hour+time.Second, as(admin), session("idxOne"))
 	l.add(viaMFA, 21*time.Hour, as(alice), fastPass("LOOPBACK", "NO_SIGNATURE", "/tmp/.x/agent"))
 	return l.events
 }

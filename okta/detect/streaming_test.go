@@ -44,3 +44,25 @@ func only(fs []intents.Finding, id string) []intents.Finding {
 	}
 	return out
 }
+
+// TestEngineFindsEveryDetectionAsABatch: a busy day with something for
+// every detection in it, fed page by page, gives the engine Analyze's
+// findings of the day at once, for every detection.
+func TestEngineFindsEveryDetectionAsABatch(t *testing.T) {
+	cfg := testConfig()
+	evs := append(orgDay(4000), allEvents()...)
+	slices.SortStableFunc(evs, func(a, b intents.Event) int { return a.Published.Compare(b.Published) })
+	want := Analyze(cfg, evs)
+	for _, id := range designIDs {
+		if len(only(want.Findings, id)) == 0 {
+			t.Errorf("Analyze(the day) finds no %s", id)
+		}
+	}
+	for _, n := range []int{7, 100} {
+		e := NewEngine(cfg, Limits{})
+		feedAll(e, evs, n)
+		if diff := cmp.Diff(want, e.Analysis(), cmpopts.IgnoreFields(intents.Finding{}, "IPs", "Last")); diff != "" {
+			t.Errorf("pages of %d: the engine's analysis differs from Analyze (-batch +engine):\n%s", n, diff)
+		}
+	}
+}
