@@ -36,6 +36,9 @@ func TestAppChanged(t *testing.T) {
 		{name: "a deletion refused", events: failedDelete.events, want: []got{{admin, intents.SeverityLow, 1}}},
 	})
 
+	if fs := detection(t, AppChanged).Run(testConfig(), mass.events); len(fs) != 1 || !has(fs[0].Evidence, "6 apps changed within 10 min") {
+		t.Errorf("six apps deactivated: %s, want one finding counting the mass change", dump(fs))
+	}
 	a := Analyze(testConfig(), deactivated.events)
 	want := []intents.Action{{Kind: intents.ActivateApp, App: &intents.Ref{Type: "app", ID: "0oa1sf", Name: "Salesforce"}}}
 	var gotActs []intents.Action

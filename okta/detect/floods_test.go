@@ -44,6 +44,9 @@ func TestResetMessageFlood(t *testing.T) {
 		{name: "five emails over a day", events: slow.events},
 		{name: "one email each for five users", events: spread.events},
 	})
+	if fs := detection(t, ResetMessageFlood).Run(testConfig(), phones.events); len(fs) != 1 || !has(fs[0].Evidence, "sent to a phone") {
+		t.Errorf("texts and calls: %s, want the phone weighed", dump(fs))
+	}
 	fs := detection(t, ResetMessageFlood).Run(testConfig(), takeover.events)
 	if len(fs) != 1 || !has(fs[0].Evidence, evResetFloodChanged) || len(suggest(fs[0])) != 2 {
 		t.Errorf("a flood then a reset: %s, suggest %v: want the change counted and a takeover's remedies", dump(fs), suggestions(fs))

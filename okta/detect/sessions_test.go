@@ -41,5 +41,11 @@ func TestConcurrentSessions(t *testing.T) {
 		{name: "three sessions over six hours", events: slow.events},
 		{name: "two sessions", events: two.events},
 	})
+	fs := detection(t, ConcurrentSessions).Run(testConfig(), spread.events)
+	for _, want := range []string{"from 3 IPs", "in 3 countries", "one from a script"} {
+		if len(fs) != 1 || !has(fs[0].Evidence, want) {
+			t.Errorf("three sessions from three countries: %s, want evidence %q", dump(fs), want)
+		}
+	}
 	checkStreaming(t, ConcurrentSessions, spread.events)
 }
