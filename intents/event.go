@@ -9,23 +9,20 @@ import (
 // Event is one Okta System Log event, with the fields detections and people
 // use. Raw keeps the whole event as Okta sent it, so nothing is lost.
 type Event struct {
-	UUID           string       `json:"uuid"`
-	Published      time.Time    `json:"published"`
-	EventType      string       `json:"eventType"`
-	DisplayMessage string       `json:"displayMessage,omitempty"`
-	Severity       string       `json:"severity,omitempty"`
-	Actor          Actor        `json:"actor"`
-	Targets        []Actor      `json:"target,omitempty"`
-	Outcome        EventOutcome `json:"outcome"`
-	Client         EventClient  `json:"client"`
-	Security       Security     `json:"securityContext"`
-	SessionID      string       `json:"sessionId,omitempty"`     // authenticationContext.externalSessionId
-	TransactionID  string       `json:"transactionId,omitempty"` // transaction.id
-	// Debug is debugContext.debugData, stringified, with
-	// authenticationContext.authenticatorContext's fields (Okta FastPass's
-	// caller) added as "authenticatorContext.<field>".
-	Debug map[string]string `json:"debugData,omitempty"`
-	Raw   json.RawMessage   `json:"-"`
+	UUID           string            `json:"uuid"`
+	Published      time.Time         `json:"published"`
+	EventType      string            `json:"eventType"`
+	DisplayMessage string            `json:"displayMessage,omitempty"`
+	Severity       string            `json:"severity,omitempty"`
+	Actor          Actor             `json:"actor"`
+	Targets        []Actor           `json:"target,omitempty"`
+	Outcome        EventOutcome      `json:"outcome"`
+	Client         EventClient       `json:"client"`
+	Security       Security          `json:"securityContext"`
+	SessionID      string            `json:"sessionId,omitempty"`     // authenticationContext.externalSessionId
+	TransactionID  string            `json:"transactionId,omitempty"` // transaction.id
+	Debug          map[string]string `json:"debugData,omitempty"`     // debugContext.debugData, stringified; and authenticationContext.authenticatorContext's fields (FastPass's caller) as "authenticatorContext.<field>"
+	Raw            json.RawMessage   `json:"-"`
 }
 
 // Actor is the actor or a target of an event.
