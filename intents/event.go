@@ -23,7 +23,7 @@ type Event struct {
 	RootSessionID  string            `json:"rootSessionId,omitempty"` // authenticationContext.rootSessionId: the session the others were spawned from
 	Issuer         Issuer            `json:"issuer,omitzero"`         // authenticationContext.issuer
 	TransactionID  string            `json:"transactionId,omitempty"` // transaction.id
-	Debug          map[string]string `json:"debugData,omitempty"`     // debugContext.debugData, stringified
+	Debug          map[string]string `json:"debugData,omitempty"`     // debugContext.debugData, stringified; and authenticationContext.authenticatorContext's fields (FastPass's caller) as "authenticatorContext.<field>"
 	Raw            json.RawMessage   `json:"-"`
 }
 

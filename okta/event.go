@@ -13,6 +13,11 @@ import (
 	"github.com/oktabot/oktabot/intents"
 )
 
+// authenticatorPrefix starts the Debug keys that hold
+// authenticationContext.authenticatorContext's fields
+// (intents.Event.Debug).
+const authenticatorPrefix = "authenticatorContext."
+
 // rawEvent is the part of Okta's LogEvent that intents.Event holds.
 // Fields whose type varies between events in the wild (numbers sent as
 // strings, objects in debugData, nulls) are read leniently.
@@ -34,6 +39,7 @@ type rawEvent struct {
 			ID   string `json:"id"`
 			Type string `json:"type"`
 		} `json:"issuer"`
+		AuthenticatorContext map[string]json.RawMessage `json:"authenticatorContext"`
 	} `json:"authenticationContext"`
 	Transaction *struct {
 		ID string `json:"id"`
@@ -143,6 +149,17 @@ func decodeEvent(raw json.RawMessage) (intents.Event, error) {
 	}
 	if d := r.Debug; d != nil && len(d.DebugData) > 0 {
 		e.Debug = stringMap(d.DebugData)
+	}
+	if a := r.AuthContext; a != nil && len(a.AuthenticatorContext) > 0 {
+		// Okta FastPass's caller (the binary that asked for the
+		// signature, how it reached Okta Verify, whether it was signed)
+		// is logged nowhere else; detect reads it with debugData.
+		if e.Debug == nil {
+			e.Debug = map[string]string{}
+		}
+		for k, v := range stringMap(a.AuthenticatorContext) {
+			e.Debug[authenticatorPrefix+k] = v
+		}
 	}
 	return e, nil
 }

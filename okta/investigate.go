@@ -216,6 +216,15 @@ func detectionEventTypes() []string {
 		"app.oauth2.client.read_client_secret", "system.agent.ad.",
 		"application.lifecycle.create", "application.lifecycle.activate", "application.lifecycle.update",
 		"application.user_membership.show_password",
+		"device.user.add", "device.enrollment.create", "system.sms.send_phone_verification_message",
+		"system.voice.send_phone_verification_call",
+		"system.email.password_reset.sent_message", "system.email.account_unlock.sent_message",
+		"system.sms.send_password_reset_message", "system.sms.send_account_unlock_message",
+		"system.voice.send_password_reset_call", "system.voice.send_account_unlock_call", "user.credential.enroll",
+		"system.org.rate_limit.", "system.client.rate_limit.", "system.client.concurrency_rate_limit.",
+		"system.operation.rate_limit.", "core.concurrency.org.limit.violation", "application.integration.rate_limit_exceeded",
+		"app.oauth2.client_id_rate_limit_warning", "application.lifecycle.deactivate",
+		"application.lifecycle.delete", "user.lifecycle.create",
 	}
 }
 

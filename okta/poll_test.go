@@ -292,11 +292,11 @@ func TestPollFilterPushed(t *testing.T) {
 	at := time.Now().Add(-time.Minute)
 	_, err := h.sim.AddEvents([]oktasim.Object{
 		pollEvent("d1", "user.session.start", at),
-		pollEvent("n1", "system.org.rate_limit.warning", at),
+		pollEvent("n1", "group.lifecycle.create", at),
 		pollEvent("d2", "user.account.lock", at),
 		pollEvent("n2", "application.user_membership.add", at),
 		pollEvent("d3", "policy.rule.update", at),
-		pollEvent("n3", "user.lifecycle.create", at),
+		pollEvent("n3", "system.import.start", at),
 	})
 	if err != nil {
 		t.Fatal(err)

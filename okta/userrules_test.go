@@ -52,6 +52,12 @@ func rulesHarness(t *testing.T, fx *oktasim.Fixture, names ...string) (*harness,
 			t.Fatal(err)
 		}
 	}
+	return rulesHarnessIn(t, fx, dir)
+}
+
+// rulesHarnessIn is rulesHarness with the rules of dir.
+func rulesHarnessIn(t *testing.T, fx *oktasim.Fixture, dir string) (*harness, *rules.Set) {
+	t.Helper()
 	set, err := rules.Load(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -163,9 +169,22 @@ func TestRulesInAnInvestigation(t *testing.T) {
 // filter), so it is not followed: the watcher reads again from the
 // backfill with the new filter and the rule sees its event.
 func TestWatcherCursorFromBeforeTheRules(t *testing.T) {
-	const rule, id = "okta_application_modified_or_deleted.yml", "7899144b-e416-4c28-b0b5-ab8f9e0a541d"
-	h, _ := rulesHarness(t, nil, rule)
-	uuids, err := h.sim.AddEvents([]oktasim.Object{sigmaEvent(t, rule)})
+	// A team rule on an event type no built-in detection reads.
+	const id = "5b0e3c4a-9f1d-4c1e-8a57-2f0c7d1b9e61"
+	dir := t.TempDir()
+	rule := "title: Group created\nid: " + id + "\nlogsource:\n  product: okta\n  service: okta\n" +
+		"detection:\n  selection:\n    eventType: group.lifecycle.create\n  condition: selection\nlevel: medium\n"
+	if err := os.WriteFile(filepath.Join(dir, "group_created.yml"), []byte(rule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := rulesHarnessIn(t, nil, dir)
+	uuids, err := h.sim.AddEvents([]oktasim.Object{{
+		"eventType": "group.lifecycle.create", "displayMessage": "Create Okta group",
+		"published": time.Now().Add(-time.Second).UTC().Format("2006-01-02T15:04:05.000Z"),
+		"outcome":   map[string]any{"result": "SUCCESS"},
+		"actor":     map[string]any{"type": "User", "alternateId": "ada.admin@example.com", "id": "00u1adm1n2AbCdEf3d7"},
+		"target":    []any{map[string]any{"type": "UserGroup", "id": "00g1", "displayName": "Shadow admins"}},
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -298,11 +298,7 @@ func adminConsoleNewBehavior(tl *timeline) []finding {
 		riskEvidence(&ev, top)
 		tl.proxyEvidence(&ev, top, "access")
 		tl.watchEvidence(&ev, top, "access")
-		all := true
-		for _, i := range idx {
-			all = all && blocked(tl.events[i])
-		}
-		if all {
+		if tl.allBlocked(idx) {
 			blockedEvidence(&ev, top, "access")
 		}
 		summary := u + " reached the Okta Admin Console with a " + strings.Join(what, " and a ") + " from " +

@@ -18,15 +18,22 @@ var techniques = map[string]string{
 	"T1078.004": "Valid Accounts: Cloud Accounts",
 	"T1098.001": "Account Manipulation: Additional Cloud Credentials",
 	"T1098.003": "Account Manipulation: Additional Cloud Roles",
+	"T1098.005": "Account Manipulation: Device Registration",
 	"T1110":     "Brute Force",
 	"T1110.001": "Brute Force: Password Guessing",
 	"T1110.003": "Brute Force: Password Spraying",
 	"T1110.004": "Brute Force: Credential Stuffing",
 	"T1111":     "Multi-Factor Authentication Interception",
+	"T1136.003": "Create Account: Cloud Account",
 	"T1199":     "Trusted Relationship",
 	"T1484.002": "Domain or Tenant Policy Modification: Trust Modification",
+	"T1489":     "Service Stop",
+	"T1498":     "Network Denial of Service",
+	"T1499.002": "Endpoint Denial of Service: Service Exhaustion Flood",
+	"T1499.003": "Endpoint Denial of Service: Application Exhaustion Flood",
 	"T1528":     "Steal Application Access Token",
 	"T1531":     "Account Access Removal",
+	"T1538":     "Cloud Service Dashboard",
 	"T1539":     "Steal Web Session Cookie",
 	"T1550.001": "Use Alternate Authentication Material: Application Access Token",
 	"T1550.004": "Use Alternate Authentication Material: Web Session Cookie",
@@ -110,6 +117,45 @@ var attackIDs = map[string][]string{
 	AppPasswordExposure: {"T1556", "T1555", "T1552"},
 	// Elastic's multi-source spray.
 	DistributedSpray: {"T1110.003"},
+	// Okta's and Splunk's push source mismatch (T1621), a session
+	// reached with a valid password (T1078.004).
+	PushOriginMismatch: {"T1621", "T1078.004"},
+	// Okta's device or phone registered to several users: an MFA device
+	// added to another account (T1556.006, T1098.005).
+	SharedMFADevice: {"T1556.006", "T1098.005"},
+	// Okta's non-standard hostname: a device registered (T1098.005).
+	DeviceNonstandardName: {"T1098.005", "T1556.006"},
+	// Okta's Admin Console denied and weak-factor rules (T1078.004).
+	AdminConsoleDenied:     {"T1078.004"},
+	AdminConsoleWeakFactor: {"T1078.004"},
+	// Elastic's multiple sessions for one user (T1550.004).
+	ConcurrentSessions: {"T1550.004"},
+	// Elastic's reset or unlock attempts (T1078.004).
+	ResetMessageFlood: {"T1078.004"},
+	// Panther and Elastic: API token revoked (T1531).
+	APITokenRevoked: {"T1531"},
+	// Elastic's possible DoS (T1498, T1499.002, T1499.003).
+	RateLimitViolation: {"T1498", "T1499.002", "T1499.003"},
+	// Elastic gives its app changes only the Impact tactic; Service Stop
+	// is the technique for deactivation and deletion.
+	AppChanged: {"T1489"},
+	// Okta's rapid application access: the dashboard of many apps
+	// (T1538) with a valid account (T1078.004).
+	RapidAppAccess: {"T1538", "T1078.004"},
+	// Elastic's SSO from a rare unknown client (T1078.004).
+	SSOUnknownClient: {"T1078.004"},
+	// Okta's protected action settings: defenses impaired (T1562), the
+	// authentication process changed (T1556).
+	ProtectedActionChange: {"T1562", "T1556"},
+	// Sigma's password in the username field (T1552).
+	PasswordInUsername: {"T1552"},
+	// A cloud account created (T1136.003), made an admin (T1098.003).
+	UserCreated: {"T1136.003", "T1098.003"},
+	// A sign-in past the policy's second factor (T1078.004, T1556).
+	SingleFactorSuccess: {"T1078.004", "T1556"},
+	// Okta's FastPass from an unsigned binary: Okta gives the mobile
+	// matrix's T1604; MFA interception (T1111) is the enterprise one.
+	FastPassUntrustedBinary: {"T1111"},
 }
 
 // oauthAttack is the technique of an oauth_token_abuse finding, by the

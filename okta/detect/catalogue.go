@@ -34,6 +34,23 @@ const (
 	Org2OrgAppChange        = "org2org_app_change"
 	AppPasswordExposure     = "app_password_exposure"
 	DistributedSpray        = "distributed_password_spray"
+	PushOriginMismatch      = "push_origin_mismatch"
+	SharedMFADevice         = "shared_mfa_device"
+	DeviceNonstandardName   = "device_nonstandard_name"
+	AdminConsoleDenied      = "admin_console_denied"
+	AdminConsoleWeakFactor  = "admin_console_weak_factor"
+	ConcurrentSessions      = "concurrent_sessions"
+	ResetMessageFlood       = "reset_message_flood"
+	APITokenRevoked         = "api_token_revoked"
+	RateLimitViolation      = "rate_limit_violation"
+	AppChanged              = "app_changed"
+	RapidAppAccess          = "rapid_app_access"
+	SSOUnknownClient        = "sso_unknown_client"
+	ProtectedActionChange   = "protected_action_change"
+	PasswordInUsername      = "password_in_username"
+	UserCreated             = "user_created"
+	SingleFactorSuccess     = "single_factor_success"
+	FastPassUntrustedBinary = "fastpass_untrusted_binary"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -90,6 +107,40 @@ func rank(id string) int {
 		return 23
 	case DistributedSpray:
 		return 24
+	case PushOriginMismatch:
+		return 25
+	case SharedMFADevice:
+		return 26
+	case DeviceNonstandardName:
+		return 27
+	case AdminConsoleDenied:
+		return 28
+	case AdminConsoleWeakFactor:
+		return 29
+	case ConcurrentSessions:
+		return 30
+	case ResetMessageFlood:
+		return 31
+	case APITokenRevoked:
+		return 32
+	case RateLimitViolation:
+		return 33
+	case AppChanged:
+		return 34
+	case RapidAppAccess:
+		return 35
+	case SSOUnknownClient:
+		return 36
+	case ProtectedActionChange:
+		return 37
+	case PasswordInUsername:
+		return 38
+	case UserCreated:
+		return 39
+	case SingleFactorSuccess:
+		return 40
+	case FastPassUntrustedBinary:
+		return 41
 	}
 	return 25
 }
@@ -154,6 +205,38 @@ func Catalogue() []Detection {
 			"Panther (passwords pushed via SCIM, another user's password accessed), Okta (password reveal hunt)", appPasswordExposure},
 		{DistributedSpray, "A password spray spread over many IPs: many users, few tries each, within 15 minutes",
 			"Elastic (multi-source spray: 5 IPs, 8 users, 25 tries, at most 5 per user in 15 min)", distributedSpray},
+		{PushOriginMismatch, "An Okta Verify push requested from a new device or IP and answered from another IP",
+			"Okta customer detections (mismatch between source and response for Verify push), Splunk", pushOriginMismatch},
+		{SharedMFADevice, "One device or phone number registered for several users; one device token signing several users in",
+			"Okta customer detections (device, phone number registered to multiple users), Elastic (one dtHash, many users)", sharedMFADevice},
+		{DeviceNonstandardName, "A device enrolled with a name outside the org's naming of its computers",
+			"Okta customer detections (device enrolled with a non-standard hostname)", deviceNonstandardName},
+		{AdminConsoleDenied, "The Okta Admin Console refused a user",
+			"Okta customer detections (access to Admin Console denied)", adminConsoleDenied},
+		{AdminConsoleWeakFactor, "The Okta Admin Console reached with a password, email, SMS or security question only",
+			"Okta and Datadog customer detections (Admin Console with a weak MFA factor)", adminConsoleWeakFactor},
+		{ConcurrentSessions, "Many Okta sessions alive at once for one user",
+			"Elastic (multiple sessions for a single user: 3 or more)", concurrentSessions},
+		{ResetMessageFlood, "Many password-reset or unlock emails, texts or calls for one user",
+			"Elastic (high number of password reset or unlock attempts: 5)", resetMessageFlood},
+		{APITokenRevoked, "An API token was revoked", "Panther (API key revoked), Elastic (attempt to revoke an API token)", apiTokenRevoked},
+		{RateLimitViolation, "Okta's rate or concurrency limits broken by one client",
+			"Panther (rate limits), Elastic (possible Okta DoS attack)", rateLimitViolation},
+		{AppChanged, "An app integration modified, deactivated or deleted",
+			"Elastic (attempts to modify, deactivate and delete an Okta application)", appChanged},
+		{RapidAppAccess, "SSO into many apps within a minute", "Okta customer detections (rapid application access: 10 in 1 min)", rapidAppAccess},
+		{SSOUnknownClient, "SSO into an app from a client Okta could not identify",
+			"Elastic (successful application SSO from a rare unknown client device)", ssoUnknownClient},
+		{ProtectedActionChange, "The protected actions' settings changed",
+			"Okta customer detections (protected action settings update)", protectedActionChange},
+		{PasswordInUsername, "A password typed into the username field, now in the System Log (never shown)",
+			"Sigma (password in alternateId field), public hunts matching it to the next success", passwordInUsername},
+		{UserCreated, "A user account created from an odd place, or made an administrator soon after",
+			"Sigma (new Okta user created), Panther (admin role assigned)", userCreated},
+		{SingleFactorSuccess, "A session got in on one factor although the sign-on policy asked for more",
+			"Splunk (successful single factor authentication), Elastic (unknown-client SSO bypassing app policies)", singleFactorSuccess},
+		{FastPassUntrustedBinary, "Okta FastPass signed a user in for an unsigned or unexpected program",
+			"Okta customer detections (FastPass auth via suspicious binary)", fastPassUntrustedBinary},
 	}
 }
 

@@ -25,6 +25,10 @@ var designIDs = []string{
 	"security_config_change",
 	"unauthorized_app_access", "oauth_token_abuse", "idp_sign_in", "ad_agent_activity",
 	"org2org_app_change", "app_password_exposure", "distributed_password_spray",
+	"push_origin_mismatch", "shared_mfa_device", "device_nonstandard_name", "admin_console_denied",
+	"admin_console_weak_factor", "concurrent_sessions", "reset_message_flood", "api_token_revoked",
+	"rate_limit_violation", "app_changed", "rapid_app_access", "sso_unknown_client", "protected_action_change",
+	"password_in_username", "user_created", "single_factor_success", "fastpass_untrusted_binary",
 }
 
 func TestCatalogue(t *testing.T) {
@@ -76,6 +80,30 @@ func allEvents() []intents.Event {
 	l.add("application.lifecycle.create", 12*time.Hour, as(admin), target("AppInstance", "0oao2o", "Okta Org2Org"))
 	l.add("application.lifecycle.update", 12*time.Hour, as(admin), target("AppInstance", "0oascim", "SCIM app"), outcome("SUCCESS", "Pushing user passwords"))
 	l.events = append(l.events, distributedAttack(13*time.Hour, 10, 30)...)
+	requestPush(&l, 12*time.Hour, "idxAll", as(alice), newDeviceAndIP)
+	l.add(viaMFA, 12*time.Hour+20*time.Second, as(alice), session("idxAll"), pushFactor, oktaVerifyApp)
+	l.add(deviceAdd, 13*time.Hour, as(alice), device("guo1evil", "kali", "LINUX", false))
+	l.add(deviceAdd, 13*time.Hour+time.Minute, as(john), device("guo1evil", "kali", "LINUX", false))
+	l.add(accessAdmin, 14*time.Hour, as(admin), failure(""))
+	l.add(verify, 14*time.Hour, as(admin), session("idxAdmin"), method("Password", "Password"), consoleTarget)
+	for i := range 3 {
+		l.add(signIn, 15*time.Hour+time.Duration(i)*time.Minute, as(admin), session("idxMany"+itoa(i)))
+	}
+	repeat(&l, 5, 16*time.Hour, time.Minute, resetEmail, as(alice), targetUserOpt(alice))
+	l.add("system.api_token.revoke", 17*time.Hour, as(admin), target("Token", "00T1", "ci"))
+	l.add("system.org.rate_limit.violation", 17*time.Hour, appActor("0oa9", "provisioning-bot"))
+	l.add("application.lifecycle.delete", 17*time.Hour, as(admin), target("AppInstance", "0oa1sf", "Salesforce"))
+	for i := range 10 {
+		l.add(sso, 18*time.Hour+time.Duration(i)*time.Second, as(admin), app(i))
+	}
+	l.add(sso, 18*time.Hour, as(alice), app(1), unidentified("python-requests/2.31.0"))
+	l.add("security.protected_action.settings.update", 19*time.Hour, as(admin), target("ProtectedActionSettings", "pa1", "Protected actions"))
+	l.add(signIn, 19*time.Hour, typed(secret))
+	l.add("user.lifecycle.create", 19*time.Hour, as(admin), targetUserOpt("bob@company.com"))
+	l.add("user.account.privilege.grant", 19*time.Hour+time.Minute, as(admin), targetUserOpt("bob@company.com"))
+	l.add("policy.evaluate_sign_on", 20*time.Hour, as(admin), session("idxOne"), outcome("CHALLENGE", ""))
+	l.add(signIn, 20*time.Hour+time.Second, as(admin), session("idxOne"))
+	l.add(viaMFA, 21*time.Hour, as(alice), fastPass("LOOPBACK", "NO_SIGNATURE", "/tmp/.x/agent"))
 	return l.events
 }
 

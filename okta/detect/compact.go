@@ -64,6 +64,7 @@ var readDebug = [...]string{
 	"grantType", "requestedScopes", "redirectUri", // oauth_token_abuse
 	"suspiciousActivityEventCity", "suspiciousActivityEventCountry", "suspiciousActivityEventId",
 	"suspiciousActivityEventIp", "suspiciousActivityEventType", "threatDetections", "threatSuspected",
+	"authenticatorContext.bindingMethod", "authenticatorContext.validationStatus", "authenticatorContext.binaryIdentifier",
 }
 
 // internCap bounds the interning tables: past it they start afresh (the

@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 	"net/netip"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -36,6 +37,17 @@ type Config struct {
 	// weigh more. Users seen acting as administrators in the events (Admin
 	// Console access, role grants, policy changes) are added.
 	Admins []string
+	// DeviceNamePattern is the org's naming of its computers, a regular
+	// expression (e.g. `^(LT|WS)-[0-9]{6}$`): a computer enrolled with a
+	// name it does not match is device_nonstandard_name's (phones and
+	// tablets aside). Empty: only names no managed computer keeps are
+	// (Windows' random DESKTOP-XXXXXXX, localhost, Kali …).
+	DeviceNamePattern string
+	// FastPassBinaries are the programs Okta FastPass may sign users in
+	// for, matched as a part of the caller's binary identifier without
+	// regard to case; any other is fastpass_untrusted_binary's. nil:
+	// DefaultFastPassBinaries, the common browsers (Okta's list).
+	FastPassBinaries []string
 	// Thresholds are the numbers each detection fires at.
 	Thresholds Thresholds
 	// OfficeHours bound normal working time; administrative changes outside
@@ -161,6 +173,48 @@ type Thresholds struct {
 	// (Elastic's multi-source password spray), looking back from each
 	// attempt and, for tries per user, ahead from the window's start.
 	DistributedSpray Distributed
+	// PushCoalesce: Okta sends a push to every enrolled device, so pushes
+	// of one session within 2 s are one push (Okta's customer detection
+	// bins them by 2 s).
+	PushCoalesce time.Duration
+	// PushSpamPushes and PushSpamRatio: a session with at least 3 pushes
+	// of which under half were approved is push spam (Okta: more than 2
+	// pushes, a success ratio under 0.5).
+	PushSpamPushes int
+	PushSpamRatio  float64
+	// SharedDeviceUsers: one device (device.user.add) or one phone number
+	// (a phone verification SMS or call) registered for 2 or more users
+	// (Okta's customer detections).
+	SharedDeviceUsers int
+	// SharedTokenUsers: one device token (debugData.dtHash) signing 3 or
+	// more users in. Shared computers sign in two people now and then;
+	// Elastic counts more than 20 for failed sign-ins.
+	SharedTokenUsers int
+	// ConsoleDenied: the Admin Console refusing one user 3 times within
+	// 1 h weighs more (Okta: "multiple instances from the same source").
+	ConsoleDenied Rate
+	// ConcurrentSessions: 3 Okta sessions of one user started within 1 h
+	// and none ended (Elastic: 3 or more externalSessionIds for a user).
+	ConcurrentSessions Rate
+	// ResetFlood: password-reset or unlock emails, texts or calls for one
+	// user, 5 in 1 h (Elastic's threshold over its hour).
+	ResetFlood Rate
+	// RateLimits: rate-limit events of one client are one finding while
+	// they come less than 1 h apart; 10 of them are sustained (our own
+	// number: Panther and Elastic fire on each).
+	RateLimits Rate
+	// AppChanges: app changes by one administrator are one finding while
+	// they come less than 1 h apart; 5 apps or more is a mass change
+	// (our own number: Elastic fires on each).
+	AppChanges Rate
+	// RapidSSO: SSO into 10 distinct apps within 1 min (Okta's rapid
+	// application access).
+	RapidSSO Rate
+	// NewUserAdminWithin: a user created and granted an admin role within
+	// 24 h is a likely backdoor account. (The streaming engine sees it
+	// within its own window, DefaultWindow unless Limits say more; Span
+	// leaves it out so that the watcher's look-backs stay short.)
+	NewUserAdminWithin time.Duration
 }
 
 // OfficeHours are normal working hours: [Start, End) o'clock on Days, in
@@ -179,12 +233,19 @@ func DefaultCountries() []string {
 	return []string{"Russia", "China", "North Korea", "Iran", "Belarus", "Syria", "Cuba", "Venezuela"}
 }
 
+// DefaultFastPassBinaries are the browsers Okta's detection expects
+// FastPass callers to be.
+func DefaultFastPassBinaries() []string {
+	return []string{"Chrome", "Edge", "Firefox", "Safari", "Brave", "Microsoft"}
+}
+
 // DefaultConfig returns the defaults: DefaultCountries, no proxy list,
 // Apple's Private Relay networks, and every threshold from its source.
 func DefaultConfig() Config {
 	return Config{
 		SuspiciousCountries: DefaultCountries(),
 		PrivateRelayASNs:    []int{714, 6185, 36183},
+		FastPassBinaries:    DefaultFastPassBinaries(),
 		Thresholds:          defaultThresholds(),
 		OfficeHours:         defaultOfficeHours(),
 	}
@@ -192,29 +253,41 @@ func DefaultConfig() Config {
 
 func defaultThresholds() Thresholds {
 	return Thresholds{
-		FailedBurst:      Rate{Count: 10, Window: 30 * time.Minute},
-		Stuffing:         IPAttack{Users: 15, Tries: 25, MaxPerUser: 2, Window: 15 * time.Minute},
-		Spray:            IPAttack{Users: 5, Tries: 10, MinPerUser: 2, MaxPerUser: 8, MinSpan: 5 * time.Minute, Window: time.Hour},
-		ManyUsers:        IPAttack{Users: 10, Window: 5 * time.Minute},
-		SuccessFailures:  5,
-		AttackUsers:      5,
-		SuccessWithin:    3 * time.Hour,
-		AppsWithin:       time.Hour,
-		TravelSpeedKmh:   900,
-		TravelMinKm:      50,
-		TravelMinGap:     10 * time.Minute,
-		PushFatigue:      Rate{Count: 5, Window: 10 * time.Minute},
-		MFAAbandonIP:     IPAttack{Users: 6, Window: time.Hour},
-		PushAcceptWithin: 15 * time.Minute,
-		MFAFailures:      Rate{Count: 10, Window: 5 * time.Minute},
-		LockoutWave:      Rate{Count: 6, Window: 5 * time.Minute},
-		RepeatLockouts:   Rate{Count: 3, Window: 3 * time.Hour},
-		TokenChurn:       Churn{Tokens: 4, IPs: 2},
-		ResetThenSignIn:  12 * time.Hour,
-		UnauthAppAccess:  Rate{Count: 3, Window: time.Hour},
-		NewIssuerWithin:  5 * 24 * time.Hour,
-		PasswordReveals:  Rate{Count: 3, Window: time.Hour},
-		DistributedSpray: Distributed{IPs: 5, Users: 8, Tries: 25, MaxPerUser: 5, Window: 15 * time.Minute},
+		FailedBurst:        Rate{Count: 10, Window: 30 * time.Minute},
+		Stuffing:           IPAttack{Users: 15, Tries: 25, MaxPerUser: 2, Window: 15 * time.Minute},
+		Spray:              IPAttack{Users: 5, Tries: 10, MinPerUser: 2, MaxPerUser: 8, MinSpan: 5 * time.Minute, Window: time.Hour},
+		ManyUsers:          IPAttack{Users: 10, Window: 5 * time.Minute},
+		SuccessFailures:    5,
+		AttackUsers:        5,
+		SuccessWithin:      3 * time.Hour,
+		AppsWithin:         time.Hour,
+		TravelSpeedKmh:     900,
+		TravelMinKm:        50,
+		TravelMinGap:       10 * time.Minute,
+		PushFatigue:        Rate{Count: 5, Window: 10 * time.Minute},
+		MFAAbandonIP:       IPAttack{Users: 6, Window: time.Hour},
+		PushAcceptWithin:   15 * time.Minute,
+		MFAFailures:        Rate{Count: 10, Window: 5 * time.Minute},
+		LockoutWave:        Rate{Count: 6, Window: 5 * time.Minute},
+		RepeatLockouts:     Rate{Count: 3, Window: 3 * time.Hour},
+		TokenChurn:         Churn{Tokens: 4, IPs: 2},
+		ResetThenSignIn:    12 * time.Hour,
+		UnauthAppAccess:    Rate{Count: 3, Window: time.Hour},
+		NewIssuerWithin:    5 * 24 * time.Hour,
+		PasswordReveals:    Rate{Count: 3, Window: time.Hour},
+		DistributedSpray:   Distributed{IPs: 5, Users: 8, Tries: 25, MaxPerUser: 5, Window: 15 * time.Minute},
+		PushCoalesce:       2 * time.Second,
+		PushSpamPushes:     3,
+		PushSpamRatio:      0.5,
+		SharedDeviceUsers:  2,
+		SharedTokenUsers:   3,
+		ConsoleDenied:      Rate{Count: 3, Window: time.Hour},
+		ConcurrentSessions: Rate{Count: 3, Window: time.Hour},
+		ResetFlood:         Rate{Count: 5, Window: time.Hour},
+		RateLimits:         Rate{Count: 10, Window: time.Hour},
+		AppChanges:         Rate{Count: 5, Window: time.Hour},
+		RapidSSO:           Rate{Count: 10, Window: time.Minute},
+		NewUserAdminWithin: 24 * time.Hour,
 	}
 }
 
@@ -247,6 +320,9 @@ func (c Config) Validate() error {
 		{"failed burst", t.FailedBurst}, {"push fatigue", t.PushFatigue}, {"mfa failures", t.MFAFailures},
 		{"lockout wave", t.LockoutWave}, {"repeat lockouts", t.RepeatLockouts},
 		{"unauthorized app access", t.UnauthAppAccess}, {"password reveals", t.PasswordReveals},
+		{"console denied", t.ConsoleDenied}, {"concurrent sessions", t.ConcurrentSessions},
+		{"reset flood", t.ResetFlood}, {"rate limits", t.RateLimits},
+		{"app changes", t.AppChanges}, {"rapid sso", t.RapidSSO},
 	}
 	for _, x := range rates {
 		if x.r.Count < 0 || x.r.Window < 0 {
@@ -258,6 +334,14 @@ func (c Config) Validate() error {
 	}
 	if t.SuccessFailures < 0 || t.AttackUsers < 0 || t.TokenChurn.Tokens < 0 || t.TokenChurn.IPs < 0 || t.TravelSpeedKmh < 0 || t.TravelMinKm < 0 {
 		return fmt.Errorf("detect: thresholds: negative value")
+	}
+	if t.PushSpamRatio < 0 || t.PushSpamRatio > 1 {
+		return fmt.Errorf("detect: push spam ratio %g: want a share between 0 and 1", t.PushSpamRatio)
+	}
+	if p := strings.TrimSpace(c.DeviceNamePattern); p != "" {
+		if _, err := regexp.Compile(p); err != nil {
+			return fmt.Errorf("detect: device name pattern %q: want a regular expression such as ^LT-[0-9]{6}$: %w", p, err)
+		}
 	}
 	o := c.OfficeHours
 	if o.Start < 0 || o.Start > 24 || o.End < 0 || o.End > 24 {
@@ -304,6 +388,12 @@ func (c Config) withDefaults() Config {
 	rate(&t.RepeatLockouts, d.RepeatLockouts)
 	rate(&t.UnauthAppAccess, d.UnauthAppAccess)
 	rate(&t.PasswordReveals, d.PasswordReveals)
+	rate(&t.ConsoleDenied, d.ConsoleDenied)
+	rate(&t.ConcurrentSessions, d.ConcurrentSessions)
+	rate(&t.ResetFlood, d.ResetFlood)
+	rate(&t.RateLimits, d.RateLimits)
+	rate(&t.AppChanges, d.AppChanges)
+	rate(&t.RapidSSO, d.RapidSSO)
 	if t.Stuffing == (IPAttack{}) {
 		t.Stuffing = d.Stuffing
 	}
@@ -346,6 +436,15 @@ func (c Config) withDefaults() Config {
 	dur(&t.PushAcceptWithin, d.PushAcceptWithin)
 	dur(&t.ResetThenSignIn, d.ResetThenSignIn)
 	dur(&t.NewIssuerWithin, d.NewIssuerWithin)
+	dur(&t.PushCoalesce, d.PushCoalesce)
+	num(&t.PushSpamPushes, d.PushSpamPushes)
+	flt(&t.PushSpamRatio, d.PushSpamRatio)
+	num(&t.SharedDeviceUsers, d.SharedDeviceUsers)
+	num(&t.SharedTokenUsers, d.SharedTokenUsers)
+	dur(&t.NewUserAdminWithin, d.NewUserAdminWithin)
+	if c.FastPassBinaries == nil {
+		c.FastPassBinaries = DefaultFastPassBinaries()
+	}
 	o := &c.OfficeHours
 	if !o.Disabled && o.Start == 0 && o.End == 0 && len(o.Days) == 0 {
 		loc := o.Location

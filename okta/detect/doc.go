@@ -43,9 +43,10 @@
 // full and every other detection adds half of its own worst score, so that
 // failed sign-ins, then a success from a proxy, then app access is Critical
 // while a lone lockout stays Medium. Remedies turns a UserSummary into the
-// actions it suggests — clear_sessions from Medium, suspend_user and
-// reset_factors from High, unlock_user when a lockout is the only signal, and
-// the reversal of a deactivated or added policy rule — with the summary's
+// actions it suggests — clear_sessions and expire_password (a password
+// someone else knows) from Medium, suspend_user and reset_factors from High,
+// unlock_user when a lockout is the only signal, and the reversal of a
+// deactivated or added policy rule or a deactivated app — with the summary's
 // score as confidence and its evidence. Analyze does all of it in one call
 // and fills in the Okta user ids the events name.
 //
@@ -55,15 +56,19 @@
 // first (the watcher, and the threats sweep over a week of a busy org), in
 // bounded memory. It keeps windows of recent events per user, per client
 // IP (spraying, a success from an IP that tried many users, MFA abandoned
-// for many users), for account lockouts, for failed sign-ins across IPs
+// for many users), per device, phone number and device token (one shared
+// by several users), for account lockouts, for failed sign-ins across IPs
 // (a distributed spray), per identity provider issuer and per policy
 // rule, each reaching Limits.Window back from the newest event and
 // holding at most Limits.PerKey events, in a compact form that keeps only
-// what the detections (and an answer listing the events) read. Feed re-runs the catalogue, unchanged, over the windows
-// its events touched (a failed sign-in brings its IP's window along, so a
-// success after an attack is found when the attacker rotated IP) and returns the findings that include one of them,
+// what the detections (and an answer listing the events) read. Feed
+// re-runs the catalogue, unchanged, over the windows its events touched
+// (a failed sign-in brings its IP's window along, so a success after an
+// attack is found when the attacker rotated IP) and returns the findings
+// that include one of them,
 // whole as far as the windows hold them; Analysis merges every finding
-// since the start (a grown finding replaces its earlier form) as Analyze
+// since the start (a grown finding replaces its earlier form, and one
+// that learnt whose it is its form with no user) as Analyze
 // would. TakeDirty and Restore carry the windows across a restart.
 // Findings that span more than a window (the same country day after day)
 // are cut at the window, and who is an administrator is learned from the

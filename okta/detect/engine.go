@@ -19,15 +19,16 @@ import (
 // actor's alternate id and every target user), per client IP for the
 // shapes that span users (failed and successful sign-ins: spraying from
 // one IP, a success from an IP that tried many users; Okta's verdicts on
-// an IP with no user), one for account lockouts (many accounts locked at
-// once), one for failed sign-ins (a spray spread over many IPs), per
-// policy or rule for configuration changes, per issuer for sign-ins
-// through another identity provider (is the issuer new?) and one for
-// identity providers changed. Each window reaches Limits.Window back from
-// the newest event fed (time comes from the events, never the clock) and
-// holds at most Limits.PerKey events, the oldest leaving first. An event
-// is held once, in the compact form of held, however many windows hold
-// it.
+// an IP with no user), per device, phone number and device token for the
+// shapes that span the users sharing one (moreKeys), one for account
+// lockouts (many accounts locked at once), one for failed sign-ins (a
+// spray spread over many IPs), per policy or rule for configuration
+// changes, per issuer for sign-ins through another identity provider (is
+// the issuer new?) and one for identity providers changed. Each window
+// reaches Limits.Window back from the newest event fed (time comes from
+// the events, never the clock) and holds at most Limits.PerKey events,
+// the oldest leaving first. An event is held once, in the compact form of
+// held, however many windows hold it.
 //
 // Feed runs every detection, unchanged, over the union of the windows its
 // new events touched (and the configuration changes of the rules their
@@ -159,6 +160,9 @@ func keysOf(e *intents.Event) []string {
 		for _, k := range ruleNames("use:", e.Targets) {
 			add(k)
 		}
+	}
+	for _, k := range moreKeys(e) {
+		add(k)
 	}
 	if len(ks) == 0 {
 		add("org")
@@ -444,6 +448,9 @@ func (e *Engine) run(touched map[string]bool, fresh []*held, rules []finding) []
 		}
 	}
 	tl := newTimeline(e.cfg, events)
+	if len(e.queue) > 0 {
+		tl.since = e.queue[0].published() // what the engine has seen reaches back this far
+	}
 	var fs []finding
 	for _, d := range Catalogue() {
 		for _, f := range d.run(tl) {
@@ -495,18 +502,44 @@ func (e *Engine) restated(f finding, added map[string]bool) bool {
 
 // merge adds new findings to those found so far; a new one replaces every
 // earlier one of the same detection and user that shares an event with
-// it (the earlier form of a finding that grew).
+// it (the earlier form of a finding that grew), and an earlier one of the
+// same detection with no user whose events it holds all of (a finding
+// that learnt whose it is: a password typed as a username, then its owner
+// signing in).
 func (e *Engine) merge(fs []finding) {
 	e.found = slices.DeleteFunc(e.found, func(g finding) bool {
 		for _, f := range fs {
-			if f.Detection == g.Detection && f.User == g.User &&
-				slices.ContainsFunc(f.Events, func(u string) bool { return slices.Contains(g.Events, u) }) {
+			if f.Detection != g.Detection {
+				continue
+			}
+			if f.User == g.User && grownFrom(f, g) {
+				return true
+			}
+			if g.User == "" && f.User != "" && !slices.ContainsFunc(g.Events, func(u string) bool { return !slices.Contains(f.Events, u) }) {
 				return true
 			}
 		}
 		return false
 	})
 	e.found = append(e.found, fs...)
+}
+
+// grownFrom reports whether f is a later form of g: it holds g's first
+// event, or shares more than one event with it (a window dropped g's
+// oldest). Two findings that share only one event and not the first are
+// neighbours, not forms of one (New York → London, then London → New
+// York: two impossible journeys through one sign-in).
+func grownFrom(f, g finding) bool {
+	if len(g.Events) > 0 && slices.Contains(f.Events, g.Events[0]) {
+		return true
+	}
+	shared := 0
+	for _, u := range f.Events {
+		if slices.Contains(g.Events, u) {
+			shared++
+		}
+	}
+	return shared > 1
 }
 
 // Analysis is every finding seen since the engine started, merged (a

@@ -102,7 +102,7 @@ func idpSignIn(tl *timeline) []finding {
 		}
 		var ev evidence
 		ev.add(baseIdPSignIn, "%s signed in through identity provider %s (%s), not Okta", orName(user, e.Actor), iss, kind)
-		reach := e.Published.Sub(tl.events[0].Published)
+		reach := tl.reach(e.Published)
 		switch {
 		case seen:
 			ev.add(wIdPNew, "%s: no sign-in through it for %s before", evIdPNew, span(e.Published.Sub(prev)))

@@ -34,14 +34,14 @@ var pantherRules = map[string]string{
 	"Okta.Org2org.Creation.Modification":          Org2OrgAppChange,
 	"Okta.PasswordAccess":                         AppPasswordExposure,
 	"Okta.Password.Extraction.via.SCIM":           AppPasswordExposure,
+	"Okta.APIKeyRevoked":                          APITokenRevoked,
+	"Okta.Rate.Limits":                            RateLimitViolation,
 }
 
 // pantherSkipped are Panther rules with no counterpart in Catalogue, and why.
 var pantherSkipped = map[string]string{
-	"Okta.APIKeyRevoked":             "revoking a token takes access away; not a threat in our catalogue",
 	"Okta.Login.Success":             "every successful sign-in: an inventory, not a detection",
 	"Okta.Login.Without.Push.Marker": "needs an org-specific user-agent marker",
-	"Okta.Rate.Limits":               "rate limits are operational, not in the catalogue",
 	"Okta.SSO.to.AWS":                "an inventory of AWS access, not a threat",
 }
 
@@ -52,6 +52,8 @@ var explained = map[[2]string]string{
 		"(a mocked KV store); one event alone has no earlier use of the session to roam from",
 	{"Okta.User.MFA.Factor.Suspend", "Other Event"}: "the event is user.mfa.factor.reset_all, which mfa_factor_reset covers " +
 		"and Panther's suspend-only rule does not",
+	{"Okta.Rate.Limits", "application.integration.rate_limit_exceeded"}: "an integration exceeding its rate limit " +
+		"counts for Elastic's possible-DoS rule; Panther counts only event types naming a violation",
 }
 
 // TestPantherRuleTests runs our matching detection on each of Panther's

@@ -20,7 +20,8 @@ const evAllBlocked = "Okta blocked every flagged request"
 // suggest lists the remedies one finding calls for: clear sessions on any
 // sign of compromise, suspend when a credential attack succeeded or a
 // session was hijacked, reset factors when MFA was defeated or reset by
-// someone else, unlock after a lockout.
+// someone else, unlock after a lockout, expire a password someone else
+// knows.
 func suggest(f intents.Finding) []intents.Kind {
 	sessions := []intents.Kind{intents.ClearSessions}
 	takeover := []intents.Kind{intents.ClearSessions, intents.SuspendUser}
@@ -84,6 +85,39 @@ func suggest(f intents.Finding) []intents.Kind {
 		if has(f.Evidence, evTokenReuse) {
 			return sessions
 		}
+	case PushOriginMismatch:
+		// Someone signed in with the password elsewhere: an approval let
+		// them in (end their session, stop the account); a refusal
+		// still means the password is theirs.
+		if has(f.Evidence, evPushOriginAccepted) {
+			return takeover
+		}
+		return []intents.Kind{intents.ExpirePassword}
+	case SharedMFADevice:
+		// Someone else's device or phone is among the user's factors.
+		return []intents.Kind{intents.ClearSessions, intents.ResetFactors}
+	case DeviceNonstandardName:
+		return []intents.Kind{intents.ResetFactors}
+	case ResetMessageFlood:
+		if has(f.Evidence, evResetFloodChanged) {
+			return takeover
+		}
+	case FastPassUntrustedBinary:
+		// Okta Verify on the device answers whoever asks: end the
+		// sessions, remove the device's enrolment.
+		return []intents.Kind{intents.ClearSessions, intents.ResetFactors}
+	case PasswordInUsername:
+		if has(f.Evidence, evPasswordOwner) {
+			return []intents.Kind{intents.ExpirePassword}
+		}
+	case UserCreated:
+		if has(f.Evidence, evNewUserAdmin) {
+			// a new account made an administrator: stop it first
+			return []intents.Kind{intents.ClearSessions, intents.SuspendUser}
+		}
+	case AdminConsoleDenied, AdminConsoleWeakFactor, ConcurrentSessions, RapidAppAccess, SSOUnknownClient, SingleFactorSuccess:
+		// A session may be someone else's: end them all.
+		return sessions
 	}
 	return nil
 }
@@ -91,7 +125,8 @@ func suggest(f intents.Finding) []intents.Kind {
 // Remedies proposes the actions a user summary calls for, each with the
 // summary's score as confidence and its evidence: clear_sessions,
 // suspend_user and reset_factors on signs of compromise, unlock_user when a
-// lockout is the only signal, and the reversals of configuration changes.
+// lockout is the only signal, expire_password when a password is known to
+// someone else, and the reversals of configuration changes.
 // The target user is a Ref of Type "user" with the summary's UserID (empty
 // when unknown: resolve it by Name) and login. Org-wide summaries (no user)
 // propose only reversals.
@@ -115,7 +150,7 @@ func Remedies(s UserSummary) []intents.Action {
 	}
 	if s.User != "" {
 		ref := &intents.Ref{Type: "user", ID: s.UserID, Name: s.User}
-		for _, k := range []intents.Kind{intents.ClearSessions, intents.SuspendUser, intents.ResetFactors, intents.UnlockUser} {
+		for _, k := range []intents.Kind{intents.ClearSessions, intents.SuspendUser, intents.ResetFactors, intents.UnlockUser, intents.ExpirePassword} {
 			r, ok := reason[k]
 			if !ok {
 				continue
@@ -127,6 +162,8 @@ func Remedies(s UserSummary) []intents.Action {
 				ok = s.Score >= suspendFrom
 			case intents.UnlockUser:
 				ok = onlyLockouts && s.Score < suspendFrom
+			case intents.ExpirePassword:
+				ok = s.Score >= clearFrom
 			}
 			if ok {
 				u := *ref

@@ -25,6 +25,20 @@ type timeline struct {
 	admins map[string]bool   // logins known or seen to be administrators
 
 	failures []attempt // failed sign-ins, built on first use
+
+	// since is how far back the events read reach: the streaming
+	// engine's oldest held event, older than any window's events it
+	// passes; zero: the first of events.
+	since time.Time
+}
+
+// reach is how far back before t the events read go.
+func (tl *timeline) reach(t time.Time) time.Duration {
+	from := tl.since
+	if from.IsZero() && len(tl.events) > 0 {
+		from = tl.events[0].Published
+	}
+	return t.Sub(from)
 }
 
 // noUUID starts the locator that stands in for the uuid of an event that
