@@ -285,3 +285,45 @@ func shareReason(ins []intents.Intent, lastClause string) {
 		}
 	}
 }
+
+// GroundedAllIn checks the Intents a model made from text, one for each
+// request, as GroundedIn checks one; but in a message of several requests
+// an action's explicit verb is in its own clause ("suspend
+// john@company.com and clear his sessions"), so an action the whole text
+// does not ground stands only when the rules read the same action for the
+// same user from the message (UnderstandAll, with subject).
+func GroundedAllIn(text string, ins []intents.Intent, o intents.ReadOptions, subject string) ([]intents.Intent, error) {
+	now := o.Present()
+	var rules []intents.Intent
+	read := false
+	out := make([]intents.Intent, 0, len(ins))
+	for _, in := range ins {
+		got, err := grounded(text, in, now)
+		if err != nil && len(ins) > 1 && in.Kind.IsAction() {
+			if !read {
+				rules, _ = understandAll(text, now, subject)
+				read = true
+			}
+			if agrees(rules, in) {
+				got, err = in, nil
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got)
+	}
+	return out, nil
+}
+
+// agrees reports whether the rules read the action in makes, for its
+// user, group and app.
+func agrees(rules []intents.Intent, in intents.Intent) bool {
+	for _, r := range rules {
+		if r.Kind == in.Kind && r.User != "" && strings.EqualFold(r.User, in.User) &&
+			strings.EqualFold(r.Group, in.Group) && strings.EqualFold(r.App, in.App) {
+			return true
+		}
+	}
+	return false
+}

@@ -111,10 +111,9 @@ func resolvePronoun(text string, in intents.Intent, err error, now time.Time, re
 }
 
 // Refers reports whether text stands for a person by a pronoun ("suspend
-// him", "clear his sessions") and names nobody itself: what it asks
-// depends on whom the conversation is about.
+// him", "clear his sessions") that nothing in it names: what it asks
+// depends on whom the conversation is about (UnderstandAll's subject).
 func Refers(text string, now time.Time) bool {
-	in, err := understand(text, now.UTC())
-	_, ok, _ := resolvePronoun(text, in, err, now.UTC(), nil)
-	return ok
+	_, err := understandAll(text, now.UTC(), "")
+	return errors.Is(err, ErrWho)
 }
