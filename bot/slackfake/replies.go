@@ -3,7 +3,6 @@ package slackfake
 import (
 	"encoding/base64"
 	"sort"
-	"strings"
 )
 
 // Paging of conversations.replies, as Slack documents it: up to 1000
@@ -43,33 +42,11 @@ func (s *Server) conversationsReplies(req *apiRequest) (map[string]any, error) {
 	if _, err := tsMicros(ts); err != nil {
 		return nil, fail("thread_not_found")
 	}
-	limit, err := parseLimit(req.arg("limit"), repliesDefaultLimit, repliesMaxLimit)
+	pa, err := readPageArgs(req, repliesDefaultLimit, repliesMaxLimit)
 	if err != nil {
 		return nil, err
 	}
-	oldest, latest := int64(-1), int64(-1)
-	if v := req.arg("oldest"); v != "" {
-		if oldest, err = tsMicros(v); err != nil {
-			return nil, fail("invalid_ts_oldest")
-		}
-	}
-	if v := req.arg("latest"); v != "" {
-		if latest, err = tsMicros(v); err != nil {
-			return nil, fail("invalid_ts_latest")
-		}
-	}
-	inclusive := isTrue(req.arg("inclusive"))
-	after := int64(-1) // cursor: the oldest reply ts of this page
-	if c := req.arg("cursor"); c != "" {
-		raw, err := base64.StdEncoding.DecodeString(c)
-		cts, ok := strings.CutPrefix(string(raw), historyCursorPrefix)
-		if err != nil || !ok {
-			return nil, fail("invalid_cursor")
-		}
-		if after, err = tsMicros(cts); err != nil {
-			return nil, fail("invalid_cursor")
-		}
-	}
+	limit, oldest, latest, inclusive, after := pa.limit, pa.oldest, pa.latest, pa.inclusive, pa.cursor
 	withMetadata := isTrue(req.arg("include_all_metadata"))
 
 	s.mu.Lock()
