@@ -72,7 +72,7 @@ func TestUnderstandAll(t *testing.T) {
 		{"his in a thread", "clear his sessions", "john@company.com",
 			[]string{"clear_sessions john@company.com"}},
 		{"he in a thread", "what else did he do yesterday", "john@company.com",
-			[]string{"user_details john@company.com"}},
+			[]string{"investigate john@company.com"}},
 		{"that account", "deactivate that account", "john@company.com",
 			[]string{"deactivate_user john@company.com"}},
 		{"her mfa", "reset her mfa", "jane@company.com",
@@ -90,6 +90,19 @@ func TestUnderstandAll(t *testing.T) {
 				t.Errorf("UnderstandAll(%q, %q) (-want +got):\n%s", tt.text, tt.subject, diff)
 			}
 		})
+	}
+}
+
+// "what else did he do yesterday" in a thread investigates its subject
+// over yesterday.
+func TestUnderstandAllWhatElseDidHeDo(t *testing.T) {
+	got, err := freetext.UnderstandAll("what else did he do yesterday", ftNow, "john@company.com")
+	want := intents.Intent{Kind: intents.Investigate, User: "john@company.com", Since: ftYesterday, Until: ftToday}
+	if err != nil || len(got) != 1 {
+		t.Fatalf("UnderstandAll = %v, %v; want one investigation", brief(got), err)
+	}
+	if diff := cmp.Diff(want, got[0]); diff != "" {
+		t.Errorf("UnderstandAll(what else did he do yesterday) (-want +got):\n%s", diff)
 	}
 }
 
