@@ -70,6 +70,15 @@ func SubjectFrom(ctx context.Context) string {
 }
 
 func understandAll(text string, now time.Time, subject string) ([]intents.Intent, error) {
+	ins, err := readAll(text, now, subject)
+	if err != nil {
+		return nil, err
+	}
+	return ins, nil
+}
+
+// readAll is understandAll, with whatever was read alongside an error.
+func readAll(text string, now time.Time, subject string) ([]intents.Intent, error) {
 	s := PlainText(text)
 	if t := strings.TrimSpace(text); intents.TrimPrefix(t) != t || len(s) > MaxFreeText {
 		in, err := understand(text, now)

@@ -106,7 +106,8 @@ func TestUnderstandAllWhatElseDidHeDo(t *testing.T) {
 	}
 }
 
-// A message of one request reads as Understand reads it.
+// A message of one request reads as Understand reads it; its error comes
+// alone.
 func TestUnderstandAllOneIsUnderstand(t *testing.T) {
 	for _, text := range []string{
 		"show me logins from suspicious countries in the last 24 hours",
@@ -117,7 +118,13 @@ func TestUnderstandAllOneIsUnderstand(t *testing.T) {
 	} {
 		want, wantErr := freetext.Understand(text, ftNow)
 		got, err := freetext.UnderstandAll(text, ftNow, "")
-		if (err != nil) != (wantErr != nil) || len(got) != 1 {
+		if wantErr != nil {
+			if err == nil || err.Error() != wantErr.Error() || got != nil {
+				t.Errorf("UnderstandAll(%q) = %v, %v; want Understand's error %v alone", text, brief(got), err, wantErr)
+			}
+			continue
+		}
+		if err != nil || len(got) != 1 {
 			t.Errorf("UnderstandAll(%q) = %v, %v; want one, as Understand: %v, %v", text, brief(got), err, want.Kind, wantErr)
 			continue
 		}
@@ -162,4 +169,37 @@ func TestRulesClassifyAllSubject(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0].User != "john@company.com" {
 		t.Errorf("ClassifyAll(subject john, %q) = %v, %v; want suspend john", "suspend him", brief(got), err)
 	}
+}
+
+// FuzzUnderstandAll checks that UnderstandAll never panics and that what it
+// returns is whole: an ErrInvalid with a message for people and nothing
+// else, or one to MaxRequests whole answers. Its seed corpus is the phrasing
+// table and compound requests.
+//
+//	go test -run=^$ -fuzz=FuzzUnderstandAll -fuzztime=30s ./intents/freetext
+func FuzzUnderstandAll(f *testing.F) {
+	for _, p := range phrasings {
+		f.Add(p.text, "")
+	}
+	f.Add("suspend john@company.com and clear his sessions, reason: phished", "")
+	f.Add("investigate john, emily and bob", "")
+	f.Add("suspend him and reset her mfa", "john@company.com")
+	f.Fuzz(func(t *testing.T, text, subject string) {
+		ins, err := freetext.UnderstandAll(text, ftNow, subject)
+		if err != nil {
+			if e, ok := intents.AsError(err); !errors.Is(err, intents.ErrInvalid) || !ok || e.Detail == "" || ins != nil {
+				t.Fatalf("UnderstandAll(%q, %q) = %d intents, error %v: want ErrInvalid with a message and nothing else", text, subject, len(ins), err)
+			}
+			return
+		}
+		if len(ins) == 0 || len(ins) > freetext.MaxRequests {
+			t.Fatalf("UnderstandAll(%q, %q) = %d intents, want 1 to %d", text, subject, len(ins), freetext.MaxRequests)
+		}
+		if len(ins) == 1 {
+			return // Understand's own answer, which FuzzUnderstand checks
+		}
+		for _, in := range ins {
+			checkWhole(t, text, in)
+		}
+	})
 }

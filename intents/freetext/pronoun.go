@@ -15,18 +15,14 @@ import (
 // message, else to the subject of the conversation (UnderstandAll).
 
 // ErrWho is a pronoun in the place of a person whom nothing names: neither
-// the message nor the conversation says who "him" is. It comes with
+// the message nor the conversation says who "him" is. It wraps
 // intents.ErrInvalid; the person should be asked whom they mean.
-var ErrWho = errors.New("who is meant")
+var ErrWho = fmt.Errorf("a pronoun names nobody: %w", intents.ErrInvalid)
 
-// whoError is ErrWho for one pronoun.
-type whoError struct{ pronoun string }
-
-func (e *whoError) Error() string {
-	return fmt.Sprintf("freetext: %s: %q names nobody here; name the person (login, email or @mention)", ErrWho, e.pronoun)
+// whoError is ErrWho for one pronoun, with a message for people.
+func whoError(pronoun string) error {
+	return &intents.Error{Err: ErrWho, Op: "freetext", Detail: fmt.Sprintf("who is %q? Name the person (a login, an email or an @mention)", pronoun)}
 }
-
-func (e *whoError) Unwrap() []error { return []error{ErrWho, intents.ErrInvalid} }
 
 // personNouns follow "this" or "that" to point at a person.
 var personNouns = map[string]bool{
@@ -105,7 +101,7 @@ func resolvePronoun(text string, in intents.Intent, err error, now time.Time, re
 		out = append(out, got)
 	}
 	if len(out) == 0 {
-		return nil, true, &whoError{pronoun: s[spans[0][0]:spans[0][1]]}
+		return nil, true, whoError(s[spans[0][0]:spans[0][1]])
 	}
 	return out, true, nil
 }
