@@ -170,3 +170,34 @@ func TestCompoundFalseSplit(t *testing.T) {
 		t.Errorf("pending for %s: %d, suspension with reason %q; want the suspension alone, with the whole reason:\n%s", rachel, len(got), s.Preview.Action.Reason, prop.Text)
 	}
 }
+
+// "clear her sessions" in a proposal message's thread means the person the
+// proposal is about.
+func TestThreadPronounUnderProposal(t *testing.T) {
+	h := approvalHarness(t, nil)
+	prop := h.propose("suspend " + rachel)
+	if !about(prop, rachel) {
+		t.Errorf("the proposal message's metadata %s does not name %s", prop.Metadata, rachel)
+	}
+	n := len(h.slack.Messages())
+	h.mentionIn(prop.TS, "", "clear her sessions")
+	h.answerAfter(n, "the clear-sessions proposal in the thread", func(m slackfake.Message) bool {
+		return isProposal(m) && m.ThreadTS == prop.TS && has(m, rachel)
+	})
+	if _, ok := h.pendingFor(rachel)[intents.ClearSessions]; !ok {
+		t.Errorf("no pending clear-sessions for %s", rachel)
+	}
+}
+
+// "investigate john and emily", by the names people use, answers for
+// both, each investigation whole.
+func TestInvestigateJohnAndEmily(t *testing.T) {
+	h := approvalHarness(t, nil)
+	const thread = "1700000400.000100"
+	h.mentionIn("", thread, "investigate john and emily")
+	for _, who := range []string{"john@company.com", "emily.chen@company.com"} {
+		h.answer("the investigation of "+who, func(m slackfake.Message) bool {
+			return isAnswer(m) && m.ThreadTS == thread && about(m, who) && has(m, "Investigation")
+		})
+	}
+}
