@@ -163,7 +163,7 @@ func splitClauses(s string, now time.Time) []string {
 		if left == "" || hasReasonWord(sc, start, i) {
 			continue
 		}
-		if in, err := understand(left, now); err == nil && (in.Kind == intents.Unknown || in.Reason != "") {
+		if in, err := understand(left, now); err == nil && (in.Kind == intents.Unknown || in.Kind == intents.Help || in.Reason != "") {
 			continue
 		} else if err != nil && !hasPronoun(left) {
 			continue
@@ -238,18 +238,25 @@ func distribute(s string, now time.Time) ([]intents.Intent, bool) {
 }
 
 // listAfter lists the people named after the token at u, joined by commas
-// and "and", and the index of the last one.
+// and "and", and the index of the last one. A bare word after a comma is a
+// person only in a list that ends with "and" someone ("john, emily and
+// bob"): "suspend jdoe, urgent" gives a reason, not a second person.
 func listAfter(sc *scan, s string, u int) (people []string, last int) {
 	last = u
+	bareAfterComma, endsWithAnd := false, false
 	for k := u + 1; k < len(sc.toks); {
 		switch {
 		case sc.toks[k-1].sep && s[sc.toks[k-1].end] == ',' && personLike(sc, k):
-			people, last, k = append(people, sc.toks[k].raw), k, k+1
+			bareAfterComma = bareAfterComma || sc.toks[k].shape == shapeWord
+			people, last, k, endsWithAnd = append(people, sc.toks[k].raw), k, k+1, false
 		case sc.cue[k] == cJoin && sc.toks[k].low == "and" && !sc.used[k] && k+1 < len(sc.toks) && personLike(sc, k+1):
-			people, last, k = append(people, sc.toks[k+1].raw), k+1, k+2
+			people, last, k, endsWithAnd = append(people, sc.toks[k+1].raw), k+1, k+2, true
 		default:
-			return people, last
+			k = len(sc.toks)
 		}
+	}
+	if bareAfterComma && !endsWithAnd {
+		return nil, u
 	}
 	return people, last
 }

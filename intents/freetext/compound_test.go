@@ -154,8 +154,8 @@ func TestUnderstandAllWho(t *testing.T) {
 
 // Too many requests in one message is refused.
 func TestUnderstandAllTooMany(t *testing.T) {
-	names := []string{"a1", "b2", "c3", "d4", "e5", "f6"}
-	text := "investigate " + strings.Join(names, ", ")
+	names := []string{"a1", "b2", "c3", "d4", "e5"}
+	text := "investigate " + strings.Join(names, ", ") + " and f6"
 	if got, err := freetext.UnderstandAll(text, ftNow, ""); !errors.Is(err, intents.ErrInvalid) {
 		t.Errorf("UnderstandAll(%q) = %v, %v; want ErrInvalid", text, brief(got), err)
 	}
@@ -202,4 +202,35 @@ func FuzzUnderstandAll(f *testing.F) {
 			checkWhole(t, text, in)
 		}
 	})
+}
+
+// No regression: every phrasing of the table and of the held-out file,
+// and requests whose comma or "and" starts no new request, read through
+// UnderstandAll as Understand reads them (the bot reads free text with
+// UnderstandAll).
+func TestUnderstandAllKeepsThePhrasings(t *testing.T) {
+	texts := []string{"suspend jdoe, urgent", "un-suspend jdoe, false alarm", "go ahead and suspend jdoe, reason: tor login"}
+	for _, p := range phrasings {
+		texts = append(texts, p.text)
+	}
+	for _, h := range readHeldOut(t) {
+		texts = append(texts, h.text)
+	}
+	for _, text := range texts {
+		want, wantErr := freetext.Understand(text, ftNow)
+		got, err := freetext.UnderstandAll(text, ftNow, "")
+		if wantErr != nil {
+			if err == nil {
+				t.Errorf("UnderstandAll(%q) = %v, want Understand's error %v", text, brief(got), wantErr)
+			}
+			continue
+		}
+		if err != nil || len(got) != 1 {
+			t.Errorf("UnderstandAll(%q) = %v, %v; want one, as Understand: %s %s", text, brief(got), err, want.Kind, want.User)
+			continue
+		}
+		if diff := cmp.Diff(want, got[0]); diff != "" {
+			t.Errorf("UnderstandAll(%q) differs from Understand (-want +got):\n%s", text, diff)
+		}
+	}
 }
