@@ -2,6 +2,7 @@ package freetext
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -92,8 +93,12 @@ func readAll(text string, now time.Time, subject string) ([]intents.Intent, erro
 	refer := []string{subject}
 	for _, c := range clauses {
 		ins, err := readClause(c, now, refer)
-		if err != nil {
+		if errors.Is(err, ErrWho) {
 			return nil, err
+		}
+		if err != nil || ins[0].Kind == intents.Unknown {
+			// Not a request of its own: the message is read whole.
+			return readClause(text, now, []string{subject})
 		}
 		if users := usersOf(ins); len(users) > 0 {
 			refer = users

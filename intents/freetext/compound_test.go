@@ -209,7 +209,8 @@ func FuzzUnderstandAll(f *testing.F) {
 // UnderstandAll as Understand reads them (the bot reads free text with
 // UnderstandAll).
 func TestUnderstandAllKeepsThePhrasings(t *testing.T) {
-	texts := []string{"suspend jdoe, urgent", "un-suspend jdoe, false alarm", "go ahead and suspend jdoe, reason: tor login"}
+	texts := []string{"suspend jdoe, urgent", "un-suspend jdoe, false alarm", "go ahead and suspend jdoe, reason: tor login",
+		"suspend john@company.com and reset", "suspend john@company.com and show"}
 	for _, p := range phrasings {
 		texts = append(texts, p.text)
 	}
