@@ -13,6 +13,11 @@
 // Events API deliveries are de-duplicated by event_id; the bot's own
 // messages are ignored; an envelope slack-go cannot parse is still acked.
 //
+// Free text may make several requests (compound.go): questions are each
+// answered, the changes for one person proposed in one message. A
+// pronoun in a thread means the person the bot's messages there are
+// about, by their metadata (thread.go); elsewhere it is asked back.
+//
 // With Config.Charts, an investigation, a threat sweep and an MFA scan
 // attach a chart from package blocks/charts to their answer's thread
 // (charts.go); a chart failure is logged and never costs the answer.

@@ -49,7 +49,7 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 		if thread == "" {
 			thread = e.TimeStamp
 		}
-		o := origin{via: "mention", channel: e.Channel, user: e.User, threadTS: thread}
+		o := origin{via: "mention", channel: e.Channel, user: e.User, threadTS: thread, inThread: e.ThreadTimeStamp != ""}
 		b.onText(o, e.Text)
 	case *slackevents.AppHomeOpenedEvent:
 		if e.Tab == "home" {
@@ -100,24 +100,6 @@ var leadingMention = regexp.MustCompile(`^\s*<@[A-Z0-9]+(\|[^>]*)?>\s*`)
 func (b *Bot) onText(o origin, text string) {
 	text = strings.TrimSpace(leadingMention.ReplaceAllString(text, ""))
 	b.admit(o, func() { b.answerText(o, text) })
-}
-
-func (b *Bot) answerText(o origin, text string) {
-	b.request(o, "text", b.cfg.LongTimeout, func(ctx context.Context) {
-		ctx = intents.WithLocation(ctx, b.zone(ctx, o.user))
-		in, err := b.cfg.Classifier.Classify(ctx, text)
-		if err != nil {
-			b.fail(ctx, o, in, err)
-			return
-		}
-		if in.Kind == intents.Unknown {
-			if err := b.tell(ctx, o, b.askBack(in)); err != nil {
-				b.log.Error("reply failed", "err", err)
-			}
-			return
-		}
-		b.serve(ctx, o, in)
-	})
 }
 
 // askBack offers the likely meanings of an ambiguous request as buttons

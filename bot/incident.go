@@ -16,7 +16,8 @@ import (
 
 // incidentEventType marks an incident's message in its Slack metadata, so
 // that after a crash between posting it and recording it, the message is
-// found again instead of posted twice.
+// found again instead of posted twice; its "user", the incident's subject,
+// is whom "him" means in its thread (thread.go).
 const incidentEventType = "oktabot_incident"
 
 // historyPages bounds the pages of 200 messages read to find an incident's
@@ -66,7 +67,7 @@ func (b *Bot) openIncident(ctx context.Context, inc intents.Incident, fresh bool
 		_, ts, err = b.postMessage(ctx, channel,
 			slack.MsgOptionText(blocks.IncidentText(inc, b.here(inc)), false),
 			slack.MsgOptionBlocks(blocks.IncidentMessage(inc, b.incidentOptions())...),
-			slack.MsgOptionMetadata(slack.SlackMetadata{EventType: incidentEventType, EventPayload: map[string]any{"incident": inc.ID, "version": inc.Version}}))
+			slack.MsgOptionMetadata(slack.SlackMetadata{EventType: incidentEventType, EventPayload: map[string]any{"incident": inc.ID, "version": inc.Version, "user": inc.Subject}}))
 		if err != nil {
 			b.log.Error("watcher: the incident message was not posted; it is tried again at the next poll", "incident", inc.ID, "err", err)
 			return

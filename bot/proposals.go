@@ -155,7 +155,7 @@ func (b *Bot) create(ctx context.Context, o origin, in intents.Intent, undoOf st
 // withdrawn).
 func (b *Bot) post(ctx context.Context, o origin, ps []intents.Proposal) bool {
 	m := blocks.ProposalGroup(ps, blocks.ProposalOptions{TZ: b.orgZone(), Now: b.cfg.Now()})
-	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
+	opts := append([]slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}, subjectMetadata(proposalsSubject(ps))...)
 	if o.threadTS != "" {
 		opts = append(opts, slack.MsgOptionTS(o.threadTS))
 	}

@@ -16,6 +16,7 @@ type origin struct {
 	channel     string
 	user        string
 	threadTS    string // mentions: the thread to answer in; clicks: the clicked message's thread
+	inThread    bool   // mentions: written as a reply in a thread (threadTS is that thread)
 	responseURL string // slash commands and clicks
 	messageTS   string // clicks: the message clicked
 	ephemeral   bool   // clicks: the clicked message is ephemeral
@@ -34,10 +35,11 @@ func (b *Bot) answer(ctx context.Context, o origin, m blocks.Message) error {
 // reliably replace its own reply, so the "⏳" ack is ephemeral and the
 // answer is posted anew); a click updates the clicked message (through
 // its response_url when that message is ephemeral); a mention is answered
-// in its thread.
-func (b *Bot) answerTS(ctx context.Context, o origin, m blocks.Message) (string, error) {
+// in its thread. extra options (metadata) go with a posted or updated
+// message.
+func (b *Bot) answerTS(ctx context.Context, o origin, m blocks.Message, extra ...slack.MsgOption) (string, error) {
 	opts := func(m blocks.Message) []slack.MsgOption {
-		return []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
+		return append([]slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}, extra...)
 	}
 	switch {
 	case o.via == "slash":

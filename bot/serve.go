@@ -65,7 +65,7 @@ func (b *Bot) page(ctx context.Context, o origin, in intents.Intent, page int) {
 		res.Notes = append(res.Notes, "This oktabot is read-only (OKTABOT_READ_ONLY=true): it proposes no fixes.")
 	}
 	opts := blocks.Options{Page: page, PageSize: b.cfg.PageSize, Now: b.cfg.Now(), TZ: b.zone(ctx, o.user)}
-	ts, err := b.answerTS(ctx, o, blocks.Result(res, opts))
+	ts, err := b.answerTS(ctx, o, blocks.Result(res, opts), subjectMetadata(answerSubject(in, res))...)
 	if err != nil {
 		b.fail(ctx, o, in, err)
 		return

@@ -52,7 +52,8 @@
 // users of another team as User says), users.lookupByEmail,
 // conversations.info, conversations.members (Options.Members, paged),
 // usergroups.users.list, views.open, views.push, views.update,
-// views.publish and conversations.history. Any other method answers
+// views.publish, conversations.history and conversations.replies. Any
+// other method answers
 // unknown_method and is recorded in
 // UnknownCalls. FailNext injects an error (ratelimited answers HTTP 429).
 //
@@ -90,6 +91,11 @@
 // include_all_metadata is set. It takes channels:history, groups:history
 // or im:history by the channel's type, and answers not_in_channel where
 // the bot is not. People's messages are not kept, so they are not in it.
+// conversations.replies returns a thread (ts: its parent's or a reply's),
+// parent first and replies oldest first, each with thread_ts, paged and
+// bounded the same way, with the same scopes; thread_not_found for a ts
+// that is no message there. A thread under a person's message lists the
+// bot's replies alone.
 //
 // # App Home
 //

@@ -35,33 +35,11 @@ func (s *Server) conversationsHistory(req *apiRequest) (map[string]any, error) {
 	if ch.NotMember {
 		return nil, fail("not_in_channel")
 	}
-	limit, err := parseLimit(req.arg("limit"), historyDefaultLimit, historyMaxLimit)
+	pa, err := readPageArgs(req, historyDefaultLimit, historyMaxLimit)
 	if err != nil {
 		return nil, err
 	}
-	oldest, latest := int64(-1), int64(-1)
-	if v := req.arg("oldest"); v != "" {
-		if oldest, err = tsMicros(v); err != nil {
-			return nil, fail("invalid_ts_oldest")
-		}
-	}
-	if v := req.arg("latest"); v != "" {
-		if latest, err = tsMicros(v); err != nil {
-			return nil, fail("invalid_ts_latest")
-		}
-	}
-	inclusive := isTrue(req.arg("inclusive"))
-	start := int64(-1) // cursor: the newest ts of this page
-	if c := req.arg("cursor"); c != "" {
-		raw, err := base64.StdEncoding.DecodeString(c)
-		ts, ok := strings.CutPrefix(string(raw), historyCursorPrefix)
-		if err != nil || !ok {
-			return nil, fail("invalid_cursor")
-		}
-		if start, err = tsMicros(ts); err != nil {
-			return nil, fail("invalid_cursor")
-		}
-	}
+	limit, oldest, latest, inclusive, start := pa.limit, pa.oldest, pa.latest, pa.inclusive, pa.cursor
 	withMetadata := isTrue(req.arg("include_all_metadata"))
 
 	s.mu.Lock()
@@ -172,4 +150,43 @@ func tsMicros(ts string) (int64, error) {
 func mustMicros(ts string) int64 {
 	t, _ := tsMicros(ts)
 	return t
+}
+
+// pageArgs are the paging and range arguments of conversations.history
+// and conversations.replies; -1 for a bound or cursor not given.
+type pageArgs struct {
+	limit                  int
+	oldest, latest, cursor int64
+	inclusive              bool
+}
+
+// readPageArgs reads limit, oldest, latest, inclusive and cursor (a ts
+// the page starts at) as Slack checks them.
+func readPageArgs(req *apiRequest, defLimit, maxLimit int) (pageArgs, error) {
+	pa := pageArgs{oldest: -1, latest: -1, cursor: -1, inclusive: isTrue(req.arg("inclusive"))}
+	var err error
+	if pa.limit, err = parseLimit(req.arg("limit"), defLimit, maxLimit); err != nil {
+		return pageArgs{}, err
+	}
+	if v := req.arg("oldest"); v != "" {
+		if pa.oldest, err = tsMicros(v); err != nil {
+			return pageArgs{}, fail("invalid_ts_oldest")
+		}
+	}
+	if v := req.arg("latest"); v != "" {
+		if pa.latest, err = tsMicros(v); err != nil {
+			return pageArgs{}, fail("invalid_ts_latest")
+		}
+	}
+	if c := req.arg("cursor"); c != "" {
+		raw, err := base64.StdEncoding.DecodeString(c)
+		ts, ok := strings.CutPrefix(string(raw), historyCursorPrefix)
+		if err != nil || !ok {
+			return pageArgs{}, fail("invalid_cursor")
+		}
+		if pa.cursor, err = tsMicros(ts); err != nil {
+			return pageArgs{}, fail("invalid_cursor")
+		}
+	}
+	return pa, nil
 }

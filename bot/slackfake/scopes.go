@@ -29,8 +29,8 @@ func DefaultScopes() []string {
 // methodScopes are the bot scopes Slack's method reference gives for each
 // bot-token method the fake serves; a call needs one of them. An empty
 // list: the method needs no scope. conversations.info needs the one of the
-// channel's type (conversationsInfoAsBot), and conversations.history the
-// history scope of it; the list here is every type's.
+// channel's type (conversationsInfoAsBot), and conversations.history and
+// conversations.replies the history scope of it; the list here is every type's.
 // TestMethodScopes fails on a bot-token method missing here.
 var methodScopes = map[string][]string{
 	"auth.test":                    nil,
@@ -50,6 +50,7 @@ var methodScopes = map[string][]string{
 	"views.update":                 nil,
 	"views.publish":                nil,
 	"conversations.history":        {"channels:history", "groups:history", "im:history", "mpim:history"},
+	"conversations.replies":        {"channels:history", "groups:history", "im:history", "mpim:history"},
 }
 
 // MethodScopes reports the bot scopes a Web API method needs (one of

@@ -166,7 +166,7 @@ func TestMethodScopes(t *testing.T) {
 	if got, ok := MethodScopes("chat.postMessage"); !ok || !slices.Equal(got, []string{"chat:write"}) {
 		t.Errorf(`MethodScopes("chat.postMessage") = %v, %v; want [chat:write], true`, got, ok)
 	}
-	if _, ok := MethodScopes("conversations.replies"); ok {
-		t.Error(`MethodScopes("conversations.replies") = true for a method the fake does not serve`)
+	if _, ok := MethodScopes("conversations.setTopic"); ok {
+		t.Error(`MethodScopes("conversations.setTopic") = true for a method the fake does not serve`)
 	}
 }

@@ -46,6 +46,7 @@ func apiMethods() map[string]apiMethod {
 		"views.update":                 {botToken, (*Server).viewsUpdate},
 		"views.publish":                {botToken, (*Server).viewsPublish},
 		"conversations.history":        {botToken, (*Server).conversationsHistory},
+		"conversations.replies":        {botToken, (*Server).conversationsReplies},
 	}
 }
 

@@ -64,11 +64,11 @@ func TestUnknownMethodAndFailNext(t *testing.T) {
 	api := slack.New(fake.Options().BotToken, slack.OptionAPIURL(fake.APIURL()))
 	ctx := t.Context()
 
-	_, _, _, err := api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: "C1", Timestamp: "1.2"})
+	_, err := api.SetTopicOfConversationContext(ctx, "C1", "incidents")
 	if got := slackErr(err); got != "unknown_method" {
-		t.Errorf("GetConversationReplies = %v, want unknown_method", err)
+		t.Errorf("SetTopicOfConversation = %v, want unknown_method", err)
 	}
-	if diff := cmp.Diff([]string{"conversations.replies"}, fake.UnknownCalls()); diff != "" {
+	if diff := cmp.Diff([]string{"conversations.setTopic"}, fake.UnknownCalls()); diff != "" {
 		t.Errorf("UnknownCalls() (-want +got):\n%s", diff)
 	}
 

@@ -106,6 +106,9 @@ var slackCalls = map[string]slackCall{
 	// message, the watcher finds the message in the alert channel's
 	// history by its metadata instead of posting it twice.
 	"GetConversationHistoryContext": {[]string{"conversations.history"}, []string{"channels:history", "groups:history"}},
+	// A pronoun in a thread ("suspend him") means the person the bot's
+	// messages there are about: the thread is read with its metadata.
+	"GetConversationRepliesContext": {[]string{"conversations.replies"}, []string{"channels:history", "groups:history"}},
 	// "Was this you?" finds the person an incident is about by their
 	// Okta email (OKTABOT_ASK_USER), then posts them a direct message
 	// (chat.postMessage to the user: chat:write).

@@ -49,8 +49,14 @@ func (sc *scan) eventQuery(user string, many []string) (draft, bool) {
 	return draft{}, false
 }
 
-// investigation answers "investigate X", "is X compromised?", "anything
-// suspicious going on?" and threat sweeps.
+// didDo reports a question of what someone did: "what (else) did X do",
+// "what has X done".
+func (sc *scan) didDo() bool {
+	return sc.has(cWhat) && sc.hasWord("did", "has", "have") && sc.hasWord("do", "done")
+}
+
+// investigation answers "investigate X", "is X compromised?", "what else
+// did X do yesterday", "anything suspicious going on?" and threat sweeps.
 func (sc *scan) investigation(user string, many []string) (draft, bool) {
 	hasUser := user != "" || len(many) > 0
 	switch {
@@ -58,7 +64,7 @@ func (sc *scan) investigation(user string, many []string) (draft, bool) {
 		return sc.request(intents.Investigate, user, many), true
 	case sc.has(cLogin, cSignOn, cSession, cLog, cLockout, cFailed, cCountry, cProxy, cAdmin, cMFA):
 		return draft{}, false
-	case hasUser && (sc.has(cCompromised, cSuspicious, cThreat, cActivity)):
+	case hasUser && (sc.has(cCompromised, cSuspicious, cThreat, cActivity) || sc.didDo()):
 		return sc.request(intents.Investigate, user, many), true
 	case sc.has(cSecurity):
 		return draft{}, false

@@ -190,6 +190,19 @@ func (c *Classifier) rules(ctx context.Context, text, why string) (intents.Inten
 
 // ask sends one chat completion with the tools and reads its one tool call.
 func (c *Classifier) ask(ctx context.Context, text string) (intents.Intent, error) {
+	ins, err := c.askAll(ctx, text)
+	if err != nil {
+		return intents.Intent{}, err
+	}
+	if len(ins) != 1 {
+		return intents.Intent{}, fmt.Errorf("llm: the reply has %d tool calls, want 1", len(ins))
+	}
+	return ins[0], nil
+}
+
+// askAll sends one chat completion with the tools and reads its tool
+// calls, each validated; none may be unknown or invalid.
+func (c *Classifier) askAll(ctx context.Context, text string) ([]intents.Intent, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	resp, err := c.client.CreateChatCompletion(ctx, openai.ChatCompletionRequest{
@@ -201,24 +214,36 @@ func (c *Classifier) ask(ctx context.Context, text string) (intents.Intent, erro
 		Tools: c.tools,
 	})
 	if err != nil {
-		return intents.Intent{}, fmt.Errorf("llm: chat completion: %w", err)
+		return nil, fmt.Errorf("llm: chat completion: %w", err)
 	}
 	if len(resp.Choices) == 0 {
-		return intents.Intent{}, errors.New("llm: the reply has no choices")
+		return nil, errors.New("llm: the reply has no choices")
 	}
 	calls := resp.Choices[0].Message.ToolCalls
-	if len(calls) != 1 {
-		return intents.Intent{}, fmt.Errorf("llm: the reply has %d tool calls, want 1", len(calls))
+	if len(calls) == 0 || len(calls) > freetext.MaxRequests {
+		return nil, fmt.Errorf("llm: the reply has %d tool calls, want 1 to %d", len(calls), freetext.MaxRequests)
 	}
-	name := calls[0].Function.Name
-	if name == unknownTool {
+	ins := make([]intents.Intent, 0, len(calls))
+	for _, call := range calls {
+		in, err := toolIntent(call.Function)
+		if err != nil {
+			return nil, err
+		}
+		ins = append(ins, in)
+	}
+	return ins, nil
+}
+
+// toolIntent validates one tool call into an Intent.
+func toolIntent(f openai.FunctionCall) (intents.Intent, error) {
+	if f.Name == unknownTool {
 		return intents.Intent{}, errors.New("llm: the model called unknown")
 	}
-	kind := intents.Kind(name)
+	kind := intents.Kind(f.Name)
 	if _, ok := intents.Lookup(kind); !ok {
-		return intents.Intent{}, fmt.Errorf("llm: the model called %q, which is no kind", truncate(name, 64))
+		return intents.Intent{}, fmt.Errorf("llm: the model called %q, which is no kind", truncate(f.Name, 64))
 	}
-	args := strings.TrimSpace(calls[0].Function.Arguments)
+	args := strings.TrimSpace(f.Arguments)
 	if !json.Valid([]byte(args)) && args != "" {
 		return intents.Intent{}, fmt.Errorf("llm: the arguments of %s are not JSON", kind)
 	}

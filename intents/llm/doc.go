@@ -7,7 +7,8 @@
 //
 // The model gets a fixed system prompt, the text of the message and one
 // function tool per catalogue kind (plus "unknown"), whose JSON schemas
-// Tools derives from intents.Catalogue. It must call exactly one tool. The
+// Tools derives from intents.Catalogue. It calls one tool for each request
+// of the message (ClassifyAll takes several, Classify exactly one). Each
 // call's arguments go through intents.FromArgs — the slash grammar's own
 // validators, which reject unknown properties — and freetext.Grounded, which
 // refuses users and names that are not in the message and action kinds the
@@ -15,8 +16,11 @@
 //
 // # When the rules decide
 //
-// Slash commands never reach the model. Any failure — an HTTP error, the
-// Timeout (10s by default), no tool call or several, a tool that is no
+// Slash commands never reach the model, nor, in ClassifyAll, a pronoun
+// standing for a person ("suspend him"): the rules resolve it against the
+// conversation's subject (freetext.WithSubject). Any failure — an HTTP error, the
+// Timeout (10s by default), no tool call (or, for Classify, several; for ClassifyAll, more than
+// freetext.MaxRequests), any call with a tool that is no
 // kind, "unknown", arguments that are not JSON or do not validate — is
 // logged at debug level with its reason and answered by Config.Fallback
 // (freetext.Rules by default). ClassifyBy says which path decided.
