@@ -1,8 +1,12 @@
 package detect
 
 import (
+	"flag"
 	"fmt"
+	"os"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -201,8 +205,64 @@ func runCases(t *testing.T, id string, cases []detCase) {
 				t.Errorf("Run() disagrees with Detection(%s).Run() (-alone +all):\n%s", id, diff)
 			}
 			checkFindings(t, tc.events, all)
+			if !t.Failed() {
+				tally.record(id, len(tc.want) > 0)
+			}
 		})
 	}
+}
+
+// tally counts, per detection, the cases of runCases that passed with a
+// finding (positive) and without one (negative): TestMain holds every
+// detection an idea names to both.
+var tally = caseLog{pos: map[string]int{}, neg: map[string]int{}}
+
+type caseLog struct {
+	mu       sync.Mutex
+	pos, neg map[string]int
+}
+
+func (c *caseLog) record(id string, positive bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if positive {
+		c.pos[id]++
+	} else {
+		c.neg[id]++
+	}
+}
+
+// unbacked lists the detections covering an idea (docs/detections.md)
+// without both a positive and a negative passing case.
+func (c *caseLog) unbacked() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, d := range Catalogue() {
+		covers := false
+		for _, in := range Ideas() {
+			covers = covers || slices.Contains(in.Detections, d.ID)
+		}
+		if covers && (c.pos[d.ID] == 0 || c.neg[d.ID] == 0) {
+			out = append(out, fmt.Sprintf("%s (%d positive, %d negative)", d.ID, c.pos[d.ID], c.neg[d.ID]))
+		}
+	}
+	return out
+}
+
+// TestMain runs the tests and, on a whole run (no -run, no -skip), fails
+// when a detection that covers an idea lacks a positive or a negative
+// case.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := m.Run()
+	if code == 0 && flag.Lookup("test.run").Value.String() == "" && flag.Lookup("test.skip").Value.String() == "" {
+		if missing := tally.unbacked(); len(missing) > 0 {
+			fmt.Fprintf(os.Stderr, "detections that cover an idea need a positive and a negative case (runCases): %s\n", strings.Join(missing, "; "))
+			code = 1
+		}
+	}
+	os.Exit(code)
 }
 
 // checkFindings checks what every finding must hold.
