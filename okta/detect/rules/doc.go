@@ -35,7 +35,8 @@
 //
 // level (informational, low, medium, high, critical; medium when absent)
 // becomes the finding's severity; tags attack.tNNNN[.NNN] become the
-// finding's ATT&CK technique ids.
+// finding's ATT&CK technique ids, and a rule tagged with tactics only
+// (attack.persistence) carries those tactics' ids (TA0003).
 //
 // # Errors
 //

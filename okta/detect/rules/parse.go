@@ -94,6 +94,26 @@ func kindName(n *yaml.Node) string {
 // attackTag is an ATT&CK technique tag: attack.t1098 or attack.t1098.003.
 var attackTag = regexp.MustCompile(`(?i)^attack\.t(\d{4})(\.\d{3})?$`)
 
+// tactics are the ATT&CK enterprise tactics' ids by the names Sigma tags
+// them with (attack.persistence): a rule tagged with a tactic alone
+// still says where it sits.
+var tactics = map[string]string{
+	"reconnaissance":       "TA0043",
+	"resource-development": "TA0042",
+	"initial-access":       "TA0001",
+	"execution":            "TA0002",
+	"persistence":          "TA0003",
+	"privilege-escalation": "TA0004",
+	"defense-evasion":      "TA0005",
+	"credential-access":    "TA0006",
+	"discovery":            "TA0007",
+	"lateral-movement":     "TA0008",
+	"collection":           "TA0009",
+	"command-and-control":  "TA0011",
+	"exfiltration":         "TA0010",
+	"impact":               "TA0040",
+}
+
 // rule compiles the document root.
 func (p *parser) rule(root *yaml.Node) (*Rule, error) {
 	top := root
@@ -162,13 +182,19 @@ func (p *parser) rule(root *yaml.Node) (*Rule, error) {
 	if r.Level == "" {
 		r.Level = "medium"
 	}
+	var tacticIDs []string
 	for _, t := range r.Tags {
 		if m := attackTag.FindStringSubmatch(t); m != nil {
 			id := "T" + m[1] + m[2]
 			if !slices.Contains(r.Attack, id) {
 				r.Attack = append(r.Attack, id)
 			}
+		} else if id, ok := tactics[strings.ToLower(strings.TrimPrefix(strings.ToLower(t), "attack."))]; ok && !slices.Contains(tacticIDs, id) {
+			tacticIDs = append(tacticIDs, id)
 		}
+	}
+	if len(r.Attack) == 0 {
+		r.Attack = tacticIDs // a technique says more than its tactic
 	}
 	r.File = p.file
 	r.types, r.any = bound(r.cond)
