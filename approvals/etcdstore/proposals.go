@@ -254,8 +254,18 @@ func (s *Store) Sweep(ctx context.Context, every time.Duration, onExpired func(i
 // term begins after one whose lease lapsed (Term.Lapsed), and otherwise
 // RecoverGone. A proposal whose executor is alive is left executing
 // either way.
+//
+// Recover also moves every verifying proposal (waiting for its approver's
+// Okta Verify) back to pending, or to expired, with its audit record: the
+// same moment tells that no process still waits for its push. Those are
+// returned too, after the unknown ones.
 func (s *Store) Recover() ([]intents.Proposal, error) {
-	return s.recover(true)
+	out, err := s.recover(true)
+	if err != nil {
+		return out, err
+	}
+	back, err := s.interruptVerifying()
+	return append(out, back...), err
 }
 
 // moveActive runs step (see moveIf) on every proposal the active index
@@ -290,13 +300,9 @@ func (s *Store) ReofferApproved(before time.Time) ([]intents.Proposal, error) {
 			return intents.AuditRecord{}, false, nil
 		}
 		now := s.now()
-		same, dup, err := t.pendingSame(p.Preview.Action, now)
+		other, err := approvals.OtherPendingSame(t, *p, now)
 		if err != nil {
 			return intents.AuditRecord{}, false, err
-		}
-		var other *intents.Proposal
-		if dup {
-			other = &same
 		}
 		return approvals.ApplyReoffer(p, other, now), true, nil
 	})
