@@ -273,3 +273,10 @@ func ExecuteVerified(ctx context.Context, g StepUpGate, id string, out intents.P
 	}
 	return run(ctx, g.Finish, p, act)
 }
+
+// ExecuteVerified ends proposal id's verification with out and cause
+// and, when that confirmed it, runs act exactly once (see the function
+// ExecuteVerified).
+func (s *Store) ExecuteVerified(ctx context.Context, id string, out intents.PushOutcome, cause error, act func(context.Context, intents.Preview) (intents.ActionOutcome, error)) (intents.Proposal, error) {
+	return ExecuteVerified(ctx, s, id, out, cause, act)
+}

@@ -1,6 +1,7 @@
 package etcdstore
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -57,4 +58,10 @@ func (s *Store) interruptVerifying() ([]intents.Proposal, error) {
 		return out, fmt.Errorf("approvals: interrupt verifying: %w", err)
 	}
 	return out, nil
+}
+
+// ExecuteVerified ends a proposal's verification and, when that confirmed
+// it, runs act exactly once (approvals.ExecuteVerified).
+func (s *Store) ExecuteVerified(ctx context.Context, id string, out intents.PushOutcome, cause error, act func(context.Context, intents.Preview) (intents.ActionOutcome, error)) (intents.Proposal, error) {
+	return approvals.ExecuteVerified(ctx, s, id, out, cause, act)
 }
