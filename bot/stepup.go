@@ -145,6 +145,8 @@ func (b *Bot) sendPush(ctx context.Context, o origin, p intents.Proposal) (inten
 			why += " (your Okta Verify enrolment is not finished)"
 		}
 		return intents.PushTxn{}, "This action must be confirmed in Okta Verify, and " + why + ". Nothing was changed: set up Okta Verify, or another approver can approve it.", err
+	case errors.Is(err, intents.ErrForbidden):
+		return intents.PushTxn{}, "oktabot may not send Okta Verify pushes: its service app needs the okta.users.manage scope. Nothing was changed: ask an Okta admin to grant it.", err
 	case err != nil:
 		return intents.PushTxn{}, "Okta did not send the Okta Verify push just now. Nothing was changed: approve again in a minute.", err
 	}
