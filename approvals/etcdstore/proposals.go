@@ -256,16 +256,11 @@ func (s *Store) Sweep(ctx context.Context, every time.Duration, onExpired func(i
 // either way.
 //
 // Recover also moves every verifying proposal (waiting for its approver's
-// Okta Verify) back to pending, or to expired, with its audit record: the
-// same moment tells that no process still waits for its push. Those are
-// returned too, after the unknown ones.
+// Okta Verify) whose replica is gone, or that records none, back to
+// pending, or to expired, with its interrupted verification audited; those
+// are returned after the unknown ones.
 func (s *Store) Recover() ([]intents.Proposal, error) {
-	out, err := s.recover(true)
-	if err != nil {
-		return out, err
-	}
-	back, err := s.interruptVerifying()
-	return append(out, back...), err
+	return s.recover(true)
 }
 
 // moveActive runs step (see moveIf) on every proposal the active index

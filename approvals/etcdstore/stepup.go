@@ -2,7 +2,6 @@ package etcdstore
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/oktabot/oktabot/approvals"
@@ -12,7 +11,9 @@ import (
 // Step-up (approvals/stepup.go): the edges approved → verifying →
 // executing or back to pending, each one Txn that compares the
 // proposal's mod revision, so that of any number of callers, in any
-// number of processes, one sends the approver's push.
+// number of processes, one sends the approver's push. A proposal left
+// verifying by a replica that is gone is offered again by the leader's
+// recovery (Recover, RecoverGone).
 
 // PendingSame makes a txn the approvals.Tx of the shared step-up edges.
 func (t *txn) PendingSame(a intents.Action, now time.Time) (intents.Proposal, bool, error) {
@@ -21,8 +22,16 @@ func (t *txn) PendingSame(a intents.Action, now time.Time) (intents.Proposal, bo
 
 // BeginVerify moves an approved step-up proposal to verifying for its
 // approver (approvals.ApplyBeginVerify): the gate for the push.
+// With Options.Replica the same Txn records this process as the one
+// waiting (its liveness lease): RecoverGone offers the proposal again
+// once that lease is gone.
 func (s *Store) BeginVerify(id, by string) (intents.Proposal, error) {
-	return approvals.BeginVerifyIn(s.updater, s.now, id, by)
+	if s.replica == nil {
+		return approvals.BeginVerifyIn(s.updater, s.now, id, by)
+	}
+	return s.onReplica(s.replica, id, "begin verify", func(update approvals.Updater) (intents.Proposal, error) {
+		return approvals.BeginVerifyIn(update, s.now, id, by)
+	})
 }
 
 // PushSent records the transaction of a verifying proposal's push
@@ -32,32 +41,15 @@ func (s *Store) PushSent(id string, txn intents.PushTxn) (intents.Proposal, erro
 }
 
 // EndVerify ends a proposal's verification (approvals.ApplyEndVerify).
+// Confirmed, with Options.Replica, the proposal records this process as
+// its executor, as BeginExecute does.
 func (s *Store) EndVerify(id string, out intents.PushOutcome, cause error) (intents.Proposal, error) {
-	return approvals.EndVerifyIn(s.updater, s.now, id, out, cause)
-}
-
-// interruptVerifying moves every verifying proposal back to pending (or
-// expired), each in its own Txn with its audit record
-// (approvals.ApplyInterrupted), and returns those it moved. Like Recover,
-// it is for when no process can still be waiting for their pushes: at
-// start-up with one replica, or when a term follows one whose lease
-// lapsed.
-func (s *Store) interruptVerifying() ([]intents.Proposal, error) {
-	out, err := s.moveActive(intents.StateVerifying, func(t *txn, p *intents.Proposal) (intents.AuditRecord, bool, error) {
-		if p.State != intents.StateVerifying {
-			return intents.AuditRecord{}, false, nil
-		}
-		now := s.now()
-		other, err := approvals.OtherPendingSame(t, *p, now)
-		if err != nil {
-			return intents.AuditRecord{}, false, err
-		}
-		return approvals.ApplyInterrupted(p, other, now), true, nil
-	})
-	if err != nil {
-		return out, fmt.Errorf("approvals: interrupt verifying: %w", err)
+	if s.replica == nil {
+		return approvals.EndVerifyIn(s.updater, s.now, id, out, cause)
 	}
-	return out, nil
+	return s.onReplica(s.replica, id, "end verify", func(update approvals.Updater) (intents.Proposal, error) {
+		return approvals.EndVerifyIn(update, s.now, id, out, cause)
+	})
 }
 
 // ExecuteVerified ends a proposal's verification and, when that confirmed
