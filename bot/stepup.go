@@ -217,54 +217,22 @@ func (b *Bot) notConfirmed(ctx context.Context, o origin, vs verifyingStore, p i
 		return
 	}
 	b.log.Info("approval not confirmed in Okta Verify; nothing executed", "proposal", p.ID, "by", o.user, "result", out.Result, "txn", out.TxnID, "cause", cause)
-	why := "Okta did not answer"
-	switch out.Result {
-	case intents.PushRejected:
-		why = "the push was rejected"
-	case intents.PushTimeout:
-		why = "nobody answered the push before it expired"
+	short, title, tell := "Okta did not answer", "Not confirmed in Okta Verify", "Okta did not answer about the push. Nothing was changed: approve again to get another push."
+	switch {
+	case hint != "":
+		short, title, tell = "no push could be sent", "You can't approve this without Okta Verify", hint
+	case out.Result == intents.PushRejected:
+		short, tell = "the push was rejected", "The push was rejected in Okta Verify, so nothing was changed. If you clicked Approve yourself, approve again; if you did not, someone may be using your Slack session: tell your security team."
+	case out.Result == intents.PushTimeout:
+		short, tell = "no answer before the push expired", "Nobody answered the push before it expired. Nothing was changed: approve again to get another push."
 	}
-	if hint != "" {
-		why = hint
-	}
-	b.redraw(ctx, got, fmt.Sprintf("📵 <@%s>'s approval was not confirmed in Okta Verify (%s). Nothing was changed in Okta.", o.user, trimPeriod(whyShort(out, hint))))
-	title := "Not confirmed in Okta Verify"
-	if hint != "" {
-		title = "You can't approve this without Okta Verify"
-	}
-	if err := b.tell(ctx, o, blocks.Error(blocks.ErrorInfo{Title: title, WhatToDo: upperFirst(why) + stepUpAgain(out, hint)})); err != nil {
+	b.redraw(ctx, got, fmt.Sprintf("📵 <@%s>'s approval was not confirmed in Okta Verify (%s). Nothing was changed in Okta.", o.user, short))
+	if err := b.tell(ctx, o, blocks.Error(blocks.ErrorInfo{Title: title, WhatToDo: tell})); err != nil {
 		b.log.Error("could not tell the approver", "err", err)
 	}
 	if out.Result == intents.PushRejected {
 		b.alertRejectedPush(ctx, o, got, out)
 	}
-}
-
-// whyShort is the reason in the message's note.
-func whyShort(out intents.PushOutcome, hint string) string {
-	switch {
-	case out.Result == intents.PushRejected:
-		return "the push was rejected"
-	case out.Result == intents.PushTimeout:
-		return "no answer before the push expired"
-	case hint != "":
-		return "no push could be sent"
-	}
-	return "Okta did not answer"
-}
-
-func stepUpAgain(out intents.PushOutcome, hint string) string {
-	if hint != "" || out.Result == intents.PushRejected {
-		return ""
-	}
-	return ". Nothing was changed: approve again to get another push."
-}
-
-func trimPeriod(s string) string {
-	if n := len(s); n > 0 && s[n-1] == '.' {
-		return s[:n-1]
-	}
-	return s
 }
 
 // alertRejectedPush posts, in the alert channel (else the proposal's),

@@ -64,39 +64,41 @@ func (h *harness) waitingForVerify(m slackfake.Message, user string) slackfake.M
 // A step-up action runs only after the approver's push is answered
 // SUCCESS: the message waits for their Okta Verify, the number challenge
 // is told to them privately, and the audit log shows the verification
-// before the execution.
+// before the execution; on each approvals store.
 func TestStepUpExecutesAfterSuccess(t *testing.T) {
-	h := stepUpHarness(t, oktasim.VerifyOutcome{Outcome: oktasim.OutcomeSuccess, Challenge: true}, nil)
-	m := h.propose("deactivate-user " + stepUpTarget + " reason: left")
-	id := proposalID(t, m)
-	h.click(stepUpApprover, m, blocks.ActionApprove)
-	h.waitingForVerify(m, stepUpApprover)
-	h.settled(m, "Done")
-	txns := h.sim.VerifyTransactions()
-	if len(txns) != 1 {
-		t.Fatalf("%d push verifications, want 1", len(txns))
-	}
-	h.answer("the number challenge, privately", func(u slackfake.Message) bool {
-		return u.Ephemeral && u.User == stepUpApprover && has(u, "pick a number") && has(u, "*"+strconv.Itoa(txns[0].CorrectAnswer)+"*")
-	})
-	if n := h.deactivations(); n != 1 {
-		t.Errorf("%d deactivations, want 1", n)
-	}
-	hist, err := h.store.History(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var events []string
-	for _, r := range hist {
-		events = append(events, r.Event)
-		if r.Event == "push-sent" && !strings.Contains(r.Detail, txns[0].ID) {
-			t.Errorf("push-sent record %+v does not name the transaction %s", r, txns[0].ID)
+	eachStore(t, func(t *testing.T, backed func(*harnessOpts)) {
+		h := stepUpHarness(t, oktasim.VerifyOutcome{Outcome: oktasim.OutcomeSuccess, Challenge: true}, backed)
+		m := h.propose("deactivate-user " + stepUpTarget + " reason: left")
+		id := proposalID(t, m)
+		h.click(stepUpApprover, m, blocks.ActionApprove)
+		h.waitingForVerify(m, stepUpApprover)
+		h.settled(m, "Done")
+		txns := h.sim.VerifyTransactions()
+		if len(txns) != 1 {
+			t.Fatalf("%d push verifications, want 1", len(txns))
 		}
-	}
-	want := []string{"requested", "approved", "verifying", "push-sent", "verified", "executing", "executed"}
-	if !slices.Equal(events, want) {
-		t.Errorf("History() = %v, want %v", events, want)
-	}
+		h.answer("the number challenge, privately", func(u slackfake.Message) bool {
+			return u.Ephemeral && u.User == stepUpApprover && has(u, "pick a number") && has(u, "*"+strconv.Itoa(txns[0].CorrectAnswer)+"*")
+		})
+		if n := h.deactivations(); n != 1 {
+			t.Errorf("%d deactivations, want 1", n)
+		}
+		hist, err := h.store.History(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var events []string
+		for _, r := range hist {
+			events = append(events, r.Event)
+			if r.Event == "push-sent" && !strings.Contains(r.Detail, txns[0].ID) {
+				t.Errorf("push-sent record %+v does not name the transaction %s", r, txns[0].ID)
+			}
+		}
+		want := []string{"requested", "approved", "verifying", "push-sent", "verified", "executing", "executed"}
+		if !slices.Equal(events, want) {
+			t.Errorf("History() = %v, want %v", events, want)
+		}
+	})
 }
 
 // REJECTED and TIMEOUT run nothing: the message and the audit log say it
