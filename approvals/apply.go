@@ -24,6 +24,9 @@ type Tx interface {
 	Save(p *intents.Proposal, prev intents.State) error
 	// Audit appends rec to the audit chain.
 	Audit(rec intents.AuditRecord) error
+	// PendingSame finds the pending proposal, not past its time at now,
+	// that makes the same change as a (ok false: none).
+	PendingSame(a intents.Action, now time.Time) (p intents.Proposal, ok bool, err error)
 }
 
 // Updater runs fn in one atomic transaction, which either commits every

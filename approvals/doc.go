@@ -12,6 +12,7 @@
 //	pending → rejected
 //	pending → expired
 //	executing → unknown   (found executing when the store was opened)
+//	approved → verifying → executing | pending | expired   (step-up, stepup.go)
 //
 // Create makes a pending proposal; Decide approves or rejects it after
 // checking the Policy (approver, self-approval, protected target, OAuth
@@ -19,7 +20,10 @@
 // number of concurrent callers exactly one moves an approved proposal to
 // executing and gets it back; Finish records the result. ExpireDue (and
 // Sweep, which runs it on a timer) expires pending proposals past their
-// Expires time.
+// Expires time. An approval that Policy.StepUp marks runs only after the
+// approver confirmed it in Okta Verify: BeginVerify is the gate for the
+// push, EndVerify (or ExecuteVerified) moves it to executing on SUCCESS
+// and back to pending otherwise (stepup.go).
 //
 // # Durability
 //
@@ -28,7 +32,10 @@
 // neither. A proposal found executing when the store is opened was
 // interrupted mid-action: Open moves it to unknown, writes an "unknown"
 // audit record and lists it in Recovered, for a person to check in Okta. It
-// is never re-run.
+// is never re-run. A proposal found verifying was waiting for its
+// approver's push: Open offers it again (pending, or expired when its
+// time is up), audits the interrupted verification and lists it in
+// Recovered too.
 //
 // # The audit chain
 //
@@ -72,7 +79,7 @@
 // Proposals are JSON under their id in the "proposals" bucket. Secondary
 // indexes keep the hot paths independent of history: "pending" (created
 // time + id → expires) for Pending and ExpireDue, "active" (id → state) for
-// approved and executing proposals, "same" (hash of kind, targets and
+// approved, verifying and executing proposals, "same" (hash of kind, targets and
 // fields → id) for the pending proposal that makes a given change, so that
 // Create points to it instead of storing a duplicate. "audit" holds records under
 // NextSequence keys; "history" (id + sequence) finds one proposal's

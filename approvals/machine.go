@@ -83,10 +83,14 @@ func ApplyDecision(p *intents.Proposal, d Decision, pol Policy, now time.Time) (
 		event, p.State, p.Reason = EventRejected, intents.StateRejected, d.Reason
 	}
 	p.DecidedBy, p.DecidedAt, p.Updated = d.By, now, now
+	p.StepUp = d.Approve && pol.StepUp != nil && pol.StepUp(p.Preview)
 	rec := record(*p, event, now)
 	rec.Approver = d.By
 	origin(&rec, d)
 	rec.Detail = d.Reason
+	if p.StepUp {
+		rec.Detail = joinDetail(rec.Detail, "to be confirmed in the approver's Okta Verify")
+	}
 	if d.Channel != "" {
 		rec.Result = "in " + d.Channel
 	}
@@ -95,10 +99,15 @@ func ApplyDecision(p *intents.Proposal, d Decision, pol Policy, now time.Time) (
 
 // ApplyBegin is the exactly-once gate's edge approved → executing. Any
 // other state is refused with a *StateError: ErrNotApproved (pending,
-// rejected, expired) or intents.ErrStarted.
+// rejected, expired) or intents.ErrStarted; so is an approved proposal
+// that must first be confirmed in Okta Verify (ErrNotVerified: it begins
+// only through ApplyEndVerify).
 func ApplyBegin(p *intents.Proposal, now time.Time) (intents.AuditRecord, error) {
 	switch p.State {
 	case intents.StateApproved:
+		if p.StepUp {
+			return intents.AuditRecord{}, stateError(ErrNotVerified, *p)
+		}
 	case intents.StatePending, intents.StateRejected, intents.StateExpired:
 		return intents.AuditRecord{}, stateError(ErrNotApproved, *p)
 	default:
@@ -189,26 +198,13 @@ func Due(p intents.Proposal, now time.Time) bool {
 // expired when its time is up or when same (not nil) is another pending
 // proposal making the same change; see Store.ReofferApproved.
 func ApplyReoffer(p *intents.Proposal, same *intents.Proposal, now time.Time) intents.AuditRecord {
-	approver, at := p.DecidedBy, p.DecidedAt
-	what := fmt.Sprintf("approved by %s at %s but never executed: oktabot stopped in between", orNone(approver), at.Format(time.RFC3339))
-	p.Updated = now
-	var rec intents.AuditRecord
-	switch {
-	case expired(*p, now):
-		p.State = intents.StateExpired
-		rec = record(*p, EventExpired, now)
-		rec.Detail = what + "; expired at the restart, its time being up (" + p.Expires.Format(time.RFC3339) + "); nothing was changed"
-	case same != nil:
-		p.State = intents.StateExpired
-		rec = record(*p, EventExpired, now)
-		rec.Detail = what + "; expired at the restart: " + same.ID + " makes the same change and is waiting; nothing was changed"
-	default:
-		p.State = intents.StatePending
-		p.DecidedBy, p.DecidedAt = "", time.Time{}
-		rec = record(*p, EventReoffered, now)
-		rec.Detail = "reoffered after a restart: " + what + "; nothing was changed, it waits for an approver again"
+	what := fmt.Sprintf("approved by %s at %s but never executed: oktabot stopped in between", orNone(p.DecidedBy), p.DecidedAt.Format(time.RFC3339))
+	rec := back(p, same, now, what)
+	if rec.Event == EventReoffered {
+		rec.Detail = "reoffered after a restart: " + rec.Detail
+	} else {
+		rec.Detail = strings.Replace(rec.Detail, "; expired", "; expired at the restart", 1)
 	}
-	rec.Approver = approver
 	return rec
 }
 
@@ -245,12 +241,18 @@ func ExecuteOnce(ctx context.Context, g Gate, id string, act func(context.Contex
 	if err != nil {
 		return p, err
 	}
+	return run(ctx, g.Finish, p, act)
+}
+
+// run calls act with executing p's Preview and records the result with
+// finish.
+func run(ctx context.Context, finish func(string, *intents.ActionOutcome, error) (intents.Proposal, error), p intents.Proposal, act func(context.Context, intents.Preview) (intents.ActionOutcome, error)) (intents.Proposal, error) {
 	out, actErr := act(ctx, p.Preview)
 	var outp *intents.ActionOutcome
 	if actErr == nil {
 		outp = &out
 	}
-	return g.Finish(p.ID, outp, actErr)
+	return finish(p.ID, outp, actErr)
 }
 
 // SweepEvery runs expireDue at once and then every period

@@ -75,13 +75,9 @@ func (s *Store) ReofferApproved(before time.Time) ([]intents.Proposal, error) {
 // reoffer moves approved p back to pending, or to expired, with its audit
 // record.
 func (t *txn) reoffer(p *intents.Proposal, now time.Time) error {
-	same, dup, err := t.pendingSame(p.Preview.Action, now)
+	other, err := OtherPendingSame(t, *p, now)
 	if err != nil {
 		return err
-	}
-	var other *intents.Proposal
-	if dup {
-		other = &same
 	}
 	return t.commit(p, intents.StateApproved, ApplyReoffer(p, other, now))
 }

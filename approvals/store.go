@@ -71,8 +71,8 @@ type Store struct {
 // waiting longer than opts.Timeout, when another process holds the file
 // (ErrInUse); when the file is damaged, truncated or not a bbolt file
 // (ErrCorrupt); and when it belongs to another program or a newer oktabot
-// (ErrIncompatible). Proposals found executing are moved to unknown; see
-// Recovered.
+// (ErrIncompatible). Proposals found executing are moved to unknown, and
+// those found verifying back to pending (or expired); see Recovered.
 func Open(path string, opts Options) (*Store, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
@@ -112,6 +112,11 @@ func Open(path string, opts Options) (*Store, error) {
 			"path", path, "records", sealed)
 	}
 	for _, p := range s.recovered {
+		if p.State != intents.StateUnknown {
+			s.log.Warn("approvals: proposal was waiting for its approver's Okta Verify when oktabot stopped; not run, offered again",
+				"proposal", p.ID, "action", p.Preview.Action.Kind, "state", p.State)
+			continue
+		}
 		s.log.Warn("approvals: proposal was executing when oktabot stopped; marked unknown, not re-run",
 			"proposal", p.ID, "action", p.Preview.Action.Kind, "approver", p.DecidedBy)
 	}
@@ -233,8 +238,10 @@ func (s *Store) Close() error {
 }
 
 // Recovered lists the proposals that were executing when this Store was
-// opened, now unknown. The caller shows them for a person to verify in
-// Okta; they are never re-run. A later Open does not list them again.
+// opened, now unknown, and those that were verifying (waiting for their
+// approver's Okta Verify), now pending or expired. The caller shows them:
+// the unknown for a person to verify in Okta; they are never re-run. A
+// later Open does not list them again.
 func (s *Store) Recovered() []intents.Proposal {
 	return slices.Clone(s.recovered)
 }
@@ -372,11 +379,14 @@ func (t *txn) initLater() error {
 	return t.initWatch()
 }
 
-// recover moves every executing proposal to unknown, with its audit record.
+// recover moves every executing proposal to unknown, with its audit
+// record, and every verifying one back to pending (or expired): its
+// approver's Okta Verify push was waited for by the process that stopped,
+// and no other can hold this file.
 func (t *txn) recover(now time.Time) ([]intents.Proposal, error) {
 	var ids []string
 	err := t.active.ForEach(func(k, v []byte) error {
-		if intents.State(v) == intents.StateExecuting {
+		if st := intents.State(v); st == intents.StateExecuting || st == intents.StateVerifying {
 			ids = append(ids, string(k))
 		}
 		return nil
@@ -391,7 +401,12 @@ func (t *txn) recover(now time.Time) ([]intents.Proposal, error) {
 			return nil, err
 		}
 		prev := p.State
-		if err := t.commit(&p, prev, ApplyUnknown(&p, now)); err != nil {
+		if prev == intents.StateVerifying {
+			err = InterruptIn(t, &p, now)
+		} else {
+			err = t.commit(&p, prev, ApplyUnknown(&p, now))
+		}
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, p)

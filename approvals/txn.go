@@ -93,7 +93,7 @@ func (t *txn) save(p *intents.Proposal, prev intents.State) error {
 		if err := t.unindexSame(p); err != nil {
 			return err
 		}
-	case intents.StateApproved, intents.StateExecuting:
+	case intents.StateApproved, intents.StateVerifying, intents.StateExecuting:
 		if err := t.active.Delete([]byte(p.ID)); err != nil {
 			return err
 		}
@@ -104,7 +104,7 @@ func (t *txn) save(p *intents.Proposal, prev intents.State) error {
 			return err
 		}
 		return t.pending.Put(pendingKey(*p), timeBytes(p.Expires))
-	case intents.StateApproved, intents.StateExecuting:
+	case intents.StateApproved, intents.StateVerifying, intents.StateExecuting:
 		return t.active.Put([]byte(p.ID), []byte(p.State))
 	}
 	return nil
@@ -121,6 +121,9 @@ func (t *txn) commit(p *intents.Proposal, prev intents.State, recs ...intents.Au
 func (t *txn) Load(id string) (intents.Proposal, error)           { return t.load(id) }
 func (t *txn) Save(p *intents.Proposal, prev intents.State) error { return t.save(p, prev) }
 func (t *txn) Audit(rec intents.AuditRecord) error                { return t.audit(rec) }
+func (t *txn) PendingSame(a intents.Action, now time.Time) (intents.Proposal, bool, error) {
+	return t.pendingSame(a, now)
+}
 
 // transition changes one proposal in one write transaction (see
 // Transition).

@@ -318,9 +318,12 @@ func (r *proposalView) status() (string, string) {
 	case p.State == intents.StatePending:
 		return ":ballot_box_with_check: *Waiting for an approver.* Nothing changes in Okta until someone clicks Approve.",
 			joinNonEmpty(" ", "waiting for approval, requested by", person(p.Requester, 80)+",", "expires", when(p.Expires, r.zone()))
-	case p.State == intents.StateApproved || p.State == intents.StateExecuting:
+	case p.State == intents.StateApproved || p.State == intents.StateVerifying || p.State == intents.StateExecuting:
 		if n := noteText(r.note); n != "" {
 			return n, n
+		}
+		if p.State == intents.StateVerifying {
+			return ":iphone: *Approved* " + joinNonEmpty(" ", byWord(by), at) + "; waiting for their Okta Verify. Nothing changes in Okta until they confirm.", approved + "; waiting for Okta Verify"
 		}
 		if p.State == intents.StateApproved {
 			return ":hourglass_flowing_sand: *Approved* " + joinNonEmpty(" ", byWord(by), at) + "; executing shortly…", approved + "; executing"

@@ -226,7 +226,7 @@ func (r *proposalView) row(n int) string {
 	pv := r.p.Preview
 	line := "*" + count(n) + ". " + actionTitle(pv.Action, r.mdName) + "*"
 	state := r.p.State
-	if (pv.Before != "" || pv.After != "") && (state == intents.StatePending || state == intents.StateApproved || state == intents.StateExecuting) {
+	if (pv.Before != "" || pv.After != "") && (state == intents.StatePending || state == intents.StateApproved || state == intents.StateVerifying || state == intents.StateExecuting) {
 		line += "\n" + orDash(md(pv.Before, r.c.long)) + " → " + orDash(md(pv.After, r.c.long))
 	}
 	status, _ := r.status()

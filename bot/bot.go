@@ -116,8 +116,16 @@ type Config struct {
 	// Protection names what is never acted on.
 	Protection intents.Protection
 	// Recovered are proposals found executing at start-up (now unknown):
-	// Run posts them for a person to check.
+	// Run posts them for a person to check. Those found waiting for
+	// their approver's Okta Verify (now pending or expired) are redrawn
+	// saying the verification was interrupted.
 	Recovered []intents.Proposal
+	// StepUp reports whether approving an action of a kind must be
+	// confirmed in the approver's Okta Verify before it runs
+	// (OKTABOT_STEP_UP; stepup.go); nil: never. Verifier sends the push
+	// (nil: the Directory, when it can).
+	StepUp   func(intents.Kind) bool
+	Verifier Verifier
 	// SweepEvery is how often expired proposals are closed (default 1m).
 	SweepEvery time.Duration
 	// Observe, when set, is told about every request the bot answered:
@@ -283,6 +291,11 @@ type Bot struct {
 	botID     string
 	teamID    string
 	work      context.Context
+	// stopping ends when Run is asked to stop: waits for an approver's
+	// Okta Verify end with it (stepup.go).
+	stopping context.Context
+	// pushes bounds the Okta Verify pushes waited for at once.
+	pushes chan struct{}
 }
 
 // New returns a bot on api (built with slack.OptionAppLevelToken) asking
@@ -301,6 +314,7 @@ func New(api *slack.Client, dir Directory, cfg Config) *Bot {
 		lanes:   newLanes(cfg),
 		instant: make(chan struct{}, instantMax),
 		appr:    newApprovers(api, cfg.Approvers, cfg.Logger),
+		pushes:  make(chan struct{}, cfg.Queue),
 	}
 }
 
@@ -318,7 +332,7 @@ func (b *Bot) Run(ctx context.Context) error {
 
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
-	b.work = work
+	b.work, b.stopping = work, ctx
 	// Several connections (Slack allows up to 10 per app, and sends each
 	// envelope to one of them) so that while one reconnects the others
 	// take the envelopes; redeliveries are dropped by event id.

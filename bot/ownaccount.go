@@ -74,14 +74,9 @@ func (b *Bot) ownAccount(ctx context.Context, o origin, id string) ownCheck {
 		(p.Requester == user && !b.cfg.AllowSelfApproval) {
 		return ownCheck{}
 	}
-	u, err := b.api.GetUserInfoContext(ctx, user)
-	if err != nil {
-		b.log.Warn("users.info for the approver failed; approval refused", "user", user, "proposal", id, "err", err)
-		return ownCheck{hint: "Slack did not say who you are just now. Nothing was changed: try again in a minute."}
-	}
-	email := strings.TrimSpace(u.Profile.Email)
-	if email == "" {
-		return ownCheck{hint: "Slack shows no email for you (oktabot needs the users:read.email scope), so oktabot cannot tell which Okta account is yours. Nothing was changed: another approver can approve it."}
+	email, hint := b.approverEmail(ctx, user, id)
+	if hint != "" {
+		return ownCheck{hint: hint}
 	}
 	own, why, err := acc.OwnAccount(ctx, email, p.Preview.Action)
 	if err != nil {
@@ -92,6 +87,22 @@ func (b *Bot) ownAccount(ctx context.Context, o origin, id string) ownCheck {
 		return ownCheck{why: why}
 	}
 	return ownCheck{}
+}
+
+// approverEmail is the email of the approver's Slack profile, which
+// names their Okta user; or, when Slack does not give it, what to tell
+// them (the approval of proposal id is refused).
+func (b *Bot) approverEmail(ctx context.Context, user, id string) (email, hint string) {
+	u, err := b.api.GetUserInfoContext(ctx, user)
+	if err != nil {
+		b.log.Warn("users.info for the approver failed; approval refused", "user", user, "proposal", id, "err", err)
+		return "", "Slack did not say who you are just now. Nothing was changed: try again in a minute."
+	}
+	email = strings.TrimSpace(u.Profile.Email)
+	if email == "" {
+		return "", "Slack shows no email for you (oktabot needs the users:read.email scope), so oktabot cannot tell which Okta account is yours. Nothing was changed: another approver can approve it."
+	}
+	return email, ""
 }
 
 // protectedByConfig reports whether p's target is protected by

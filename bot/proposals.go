@@ -237,6 +237,7 @@ func (b *Bot) decide(ctx context.Context, o origin, id string, approve bool, rea
 			}
 			return own.refuses()
 		},
+		StepUp: b.stepsUp,
 	}
 	p, err := b.cfg.Proposals.Decide(intents.Decision{ProposalID: id, By: o.user, Approve: approve, Reason: reason, Channel: o.channel, Via: intents.ViaSlack}, pol)
 	var resumed error // the refusal of an approval that is run all the same
@@ -271,6 +272,10 @@ func (b *Bot) decide(ctx context.Context, o origin, id string, approve bool, rea
 	p.MessageTS = msgTS
 	if !approve {
 		b.redraw(ctx, p, "")
+		return
+	}
+	if p.StepUp && p.State == intents.StateApproved {
+		b.stepUp(ctx, o, p) // runs only once confirmed in Okta Verify
 		return
 	}
 	if resumed == nil {
@@ -449,6 +454,10 @@ func (b *Bot) ReportUnknown(p intents.Proposal) {
 
 // reportUnknown posts a proposal that was executing when oktabot stopped.
 func (b *Bot) reportUnknown(ctx context.Context, p intents.Proposal) {
+	if p.State != intents.StateUnknown {
+		b.reportInterrupted(ctx, p) // it was waiting for Okta Verify
+		return
+	}
 	if p.Channel == "" {
 		b.log.Warn("proposal left unknown by a crash has no channel", "proposal", p.ID)
 		return

@@ -47,6 +47,9 @@ type ApprovalPolicy struct {
 	// HasScope reports whether the service app holds an OAuth scope now.
 	// Nil trusts Preview.Granted alone.
 	HasScope func(scope string) bool
+	// StepUp reports whether approving an action must be confirmed in the
+	// approver's Okta Verify before it runs (OKTABOT_STEP_UP). Nil: never.
+	StepUp func(Preview) bool
 }
 
 // Refusals of a decision. The store returns one of these (wrapped) when a

@@ -6,6 +6,8 @@ import "time"
 // docs/architecture.md follows an approval through it).
 //
 //	pending → approved → executing → executed | failed
+//	approved → verifying → executing   (step-up: the approver confirmed in Okta Verify)
+//	verifying → pending | expired       (not confirmed, or interrupted by a restart)
 //	pending → rejected
 //	pending → expired
 //	executing → unknown   (found executing after a crash; never re-run)
@@ -15,6 +17,7 @@ type State string
 const (
 	StatePending   State = "pending"
 	StateApproved  State = "approved"
+	StateVerifying State = "verifying" // waiting for the approver's Okta Verify
 	StateExecuting State = "executing"
 	StateExecuted  State = "executed"
 	StateFailed    State = "failed"
@@ -54,6 +57,13 @@ type Proposal struct {
 	DecidedBy string    `json:"decidedBy,omitempty"`
 	DecidedAt time.Time `json:"decidedAt,omitzero"`
 	Reason    string    `json:"rejectReason,omitempty"` // the approver's reason on reject
+	// StepUp is set when the approval must be confirmed in the approver's
+	// Okta Verify before the action runs (ApprovalPolicy.StepUp at the
+	// approval); such a proposal executes only from verifying.
+	StepUp bool `json:"stepUp,omitempty"`
+	// Verify is the push sent to the approver while the proposal is
+	// verifying (its ID is empty until Okta answered); nil otherwise.
+	Verify *PushTxn `json:"verify,omitempty"`
 
 	Outcome *ActionOutcome `json:"outcome,omitempty"`
 	Error   string         `json:"error,omitempty"` // why execution failed, for people

@@ -3,6 +3,7 @@ package intents_test
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -42,5 +43,29 @@ func TestPushTxnJSON(t *testing.T) {
 	}
 	if diff := cmp.Diff(in, out); diff != "" {
 		t.Fatalf("PushTxn JSON round trip (-want +got):\n%s", diff)
+	}
+}
+
+// TestDefaultStepUp: the default step-up set is the catalogue's, and
+// membership changes join it only when admin groups may be changed.
+func TestDefaultStepUp(t *testing.T) {
+	base := intents.DefaultStepUp(false)
+	for _, k := range []intents.Kind{intents.DeactivateUser, intents.ResetFactors, intents.ResetPassword, intents.ExpirePassword, intents.DeactivateApp, intents.DeactivatePolicy, intents.CreateUser, intents.DeleteGroup} {
+		if !slices.Contains(base, k) {
+			t.Errorf("intents.DefaultStepUp(false) lacks %s", k)
+		}
+	}
+	for _, k := range []intents.Kind{intents.SuspendUser, intents.ClearSessions, intents.AddGroupMember, intents.UnlockUser} {
+		if slices.Contains(base, k) {
+			t.Errorf("intents.DefaultStepUp(false) has %s", k)
+		}
+	}
+	if admin := intents.DefaultStepUp(true); !slices.Contains(admin, intents.AddGroupMember) || !slices.Contains(admin, intents.RemoveGroupMember) {
+		t.Errorf("intents.DefaultStepUp(true) = %v, want the membership changes in it", admin)
+	}
+	for _, k := range intents.Catalogue {
+		if k.StepUp != intents.StepUpNone && !k.Action {
+			t.Errorf("%s steps up but is not an action", k.Kind)
+		}
 	}
 }

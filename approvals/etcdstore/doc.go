@@ -71,7 +71,7 @@
 //
 //	proposals/<id>               the proposal, JSON
 //	pending/<created ns>/<id>    expires (ns): Pending, ExpireDue
-//	active/<id>                  "approved", "executing", or "executing <lease hex>" (its executor): Approved, ReofferApproved, Recover
+//	active/<id>                  "approved", "verifying", "executing", or either with " <lease hex>" (its replica): Approved, ReofferApproved, Recover
 //	same/<hex SameKey>           the pending proposal making that change
 //	audit/<seq>                  the audit record, JSON, as sealed
 //	meta/auditHead               {"seq":…,"hash":…}

@@ -121,26 +121,46 @@ func (r *replica) close() {
 // proposal; its lease lapsed or was revoked.
 var errLeaseGone = errors.New("this replica's liveness lease is gone")
 
-// beginOn is BeginExecute recording r as the executor: the same Txn moves
-// the proposal to executing, checks that r's key (on its lease) stands
-// and writes the lease into the active index. A lease found gone is
+// beginOn is BeginExecute recording r as the executor: the same Txn
+// moves the proposal to executing, checks that r's key (on its lease)
+// stands and writes the lease into the active index. A lease found gone is
 // replaced, and the begin tried again.
 func (s *Store) beginOn(r *replica, id string) (intents.Proposal, error) {
+	return s.onReplica(r, id, "begin", func(update approvals.Updater) (intents.Proposal, error) {
+		return approvals.Transition(update, s.now, "begin", id, approvals.ApplyBegin)
+	})
+}
+
+// onReplica runs a transition of proposal id (run, on the updater it is
+// given) recording r as the process it now depends on: when the
+// transition leaves the proposal executing or verifying, the same Txn
+// checks that r's key (on its lease) stands and writes the lease into the
+// active index, so that RecoverGone finds it once r is gone. A lease found
+// gone is replaced, and the transition tried again.
+func (s *Store) onReplica(r *replica, id, op string, run func(update approvals.Updater) (intents.Proposal, error)) (intents.Proposal, error) {
 	id = approvals.CanonicalID(id)
 	for try := 0; ; try++ {
 		ctx, cancel, err := s.context()
 		if err != nil {
-			return intents.Proposal{}, fmt.Errorf("approvals: begin %s: %w", id, err)
+			return intents.Proposal{}, fmt.Errorf("approvals: %s %s: %w", op, id, err)
 		}
 		lease, err := r.lease(ctx)
 		cancel()
 		if err != nil {
-			return intents.Proposal{}, fmt.Errorf("approvals: begin %s: %w", id, err)
+			return intents.Proposal{}, fmt.Errorf("approvals: %s %s: %w", op, id, err)
 		}
-		p, err := approvals.Transition(func(fn func(approvals.Tx) error) error {
+		p, err := run(func(fn func(approvals.Tx) error) error {
 			return s.update(func(t *txn) error {
 				if err := fn(t); err != nil {
 					return err
+				}
+				v, written := t.writes[s.activeKey(id)]
+				if !written || v == nil {
+					return nil
+				}
+				st := intents.State(*v)
+				if st != intents.StateExecuting && st != intents.StateVerifying {
+					return nil
 				}
 				alive, err := t.get(leaseKey(s.replicaPrefix(), lease))
 				if err != nil {
@@ -149,10 +169,10 @@ func (s *Store) beginOn(r *replica, id string) (intents.Proposal, error) {
 				if alive == nil {
 					return errLeaseGone
 				}
-				t.put(s.activeKey(id), []byte(executingOn(lease)))
+				t.put(s.activeKey(id), []byte(runningOn(st, lease)))
 				return nil
 			})
-		}, s.now, "begin", id, approvals.ApplyBegin)
+		})
 		if errors.Is(err, errLeaseGone) && try < 2 {
 			r.drop(lease)
 			continue
@@ -161,10 +181,10 @@ func (s *Store) beginOn(r *replica, id string) (intents.Proposal, error) {
 	}
 }
 
-// executingOn is the active-index value of a proposal executing on the
-// replica holding lease.
-func executingOn(lease clientv3.LeaseID) string {
-	return fmt.Sprintf("%s %x", intents.StateExecuting, int64(lease))
+// runningOn is the active-index value of a proposal in state (executing
+// or verifying) on the replica holding lease.
+func runningOn(state intents.State, lease clientv3.LeaseID) string {
+	return fmt.Sprintf("%s %x", state, int64(lease))
 }
 
 // activeEntry reads an active-index value: the state and, when one is
@@ -182,41 +202,63 @@ func activeEntry(v []byte) (state intents.State, lease clientv3.LeaseID, recorde
 }
 
 // recover moves to unknown the executing proposals whose executor is
-// gone: those recording a replica whose key is gone and, when unrecorded
-// is true, those recording none. Each moves in its own Txn, which
-// compares the proposal, its index entry and the replica key as read, so
-// it cannot overtake a Finish.
+// gone, and back to pending (or expired) the verifying ones whose replica
+// is gone (approvals.ApplyInterrupted): those recording a replica whose
+// key is gone and, when unrecorded is true, those recording none. Each
+// moves in its own Txn, which compares the proposal, its index entry and
+// the replica key as read, so it cannot overtake a Finish or the end of a
+// verification. The unknown come first.
 func (s *Store) recover(unrecorded bool) ([]intents.Proposal, error) {
-	out, err := s.moveActive(intents.StateExecuting, func(t *txn, p *intents.Proposal) (intents.AuditRecord, bool, error) {
-		if p.State != intents.StateExecuting {
-			return intents.AuditRecord{}, false, nil
-		}
-		v, err := t.get(s.activeKey(p.ID))
-		if err != nil {
-			return intents.AuditRecord{}, false, err
-		}
-		_, lease, recorded := activeEntry(v)
-		if !recorded && !unrecorded {
-			return intents.AuditRecord{}, false, nil
-		}
-		if recorded {
-			alive, err := t.get(leaseKey(s.replicaPrefix(), lease))
-			if err != nil || alive != nil {
+	var out []intents.Proposal
+	for _, state := range []intents.State{intents.StateExecuting, intents.StateVerifying} {
+		moved, err := s.moveActive(state, func(t *txn, p *intents.Proposal) (intents.AuditRecord, bool, error) {
+			if p.State != state {
+				return intents.AuditRecord{}, false, nil
+			}
+			gone, err := s.replicaGone(t, p.ID, unrecorded)
+			if err != nil || !gone {
 				return intents.AuditRecord{}, false, err
 			}
+			now := s.now()
+			if state == intents.StateExecuting {
+				return approvals.ApplyUnknown(p, now), true, nil
+			}
+			other, err := approvals.OtherPendingSame(t, *p, now)
+			if err != nil {
+				return intents.AuditRecord{}, false, err
+			}
+			return approvals.ApplyInterrupted(p, other, now), true, nil
+		})
+		out = append(out, moved...)
+		if err != nil {
+			return out, fmt.Errorf("approvals: recover: %w", err)
 		}
-		return approvals.ApplyUnknown(p, s.now()), true, nil
-	})
-	if err != nil {
-		return out, fmt.Errorf("approvals: recover: %w", err)
 	}
 	return out, nil
 }
 
+// replicaGone reports whether the replica proposal id's active-index
+// entry records is gone; an entry recording none counts as gone when
+// unrecorded is true.
+func (s *Store) replicaGone(t *txn, id string, unrecorded bool) (bool, error) {
+	v, err := t.get(s.activeKey(id))
+	if err != nil {
+		return false, err
+	}
+	_, lease, recorded := activeEntry(v)
+	if !recorded {
+		return unrecorded, nil
+	}
+	alive, err := t.get(leaseKey(s.replicaPrefix(), lease))
+	return alive == nil, err
+}
+
 // RecoverGone moves to unknown every executing proposal whose recorded
 // executor is gone (its liveness lease lapsed or was revoked), each in
-// its own Txn with its "unknown" audit record, and returns those it moved
-// in id order. Proposals that record no executor are left alone (see
+// its own Txn with its "unknown" audit record, and back to pending (or
+// expired) every verifying proposal whose replica is gone, with its
+// interrupted verification audited; it returns those it moved, the
+// unknown first, each group in id order. Proposals that record no executor are left alone (see
 // Recover). It is safe while other replicas execute: the leader runs it
 // at the start of each term and then periodically (RecoverEvery).
 func (s *Store) RecoverGone() ([]intents.Proposal, error) {

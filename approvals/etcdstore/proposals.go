@@ -254,6 +254,11 @@ func (s *Store) Sweep(ctx context.Context, every time.Duration, onExpired func(i
 // term begins after one whose lease lapsed (Term.Lapsed), and otherwise
 // RecoverGone. A proposal whose executor is alive is left executing
 // either way.
+//
+// Recover also moves every verifying proposal (waiting for its approver's
+// Okta Verify) whose replica is gone, or that records none, back to
+// pending, or to expired, with its interrupted verification audited; those
+// are returned after the unknown ones.
 func (s *Store) Recover() ([]intents.Proposal, error) {
 	return s.recover(true)
 }
@@ -290,13 +295,9 @@ func (s *Store) ReofferApproved(before time.Time) ([]intents.Proposal, error) {
 			return intents.AuditRecord{}, false, nil
 		}
 		now := s.now()
-		same, dup, err := t.pendingSame(p.Preview.Action, now)
+		other, err := approvals.OtherPendingSame(t, *p, now)
 		if err != nil {
 			return intents.AuditRecord{}, false, err
-		}
-		var other *intents.Proposal
-		if dup {
-			other = &same
 		}
 		return approvals.ApplyReoffer(p, other, now), true, nil
 	})

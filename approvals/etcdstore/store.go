@@ -388,14 +388,14 @@ func (t *txn) Save(p *intents.Proposal, prev intents.State) error {
 		if string(id) == p.ID {
 			t.del(k)
 		}
-	case intents.StateApproved, intents.StateExecuting:
+	case intents.StateApproved, intents.StateVerifying, intents.StateExecuting:
 		t.del(t.s.activeKey(p.ID))
 	}
 	switch p.State {
 	case intents.StatePending:
 		t.put(t.s.sameKey(p.Preview.Action), []byte(p.ID))
 		t.put(t.s.pendingKey(*p), []byte(number(uint64(p.Expires.UnixNano()))))
-	case intents.StateApproved, intents.StateExecuting:
+	case intents.StateApproved, intents.StateVerifying, intents.StateExecuting:
 		t.put(t.s.activeKey(p.ID), []byte(p.State))
 	}
 	return nil

@@ -194,6 +194,8 @@ func Run(t *testing.T, f Factory) {
 		{"ConcurrentClicks", testConcurrentClicks},
 		{"ConcurrentAppends", testConcurrentAppends},
 		{"ConcurrentExpiry", testConcurrentExpiry},
+		{"StepUp", testStepUp},
+		{"StepUpConcurrent", testStepUpConcurrent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, f) })

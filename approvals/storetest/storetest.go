@@ -57,6 +57,7 @@ type Store interface {
 	ExpireDue(now time.Time) ([]intents.Proposal, error)
 	ReofferApproved(before time.Time) ([]intents.Proposal, error)
 	Verify() (approvals.ChainReport, error)
+	StepUp
 }
 
 var _ Store = (*approvals.Store)(nil)

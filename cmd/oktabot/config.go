@@ -271,6 +271,9 @@ type botConfig struct {
 	// Retention is when decided proposals leave DB for archive files
 	// (OKTABOT_RETENTION, OKTABOT_ARCHIVE_DIR; retention.go).
 	Retention retentionConfig
+	// StepUp is which approvals are confirmed in Okta Verify
+	// (OKTABOT_STEP_UP, stepup.go).
+	StepUp stepUpConfig
 }
 
 var (
@@ -336,6 +339,8 @@ func loadBot(e env) (botConfig, error) {
 	c.Tor, err = loadTor(e)
 	p.add(err)
 	c.Limits, err = loadLimits(e)
+	p.add(err)
+	c.StepUp, err = loadStepUp(e)
 	p.add(err)
 	return c, p.err()
 }

@@ -148,6 +148,9 @@ func serve(ctx context.Context, sc slackConfig, dir *okta.Client, bc botConfig, 
 			log.Warn("a proposal was executing when oktabot stopped; it is unknown and was not re-run: check it in Okta", "proposal", p.ID, "summary", p.Preview.Summary)
 		}
 	}
+	if k := bc.StepUp.Kinds; len(k) > 0 && !bc.ReadOnly {
+		log.Info("step-up: approvals of these actions are confirmed in the approver's Okta Verify before they run (OKTABOT_STEP_UP)", "actions", k)
+	}
 	wc.apply(&cfg, dir, st, log)
 	cfg.WatchObserve = met.watched
 	cfg.Leadership, cfg.Seen = st.leadership, st.seen
@@ -176,6 +179,8 @@ func botSettings(bc botConfig, st *stores, dir *okta.Client, log *slog.Logger) b
 		LocationPerUser:   bc.Time.PerUser,
 		Charts:            bc.Charts,
 		MaxPerUser:        bc.Limits.MaxPerUser,
+		StepUp:            bc.StepUp.stepsUp(),
+		Verifier:          dir,
 	}
 	if !bc.ReadOnly {
 		cfg.Proposals = st.proposals

@@ -170,6 +170,14 @@ func (f *fencedLeader) Campaign(ctx context.Context) (context.Context, error) {
 
 // unknown says that p was moved to unknown.
 func (f *fencedLeader) unknown(p intents.Proposal) {
+	if p.State != intents.StateUnknown {
+		// It was waiting for its approver's Okta Verify: offered again.
+		f.log.Warn("a proposal was waiting for its approver's Okta Verify when the replica waiting stopped; it was not run and is offered again", "proposal", p.ID, "state", p.State)
+		if f.report != nil {
+			f.report(p)
+		}
+		return
+	}
 	f.log.Warn("a proposal was executing when the replica running it stopped; it is unknown and was not re-run: check it in Okta", "proposal", p.ID, "summary", p.Preview.Summary)
 	if f.report != nil {
 		f.report(p)
