@@ -15,7 +15,7 @@ func TestTypos(t *testing.T) {
 		typed, want string
 	}{
 		{"suspnd", "suspend"},
-		{"supsend", "suspend"},
+		{"supsend", "suspend"}, //nolint:misspell // the typo is the test
 		{"invesigate", "investigate"},
 		{"investgte", "investigate"},
 		{"unsuspnd", "unsuspend"},
@@ -36,7 +36,7 @@ func TestTypos(t *testing.T) {
 		{"Salesfroce", "salesfroce"}, // a capitalized name is no typo
 		{"suspending", "suspending"}, // too far from every word
 		{"activatd", ""},             // as near "activate" as "activated": neither
-		{"lgoins", "logins"},         //nolint:misspell // the typo is the test
+		{"lgoins", "logins"},
 	}
 	for _, tt := range tests {
 		text, i := tt.typed+" jdoe", 0

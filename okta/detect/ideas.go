@@ -13,6 +13,7 @@ package detect
 // Coverage is how far the catalogue covers an idea.
 type Coverage string
 
+// The coverages an idea can have.
 const (
 	Covered Coverage = "covered"  // a detection finds what the anchors find
 	Partly  Coverage = "partly"   // a detection finds some of it; Note says what is missing
