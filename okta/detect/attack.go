@@ -156,6 +156,9 @@ var attackIDs = map[string][]string{
 	// Okta's FastPass from an unsigned binary: Okta gives the mobile
 	// matrix's T1604; MFA interception (T1111) is the enterprise one.
 	FastPassUntrustedBinary: {"T1111"},
+	// Splunk's new device enrolled: a device registered to keep the
+	// account (T1098.005), a factor added (T1556.006).
+	NewDeviceEnrolled: {"T1098.005", "T1556.006"},
 }
 
 // oauthAttack is the technique of an oauth_token_abuse finding, by the

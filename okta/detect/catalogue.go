@@ -51,6 +51,7 @@ const (
 	UserCreated             = "user_created"
 	SingleFactorSuccess     = "single_factor_success"
 	FastPassUntrustedBinary = "fastpass_untrusted_binary"
+	NewDeviceEnrolled       = "new_device_enrolled"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -141,6 +142,8 @@ func rank(id string) int {
 		return 40
 	case FastPassUntrustedBinary:
 		return 41
+	case NewDeviceEnrolled:
+		return 42
 	}
 	return 25
 }
@@ -237,6 +240,8 @@ func Catalogue() []Detection {
 			"Splunk (successful single factor authentication), Elastic (unknown-client SSO bypassing app policies)", singleFactorSuccess},
 		{FastPassUntrustedBinary, "Okta FastPass signed a user in for an unsigned or unexpected program",
 			"Okta customer detections (FastPass auth via suspicious binary)", fastPassUntrustedBinary},
+		{NewDeviceEnrolled, "A device or factor enrolled through an anonymizer, after a risky sign-in, or from another country than the sign-in",
+			"Splunk (new device enrolled on account), narrowed to enrolments with a reason to doubt them", newDeviceEnrolled},
 	}
 }
 

@@ -215,6 +215,10 @@ type Thresholds struct {
 	// within its own window, DefaultWindow unless Limits say more; Span
 	// leaves it out so that the watcher's look-backs stay short.)
 	NewUserAdminWithin time.Duration
+	// EnrolAfterSignIn: a device or factor enrolled within 1 h after a
+	// sign-in of its user is weighed with that sign-in (new_device_enrolled:
+	// a risky sign-in, or one from another country, then an enrolment).
+	EnrolAfterSignIn time.Duration
 }
 
 // OfficeHours are normal working hours: [Start, End) o'clock on Days, in
@@ -288,6 +292,7 @@ func defaultThresholds() Thresholds {
 		AppChanges:         Rate{Count: 5, Window: time.Hour},
 		RapidSSO:           Rate{Count: 10, Window: time.Minute},
 		NewUserAdminWithin: 24 * time.Hour,
+		EnrolAfterSignIn:   time.Hour,
 	}
 }
 
@@ -442,6 +447,7 @@ func (c Config) withDefaults() Config {
 	num(&t.SharedDeviceUsers, d.SharedDeviceUsers)
 	num(&t.SharedTokenUsers, d.SharedTokenUsers)
 	dur(&t.NewUserAdminWithin, d.NewUserAdminWithin)
+	dur(&t.EnrolAfterSignIn, d.EnrolAfterSignIn)
 	if c.FastPassBinaries == nil {
 		c.FastPassBinaries = DefaultFastPassBinaries()
 	}

@@ -46,6 +46,7 @@ func TestDefaultThresholds(t *testing.T) {
 		AppChanges:         Rate{5, time.Hour},
 		RapidSSO:           Rate{10, time.Minute},
 		NewUserAdminWithin: 24 * time.Hour,
+		EnrolAfterSignIn:   time.Hour,
 	}
 	c := DefaultConfig()
 	if diff := cmp.Diff(want, c.Thresholds); diff != "" {

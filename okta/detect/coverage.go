@@ -61,6 +61,7 @@ var detectionEvents = map[string][]string{
 	UserCreated:             {"user.lifecycle.create", "user.account.privilege.grant"},
 	SingleFactorSuccess:     {"policy.evaluate_sign_on (CHALLENGE)", "user.session.start", "user.authentication.auth_via_mfa"},
 	FastPassUntrustedBinary: {"user.authentication.auth_via_mfa (FastPass, authenticatorContext)"},
+	NewDeviceEnrolled:       {"device.enrollment.create", "device.user.add", "user.mfa.factor.activate", "user.session.start"},
 }
 
 // detectionSettings are the Config fields each detection fires at or
@@ -100,4 +101,5 @@ var detectionSettings = map[string][]string{
 	RapidAppAccess:          {"Thresholds.RapidSSO"},
 	UserCreated:             {"Thresholds.NewUserAdminWithin", "OfficeHours"},
 	FastPassUntrustedBinary: {"FastPassBinaries"},
+	NewDeviceEnrolled:       {"Thresholds.EnrolAfterSignIn", "ProxyIPs", "TorExits", "SuspiciousCountries"},
 }

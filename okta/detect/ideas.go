@@ -110,7 +110,9 @@ func Ideas() []Idea {
 		{ID: "single-factor-success", Text: "A sign-in that passed with one factor where the policy expects two",
 			Splunk: []string{"Okta Successful Single Factor Authentication"}, Detections: []string{SingleFactorSuccess}, Coverage: Covered},
 		{ID: "new-device-enrolled", Text: "A new device or factor enrolled on an account",
-			Splunk: []string{"Okta New Device Enrolled on Account"}, Coverage: NotYet},
+			Splunk: []string{"Okta New Device Enrolled on Account"}, Detections: []string{NewDeviceEnrolled}, Coverage: Covered,
+			Note: "Splunk scores every enrolment; here only one through an anonymizer, from a watch-listed country, rated risky, " +
+				"after such a sign-in, or from another country than the sign-in before it (a new hire's first enrolment is no finding)"},
 		{ID: "device-nonstandard-hostname", Text: "A device enrolled with a hostname outside the org's naming standard",
 			Okta: []string{"Device Enrolled with Non-Standard Hostname"}, Detections: []string{DeviceNonstandardName}, Coverage: Covered},
 		{ID: "fastpass-phishing", Text: "Okta FastPass refused to sign a user in to a phishing site",
