@@ -159,6 +159,9 @@ var attackIDs = map[string][]string{
 	// Splunk's new device enrolled: a device registered to keep the
 	// account (T1098.005), a factor added (T1556.006).
 	NewDeviceEnrolled: {"T1098.005", "T1556.006"},
+	// Okta's multiple failed requests to access applications: a stolen
+	// session (T1550.004) reaching for apps (T1078.004).
+	AppChallengesFailed: {"T1550.004", "T1078.004"},
 }
 
 // oauthAttack is the technique of an oauth_token_abuse finding, by the

@@ -52,6 +52,7 @@ const (
 	SingleFactorSuccess     = "single_factor_success"
 	FastPassUntrustedBinary = "fastpass_untrusted_binary"
 	NewDeviceEnrolled       = "new_device_enrolled"
+	AppChallengesFailed     = "app_challenges_failed"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -144,6 +145,8 @@ func rank(id string) int {
 		return 41
 	case NewDeviceEnrolled:
 		return 42
+	case AppChallengesFailed:
+		return 43
 	}
 	return 25
 }
@@ -242,6 +245,8 @@ func Catalogue() []Detection {
 			"Okta customer detections (FastPass auth via suspicious binary)", fastPassUntrustedBinary},
 		{NewDeviceEnrolled, "A device or factor enrolled through an anonymizer, after a risky sign-in, or from another country than the sign-in",
 			"Splunk (new device enrolled on account), narrowed to enrolments with a reason to doubt them", newDeviceEnrolled},
+		{AppChallengesFailed, "One session challenged for many apps that passed few of the challenges",
+			"Splunk and Okta (multiple failed requests to access applications: more than 5 apps challenged)", appChallengesFailed},
 	}
 }
 

@@ -29,7 +29,7 @@ var designIDs = []string{
 	"admin_console_weak_factor", "concurrent_sessions", "reset_message_flood", "api_token_revoked",
 	"rate_limit_violation", "app_changed", "rapid_app_access", "sso_unknown_client", "protected_action_change",
 	"password_in_username", "user_created", "single_factor_success", "fastpass_untrusted_binary",
-	"new_device_enrolled",
+	"new_device_enrolled", "app_challenges_failed",
 }
 
 func TestCatalogue(t *testing.T) {
@@ -107,6 +107,9 @@ func allEvents() []intents.Event {
 	l.add(viaMFA, 21*time.Hour, as(alice), fastPass("LOOPBACK", "NO_SIGNATURE", "/tmp/.x/agent"))
 	l.add(signIn, 22*time.Hour, as(alice), from("203.0.113.70", sanFrancisco))
 	l.add("", 22*time.Hour+5*time.Minute, factorActivated(alice, "OKTA_VERIFY_PUSH"), from("203.0.113.71", london))
+	for i := range 6 {
+		l.add("", 23*time.Hour+time.Duration(i)*time.Minute, as(alice), challengeFor(i), session("idxChallenged"))
+	}
 	return l.events
 }
 

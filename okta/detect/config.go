@@ -219,6 +219,12 @@ type Thresholds struct {
 	// sign-in of its user is weighed with that sign-in (new_device_enrolled:
 	// a risky sign-in, or one from another country, then an enrolment).
 	EnrolAfterSignIn time.Duration
+	// AppChallenges: one session challenged by the sign-on policies of 6
+	// or more apps within 1 h (Splunk: more than 5) …
+	AppChallenges Rate
+	// AppChallengeRatio: … that reached (user.authentication.sso) fewer
+	// than half of them is a session without the factors its user has.
+	AppChallengeRatio float64
 }
 
 // OfficeHours are normal working hours: [Start, End) o'clock on Days, in
@@ -293,6 +299,8 @@ func defaultThresholds() Thresholds {
 		RapidSSO:           Rate{Count: 10, Window: time.Minute},
 		NewUserAdminWithin: 24 * time.Hour,
 		EnrolAfterSignIn:   time.Hour,
+		AppChallenges:      Rate{Count: 6, Window: time.Hour},
+		AppChallengeRatio:  0.5,
 	}
 }
 
@@ -327,7 +335,7 @@ func (c Config) Validate() error {
 		{"unauthorized app access", t.UnauthAppAccess}, {"password reveals", t.PasswordReveals},
 		{"console denied", t.ConsoleDenied}, {"concurrent sessions", t.ConcurrentSessions},
 		{"reset flood", t.ResetFlood}, {"rate limits", t.RateLimits},
-		{"app changes", t.AppChanges}, {"rapid sso", t.RapidSSO},
+		{"app changes", t.AppChanges}, {"rapid sso", t.RapidSSO}, {"app challenges", t.AppChallenges},
 	}
 	for _, x := range rates {
 		if x.r.Count < 0 || x.r.Window < 0 {
@@ -339,6 +347,9 @@ func (c Config) Validate() error {
 	}
 	if t.SuccessFailures < 0 || t.AttackUsers < 0 || t.TokenChurn.Tokens < 0 || t.TokenChurn.IPs < 0 || t.TravelSpeedKmh < 0 || t.TravelMinKm < 0 {
 		return fmt.Errorf("detect: thresholds: negative value")
+	}
+	if t.AppChallengeRatio < 0 || t.AppChallengeRatio > 1 {
+		return fmt.Errorf("detect: app challenge ratio %g: want a share between 0 and 1", t.AppChallengeRatio)
 	}
 	if t.PushSpamRatio < 0 || t.PushSpamRatio > 1 {
 		return fmt.Errorf("detect: push spam ratio %g: want a share between 0 and 1", t.PushSpamRatio)
@@ -448,6 +459,8 @@ func (c Config) withDefaults() Config {
 	num(&t.SharedTokenUsers, d.SharedTokenUsers)
 	dur(&t.NewUserAdminWithin, d.NewUserAdminWithin)
 	dur(&t.EnrolAfterSignIn, d.EnrolAfterSignIn)
+	rate(&t.AppChallenges, d.AppChallenges)
+	flt(&t.AppChallengeRatio, d.AppChallengeRatio)
 	if c.FastPassBinaries == nil {
 		c.FastPassBinaries = DefaultFastPassBinaries()
 	}

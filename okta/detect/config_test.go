@@ -47,6 +47,8 @@ func TestDefaultThresholds(t *testing.T) {
 		RapidSSO:           Rate{10, time.Minute},
 		NewUserAdminWithin: 24 * time.Hour,
 		EnrolAfterSignIn:   time.Hour,
+		AppChallenges:      Rate{Count: 6, Window: time.Hour},
+		AppChallengeRatio:  0.5,
 	}
 	c := DefaultConfig()
 	if diff := cmp.Diff(want, c.Thresholds); diff != "" {

@@ -62,6 +62,7 @@ var detectionEvents = map[string][]string{
 	SingleFactorSuccess:     {"policy.evaluate_sign_on (CHALLENGE)", "user.session.start", "user.authentication.auth_via_mfa"},
 	FastPassUntrustedBinary: {"user.authentication.auth_via_mfa (FastPass, authenticatorContext)"},
 	NewDeviceEnrolled:       {"device.enrollment.create", "device.user.add", "user.mfa.factor.activate", "user.session.start"},
+	AppChallengesFailed:     {"policy.evaluate_sign_on (CHALLENGE, an app)", "user.authentication.sso"},
 }
 
 // detectionSettings are the Config fields each detection fires at or
@@ -102,4 +103,5 @@ var detectionSettings = map[string][]string{
 	UserCreated:             {"Thresholds.NewUserAdminWithin", "OfficeHours"},
 	FastPassUntrustedBinary: {"FastPassBinaries"},
 	NewDeviceEnrolled:       {"Thresholds.EnrolAfterSignIn", "ProxyIPs", "TorExits", "SuspiciousCountries"},
+	AppChallengesFailed:     {"Thresholds.AppChallenges", "Thresholds.AppChallengeRatio"},
 }

@@ -272,7 +272,7 @@ func Ideas() []Idea {
 			Detections: []string{UnauthorizedAppAccess}, Coverage: Covered},
 		{ID: "app-challenges-failed", Text: "Many applications opened in one session with few challenges passed",
 			Okta:   []string{"Multiple Failed Requests to Access Okta Applications"},
-			Splunk: []string{"Okta Multiple Failed Requests to Access Applications"}, Coverage: NotYet},
+			Splunk: []string{"Okta Multiple Failed Requests to Access Applications"}, Detections: []string{AppChallengesFailed}, Coverage: Covered},
 		{ID: "rapid-app-access", Text: "SSO into many applications in a short time",
 			Okta: []string{"Rapid Okta Application Access"}, Detections: []string{RapidAppAccess}, Coverage: Covered},
 		{ID: "sso-unknown-client", Text: "SSO into an application from a rare, unknown client",

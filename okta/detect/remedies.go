@@ -119,7 +119,7 @@ func suggest(f intents.Finding) []intents.Kind {
 			// a new account made an administrator: stop it first
 			return []intents.Kind{intents.ClearSessions, intents.SuspendUser}
 		}
-	case AdminConsoleDenied, AdminConsoleWeakFactor, ConcurrentSessions, RapidAppAccess, SSOUnknownClient, SingleFactorSuccess:
+	case AdminConsoleDenied, AdminConsoleWeakFactor, ConcurrentSessions, AppChallengesFailed, RapidAppAccess, SSOUnknownClient, SingleFactorSuccess:
 		// A session may be someone else's: end them all.
 		return sessions
 	}

@@ -1,0 +1,57 @@
+package detect
+
+import (
+	"testing"
+	"time"
+
+	"github.com/oktabot/oktabot/intents"
+)
+
+// challengeFor is policy.evaluate_sign_on as Okta logs an app's sign-on
+// policy asking the session for more: outcome CHALLENGE, the app and the
+// policy rule as targets.
+func challengeFor(i int) opt {
+	return func(e *intents.Event) {
+		e.EventType = "policy.evaluate_sign_on"
+		e.Outcome = intents.EventOutcome{Result: "CHALLENGE", Reason: "Sign-on policy evaluation resulted in CHALLENGE"}
+		app(i)(e)
+		target("Rule", "0pr"+itoa(i), "Require MFA")(e)
+	}
+}
+
+func TestAppChallengesFailed(t *testing.T) {
+	// challenges adds n apps challenged a minute apart in session s,
+	// each reached by SSO when pass(i).
+	challenges := func(l *orgLog, s string, n int, start time.Duration, pass func(int) bool, opts ...opt) {
+		for i := range n {
+			at := start + time.Duration(i)*time.Minute
+			l.add("", at, append([]opt{challengeFor(i), session(s)}, opts...)...)
+			if pass(i) {
+				l.add(sso, at+20*time.Second, append([]opt{app(i), session(s)}, opts...)...)
+			}
+		}
+	}
+	never := func(int) bool { return false }
+	var stolen, person, few, tooFew, twoSessions, slow, tor orgLog
+	challenges(&stolen, "idxStolen", 7, 0, never)
+	challenges(&person, "idxJohn", 7, 0, func(int) bool { return true })
+	challenges(&few, "idxFew", 7, 0, func(i int) bool { return i < 3 })
+	challenges(&tooFew, "idxFive", 5, 0, never)
+	challenges(&twoSessions, "idxA", 4, 0, never)
+	challenges(&twoSessions, "idxB", 3, 10*time.Minute, never)
+	for i := range 7 {
+		slow.add("", time.Duration(i)*90*time.Minute, challengeFor(i), session("idxSlow"))
+	}
+	challenges(&tor, "idxTor", 6, 0, never, from(torIP, frankfurt))
+
+	runCases(t, AppChallengesFailed, []detCase{
+		{name: "a session challenged for 7 apps, none reached", events: stolen.events, want: []got{{john, intents.SeverityHigh, 7}}},
+		{name: "a person passing each challenge", events: person.events},
+		{name: "3 of 7 reached", events: few.events, want: []got{{john, intents.SeverityMedium, 10}}},
+		{name: "5 apps challenged", events: tooFew.events},
+		{name: "7 apps over two sessions", events: twoSessions.events},
+		{name: "7 apps over a day", events: slow.events},
+		{name: "6 apps through Tor", events: tor.events, want: []got{{john, intents.SeverityHigh, 6}}},
+	})
+	checkStreaming(t, AppChallengesFailed, stolen.events)
+}
