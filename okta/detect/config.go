@@ -149,6 +149,12 @@ type Thresholds struct {
 	// cookie carried between devices (after Elastic's many device token
 	// hashes in one Okta session).
 	TokenChurn Churn
+	// RotatedTokens: one user's burst of failed sign-ins carrying 5 or
+	// more device tokens (debugData.dtHash), a fresh one for at least
+	// every other try, is a client discarding its cookie to dodge
+	// per-device limits (after Elastic's brute force with device token
+	// rotation); failed_login_burst names and weighs it.
+	RotatedTokens int
 	// ResetThenSignIn: a sign-in within 12 h after a factor reset is the
 	// account-takeover pattern (Elastic).
 	ResetThenSignIn time.Duration
@@ -281,6 +287,7 @@ func defaultThresholds() Thresholds {
 		LockoutWave:        Rate{Count: 6, Window: 5 * time.Minute},
 		RepeatLockouts:     Rate{Count: 3, Window: 3 * time.Hour},
 		TokenChurn:         Churn{Tokens: 4, IPs: 2},
+		RotatedTokens:      5,
 		ResetThenSignIn:    12 * time.Hour,
 		UnauthAppAccess:    Rate{Count: 3, Window: time.Hour},
 		NewIssuerWithin:    5 * 24 * time.Hour,
@@ -345,7 +352,7 @@ func (c Config) Validate() error {
 	if ds := t.DistributedSpray; ds != (Distributed{}) && (ds.IPs <= 0 || ds.Users <= 0 || ds.Tries <= 0 || ds.MaxPerUser <= 0 || ds.Window <= 0) {
 		return fmt.Errorf("detect: distributed spray threshold %+v: want positive IPs, users, tries, tries per user and window", ds)
 	}
-	if t.SuccessFailures < 0 || t.AttackUsers < 0 || t.TokenChurn.Tokens < 0 || t.TokenChurn.IPs < 0 || t.TravelSpeedKmh < 0 || t.TravelMinKm < 0 {
+	if t.SuccessFailures < 0 || t.AttackUsers < 0 || t.TokenChurn.Tokens < 0 || t.TokenChurn.IPs < 0 || t.RotatedTokens < 0 || t.TravelSpeedKmh < 0 || t.TravelMinKm < 0 {
 		return fmt.Errorf("detect: thresholds: negative value")
 	}
 	if t.AppChallengeRatio < 0 || t.AppChallengeRatio > 1 {
@@ -444,6 +451,7 @@ func (c Config) withDefaults() Config {
 	num(&t.AttackUsers, d.AttackUsers)
 	num(&t.TokenChurn.Tokens, d.TokenChurn.Tokens)
 	num(&t.TokenChurn.IPs, d.TokenChurn.IPs)
+	num(&t.RotatedTokens, d.RotatedTokens)
 	dur(&t.SuccessWithin, d.SuccessWithin)
 	dur(&t.AppsWithin, d.AppsWithin)
 	flt(&t.TravelSpeedKmh, d.TravelSpeedKmh)

@@ -29,6 +29,7 @@ func TestDefaultThresholds(t *testing.T) {
 		LockoutWave:        Rate{6, 5 * time.Minute},
 		RepeatLockouts:     Rate{3, 3 * time.Hour},
 		TokenChurn:         Churn{Tokens: 4, IPs: 2},
+		RotatedTokens:      5,
 		ResetThenSignIn:    12 * time.Hour,
 		UnauthAppAccess:    Rate{3, time.Hour},
 		NewIssuerWithin:    5 * 24 * time.Hour,

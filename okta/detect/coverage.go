@@ -69,7 +69,7 @@ var detectionEvents = map[string][]string{
 // weighs by, as Go selectors on Config ("Thresholds.FailedBurst"). Admins
 // weighs in every user's roll-up and is not repeated here.
 var detectionSettings = map[string][]string{
-	FailedLoginBurst:        {"Thresholds.FailedBurst", "Thresholds.Stuffing", "Thresholds.Spray", "Thresholds.ManyUsers", "ProxyIPs", "TorExits"},
+	FailedLoginBurst:        {"Thresholds.FailedBurst", "Thresholds.RotatedTokens", "Thresholds.Stuffing", "Thresholds.Spray", "Thresholds.ManyUsers", "ProxyIPs", "TorExits"},
 	SuccessAfterFailures:    {"Thresholds.SuccessFailures", "Thresholds.SuccessWithin", "Thresholds.AttackUsers", "Thresholds.AppsWithin"},
 	SuspiciousCountryLogin:  {"SuspiciousCountries", "Thresholds.AppsWithin"},
 	AnonymizingProxyLogin:   {"ProxyIPs", "TorExits", "PrivateRelayASNs"},
