@@ -11,7 +11,7 @@ var detectionEvents = map[string][]string{
 	FailedLoginBurst:       {"user.session.start", "user.authentication.* (FAILURE)", "user.authentication.auth_via_mfa (password check, FAILURE)"},
 	SuccessAfterFailures:   {"user.session.start", "user.authentication.*", "user.authentication.sso"},
 	SuspiciousCountryLogin: {"user.session.start", "user.authentication.auth_via_IDP", "user.authentication.auth_via_social", "user.authentication.sso"},
-	AnonymizingProxyLogin:  {"user.session.start", "user.authentication.*", "user.authentication.sso"},
+	AnonymizingProxyLogin:  {"user.session.start", "user.authentication.*", "user.authentication.sso", "administration through a proxy: user.session.access_admin_app, *.privilege.*, policy, zone, API token, application, user, AD agent events"},
 	ImpossibleTravel:       {"user.session.start", "user.authentication.auth_via_IDP", "user.authentication.auth_via_social"},
 	MFAPushFatigue:         {"system.push.send_factor_verify_push", "user.mfa.okta_verify.deny_push", "user.authentication.auth_via_mfa (incl. UNANSWERED, ABANDONED, wrong number challenge)"},
 	MFAFailures:            {"user.authentication.auth_via_mfa (FAILURE)", "user.mfa.attempt_bypass"},

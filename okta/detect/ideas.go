@@ -156,8 +156,9 @@ func Ideas() []Idea {
 			Detections: []string{AnonymizingProxyLogin}, Coverage: Covered},
 		{ID: "admin-via-proxy", Text: "Admin functions reached through a proxy",
 			Sigma:      []string{"Okta Admin Functions Access Through Proxy"},
-			Detections: []string{AnonymizingProxyLogin}, Coverage: Partly,
-			Note: "the proxied sign-in is found and an API token created through a proxy weighs more; other admin requests through a proxy are not named"},
+			Detections: []string{AnonymizingProxyLogin}, Coverage: Covered,
+			Note: "Sigma matches admin in the request URI; here the Admin Console, role changes, security settings, API tokens, apps, " +
+				"users and AD agents through a proxy are named and weigh more, with or without a sign-in through it"},
 		{ID: "alerts-after-proxy", Text: "Other alerts on a user who signed in through a proxy",
 			Elastic:    []string{"Okta Alerts Following Unusual Proxy Authentication"},
 			Detections: []string{AnonymizingProxyLogin}, Coverage: Covered,

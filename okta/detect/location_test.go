@@ -38,16 +38,30 @@ func TestAnonymizingProxyLogin(t *testing.T) {
 	repeat(&tor, 3, 0, time.Minute, signIn, from(torIP, frankfurt), failure("INVALID_CREDENTIALS"))
 	relay.add(signIn, 0, from("172.225.10.1", sanFrancisco), asn(36183, "akamai technologies inc."), proxied)
 	direct.add(signIn, 0)
-	other.add("user.lifecycle.create", 0, as(admin), targetUserOpt(john), proxied)
+	other.add("user.account.update_profile", 0, targetUserOpt(john), proxied)
+	var created, adminTor, signInTor orgLog
+	created.add("user.lifecycle.create", 0, as(admin), targetUserOpt(john), proxied)
+	// Sigma's admin functions through a proxy: the Admin Console and a
+	// role grant from the Tor exit the administrator signed in from.
+	for _, l := range []*orgLog{&adminTor, &signInTor} {
+		l.add(signIn, 0, as(admin), from(torIP, frankfurt))
+	}
+	adminTor.add("user.session.access_admin_app", time.Minute, as(admin), from(torIP, frankfurt), target("AppInstance", "0oaadm", "Okta Admin Console"))
+	adminTor.add("user.account.privilege.grant", 3*time.Minute, as(admin), from(torIP, frankfurt), targetUserOpt(john),
+		debug("privilegeGranted", "Super administrator"))
 
 	runCases(t, AnonymizingProxyLogin, []detCase{
 		{name: "successful sign-in through a proxy Okta flags", events: okta.events, want: []got{{john, intents.SeverityHigh, 1}}},
 		{name: "failed sign-ins from a listed Tor exit", events: tor.events, want: []got{{john, intents.SeverityMedium, 3}}},
 		{name: "Apple iCloud Private Relay is dampened", events: relay.events, want: []got{{john, intents.SeverityLow, 1}}},
 		{name: "a direct sign-in", events: direct.events},
-		{name: "a proxied admin action is not a sign-in", events: other.events},
+		{name: "a proxied profile update is neither sign-in nor administration", events: other.events},
+		{name: "a user created through a proxy", events: created.events, want: []got{{admin, intents.SeverityHigh, 1}}},
+		{name: "a sign-in through Tor", events: signInTor.events, want: []got{{admin, intents.SeverityHigh, 1}}},
+		{name: "the Admin Console and a role grant through Tor", events: adminTor.events, want: []got{{admin, intents.SeverityCritical, 3}}},
 		{name: "Tor exit not listed and not flagged", events: tor.events, cfg: func(c *Config) { c.ProxyIPs, c.TorExits = nil, nil }},
 	})
+	checkStreaming(t, AnonymizingProxyLogin, adminTor.events)
 }
 
 func TestImpossibleTravel(t *testing.T) {
