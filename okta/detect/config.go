@@ -123,6 +123,12 @@ type Thresholds struct {
 	// TravelMinGap: sign-ins less than 10 min apart are often one person
 	// switching VPN or mobile network; dampened.
 	TravelMinGap time.Duration
+	// GeoSpread: one user's successful sign-ins from 3 or more countries
+	// within 3 h, whether or not each hop could be travelled (Elastic's
+	// sessions from different geolocations, Splunk's logins from multiple
+	// cities); impossible_travel finds it. Sign-ins through a proxy do
+	// not count.
+	GeoSpread Rate
 	// PushFatigue: denied or unanswered Okta Verify pushes for one user, 5
 	// in 10 min (Elastic's MFA bombing rule). A push Okta logs UNANSWERED
 	// or ABANDONED counts, and so does a number challenge answered with
@@ -280,6 +286,7 @@ func defaultThresholds() Thresholds {
 		TravelSpeedKmh:     900,
 		TravelMinKm:        50,
 		TravelMinGap:       10 * time.Minute,
+		GeoSpread:          Rate{Count: 3, Window: 3 * time.Hour},
 		PushFatigue:        Rate{Count: 5, Window: 10 * time.Minute},
 		MFAAbandonIP:       IPAttack{Users: 6, Window: time.Hour},
 		PushAcceptWithin:   15 * time.Minute,
@@ -342,7 +349,7 @@ func (c Config) Validate() error {
 		{"unauthorized app access", t.UnauthAppAccess}, {"password reveals", t.PasswordReveals},
 		{"console denied", t.ConsoleDenied}, {"concurrent sessions", t.ConcurrentSessions},
 		{"reset flood", t.ResetFlood}, {"rate limits", t.RateLimits},
-		{"app changes", t.AppChanges}, {"rapid sso", t.RapidSSO}, {"app challenges", t.AppChallenges},
+		{"app changes", t.AppChanges}, {"rapid sso", t.RapidSSO}, {"app challenges", t.AppChallenges}, {"geo spread", t.GeoSpread},
 	}
 	for _, x := range rates {
 		if x.r.Count < 0 || x.r.Window < 0 {
@@ -468,6 +475,7 @@ func (c Config) withDefaults() Config {
 	dur(&t.NewUserAdminWithin, d.NewUserAdminWithin)
 	dur(&t.EnrolAfterSignIn, d.EnrolAfterSignIn)
 	rate(&t.AppChallenges, d.AppChallenges)
+	rate(&t.GeoSpread, d.GeoSpread)
 	flt(&t.AppChallengeRatio, d.AppChallengeRatio)
 	if c.FastPassBinaries == nil {
 		c.FastPassBinaries = DefaultFastPassBinaries()

@@ -22,6 +22,7 @@ func TestDefaultThresholds(t *testing.T) {
 		TravelSpeedKmh:     900,
 		TravelMinKm:        50,
 		TravelMinGap:       10 * time.Minute,
+		GeoSpread:          Rate{Count: 3, Window: 3 * time.Hour},
 		PushFatigue:        Rate{5, 10 * time.Minute},
 		MFAAbandonIP:       IPAttack{Users: 6, Window: time.Hour},
 		PushAcceptWithin:   15 * time.Minute,

@@ -73,7 +73,7 @@ var detectionSettings = map[string][]string{
 	SuccessAfterFailures:    {"Thresholds.SuccessFailures", "Thresholds.SuccessWithin", "Thresholds.AttackUsers", "Thresholds.AppsWithin"},
 	SuspiciousCountryLogin:  {"SuspiciousCountries", "Thresholds.AppsWithin"},
 	AnonymizingProxyLogin:   {"ProxyIPs", "TorExits", "PrivateRelayASNs"},
-	ImpossibleTravel:        {"Thresholds.TravelSpeedKmh", "Thresholds.TravelMinKm", "Thresholds.TravelMinGap"},
+	ImpossibleTravel:        {"Thresholds.TravelSpeedKmh", "Thresholds.TravelMinKm", "Thresholds.TravelMinGap", "Thresholds.GeoSpread"},
 	MFAPushFatigue:          {"Thresholds.PushFatigue", "Thresholds.PushAcceptWithin", "Thresholds.MFAAbandonIP"},
 	MFAFailures:             {"Thresholds.MFAFailures"},
 	AccountLockout:          {"Thresholds.LockoutWave", "Thresholds.RepeatLockouts"},

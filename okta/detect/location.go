@@ -24,6 +24,7 @@ const (
 	wTravelQuick      = -10 // under TravelMinGap apart: VPN or mobile network switch
 	wTravelProxy      = -20 // a proxy or VPN at either end: the location is the exit's
 	wProxyAdmin       = 20  // administration done through the proxy (Sigma's admin functions through a proxy)
+	baseGeoSpread     = 40  // sign-ins from Thresholds.GeoSpread countries in its window: Medium
 	evProxyAdmin      = "administration through it"
 	earthRadiusKm     = 6371.0
 	minSpeedHours     = 1.0 / 3600 // a zero gap counts as one second
@@ -205,8 +206,59 @@ func adminActions(tl *timeline, idx []int) string {
 }
 
 // impossibleTravel finds consecutive successful sign-ins of one user that
-// imply a speed above the threshold.
+// imply a speed above the threshold, and sign-ins of one user from many
+// countries in a short time.
 func impossibleTravel(tl *timeline) []finding {
+	return append(tl.travel(), tl.geoSpread()...)
+}
+
+// geoSpread finds one user's successful sign-ins from GeoSpread.Count or
+// more countries within its window, each hop reachable or not (Elastic's
+// sessions from different geolocations, Splunk's logins from multiple
+// cities). Sign-ins through a proxy or a relay are left out: their place
+// is the exit's.
+func (tl *timeline) geoSpread() []finding {
+	r := tl.cfg.Thresholds.GeoSpread
+	byUser := map[string][]int{}
+	for i, e := range tl.events {
+		if !isSignIn(e) || e.Client.Country == "" || tl.proxy(e) != notProxy || tl.isRelay(e) {
+			continue
+		}
+		if u := actorLogin(e); u != "" {
+			byUser[u] = append(byUser[u], i)
+		}
+	}
+	country := func(e intents.Event) string { return e.Client.Country }
+	var out []finding
+	for _, u := range sortedKeys(byUser) {
+		idx := byUser[u]
+		for _, run := range tl.distinctRunsBy(idx, r, country) {
+			part := idx[run[0] : run[1]+1]
+			var countries []string
+			for _, i := range part {
+				if c := tl.events[i].Client.Country; !slices.Contains(countries, c) {
+					countries = append(countries, c)
+				}
+			}
+			first, last := tl.events[part[0]], tl.events[part[len(part)-1]]
+			var ev evidence
+			ev.add(baseGeoSpread, "%s from %d countries in %s (threshold %d in %s): %s", plural(len(part), "sign-in", "sign-ins"),
+				len(countries), span(last.Published.Sub(first.Published)), r.Count, span(r.Window), strings.Join(countries, ", "))
+			if w, ok := tl.firstWatched(part); ok {
+				tl.watchEvidence(&ev, w, "a sign-in")
+			}
+			tl.adminEvidence(&ev, u)
+			summary := u + " signed in from " + strings.Join(countries, ", ") + " within " + span(last.Published.Sub(first.Published)) +
+				", first at " + tl.clock(first.Published)
+			out = append(out, tl.newFinding(ImpossibleTravel, u, summary, ev, part))
+		}
+	}
+	return out
+}
+
+// travel finds consecutive successful sign-ins of one user that imply a
+// speed above the threshold.
+func (tl *timeline) travel() []finding {
 	th := tl.cfg.Thresholds
 	last := map[string]int{}
 	var out []finding

@@ -78,6 +78,20 @@ func TestImpossibleTravel(t *testing.T) {
 	viaProxy.add(signIn, time.Hour, from("203.0.113.42", london), proxied)
 	noGeo.add(signIn, 0)
 	noGeo.add(signIn, time.Hour, from("203.0.113.43", place{}))
+	// Three countries in two hours, each hop reachable by plane or train
+	// (Elastic's sessions from different geolocations).
+	amsterdam := place{"Amsterdam", "Netherlands", 52.3676, 4.9041}
+	var hops, twoCountries, overADay, hopProxied orgLog
+	for _, l := range []*orgLog{&hops, &twoCountries, &hopProxied} {
+		l.add(signIn, 0, from("203.0.113.44", london))
+		l.add(signIn, time.Hour, from("203.0.113.45", frankfurt))
+	}
+	hops.add(signIn, 2*time.Hour, from("203.0.113.46", amsterdam))
+	twoCountries.add(signIn, 2*time.Hour, from("203.0.113.47", london))
+	hopProxied.add(signIn, 2*time.Hour, from("203.0.113.46", amsterdam), proxied)
+	overADay.add(signIn, 0, from("203.0.113.44", london))
+	overADay.add(signIn, 4*time.Hour, from("203.0.113.45", frankfurt))
+	overADay.add(signIn, 8*time.Hour, from("203.0.113.46", amsterdam))
 
 	runCases(t, ImpossibleTravel, []detCase{
 		{name: "San Francisco to London in 1 h", events: far.events, want: []got{{john, intents.SeverityHigh, 2}}},
@@ -87,7 +101,12 @@ func TestImpossibleTravel(t *testing.T) {
 		{name: "the second sign-in through a proxy", events: viaProxy.events, want: []got{{john, intents.SeverityMedium, 2}}},
 		{name: "no geolocation", events: noGeo.events},
 		{name: "a faster threshold", events: far.events, cfg: func(c *Config) { c.Thresholds.TravelSpeedKmh = 10000 }},
+		{name: "three countries in 2 h, each hop reachable", events: hops.events, want: []got{{john, intents.SeverityMedium, 3}}},
+		{name: "two countries in 2 h", events: twoCountries.events},
+		{name: "three countries over 8 h", events: overADay.events},
+		{name: "the third country through a proxy", events: hopProxied.events},
 	})
+	checkStreaming(t, ImpossibleTravel, hops.events)
 }
 
 func TestDistanceKm(t *testing.T) {
