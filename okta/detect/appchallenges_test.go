@@ -36,22 +36,22 @@ func TestAppChallengesFailed(t *testing.T) {
 	challenges(&stolen, "idxStolen", 7, 0, never)
 	challenges(&person, "idxJohn", 7, 0, func(int) bool { return true })
 	challenges(&few, "idxFew", 7, 0, func(i int) bool { return i < 3 })
-	challenges(&tooFew, "idxFive", 5, 0, never)
-	challenges(&twoSessions, "idxA", 4, 0, never)
-	challenges(&twoSessions, "idxB", 3, 10*time.Minute, never)
-	for i := range 7 {
+	challenges(&tooFew, "idxTwo", 2, 0, never)
+	challenges(&twoSessions, "idxA", 2, 0, never)
+	challenges(&twoSessions, "idxB", 2, 10*time.Minute, never)
+	for i := range 3 {
 		slow.add("", time.Duration(i)*90*time.Minute, challengeFor(i), session("idxSlow"))
 	}
-	challenges(&tor, "idxTor", 6, 0, never, from(torIP, frankfurt))
+	challenges(&tor, "idxTor", 3, 0, never, from(torIP, frankfurt))
 
 	runCases(t, AppChallengesFailed, []detCase{
 		{name: "a session challenged for 7 apps, none reached", events: stolen.events, want: []got{{john, intents.SeverityHigh, 7}}},
 		{name: "a person passing each challenge", events: person.events},
 		{name: "3 of 7 reached", events: few.events, want: []got{{john, intents.SeverityMedium, 10}}},
-		{name: "5 apps challenged", events: tooFew.events},
-		{name: "7 apps over two sessions", events: twoSessions.events},
-		{name: "7 apps over a day", events: slow.events},
-		{name: "6 apps through Tor", events: tor.events, want: []got{{john, intents.SeverityHigh, 6}}},
+		{name: "2 apps challenged", events: tooFew.events},
+		{name: "4 apps over two sessions", events: twoSessions.events},
+		{name: "3 apps over 3 h", events: slow.events},
+		{name: "3 apps through Tor", events: tor.events, want: []got{{john, intents.SeverityHigh, 3}}},
 	})
 	checkStreaming(t, AppChallengesFailed, stolen.events)
 }

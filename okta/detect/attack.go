@@ -145,8 +145,9 @@ var attackIDs = map[string][]string{
 	// Elastic's SSO from a rare unknown client (T1078.004).
 	SSOUnknownClient: {"T1078.004"},
 	// Okta's protected action settings: defenses impaired (T1562), the
-	// authentication process changed (T1556).
-	ProtectedActionChange: {"T1562", "T1556"},
+	// authentication process changed (T1556); chosen per finding, its
+	// Super administrator password reset: a valid account taken (T1078.004).
+	ProtectedActionChange: {"T1562", "T1556", "T1078.004"},
 	// Sigma's password in the username field (T1552).
 	PasswordInUsername: {"T1552"},
 	// A cloud account created (T1136.003), made an admin (T1098.003).
@@ -160,8 +161,8 @@ var attackIDs = map[string][]string{
 	// account (T1098.005), a factor added (T1556.006).
 	NewDeviceEnrolled: {"T1098.005", "T1556.006"},
 	// Okta's multiple failed requests to access applications: a stolen
-	// session (T1550.004) reaching for apps (T1078.004).
-	AppChallengesFailed: {"T1550.004", "T1078.004"},
+	// session cookie (T1550.004) opening the dashboard's apps (T1538).
+	AppChallengesFailed: {"T1550.004", "T1538"},
 }
 
 // oauthAttack is the technique of an oauth_token_abuse finding, by the
@@ -222,6 +223,11 @@ func attackOf(id, user string, events []intents.Event) []string {
 			return []string{"T1110.001"}
 		}
 		return []string{"T1110.003", "T1110.004"}
+	case ProtectedActionChange:
+		if len(events) > 0 && superAdminResetAttempt(events[0]) {
+			return []string{"T1078.004"}
+		}
+		return []string{"T1562", "T1556"}
 	case OAuthTokenAbuse:
 		if len(events) > 0 {
 			return oauthAttack(events[0])

@@ -233,8 +233,8 @@ func Catalogue() []Detection {
 		{RapidAppAccess, "SSO into many apps within a minute", "Okta customer detections (rapid application access: 10 in 1 min)", rapidAppAccess},
 		{SSOUnknownClient, "SSO into an app from a client Okta could not identify",
 			"Elastic (successful application SSO from a rare unknown client device)", ssoUnknownClient},
-		{ProtectedActionChange, "The protected actions' settings changed",
-			"Okta customer detections (protected action settings update)", protectedActionChange},
+		{ProtectedActionChange, "The protected actions' settings changed; a Super administrator's password reset as a protected action",
+			"Okta customer detections (protected action settings update, protected action super admin password reset)", protectedActionChange},
 		{PasswordInUsername, "A password typed into the username field, now in the System Log (never shown)",
 			"Sigma (password in alternateId field), public hunts matching it to the next success", passwordInUsername},
 		{UserCreated, "A user account created from an odd place, or made an administrator soon after",
@@ -246,7 +246,7 @@ func Catalogue() []Detection {
 		{NewDeviceEnrolled, "A device or factor enrolled through an anonymizer, after a risky sign-in, or from another country than the sign-in",
 			"Splunk (new device enrolled on account), narrowed to enrolments with a reason to doubt them", newDeviceEnrolled},
 		{AppChallengesFailed, "One session challenged for many apps that passed few of the challenges",
-			"Splunk and Okta (multiple failed requests to access applications: more than 5 apps challenged)", appChallengesFailed},
+			"Okta and Splunk (multiple failed requests to access applications: more than 2 apps challenged, under half passed)", appChallengesFailed},
 	}
 }
 

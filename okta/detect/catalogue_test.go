@@ -110,6 +110,8 @@ func allEvents() []intents.Event {
 	for i := range 6 {
 		l.add("", 23*time.Hour+time.Duration(i)*time.Minute, as(alice), challengeFor(i), session("idxChallenged"))
 	}
+	l.add("security.protected_action.attempt", 23*time.Hour+30*time.Minute, as(alice),
+		target("ProtectedAction", "", "Reset passwords for super admins"), targetUserOpt(admin))
 	return l.events
 }
 

@@ -231,8 +231,8 @@ type Thresholds struct {
 	// sign-in of its user is weighed with that sign-in (new_device_enrolled:
 	// a risky sign-in, or one from another country, then an enrolment).
 	EnrolAfterSignIn time.Duration
-	// AppChallenges: one session challenged by the sign-on policies of 6
-	// or more apps within 1 h (Splunk: more than 5) …
+	// AppChallenges: one session challenged by the sign-on policies of 3
+	// or more apps within 1 h (Okta: more than 2) …
 	AppChallenges Rate
 	// AppChallengeRatio: … that reached (user.authentication.sso) fewer
 	// than half of them is a session without the factors its user has.
@@ -313,7 +313,7 @@ func defaultThresholds() Thresholds {
 		RapidSSO:           Rate{Count: 10, Window: time.Minute},
 		NewUserAdminWithin: 24 * time.Hour,
 		EnrolAfterSignIn:   time.Hour,
-		AppChallenges:      Rate{Count: 6, Window: time.Hour},
+		AppChallenges:      Rate{Count: 3, Window: time.Hour},
 		AppChallengeRatio:  0.5,
 	}
 }

@@ -49,7 +49,7 @@ func TestDefaultThresholds(t *testing.T) {
 		RapidSSO:           Rate{10, time.Minute},
 		NewUserAdminWithin: 24 * time.Hour,
 		EnrolAfterSignIn:   time.Hour,
-		AppChallenges:      Rate{Count: 6, Window: time.Hour},
+		AppChallenges:      Rate{Count: 3, Window: time.Hour},
 		AppChallengeRatio:  0.5,
 	}
 	c := DefaultConfig()

@@ -56,7 +56,7 @@ var detectionEvents = map[string][]string{
 	AppChanged:              {"application.lifecycle.update", "application.lifecycle.deactivate", "application.lifecycle.delete"},
 	RapidAppAccess:          {"user.authentication.sso"},
 	SSOUnknownClient:        {"user.authentication.sso (client device Unknown)"},
-	ProtectedActionChange:   {"security.protected_action.settings.update"},
+	ProtectedActionChange:   {"security.protected_action.settings.update", "security.protected_action.attempt (Reset passwords for super admins)"},
 	PasswordInUsername:      {"user.session.start (FAILURE, a username shaped like a password)", "user.session.start (SUCCESS, same IP)"},
 	UserCreated:             {"user.lifecycle.create", "user.account.privilege.grant"},
 	SingleFactorSuccess:     {"policy.evaluate_sign_on (CHALLENGE)", "user.session.start", "user.authentication.auth_via_mfa"},

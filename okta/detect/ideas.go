@@ -214,7 +214,7 @@ func Ideas() []Idea {
 			Elastic:    []string{"Okta User Session Impersonation"},
 			Detections: []string{SupportImpersonation}, Coverage: Covered},
 		{ID: "protected-actions", Text: "Protected-action settings changed, or a Super administrator's password reset under them",
-			Okta: []string{"Protected Action Settings Update", "Protected Action Super Admin Password Reset"}, Detections: []string{ProtectedActionChange}, Coverage: Partly, Note: "settings changes are found; a Super administrator's password reset under them is not yet"},
+			Okta: []string{"Protected Action Settings Update", "Protected Action Super Admin Password Reset"}, Detections: []string{ProtectedActionChange}, Coverage: Covered},
 		{ID: "user-created", Text: "A user created",
 			Sigma: []string{"New Okta User Created"}, Detections: []string{UserCreated}, Coverage: Partly, Note: "the anchors flag every creation; plain hires by an administrator are no finding here, only a creation from an odd place, with an Okta risk signal, or made an administrator within 24 h"},
 
@@ -274,7 +274,8 @@ func Ideas() []Idea {
 			Detections: []string{UnauthorizedAppAccess}, Coverage: Covered},
 		{ID: "app-challenges-failed", Text: "Many applications opened in one session with few challenges passed",
 			Okta:   []string{"Multiple Failed Requests to Access Okta Applications"},
-			Splunk: []string{"Okta Multiple Failed Requests to Access Applications"}, Detections: []string{AppChallengesFailed}, Coverage: Covered},
+			Splunk: []string{"Okta Multiple Failed Requests to Access Applications"}, Detections: []string{AppChallengesFailed}, Coverage: Covered,
+			Note: "as Okta's: more than 2 apps challenged in one session, fewer than half passed; runs longer than an hour apart are separate"},
 		{ID: "rapid-app-access", Text: "SSO into many applications in a short time",
 			Okta: []string{"Rapid Okta Application Access"}, Detections: []string{RapidAppAccess}, Coverage: Covered},
 		{ID: "sso-unknown-client", Text: "SSO into an application from a rare, unknown client",
