@@ -208,7 +208,7 @@ func Catalogue() []Detection {
 			"Okta (new AD agent created), Panther (AD agent activity from a new IP or user agent)", adAgentActivity},
 		{Org2OrgAppChange, "An Okta Org2Org app created, activated or changed", "Panther (Org2Org created High, changed Medium)", org2orgAppChange},
 		{AppPasswordExposure, "An app set to push cleartext passwords over SCIM; app passwords revealed for another user or for many apps",
-			"Panther (passwords pushed via SCIM, another user's password accessed), Okta (password reveal hunt)", appPasswordExposure},
+			"Panther (passwords pushed via SCIM, another user's password accessed, off-hours access), Okta (password reveal hunt)", appPasswordExposure},
 		{DistributedSpray, "A password spray spread over many IPs: many users, few tries each, within 15 minutes",
 			"Elastic (multi-source spray: 5 IPs, 8 users, 25 tries, at most 5 per user in 15 min)", distributedSpray},
 		{PushOriginMismatch, "An Okta Verify push requested from a new device or IP and answered from another IP",
