@@ -23,8 +23,18 @@ const (
 )
 
 // appChallenge reports an app's sign-on policy challenging a session.
+// Okta's own apps are left out: the Dashboard and the Admin Console are
+// reached without a user.authentication.sso, so a passed challenge for
+// them would count as failed.
 func appChallenge(e intents.Event) bool {
-	return e.EventType == "policy.evaluate_sign_on" && strings.EqualFold(e.Outcome.Result, "CHALLENGE") && appName(e) != ""
+	if e.EventType != "policy.evaluate_sign_on" || !strings.EqualFold(e.Outcome.Result, "CHALLENGE") || appName(e) == "" {
+		return false
+	}
+	switch a := appName(e); {
+	case consoleApp(e), a == "Okta Dashboard", a == "Okta Browser Plugin":
+		return false
+	}
+	return true
 }
 
 // appChallengesFailed finds sessions challenged for many apps that reached

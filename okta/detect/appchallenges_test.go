@@ -43,6 +43,14 @@ func TestAppChallengesFailed(t *testing.T) {
 		slow.add("", time.Duration(i)*90*time.Minute, challengeFor(i), session("idxSlow"))
 	}
 	challenges(&tor, "idxTor", 3, 0, never, from(torIP, frankfurt))
+	// An administrator signing in: the Dashboard and the Admin Console
+	// challenge (no SSO event follows either), one app challenged and
+	// reached.
+	var adminDay orgLog
+	adminDay.add("policy.evaluate_sign_on", 0, as(admin), session("idxAdm"), outcome("CHALLENGE", ""), target("AppInstance", "0oadash", "Okta Dashboard"))
+	adminDay.add("policy.evaluate_sign_on", time.Minute, as(admin), session("idxAdm"), outcome("CHALLENGE", ""), consoleTarget)
+	adminDay.add("", 2*time.Minute, as(admin), session("idxAdm"), challengeFor(1))
+	adminDay.add(sso, 2*time.Minute+10*time.Second, as(admin), session("idxAdm"), app(1))
 
 	runCases(t, AppChallengesFailed, []detCase{
 		{name: "a session challenged for 7 apps, none reached", events: stolen.events, want: []got{{john, intents.SeverityHigh, 7}}},
@@ -51,6 +59,7 @@ func TestAppChallengesFailed(t *testing.T) {
 		{name: "2 apps challenged", events: tooFew.events},
 		{name: "4 apps over two sessions", events: twoSessions.events},
 		{name: "3 apps over 3 h", events: slow.events},
+		{name: "an administrator's Dashboard and Admin Console", events: adminDay.events},
 		{name: "3 apps through Tor", events: tor.events, want: []got{{john, intents.SeverityHigh, 3}}},
 	})
 	checkStreaming(t, AppChallengesFailed, stolen.events)

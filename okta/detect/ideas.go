@@ -275,7 +275,8 @@ func Ideas() []Idea {
 		{ID: "app-challenges-failed", Text: "Many applications opened in one session with few challenges passed",
 			Okta:   []string{"Multiple Failed Requests to Access Okta Applications"},
 			Splunk: []string{"Okta Multiple Failed Requests to Access Applications"}, Detections: []string{AppChallengesFailed}, Coverage: Covered,
-			Note: "as Okta's: more than 2 apps challenged in one session, fewer than half passed; runs longer than an hour apart are separate"},
+			Note: "as Okta's: more than 2 apps challenged in one session, fewer than half passed; runs more than an hour apart are separate, " +
+				"and the Dashboard and Admin Console, reached without an SSO event, do not count"},
 		{ID: "rapid-app-access", Text: "SSO into many applications in a short time",
 			Okta: []string{"Rapid Okta Application Access"}, Detections: []string{RapidAppAccess}, Coverage: Covered},
 		{ID: "sso-unknown-client", Text: "SSO into an application from a rare, unknown client",
