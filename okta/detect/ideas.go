@@ -145,8 +145,8 @@ func Ideas() []Idea {
 		{ID: "geo-spread", Text: "Sessions of one user started from several cities or countries in a short time",
 			Elastic: []string{"Okta User Sessions Started from Different Geolocations"}, Splunk: []string{"Okta User Logins from Multiple Cities"},
 			Detections: []string{ImpossibleTravel}, Coverage: Covered,
-			Note: "3 or more countries within 3 h are found whether or not each hop is reachable; several cities of one country are not, " +
-				"as commuters and mobile networks cross cities all day"},
+			Note: "3 or more countries within 3 h are found whether or not each hop is reachable (sign-ins through a proxy or from the org's " +
+				"network zones left out); several cities of one country are not, as commuters and mobile networks cross cities all day"},
 		{ID: "rogue-country", Text: "A sign-in from a watch-listed country",
 			Panther:    []string{"Standard.SignInFromRogueState"},
 			Detections: []string{SuspiciousCountryLogin}, Coverage: Covered},

@@ -216,12 +216,13 @@ func impossibleTravel(tl *timeline) []finding {
 // more countries within its window, each hop reachable or not (Elastic's
 // sessions from different geolocations, Splunk's logins from multiple
 // cities). Sign-ins through a proxy or a relay are left out: their place
-// is the exit's.
+// is the exit's; so are sign-ins from one of the org's network zones
+// (client.zone named), such as a corporate VPN with exits abroad.
 func (tl *timeline) geoSpread() []finding {
 	r := tl.cfg.Thresholds.GeoSpread
 	byUser := map[string][]int{}
 	for i, e := range tl.events {
-		if !isSignIn(e) || e.Client.Country == "" || tl.proxy(e) != notProxy || tl.isRelay(e) {
+		if !isSignIn(e) || e.Client.Country == "" || tl.proxy(e) != notProxy || tl.isRelay(e) || inZone(e.Client) {
 			continue
 		}
 		if u := actorLogin(e); u != "" {
@@ -254,6 +255,12 @@ func (tl *timeline) geoSpread() []finding {
 		}
 	}
 	return out
+}
+
+// inZone reports a client in one of the org's network zones.
+func inZone(c intents.EventClient) bool {
+	z := strings.TrimSpace(c.Zone)
+	return z != "" && !strings.EqualFold(z, "null") && !strings.EqualFold(z, "unknown")
 }
 
 // travel finds consecutive successful sign-ins of one user that imply a

@@ -89,6 +89,10 @@ func TestImpossibleTravel(t *testing.T) {
 	hops.add(signIn, 2*time.Hour, from("203.0.113.46", amsterdam))
 	twoCountries.add(signIn, 2*time.Hour, from("203.0.113.47", london))
 	hopProxied.add(signIn, 2*time.Hour, from("203.0.113.46", amsterdam), proxied)
+	var hopZone orgLog
+	hopZone.add(signIn, 0, from("203.0.113.44", london))
+	hopZone.add(signIn, time.Hour, from("203.0.113.45", frankfurt))
+	hopZone.add(signIn, 2*time.Hour, from("203.0.113.46", amsterdam), func(e *intents.Event) { e.Client.Zone = "Corporate VPN" })
 	overADay.add(signIn, 0, from("203.0.113.44", london))
 	overADay.add(signIn, 4*time.Hour, from("203.0.113.45", frankfurt))
 	overADay.add(signIn, 8*time.Hour, from("203.0.113.46", amsterdam))
@@ -105,6 +109,7 @@ func TestImpossibleTravel(t *testing.T) {
 		{name: "two countries in 2 h", events: twoCountries.events},
 		{name: "three countries over 8 h", events: overADay.events},
 		{name: "the third country through a proxy", events: hopProxied.events},
+		{name: "the third country from the org's VPN zone", events: hopZone.events},
 	})
 	checkStreaming(t, ImpossibleTravel, hops.events)
 }
