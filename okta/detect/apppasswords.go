@@ -18,7 +18,9 @@ import (
 // to push users' passwords over SCIM ("Pushing user passwords", Panther)
 // hands every assigned user's password to whoever runs the endpoint; a
 // password revealed on the dashboard for someone else (Panther) or for
-// many apps in a short time (Okta's hunt) is a harvest.
+// many apps in a short time (Okta's hunt) is a harvest; one's own
+// revealed outside office hours (Panther's off-hours SWA access) is a Low
+// finding that weighs in the user's roll-up.
 
 const (
 	baseOrg2OrgCreate  = 50 // an Org2Org app created: High
@@ -27,6 +29,8 @@ const (
 	baseRevealOther    = 40 // another user's app password revealed: Medium
 	baseRevealOwn      = 15 // one's own app passwords revealed
 	wRevealMany        = 20 // … for PasswordReveals apps within its window
+	wRevealOffHours    = 5  // … outside office hours (Panther's off-hours SWA access): Low alone
+	evRevealOffHours   = "outside office hours"
 	evRevealHarvest    = "passwords revealed"
 	evRevealOther      = "another user's password revealed"
 	passwordPushReason = "pushing user passwords"
@@ -164,13 +168,26 @@ func (tl *timeline) revealOwn(user string, idx []int, r Rate) (finding, bool) {
 	}
 	top := tl.worst(idx)
 	many := bursts(firsts, r) != nil
-	if !many && tl.proxy(top) == notProxy {
+	late := -1 // the first reveal outside office hours
+	for _, i := range idx {
+		if tl.offHours(tl.events[i].Published) {
+			late = i
+			break
+		}
+	}
+	if !many && late < 0 && tl.proxy(top) == notProxy {
 		return finding{}, false
 	}
 	var ev evidence
 	ev.add(baseRevealOwn, "%s revealed their own passwords for %s", user, plural(len(apps), "app", "apps"))
 	if many {
 		ev.add(wRevealMany, "%s for %d or more apps within %s: a harvest", evRevealHarvest, r.Count, span(r.Window))
+	}
+	if late >= 0 {
+		t := tl.events[late].Published.In(tl.loc)
+		o := tl.cfg.OfficeHours
+		ev.add(wRevealOffHours, "%s: at %s %s, outside office hours (%02d–%02d)", evRevealOffHours, t.Format("15:04 MST"),
+			t.Weekday().String()[:3], o.Start, o.End)
 	}
 	tl.origin(&ev, top, "a reveal")
 	summary := user + " revealed passwords for " + plural(len(apps), "app", "apps") + tl.fromIPs(idx) + " at " +

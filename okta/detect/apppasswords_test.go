@@ -52,8 +52,10 @@ func TestAppPasswordExposure(t *testing.T) {
 		harvest.add("application.user_membership.show_password", time.Duration(i)*5*time.Minute, reveal(john, app))
 	}
 	ownTor.add("application.user_membership.show_password", 0, reveal(john, "Netflix"), from(torIP, frankfurt))
+	var ownNight orgLog
+	ownNight.add("application.user_membership.show_password", sundayNight, reveal(john, "Netflix"))
 	for i, app := range []string{"Netflix", "AWS Root", "Bank"} {
-		spread.add("application.user_membership.show_password", time.Duration(i)*2*time.Hour, reveal(john, app))
+		spread.add("application.user_membership.show_password", time.Duration(i)*90*time.Minute, reveal(john, app))
 	}
 	runCases(t, AppPasswordExposure, []detCase{
 		{name: "an app set to push cleartext passwords", events: push.events, want: []got{{admin, intents.SeverityHigh, 1}}},
@@ -62,6 +64,9 @@ func TestAppPasswordExposure(t *testing.T) {
 		{name: "one's own password revealed", events: own.events},
 		{name: "three own passwords in 10 minutes", events: harvest.events, want: []got{{john, intents.SeverityMedium, 3}}},
 		{name: "one's own password from Tor", events: ownTor.events, want: []got{{john, intents.SeverityMedium, 1}}},
+		{name: "one's own password on Sunday night", events: ownNight.events, want: []got{{john, intents.SeverityLow, 1}}},
+		{name: "one's own password on Sunday night, office hours off", events: ownNight.events,
+			cfg: func(c *Config) { c.OfficeHours = OfficeHours{Disabled: true} }},
 		{name: "three own passwords hours apart", events: spread.events},
 	})
 }

@@ -145,8 +145,9 @@ var attackIDs = map[string][]string{
 	// Elastic's SSO from a rare unknown client (T1078.004).
 	SSOUnknownClient: {"T1078.004"},
 	// Okta's protected action settings: defenses impaired (T1562), the
-	// authentication process changed (T1556).
-	ProtectedActionChange: {"T1562", "T1556"},
+	// authentication process changed (T1556); chosen per finding, its
+	// Super administrator password reset: a valid account taken (T1078.004).
+	ProtectedActionChange: {"T1562", "T1556", "T1078.004"},
 	// Sigma's password in the username field (T1552).
 	PasswordInUsername: {"T1552"},
 	// A cloud account created (T1136.003), made an admin (T1098.003).
@@ -156,6 +157,12 @@ var attackIDs = map[string][]string{
 	// Okta's FastPass from an unsigned binary: Okta gives the mobile
 	// matrix's T1604; MFA interception (T1111) is the enterprise one.
 	FastPassUntrustedBinary: {"T1111"},
+	// Splunk's new device enrolled: a device registered to keep the
+	// account (T1098.005), a factor added (T1556.006).
+	NewDeviceEnrolled: {"T1098.005", "T1556.006"},
+	// Okta's multiple failed requests to access applications: a stolen
+	// session cookie (T1550.004) opening the dashboard's apps (T1538).
+	AppChallengesFailed: {"T1550.004", "T1538"},
 }
 
 // oauthAttack is the technique of an oauth_token_abuse finding, by the
@@ -216,6 +223,11 @@ func attackOf(id, user string, events []intents.Event) []string {
 			return []string{"T1110.001"}
 		}
 		return []string{"T1110.003", "T1110.004"}
+	case ProtectedActionChange:
+		if len(events) > 0 && superAdminResetAttempt(events[0]) {
+			return []string{"T1078.004"}
+		}
+		return []string{"T1562", "T1556"}
 	case OAuthTokenAbuse:
 		if len(events) > 0 {
 			return oauthAttack(events[0])

@@ -86,6 +86,10 @@ func TestAttackPerFinding(t *testing.T) {
 		{"app sign-on policy changed", SecurityConfigChange, change("application.policy.sign_on.update", target("AppInstance", "0oa2", "Salesforce")), []string{"T1556.009"}},
 		{"one user guessed", FailedLoginBurst, burst(1), []string{"T1110.001"}},
 		{"one IP against many users", FailedLoginBurst, burst(30), []string{"T1110.003", "T1110.004"}},
+		{"protected actions turned off", ProtectedActionChange, change("security.protected_action.settings.update"), []string{"T1562", "T1556"}},
+		{"a Super administrator's password reset", ProtectedActionChange,
+			change("security.protected_action.attempt", target("ProtectedAction", "", "Reset passwords for super admins"), targetUserOpt(john)),
+			[]string{"T1078.004"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

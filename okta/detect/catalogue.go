@@ -51,6 +51,8 @@ const (
 	UserCreated             = "user_created"
 	SingleFactorSuccess     = "single_factor_success"
 	FastPassUntrustedBinary = "fastpass_untrusted_binary"
+	NewDeviceEnrolled       = "new_device_enrolled"
+	AppChallengesFailed     = "app_challenges_failed"
 )
 
 // rank is a detection's place in the catalogue, which breaks ties between
@@ -141,6 +143,10 @@ func rank(id string) int {
 		return 40
 	case FastPassUntrustedBinary:
 		return 41
+	case NewDeviceEnrolled:
+		return 42
+	case AppChallengesFailed:
+		return 43
 	}
 	return 25
 }
@@ -164,10 +170,10 @@ func Catalogue() []Detection {
 			"Elastic (success within 3 h of an attack), Panther brute force (5 failures)", successAfterFailures},
 		{SuspiciousCountryLogin, "A successful sign-in or SSO from a watch-listed country",
 			"Panther (country list), Chronicle (New Country behavior)", suspiciousCountryLogin},
-		{AnonymizingProxyLogin, "A sign-in attempt through an anonymizing proxy or a listed Tor exit",
-			"Sigma (isProxy: high), Panther (anonymizing VPN; Apple Private Relay lowered)", anonymizingProxyLogin},
-		{ImpossibleTravel, "Consecutive sign-ins too far apart for the time between them",
-			"Panther (900 km/h, haversine), Okta Velocity behavior", impossibleTravel},
+		{AnonymizingProxyLogin, "A sign-in attempt or administration through an anonymizing proxy or a listed Tor exit",
+			"Sigma (isProxy: high; admin functions through a proxy), Panther (anonymizing VPN; Apple Private Relay lowered)", anonymizingProxyLogin},
+		{ImpossibleTravel, "Consecutive sign-ins too far apart for the time between them; sign-ins from 3 countries within hours",
+			"Panther (900 km/h, haversine), Okta Velocity behavior, Elastic (sessions from different geolocations)", impossibleTravel},
 		{MFAPushFatigue, "Many denied or unanswered Okta Verify pushes, above all when one is then approved",
 			"Elastic (5 in 10 min), Chronicle (success within 15 min)", mfaPushFatigue},
 		{MFAFailures, "Many failed MFA challenges; attempts to bypass MFA",
@@ -202,7 +208,7 @@ func Catalogue() []Detection {
 			"Okta (new AD agent created), Panther (AD agent activity from a new IP or user agent)", adAgentActivity},
 		{Org2OrgAppChange, "An Okta Org2Org app created, activated or changed", "Panther (Org2Org created High, changed Medium)", org2orgAppChange},
 		{AppPasswordExposure, "An app set to push cleartext passwords over SCIM; app passwords revealed for another user or for many apps",
-			"Panther (passwords pushed via SCIM, another user's password accessed), Okta (password reveal hunt)", appPasswordExposure},
+			"Panther (passwords pushed via SCIM, another user's password accessed, off-hours access), Okta (password reveal hunt)", appPasswordExposure},
 		{DistributedSpray, "A password spray spread over many IPs: many users, few tries each, within 15 minutes",
 			"Elastic (multi-source spray: 5 IPs, 8 users, 25 tries, at most 5 per user in 15 min)", distributedSpray},
 		{PushOriginMismatch, "An Okta Verify push requested from a new device or IP and answered from another IP",
@@ -227,8 +233,8 @@ func Catalogue() []Detection {
 		{RapidAppAccess, "SSO into many apps within a minute", "Okta customer detections (rapid application access: 10 in 1 min)", rapidAppAccess},
 		{SSOUnknownClient, "SSO into an app from a client Okta could not identify",
 			"Elastic (successful application SSO from a rare unknown client device)", ssoUnknownClient},
-		{ProtectedActionChange, "The protected actions' settings changed",
-			"Okta customer detections (protected action settings update)", protectedActionChange},
+		{ProtectedActionChange, "The protected actions' settings changed; a Super administrator's password reset as a protected action",
+			"Okta customer detections (protected action settings update, protected action super admin password reset)", protectedActionChange},
 		{PasswordInUsername, "A password typed into the username field, now in the System Log (never shown)",
 			"Sigma (password in alternateId field), public hunts matching it to the next success", passwordInUsername},
 		{UserCreated, "A user account created from an odd place, or made an administrator soon after",
@@ -237,6 +243,10 @@ func Catalogue() []Detection {
 			"Splunk (successful single factor authentication), Elastic (unknown-client SSO bypassing app policies)", singleFactorSuccess},
 		{FastPassUntrustedBinary, "Okta FastPass signed a user in for an unsigned or unexpected program",
 			"Okta customer detections (FastPass auth via suspicious binary)", fastPassUntrustedBinary},
+		{NewDeviceEnrolled, "A device or factor enrolled through an anonymizer, after a risky sign-in, or from another country than the sign-in",
+			"Splunk (new device enrolled on account), narrowed to enrolments with a reason to doubt them", newDeviceEnrolled},
+		{AppChallengesFailed, "One session challenged for many apps that passed few of the challenges",
+			"Okta and Splunk (multiple failed requests to access applications: more than 2 apps challenged, under half passed)", appChallengesFailed},
 	}
 }
 

@@ -29,6 +29,7 @@ var designIDs = []string{
 	"admin_console_weak_factor", "concurrent_sessions", "reset_message_flood", "api_token_revoked",
 	"rate_limit_violation", "app_changed", "rapid_app_access", "sso_unknown_client", "protected_action_change",
 	"password_in_username", "user_created", "single_factor_success", "fastpass_untrusted_binary",
+	"new_device_enrolled", "app_challenges_failed",
 }
 
 func TestCatalogue(t *testing.T) {
@@ -104,6 +105,13 @@ func allEvents() []intents.Event {
 	l.add("policy.evaluate_sign_on", 20*time.Hour, as(admin), session("idxOne"), outcome("CHALLENGE", ""))
 	l.add(signIn, 20*time.Hour+time.Second, as(admin), session("idxOne"))
 	l.add(viaMFA, 21*time.Hour, as(alice), fastPass("LOOPBACK", "NO_SIGNATURE", "/tmp/.x/agent"))
+	l.add(signIn, 22*time.Hour, as(alice), from("203.0.113.70", sanFrancisco))
+	l.add("", 22*time.Hour+5*time.Minute, factorActivated(alice, "OKTA_VERIFY_PUSH"), from("203.0.113.71", london))
+	for i := range 6 {
+		l.add("", 23*time.Hour+time.Duration(i)*time.Minute, as(alice), challengeFor(i), session("idxChallenged"))
+	}
+	l.add("security.protected_action.attempt", 23*time.Hour+30*time.Minute, as(alice),
+		target("ProtectedAction", "", "Reset passwords for super admins"), targetUserOpt(admin))
 	return l.events
 }
 

@@ -123,6 +123,12 @@ type Thresholds struct {
 	// TravelMinGap: sign-ins less than 10 min apart are often one person
 	// switching VPN or mobile network; dampened.
 	TravelMinGap time.Duration
+	// GeoSpread: one user's successful sign-ins from 3 or more countries
+	// within 3 h, whether or not each hop could be travelled (Elastic's
+	// sessions from different geolocations, Splunk's logins from multiple
+	// cities); impossible_travel finds it. Sign-ins through a proxy do
+	// not count.
+	GeoSpread Rate
 	// PushFatigue: denied or unanswered Okta Verify pushes for one user, 5
 	// in 10 min (Elastic's MFA bombing rule). A push Okta logs UNANSWERED
 	// or ABANDONED counts, and so does a number challenge answered with
@@ -149,6 +155,12 @@ type Thresholds struct {
 	// cookie carried between devices (after Elastic's many device token
 	// hashes in one Okta session).
 	TokenChurn Churn
+	// RotatedTokens: one user's burst of failed sign-ins carrying 5 or
+	// more device tokens (debugData.dtHash), a fresh one for at least
+	// every other try, is a client discarding its cookie to dodge
+	// per-device limits (after Elastic's brute force with device token
+	// rotation); failed_login_burst names and weighs it.
+	RotatedTokens int
 	// ResetThenSignIn: a sign-in within 12 h after a factor reset is the
 	// account-takeover pattern (Elastic).
 	ResetThenSignIn time.Duration
@@ -215,6 +227,16 @@ type Thresholds struct {
 	// within its own window, DefaultWindow unless Limits say more; Span
 	// leaves it out so that the watcher's look-backs stay short.)
 	NewUserAdminWithin time.Duration
+	// EnrolAfterSignIn: a device or factor enrolled within 1 h after a
+	// sign-in of its user is weighed with that sign-in (new_device_enrolled:
+	// a risky sign-in, or one from another country, then an enrolment).
+	EnrolAfterSignIn time.Duration
+	// AppChallenges: one session challenged by the sign-on policies of 3
+	// or more apps within 1 h (Okta: more than 2) …
+	AppChallenges Rate
+	// AppChallengeRatio: … that reached (user.authentication.sso) fewer
+	// than half of them is a session without the factors its user has.
+	AppChallengeRatio float64
 }
 
 // OfficeHours are normal working hours: [Start, End) o'clock on Days, in
@@ -264,6 +286,7 @@ func defaultThresholds() Thresholds {
 		TravelSpeedKmh:     900,
 		TravelMinKm:        50,
 		TravelMinGap:       10 * time.Minute,
+		GeoSpread:          Rate{Count: 3, Window: 3 * time.Hour},
 		PushFatigue:        Rate{Count: 5, Window: 10 * time.Minute},
 		MFAAbandonIP:       IPAttack{Users: 6, Window: time.Hour},
 		PushAcceptWithin:   15 * time.Minute,
@@ -271,6 +294,7 @@ func defaultThresholds() Thresholds {
 		LockoutWave:        Rate{Count: 6, Window: 5 * time.Minute},
 		RepeatLockouts:     Rate{Count: 3, Window: 3 * time.Hour},
 		TokenChurn:         Churn{Tokens: 4, IPs: 2},
+		RotatedTokens:      5,
 		ResetThenSignIn:    12 * time.Hour,
 		UnauthAppAccess:    Rate{Count: 3, Window: time.Hour},
 		NewIssuerWithin:    5 * 24 * time.Hour,
@@ -288,6 +312,9 @@ func defaultThresholds() Thresholds {
 		AppChanges:         Rate{Count: 5, Window: time.Hour},
 		RapidSSO:           Rate{Count: 10, Window: time.Minute},
 		NewUserAdminWithin: 24 * time.Hour,
+		EnrolAfterSignIn:   time.Hour,
+		AppChallenges:      Rate{Count: 3, Window: time.Hour},
+		AppChallengeRatio:  0.5,
 	}
 }
 
@@ -322,7 +349,7 @@ func (c Config) Validate() error {
 		{"unauthorized app access", t.UnauthAppAccess}, {"password reveals", t.PasswordReveals},
 		{"console denied", t.ConsoleDenied}, {"concurrent sessions", t.ConcurrentSessions},
 		{"reset flood", t.ResetFlood}, {"rate limits", t.RateLimits},
-		{"app changes", t.AppChanges}, {"rapid sso", t.RapidSSO},
+		{"app changes", t.AppChanges}, {"rapid sso", t.RapidSSO}, {"app challenges", t.AppChallenges}, {"geo spread", t.GeoSpread},
 	}
 	for _, x := range rates {
 		if x.r.Count < 0 || x.r.Window < 0 {
@@ -332,8 +359,11 @@ func (c Config) Validate() error {
 	if ds := t.DistributedSpray; ds != (Distributed{}) && (ds.IPs <= 0 || ds.Users <= 0 || ds.Tries <= 0 || ds.MaxPerUser <= 0 || ds.Window <= 0) {
 		return fmt.Errorf("detect: distributed spray threshold %+v: want positive IPs, users, tries, tries per user and window", ds)
 	}
-	if t.SuccessFailures < 0 || t.AttackUsers < 0 || t.TokenChurn.Tokens < 0 || t.TokenChurn.IPs < 0 || t.TravelSpeedKmh < 0 || t.TravelMinKm < 0 {
+	if t.SuccessFailures < 0 || t.AttackUsers < 0 || t.TokenChurn.Tokens < 0 || t.TokenChurn.IPs < 0 || t.RotatedTokens < 0 || t.TravelSpeedKmh < 0 || t.TravelMinKm < 0 {
 		return fmt.Errorf("detect: thresholds: negative value")
+	}
+	if t.AppChallengeRatio < 0 || t.AppChallengeRatio > 1 {
+		return fmt.Errorf("detect: app challenge ratio %g: want a share between 0 and 1", t.AppChallengeRatio)
 	}
 	if t.PushSpamRatio < 0 || t.PushSpamRatio > 1 {
 		return fmt.Errorf("detect: push spam ratio %g: want a share between 0 and 1", t.PushSpamRatio)
@@ -428,6 +458,7 @@ func (c Config) withDefaults() Config {
 	num(&t.AttackUsers, d.AttackUsers)
 	num(&t.TokenChurn.Tokens, d.TokenChurn.Tokens)
 	num(&t.TokenChurn.IPs, d.TokenChurn.IPs)
+	num(&t.RotatedTokens, d.RotatedTokens)
 	dur(&t.SuccessWithin, d.SuccessWithin)
 	dur(&t.AppsWithin, d.AppsWithin)
 	flt(&t.TravelSpeedKmh, d.TravelSpeedKmh)
@@ -442,6 +473,10 @@ func (c Config) withDefaults() Config {
 	num(&t.SharedDeviceUsers, d.SharedDeviceUsers)
 	num(&t.SharedTokenUsers, d.SharedTokenUsers)
 	dur(&t.NewUserAdminWithin, d.NewUserAdminWithin)
+	dur(&t.EnrolAfterSignIn, d.EnrolAfterSignIn)
+	rate(&t.AppChallenges, d.AppChallenges)
+	rate(&t.GeoSpread, d.GeoSpread)
+	flt(&t.AppChallengeRatio, d.AppChallengeRatio)
 	if c.FastPassBinaries == nil {
 		c.FastPassBinaries = DefaultFastPassBinaries()
 	}

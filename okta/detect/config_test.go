@@ -22,6 +22,7 @@ func TestDefaultThresholds(t *testing.T) {
 		TravelSpeedKmh:     900,
 		TravelMinKm:        50,
 		TravelMinGap:       10 * time.Minute,
+		GeoSpread:          Rate{Count: 3, Window: 3 * time.Hour},
 		PushFatigue:        Rate{5, 10 * time.Minute},
 		MFAAbandonIP:       IPAttack{Users: 6, Window: time.Hour},
 		PushAcceptWithin:   15 * time.Minute,
@@ -29,6 +30,7 @@ func TestDefaultThresholds(t *testing.T) {
 		LockoutWave:        Rate{6, 5 * time.Minute},
 		RepeatLockouts:     Rate{3, 3 * time.Hour},
 		TokenChurn:         Churn{Tokens: 4, IPs: 2},
+		RotatedTokens:      5,
 		ResetThenSignIn:    12 * time.Hour,
 		UnauthAppAccess:    Rate{3, time.Hour},
 		NewIssuerWithin:    5 * 24 * time.Hour,
@@ -46,6 +48,9 @@ func TestDefaultThresholds(t *testing.T) {
 		AppChanges:         Rate{5, time.Hour},
 		RapidSSO:           Rate{10, time.Minute},
 		NewUserAdminWithin: 24 * time.Hour,
+		EnrolAfterSignIn:   time.Hour,
+		AppChallenges:      Rate{Count: 3, Window: time.Hour},
+		AppChallengeRatio:  0.5,
 	}
 	c := DefaultConfig()
 	if diff := cmp.Diff(want, c.Thresholds); diff != "" {

@@ -11,7 +11,7 @@ var detectionEvents = map[string][]string{
 	FailedLoginBurst:       {"user.session.start", "user.authentication.* (FAILURE)", "user.authentication.auth_via_mfa (password check, FAILURE)"},
 	SuccessAfterFailures:   {"user.session.start", "user.authentication.*", "user.authentication.sso"},
 	SuspiciousCountryLogin: {"user.session.start", "user.authentication.auth_via_IDP", "user.authentication.auth_via_social", "user.authentication.sso"},
-	AnonymizingProxyLogin:  {"user.session.start", "user.authentication.*", "user.authentication.sso"},
+	AnonymizingProxyLogin:  {"user.session.start", "user.authentication.*", "user.authentication.sso", "administration through a proxy: user.session.access_admin_app, *.privilege.*, policy, zone, API token, application, user, AD agent events"},
 	ImpossibleTravel:       {"user.session.start", "user.authentication.auth_via_IDP", "user.authentication.auth_via_social"},
 	MFAPushFatigue:         {"system.push.send_factor_verify_push", "user.mfa.okta_verify.deny_push", "user.authentication.auth_via_mfa (incl. UNANSWERED, ABANDONED, wrong number challenge)"},
 	MFAFailures:            {"user.authentication.auth_via_mfa (FAILURE)", "user.mfa.attempt_bypass"},
@@ -56,22 +56,24 @@ var detectionEvents = map[string][]string{
 	AppChanged:              {"application.lifecycle.update", "application.lifecycle.deactivate", "application.lifecycle.delete"},
 	RapidAppAccess:          {"user.authentication.sso"},
 	SSOUnknownClient:        {"user.authentication.sso (client device Unknown)"},
-	ProtectedActionChange:   {"security.protected_action.settings.update"},
+	ProtectedActionChange:   {"security.protected_action.settings.update", "security.protected_action.attempt (Reset passwords for super admins)"},
 	PasswordInUsername:      {"user.session.start (FAILURE, a username shaped like a password)", "user.session.start (SUCCESS, same IP)"},
 	UserCreated:             {"user.lifecycle.create", "user.account.privilege.grant"},
 	SingleFactorSuccess:     {"policy.evaluate_sign_on (CHALLENGE)", "user.session.start", "user.authentication.auth_via_mfa"},
 	FastPassUntrustedBinary: {"user.authentication.auth_via_mfa (FastPass, authenticatorContext)"},
+	NewDeviceEnrolled:       {"device.enrollment.create", "device.user.add", "user.mfa.factor.activate", "user.session.start"},
+	AppChallengesFailed:     {"policy.evaluate_sign_on (CHALLENGE, an app)", "user.authentication.sso"},
 }
 
 // detectionSettings are the Config fields each detection fires at or
 // weighs by, as Go selectors on Config ("Thresholds.FailedBurst"). Admins
 // weighs in every user's roll-up and is not repeated here.
 var detectionSettings = map[string][]string{
-	FailedLoginBurst:        {"Thresholds.FailedBurst", "Thresholds.Stuffing", "Thresholds.Spray", "Thresholds.ManyUsers", "ProxyIPs", "TorExits"},
+	FailedLoginBurst:        {"Thresholds.FailedBurst", "Thresholds.RotatedTokens", "Thresholds.Stuffing", "Thresholds.Spray", "Thresholds.ManyUsers", "ProxyIPs", "TorExits"},
 	SuccessAfterFailures:    {"Thresholds.SuccessFailures", "Thresholds.SuccessWithin", "Thresholds.AttackUsers", "Thresholds.AppsWithin"},
 	SuspiciousCountryLogin:  {"SuspiciousCountries", "Thresholds.AppsWithin"},
 	AnonymizingProxyLogin:   {"ProxyIPs", "TorExits", "PrivateRelayASNs"},
-	ImpossibleTravel:        {"Thresholds.TravelSpeedKmh", "Thresholds.TravelMinKm", "Thresholds.TravelMinGap"},
+	ImpossibleTravel:        {"Thresholds.TravelSpeedKmh", "Thresholds.TravelMinKm", "Thresholds.TravelMinGap", "Thresholds.GeoSpread"},
 	MFAPushFatigue:          {"Thresholds.PushFatigue", "Thresholds.PushAcceptWithin", "Thresholds.MFAAbandonIP"},
 	MFAFailures:             {"Thresholds.MFAFailures"},
 	AccountLockout:          {"Thresholds.LockoutWave", "Thresholds.RepeatLockouts"},
@@ -100,4 +102,6 @@ var detectionSettings = map[string][]string{
 	RapidAppAccess:          {"Thresholds.RapidSSO"},
 	UserCreated:             {"Thresholds.NewUserAdminWithin", "OfficeHours"},
 	FastPassUntrustedBinary: {"FastPassBinaries"},
+	NewDeviceEnrolled:       {"Thresholds.EnrolAfterSignIn", "ProxyIPs", "TorExits", "SuspiciousCountries"},
+	AppChallengesFailed:     {"Thresholds.AppChallenges", "Thresholds.AppChallengeRatio"},
 }

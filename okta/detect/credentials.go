@@ -27,6 +27,8 @@ const (
 	wSpreadCountries   = 5  // failures from 2+ countries
 	minSpreadIPs       = 3
 	minSpreadCountries = 2
+	wTokenRotation     = 15 // the failures came with a fresh device token each: per-device limits dodged
+	evTokenRotation    = "device tokens rotated"
 )
 
 // evThenSSO starts the evidence item of app access after a success.
@@ -79,6 +81,10 @@ func (tl *timeline) userBurst(user string, as []attempt) finding {
 		ev.add(wSpreadCountries, "from %d countries: %s", len(countries), strings.Join(countries, ", "))
 	}
 	idx := indices(as)
+	if tokens := tl.deviceTokens(idx); tokens >= tl.cfg.Thresholds.RotatedTokens && 2*tokens >= n {
+		ev.add(wTokenRotation, "%s: %d device tokens over %d tries, a client discarding its cookie to slip past per-device limits",
+			evTokenRotation, tokens, n)
+	}
 	if e, ok := tl.firstProxied(idx); ok {
 		tl.proxyEvidence(&ev, e, "failures")
 	}
@@ -97,6 +103,18 @@ func (tl *timeline) userBurst(user string, as []attempt) finding {
 	summary := plural(n, "failed sign-in", "failed sign-ins") + " for " + user + " in " + span(d) + " " + from +
 		", starting " + tl.clock(as[0].at)
 	return tl.newFinding(FailedLoginBurst, user, summary, ev, idx)
+}
+
+// deviceTokens counts the distinct device tokens (debugData.dtHash) of
+// the events idx.
+func (tl *timeline) deviceTokens(idx []int) int {
+	seen := map[string]bool{}
+	for _, i := range idx {
+		if h := tl.events[i].Debug["dtHash"]; h != "" && h != "-" && !strings.EqualFold(h, "unknown") {
+			seen[h] = true
+		}
+	}
+	return len(seen)
 }
 
 // ipAttacks finds credential stuffing and password spraying from one IP:

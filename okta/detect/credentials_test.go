@@ -51,7 +51,29 @@ func TestFailedLoginBurst(t *testing.T) {
 		}
 		manySlow.add(signIn, time.Duration(i)*2*time.Minute, as(u), from("203.0.113.70", frankfurt), failure("INVALID_CREDENTIALS"))
 	}
+	// A client discarding its cookie before each try: a fresh device token
+	// (debugData.dtHash) every time (Elastic's device token rotation);
+	// and a person retrying from one browser.
+	var rotating, oneBrowser orgLog
+	for i := range 10 {
+		rotating.add(signIn, time.Duration(i)*time.Minute, from("203.0.113.90", frankfurt), failure("INVALID_CREDENTIALS"),
+			debug("dtHash", fmt.Sprintf("%064x", i+1)))
+		oneBrowser.add(signIn, time.Duration(i)*time.Minute, failure("INVALID_CREDENTIALS"), debug("dtHash", fmt.Sprintf("%064x", 7)))
+	}
+	rotationNamed := func(t *testing.T, l orgLog, want bool) {
+		t.Helper()
+		for _, f := range Run(testConfig(), l.events) {
+			if f.Detection == FailedLoginBurst && has(f.Evidence, evTokenRotation) != want {
+				t.Errorf("failed_login_burst names the rotation of device tokens: %v, want %v:%s", !want, want, dump([]intents.Finding{f}))
+			}
+		}
+	}
+	rotationNamed(t, rotating, true)
+	rotationNamed(t, oneBrowser, false)
+
 	runCases(t, FailedLoginBurst, []detCase{
+		{name: "10 failures, each with a fresh device token", events: rotating.events, want: []got{{john, intents.SeverityMedium, 10}}},
+		{name: "10 failures from one browser", events: oneBrowser.events, want: []got{{john, intents.SeverityMedium, 10}}},
 		{name: "12 users failing once from one IP in 4 min", events: manyUsers.events, want: []got{{"", intents.SeverityMedium, 12}}},
 		{name: "9 users failing once from one IP", events: nineUsers.events},
 		{name: "12 users failing once over 22 min", events: manySlow.events},

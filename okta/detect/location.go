@@ -23,6 +23,9 @@ const (
 	wTravelShort      = -30 // a jump under TravelMinKm: geolocation noise
 	wTravelQuick      = -10 // under TravelMinGap apart: VPN or mobile network switch
 	wTravelProxy      = -20 // a proxy or VPN at either end: the location is the exit's
+	wProxyAdmin       = 20  // administration done through the proxy (Sigma's admin functions through a proxy)
+	baseGeoSpread     = 40  // sign-ins from Thresholds.GeoSpread countries in its window: Medium
+	evProxyAdmin      = "administration through it"
 	earthRadiusKm     = 6371.0
 	minSpeedHours     = 1.0 / 3600 // a zero gap counts as one second
 	evProxySucceeded  = "a sign-in through it succeeded"
@@ -84,7 +87,7 @@ func anonymizingProxyLogin(tl *timeline) []finding {
 	groups := map[key][]int{}
 	var order []key
 	for i, e := range tl.events {
-		if !isSignInAttempt(e) || tl.proxy(e) == notProxy {
+		if !(isSignInAttempt(e) || adminAction(e)) || tl.proxy(e) == notProxy {
 			continue
 		}
 		u := actorLogin(e)
@@ -99,16 +102,28 @@ func anonymizingProxyLogin(tl *timeline) []finding {
 	}
 	var out []finding
 	for _, k := range order {
-		idx := groups[k]
-		first := tl.events[idx[0]]
+		all := groups[k]
+		var idx, admin []int
+		for _, i := range all {
+			if isSignInAttempt(tl.events[i]) {
+				idx = append(idx, i)
+			}
+			if adminAction(tl.events[i]) {
+				admin = append(admin, i)
+			}
+		}
+		first := tl.events[all[0]]
 		var ev evidence
 		kind := tl.proxy(first)
 		through := "an anonymizing proxy"
 		if kind == torExit {
 			through = "a Tor exit node"
 		}
-		ev.add(baseProxyLogin, "%s through %s: %s%s",
-			plural(len(idx), "sign-in attempt", "sign-in attempts"), through, first.Client.IP, network(first))
+		what := plural(len(idx), "sign-in attempt", "sign-in attempts")
+		if len(idx) == 0 {
+			what = plural(len(admin), "administrative action", "administrative actions")
+		}
+		ev.add(baseProxyLogin, "%s through %s: %s%s", what, through, first.Client.IP, network(first))
 		switch kind {
 		case torExit:
 			ev.add(wListedProxy, "the IP is on the Tor Project's exit list")
@@ -131,19 +146,28 @@ func anonymizingProxyLogin(tl *timeline) []finding {
 		if ok >= 0 {
 			ev.add(wProxySucceeded, "%s at %s", evProxySucceeded, tl.clock(tl.events[ok].Published))
 			outcome = ", a sign-in succeeded at " + tl.clock(tl.events[ok].Published)
-		} else if denied == len(idx) {
+		} else if len(idx) > 0 && denied == len(idx) {
 			ev.add(wBlocked, "every attempt failed or was denied")
+		}
+		if len(admin) > 0 {
+			ev.add(wProxyAdmin, "%s: %s", evProxyAdmin, adminActions(tl, admin))
 		}
 		if w, found := tl.firstWatched(idx); found {
 			tl.watchEvidence(&ev, w, "sign-in")
 		}
-		top := tl.strongest(idx)
+		top := tl.strongest(all)
 		behaviorEvidence(&ev, top)
 		riskEvidence(&ev, top)
 		tl.adminEvidence(&ev, k.user)
 
-		summary := plural(len(idx), "sign-in attempt", "sign-in attempts") + " for " + k.user + " through " +
-			tl.ipLabel(first) + outcome
+		summary := what + " for " + k.user + " through " + tl.ipLabel(first) + outcome
+		if len(idx) == 0 {
+			summary = what + " by " + k.user + " through " + tl.ipLabel(first)
+		}
+		if len(admin) > 0 && len(idx) > 0 {
+			summary += ", " + plural(len(admin), "administrative action", "administrative actions") + " through it"
+		}
+		idx = all
 		if ok < 0 {
 			summary += ", first at " + tl.clock(first.Published)
 		} else {
@@ -156,9 +180,92 @@ func anonymizingProxyLogin(tl *timeline) []finding {
 	return out
 }
 
+// adminAction reports administration: the Admin Console reached, a role
+// granted or revoked, a security setting, API token, app or user created
+// or changed.
+func adminAction(e intents.Event) bool {
+	t := e.EventType
+	switch {
+	case adminConsole(e), isPrivilegeGrant(t), isPrivilegeRevoke(t), isConfigChange(t), t == "user.lifecycle.create",
+		strings.HasPrefix(t, "system.api_token."), strings.HasPrefix(t, "application.lifecycle."),
+		strings.HasPrefix(t, "security.protected_action."), strings.HasPrefix(t, "system.agent.ad."):
+		return true
+	}
+	return false
+}
+
+// adminActions lists the event types of the events idx, each once.
+func adminActions(tl *timeline, idx []int) string {
+	var types []string
+	for _, i := range idx {
+		if t := tl.events[i].EventType; !slices.Contains(types, t) {
+			types = append(types, t)
+		}
+	}
+	return shorten(strings.Join(types, ", "), 160)
+}
+
 // impossibleTravel finds consecutive successful sign-ins of one user that
-// imply a speed above the threshold.
+// imply a speed above the threshold, and sign-ins of one user from many
+// countries in a short time.
 func impossibleTravel(tl *timeline) []finding {
+	return append(tl.travel(), tl.geoSpread()...)
+}
+
+// geoSpread finds one user's successful sign-ins from GeoSpread.Count or
+// more countries within its window, each hop reachable or not (Elastic's
+// sessions from different geolocations, Splunk's logins from multiple
+// cities). Sign-ins through a proxy or a relay are left out: their place
+// is the exit's; so are sign-ins from one of the org's network zones
+// (client.zone named), such as a corporate VPN with exits abroad.
+func (tl *timeline) geoSpread() []finding {
+	r := tl.cfg.Thresholds.GeoSpread
+	byUser := map[string][]int{}
+	for i, e := range tl.events {
+		if !isSignIn(e) || e.Client.Country == "" || tl.proxy(e) != notProxy || tl.isRelay(e) || inZone(e.Client) {
+			continue
+		}
+		if u := actorLogin(e); u != "" {
+			byUser[u] = append(byUser[u], i)
+		}
+	}
+	country := func(e intents.Event) string { return e.Client.Country }
+	var out []finding
+	for _, u := range sortedKeys(byUser) {
+		idx := byUser[u]
+		for _, run := range tl.distinctRunsBy(idx, r, country) {
+			part := idx[run[0] : run[1]+1]
+			var countries []string
+			for _, i := range part {
+				if c := tl.events[i].Client.Country; !slices.Contains(countries, c) {
+					countries = append(countries, c)
+				}
+			}
+			first, last := tl.events[part[0]], tl.events[part[len(part)-1]]
+			var ev evidence
+			ev.add(baseGeoSpread, "%s from %d countries in %s (threshold %d in %s): %s", plural(len(part), "sign-in", "sign-ins"),
+				len(countries), span(last.Published.Sub(first.Published)), r.Count, span(r.Window), strings.Join(countries, ", "))
+			if w, ok := tl.firstWatched(part); ok {
+				tl.watchEvidence(&ev, w, "a sign-in")
+			}
+			tl.adminEvidence(&ev, u)
+			summary := u + " signed in from " + strings.Join(countries, ", ") + " within " + span(last.Published.Sub(first.Published)) +
+				", first at " + tl.clock(first.Published)
+			out = append(out, tl.newFinding(ImpossibleTravel, u, summary, ev, part))
+		}
+	}
+	return out
+}
+
+// inZone reports a client in one of the org's network zones.
+func inZone(c intents.EventClient) bool {
+	z := strings.TrimSpace(c.Zone)
+	return z != "" && !strings.EqualFold(z, "null") && !strings.EqualFold(z, "unknown")
+}
+
+// travel finds consecutive successful sign-ins of one user that imply a
+// speed above the threshold.
+func (tl *timeline) travel() []finding {
 	th := tl.cfg.Thresholds
 	last := map[string]int{}
 	var out []finding

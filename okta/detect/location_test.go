@@ -38,16 +38,30 @@ func TestAnonymizingProxyLogin(t *testing.T) {
 	repeat(&tor, 3, 0, time.Minute, signIn, from(torIP, frankfurt), failure("INVALID_CREDENTIALS"))
 	relay.add(signIn, 0, from("172.225.10.1", sanFrancisco), asn(36183, "akamai technologies inc."), proxied)
 	direct.add(signIn, 0)
-	other.add("user.lifecycle.create", 0, as(admin), targetUserOpt(john), proxied)
+	other.add("user.account.update_profile", 0, targetUserOpt(john), proxied)
+	var created, adminTor, signInTor orgLog
+	created.add("user.lifecycle.create", 0, as(admin), targetUserOpt(john), proxied)
+	// Sigma's admin functions through a proxy: the Admin Console and a
+	// role grant from the Tor exit the administrator signed in from.
+	for _, l := range []*orgLog{&adminTor, &signInTor} {
+		l.add(signIn, 0, as(admin), from(torIP, frankfurt))
+	}
+	adminTor.add("user.session.access_admin_app", time.Minute, as(admin), from(torIP, frankfurt), target("AppInstance", "0oaadm", "Okta Admin Console"))
+	adminTor.add("user.account.privilege.grant", 3*time.Minute, as(admin), from(torIP, frankfurt), targetUserOpt(john),
+		debug("privilegeGranted", "Super administrator"))
 
 	runCases(t, AnonymizingProxyLogin, []detCase{
 		{name: "successful sign-in through a proxy Okta flags", events: okta.events, want: []got{{john, intents.SeverityHigh, 1}}},
 		{name: "failed sign-ins from a listed Tor exit", events: tor.events, want: []got{{john, intents.SeverityMedium, 3}}},
 		{name: "Apple iCloud Private Relay is dampened", events: relay.events, want: []got{{john, intents.SeverityLow, 1}}},
 		{name: "a direct sign-in", events: direct.events},
-		{name: "a proxied admin action is not a sign-in", events: other.events},
+		{name: "a proxied profile update is neither sign-in nor administration", events: other.events},
+		{name: "a user created through a proxy", events: created.events, want: []got{{admin, intents.SeverityHigh, 1}}},
+		{name: "a sign-in through Tor", events: signInTor.events, want: []got{{admin, intents.SeverityHigh, 1}}},
+		{name: "the Admin Console and a role grant through Tor", events: adminTor.events, want: []got{{admin, intents.SeverityCritical, 3}}},
 		{name: "Tor exit not listed and not flagged", events: tor.events, cfg: func(c *Config) { c.ProxyIPs, c.TorExits = nil, nil }},
 	})
+	checkStreaming(t, AnonymizingProxyLogin, adminTor.events)
 }
 
 func TestImpossibleTravel(t *testing.T) {
@@ -64,6 +78,24 @@ func TestImpossibleTravel(t *testing.T) {
 	viaProxy.add(signIn, time.Hour, from("203.0.113.42", london), proxied)
 	noGeo.add(signIn, 0)
 	noGeo.add(signIn, time.Hour, from("203.0.113.43", place{}))
+	// Three countries in two hours, each hop reachable by plane or train
+	// (Elastic's sessions from different geolocations).
+	amsterdam := place{"Amsterdam", "Netherlands", 52.3676, 4.9041}
+	var hops, twoCountries, overADay, hopProxied orgLog
+	for _, l := range []*orgLog{&hops, &twoCountries, &hopProxied} {
+		l.add(signIn, 0, from("203.0.113.44", london))
+		l.add(signIn, time.Hour, from("203.0.113.45", frankfurt))
+	}
+	hops.add(signIn, 2*time.Hour, from("203.0.113.46", amsterdam))
+	twoCountries.add(signIn, 2*time.Hour, from("203.0.113.47", london))
+	hopProxied.add(signIn, 2*time.Hour, from("203.0.113.46", amsterdam), proxied)
+	var hopZone orgLog
+	hopZone.add(signIn, 0, from("203.0.113.44", london))
+	hopZone.add(signIn, time.Hour, from("203.0.113.45", frankfurt))
+	hopZone.add(signIn, 2*time.Hour, from("203.0.113.46", amsterdam), func(e *intents.Event) { e.Client.Zone = "Corporate VPN" })
+	overADay.add(signIn, 0, from("203.0.113.44", london))
+	overADay.add(signIn, 4*time.Hour, from("203.0.113.45", frankfurt))
+	overADay.add(signIn, 8*time.Hour, from("203.0.113.46", amsterdam))
 
 	runCases(t, ImpossibleTravel, []detCase{
 		{name: "San Francisco to London in 1 h", events: far.events, want: []got{{john, intents.SeverityHigh, 2}}},
@@ -73,7 +105,13 @@ func TestImpossibleTravel(t *testing.T) {
 		{name: "the second sign-in through a proxy", events: viaProxy.events, want: []got{{john, intents.SeverityMedium, 2}}},
 		{name: "no geolocation", events: noGeo.events},
 		{name: "a faster threshold", events: far.events, cfg: func(c *Config) { c.Thresholds.TravelSpeedKmh = 10000 }},
+		{name: "three countries in 2 h, each hop reachable", events: hops.events, want: []got{{john, intents.SeverityMedium, 3}}},
+		{name: "two countries in 2 h", events: twoCountries.events},
+		{name: "three countries over 8 h", events: overADay.events},
+		{name: "the third country through a proxy", events: hopProxied.events},
+		{name: "the third country from the org's VPN zone", events: hopZone.events},
 	})
+	checkStreaming(t, ImpossibleTravel, hops.events)
 }
 
 func TestDistanceKm(t *testing.T) {

@@ -54,6 +54,8 @@ var explained = map[[2]string]string{
 		"and Panther's suspend-only rule does not",
 	{"Okta.Rate.Limits", "application.integration.rate_limit_exceeded"}: "an integration exceeding its rate limit " +
 		"counts for Elastic's possible-DoS rule; Panther counts only event types naming a violation",
+	{"Okta.PasswordAccess", "User accessed their own password"}: "the reveal is at 04:26 UTC, outside office hours: " +
+		"a Low finding after Panther's own off-hours rule (Okta.SWA.OffHoursAccess.Behavioral); Okta.PasswordAccess looks only at another user's password",
 }
 
 // TestPantherRuleTests runs our matching detection on each of Panther's

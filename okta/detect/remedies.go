@@ -102,6 +102,10 @@ func suggest(f intents.Finding) []intents.Kind {
 		if has(f.Evidence, evResetFloodChanged) {
 			return takeover
 		}
+	case NewDeviceEnrolled:
+		// Someone else's device or factor may now answer for the user:
+		// end the sessions, remove the enrolment.
+		return []intents.Kind{intents.ClearSessions, intents.ResetFactors}
 	case FastPassUntrustedBinary:
 		// Okta Verify on the device answers whoever asks: end the
 		// sessions, remove the device's enrolment.
@@ -115,7 +119,7 @@ func suggest(f intents.Finding) []intents.Kind {
 			// a new account made an administrator: stop it first
 			return []intents.Kind{intents.ClearSessions, intents.SuspendUser}
 		}
-	case AdminConsoleDenied, AdminConsoleWeakFactor, ConcurrentSessions, RapidAppAccess, SSOUnknownClient, SingleFactorSuccess:
+	case AdminConsoleDenied, AdminConsoleWeakFactor, ConcurrentSessions, AppChallengesFailed, RapidAppAccess, SSOUnknownClient, SingleFactorSuccess:
 		// A session may be someone else's: end them all.
 		return sessions
 	}

@@ -42,13 +42,19 @@ func rapidAppAccess(tl *timeline) []finding {
 // distinctRuns are the maximal runs [i, j] of idx in which every event lies
 // in a window of r.Window reaching r.Count distinct apps.
 func (tl *timeline) distinctRuns(idx []int, r Rate) [][2]int {
+	return tl.distinctRunsBy(idx, r, appName)
+}
+
+// distinctRunsBy are the maximal runs [i, j] of idx in which every event
+// lies in a window of r.Window reaching r.Count distinct values of key.
+func (tl *timeline) distinctRunsBy(idx []int, r Rate, key func(intents.Event) string) [][2]int {
 	var out [][2]int
 	count := map[string]int{}
 	i := 0
 	for j := range idx {
-		count[appName(tl.events[idx[j]])]++
+		count[key(tl.events[idx[j]])]++
 		for tl.events[idx[j]].Published.Sub(tl.events[idx[i]].Published) > r.Window {
-			a := appName(tl.events[idx[i]])
+			a := key(tl.events[idx[i]])
 			if count[a]--; count[a] == 0 {
 				delete(count, a)
 			}
