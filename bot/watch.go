@@ -1,8 +1,10 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -195,6 +197,11 @@ func (b *Bot) pollOnce(ctx context.Context) {
 			}
 		}
 		b.watching.batch(batch, opened, suppressed)
+		// New incidents first: the channel's pace is shared, and an
+		// incident that grew is in the channel already.
+		slices.SortStableFunc(changes, func(x, y intents.IncidentChange) int {
+			return cmp.Compare(btoi(!x.New), btoi(!y.New))
+		})
 		for _, ch := range changes {
 			b.alert(ctx, ch)
 		}
@@ -215,6 +222,14 @@ func (b *Bot) pollOnce(ctx context.Context) {
 // alerted reports whether inc is severe enough to be in the channel.
 func (b *Bot) alerted(inc intents.Incident) bool {
 	return inc.Severity.Rank() >= b.cfg.AlertMin.Rank()
+}
+
+// btoi is 1 for true.
+func btoi(v bool) int {
+	if v {
+		return 1
+	}
+	return 0
 }
 
 // flushIncidents posts what the store holds that Slack does not show yet.

@@ -157,7 +157,20 @@ func sharedMFADevice(tl *timeline) []finding {
 				continue
 			}
 			for _, u := range sortedKeys(users) {
-				out = append(out, tl.sharedDevice(k.what, k.base, k.threshold, u, users))
+				// What the key had done before u first used it: the later
+				// user is the one to look at (the first registrant of a
+				// device is likely its owner), and u's finding stays as it
+				// was when others join later (an attacker's device signing
+				// in victim after victim grows no earlier victim's incident).
+				before := map[string][]int{u: users[u]}
+				for o, idx := range users {
+					if o != u && idx[0] < users[u][0] {
+						before[o] = idx
+					}
+				}
+				if len(before) >= k.threshold {
+					out = append(out, tl.sharedDevice(k.what, k.base, k.threshold, u, before))
+				}
 			}
 		}
 	}
@@ -165,7 +178,7 @@ func sharedMFADevice(tl *timeline) []finding {
 }
 
 // sharedDevice is user u's finding on a device, phone or token that users
-// share.
+// share: users are u and those who used it before u.
 func (tl *timeline) sharedDevice(what string, base, threshold int, u string, users map[string][]int) finding {
 	mine := users[u]
 	e := tl.events[mine[0]]
