@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -69,6 +70,41 @@ func TestAppPasswordExposure(t *testing.T) {
 			cfg: func(c *Config) { c.OfficeHours = OfficeHours{Disabled: true} }},
 		{name: "three own passwords hours apart", events: spread.events},
 	})
+}
+
+// TestAppPasswordRevealNewSource: one's own password revealed from an IP
+// or a device the user has not used in the events read (Panther's password
+// access from a new source).
+func TestAppPasswordRevealNewSource(t *testing.T) {
+	var newIP, newDevice, newAgent, usual, usualDevice, first orgLog
+	for _, l := range []*orgLog{&newIP, &newDevice, &newAgent, &usual, &usualDevice} {
+		l.add(signIn, 0, debug("dtHash", "dt-laptop"))
+	}
+	newIP.add("application.user_membership.show_password", time.Hour, reveal(john, "Netflix"), from("198.51.100.77", frankfurt),
+		debug("dtHash", "dt-laptop"))
+	newDevice.add("application.user_membership.show_password", time.Hour, reveal(john, "Netflix"), debug("dtHash", "dt-other"))
+	newAgent.add("application.user_membership.show_password", time.Hour, reveal(john, "Netflix"),
+		agent("python-requests/2.31.0", "UNKNOWN", "Unknown"))
+	usual.add("application.user_membership.show_password", time.Hour, reveal(john, "Netflix"))
+	usualDevice.add("application.user_membership.show_password", time.Hour, reveal(john, "Netflix"), debug("dtHash", "dt-laptop"))
+	first.add("application.user_membership.show_password", time.Hour, reveal(john, "Netflix"), from("198.51.100.77", frankfurt))
+	runCases(t, AppPasswordExposure, []detCase{
+		{name: "own password from a new IP", events: newIP.events, want: []got{{john, intents.SeverityMedium, 1}}},
+		{name: "own password from a new device token", events: newDevice.events, want: []got{{john, intents.SeverityMedium, 1}}},
+		{name: "own password from a new user agent", events: newAgent.events, want: []got{{john, intents.SeverityMedium, 1}}},
+		{name: "own password from the usual IP and browser", events: usual.events},
+		{name: "own password from the usual IP and device token", events: usualDevice.events},
+		{name: "own password with nothing earlier to compare", events: first.events},
+	})
+	f := only(Analyze(testConfig(), newIP.events).Findings, AppPasswordExposure)
+	if len(f) != 1 || !has(f[0].Evidence, evRevealNewSource) {
+		t.Fatalf("Analyze(reveal from a new IP) = %+v, want a finding with %q", f, evRevealNewSource)
+	}
+	for _, e := range f[0].Evidence {
+		if strings.HasPrefix(e.Text, evRevealNewSource) && !strings.Contains(e.Text, "reach back 1 h") {
+			t.Errorf("evidence %q does not say how far back the events read reach (1 h)", e.Text)
+		}
+	}
 }
 
 func TestAppPasswordExposureRemedy(t *testing.T) {

@@ -260,9 +260,7 @@ func Ideas() []Idea {
 			Detections: []string{AppPasswordExposure}, Coverage: Covered},
 		{ID: "app-password-revealed", Text: "A stored application password revealed, in bulk, from a new source or out of hours",
 			Panther:    []string{"Okta.PasswordAccess", "Okta.SWA.BulkAccess.Behavioral", "Okta.SWA.OffHoursAccess.Behavioral"},
-			Detections: []string{AppPasswordExposure}, Coverage: Partly,
-			Note: "another user's password, many apps in an hour, reveals through an anonymizer and one's own reveal out of hours are found; " +
-				"a source new to the user is not: it needs weeks of the user's history, more than the engine's windows hold"},
+			Detections: []string{AppPasswordExposure}, Coverage: Covered},
 		{ID: "ad-agent", Text: "An AD agent created, or used from a new IP or user agent",
 			Panther:    []string{"Okta.ADAgent.TokenAbuse.Behavioral", "Okta.ADAgent.AuthenticationAnomaly.ZScore"},
 			Okta:       []string{"New AD Agent Created"},
