@@ -231,7 +231,7 @@ func Catalogue() []Detection {
 		{AppChanged, "An app integration modified, deactivated or deleted",
 			"Elastic (attempts to modify, deactivate and delete an Okta application)", appChanged},
 		{RapidAppAccess, "SSO into many apps within a minute", "Okta customer detections (rapid application access: 10 in 1 min)", rapidAppAccess},
-		{SSOUnknownClient, "SSO into an app from a client Okta could not identify",
+		{SSOUnknownClient, "SSO into an app from a client Okta could not identify, above all one seen for none of the user's earlier SSOs",
 			"Elastic (successful application SSO from a rare unknown client device)", ssoUnknownClient},
 		{ProtectedActionChange, "The protected actions' settings changed; a Super administrator's password reset as a protected action",
 			"Okta customer detections (protected action settings update, protected action super admin password reset)", protectedActionChange},

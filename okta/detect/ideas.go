@@ -279,7 +279,7 @@ func Ideas() []Idea {
 		{ID: "rapid-app-access", Text: "SSO into many applications in a short time",
 			Okta: []string{"Rapid Okta Application Access"}, Detections: []string{RapidAppAccess}, Coverage: Covered},
 		{ID: "sso-unknown-client", Text: "SSO into an application from a rare, unknown client",
-			Elastic: []string{"Successful Application SSO from Rare Unknown Client Device"}, Detections: []string{SSOUnknownClient}, Coverage: Partly, Note: "an unknown client is found; the anchors' rarity of a client over weeks needs history beyond the engine's window"},
+			Elastic: []string{"Successful Application SSO from Rare Unknown Client Device"}, Detections: []string{SSOUnknownClient}, Coverage: Covered},
 		{ID: "token-reuse", Text: "An OAuth refresh or access token reused",
 			Panther:    []string{"Okta.Refresh.Access.Token.Reuse"},
 			Detections: []string{OAuthTokenAbuse}, Coverage: Covered},

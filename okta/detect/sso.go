@@ -16,6 +16,12 @@ import (
 // browser nor known OS, client.device "Unknown" — signing in to an app is
 // a script using a stolen session or token (Elastic's "successful
 // application SSO from a rare unknown client device").
+//
+// Rare is within the events read: the client (its device token,
+// debugData.dtHash, else its user agent) was seen for none of the user's
+// earlier SSOs. It is claimed only when the user has earlier SSOs; the
+// evidence says how far back the events read reach, and when there is
+// nothing earlier to compare with, that rarity is not known.
 
 const (
 	baseRapidSSO        = 35 // Thresholds.RapidSSO apps in its window: Medium
@@ -23,7 +29,19 @@ const (
 	baseUnknownClient   = 25 // SSO from a client Okta cannot identify: Medium
 	wUnknownScripted    = 15 // … a script's user agent
 	wUnknownClientNever = 10 // … by a user who signed in from an identified device before
+	wUnknownClientRare  = 15 // … from a client seen for none of the user's earlier SSOs
+
+	evUnknownClientRare = "a client seen for no other SSO of"
 )
+
+// clientKey names the client of e for rarity: its device token, else its
+// user agent.
+func clientKey(e intents.Event) string {
+	if dt := deviceToken(e); dt != "" {
+		return "dt:" + dt
+	}
+	return "ua:" + e.Client.UserAgent
+}
 
 // rapidAppAccess finds users opening many apps within a minute.
 func rapidAppAccess(tl *timeline) []finding {
@@ -136,6 +154,7 @@ func ssoUnknownClient(tl *timeline) []finding {
 		if k, ok := known[u]; ok && k.Before(e.Published) {
 			ev.add(wUnknownClientNever, "%s signed in from an identified device before", u)
 		}
+		tl.clientRarity(&ev, u, idx[0])
 		tl.origin(&ev, e, "SSO")
 		tl.adminEvidence(&ev, u)
 		summary := u + " signed in to " + strings.Join(apps, ", ") + " from an unidentified client (" + clientName(e.Client) +
@@ -143,4 +162,28 @@ func ssoUnknownClient(tl *timeline) []finding {
 		out = append(out, tl.newFinding(SSOUnknownClient, u, summary, ev, idx))
 	}
 	return out
+}
+
+// clientRarity weighs the client of SSO i being seen for none of u's
+// earlier SSOs in the events read, and says how far back they reach.
+func (tl *timeline) clientRarity(ev *evidence, u string, i int) {
+	e := tl.events[i]
+	key := clientKey(e)
+	earlier := 0
+	for _, p := range tl.events[:i] {
+		if !isSSO(p) || subject(p) != u {
+			continue
+		}
+		if clientKey(p) == key {
+			return // the client has been seen before
+		}
+		earlier++
+	}
+	reach := span(tl.reach(e.Published))
+	if earlier == 0 {
+		ev.add(0, "no earlier SSO of %s in the events read, which reach back %s: whether the client is rare is not known", u, reach)
+		return
+	}
+	ev.add(wUnknownClientRare, "%s %s: none of their %s before it, in the events read, which reach back %s", evUnknownClientRare, u,
+		plural(earlier, "SSO", "SSOs"), reach)
 }

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,4 +70,42 @@ func TestSSOUnknownClient(t *testing.T) {
 		{name: "a failed SSO", events: failedSSO.events},
 	})
 	checkStreaming(t, SSOUnknownClient, knownFirst.events)
+}
+
+// TestSSOUnknownClientRare: an unidentified client seen for none of the
+// user's earlier SSOs in the events read weighs more than one seen for an
+// earlier SSO (Elastic's rare client), and the evidence says how far back
+// the events read reach.
+func TestSSOUnknownClientRare(t *testing.T) {
+	var rare, seen, nothingBefore orgLog
+	for _, l := range []*orgLog{&rare, &seen} {
+		l.add(sso, 0, app(1), debug("dtHash", "dt-laptop"))
+	}
+	rare.add(sso, 2*time.Hour, app(2), unidentified("Mozilla/5.0 (X11; Linux x86_64)"), debug("dtHash", "dt-other"))
+	seen.add(sso, 2*time.Hour, app(2), unidentified("Mozilla/5.0 (X11; Linux x86_64)"), debug("dtHash", "dt-laptop"))
+	nothingBefore.add(sso, 2*time.Hour, app(2), unidentified("Mozilla/5.0 (X11; Linux x86_64)"), debug("dtHash", "dt-other"))
+	runCases(t, SSOUnknownClient, []detCase{
+		{name: "a client new to the user's SSOs", events: rare.events, want: []got{{john, intents.SeverityHigh, 1}}},
+		{name: "a client seen for an earlier SSO", events: seen.events, want: []got{{john, intents.SeverityMedium, 1}}},
+		{name: "no earlier SSO to compare with", events: nothingBefore.events, want: []got{{john, intents.SeverityMedium, 1}}},
+	})
+	checkStreaming(t, SSOUnknownClient, rare.events)
+	for _, c := range []struct {
+		name   string
+		events []intents.Event
+		want   string
+	}{
+		{"rare", rare.events, evUnknownClientRare + " " + john},
+		{"nothing before", nothingBefore.events, "no earlier SSO of " + john},
+	} {
+		f := only(Analyze(testConfig(), c.events).Findings, SSOUnknownClient)
+		if len(f) != 1 || !has(f[0].Evidence, c.want) {
+			t.Fatalf("%s: findings %+v, want evidence %q", c.name, f, c.want)
+		}
+		for _, e := range f[0].Evidence {
+			if strings.HasPrefix(e.Text, c.want) && !strings.Contains(e.Text, "reach back") {
+				t.Errorf("%s: evidence %q does not say how far back the events read reach", c.name, e.Text)
+			}
+		}
+	}
 }
