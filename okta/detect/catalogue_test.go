@@ -106,6 +106,9 @@ func allEvents() []intents.Event {
 	l.add(signIn, 20*time.Hour+time.Second, as(admin), session("idxOne"))
 	l.add(viaMFA, 21*time.Hour, as(alice), fastPass("LOOPBACK", "NO_SIGNATURE", "/tmp/.x/agent"))
 	l.add(signIn, 22*time.Hour, as(alice), from("203.0.113.70", sanFrancisco))
+	agentWork := []opt{as(svcAD), target("Agent", "0agdc01", "DC01"), from("10.1.2.3", sanFrancisco)}
+	repeat(&l, 72, 0, 10*time.Minute, "system.agent.ad.read_config", agentWork...)
+	repeat(&l, 40, 14*time.Hour, 30*time.Second, "system.agent.ad.read_config", agentWork...)
 	l.add("application.user_membership.show_password", 22*time.Hour+2*time.Minute, as(john), reveal(john, "Netflix"),
 		from("198.51.100.77", frankfurt))
 	l.add("", 22*time.Hour+5*time.Minute, factorActivated(alice, "OKTA_VERIFY_PUSH"), from("203.0.113.71", london))

@@ -180,6 +180,17 @@ type Thresholds struct {
 	// dashboard for 3 apps within 1 h is a harvest (Okta's password
 	// reveal hunt); fewer are found only from an anonymizer.
 	PasswordReveals Rate
+	// ADAgentSurge, ADAgentSurgeRatio and ADAgentBaseline: an AD agent
+	// (its actor) acting at least 30 times within 1 h, and at least 5
+	// times its hourly average over the events read before that hour, is
+	// a surge (after Panther's z-score of AD agent activity; a ratio to
+	// the mean stands in for the z-score, which needs a per-hour spread
+	// the events read seldom give). The average is claimed only when the
+	// events read reach 6 h back before the hour; the evidence says how
+	// far they reach.
+	ADAgentSurge      Rate
+	ADAgentSurgeRatio float64
+	ADAgentBaseline   time.Duration
 	// DistributedSpray: failed sign-ins from ≥ 5 IPs against ≥ 8 users,
 	// ≥ 25 tries and at most 5 per user on average, within 15 min
 	// (Elastic's multi-source password spray), looking back from each
@@ -299,6 +310,9 @@ func defaultThresholds() Thresholds {
 		UnauthAppAccess:    Rate{Count: 3, Window: time.Hour},
 		NewIssuerWithin:    5 * 24 * time.Hour,
 		PasswordReveals:    Rate{Count: 3, Window: time.Hour},
+		ADAgentSurge:       Rate{Count: 30, Window: time.Hour},
+		ADAgentSurgeRatio:  5,
+		ADAgentBaseline:    6 * time.Hour,
 		DistributedSpray:   Distributed{IPs: 5, Users: 8, Tries: 25, MaxPerUser: 5, Window: 15 * time.Minute},
 		PushCoalesce:       2 * time.Second,
 		PushSpamPushes:     3,
@@ -346,7 +360,7 @@ func (c Config) Validate() error {
 	}{
 		{"failed burst", t.FailedBurst}, {"push fatigue", t.PushFatigue}, {"mfa failures", t.MFAFailures},
 		{"lockout wave", t.LockoutWave}, {"repeat lockouts", t.RepeatLockouts},
-		{"unauthorized app access", t.UnauthAppAccess}, {"password reveals", t.PasswordReveals},
+		{"unauthorized app access", t.UnauthAppAccess}, {"password reveals", t.PasswordReveals}, {"ad agent surge", t.ADAgentSurge},
 		{"console denied", t.ConsoleDenied}, {"concurrent sessions", t.ConcurrentSessions},
 		{"reset flood", t.ResetFlood}, {"rate limits", t.RateLimits},
 		{"app changes", t.AppChanges}, {"rapid sso", t.RapidSSO}, {"app challenges", t.AppChallenges}, {"geo spread", t.GeoSpread},
@@ -364,6 +378,9 @@ func (c Config) Validate() error {
 	}
 	if t.AppChallengeRatio < 0 || t.AppChallengeRatio > 1 {
 		return fmt.Errorf("detect: app challenge ratio %g: want a share between 0 and 1", t.AppChallengeRatio)
+	}
+	if t.ADAgentSurgeRatio < 0 || t.ADAgentBaseline < 0 {
+		return fmt.Errorf("detect: ad agent surge ratio %g over %s: want a positive ratio and duration", t.ADAgentSurgeRatio, t.ADAgentBaseline)
 	}
 	if t.PushSpamRatio < 0 || t.PushSpamRatio > 1 {
 		return fmt.Errorf("detect: push spam ratio %g: want a share between 0 and 1", t.PushSpamRatio)
@@ -418,6 +435,7 @@ func (c Config) withDefaults() Config {
 	rate(&t.RepeatLockouts, d.RepeatLockouts)
 	rate(&t.UnauthAppAccess, d.UnauthAppAccess)
 	rate(&t.PasswordReveals, d.PasswordReveals)
+	rate(&t.ADAgentSurge, d.ADAgentSurge)
 	rate(&t.ConsoleDenied, d.ConsoleDenied)
 	rate(&t.ConcurrentSessions, d.ConcurrentSessions)
 	rate(&t.ResetFlood, d.ResetFlood)
@@ -467,6 +485,8 @@ func (c Config) withDefaults() Config {
 	dur(&t.PushAcceptWithin, d.PushAcceptWithin)
 	dur(&t.ResetThenSignIn, d.ResetThenSignIn)
 	dur(&t.NewIssuerWithin, d.NewIssuerWithin)
+	dur(&t.ADAgentBaseline, d.ADAgentBaseline)
+	flt(&t.ADAgentSurgeRatio, d.ADAgentSurgeRatio)
 	dur(&t.PushCoalesce, d.PushCoalesce)
 	num(&t.PushSpamPushes, d.PushSpamPushes)
 	flt(&t.PushSpamRatio, d.PushSpamRatio)

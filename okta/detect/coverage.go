@@ -87,7 +87,7 @@ var detectionSettings = map[string][]string{
 	UnauthorizedAppAccess:   {"Thresholds.UnauthAppAccess"},
 	OAuthTokenAbuse:         {"OfficeHours"},
 	IdPSignIn:               {"Thresholds.NewIssuerWithin"},
-	ADAgentActivity:         {"OfficeHours"},
+	ADAgentActivity:         {"Thresholds.ADAgentSurge", "Thresholds.ADAgentSurgeRatio", "Thresholds.ADAgentBaseline", "OfficeHours"},
 	Org2OrgAppChange:        {"OfficeHours"},
 	AppPasswordExposure:     {"Thresholds.PasswordReveals", "OfficeHours"},
 	DistributedSpray:        {"Thresholds.DistributedSpray"},

@@ -67,7 +67,7 @@ func Span(cfg Config) time.Duration {
 		th.FailedBurst.Window, th.Stuffing.Window, th.Spray.Window, th.ManyUsers.Window, th.MFAAbandonIP.Window, th.SuccessWithin + th.AppsWithin,
 		th.ResetThenSignIn, th.PushFatigue.Window + th.PushAcceptWithin, th.MFAFailures.Window + th.PushAcceptWithin,
 		th.LockoutWave.Window, th.RepeatLockouts.Window, linkWindow, th.UnauthAppAccess.Window, th.DistributedSpray.Window,
-		th.PasswordReveals.Window, th.EnrolAfterSignIn + enrolEpisodeGap, th.AppChallenges.Window, th.GeoSpread.Window,
+		th.PasswordReveals.Window, th.ADAgentSurge.Window, th.EnrolAfterSignIn + enrolEpisodeGap, th.AppChallenges.Window, th.GeoSpread.Window,
 	}
 	return slices.Max(spans)
 }
