@@ -223,10 +223,25 @@ func TestWatchStoriesLive(t *testing.T) {
 			if got := msgs[inc.ID]; posted != (got == 1) || got > 1 {
 				t.Errorf("incident %s (%s, %s): %d messages, want %v", inc.ID, inc.Subject, inc.Severity, got, posted)
 			}
+			// @here goes with a critical incident: on its first message
+			// when it was critical then, or on the thread line, broadcast,
+			// saying it rose to critical (a story's later days can raise
+			// it after its first poll).
+			hereSaid := false
 			for _, m := range incidentPosts(h)[inc.ID] {
-				if here := strings.HasPrefix(m.Text, "<!here>"); here != (inc.Severity == intents.SeverityCritical) {
+				here := strings.HasPrefix(m.Text, "<!here>")
+				if here != strings.Contains(m.Text, "Critical incident") {
 					t.Errorf("incident %s (%s): @here %v in %q", inc.ID, inc.Severity, here, m.Text)
 				}
+				hereSaid = hereSaid || here
+				for _, r := range h.slack.Messages() {
+					if r.Method == "chat.postMessage" && r.ThreadTS == m.TS && strings.HasPrefix(r.Text, "<!here>") {
+						hereSaid = true
+					}
+				}
+			}
+			if posted && hereSaid != (inc.Severity == intents.SeverityCritical) {
+				t.Errorf("incident %s (%s): @here said %v", inc.ID, inc.Severity, hereSaid)
 			}
 			ss := storiesOf(inc, ld.stories)
 			if len(ss) == 0 {
