@@ -15,6 +15,19 @@ const (
 	historyCursorPrefix = "next_ts:"
 )
 
+// historyOf is the conversation whose history req reads: one the bot is
+// in (not_in_channel), with the history scope of its type.
+func (s *Server) historyOf(req *apiRequest) (string, error) {
+	id, ch, err := s.botConversation(req.arg("channel"), "history")
+	if err != nil {
+		return "", err
+	}
+	if ch.NotMember {
+		return "", fail("not_in_channel")
+	}
+	return id, nil
+}
+
 // conversationsHistory serves conversations.history: the channel's
 // messages as they stand now (updated, not deleted, not ephemeral), newest
 // first. Thread replies are not in a channel's history unless they were
@@ -28,12 +41,9 @@ const (
 // Only what the bot posted is kept; people's messages (Mention,
 // DirectMessage) are not in the history.
 func (s *Server) conversationsHistory(req *apiRequest) (map[string]any, error) {
-	id, ch, err := s.botConversation(req.arg("channel"), "history")
+	id, err := s.historyOf(req)
 	if err != nil {
 		return nil, err
-	}
-	if ch.NotMember {
-		return nil, fail("not_in_channel")
 	}
 	pa, err := readPageArgs(req, historyDefaultLimit, historyMaxLimit)
 	if err != nil {

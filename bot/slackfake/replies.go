@@ -28,12 +28,9 @@ const (
 // (a mention the bot answered in its thread) is found by the ts of that
 // message, and lists the bot's replies without the parent.
 func (s *Server) conversationsReplies(req *apiRequest) (map[string]any, error) {
-	id, ch, err := s.botConversation(req.arg("channel"), "history")
+	id, err := s.historyOf(req)
 	if err != nil {
 		return nil, err
-	}
-	if ch.NotMember {
-		return nil, fail("not_in_channel")
 	}
 	ts := req.arg("ts")
 	if ts == "" {
